@@ -1,0 +1,105 @@
+"""Django-free availability engine for citizen-office appointments.
+
+The app translates ORM rows into these dataclasses and calls the functions below on every
+availability request. Nothing here touches the database; capacity is finally enforced by
+the app when it books.
+
+Inputs (frozen dataclasses)
+    ``OpeningRule(weekday, start, end)``  weekly local wall-clock interval, 0 = Monday;
+        several per weekday allowed (lunch break = two intervals).
+    ``DateException(date, intervals=())``  replaces a date's opening hours; empty = closed.
+    ``Counter(id, service_ids, opening_rules, exceptions=())``  serves a request only if
+        it offers *every* requested service.
+    ``Booking(counter_id, start, end)``  appointment or hold, aware datetimes.
+    ``BookingIndex(rows)`` / ``BookingIndex.build(bookings)``  bookings per counter as
+        sorted merged intervals; build once and reuse across requests if you can.
+    ``Policy(granularity_minutes=10, min_notice=2h, same_day=True, max_days_ahead=60,
+        timezone="Europe/Berlin")``
+    ``AvailabilityRequest(counters, demand, durations, bookings, policy, now,
+        exceptions=(), holidays=frozenset())``  ``demand`` service -> count,
+        ``durations`` service -> minutes at this location; total duration =
+        sum(duration x count).
+
+Output
+    ``Slot(start, end, counter_ids)``  one per start time; ``capacity`` = len(counter_ids).
+
+Functions
+    ``free_slots(request, day) -> list[Slot]``
+    ``free_slots_in_range(request, start_date, end_date) -> list[Slot]``  (inclusive)
+    ``iter_free_days(request, start_date=None, end_date=None)
+        -> Iterator[tuple[date, list[Slot]]]``  lazy, only dates with slots
+    ``next_free_days(request, limit) -> list[date]``
+    ``month_calendar(request, year, month) -> dict[date, int]``  slots (start times) per day
+    ``earliest_slot(request) -> Slot | None``
+    ``earliest_across_locations([(location_id, request), ...])
+        -> tuple[location_id, Slot] | None``  ties: the location listed first
+    ``choose_counter(slot, bookings) -> counter_id | None``  least loaded that day (number
+        of bookings), then lowest id; counters overlapping the slot are skipped
+    ``bookable_window(request) -> (first_date, last_date)``
+    ``public_holidays(state, years) -> frozenset[date]``  e.g. ("NW", [2026, 2027])
+
+Rules
+    * Opening hours of a counter on a date: counter exception, else location exception,
+      else closed on a public holiday, else the weekly rules (most specific wins, so a
+      special opening on a holiday is an exception). Overlapping or touching intervals
+      merge into one continuous interval.
+    * Slots start at multiples of the granularity counted in elapsed time from the
+      (merged) opening interval's start and must end by its end; a slot must not overlap
+      a booking on the counter (touching is fine).
+    * Bookable dates run from today (tomorrow if ``same_day`` is False) to today +
+      ``max_days_ahead`` inclusive, "today" being ``now``'s local date; a slot must start
+      at or after ``now + min_notice``.
+    * DST: internally all instants are UTC epoch seconds, so end - start is always the
+      real duration. A nonexistent wall time (spring-forward gap) maps to the transition
+      instant; an ambiguous one (fall-back) to its first occurrence. Starts in the second
+      pass of the repeated hour are not offered, so every start has a unique local wall
+      time; appointments may run into the repeated hour. Slot datetimes are aware, in the
+      policy's zone, with ``fold`` set by zoneinfo.
+"""
+
+from .bookings import Booking, BookingIndex
+from .engine import (
+    bookable_window,
+    choose_counter,
+    earliest_across_locations,
+    earliest_slot,
+    free_slots,
+    free_slots_in_range,
+    iter_free_days,
+    month_calendar,
+    next_free_days,
+)
+from .holiday_calendar import public_holidays
+from .model import (
+    AvailabilityRequest,
+    Counter,
+    CounterId,
+    DateException,
+    OpeningRule,
+    Policy,
+    ServiceId,
+    Slot,
+)
+
+__all__ = [
+    "AvailabilityRequest",
+    "Booking",
+    "BookingIndex",
+    "Counter",
+    "CounterId",
+    "DateException",
+    "OpeningRule",
+    "Policy",
+    "ServiceId",
+    "Slot",
+    "bookable_window",
+    "choose_counter",
+    "earliest_across_locations",
+    "earliest_slot",
+    "free_slots",
+    "free_slots_in_range",
+    "iter_free_days",
+    "month_calendar",
+    "next_free_days",
+    "public_holidays",
+]

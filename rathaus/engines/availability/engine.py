@@ -1,0 +1,349 @@
+"""Availability computation: free slots per day, ranges, calendars, earliest slots.
+
+Per request a :class:`_Plan` resolves the eligible counters, total duration and the
+bookable window once. Each day is then computed independently and lazily:
+
+1. opening intervals per counter (counter exception > location exception > holiday >
+   weekly rules), converted to epoch seconds once per (date, intervals) via an LRU cache;
+2. free gaps = opening minus the counter's busy intervals, found by bisect;
+3. slot starts per gap as a ``range`` on the grid anchored at the opening interval's
+   start (elapsed time), so the work is per gap, not per minute;
+4. starts are merged across counters into one slot per start time.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from .bookings import Booking
+from .clock import day_bounds, repeated_range, wall_to_epoch
+from .model import AvailabilityRequest, CounterId, DateException, Slot, WallInterval
+
+__all__ = [
+    "bookable_window",
+    "choose_counter",
+    "earliest_across_locations",
+    "earliest_slot",
+    "free_slots",
+    "free_slots_in_range",
+    "iter_free_days",
+    "month_calendar",
+    "next_free_days",
+]
+
+K = TypeVar("K")
+_ONE_DAY = timedelta(days=1)
+
+
+def _merge_wall(intervals: Iterable[WallInterval]) -> tuple[WallInterval, ...]:
+    """Union of wall intervals; touching ones merge (the counter is open throughout)."""
+    out: list[WallInterval] = []
+    for start, end in sorted(intervals):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return tuple(out)
+
+
+def _exception_map(exceptions: Iterable[DateException]) -> dict[date, tuple[WallInterval, ...]]:
+    grouped: dict[date, list[WallInterval]] = {}
+    for exc in exceptions:
+        grouped.setdefault(exc.date, []).extend(exc.intervals)
+    return {day: _merge_wall(ivs) for day, ivs in grouped.items()}
+
+
+def _open_epoch(
+    tzkey: str, day: date, wall: tuple[WallInterval, ...]
+) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for start, end in wall:
+        a = wall_to_epoch(tzkey, day, start)
+        b = wall_to_epoch(tzkey, day, end)
+        if b <= a:  # the interval lay inside a spring-forward gap
+            continue
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+class _CounterPlan:
+    __slots__ = ("exceptions", "id", "weekly")
+
+    def __init__(
+        self,
+        counter_id: CounterId,
+        weekly: tuple[tuple[WallInterval, ...], ...],
+        exceptions: dict[date, tuple[WallInterval, ...]],
+    ) -> None:
+        self.id = counter_id
+        self.weekly = weekly
+        self.exceptions = exceptions
+
+
+class _Plan:
+    """Per-request precomputation shared by all days of one call."""
+
+    def __init__(self, request: AvailabilityRequest) -> None:
+        policy = request.policy
+        self.tz = policy.tz
+        self.tzkey = policy.timezone
+        self.grid = policy.granularity_minutes * 60
+        self.duration = int(request.duration.total_seconds())
+        self.index = request.index
+        self.holidays = request.holidays
+        self.location_exceptions = _exception_map(request.exceptions)
+        wanted = set(request.demand)
+        counters = sorted(
+            (c for c in request.counters if wanted <= c.service_ids), key=lambda c: c.id
+        )
+        self.counters = [
+            _CounterPlan(
+                c.id,
+                tuple(
+                    _merge_wall((r.start, r.end) for r in c.opening_rules if r.weekday == wd)
+                    for wd in range(7)
+                ),
+                _exception_map(c.exceptions),
+            )
+            for c in counters
+        ]
+        now_local = request.now.astimezone(self.tz)
+        today = now_local.date()
+        self.earliest = int((request.now + policy.min_notice).timestamp())
+        self.first_date = today if policy.same_day else today + _ONE_DAY
+        self.last_date = today + timedelta(days=policy.max_days_ahead)
+        self._open_cache: dict[
+            tuple[date, tuple[WallInterval, ...]], tuple[tuple[int, int], ...]
+        ] = {}
+
+    def opening(self, cp: _CounterPlan, day: date) -> tuple[tuple[int, int], ...]:
+        wall = cp.exceptions.get(day)
+        if wall is None:
+            wall = self.location_exceptions.get(day)
+            if wall is None:
+                wall = () if day in self.holidays else cp.weekly[day.weekday()]
+        if not wall:
+            return ()
+        key = (day, wall)
+        opened = self._open_cache.get(key)
+        if opened is None:
+            opened = self._open_cache[key] = _open_epoch(self.tzkey, day, wall)
+        return opened
+
+    def counter_starts(self, cp: _CounterPlan, day: date) -> list[range]:
+        """Grid ranges of feasible start instants for one counter on one day."""
+        out: list[range] = []
+        grid, duration, earliest = self.grid, self.duration, self.earliest
+        for s0, e0 in self.opening(cp, day):
+            if e0 - duration < earliest:
+                continue
+            starts, ends, i, j = self.index.overlapping(cp.id, s0, e0)
+            cursor = s0
+            for k in range(i, j + 1):
+                gap_end = starts[k] if k < j else e0
+                lo = cursor if cursor > earliest else earliest
+                # first grid point >= lo, the grid anchored at the opening start s0
+                first = s0 - ((s0 - lo) // grid) * grid
+                last = gap_end - duration
+                if first <= last:
+                    out.append(range(first, last + 1, grid))
+                if k < j and ends[k] > cursor:
+                    cursor = ends[k]
+        return out
+
+    def day_starts(self, day: date) -> dict[int, list[CounterId]]:
+        """start instant -> counters (ascending ids) for every free start of ``day``."""
+        acc: dict[int, list[CounterId]] = {}
+        for cp in self.counters:
+            cid = cp.id
+            for r in self.counter_starts(cp, day):
+                for t in r:
+                    ids = acc.get(t)
+                    if ids is None:
+                        acc[t] = [cid]
+                    else:
+                        ids.append(cid)
+        if acc:
+            rep = repeated_range(self.tzkey, day)
+            if rep is not None:
+                a, b = rep
+                for t in [t for t in acc if a <= t < b]:
+                    del acc[t]
+        return acc
+
+    def day_has_slot(self, day: date) -> bool:
+        rep = repeated_range(self.tzkey, day)
+        for cp in self.counters:
+            for r in self.counter_starts(cp, day):
+                if rep is None or any(not rep[0] <= t < rep[1] for t in r):
+                    return True
+        return False
+
+    def day_slots(self, day: date) -> list[Slot]:
+        acc = self.day_starts(day)
+        if not acc:
+            return []
+        tz, duration = self.tz, self.duration
+        fromts = datetime.fromtimestamp
+        tuples: dict[tuple[CounterId, ...], tuple[CounterId, ...]] = {}
+        slots = []
+        for t in sorted(acc):
+            ids = tuple(acc[t])
+            ids = tuples.setdefault(ids, ids)  # share equal tuples between slots
+            slots.append(Slot(fromts(t, tz), fromts(t + duration, tz), ids))
+        return slots
+
+    def days(self, start: date | None = None, end: date | None = None) -> Iterator[date]:
+        day = self.first_date if start is None or start < self.first_date else start
+        last = self.last_date if end is None or end > self.last_date else end
+        while day <= last:
+            yield day
+            day += _ONE_DAY
+
+
+def bookable_window(request: AvailabilityRequest) -> tuple[date, date]:
+    """(first, last) local date that may hold slots under the request's policy."""
+    plan = _Plan(request)
+    return plan.first_date, plan.last_date
+
+
+def free_slots(request: AvailabilityRequest, day: date) -> list[Slot]:
+    """Free slots on one local date, ordered by start ([] outside the bookable window)."""
+    plan = _Plan(request)
+    if not plan.first_date <= day <= plan.last_date:
+        return []
+    return plan.day_slots(day)
+
+
+def iter_free_days(
+    request: AvailabilityRequest, start_date: date | None = None, end_date: date | None = None
+) -> Iterator[tuple[date, list[Slot]]]:
+    """Lazily yield (date, slots) for each date with at least one slot, in order."""
+    plan = _Plan(request)
+    for day in plan.days(start_date, end_date):
+        slots = plan.day_slots(day)
+        if slots:
+            yield day, slots
+
+
+def free_slots_in_range(
+    request: AvailabilityRequest, start_date: date, end_date: date
+) -> list[Slot]:
+    """All free slots from ``start_date`` to ``end_date`` inclusive, ordered by start."""
+    return [s for _, slots in iter_free_days(request, start_date, end_date) for s in slots]
+
+
+def next_free_days(request: AvailabilityRequest, limit: int) -> list[date]:
+    """The first ``limit`` bookable dates with at least one slot (stops early)."""
+    plan = _Plan(request)
+    found: list[date] = []
+    if limit <= 0:
+        return found
+    for day in plan.days():
+        if plan.day_has_slot(day):
+            found.append(day)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def month_calendar(request: AvailabilityRequest, year: int, month: int) -> dict[date, int]:
+    """Every date of the month -> number of free slots (start times), 0 if none."""
+    plan = _Plan(request)
+    first = date(year, month, 1)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    out: dict[date, int] = {}
+    day = first
+    while day < nxt:
+        out[day] = len(plan.day_starts(day)) if plan.first_date <= day <= plan.last_date else 0
+        day += _ONE_DAY
+    return out
+
+
+def _day_earliest(plan: _Plan, day: date) -> Slot | None:
+    acc = plan.day_starts(day)
+    if not acc:
+        return None
+    t = min(acc)
+    fromts = datetime.fromtimestamp
+    return Slot(fromts(t, plan.tz), fromts(t + plan.duration, plan.tz), tuple(acc[t]))
+
+
+def earliest_slot(request: AvailabilityRequest) -> Slot | None:
+    """The earliest free slot in the bookable window, or None."""
+    plan = _Plan(request)
+    for day in plan.days():
+        slot = _day_earliest(plan, day)
+        if slot is not None:
+            return slot
+    return None
+
+
+def earliest_across_locations(
+    requests: Iterable[tuple[K, AvailabilityRequest]],
+) -> tuple[K, Slot] | None:
+    """Earliest slot over several locations; ties go to the location listed first.
+
+    Days of all locations are visited in order of their start instant and the search
+    stops once no later day can beat the best slot, so a location with a slot
+    tomorrow saves scanning the others' whole windows.
+    """
+    plans: list[tuple[K, _Plan, Iterator[date]]] = []
+    heap: list[tuple[int, int, date]] = []
+    for order, (key, request) in enumerate(requests):
+        plan = _Plan(request)
+        days = plan.days()
+        plans.append((key, plan, days))
+        first = next(days, None)
+        if first is not None:
+            heap.append((day_bounds(plan.tzkey, first)[0], order, first))
+    heapq.heapify(heap)
+    best: tuple[int, int, Slot] | None = None
+    while heap:
+        day_start, order, day = heapq.heappop(heap)
+        if best is not None and day_start >= best[0]:
+            break  # every slot of this or a later day starts after the best one
+        key, plan, days = plans[order]
+        slot = _day_earliest(plan, day)
+        if slot is not None:
+            ts = int(slot.start.timestamp())
+            if best is None or (ts, order) < best[:2]:
+                best = (ts, order, slot)
+            continue  # later days of this location cannot be earlier
+        nxt = next(days, None)
+        if nxt is not None:
+            heapq.heappush(heap, (day_bounds(plan.tzkey, nxt)[0], order, nxt))
+    if best is None:
+        return None
+    return plans[best[1]][0], best[2]
+
+
+def choose_counter(slot: Slot, bookings: Iterable[Booking]) -> CounterId | None:
+    """Pick the counter for booking ``slot``: least loaded that day, then lowest id.
+
+    Load is the number of bookings starting on the slot's local date. Counters with a
+    booking overlapping the slot (e.g. taken since the slot was computed) are skipped;
+    returns None if none is left.
+    """
+    tz = slot.start.tzinfo
+    day = slot.start.date()
+    load: dict[CounterId, int] = dict.fromkeys(slot.counter_ids, 0)
+    blocked: set[CounterId] = set()
+    for b in bookings:
+        if b.counter_id not in load:
+            continue
+        if b.start < slot.end and slot.start < b.end:
+            blocked.add(b.counter_id)
+        if b.start.astimezone(tz).date() == day:
+            load[b.counter_id] += 1
+    candidates = [c for c in slot.counter_ids if c not in blocked]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (load[c], c))
