@@ -1,0 +1,235 @@
+"""Independent validation of a plan: plain Python, no OR-Tools, no import of the solver.
+
+Every hard rule is checked again from the problem data and every soft penalty is recomputed,
+so that a bug in the CP-SAT formulation shows up as a disagreement here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from rathaus.engines.roster.model import (
+    Assignment,
+    CohortSeparation,
+    Kind,
+    Plan,
+    Problem,
+    WishKind,
+)
+
+ONSITE = (Kind.ON_SITE, Kind.SHIFT)
+WORK = (Kind.ON_SITE, Kind.SHIFT, Kind.HOME)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    violations: tuple[str, ...]
+    penalties: tuple[tuple[str, int], ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def objective(self) -> int:
+        return sum(v for _, v in self.penalties)
+
+
+def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
+    assignments = plan.assignments if isinstance(plan, Plan) else plan
+    v: list[str] = []
+    emps = {e.id: e for e in problem.employees}
+    rooms = {r.id: r for r in problem.rooms}
+    shifts = {s.id: s for s in problem.shifts}
+    days = list(problem.days)
+    day_set = set(days)
+    fixed = {(a.employee_id, a.day): a for a in problem.fixed}
+
+    # Exactly one activity per employee and day.
+    plan_map: dict[tuple[str, date], Assignment] = {}
+    for a in assignments:
+        key = (a.employee_id, a.day)
+        if key in plan_map:
+            v.append(f"DOUBLE {key}")
+        if a.employee_id not in emps or a.day not in day_set:
+            v.append(f"UNKNOWN {key}")
+            continue
+        plan_map[key] = a
+    for e in problem.employees:
+        for d in days:
+            if (e.id, d) not in plan_map:
+                v.append(f"MISSING {(e.id, d)}")
+    if v:
+        return CheckResult(tuple(v), ())
+
+    def kind(eid: str, d: date) -> Kind:
+        return plan_map[(eid, d)].kind
+
+    # Input calendar, fixed days and admissible activities.
+    for (eid, d), a in plan_map.items():
+        e = emps[eid]
+        if (eid, d) in fixed:
+            if not a.same_as(fixed[(eid, d)]):
+                v.append(f"FIXED_CHANGED {eid} {d}")
+            must = fixed[(eid, d)].kind
+        elif d.weekday() not in e.working_weekdays:
+            must = Kind.OFF
+        elif d in e.absences:
+            must = Kind.ABSENT
+        else:
+            must = None
+        if must in (Kind.OFF, Kind.ABSENT) and a.kind is not must:
+            v.append(f"CALENDAR {eid} {d}: {a.kind} statt {must}")
+        if must is None and a.kind not in WORK:
+            v.append(f"NOT_WORKING {eid} {d}")
+        if a.kind is Kind.HOME and not e.home_office:
+            v.append(f"HOME_NOT_ALLOWED {eid} {d}")
+        if a.kind is Kind.ON_SITE:
+            r = rooms.get(a.room_id or "")
+            if r is None or a.room_id not in e.rooms or r.seats(problem.capacity_mode) <= 0:
+                v.append(f"ROOM_NOT_ALLOWED {eid} {d} {a.room_id}")
+        if a.kind is Kind.SHIFT and (a.shift_id not in shifts or a.shift_id not in e.shifts):
+            v.append(f"SHIFT_NOT_ALLOWED {eid} {d} {a.shift_id}")
+
+    # Room capacity and kit pool per day.
+    room_use: dict[tuple[str, date], int] = defaultdict(int)
+    kits: dict[date, int] = defaultdict(int)
+    for a in plan_map.values():
+        if a.kind is Kind.ON_SITE and a.room_id:
+            room_use[(a.room_id, a.day)] += 1
+        if a.kind is Kind.HOME and emps[a.employee_id].needs_kit:
+            kits[a.day] += 1
+    for (rid, d), n in room_use.items():
+        if rid in rooms and n > rooms[rid].seats(problem.capacity_mode):
+            v.append(f"ROOM_CAPACITY {rid} {d}: {n}")
+    for d, n in kits.items():
+        if n > problem.kit_pool.available(d):
+            v.append(f"KIT_POOL {d}: {n} > {problem.kit_pool.available(d)}")
+
+    # Coverage with qualifications.
+    for c in problem.coverage:
+        if c.day not in day_set:
+            continue
+        n = sum(
+            1
+            for e in problem.employees
+            if plan_map[(e.id, c.day)].kind is Kind.SHIFT
+            and plan_map[(e.id, c.day)].shift_id == c.shift_id
+            and (c.qualification is None or c.qualification in e.qualifications)
+        )
+        if n < c.required:
+            v.append(f"COVERAGE {c.day} {c.shift_id} {c.qualification}: {n} < {c.required}")
+
+    # Cohorts never on site in the same day (or slot).
+    for d in days:
+        slots: dict[str, set[str]] = defaultdict(set)
+        for k in problem.cohorts:
+            for eid in k.members:
+                a = plan_map.get((eid, d))
+                if a is None or a.kind not in ONSITE:
+                    continue
+                if problem.cohort_separation is CohortSeparation.SHIFT:
+                    slot = f"shift:{a.shift_id}" if a.kind is Kind.SHIFT else "office"
+                else:
+                    slot = "day"
+                slots[slot].add(k.id)
+        for slot, ks in slots.items():
+            if len(ks) > 1:
+                v.append(f"COHORTS_MEET {d} {slot}: {sorted(ks)}")
+
+    # Weekly on-site bounds (minimum capped at the days actually worked that week).
+    for e in problem.employees:
+        weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for d in days:
+            iso = d.isocalendar()
+            weeks[(iso[0], iso[1])].append(d)
+        for wk, ds in weeks.items():
+            worked = sum(1 for d in ds if kind(e.id, d) in WORK)
+            onsite = sum(1 for d in ds if kind(e.id, d) in ONSITE)
+            if onsite < min(e.min_onsite_per_week, worked):
+                v.append(f"WEEK_MIN {e.id} {wk}: {onsite}")
+            if onsite > e.max_onsite_per_week:
+                v.append(f"WEEK_MAX {e.id} {wk}: {onsite}")
+
+    # Working time: rest between shifts, consecutive on-site and working days.
+    for e in problem.employees:
+        for d in days:
+            nxt = d + timedelta(days=1)
+            a, b = plan_map[(e.id, d)], plan_map.get((e.id, nxt))
+            if b and a.kind is Kind.SHIFT and b.kind is Kind.SHIFT:
+                s1, s2 = shifts[a.shift_id or ""], shifts[b.shift_id or ""]
+                end = s1.end if s1.end > s1.start else s1.end + 1440
+                if 1440 + s2.start - end < problem.min_rest_minutes:
+                    v.append(f"REST {e.id} {d}")
+        for limit, kinds, code in (
+            (problem.max_consecutive_onsite_days, ONSITE, "CONSECUTIVE_ONSITE"),
+            (problem.max_consecutive_working_days, WORK, "CONSECUTIVE_WORKING"),
+        ):
+            if limit is None:
+                continue
+            run, prev = 0, None
+            for d in days:
+                hit = kind(e.id, d) in kinds
+                run = (run + 1 if prev is not None and d - prev == timedelta(days=1) else 1) if hit else 0
+                prev = d
+                if run > limit:
+                    v.append(f"{code} {e.id} {d}")
+
+    return CheckResult(tuple(v), tuple(sorted(_penalties(problem, plan_map).items())))
+
+
+def _penalties(problem: Problem, plan_map: dict[tuple[str, date], Assignment]) -> dict[str, int]:
+    w = problem.weights
+    days = list(problem.days)
+    out = {"fairness": 0, "wishes": 0, "team_days": 0, "stability": 0}
+    for e in problem.employees:
+        for wish in e.wishes:
+            a = plan_map.get((e.id, wish.day))
+            if a is None or a.kind not in WORK or wish.weight <= 0:
+                continue
+            bad = {
+                WishKind.PREFER_HOME: a.kind is not Kind.HOME,
+                WishKind.PREFER_OFFICE: a.kind not in ONSITE,
+                WishKind.NO_OFFICE: a.kind in ONSITE,
+            }[wish.kind]
+            out["wishes"] += w.wish * wish.weight * bad
+    for td in problem.team_days:
+        for d in days:
+            if not td.matches(d):
+                continue
+            for e in problem.employees:
+                a = plan_map[(e.id, d)]
+                if e.team == td.team and a.kind is Kind.HOME:
+                    out["team_days"] += w.team_day * td.weight
+    fixed = {(a.employee_id, a.day) for a in problem.fixed}
+    for p in problem.previous_plan:
+        key = (p.employee_id, p.day)
+        if key in plan_map and key not in fixed and not plan_map[key].same_as(p):
+            out["stability"] += w.stability
+    hist = {h.employee_id: h for h in problem.history}
+    teams: dict[str, list[str]] = defaultdict(list)
+    for e in problem.employees:
+        if e.home_office:
+            teams[e.team].append(e.id)
+    for members in teams.values():
+        if len(members) < 2 or w.fairness <= 0:
+            continue
+        home, work = {}, {}
+        for eid in members:
+            h = hist.get(eid)
+            home[eid] = sum(plan_map[(eid, d)].kind is Kind.HOME for d in days)
+            work[eid] = sum(plan_map[(eid, d)].kind in WORK for d in days)
+            if h:
+                home[eid] += h.home_days
+                work[eid] += h.home_days + h.office_days
+        sw, sh = sum(work.values()), sum(home.values())
+        if sw == 0:
+            continue
+        for eid in members:
+            target = Fraction(work[eid] * sh, sw) + Fraction(1, 2)
+            y = target.numerator // target.denominator  # round half up
+            out["fairness"] += w.fairness * abs(home[eid] - y)
+    return out

@@ -1,0 +1,327 @@
+"""CP-SAT formulation of a (sub-)problem: one Boolean per employee, day and option.
+
+Options are "home", "room:<id>" and "shift:<id>"; ABSENT and OFF days get no variables.
+With `guarded=True` every hard rule group is switched by an enforcement literal so that
+`explain.py` can ask CP-SAT for a sufficient set of conflicting rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.model import (
+    Assignment,
+    CohortSeparation,
+    Employee,
+    Kind,
+    Problem,
+    WishKind,
+)
+
+Key = tuple[str, date]
+GuardKey = tuple[object, ...]
+HOME = "home"
+
+
+def option_of(a: Assignment) -> str | None:
+    if a.kind is Kind.HOME:
+        return HOME
+    if a.kind is Kind.ON_SITE:
+        return f"room:{a.room_id}"
+    if a.kind is Kind.SHIFT:
+        return f"shift:{a.shift_id}"
+    return None
+
+
+def assignment_of(emp_id: str, day: date, option: str) -> Assignment:
+    if option == HOME:
+        return Assignment(emp_id, day, Kind.HOME)
+    kind, _, ref = option.partition(":")
+    if kind == "room":
+        return Assignment(emp_id, day, Kind.ON_SITE, room_id=ref)
+    return Assignment(emp_id, day, Kind.SHIFT, shift_id=ref)
+
+
+def week_of(day: date) -> tuple[int, int]:
+    iso = day.isocalendar()
+    return (iso[0], iso[1])
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    x: dict[Key, dict[str, cp_model.IntVar]]  # (employee, day) -> option -> literal
+    base: dict[Key, Kind]  # ABSENT / OFF / fixed-kind days without a decision
+    rules: dict[str, list[tuple[cp_model.LinearExprT, int]]] = field(default_factory=dict)
+    guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+
+    def rule_expr(self, rule: str) -> cp_model.LinearExprT:
+        terms = self.rules.get(rule, [])
+        return sum((e * c for e, c in terms), cp_model.LinearExpr.constant(0))
+
+    def objective_expr(self) -> cp_model.LinearExprT:
+        return sum((self.rule_expr(r) for r in self.rules), cp_model.LinearExpr.constant(0))
+
+
+def options_for(problem: Problem, emp: Employee) -> list[str]:
+    opts: list[str] = []
+    if emp.home_office:
+        opts.append(HOME)
+    rooms = problem.rooms_by_id
+    mode = problem.capacity_mode
+    opts += [f"room:{r}" for r in emp.rooms if r in rooms and rooms[r].seats(mode) > 0]
+    opts += [f"shift:{s}" for s in sorted(emp.shifts) if s in problem.shifts_by_id]
+    return opts
+
+
+def build(
+    problem: Problem,
+    *,
+    kit_budget: Mapping[date, int] | None = None,
+    guarded: bool = False,
+    hint: Mapping[Key, Assignment] | None = None,
+) -> Built:
+    m = cp_model.CpModel()
+    b = Built(m, {}, {})
+    day_set = set(problem.days)
+
+    def guard(key: GuardKey) -> list[cp_model.IntVar]:
+        if not guarded:
+            return []
+        if key not in b.guards:
+            b.guards[key] = m.new_bool_var(f"g{len(b.guards)}")
+        return [b.guards[key]]
+
+    # One activity per day; fixed assignments stay exactly as they are.
+    for emp in problem.employees:
+        opts = options_for(problem, emp)
+        for d in problem.days:
+            kind = problem.base_kind(emp, d)
+            fixed = problem.fixed_by_key.get((emp.id, d))
+            if kind in (Kind.ABSENT, Kind.OFF):
+                b.base[(emp.id, d)] = kind
+                continue
+            lits = {o: m.new_bool_var(f"x{emp.id}_{d:%m%d}_{o}") for o in opts}
+            b.x[(emp.id, d)] = lits
+            m.add_exactly_one(lits.values())
+            if fixed is not None:
+                want = option_of(fixed)
+                if want in lits:
+                    m.add(lits[want] == 1).only_enforce_if(guard(("fixed", emp.id, d)))
+                else:
+                    m.add_bool_or([]).only_enforce_if(guard(("fixed", emp.id, d)))
+    if hint:
+        for key, lits in b.x.items():
+            a = hint.get(key)
+            if a is not None:
+                want = option_of(a)
+                for o, lit in lits.items():
+                    m.add_hint(lit, o == want)
+
+    def onsite(key: Key) -> list[cp_model.IntVar]:
+        return [v for o, v in b.x.get(key, {}).items() if o != HOME]
+
+    # Room capacity per day.
+    per_room: dict[tuple[str, date], list[cp_model.IntVar]] = defaultdict(list)
+    home_kit: dict[date, list[cp_model.IntVar]] = defaultdict(list)
+    emps = problem.employees_by_id
+    for (eid, d), lits in b.x.items():
+        for o, v in lits.items():
+            if o.startswith("room:"):
+                per_room[(o[5:], d)].append(v)
+            elif o == HOME and emps[eid].needs_kit:
+                home_kit[d].append(v)
+    for (rid, d), vs in per_room.items():
+        cap = problem.rooms_by_id[rid].seats(problem.capacity_mode)
+        if len(vs) > cap:
+            m.add(sum(vs) <= cap).only_enforce_if(guard(("room", rid, d)))
+
+    # Kit pool per day (dated stock, or a budget from the decomposition master).
+    for d, vs in home_kit.items():
+        stock = kit_budget[d] if kit_budget is not None else problem.kit_pool.available(d)
+        if len(vs) > stock:
+            m.add(sum(vs) <= stock).only_enforce_if(guard(("kit", d)))
+
+    # Shift coverage with qualifications.
+    for c in problem.coverage:
+        if c.day not in day_set or c.required <= 0:
+            continue
+        opt = f"shift:{c.shift_id}"
+        vs = [
+            lits[opt]
+            for emp in problem.employees
+            if (lits := b.x.get((emp.id, c.day))) is not None
+            and opt in lits
+            and (c.qualification is None or c.qualification in emp.qualifications)
+        ]
+        key = ("coverage", c.day, c.shift_id, c.qualification)
+        m.add(sum(vs) >= c.required).only_enforce_if(guard(key))
+
+    # Cohorts never meet on site (per day, or per shift with the office as one slot).
+    if len(problem.cohorts) > 1:
+        by_slot = problem.cohort_separation is CohortSeparation.SHIFT
+        for d in problem.days:
+            active: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for k in problem.cohorts:
+                slot_lits: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+                for eid in sorted(k.members):
+                    for o, v in b.x.get((eid, d), {}).items():
+                        if o != HOME:
+                            slot = (o if o.startswith("shift:") else "office") if by_slot else "day"
+                            slot_lits[slot].append(v)
+                for slot, vs in slot_lits.items():
+                    a = m.new_bool_var(f"c{k.id}_{d:%m%d}_{slot}")
+                    for v in vs:
+                        m.add_implication(v, a)
+                    active[slot].append(a)
+            for slot, acts in active.items():
+                if len(acts) > 1:
+                    m.add_at_most_one(acts).only_enforce_if(guard(("cohort", d, slot)))
+
+    # Minimum and maximum on-site days per ISO week (min capped at the days worked).
+    for emp in problem.employees:
+        weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for d in problem.days:
+            weeks[week_of(d)].append(d)
+        for wk, ds in weeks.items():
+            worked = [d for d in ds if (emp.id, d) in b.x or b.base.get((emp.id, d)) in (
+                Kind.HOME, Kind.ON_SITE, Kind.SHIFT)]
+            lits = [v for d in ds for v in onsite((emp.id, d))]
+            fixed_on = sum(1 for d in ds if b.base.get((emp.id, d)) in (Kind.ON_SITE, Kind.SHIFT))
+            low = min(emp.min_onsite_per_week, len(worked))
+            if low > 0:
+                m.add(sum(lits) + fixed_on >= low).only_enforce_if(guard(("week_min", emp.id, wk)))
+            if emp.max_onsite_per_week < len(worked):
+                m.add(sum(lits) + fixed_on <= emp.max_onsite_per_week).only_enforce_if(
+                    guard(("week_max", emp.id, wk))
+                )
+
+    # Working-time rules for shifts: rest between consecutive days, on-site runs.
+    shifts = problem.shifts_by_id
+    for emp in problem.employees:
+        for d in problem.days:
+            nxt = d + timedelta(days=1)
+            today, tomorrow = b.x.get((emp.id, d), {}), b.x.get((emp.id, nxt), {})
+            for o1, v1 in today.items():
+                if not o1.startswith("shift:"):
+                    continue
+                s1 = shifts[o1[6:]]
+                for o2, v2 in tomorrow.items():
+                    if o2.startswith("shift:"):
+                        s2 = shifts[o2[6:]]
+                        if 1440 + s2.start - s1.end_abs < problem.min_rest_minutes:
+                            m.add_bool_or([v1.Not(), v2.Not()]).only_enforce_if(
+                                guard(("rest", emp.id))
+                            )
+        limit = problem.max_consecutive_onsite_days
+        if limit is not None:
+            for d in problem.days:
+                window = [d + timedelta(days=i) for i in range(limit + 1)]
+                if not all(w in day_set for w in window):
+                    continue
+                lits = [v for w in window for v in onsite((emp.id, w))]
+                if len(lits) > limit:
+                    m.add(sum(lits) <= limit).only_enforce_if(guard(("consecutive", emp.id)))
+
+    _soft_rules(problem, b)
+    return b
+
+
+def _soft_rules(problem: Problem, b: Built) -> None:
+    m, w = b.model, problem.weights
+
+    def home_of(key: Key) -> cp_model.LinearExprT | int:
+        lits = b.x.get(key)
+        if lits is None:
+            return 1 if b.base.get(key) is Kind.HOME else 0
+        return lits.get(HOME, 0)
+
+    def onsite_of(key: Key) -> cp_model.LinearExprT | int:
+        lits = b.x.get(key)
+        if lits is None:
+            return 1 if b.base.get(key) in (Kind.ON_SITE, Kind.SHIFT) else 0
+        return sum(v for o, v in lits.items() if o != HOME)
+
+    def works(key: Key) -> bool:
+        return key in b.x or b.base.get(key) in (Kind.HOME, Kind.ON_SITE, Kind.SHIFT)
+
+    # Wishes and no-go office days, only on days the employee works.
+    wishes = b.rules.setdefault("wishes", [])
+    for emp in problem.employees:
+        for wish in emp.wishes:
+            key = (emp.id, wish.day)
+            if wish.day not in problem.days or not works(key) or wish.weight <= 0:
+                continue
+            if wish.kind is WishKind.PREFER_HOME:
+                wishes.append((1 - home_of(key), w.wish * wish.weight))
+            elif wish.kind is WishKind.PREFER_OFFICE:
+                wishes.append((1 - onsite_of(key), w.wish * wish.weight))
+            else:
+                wishes.append((onsite_of(key), w.wish * wish.weight))
+
+    # Team days: each member who works that day but is not on site.
+    team_terms = b.rules.setdefault("team_days", [])
+    for td in problem.team_days:
+        for d in problem.days:
+            if td.matches(d):
+                for emp in problem.employees:
+                    if emp.team == td.team and works((emp.id, d)):
+                        team_terms.append((1 - onsite_of((emp.id, d)), w.team_day * td.weight))
+
+    # Stability against the previous plan: each changed day counts.
+    stab = b.rules.setdefault("stability", [])
+    if problem.previous_plan and w.stability > 0:
+        emps = problem.employees_by_id
+        days = set(problem.days)
+        for a in problem.previous_plan:
+            key = (a.employee_id, a.day)
+            if a.employee_id not in emps or a.day not in days or key in problem.fixed_by_key:
+                continue
+            lits = b.x.get(key)
+            if lits is None:
+                stab.append((0 if b.base.get(key) is a.kind else 1, w.stability))
+            else:
+                opt = option_of(a)
+                stab.append((1 - lits[opt] if opt in lits else 1, w.stability))
+
+    # Fair home-office share within a team, history included:
+    # dev_e = |H_e - round_half_up(W_e * S_H / S_W)|, H = home days, W = working days.
+    fair = b.rules.setdefault("fairness", [])
+    if w.fairness <= 0:
+        return
+    hist = {h.employee_id: h for h in problem.history}
+    teams: dict[str, list[Employee]] = defaultdict(list)
+    for emp in problem.employees:
+        if emp.home_office:
+            teams[emp.team].append(emp)
+    for team, members in sorted(teams.items()):
+        if len(members) < 2:
+            continue
+        home: dict[str, cp_model.LinearExprT] = {}
+        work: dict[str, int] = {}
+        for emp in members:
+            h = hist.get(emp.id)
+            home[emp.id] = sum(
+                (home_of((emp.id, d)) for d in problem.days), cp_model.LinearExpr.constant(0)
+            ) + (h.home_days if h else 0)
+            work[emp.id] = sum(1 for d in problem.days if works((emp.id, d))) + (
+                h.home_days + h.office_days if h else 0
+            )
+        sw = sum(work.values())
+        if sw == 0:
+            continue
+        sh = m.new_int_var(0, sw, f"sh_{team}")
+        m.add(sh == sum(home.values()))
+        for emp in members:
+            we = work[emp.id]
+            y = m.new_int_var(0, we, f"y_{emp.id}")
+            m.add(2 * we * sh + sw - 2 * sw * y >= 0)
+            m.add(2 * we * sh + sw - 2 * sw * y <= 2 * sw - 1)
+            dev = m.new_int_var(0, we, f"dev_{emp.id}")
+            m.add_abs_equality(dev, home[emp.id] - y)
+            fair.append((dev, w.fairness))
