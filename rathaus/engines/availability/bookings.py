@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from operator import ge, gt, itemgetter
 
 __all__ = ["Booking", "BookingIndex"]
 
@@ -24,46 +26,37 @@ class Booking:
     end: datetime
 
 
-class _Raw:
-    __slots__ = ("rows", "sorted")
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[int, int]] = []
-        self.sorted = True
-
-
 class BookingIndex:
     """Busy intervals per counter; sorting and merging happen lazily per counter.
 
     Only counters that a request can use are ever sorted, so indexing the whole
-    location's bookings costs one pass plus the sort of the eligible counters.
-    Immutable after construction (the lazy cache is an implementation detail).
+    location's bookings costs one grouping pass plus the sort of the eligible counters
+    (linear when rows come ordered by start). Immutable after construction (the lazy
+    cache is an implementation detail), so the app may cache and share an index.
     """
 
     __slots__ = ("_merged", "_raw")
 
     def __init__(self, rows: Iterable[tuple[int, int, int]] = ()) -> None:
         """``rows``: (counter_id, start_epoch_s, end_epoch_s) tuples."""
-        raw: dict[int, _Raw] = {}
-        for counter_id, start, end in rows:
-            if end <= start:
-                raise ValueError(f"booking on counter {counter_id} must have start < end")
-            bucket = raw.get(counter_id)
-            if bucket is None:
-                bucket = raw[counter_id] = _Raw()
-            elif bucket.sorted and bucket.rows[-1][0] > start:
-                bucket.sorted = False
-            bucket.rows.append((start, end))
+        raw: defaultdict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for row in rows:
+            raw[row[0]].append(row)
         self._raw = raw
         self._merged: dict[int, tuple[list[int], list[int]]] = {}
 
     @classmethod
     def build(cls, bookings: Iterable[Booking]) -> BookingIndex:
         """Index :class:`Booking` objects (aware datetimes; naive ones are rejected)."""
-        return cls(_epoch_rows(bookings))
+        return cls(_epoch_rows((b.counter_id, b.start, b.end) for b in bookings))
+
+    @classmethod
+    def from_datetimes(cls, rows: Iterable[tuple[int, datetime, datetime]]) -> BookingIndex:
+        """Index (counter_id, start, end) rows, e.g. a Django ``values_list`` result."""
+        return cls(_epoch_rows(rows))
 
     def intervals(self, counter_id: int) -> tuple[list[int], list[int]]:
-        """Sorted, disjoint (merged) busy intervals of a counter as (starts, ends)."""
+        """Sorted, disjoint busy intervals of a counter as (starts, ends)."""
         merged = self._merged.get(counter_id)
         if merged is None:
             merged = self._merged[counter_id] = self._merge(counter_id)
@@ -78,26 +71,32 @@ class BookingIndex:
         return starts, ends, bisect_right(ends, lo), bisect_left(starts, hi)
 
     def _merge(self, counter_id: int) -> tuple[list[int], list[int]]:
-        bucket = self._raw.get(counter_id)
-        if bucket is None:
+        rows = self._raw.get(counter_id)
+        if not rows:
             return [], []
-        rows = bucket.rows if bucket.sorted else sorted(bucket.rows)
-        starts: list[int] = []
-        ends: list[int] = []
-        for start, end in rows:
-            # overlapping holds (or touching bookings) become one busy block
-            if ends and start <= ends[-1]:
-                if end > ends[-1]:
-                    ends[-1] = end
+        rows.sort()  # timsort: linear for rows already ordered by start
+        starts = list(map(itemgetter(1), rows))
+        ends = list(map(itemgetter(2), rows))
+        if any(map(ge, starts, ends)):
+            raise ValueError(f"booking on counter {counter_id} must have start < end")
+        if not any(map(gt, ends[:-1], starts[1:])):
+            return starts, ends  # already disjoint: the normal case for real bookings
+        # overlapping holds become one busy block
+        m_starts: list[int] = []
+        m_ends: list[int] = []
+        for start, end in zip(starts, ends, strict=True):
+            if m_ends and start < m_ends[-1]:
+                if end > m_ends[-1]:
+                    m_ends[-1] = end
             else:
-                starts.append(start)
-                ends.append(end)
-        return starts, ends
+                m_starts.append(start)
+                m_ends.append(end)
+        return m_starts, m_ends
 
 
-def _epoch_rows(bookings: Iterable[Booking]) -> Iterable[tuple[int, int, int]]:
-    for b in bookings:
-        if b.start.tzinfo is None or b.end.tzinfo is None:
+def _epoch_rows(rows: Iterable[tuple[int, datetime, datetime]]) -> Iterator[tuple[int, int, int]]:
+    for counter_id, start, end in rows:
+        if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("booking times must be aware datetimes")
         # round outward so that a booking never shrinks
-        yield b.counter_id, math.floor(b.start.timestamp()), math.ceil(b.end.timestamp())
+        yield counter_id, math.floor(start.timestamp()), math.ceil(end.timestamp())

@@ -21,6 +21,7 @@ from typing import TypeVar
 from .bookings import Booking
 from .clock import day_bounds, repeated_range, wall_to_epoch
 from .model import AvailabilityRequest, CounterId, DateException, Slot, WallInterval
+from .runs import Run, drop_between, merge_ranges, run_length, runs_to_slots
 
 __all__ = [
     "bookable_window",
@@ -145,60 +146,63 @@ class _Plan:
             if e0 - duration < earliest:
                 continue
             starts, ends, i, j = self.index.overlapping(cp.id, s0, e0)
-            cursor = s0
-            for k in range(i, j + 1):
-                gap_end = starts[k] if k < j else e0
-                lo = cursor if cursor > earliest else earliest
+            if i == j:
+                gaps = [(s0, e0)]
+            else:
+                # only gaps long enough for the appointment matter; filtering them in a
+                # comprehension keeps the per-booking work in C-level loops
+                gaps = [(s0, starts[i])] if starts[i] - s0 >= duration else []
+                if j - i > 1:
+                    gaps += [
+                        (a, b)
+                        for a, b in zip(ends[i : j - 1], starts[i + 1 : j], strict=True)
+                        if b - a >= duration
+                    ]
+                if e0 - ends[j - 1] >= duration:
+                    gaps.append((ends[j - 1], e0))
+            for a, b in gaps:
+                lo = a if a > earliest else earliest
                 # first grid point >= lo, the grid anchored at the opening start s0
                 first = s0 - ((s0 - lo) // grid) * grid
-                last = gap_end - duration
+                last = b - duration
                 if first <= last:
                     out.append(range(first, last + 1, grid))
-                if k < j and ends[k] > cursor:
-                    cursor = ends[k]
         return out
 
-    def day_starts(self, day: date) -> dict[int, list[CounterId]]:
-        """start instant -> counters (ascending ids) for every free start of ``day``."""
-        acc: dict[int, list[CounterId]] = {}
+    def day_runs(self, day: date) -> list[Run]:
+        """Runs of free starts on ``day`` (see :mod:`.runs`), in start order."""
+        per_counter = []
         for cp in self.counters:
-            cid = cp.id
-            for r in self.counter_starts(cp, day):
-                for t in r:
-                    ids = acc.get(t)
-                    if ids is None:
-                        acc[t] = [cid]
-                    else:
-                        ids.append(cid)
-        if acc:
+            ranges = self.counter_starts(cp, day)
+            if ranges:
+                per_counter.append((cp.id, ranges))
+        runs = merge_ranges(per_counter, self.grid)
+        if runs:
             rep = repeated_range(self.tzkey, day)
             if rep is not None:
-                a, b = rep
-                for t in [t for t in acc if a <= t < b]:
-                    del acc[t]
-        return acc
+                runs = drop_between(runs, rep[0], rep[1], self.grid)
+        return runs
 
     def day_has_slot(self, day: date) -> bool:
-        rep = repeated_range(self.tzkey, day)
-        for cp in self.counters:
-            for r in self.counter_starts(cp, day):
-                if rep is None or any(not rep[0] <= t < rep[1] for t in r):
-                    return True
-        return False
+        if repeated_range(self.tzkey, day) is not None:
+            return bool(self.day_runs(day))
+        return any(self.counter_starts(cp, day) for cp in self.counters)
+
+    def day_count(self, day: date) -> int:
+        return sum(run_length(run, self.grid) for run in self.day_runs(day))
+
+    def to_slots(self, runs: list[Run]) -> list[Slot]:
+        if not runs:
+            return []
+        tz = self.tz
+        first_offset = datetime.fromtimestamp(runs[0][0], tz).utcoffset()
+        last_offset = datetime.fromtimestamp(runs[-1][1] + self.duration, tz).utcoffset()
+        # offsets change at most twice a year, months apart: equal ends mean no change
+        uniform = first_offset == last_offset and runs[-1][1] - runs[0][0] < 7 * 86400
+        return runs_to_slots(runs, self.grid, self.duration, tz, uniform)
 
     def day_slots(self, day: date) -> list[Slot]:
-        acc = self.day_starts(day)
-        if not acc:
-            return []
-        tz, duration = self.tz, self.duration
-        fromts = datetime.fromtimestamp
-        tuples: dict[tuple[CounterId, ...], tuple[CounterId, ...]] = {}
-        slots = []
-        for t in sorted(acc):
-            ids = tuple(acc[t])
-            ids = tuples.setdefault(ids, ids)  # share equal tuples between slots
-            slots.append(Slot(fromts(t, tz), fromts(t + duration, tz), ids))
-        return slots
+        return self.to_slots(self.day_runs(day))
 
     def days(self, start: date | None = None, end: date | None = None) -> Iterator[date]:
         day = self.first_date if start is None or start < self.first_date else start
@@ -262,18 +266,14 @@ def month_calendar(request: AvailabilityRequest, year: int, month: int) -> dict[
     out: dict[date, int] = {}
     day = first
     while day < nxt:
-        out[day] = len(plan.day_starts(day)) if plan.first_date <= day <= plan.last_date else 0
+        out[day] = plan.day_count(day) if plan.first_date <= day <= plan.last_date else 0
         day += _ONE_DAY
     return out
 
 
 def _day_earliest(plan: _Plan, day: date) -> Slot | None:
-    acc = plan.day_starts(day)
-    if not acc:
-        return None
-    t = min(acc)
-    fromts = datetime.fromtimestamp
-    return Slot(fromts(t, plan.tz), fromts(t + plan.duration, plan.tz), tuple(acc[t]))
+    runs = plan.day_runs(day)
+    return plan.to_slots([(runs[0][0], runs[0][0], runs[0][2])])[0] if runs else None
 
 
 def earliest_slot(request: AvailabilityRequest) -> Slot | None:

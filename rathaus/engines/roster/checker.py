@@ -125,7 +125,7 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
 
     # Cohorts never on site in the same day (or slot).
     for d in days:
-        slots: dict[str, set[str]] = defaultdict(set)
+        slots: dict[tuple[str, str], set[str]] = defaultdict(set)
         for k in problem.cohorts:
             for eid in k.members:
                 a = plan_map.get((eid, d))
@@ -135,7 +135,7 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
                     slot = f"shift:{a.shift_id}" if a.kind is Kind.SHIFT else "office"
                 else:
                     slot = "day"
-                slots[slot].add(k.id)
+                slots[(k.group, slot)].add(k.id)
         for slot, ks in slots.items():
             if len(ks) > 1:
                 v.append(f"COHORTS_MEET {d} {slot}: {sorted(ks)}")
@@ -173,7 +173,11 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
             run, prev = 0, None
             for d in days:
                 hit = kind(e.id, d) in kinds
-                run = (run + 1 if prev is not None and d - prev == timedelta(days=1) else 1) if hit else 0
+                run = (
+                    (run + 1 if prev is not None and d - prev == timedelta(days=1) else 1)
+                    if hit
+                    else 0
+                )
                 prev = d
                 if run > limit:
                     v.append(f"{code} {e.id} {d}")

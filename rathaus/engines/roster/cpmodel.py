@@ -163,10 +163,10 @@ def build(
         m.add(sum(vs) >= c.required).only_enforce_if(guard(key))
 
     # Cohorts never meet on site (per day, or per shift with the office as one slot).
-    if len(problem.cohorts) > 1:
+    if problem.cohorts:
         by_slot = problem.cohort_separation is CohortSeparation.SHIFT
         for d in problem.days:
-            active: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            active: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
             for k in problem.cohorts:
                 slot_lits: dict[str, list[cp_model.IntVar]] = defaultdict(list)
                 for eid in sorted(k.members):
@@ -178,10 +178,10 @@ def build(
                     a = m.new_bool_var(f"c{k.id}_{d:%m%d}_{slot}")
                     for v in vs:
                         m.add_implication(v, a)
-                    active[slot].append(a)
-            for slot, acts in active.items():
+                    active[(k.group, slot)].append(a)
+            for (group, slot), acts in active.items():
                 if len(acts) > 1:
-                    m.add_at_most_one(acts).only_enforce_if(guard(("cohort", d, slot)))
+                    m.add_at_most_one(acts).only_enforce_if(guard(("cohort", d, slot, group)))
 
     # Minimum and maximum on-site days per ISO week (min capped at the days worked).
     for emp in problem.employees:
@@ -189,8 +189,12 @@ def build(
         for d in problem.days:
             weeks[week_of(d)].append(d)
         for wk, ds in weeks.items():
-            worked = [d for d in ds if (emp.id, d) in b.x or b.base.get((emp.id, d)) in (
-                Kind.HOME, Kind.ON_SITE, Kind.SHIFT)]
+            worked = [
+                d
+                for d in ds
+                if (emp.id, d) in b.x
+                or b.base.get((emp.id, d)) in (Kind.HOME, Kind.ON_SITE, Kind.SHIFT)
+            ]
             lits = [v for d in ds for v in onsite((emp.id, d))]
             fixed_on = sum(1 for d in ds if b.base.get((emp.id, d)) in (Kind.ON_SITE, Kind.SHIFT))
             low = min(emp.min_onsite_per_week, len(worked))

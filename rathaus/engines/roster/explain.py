@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from rathaus.engines.roster.cpmodel import HOME, build, options_for
 from rathaus.engines.roster.model import (
+    Cohort,
     CohortSeparation,
     Employee,
     Kind,
@@ -57,11 +58,15 @@ def precheck(problem: Problem) -> list[Reason]:
     for emp in problem.employees:
         for d in problem.days:
             if _working(problem, emp, d) and not _day_options(problem, emp, d):
-                out.append(Reason(
-                    "NO_ACTIVITY",
-                    f"{emp.name}: am {fmt_day(d)} ist keine Tätigkeit möglich "
-                    "(kein Homeoffice, kein Raum mit Platz, keine Schicht)",
-                    day=d, employees=(emp.id,)))
+                out.append(
+                    Reason(
+                        "NO_ACTIVITY",
+                        f"{emp.name}: am {fmt_day(d)} ist keine Tätigkeit möglich "
+                        "(kein Homeoffice, kein Raum mit Platz, keine Schicht)",
+                        day=d,
+                        employees=(emp.id,),
+                    )
+                )
     if out:
         return out
     out += _run_check(problem)
@@ -85,11 +90,17 @@ def _run_check(problem: Problem) -> list[Reason]:
             run = (run + 1 if contiguous else 1) if works else 0
             prev = d
             if run == limit + 1:
-                out.append(Reason(
-                    "CONSECUTIVE_WORKING_DAYS",
-                    f"{emp.name}: {run} Arbeitstage in Folge bis {fmt_day(d)}, "
-                    f"erlaubt sind höchstens {limit}",
-                    day=d, employees=(emp.id,), required=limit, available=run))
+                out.append(
+                    Reason(
+                        "CONSECUTIVE_WORKING_DAYS",
+                        f"{emp.name}: {run} Arbeitstage in Folge bis {fmt_day(d)}, "
+                        f"erlaubt sind höchstens {limit}",
+                        day=d,
+                        employees=(emp.id,),
+                        required=limit,
+                        available=run,
+                    )
+                )
     return out
 
 
@@ -117,12 +128,18 @@ def _seat_and_kit_check(problem: Problem, d: date, mode: object) -> list[Reason]
             by_room[seats[0]].append(emp)
     for rid, emps in sorted(by_room.items()):
         if len(emps) > cap[rid]:
-            out.append(Reason(
-                "ROOM_CAPACITY",
-                f"{rooms[rid].name}: {len(emps)} Personen müssen am {fmt_day(d)} vor Ort sein, "
-                f"Kapazität {cap[rid]} ({_names(emps)})",
-                day=d, employees=tuple(e.id for e in emps), subject=rid,
-                required=len(emps), available=cap[rid]))
+            out.append(
+                Reason(
+                    "ROOM_CAPACITY",
+                    f"{rooms[rid].name}: {len(emps)} Personen müssen am {fmt_day(d)} vor Ort sein, "
+                    f"Kapazität {cap[rid]} ({_names(emps)})",
+                    day=d,
+                    employees=tuple(e.id for e in emps),
+                    subject=rid,
+                    required=len(emps),
+                    available=cap[rid],
+                )
+            )
     if out:
         return out
     assigned: dict[str, list[int]] = defaultdict(list)
@@ -145,28 +162,39 @@ def _seat_and_kit_check(problem: Problem, d: date, mode: object) -> list[Reason]
 
     unseated = [people[i][0] for i in range(len(must)) if not place(i, set())]
     if unseated:
-        out.append(Reason(
-            "ROOM_CAPACITY",
-            f"Räume: am {fmt_day(d)} finden {len(unseated)} Personen ohne Homeoffice keinen "
-            f"Platz ({_names(unseated)})",
-            day=d, employees=tuple(e.id for e in unseated)))
+        out.append(
+            Reason(
+                "ROOM_CAPACITY",
+                f"Räume: am {fmt_day(d)} finden {len(unseated)} Personen ohne Homeoffice keinen "
+                f"Platz ({_names(unseated)})",
+                day=d,
+                employees=tuple(e.id for e in unseated),
+            )
+        )
         return out
     seated = sum(1 for i in range(len(must), len(people)) if place(i, set()))
     need = len(kit) - seated
     stock = problem.kit_pool.available(d)
     if need > stock:
         homers = [e for e, _ in kit]
-        out.append(Reason(
-            "KIT_POOL",
-            f"Homeoffice-Ausstattung: am {fmt_day(d)} brauchen {need} Personen ein "
-            f"Homeoffice-Set, verfügbar sind {stock}",
-            day=d, employees=tuple(e.id for e in homers), required=need, available=stock))
+        out.append(
+            Reason(
+                "KIT_POOL",
+                f"Homeoffice-Ausstattung: am {fmt_day(d)} brauchen {need} Personen ein "
+                f"Homeoffice-Set, verfügbar sind {stock}",
+                day=d,
+                employees=tuple(e.id for e in homers),
+                required=need,
+                available=stock,
+            )
+        )
     return out
 
 
 def _eligible(problem: Problem, d: date, shift_id: str, qual: str | None) -> list[Employee]:
     return [
-        e for e in problem.employees
+        e
+        for e in problem.employees
         if _working(problem, e, d)
         and f"shift:{shift_id}" in _day_options(problem, e, d)
         and (qual is None or qual in e.qualifications)
@@ -184,39 +212,65 @@ def _coverage_check(problem: Problem) -> list[Reason]:
         if len(elig) < c.required:
             name = shifts[c.shift_id].name if c.shift_id in shifts else c.shift_id
             qual = f" mit Qualifikation „{c.qualification}“" if c.qualification else ""
-            out.append(Reason(
-                "COVERAGE",
-                f"Schicht {name} am {fmt_day(c.day)}: {c.required} Personen{qual} nötig, "
-                f"verfügbar {len(elig)}",
-                day=c.day, employees=tuple(e.id for e in elig), subject=c.shift_id,
-                required=c.required, available=len(elig)))
-    if out or len(problem.cohorts) < 2:
+            out.append(
+                Reason(
+                    "COVERAGE",
+                    f"Schicht {name} am {fmt_day(c.day)}: {c.required} Personen{qual} nötig, "
+                    f"verfügbar {len(elig)}",
+                    day=c.day,
+                    employees=tuple(e.id for e in elig),
+                    subject=c.shift_id,
+                    required=c.required,
+                    available=len(elig),
+                )
+            )
+    if out:
         return out
     # Cohorts: on each day (or shift) one cohort plus non-members must cover everything.
-    member_of = {eid: k.id for k in problem.cohorts for eid in k.members}
+    groups: dict[str, list[Cohort]] = defaultdict(list)
+    for k in problem.cohorts:
+        groups[k.group].append(k)
     by_shift = problem.cohort_separation is CohortSeparation.SHIFT
-    for d in sorted(days):
-        todays = [c for c in problem.coverage if c.day == d and c.required > 0]
-        groups = [[c] for c in todays] if by_shift else ([todays] if todays else [])
-        for group in groups:
-            failures: list[str] = []
-            for k in problem.cohorts:
-                for c in group:
-                    elig = [e for e in _eligible(problem, d, c.shift_id, c.qualification)
-                            if member_of.get(e.id) in (None, k.id)]
-                    if len(elig) < c.required:
-                        name = shifts[c.shift_id].name
-                        failures.append(f"{k.name}: {name} braucht {c.required}, "
-                                        f"verfügbar {len(elig)}")
-                        break
-            if len(failures) == len(problem.cohorts):
-                names = ", ".join(k.name for k in problem.cohorts)
-                out.append(Reason(
-                    "COHORT_COVERAGE",
-                    f"Schichtteams: am {fmt_day(d)} kann keines der Schichtteams ({names}) die "
-                    f"Besetzung allein stellen, und sie dürfen sich nicht begegnen – "
-                    + "; ".join(failures),
-                    day=d, subject=group[0].shift_id if by_shift else None))
+    for cohorts in groups.values():
+        if len(cohorts) < 2:
+            continue
+        member_of = {eid: k.id for k in cohorts for eid in k.members}
+        their_shifts = {s for e in problem.employees if e.id in member_of for s in e.shifts}
+        for d in sorted(days):
+            todays = [
+                c
+                for c in problem.coverage
+                if c.day == d and c.required > 0 and c.shift_id in their_shifts
+            ]
+            slots = [[c] for c in todays] if by_shift else ([todays] if todays else [])
+            for slot in slots:
+                failures: list[str] = []
+                for k in cohorts:
+                    for c in slot:
+                        elig = [
+                            e
+                            for e in _eligible(problem, d, c.shift_id, c.qualification)
+                            if member_of.get(e.id) in (None, k.id)
+                        ]
+                        if len(elig) < c.required:
+                            failures.append(
+                                f"{k.name}: {shifts[c.shift_id].name} braucht "
+                                f"{c.required}, verfügbar {len(elig)}"
+                            )
+                            break
+                if len(failures) == len(cohorts):
+                    names = ", ".join(k.name for k in cohorts)
+                    out.append(
+                        Reason(
+                            "COHORT_COVERAGE",
+                            f"Schichtteams: am {fmt_day(d)} kann keines der Schichtteams ({names}) "
+                            "die Besetzung allein stellen, und sie dürfen sich nicht begegnen – "
+                            + "; ".join(failures),
+                            day=d,
+                            subject=slot[0].shift_id if by_shift else cohorts[0].group,
+                            employees=tuple(sorted(member_of)),
+                        )
+                    )
     return out
 
 
@@ -229,51 +283,88 @@ def _guard_reason(problem: Problem, key: tuple[object, ...]) -> Reason:
         room = problem.rooms_by_id[rid]
         cap = room.seats(problem.capacity_mode)
         users = [e.id for e in problem.employees if rid in e.rooms]
-        return Reason("ROOM_CAPACITY", f"{room.name}: Kapazität {cap} am {fmt_day(d)}",
-                      day=d, subject=rid, employees=tuple(users), available=cap)
+        return Reason(
+            "ROOM_CAPACITY",
+            f"{room.name}: Kapazität {cap} am {fmt_day(d)}",
+            day=d,
+            subject=rid,
+            employees=tuple(users),
+            available=cap,
+        )
     if kind == "kit":
         d = key[1]
         assert isinstance(d, date)
         n = problem.kit_pool.available(d)
-        return Reason("KIT_POOL", f"Homeoffice-Ausstattung: am {fmt_day(d)} sind nur {n} "
-                      "Homeoffice-Sets verfügbar", day=d, available=n)
+        return Reason(
+            "KIT_POOL",
+            f"Homeoffice-Ausstattung: am {fmt_day(d)} sind nur {n} Homeoffice-Sets verfügbar",
+            day=d,
+            available=n,
+        )
     if kind == "coverage":
         d, sid, qual = key[1], str(key[2]), key[3]
         assert isinstance(d, date)
-        req = sum(c.required for c in problem.coverage
-                  if (c.day, c.shift_id, c.qualification) == (d, sid, qual))
+        req = sum(
+            c.required
+            for c in problem.coverage
+            if (c.day, c.shift_id, c.qualification) == (d, sid, qual)
+        )
         q = f" mit Qualifikation „{qual}“" if qual else ""
-        return Reason("COVERAGE", f"Schicht {problem.shifts_by_id[sid].name} am {fmt_day(d)}: "
-                      f"{req} Personen{q} nötig", day=d, subject=sid, required=req)
+        return Reason(
+            "COVERAGE",
+            f"Schicht {problem.shifts_by_id[sid].name} am {fmt_day(d)}: {req} Personen{q} nötig",
+            day=d,
+            subject=sid,
+            required=req,
+        )
     if kind == "cohort":
         d = key[1]
         assert isinstance(d, date)
-        names = ", ".join(k.name for k in problem.cohorts)
-        return Reason("COHORT_SEPARATION", f"Schichtteams ({names}) dürfen sich am {fmt_day(d)} "
-                      "nicht begegnen", day=d)
+        names = ", ".join(k.name for k in problem.cohorts if k.group == key[3])
+        return Reason(
+            "COHORT_SEPARATION",
+            f"Schichtteams ({names}) dürfen sich am {fmt_day(d)} nicht begegnen",
+            day=d,
+        )
     eid = str(key[1])
     emp = emps[eid]
     if kind in ("week_min", "week_max"):
         wk = key[2]
         assert isinstance(wk, tuple)
         if kind == "week_min":
-            return Reason("WEEK_MIN_ONSITE", f"{emp.name}: mindestens {emp.min_onsite_per_week} "
-                          f"Tage vor Ort in KW {wk[1]}", employees=(eid,),
-                          required=emp.min_onsite_per_week)
-        return Reason("WEEK_MAX_ONSITE", f"{emp.name}: höchstens {emp.max_onsite_per_week} Tage "
-                      f"vor Ort in KW {wk[1]}", employees=(eid,), available=emp.max_onsite_per_week)
+            return Reason(
+                "WEEK_MIN_ONSITE",
+                f"{emp.name}: mindestens {emp.min_onsite_per_week} Tage vor Ort in KW {wk[1]}",
+                employees=(eid,),
+                required=emp.min_onsite_per_week,
+            )
+        return Reason(
+            "WEEK_MAX_ONSITE",
+            f"{emp.name}: höchstens {emp.max_onsite_per_week} Tage vor Ort in KW {wk[1]}",
+            employees=(eid,),
+            available=emp.max_onsite_per_week,
+        )
     if kind == "rest":
         hours = problem.min_rest_minutes / 60
-        return Reason("REST_TIME", f"{emp.name}: {hours:g} Stunden Ruhezeit zwischen zwei "
-                      "Schichten", employees=(eid,))
+        return Reason(
+            "REST_TIME",
+            f"{emp.name}: {hours:g} Stunden Ruhezeit zwischen zwei Schichten",
+            employees=(eid,),
+        )
     if kind == "consecutive":
-        return Reason("CONSECUTIVE_ONSITE", f"{emp.name}: höchstens "
-                      f"{problem.max_consecutive_onsite_days} Tage in Folge vor Ort",
-                      employees=(eid,))
+        return Reason(
+            "CONSECUTIVE_ONSITE",
+            f"{emp.name}: höchstens {problem.max_consecutive_onsite_days} Tage in Folge vor Ort",
+            employees=(eid,),
+        )
     d = key[2]
     assert isinstance(d, date)
-    return Reason("FIXED", f"{emp.name}: Festlegung am {fmt_day(d)} (bereits geplant)",
-                  day=d, employees=(eid,))
+    return Reason(
+        "FIXED",
+        f"{emp.name}: Festlegung am {fmt_day(d)} (bereits geplant)",
+        day=d,
+        employees=(eid,),
+    )
 
 
 def explain_infeasible(problem: Problem, *, time_limit: float = 10.0) -> list[Reason]:
@@ -301,13 +392,20 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 10.0) -> list[Re
 
     code, core = run(list(range(len(lits))), time_limit)
     if code != cp_model.INFEASIBLE:
-        msg = ("Es wurde kein Widerspruch zwischen den Regeln gefunden."
-               if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-               else "Innerhalb des Zeitlimits konnte kein Plan und keine Ursache gefunden werden.")
+        msg = (
+            "Es wurde kein Widerspruch zwischen den Regeln gefunden."
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            else "Innerhalb des Zeitlimits konnte kein Plan und keine Ursache gefunden werden."
+        )
         return [Reason("UNEXPLAINED", msg)]
     if not core:
-        return [Reason("UNEXPLAINED", "Die Regeln widersprechen sich, ohne dass eine einzelne "
-                       "Regelgruppe benannt werden kann (z. B. Tätigkeit je Tag).")]
+        return [
+            Reason(
+                "UNEXPLAINED",
+                "Die Regeln widersprechen sich, ohne dass eine einzelne "
+                "Regelgruppe benannt werden kann (z. B. Tätigkeit je Tag).",
+            )
+        ]
     if len(core) <= 25:  # shrink to a minimal conflict by deletion
         for i in list(core):
             left = time_limit - (time.monotonic() - t0)

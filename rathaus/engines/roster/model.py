@@ -117,6 +117,7 @@ class Cohort:
     id: str
     name: str
     members: frozenset[str]
+    group: str = ""  # only cohorts of the same group exclude each other (e.g. one office)
 
 
 @dataclass(frozen=True)

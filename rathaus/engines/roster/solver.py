@@ -127,7 +127,7 @@ def components(problem: Problem) -> list[list[str]]:
     for k in problem.cohorts:
         for eid in sorted(k.members):
             if eid in parent:
-                link(f"cohort:{k.id}", eid)
+                link(f"cohort:{k.group}", eid)
     groups: dict[str, list[str]] = defaultdict(list)
     for emp in problem.employees:
         groups[find(emp.id)].append(emp.id)
@@ -223,7 +223,9 @@ def solve(
         )
         remaining -= len(g)
         if part.status is Status.INFEASIBLE:
-            expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2)) if explain else ()
+            expl = (
+                explain_infeasible(problem, time_limit=max(1.0, time_limit / 2)) if explain else ()
+            )
             return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
         if part.status is Status.UNKNOWN:
             return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=("Zeitlimit",))
@@ -233,7 +235,9 @@ def solve(
     use = kit_use(problem, assignments)
     short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
     if not short:
-        status = Status.OPTIMAL if all(p.status is Status.OPTIMAL for p in parts) else Status.FEASIBLE
+        status = (
+            Status.OPTIMAL if all(p.status is Status.OPTIMAL for p in parts) else Status.FEASIBLE
+        )
         if len(groups) > 1:
             notes.append("Homeoffice-Sets reichen für die Summe der Teilpläne")
         return _plan(status, parts, relaxed_bound, t0, notes)
@@ -256,8 +260,9 @@ def solve(
         full.bound = max(full.bound, relaxed_bound) if not stability_first else full.bound
         notes.append("Gesamtmodell mit Startlösung aus den Teilmodellen")
         return _plan(full.status, [full], full.bound, t0, notes)
-    return _budget_phase(problem, groups, parts, relaxed_bound, t0, time_limit, workers, seed,
-                         stability_first, notes)
+    return _budget_phase(
+        problem, groups, parts, relaxed_bound, t0, time_limit, workers, seed, stability_first, notes
+    )
 
 
 def _budget_phase(

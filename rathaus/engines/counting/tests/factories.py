@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from rathaus.engines.counting import DistrictResult
 
 
-def urne(number: str, votes: tuple[int, ...], *, invalid: int = 0, card: int = 0, **kw: object) -> DistrictResult:
+def urne(
+    number: str, votes: tuple[int, ...], *, invalid: int = 0, card: int = 0, **kw: object
+) -> DistrictResult:
     """A plausible, fully reported polling district (A chosen generously)."""
     d = sum(votes)
     b = d + invalid
@@ -55,7 +57,9 @@ def plausible_results(draw: st.DrawFn, n_cols: int) -> list[DistrictResult]:
         else:
             r = urne(f"{i:04d}", votes, invalid=invalid, card=draw(st.integers(0, 100)))
         if draw(st.integers(0, 4)) == 0:
-            r = DistrictResult(r.number, r.name, r.kind, r.A1, r.A2, r.A3, r.A, votes=(None,) * n_cols)
+            r = DistrictResult(
+                r.number, r.name, r.kind, r.A1, r.A2, r.A3, r.A, votes=(None,) * n_cols
+            )
         out.append(r)
     return out
 

@@ -22,7 +22,17 @@ def test_unreported_district_is_plausible():
 
 def test_valid_votes_must_be_sum_of_candidates_with_german_message():
     r = DistrictResult(
-        "0101", "Altstadt Nord", "urne", 1000, 100, 0, 1100, 830, 50, 18, 812,
+        "0101",
+        "Altstadt Nord",
+        "urne",
+        1000,
+        100,
+        0,
+        1100,
+        830,
+        50,
+        18,
+        812,
         (300, 200, 150, 100, 59),
     )
     (p,) = check_district(r, 5)

@@ -1,0 +1,54 @@
+# Rathaus – the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install test lint format vendor bench worker beat clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+
+run: setup
+	@echo "Rathaus läuft auf http://$(HOST):$(PORT)/  (Strg+C beendet)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy rathaus/engines
+	RATHAUS_TESTING=1 $(PY) manage.py makemigrations --check --dry-run -v0
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	bash scripts/test.sh
+
+worker: install
+	$(VENV)/bin/celery -A config worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l info
+
+vendor:
+	bash scripts/vendor.sh
+
+bench: install
+	@echo "see README: python bench/<name>.py --help"
+
+clean:
+	rm -rf var/*.sqlite3* var/static

@@ -1,0 +1,79 @@
+"""The one django-ninja API: /api/v1/…, OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Every error leaves as application/problem+json (RFC 9457) with a German message and a code.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from rathaus.core.problems import DomainError, problem_response
+
+api = NinjaAPI(
+    title="Rathaus API",
+    version="1",
+    description="Termine, Dienstplanung, Wahlen – API der Rathaus-Plattform.",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+    auth=None,
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem_response(exc.status, exc.code, exc.message, errors=exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+            "message": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return problem_response(
+        422, "validation_error", "Die Eingaben sind unvollständig oder ungültig.", errors=errors
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(401, "not_authenticated", "Anmeldung erforderlich.")
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return problem_response(403, "forbidden", "Keine Berechtigung für diese Aktion.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(404, "not_found", "Nicht gefunden.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(exc.status_code, "http_error", str(exc))
+
+
+@api.get("/v1/ping", tags=["system"], summary="Trivial JSON endpoint (benchmark baseline)")
+def ping(request: HttpRequest) -> dict:
+    return {"ok": True}
+
+
+def _register_routers() -> None:
+    from rathaus.appointments.api import router as appointments_router
+    from rathaus.core.api import router as core_router
+    from rathaus.elections.api import router as elections_router
+    from rathaus.presence.api import router as presence_router
+
+    api.add_router("/v1/core/", core_router)
+    api.add_router("/v1/appointments/", appointments_router)
+    api.add_router("/v1/presence/", presence_router)
+    api.add_router("/v1/elections/", elections_router)
+
+
+_register_routers()

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from config.api import api
+from rathaus.core.admin import site as admin_site
+
+urlpatterns = [
+    path("", include("rathaus.core.urls")),
+    path("termine/", include("rathaus.appointments.urls")),
+    path("planung/", include("rathaus.presence.urls")),
+    path("wahlen/", include("rathaus.elections.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin_site.urls),
+    path("api/", api.urls),
+]

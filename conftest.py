@@ -1,0 +1,122 @@
+"""Shared fixtures: tenants and users per role, a Playwright browser on Debian Chromium, axe checks."""
+
+import os
+
+import pytest
+
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("RATHAUS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_mail(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def region(db):
+    from rathaus.core.tests.factories import RegionFactory
+
+    return RegionFactory()
+
+
+@pytest.fixture
+def town(region):
+    from rathaus.core.tests.factories import MunicipalityFactory
+
+    return MunicipalityFactory(region=region, name="Musterstadt", slug="musterstadt-test")
+
+
+@pytest.fixture
+def other_town(region):
+    from rathaus.core.tests.factories import MunicipalityFactory
+
+    return MunicipalityFactory(region=region, name="Anderswo", slug="anderswo-test")
+
+
+@pytest.fixture
+def make_user(db):
+    from rathaus.core.tests.factories import UserFactory
+
+    def make(*roles, municipality=None, region=None, **kwargs):
+        return UserFactory(
+            roles=[str(r) for r in roles], municipality=municipality, region=region, **kwargs
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian Chromium not found at {CHROMIUM} (install the 'chromium' package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Runs axe-core on the current page; fails on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        bad = [
+            v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+        ]
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}"
+            for v in bad
+        )
+        assert not bad, f"axe-core violations on {page.url}:\n{details}"
+        return results
+
+    return check
+
+
+@pytest.fixture
+def login(live_server):
+    def do_login(page, username, password="test-passwort-123"):
+        page.goto(f"{live_server.url}/konto/anmelden/")
+        page.get_by_label("Benutzername").fill(username)
+        page.get_by_label("Passwort").fill(password)
+        page.get_by_role("button", name="Anmelden").last.click()
+        page.wait_for_load_state()
+
+    return do_login

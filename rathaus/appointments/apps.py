@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AppointmentsConfig(AppConfig):
+    name = "rathaus.appointments"
+    label = "appointments"
+    verbose_name = "Termine"

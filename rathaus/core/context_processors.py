@@ -1,0 +1,2 @@
+def tenant(request):
+    return {"municipality": getattr(request, "municipality", None)}

@@ -1,0 +1,216 @@
+"""Demo region with the town "Musterstadt": idempotent, deterministic (seeded) master data."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.core.models import (
+    Employee,
+    KitPool,
+    KitStockChange,
+    Location,
+    Municipality,
+    OrgUnit,
+    Qualification,
+    Region,
+    Role,
+    Room,
+    User,
+)
+
+DEMO_PASSWORD = "rathaus-demo"
+
+FIRST = ["Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hannes", "Ida", "Jonas", "Kira", "Lukas", "Mia", "Noah", "Olga", "Paul", "Rosa", "Samir", "Tina", "Umut", "Vera", "Willi", "Yusuf", "Zoe", "Lea", "Tim", "Nele", "Finn", "Aylin", "Jan"]
+LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Braun", "Zimmermann", "Krüger", "Hartmann", "Lange", "Yilmaz", "Kaya", "Nowak", "Werner", "Krause", "Lehmann", "Köhler", "Maier"]
+
+# (code, name, kind, parent code, staff)
+ORG_UNITS = [
+    ("VV", "Verwaltungsvorstand", "department", None, 4),
+    ("FB1", "Fachbereich 1 – Zentrale Dienste", "department", None, 0),
+    ("10", "Haupt- und Personalamt", "office", "FB1", 18),
+    ("20", "Kämmerei", "office", "FB1", 16),
+    ("33", "Bürgerbüro", "office", "FB1", 14),
+    ("32", "Ordnungsamt", "office", "FB1", 20),
+    ("FB2", "Fachbereich 2 – Bürger und Soziales", "department", None, 0),
+    ("50", "Sozialamt", "office", "FB2", 24),
+    ("51", "Jugendamt", "office", "FB2", 26),
+    ("FB3", "Fachbereich 3 – Planen und Bauen", "department", None, 0),
+    ("61", "Stadtplanung", "office", "FB3", 22),
+    ("63", "Bauordnung", "office", "FB3", 18),
+    ("66", "Tiefbau", "office", "FB3", 20),
+    ("12", "IT und Digitalisierung", "office", "FB1", 16),
+]
+
+DEMO_USERS = [
+    ("mitarbeiterin", [Role.EMPLOYEE], "Beschäftigte"),
+    ("teamleitung", [Role.EMPLOYEE, Role.TEAM_LEAD], "Teamleitung"),
+    ("planung", [Role.EMPLOYEE, Role.PLANNER], "Personalplanung"),
+    ("buergerbuero", [Role.EMPLOYEE, Role.CLERK], "Sachbearbeitung Bürgerbüro"),
+    ("wahlamt", [Role.EMPLOYEE, Role.ELECTION_OFFICER], "Wahlamt (Erfassung)"),
+    ("wahlamt2", [Role.EMPLOYEE, Role.ELECTION_OFFICER], "Wahlamt (Freigabe)"),
+    ("buergermeisterin", [Role.LEADERSHIP], "Verwaltungsleitung"),
+    ("admin", [Role.MUNICIPALITY_ADMIN], "Administration Kommune"),
+]
+
+
+def _user(username: str, roles, municipality=None, region=None) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "municipality": municipality,
+            "region": region,
+            "roles": [str(r) for r in roles],
+            "email": f"{username}@musterstadt.example",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def load_core() -> Municipality:
+    region, _ = Region.objects.get_or_create(
+        slug="musterland", defaults={"name": "Kreis Musterland"}
+    )
+    town, _ = Municipality.objects.get_or_create(
+        slug="musterstadt",
+        defaults={
+            "region": region,
+            "name": "Musterstadt",
+            "ags": "05999001",
+            "federal_state": "NW",
+        },
+    )
+    for slug, name, ags in (
+        ("beispielhausen", "Beispielhausen", "05999002"),
+        ("nachbardorf", "Nachbardorf", "05999003"),
+    ):
+        other, _ = Municipality.objects.get_or_create(
+            slug=slug, defaults={"region": region, "name": name, "ags": ags, "federal_state": "NW"}
+        )
+        OrgUnit.objects.get_or_create(
+            municipality=other, code="10", defaults={"name": "Hauptamt", "kind": "office"}
+        )
+    if Employee.objects.filter(municipality=town).exists():
+        return town  # master data already there: loading again changes nothing
+    rng = random.Random(2026)
+    units = {}
+    for code, name, kind, parent, _staff in ORG_UNITS:
+        units[code] = OrgUnit.objects.create(
+            municipality=town,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=units.get(parent) if parent else None,
+        )
+    counter = Qualification.objects.create(municipality=town, code="kfz", name="Kfz-Zulassung")
+    passports = Qualification.objects.create(
+        municipality=town, code="pass", name="Pass- und Ausweiswesen"
+    )
+    registry = Qualification.objects.create(municipality=town, code="melde", name="Meldewesen")
+    town_hall = Location.objects.create(
+        municipality=town,
+        name="Rathaus",
+        street="Marktplatz 1",
+        postal_code="59999",
+        city="Musterstadt",
+    )
+    Location.objects.create(
+        municipality=town,
+        name="Technisches Rathaus",
+        street="Bahnhofstraße 12",
+        postal_code="59999",
+        city="Musterstadt",
+    )
+    rooms = []
+    # ~90 shared offices of 1–3 people on four floors of the town hall.
+    for i in range(90):
+        floor = i // 23
+        seats = rng.choice([1, 2, 2, 2, 3, 3])
+        rooms.append(
+            Room(
+                municipality=town,
+                location=town_hall,
+                number=f"{floor}.{i % 23 + 1:02d}",
+                floor=floor,
+                capacity_normal=seats,
+                capacity_pandemic=1,
+            )
+        )
+    Room.objects.bulk_create(rooms)
+    rooms = list(Room.objects.filter(municipality=town).order_by("number"))
+    number = 1000
+    unit_rooms = {}
+    room_iter = iter(rooms)
+    for code, _name, _kind, _parent, staff in ORG_UNITS:
+        need = 0
+        unit_rooms[code] = []
+        while need < staff * 0.55 and staff:
+            room = next(room_iter, None)
+            if room is None:
+                break
+            room.org_unit = units[code]
+            room.save(update_fields=["org_unit"])
+            unit_rooms[code].append(room)
+            need += room.capacity_normal
+    for code, _name, _kind, _parent, staff in ORG_UNITS:
+        for k in range(staff):
+            number += 1
+            clerk = code == "33" and k < 12
+            social = code in ("50", "51") and k % 3 == 0
+            employee = Employee.objects.create(
+                municipality=town,
+                personnel_number=f"P{number}",
+                first_name=rng.choice(FIRST),
+                last_name=rng.choice(LAST),
+                email=f"p{number}@musterstadt.example",
+                org_unit=units[code],
+                working_time_share=rng.choice(
+                    [Decimal("1.00")] * 4 + [Decimal("0.50"), Decimal("0.75")]
+                ),
+                job_role="clerk"
+                if clerk
+                else "social_worker"
+                if social
+                else "lead"
+                if k == 0
+                else "general",
+                equipment_need="none" if clerk else "phone_only" if social else "full_kit",
+                home_room=unit_rooms[code][k % len(unit_rooms[code])] if unit_rooms[code] else None,
+            )
+            if clerk:
+                employee.qualifications.set(
+                    [passports, registry] + ([counter] if k % 2 == 0 else [])
+                )
+    pool = KitPool.objects.create(municipality=town, name="Homeoffice-Arbeitsplätze")
+    today = timezone.localdate()
+    KitStockChange.objects.create(
+        pool=pool, valid_from=today - timedelta(days=365), delta=60, note="Erstausstattung"
+    )
+    KitStockChange.objects.create(
+        pool=pool, valid_from=today + timedelta(days=21), delta=20, note="Lieferung"
+    )
+    for username, roles, _label in DEMO_USERS:
+        user = _user(username, roles, municipality=town)
+        staff_member = Employee.objects.filter(
+            municipality=town,
+            user__isnull=True,
+            org_unit__code="33" if Role.CLERK in roles else "10",
+        ).first()
+        if staff_member and Role.EMPLOYEE in roles:
+            staff_member.user = user
+            staff_member.save(update_fields=["user"])
+    _user("regionadmin", [Role.REGION_ADMIN], region=region)
+    _user(
+        "admin-beispielhausen",
+        [Role.MUNICIPALITY_ADMIN],
+        municipality=Municipality.objects.get(slug="beispielhausen"),
+    )
+    return town

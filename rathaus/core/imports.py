@@ -1,0 +1,265 @@
+"""CSV/Excel import of employees and rooms: validate everything, then write all rows or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from rathaus.core import audit
+from rathaus.core.models import Employee, Location, Municipality, OrgUnit, Qualification, Room
+from rathaus.core.tabular import Row, TabularError, read_table
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: list[dict] = field(default_factory=list)  # preview of valid rows
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, German message)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+EMPLOYEE_COLUMNS = ["personalnummer", "vorname", "nachname", "organisationseinheit"]
+EMPLOYEE_OPTIONAL = [
+    "e_mail",
+    "email",
+    "beschaeftigungsumfang",
+    "funktion",
+    "ausstattung",
+    "qualifikationen",
+]
+ROOM_COLUMNS = ["standort", "raum", "etage", "plaetze"]
+ROOM_OPTIONAL = ["plaetze_pandemie", "organisationseinheit"]
+
+EQUIPMENT = {
+    "voll": "full_kit",
+    "full_kit": "full_kit",
+    "telefon": "phone_only",
+    "phone_only": "phone_only",
+    "keine": "none",
+    "none": "none",
+    "": "full_kit",
+}
+JOB_ROLES = {c.value: c.value for c in Employee.JobRole} | {
+    "buergerbuero": "clerk",
+    "sozialarbeit": "social_worker",
+    "leitung": "lead",
+    "sachbearbeitung": "general",
+    "": "general",
+}
+
+
+def _share(text: str) -> Decimal:
+    text = text.replace(",", ".").replace("%", "").strip() or "1"
+    value = Decimal(text)
+    if value > 1:
+        value = value / 100
+    if not Decimal("0.05") <= value <= 1:
+        raise ValueError
+    return value.quantize(Decimal("0.01"))
+
+
+def _parse_employees(
+    rows: list[Row], municipality: Municipality, result: ImportResult
+) -> list[dict]:
+    units = {u.code.lower(): u for u in OrgUnit.objects.filter(municipality=municipality)}
+    quals = {q.code.lower(): q for q in Qualification.objects.filter(municipality=municipality)}
+    seen: dict[str, int] = {}
+    parsed = []
+    for row in rows:
+        v = row.values
+        if "__error__" in v:
+            result.errors.append((row.line, v["__error__"]))
+            continue
+        problems = []
+        number = v.get("personalnummer", "")
+        if not number:
+            problems.append("Personalnummer fehlt")
+        elif number in seen:
+            problems.append(f"Personalnummer {number} doppelt (schon in Zeile {seen[number]})")
+        else:
+            seen[number] = row.line
+        for col, label in (("vorname", "Vorname"), ("nachname", "Nachname")):
+            if not v.get(col):
+                problems.append(f"{label} fehlt")
+        unit = units.get(v.get("organisationseinheit", "").lower())
+        if unit is None:
+            problems.append(f"Organisationseinheit „{v.get('organisationseinheit', '')}“ unbekannt")
+        try:
+            share = _share(v.get("beschaeftigungsumfang", ""))
+        except (InvalidOperation, ValueError):
+            problems.append("Beschäftigungsumfang muss zwischen 5 und 100 % liegen")
+            share = Decimal("1")
+        equipment = EQUIPMENT.get(v.get("ausstattung", "").lower())
+        if equipment is None:
+            problems.append("Ausstattung muss „voll“, „telefon“ oder „keine“ sein")
+        job_role = JOB_ROLES.get(v.get("funktion", "").lower())
+        if job_role is None:
+            problems.append(f"Funktion „{v.get('funktion')}“ unbekannt")
+        qual_codes = [
+            c.strip().lower() for c in v.get("qualifikationen", "").split(",") if c.strip()
+        ]
+        unknown = [c for c in qual_codes if c not in quals]
+        if unknown:
+            problems.append("Qualifikation unbekannt: " + ", ".join(unknown))
+        email = v.get("e_mail") or v.get("email") or ""
+        if email and "@" not in email:
+            problems.append("E-Mail-Adresse ungültig")
+        if problems:
+            result.errors.extend((row.line, p) for p in problems)
+            continue
+        parsed.append(
+            {
+                "personnel_number": number,
+                "first_name": v["vorname"],
+                "last_name": v["nachname"],
+                "email": email,
+                "org_unit": unit,
+                "working_time_share": share,
+                "equipment_need": equipment,
+                "job_role": job_role,
+                "qualifications": [quals[c] for c in qual_codes],
+            }
+        )
+    return parsed
+
+
+def _parse_rooms(rows: list[Row], municipality: Municipality, result: ImportResult) -> list[dict]:
+    locations = {
+        loc.name.lower(): loc for loc in Location.objects.filter(municipality=municipality)
+    }
+    units = {u.code.lower(): u for u in OrgUnit.objects.filter(municipality=municipality)}
+    seen: dict[tuple, int] = {}
+    parsed = []
+    for row in rows:
+        v = row.values
+        if "__error__" in v:
+            result.errors.append((row.line, v["__error__"]))
+            continue
+        problems = []
+        location = locations.get(v.get("standort", "").lower())
+        if location is None:
+            problems.append(f"Standort „{v.get('standort', '')}“ unbekannt")
+        number = v.get("raum", "")
+        if not number:
+            problems.append("Raumnummer fehlt")
+        key = (v.get("standort", "").lower(), number)
+        if number and key in seen:
+            problems.append(f"Raum {number} doppelt (schon in Zeile {seen[key]})")
+        seen.setdefault(key, row.line)
+        try:
+            floor = int(v.get("etage", "0") or 0)
+        except ValueError:
+            problems.append("Etage muss eine ganze Zahl sein")
+            floor = 0
+        try:
+            normal = int(v.get("plaetze", ""))
+            pandemic = int(v.get("plaetze_pandemie") or min(normal, 1))
+            if normal < 1 or pandemic < 0 or pandemic > normal:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                "Plätze: ganze Zahl ab 1; Pandemie-Plätze höchstens so viele wie normal"
+            )
+            normal = pandemic = 1
+        unit = None
+        if v.get("organisationseinheit"):
+            unit = units.get(v["organisationseinheit"].lower())
+            if unit is None:
+                problems.append(f"Organisationseinheit „{v['organisationseinheit']}“ unbekannt")
+        if problems:
+            result.errors.extend((row.line, p) for p in problems)
+            continue
+        parsed.append(
+            {
+                "location": location,
+                "number": number,
+                "floor": floor,
+                "capacity_normal": normal,
+                "capacity_pandemic": pandemic,
+                "org_unit": unit,
+            }
+        )
+    return parsed
+
+
+def run_import(
+    *, kind: str, data: bytes, filename: str, municipality: Municipality, actor, commit: bool
+) -> ImportResult:
+    """Validate a file; with commit=True and no errors, write every row in one transaction."""
+    result = ImportResult(kind=kind)
+    spec = {
+        "employees": (EMPLOYEE_COLUMNS, EMPLOYEE_OPTIONAL, _parse_employees),
+        "rooms": (ROOM_COLUMNS, ROOM_OPTIONAL, _parse_rooms),
+    }
+    if kind not in spec:
+        raise ValueError(kind)
+    required, optional, parse = spec[kind]
+    try:
+        rows = read_table(data, filename, required=required, optional=optional)
+    except TabularError as exc:
+        result.errors.append((1, str(exc)))
+        return result
+    if not rows:
+        result.errors.append((1, "Die Datei enthält keine Datenzeilen."))
+        return result
+    parsed = parse(rows, municipality, result)
+    result.rows = parsed
+    if not commit or result.errors:
+        return result
+    with transaction.atomic():
+        for values in parsed:
+            if kind == "employees":
+                _save_employee(values, municipality, actor, result)
+            else:
+                _save_room(values, municipality, actor, result)
+    return result
+
+
+def _save_employee(values: dict, municipality, actor, result: ImportResult) -> None:
+    quals = values.pop("qualifications")
+    existing = Employee.objects.filter(
+        municipality=municipality, personnel_number=values["personnel_number"]
+    ).first()
+    before = audit.snapshot(existing) if existing else None
+    employee, created = Employee.objects.update_or_create(
+        municipality=municipality, personnel_number=values["personnel_number"], defaults=values
+    )
+    employee.qualifications.set(quals)
+    result.created += created
+    result.updated += not created
+    audit.record(
+        actor=actor,
+        instance=employee,
+        action="create" if created else "update",
+        before=before,
+        after=audit.snapshot(employee),
+        summary="Import Beschäftigte",
+    )
+
+
+def _save_room(values: dict, municipality, actor, result: ImportResult) -> None:
+    existing = Room.objects.filter(location=values["location"], number=values["number"]).first()
+    before = audit.snapshot(existing) if existing else None
+    room, created = Room.objects.update_or_create(
+        municipality=municipality,
+        location=values["location"],
+        number=values["number"],
+        defaults=values,
+    )
+    result.created += created
+    result.updated += not created
+    audit.record(
+        actor=actor,
+        instance=room,
+        action="create" if created else "update",
+        before=before,
+        after=audit.snapshot(room),
+        summary="Import Räume",
+    )

@@ -1,0 +1,127 @@
+"""What each role can do: the start page shows the entries the user's roles allow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import Role
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    url_name: str
+    description: str
+    roles: frozenset[str]  # empty: everyone, including citizens
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+STAFF = frozenset(r.value for r in Role)
+ENTRIES = [
+    Entry(
+        _("Termin buchen"),
+        "appointments:start",
+        _("Einen Termin im Bürgerbüro vereinbaren."),
+        frozenset(),
+    ),
+    Entry(
+        _("Wahlergebnisse"),
+        "elections:public_index",
+        _("Ergebnisse der Wahlen nach Wahlbezirken."),
+        frozenset(),
+    ),
+    Entry(
+        _("Tagesübersicht Bürgerbüro"),
+        "appointments:staff_day",
+        _("Termine, Aufruf, Wartemarken."),
+        frozenset({Role.CLERK, Role.MUNICIPALITY_ADMIN}),
+    ),
+    Entry(
+        _("Terminstatistik"),
+        "appointments:statistics",
+        _("Vorlaufzeit, Auslastung, Nichterscheinen."),
+        frozenset({Role.CLERK, Role.LEADERSHIP, Role.MUNICIPALITY_ADMIN}),
+    ),
+    Entry(
+        _("Mein Arbeitsplan"),
+        "presence:my_plan",
+        _("Eigene Büro- und Homeoffice-Tage, Wünsche und Abwesenheiten."),
+        frozenset({Role.EMPLOYEE, Role.TEAM_LEAD, Role.PLANNER, Role.CLERK}),
+    ),
+    Entry(
+        _("Wer ist heute vor Ort?"),
+        "presence:today",
+        _("Anwesenheit nach Gebäude und Etage."),
+        frozenset({Role.EMPLOYEE, Role.TEAM_LEAD, Role.PLANNER, Role.LEADERSHIP, Role.CLERK}),
+    ),
+    Entry(
+        _("Dienst- und Präsenzplanung"),
+        "presence:index",
+        _("Planungszeiträume, Regeln, Planberechnung."),
+        frozenset({Role.PLANNER, Role.TEAM_LEAD, Role.MUNICIPALITY_ADMIN}),
+    ),
+    Entry(
+        _("Wahlen verwalten"),
+        "elections:index",
+        _("Schnellmeldungen erfassen und freigeben."),
+        frozenset({Role.ELECTION_OFFICER}),
+    ),
+    Entry(
+        _("Beschäftigte"),
+        "core:employees",
+        _("Personen, Organisationseinheiten, Import."),
+        frozenset(
+            {
+                Role.PLANNER,
+                Role.MUNICIPALITY_ADMIN,
+                Role.REGION_ADMIN,
+                Role.TEAM_LEAD,
+                Role.LEADERSHIP,
+            }
+        ),
+    ),
+    Entry(
+        _("Räume"),
+        "core:rooms",
+        _("Standorte, Räume, Kapazitäten."),
+        frozenset({Role.PLANNER, Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN}),
+    ),
+    Entry(
+        _("Import"),
+        "core:import",
+        _("Beschäftigte und Räume aus CSV oder Excel übernehmen."),
+        frozenset({Role.PLANNER, Role.MUNICIPALITY_ADMIN}),
+    ),
+    Entry(
+        _("Änderungsprotokoll"),
+        "core:audit",
+        _("Wer hat wann was geändert."),
+        frozenset({Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN, Role.LEADERSHIP}),
+    ),
+    Entry(
+        _("Stammdatenverwaltung"),
+        "admin:index",
+        _("Kommunen, Standorte, Räume, Rollen."),
+        frozenset({Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN}),
+    ),
+]
+
+
+def entries_for(user) -> list[tuple[Entry, str]]:
+    roles = set(user.roles or []) if user.is_authenticated else set()
+    visible = []
+    for entry in ENTRIES:
+        if entry.roles and not (roles & entry.roles):
+            continue
+        url = entry.url()
+        if url:
+            visible.append((entry, url))
+    return visible

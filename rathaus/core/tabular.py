@@ -1,0 +1,104 @@
+"""Reading CSV and Excel uploads into rows with line numbers, tolerant of what Excel produces."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+
+class TabularError(Exception):
+    """The file as a whole can't be read (encoding, format, header)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # 1-based line in the file (header is line 1)
+    values: dict[str, str]
+
+
+def _normalise(name: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "_", "-": "_"})
+    return name.strip().lower().translate(table)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then cp1252 as Excel on Windows writes it."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TabularError("Die Datei ist weder UTF-8 noch Windows-1252 kodiert.")
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    text = decode(data)
+    if "\x00" in text:
+        raise TabularError("Die Datei ist keine Textdatei (CSV).")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise TabularError("Die Excel-Datei kann nicht gelesen werden.") from exc
+    sheet = workbook.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        cells = []
+        for v in values:
+            if v is None:
+                cells.append("")
+            elif isinstance(v, float) and v.is_integer():
+                cells.append(str(int(v)))
+            else:
+                cells.append(str(v))
+        rows.append(cells)
+    workbook.close()
+    return rows
+
+
+def read_table(
+    data: bytes, filename: str, *, required: list[str], optional: list[str]
+) -> list[Row]:
+    """Rows keyed by normalised column names. Wrong or missing columns fail the whole file."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raw = _read_xlsx(data)
+    elif filename.lower().endswith((".csv", ".txt")):
+        raw = _read_csv(data)
+    else:
+        raise TabularError("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")
+    if not raw:
+        raise TabularError("Die Datei ist leer.")
+    header = [_normalise(h) for h in raw[0]]
+    missing = [c for c in required if c not in header]
+    unknown = [h for h in header if h and h not in required and h not in optional]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("fehlende Spalten: " + ", ".join(missing))
+        if unknown:
+            parts.append("unbekannte Spalten: " + ", ".join(unknown))
+        raise TabularError("Zeile 1: " + "; ".join(parts) + ".")
+    rows = []
+    for index, cells in enumerate(raw[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            extra = cells[len(header) :]
+            if any(c.strip() for c in extra):
+                rows.append(
+                    Row(index, {"__error__": f"{len(cells)} Werte, erwartet {len(header)}"})
+                )
+                continue
+        values = {
+            h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h
+        }
+        rows.append(Row(index, values))
+    return rows

@@ -1,0 +1,230 @@
+"""CP-SAT model for the NRP benchmark, plus a small large-neighbourhood search (LNS) loop.
+
+The model follows Curtois & Qu (2014): booleans x[e, d, s], a work literal per employee-day,
+short-block clauses for the min-consecutive rules (blocks strictly inside the horizon only),
+sliding windows for max-consecutive, a literal per weekend, and integer under/over slack per
+cover row. Plain CP-SAT proves the small instances quickly; on the larger ones it stalls with
+two workers, so after a first phase we run our own LNS: fix most of the schedule to the
+incumbent by narrowing variable domains in the proto and re-solve the rest.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.nrp.parser import NrpInstance
+
+
+@dataclass(frozen=True)
+class NrpSolution:
+    assignment: dict[str, tuple[str | None, ...]]  # staff id -> shift id (or None) per day
+    objective: int | None
+    bound: int | None
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
+    wall_time: float
+
+
+class NrpModel:
+    """The CP-SAT model of one instance; keeps the variable handles the LNS needs."""
+
+    def __init__(self, inst: NrpInstance) -> None:
+        self.inst = inst
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self._build()
+
+    def _build(self) -> None:
+        inst, m = self.inst, self.model
+        h = inst.horizon
+        sidx = {s.id: i for i, s in enumerate(inst.shifts)}
+        for e, staff in enumerate(inst.staff):
+            off = inst.days_off_of(staff.id)
+            for d in range(h):
+                if d in off:
+                    continue
+                for s, shift in enumerate(inst.shifts):
+                    if staff.max_of(shift.id) > 0:
+                        self.x[e, d, s] = m.new_bool_var(f"x_{staff.id}_{d}_{shift.id}")
+        self.work: dict[tuple[int, int], cp_model.IntVar] = {}
+        for e, staff in enumerate(inst.staff):
+            w = []
+            for d in range(h):
+                lits = [self.x[e, d, s] for s in range(len(inst.shifts)) if (e, d, s) in self.x]
+                wd = m.new_bool_var(f"w_{staff.id}_{d}")
+                m.add(wd == sum(lits))  # also enforces at most one shift per day
+                self.work[e, d] = wd
+                w.append(wd)
+            self._staff_rules(e, w, sidx)
+        self._objective()
+
+    def _staff_rules(self, e: int, w: list[cp_model.IntVar], sidx: dict[str, int]) -> None:
+        inst, m, x = self.inst, self.model, self.x
+        staff, h, n_shift = inst.staff[e], inst.horizon, len(inst.shifts)
+        for d in range(h - 1):
+            for s, shift in enumerate(inst.shifts):
+                for banned in shift.cannot_follow:
+                    t = sidx[banned]
+                    if (e, d, s) in x and (e, d + 1, t) in x:
+                        m.add_bool_or([x[e, d, s].Not(), x[e, d + 1, t].Not()])
+        for s, shift in enumerate(inst.shifts):
+            lits = [x[e, d, s] for d in range(h) if (e, d, s) in x]
+            if len(lits) > staff.max_of(shift.id):
+                m.add(sum(lits) <= staff.max_of(shift.id))
+        minutes = sum(
+            inst.shifts[s].minutes * x[e, d, s]
+            for d in range(h)
+            for s in range(n_shift)
+            if (e, d, s) in x
+        )
+        m.add(minutes <= staff.max_total_minutes)
+        m.add(minutes >= staff.min_total_minutes)
+        k = staff.max_consecutive_shifts
+        for d in range(h - k):
+            m.add(sum(w[d : d + k + 1]) <= k)
+        # Forbid short blocks bounded by the opposite state on both sides.
+        for length in range(1, staff.min_consecutive_shifts):
+            for d in range(1, h - length):
+                block = [w[j].Not() for j in range(d, d + length)]
+                m.add_bool_or([w[d - 1], *block, w[d + length]])
+        for length in range(1, staff.min_consecutive_days_off):
+            for d in range(1, h - length):
+                block = list(w[d : d + length])
+                m.add_bool_or([w[d - 1].Not(), *block, w[d + length].Not()])
+        weekend_lits = []
+        for sat, sun in inst.weekends:
+            we = m.new_bool_var(f"we_{staff.id}_{sat}")
+            m.add_implication(w[sat], we)
+            m.add_implication(w[sun], we)
+            weekend_lits.append(we)
+        if len(weekend_lits) > staff.max_weekends:
+            m.add(sum(weekend_lits) <= staff.max_weekends)
+
+    def _objective(self) -> None:
+        inst, m, x = self.inst, self.model, self.x
+        eidx = {s.id: i for i, s in enumerate(inst.staff)}
+        sidx = {s.id: i for i, s in enumerate(inst.shifts)}
+        terms: list[cp_model.LinearExprT] = []
+        for r in inst.on_requests:
+            key = (eidx[r.staff], r.day, sidx[r.shift])
+            terms.append(r.weight * (1 - x[key]) if key in x else r.weight)
+        for r in inst.off_requests:
+            key = (eidx[r.staff], r.day, sidx[r.shift])
+            if key in x:
+                terms.append(r.weight * x[key])
+        n = len(inst.staff)
+        for c in inst.cover:
+            s = sidx[c.shift]
+            assigned = sum(x[e, c.day, s] for e in range(n) if (e, c.day, s) in x)
+            under = m.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
+            over = m.new_int_var(0, n, f"over_{c.day}_{c.shift}")
+            m.add(assigned - c.requirement == over - under)
+            terms.append(c.weight_under * under + c.weight_over * over)
+        m.minimize(sum(terms))
+
+    def assignment(self, values: list[int]) -> dict[str, tuple[str | None, ...]]:
+        """Decode a full solution vector (indexed by proto variable index)."""
+        rows: dict[str, list[str | None]] = {
+            s.id: [None] * self.inst.horizon for s in self.inst.staff
+        }
+        for (e, d, s), var in self.x.items():
+            if values[var.index]:
+                rows[self.inst.staff[e].id][d] = self.inst.shifts[s].id
+        return {k: tuple(v) for k, v in rows.items()}
+
+
+def _params(time_limit: float, workers: int, seed: int, log: bool = False) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    return solver
+
+
+def solve(
+    inst: NrpInstance,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    lns: bool = True,
+    log: bool = False,
+) -> NrpSolution:
+    """Solve an instance within ``time_limit`` seconds of wall time."""
+    start = time.monotonic()
+    nm = NrpModel(inst)
+    first = time_limit if not lns else max(1.0, 0.25 * time_limit)
+    solver = _params(first - (time.monotonic() - start), workers, seed, log)
+    status = solver.solve(nm.model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return NrpSolution({}, None, None, name, time.monotonic() - start)
+    values = list(solver.response_proto.solution)
+    best = int(round(solver.objective_value))
+    bound = int(round(solver.best_objective_bound))
+    if status == cp_model.FEASIBLE and lns and best > bound:
+        deadline = start + time_limit
+        values, best = _lns(nm, values, best, bound, deadline, workers, seed)
+        name = "OPTIMAL" if best <= bound else "FEASIBLE"
+    elif status == cp_model.OPTIMAL:
+        bound = best
+    return NrpSolution(nm.assignment(values), best, bound, name, time.monotonic() - start)
+
+
+def _lns(
+    nm: NrpModel,
+    values: list[int],
+    best: int,
+    bound: int,
+    deadline: float,
+    workers: int,
+    seed: int,
+) -> tuple[list[int], int]:
+    """Relax random staff subsets / day windows around the incumbent; keep improvements."""
+    inst, proto = nm.inst, nm.model.proto
+    rng = random.Random(seed)
+    n, h = len(inst.staff), inst.horizon
+    by_staff: dict[int, list[tuple[int, int]]] = {e: [] for e in range(n)}
+    for (e, d, _s), var in nm.x.items():
+        by_staff[e].append((d, var.index))
+    original = {var.index: list(proto.variables[var.index].domain) for var in nm.x.values()}
+    size = 0.2  # fraction of the x variables left free; adapted below
+    iteration = 0
+    while time.monotonic() < deadline - 0.05 and best > bound:
+        iteration += 1
+        if rng.random() < 0.5:
+            k = max(2, round(size * n))
+            free_staff = set(rng.sample(range(n), min(n, k)))
+            lo, hi = 0, h
+        else:
+            free_staff = set(range(n))
+            width = max(3, round(size * h))
+            lo = rng.randrange(0, max(1, h - width + 1))
+            hi = lo + width
+        for e, cells in by_staff.items():
+            for d, idx in cells:
+                dom = proto.variables[idx].domain
+                dom.clear()
+                if e in free_staff and lo <= d < hi:
+                    dom.extend(original[idx])
+                else:
+                    dom.extend([values[idx], values[idx]])
+        nm.model.clear_hints()
+        proto.solution_hint.vars.extend(range(len(values)))
+        proto.solution_hint.values.extend(values)
+        budget = min(3.0, deadline - time.monotonic())
+        solver = _params(budget, workers, seed + iteration)
+        status = solver.solve(nm.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < best:
+            best = int(round(solver.objective_value))
+            values = list(solver.response_proto.solution)
+        # Grow the neighbourhood when it was solved to optimality, shrink when it timed out.
+        size = min(0.6, size * 1.1) if status == cp_model.OPTIMAL else max(0.05, size * 0.9)
+    for idx, dom in original.items():
+        proto.variables[idx].domain.clear()
+        proto.variables[idx].domain.extend(dom)
+    nm.model.clear_hints()
+    return values, best
