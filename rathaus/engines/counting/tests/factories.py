@@ -6,7 +6,7 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from rathaus.engines.counting import DistrictResult
+from rathaus.engines.counting import KINDS, DistrictResult
 
 
 def urne(
@@ -69,16 +69,13 @@ def any_results(draw: st.DrawFn) -> list[DistrictResult]:
     """Arbitrary non-negative figures incl. None cells, unique numbers, any kind."""
     n_cols = draw(st.integers(1, 6))
     numbers = draw(st.lists(safe_text, min_size=1, max_size=12, unique=True))
-    return [
-        DistrictResult(
-            number,
-            draw(safe_text),
-            draw(st.sampled_from(("urne", "brief"))),
-            *draw(st.tuples(maybe, maybe, maybe, maybe, maybe, maybe, maybe, maybe)),
-            votes=tuple(draw(st.lists(maybe, min_size=n_cols, max_size=n_cols))),
-        )
-        for number in numbers
-    ]
+    out = []
+    for number in numbers:
+        a1, a2, a3, a, b, b1, c, d = (draw(maybe) for _ in range(8))
+        votes = tuple(draw(st.lists(maybe, min_size=n_cols, max_size=n_cols)))
+        kind = draw(st.sampled_from(KINDS))
+        out.append(DistrictResult(number, draw(safe_text), kind, a1, a2, a3, a, b, b1, c, d, votes))
+    return out
 
 
 election_dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
