@@ -23,15 +23,22 @@ __all__ = ["Run", "drop_between", "merge_ranges", "run_length", "runs_to_slots"]
 def merge_ranges(per_counter: Sequence[tuple[CounterId, list[range]]], grid: int) -> list[Run]:
     """Runs of starts with their counters; ``per_counter`` must be in ascending id order.
 
-    Each counter's ranges are disjoint. If all ranges lie on one grid phase (the usual
-    case: opening hours on the grid) a sweep over range boundaries does the merge;
-    otherwise starts are merged one by one.
+    Each counter's ranges are disjoint. Long ranges on one grid phase (a quiet day) are
+    merged by a sweep over range boundaries; short or off-phase ones (a fragmented,
+    busy day) start by start, which is cheaper when ranges hold one or two starts.
     """
-    phases = {r.start % grid for _, ranges in per_counter for r in ranges}
-    if not phases:
+    n_ranges = 0
+    n_starts = 0
+    phases = set()
+    for _, ranges in per_counter:
+        for r in ranges:
+            n_ranges += 1
+            n_starts += len(r)
+            phases.add(r.start % grid)
+    if not n_ranges:
         return []
-    if len(phases) > 1:
-        return _merge_pointwise(per_counter)
+    if len(phases) > 1 or n_starts < 4 * n_ranges:
+        return _merge_pointwise(per_counter, grid)
     # (position, -1 close / +1 open, counter): closes sort before opens at one position
     events: list[tuple[int, int, CounterId]] = []
     for cid, ranges in per_counter:
@@ -56,13 +63,29 @@ def merge_ranges(per_counter: Sequence[tuple[CounterId, list[range]]], grid: int
     return runs
 
 
-def _merge_pointwise(per_counter: Sequence[tuple[CounterId, list[range]]]) -> list[Run]:
+def _merge_pointwise(per_counter: Sequence[tuple[CounterId, list[range]]], grid: int) -> list[Run]:
     acc: dict[int, list[CounterId]] = {}
     for cid, ranges in per_counter:
         for r in ranges:
             for t in r:
-                acc.setdefault(t, []).append(cid)
-    return [(t, t, tuple(acc[t])) for t in sorted(acc)]
+                ids = acc.get(t)
+                if ids is None:
+                    acc[t] = [cid]
+                else:
+                    ids.append(cid)
+    runs: list[Run] = []
+    shared: dict[tuple[CounterId, ...], tuple[CounterId, ...]] = {}
+    prev_ids: tuple[CounterId, ...] = ()
+    prev_last = 0
+    for t in sorted(acc):
+        here = tuple(acc[t])
+        if here == prev_ids and t == prev_last + grid:
+            runs[-1] = (runs[-1][0], t, prev_ids)
+        else:
+            prev_ids = shared.setdefault(here, here)
+            runs.append((t, t, prev_ids))
+        prev_last = t
+    return runs
 
 
 def drop_between(runs: list[Run], a: int, b: int, grid: int) -> list[Run]:
@@ -96,8 +119,10 @@ def runs_to_slots(
     if uniform_offset:
         step = timedelta(seconds=grid)
         length = timedelta(seconds=duration)
+        origin = runs[0][0]
+        base = fromts(origin, tz)
         for first, last, ids in runs:
-            start = fromts(first, tz)
+            start = base + timedelta(seconds=first - origin)
             for _ in range(first, last + 1, grid):
                 append(Slot(start, start + length, ids))
                 start += step
