@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 from .bookings import Booking, BookingIndex
@@ -13,6 +13,9 @@ from .bookings import Booking, BookingIndex
 ServiceId: TypeAlias = int | str
 CounterId: TypeAlias = int
 WallInterval: TypeAlias = tuple[time, time]
+# Mapping is invariant in its key type: a union lets callers pass dict[str, int] as well
+# as dict[int, int] without casts.
+ServiceMap: TypeAlias = Mapping[str, int] | Mapping[int, int]
 _Date = date  # DateException has a field named ``date`` that shadows the type
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "OpeningRule",
     "Policy",
     "ServiceId",
+    "ServiceMap",
     "Slot",
 ]
 
@@ -122,8 +126,8 @@ class AvailabilityRequest:
     """
 
     counters: tuple[Counter, ...]
-    demand: Mapping[ServiceId, int]
-    durations: Mapping[ServiceId, int]
+    demand: ServiceMap
+    durations: ServiceMap
     bookings: BookingIndex | Iterable[Booking]
     policy: Policy
     now: datetime
@@ -136,10 +140,11 @@ class AvailabilityRequest:
             raise ValueError("now must be an aware datetime")
         if not self.demand:
             raise ValueError("demand must name at least one service")
+        durations: Mapping[Any, int] = self.durations
         for service, count in self.demand.items():
             if count <= 0:
                 raise ValueError(f"count for service {service!r} must be positive")
-            minutes = self.durations.get(service)
+            minutes = durations.get(service)
             if minutes is None:
                 raise ValueError(f"no duration for service {service!r} at this location")
             if minutes <= 0:
@@ -157,7 +162,8 @@ class AvailabilityRequest:
     @property
     def duration(self) -> timedelta:
         """Total appointment length: sum of duration x count over the demand."""
-        return timedelta(minutes=sum(self.durations[s] * n for s, n in self.demand.items()))
+        durations: Mapping[Any, int] = self.durations
+        return timedelta(minutes=sum(durations[s] * n for s, n in self.demand.items()))
 
 
 @dataclass(frozen=True, slots=True)
