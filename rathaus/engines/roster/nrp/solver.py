@@ -10,7 +10,9 @@ incumbent by narrowing variable domains in the proto and re-solve the rest.
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 import time
 from dataclasses import dataclass
 
@@ -145,6 +147,22 @@ def _params(time_limit: float, workers: int, seed: int, log: bool = False) -> cp
     return solver
 
 
+class _StallStop(cp_model.CpSolverSolutionCallback):
+    """Stops the first phase once plain CP-SAT has not improved for ``patience`` seconds."""
+
+    def __init__(self, patience: float) -> None:
+        super().__init__()
+        self.patience = patience
+        self.last = time.monotonic()
+
+    def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() - self.last > self.patience:
+            self.stop_search()
+
+
 def solve(
     inst: NrpInstance,
     time_limit: float = 10.0,
@@ -153,25 +171,49 @@ def solve(
     lns: bool = True,
     log: bool = False,
 ) -> NrpSolution:
-    """Solve an instance within ``time_limit`` seconds of wall time."""
+    """Solve an instance within ``time_limit`` seconds of wall time.
+
+    Phase 1 is plain CP-SAT (it proves the small instances); when it stalls and ``lns`` is on,
+    the remaining time goes to :func:`_lns` around its incumbent.
+    """
     start = time.monotonic()
     nm = NrpModel(inst)
-    first = time_limit if not lns else max(1.0, 0.25 * time_limit)
-    solver = _params(first - (time.monotonic() - start), workers, seed, log)
-    status = solver.solve(nm.model)
+    solver = _params(time_limit - (time.monotonic() - start), workers, seed, log)
+    if lns:
+        stall = _StallStop(max(1.0, 0.1 * time_limit))
+        solver.parameters.max_time_in_seconds = max(0.05, 0.5 * time_limit)
+        status = _solve_watching(solver, nm.model, stall)
+    else:
+        status = solver.solve(nm.model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return NrpSolution({}, None, None, name, time.monotonic() - start)
     values = list(solver.response_proto.solution)
     best = int(round(solver.objective_value))
-    bound = int(round(solver.best_objective_bound))
-    if status == cp_model.FEASIBLE and lns and best > bound:
-        deadline = start + time_limit
-        values, best = _lns(nm, values, best, bound, deadline, workers, seed)
+    bound = best if status == cp_model.OPTIMAL else int(round(solver.best_objective_bound))
+    if lns and best > bound:
+        values, best = _lns(nm, values, best, bound, start + time_limit, workers, seed)
         name = "OPTIMAL" if best <= bound else "FEASIBLE"
-    elif status == cp_model.OPTIMAL:
-        bound = best
     return NrpSolution(nm.assignment(values), best, bound, name, time.monotonic() - start)
+
+
+def _solve_watching(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, stall: _StallStop
+) -> cp_model.CpSolverStatus:
+    """Run ``solver.solve`` in a thread and poll the stall detector from here."""
+    import threading
+
+    result: list[cp_model.CpSolverStatus] = []
+    thread = threading.Thread(target=lambda: result.append(solver.solve(model, stall)))
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.2)
+        stall.check()
+    return result[0]
+
+
+_DEBUG = bool(os.environ.get("NRP_DEBUG"))
+NEIGHBOURHOODS = ("staff", "days", "block")
 
 
 def _lns(
@@ -183,46 +225,46 @@ def _lns(
     workers: int,
     seed: int,
 ) -> tuple[list[int], int]:
-    """Relax random staff subsets / day windows around the incumbent; keep improvements."""
+    """Relax staff subsets / day windows around the incumbent; keep non-worsening moves."""
     inst, proto = nm.inst, nm.model.proto
     rng = random.Random(seed)
     n, h = len(inst.staff), inst.horizon
-    by_staff: dict[int, list[tuple[int, int]]] = {e: [] for e in range(n)}
-    for (e, d, _s), var in nm.x.items():
-        by_staff[e].append((d, var.index))
-    original = {var.index: list(proto.variables[var.index].domain) for var in nm.x.values()}
-    size = 0.2  # fraction of the x variables left free; adapted below
+    cells = [(e, d, var.index) for (e, d, _s), var in nm.x.items()]
+    original = {idx: list(proto.variables[idx].domain) for _e, _d, idx in cells}
+    size = dict.fromkeys(NEIGHBOURHOODS, 0.3)  # fraction relaxed, adapted per kind
     iteration = 0
-    while time.monotonic() < deadline - 0.05 and best > bound:
+    while time.monotonic() < deadline - 0.1 and best > bound:
         iteration += 1
-        if rng.random() < 0.5:
-            k = max(2, round(size * n))
-            free_staff = set(rng.sample(range(n), min(n, k)))
-            lo, hi = 0, h
-        else:
-            free_staff = set(range(n))
-            width = max(3, round(size * h))
-            lo = rng.randrange(0, max(1, h - width + 1))
-            hi = lo + width
-        for e, cells in by_staff.items():
-            for d, idx in cells:
-                dom = proto.variables[idx].domain
-                dom.clear()
-                if e in free_staff and lo <= d < hi:
-                    dom.extend(original[idx])
-                else:
-                    dom.extend([values[idx], values[idx]])
+        kind = NEIGHBOURHOODS[iteration % len(NEIGHBOURHOODS)]
+        frac = size[kind]
+        staff_frac, day_frac = {"staff": (frac, 1.0), "days": (1.0, frac)}.get(
+            kind, (min(1.0, 2 * frac), min(1.0, 2 * frac))
+        )
+        free_staff = set(rng.sample(range(n), max(2, min(n, round(staff_frac * n)))))
+        width = max(2, min(h, round(day_frac * h)))
+        lo = rng.randrange(0, h - width + 1)
+        for e, d, idx in cells:
+            dom = proto.variables[idx].domain
+            dom.clear()
+            if e in free_staff and lo <= d < lo + width:
+                dom.extend(original[idx])
+            else:
+                dom.extend([values[idx], values[idx]])
         nm.model.clear_hints()
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
-        budget = min(3.0, deadline - time.monotonic())
-        solver = _params(budget, workers, seed + iteration)
+        solver = _params(min(2.0, deadline - time.monotonic()), workers, seed + iteration)
         status = solver.solve(nm.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < best:
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= best:
             best = int(round(solver.objective_value))
             values = list(solver.response_proto.solution)
-        # Grow the neighbourhood when it was solved to optimality, shrink when it timed out.
-        size = min(0.6, size * 1.1) if status == cp_model.OPTIMAL else max(0.05, size * 0.9)
+        if _DEBUG:
+            print(f"lns {iteration} {kind} {frac:.2f} {solver.status_name(status)} {best}", file=sys.stderr)
+        # Grow a neighbourhood that was solved to optimality, shrink one that timed out.
+        if status == cp_model.OPTIMAL:
+            size[kind] = min(0.9, size[kind] * 1.15)
+        else:
+            size[kind] = max(0.05, size[kind] * 0.85)
     for idx, dom in original.items():
         proto.variables[idx].domain.clear()
         proto.variables[idx].domain.extend(dom)
