@@ -119,7 +119,7 @@ def write_csv(meta: CsvMeta, results: Sequence[DistrictResult]) -> str:
 def _decode(data: str | bytes) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
-    raw = data.removeprefix(b"\xef\xbb\xbf")
+    bom = len(data) - len(raw := data.removeprefix(b"\xef\xbb\xbf"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -129,7 +129,7 @@ def _decode(data: str | bytes) -> str:
                 (
                     line,
                     f"Die Datei ist nicht UTF-8-kodiert (ungültiges Byte 0x{raw[exc.start]:02x} "
-                    f"an Byte-Position {exc.start}). Bitte als UTF-8 speichern.",
+                    f"an Byte-Position {exc.start + bom}). Bitte als UTF-8 speichern.",
                 )
             ]
         ) from None

@@ -76,6 +76,8 @@ def test_non_utf8_is_rejected_clearly():
         read_csv(text)
     ((line, msg),) = err.value.problems
     assert line == 2 and "nicht UTF-8" in msg
+    with pytest.raises(CsvImportError, match="Byte-Position 3"):
+        read_csv(b"\xef\xbb\xbf\xff")
 
 
 def test_all_problems_are_reported_at_once():
@@ -157,10 +159,15 @@ def test_round_trip_is_byte_identical(meta, results):
 
 
 def _must_only_raise_import_error(data):
-    try:
-        read_csv(data)
-    except CsvImportError as err:
-        assert err.problems and all(isinstance(n, int) and m for n, m in err.problems)
+    for kwargs in (
+        {},
+        {"expected_districts": {"1", "B"}, "n_candidates": 1},
+        {"expected_districts": {"1": "brief"}},
+    ):
+        try:
+            read_csv(data, **kwargs)
+        except CsvImportError as err:
+            assert err.problems and all(isinstance(n, int) and m for n, m in err.problems)
 
 
 @given(st.text())
