@@ -1,0 +1,317 @@
+"""Reads: elections visible to a user or to the public, and computed reports (via the engine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from rathaus.core.tenancy import scoped
+from rathaus.elections.models import Candidate, District, Election, LotDrawing, Result
+from rathaus.engines.counting import (
+    CsvMeta,
+    Decision,
+    DistrictResult,
+    Outcome,
+    Totals,
+    aggregate,
+    decide,
+    resolve_lot,
+    vote_columns,
+    write_csv,
+)
+from rathaus.engines.counting.german import share
+
+
+def elections_for(user) -> QuerySet[Election]:
+    return (
+        scoped(Election, user)
+        .select_related("municipality", "first_round")
+        .annotate(
+            n_districts=Count("districts", distinct=True),
+            n_approved=Count(
+                "results", filter=Q(results__state=Result.State.APPROVED), distinct=True
+            ),
+            n_entered=Count(
+                "results", filter=Q(results__state=Result.State.ENTERED), distinct=True
+            ),
+        )
+    )
+
+
+def public_elections(municipality_slug: str | None = None) -> QuerySet[Election]:
+    qs = (
+        Election.objects.exclude(status=Election.Status.PREPARATION)
+        .select_related("municipality")
+        .order_by("-date", "municipality__name", "title")
+    )
+    if municipality_slug:
+        qs = qs.filter(municipality__slug=municipality_slug)
+    return qs
+
+
+def public_election(election_id) -> Election | None:
+    try:
+        return (
+            Election.objects.exclude(status=Election.Status.PREPARATION)
+            .select_related("municipality", "first_round")
+            .get(pk=int(election_id))
+        )
+    except (Election.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+
+
+def to_engine(district: District, result: Result | None, n_candidates: int) -> DistrictResult:
+    r = result
+    if r is None:
+        return DistrictResult(
+            district.number,
+            district.name,
+            district.kind,
+            votes=(None,) * vote_columns(n_candidates),
+        )
+    votes = tuple(r.votes) if r.votes else (None,) * vote_columns(n_candidates)
+    return DistrictResult(
+        district.number,
+        district.name,
+        district.kind,
+        r.a1,
+        r.a2,
+        r.a3,
+        r.a,
+        r.b,
+        r.b1,
+        r.c,
+        r.d,
+        votes,
+    )
+
+
+def published(district: DistrictResult) -> DistrictResult:
+    """The district as the public sees it before approval: eligible voters only."""
+    return DistrictResult(
+        district.number,
+        district.name,
+        district.kind,
+        district.A1,
+        district.A2,
+        district.A3,
+        district.A,
+        votes=(None,) * len(district.votes),
+    )
+
+
+@dataclass
+class DistrictRow:
+    district: District
+    result: Result
+    figures: DistrictResult  # what counts (approved only, or all for staff previews)
+    shares: tuple[Decimal, ...] | None
+    turnout: Decimal | None
+
+    @property
+    def reported(self) -> bool:
+        return self.figures.reported
+
+
+@dataclass
+class CandidateRow:
+    candidate: Candidate | None
+    label: str
+    party: str
+    votes: int
+    share: Decimal | None
+    previous_share: Decimal | None = None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.share is None or self.previous_share is None:
+            return None
+        return self.share - self.previous_share
+
+
+@dataclass
+class Report:
+    election: Election
+    candidates: list[Candidate]
+    labels: tuple[str, ...]
+    totals: Totals
+    decision: Decision | None
+    rows: list[DistrictRow]
+    candidate_rows: list[CandidateRow]
+    previous: Report | None = None
+    lots: list[LotDrawing] = field(default_factory=list)
+    approved_only: bool = True
+
+    @property
+    def yes_no(self) -> bool:
+        return len(self.candidates) == 1
+
+    @property
+    def turnout_difference(self) -> Decimal | None:
+        if self.previous is None or self.totals.turnout is None:
+            return None
+        if self.previous.totals.turnout is None:
+            return None
+        return self.totals.turnout - self.previous.totals.turnout
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for r in self.rows if r.result.state == Result.State.ENTERED)
+
+    @property
+    def all_approved(self) -> bool:
+        return bool(self.rows) and all(r.result.state == Result.State.APPROVED for r in self.rows)
+
+
+def _candidate_labels(candidates: list[Candidate]) -> tuple[str, ...]:
+    return tuple(c.name for c in candidates)
+
+
+def runoff_date_for(election: Election):
+    """Second Sunday after the election (§ 46c Abs. 3 KWahlG NRW): election day + 14 days."""
+    return election.date + timedelta(days=14)
+
+
+def decision_for(
+    election: Election, totals: Totals, labels: tuple[str, ...], lots
+) -> Decision | None:
+    if not election.uses_majority_rule or not labels:
+        return None
+    runoff = election.is_runoff and len(labels) == 2
+    sunday = election.date.weekday() == 6
+    decision = decide(
+        totals,
+        labels,
+        runoff=runoff,
+        election_date=election.date if sunday and not runoff else None,
+    )
+    if decision.outcome is Outcome.LOT_NEEDED:
+        for lot in lots:  # newest first
+            if (
+                list(lot.among) == list(decision.lot_candidates)
+                and lot.places == decision.lot_places
+                and lot.runoff_ballot == decision.is_runoff_ballot
+            ):
+                try:
+                    return resolve_lot(decision, tuple(lot.drawn))
+                except ValueError:
+                    continue
+    return decision
+
+
+def report(election: Election, *, approved_only: bool = True, with_previous: bool = True) -> Report:
+    """Totals, § 46c decision, per-district rows and comparison for one election."""
+    candidates = list(election.candidates.order_by("position"))
+    labels = _candidate_labels(candidates)
+    n = len(candidates)
+    districts = list(
+        District.objects.filter(election=election)
+        .select_related("result", "result__entered_by", "result__approved_by")
+        .order_by("kind", "number")
+    )
+    rows: list[DistrictRow] = []
+    engine_rows: list[DistrictResult] = []
+    for d in districts:
+        result = getattr(d, "result", None)
+        if result is None:  # districts created outside the services
+            result = Result(district=d, election=election, municipality_id=d.municipality_id)
+        full = to_engine(d, result, n)
+        counted = (
+            full
+            if (not approved_only or result.state == Result.State.APPROVED)
+            else published(full)
+        )
+        engine_rows.append(counted)
+        shares = None
+        if counted.reported and counted.D:
+            shares = tuple(share(v or 0, counted.D) for v in counted.votes)
+        turnout = None
+        if counted.reported and counted.A:
+            turnout = share(counted.B or 0, counted.A)
+        rows.append(DistrictRow(d, result, counted, shares, turnout))
+    lots = list(election.lots.all())
+    if n:
+        totals = aggregate(engine_rows, labels)
+        decision = decision_for(election, totals, labels, lots)
+    else:
+        totals = aggregate([], ("–",))
+        decision = None
+    candidate_rows = []
+    if n == 1:
+        c = candidates[0]
+        for i, text in enumerate(("Ja", "Nein")):
+            candidate_rows.append(
+                CandidateRow(
+                    c if i == 0 else None,
+                    f"{text} ({c.name})",
+                    c.party_label,
+                    totals.votes[i],
+                    totals.shares[i] if totals.shares else None,
+                )
+            )
+    else:
+        for i, c in enumerate(candidates):
+            candidate_rows.append(
+                CandidateRow(
+                    c,
+                    c.name,
+                    c.party_label,
+                    totals.votes[i],
+                    totals.shares[i] if totals.shares else None,
+                )
+            )
+    previous = None
+    if with_previous and election.previous_election_id and n > 1:
+        prev = Election.objects.filter(pk=election.previous_election_id).first()
+        if prev is not None:
+            previous = report(prev, approved_only=True, with_previous=False)
+            _compare(candidate_rows, previous)
+    return Report(
+        election=election,
+        candidates=candidates,
+        labels=labels,
+        totals=totals,
+        decision=decision,
+        rows=rows,
+        candidate_rows=candidate_rows,
+        previous=previous,
+        lots=lots,
+        approved_only=approved_only,
+    )
+
+
+def _compare(rows: list[CandidateRow], previous: Report) -> None:
+    """Match candidates with the previous election by party (or by name when partyless)."""
+    by_party: dict[str, Decimal | None] = {}
+    by_name: dict[str, Decimal | None] = {}
+    for prow in previous.candidate_rows:
+        if prow.candidate is None:
+            continue
+        if prow.candidate.party:
+            by_party.setdefault(prow.candidate.party.casefold(), prow.share)
+        by_name.setdefault(prow.candidate.name.casefold(), prow.share)
+    for row in rows:
+        c = row.candidate
+        if c is None:
+            continue
+        if c.party and c.party.casefold() in by_party:
+            row.previous_share = by_party[c.party.casefold()]
+        elif c.name.casefold() in by_name:
+            row.previous_share = by_name[c.name.casefold()]
+
+
+def csv_export(election: Election, *, approved_only: bool = True) -> str:
+    """votemanager open-data CSV of the election (public: approved figures only)."""
+    rep = report(election, approved_only=approved_only, with_previous=False)
+    meta = CsvMeta(election.date, election.title, election.municipality.ags)
+    n = vote_columns(max(len(rep.candidates), 1))
+    rows = []
+    for row in rep.rows:
+        f = row.figures
+        if len(f.votes) != n:
+            f = DistrictResult(f.number, f.name, f.kind, f.A1, f.A2, f.A3, f.A, votes=(None,) * n)
+        rows.append(f)
+    return write_csv(meta, rows)

@@ -1,0 +1,612 @@
+"""Writes of the elections app: entry with four eyes, corrections, lots, runoff, CSV import.
+
+All services take keyword arguments, run in a transaction, lock the rows they change, write an
+audit entry and bump the public cache version when published figures change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.core import audit
+from rathaus.core.problems import Conflict, DomainError
+from rathaus.elections import caching, selectors
+from rathaus.elections.models import (
+    FIGURE_FIELDS,
+    Candidate,
+    Correction,
+    District,
+    Election,
+    LotDrawing,
+    Result,
+)
+from rathaus.engines.counting import (
+    CsvImportError,
+    DistrictResult,
+    Outcome,
+    Problem,
+    check_district,
+    draw_places,
+    read_csv,
+    vote_columns,
+)
+from rathaus.engines.counting.german import fmt_date
+from rathaus.engines.counting.plausibility import column_title
+
+
+class PlausibilityError(DomainError):
+    """Figures failed the engine's plausibility rules; ``problems`` name district and column."""
+
+    status = 422
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(
+            "implausible",
+            "Die Meldung ist nicht plausibel: " + " ".join(p.message for p in self.problems),
+            errors=[{"field": p.column or None, "message": p.message} for p in self.problems],
+        )
+
+
+# --- elections, candidates, districts -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictSpec:
+    number: str
+    name: str
+    kind: str = "urne"
+    a1: int | None = None
+    a2: int | None = None
+    a3: int | None = None
+    a: int | None = None
+
+
+@transaction.atomic
+def election_create(
+    *,
+    municipality,
+    title: str,
+    date: date,
+    candidates: Sequence[tuple[str, str]],
+    districts: Iterable[DistrictSpec],
+    kind: str = Election.Kind.MAYOR,
+    status: str = Election.Status.PREPARATION,
+    previous_election: Election | None = None,
+    first_round: Election | None = None,
+    internal_note: str = "",
+    actor=None,
+) -> Election:
+    """An election with candidates (name, party; "" = parteilos) in ballot order and districts."""
+    if not candidates:
+        raise DomainError("no_candidates", "Eine Wahl braucht mindestens einen Bewerber.")
+    election = Election.objects.create(
+        municipality=municipality,
+        kind=kind,
+        title=title,
+        date=date,
+        status=status,
+        previous_election=previous_election,
+        first_round=first_round,
+        internal_note=internal_note,
+    )
+    Candidate.objects.bulk_create(
+        Candidate(municipality=municipality, election=election, position=i, name=n, party=p)
+        for i, (n, p) in enumerate(candidates, start=1)
+    )
+    for spec in districts:
+        district_add(election=election, spec=spec)
+    audit.record(
+        actor=actor,
+        instance=election,
+        action="create",
+        after=audit.snapshot(election),
+        summary=f"Wahl angelegt: {title}",
+    )
+    return election
+
+
+def district_add(*, election: Election, spec: DistrictSpec) -> District:
+    district = District.objects.create(
+        municipality_id=election.municipality_id,
+        election=election,
+        number=spec.number,
+        name=spec.name,
+        kind=spec.kind,
+    )
+    eligible = (spec.a1, spec.a2, spec.a3, spec.a)
+    if spec.kind == District.Kind.POSTAL:
+        eligible = (0, 0, 0, 0)
+    Result.objects.create(
+        municipality_id=election.municipality_id,
+        election=election,
+        district=district,
+        a1=eligible[0],
+        a2=eligible[1],
+        a3=eligible[2],
+        a=eligible[3],
+    )
+    return district
+
+
+@transaction.atomic
+def election_set_status(*, election: Election, status: str, actor) -> Election:
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    if status not in Election.Status.values:
+        raise DomainError("bad_status", "Unbekannter Stand.")
+    if status == Election.Status.FINAL:
+        open_ = election.results.exclude(state=Result.State.APPROVED).count()
+        if open_:
+            raise Conflict(
+                "not_all_approved",
+                f"Das endgültige Ergebnis kann erst festgestellt werden, wenn alle Bezirke "
+                f"freigegeben sind ({open_} fehlen noch).",
+            )
+    before = audit.snapshot(election)
+    election.status = status
+    election.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        instance=election,
+        action="update",
+        before=before,
+        after=audit.snapshot(election),
+        summary=f"Stand: {election.get_status_display()}",
+    )
+    caching.bump(election.pk)
+    return election
+
+
+# --- entry with four eyes -------------------------------------------------------------------
+
+
+def _engine_result(district: District, figures: dict, n_candidates: int) -> DistrictResult:
+    votes = tuple(figures.get("votes") or ())
+    return DistrictResult(
+        district.number,
+        district.name,
+        district.kind,
+        figures.get("a1"),
+        figures.get("a2"),
+        figures.get("a3"),
+        figures.get("a"),
+        figures.get("b"),
+        figures.get("b1"),
+        figures.get("c"),
+        figures.get("d"),
+        votes,
+    )
+
+
+def normalise(district: District, figures: dict, n_candidates: int) -> dict:
+    """Figures as stored: ints or None, votes padded to the number of vote columns; postal
+    districts have 0 eligible voters (votemanager writes 0)."""
+    out = {f: figures.get(f) for f in FIGURE_FIELDS}
+    votes = list(figures.get("votes") or [])
+    n = vote_columns(n_candidates)
+    votes = (votes + [None] * n)[:n] if len(votes) < n else votes
+    out["votes"] = votes
+    if district.kind == District.Kind.POSTAL:
+        for f in ("a1", "a2", "a3", "a"):
+            if out[f] is None:
+                out[f] = 0
+    return out
+
+
+def check_figures(district: District, figures: dict, n_candidates: int) -> list[Problem]:
+    """Engine plausibility plus: a report must be complete to be entered."""
+    engine = _engine_result(district, figures, n_candidates)
+    problems = check_district(engine, n_candidates)
+    if not problems and not engine.reported:
+        missing = [
+            c
+            for c, v in (
+                ("B", engine.B),
+                ("B1", engine.B1),
+                ("C", engine.C),
+                ("D", engine.D),
+                *((f"D{i}", v) for i, v in enumerate(engine.votes, start=1)),
+            )
+            if v is None
+        ] or ["A"]
+        col = missing[0]
+        problems.append(
+            Problem(
+                "incomplete",
+                col,
+                district.number,
+                f"{engine.label}: {col} ({column_title(col, n_candidates)}) fehlt; "
+                f"bitte die vollständige Meldung erfassen.",
+            )
+        )
+    return problems
+
+
+def _lock_result(result: Result) -> Result:
+    return (
+        Result.objects.select_for_update().select_related("district", "election").get(pk=result.pk)
+    )
+
+
+@transaction.atomic
+def result_enter(
+    *,
+    result: Result,
+    actor,
+    figures: dict,
+    reason: str = "",
+    stage: str = Result.Stage.QUICK,
+    expected_revision: int | None = None,
+) -> Result:
+    """Enter (or correct) a district's figures; the result then waits for another's approval.
+
+    A change after approval needs a reason, is logged as a ``Correction`` and withdraws the
+    approval (the figures vanish from the public page until someone else approves again).
+    """
+    result = _lock_result(result)
+    election = result.election
+    if election.status == Election.Status.FINAL:
+        raise Conflict(
+            "election_final",
+            "Das endgültige Ergebnis ist festgestellt; Änderungen sind nicht mehr möglich.",
+        )
+    if expected_revision is not None and expected_revision != result.revision:
+        raise Conflict(
+            "stale",
+            f"{result.district}: Die Meldung wurde inzwischen geändert. Bitte neu laden und "
+            f"erneut prüfen.",
+        )
+    n = election.candidates.count()
+    new = normalise(result.district, figures, n)
+    problems = check_figures(result.district, new, n)
+    if problems:
+        raise PlausibilityError(problems)
+    old = result.figures()
+    was_approved = result.state == Result.State.APPROVED
+    reason = (reason or "").strip()
+    if was_approved:
+        if old == new:
+            raise DomainError(
+                "unchanged", f"{result.district}: Die Zahlen sind unverändert.", status=422
+            )
+        if not reason:
+            raise DomainError(
+                "reason_required",
+                f"{result.district}: Für eine Korrektur nach der Freigabe ist eine Begründung "
+                f"erforderlich.",
+                status=422,
+                errors=[{"field": "reason", "message": "Bitte eine Begründung angeben."}],
+            )
+        Correction.objects.create(
+            municipality_id=result.municipality_id,
+            result=result,
+            actor=actor,
+            before=old,
+            after=new,
+            reason=reason[:2000],
+        )
+    before = audit.snapshot(result)
+    for f in FIGURE_FIELDS:
+        setattr(result, f, new[f])
+    result.votes = new["votes"]
+    result.state = Result.State.ENTERED
+    result.stage = stage if stage in Result.Stage.values else Result.Stage.QUICK
+    result.entered_by = actor
+    result.entered_at = timezone.now()
+    result.approved_by = None
+    result.approved_at = None
+    result.revision += 1
+    result.save()
+    audit.record(
+        actor=actor,
+        instance=result,
+        action="update",
+        before=before,
+        after=audit.snapshot(result),
+        summary=(
+            f"Korrektur {result.district}: {reason}"
+            if was_approved
+            else f"Meldung erfasst: {result.district}"
+        ),
+    )
+    if election.status == Election.Status.PREPARATION:
+        Election.objects.filter(pk=election.pk).update(status=Election.Status.COUNTING)
+        caching.bump(election.pk)
+    if was_approved:
+        caching.bump(election.pk)
+    return result
+
+
+@transaction.atomic
+def result_approve(*, result: Result, actor, expected_revision: int | None = None) -> Result:
+    """Approve a result entered by someone else (four eyes)."""
+    result = _lock_result(result)
+    if result.state != Result.State.ENTERED:
+        raise Conflict(
+            "not_pending",
+            f"{result.district}: Es liegt keine Meldung zur Freigabe vor "
+            f"(Stand: {result.get_state_display()}).",
+        )
+    if expected_revision is not None and expected_revision != result.revision:
+        raise Conflict(
+            "stale",
+            f"{result.district}: Die Meldung wurde inzwischen geändert. Bitte neu prüfen.",
+        )
+    if actor is None or result.entered_by_id == actor.pk:
+        raise DomainError(
+            "four_eyes",
+            f"{result.district}: Vier-Augen-Prinzip – Sie haben diese Meldung selbst erfasst; "
+            f"freigeben muss eine andere Person des Wahlamts.",
+            status=403,
+        )
+    before = audit.snapshot(result)
+    result.state = Result.State.APPROVED
+    result.approved_by = actor
+    result.approved_at = timezone.now()
+    result.save(update_fields=["state", "approved_by", "approved_at"])
+    audit.record(
+        actor=actor,
+        instance=result,
+        action="action",
+        before=before,
+        after=audit.snapshot(result),
+        summary=f"Meldung freigegeben: {result.district}",
+    )
+    caching.bump(result.election_id)
+    return result
+
+
+def results_approve_all(*, election: Election, actor) -> tuple[int, int]:
+    """Approve every pending result entered by someone else; returns (approved, own skipped)."""
+    approved = own = 0
+    pending = Result.objects.filter(election=election, state=Result.State.ENTERED).order_by("id")
+    for result in pending:
+        if result.entered_by_id == actor.pk:
+            own += 1
+            continue
+        try:
+            result_approve(result=result, actor=actor)
+            approved += 1
+        except DomainError:
+            continue
+    return approved, own
+
+
+# --- § 46c: lot and runoff ------------------------------------------------------------------
+
+
+@transaction.atomic
+def lot_draw(*, election: Election, actor, rng: random.Random | int | None = None) -> LotDrawing:
+    """Draw the lot the decision asks for (secrets unless ``rng`` is given), record, audit."""
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    rep = selectors.report(election, with_previous=False)
+    decision = rep.decision
+    if decision is None or decision.outcome is not Outcome.LOT_NEEDED:
+        raise Conflict(
+            "no_lot",
+            "Ein Losentscheid ist nicht erforderlich (oder noch nicht alle Bezirke sind "
+            "freigegeben).",
+        )
+    drawn = draw_places(decision.lot_candidates, decision.lot_places, rng)
+    lot = LotDrawing.objects.create(
+        municipality_id=election.municipality_id,
+        election=election,
+        drawn_by=actor,
+        among=list(decision.lot_candidates),
+        places=decision.lot_places,
+        drawn=list(drawn),
+        runoff_ballot=decision.is_runoff_ballot,
+    )
+    audit.record(
+        actor=actor,
+        instance=lot,
+        action="action",
+        after=audit.snapshot(lot),
+        summary=f"Losentscheid {election.title}: gezogen {', '.join(drawn)} "
+        f"aus {', '.join(decision.lot_candidates)}",
+    )
+    caching.bump(election.pk)
+    return lot
+
+
+@transaction.atomic
+def runoff_create_from(first_round: Election, actor, *, date: date | None = None) -> Election:
+    """The runoff (Stichwahl) of ``first_round``: same districts, the two candidates the
+    decision names, in that order (more votes first), on the second Sunday after."""
+    first_round = Election.objects.select_for_update().get(pk=first_round.pk)
+    if first_round.is_runoff:
+        raise Conflict("runoff_of_runoff", "Eine Stichwahl hat keine weitere Stichwahl.")
+    existing = first_round.runoffs.first()
+    if existing is not None:
+        raise Conflict(
+            "runoff_exists",
+            f"Die Stichwahl ist bereits angelegt ({existing.title}, {fmt_date(existing.date)}).",
+        )
+    rep = selectors.report(first_round, with_previous=False)
+    decision = rep.decision
+    if decision is None or decision.outcome is not Outcome.RUNOFF:
+        what = (
+            "noch nicht vollständig" if decision and decision.outcome is Outcome.INCOMPLETE else ""
+        )
+        raise Conflict(
+            "no_runoff",
+            "Eine Stichwahl ist nach § 46c KWahlG NRW nicht vorgesehen"
+            + (f" (das Ergebnis ist {what})" if what else "")
+            + ".",
+        )
+    by_name = {c.name: c for c in rep.candidates}
+    pair = [by_name[name] for name in decision.runoff_candidates]
+    when = date or selectors.runoff_date_for(first_round)
+    districts = [
+        DistrictSpec(
+            number=row.district.number,
+            name=row.district.name,
+            kind=row.district.kind,
+            a1=row.result.a1,
+            a2=row.result.a2,
+            a3=row.result.a3,
+            a=row.result.a,
+        )
+        for row in rep.rows
+    ]
+    runoff = election_create(
+        municipality=first_round.municipality,
+        kind=first_round.kind,
+        title=f"{first_round.title} – Stichwahl",
+        date=when,
+        candidates=[(c.name, c.party) for c in pair],
+        districts=districts,
+        first_round=first_round,
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        instance=runoff,
+        action="action",
+        summary=f"Stichwahl angelegt zwischen {pair[0].name} und {pair[1].name} "
+        f"am {fmt_date(when)}",
+    )
+    caching.bump(first_round.pk)
+    return runoff
+
+
+# --- votemanager CSV import -----------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    ok: bool
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    changes: list[tuple[int, str, str]] = field(default_factory=list)  # line, district, what
+    committed: bool = False
+
+    @property
+    def n_entered(self) -> int:
+        return sum(1 for c in self.changes if c[2] == "erfasst")
+
+
+def _line_numbers(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";")
+    try:
+        for row in reader:
+            if len(row) > 3 and row[3] not in lines:
+                lines[row[3]] = reader.line_num
+    except csv.Error:
+        pass
+    return lines
+
+
+def results_import_csv(*, election: Election, data: bytes, actor, commit: bool) -> ImportOutcome:
+    """Import a votemanager open-data CSV: all lines or none.
+
+    Refused as a whole, with line numbers, for a wrong column layout, another encoding than
+    UTF-8, unknown districts, negative or non-numeric figures, another AGS or election date,
+    implausible figures, or changes of already approved districts (those need a correction with
+    a reason). Reported districts are entered by ``actor`` and wait for another's approval.
+    """
+    districts = {
+        d.number: d for d in District.objects.filter(election=election).select_related("result")
+    }
+    n = election.candidates.count()
+    try:
+        meta, results = read_csv(
+            data, expected_districts={k: d.kind for k, d in districts.items()}, n_candidates=n
+        )
+    except CsvImportError as exc:
+        return ImportOutcome(False, errors=sorted(exc.problems))
+    text = data.decode("utf-8-sig")
+    lines = _line_numbers(text)
+    errors: list[tuple[int, str]] = []
+    if meta.ags != election.municipality.ags:
+        errors.append(
+            (
+                2,
+                f"ags: {meta.ags} ist nicht der Gemeindeschlüssel von {election.municipality.name} "
+                f"({election.municipality.ags})",
+            )
+        )
+    if meta.date != election.date:
+        errors.append(
+            (
+                2,
+                f"datum: {fmt_date(meta.date)} ist nicht der Wahltag dieser Wahl "
+                f"({fmt_date(election.date)})",
+            )
+        )
+    plan: list[tuple[int, District, dict, str]] = []
+    for r in results:
+        line = lines.get(r.number, 0)
+        district = districts[r.number]
+        result = district.result
+        figures = normalise(
+            district,
+            {
+                "a1": r.A1,
+                "a2": r.A2,
+                "a3": r.A3,
+                "a": r.A,
+                "b": r.B,
+                "b1": r.B1,
+                "c": r.C,
+                "d": r.D,
+                "votes": list(r.votes),
+            },
+            n,
+        )
+        current = result.figures()
+        if not r.reported:
+            if any(figures[f] is not None for f in ("b", "b1", "c", "d")) or any(
+                v is not None for v in figures["votes"]
+            ):
+                for p in check_figures(district, figures, n):
+                    errors.append((line, p.message))
+                continue
+            eligible_same = all(figures[f] == current[f] for f in ("a1", "a2", "a3", "a"))
+            if result.state == Result.State.EMPTY and not eligible_same:
+                plan.append((line, district, figures, "Wahlberechtigte übernommen"))
+            continue
+        problems = check_figures(district, figures, n)
+        if problems:
+            errors.extend((line, p.message) for p in problems)
+            continue
+        if figures == current and result.state != Result.State.EMPTY:
+            continue  # unchanged
+        if result.state == Result.State.APPROVED:
+            errors.append(
+                (
+                    line,
+                    f"{district}: ist bereits freigegeben; Korrekturen nach der Freigabe "
+                    f"bitte einzeln mit Begründung erfassen.",
+                )
+            )
+            continue
+        plan.append((line, district, figures, "erfasst"))
+    if errors:
+        return ImportOutcome(False, errors=sorted(errors))
+    outcome = ImportOutcome(True, changes=[(line, str(d), what) for line, d, _f, what in plan])
+    if commit:
+        with transaction.atomic():
+            for _line, district, figures, what in plan:
+                if what == "erfasst":
+                    result_enter(result=district.result, actor=actor, figures=figures)
+                else:
+                    Result.objects.filter(pk=district.result.pk, state=Result.State.EMPTY).update(
+                        **{f: figures[f] for f in ("a1", "a2", "a3", "a")}
+                    )
+            audit.record(
+                actor=actor,
+                instance=election,
+                action="action",
+                summary=f"CSV-Import: {outcome.n_entered} Meldungen erfasst",
+            )
+        outcome.committed = True
+    return outcome
