@@ -19,12 +19,24 @@ from rathaus.elections import conf
 _VERSION = "elections:v:{}"
 
 
+VERSION_TIMEOUT = 7 * 24 * 3600
+
+
+def peek(election_id: int) -> int | None:
+    """The current version, or None when the cache holds none (do not create one for ids that
+    may not exist: that would let anyone fill the cache)."""
+    value = cache.get(_VERSION.format(election_id))
+    return None if value is None else int(value)
+
+
 def version(election_id: int) -> int:
     key = _VERSION.format(election_id)
     value = cache.get(key)
     if value is None:
-        # A lost version key restarts from the clock, never from a number used before.
-        cache.add(key, time.time_ns(), None)
+        # A lost or expired version key restarts from the clock, which is larger than any
+        # number used before (those started from an earlier clock reading and were bumped by
+        # far fewer than the nanoseconds that passed since).
+        cache.add(key, time.time_ns(), VERSION_TIMEOUT)
         value = cache.get(key) or 0
     return int(value)
 
@@ -34,7 +46,7 @@ def _bump(election_id: int) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, time.time_ns(), None)
+        cache.set(key, time.time_ns(), VERSION_TIMEOUT)
 
 
 def bump(election_id: int) -> None:

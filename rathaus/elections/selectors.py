@@ -115,6 +115,11 @@ class DistrictRow:
     def reported(self) -> bool:
         return self.figures.reported
 
+    @property
+    def cells(self) -> list[tuple[int | None, Decimal | None]]:
+        shares = self.shares or (None,) * len(self.figures.votes)
+        return list(zip(self.figures.votes, shares, strict=False))
+
 
 @dataclass
 class CandidateRow:
@@ -210,7 +215,7 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
     districts = list(
         District.objects.filter(election=election)
         .select_related("result", "result__entered_by", "result__approved_by")
-        .order_by("kind", "number")
+        .order_by("-kind", "number")
     )
     rows: list[DistrictRow] = []
     engine_rows: list[DistrictResult] = []

@@ -1,0 +1,360 @@
+"""Views: staff entry/approval (election office) and public results (no login)."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rathaus.core.models import Municipality
+from rathaus.core.problems import DomainError
+from rathaus.core.tenancy import get_scoped_or_404
+from rathaus.elections import caching, conf, presentation, selectors, services
+from rathaus.elections.forms import ImportForm, ResultForm
+from rathaus.elections.models import District, Election, Result
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _election(request, election_id) -> Election:
+    return get_scoped_or_404(
+        Election.objects.select_related("municipality", "first_round"), request.user, pk=election_id
+    )
+
+
+def _district(election: Election, district_id) -> District:
+    try:
+        return District.objects.select_related("result").get(pk=int(district_id), election=election)
+    except (District.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request):
+    _require(request.user, "elections.view_staff")
+    elections = selectors.elections_for(request.user)
+    return render(request, "elections/index.html", {"elections": elections})
+
+
+@login_required
+@require_GET
+def detail(request, election_id):
+    _require(request.user, "elections.view_staff")
+    election = _election(request, election_id)
+    rep = selectors.report(election)
+    kind, headline = presentation.headline(rep)
+    return render(
+        request,
+        "elections/detail.html",
+        {
+            "election": election,
+            "rep": rep,
+            "headline": headline,
+            "headline_kind": kind,
+            "chart": presentation.bar_chart(rep, title=f"Stimmenanteile {election.title}"),
+            "runoff": election.runoffs.first(),
+            "can_enter": request.user.has_perm("elections.enter_results"),
+            "can_manage": request.user.has_perm("elections.manage"),
+            "user_id": request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enter(request, election_id, district_id):
+    _require(request.user, "elections.enter_results")
+    election = _election(request, election_id)
+    district = _district(election, district_id)
+    result = district.result
+    candidates = list(election.candidates.order_by("position"))
+    form = ResultForm(request.POST or None, district=district, candidates=candidates, result=result)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.result_enter(
+                result=result,
+                actor=request.user,
+                figures=form.figures(),
+                reason=form.cleaned_data.get("reason") or "",
+                stage=form.cleaned_data.get("stage") or Result.Stage.QUICK,
+                expected_revision=form.cleaned_data.get("revision"),
+            )
+        except services.PlausibilityError as exc:
+            for p in exc.problems:
+                form.add_problem(p.column, p.message)
+        except DomainError as exc:
+            field = "reason" if exc.code == "reason_required" else None
+            form.add_error(field, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{district}: Meldung gespeichert. Sie muss von einer anderen Person des Wahlamts "
+                f"freigegeben werden.",
+            )
+            return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    corrections = result.corrections.select_related("actor")
+    return render(
+        request,
+        "elections/enter.html",
+        {
+            "election": election,
+            "district": district,
+            "result": result,
+            "form": form,
+            "corrections": corrections,
+            "candidates": candidates,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def approve(request, election_id, district_id):
+    _require(request.user, "elections.approve_results")
+    election = _election(request, election_id)
+    district = _district(election, district_id)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = None
+    try:
+        services.result_approve(
+            result=district.result, actor=request.user, expected_revision=revision
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{district}: freigegeben.")
+    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+
+
+@login_required
+@require_POST
+def approve_all(request, election_id):
+    _require(request.user, "elections.approve_results")
+    election = _election(request, election_id)
+    approved, own = services.results_approve_all(election=election, actor=request.user)
+    text = f"{approved} Meldung(en) freigegeben."
+    if own:
+        text += f" {own} selbst erfasste Meldung(en) muss eine andere Person freigeben."
+    messages.success(request, text)
+    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+
+
+@login_required
+@require_POST
+def lot(request, election_id):
+    _require(request.user, "elections.manage")
+    election = _election(request, election_id)
+    try:
+        drawing = services.lot_draw(election=election, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Das Los ist gezogen: {', '.join(drawing.drawn)}.")
+    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+
+
+@login_required
+@require_POST
+def runoff(request, election_id):
+    _require(request.user, "elections.manage")
+    election = _election(request, election_id)
+    try:
+        created = services.runoff_create_from(election, request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    names = " und ".join(c.name for c in created.candidates.order_by("position"))
+    messages.success(
+        request, f"Stichwahl am {created.date:%d.%m.%Y} zwischen {names} ist angelegt."
+    )
+    return HttpResponseRedirect(reverse("elections:detail", args=[created.pk]))
+
+
+@login_required
+@require_POST
+def finalize(request, election_id):
+    _require(request.user, "elections.manage")
+    election = _election(request, election_id)
+    try:
+        services.election_set_status(
+            election=election, status=Election.Status.FINAL, actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Das endgültige Ergebnis ist festgestellt.")
+    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+
+
+def _csv_response(text: str, election: Election, suffix: str = "") -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = f"{election.municipality.ags}_{election.date:%Y%m%d}_{election.pk}{suffix}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request, election_id):
+    """Staff export: every entered figure, approved or not (for backups and re-import)."""
+    _require(request.user, "elections.view_staff")
+    election = _election(request, election_id)
+    return _csv_response(selectors.csv_export(election, approved_only=False), election, "_intern")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_csv(request, election_id):
+    """Upload → preview (nothing saved) → confirm; refused whole with line numbers."""
+    _require(request.user, "elections.enter_results")
+    election = _election(request, election_id)
+    session_key = f"elections_import_{election.pk}"
+    outcome = None
+    form = ImportForm()
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.pop(session_key, None)
+        if not pending:
+            messages.error(
+                request, "Die Vorschau ist abgelaufen. Bitte die Datei erneut hochladen."
+            )
+            return HttpResponseRedirect(reverse("elections:import", args=[election.pk]))
+        outcome = services.results_import_csv(
+            election=election, data=base64.b64decode(pending), actor=request.user, commit=True
+        )
+        if outcome.ok:
+            messages.success(
+                request,
+                f"Import abgeschlossen: {outcome.n_entered} Meldung(en) erfasst; sie müssen "
+                f"von einer anderen Person freigegeben werden.",
+            )
+            return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            outcome = services.results_import_csv(
+                election=election, data=data, actor=request.user, commit=False
+            )
+            if outcome.ok:
+                request.session[session_key] = base64.b64encode(data).decode()
+    status = 422 if outcome is not None and not outcome.ok else 200
+    return render(
+        request,
+        "elections/import.html",
+        {"election": election, "form": form, "outcome": outcome},
+        status=status,
+    )
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+@require_GET
+def public_index(request, municipality_slug=None):
+    municipality = None
+    if municipality_slug is not None:
+        municipality = Municipality.objects.filter(slug=municipality_slug).first()
+        if municipality is None:
+            raise Http404
+    elections = selectors.public_elections(municipality_slug)
+    return render(
+        request,
+        "elections/public_index.html",
+        {
+            "elections": elections,
+            "town": municipality,
+            "municipalities": Municipality.objects.order_by("name"),
+        },
+    )
+
+
+def _public_render(election_id: int) -> dict:
+    election = selectors.public_election(election_id)
+    if election is None:
+        return {"found": False}
+    rep = selectors.report(election)
+    kind, headline = presentation.headline(rep)
+    runoff = election.runoffs.exclude(status=Election.Status.PREPARATION).first()
+    last = (
+        Result.objects.filter(election=election, state=Result.State.APPROVED)
+        .order_by("-approved_at")
+        .values_list("approved_at", flat=True)
+        .first()
+    )
+    context = {
+        "election": election,
+        "rep": rep,
+        "headline": headline,
+        "headline_kind": kind,
+        "chart": presentation.bar_chart(rep, title=f"Stimmenanteile {election.title}"),
+        "runoff": runoff,
+        "poll_seconds": conf.poll_seconds(),
+        "live": election.status != Election.Status.FINAL,
+        "last_update": timezone.localtime(last) if last else None,
+    }
+    return {
+        "found": True,
+        "title": election.title,
+        "municipality": election.municipality.name,
+        "municipality_slug": election.municipality.slug,
+        "date": election.date,
+        "fragment": render_to_string("elections/_public_results.html", context),
+    }
+
+
+def _public_data(election_id) -> dict:
+    try:
+        election_id = int(election_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    if caching.peek(election_id) is None and selectors.public_election(election_id) is None:
+        raise Http404
+    data = caching.get_or_render(election_id, "public", lambda: _public_render(election_id))
+    if not data.get("found"):
+        raise Http404
+    return data
+
+
+@require_GET
+def public_detail(request, election_id):
+    data = _public_data(election_id)
+    return render(request, "elections/public_detail.html", {"data": data})
+
+
+@require_GET
+def public_fragment(request, election_id):
+    """The results block alone; the public page polls it with htmx on election night."""
+    data = _public_data(election_id)
+    response = HttpResponse(data["fragment"])
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def public_csv(request, election_id):
+    """Open data: approved figures in votemanager's CSV layout."""
+    election = selectors.public_election(election_id)
+    if election is None:
+        raise Http404
+    text = caching.get_or_render(
+        election.pk, "csv", lambda: selectors.csv_export(election, approved_only=True)
+    )
+    return _csv_response(text, election)
