@@ -11,13 +11,19 @@ from rathaus.engines.counting import vote_columns
 from rathaus.engines.counting.plausibility import COLUMN_TITLES
 
 ELIGIBLE = ("a1", "a2", "a3", "a")
-INT_ERRORS = {"invalid": "Bitte eine ganze Zahl eintragen (ohne Punkt oder Komma)."}
+INT_ERRORS = {
+    "invalid": "Bitte eine ganze Zahl eintragen (ohne Punkt oder Komma).",
+    "max_value": "Die Zahl ist zu groß.",
+    "min_value": "Die Zahl ist zu klein.",
+}
 
 
 def _int_field(label: str, help_text: str = "") -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
+        max_value=999_999_999,
+        min_value=-999_999_999,  # negatives reach the plausibility check, which names them
         help_text=help_text,
         error_messages=INT_ERRORS,
         widget=forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "step": "1"}),

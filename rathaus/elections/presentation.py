@@ -56,7 +56,8 @@ def bar_chart(rep: Report, *, title: str) -> SafeString:
         y = 5 + i * row_h
         share = row.share or 0
         w = max(0.0, min(1.0, float(share) / 100.0)) * bar_w
-        label = row.label if len(row.label) <= 30 else row.label[:29] + "…"
+        label = row.label if rep.yes_no else f"{row.label} ({row.party})"
+        label = label if len(label) <= 30 else label[:29] + "…"
         parts.append(
             format_html(
                 '<text class="elections-chart__label" x="0" y="{}">{}</text>'

@@ -41,6 +41,8 @@ from rathaus.engines.counting import (
 from rathaus.engines.counting.german import fmt_date
 from rathaus.engines.counting.plausibility import column_title
 
+MAX_FIGURE = 999_999_999
+
 
 class PlausibilityError(DomainError):
     """Figures failed the engine's plausibility rules; ``problems`` name district and column."""
@@ -205,6 +207,14 @@ def check_figures(district: District, figures: dict, n_candidates: int) -> list[
     """Engine plausibility plus: a report must be complete to be entered."""
     engine = _engine_result(district, figures, n_candidates)
     problems = check_district(engine, n_candidates)
+    values = [(f.upper(), figures.get(f)) for f in FIGURE_FIELDS] + [
+        (f"D{i}", v) for i, v in enumerate(figures.get("votes") or [], start=1)
+    ]
+    for col, v in values:
+        if v is not None and v > MAX_FIGURE:
+            problems.append(
+                Problem("too_large", col, district.number, f"{engine.label}: {col} ist zu groß.")
+            )
     if not problems and not engine.reported:
         missing = [
             c
