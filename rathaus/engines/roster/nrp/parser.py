@@ -132,15 +132,18 @@ class _Parser:
         self.on: list[Request] = []
         self.off: list[Request] = []
         self.cover: list[Cover] = []
+        self.staff_set: set[str] = set()
+        self.shift_set: set[str] = set()
+        self.cover_keys: set[tuple[int, str]] = set()
 
     # Shift ids used by staff MaxShifts may only be checked once SECTION_SHIFTS is complete,
     # so per-row checks needing other sections run lazily via these helpers.
     def _known_staff(self, sid: str, line: int) -> None:
-        if sid not in {s.id for s in self.staff}:
+        if sid not in self.staff_set:
             raise NrpFormatError(line, f"unknown staff id {sid!r}")
 
     def _known_shift(self, sid: str, line: int) -> None:
-        if sid not in {s.id for s in self.shifts}:
+        if sid not in self.shift_set:
             raise NrpFormatError(line, f"unknown shift id {sid!r}")
 
     def _day(self, text: str, line: int, what: str) -> int:
@@ -159,8 +162,9 @@ class _Parser:
             self.horizon = _int(row, line, "horizon", minimum=1)
         elif section == "SECTION_SHIFTS":
             sid, minutes, follow = _fields(row, line, 3, section)
-            if not sid or sid in {s.id for s in self.shifts}:
+            if not sid or sid in self.shift_set:
                 raise NrpFormatError(line, f"empty or duplicate shift id {sid!r}")
+            self.shift_set.add(sid)
             banned = tuple(f.strip() for f in follow.split("|") if f.strip())
             self.shifts.append(Shift(sid, _int(minutes, line, "shift length"), banned))
             self.shift_lines.append(line)
@@ -180,23 +184,24 @@ class _Parser:
             req = Request(staff, self._day(day, line, "day"), shift, _int(weight, line, "weight"))
             (self.on if section == "SECTION_SHIFT_ON_REQUESTS" else self.off).append(req)
         elif section == "SECTION_COVER":
-            day, shift, req, under, over = _fields(row, line, 5, section)
+            day, shift, need, under, over = _fields(row, line, 5, section)
             self._known_shift(shift, line)
             cover = Cover(
                 self._day(day, line, "cover day"),
                 shift,
-                _int(req, line, "requirement"),
+                _int(need, line, "requirement"),
                 _int(under, line, "weight for under"),
                 _int(over, line, "weight for over"),
             )
-            if any(c.day == cover.day and c.shift == shift for c in self.cover):
+            if (cover.day, shift) in self.cover_keys:
                 raise NrpFormatError(line, f"duplicate cover row for day {cover.day}, {shift}")
+            self.cover_keys.add((cover.day, shift))
             self.cover.append(cover)
 
     def _staff_row(self, row: str, line: int) -> None:
         parts = _fields(row, line, 8, "SECTION_STAFF")
         sid = parts[0]
-        if not sid or sid in {s.id for s in self.staff}:
+        if not sid or sid in self.staff_set:
             raise NrpFormatError(line, f"empty or duplicate staff id {sid!r}")
         limits: list[tuple[str, int]] = []
         for item in (p for p in parts[1].split("|") if p.strip()):
@@ -207,12 +212,13 @@ class _Parser:
             limits.append((shift.strip(), _int(count, line, "MaxShifts count")))
         nums = [_int(p, line, f"staff field {i + 3}") for i, p in enumerate(parts[2:])]
         self.staff.append(Staff(sid, tuple(limits), *nums))
+        self.staff_set.add(sid)
         self.staff_lines.append(line)
 
     def finish(self) -> NrpInstance:
         if self.horizon is None:
             raise NrpFormatError(0, "no SECTION_HORIZON value")
-        known = {s.id for s in self.shifts}
+        known = self.shift_set
         for shift, line in zip(self.shifts, self.shift_lines, strict=True):
             for banned in shift.cannot_follow:
                 if banned not in known:

@@ -180,7 +180,7 @@ def solve(
     nm = NrpModel(inst)
     solver = _params(time_limit - (time.monotonic() - start), workers, seed, log)
     if lns:
-        stall = _StallStop(max(1.0, 0.1 * time_limit))
+        stall = _StallStop(max(5.0, 0.2 * time_limit))
         solver.parameters.max_time_in_seconds = max(0.05, 0.5 * time_limit)
         status = _solve_watching(solver, nm.model, stall)
     else:
@@ -213,6 +213,7 @@ def _solve_watching(
 
 
 _DEBUG = bool(os.environ.get("NRP_DEBUG"))
+_SUB_LIMIT = float(os.environ.get("NRP_SUB", "0.5"))
 NEIGHBOURHOODS = ("staff", "days", "block")
 
 
@@ -231,17 +232,24 @@ def _lns(
     n, h = len(inst.staff), inst.horizon
     cells = [(e, d, var.index) for (e, d, _s), var in nm.x.items()]
     original = {idx: list(proto.variables[idx].domain) for _e, _d, idx in cells}
-    size = dict.fromkeys(NEIGHBOURHOODS, 0.3)  # fraction relaxed, adapted per kind
+    per_cell = max(1.0, len(cells) / (n * h))  # x variables per employee-day
+    # Target number of free x variables; subproblems of a few employees solve to optimality
+    # in well under a second, larger ones mostly time out without improving.
+    free = dict.fromkeys(NEIGHBOURHOODS, 3 * h * per_cell)
     iteration = 0
     while time.monotonic() < deadline - 0.1 and best > bound:
         iteration += 1
         kind = NEIGHBOURHOODS[iteration % len(NEIGHBOURHOODS)]
-        frac = size[kind]
-        staff_frac, day_frac = {"staff": (frac, 1.0), "days": (1.0, frac)}.get(
-            kind, (min(1.0, 2 * frac), min(1.0, 2 * frac))
-        )
-        free_staff = set(rng.sample(range(n), max(2, min(n, round(staff_frac * n)))))
-        width = max(2, min(h, round(day_frac * h)))
+        cells_free = free[kind] / per_cell  # employee-days to relax
+        if kind == "staff":
+            k, width = round(cells_free / h), h
+        elif kind == "days":
+            k, width = n, round(cells_free / n)
+        else:
+            k = max(2, n // 3)
+            width = round(cells_free / k)
+        k, width = max(2, min(n, k)), max(2, min(h, width))
+        free_staff = set(rng.sample(range(n), k))
         lo = rng.randrange(0, h - width + 1)
         for e, d, idx in cells:
             dom = proto.variables[idx].domain
@@ -253,18 +261,21 @@ def _lns(
         nm.model.clear_hints()
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
-        solver = _params(min(2.0, deadline - time.monotonic()), workers, seed + iteration)
+        solver = _params(min(_SUB_LIMIT, deadline - time.monotonic()), workers, seed + iteration)
         status = solver.solve(nm.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= best:
             best = int(round(solver.objective_value))
             values = list(solver.response_proto.solution)
         if _DEBUG:
-            print(f"lns {iteration} {kind} {frac:.2f} {solver.status_name(status)} {best}", file=sys.stderr)
+            print(
+                f"lns {iteration} {kind} {k}x{width} {solver.status_name(status)} {best}",
+                file=sys.stderr,
+            )
         # Grow a neighbourhood that was solved to optimality, shrink one that timed out.
         if status == cp_model.OPTIMAL:
-            size[kind] = min(0.9, size[kind] * 1.15)
+            free[kind] = min(len(cells), free[kind] * 1.1)
         else:
-            size[kind] = max(0.05, size[kind] * 0.85)
+            free[kind] = max(4 * per_cell, free[kind] * 0.7)
     for idx, dom in original.items():
         proto.variables[idx].domain.clear()
         proto.variables[idx].domain.extend(dom)
