@@ -282,6 +282,9 @@ class Appointment(TenantModel):
     served_at = models.DateTimeField(_("erledigt"), null=True, blank=True)
     no_show_at = models.DateTimeField(_("nicht erschienen"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text=_("für „Ich komme“/„freigeben“")
+    )
     attendance_confirmed_at = models.DateTimeField(_("Kommen zugesagt"), null=True, blank=True)
     anonymized_at = models.DateTimeField(null=True, blank=True)
 

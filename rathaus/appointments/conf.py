@@ -1,0 +1,40 @@
+"""Settings of the appointments app (read lazily so tests can override them)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def retention_days() -> int:
+    """Days after the appointment after which citizens' personal data is deleted."""
+    return int(getattr(settings, "RATHAUS_APPOINTMENT_RETENTION_DAYS", 30))
+
+
+def altcha_hmac_key() -> str:
+    return str(getattr(settings, "ALTCHA_HMAC_KEY", settings.SECRET_KEY))
+
+
+def altcha_max_number() -> int:
+    return int(getattr(settings, "ALTCHA_MAX_NUMBER", 50000))
+
+
+def altcha_required() -> bool:
+    """Bench-only switch: RATHAUS_APPOINTMENTS_ALTCHA_REQUIRED=False disables proof of work.
+
+    Never disable it in production; the benchmark states it in its table when it does.
+    """
+    return bool(getattr(settings, "RATHAUS_APPOINTMENTS_ALTCHA_REQUIRED", True))
+
+
+def rate_limits_enabled() -> bool:
+    """Bench-only switch for the per-IP and per-e-mail limits (default on)."""
+    return bool(getattr(settings, "RATHAUS_APPOINTMENTS_RATE_LIMITS", True))
+
+
+def availability_cache_seconds() -> int:
+    """How long a process may reuse a location's booking index (0 = never)."""
+    return int(getattr(settings, "RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS", 20))
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")

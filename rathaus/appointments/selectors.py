@@ -1,0 +1,442 @@
+"""Reads: catalogue, opening hours and availability (ORM rows → availability engine).
+
+Public reads (citizens) need no user: services, locations and free slots are public.
+Staff reads take the acting user and go through :mod:`rathaus.core.tenancy`.
+
+Availability is computed by :mod:`rathaus.engines.availability`. The location's setup
+(counters, hours, exceptions, holidays, policy) and its booking index are cached per
+process for a few seconds and invalidated by a version number in the shared Django cache
+that every write bumps (:func:`bump_version`). The booking service re-checks capacity
+under a lock, so a stale cache can at worst show a slot that is gone (answer: 409).
+"""
+
+from __future__ import annotations
+
+import threading
+import time as _time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from rathaus.appointments import conf
+from rathaus.appointments.models import (
+    Appointment,
+    BookingPolicy,
+    Counter,
+    DateException,
+    OpeningHours,
+    Service,
+    ServiceDuration,
+    WaitingListEntry,
+)
+from rathaus.core.models import Location, Municipality
+from rathaus.core.tenancy import scoped
+from rathaus.engines import availability as engine
+
+S = Appointment.Status
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def public_municipalities():
+    """Municipalities with at least one location that has an active counter."""
+    ids = Counter.objects.filter(active=True).values("municipality_id")
+    return Municipality.objects.filter(id__in=ids).order_by("name")
+
+
+def public_locations(municipality: Municipality | int | None = None):
+    qs = Location.objects.filter(
+        id__in=Counter.objects.filter(active=True).values("location_id")
+    ).select_related("municipality")
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs.order_by("municipality__name", "name")
+
+
+def get_public_location(location_id) -> Location | None:
+    try:
+        return public_locations().get(id=int(location_id))
+    except (Location.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+
+
+def services_at(location: Location) -> list[Service]:
+    """Active services that at least one active counter of the location offers."""
+    return list(
+        Service.objects.filter(
+            municipality_id=location.municipality_id,
+            active=True,
+            counters__location=location,
+            counters__active=True,
+        )
+        .distinct()
+        .order_by("position", "name")
+    )
+
+
+def durations_at(location: Location) -> dict[int, int]:
+    """service id → minutes at this location (override, else the service's default)."""
+    out = dict(
+        Service.objects.filter(municipality_id=location.municipality_id).values_list(
+            "id", "default_duration_minutes"
+        )
+    )
+    out.update(
+        ServiceDuration.objects.filter(location=location).values_list(
+            "service_id", "duration_minutes"
+        )
+    )
+    return out
+
+
+def policy_for(location: Location) -> BookingPolicy:
+    """The location's booking policy; an unsaved default if none was configured."""
+    policy = BookingPolicy.objects.filter(location=location).first()
+    if policy is None:
+        policy = BookingPolicy(location=location, municipality_id=location.municipality_id)
+        policy.display_token = ""
+    return policy
+
+
+def locations_offering(municipality_id: int, service_ids) -> list[Location]:
+    """Public locations of a municipality where some counter offers all the services."""
+    out = []
+    for location in public_locations(municipality_id):
+        offered = set(
+            Counter.objects.filter(location=location, active=True).values_list(
+                "services__id", flat=True
+            )
+        )
+        if set(service_ids) <= offered:
+            out.append(location)
+    return out
+
+
+def items_label(appointment: Appointment) -> str:
+    parts = []
+    for item in appointment.items.all():
+        parts.append(f"{item.count} × {item.service.name}" if item.count > 1 else item.service.name)
+    return ", ".join(parts)
+
+
+def demand_of(appointment: Appointment) -> dict[int, int]:
+    return {item.service_id: item.count for item in appointment.items.all()}
+
+
+# --------------------------------------------------------------------------- availability
+
+
+def version_key(location_id: int) -> str:
+    return f"appointments:avail:v:{location_id}"
+
+
+def bump_version(location_id: int) -> None:
+    """Invalidate every process's cached setup and bookings of a location."""
+    key = version_key(location_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, int(_time.time() * 1000), None)
+
+
+def _version(location_id: int) -> int:
+    value = cache.get(version_key(location_id))
+    if value is None:
+        value = int(_time.time() * 1000)
+        cache.add(version_key(location_id), value, None)
+        value = cache.get(version_key(location_id), value)
+    return int(value)
+
+
+@dataclass(frozen=True)
+class LocationSetup:
+    """Everything about a location that does not depend on the citizen's request."""
+
+    location_id: int
+    municipality_id: int
+    policy: engine.Policy
+    booking_policy: BookingPolicy
+    counters: tuple[engine.Counter, ...]
+    exceptions: tuple[engine.DateException, ...]
+    holidays: frozenset[date]
+    durations: dict[int, int]
+    counter_names: dict[int, str]
+
+
+@dataclass
+class _CacheEntry:
+    version: int
+    built: float
+    setup: LocationSetup
+    index: engine.BookingIndex
+    index_from: datetime
+
+
+_local = threading.local()
+
+
+def _process_cache() -> dict[int, _CacheEntry]:
+    store = getattr(_local, "store", None)
+    if store is None:
+        store = _local.store = {}
+    return store
+
+
+def clear_process_cache() -> None:
+    _process_cache().clear()
+
+
+def _exceptions(rows) -> tuple[engine.DateException, ...]:
+    by_date: dict[date, list] = {}
+    for row in rows:
+        by_date.setdefault(row.date, []).append(row)
+    out = []
+    for day, group in sorted(by_date.items()):
+        if any(r.closed for r in group):
+            out.append(engine.DateException(day, ()))
+        else:
+            out.append(engine.DateException(day, tuple((r.start, r.end) for r in group)))
+    return tuple(out)
+
+
+def _build_setup(location: Location, municipality: Municipality, today: date) -> LocationSetup:
+    bp = policy_for(location)
+    policy = engine.Policy(
+        granularity_minutes=bp.granularity_minutes,
+        min_notice=timedelta(minutes=bp.min_notice_minutes),
+        same_day=bp.same_day,
+        max_days_ahead=bp.max_days_ahead,
+        timezone=municipality.time_zone or "Europe/Berlin",
+    )
+    hours = list(OpeningHours.objects.filter(location=location))
+    loc_rules = tuple(
+        engine.OpeningRule(h.weekday, h.start, h.end) for h in hours if h.counter_id is None
+    )
+    per_counter: dict[int, list] = {}
+    for h in hours:
+        if h.counter_id is not None:
+            per_counter.setdefault(h.counter_id, []).append(
+                engine.OpeningRule(h.weekday, h.start, h.end)
+            )
+    exc_rows = list(
+        DateException.objects.filter(location=location, date__gte=today - timedelta(days=1))
+    )
+    counters = []
+    names = {}
+    services_by_counter: dict[int, set] = {}
+    for counter_id, service_id in Counter.services.through.objects.filter(
+        counter__location=location, counter__active=True, service__active=True
+    ).values_list("counter_id", "service_id"):
+        services_by_counter.setdefault(counter_id, set()).add(service_id)
+    for counter in Counter.objects.filter(location=location, active=True):
+        names[counter.id] = counter.name
+        counters.append(
+            engine.Counter(
+                id=counter.id,
+                service_ids=frozenset(services_by_counter.get(counter.id, ())),
+                opening_rules=tuple(per_counter.get(counter.id, loc_rules)),
+                exceptions=_exceptions(r for r in exc_rows if r.counter_id == counter.id),
+            )
+        )
+    years = {today.year, (today + timedelta(days=policy.max_days_ahead + 1)).year}
+    try:
+        holidays = engine.public_holidays(municipality.federal_state, sorted(years))
+    except ValueError:
+        holidays = frozenset()
+    return LocationSetup(
+        location_id=location.id,
+        municipality_id=location.municipality_id,
+        policy=policy,
+        booking_policy=bp,
+        counters=tuple(counters),
+        exceptions=_exceptions(r for r in exc_rows if r.counter_id is None),
+        holidays=holidays,
+        durations=durations_at(location),
+        counter_names=names,
+    )
+
+
+def blocking_q(now: datetime) -> Q:
+    """Rows that occupy counter time at ``now`` (expired holds/unconfirmed do not)."""
+    return (
+        Q(status__in=[S.CONFIRMED, S.CHECKED_IN, S.CALLED, S.SERVED, S.NO_SHOW])
+        | Q(status=S.HELD, hold_expires_at__gt=now)
+        | Q(status=S.PENDING, confirm_deadline__gt=now)
+        | Q(status=S.CANCELLED, pool_release_at__gt=now)
+    )
+
+
+def _build_index(location_id: int, since: datetime, until: datetime, now: datetime):
+    rows = (
+        Appointment.objects.filter(
+            location_id=location_id, counter__isnull=False, end__gt=since, start__lt=until
+        )
+        .filter(blocking_q(now))
+        .order_by("start")
+        .values_list("counter_id", "start", "end")
+    )
+    return engine.BookingIndex.from_datetimes(rows.iterator(chunk_size=5000))
+
+
+def location_state(
+    location: Location, now: datetime | None = None, *, fresh: bool = False
+) -> tuple[LocationSetup, engine.BookingIndex]:
+    """Setup and booking index of a location, from the process cache when still valid."""
+    now = now or timezone.now()
+    ttl = conf.availability_cache_seconds()
+    store = _process_cache()
+    version = _version(location.id)
+    entry = store.get(location.id)
+    mono = _time.monotonic()
+    if (
+        not fresh
+        and ttl > 0
+        and entry is not None
+        and entry.version == version
+        and mono - entry.built < ttl
+        and entry.index_from <= now
+        and abs((now - timezone.now()).total_seconds()) < 5
+    ):
+        return entry.setup, entry.index
+    municipality = location.municipality
+    tz = timezone.get_fixed_timezone(0)
+    today = now.astimezone(tz).date()
+    setup = _build_setup(location, municipality, today)
+    since = now - timedelta(days=1)
+    until = now + timedelta(days=setup.policy.max_days_ahead + 2)
+    index = _build_index(location.id, since, until, now)
+    if ttl > 0 and abs((now - timezone.now()).total_seconds()) < 5:
+        store[location.id] = _CacheEntry(version, mono, setup, index, since)
+    return setup, index
+
+
+def availability_request(
+    location: Location,
+    demand: dict[int, int],
+    now: datetime | None = None,
+    *,
+    fresh: bool = False,
+) -> engine.AvailabilityRequest | None:
+    """The engine request for ``demand`` at ``location``; None if it cannot be served."""
+    now = now or timezone.now()
+    setup, index = location_state(location, now, fresh=fresh)
+    if not demand or any(s not in setup.durations for s in demand):
+        return None
+    return engine.AvailabilityRequest(
+        counters=setup.counters,
+        demand=demand,
+        durations=setup.durations,
+        bookings=index,
+        policy=setup.policy,
+        now=now,
+        exceptions=setup.exceptions,
+        holidays=setup.holidays,
+    )
+
+
+def local_tz(location: Location):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(location.municipality.time_zone or "Europe/Berlin")
+
+
+def slots_on(location: Location, demand: dict[int, int], day: date, now=None) -> list[engine.Slot]:
+    request = availability_request(location, demand, now)
+    return engine.free_slots(request, day) if request else []
+
+
+def find_slot(
+    location: Location, demand: dict[int, int], start: datetime, now=None, *, fresh=False
+) -> engine.Slot | None:
+    """The free slot starting exactly at ``start`` (None if it is not free)."""
+    request = availability_request(location, demand, now, fresh=fresh)
+    if request is None:
+        return None
+    day = start.astimezone(request.policy.tz).date()
+    for slot in engine.free_slots(request, day):
+        if slot.start == start:
+            return slot
+    return None
+
+
+def month(location: Location, demand: dict[int, int], year: int, month_: int, now=None):
+    request = availability_request(location, demand, now)
+    if request is None:
+        return {}
+    return engine.month_calendar(request, year, month_)
+
+
+def next_days(location: Location, demand: dict[int, int], limit: int = 5, now=None) -> list[date]:
+    request = availability_request(location, demand, now)
+    return engine.next_free_days(request, limit) if request else []
+
+
+def earliest(location: Location, demand: dict[int, int], now=None) -> engine.Slot | None:
+    request = availability_request(location, demand, now)
+    return engine.earliest_slot(request) if request else None
+
+
+def earliest_anywhere(
+    municipality_id: int, demand: dict[int, int], now=None
+) -> tuple[Location, engine.Slot] | None:
+    """Earliest slot for the demand at any public location of the municipality."""
+    now = now or timezone.now()
+    requests = []
+    for location in public_locations(municipality_id):
+        request = availability_request(location, demand, now)
+        if request is not None and any(set(demand) <= c.service_ids for c in request.counters):
+            requests.append((location, request))
+    return engine.earliest_across_locations(requests)
+
+
+def bookable_window(location: Location, now=None) -> tuple[date, date]:
+    now = now or timezone.now()
+    setup, _ = location_state(location, now)
+    today = now.astimezone(setup.policy.tz).date()
+    first = today if setup.policy.same_day else today + timedelta(days=1)
+    return first, today + timedelta(days=setup.policy.max_days_ahead)
+
+
+# --------------------------------------------------------------------------- staff reads
+
+
+def appointments_for(user, *, location_id=None, day: date | None = None):
+    qs = scoped(Appointment, user).select_related("counter", "called_counter", "location")
+    if location_id is not None:
+        qs = qs.filter(location_id=location_id)
+    if day is not None:
+        qs = qs.filter(start__date=day)
+    return qs.prefetch_related("items__service").order_by("start", "id")
+
+
+def counters_for(user, *, location_id=None):
+    qs = scoped(Counter, user).select_related("location")
+    if location_id is not None:
+        qs = qs.filter(location_id=location_id)
+    return qs
+
+
+def active_count_for_email(email: str, now: datetime) -> int:
+    return Appointment.objects.filter(
+        citizen_email__iexact=email, status__in=Appointment.ACTIVE, end__gt=now
+    ).count()
+
+
+def load_per_counter(counter_ids, day_start: datetime, day_end: datetime, now) -> dict[int, int]:
+    rows = (
+        Appointment.objects.filter(
+            counter_id__in=list(counter_ids), start__gte=day_start, start__lt=day_end
+        )
+        .filter(blocking_q(now))
+        .values("counter_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["counter_id"]: r["n"] for r in rows}
+
+
+def waiting_list_entries_for(user):
+    return scoped(WaitingListEntry, user).order_by("created", "id")
