@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    "rathaus.core",  # first, so its templates (login, password reset) win over the admin's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,7 +47,6 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "ninja",
-    "rathaus.core",
     "rathaus.appointments",
     "rathaus.presence",
     "rathaus.elections",
@@ -91,11 +91,10 @@ TEMPLATES = [
 
 # --- Database: SQLite file under var/ by default, PostgreSQL in production and CI.
 (BASE_DIR / "var").mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'rathaus.sqlite3'}"
-    )
-}
+_database_url = (
+    env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'var' / 'rathaus.sqlite3'}"
+)
+DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -187,6 +186,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,41 @@
+"""Rows of the core app in a municipality, for the URL-walking tenancy test."""
+
+from rathaus.core.models import Employee, KitPool, KitStockChange, Location, OrgUnit, Room
+
+
+def create(municipality, marker: str) -> dict[str, list]:
+    unit = OrgUnit.objects.create(
+        municipality=municipality, code=f"X{municipality.pk}", name=f"Amt {marker}"
+    )
+    location = Location.objects.create(
+        municipality=municipality,
+        name=f"Haus {municipality.pk}",
+        street=f"{marker}weg 1",
+        postal_code="59999",
+        city="Ort",
+    )
+    room = Room.objects.create(
+        municipality=municipality,
+        location=location,
+        number=f"{marker}-1",
+        capacity_normal=2,
+        capacity_pandemic=1,
+        org_unit=unit,
+    )
+    employee = Employee.objects.create(
+        municipality=municipality,
+        org_unit=unit,
+        personnel_number=f"N{municipality.pk}",
+        first_name=marker,
+        last_name=marker,
+        email=f"{marker.lower()}@example.org",
+    )
+    pool = KitPool.objects.create(municipality=municipality, name=f"Pool {marker}")
+    KitStockChange.objects.create(pool=pool, valid_from="2026-01-01", delta=5)
+    # Password-reset links carry a uid and a token; an invalid pair must simply be refused.
+    return {
+        "pk": [employee.pk, room.pk, unit.pk, location.pk, pool.pk],
+        "object_id": [employee.pk, room.pk, unit.pk],
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
+    }
