@@ -144,6 +144,16 @@ def test_bookings_block_and_touching_is_fine() -> None:
     assert "09:30" in got
 
 
+def test_exact_fits_between_bookings_and_before_closing() -> None:
+    bookings = [
+        Booking(1, at(MON, 8), at(MON, 9, 30)),
+        Booking(1, at(MON, 10), at(MON, 12)),
+        Booking(1, at(MON, 14), at(MON, 17, 30)),
+    ]
+    req = request([counter(1)], SUNDAY_BEFORE, demand={"car": 1}, bookings=bookings)
+    assert starts(free_slots(req, MON)) == ["09:30", "17:30"]
+
+
 def test_capacity_counts_free_counters() -> None:
     counters = [counter(1), counter(2), counter(3)]
     bookings = [Booking(2, at(MON, 10), at(MON, 11)), Booking(3, at(MON, 10, 30), at(MON, 12))]

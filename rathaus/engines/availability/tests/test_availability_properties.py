@@ -63,8 +63,10 @@ def bookings_for(draw: st.DrawFn, ids: list[int], disjoint: bool) -> list[Bookin
         for day in draw(st.sets(st.sampled_from(DAYS), max_size=4)):
             minute = 6 * 60
             for _ in range(draw(st.integers(0, 6))):
-                start = minute + draw(st.integers(0, 120))
-                length = draw(st.integers(1, 90))
+                # mostly on the 5-minute grid, so that exact fits are common
+                step = draw(st.sampled_from([5, 5, 5, 1]))
+                start = minute + step * draw(st.integers(0, 120 // step))
+                length = step * draw(st.integers(1, 90 // step))
                 if start + length >= 24 * 60:
                     break
                 begin = at(day, start // 60, start % 60)
