@@ -14,6 +14,7 @@ bookable window once. Each day is then computed independently and lazily:
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -75,17 +76,21 @@ def _open_epoch(
 
 
 class _CounterPlan:
-    __slots__ = ("exceptions", "id", "weekly")
+    __slots__ = ("busy_ends", "busy_starts", "exceptions", "id", "long_gaps", "weekly")
 
     def __init__(
         self,
         counter_id: CounterId,
         weekly: tuple[tuple[WallInterval, ...], ...],
         exceptions: dict[date, tuple[WallInterval, ...]],
+        busy: tuple[list[int], list[int]],
+        long_gaps: list[int],
     ) -> None:
         self.id = counter_id
         self.weekly = weekly
         self.exceptions = exceptions
+        self.busy_starts, self.busy_ends = busy
+        self.long_gaps = long_gaps
 
 
 class _Plan:
@@ -97,32 +102,40 @@ class _Plan:
         self.tzkey = policy.timezone
         self.grid = policy.granularity_minutes * 60
         self.duration = int(request.duration.total_seconds())
-        self.index = request.index
         self.holidays = request.holidays
         self.location_exceptions = _exception_map(request.exceptions)
         wanted = set(request.demand)
         counters = sorted(
             (c for c in request.counters if wanted <= c.service_ids), key=lambda c: c.id
         )
-        self.counters = [
-            _CounterPlan(
-                c.id,
-                tuple(
-                    _merge_wall((r.start, r.end) for r in c.opening_rules if r.weekday == wd)
-                    for wd in range(7)
-                ),
-                _exception_map(c.exceptions),
+        # equal schedules share one tuple, so the epoch conversion cache below can be
+        # keyed by identity and is shared by all counters with the same hours
+        interned: dict[tuple[WallInterval, ...], tuple[WallInterval, ...]] = {}
+        for day, wall in self.location_exceptions.items():
+            self.location_exceptions[day] = interned.setdefault(wall, wall)
+        self.counters = []
+        for c in counters:
+            weekly = tuple(
+                _merge_wall((r.start, r.end) for r in c.opening_rules if r.weekday == wd)
+                for wd in range(7)
             )
-            for c in counters
-        ]
+            exceptions = _exception_map(c.exceptions)
+            self.counters.append(
+                _CounterPlan(
+                    c.id,
+                    tuple(interned.setdefault(w, w) for w in weekly),
+                    {d: interned.setdefault(w, w) for d, w in exceptions.items()},
+                    request.index.intervals(c.id),
+                    request.index.gaps_at_least(c.id, self.duration),
+                )
+            )
+        self._interned = interned  # keeps the ids used as cache keys alive
         now_local = request.now.astimezone(self.tz)
         today = now_local.date()
         self.earliest = int((request.now + policy.min_notice).timestamp())
         self.first_date = today if policy.same_day else today + _ONE_DAY
         self.last_date = today + timedelta(days=policy.max_days_ahead)
-        self._open_cache: dict[
-            tuple[date, tuple[WallInterval, ...]], tuple[tuple[int, int], ...]
-        ] = {}
+        self._open_cache: dict[tuple[date, int], tuple[tuple[int, int], ...]] = {}
 
     def opening(self, cp: _CounterPlan, day: date) -> tuple[tuple[int, int], ...]:
         wall = cp.exceptions.get(day)
@@ -132,7 +145,7 @@ class _Plan:
                 wall = () if day in self.holidays else cp.weekly[day.weekday()]
         if not wall:
             return ()
-        key = (day, wall)
+        key = (day, id(wall))
         opened = self._open_cache.get(key)
         if opened is None:
             opened = self._open_cache[key] = _open_epoch(self.tzkey, day, wall)
@@ -142,31 +155,30 @@ class _Plan:
         """Grid ranges of feasible start instants for one counter on one day."""
         out: list[range] = []
         grid, duration, earliest = self.grid, self.duration, self.earliest
+        starts, ends, long_gaps = cp.busy_starts, cp.busy_ends, cp.long_gaps
         for s0, e0 in self.opening(cp, day):
             if e0 - duration < earliest:
                 continue
-            starts, ends, i, j = self.index.overlapping(cp.id, s0, e0)
+            i = bisect_right(ends, s0)  # first busy block ending after s0
+            j = bisect_left(starts, e0)  # first busy block starting at or after e0
             if i == j:
-                gaps = [(s0, e0)]
+                gaps: Iterable[tuple[int, int]] = ((s0, e0),)
             else:
-                # only gaps long enough for the appointment matter; filtering them in a
-                # comprehension keeps the per-booking work in C-level loops
+                # edge gaps, plus the precomputed long gaps between blocks i..j-1: the
+                # work is independent of the number of bookings
                 gaps = [(s0, starts[i])] if starts[i] - s0 >= duration else []
-                if j - i > 1:
-                    gaps += [
-                        (a, b)
-                        for a, b in zip(ends[i : j - 1], starts[i + 1 : j], strict=True)
-                        if b - a >= duration
-                    ]
+                lo = bisect_left(long_gaps, i)
+                hi = bisect_left(long_gaps, j - 1, lo)
+                gaps += [(ends[k], starts[k + 1]) for k in long_gaps[lo:hi]]
                 if e0 - ends[j - 1] >= duration:
                     gaps.append((ends[j - 1], e0))
-            for a, b in gaps:
-                lo = a if a > earliest else earliest
-                # first grid point >= lo, the grid anchored at the opening start s0
-                first = s0 - ((s0 - lo) // grid) * grid
-                last = b - duration
-                if first <= last:
-                    out.append(range(first, last + 1, grid))
+            # first grid point >= max(gap start, earliest), grid anchored at s0
+            out += [
+                range(first, b - duration + 1, grid)
+                for a, b in gaps
+                if (first := s0 - ((s0 - (a if a > earliest else earliest)) // grid) * grid)
+                <= b - duration
+            ]
         return out
 
     def day_runs(self, day: date) -> list[Run]:
