@@ -1,10 +1,729 @@
-from django.http import HttpResponse
+"""Citizen pages: choose place and services, calendar, slot, hold, details, personal link.
+
+Citizens never log in. A hold lives in the session (raw token), the booking afterwards
+only behind the personal link from the e-mail. Views stay thin: services do the work.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rathaus.appointments import proof_of_work, selectors, services
+from rathaus.appointments.forms import BookingForm, ServiceChoiceForm, WaitingListForm
+from rathaus.appointments.mails import WEEKDAYS
+from rathaus.appointments.models import Appointment, Service, WaitingListEntry, WaitingListOffer
+from rathaus.core.models import Municipality
+from rathaus.core.problems import DomainError
+
+S = Appointment.Status
+HOLD_SESSION_KEY = "appointments_hold"
+MONTHS = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 
+# --------------------------------------------------------------------------- helpers
+
+
+def client_ip(request) -> str:
+    """The peer address (a reverse proxy must set REMOTE_ADDR, e.g. via gunicorn's
+    --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _location_or_404(location_id):
+    location = selectors.get_public_location(location_id)
+    if location is None:
+        raise Http404
+    return location
+
+
+def demand_from_query(params, location) -> dict[int, int]:
+    demand = {}
+    for key, value in params.items():
+        if key.startswith("leistung_"):
+            try:
+                sid, count = int(key.removeprefix("leistung_")), int(value)
+            except (TypeError, ValueError):
+                continue
+            if count > 0 and sid < 2**62 and count < 100:
+                demand[sid] = count
+    if not demand:
+        return {}
+    try:
+        return services.normalize_demand(location, demand)
+    except DomainError:
+        return {}
+
+
+def demand_query(demand: dict[int, int]) -> str:
+    return urlencode({f"leistung_{sid}": n for sid, n in sorted(demand.items())})
+
+
+def demand_label(demand: dict[int, int]) -> list[str]:
+    names = dict(Service.objects.filter(id__in=list(demand)).values_list("id", "name"))
+    return [
+        f"{n} × {names.get(sid, '?')}" if n > 1 else names.get(sid, "?")
+        for sid, n in demand.items()
+    ]
+
+
+def local_text(dt: datetime, tz) -> str:
+    local = dt.astimezone(tz)
+    return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y}, {local:%H:%M} Uhr"
+
+
+def _parse_month(value: str | None, fallback: date) -> date:
+    try:
+        year, month = (int(p) for p in (value or "").split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return fallback.replace(day=1)
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def _parse_start(value: str | None, tz) -> datetime | None:
+    try:
+        dt = datetime.fromisoformat(value or "")
+    except (TypeError, ValueError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    return dt
+
+
+def month_weeks(year: int, month: int, counts: dict[date, int]) -> list[list[dict | None]]:
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        row = []
+        for day in week:
+            if day.month != month:
+                row.append(None)
+            else:
+                row.append({"date": day, "count": counts.get(day, 0)})
+        weeks.append(row)
+    return weeks
+
+
+def _calendar_context(location, demand, month_param, now, *, day_url_name, day_url_kwargs):
+    tz = selectors.local_tz(location)
+    first, last = selectors.bookable_window(location, now)
+    shown = _parse_month(month_param, first)
+    shown = min(max(shown, first.replace(day=1)), last.replace(day=1))
+    counts = selectors.month(location, demand, shown.year, shown.month, now)
+    prev_month = (shown - timedelta(days=1)).replace(day=1)
+    next_month = (shown + timedelta(days=32)).replace(day=1)
+    query = demand_query(demand)
+    weeks = month_weeks(shown.year, shown.month, counts)
+    for week in weeks:
+        for cell in week:
+            if cell and cell["count"]:
+                cell["url"] = (
+                    reverse(
+                        day_url_name, kwargs={**day_url_kwargs, "day": cell["date"].isoformat()}
+                    )
+                    + "?"
+                    + query
+                )
+    next_days = selectors.next_days(location, demand, 5, now)
+    return {
+        "tz": tz,
+        "month_label": f"{MONTHS[shown.month - 1]} {shown.year}",
+        "weeks": weeks,
+        "weekday_names": WEEKDAYS,
+        "prev_month": prev_month.strftime("%Y-%m") if prev_month >= first.replace(day=1) else None,
+        "next_month": next_month.strftime("%Y-%m") if next_month <= last.replace(day=1) else None,
+        "query": query,
+        "next_days": [
+            {
+                "date": d,
+                "label": f"{WEEKDAYS[d.weekday()]}, {d:%d.%m.%Y}",
+                "url": reverse(day_url_name, kwargs={**day_url_kwargs, "day": d.isoformat()})
+                + "?"
+                + query,
+            }
+            for d in next_days
+        ],
+        "total_free": sum(counts.values()),
+    }
+
+
+def _slot_choices(location, demand, day, now):
+    tz = selectors.local_tz(location)
+    slots = selectors.slots_on(location, demand, day, now)
+    return [
+        {
+            "value": slot.start.isoformat(),
+            "label": f"{slot.start.astimezone(tz):%H:%M} Uhr",
+            "id": f"slot-{slot.start.astimezone(tz):%H%M}",
+        }
+        for slot in slots
+    ]
+
+
+# --------------------------------------------------------------------------- booking flow
+
+
+@require_GET
 def start(request):
-    return HttpResponse("")
+    municipalities = []
+    for municipality in selectors.public_municipalities():
+        municipalities.append(
+            {
+                "municipality": municipality,
+                "locations": list(selectors.public_locations(municipality)),
+            }
+        )
+    return render(request, "appointments/start.html", {"municipalities": municipalities})
 
 
-personal = confirm = attend = release = waiting_manage = offer = lambda request, token: (
-    HttpResponse("")
-)  # noqa: E731
+@require_GET
+def location_view(request, location_id):
+    location = _location_or_404(location_id)
+    offered = selectors.services_at(location)
+    durations = selectors.durations_at(location)
+    form = ServiceChoiceForm(
+        request.GET if request.GET else None, services=offered, durations=durations
+    )
+    if request.GET and form.is_valid():
+        url = reverse("appointments:calendar", kwargs={"location_id": location.id})
+        return HttpResponseRedirect(f"{url}?{demand_query(form.demand())}")
+    return render(
+        request,
+        "appointments/location.html",
+        {"location": location, "form": form, "has_services": bool(offered)},
+    )
+
+
+@require_GET
+def calendar_view(request, location_id):
+    location = _location_or_404(location_id)
+    demand = demand_from_query(request.GET, location)
+    if not demand:
+        messages.error(request, "Bitte wählen Sie zuerst die gewünschten Leistungen aus.")
+        return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
+    now = timezone.now()
+    context = _calendar_context(
+        location,
+        demand,
+        request.GET.get("monat"),
+        now,
+        day_url_name="appointments:day",
+        day_url_kwargs={"location_id": location.id},
+    )
+    anywhere = selectors.earliest_anywhere(location.municipality_id, demand, now)
+    if anywhere:
+        other, slot = anywhere
+        context["earliest_anywhere"] = {
+            "location": other,
+            "label": local_text(slot.start, context["tz"]),
+            "url": reverse(
+                "appointments:day",
+                kwargs={
+                    "location_id": other.id,
+                    "day": slot.start.astimezone(context["tz"]).date().isoformat(),
+                },
+            )
+            + "?"
+            + context["query"],
+        }
+    context.update(
+        {
+            "location": location,
+            "demand_labels": demand_label(demand),
+            "waiting_list_url": reverse(
+                "appointments:waiting_new", kwargs={"municipality_id": location.municipality_id}
+            ),
+        }
+    )
+    return render(request, "appointments/calendar.html", context)
+
+
+@require_GET
+def day_view(request, location_id, day):
+    location = _location_or_404(location_id)
+    demand = demand_from_query(request.GET, location)
+    the_day = _parse_day(day)
+    if not demand:
+        return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
+    choices = _slot_choices(location, demand, the_day, timezone.now())
+    return render(
+        request,
+        "appointments/day.html",
+        {
+            "location": location,
+            "day_label": f"{WEEKDAYS[the_day.weekday()]}, {the_day:%d.%m.%Y}",
+            "slots": choices,
+            "demand": demand,
+            "demand_labels": demand_label(demand),
+            "query": demand_query(demand),
+            "action": reverse("appointments:hold", kwargs={"location_id": location.id}),
+            "back_url": reverse("appointments:calendar", kwargs={"location_id": location.id})
+            + f"?{demand_query(demand)}&monat={the_day:%Y-%m}",
+        },
+    )
+
+
+@require_POST
+def hold_view(request, location_id):
+    location = _location_or_404(location_id)
+    demand = demand_from_query(request.POST, location)
+    tz = selectors.local_tz(location)
+    start = _parse_start(request.POST.get("start"), tz)
+    back = reverse("appointments:calendar", kwargs={"location_id": location.id})
+    if not demand:
+        messages.error(request, "Bitte wählen Sie zuerst die gewünschten Leistungen aus.")
+        return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
+    if start is None:
+        messages.error(request, "Bitte wählen Sie eine Uhrzeit aus.")
+        return HttpResponseRedirect(f"{back}?{demand_query(demand)}")
+    try:
+        services.rate_limit_ip(
+            client_ip(request), selectors.policy_for(location).max_requests_per_ip_hour
+        )
+        # a citizen holds one slot at a time: a new choice releases the previous hold
+        previous = request.session.get(HOLD_SESSION_KEY)
+        hold, token = services.appointment_hold(location=location, demand=demand, start=start)
+        if previous:
+            _drop_hold(previous)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        if exc.status == 429:
+            return render(request, "appointments/limit.html", {"message": exc.message}, status=429)
+        return HttpResponseRedirect(
+            reverse(
+                "appointments:day",
+                kwargs={"location_id": location.id, "day": start.astimezone(tz).date().isoformat()},
+            )
+            + f"?{demand_query(demand)}"
+        )
+    request.session[HOLD_SESSION_KEY] = token
+    return HttpResponseRedirect(reverse("appointments:details"))
+
+
+def _drop_hold(token: str) -> None:
+    try:
+        appointment = services.appointment_by_token(token)
+    except DomainError:
+        return
+    if appointment.status == S.HELD:
+        services.appointment_cancel(appointment=appointment)
+
+
+def _current_hold(request) -> Appointment | None:
+    token = request.session.get(HOLD_SESSION_KEY)
+    if not token:
+        return None
+    try:
+        appointment = services.appointment_by_token(token)
+    except DomainError:
+        return None
+    if appointment.status != S.HELD or appointment.hold_expires_at <= timezone.now():
+        return None
+    return appointment
+
+
+def _remaining_text(hold: Appointment) -> str:
+    seconds = max(0, int((hold.hold_expires_at - timezone.now()).total_seconds()))
+    minutes = (seconds + 59) // 60
+    tz = selectors.local_tz(hold.location)
+    until = hold.hold_expires_at.astimezone(tz)
+    if seconds <= 0:
+        return "Ihre Reservierung ist abgelaufen."
+    unit = "Minute" if minutes == 1 else "Minuten"
+    return f"Der Termin ist bis {until:%H:%M} Uhr für Sie reserviert (noch etwa {minutes} {unit})."
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def details(request):
+    hold = _current_hold(request)
+    if hold is None:
+        messages.error(
+            request,
+            "Ihre Reservierung ist abgelaufen oder nicht mehr vorhanden. Bitte wählen Sie einen Termin.",
+        )
+        return HttpResponseRedirect(reverse("appointments:start"))
+    form = BookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_limit_ip(
+                client_ip(request), selectors.policy_for(hold.location).max_requests_per_ip_hour
+            )
+            services.appointment_book(
+                hold_token=request.session[HOLD_SESSION_KEY],
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+            )
+        except DomainError as exc:
+            if exc.status == 429:
+                return render(
+                    request, "appointments/limit.html", {"message": exc.message}, status=429
+                )
+            form.add_error(None, exc.message)
+        else:
+            del request.session[HOLD_SESSION_KEY]
+            request.session["appointments_sent_to"] = "1"
+            return HttpResponseRedirect(reverse("appointments:sent"))
+    tz = selectors.local_tz(hold.location)
+    return render(
+        request,
+        "appointments/details.html",
+        {
+            "form": form,
+            "hold": hold,
+            "when": local_text(hold.start, tz),
+            "items": selectors.items_label(hold),
+            "remaining": _remaining_text(hold),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def hold_remaining(request):
+    hold = _current_hold(request)
+    text = _remaining_text(hold) if hold else "Ihre Reservierung ist abgelaufen."
+    return render(request, "appointments/_remaining.html", {"remaining": text})
+
+
+@require_GET
+def sent(request):
+    return render(request, "appointments/sent.html")
+
+
+@require_GET
+def altcha_challenge(request):
+    response = JsonResponse(proof_of_work.create_challenge())
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- personal link
+
+
+def _by_token_or_404(token) -> Appointment:
+    try:
+        return services.appointment_by_token(token)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _appointment_context(appointment: Appointment) -> dict:
+    tz = selectors.local_tz(appointment.location)
+    return {
+        "appointment": appointment,
+        "when": local_text(appointment.start, tz),
+        "items": selectors.items_label(appointment),
+        "location": appointment.location,
+        "documents": [
+            (i.service.name, i.service.documents, i.service.fee_note)
+            for i in appointment.items.select_related("service")
+        ],
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    appointment = _by_token_or_404(token)
+    if request.method == "POST":
+        try:
+            services.appointment_confirm(token=token)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                "Vielen Dank! Ihr Termin ist bestätigt. Sie erhalten eine E-Mail mit Kalenderdatei.",
+            )
+        return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
+    if appointment.status != S.PENDING:
+        return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
+    return render(request, "appointments/confirm.html", _appointment_context(appointment))
+
+
+@never_cache
+@require_GET
+def personal(request, token):
+    appointment = _by_token_or_404(token)
+    if appointment.status == S.HELD:
+        raise Http404
+    context = _appointment_context(appointment)
+    context.update(
+        {
+            "token": token,
+            "can_change": appointment.status in (S.PENDING, S.CONFIRMED)
+            and appointment.start > timezone.now(),
+        }
+    )
+    return render(request, "appointments/personal.html", context)
+
+
+@require_POST
+def cancel(request, token):
+    appointment = _by_token_or_404(token)
+    try:
+        services.appointment_cancel(appointment=appointment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Ihr Termin ist abgesagt.")
+    return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
+
+
+@never_cache
+@require_GET
+def reschedule(request, token):
+    appointment = _by_token_or_404(token)
+    if appointment.status not in (S.PENDING, S.CONFIRMED):
+        raise Http404
+    demand = selectors.demand_of(appointment)
+    context = _calendar_context(
+        appointment.location,
+        demand,
+        request.GET.get("monat"),
+        timezone.now(),
+        day_url_name="appointments:reschedule_day",
+        day_url_kwargs={"token": token},
+    )
+    context.update(_appointment_context(appointment))
+    context["token"] = token
+    return render(request, "appointments/reschedule.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reschedule_day(request, token, day):
+    appointment = _by_token_or_404(token)
+    if appointment.status not in (S.PENDING, S.CONFIRMED):
+        raise Http404
+    location = appointment.location
+    the_day = _parse_day(day)
+    if request.method == "POST":
+        start = _parse_start(request.POST.get("start"), selectors.local_tz(location))
+        if start is None:
+            messages.error(request, "Bitte wählen Sie eine Uhrzeit aus.")
+        else:
+            try:
+                services.appointment_reschedule(appointment=appointment, start=start)
+                services.appointment_send_moved_mail(appointment=appointment, token=token)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Ihr Termin wurde verschoben. Sie erhalten eine E-Mail.")
+                return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
+    demand = selectors.demand_of(appointment)
+    return render(
+        request,
+        "appointments/day.html",
+        {
+            "location": location,
+            "day_label": f"{WEEKDAYS[the_day.weekday()]}, {the_day:%d.%m.%Y}",
+            "slots": _slot_choices(location, demand, the_day, timezone.now()),
+            "demand": {},
+            "demand_labels": demand_label(demand),
+            "action": request.path,
+            "reschedule": True,
+            "back_url": reverse("appointments:reschedule", args=[token])
+            + f"?monat={the_day:%Y-%m}",
+        },
+    )
+
+
+def _by_reminder_token_or_404(token) -> Appointment:
+    from rathaus.appointments.models import hash_token
+
+    if not token or len(token) > 200:
+        raise Http404
+    appointment = (
+        Appointment.objects.select_related("location", "location__municipality")
+        .filter(reminder_token_hash=hash_token(token))
+        .exclude(reminder_token_hash="")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def attend(request, token):
+    appointment = _by_reminder_token_or_404(token)
+    done = False
+    if request.method == "POST":
+        try:
+            services.appointment_attend(appointment=appointment)
+            done = True
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    context = _appointment_context(appointment)
+    context.update({"mode": "attend", "done": done or bool(appointment.attendance_confirmed_at)})
+    return render(request, "appointments/reminder_action.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def release(request, token):
+    appointment = _by_reminder_token_or_404(token)
+    done = appointment.status == S.CANCELLED
+    if request.method == "POST" and not done:
+        try:
+            services.appointment_cancel(appointment=appointment)
+            done = True
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    context = _appointment_context(appointment)
+    context.update({"mode": "release", "done": done})
+    return render(request, "appointments/reminder_action.html", context)
+
+
+# --------------------------------------------------------------------------- waiting list
+
+
+@require_http_methods(["GET", "POST"])
+def waiting_new(request, municipality_id):
+    municipality = Municipality.objects.filter(
+        id=municipality_id, id__in=selectors.public_municipalities().values("id")
+    ).first()
+    if municipality is None:
+        raise Http404
+    locations_qs = selectors.public_locations(municipality)
+    offered = []
+    seen = set()
+    for location in locations_qs:
+        for service in selectors.services_at(location):
+            if service.id not in seen:
+                seen.add(service.id)
+                offered.append(service)
+    data = request.POST if request.method == "POST" else None
+    form = WaitingListForm(data, locations_qs=locations_qs)
+    services_form = ServiceChoiceForm(data, services=offered)
+    if request.method == "POST":
+        services_ok = services_form.is_valid()
+        if form.is_valid() and services_ok:
+            try:
+                services.rate_limit_ip(client_ip(request), 30, scope="waiting")
+                services.waiting_list_entry_create(
+                    municipality=municipality,
+                    locations=form.cleaned_data["locations"],
+                    demand=services_form.demand(),
+                    date_from=form.cleaned_data["date_from"],
+                    date_to=form.cleaned_data["date_to"],
+                    weekdays=form.cleaned_data["weekdays"],
+                    time_from=form.cleaned_data["time_from"],
+                    time_to=form.cleaned_data["time_to"],
+                    email=form.cleaned_data["email"],
+                )
+            except DomainError as exc:
+                if exc.status == 429:
+                    return render(
+                        request, "appointments/limit.html", {"message": exc.message}, status=429
+                    )
+                form.add_error(None, exc.message)
+            else:
+                return render(request, "appointments/sent.html", {"waiting_list": True})
+    return render(
+        request,
+        "appointments/waiting_new.html",
+        {"municipality": municipality, "form": form, "services_form": services_form},
+    )
+
+
+def _entry_or_404(token) -> WaitingListEntry:
+    try:
+        return services.waiting_list_entry_by_token(token)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waiting_manage(request, token):
+    entry = _entry_or_404(token)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                services.waiting_list_entry_confirm(token=token)
+                messages.success(request, "Ihr Eintrag im Terminagenten ist aktiv.")
+            elif action == "cancel":
+                services.waiting_list_entry_cancel(token=token)
+                messages.success(request, "Sie sind aus dem Terminagenten abgemeldet.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("appointments:waiting_manage", args=[token]))
+    names = dict(
+        Service.objects.filter(id__in=[int(k) for k in entry.demand]).values_list("id", "name")
+    )
+    return render(
+        request,
+        "appointments/waiting_manage.html",
+        {
+            "entry": entry,
+            "services": [f"{n} × {names.get(int(k), '?')}" for k, n in entry.demand.items()],
+            "locations": list(entry.locations.all()),
+            "weekdays": ", ".join(WEEKDAYS[w] for w in entry.weekdays),
+            "Status": WaitingListEntry.Status,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def offer(request, token):
+    try:
+        the_offer = services.waiting_list_offer_by_token(token)
+    except DomainError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                _appointment, personal_token = services.waiting_list_offer_accept(token=token)
+                messages.success(
+                    request, "Der Termin ist für Sie gebucht. Sie erhalten eine E-Mail."
+                )
+                return HttpResponseRedirect(reverse("appointments:personal", args=[personal_token]))
+            if action == "decline":
+                services.waiting_list_offer_decline(token=token)
+                messages.info(request, "Sie haben das Angebot abgelehnt; wir suchen weiter.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("appointments:offer", args=[token]))
+    context = {"offer": the_offer, "open": the_offer.status == WaitingListOffer.Status.OFFERED}
+    if the_offer.appointment is not None:
+        context.update(_appointment_context(the_offer.appointment))
+        context["deadline"] = local_text(
+            the_offer.deadline, selectors.local_tz(the_offer.appointment.location)
+        )
+    return render(request, "appointments/offer.html", context)
