@@ -1,0 +1,630 @@
+"""Translation layer: ORM rows -> roster engine dataclasses -> plan rows back.
+
+The engine (rathaus/engines/roster) knows nothing of Django. Ids in the engine are the primary
+keys as strings: employees "12", rooms "r5", shift types "s3", cohorts "k2".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import holidays
+from ortools.sat.python import cp_model
+
+from rathaus.core.models import Employee, KitPool, Room
+from rathaus.engines.roster import model as m
+from rathaus.engines.roster.checker import check
+from rathaus.engines.roster.cpmodel import assignment_of, build
+from rathaus.engines.roster.explain import explain_infeasible, fmt_day, precheck
+from rathaus.engines.roster.solver import components, kit_use, subproblem
+from rathaus.presence.models import (
+    Absence,
+    Activity,
+    Cohort,
+    EmployeeRule,
+    FairnessRecord,
+    PlanAssignment,
+    PlanningPeriod,
+    ShiftType,
+    Wish,
+)
+
+WISH_KIND = {
+    Wish.Kind.PREFER_HOME: m.WishKind.PREFER_HOME,
+    Wish.Kind.PREFER_OFFICE: m.WishKind.PREFER_OFFICE,
+    Wish.Kind.NO_OFFICE: m.WishKind.NO_OFFICE,
+}
+
+
+def working_weekdays(employee: Employee) -> frozenset[int]:
+    """Working-time share -> number of working weekdays (0.5 -> 3, 0.75 -> 4, 1.0 -> 5).
+
+    Part-timers' free days rotate with the personnel record so that not everyone is off on
+    Friday: the n working days start at weekday (pk mod 5).
+    """
+    share = float(employee.working_time_share or 1)
+    n = max(1, min(5, math.floor(5 * share + 0.5)))
+    if n == 5:
+        return frozenset(range(5))
+    offset = (employee.pk or 0) % 5
+    return frozenset((offset + i) % 5 for i in range(n))
+
+
+def emp_id(pk: int) -> str:
+    return str(pk)
+
+
+def room_id(pk: int) -> str:
+    return f"r{pk}"
+
+
+def shift_id(pk: int) -> str:
+    return f"s{pk}"
+
+
+@dataclass
+class Context:
+    """What the translation needs to map the engine's answer back to rows."""
+
+    period: PlanningPeriod
+    employees: dict[str, Employee]
+    rooms: dict[str, Room]
+    shifts: dict[str, ShiftType]
+    holidays: dict[date, str]
+    absences: dict[tuple[str, date], str] = field(default_factory=dict)
+
+    def employee_pk(self, eid: str) -> int:
+        return int(eid)
+
+
+def period_employees(period: PlanningPeriod):
+    return (
+        Employee.objects.filter(
+            municipality_id=period.municipality_id,
+            org_unit__in=period.org_units.all(),
+            active=True,
+        )
+        .select_related("org_unit", "home_room")
+        .prefetch_related("qualifications")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def period_rooms(period: PlanningPeriod):
+    return (
+        Room.objects.filter(
+            municipality_id=period.municipality_id, org_unit__in=period.org_units.all()
+        )
+        .select_related("location")
+        .order_by("location__name", "floor", "number")
+    )
+
+
+def kit_pool_for(period: PlanningPeriod) -> KitPool | None:
+    if period.kit_pool_id:
+        return period.kit_pool
+    return KitPool.objects.filter(municipality_id=period.municipality_id).order_by("pk").first()
+
+
+def kit_stock(period: PlanningPeriod, days: list[date]) -> m.KitPool:
+    """Stock per day from the dated changes, minus kits used by other published periods."""
+    pool = kit_pool_for(period)
+    if pool is None:
+        return m.KitPool(((days[0], 0),))
+    changes = list(pool.changes.order_by("valid_from").values_list("valid_from", "delta"))
+    used: dict[date, int] = defaultdict(int)
+    for day in (
+        PlanAssignment.objects.filter(
+            municipality_id=period.municipality_id,
+            day__gte=days[0],
+            day__lte=days[-1],
+            activity=Activity.HOME,
+            employee__equipment_need=Employee.Equipment.FULL_KIT,
+            period__status=PlanningPeriod.Status.PUBLISHED,
+        )
+        .exclude(period=period)
+        .values_list("day", flat=True)
+    ):
+        used[day] += 1
+    stock = []
+    for d in days:
+        n = sum(delta for since, delta in changes if since <= d)
+        stock.append((d, max(0, n - used.get(d, 0))))
+    return m.KitPool(tuple(stock))
+
+
+def holidays_for(period: PlanningPeriod, days: list[date]) -> dict[date, str]:
+    try:
+        cal = holidays.country_holidays(
+            "DE", subdiv=period.municipality.federal_state, years={d.year for d in days}
+        )
+    except (NotImplementedError, KeyError):
+        return {}
+    return {d: str(cal[d]) for d in days if d in cal}
+
+
+def build_problem(
+    period: PlanningPeriod,
+    *,
+    previous: list[m.Assignment] | None = None,
+    fixed: list[m.Assignment] | None = None,
+) -> tuple[m.Problem, Context]:
+    """The engine problem of a period, as the database holds it now."""
+    days = period.days
+    day_set = set(days)
+    hol = holidays_for(period, days)
+    employees = list(period_employees(period))
+    rooms = list(period_rooms(period))
+    shifts = list(period.shift_types.select_related("location").all())
+    by_unit: dict[int, list[Room]] = defaultdict(list)
+    for r in rooms:
+        by_unit[r.org_unit_id].append(r)
+    overrides = {o.employee_id: o for o in EmployeeRule.objects.filter(period=period)}
+    emp_pks = [e.pk for e in employees]
+    absences: dict[tuple[str, date], str] = {}
+    for a in Absence.objects.filter(
+        employee_id__in=emp_pks, start__lte=days[-1], end__gte=days[0]
+    ).order_by("start"):
+        d = max(a.start, days[0])
+        while d <= min(a.end, days[-1]):
+            absences[(emp_id(a.employee_id), d)] = a.kind
+            d = date.fromordinal(d.toordinal() + 1)
+    wishes: dict[int, list[m.Wish]] = defaultdict(list)
+    for w in Wish.objects.filter(employee_id__in=emp_pks, day__gte=days[0], day__lte=days[-1]):
+        wishes[w.employee_id].append(m.Wish(w.day, WISH_KIND[w.kind], 1))
+    history: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for rec in FairnessRecord.objects.filter(
+        employee_id__in=emp_pks, period_end__lt=days[0]
+    ).exclude(period=period):
+        history[rec.employee_id][0] += rec.home_days
+        history[rec.employee_id][1] += rec.office_days
+    shift_ids = frozenset(shift_id(s.pk) for s in shifts)
+    engine_emps = []
+    for e in employees:
+        unit_rooms = by_unit.get(e.org_unit_id, [])
+        allowed = [r for r in unit_rooms if r.pk == e.home_room_id] + [
+            r for r in unit_rooms if r.pk != e.home_room_id
+        ]
+        o = overrides.get(e.pk)
+        low = period.min_onsite_per_week
+        high = period.max_onsite_per_week
+        if o is not None:
+            low = o.min_onsite_per_week if o.min_onsite_per_week is not None else low
+            high = o.max_onsite_per_week if o.max_onsite_per_week is not None else high
+        off_days = {d for d in day_set if d in hol or (emp_id(e.pk), d) in absences}
+        engine_emps.append(
+            m.Employee(
+                id=emp_id(e.pk),
+                name=f"{e.first_name} {e.last_name}",
+                team=e.org_unit.code,
+                org_unit=e.org_unit.code,
+                working_weekdays=working_weekdays(e),
+                home_office=e.equipment_need != Employee.Equipment.NONE,
+                equipment=m.Equipment(e.equipment_need),
+                rooms=tuple(room_id(r.pk) for r in allowed),
+                shifts=shift_ids if e.job_role == Employee.JobRole.CLERK else frozenset(),
+                qualifications=frozenset(q.code for q in e.qualifications.all()),
+                min_onsite_per_week=low,
+                max_onsite_per_week=max(low, high),
+                wishes=tuple(sorted(wishes.get(e.pk, []), key=lambda w: w.day)),
+                absences=frozenset(off_days),
+            )
+        )
+    engine_rooms = tuple(
+        m.Room(
+            id=room_id(r.pk),
+            name=f"Raum {r.number}",
+            capacity=r.capacity_normal,
+            pandemic_capacity=r.capacity_pandemic,
+            building=r.location.name,
+            floor=r.floor,
+            org_unit=str(r.org_unit_id or ""),
+        )
+        for r in rooms
+    )
+    engine_shifts = tuple(
+        m.ShiftType(
+            id=shift_id(s.pk),
+            name=s.name,
+            start=s.start_time.hour * 60 + s.start_time.minute,
+            end=s.end_time.hour * 60 + s.end_time.minute,
+            location=s.location.name if s.location else "",
+        )
+        for s in shifts
+    )
+    coverage = []
+    for c in period.coverage.select_related("qualification").all():
+        for d in days:
+            if d.weekday() == c.weekday and d not in hol:
+                coverage.append(
+                    m.Coverage(
+                        d,
+                        shift_id(c.shift_type_id),
+                        c.required,
+                        c.qualification.code if c.qualification else None,
+                    )
+                )
+    members_ok = {e.pk for e in employees}
+    cohorts = tuple(
+        m.Cohort(
+            id=f"k{k.pk}",
+            name=k.name,
+            members=frozenset(
+                emp_id(pk) for pk in k.members.values_list("pk", flat=True) if pk in members_ok
+            ),
+            group=f"p{period.pk}",
+        )
+        for k in Cohort.objects.filter(period=period).order_by("pk")
+    )
+    team_days = tuple(
+        m.TeamDay(team=t.org_unit.code, weekday=t.weekday, weight=t.weight)
+        for t in period.team_days.select_related("org_unit").all()
+    )
+    problem = m.Problem(
+        days=tuple(days),
+        employees=tuple(engine_emps),
+        rooms=engine_rooms,
+        kit_pool=kit_stock(period, days),
+        shifts=engine_shifts,
+        coverage=tuple(coverage),
+        cohorts=cohorts,
+        cohort_separation=m.CohortSeparation(period.cohort_separation),
+        capacity_mode=m.CapacityMode(period.mode),
+        team_days=team_days,
+        weights=m.Weights(
+            fairness=period.weight_fairness,
+            wish=period.weight_wishes,
+            team_day=period.weight_team_days,
+            stability=period.weight_stability,
+        ),
+        history=tuple(m.History(emp_id(pk), h, o) for pk, (h, o) in sorted(history.items())),
+        previous_plan=tuple(previous or ()),
+        fixed=tuple(fixed or ()),
+        min_rest_minutes=period.min_rest_hours * 60,
+        max_consecutive_working_days=period.max_consecutive_working_days,
+        max_consecutive_onsite_days=period.max_consecutive_onsite_days,
+    )
+    ctx = Context(
+        period=period,
+        employees={emp_id(e.pk): e for e in employees},
+        rooms={room_id(r.pk): r for r in rooms},
+        shifts={shift_id(s.pk): s for s in shifts},
+        holidays=hol,
+        absences=absences,
+    )
+    return problem, ctx
+
+
+# --- rows <-> engine assignments ---------------------------------------------------------
+
+
+def row_to_assignment(row: PlanAssignment) -> m.Assignment:
+    eid = emp_id(row.employee_id)
+    if row.activity == Activity.OFFICE:
+        return m.Assignment(eid, row.day, m.Kind.ON_SITE, room_id=room_id(row.room_id))
+    if row.activity == Activity.SHIFT:
+        return m.Assignment(eid, row.day, m.Kind.SHIFT, shift_id=shift_id(row.shift_type_id))
+    if row.activity == Activity.HOME:
+        return m.Assignment(eid, row.day, m.Kind.HOME)
+    if row.activity == Activity.ABSENT:
+        return m.Assignment(eid, row.day, m.Kind.ABSENT)
+    return m.Assignment(eid, row.day, m.Kind.OFF)
+
+
+def current_assignments(period: PlanningPeriod) -> list[m.Assignment]:
+    return [row_to_assignment(r) for r in PlanAssignment.objects.filter(period=period)]
+
+
+def assignment_to_row(a: m.Assignment, ctx: Context) -> PlanAssignment:
+    period = ctx.period
+    row = PlanAssignment(
+        municipality_id=period.municipality_id,
+        period=period,
+        employee_id=int(a.employee_id),
+        day=a.day,
+    )
+    if a.kind is m.Kind.ON_SITE:
+        row.activity = Activity.OFFICE
+        row.room_id = int((a.room_id or "r0")[1:])
+    elif a.kind is m.Kind.SHIFT:
+        row.activity = Activity.SHIFT
+        row.shift_type_id = int((a.shift_id or "s0")[1:])
+    elif a.kind is m.Kind.HOME:
+        row.activity = Activity.HOME
+    elif a.kind is m.Kind.ABSENT and (a.employee_id, a.day) in ctx.absences:
+        row.activity = Activity.ABSENT
+    else:  # weekends, part-time days, public holidays
+        row.activity = Activity.OFF
+    return row
+
+
+def engine_calendar_kind(a: m.Assignment, ctx: Context) -> m.Assignment:
+    """Rows store holidays as OFF; the engine sees them as ABSENT (input). Map back for checks."""
+    if a.kind is m.Kind.OFF and a.day in ctx.holidays and a.day.weekday() < 5:
+        emp = ctx.employees.get(a.employee_id)
+        if emp is not None and a.day.weekday() in working_weekdays(emp):
+            return replace(a, kind=m.Kind.ABSENT)
+    return a
+
+
+def to_engine(rows: list[m.Assignment], ctx: Context) -> tuple[m.Assignment, ...]:
+    return tuple(engine_calendar_kind(a, ctx) for a in rows)
+
+
+# --- solving with progress and cancel -----------------------------------------------------
+
+ProgressFn = Callable[[int, int | None, int | None], None]
+CancelFn = Callable[[], bool]
+
+
+class Cancelled(Exception):
+    pass
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(
+        self, report: Callable[[float, float | None, float | None], None], cancel: CancelFn
+    ):
+        super().__init__()
+        self._report = report
+        self._cancel = cancel
+        self.cancelled = False
+
+    def on_solution_callback(self) -> None:
+        if self._cancel():
+            self.cancelled = True
+            self.stop_search()
+            return
+        self._report(self.wall_time, self.objective_value, self.best_objective_bound)
+
+
+@dataclass
+class _Part:
+    status: m.Status
+    assignments: list[m.Assignment]
+    objective: int = 0
+    bound: int = 0
+
+
+def _solve_part(
+    problem: m.Problem,
+    *,
+    time_limit: float,
+    workers: int,
+    report: Callable[[float, float | None, float | None], None],
+    cancel: CancelFn,
+    hint: dict | None = None,
+    kit_budget: dict[date, int] | None = None,
+    stability_first: bool = False,
+) -> _Part:
+    b = build(problem, hint=hint, kit_budget=kit_budget)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = 0
+    cb = _Callback(report, cancel)
+    deadline = time.monotonic() + time_limit
+    if stability_first and b.rules.get("stability"):
+        stab = b.rule_expr("stability")
+        b.model.minimize(stab)
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit / 2)
+        code = solver.solve(b.model, cb)
+        if cb.cancelled:
+            raise Cancelled
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Part(
+                m.Status.INFEASIBLE if code == cp_model.INFEASIBLE else m.Status.UNKNOWN, []
+            )
+        b.model.add(stab <= round(solver.objective_value))
+        b.model.clear_hints()
+        for lits in b.x.values():
+            for v in lits.values():
+                b.model.add_hint(v, solver.boolean_value(v))
+    b.model.minimize(b.objective_expr())
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    code = solver.solve(b.model, cb)
+    if cb.cancelled:
+        raise Cancelled
+    if code == cp_model.INFEASIBLE:
+        return _Part(m.Status.INFEASIBLE, [])
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Part(m.Status.UNKNOWN, [])
+    out = [m.Assignment(eid, d, kind) for (eid, d), kind in b.base.items()]
+    for (eid, d), lits in b.x.items():
+        chosen = next(o for o, v in lits.items() if solver.boolean_value(v))
+        out.append(assignment_of(eid, d, chosen))
+    # Fixed days of kind ABSENT/OFF are kept by build() in b.base; fixed work days are variables.
+    objective = int(round(solver.objective_value))
+    bound = objective if code == cp_model.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+    status = m.Status.OPTIMAL if code == cp_model.OPTIMAL else m.Status.FEASIBLE
+    return _Part(status, out, objective, min(bound, objective))
+
+
+def solve_with_progress(
+    problem: m.Problem,
+    *,
+    time_limit: float = 20.0,
+    workers: int = 2,
+    on_progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+    stability_first: bool = False,
+    hint: list[m.Assignment] | None = None,
+    batch_size: int = 60,
+    decompose: bool = True,
+) -> m.Plan:
+    """The engine's decomposition, with a progress callback and a cancel flag.
+
+    Independent parts (linked by team, room, cohort or shift) are solved one after another
+    with the whole kit pool (a relaxation); if together they need more kits than the pool
+    holds on some day, the whole problem is solved as one model, hinted with the parts'
+    plans. Raises `Cancelled`.
+    """
+    t0 = time.monotonic()
+    progress = on_progress or (lambda pct, obj, bound: None)
+    cancel = should_cancel or (lambda: False)
+    reasons = precheck(problem)
+    if reasons:
+        return m.Plan(m.Status.INFEASIBLE, explanation=tuple(reasons))
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for comp in components(problem):
+        if len(current) + len(comp) > batch_size and current:
+            groups.append(current)
+            current = []
+        current += comp
+    if current:
+        groups.append(current)
+    known = {s for e in problem.employees for s in e.shifts}
+    if not decompose or any(c.shift_id not in known and c.required > 0 for c in problem.coverage):
+        groups = [[e.id for e in problem.employees]]
+    hint_map = {(a.employee_id, a.day): a for a in hint} if hint else None
+    total = max(1, sum(len(g) for g in groups))
+    done = 0
+    parts: list[_Part] = []
+    relax_budget = time_limit * (0.5 if len(groups) > 1 else 1.0)
+    for g in groups:
+        if cancel():
+            raise Cancelled
+        left = relax_budget - (time.monotonic() - t0)
+        share = max(0.5, 0.9 * left * len(g) / max(1, total - done))
+        sub = subproblem(problem, g) if len(groups) > 1 else problem
+        base_pct = 50 * done / total
+        span = 50 * len(g) / total
+
+        def report(wall: float, obj, bnd, base_pct=base_pct, span=span, share=share) -> None:
+            frac = min(1.0, wall / share) if share > 0 else 1.0
+            progress(int(min(99, base_pct + span * frac)), obj, bnd)
+
+        part = _solve_part(
+            sub,
+            time_limit=share,
+            workers=workers,
+            report=report,
+            cancel=cancel,
+            hint=hint_map,
+            stability_first=stability_first,
+        )
+        left = time_limit - (time.monotonic() - t0)
+        if part.status is m.Status.UNKNOWN and left > 0.5:
+            # No solution within this part's share (busy machine): give it more time.
+            part = _solve_part(
+                sub,
+                time_limit=min(left, max(share, left / 2)),
+                workers=workers,
+                report=report,
+                cancel=cancel,
+                hint=hint_map,
+                stability_first=stability_first,
+            )
+        done += len(g)
+        progress(int(min(99, 50 * done / total)), None, None)
+        parts.append(part)
+        if part.status in (m.Status.INFEASIBLE, m.Status.UNKNOWN):
+            break
+    if parts and parts[-1].status is m.Status.INFEASIBLE:
+        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2))
+        return m.Plan(m.Status.INFEASIBLE, explanation=tuple(expl))
+    unknown = bool(parts) and parts[-1].status is m.Status.UNKNOWN
+    if unknown and len(groups) == 1:
+        return m.Plan(m.Status.UNKNOWN, notes=("Zeitlimit",))
+    relaxed = [a for p in parts for a in p.assignments]
+    use = kit_use(problem, relaxed)
+    if unknown or any(n > problem.kit_pool.available(d) for d, n in use.items()):
+        # The parts together need more kits than the pool holds on some day (or a part found
+        # no plan in its share of the time): one model for everything, started from the
+        # parts' plans (CP-SAT repairs the few conflicts).
+        left = max(1.0, time_limit - (time.monotonic() - t0))
+
+        def report_full(wall: float, obj, bnd, left=left) -> None:
+            progress(int(min(99, 50 + 49 * min(1.0, wall / left))), obj, bnd)
+
+        full = _solve_part(
+            problem,
+            time_limit=left,
+            workers=workers,
+            report=report_full,
+            cancel=cancel,
+            hint={(a.employee_id, a.day): a for a in relaxed} or hint_map,
+            stability_first=stability_first,
+        )
+        if full.status is m.Status.INFEASIBLE:
+            expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2))
+            return m.Plan(m.Status.INFEASIBLE, explanation=tuple(expl))
+        if full.status is m.Status.UNKNOWN:
+            return m.Plan(m.Status.UNKNOWN, notes=("Zeitlimit",))
+        parts = [full]
+    status = (
+        m.Status.OPTIMAL if all(p.status is m.Status.OPTIMAL for p in parts) else m.Status.FEASIBLE
+    )
+    objective = sum(p.objective for p in parts)
+    bound = sum(p.bound for p in parts)
+    result = check(problem, tuple(a for p in parts for a in p.assignments))
+    return m.Plan(
+        status=status,
+        assignments=tuple(
+            sorted((a for p in parts for a in p.assignments), key=lambda a: (a.employee_id, a.day))
+        ),
+        objective=objective,
+        bound=min(bound, objective),
+        penalties=result.penalties,
+        wall_time=time.monotonic() - t0,
+    )
+
+
+# --- hard-rule messages in planners' words ------------------------------------------------
+
+VIOLATION_TEXT = {
+    "CALENDAR": "{name}: am {day} ist {who} nicht im Dienst (Abwesenheit, Feiertag oder freier Tag).",
+    "NOT_WORKING": "{name}: am {day} muss eine Tätigkeit (Büro, Homeoffice oder Schicht) geplant sein.",
+    "HOME_NOT_ALLOWED": "{name} hat keinen Homeoffice-Arbeitsplatz (Ausstattung „kein Homeoffice“).",
+    "ROOM_NOT_ALLOWED": "{name}: dieser Raum gehört nicht zu den Räumen der eigenen Organisationseinheit oder hat keinen Platz.",
+    "SHIFT_NOT_ALLOWED": "{name} kann diese Schicht nicht übernehmen.",
+    "ROOM_CAPACITY": "{room}: am {day} sind mehr Personen eingeplant als Plätze vorhanden sind.",
+    "KIT_POOL": "Am {day} sind mehr Personen im Homeoffice als Homeoffice-Sets verfügbar.",
+    "COVERAGE": "Am {day} ist die Mindestbesetzung der Schicht {shift} nicht erreicht.",
+    "COHORTS_MEET": "Am {day} würden sich Mitglieder verschiedener Schichtteams vor Ort begegnen.",
+    "WEEK_MIN": "{name}: in dieser Woche wären es weniger Tage vor Ort als die Mindestzahl.",
+    "WEEK_MAX": "{name}: in dieser Woche wären es mehr Tage vor Ort als erlaubt.",
+    "REST": "{name}: die Ruhezeit zwischen zwei Schichten ab {day} wäre zu kurz.",
+    "CONSECUTIVE_ONSITE": "{name}: zu viele Tage in Folge vor Ort (bis {day}).",
+    "CONSECUTIVE_WORKING": "{name}: zu viele Arbeitstage in Folge (bis {day}).",
+    "FIXED_CHANGED": "{name}: der Tag {day} liegt in der Vergangenheit und bleibt unverändert.",
+}
+
+
+def describe_violation(problem: m.Problem, text: str) -> str:
+    """German message for one line of the checker's output."""
+    code, _, rest = text.partition(" ")
+    parts = rest.replace(":", " ").split()
+    emps = problem.employees_by_id
+    name = room = shift = ""
+    day = ""
+    for p in parts:
+        p = p.strip("(),'")
+        if p in emps and not name:
+            name = emps[p].name
+        elif p in problem.rooms_by_id:
+            room = problem.rooms_by_id[p].name
+        elif p in problem.shifts_by_id:
+            shift = problem.shifts_by_id[p].name
+        else:
+            with contextlib.suppress(ValueError):
+                day = fmt_day(date.fromisoformat(p))
+    template = VIOLATION_TEXT.get(code, "Eine Regel des Plans wäre verletzt ({code}).")
+    return template.format(
+        name=name or "Eine Person",
+        who="sie/er",
+        day=day or "diesem Tag",
+        room=room or "Ein Raum",
+        shift=shift or "",
+        code=code,
+    ).replace("  ", " ")
+
+
+def check_rows(problem: m.Problem, ctx: Context, rows: list[m.Assignment]) -> list[str]:
+    return list(check(problem, to_engine(rows, ctx)).violations)

@@ -1,0 +1,590 @@
+"""Writes of the presence app: periods, rules, solver jobs, manual edits, replan, publish."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from rathaus.core import audit
+from rathaus.core.models import Employee, Room
+from rathaus.core.problems import Conflict, DomainError
+from rathaus.engines.roster import model as m
+from rathaus.engines.roster.checker import check
+from rathaus.engines.roster.explain import fmt_day
+from rathaus.presence import engine_adapter as ea
+from rathaus.presence.conf import progress_interval, solver_workers
+from rathaus.presence.models import (
+    Absence,
+    Activity,
+    CalendarToken,
+    FairnessRecord,
+    PlanAssignment,
+    PlanningPeriod,
+    PlanVersion,
+    ShiftType,
+    SolverJob,
+    Wish,
+)
+
+Status = PlanningPeriod.Status
+logger = logging.getLogger(__name__)
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_create(*, actor, municipality, org_units, **fields) -> PlanningPeriod:
+    period = PlanningPeriod.objects.create(municipality=municipality, created_by=actor, **fields)
+    period.org_units.set(org_units)
+    audit.record(
+        actor=actor,
+        instance=period,
+        action="create",
+        after=audit.snapshot(period),
+        summary=f"Planungszeitraum „{period.name}“ angelegt",
+    )
+    return period
+
+
+@transaction.atomic
+def period_update(*, actor, period: PlanningPeriod, org_units=None, **fields) -> PlanningPeriod:
+    if period.status == Status.SOLVING:
+        raise Conflict("period_busy", "Der Plan wird gerade berechnet; bitte warten.")
+    before = audit.snapshot(period)
+    for key, value in fields.items():
+        setattr(period, key, value)
+    period.save()
+    if org_units is not None:
+        period.org_units.set(org_units)
+    audit.record(
+        actor=actor,
+        instance=period,
+        action="update",
+        before=before,
+        after=audit.snapshot(period),
+        summary="Regeln des Planungszeitraums geändert",
+    )
+    return period
+
+
+def _snapshot_rows(period: PlanningPeriod) -> list[dict]:
+    return [
+        {
+            "employee": r.employee_id,
+            "day": r.day.isoformat(),
+            "activity": r.activity,
+            "room": r.room_id,
+            "shift": r.shift_type_id,
+        }
+        for r in PlanAssignment.objects.filter(period=period).order_by("employee_id", "day")
+    ]
+
+
+# --- solver jobs --------------------------------------------------------------------------
+
+
+def job_start(
+    *,
+    actor,
+    period: PlanningPeriod,
+    kind: str = SolverJob.Kind.SOLVE,
+    replan_from: date | None = None,
+    params: dict | None = None,
+) -> SolverJob:
+    """Queue a solver job and hand it to Celery (inline when no broker is configured)."""
+    from rathaus.presence.tasks import run_solver_job
+
+    with transaction.atomic():
+        locked = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
+        if SolverJob.objects.filter(period=locked, status__in=("queued", "running")).exists():
+            raise Conflict("job_running", "Für diesen Zeitraum läuft bereits eine Berechnung.")
+        if kind == SolverJob.Kind.REPLAN:
+            if locked.status not in (Status.SOLVED, Status.PUBLISHED):
+                raise DomainError(
+                    "no_plan", "Es gibt noch keinen Plan, der neu geplant werden kann."
+                )
+            if replan_from is None or not (locked.start <= replan_from <= locked.end):
+                raise DomainError("replan_date", "Das Datum muss im Planungszeitraum liegen.")
+        job = SolverJob.objects.create(
+            municipality_id=period.municipality_id,
+            period=locked,
+            kind=kind,
+            replan_from=replan_from,
+            params=params or {},
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        if kind != SolverJob.Kind.SPACE:
+            PlanningPeriod.objects.filter(pk=locked.pk).update(status=Status.SOLVING)
+    audit.record(
+        actor=actor, instance=job, action="action", summary=f"{job.get_kind_display()} gestartet"
+    )
+    run_solver_job.delay(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def job_cancel(*, actor, job: SolverJob) -> SolverJob:
+    if job.active:
+        SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+        if job.status == SolverJob.Status.QUEUED:
+            _finish(job, SolverJob.Status.CANCELLED, "Abgebrochen, bevor die Berechnung begann.")
+        audit.record(actor=actor, instance=job, action="action", summary="Berechnung abgebrochen")
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: SolverJob, status: str, message: str, **extra) -> None:
+    SolverJob.objects.filter(pk=job.pk).update(
+        status=status, message=message, finished_at=timezone.now(), **extra
+    )
+
+
+def _restore_status(period: PlanningPeriod) -> None:
+    has_plan = PlanAssignment.objects.filter(period=period).exists()
+    published = PlanVersion.objects.filter(period=period).exists()
+    status = (
+        Status.PUBLISHED if published and has_plan else Status.SOLVED if has_plan else Status.DRAFT
+    )
+    PlanningPeriod.objects.filter(pk=period.pk).update(status=status)
+
+
+def run_job(job_id: int) -> None:
+    """Body of the Celery task: solve, check, store the plan; never leaves a job running."""
+    job = SolverJob.objects.select_related("period", "period__municipality").get(pk=job_id)
+    if job.status != SolverJob.Status.QUEUED:
+        return
+    SolverJob.objects.filter(pk=job.pk).update(
+        status=SolverJob.Status.RUNNING, started_at=timezone.now(), progress=0
+    )
+    period = job.period
+    interval = progress_interval()
+    state = {"last_write": 0.0, "last_check": 0.0, "cancel": False}
+
+    def on_progress(pct: int, objective, bound) -> None:
+        now = time.monotonic()
+        if now - state["last_write"] < interval and pct < 99:
+            return
+        state["last_write"] = now
+        values: dict = {"progress": max(0, min(99, pct))}
+        if objective is not None:
+            values["objective"] = int(round(objective))
+        if bound is not None:
+            values["bound"] = int(round(bound))
+        SolverJob.objects.filter(pk=job.pk).update(**values)
+
+    def should_cancel() -> bool:
+        now = time.monotonic()
+        if not state["cancel"] and now - state["last_check"] >= interval:
+            state["last_check"] = now
+            state["cancel"] = SolverJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
+        return state["cancel"]
+
+    if should_cancel():
+        _finish(job, SolverJob.Status.CANCELLED, "Abgebrochen.")
+        if job.kind != SolverJob.Kind.SPACE:
+            _restore_status(period)
+        return
+    try:
+        if job.kind == SolverJob.Kind.SPACE:
+            _run_space(job, period, on_progress, should_cancel)
+        else:
+            _run_solve(job, period, on_progress, should_cancel)
+    except ea.Cancelled:
+        _finish(
+            job,
+            SolverJob.Status.CANCELLED,
+            "Die Berechnung wurde abgebrochen; der bisherige Plan bleibt unverändert.",
+        )
+        if job.kind != SolverJob.Kind.SPACE:
+            _restore_status(period)
+    except Exception as exc:  # noqa: BLE001 - a job must never stay "running"
+        logger.exception("presence solver job %s failed", job.pk)
+        _finish(
+            job,
+            SolverJob.Status.FAILED,
+            f"Die Berechnung ist fehlgeschlagen ({type(exc).__name__}).",
+        )
+        if job.kind != SolverJob.Kind.SPACE:
+            _restore_status(period)
+
+
+def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
+    previous: list[m.Assignment] = []
+    fixed: list[m.Assignment] = []
+    problem0, ctx = ea.build_problem(period)
+    if job.kind == SolverJob.Kind.REPLAN:
+        old = ea.to_engine(ea.current_assignments(period), ctx)
+        previous = list(old)
+        fixed = [a for a in old if a.day < job.replan_from]
+        # Days kept fixed keep their kind even if an absence was entered later.
+        problem = replace(
+            problem0,
+            previous_plan=tuple(a for a in previous if a.day >= job.replan_from),
+            fixed=tuple(fixed),
+        )
+    else:
+        problem = problem0
+    plan = ea.solve_with_progress(
+        problem,
+        time_limit=float(period.time_limit_seconds),
+        workers=solver_workers(),
+        on_progress=on_progress,
+        should_cancel=should_cancel,
+        stability_first=job.kind == SolverJob.Kind.REPLAN,
+        hint=previous or None,
+    )
+    if plan.status is m.Status.INFEASIBLE:
+        reasons = [
+            {"code": r.code, "message": r.message, "day": r.day.isoformat() if r.day else None}
+            for r in plan.explanation
+        ] or [
+            {
+                "code": "UNEXPLAINED",
+                "message": "Es gibt keinen Plan, der alle Regeln erfüllt.",
+                "day": None,
+            }
+        ]
+        with transaction.atomic():
+            PlanningPeriod.objects.filter(pk=period.pk).update(explanation=reasons)
+            if job.kind == SolverJob.Kind.REPLAN:
+                _restore_status(period)
+            else:
+                PlanAssignment.objects.filter(period=period).delete()
+                PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.INFEASIBLE)
+            _finish(
+                job,
+                SolverJob.Status.DONE,
+                "Kein Plan möglich: " + reasons[0]["message"],
+                progress=100,
+                result={"infeasible": True, "reasons": reasons},
+            )
+        return
+    if plan.status is m.Status.UNKNOWN:
+        _restore_status(period)
+        _finish(
+            job,
+            SolverJob.Status.FAILED,
+            "Innerhalb der Rechenzeit wurde kein Plan gefunden. Bitte die Rechenzeit erhöhen "
+            "oder Regeln lockern.",
+        )
+        return
+    result = check(problem, plan.assignments)
+    if not result.ok:  # the independent checker disagrees: never store such a plan
+        _restore_status(period)
+        _finish(
+            job,
+            SolverJob.Status.FAILED,
+            "Der berechnete Plan hat die unabhängige Prüfung nicht bestanden: "
+            + ea.describe_violation(problem, result.violations[0]),
+        )
+        return
+    changed = None
+    if job.kind == SolverJob.Kind.REPLAN:
+        before = {(a.employee_id, a.day): a for a in previous}
+        changed = sum(
+            1
+            for a in plan.assignments
+            if (a.employee_id, a.day) in before and not before[(a.employee_id, a.day)].same_as(a)
+        )
+    with transaction.atomic():
+        _store_plan(period, plan.assignments, ctx)
+        penalties = dict(result.penalties)
+        was_published = PlanVersion.objects.filter(period=period).exists()
+        PlanningPeriod.objects.filter(pk=period.pk).update(
+            status=Status.SOLVED,
+            explanation=[],
+            objective=result.objective,
+            bound=plan.bound,
+            penalties=penalties,
+        )
+        msg = "Plan berechnet"
+        msg += " (optimal)." if plan.status is m.Status.OPTIMAL else " (gute Lösung im Zeitlimit)."
+        if changed is not None:
+            msg = (
+                f"Ab {fmt_day(job.replan_from)} neu geplant: {changed} "
+                f"{'Eintrag' if changed == 1 else 'Einträge'} geändert; die Tage davor sind unverändert."
+            )
+        if was_published:
+            msg += " Der Plan muss erneut veröffentlicht werden, damit die Beschäftigten ihn sehen."
+        _finish(
+            job,
+            SolverJob.Status.DONE,
+            msg,
+            progress=100,
+            objective=result.objective,
+            bound=plan.bound,
+            changed_cells=changed,
+            result={"penalties": penalties, "status": str(plan.status)},
+        )
+        audit.record(actor=job.created_by, instance=period, action="action", summary=msg)
+
+
+def _store_plan(period: PlanningPeriod, assignments, ctx: ea.Context) -> None:
+    PlanAssignment.objects.filter(period=period).delete()
+    PlanAssignment.objects.bulk_create(
+        [ea.assignment_to_row(a, ctx) for a in assignments], batch_size=1000
+    )
+
+
+# --- manual edits -------------------------------------------------------------------------
+
+
+def cell_update(
+    *,
+    actor,
+    period: PlanningPeriod,
+    employee: Employee,
+    day: date,
+    activity: str,
+    room: Room | None = None,
+    shift_type: ShiftType | None = None,
+) -> PlanAssignment:
+    """Change one cell; refused with the rule's German message if a hard rule would break."""
+    if period.status == Status.SOLVING:
+        raise Conflict("period_busy", "Der Plan wird gerade berechnet; bitte warten.")
+    if not PlanAssignment.objects.filter(period=period).exists():
+        raise DomainError("no_plan", "Es gibt noch keinen Plan für diesen Zeitraum.")
+    row = PlanAssignment.objects.filter(period=period, employee=employee, day=day).first()
+    if row is None:
+        raise DomainError("no_cell", "Für diese Person und diesen Tag gibt es keinen Planeintrag.")
+    problem, ctx = ea.build_problem(period)
+    rows = ea.current_assignments(period)
+    new = PlanAssignment(
+        period=period,
+        employee=employee,
+        day=day,
+        activity=activity,
+        room=room if activity == Activity.OFFICE else None,
+        shift_type=shift_type if activity == Activity.SHIFT else None,
+    )
+    if activity == Activity.OFFICE and room is None:
+        raise DomainError("room_missing", "Für einen Bürotag bitte einen Raum wählen.")
+    if activity == Activity.SHIFT and shift_type is None:
+        raise DomainError("shift_missing", "Für einen Schichttag bitte eine Schicht wählen.")
+    new_a = ea.row_to_assignment(new)
+    changed = [
+        new_a if (a.employee_id, a.day) == (new_a.employee_id, new_a.day) else a for a in rows
+    ]
+    before = set(ea.check_rows(problem, ctx, rows))
+    after = ea.check_rows(problem, ctx, changed)
+    broken = [v for v in after if v not in before]
+    if broken:
+        raise DomainError(
+            "hard_rule",
+            ea.describe_violation(problem, broken[0]),
+            status=422,
+            errors=[
+                {"field": None, "message": ea.describe_violation(problem, v)} for v in broken[:5]
+            ],
+        )
+    snap = audit.snapshot(row)
+    row.activity = new.activity
+    row.room = new.room
+    row.shift_type = new.shift_type
+    row.save(update_fields=["activity", "room", "shift_type"])
+    audit.record(
+        actor=actor,
+        instance=row,
+        action="update",
+        before=snap,
+        after=audit.snapshot(row),
+        summary=f"Planeintrag {day:%d.%m.%Y} manuell geändert",
+    )
+    if period.status == Status.INFEASIBLE:
+        PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.SOLVED)
+    return row
+
+
+# --- publish ------------------------------------------------------------------------------
+
+
+def calendar_token_for(employee: Employee) -> CalendarToken:
+    token, _ = CalendarToken.objects.get_or_create(
+        employee=employee, defaults={"municipality_id": employee.municipality_id}
+    )
+    return token
+
+
+def describe_row(row: PlanAssignment) -> str:
+    if row.activity == Activity.OFFICE and row.room_id:
+        return f"Büro, Raum {row.room.number} ({row.room.location.name})"
+    if row.activity == Activity.SHIFT and row.shift_type_id:
+        s = row.shift_type
+        return f"Schicht {s.name} {s.start_time:%H:%M}–{s.end_time:%H:%M}"
+    return row.get_activity_display()
+
+
+def publish(
+    *, actor, period: PlanningPeriod, base_url: str = "", notify: bool = True
+) -> PlanVersion:
+    """Publish the current plan: new version, fairness history, one e-mail per employee."""
+    with transaction.atomic():
+        period = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.status not in (Status.SOLVED, Status.PUBLISHED):
+            raise Conflict("not_solved", "Nur ein berechneter Plan kann veröffentlicht werden.")
+        rows = list(
+            PlanAssignment.objects.filter(period=period)
+            .select_related("employee", "room__location", "shift_type")
+            .order_by("employee__last_name", "employee_id", "day")
+        )
+        if not rows:
+            raise Conflict("not_solved", "Nur ein berechneter Plan kann veröffentlicht werden.")
+        number = (
+            PlanVersion.objects.filter(period=period)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+            or 0
+        ) + 1
+        version = PlanVersion.objects.create(
+            municipality_id=period.municipality_id,
+            period=period,
+            number=number,
+            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+            assignments=_snapshot_rows(period),
+        )
+        period.status = Status.PUBLISHED
+        period.save(update_fields=["status"])
+        per_emp: dict[int, list[PlanAssignment]] = defaultdict(list)
+        for r in rows:
+            per_emp[r.employee_id].append(r)
+        FairnessRecord.objects.filter(period=period).delete()
+        FairnessRecord.objects.bulk_create(
+            [
+                FairnessRecord(
+                    municipality_id=period.municipality_id,
+                    period=period,
+                    employee_id=pk,
+                    period_end=period.end,
+                    home_days=sum(1 for r in items if r.activity == Activity.HOME),
+                    office_days=sum(
+                        1 for r in items if r.activity in (Activity.OFFICE, Activity.SHIFT)
+                    ),
+                )
+                for pk, items in per_emp.items()
+            ]
+        )
+        audit.record(
+            actor=actor,
+            instance=period,
+            action="action",
+            summary=f"Plan veröffentlicht (Version {number})",
+        )
+    messages = []
+    for items in per_emp.values() if notify else ():
+        emp = items[0].employee
+        if not emp.email:
+            continue
+        token = calendar_token_for(emp)
+        lines = [
+            f"Guten Tag {emp.first_name} {emp.last_name},",
+            "",
+            f"der Arbeitsplan „{period.name}“ ({period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}) "
+            f"wurde veröffentlicht (Version {number}). Ihre Tage:",
+            "",
+        ]
+        for r in items:
+            if r.activity == Activity.OFF:
+                continue
+            lines.append(f"{fmt_day(r.day)}{r.day:%Y}: {describe_row(r)}")
+        url = reverse("presence:calendar_feed", kwargs={"token": token.token})
+        lines += [
+            "",
+            f"Kalender-Abo (iCalendar): {base_url}{url}",
+            "",
+            "Wünsche und Abwesenheiten tragen Sie unter „Mein Arbeitsplan“ ein.",
+        ]
+        messages.append(
+            EmailMessage(
+                subject=f"Ihr Arbeitsplan: {period.name}",
+                body="\n".join(lines),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[emp.email],
+            )
+        )
+    if messages:
+        get_connection().send_messages(messages)
+    PlanVersion.objects.filter(pk=version.pk).update(mails_sent=len(messages))
+    version.mails_sent = len(messages)
+    return version
+
+
+# --- wishes and absences ------------------------------------------------------------------
+
+
+def wish_set(*, actor, employee: Employee, day: date, kind: str, note: str = "") -> Wish:
+    wish, _ = Wish.objects.update_or_create(
+        employee=employee,
+        day=day,
+        defaults={"kind": kind, "note": note, "municipality_id": employee.municipality_id},
+    )
+    return wish
+
+
+def wish_delete(*, actor, wish: Wish) -> None:
+    wish.delete()
+
+
+@transaction.atomic
+def absence_create(
+    *, actor, employees: list[Employee], start: date, end: date, kind: str, note: str = ""
+) -> list[Absence]:
+    if end < start:
+        raise DomainError("absence_order", "Das Ende liegt vor dem Beginn.")
+    created = [
+        Absence.objects.create(
+            municipality_id=e.municipality_id,
+            employee=e,
+            start=start,
+            end=end,
+            kind=kind,
+            note=note,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        for e in employees
+    ]
+    for a in created:
+        audit.record(
+            actor=actor,
+            instance=a,
+            action="create",
+            summary=f"Abwesenheit {start:%d.%m.}–{end:%d.%m.%Y} eingetragen",
+        )
+    return created
+
+
+def absence_delete(*, actor, absence: Absence) -> None:
+    audit.record(actor=actor, instance=absence, action="delete", summary="Abwesenheit gelöscht")
+    absence.delete()
+
+
+# --- space planning -----------------------------------------------------------------------
+
+
+def _run_space(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
+    from rathaus.presence.space import space_analysis
+
+    problem, _ctx = ea.build_problem(period)
+    result = space_analysis(
+        problem,
+        min_onsite=int(job.params.get("min_onsite", period.min_onsite_per_week)),
+        on_progress=on_progress,
+        should_cancel=should_cancel,
+        workers=solver_workers(),
+    )
+    msg = (
+        f"Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: {result['min_seats']}."
+        if result.get("min_seats") is not None
+        else "Auch mit einem Platz für jede Person gibt es keinen Plan."
+    )
+    _finish(job, SolverJob.Status.DONE, msg, progress=100, result=result)
