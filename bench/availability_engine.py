@@ -148,10 +148,15 @@ def main() -> None:
         f"{N_COUNTERS} counters, {len(bookings)} bookings, {DAYS} days, "
         f"{len(slots)} free slots (start times) in the window"
     )
-    print(f"{'case':<42} {'wall p50':>9} {'wall p95':>9} {'cpu p50':>8} {'cpu p95':>8}  (ms)")
+    # a fixed pure-Python workload measured in the same run: ratios to it are comparable
+    # between machines and less sensitive to load than absolute figures
+    baseline = measure(lambda: sum(i * i for i in range(200_000)), runs)[2]
+    print(f"baseline (sum of 200k squares): cpu p50 {baseline:.2f} ms")
+    head = f"{'case':<42} {'wall p50':>9} {'wall p95':>9} {'cpu p50':>8} {'cpu p95':>8}"
+    print(f"{head} {'p50/base':>9}  (ms)")
     for name, fn in cases:
         w50, w95, c50, c95 = measure(fn, runs)
-        print(f"{name:<42} {w50:9.2f} {w95:9.2f} {c50:8.2f} {c95:8.2f}")
+        print(f"{name:<42} {w50:9.2f} {w95:9.2f} {c50:8.2f} {c95:8.2f} {c50 / baseline:9.2f}")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,19 @@ Inputs (frozen dataclasses)
     ``Counter(id, service_ids, opening_rules, exceptions=())``  serves a request only if
         it offers *every* requested service.
     ``Booking(counter_id, start, end)``  appointment or hold, aware datetimes.
-    ``BookingIndex(rows)`` / ``BookingIndex.build(bookings)``  bookings per counter as
-        sorted merged intervals; build once and reuse across requests if you can.
+    ``BookingIndex(rows)``  rows of (counter_id, start_epoch_s, end_epoch_s): fastest;
+        ``BookingIndex.from_datetimes(rows)`` for (counter_id, start, end) rows such as
+        a ``values_list``; ``BookingIndex.build(bookings)`` for ``Booking`` objects.
+        Bookings per counter become sorted merged intervals (overlapping holds merge);
+        rows ordered by start index in linear time. Converting 50,000 aware datetimes
+        costs tens of ms, so cache the index per location and booking version, or read
+        epoch seconds from SQL.
     ``Policy(granularity_minutes=10, min_notice=2h, same_day=True, max_days_ahead=60,
         timezone="Europe/Berlin")``
     ``AvailabilityRequest(counters, demand, durations, bookings, policy, now,
         exceptions=(), holidays=frozenset())``  ``demand`` service -> count,
         ``durations`` service -> minutes at this location; total duration =
-        sum(duration x count).
+        sum(duration x count). ``ServiceMap`` = Mapping[str, int] | Mapping[int, int].
 
 Output
     ``Slot(start, end, counter_ids)``  one per start time; ``capacity`` = len(counter_ids).
@@ -55,6 +60,15 @@ Rules
       pass of the repeated hour are not offered, so every start has a unique local wall
       time; appointments may run into the repeated hour. Slot datetimes are aware, in the
       policy's zone, with ``fold`` set by zoneinfo.
+
+Performance
+    Each day is computed on its own (so ``next_free_days``/``earliest_slot`` stop early):
+    opening intervals are converted to UTC epoch seconds once per (date, hours); the
+    free gaps long enough for the appointment are precomputed per counter from the
+    sorted busy intervals, and a day only bisects into them; slot starts are produced
+    per gap as grid ``range``s and merged across counters. Work per day is
+    proportional to counters x intervals + free starts, not to minutes or bookings.
+    ``bench/availability_engine.py`` measures 20 counters x 50,000 bookings x 60 days.
 """
 
 from .bookings import Booking, BookingIndex
@@ -78,6 +92,7 @@ from .model import (
     OpeningRule,
     Policy,
     ServiceId,
+    ServiceMap,
     Slot,
 )
 
@@ -91,6 +106,7 @@ __all__ = [
     "OpeningRule",
     "Policy",
     "ServiceId",
+    "ServiceMap",
     "Slot",
     "bookable_window",
     "choose_counter",
