@@ -118,10 +118,6 @@ class FiguresIn(Schema):
     revision: int | None = Field(default=None, ge=0, le=2_000_000_000)
 
 
-class ApproveIn(Schema):
-    revision: int | None = None
-
-
 class ResultOut(Schema):
     district_id: int
     number: str
@@ -326,12 +322,11 @@ def enter_result(request: HttpRequest, election_id: int, district_id: int, paylo
     summary="Approve a result entered by another officer (four eyes)",
 )
 def approve_result(
-    request: HttpRequest, election_id: int, district_id: int, payload: ApproveIn | None = None
+    request: HttpRequest, election_id: int, district_id: int, revision: int | None = None
 ):
+    """``?revision=n`` refuses the approval if the figures changed since they were checked."""
     district = _staff_district(request, election_id, district_id, "elections.approve_results")
     result = services.result_approve(
-        result=district.result,
-        actor=request.user,
-        expected_revision=payload.revision if payload else None,
+        result=district.result, actor=request.user, expected_revision=revision
     )
     return _result_out(result)

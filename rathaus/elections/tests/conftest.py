@@ -49,6 +49,7 @@ def election(town):
 def figures(votes, *, a=(900, 95, 5, 1000), b1=5, invalid=3, postal=False):
     valid = sum(votes)
     b = valid + invalid
+    b1 = min(b1, b)
     if postal:
         return {
             "a1": 0,
