@@ -10,6 +10,7 @@ from rathaus.engines.availability import (
     AvailabilityRequest,
     Booking,
     BookingIndex,
+    Counter,
     DateException,
     Policy,
     Slot,
@@ -25,7 +26,7 @@ from rathaus.engines.availability import (
     public_holidays,
 )
 
-from .helpers import BERLIN, at, counter, oracle, request, weekly
+from .helpers import BERLIN, OFFICE_HOURS, at, counter, oracle, request, weekly
 
 MON = date(2026, 3, 2)  # a Monday well away from DST changes
 SUNDAY_BEFORE = at(date(2026, 3, 1), 12)
@@ -255,3 +256,33 @@ def test_validation() -> None:
             request([counter(1)], SUNDAY_BEFORE, bookings=[Booking(1, at(MON, 9), at(MON, 9))]), MON
         )
     assert isinstance(request([counter(1)], SUNDAY_BEFORE), AvailabilityRequest)
+
+
+def test_index_is_reusable_across_requests_and_input_forms_agree() -> None:
+    bookings = [
+        Booking(1, at(MON, 9), at(MON, 9, 40)),
+        Booking(2, at(MON, 8, 20), at(MON, 11)),
+        Booking(1, at(MON, 10, 5), at(MON, 10, 30)),
+    ]
+    shared = BookingIndex.from_datetimes((b.counter_id, b.start, b.end) for b in bookings)
+    epoch = BookingIndex(
+        (b.counter_id, int(b.start.timestamp()), int(b.end.timestamp())) for b in bookings
+    )
+    counters = (counter(1), counter(2))
+    policy = Policy(granularity_minutes=5, min_notice=timedelta(0))
+    for demand in ({"id": 1}, {"car": 1}, {"id": 1}, {"pass": 2}):
+        fresh = request(counters, SUNDAY_BEFORE, demand=demand, bookings=bookings, policy=policy)
+        expected = free_slots(fresh, MON)
+        for index in (shared, epoch):
+            reused = AvailabilityRequest(
+                counters, demand, fresh.durations, index, policy, SUNDAY_BEFORE
+            )
+            assert free_slots(reused, MON) == expected
+        assert {s.start: s.counter_ids for s in expected} == oracle(fresh, [MON])
+
+
+def test_integer_service_ids() -> None:
+    c = Counter(1, frozenset({101, 102}), OFFICE_HOURS)
+    req = AvailabilityRequest((c,), {101: 2}, {101: 15, 102: 5}, [], Policy(), SUNDAY_BEFORE)
+    slot = earliest_slot(req)
+    assert slot is not None and slot.end - slot.start == timedelta(minutes=30)
