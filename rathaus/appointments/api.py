@@ -1,3 +1,590 @@
-from ninja import Router
+"""Public appointments API under /api/v1/appointments/ (django-ninja).
+
+Errors leave as application/problem+json with a German ``detail`` and a ``code``
+(:class:`rathaus.core.problems.DomainError`). Booking needs an ALTCHA solution in the
+``altcha`` field (GET ``altcha-challenge``, solve, send the base64 payload).
+Staff endpoints are mounted from ``staff_api.py`` under ``staff/`` when present.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from rathaus.appointments import proof_of_work, selectors, services
+from rathaus.appointments.models import Appointment
+from rathaus.appointments.views import client_ip
+from rathaus.core.models import Location, Municipality
+from rathaus.core.problems import DomainError, NotFound
 
 router = Router(tags=["appointments"])
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    leika_key: str
+    documents: str
+    fee_note: str
+    duration_minutes: int
+    max_count: int
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    municipality_id: int
+    municipality: str
+
+
+class DemandItem(Schema):
+    service_id: int = Field(..., ge=1, le=2**62)
+    count: int = Field(1, ge=1, le=99)
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+    capacity: int
+
+
+class DaysOut(Schema):
+    days: list[date]
+
+
+class SlotsOut(Schema):
+    date: date
+    slots: list[SlotOut]
+
+
+class MonthDay(Schema):
+    date: date
+    free_slots: int
+
+
+class MonthOut(Schema):
+    year: int
+    month: int
+    days: list[MonthDay]
+
+
+class EarliestOut(Schema):
+    location_id: int
+    location: str
+    start: datetime
+    end: datetime
+
+
+class ChallengeOut(Schema):
+    algorithm: str
+    challenge: str
+    maxNumber: int  # noqa: N815 - ALTCHA's field name
+    salt: str
+    signature: str
+
+
+class HoldIn(Schema):
+    location_id: int = Field(..., ge=1, le=2**62)
+    start: datetime
+    services: list[DemandItem] = Field(..., min_length=1, max_length=10)
+
+
+class HoldOut(Schema):
+    hold_token: str
+    start: datetime
+    end: datetime
+    expires_at: datetime
+
+
+class BookingIn(Schema):
+    hold_token: str | None = Field(None, max_length=200)
+    location_id: int | None = Field(None, ge=1, le=2**62)
+    start: datetime | None = None
+    services: list[DemandItem] | None = Field(None, max_length=10)
+    name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field(..., min_length=3, max_length=254)
+    phone: str = Field("", max_length=40)
+    privacy_consent: bool
+    altcha: str = Field("", max_length=4000)
+
+
+class BookingOut(Schema):
+    status: str
+    start: datetime
+    end: datetime
+    confirm_deadline: datetime | None
+    detail: str
+
+
+class TokenIn(Schema):
+    token: str = Field(..., min_length=1, max_length=200)
+
+
+class AppointmentOut(Schema):
+    status: str
+    status_label: str
+    start: datetime
+    end: datetime
+    location_id: int
+    location: str
+    services: list[str]
+    ticket_number: str
+
+
+class ConfirmOut(Schema):
+    status: str
+    start: datetime
+    end: datetime
+
+
+class RescheduleIn(Schema):
+    start: datetime
+
+
+class WaitingListIn(Schema):
+    municipality_id: int = Field(..., ge=1, le=2**62)
+    location_ids: list[int] = Field(..., min_length=1, max_length=20)
+    services: list[DemandItem] = Field(..., min_length=1, max_length=10)
+    date_from: date
+    date_to: date
+    weekdays: list[int] = Field(..., min_length=1, max_length=7)
+    time_from: str = Field(..., pattern=r"^\d{2}:\d{2}$")
+    time_to: str = Field(..., pattern=r"^\d{2}:\d{2}$")
+    email: str = Field(..., min_length=3, max_length=254)
+    privacy_consent: bool
+    altcha: str = Field("", max_length=4000)
+
+
+class WaitingListOut(Schema):
+    status: str
+    detail: str
+
+
+class OfferOut(Schema):
+    status: str
+    start: datetime | None = None
+    end: datetime | None = None
+    deadline: datetime
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _location(location_id: int) -> Location:
+    location = selectors.get_public_location(location_id)
+    if location is None:
+        raise NotFound("unknown_location", "Diesen Standort gibt es nicht.")
+    return location
+
+
+def _parse_services(value: str) -> dict[int, int]:
+    demand: dict[int, int] = {}
+    try:
+        for part in (value or "").split(","):
+            if not part.strip():
+                continue
+            sid, _, count = part.partition(":")
+            demand[int(sid)] = demand.get(int(sid), 0) + int(count or 1)
+    except ValueError as exc:
+        raise DomainError(
+            "invalid_services",
+            "Leistungen bitte als Liste „id:anzahl“ angeben, z. B. services=12:2,13:1.",
+            status=422,
+        ) from exc
+    if not demand:
+        raise DomainError(
+            "no_services", "Bitte wählen Sie mindestens eine Leistung aus.", status=422
+        )
+    return demand
+
+
+def _demand(location: Location, value) -> dict[int, int]:
+    if isinstance(value, str):
+        demand = _parse_services(value)
+    else:
+        demand = {}
+        for item in value:
+            demand[item.service_id] = demand.get(item.service_id, 0) + item.count
+    try:
+        return services.normalize_demand(location, demand)
+    except DomainError as exc:
+        exc.status = 422
+        raise
+
+
+def _aware(dt: datetime, location: Location) -> datetime:
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=selectors.local_tz(location))
+    return dt
+
+
+def _appointment_out(appointment: Appointment) -> dict:
+    return {
+        "status": appointment.status,
+        "status_label": str(appointment.get_status_display()),
+        "start": appointment.start,
+        "end": appointment.end,
+        "location_id": appointment.location_id,
+        "location": appointment.location.name,
+        "services": [
+            f"{i.count} × {i.service.name}" if i.count > 1 else i.service.name
+            for i in appointment.items.select_related("service")
+        ],
+        "ticket_number": appointment.ticket_number,
+    }
+
+
+def _require_consent(consent: bool) -> None:
+    if not consent:
+        raise DomainError(
+            "consent_required",
+            "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.",
+            status=422,
+            errors=[{"field": "privacy_consent", "message": "Zustimmung erforderlich."}],
+        )
+
+
+def _rate_limit(request, location: Location) -> None:
+    services.rate_limit_ip(
+        client_ip(request), selectors.policy_for(location).max_requests_per_ip_hour
+    )
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+@router.get("/locations", response=list[LocationOut], summary="Standorte mit Online-Terminen")
+def list_locations(request: HttpRequest, municipality: str | None = None):
+    qs = selectors.public_locations()
+    if municipality:
+        qs = qs.filter(municipality__slug=municipality[:100])
+    return [
+        {
+            "id": loc.id,
+            "name": loc.name,
+            "street": loc.street,
+            "postal_code": loc.postal_code,
+            "city": loc.city,
+            "municipality_id": loc.municipality_id,
+            "municipality": loc.municipality.name,
+        }
+        for loc in qs
+    ]
+
+
+@router.get("/services", response=list[ServiceOut], summary="Leistungen eines Standorts")
+def list_services(request: HttpRequest, location_id: int = Query(..., ge=1, le=2**62)):
+    location = _location(location_id)
+    durations = selectors.durations_at(location)
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "leika_key": s.leika_key,
+            "documents": s.documents,
+            "fee_note": s.fee_note,
+            "duration_minutes": durations.get(s.id, s.default_duration_minutes),
+            "max_count": s.max_count,
+        }
+        for s in selectors.services_at(location)
+    ]
+
+
+# --------------------------------------------------------------------------- availability
+
+
+@router.get("/availability/days", response=DaysOut, summary="Nächste Tage mit freien Terminen")
+def availability_days(
+    request: HttpRequest,
+    location_id: int = Query(..., ge=1, le=2**62),
+    services: str = Query(..., max_length=200, description="id:anzahl,id:anzahl"),
+    limit: int = Query(5, ge=1, le=60),
+):
+    location = _location(location_id)
+    return {"days": selectors.next_days(location, _demand(location, services), limit)}
+
+
+@router.get("/availability/slots", response=SlotsOut, summary="Freie Uhrzeiten eines Tages")
+def availability_slots(
+    request: HttpRequest,
+    date: date,
+    location_id: int = Query(..., ge=1, le=2**62),
+    services: str = Query(..., max_length=200),
+):
+    location = _location(location_id)
+    slots = selectors.slots_on(location, _demand(location, services), date)
+    return {
+        "date": date,
+        "slots": [{"start": s.start, "end": s.end, "capacity": s.capacity} for s in slots],
+    }
+
+
+@router.get("/availability/month", response=MonthOut, summary="Freie Termine je Tag eines Monats")
+def availability_month(
+    request: HttpRequest,
+    year: int = Query(..., ge=2000, le=2100),
+    month: int = Query(..., ge=1, le=12),
+    location_id: int = Query(..., ge=1, le=2**62),
+    services: str = Query(..., max_length=200),
+):
+    location = _location(location_id)
+    counts = selectors.month(location, _demand(location, services), year, month)
+    return {
+        "year": year,
+        "month": month,
+        "days": [{"date": d, "free_slots": n} for d, n in sorted(counts.items())],
+    }
+
+
+@router.get(
+    "/availability/earliest",
+    response=EarliestOut,
+    summary="Frühester freier Termin an allen Standorten einer Kommune",
+)
+def availability_earliest(
+    request: HttpRequest,
+    municipality_id: int = Query(..., ge=1, le=2**62),
+    services: str = Query(..., max_length=200),
+):
+    municipality = Municipality.objects.filter(id=municipality_id).first()
+    locations = list(selectors.public_locations(municipality)) if municipality else []
+    if not locations:
+        raise NotFound("unknown_municipality", "Für diese Kommune gibt es keine Online-Termine.")
+    demand = _parse_services(services)
+    found = selectors.earliest_anywhere(municipality.id, demand)
+    if found is None:
+        raise NotFound("no_slot", "Derzeit ist für diese Leistungen kein Termin frei.")
+    location, slot = found
+    return {
+        "location_id": location.id,
+        "location": location.name,
+        "start": slot.start,
+        "end": slot.end,
+    }
+
+
+# --------------------------------------------------------------------------- booking
+
+
+@router.get("/altcha-challenge", response=ChallengeOut, summary="ALTCHA-Aufgabe (Proof of Work)")
+def altcha_challenge(request: HttpRequest):
+    return proof_of_work.create_challenge()
+
+
+@router.post("/holds", response={201: HoldOut}, summary="Termin kurz reservieren")
+def create_hold(request: HttpRequest, payload: HoldIn):
+    location = _location(payload.location_id)
+    demand = _demand(location, payload.services)
+    _rate_limit(request, location)
+    hold, token = services.appointment_hold(
+        location=location, demand=demand, start=_aware(payload.start, location)
+    )
+    return Status(
+        201,
+        {
+            "hold_token": token,
+            "start": hold.start,
+            "end": hold.end,
+            "expires_at": hold.hold_expires_at,
+        },
+    )
+
+
+@router.post(
+    "/bookings",
+    response={201: BookingOut},
+    summary="Termin buchen (aus Reservierung oder direkt); Bestätigung per E-Mail",
+)
+def create_booking(request: HttpRequest, payload: BookingIn):
+    _require_consent(payload.privacy_consent)
+    if payload.hold_token:
+        try:
+            location = services.appointment_by_token(payload.hold_token).location
+        except DomainError as exc:
+            raise DomainError(
+                "hold_expired",
+                "Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut aus.",
+                status=410,
+            ) from exc
+        _rate_limit(request, location)
+        proof_of_work.verify(payload.altcha)
+        appointment, _token = services.appointment_book(
+            hold_token=payload.hold_token,
+            name=payload.name,
+            email=payload.email,
+            phone=payload.phone,
+        )
+    else:
+        if payload.location_id is None or payload.start is None or not payload.services:
+            raise DomainError(
+                "missing_slot",
+                "Bitte geben Sie eine Reservierung (hold_token) oder Standort, Beginn und "
+                "Leistungen an.",
+                status=422,
+            )
+        location = _location(payload.location_id)
+        demand = _demand(location, payload.services)
+        _rate_limit(request, location)
+        proof_of_work.verify(payload.altcha)
+        appointment, _token = services.appointment_book_direct(
+            location=location,
+            demand=demand,
+            start=_aware(payload.start, location),
+            name=payload.name,
+            email=payload.email,
+            phone=payload.phone,
+        )
+    return Status(
+        201,
+        {
+            "status": appointment.status,
+            "start": appointment.start,
+            "end": appointment.end,
+            "confirm_deadline": appointment.confirm_deadline,
+            "detail": "Bitte bestätigen Sie den Termin über den Link in der E-Mail.",
+        },
+    )
+
+
+@router.post("/confirm", response=ConfirmOut, summary="Termin bestätigen (Link aus der E-Mail)")
+def confirm(request: HttpRequest, payload: TokenIn):
+    appointment, _ = services.appointment_confirm(token=payload.token)
+    return {"status": appointment.status, "start": appointment.start, "end": appointment.end}
+
+
+@router.get("/appointments/{token}", response=AppointmentOut, summary="Termin ansehen")
+def get_appointment(request: HttpRequest, token: str):
+    appointment = services.appointment_by_token(token)
+    if appointment.status == Appointment.Status.HELD:
+        raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+    return _appointment_out(appointment)
+
+
+@router.post("/appointments/{token}/cancel", response=AppointmentOut, summary="Termin absagen")
+def cancel_appointment(request: HttpRequest, token: str):
+    appointment = services.appointment_by_token(token)
+    if appointment.status == Appointment.Status.HELD:
+        raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+    services.appointment_cancel(appointment=appointment)
+    appointment.refresh_from_db()
+    return _appointment_out(appointment)
+
+
+@router.post(
+    "/appointments/{token}/reschedule", response=AppointmentOut, summary="Termin verschieben"
+)
+def reschedule_appointment(request: HttpRequest, token: str, payload: RescheduleIn):
+    appointment = services.appointment_by_token(token)
+    if appointment.status == Appointment.Status.HELD:
+        raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+    _rate_limit(request, appointment.location)
+    services.appointment_reschedule(
+        appointment=appointment, start=_aware(payload.start, appointment.location)
+    )
+    services.appointment_send_moved_mail(appointment=appointment, token=token)
+    appointment.refresh_from_db()
+    return _appointment_out(appointment)
+
+
+# --------------------------------------------------------------------------- waiting list
+
+
+def _time(value: str, field: str):
+    from datetime import time
+
+    try:
+        hours, minutes = (int(p) for p in value.split(":"))
+        return time(hours, minutes)
+    except ValueError as exc:
+        raise DomainError(
+            "invalid_time", f"Ungültige Uhrzeit in „{field}“ (Format HH:MM).", status=422
+        ) from exc
+
+
+@router.post("/waiting-list", response={201: WaitingListOut}, summary="Im Terminagenten eintragen")
+def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
+    _require_consent(payload.privacy_consent)
+    municipality = Municipality.objects.filter(id=payload.municipality_id).first()
+    if municipality is None:
+        raise NotFound("unknown_municipality", "Diese Kommune gibt es nicht.")
+    locations = list(
+        selectors.public_locations(municipality).filter(id__in=payload.location_ids[:20])
+    )
+    if not locations:
+        raise DomainError(
+            "invalid_locations", "Bitte wählen Sie mindestens einen Standort.", status=422
+        )
+    demand = _demand(locations[0], payload.services)
+    services.rate_limit_ip(client_ip(request), 30, scope="waiting")
+    proof_of_work.verify(payload.altcha)
+    entry, _ = services.waiting_list_entry_create(
+        municipality=municipality,
+        locations=locations,
+        demand=demand,
+        date_from=payload.date_from,
+        date_to=payload.date_to,
+        weekdays=payload.weekdays,
+        time_from=_time(payload.time_from, "time_from"),
+        time_to=_time(payload.time_to, "time_to"),
+        email=payload.email,
+    )
+    return Status(
+        201,
+        {
+            "status": entry.status,
+            "detail": "Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link in der E-Mail.",
+        },
+    )
+
+
+@router.post("/waiting-list/{token}/confirm", response=WaitingListOut, summary="Eintrag bestätigen")
+def waiting_list_confirm(request: HttpRequest, token: str):
+    entry = services.waiting_list_entry_confirm(token=token)
+    return {"status": entry.status, "detail": "Ihr Eintrag ist aktiv."}
+
+
+@router.delete(
+    "/waiting-list/{token}", response=WaitingListOut, summary="Vom Terminagenten abmelden"
+)
+def waiting_list_cancel(request: HttpRequest, token: str):
+    entry = services.waiting_list_entry_cancel(token=token)
+    return {"status": entry.status, "detail": "Sie sind abgemeldet."}
+
+
+@router.post("/offers/{token}/accept", response=AppointmentOut, summary="Angebot annehmen")
+def offer_accept(request: HttpRequest, token: str):
+    appointment, _ = services.waiting_list_offer_accept(token=token)
+    return _appointment_out(appointment)
+
+
+@router.post("/offers/{token}/decline", response=OfferOut, summary="Angebot ablehnen")
+def offer_decline(request: HttpRequest, token: str):
+    offer = services.waiting_list_offer_decline(token=token)
+    return {
+        "status": offer.status,
+        "start": offer.slot_start,
+        "end": offer.slot_end,
+        "deadline": offer.deadline,
+    }
+
+
+def _mount_staff_api() -> None:
+    try:
+        staff = importlib.import_module("rathaus.appointments.staff_api")
+    except ModuleNotFoundError as exc:
+        if exc.name != "rathaus.appointments.staff_api":
+            raise
+        return
+    router.add_router("/staff/", staff.router)
+
+
+_mount_staff_api()
