@@ -18,16 +18,21 @@ INT_ERRORS = {
 }
 
 
-def _int_field(label: str, help_text: str = "") -> forms.IntegerField:
+def _int_field(label: str, missing: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
-        required=False,
+        required=True,
         max_value=999_999_999,
         min_value=-999_999_999,  # negatives reach the plausibility check, which names them
-        help_text=help_text,
-        error_messages=INT_ERRORS,
+        error_messages={**INT_ERRORS, "required": missing},
         widget=forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "step": "1"}),
     )
+
+
+def district_label(district: District) -> str:
+    """As the engine names districts: "Wahlbezirk 0101 (Altstadt)"."""
+    noun = "Briefwahlbezirk" if district.kind == District.Kind.POSTAL else "Wahlbezirk"
+    return f"{noun} {district.number} ({district.name})"
 
 
 class ResultForm(KernForm):
@@ -62,17 +67,31 @@ class ResultForm(KernForm):
         super().__init__(*args, initial=initial, **kwargs)
         stage, reason, revision = (self.fields.pop(k) for k in ("stage", "reason", "revision"))
         postal = district.kind == District.Kind.POSTAL
+
+        def missing(col: str, title: str) -> str:
+            return (
+                f"{district_label(district)}: {col} ({title}) fehlt; unvollständige Meldung "
+                f"(0 eintragen, wenn es keine gibt)."
+            )
+
         for f in FIGURE_FIELDS:
             if postal and f in ELIGIBLE:
                 continue  # postal districts have no eligible voters (written as 0)
             col = f.upper()
-            self.fields[f] = _int_field(f"{col} – {COLUMN_TITLES[col]}")
+            title = COLUMN_TITLES[col]
+            self.fields[f] = _int_field(f"{col} – {title}", missing(col, title))
         if n == 1:
-            self.fields["d1"] = _int_field(f"D1 – Ja-Stimmen für {self.candidates[0].name}")
-            self.fields["d2"] = _int_field("D2 – Nein-Stimmen")
+            name = self.candidates[0].name
+            self.fields["d1"] = _int_field(
+                f"D1 – Ja-Stimmen für {name}", missing("D1", "Ja-Stimmen")
+            )
+            self.fields["d2"] = _int_field("D2 – Nein-Stimmen", missing("D2", "Nein-Stimmen"))
         else:
             for i, c in enumerate(self.candidates, start=1):
-                self.fields[f"d{i}"] = _int_field(f"D{i} – Stimmen für {c.name} ({c.party_label})")
+                title = f"Stimmen für {c.name}"
+                self.fields[f"d{i}"] = _int_field(
+                    f"D{i} – {title} ({c.party_label})", missing(f"D{i}", title)
+                )
         self.fields["stage"] = stage
         self.fields["reason"] = reason
         if result.state == Result.State.APPROVED:
