@@ -15,6 +15,8 @@ from rathaus.engines.availability import (
     OpeningRule,
     Policy,
     choose_counter,
+    earliest_across_locations,
+    earliest_slot,
     free_slots_in_range,
     month_calendar,
     next_free_days,
@@ -177,3 +179,17 @@ def test_booking_offered_slots_one_after_another_never_overbooks(
         assert len(active) <= n_counters
         assert len({b.counter_id for b in active}) == len(active)
     assert all(b.start.tzinfo is BERLIN for b in new)
+
+
+@settings(PROFILE, max_examples=40)
+@given(st.lists(requests(), min_size=1, max_size=3))
+def test_earliest_across_locations_is_the_minimum_of_each_location(
+    reqs: list[AvailabilityRequest],
+) -> None:
+    best = earliest_across_locations(list(enumerate(reqs)))
+    candidates = [(s.start, i, s) for i, r in enumerate(reqs) if (s := earliest_slot(r))]
+    if not candidates:
+        assert best is None
+    else:
+        start, i, slot = min(candidates, key=lambda c: (c[0], c[1]))
+        assert best == (i, slot)
