@@ -1,1 +1,89 @@
-"""Roster engine: Django-free staff scheduling (municipal hybrid work and the NRP benchmark)."""
+"""Roster engine: Django-free staff scheduling (municipal hybrid work and the NRP benchmark).
+
+Municipal hybrid-work and shift plans (employees x days x activities)::
+
+    from rathaus.engines.roster import Problem, solve, check, replan, plan_space
+
+    plan = solve(problem, time_limit=10.0)        # -> Plan
+    check(problem, plan).ok                       # independent validation (no OR-Tools)
+    new = replan(problem, plan, from_day, {"e7": [d1, d2]})   # quarantine from Wednesday
+    curve = plan_space(problem, min_onsite_per_week=2)        # smallest building
+
+Input (frozen dataclasses in `model`): `Problem(days, employees, rooms, kit_pool, shifts,
+coverage, cohorts, cohort_separation, capacity_mode, team_days, weights, history,
+previous_plan, fixed, min_rest_minutes, max_consecutive_working_days,
+max_consecutive_onsite_days)` with `Employee`, `Room`, `KitPool`, `ShiftType`, `Coverage`,
+`Cohort`, `TeamDay`, `Wish`, `History`, `Weights`, `Assignment`.
+
+Output: `Plan(status, assignments, objective, bound, penalties, wall_time, explanation, notes)`;
+an INFEASIBLE plan always carries `Reason`s (German message + rule code such as
+ROOM_CAPACITY, KIT_POOL, COVERAGE, COHORT_COVERAGE, WEEK_MIN_ONSITE, REST_TIME).
+
+Hard rules: one activity per day; input absences and non-working days; fixed days; room
+capacity (normal or pandemic); dated kit pool (FULL_KIT at home uses a kit, PHONE_ONLY does
+not); shift coverage with qualifications; cohorts never on site on the same day (or shift);
+min/max on-site days per ISO week (minimum capped at the days worked); 11 h rest between
+shifts; max consecutive on-site days; max consecutive working days (checked on the input).
+Soft rules (weighted, integer): fairness (whole days of deviation from the team's home-office
+share, history included), wishes and no-go office days, team days, stability (changed days).
+"""
+
+from rathaus.engines.roster.checker import CheckResult, check
+from rathaus.engines.roster.explain import explain_infeasible, precheck
+from rathaus.engines.roster.model import (
+    Assignment,
+    CapacityMode,
+    Cohort,
+    CohortSeparation,
+    Coverage,
+    Employee,
+    Equipment,
+    History,
+    Kind,
+    KitPool,
+    Plan,
+    Problem,
+    Reason,
+    Room,
+    ShiftType,
+    Status,
+    TeamDay,
+    Weights,
+    Wish,
+    WishKind,
+)
+from rathaus.engines.roster.replan import replan
+from rathaus.engines.roster.solver import solve
+from rathaus.engines.roster.space import SpacePoint, SpaceResult, plan_space
+
+__all__ = [
+    "Assignment",
+    "CapacityMode",
+    "CheckResult",
+    "Cohort",
+    "CohortSeparation",
+    "Coverage",
+    "Employee",
+    "Equipment",
+    "History",
+    "Kind",
+    "KitPool",
+    "Plan",
+    "Problem",
+    "Reason",
+    "Room",
+    "ShiftType",
+    "SpacePoint",
+    "SpaceResult",
+    "Status",
+    "TeamDay",
+    "Weights",
+    "Wish",
+    "WishKind",
+    "check",
+    "explain_infeasible",
+    "plan_space",
+    "precheck",
+    "replan",
+    "solve",
+]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from fractions import Fraction
 
 from rathaus.engines.roster.model import (
     Assignment,
@@ -232,8 +231,6 @@ def _penalties(problem: Problem, plan_map: dict[tuple[str, date], Assignment]) -
         sw, sh = sum(work.values()), sum(home.values())
         if sw == 0:
             continue
-        for eid in members:
-            target = Fraction(work[eid] * sh, sw) + Fraction(1, 2)
-            y = target.numerator // target.denominator  # round half up
-            out["fairness"] += w.fairness * abs(home[eid] - y)
+        for eid in members:  # whole days of deviation from the fair share
+            out["fairness"] += w.fairness * (abs(sw * home[eid] - work[eid] * sh) // sw)
     return out

@@ -83,6 +83,7 @@ def build(
     problem: Problem,
     *,
     kit_budget: Mapping[date, int] | None = None,
+    kit_soft: bool = False,
     guarded: bool = False,
     hint: Mapping[Key, Assignment] | None = None,
 ) -> Built:
@@ -144,7 +145,13 @@ def build(
     # Kit pool per day (dated stock, or a budget from the decomposition master).
     for d, vs in home_kit.items():
         stock = kit_budget[d] if kit_budget is not None else problem.kit_pool.available(d)
-        if len(vs) > stock:
+        if len(vs) > stock and kit_soft and kit_budget is not None:
+            # A budget from the decomposition may be too small: overflow is very expensive
+            # ("kit_overflow" is no planner rule; the caller checks the pool afterwards).
+            over = m.new_int_var(0, len(vs) - stock, f"over_{d:%m%d}")
+            m.add(sum(vs) <= stock + over)
+            b.rules.setdefault("kit_overflow", []).append((over, 1000))
+        elif len(vs) > stock:
             m.add(sum(vs) <= stock).only_enforce_if(guard(("kit", d)))
 
     # Shift coverage with qualifications.
@@ -293,8 +300,11 @@ def _soft_rules(problem: Problem, b: Built) -> None:
                 opt = option_of(a)
                 stab.append((1 - lits[opt] if opt in lits else 1, w.stability))
 
-    # Fair home-office share within a team, history included:
-    # dev_e = |H_e - round_half_up(W_e * S_H / S_W)|, H = home days, W = working days.
+    # Fair home-office share within a team, history included. With H = home days and
+    # W = working days (history + plan) per member and S_H, S_W their team sums, the fair
+    # share of e is W_e * S_H / S_W; the penalty counts whole days of deviation,
+    # floor(|S_W * H_e - W_e * S_H| / S_W): rounding to a day is free, which keeps the
+    # model easy to prove optimal (fractional targets are not a planner's concern).
     fair = b.rules.setdefault("fairness", [])
     if w.fairness <= 0:
         return
@@ -323,9 +333,9 @@ def _soft_rules(problem: Problem, b: Built) -> None:
         m.add(sh == sum(home.values()))
         for emp in members:
             we = work[emp.id]
-            y = m.new_int_var(0, we, f"y_{emp.id}")
-            m.add(2 * we * sh + sw - 2 * sw * y >= 0)
-            m.add(2 * we * sh + sw - 2 * sw * y <= 2 * sw - 1)
+            gap = m.new_int_var(0, sw * we, f"gap_{emp.id}")
+            m.add_abs_equality(gap, sw * home[emp.id] - we * sh)
             dev = m.new_int_var(0, we, f"dev_{emp.id}")
-            m.add_abs_equality(dev, home[emp.id] - y)
+            m.add(sw * dev <= gap)
+            m.add(gap <= sw * dev + sw - 1)
             fair.append((dev, w.fairness))

@@ -54,7 +54,6 @@ def _day_options(problem: Problem, emp: Employee, d: date) -> list[str]:
 def precheck(problem: Problem) -> list[Reason]:
     """Exact, cheap conflicts; an empty list does not prove feasibility."""
     out: list[Reason] = []
-    mode = problem.capacity_mode
     for emp in problem.employees:
         for d in problem.days:
             if _working(problem, emp, d) and not _day_options(problem, emp, d):
@@ -71,7 +70,7 @@ def precheck(problem: Problem) -> list[Reason]:
         return out
     out += _run_check(problem)
     for d in problem.days:
-        out += _seat_and_kit_check(problem, d, mode)
+        out += _seat_and_kit_check(problem, d)
     out += _coverage_check(problem)
     return out
 
@@ -104,9 +103,12 @@ def _run_check(problem: Problem) -> list[Reason]:
     return out
 
 
-def _seat_and_kit_check(problem: Problem, d: date, mode: object) -> list[Reason]:
-    """Per day: people who must sit in a room vs. seats; kit need = those who find no seat."""
-    rooms = problem.rooms_by_id
+def seat_plan(problem: Problem, d: date) -> tuple[list[Employee], list[Employee], int]:
+    """(people without home office who find no seat, kit users, least kits needed) on day d.
+
+    A bipartite matching of people to room seats: those without home office are placed
+    first, then as many kit users as possible; shift-capable people need no seat here.
+    """
     cap = {r.id: r.seats(problem.capacity_mode) for r in problem.rooms}
     must: list[tuple[Employee, list[str]]] = []
     kit: list[tuple[Employee, list[str]]] = []
@@ -115,33 +117,12 @@ def _seat_and_kit_check(problem: Problem, d: date, mode: object) -> list[Reason]
             continue
         opts = _day_options(problem, emp, d)
         if any(o.startswith("shift:") for o in opts):
-            continue  # shifts have no seat limit here
+            continue
         seats = [o[5:] for o in opts if o.startswith("room:")]
         if HOME not in opts:
             must.append((emp, seats))
         elif emp.needs_kit:
             kit.append((emp, seats))
-    out: list[Reason] = []
-    by_room: dict[str, list[Employee]] = defaultdict(list)
-    for emp, seats in must:
-        if len(seats) == 1:
-            by_room[seats[0]].append(emp)
-    for rid, emps in sorted(by_room.items()):
-        if len(emps) > cap[rid]:
-            out.append(
-                Reason(
-                    "ROOM_CAPACITY",
-                    f"{rooms[rid].name}: {len(emps)} Personen müssen am {fmt_day(d)} vor Ort sein, "
-                    f"Kapazität {cap[rid]} ({_names(emps)})",
-                    day=d,
-                    employees=tuple(e.id for e in emps),
-                    subject=rid,
-                    required=len(emps),
-                    available=cap[rid],
-                )
-            )
-    if out:
-        return out
     assigned: dict[str, list[int]] = defaultdict(list)
     people = must + kit
 
@@ -161,27 +142,57 @@ def _seat_and_kit_check(problem: Problem, d: date, mode: object) -> list[Reason]
         return False
 
     unseated = [people[i][0] for i in range(len(must)) if not place(i, set())]
+    seated = sum(1 for i in range(len(must), len(people)) if place(i, set()))
+    return unseated, [e for e, _ in kit], len(kit) - seated
+
+
+def _seat_and_kit_check(problem: Problem, d: date) -> list[Reason]:
+    """Per day: people who must sit in a room vs. seats; kit need = those who find no seat."""
+    rooms = problem.rooms_by_id
+    out: list[Reason] = []
+    by_room: dict[str, list[Employee]] = defaultdict(list)
+    for emp in problem.employees:
+        if _working(problem, emp, d):
+            opts = _day_options(problem, emp, d)
+            if HOME not in opts and len(opts) == 1 and opts[0].startswith("room:"):
+                by_room[opts[0][5:]].append(emp)
+    for rid, emps in sorted(by_room.items()):
+        cap = rooms[rid].seats(problem.capacity_mode)
+        if len(emps) > cap:
+            out.append(
+                Reason(
+                    "ROOM_CAPACITY",
+                    f"{rooms[rid].name}: {_persons(len(emps))} müssen am {fmt_day(d)} vor Ort sein, "
+                    f"Kapazität {cap} ({_names(emps)})",
+                    day=d,
+                    employees=tuple(e.id for e in emps),
+                    subject=rid,
+                    required=len(emps),
+                    available=cap,
+                )
+            )
+    if out:
+        return out
+    unseated, homers, need = seat_plan(problem, d)
     if unseated:
         out.append(
             Reason(
                 "ROOM_CAPACITY",
-                f"Räume: am {fmt_day(d)} finden {len(unseated)} Personen ohne Homeoffice keinen "
+                f"Räume: am {fmt_day(d)} finden {_persons(len(unseated))} ohne Homeoffice keinen "
                 f"Platz ({_names(unseated)})",
                 day=d,
                 employees=tuple(e.id for e in unseated),
             )
         )
         return out
-    seated = sum(1 for i in range(len(must), len(people)) if place(i, set()))
-    need = len(kit) - seated
     stock = problem.kit_pool.available(d)
     if need > stock:
-        homers = [e for e, _ in kit]
         out.append(
             Reason(
                 "KIT_POOL",
-                f"Homeoffice-Ausstattung: am {fmt_day(d)} brauchen {need} Personen ein "
-                f"Homeoffice-Set, verfügbar sind {stock}",
+                f"Homeoffice-Ausstattung: am {fmt_day(d)} {'braucht' if need == 1 else 'brauchen'} "
+                f"{_persons(need)} ein Homeoffice-Set, verfügbar {'ist' if stock == 1 else 'sind'} "
+                f"{stock}",
                 day=d,
                 employees=tuple(e.id for e in homers),
                 required=need,
@@ -189,6 +200,10 @@ def _seat_and_kit_check(problem: Problem, d: date, mode: object) -> list[Reason]
             )
         )
     return out
+
+
+def _persons(n: int) -> str:
+    return "1 Person" if n == 1 else f"{n} Personen"
 
 
 def _eligible(problem: Problem, d: date, shift_id: str, qual: str | None) -> list[Employee]:

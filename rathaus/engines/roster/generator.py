@@ -103,6 +103,7 @@ def generate(
     team_days: list[TeamDay] = []
     history: list[History] = []
     counter = iter(range(10**9))
+    team_base: dict[str, int] = {}
 
     def person(team: str, unit: str, **kw: object) -> Employee:
         i = next(counter)
@@ -131,7 +132,10 @@ def generate(
             for d in workdays
             if rng.random() < 0.06 and d.weekday() in weekdays
         )
-        home = rng.randint(0, 30)
+        # Previous months were planned with some fairness already: a team-wide share
+        # plus a few days of individual deviation.
+        base = team_base.setdefault(team, rng.randint(8, 20))
+        home = max(0, base + rng.randint(-4, 4))
         history.append(History(f"e{i}", home, 40 - home))
         return Employee(
             id=f"e{i}",
@@ -212,7 +216,7 @@ def _rooms(
     """Rooms of 1–3 seats for a team; returns one home room per member."""
     seats_of: list[str] = []
     while len(seats_of) < people:
-        size = 2 if equipment is Equipment.PHONE_ONLY else rng.choices((1, 2, 3), (3, 5, 2))[0]
+        size = 2 if equipment is Equipment.PHONE_ONLY else rng.choices((1, 2, 3), (4, 4, 2))[0]
         rid = f"t{town}r{len(rooms)}"
         pandemic = 2 if size == 3 else 1
         rooms.append(

@@ -14,19 +14,20 @@ type (coverage). Linked groups ("components") only interact through the global k
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
 from ortools.sat.python import cp_model
 
-from rathaus.engines.roster.cpmodel import HOME, Key, assignment_of, build
+from rathaus.engines.roster.cpmodel import HOME, Built, Key, assignment_of, build
 from rathaus.engines.roster.model import Assignment, Kind, Plan, Problem, Status
 
 RULES = ("fairness", "wishes", "team_days", "stability")
-MONOLITHIC_LIMIT = 400  # employees: above this, kit conflicts are resolved by budgets
 
 
 @dataclass
@@ -55,49 +56,79 @@ def solve_part(
     kit_budget: Mapping[date, int] | None = None,
     hint: Mapping[Key, Assignment] | None = None,
     stability_first: bool = False,
+    kit_tiebreak: float = 0.0,
+    kit_soft: bool = False,
 ) -> _Part:
-    """One CP-SAT model; with `stability_first`, changed days are minimised before the rest."""
-    b = build(problem, kit_budget=kit_budget, hint=hint)
+    """One CP-SAT model.
+
+    With `stability_first`, changed days are minimised before the rest (lexicographic). With
+    `kit_tiebreak` > 0, that share of the time is spent afterwards on using as few kits as
+    possible without making the objective worse (helps the decomposition fit the pool).
+    """
+    b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
+    # The fairness terms need the full LP relaxation (linearization level 2) to be proven.
+    if workers <= 1:
+        solver.parameters.linearization_level = 2
+    elif workers == 2:
+        solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
     deadline = time.monotonic() + time_limit
+    main_end = deadline - kit_tiebreak * time_limit
     lexi_optimal = True
     if stability_first and b.rules.get("stability"):
         stab = b.rule_expr("stability")
         b.model.minimize(stab)
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit / 2)
+        solver.parameters.max_time_in_seconds = max(0.05, (main_end - time.monotonic()) / 2)
         code = solver.solve(b.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Part(_cp_status(code), [], 0, 0, {})
         lexi_optimal = code == cp_model.OPTIMAL
         b.model.add(stab <= round(solver.objective_value))
         _hint_from(b, solver)
-    b.model.minimize(b.objective_expr())
-    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    objective_expr = b.objective_expr()
+    b.model.minimize(objective_expr)
+    solver.parameters.max_time_in_seconds = max(0.05, main_end - time.monotonic())
     code = solver.solve(b.model)
     status = _cp_status(code)
     if status in (Status.INFEASIBLE, Status.UNKNOWN):
         return _Part(status, [], 0, 0, {})
     if status is Status.OPTIMAL and not lexi_optimal:
         status = Status.FEASIBLE
+    objective = int(round(solver.objective_value))
+    bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+    part = _extract(b, solver, status, min(bound, objective))
+    kits = [
+        lits[HOME]
+        for (eid, _), lits in b.x.items()
+        if HOME in lits and problem.employees_by_id[eid].needs_kit
+    ]
+    if kit_tiebreak > 0 and kits and deadline - time.monotonic() > 0.05:
+        _hint_from(b, solver)
+        b.model.add(objective_expr <= objective)
+        b.model.minimize(sum(kits))
+        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+        if solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            part = _extract(b, solver, status, part.bound)
+    return part
+
+
+def _extract(b: Built, solver: cp_model.CpSolver, status: Status, bound: int) -> _Part:
     assignments = [Assignment(eid, d, kind) for (eid, d), kind in b.base.items()]
     for (eid, d), lits in b.x.items():
         chosen = next(o for o, v in lits.items() if solver.boolean_value(v))
         assignments.append(assignment_of(eid, d, chosen))
     penalties = {r: int(solver.value(b.rule_expr(r))) for r in RULES}
-    objective = int(round(solver.objective_value))
-    bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
-    return _Part(status, assignments, objective, min(bound, objective), penalties)
+    return _Part(status, assignments, sum(penalties.values()), bound, penalties)
 
 
-def _hint_from(b: object, solver: cp_model.CpSolver) -> None:
-    built = b  # keeps the hint in the model for the second, lexicographic stage
-    model = built.model  # type: ignore[attr-defined]
-    model.clear_hints()
-    for lits in built.x.values():  # type: ignore[attr-defined]
+def _hint_from(b: Built, solver: cp_model.CpSolver) -> None:
+    """Keep the incumbent as hint for the next stage of a lexicographic solve."""
+    b.model.clear_hints()
+    for lits in b.x.values():
         for v in lits.values():
-            model.add_hint(v, solver.boolean_value(v))
+            b.model.add_hint(v, solver.boolean_value(v))
 
 
 def components(problem: Problem) -> list[list[str]]:
@@ -176,6 +207,63 @@ def _batches(problem: Problem, max_size: int) -> list[list[str]]:
     return out
 
 
+def _round(
+    problem: Problem,
+    groups: list[list[str]],
+    todo: list[int],
+    end: float,
+    workers: int,
+    seed: int,
+    hints: Mapping[int, Mapping[Key, Assignment] | None],
+    stability_first: bool,
+) -> dict[int, _Part]:
+    """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread."""
+    if len(groups) == 1:
+        sub = problem
+        return {
+            0: solve_part(
+                sub,
+                time_limit=max(0.2, end - time.monotonic()),
+                workers=workers,
+                seed=seed,
+                hint=hints.get(0),
+                stability_first=stability_first,
+            )
+        }
+    lock = threading.Lock()
+    left = [sum(len(groups[i]) for i in todo)]
+
+    def run(i: int) -> _Part:
+        sub = subproblem(problem, groups[i])
+        with lock:  # time share decided when the part starts, by its size
+            budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
+            left[0] -= len(groups[i])
+        # Generous cap: most parts finish far below it, a hard one must not starve the rest.
+        limit = max(0.2, min(max(1.5, 4 * budget), end - time.monotonic()))
+        return solve_part(
+            sub,
+            time_limit=limit,
+            workers=1,
+            seed=seed,
+            hint=hints.get(i),
+            stability_first=stability_first,
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return dict(zip(todo, pool.map(run, todo), strict=True))
+
+
+def _merge(old: _Part, new: _Part) -> _Part:
+    """Keep the better solution and the better bound of two attempts at one part."""
+    if new.status is Status.UNKNOWN:
+        return old
+    if old.status is Status.UNKNOWN or new.objective <= old.objective:
+        new.bound = max(new.bound, old.bound)
+        return new
+    old.bound = max(old.bound, new.bound)
+    return old
+
+
 def kit_use(problem: Problem, assignments: list[Assignment]) -> dict[date, int]:
     emps = problem.employees_by_id
     use: dict[date, int] = defaultdict(int)
@@ -194,7 +282,7 @@ def solve(
     decompose: bool = True,
     stability_first: bool = False,
     hint: Plan | None = None,
-    batch_size: int = 60,
+    batch_size: int = 1,
     explain: bool = True,
 ) -> Plan:
     """Best plan within `time_limit` seconds; INFEASIBLE plans carry an explanation."""
@@ -207,126 +295,136 @@ def solve(
     hint_map = hint.by_key() if hint else None
     groups = _batches(problem, batch_size) if decompose else [[e.id for e in problem.employees]]
     notes = [f"{len(groups)} Teilmodell(e)"]
-    parts: list[_Part] = []
-    remaining = sum(len(g) for g in groups)
-    for g in groups:
-        left = time_limit - (time.monotonic() - t0)
-        share = max(0.2, 0.9 * left * len(g) / max(1, remaining))
-        sub = subproblem(problem, g) if len(groups) > 1 else problem
-        part = solve_part(
-            sub,
-            time_limit=share,
-            workers=workers,
-            seed=seed,
-            hint=hint_map,
-            stability_first=stability_first,
-        )
-        remaining -= len(g)
-        if part.status is Status.INFEASIBLE:
-            expl = (
-                explain_infeasible(problem, time_limit=max(1.0, time_limit / 2)) if explain else ()
-            )
-            return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
-        if part.status is Status.UNKNOWN:
-            return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=("Zeitlimit",))
-        parts.append(part)
-    relaxed_bound = sum(p.bound for p in parts)
-    assignments = [a for p in parts for a in p.assignments]
+    user_hint = {i: hint_map for i in range(len(groups))}
+    every = list(range(len(groups)))
+    parts = _round(
+        problem, groups, every, t0 + 0.45 * time_limit, workers, seed, user_hint, stability_first
+    )
+    if any(p.status is Status.INFEASIBLE for p in parts.values()):
+        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2)) if explain else ()
+        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
+    # Second round: unsolved parts first; unproven ones too unless kits will need the time.
+    known = [a for p in parts.values() for a in p.assignments]
+    tight = any(n > problem.kit_pool.available(d) for d, n in kit_use(problem, known).items())
+    again = [
+        i
+        for i, p in parts.items()
+        if p.status is Status.UNKNOWN or (p.status is Status.FEASIBLE and not tight)
+    ]
+    if again and len(groups) > 1:
+        end = t0 + (0.6 if tight else 0.95) * time_limit
+        hints = {
+            i: ({(a.employee_id, a.day): a for a in parts[i].assignments} or hint_map)
+            for i in again
+        }
+        for i, q in _round(
+            problem, groups, again, end, workers, seed, hints, stability_first
+        ).items():
+            parts[i] = _merge(parts[i], q)
+    if any(p.status is Status.UNKNOWN for p in parts.values()):
+        return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=("Zeitlimit",))
+    parts_list = [parts[i] for i in every]
+    relaxed_bound = sum(p.bound for p in parts_list)
+    assignments = [a for p in parts_list for a in p.assignments]
     use = kit_use(problem, assignments)
     short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
     if not short:
         status = (
-            Status.OPTIMAL if all(p.status is Status.OPTIMAL for p in parts) else Status.FEASIBLE
+            Status.OPTIMAL
+            if all(p.status is Status.OPTIMAL for p in parts_list)
+            else Status.FEASIBLE
         )
         if len(groups) > 1:
             notes.append("Homeoffice-Sets reichen für die Summe der Teilpläne")
-        return _plan(status, parts, relaxed_bound, t0, notes)
+        return _plan(status, parts_list, relaxed_bound, t0, notes)
     notes.append(f"Homeoffice-Sets knapp an {len(short)} Tag(en)")
-    left = time_limit - (time.monotonic() - t0)
-    if len(problem.employees) <= MONOLITHIC_LIMIT or left <= 0:
-        full = solve_part(
-            problem,
-            time_limit=max(0.5, left),
-            workers=workers,
-            seed=seed,
-            hint={(a.employee_id, a.day): a for a in assignments},
-            stability_first=stability_first,
-        )
-        if full.status is Status.INFEASIBLE and explain:
-            expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2))
-            return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
-        if full.status in (Status.INFEASIBLE, Status.UNKNOWN):
-            return Plan(full.status, wall_time=time.monotonic() - t0)
-        full.bound = max(full.bound, relaxed_bound) if not stability_first else full.bound
-        notes.append("Gesamtmodell mit Startlösung aus den Teilmodellen")
-        return _plan(full.status, [full], full.bound, t0, notes)
-    return _budget_phase(
-        problem, groups, parts, relaxed_bound, t0, time_limit, workers, seed, stability_first, notes
+    plan = _budget_phase(
+        problem, groups, parts_list, short, t0 + time_limit, workers, seed, stability_first, notes
     )
+    if plan is not None:
+        return _plan(plan[0], plan[1], relaxed_bound, t0, notes)
+    left = time_limit - (time.monotonic() - t0)
+    full = solve_part(
+        problem,
+        time_limit=max(1.0, left),
+        workers=workers,
+        seed=seed,
+        hint={(a.employee_id, a.day): a for a in assignments},
+        stability_first=stability_first,
+    )
+    if full.status is Status.INFEASIBLE and explain:
+        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2))
+        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
+    if full.status in (Status.INFEASIBLE, Status.UNKNOWN):
+        return Plan(full.status, wall_time=time.monotonic() - t0, notes=tuple(notes))
+    notes.append("Gesamtmodell mit Startlösung aus den Teilmodellen")
+    bound = full.bound if stability_first else max(full.bound, relaxed_bound)
+    return _plan(full.status, [full], bound, t0, notes)
 
 
 def _budget_phase(
     problem: Problem,
     groups: list[list[str]],
     parts: list[_Part],
-    relaxed_bound: int,
-    t0: float,
-    time_limit: float,
+    short: Mapping[date, int],
+    deadline: float,
     workers: int,
     seed: int,
     stability_first: bool,
     notes: list[str],
-) -> Plan:
-    """Split each day's kit stock over the parts in proportion to their relaxed use."""
+) -> tuple[Status, list[_Part]] | None:
+    """Kit budgets per part and day: each part keeps what its rooms force (matching bound),
+    the rest of the stock is shared in proportion to what the part wanted; then re-solve.
+    Budgets are soft (expensive overflow); returns None if the result does not fit the pool."""
+    from rathaus.engines.roster.explain import seat_plan
+
     uses = [kit_use(problem, p.assignments) for p in parts]
-    budgets: list[dict[date, int]] = [{} for _ in parts]
+    redo = [i for i, u in enumerate(uses) if any(u.get(d, 0) for d in short)]
+    subs = {i: subproblem(problem, groups[i]) for i in redo}
+    budgets: dict[int, dict[date, int]] = {i: {} for i in redo}
     for d in problem.days:
-        stock = problem.kit_pool.available(d)
-        total = sum(u.get(d, 0) for u in uses)
-        if total <= stock:
-            extra = (stock - total) // max(1, len(uses))  # share the slack, never overbook
-            for i, u in enumerate(uses):
-                budgets[i][d] = u.get(d, 0) + extra
-            continue
-        raw = [stock * u.get(d, 0) / total for u in uses]
-        alloc = [math.floor(r) for r in raw]
-        order = sorted(range(len(raw)), key=lambda i: alloc[i] - raw[i])
-        for i in order[: stock - sum(alloc)]:
-            alloc[i] += 1
-        for i in range(len(parts)):
-            budgets[i][d] = alloc[i]
-    new_parts: list[_Part] = []
-    redo = [i for i, u in enumerate(uses) if any(u.get(d, 0) > budgets[i][d] for d in u)]
-    remaining = sum(len(groups[i]) for i in redo)
-    for i, p in enumerate(parts):
-        if i not in redo:
-            new_parts.append(p)
-            continue
-        left = time_limit - (time.monotonic() - t0)
-        share = max(0.5, 0.95 * left * len(groups[i]) / max(1, remaining))
-        remaining -= len(groups[i])
-        q = solve_part(
-            subproblem(problem, groups[i]),
-            time_limit=share,
-            workers=workers,
-            seed=seed,
-            kit_budget=budgets[i],
-            hint={(a.employee_id, a.day): a for a in p.assignments},
-            stability_first=stability_first,
-        )
-        if q.status not in (Status.OPTIMAL, Status.FEASIBLE):
-            return Plan(
-                Status.UNKNOWN,
-                wall_time=time.monotonic() - t0,
-                notes=(*notes, "Kit-Budget für ein Teilmodell unzulässig"),
+        # Parts re-solved keep at least what their rooms force (a matching lower bound).
+        base = {i: uses[i].get(d, 0) for i in range(len(parts))}
+        if d in short:
+            for i in redo:
+                base[i] = min(base[i], max(0, seat_plan(subs[i], d)[2]))
+        extra = problem.kit_pool.available(d) - sum(base.values())
+        want = {i: max(0, uses[i].get(d, 0) - base[i]) for i in redo}
+        total = sum(want.values())
+        for i in redo:
+            share = max(0, extra) * want[i] // total if total else 0
+            budgets[i][d] = base[i] + share
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        left = [sum(len(groups[i]) for i in redo)]
+
+        def run(i: int) -> _Part:
+            budget = workers * (deadline - time.monotonic()) * len(groups[i]) / max(1, left[0])
+            left[0] -= len(groups[i])
+            limit = max(0.2, min(max(1.0, 2 * budget), deadline - time.monotonic()))
+            return solve_part(
+                subs[i],
+                time_limit=limit,
+                workers=1,
+                seed=seed,
+                kit_budget=budgets[i],
+                kit_soft=True,
+                stability_first=stability_first,
+                hint={(a.employee_id, a.day): a for a in parts[i].assignments},
             )
-        new_parts.append(q)
+
+        redone = dict(zip(redo, pool.map(run, redo), strict=True))
+    # A part without a budgeted solution in time keeps its first plan.
+    new_parts = [
+        redone[i] if i in redone and redone[i].status is not Status.UNKNOWN else p
+        for i, p in enumerate(parts)
+    ]
+    use = kit_use(problem, [a for p in new_parts for a in p.assignments])
+    over = [d for d, n in use.items() if n > problem.kit_pool.available(d)]
+    if over:
+        notes.append(f"Kit-Budgets reichen an {len(over)} Tag(en) nicht")
+        return None
     notes.append(f"Kit-Budgets für {len(redo)} Teilmodell(e) neu gelöst")
-    status = Status.FEASIBLE
-    total = sum(p.objective for p in new_parts)
-    if total == relaxed_bound:
-        status = Status.OPTIMAL
-    return _plan(status, new_parts, relaxed_bound, t0, notes)
+    return Status.FEASIBLE, new_parts
 
 
 def _plan(status: Status, parts: list[_Part], bound: int, t0: float, notes: list[str]) -> Plan:

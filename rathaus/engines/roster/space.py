@@ -1,0 +1,120 @@
+"""Space planning for a hybrid policy: how many desks does the (new) building need?
+
+All office workers share one desk pool (desk sharing); shifts, kits, absences and the other
+rules stay. `plan_space` finds the least number of desks for which a plan exists (one CP-SAT
+model that minimises the daily peak) and a curve of the best penalties for more desks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.cpmodel import build
+from rathaus.engines.roster.model import CapacityMode, Kind, Problem, Room, Status
+from rathaus.engines.roster.solver import solve
+
+POOL = "desk-pool"
+
+
+@dataclass(frozen=True)
+class SpacePoint:
+    seats: int
+    status: Status
+    objective: int | None
+    fairness: int | None
+    wishes: int | None
+    team_days: int | None
+    peak_onsite: int | None  # most desks used on one day
+    home_share: float | None  # share of working days in home office
+
+
+@dataclass(frozen=True)
+class SpaceResult:
+    min_seats: int | None  # least desks with a feasible plan
+    proven: bool  # min_seats proven minimal (CP-SAT OPTIMAL)
+    current_seats: int  # desks in today's rooms (in the problem's capacity mode)
+    points: tuple[SpacePoint, ...]
+    wall_time: float
+
+
+def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None = None) -> Problem:
+    """Every employee with an office gets the shared pool instead; optional new policy."""
+    pool = Room(POOL, "Desk-Sharing-Fläche", seats, seats)
+    employees = tuple(
+        replace(
+            e,
+            rooms=(POOL,) if e.rooms else (),
+            min_onsite_per_week=(
+                e.min_onsite_per_week if min_onsite_per_week is None or not e.rooms
+                else min_onsite_per_week
+            ),
+        )
+        for e in problem.employees
+    )
+    return replace(problem, employees=employees, rooms=(pool,), capacity_mode=CapacityMode.NORMAL)
+
+
+def min_seats(problem: Problem, *, time_limit: float = 10.0,
+              workers: int = 2) -> tuple[int | None, bool]:
+    """Least daily peak of desk use over all feasible plans of a desk-sharing problem."""
+    big = sum(1 for e in problem.employees if e.rooms)
+    b = build(replace(problem, rooms=(Room(POOL, "Desk-Sharing-Fläche", big, big),)))
+    peak = b.model.new_int_var(0, big, "peak")
+    for d in problem.days:
+        lits = [lits[f"room:{POOL}"] for (eid, day), lits in b.x.items()
+                if day == d and f"room:{POOL}" in lits]
+        if lits:
+            b.model.add(sum(lits) <= peak)
+    b.model.minimize(peak)
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = workers
+    s.parameters.max_time_in_seconds = time_limit
+    code = s.solve(b.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, code == cp_model.INFEASIBLE
+    return int(s.value(peak)), code == cp_model.OPTIMAL
+
+
+def plan_space(
+    problem: Problem,
+    *,
+    min_onsite_per_week: int | None = None,
+    steps: int = 5,
+    time_limit: float = 30.0,
+    workers: int = 2,
+) -> SpaceResult:
+    """Minimum desks for the policy and a curve up to today's capacity."""
+    t0 = time.monotonic()
+    mode = problem.capacity_mode
+    current = sum(r.seats(mode) for r in problem.rooms)
+    base = desk_sharing(problem, current, min_onsite_per_week)
+    low, proven = min_seats(base, time_limit=time_limit / 3, workers=workers)
+    if low is None:
+        return SpaceResult(None, proven, current, (), time.monotonic() - t0)
+    high = max(low, current)
+    n = max(1, min(steps, high - low + 1))
+    seats = sorted({low + round(i * (high - low) / max(1, n - 1)) for i in range(n)})
+    per_point = (time_limit - (time.monotonic() - t0)) / max(1, len(seats))
+    points = []
+    for k in seats:
+        plan = solve(desk_sharing(problem, k, min_onsite_per_week),
+                     time_limit=max(1.0, per_point), workers=workers, explain=False)
+        if plan.objective is None:
+            points.append(SpacePoint(k, plan.status, None, None, None, None, None, None))
+            continue
+        onsite: dict[object, int] = {}
+        work = home = 0
+        for a in plan.assignments:
+            if a.kind is Kind.ON_SITE:
+                onsite[a.day] = onsite.get(a.day, 0) + 1
+            work += a.kind in (Kind.ON_SITE, Kind.SHIFT, Kind.HOME)
+            home += a.kind is Kind.HOME
+        points.append(SpacePoint(
+            k, plan.status, plan.objective, plan.penalty("fairness"), plan.penalty("wishes"),
+            plan.penalty("team_days"), max(onsite.values(), default=0),
+            home / work if work else None,
+        ))
+    return SpaceResult(low, proven, current, tuple(points), time.monotonic() - t0)
