@@ -38,7 +38,9 @@ def _configure_solve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-limit", type=float, required=True, help="wall-time limit in seconds")
     p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-lns", action="store_true", help="plain CP-SAT only")
+    p.add_argument(
+        "--lns", choices=["auto", "on", "off"], default="auto", help="auto: LNS from 60 s"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -46,7 +48,8 @@ def _run_solve(args: argparse.Namespace) -> int:
     from rathaus.engines.roster.nrp.solver import solve  # OR-Tools import only when solving
 
     inst = parse_file(args.file)
-    sol = solve(inst, args.time_limit, args.workers, args.seed, lns=not args.no_lns)
+    lns = {"auto": None, "on": True, "off": False}[args.lns]
+    sol = solve(inst, args.time_limit, args.workers, args.seed, lns=lns)
     report = check(inst, sol.assignment) if sol.assignment else None
     if args.json:
         out: dict[str, Any] = {

@@ -1,0 +1,135 @@
+"""NRP benchmark sweep for the roster engine (schedulingbenchmarks.org Instances 1–24).
+
+    python bench/roster.py --time-limits 10 60 --instances 1-7 [--workers 2]
+        [--out docs/benchmarks-roster-nrp.md] [--jsonl var/bench/roster-nrp.jsonl]
+
+Prints a Markdown table (instance, time limit, objective, bound, best-known, gap %, checker,
+wall time) preceded by the exact command, os.cpu_count() and the date. Runs one instance at a
+time so that ``--workers`` is the total CPU load; ranges can be run in parts and appended.
+NRP only: municipal rows belong in a separate script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rathaus.engines.roster.nrp.checker import check  # noqa: E402
+from rathaus.engines.roster.nrp.parser import parse_file  # noqa: E402
+from rathaus.engines.roster.nrp.solver import solve  # noqa: E402
+
+
+def nrp_dir() -> Path:
+    env = os.environ.get("RATHAUS_NRP_DIR")
+    return Path(env) if env else (ROOT / "../shared/benchmarks/nrp").resolve()
+
+
+def parse_range(spec: str) -> list[int]:
+    """'1-7,9,11-12' -> [1, ..., 7, 9, 11, 12]."""
+    out: list[int] = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def best_known(folder: Path) -> dict[str, int]:
+    path = folder / "best_known.csv"
+    if not path.exists():
+        return {}
+    with path.open() as fh:
+        return {row["instance"]: int(row["best_known"]) for row in csv.DictReader(fh)}
+
+
+def header(argv: list[str]) -> str:
+    return (
+        f"Command: `{shlex.join(['python', 'bench/roster.py', *argv])}`  \n"
+        f"os.cpu_count(): {os.cpu_count()}, load average at start: "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} (the machine is shared)  \n"
+        f"Date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+    )
+
+
+TABLE_HEAD = (
+    "| instance | time limit s | objective | bound | best-known | gap % | checker OK | wall s |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+)
+
+
+def row(r: dict[str, object]) -> str:
+    gap = r["gap_pct"]
+    return (
+        f"| {r['instance']} | {r['time_limit']:g} | {r['objective']} | {r['bound']} | "
+        f"{r['best_known']} | {'' if gap is None else f'{gap:.2f}'} | "
+        f"{'yes' if r['checker_ok'] else 'NO'} | {r['wall_time']:.1f} |"
+    )
+
+
+def run_one(folder: Path, n: int, limit: float, workers: int, best: dict[str, int]) -> dict:
+    name = f"Instance{n}"
+    inst = parse_file(folder / f"{name}.txt")
+    sol = solve(inst, time_limit=limit, workers=workers, seed=0)
+    report = check(inst, sol.assignment) if sol.assignment else None
+    bk = best.get(name)
+    gap = None
+    if sol.objective is not None and bk:
+        gap = 100.0 * (sol.objective - bk) / bk
+    return {
+        "instance": name,
+        "time_limit": limit,
+        "workers": workers,
+        "status": sol.status,
+        "objective": sol.objective,
+        "bound": sol.bound,
+        "best_known": bk,
+        "gap_pct": gap,
+        # OK means: no hard violation and the checker's penalty equals the solver's objective.
+        "checker_ok": bool(report and report.ok and report.penalty == sol.objective),
+        "checker_penalty": report.penalty if report else None,
+        "wall_time": sol.wall_time,
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--time-limits", type=float, nargs="+", default=[10.0])
+    ap.add_argument("--instances", default="1-24", help="e.g. 1-7,9,11-12")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--out", type=Path, help="append the Markdown table to this file")
+    ap.add_argument("--jsonl", type=Path, help="append one JSON line per run to this file")
+    args = ap.parse_args(argv)
+
+    folder = nrp_dir()
+    if not (folder / "Instance1.txt").exists():
+        print(f"benchmark instances not found at {folder} (set RATHAUS_NRP_DIR)", file=sys.stderr)
+        return 2
+    best = best_known(folder)
+    lines = [header(argv), TABLE_HEAD]
+    print("\n".join(lines), flush=True)
+    for limit in args.time_limits:
+        for n in parse_range(args.instances):
+            result = run_one(folder, n, limit, args.workers, best)
+            lines.append(row(result))
+            print(lines[-1], flush=True)
+            if args.jsonl:
+                args.jsonl.parent.mkdir(parents=True, exist_ok=True)
+                with args.jsonl.open("a") as fh:
+                    fh.write(json.dumps(result) + "\n")
+    if args.out:
+        with args.out.open("a") as fh:
+            fh.write("\n" + "\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
