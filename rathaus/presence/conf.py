@@ -14,8 +14,8 @@ def progress_interval() -> float:
 
 
 def space_time_limit() -> float:
-    """Seconds per trial solve of the space planning (RATHAUS_PRESENCE_SPACE_TIME_LIMIT)."""
-    return float(getattr(settings, "RATHAUS_PRESENCE_SPACE_TIME_LIMIT", 3.0))
+    """Seconds for a space-planning job (RATHAUS_PRESENCE_SPACE_TIME_LIMIT)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_SPACE_TIME_LIMIT", 30.0))
 
 
 def demo_solve_seconds() -> float:

@@ -135,9 +135,7 @@ def load(town: Municipality) -> None:
     if PlanAssignment.objects.filter(period=current).exists():
         return
     problem, ctx = ea.build_problem(current)
-    plan = ea.solve_with_progress(
-        problem, time_limit=demo_solve_seconds(), workers=2, decompose=False
-    )
+    plan = ea.solve_with_progress(problem, time_limit=demo_solve_seconds(), workers=2)
     if plan.status not in (ea.m.Status.OPTIMAL, ea.m.Status.FEASIBLE):
         return  # the planner sees the draft and can solve it in the UI
     if not ea.check(problem, plan.assignments).ok:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -368,20 +369,58 @@ class Cancelled(Exception):
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self, report: Callable[[float, float | None, float | None], None], cancel: CancelFn
-    ):
+    """Records the incumbent; runs in CP-SAT's threads, so it never touches the database."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self._report = report
-        self._cancel = cancel
-        self.cancelled = False
+        self.lock = threading.Lock()
+        self.latest: tuple[float, float | None, float | None] | None = None
 
     def on_solution_callback(self) -> None:
-        if self._cancel():
-            self.cancelled = True
-            self.stop_search()
-            return
-        self._report(self.wall_time, self.objective_value, self.best_objective_bound)
+        with self.lock:
+            self.latest = (self.wall_time, self.objective_value, self.best_objective_bound)
+
+
+POLL_SECONDS = 0.25
+
+
+def _solve_watched(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    report: Callable[[float, float | None, float | None], None],
+    cancel: CancelFn,
+) -> int:
+    """Run CP-SAT in a helper thread; this (calling) thread reports progress and checks the
+    cancel flag, so that database access stays in the caller's thread and connection."""
+    cb = _Callback()
+    result: dict[str, int | BaseException] = {}
+
+    def run() -> None:
+        try:
+            result["code"] = solver.solve(model, cb)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
+    t0 = time.monotonic()
+    thread.start()
+    cancelled = False
+    while thread.is_alive():
+        thread.join(POLL_SECONDS)
+        if not thread.is_alive():
+            break
+        if not cancelled and cancel():
+            cancelled = True
+            solver.stop_search()
+            continue
+        with cb.lock:
+            latest = cb.latest
+        report(time.monotonic() - t0, latest[1] if latest else None, latest[2] if latest else None)
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    if cancelled:
+        raise Cancelled
+    return int(result["code"])  # type: ignore[arg-type]
 
 
 @dataclass
@@ -407,15 +446,17 @@ def _solve_part(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = 0
-    cb = _Callback(report, cancel)
+    # As in the engine: the fairness terms need the full LP relaxation to be proven optimal.
+    if workers <= 1:
+        solver.parameters.linearization_level = 2
+    elif workers == 2:
+        solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
     deadline = time.monotonic() + time_limit
     if stability_first and b.rules.get("stability"):
         stab = b.rule_expr("stability")
         b.model.minimize(stab)
         solver.parameters.max_time_in_seconds = max(0.05, time_limit / 2)
-        code = solver.solve(b.model, cb)
-        if cb.cancelled:
-            raise Cancelled
+        code = _solve_watched(solver, b.model, report, cancel)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Part(
                 m.Status.INFEASIBLE if code == cp_model.INFEASIBLE else m.Status.UNKNOWN, []
@@ -427,9 +468,7 @@ def _solve_part(
                 b.model.add_hint(v, solver.boolean_value(v))
     b.model.minimize(b.objective_expr())
     solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-    code = solver.solve(b.model, cb)
-    if cb.cancelled:
-        raise Cancelled
+    code = _solve_watched(solver, b.model, report, cancel)
     if code == cp_model.INFEASIBLE:
         return _Part(m.Status.INFEASIBLE, [])
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

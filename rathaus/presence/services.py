@@ -21,7 +21,7 @@ from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.explain import fmt_day
 from rathaus.presence import engine_adapter as ea
-from rathaus.presence.conf import progress_interval, solver_workers
+from rathaus.presence.conf import progress_interval, solver_workers, space_time_limit
 from rathaus.presence.models import (
     Absence,
     Activity,
@@ -220,17 +220,15 @@ def run_job(job_id: int) -> None:
 
 def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
     previous: list[m.Assignment] = []
-    fixed: list[m.Assignment] = []
     problem0, ctx = ea.build_problem(period)
     if job.kind == SolverJob.Kind.REPLAN:
+        from rathaus.engines.roster.replan import replan_problem
+
         old = ea.to_engine(ea.current_assignments(period), ctx)
         previous = list(old)
-        fixed = [a for a in old if a.day < job.replan_from]
-        # Days kept fixed keep their kind even if an absence was entered later.
-        problem = replace(
-            problem0,
-            previous_plan=tuple(a for a in previous if a.day >= job.replan_from),
-            fixed=tuple(fixed),
+        # Days before the date stay exactly as planned; later days: as few changes as possible.
+        problem = replan_problem(
+            problem0, m.Plan(m.Status.FEASIBLE, assignments=old), job.replan_from
         )
     else:
         problem = problem0
@@ -572,19 +570,45 @@ def absence_delete(*, actor, absence: Absence) -> None:
 
 
 def _run_space(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
-    from rathaus.presence.space import space_analysis
+    """Least desks for a hybrid policy and the curve desks -> penalties (engine's plan_space),
+    on the first week of the period to keep the job short."""
+    from rathaus.engines.roster.space import plan_space
 
     problem, _ctx = ea.build_problem(period)
-    result = space_analysis(
-        problem,
-        min_onsite=int(job.params.get("min_onsite", period.min_onsite_per_week)),
-        on_progress=on_progress,
-        should_cancel=should_cancel,
+    week = replace(problem, days=problem.days[:7], previous_plan=(), fixed=())
+    min_onsite = int(job.params.get("min_onsite", period.min_onsite_per_week))
+    on_progress(5, None, None)
+    result = plan_space(
+        week,
+        min_onsite_per_week=min_onsite,
+        time_limit=space_time_limit(),
         workers=solver_workers(),
     )
+    office_staff = sum(1 for e in week.employees if e.rooms)
+    data = {
+        "min_onsite": min_onsite,
+        "office_staff": office_staff,
+        "current_seats": result.current_seats,
+        "min_seats": result.min_seats,
+        "proven": result.proven,
+        "week": [week.days[0].isoformat(), week.days[-1].isoformat()],
+        "curve": [
+            {
+                "seats": p.seats,
+                "fairness": p.fairness,
+                "wishes": p.wishes,
+                "team_days": p.team_days,
+                "peak": p.peak_onsite,
+                "home_share": round(100 * p.home_share) if p.home_share is not None else None,
+            }
+            for p in result.points
+            if p.objective is not None
+        ],
+    }
     msg = (
-        f"Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: {result['min_seats']}."
-        if result.get("min_seats") is not None
-        else "Auch mit einem Platz für jede Person gibt es keinen Plan."
+        f"Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: {result.min_seats}"
+        + (" (bewiesen)." if result.proven else " (beste gefundene Lösung).")
+        if result.min_seats is not None
+        else "Für diese Hybrid-Regel gibt es keinen Plan (auch nicht mit allen heutigen Plätzen)."
     )
-    _finish(job, SolverJob.Status.DONE, msg, progress=100, result=result)
+    _finish(job, SolverJob.Status.DONE, msg, progress=100, result=data)

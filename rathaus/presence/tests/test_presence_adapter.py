@@ -1,0 +1,115 @@
+"""Translation layer: ORM rows -> engine dataclasses -> plan rows, and back."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rathaus.core.models import Employee
+from rathaus.engines.roster import model as m
+from rathaus.engines.roster.checker import check
+from rathaus.presence import engine_adapter as ea
+from rathaus.presence.models import Absence, EmployeeRule, PlanAssignment, Wish
+from rathaus.presence.tests.conftest import MONDAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_problem_reflects_people_rooms_kits_and_rules(period, world):
+    Absence.objects.create(
+        municipality=period.municipality,
+        employee=world["office_staff"][1],
+        start=MONDAY + timedelta(days=1),
+        end=MONDAY + timedelta(days=2),
+        kind="quarantine",
+    )
+    Wish.objects.create(
+        municipality=period.municipality,
+        employee=world["office_staff"][2],
+        day=MONDAY,
+        kind="no_office",
+    )
+    EmployeeRule.objects.create(
+        municipality=period.municipality,
+        period=period,
+        employee=world["worker"],
+        min_onsite_per_week=1,
+        max_onsite_per_week=2,
+    )
+    problem, ctx = ea.build_problem(period)
+    emps = problem.employees_by_id
+    assert len(problem.days) == 14
+    assert len(problem.employees) == 11
+    # Equipment: clerks have no home office, the social worker needs only a phone.
+    clerk = emps[ea.emp_id(world["clerks"][0].pk)]
+    assert clerk.home_office is False and clerk.shifts == {
+        ea.shift_id(world["early"].pk),
+        ea.shift_id(world["late"].pk),
+    }
+    worker = emps[ea.emp_id(world["worker"].pk)]
+    assert worker.equipment is m.Equipment.PHONE_ONLY and not worker.needs_kit
+    assert (worker.min_onsite_per_week, worker.max_onsite_per_week) == (1, 2)
+    # Home room first, then the other rooms of the same org unit; never rooms of other units.
+    anna = emps[ea.emp_id(world["office_staff"][0].pk)]
+    assert anna.rooms[0] == ea.room_id(world["rooms"][0].pk)
+    assert set(anna.rooms) == {ea.room_id(r.pk) for r in world["rooms"][:3]}
+    # Working-time share 0.6 -> three working weekdays.
+    felix = emps[ea.emp_id(world["office_staff"][5].pk)]
+    assert len(felix.working_weekdays) == 3
+    # Absences and wishes arrive as engine input.
+    ben = emps[ea.emp_id(world["office_staff"][1].pk)]
+    assert {MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)} <= ben.absences
+    assert emps[ea.emp_id(world["office_staff"][2].pk)].wishes == (
+        m.Wish(MONDAY, m.WishKind.NO_OFFICE, 1),
+    )
+    # Kit pool per day: 3 sets, 4 from the delivery in week 2.
+    assert problem.kit_pool.available(MONDAY) == 3
+    assert problem.kit_pool.available(MONDAY + timedelta(days=7)) == 4
+    assert problem.cohort_separation is m.CohortSeparation.SHIFT
+    assert len(problem.cohorts) == 2 and len(problem.coverage) == 30
+    assert problem.rooms_by_id[ea.room_id(world["rooms"][0].pk)].seats(m.CapacityMode.PANDEMIC) == 1
+
+
+@given(
+    share=st.decimals(min_value=Decimal("0.05"), max_value=Decimal("1.00"), places=2),
+    pk=st.integers(1, 10**6),
+)
+def test_working_time_share_gives_working_weekdays(share, pk):
+    emp = Employee(pk=pk, working_time_share=share)
+    days = ea.working_weekdays(emp)
+    assert 1 <= len(days) <= 5
+    assert days <= {0, 1, 2, 3, 4}
+    assert len(days) == max(1, min(5, int(5 * share + Decimal("0.5"))))
+
+
+def test_round_trip_rows_engine_rows(solved, world):
+    problem, ctx = ea.build_problem(solved)
+    rows = list(PlanAssignment.objects.filter(period=solved))
+    engine = ea.to_engine([ea.row_to_assignment(r) for r in rows], ctx)
+    assert check(problem, engine).ok
+    back = {(r.employee_id, r.day): r for r in (ea.assignment_to_row(a, ctx) for a in engine)}
+    for r in rows:
+        b = back[(r.employee_id, r.day)]
+        assert (b.activity, b.room_id, b.shift_type_id) == (r.activity, r.room_id, r.shift_type_id)
+
+
+@settings(max_examples=25, deadline=None)
+@given(kind=st.sampled_from(list(m.Kind)), room=st.integers(1, 99), shift=st.integers(1, 99))
+def test_assignment_row_round_trip_is_lossless(kind, room, shift):
+    from datetime import date
+
+    from rathaus.presence.models import PlanningPeriod
+
+    period = PlanningPeriod(pk=1, municipality_id=1, start=date(2031, 3, 3), weeks=1)
+    day = date(2031, 3, 4)
+    a = m.Assignment(
+        "7",
+        day,
+        kind,
+        room_id=f"r{room}" if kind is m.Kind.ON_SITE else None,
+        shift_id=f"s{shift}" if kind is m.Kind.SHIFT else None,
+    )
+    ctx = ea.Context(period, {}, {}, {}, {}, absences={("7", day): "sick"})
+    assert ea.row_to_assignment(ea.assignment_to_row(a, ctx)) == a
