@@ -305,7 +305,8 @@ def display_data(location: Location, *, now: datetime | None = None) -> DisplayD
         location=location, status=S.CHECKED_IN, start__gte=start, start__lt=end
     ).count()
     latest = rows[0] if rows else None
-    version = f"{called.count()}-{latest.pk if latest else 0}-{int(latest.called_at.timestamp()) if latest else 0}-{waiting}"
+    stamp = int(latest.called_at.timestamp()) if latest else 0
+    version = f"{called.count()}-{latest.pk if latest else 0}-{stamp}-{waiting}"
     return DisplayData(location, calls, waiting, version)
 
 
