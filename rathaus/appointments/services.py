@@ -497,7 +497,7 @@ def appointment_cancel(
     if notify and was_confirmed:
         _after_commit_mail("cancelled", appointment.pk)
     if delay == timedelta(0) and appointment.start > now:
-        _offer_after_commit(appointment.location_id, appointment.start, appointment.end)
+        _offer_after_commit(appointment.location_id, appointment.start, appointment.end, now)
     return appointment
 
 
@@ -538,7 +538,7 @@ def appointment_reschedule(
         summary="Termin verschoben",
     )
     if old_start > now:
-        _offer_after_commit(appointment.location_id, old_start, old_end)
+        _offer_after_commit(appointment.location_id, old_start, old_end, now)
     return appointment
 
 
@@ -811,7 +811,7 @@ def waiting_list_entry_create(
     if not confirmed:
         _after_commit_waiting_mail("opt_in", entry.pk, token)
     else:
-        transaction.on_commit(lambda: waiting_list_match(municipality_id=municipality.id))
+        transaction.on_commit(lambda: waiting_list_match(municipality_id=municipality.id, now=now))
     return entry, token
 
 
@@ -842,7 +842,9 @@ def waiting_list_entry_confirm(*, token: str, now: datetime | None = None) -> Wa
         entry.status = WaitingListEntry.Status.ACTIVE
         entry.confirmed_at = now
         entry.save(update_fields=["status", "confirmed_at"])
-        transaction.on_commit(lambda: waiting_list_match(municipality_id=entry.municipality_id))
+        transaction.on_commit(
+            lambda: waiting_list_match(municipality_id=entry.municipality_id, now=now)
+        )
     return entry
 
 
@@ -867,9 +869,11 @@ def _entry_accepts(entry: WaitingListEntry, slot_start: datetime, tz) -> bool:
     )
 
 
-def _offer_after_commit(location_id: int, start: datetime, end: datetime) -> None:
+def _offer_after_commit(location_id: int, start: datetime, end: datetime, now=None) -> None:
     transaction.on_commit(
-        lambda: waiting_list_offer_freed_slot(location_id=location_id, start=start, end=end)
+        lambda: waiting_list_offer_freed_slot(
+            location_id=location_id, start=start, end=end, now=now
+        )
     )
 
 
@@ -990,7 +994,7 @@ def _withdraw_offer(offer: WaitingListOffer, status: str, now: datetime) -> None
         hold.delete()
         _bump(location_id)
         if start > now:
-            _offer_after_commit(location_id, start, end)
+            _offer_after_commit(location_id, start, end, now)
 
 
 def waiting_list_offer_by_token(token: str) -> WaitingListOffer:
