@@ -261,18 +261,28 @@ def _coverage_check(problem: Problem) -> list[Reason]:
             for slot in slots:
                 failures: list[str] = []
                 for k in cohorts:
+                    people: set[str] = set()
+                    need: dict[str, int] = defaultdict(int)
                     for c in slot:
                         elig = [
                             e
                             for e in _eligible(problem, d, c.shift_id, c.qualification)
                             if member_of.get(e.id) in (None, k.id)
                         ]
+                        people |= {e.id for e in elig}
+                        need[c.shift_id] = max(need[c.shift_id], c.required)
                         if len(elig) < c.required:
                             failures.append(
                                 f"{k.name}: {shifts[c.shift_id].name} braucht "
                                 f"{c.required}, verfügbar {len(elig)}"
                             )
                             break
+                    else:  # each person works one shift a day
+                        if sum(need.values()) > len(people):
+                            failures.append(
+                                f"{k.name}: {sum(need.values())} Schichtplätze, "
+                                f"verfügbar {len(people)}"
+                            )
                 if len(failures) == len(cohorts):
                     names = ", ".join(k.name for k in cohorts)
                     out.append(
