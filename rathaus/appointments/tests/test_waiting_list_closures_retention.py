@@ -147,7 +147,7 @@ def test_closing_a_counter_rebooks_everyone_or_puts_them_on_the_waiting_list(tow
         actor=clerk,
         now=NOW,
     )
-    moved = [o for o in outcomes]
+    moved = list(outcomes)
     assert len(moved) == 1 and moved[0].result == ClosureOutcome.Result.REBOOKED
     affected = Appointment.objects.get(pk=moved[0].appointment_id)
     assert affected.counter_id != closed_counter.id
