@@ -231,12 +231,24 @@ def list_elections(request: HttpRequest, municipality: str | None = None):
     return [_election_out(e) for e in selectors.public_elections(municipality)]
 
 
+def _detail_json(election_id: int) -> bytes:
+    election = selectors.public_election(election_id)
+    if election is None:
+        return b""
+    return ElectionDetailOut.model_validate(_detail(election)).model_dump_json().encode()
+
+
 @router.get(
     "/{int:election_id}", response=ElectionDetailOut, summary="Published results of one election"
 )
 def election_detail(request: HttpRequest, election_id: int):
-    election = _public(election_id)
-    return caching.get_or_render(election.pk, "api", lambda: _detail(election))
+    """Served from the versioned cache as ready JSON bytes (validated once per version)."""
+    if caching.peek(election_id) is None:
+        _public(election_id)  # 404 for unknown ids without creating cache entries
+    body = caching.get_or_render(election_id, "api-json", lambda: _detail_json(election_id))
+    if not body:
+        _public(election_id)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get(

@@ -12,6 +12,20 @@ from rathaus.elections.services import DistrictSpec
 SUNDAY = date(2025, 9, 14)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_result_cache():
+    """Ids repeat after rollbacks; cached renderings of an earlier test must not show up."""
+    from django.core.cache import cache
+
+    from rathaus.elections import caching
+
+    cache.clear()
+    caching.forget_local()
+    yield
+    cache.clear()
+    caching.forget_local()
+
+
 @pytest.fixture
 def officer_a(make_user, town):
     return make_user(Role.ELECTION_OFFICER, municipality=town, username="wahl_a")
