@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from rathaus.appointments import staff_rules, staff_selectors, staff_services
 from rathaus.appointments.models import Appointment, Counter, DateException
@@ -347,7 +347,7 @@ def build_router() -> Router:
             name=payload.name,
             actor=request.user,
         )
-        return 201, _fresh(ticket)
+        return Status(201, _fresh(ticket))
 
     @router.post(
         "/closures", response={201: ClosureOut}, summary="Schalter oder Standort schließen"
@@ -366,7 +366,7 @@ def build_router() -> Router:
         exception = DateException.objects.select_related("location__municipality", "counter").get(
             pk=exception.pk
         )
-        return 201, _closure_out(exception)
+        return Status(201, _closure_out(exception))
 
     @router.get("/closures/{exception_id}", response=ClosureOut, summary="Folgen einer Schließung")
     def closure_detail(request, exception_id: int):
