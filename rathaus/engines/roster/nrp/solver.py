@@ -123,9 +123,34 @@ class NrpModel:
             assigned = sum(x[e, c.day, s] for e in range(n) if (e, c.day, s) in x)
             under = m.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
             over = m.new_int_var(0, n, f"over_{c.day}_{c.shift}")
+            # Under and over may both be positive in a non-optimal solution; `penalty` below
+            # reports the tight value. (Forcing tightness with a literal per row searched worse.)
             m.add(assigned - c.requirement == over - under)
             terms.append(c.weight_under * under + c.weight_over * over)
         m.minimize(sum(terms))
+
+    def penalty(self, values: list[int]) -> int:
+        """The benchmark penalty of a solution vector, with under/over cover taken tight."""
+        inst, x = self.inst, self.x
+        eidx = {s.id: i for i, s in enumerate(inst.staff)}
+        sidx = {s.id: i for i, s in enumerate(inst.shifts)}
+
+        def val(key: tuple[int, int, int]) -> int:
+            return values[x[key].index] if key in x else 0
+
+        total = sum(
+            r.weight * (1 - val((eidx[r.staff], r.day, sidx[r.shift]))) for r in inst.on_requests
+        )
+        total += sum(
+            r.weight * val((eidx[r.staff], r.day, sidx[r.shift])) for r in inst.off_requests
+        )
+        for c in inst.cover:
+            n = sum(val((e, c.day, sidx[c.shift])) for e in range(len(inst.staff)))
+            total += (
+                max(0, c.requirement - n) * c.weight_under
+                + max(0, n - c.requirement) * c.weight_over
+            )
+        return total
 
     def hint(self, rows: dict[str, tuple[str | None, ...]]) -> None:
         self.model.clear_hints()
@@ -255,7 +280,7 @@ def solve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return NrpSolution({}, None, None, name, time.monotonic() - start)
     values = list(solver.response_proto.solution)
-    best = int(round(solver.objective_value))
+    best = nm.penalty(values)
     bound = best if status == cp_model.OPTIMAL else int(round(solver.best_objective_bound))
     if lns and best > bound:
         values, best = _lns(nm, values, best, bound, start + time_limit, workers, seed, log)
@@ -330,9 +355,10 @@ def _lns(
         proto.solution_hint.values.extend(values)
         solver = _params(min(_SUB_LIMIT, deadline - time.monotonic()), workers, seed + iteration)
         status = solver.solve(nm.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= best:
-            best = int(round(solver.objective_value))
-            values = list(solver.response_proto.solution)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = list(solver.response_proto.solution)
+            if nm.penalty(candidate) <= best:
+                best, values = nm.penalty(candidate), candidate
         if log:
             print(
                 f"lns {iteration} {kind} {k}x{width} {solver.status_name(status)} {best}",
