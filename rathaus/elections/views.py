@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.models import Municipality
@@ -333,10 +335,29 @@ def _public_data(election_id) -> dict:
     return data
 
 
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
 @require_GET
 def public_detail(request, election_id):
+    """The whole page is cached per election version and language for anonymous visitors
+    without a query string; only the CSRF token of the language switch is put in per request."""
     data = _public_data(election_id)
-    return render(request, "elections/public_detail.html", {"data": data})
+    if (
+        request.user.is_authenticated
+        or request.META.get("QUERY_STRING")
+        or len(messages.get_messages(request))
+    ):
+        return render(request, "elections/public_detail.html", {"data": data})
+    language = translation.get_language() or "de"
+
+    def render_shell() -> str:
+        html = render_to_string("elections/public_detail.html", {"data": data}, request=request)
+        return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
+
+    shell = caching.get_or_render(int(election_id), f"page-{language}", render_shell)
+    return HttpResponse(shell.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
 @require_GET

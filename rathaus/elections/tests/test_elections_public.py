@@ -114,3 +114,20 @@ def test_staff_pages_need_login_and_role(client, election, make_user, town):
     assert client.get(url).status_code == 302
     client.force_login(make_user("employee", municipality=town))
     assert client.get(url).status_code == 403
+
+
+def test_cached_public_page_carries_each_visitors_own_csrf_token(election, officer_a, officer_b):
+    from django.test import Client
+
+    enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
+    url = reverse("elections:public_detail", args=[election.pk])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token_re = r'name="csrfmiddlewaretoken" value="([^"]+)"'
+    t1 = re.search(token_re, first.get(url).content.decode()).group(1)
+    page = second.get(url).content.decode()
+    t2 = re.search(token_re, page).group(1)
+    assert t1 != t2 and "\x00" not in page
+    switched = second.post(
+        "/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": t2}
+    )
+    assert switched.status_code == 302
