@@ -714,7 +714,7 @@ def statistics(request):
         "sources": _bar_chart([(label, n) for _k, label, n in stats.by_source], value_format=str),
         "lead": _bar_chart(
             [(f"{lt.service.name}", lt.days) for lt in stats.lead_times],
-            value_format=lambda d: f"{d} Tage",
+            value_format=lambda d: f"{d} Tag" if d == 1 else f"{d} Tage",
         ),
     }
     query = request.GET.urlencode()
