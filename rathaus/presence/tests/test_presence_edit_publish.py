@@ -34,55 +34,57 @@ def test_edit_that_breaks_a_hard_rule_is_refused_with_the_rule(client, solved, w
 
 def test_edit_that_overfills_a_room_is_refused(client, solved, world):
     client.force_login(world["users"]["planner"])
-    room = world["rooms"][2]  # one seat
-    day = MONDAY + timedelta(days=2)
-    occupant = PlanAssignment.objects.filter(period=solved, day=day, room=room).first()
-    if occupant is None:  # seat somebody there first, then try a second person
-        first = PlanAssignment.objects.filter(
-            period=solved, day=day, employee__in=world["office_staff"], activity=Activity.HOME
-        ).first()
-        assert client.post(
-            cell_url(solved, first.employee, day), {"activity": "office", "room": room.pk}
-        ).status_code in (302, 422)
-        occupant = PlanAssignment.objects.filter(period=solved, day=day, room=room).first()
-    other = (
-        PlanAssignment.objects.filter(
-            period=solved, day=day, employee__in=world["office_staff"][:5]
-        )
-        .exclude(employee=occupant.employee if occupant else None)
-        .exclude(room=room)
-        .first()
+    single, other = world["rooms"][2], world["rooms"][0]  # 1 seat, 2 seats
+    anna, ben = world["office_staff"][:2]
+    PlanAssignment.objects.filter(period=solved, day=MONDAY, room=single).exclude(
+        employee=anna
+    ).update(activity=Activity.HOME, room=None)
+    PlanAssignment.objects.filter(period=solved, employee=anna, day=MONDAY).update(
+        activity="office", room=single
     )
-    response = client.post(
-        cell_url(solved, other.employee, day), {"activity": "office", "room": room.pk}
+    PlanAssignment.objects.filter(period=solved, employee=ben, day=MONDAY).update(
+        activity="office", room=other
     )
-    if occupant is not None:
-        assert response.status_code == 422
-        assert "mehr Personen eingeplant als Plätze" in response.content.decode()
+    response = client.post(cell_url(solved, ben, MONDAY), {"activity": "office", "room": single.pk})
+    assert response.status_code == 422
+    assert f"Raum {single.number}: am Montag, 03.03. sind mehr Personen eingeplant als Plätze" in (
+        response.content.decode()
+    )
+    assert PlanAssignment.objects.get(period=solved, employee=ben, day=MONDAY).room == other
 
 
 def test_edit_within_the_rules_is_saved_and_audited(client, solved, world):
     from rathaus.core.models import AuditEntry
 
     client.force_login(world["users"]["planner"])
-    # Find an office worker at home on a day with a free seat in their rooms and a spare week.
-    for row in PlanAssignment.objects.filter(
-        period=solved, activity=Activity.HOME, employee__in=world["office_staff"]
-    ):
-        for room in world["rooms"][:3]:
-            used = PlanAssignment.objects.filter(period=solved, day=row.day, room=room).count()
-            if used < room.capacity_normal:
-                response = client.post(
-                    cell_url(solved, row.employee, row.day), {"activity": "office", "room": room.pk}
-                )
-                if response.status_code == 302:
-                    row.refresh_from_db()
-                    assert (row.activity, row.room_id) == (Activity.OFFICE, room.pk)
-                    assert AuditEntry.objects.filter(
-                        object_type="presence.PlanAssignment", object_id=str(row.pk)
-                    ).exists()
-                    return
-    pytest.fail("no edit within the rules was accepted")
+    # The social worker needs no kit and has a room of her own: home <-> office is always
+    # allowed as long as she keeps two office days a week.
+    katrin, room = world["worker"], world["rooms"][4]
+    rows = list(
+        PlanAssignment.objects.filter(
+            period=solved, employee=katrin, day__lt=MONDAY + timedelta(days=5)
+        )
+    )
+    home = [r for r in rows if r.activity == Activity.HOME]
+    office = [r for r in rows if r.activity == Activity.OFFICE]
+    if home:
+        row, data, want = (
+            home[0],
+            {"activity": "office", "room": room.pk},
+            (Activity.OFFICE, room.pk),
+        )
+    else:
+        assert len(office) > 2
+        row, data, want = office[0], {"activity": "home"}, (Activity.HOME, None)
+    response = client.post(cell_url(solved, katrin, row.day), data)
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.activity, row.room_id) == want
+    assert AuditEntry.objects.filter(
+        object_type="presence.PlanAssignment", object_id=str(row.pk)
+    ).exists()
+    grid = client.get(f"/planung/zeitraeume/{solved.pk}/plan/").content.decode()
+    assert "Legende" in grid and "Homeoffice" in grid
 
 
 def test_publish_sends_one_mail_per_employee_with_their_days(client, solved, world):

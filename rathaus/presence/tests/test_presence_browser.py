@@ -1,0 +1,103 @@
+"""Browser: a planner plans a small demo-like town for 4 weeks, publishes, an employee looks."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from rathaus.core.models import KitStockChange
+from rathaus.presence.models import PlanningPeriod
+from rathaus.presence.tests.conftest import build_town
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_planner_plans_publishes_and_employee_sees_plan(
+    page, live_server, login, axe_check, town, make_user
+):
+    world = build_town(town, make_user=make_user)
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    KitStockChange.objects.create(pool=world["pool"], valid_from=date(2020, 1, 1), delta=3)
+    planner = world["users"]["planner"]
+
+    login(page, planner.username)
+    page.goto(f"{live_server.url}/planung/")
+    axe_check(page)
+    page.get_by_role("link", name="Neuen Planungszeitraum anlegen").click()
+    axe_check(page)
+    page.get_by_label("Bezeichnung").fill("Präsenzplan Test")
+    page.get_by_label("Organisationseinheiten").select_option(
+        [str(world["office"].pk), str(world["citizen"].pk), str(world["social"].pk)]
+    )
+    page.get_by_label("Beginn").fill(monday.isoformat())
+    page.get_by_label("Dauer in Wochen").fill("4")
+    page.get_by_label("Schichtteams trennen").select_option("shift")
+    page.get_by_role("button", name="Anlegen").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Präsenzplan Test").is_visible()
+    axe_check(page)
+    period = PlanningPeriod.objects.get(name="Präsenzplan Test")
+
+    # Rules: early and late shift, coverage, two shift teams (citizen office).
+    page.get_by_role("link", name="Regeln", exact=True).click()
+    axe_check(page)
+    for code, name, start, end in (
+        ("F", "Frühschicht", "07:00", "12:30"),
+        ("S", "Spätschicht", "13:00", "18:30"),
+    ):
+        page.locator("#id_shift-code").fill(code)
+        page.locator("#id_shift-name").fill(name)
+        page.locator("#id_shift-start_time").fill(start)
+        page.locator("#id_shift-end_time").fill(end)
+        page.get_by_role("button", name="Schichtart hinzufügen").click()
+        page.wait_for_load_state()
+    for shift in period.shift_types.all():
+        for weekday in range(5):
+            page.locator("#id_coverage-shift_type").select_option(str(shift.pk))
+            page.locator("#id_coverage-weekday").select_option(str(weekday))
+            page.locator("#id_coverage-required").fill("1")
+            page.get_by_role("button", name="Besetzungsvorgabe hinzufügen").click()
+            page.wait_for_load_state()
+    for name, members in (("Team A", world["clerks"][0::2]), ("Team B", world["clerks"][1::2])):
+        page.locator("#id_cohort-name").fill(name)
+        page.locator("#id_cohort-members").select_option([str(e.pk) for e in members])
+        page.get_by_role("button", name="Schichtteam hinzufügen").click()
+        page.wait_for_load_state()
+    assert period.coverage.count() == 10 and period.cohorts.count() == 2
+    axe_check(page)
+
+    # Solve (inline without a broker), watch the job, see the grid.
+    page.get_by_role("link", name="Übersicht", exact=True).click()
+    page.get_by_role("button", name="Plan berechnen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("fertig").first.is_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Zum Plan").click()
+    page.wait_for_load_state()
+    grid = page.locator("table.plan-grid")
+    assert grid.is_visible()
+    assert grid.locator("tbody tr").count() == 11
+    assert grid.get_by_text("H", exact=True).count() > 0  # letter codes, not just colours
+    axe_check(page)
+    page.get_by_role("link", name="Raumbelegung").click()
+    axe_check(page)
+
+    page.get_by_role("link", name="Übersicht", exact=True).click()
+    page.get_by_role("button", name="Veröffentlichen und Beschäftigte benachrichtigen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Plan veröffentlicht (Version 1)").is_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_load_state()
+
+    employee = world["users"]["employee"]
+    login(page, employee.username)
+    page.goto(f"{live_server.url}/planung/mein-plan/")
+    table = page.locator("table").first
+    assert table.locator("tbody tr").count() >= 20  # 4 weeks of published days
+    assert page.get_by_text("Noch kein veröffentlichter Plan").count() == 0
+    axe_check(page)
+    page.goto(f"{live_server.url}/planung/heute/")
+    assert page.get_by_role("heading", name="Wer ist heute vor Ort?").is_visible()
+    axe_check(page)
