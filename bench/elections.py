@@ -245,7 +245,9 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--port", type=int, default=8871)
     p.add_argument("--load-processes", type=int, default=4)
-    p.add_argument("--approve-every", type=float, default=0.5)
+    p.add_argument(
+        "--approve-every", type=float, default=0.5, help="seconds between approvals (0 = none)"
+    )
     p.add_argument("--keep-db", action="store_true")
     args = p.parse_args()
     if args.seconds > 120 or args.clients > 512:
@@ -299,7 +301,7 @@ def main() -> None:
         ]
         for label, path, approving in phases:
             run_load(args.port, path, 8, 2, 2)  # warm-up
-            approver = Approver(args.approve_every) if approving else None
+            approver = Approver(args.approve_every) if approving and args.approve_every else None
             if approver:
                 approver.start()
             stats = run_load(args.port, path, args.clients, args.seconds, args.load_processes)

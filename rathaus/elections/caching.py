@@ -30,6 +30,7 @@ LOCAL_MAX = 256
 _lock = threading.Lock()
 _local_versions: dict[int, tuple[float, int]] = {}
 _local_values: OrderedDict[tuple[int, str, int], object] = OrderedDict()
+_local_latest: dict[tuple[int, str], object] = {}  # newest rendering seen, for stale serving
 
 
 def _remember_version(election_id: int, value: int) -> None:
@@ -51,6 +52,7 @@ def forget_local() -> None:
     with _lock:
         _local_versions.clear()
         _local_values.clear()
+        _local_latest.clear()
 
 
 def peek(election_id: int) -> int | None:
@@ -126,13 +128,18 @@ def get_or_render(election_id: int, part: str, render):
             finally:
                 cache.delete(lock_key)
         else:
-            value = cache.get(last_key)
+            value = _local_latest.get((election_id, part))
+            if value is None:
+                value = cache.get(last_key)
             if value is None:
                 value = render()
-            return value  # a stale value is not remembered locally
+            return value  # a stale value is not remembered under the new version
     with _lock:
         _local_values[local_key] = value
         _local_values.move_to_end(local_key)
+        _local_latest[(election_id, part)] = value
+        if len(_local_latest) > LOCAL_MAX:
+            _local_latest.pop(next(iter(_local_latest)))
         while len(_local_values) > LOCAL_MAX:
             _local_values.popitem(last=False)
     return value
