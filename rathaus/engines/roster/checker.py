@@ -127,17 +127,17 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
         slots: dict[tuple[str, str], set[str]] = defaultdict(set)
         for k in problem.cohorts:
             for eid in k.members:
-                a = plan_map.get((eid, d))
-                if a is None or a.kind not in ONSITE:
+                member = plan_map.get((eid, d))
+                if member is None or member.kind not in ONSITE:
                     continue
                 if problem.cohort_separation is CohortSeparation.SHIFT:
-                    slot = f"shift:{a.shift_id}" if a.kind is Kind.SHIFT else "office"
+                    where = f"shift:{member.shift_id}" if member.kind is Kind.SHIFT else "office"
                 else:
-                    slot = "day"
-                slots[(k.group, slot)].add(k.id)
-        for slot, ks in slots.items():
+                    where = "day"
+                slots[(k.group, where)].add(k.id)
+        for group_slot, ks in slots.items():
             if len(ks) > 1:
-                v.append(f"COHORTS_MEET {d} {slot}: {sorted(ks)}")
+                v.append(f"COHORTS_MEET {d} {group_slot}: {sorted(ks)}")
 
     # Weekly on-site bounds (minimum capped at the days actually worked that week).
     for e in problem.employees:

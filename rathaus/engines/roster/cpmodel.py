@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -160,14 +161,15 @@ def build(
             continue
         opt = f"shift:{c.shift_id}"
         vs = [
-            lits[opt]
+            day_lits[opt]
             for emp in problem.employees
-            if (lits := b.x.get((emp.id, c.day))) is not None
-            and opt in lits
+            if (day_lits := b.x.get((emp.id, c.day))) is not None
+            and opt in day_lits
             and (c.qualification is None or c.qualification in emp.qualifications)
         ]
-        key = ("coverage", c.day, c.shift_id, c.qualification)
-        m.add(sum(vs) >= c.required).only_enforce_if(guard(key))
+        m.add(sum(vs) >= c.required).only_enforce_if(
+            guard(("coverage", c.day, c.shift_id, c.qualification))
+        )
 
     # Cohorts never meet on site (per day, or per shift with the office as one slot).
     if problem.cohorts:
@@ -182,10 +184,10 @@ def build(
                             slot = (o if o.startswith("shift:") else "office") if by_slot else "day"
                             slot_lits[slot].append(v)
                 for slot, vs in slot_lits.items():
-                    a = m.new_bool_var(f"c{k.id}_{d:%m%d}_{slot}")
+                    act = m.new_bool_var(f"c{k.id}_{d:%m%d}_{slot}")
                     for v in vs:
-                        m.add_implication(v, a)
-                    active[(k.group, slot)].append(a)
+                        m.add_implication(v, act)
+                    active[(k.group, slot)].append(act)
             for (group, slot), acts in active.items():
                 if len(acts) > 1:
                     m.add_at_most_one(acts).only_enforce_if(guard(("cohort", d, slot, group)))
@@ -202,13 +204,15 @@ def build(
                 if (emp.id, d) in b.x
                 or b.base.get((emp.id, d)) in (Kind.HOME, Kind.ON_SITE, Kind.SHIFT)
             ]
-            lits = [v for d in ds for v in onsite((emp.id, d))]
+            week_lits = [v for d in ds for v in onsite((emp.id, d))]
             fixed_on = sum(1 for d in ds if b.base.get((emp.id, d)) in (Kind.ON_SITE, Kind.SHIFT))
             low = min(emp.min_onsite_per_week, len(worked))
             if low > 0:
-                m.add(sum(lits) + fixed_on >= low).only_enforce_if(guard(("week_min", emp.id, wk)))
+                m.add(sum(week_lits) + fixed_on >= low).only_enforce_if(
+                    guard(("week_min", emp.id, wk))
+                )
             if emp.max_onsite_per_week < len(worked):
-                m.add(sum(lits) + fixed_on <= emp.max_onsite_per_week).only_enforce_if(
+                m.add(sum(week_lits) + fixed_on <= emp.max_onsite_per_week).only_enforce_if(
                     guard(("week_max", emp.id, wk))
                 )
 
@@ -235,9 +239,9 @@ def build(
                 window = [d + timedelta(days=i) for i in range(limit + 1)]
                 if not all(w in day_set for w in window):
                     continue
-                lits = [v for w in window for v in onsite((emp.id, w))]
-                if len(lits) > limit:
-                    m.add(sum(lits) <= limit).only_enforce_if(guard(("consecutive", emp.id)))
+                run_lits = [v for w in window for v in onsite((emp.id, w))]
+                if len(run_lits) > limit:
+                    m.add(sum(run_lits) <= limit).only_enforce_if(guard(("consecutive", emp.id)))
 
     _soft_rules(problem, b)
     return b
@@ -334,7 +338,7 @@ def _soft_rules(problem: Problem, b: Built) -> None:
         for emp in members:
             we = work[emp.id]
             gap = m.new_int_var(0, sw * we, f"gap_{emp.id}")
-            m.add_abs_equality(gap, sw * home[emp.id] - we * sh)
+            m.add_abs_equality(gap, cast(cp_model.LinearExpr, home[emp.id]) * sw - sh * we)
             dev = m.new_int_var(0, we, f"dev_{emp.id}")
             m.add(sw * dev <= gap)
             m.add(gap <= sw * dev + sw - 1)

@@ -41,8 +41,8 @@ def _working(problem: Problem, emp: Employee, d: date) -> bool:
 
 
 def _day_options(problem: Problem, emp: Employee, d: date) -> list[str]:
-    fixed = problem.fixed_by_key.get((emp.id, d))
-    opts = options_for(problem, emp)
+    fixed = problem.fixed_by_key.get((emp.id, d)) if problem.fixed else None
+    opts = _cache(problem)[1][emp.id]
     if fixed is not None and fixed.kind not in (Kind.ABSENT, Kind.OFF):
         want = {Kind.HOME: HOME, Kind.ON_SITE: f"room:{fixed.room_id}"}.get(
             fixed.kind, f"shift:{fixed.shift_id}"
@@ -209,11 +209,34 @@ def _persons(n: int) -> str:
 def _eligible(problem: Problem, d: date, shift_id: str, qual: str | None) -> list[Employee]:
     return [
         e
-        for e in problem.employees
+        for e in _shift_staff(problem).get(shift_id, ())
         if _working(problem, e, d)
         and f"shift:{shift_id}" in _day_options(problem, e, d)
         and (qual is None or qual in e.qualifications)
     ]
+
+
+_CACHE: dict[int, tuple[Problem, dict[str, list[Employee]], dict[str, list[str]]]] = {}
+
+
+def _shift_staff(problem: Problem) -> dict[str, list[Employee]]:
+    return _cache(problem)[0]
+
+
+def _cache(problem: Problem) -> tuple[dict[str, list[Employee]], dict[str, list[str]]]:
+    """Employees per shift type and options per employee, kept for the last problem only
+    (pre-checks ask for them per day and per coverage row)."""
+    hit = _CACHE.get(id(problem))
+    if hit is not None and hit[0] is problem:
+        return hit[1], hit[2]
+    index: dict[str, list[Employee]] = defaultdict(list)
+    for e in problem.employees:
+        for sid in e.shifts:
+            index[sid].append(e)
+    opts = {e.id: options_for(problem, e) for e in problem.employees}
+    _CACHE.clear()
+    _CACHE[id(problem)] = (problem, index, opts)
+    return index, opts
 
 
 def _coverage_check(problem: Problem) -> list[Reason]:

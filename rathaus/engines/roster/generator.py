@@ -9,7 +9,9 @@ at 30 % of staff (60 of 200) and grows by 10 % (20) after two weeks.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from rathaus.engines.roster.model import (
     CapacityMode,
@@ -105,7 +107,7 @@ def generate(
     counter = iter(range(10**9))
     team_base: dict[str, int] = {}
 
-    def person(team: str, unit: str, **kw: object) -> Employee:
+    def person(team: str, unit: str, **kw: Any) -> Employee:
         i = next(counter)
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + i) % len(LAST)]}"
         pattern = rng.random()
@@ -146,7 +148,7 @@ def generate(
             wishes=wishes,
             absences=frozenset(absences),
             **kw,
-        )  # type: ignore[arg-type]
+        )
 
     towns = max(1, round(staff / 200))
     remaining = staff
@@ -237,7 +239,7 @@ def _rooms(
 def _citizen_office(
     town: int,
     size: int,
-    person: object,
+    person: Callable[..., Employee],
     employees: list[Employee],
     shifts: list[ShiftType],
     coverage: list[Coverage],
@@ -245,7 +247,6 @@ def _citizen_office(
     workdays: list[date],
 ) -> None:
     """Bürgerbüro: two cohorts of 8, early and late shift, never on site on the same day."""
-    make = person  # callable(team, unit, **kw) -> Employee
     early = ShiftType(f"t{town}early", "Früh", 7 * 60, 13 * 60 + 30, f"Bürgerbüro {town + 1}")
     late = ShiftType(f"t{town}late", "Spät", 13 * 60, 20 * 60 + 30, f"Bürgerbüro {town + 1}")
     shifts += [early, late]
@@ -254,10 +255,10 @@ def _citizen_office(
         members = []
         for j in range(8):
             quals = frozenset({"Ausweis"}) if j < 4 else frozenset()
-            emp = make(
+            emp = person(
                 f"{unit}:Bürgerbüro",
                 unit,
-                shifts=frozenset({early.id, late.id}),  # type: ignore[operator]
+                shifts=frozenset({early.id, late.id}),
                 qualifications=quals,
             )
             employees.append(emp)

@@ -27,8 +27,11 @@ def replan_problem(
         for e in problem.employees
     )
     days = set(problem.days)
-    past = {(a.employee_id, a.day): a for a in previous.assignments
-            if a.day < from_day and a.day in days}
+    past = {
+        (a.employee_id, a.day): a
+        for a in previous.assignments
+        if a.day < from_day and a.day in days
+    }
     fixed = tuple(a for a in problem.fixed if (a.employee_id, a.day) not in past)
     return replace(
         problem,
@@ -50,5 +53,6 @@ def replan(
 ) -> Plan:
     """New plan that keeps days before `from_day` and changes as few later days as possible."""
     p = replan_problem(problem, previous, from_day, new_absences)
-    return solve(p, time_limit=time_limit, workers=workers, seed=seed, stability_first=True,
-                 hint=previous)
+    return solve(
+        p, time_limit=time_limit, workers=workers, seed=seed, stability_first=True, hint=previous
+    )

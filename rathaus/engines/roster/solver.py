@@ -39,12 +39,14 @@ class _Part:
     penalties: dict[str, int]
 
 
-def _cp_status(code: int) -> Status:
-    return {
-        cp_model.OPTIMAL: Status.OPTIMAL,
-        cp_model.FEASIBLE: Status.FEASIBLE,
-        cp_model.INFEASIBLE: Status.INFEASIBLE,
-    }.get(code, Status.UNKNOWN)
+def _cp_status(code: object) -> Status:
+    if code == cp_model.OPTIMAL:
+        return Status.OPTIMAL
+    if code == cp_model.FEASIBLE:
+        return Status.FEASIBLE
+    if code == cp_model.INFEASIBLE:
+        return Status.INFEASIBLE
+    return Status.UNKNOWN
 
 
 def solve_part(
@@ -216,6 +218,7 @@ def _round(
     seed: int,
     hints: Mapping[int, Mapping[Key, Assignment] | None],
     stability_first: bool,
+    floor: float = 1.5,
 ) -> dict[int, _Part]:
     """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread."""
     if len(groups) == 1:
@@ -239,7 +242,7 @@ def _round(
             budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
             left[0] -= len(groups[i])
         # Generous cap: most parts finish far below it, a hard one must not starve the rest.
-        limit = max(0.2, min(max(1.5, 4 * budget), end - time.monotonic()))
+        limit = max(0.05, min(max(floor, 4 * budget), end - time.monotonic()))
         return solve_part(
             sub,
             time_limit=limit,
@@ -295,10 +298,21 @@ def solve(
     hint_map = hint.by_key() if hint else None
     groups = _batches(problem, batch_size) if decompose else [[e.id for e in problem.employees]]
     notes = [f"{len(groups)} Teilmodell(e)"]
-    user_hint = {i: hint_map for i in range(len(groups))}
+    user_hint = dict.fromkeys(range(len(groups)), hint_map)
     every = list(range(len(groups)))
+    # First round: every part gets its share of 40 % of the time (a first plan, often proven
+    # optimal already); later rounds give the rest to parts that are not yet proven.
+    floor = 1.5 if len(problem.employees) <= 1000 else 0.1
     parts = _round(
-        problem, groups, every, t0 + 0.45 * time_limit, workers, seed, user_hint, stability_first
+        problem,
+        groups,
+        every,
+        t0 + 0.4 * time_limit,
+        workers,
+        seed,
+        user_hint,
+        stability_first,
+        floor,
     )
     if any(p.status is Status.INFEASIBLE for p in parts.values()):
         expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2)) if explain else ()
@@ -312,13 +326,26 @@ def solve(
         if p.status is Status.UNKNOWN or (p.status is Status.FEASIBLE and not tight)
     ]
     if again and len(groups) > 1:
-        end = t0 + (0.6 if tight else 0.95) * time_limit
+        end = t0 + (0.7 if tight else 0.97) * time_limit
         hints = {
             i: ({(a.employee_id, a.day): a for a in parts[i].assignments} or hint_map)
             for i in again
         }
         for i, q in _round(
             problem, groups, again, end, workers, seed, hints, stability_first
+        ).items():
+            parts[i] = _merge(parts[i], q)
+    unknown = [i for i, p in parts.items() if p.status is Status.UNKNOWN]
+    if unknown and t0 + 0.9 * time_limit - time.monotonic() > 0.2:
+        for i, q in _round(
+            problem,
+            groups,
+            unknown,
+            t0 + 0.9 * time_limit,
+            workers,
+            seed,
+            user_hint,
+            stability_first,
         ).items():
             parts[i] = _merge(parts[i], q)
     if any(p.status is Status.UNKNOWN for p in parts.values()):
@@ -338,11 +365,23 @@ def solve(
             notes.append("Homeoffice-Sets reichen für die Summe der Teilpläne")
         return _plan(status, parts_list, relaxed_bound, t0, notes)
     notes.append(f"Homeoffice-Sets knapp an {len(short)} Tag(en)")
-    plan = _budget_phase(
-        problem, groups, parts_list, short, t0 + time_limit, workers, seed, stability_first, notes
-    )
-    if plan is not None:
-        return _plan(plan[0], plan[1], relaxed_bound, t0, notes)
+    current = parts_list
+    for rnd in range(4):  # re-balance until the parts fit the pool
+        left = t0 + time_limit - time.monotonic()
+        if left < 0.3:
+            break
+        end = time.monotonic() + (0.7 * left if rnd < 3 else left)
+        current = _budget_phase(
+            problem, groups, current, short, end, workers, seed, stability_first
+        )
+        use = kit_use(problem, [a for p in current for a in p.assignments])
+        short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
+        if not short:
+            notes.append(f"Kit-Budgets in {rnd + 1} Runde(n) verteilt")
+            return _plan(Status.FEASIBLE, current, relaxed_bound, t0, notes)
+    notes.append(f"Kit-Budgets reichen an {len(short)} Tag(en) nicht")
+    if time_limit - (time.monotonic() - t0) < 1.0:
+        return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=tuple(notes))
     left = time_limit - (time.monotonic() - t0)
     full = solve_part(
         problem,
@@ -371,11 +410,11 @@ def _budget_phase(
     workers: int,
     seed: int,
     stability_first: bool,
-    notes: list[str],
-) -> tuple[Status, list[_Part]] | None:
-    """Kit budgets per part and day: each part keeps what its rooms force (matching bound),
-    the rest of the stock is shared in proportion to what the part wanted; then re-solve.
-    Budgets are soft (expensive overflow); returns None if the result does not fit the pool."""
+) -> list[_Part]:
+    """Kit budgets per part and day on the short days: each part keeps what its rooms force
+    (a matching bound), the rest of the stock is shared in proportion to what the part
+    used; parts using kits on those days are re-solved with soft budgets (expensive
+    overflow). A part without a new solution in time keeps its old one."""
     from rathaus.engines.roster.explain import seat_plan
 
     uses = [kit_use(problem, p.assignments) for p in parts]
@@ -383,7 +422,6 @@ def _budget_phase(
     subs = {i: subproblem(problem, groups[i]) for i in redo}
     budgets: dict[int, dict[date, int]] = {i: {} for i in redo}
     for d in problem.days:
-        # Parts re-solved keep at least what their rooms force (a matching lower bound).
         base = {i: uses[i].get(d, 0) for i in range(len(parts))}
         if d in short:
             for i in redo:
@@ -394,37 +432,29 @@ def _budget_phase(
         for i in redo:
             share = max(0, extra) * want[i] // total if total else 0
             budgets[i][d] = base[i] + share
+    left = [sum(len(groups[i]) for i in redo)]
+
+    def run(i: int) -> _Part:
+        budget = workers * (deadline - time.monotonic()) * len(groups[i]) / max(1, left[0])
+        left[0] -= len(groups[i])
+        limit = max(0.2, min(max(1.0, 2 * budget), deadline - time.monotonic()))
+        return solve_part(
+            subs[i],
+            time_limit=limit,
+            workers=1,
+            seed=seed,
+            kit_budget=budgets[i],
+            kit_soft=True,
+            stability_first=stability_first,
+            hint={(a.employee_id, a.day): a for a in parts[i].assignments},
+        )
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        left = [sum(len(groups[i]) for i in redo)]
-
-        def run(i: int) -> _Part:
-            budget = workers * (deadline - time.monotonic()) * len(groups[i]) / max(1, left[0])
-            left[0] -= len(groups[i])
-            limit = max(0.2, min(max(1.0, 2 * budget), deadline - time.monotonic()))
-            return solve_part(
-                subs[i],
-                time_limit=limit,
-                workers=1,
-                seed=seed,
-                kit_budget=budgets[i],
-                kit_soft=True,
-                stability_first=stability_first,
-                hint={(a.employee_id, a.day): a for a in parts[i].assignments},
-            )
-
         redone = dict(zip(redo, pool.map(run, redo), strict=True))
-    # A part without a budgeted solution in time keeps its first plan.
-    new_parts = [
+    return [
         redone[i] if i in redone and redone[i].status is not Status.UNKNOWN else p
         for i, p in enumerate(parts)
     ]
-    use = kit_use(problem, [a for p in new_parts for a in p.assignments])
-    over = [d for d, n in use.items() if n > problem.kit_pool.available(d)]
-    if over:
-        notes.append(f"Kit-Budgets reichen an {len(over)} Tag(en) nicht")
-        return None
-    notes.append(f"Kit-Budgets für {len(redo)} Teilmodell(e) neu gelöst")
-    return Status.FEASIBLE, new_parts
 
 
 def _plan(status: Status, parts: list[_Part], bound: int, t0: float, notes: list[str]) -> Plan:

@@ -48,7 +48,8 @@ def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None =
             e,
             rooms=(POOL,) if e.rooms else (),
             min_onsite_per_week=(
-                e.min_onsite_per_week if min_onsite_per_week is None or not e.rooms
+                e.min_onsite_per_week
+                if min_onsite_per_week is None or not e.rooms
                 else min_onsite_per_week
             ),
         )
@@ -57,15 +58,19 @@ def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None =
     return replace(problem, employees=employees, rooms=(pool,), capacity_mode=CapacityMode.NORMAL)
 
 
-def min_seats(problem: Problem, *, time_limit: float = 10.0,
-              workers: int = 2) -> tuple[int | None, bool]:
+def min_seats(
+    problem: Problem, *, time_limit: float = 10.0, workers: int = 2
+) -> tuple[int | None, bool]:
     """Least daily peak of desk use over all feasible plans of a desk-sharing problem."""
     big = sum(1 for e in problem.employees if e.rooms)
     b = build(replace(problem, rooms=(Room(POOL, "Desk-Sharing-Fläche", big, big),)))
     peak = b.model.new_int_var(0, big, "peak")
     for d in problem.days:
-        lits = [lits[f"room:{POOL}"] for (eid, day), lits in b.x.items()
-                if day == d and f"room:{POOL}" in lits]
+        lits = [
+            lits[f"room:{POOL}"]
+            for (eid, day), lits in b.x.items()
+            if day == d and f"room:{POOL}" in lits
+        ]
         if lits:
             b.model.add(sum(lits) <= peak)
     b.model.minimize(peak)
@@ -100,8 +105,12 @@ def plan_space(
     per_point = (time_limit - (time.monotonic() - t0)) / max(1, len(seats))
     points = []
     for k in seats:
-        plan = solve(desk_sharing(problem, k, min_onsite_per_week),
-                     time_limit=max(1.0, per_point), workers=workers, explain=False)
+        plan = solve(
+            desk_sharing(problem, k, min_onsite_per_week),
+            time_limit=max(1.0, per_point),
+            workers=workers,
+            explain=False,
+        )
         if plan.objective is None:
             points.append(SpacePoint(k, plan.status, None, None, None, None, None, None))
             continue
@@ -112,9 +121,16 @@ def plan_space(
                 onsite[a.day] = onsite.get(a.day, 0) + 1
             work += a.kind in (Kind.ON_SITE, Kind.SHIFT, Kind.HOME)
             home += a.kind is Kind.HOME
-        points.append(SpacePoint(
-            k, plan.status, plan.objective, plan.penalty("fairness"), plan.penalty("wishes"),
-            plan.penalty("team_days"), max(onsite.values(), default=0),
-            home / work if work else None,
-        ))
+        points.append(
+            SpacePoint(
+                k,
+                plan.status,
+                plan.objective,
+                plan.penalty("fairness"),
+                plan.penalty("wishes"),
+                plan.penalty("team_days"),
+                max(onsite.values(), default=0),
+                home / work if work else None,
+            )
+        )
     return SpaceResult(low, proven, current, tuple(points), time.monotonic() - t0)

@@ -23,17 +23,27 @@ def test_kit_shortage_names_day_and_numbers() -> None:
     assert plan.status is Status.INFEASIBLE
     r = plan.explanation[0]
     assert r.code == "KIT_POOL" and (r.required, r.available) == (4, 3)
-    assert ("Homeoffice-Ausstattung: am Montag, 02.03. brauchen 4 Personen ein "
-            "Homeoffice-Set, verfügbar sind 3") in r.message
+    assert (
+        "Homeoffice-Ausstattung: am Montag, 02.03. brauchen 4 Personen ein "
+        "Homeoffice-Set, verfügbar sind 3"
+    ) in r.message
 
 
 def test_cohort_and_coverage_contradiction() -> None:
     early = ShiftType("early", "Früh", 420, 810)
     people = (emp("a", shifts=frozenset({"early"})), emp("b", shifts=frozenset({"early"})))
-    p = Problem(week(1), people, (), kits(5), shifts=(early,),
-                coverage=(Coverage(MON, "early", 2),),
-                cohorts=(Cohort("A", "Schichtteam A", frozenset({"a"})),
-                         Cohort("B", "Schichtteam B", frozenset({"b"}))))
+    p = Problem(
+        week(1),
+        people,
+        (),
+        kits(5),
+        shifts=(early,),
+        coverage=(Coverage(MON, "early", 2),),
+        cohorts=(
+            Cohort("A", "Schichtteam A", frozenset({"a"})),
+            Cohort("B", "Schichtteam B", frozenset({"b"})),
+        ),
+    )
     plan = solved(p)
     assert plan.status is Status.INFEASIBLE
     r = plan.explanation[0]
@@ -43,8 +53,14 @@ def test_cohort_and_coverage_contradiction() -> None:
 
 def test_coverage_shortage() -> None:
     early = ShiftType("early", "Früh", 420, 810)
-    p = Problem(week(1), (emp("a", shifts=frozenset({"early"})),), (), kits(5), shifts=(early,),
-                coverage=(Coverage(MON, "early", 2, "Kasse"),))
+    p = Problem(
+        week(1),
+        (emp("a", shifts=frozenset({"early"})),),
+        (),
+        kits(5),
+        shifts=(early,),
+        coverage=(Coverage(MON, "early", 2, "Kasse"),),
+    )
     r = solved(p).explanation[0]
     assert r.code == "COVERAGE" and (r.required, r.available) == (2, 0)
     assert "Qualifikation „Kasse“" in r.message
@@ -52,8 +68,10 @@ def test_coverage_shortage() -> None:
 
 def test_core_from_cp_sat_names_week_minimum_and_room() -> None:
     # Both need two office days in two days, one seat: only the solver can see this.
-    people = (emp("a", rooms=("r1",), min_onsite_per_week=2),
-              emp("b", rooms=("r1",), min_onsite_per_week=2))
+    people = (
+        emp("a", rooms=("r1",), min_onsite_per_week=2),
+        emp("b", rooms=("r1",), min_onsite_per_week=2),
+    )
     p = Problem(week(2), people, (room(cap=1),), kits(5))
     plan = solved(p)
     assert plan.status is Status.INFEASIBLE
@@ -63,6 +81,8 @@ def test_core_from_cp_sat_names_week_minimum_and_room() -> None:
 
 
 def test_explanation_never_empty() -> None:
-    people = (emp("a", rooms=("r1",), min_onsite_per_week=2),
-              emp("b", rooms=("r1",), min_onsite_per_week=2))
+    people = (
+        emp("a", rooms=("r1",), min_onsite_per_week=2),
+        emp("b", rooms=("r1",), min_onsite_per_week=2),
+    )
     assert explain_infeasible(Problem(week(2), people, (room(cap=1),), kits(5)))

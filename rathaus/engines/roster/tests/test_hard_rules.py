@@ -24,8 +24,12 @@ OFFICE = Wish(MON, WishKind.PREFER_OFFICE)
 
 
 def test_room_capacity_sends_one_of_two_home() -> None:
-    p = Problem(week(1), (emp("a", rooms=("r1",), wishes=(OFFICE,)),
-                          emp("b", rooms=("r1",), wishes=(OFFICE,))), (room(cap=1),), kits(5))
+    p = Problem(
+        week(1),
+        (emp("a", rooms=("r1",), wishes=(OFFICE,)), emp("b", rooms=("r1",), wishes=(OFFICE,))),
+        (room(cap=1),),
+        kits(5),
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 1
     kinds = sorted(a.kind for a in plan.assignments)
@@ -36,10 +40,16 @@ def test_kit_pool_phone_only_needs_no_kit() -> None:
     # One seat, one kit, three people: the phone-only colleague must be the second at home,
     # although she would rather come in.
     c_wish = Wish(MON, WishKind.PREFER_OFFICE, 3)
-    p = Problem(week(1), (
-        emp("a", rooms=("r1",)), emp("b", rooms=("r1",)),
-        emp("c", rooms=("r1",), equipment=Equipment.PHONE_ONLY, wishes=(c_wish,)),
-    ), (room(cap=1),), kits(1))
+    p = Problem(
+        week(1),
+        (
+            emp("a", rooms=("r1",)),
+            emp("b", rooms=("r1",)),
+            emp("c", rooms=("r1",), equipment=Equipment.PHONE_ONLY, wishes=(c_wish,)),
+        ),
+        (room(cap=1),),
+        kits(1),
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 3
     by = {a.employee_id: a.kind for a in plan.assignments}
@@ -60,34 +70,52 @@ def test_dated_kit_stock() -> None:
 
 def test_coverage_with_qualification_beats_wish() -> None:
     home = Wish(MON, WishKind.PREFER_HOME, 5)
-    p = Problem(week(1), (
-        emp("x", shifts=frozenset({"early"}), qualifications=frozenset({"Kasse"}),
-            wishes=(home,)),
-        emp("y", shifts=frozenset({"early"})), emp("z", shifts=frozenset({"early"})),
-    ), (), kits(5), shifts=(EARLY,),
-        coverage=(Coverage(MON, "early", 2), Coverage(MON, "early", 1, "Kasse")))
+    p = Problem(
+        week(1),
+        (
+            emp(
+                "x",
+                shifts=frozenset({"early"}),
+                qualifications=frozenset({"Kasse"}),
+                wishes=(home,),
+            ),
+            emp("y", shifts=frozenset({"early"})),
+            emp("z", shifts=frozenset({"early"})),
+        ),
+        (),
+        kits(5),
+        shifts=(EARLY,),
+        coverage=(Coverage(MON, "early", 2), Coverage(MON, "early", 1, "Kasse")),
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 5
     assert plan.by_key()[("x", MON)].shift_id == "early"
 
 
 def test_cohorts_never_meet_on_the_same_day() -> None:
-    p = Problem(week(1), (emp("a", rooms=("r1",), wishes=(OFFICE,)),
-                          emp("b", rooms=("r1",), wishes=(OFFICE,))), (room(cap=2),), kits(5),
-                cohorts=(Cohort("A", "Team A", frozenset({"a"})),
-                         Cohort("B", "Team B", frozenset({"b"}))))
+    p = Problem(
+        week(1),
+        (emp("a", rooms=("r1",), wishes=(OFFICE,)), emp("b", rooms=("r1",), wishes=(OFFICE,))),
+        (room(cap=2),),
+        kits(5),
+        cohorts=(Cohort("A", "Team A", frozenset({"a"})), Cohort("B", "Team B", frozenset({"b"}))),
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 1
 
 
 def _two_cohort_shifts(sep: CohortSeparation) -> Problem:
     both = frozenset({"early", "late"})
-    return Problem(week(1), (emp("a", shifts=both), emp("b", shifts=both)), (), kits(5),
-                   shifts=(EARLY, LATE),
-                   coverage=(Coverage(MON, "early", 1), Coverage(MON, "late", 1)),
-                   cohorts=(Cohort("A", "Team A", frozenset({"a"})),
-                            Cohort("B", "Team B", frozenset({"b"}))),
-                   cohort_separation=sep)
+    return Problem(
+        week(1),
+        (emp("a", shifts=both), emp("b", shifts=both)),
+        (),
+        kits(5),
+        shifts=(EARLY, LATE),
+        coverage=(Coverage(MON, "early", 1), Coverage(MON, "late", 1)),
+        cohorts=(Cohort("A", "Team A", frozenset({"a"})), Cohort("B", "Team B", frozenset({"b"}))),
+        cohort_separation=sep,
+    )
 
 
 def test_cohort_separation_by_shift_allows_same_day() -> None:
@@ -107,22 +135,31 @@ def test_absences_and_off_days_are_respected() -> None:
     p = Problem(week(3), (a,), (room(),), kits(5))
     plan = solved(p)
     kinds = [x.kind for x in sorted(plan.assignments, key=lambda x: x.day)]
-    assert kinds[0] is Kind.ABSENT and kinds[2] is Kind.OFF and kinds[1] in (Kind.HOME,
-                                                                             Kind.ON_SITE)
+    assert (
+        kinds[0] is Kind.ABSENT and kinds[2] is Kind.OFF and kinds[1] in (Kind.HOME, Kind.ON_SITE)
+    )
 
 
 def test_min_onsite_per_week() -> None:
     wishes = tuple(Wish(d, WishKind.PREFER_HOME) for d in week(5))
-    p = Problem(week(5), (emp("a", rooms=("r1",), min_onsite_per_week=2, wishes=wishes),),
-                (room(),), kits(5))
+    p = Problem(
+        week(5),
+        (emp("a", rooms=("r1",), min_onsite_per_week=2, wishes=wishes),),
+        (room(),),
+        kits(5),
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 2
 
 
 def test_max_onsite_per_week() -> None:
     wishes = tuple(Wish(d, WishKind.PREFER_OFFICE) for d in week(5))
-    p = Problem(week(5), (emp("a", rooms=("r1",), max_onsite_per_week=1, wishes=wishes),),
-                (room(),), kits(5))
+    p = Problem(
+        week(5),
+        (emp("a", rooms=("r1",), max_onsite_per_week=1, wishes=wishes),),
+        (room(),),
+        kits(5),
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 4
 
@@ -131,13 +168,25 @@ def test_rest_between_late_and_early_shift() -> None:
     both = frozenset({"early", "late"})
     tue = MON + timedelta(days=1)
     cover = (Coverage(MON, "late", 1), Coverage(tue, "early", 1))
-    one = Problem(week(2), (emp("a", shifts=both, home_office=False),), (), kits(5),
-                  shifts=(EARLY, LATE), coverage=cover)
+    one = Problem(
+        week(2),
+        (emp("a", shifts=both, home_office=False),),
+        (),
+        kits(5),
+        shifts=(EARLY, LATE),
+        coverage=cover,
+    )
     plan = solved(one)
     assert plan.status is Status.INFEASIBLE
     assert any(r.code == "REST_TIME" for r in plan.explanation)
-    two = Problem(week(2), (emp("a", shifts=both), emp("b", shifts=both)), (), kits(5),
-                  shifts=(EARLY, LATE), coverage=cover)
+    two = Problem(
+        week(2),
+        (emp("a", shifts=both), emp("b", shifts=both)),
+        (),
+        kits(5),
+        shifts=(EARLY, LATE),
+        coverage=cover,
+    )
     plan = solved(two)
     assert plan.status is Status.OPTIMAL
     by = plan.by_key()
@@ -147,15 +196,21 @@ def test_rest_between_late_and_early_shift() -> None:
 
 def test_max_consecutive_onsite_days() -> None:
     wishes = tuple(Wish(d, WishKind.PREFER_OFFICE) for d in week(3))
-    p = Problem(week(3), (emp("a", rooms=("r1",), wishes=wishes),), (room(),), kits(5),
-                max_consecutive_onsite_days=2)
+    p = Problem(
+        week(3),
+        (emp("a", rooms=("r1",), wishes=wishes),),
+        (room(),),
+        kits(5),
+        max_consecutive_onsite_days=2,
+    )
     plan = solved(p)
     assert plan.status is Status.OPTIMAL and plan.objective == 1
 
 
 def test_max_consecutive_working_days_on_input() -> None:
-    p = Problem(week(7), (emp("a", rooms=("r1",)),), (room(),), kits(5),
-                max_consecutive_working_days=6)
+    p = Problem(
+        week(7), (emp("a", rooms=("r1",)),), (room(),), kits(5), max_consecutive_working_days=6
+    )
     plan = solved(p)
     assert plan.status is Status.INFEASIBLE
     assert plan.explanation[0].code == "CONSECUTIVE_WORKING_DAYS"

@@ -47,37 +47,48 @@ def problems(draw: st.DrawFn) -> Problem:
     for i in range(draw(st.integers(2, 5))):
         wishes = tuple(
             Wish(d, draw(st.sampled_from(list(WishKind))), draw(st.integers(1, 3)))
-            for d in days if draw(st.integers(0, 4)) == 0
+            for d in days
+            if draw(st.integers(0, 4)) == 0
         )
-        employees.append(Employee(
-            f"e{i}", f"E{i}", team=draw(st.sampled_from(["T1", "T2"])),
-            working_weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=3))),
-            home_office=draw(st.integers(0, 5)) > 0,
-            equipment=draw(st.sampled_from(list(Equipment))),
-            rooms=tuple(draw(st.sets(st.sampled_from([r.id for r in rooms]), min_size=1, max_size=2))),
-            shifts=frozenset({"early", "late"}) if use_shifts and i % 2 == 0 else frozenset(),
-            qualifications=frozenset({"Kasse"}) if i == 0 else frozenset(),
-            min_onsite_per_week=draw(st.integers(0, 1)),
-            max_onsite_per_week=draw(st.integers(2, 7)),
-            wishes=wishes,
-            absences=frozenset(d for d in days if draw(st.integers(0, 6)) == 0),
-        ))
-    coverage = ()
+        employees.append(
+            Employee(
+                f"e{i}",
+                f"E{i}",
+                team=draw(st.sampled_from(["T1", "T2"])),
+                working_weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=3))),
+                home_office=draw(st.integers(0, 5)) > 0,
+                equipment=draw(st.sampled_from(list(Equipment))),
+                rooms=tuple(
+                    draw(st.sets(st.sampled_from([r.id for r in rooms]), min_size=1, max_size=2))
+                ),
+                shifts=frozenset({"early", "late"}) if use_shifts and i % 2 == 0 else frozenset(),
+                qualifications=frozenset({"Kasse"}) if i == 0 else frozenset(),
+                min_onsite_per_week=draw(st.integers(0, 1)),
+                max_onsite_per_week=draw(st.integers(2, 7)),
+                wishes=wishes,
+                absences=frozenset(d for d in days if draw(st.integers(0, 6)) == 0),
+            )
+        )
+    coverage: tuple[Coverage, ...] = ()
     if use_shifts:
         coverage = tuple(
             Coverage(d, s, 1, draw(st.sampled_from([None, None, "Kasse"])))
-            for d in days for s in ("early", "late") if draw(st.integers(0, 2)) == 0
+            for d in days
+            for s in ("early", "late")
+            if draw(st.integers(0, 2)) == 0
         )
-    cohorts = ()
+    cohorts: tuple[Cohort, ...] = ()
     if draw(st.booleans()):
         cohorts = (Cohort("A", "A", frozenset({"e0", "e1"})), Cohort("B", "B", frozenset({"e2"})))
     previous = tuple(
-        Assignment(e.id, d, draw(st.sampled_from([Kind.HOME, Kind.ON_SITE])),
-                   room_id=rooms[0].id)
-        for e in employees for d in days if draw(st.integers(0, 3)) == 0
+        Assignment(e.id, d, draw(st.sampled_from([Kind.HOME, Kind.ON_SITE])), room_id=rooms[0].id)
+        for e in employees
+        for d in days
+        if draw(st.integers(0, 3)) == 0
     )
-    previous = tuple(a if a.kind is Kind.ON_SITE else Assignment(a.employee_id, a.day, a.kind)
-                     for a in previous)
+    previous = tuple(
+        a if a.kind is Kind.ON_SITE else Assignment(a.employee_id, a.day, a.kind) for a in previous
+    )
     return Problem(
         days=days,
         employees=tuple(employees),
@@ -89,8 +100,11 @@ def problems(draw: st.DrawFn) -> Problem:
         cohort_separation=draw(st.sampled_from(list(CohortSeparation))),
         capacity_mode=draw(st.sampled_from(list(CapacityMode))),
         team_days=(TeamDay("T1", weekday=draw(st.integers(0, 4))),),
-        history=tuple(History(e.id, draw(st.integers(0, 9)), draw(st.integers(0, 9)))
-                      for e in employees if draw(st.booleans())),
+        history=tuple(
+            History(e.id, draw(st.integers(0, 9)), draw(st.integers(0, 9)))
+            for e in employees
+            if draw(st.booleans())
+        ),
         previous_plan=previous,
         max_consecutive_onsite_days=draw(st.sampled_from([None, 2, 3])),
     )

@@ -7,8 +7,7 @@ from rathaus.engines.roster.tests.helpers import emp, kits, room, week
 
 
 def _office(pool: int) -> Problem:
-    people = tuple(emp(e, rooms=(f"r{e}",), working_weekdays=frozenset(range(5)))
-                   for e in "abcd")
+    people = tuple(emp(e, rooms=(f"r{e}",), working_weekdays=frozenset(range(5))) for e in "abcd")
     rooms = tuple(room(f"r{e}", cap=1, name=f"Raum {e}") for e in "abcd")
     return Problem(week(5), people, rooms, kits(pool))
 

@@ -1,0 +1,70 @@
+"""Benchmark of the municipal roster engine on generated town halls; prints a Markdown table.
+
+    .venv/bin/python bench/roster_municipal.py --staff 200 --limits 10
+    .venv/bin/python bench/roster_municipal.py --staff 5000 --limits 30 120
+
+Each row: generate (seeded), solve with the time limit, validate with the independent
+checker. Gap = (objective - bound) / objective; the bound is CP-SAT's (sum over parts, with
+the kit pool relaxed when the pool had to be split). Timing on shared machines is noisy:
+compare rows of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rathaus.engines.roster.checker import check  # noqa: E402
+from rathaus.engines.roster.generator import generate  # noqa: E402
+from rathaus.engines.roster.solver import solve  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--staff", type=int, nargs="+", default=[200])
+    ap.add_argument("--limits", type=float, nargs="+", default=[10.0])
+    ap.add_argument("--weeks", type=int, default=4)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1])
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--normal", action="store_true", help="normal room capacity (no pandemic)")
+    args = ap.parse_args()
+    print(f"`{' '.join(['.venv/bin/python', *sys.argv])}`  ")
+    print(
+        f"date {datetime.now():%Y-%m-%d %H:%M}, os.cpu_count()={os.cpu_count()}, "
+        f"workers={args.workers}, load average at start {os.getloadavg()[0]:.1f}\n"
+    )
+    print(
+        "| staff | weeks | seed | limit s | status | objective | bound | gap | wall s "
+        "| gen s | checker | peak RSS MB | notes |"
+    )
+    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|")
+    for staff in args.staff:
+        for seed in args.seeds:
+            t = time.monotonic()
+            problem = generate(staff, weeks=args.weeks, seed=seed, pandemic=not args.normal)
+            gen = time.monotonic() - t
+            for limit in args.limits:
+                plan = solve(problem, time_limit=limit, workers=args.workers, seed=seed)
+                ok = "–"
+                if plan.objective is not None:
+                    result = check(problem, plan)
+                    ok = "ok" if result.ok and result.objective == plan.objective else "FAIL"
+                gap = f"{100 * plan.gap:.1f} %" if plan.gap is not None else "–"
+                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                print(
+                    f"| {staff} | {args.weeks} | {seed} | {limit:g} | {plan.status.value} "
+                    f"| {plan.objective} | {plan.bound} | {gap} | {plan.wall_time:.1f} "
+                    f"| {gen:.2f} | {ok} | {rss:.0f} | {'; '.join(plan.notes)} |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
