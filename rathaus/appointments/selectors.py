@@ -130,25 +130,34 @@ def demand_of(appointment: Appointment) -> dict[int, int]:
 # --------------------------------------------------------------------------- availability
 
 
-def version_key(location_id: int) -> str:
-    return f"appointments:avail:v:{location_id}"
+def version_key(location_id: int, kind: str = "bookings") -> str:
+    return f"appointments:avail:{kind}:{location_id}"
 
 
-def bump_version(location_id: int) -> None:
-    """Invalidate every process's cached setup and bookings of a location."""
-    key = version_key(location_id)
+def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, int(_time.time() * 1000), None)
 
 
-def _version(location_id: int) -> int:
-    value = cache.get(version_key(location_id))
+def bump_version(location_id: int) -> None:
+    """Bookings of a location changed: every process rebuilds its booking index."""
+    _bump(version_key(location_id))
+
+
+def bump_setup_version(location_id: int) -> None:
+    """Opening hours, exceptions, counters or policy changed (also invalidates bookings)."""
+    _bump(version_key(location_id, "setup"))
+    _bump(version_key(location_id))
+
+
+def _version(location_id: int, kind: str = "bookings") -> int:
+    key = version_key(location_id, kind)
+    value = cache.get(key)
     if value is None:
-        value = int(_time.time() * 1000)
-        cache.add(version_key(location_id), value, None)
-        value = cache.get(version_key(location_id), value)
+        cache.add(key, int(_time.time() * 1000), None)
+        value = cache.get(key, 0)
     return int(value)
 
 
@@ -167,27 +176,20 @@ class LocationSetup:
     counter_names: dict[int, str]
 
 
-@dataclass
-class _CacheEntry:
-    version: int
-    built: float
-    setup: LocationSetup
-    index: engine.BookingIndex
-    index_from: datetime
-
-
-_local = threading.local()
-
-
-def _process_cache() -> dict[int, _CacheEntry]:
-    store = getattr(_local, "store", None)
-    if store is None:
-        store = _local.store = {}
-    return store
+# process-wide caches (shared by a worker's threads; the objects are immutable)
+_setups: dict[int, tuple[int, float, date, LocationSetup]] = {}
+_indexes: dict[int, tuple[int, float, datetime, datetime, engine.BookingIndex]] = {}
+_lock = threading.Lock()
 
 
 def clear_process_cache() -> None:
-    _process_cache().clear()
+    with _lock:
+        _setups.clear()
+        _indexes.clear()
+
+
+def _cacheable(now: datetime) -> bool:
+    return conf.availability_cache_seconds() > 0 and abs((now - timezone.now()).total_seconds()) < 5
 
 
 def _exceptions(rows) -> tuple[engine.DateException, ...]:
@@ -282,36 +284,85 @@ def _build_index(location_id: int, since: datetime, until: datetime, now: dateti
     return engine.BookingIndex.from_datetimes(rows.iterator(chunk_size=5000))
 
 
+def location_setup(location: Location, now: datetime | None = None) -> LocationSetup:
+    """Counters, hours, exceptions, holidays and policy of a location (cached)."""
+    now = now or timezone.now()
+    today = now.astimezone(engine.Policy().tz).date()
+    mono = _time.monotonic()
+    cacheable = _cacheable(now)
+    if cacheable:
+        version = _version(location.id, "setup")
+        entry = _setups.get(location.id)
+        if (
+            entry is not None
+            and entry[0] == version
+            and mono - entry[1] < conf.availability_cache_seconds()
+            and entry[2] == today
+        ):
+            return entry[3]
+    setup = _build_setup(location, location.municipality, today)
+    if cacheable:
+        with _lock:
+            _setups[location.id] = (version, mono, today, setup)
+    return setup
+
+
 def location_state(
     location: Location, now: datetime | None = None, *, fresh: bool = False
 ) -> tuple[LocationSetup, engine.BookingIndex]:
     """Setup and booking index of a location, from the process cache when still valid."""
     now = now or timezone.now()
-    ttl = conf.availability_cache_seconds()
-    store = _process_cache()
-    version = _version(location.id)
-    entry = store.get(location.id)
+    setup = location_setup(location, now)
     mono = _time.monotonic()
-    if (
-        not fresh
-        and ttl > 0
-        and entry is not None
-        and entry.version == version
-        and mono - entry.built < ttl
-        and entry.index_from <= now
-        and abs((now - timezone.now()).total_seconds()) < 5
-    ):
-        return entry.setup, entry.index
-    municipality = location.municipality
-    tz = timezone.get_fixed_timezone(0)
-    today = now.astimezone(tz).date()
-    setup = _build_setup(location, municipality, today)
+    cacheable = _cacheable(now) and not fresh
+    if cacheable:
+        version = _version(location.id)
+        entry = _indexes.get(location.id)
+        if (
+            entry is not None
+            and entry[0] == version
+            and mono - entry[1] < conf.availability_cache_seconds()
+            and entry[2] <= now
+        ):
+            return setup, entry[4]
     since = now - timedelta(days=1)
     until = now + timedelta(days=setup.policy.max_days_ahead + 2)
     index = _build_index(location.id, since, until, now)
-    if ttl > 0 and abs((now - timezone.now()).total_seconds()) < 5:
-        store[location.id] = _CacheEntry(version, mono, setup, index, since)
+    if cacheable:
+        with _lock:
+            _indexes[location.id] = (version, mono, since, until, index)
     return setup, index
+
+
+def open_slot(
+    location: Location, demand: dict[int, int], start: datetime, now: datetime | None = None
+) -> engine.Slot | None:
+    """The slot at ``start`` as if nothing were booked (grid, hours, closures, policy).
+
+    The booking service checks the bookings itself, under a lock, in the database.
+    """
+    now = now or timezone.now()
+    setup = location_setup(location, now)
+    if not demand or any(s not in setup.durations for s in demand):
+        return None
+    request = engine.AvailabilityRequest(
+        counters=setup.counters,
+        demand=demand,
+        durations=setup.durations,
+        bookings=_EMPTY_INDEX,
+        policy=setup.policy,
+        now=now,
+        exceptions=setup.exceptions,
+        holidays=setup.holidays,
+    )
+    day = start.astimezone(setup.policy.tz).date()
+    for slot in engine.free_slots(request, day):
+        if slot.start == start:
+            return slot
+    return None
+
+
+_EMPTY_INDEX = engine.BookingIndex()
 
 
 def availability_request(

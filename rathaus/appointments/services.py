@@ -21,7 +21,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from rathaus.appointments import conf, selectors
@@ -147,43 +147,47 @@ def _check_email_limit(email: str, limit: int, now: datetime, exclude_id=None) -
         )
 
 
-def _ordered_counters(slot, location_id: int, tz, now) -> list[int]:
-    """Candidate counters of a slot, least loaded on the slot's date first, then by id."""
-    if len(slot.counter_ids) == 1:
-        return list(slot.counter_ids)
-    local = slot.start.astimezone(tz)
-    day_start = datetime.combine(local.date(), time(0), tzinfo=tz)
-    load = selectors.load_per_counter(
-        slot.counter_ids, day_start, day_start + timedelta(days=1), now
-    )
-    return sorted(slot.counter_ids, key=lambda c: (load.get(c, 0), c))
-
-
 def _lock_counter_day(counter_id: int, day: date) -> None:
-    CounterDayLock.objects.bulk_create(
-        [CounterDayLock(counter_id=counter_id, date=day)], ignore_conflicts=True
-    )
-    list(
-        CounterDayLock.objects.select_for_update()
-        .filter(counter_id=counter_id, date=day)
-        .values_list("id", flat=True)
-    )
+    """Row lock per counter and date in one statement (an upsert locks the row; on SQLite
+    the write takes the database's write lock)."""
+    table = CounterDayLock._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (counter_id, date) VALUES (%s, %s) "  # noqa: S608 - table name is ours
+            "ON CONFLICT (counter_id, date) DO UPDATE SET date = EXCLUDED.date",
+            [counter_id, day.isoformat()],
+        )
 
 
-def _free_expired_on(counter_id: int, start: datetime, end: datetime, now: datetime) -> None:
-    """Release expired holds/unconfirmed bookings overlapping [start, end) on a counter."""
-    overlapping = Appointment.objects.filter(counter_id=counter_id, start__lt=end, end__gt=start)
-    overlapping.filter(status=S.HELD, hold_expires_at__lte=now).delete()
-    overlapping.filter(status=S.PENDING, confirm_deadline__lte=now).update(status=S.EXPIRED)
-
-
-def _overlap_exists(counter_id, start, end, now, exclude_id=None) -> bool:
-    qs = Appointment.objects.filter(counter_id=counter_id, start__lt=end, end__gt=start).filter(
-        selectors.blocking_q(now)
+def _overlap_after_release(counter_id, start, end, now, exclude_id=None) -> bool:
+    """Under the lock: is [start, end) taken on the counter? Releases expired holds and
+    unconfirmed bookings in the way (they still count for the database constraint)."""
+    rows = Appointment.objects.filter(
+        counter_id=counter_id,
+        start__lt=end,
+        end__gt=start,
+        status__in=[*Appointment.BLOCKING, S.CANCELLED],
     )
     if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
-    return qs.exists()
+        rows = rows.exclude(pk=exclude_id)
+    expired_holds, expired_pending = [], []
+    for pk, status, hold_until, confirm_until, release_at in rows.values_list(
+        "pk", "status", "hold_expires_at", "confirm_deadline", "pool_release_at"
+    ):
+        if status == S.HELD and hold_until is not None and hold_until <= now:
+            expired_holds.append(pk)
+        elif status == S.PENDING and confirm_until is not None and confirm_until <= now:
+            expired_pending.append(pk)
+        elif status == S.CANCELLED:
+            if release_at is not None and release_at > now:
+                return True
+        else:
+            return True
+    if expired_holds:
+        Appointment.objects.filter(pk__in=expired_holds).delete()
+    if expired_pending:
+        Appointment.objects.filter(pk__in=expired_pending).update(status=S.EXPIRED)
+    return False
 
 
 def _place(
@@ -192,32 +196,42 @@ def _place(
     demand: dict[int, int],
     start: datetime,
     now: datetime,
-    fields: dict,
+    fields,
     slot=None,
     move: Appointment | None = None,
     exclude_counters=(),
 ) -> Appointment:
-    """Insert (or move) an appointment into a free slot; 409 if none of its counters is free."""
+    """Insert (or move) an appointment into a free slot; 409 if none of its counters is free.
+
+    Queries: the day's rows on the candidate counters (load and overlaps), then per tried
+    counter the lock upsert, the overlap re-check and the insert.
+    """
     if slot is None:
-        slot = selectors.find_slot(location, demand, start, now)
-    tz = selectors.local_tz(location)
-    if slot is None and move is not None:
-        # the appointment's own time does not count as busy when moving it
-        slot = _slot_ignoring(location, demand, start, now, move)
+        slot = selectors.open_slot(location, demand, start, now)
     if slot is None:
         raise Conflict("slot_taken", MSG_TAKEN)
-    candidates = [
-        c for c in _ordered_counters(slot, location.id, tz, now) if c not in exclude_counters
-    ]
+    tz = selectors.local_tz(location)
     day = slot.start.astimezone(tz).date()
-    for counter_id in candidates:
+    day_start = datetime.combine(day, time(0), tzinfo=tz)
+    candidates = [c for c in slot.counter_ids if c not in exclude_counters]
+    rows = Appointment.objects.filter(
+        counter_id__in=candidates, start__lt=day_start + timedelta(days=1), end__gt=day_start
+    ).filter(selectors.blocking_q(now))
+    if move is not None:
+        rows = rows.exclude(pk=move.pk)
+    load = dict.fromkeys(candidates, 0)
+    busy = set()
+    for counter_id, row_start, row_end in rows.values_list("counter_id", "start", "end"):
+        load[counter_id] += 1
+        if row_start < slot.end and slot.start < row_end:
+            busy.add(counter_id)
+    ordered = sorted((c for c in candidates if c not in busy), key=lambda c: (load[c], c))
+    exclude_id = move.pk if move is not None else None
+    for counter_id in ordered:
         try:
             with transaction.atomic():
                 _lock_counter_day(counter_id, day)
-                _free_expired_on(counter_id, slot.start, slot.end, now)
-                if _overlap_exists(
-                    counter_id, slot.start, slot.end, now, move.pk if move else None
-                ):
+                if _overlap_after_release(counter_id, slot.start, slot.end, now, exclude_id):
                     continue
                 if move is not None:
                     move.counter_id = counter_id
@@ -246,38 +260,6 @@ def _place(
         _bump(location.id)
         return appointment
     raise Conflict("slot_taken", MSG_TAKEN)
-
-
-def _slot_ignoring(location, demand, start, now, appointment):
-    """Slot at ``start`` computed as if ``appointment`` did not exist (for moves)."""
-    from rathaus.engines import availability as engine
-
-    request = selectors.availability_request(location, demand, now, fresh=True)
-    if request is None:
-        return None
-    rows = (
-        Appointment.objects.filter(
-            location=location,
-            counter__isnull=False,
-            end__gt=now - timedelta(days=1),
-            start__lt=now + timedelta(days=request.policy.max_days_ahead + 2),
-        )
-        .filter(selectors.blocking_q(now))
-        .exclude(pk=appointment.pk)
-        .values_list("counter_id", "start", "end")
-    )
-    request = engine.AvailabilityRequest(
-        counters=request.counters,
-        demand=request.demand,
-        durations=request.durations,
-        bookings=engine.BookingIndex.from_datetimes(rows),
-        policy=request.policy,
-        now=now,
-        exceptions=request.exceptions,
-        holidays=request.holidays,
-    )
-    day = start.astimezone(request.policy.tz).date()
-    return next((s for s in engine.free_slots(request, day) if s.start == start), None)
 
 
 def _get_by_token(token: str, *, for_update=False) -> Appointment:
@@ -679,7 +661,7 @@ def closure_create(
         action="create",
         summary=f"Schließung {'Schalter ' + counter.name if counter else 'Standort'} am {day:%d.%m.%Y}",
     )
-    selectors.bump_version(location.id)
+    selectors.bump_setup_version(location.id)
     tz = selectors.local_tz(location)
     day_start = datetime.combine(day, time(0), tzinfo=tz)
     affected = Appointment.objects.filter(

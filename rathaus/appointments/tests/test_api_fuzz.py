@@ -5,6 +5,8 @@ Bounded: a few examples per operation, no shrinking, so the run stays well under
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
@@ -18,7 +20,12 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application).includ
 
 @pytest.fixture
 def office(db, town):
-    return make_office(town, counters=2)
+    # like Django's test client: keep the test transaction's connection open across requests
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield make_office(town, counters=2)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow
