@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.models import Employee
@@ -145,7 +145,7 @@ def get_plan(request, period_id: int):
 def solve(request, period_id: int):
     period = _period(request, period_id)
     job = services.job_start(actor=request.user, period=period)
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Stand eines Rechenauftrags")

@@ -20,4 +20,4 @@ def space_time_limit() -> float:
 
 def demo_solve_seconds() -> float:
     """Time limit of the demo's solve of the current week at load time."""
-    return float(getattr(settings, "RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS", 6.0))
+    return float(getattr(settings, "RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS", 4.0))

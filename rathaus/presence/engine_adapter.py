@@ -495,13 +495,15 @@ def solve_with_progress(
     hint: list[m.Assignment] | None = None,
     batch_size: int = 60,
     decompose: bool = True,
+    fallback: bool = True,
 ) -> m.Plan:
     """The engine's decomposition, with a progress callback and a cancel flag.
 
     Independent parts (linked by team, room, cohort or shift) are solved one after another
     with the whole kit pool (a relaxation); if together they need more kits than the pool
     holds on some day, the whole problem is solved as one model, hinted with the parts'
-    plans. Raises `Cancelled`.
+    plans. A simple constructive plan (`greedy_plan`), if the checker accepts it, is the
+    start hint and the answer when CP-SAT finds nothing in time. Raises `Cancelled`.
     """
     t0 = time.monotonic()
     progress = on_progress or (lambda pct, obj, bound: None)
@@ -509,6 +511,51 @@ def solve_with_progress(
     reasons = precheck(problem)
     if reasons:
         return m.Plan(m.Status.INFEASIBLE, explanation=tuple(reasons))
+    start = greedy_plan(problem) if fallback else None
+    if start is not None and not check(problem, tuple(start)).ok:
+        start = None
+    if hint is None and start is not None:
+        hint = start
+    plan = _solve_decomposed(
+        problem,
+        t0,
+        time_limit,
+        workers,
+        progress,
+        cancel,
+        stability_first,
+        hint,
+        batch_size,
+        decompose,
+    )
+    if plan.status is m.Status.UNKNOWN and start is not None:
+        result = check(problem, tuple(start))
+        return m.Plan(
+            status=m.Status.FEASIBLE,
+            assignments=tuple(sorted(start, key=lambda a: (a.employee_id, a.day))),
+            objective=result.objective,
+            penalties=result.penalties,
+            wall_time=time.monotonic() - t0,
+            notes=(GREEDY_NOTE,),
+        )
+    return plan
+
+
+GREEDY_NOTE = "Startlösung ohne Optimierung"
+
+
+def _solve_decomposed(
+    problem: m.Problem,
+    t0: float,
+    time_limit: float,
+    workers: int,
+    progress: ProgressFn,
+    cancel: CancelFn,
+    stability_first: bool,
+    hint: list[m.Assignment] | None,
+    batch_size: int,
+    decompose: bool,
+) -> m.Plan:
     groups: list[list[str]] = []
     current: list[str] = []
     for comp in components(problem):
@@ -667,3 +714,140 @@ def describe_violation(problem: m.Problem, text: str) -> str:
 
 def check_rows(problem: m.Problem, ctx: Context, rows: list[m.Assignment]) -> list[str]:
     return list(check(problem, to_engine(rows, ctx)).violations)
+
+
+# --- constructive start plan ---------------------------------------------------------------
+
+
+def greedy_plan(problem: m.Problem) -> list[m.Assignment] | None:
+    """A simple plan built day by day (no optimisation), or None when the heuristic gets stuck.
+
+    Used as a hint for CP-SAT and as a fallback on busy machines; the caller always runs the
+    independent checker on it. Shift workers: each shift team keeps one shift type (with
+    separation by day: one team per day on site); office workers: seated when they have no
+    home office, when they still need office days this week, or when the kit pool is short.
+    """
+    mode = problem.capacity_mode
+    cap = {r.id: r.seats(mode) for r in problem.rooms}
+    shifts = sorted(problem.shifts, key=lambda s: s.start)
+    cohorts = sorted(problem.cohorts, key=lambda k: k.id)
+    cohort_of = {eid: i for i, k in enumerate(cohorts) for eid in k.members}
+    by_day_cov: dict[date, list[m.Coverage]] = defaultdict(list)
+    for c in problem.coverage:
+        by_day_cov[c.day].append(c)
+    out: list[m.Assignment] = []
+    onsite_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+
+    def week(d: date) -> tuple[int, int]:
+        iso = d.isocalendar()
+        return (iso[0], iso[1])
+
+    def works(e: m.Employee, d: date) -> bool:
+        return problem.base_kind(e, d) is None
+
+    workdays = list(problem.days)
+    for index, d in enumerate(workdays):
+        used: dict[str, int] = defaultdict(int)
+        today: dict[str, m.Assignment] = {}
+        for e in problem.employees:  # calendar and fixed days first
+            kind = problem.base_kind(e, d)
+            if kind is None:
+                continue
+            fixed = problem.fixed_by_key.get((e.id, d))
+            a = fixed if fixed is not None else m.Assignment(e.id, d, kind)
+            today[e.id] = a
+            if a.kind is m.Kind.ON_SITE and a.room_id:
+                used[a.room_id] += 1
+        # Shift workers.
+        day_cohort = index % len(cohorts) if cohorts else None
+        for e in problem.employees:
+            if e.id in today or not e.shifts or not works(e, d):
+                continue
+            k = cohort_of.get(e.id)
+            options = [s for s in shifts if s.id in e.shifts]
+            if (
+                problem.cohort_separation is m.CohortSeparation.DAY
+                and k is not None
+                and k != day_cohort
+            ):
+                if not e.home_office:
+                    return None
+                today[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
+                continue
+            if k is not None and problem.cohort_separation is m.CohortSeparation.SHIFT:
+                options = [
+                    s for s in options if shifts.index(s) % max(1, len(cohorts)) == k % len(shifts)
+                ]
+            if not options:
+                if e.home_office:
+                    today[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
+                    continue
+                return None
+            today[e.id] = m.Assignment(e.id, d, m.Kind.SHIFT, shift_id=options[0].id)
+        # Office workers: no home office first, then by urgency (office days still missing
+        # this week per working day left), then kit users while the pool is short.
+        wk = week(d)
+        rest_of_week = [x for x in workdays if week(x) == wk and x >= d]
+        ranked: list[tuple[float, int, m.Employee]] = []
+        for e in problem.employees:
+            if e.id in today or not works(e, d):
+                continue
+            done = onsite_week[(e.id, wk)]
+            left = sum(1 for x in rest_of_week if works(e, x))
+            missing = min(e.min_onsite_per_week, left + done) - done
+            urgency = 2.0 if not e.home_office else missing / max(1, left)
+            if done >= e.max_onsite_per_week and e.home_office:
+                urgency = -1.0
+            ranked.append((-urgency, done, e))
+        ranked.sort(key=lambda t: (t[0], t[1], t[2].id))
+        seated_ids = _seat_all(ranked, d, cap, used, today)
+        if seated_ids is None:
+            return None
+        stock = problem.kit_pool.available(d)
+        home_kits = sum(1 for _u, _n, e in ranked if e.id not in seated_ids and e.needs_kit) + sum(
+            1
+            for e in problem.employees
+            if e.needs_kit and (a := today.get(e.id)) is not None and a.kind is m.Kind.HOME
+        )
+        for urgency, _n, e in ranked:
+            if home_kits <= stock:
+                break
+            if e.id in seated_ids or not e.needs_kit or urgency > 0:
+                continue
+            if _seat(e, d, cap, used, today):
+                seated_ids.add(e.id)
+                home_kits -= 1
+        for _u, _n, e in ranked:
+            if e.id not in today:
+                today[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
+        for e in problem.employees:
+            a = today.get(e.id)
+            if a is None:
+                return None
+            if a.kind in m.ON_SITE_KINDS:
+                onsite_week[(e.id, wk)] += 1
+            out.append(a)
+    return out
+
+
+def _seat(e: m.Employee, d: date, cap: dict[str, int], used: dict[str, int], today: dict) -> bool:
+    for r in e.rooms:
+        if r in cap and used[r] < cap[r]:
+            used[r] += 1
+            today[e.id] = m.Assignment(e.id, d, m.Kind.ON_SITE, room_id=r)
+            return True
+    return False
+
+
+def _seat_all(ranked, d: date, cap, used, today) -> set[str] | None:
+    """Seat everyone with positive urgency (in order); None if someone without home office
+    finds no seat."""
+    seated: set[str] = set()
+    for neg_urgency, _n, e in ranked:
+        if neg_urgency >= 0:
+            break
+        if _seat(e, d, cap, used, today):
+            seated.add(e.id)
+        elif not e.home_office:
+            return None
+    return seated

@@ -307,6 +307,11 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         )
         msg = "Plan berechnet"
         msg += " (optimal)." if plan.status is m.Status.OPTIMAL else " (gute Lösung im Zeitlimit)."
+        if ea.GREEDY_NOTE in plan.notes:
+            msg = (
+                "Plan berechnet (einfache Startlösung: die Rechenzeit reichte nicht zum "
+                "Optimieren; mit mehr Rechenzeit erneut berechnen verbessert Fairness und Wünsche)."
+            )
         if changed is not None:
             msg = (
                 f"Ab {fmt_day(job.replan_from)} neu geplant: {changed} "
