@@ -74,6 +74,19 @@ def local_now() -> datetime:
     return timezone.now().astimezone(BERLIN)
 
 
+def today_at(hour: int, minute: int = 0) -> datetime:
+    """A fixed time of the real today (for service calls that must not depend on the clock)."""
+    return datetime.combine(local_now().date(), time(hour, minute), tzinfo=BERLIN)
+
+
+def need_time_left_today(minutes: int = 45) -> None:
+    """Walk-in tickets through views/API use the real clock: capacity ends at midnight."""
+    now = local_now()
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=BERLIN)
+    if midnight - now < timedelta(minutes=minutes):
+        pytest.skip("walk-in capacity through the real clock: too close to midnight")
+
+
 @pytest.fixture
 def office(town):
     """(location, [Schalter 1, Schalter 2], ausweis, kfz) open Mon–Fri 08–12."""

@@ -9,7 +9,12 @@ import pytest
 
 from rathaus.appointments.models import Appointment, DateException
 from rathaus.appointments.tests.helpers import make_office
-from rathaus.appointments.tests.staff_fixtures import clerk, live_office, local_now
+from rathaus.appointments.tests.staff_fixtures import (
+    clerk,
+    live_office,
+    local_now,
+    need_time_left_today,
+)
 from rathaus.core.api_auth import hash_token
 from rathaus.core.models import ApiToken, Role
 
@@ -38,6 +43,7 @@ def problem(response, status, code=None):
 
 
 def test_counter_flow_over_the_api(client, clerk, live_office):
+    need_time_left_today()
     location, (c1, c2), ausweis, _kfz, paula = live_office
     client.force_login(clerk)
     day = client.get(f"{API}/day", {"location_id": location.pk}).json()

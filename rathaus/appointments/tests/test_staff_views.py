@@ -16,7 +16,9 @@ from rathaus.appointments.tests.staff_fixtures import (
     live_office,
     local_now,
     make_appointment,
+    need_time_left_today,
     office,
+    today_at,
 )
 from rathaus.core.models import Role
 
@@ -157,11 +159,14 @@ def test_display_poll_answers_204_until_something_changes(client, live_office):
 def test_display_shows_the_last_eight_calls_newest_first(client, live_office):
     location, (c1, c2), ausweis, _k, _paula = live_office
     tickets = [
-        staff_services.walk_in_issue(location=location, demand={ausweis.pk: 1}) for _ in range(10)
+        staff_services.walk_in_issue(
+            location=location, demand={ausweis.pk: 1}, now=today_at(0, 1) + timedelta(seconds=i)
+        )
+        for i in range(10)
     ]
     for i, ticket in enumerate(tickets):
         staff_services.appointment_call(
-            appointment=ticket, counter=(c1, c2)[i % 2], now=local_now() + timedelta(seconds=i)
+            appointment=ticket, counter=(c1, c2)[i % 2], now=today_at(0, 2) + timedelta(seconds=i)
         )
     token = BookingPolicy.objects.get(location=location).display_token
     body = client.get(reverse("appointments:display", args=[token])).content.decode()
@@ -174,6 +179,7 @@ def test_display_shows_the_last_eight_calls_newest_first(client, live_office):
 
 
 def test_walk_in_ticket_page(client, clerk, live_office):
+    need_time_left_today()
     location, _c, ausweis, _k, _p = live_office
     client.force_login(clerk)
     url = reverse("appointments:staff_walk_in", kwargs={"location_id": location.pk})
@@ -309,7 +315,7 @@ def test_other_municipality_gets_404(client, make_user, other_town, live_office)
     ]:
         response = client.post(reverse(f"appointments:{name}", kwargs=kwargs), {"counter": c1.pk})
         assert response.status_code == 404, name
-    ticket = staff_services.walk_in_issue(location=location, demand={_a.pk: 1})
+    ticket = staff_services.walk_in_issue(location=location, demand={_a.pk: 1}, now=today_at(0, 1))
     url = reverse("appointments:staff_ticket", kwargs={"appointment_id": ticket.pk})
     assert client.get(url).status_code == 404
     paula.refresh_from_db()
