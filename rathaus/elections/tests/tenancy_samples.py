@@ -7,6 +7,7 @@ names are public by design and carry no marker.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from rathaus.core.models import Role, User
@@ -17,13 +18,13 @@ from rathaus.elections.services import DistrictSpec
 
 def create(municipality, marker: str) -> dict[str, list]:
     a = User.objects.create_user(
-        username=f"ts_a_{municipality.pk}_{marker[:20]}",
+        username=f"wahl_a_{municipality.pk}_{secrets.token_hex(4)}",
         password="test-passwort-123",
         municipality=municipality,
         roles=[Role.ELECTION_OFFICER],
     )
     b = User.objects.create_user(
-        username=f"ts_b_{municipality.pk}_{marker[:20]}",
+        username=f"wahl_b_{municipality.pk}_{secrets.token_hex(4)}",
         password="test-passwort-123",
         municipality=municipality,
         roles=[Role.ELECTION_OFFICER],
