@@ -24,9 +24,9 @@ EXIT_BAD_INPUT = 2
 
 
 def _print_schedule(inst: NrpInstance, assignment: dict[str, tuple[str | None, ...]]) -> None:
-    width = max([1, *(len(s.id) for s in inst.shifts)])
+    width = max([len(str(inst.horizon - 1)), *(len(s.id) for s in inst.shifts)])
     name_w = max(len(s) for s in inst.staff_ids)
-    days = " ".join(f"{d % 100:>{width}}" for d in range(inst.horizon))
+    days = " ".join(f"{d:>{width}}" for d in range(inst.horizon))
     print(f"{'':{name_w}} {days}")
     for sid in inst.staff_ids:
         cells = " ".join(f"{s or '.':>{width}}" for s in assignment.get(sid, ()))
