@@ -270,9 +270,17 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
             )
     previous = None
     if with_previous and election.previous_election_id and n > 1:
-        prev = Election.objects.filter(pk=election.previous_election_id).first()
-        if prev is not None:
-            previous = report(prev, approved_only=True, with_previous=False)
+        from rathaus.elections import caching
+
+        prev_id = election.previous_election_id
+
+        def previous_report() -> Report | None:
+            prev = Election.objects.filter(pk=prev_id).first()
+            return report(prev, approved_only=True, with_previous=False) if prev else None
+
+        # the comparison election is usually final: its report is cached under its own version
+        previous = caching.get_or_render(prev_id, "report", previous_report)
+        if previous is not None:
             _compare(candidate_rows, previous)
     return Report(
         election=election,
