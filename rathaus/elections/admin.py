@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from rathaus.core.admin import TenantAdmin, site
+from rathaus.elections import caching
 from rathaus.elections.models import Candidate, District, Election, Result
 
 
@@ -19,6 +20,10 @@ class ElectionAdmin(TenantAdmin):
     inlines = [CandidateInline]
     readonly_fields = ("first_round",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        caching.bump(obj.pk)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in instances:
@@ -34,6 +39,7 @@ class DistrictAdmin(TenantAdmin):
     list_display = ("number", "name", "kind", "election")
     list_filter = ("kind",)
     search_fields = ("number", "name")
+    exclude = ("municipality",)  # always the election's
 
     def save_model(self, request, obj, form, change):
         obj.municipality_id = obj.election.municipality_id
@@ -43,3 +49,4 @@ class DistrictAdmin(TenantAdmin):
                 district=obj,
                 defaults={"election": obj.election, "municipality_id": obj.municipality_id},
             )
+        caching.bump(obj.election_id)
