@@ -43,6 +43,18 @@ class TenantAdmin(admin.ModelAdmin):
     def _ids(self, request):
         return municipality_ids_for(request.user)
 
+    def get_list_filter(self, request):
+        # Relation filters list only values used by visible rows; the default lists every
+        # row of the related table, which would show other municipalities' names.
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:

@@ -134,15 +134,24 @@ def test_no_url_leaks_or_changes_other_municipality(
 
 @pytest.mark.django_db
 def test_admin_is_scoped_to_own_municipality(client, town, other_town, victim_samples, make_user):
-    from rathaus.core.models import Employee, Room
+    """Every admin model of a tenant: lists show no foreign rows, foreign detail pages don't open."""
+    from rathaus.core.admin import site
 
-    admin = make_user(Role.MUNICIPALITY_ADMIN, municipality=town)
-    client.force_login(admin)
-    for model in (Employee, Room):
-        changelist = client.get(f"/admin/core/{model._meta.model_name}/")
-        assert changelist.status_code == 200
-        assert MARKER.encode() not in changelist.content
-        victim = model.objects.filter(municipality=other_town).first()
-        detail = client.get(f"/admin/core/{model._meta.model_name}/{victim.pk}/change/")
-        assert detail.status_code in (302, 403, 404)
-        assert MARKER.encode() not in detail.content
+    client.force_login(make_user(Role.MUNICIPALITY_ADMIN, municipality=town))
+    checked = 0
+    for model in site._registry:
+        if not issubclass(model, TenantModel):
+            continue
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        changelist = client.get(base)
+        assert changelist.status_code == 200, base
+        assert MARKER.encode() not in changelist.content, (
+            f"{base} lists another municipality's data"
+        )
+        add = client.get(base + "add/")
+        assert MARKER.encode() not in add.content, f"{base}add/ offers another municipality's rows"
+        for victim in model.objects.filter(municipality=other_town)[:3]:
+            detail = client.get(f"{base}{victim.pk}/change/")
+            assert detail.status_code in (302, 403, 404), f"{base}{victim.pk}/change/ opened"
+            checked += 1
+    assert checked >= 5
