@@ -23,6 +23,7 @@ from rathaus.engines.counting import (
     write_csv,
 )
 from rathaus.engines.counting.german import share
+from rathaus.engines.counting.votemanager import header as csv_header
 
 
 def elections_for(user) -> QuerySet[Election]:
@@ -72,7 +73,14 @@ def to_engine(district: District, result: Result | None, n_candidates: int) -> D
             district.kind,
             votes=(None,) * vote_columns(n_candidates),
         )
-    votes = tuple(r.votes) if r.votes else (None,) * vote_columns(n_candidates)
+    n_cols = vote_columns(n_candidates)
+    votes = tuple(r.votes) if r.votes else (None,) * n_cols
+    if len(votes) != n_cols:
+        # candidates were changed after entry: the report no longer fits and must be re-entered
+        votes = (None,) * n_cols
+        return DistrictResult(
+            district.number, district.name, district.kind, r.a1, r.a2, r.a3, r.a, votes=votes
+        )
     return DistrictResult(
         district.number,
         district.name,
@@ -327,4 +335,6 @@ def csv_export(election: Election, *, approved_only: bool = True) -> str:
         if len(f.votes) != n:
             f = DistrictResult(f.number, f.name, f.kind, f.A1, f.A2, f.A3, f.A, votes=(None,) * n)
         rows.append(f)
+    if not rows:
+        return ";".join(csv_header(n)) + "\r\n"  # no districts yet: the header alone
     return write_csv(meta, rows)

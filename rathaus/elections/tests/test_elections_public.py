@@ -131,3 +131,35 @@ def test_cached_public_page_carries_each_visitors_own_csrf_token(election, offic
         "/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": t2}
     )
     assert switched.status_code == 302
+
+
+def test_changed_candidates_or_empty_election_never_break_pages(
+    client, town, election, officer_a, officer_b
+):
+    from rathaus.elections.models import Candidate
+
+    enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
+    Candidate.objects.create(municipality=town, election=election, position=4, name="Neu", party="")
+    for url in (
+        reverse("elections:public_detail", args=[election.pk]),
+        reverse("elections:public_csv", args=[election.pk]),
+        f"/api/v1/elections/{election.pk}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert (
+        "0 von 3 Bezirken gemeldet"
+        in client.get(reverse("elections:public_fragment", args=[election.pk])).content.decode()
+    )
+    empty = Election.objects.create(
+        municipality=town, title="Leer", date=date(2026, 5, 3), status=Election.Status.COUNTING
+    )
+    for url in (
+        reverse("elections:public_detail", args=[empty.pk]),
+        reverse("elections:public_csv", args=[empty.pk]),
+        f"/api/v1/elections/{empty.pk}",
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(officer_a)
+    assert client.get(reverse("elections:detail", args=[empty.pk])).status_code == 200
+    assert client.get(reverse("elections:export_csv", args=[empty.pk])).status_code == 200
