@@ -22,7 +22,7 @@ ROOM_CAPACITY, KIT_POOL, COVERAGE, COHORT_COVERAGE, WEEK_MIN_ONSITE, REST_TIME).
 Hard rules: one activity per day; input absences and non-working days; fixed days; room
 capacity (normal or pandemic); dated kit pool (FULL_KIT at home uses a kit, PHONE_ONLY does
 not); shift coverage with qualifications; cohorts never on site on the same day (or shift);
-min/max on-site days per ISO week (minimum capped at the days worked); 11 h rest between
+min/max on-site days per ISO week (minimum pro rata when absent: min x worked // scheduled); 11 h rest between
 shifts; max consecutive on-site days; max consecutive working days (checked on the input).
 Soft rules (weighted, integer): fairness (whole days of deviation from the team's home-office
 share, history included), wishes and no-go office days, team days, stability (changed days).

@@ -139,7 +139,7 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
             if len(ks) > 1:
                 v.append(f"COHORTS_MEET {d} {group_slot}: {sorted(ks)}")
 
-    # Weekly on-site bounds (minimum capped at the days actually worked that week).
+    # Weekly on-site bounds (minimum pro rata: min * worked // scheduled, at most worked).
     for e in problem.employees:
         weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
         for d in days:
@@ -148,7 +148,9 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
         for wk, ds in weeks.items():
             worked = sum(1 for d in ds if kind(e.id, d) in WORK)
             onsite = sum(1 for d in ds if kind(e.id, d) in ONSITE)
-            if onsite < min(e.min_onsite_per_week, worked):
+            scheduled = sum(1 for d in ds if kind(e.id, d) is not Kind.OFF)
+            low = min(worked, e.min_onsite_per_week * worked // max(1, scheduled))
+            if onsite < low:
                 v.append(f"WEEK_MIN {e.id} {wk}: {onsite}")
             if onsite > e.max_onsite_per_week:
                 v.append(f"WEEK_MAX {e.id} {wk}: {onsite}")

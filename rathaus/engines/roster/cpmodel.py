@@ -192,7 +192,7 @@ def build(
                 if len(acts) > 1:
                     m.add_at_most_one(acts).only_enforce_if(guard(("cohort", d, slot, group)))
 
-    # Minimum and maximum on-site days per ISO week (min capped at the days worked).
+    # Minimum and maximum on-site days per ISO week (minimum pro rata of the days worked).
     for emp in problem.employees:
         weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
         for d in problem.days:
@@ -206,7 +206,9 @@ def build(
             ]
             week_lits = [v for d in ds for v in onsite((emp.id, d))]
             fixed_on = sum(1 for d in ds if b.base.get((emp.id, d)) in (Kind.ON_SITE, Kind.SHIFT))
-            low = min(emp.min_onsite_per_week, len(worked))
+            # Pro rata for weeks with absences: min * worked / scheduled days, rounded down.
+            scheduled = sum(1 for d in ds if b.base.get((emp.id, d)) is not Kind.OFF)
+            low = min(len(worked), emp.min_onsite_per_week * len(worked) // max(1, scheduled))
             if low > 0:
                 m.add(sum(week_lits) + fixed_on >= low).only_enforce_if(
                     guard(("week_min", emp.id, wk))

@@ -17,14 +17,16 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from rathaus.engines.roster.cpmodel import HOME, Built, Key, assignment_of, build
+from rathaus.engines.roster.greedy import greedy_plan, repair_kits
 from rathaus.engines.roster.model import Assignment, Kind, Plan, Problem, Status
 
 RULES = ("fairness", "wishes", "team_days", "stability")
@@ -60,6 +62,7 @@ def solve_part(
     stability_first: bool = False,
     kit_tiebreak: float = 0.0,
     kit_soft: bool = False,
+    fix_hint: bool = False,
 ) -> _Part:
     """One CP-SAT model.
 
@@ -76,6 +79,8 @@ def solve_part(
         solver.parameters.linearization_level = 2
     elif workers == 2:
         solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
+    if fix_hint:  # only evaluate the hinted plan (exact objective from the model)
+        solver.parameters.fix_variables_to_their_hinted_value = True
     deadline = time.monotonic() + time_limit
     main_end = deadline - kit_tiebreak * time_limit
     lexi_optimal = True
@@ -100,6 +105,8 @@ def solve_part(
         status = Status.FEASIBLE
     objective = int(round(solver.objective_value))
     bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+    if fix_hint:  # a fixed plan proves nothing: penalties are >= 0
+        status, bound = Status.FEASIBLE, 0
     part = _extract(b, solver, status, min(bound, objective))
     kits = [
         lits[HOME]
@@ -188,13 +195,65 @@ def subproblem(problem: Problem, member_ids: list[str]) -> Problem:
     )
 
 
+def split(problem: Problem, groups: list[list[str]]) -> list[Problem]:
+    """`subproblem` for all groups at once, one pass over each list (fast at 5,000 staff)."""
+    if len(groups) == 1:
+        return [problem]
+    where = {eid: i for i, g in enumerate(groups) for eid in g}
+    n = len(groups)
+
+    def bucket(items: tuple[Any, ...], key: Callable[[Any], list[int]]) -> list[list[Any]]:
+        out: list[list[Any]] = [[] for _ in range(n)]
+        for item in items:
+            for i in key(item):
+                out[i].append(item)
+        return out
+
+    emps = bucket(problem.employees, lambda e: [where[e.id]])
+    room_of: dict[str, set[int]] = defaultdict(set)
+    shift_of: dict[str, set[int]] = defaultdict(set)
+    team_of: dict[str, set[int]] = defaultdict(set)
+    for e in problem.employees:
+        for r in e.rooms:
+            room_of[r].add(where[e.id])
+        for sid in e.shifts:
+            shift_of[sid].add(where[e.id])
+        team_of[e.team].add(where[e.id])
+    by_emp = lambda a: [where[a.employee_id]] if a.employee_id in where else []  # noqa: E731
+    rooms = bucket(problem.rooms, lambda r: sorted(room_of.get(r.id, ())))
+    coverage = bucket(problem.coverage, lambda c: sorted(shift_of.get(c.shift_id, ())))
+    team_days = bucket(problem.team_days, lambda t: sorted(team_of.get(t.team, ())))
+    history = bucket(problem.history, by_emp)
+    previous = bucket(problem.previous_plan, by_emp)
+    fixed = bucket(problem.fixed, by_emp)
+    cohorts: list[list[Any]] = [[] for _ in range(n)]
+    for k in problem.cohorts:
+        for i in sorted({where[m] for m in k.members if m in where}):
+            cohorts[i].append(replace(k, members=k.members & set(groups[i])))
+    return [
+        replace(
+            problem,
+            employees=tuple(emps[i]),
+            rooms=tuple(rooms[i]),
+            coverage=tuple(coverage[i]),
+            cohorts=tuple(cohorts[i]),
+            team_days=tuple(team_days[i]),
+            history=tuple(history[i]),
+            previous_plan=tuple(previous[i]),
+            fixed=tuple(fixed[i]),
+        )
+        for i in range(n)
+    ]
+
+
 def _batches(problem: Problem, max_size: int) -> list[list[str]]:
     """Components, with small ones packed together to save model overhead."""
     out: list[list[str]] = []
     current: list[str] = []
+    shift_staff = {e.id for e in problem.employees if e.shifts}
     for comp in components(problem):
-        if len(comp) >= max_size:
-            out.append(comp)
+        if len(comp) >= max_size or shift_staff.intersection(comp):
+            out.append(comp)  # shift parts stay alone: they get no greedy start plan
         elif len(current) + len(comp) > max_size:
             out.append(current)
             current = list(comp)
@@ -211,6 +270,7 @@ def _batches(problem: Problem, max_size: int) -> list[list[str]]:
 
 def _round(
     problem: Problem,
+    subs: list[Problem],
     groups: list[list[str]],
     todo: list[int],
     end: float,
@@ -237,20 +297,27 @@ def _round(
     left = [sum(len(groups[i]) for i in todo)]
 
     def run(i: int) -> _Part:
-        sub = subproblem(problem, groups[i])
+        sub = subs[i]
         with lock:  # time share decided when the part starts, by its size
             budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
             left[0] -= len(groups[i])
         # Generous cap: most parts finish far below it, a hard one must not starve the rest.
         limit = max(0.05, min(max(floor, 4 * budget), end - time.monotonic()))
-        return solve_part(
+        hint = hints.get(i)
+        quick = greedy_plan(sub) if hint is None else None
+        part = solve_part(
             sub,
             time_limit=limit,
             workers=1,
             seed=seed,
-            hint=hints.get(i),
+            hint=hint or quick,
             stability_first=stability_first,
         )
+        if part.status is Status.UNKNOWN and quick is not None:
+            fixed = solve_part(sub, time_limit=5.0, workers=1, hint=quick, fix_hint=True)
+            if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
+                part = fixed
+        return part
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return dict(zip(todo, pool.map(run, todo), strict=True))
@@ -285,7 +352,7 @@ def solve(
     decompose: bool = True,
     stability_first: bool = False,
     hint: Plan | None = None,
-    batch_size: int = 1,
+    batch_size: int | None = None,
     explain: bool = True,
 ) -> Plan:
     """Best plan within `time_limit` seconds; INFEASIBLE plans carry an explanation."""
@@ -296,8 +363,11 @@ def solve(
     if reasons:
         return Plan(Status.INFEASIBLE, explanation=tuple(reasons), wall_time=time.monotonic() - t0)
     hint_map = hint.by_key() if hint else None
+    if batch_size is None:  # big problems: fewer, larger models (less overhead per model)
+        batch_size = 1 if len(problem.employees) <= 1000 else 50
     groups = _batches(problem, batch_size) if decompose else [[e.id for e in problem.employees]]
     notes = [f"{len(groups)} Teilmodell(e)"]
+    subs = split(problem, groups)
     user_hint = dict.fromkeys(range(len(groups)), hint_map)
     every = list(range(len(groups)))
     # First round: every part gets its share of 40 % of the time (a first plan, often proven
@@ -305,6 +375,7 @@ def solve(
     floor = 1.5 if len(problem.employees) <= 1000 else 0.1
     parts = _round(
         problem,
+        subs,
         groups,
         every,
         t0 + 0.4 * time_limit,
@@ -314,8 +385,11 @@ def solve(
         stability_first,
         floor,
     )
-    if any(p.status is Status.INFEASIBLE for p in parts.values()):
-        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2)) if explain else ()
+    bad = [i for i, p in parts.items() if p.status is Status.INFEASIBLE]
+    if bad:  # one infeasible part makes the whole infeasible; explain that part only
+        expl = (
+            explain_infeasible(subs[bad[0]], time_limit=max(1.0, time_limit / 2)) if explain else ()
+        )
         return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
     # Second round: unsolved parts first; unproven ones too unless kits will need the time.
     known = [a for p in parts.values() for a in p.assignments]
@@ -332,13 +406,14 @@ def solve(
             for i in again
         }
         for i, q in _round(
-            problem, groups, again, end, workers, seed, hints, stability_first
+            problem, subs, groups, again, end, workers, seed, hints, stability_first
         ).items():
             parts[i] = _merge(parts[i], q)
     unknown = [i for i, p in parts.items() if p.status is Status.UNKNOWN]
     if unknown and t0 + 0.9 * time_limit - time.monotonic() > 0.2:
         for i, q in _round(
             problem,
+            subs,
             groups,
             unknown,
             t0 + 0.9 * time_limit,
@@ -367,20 +442,24 @@ def solve(
     notes.append(f"Homeoffice-Sets knapp an {len(short)} Tag(en)")
     current = parts_list
     for rnd in range(4):  # re-balance until the parts fit the pool
-        left = t0 + time_limit - time.monotonic()
+        left = t0 + 0.9 * time_limit - time.monotonic()
         if left < 0.3:
             break
         end = time.monotonic() + (0.7 * left if rnd < 3 else left)
         current = _budget_phase(
-            problem, groups, current, short, end, workers, seed, stability_first
+            problem, subs, groups, current, short, end, workers, seed, stability_first
         )
         use = kit_use(problem, [a for p in current for a in p.assignments])
         short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
         if not short:
             notes.append(f"Kit-Budgets in {rnd + 1} Runde(n) verteilt")
             return _plan(Status.FEASIBLE, current, relaxed_bound, t0, notes)
+    repaired = _repair(problem, subs, groups, current, workers)
+    if repaired is not None:
+        notes.append("Kit-Überhang durch Büro-Tage auf freien Plätzen behoben")
+        return _plan(Status.FEASIBLE, repaired, relaxed_bound, t0, notes)
     notes.append(f"Kit-Budgets reichen an {len(short)} Tag(en) nicht")
-    if time_limit - (time.monotonic() - t0) < 1.0:
+    if time_limit - (time.monotonic() - t0) < 1.0 or len(problem.employees) > 1000:
         return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=tuple(notes))
     left = time_limit - (time.monotonic() - t0)
     full = solve_part(
@@ -401,8 +480,41 @@ def solve(
     return _plan(full.status, [full], bound, t0, notes)
 
 
+def _repair(
+    problem: Problem,
+    subs: list[Problem],
+    groups: list[list[str]],
+    parts: list[_Part],
+    workers: int,
+) -> list[_Part] | None:
+    """Greedy kit repair of the combined plan; changed parts are re-evaluated by CP-SAT with
+    all variables fixed, so objective and penalties come from the model."""
+    fixed = repair_kits(problem, [a for p in parts for a in p.assignments])
+    if fixed is None:
+        return None
+    by_key = {(a.employee_id, a.day): a for a in fixed}
+    changed = [
+        i
+        for i, p in enumerate(parts)
+        if any(by_key[(a.employee_id, a.day)] != a for a in p.assignments)
+    ]
+
+    def run(i: int) -> _Part:
+        hint = {
+            (a.employee_id, a.day): by_key[(a.employee_id, a.day)] for a in parts[i].assignments
+        }
+        return solve_part(subs[i], time_limit=10.0, workers=1, hint=hint, fix_hint=True)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        redone = dict(zip(changed, pool.map(run, changed), strict=True))
+    if any(q.status is not Status.FEASIBLE for q in redone.values()):
+        return None
+    return [redone.get(i, p) for i, p in enumerate(parts)]
+
+
 def _budget_phase(
     problem: Problem,
+    subs: list[Problem],
     groups: list[list[str]],
     parts: list[_Part],
     short: Mapping[date, int],
@@ -419,7 +531,6 @@ def _budget_phase(
 
     uses = [kit_use(problem, p.assignments) for p in parts]
     redo = [i for i, u in enumerate(uses) if any(u.get(d, 0) for d in short)]
-    subs = {i: subproblem(problem, groups[i]) for i in redo}
     budgets: dict[int, dict[date, int]] = {i: {} for i in redo}
     for d in problem.days:
         base = {i: uses[i].get(d, 0) for i in range(len(parts))}

@@ -221,3 +221,29 @@ def test_one_activity_per_day_and_every_day_planned() -> None:
     plan = solved(p)
     assert len(plan.assignments) == 8
     assert len({(a.employee_id, a.day) for a in plan.assignments}) == 8
+
+
+def test_min_onsite_is_pro_rata_in_weeks_with_absences() -> None:
+    days = week(5)
+    wishes = tuple(Wish(d, WishKind.PREFER_HOME) for d in days)
+    # Absent Thursday and Friday: 2 x 3 // 5 = 1 office day left of the minimum of 2.
+    a = emp(
+        "a",
+        rooms=("r1",),
+        min_onsite_per_week=2,
+        wishes=wishes,
+        working_weekdays=frozenset(range(5)),
+        absences=frozenset(days[3:]),
+    )
+    plan = solved(Problem(days, (a,), (room(),), kits(5)))
+    assert plan.objective == 1
+    # Absent from Tuesday: 2 x 1 // 5 = 0, the single day may be at home.
+    b = emp(
+        "b",
+        rooms=("r1",),
+        min_onsite_per_week=2,
+        wishes=wishes,
+        working_weekdays=frozenset(range(5)),
+        absences=frozenset(days[1:]),
+    )
+    assert solved(Problem(days, (b,), (room(),), kits(5))).objective == 0

@@ -1,0 +1,201 @@
+"""A quick constructive plan used as CP-SAT hint, so that large runs always start feasible.
+
+Day by day: each cohort group picks the cohort on duty (the one with most people available,
+alternating on ties); shift coverage is filled from it (qualified people first, 11 h rest,
+weekly maximum); then people who must be on site (no home office, or the weekly minimum
+would otherwise be missed) get a room seat; everyone else works from home. The kit pool is
+ignored (the decomposition treats it separately). Returns None when it gets stuck; the
+result is only a hint, CP-SAT checks everything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from rathaus.engines.roster.cpmodel import HOME, Key, options_for, week_of
+from rathaus.engines.roster.model import Assignment, Employee, Kind, Problem
+
+Week = tuple[int, int]
+
+
+def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
+    if problem.fixed:
+        return None
+    cap = {r.id: r.seats(problem.capacity_mode) for r in problem.rooms}
+    shifts = problem.shifts_by_id
+    opts = {e.id: options_for(problem, e) for e in problem.employees}
+    status = {(e.id, d): problem.base_kind(e, d) for e in problem.employees for d in problem.days}
+    need: dict[tuple[str, Week], int] = {}
+    left: dict[tuple[str, Week], int] = defaultdict(int)
+    weeks: dict[Week, list[date]] = defaultdict(list)
+    for d in problem.days:
+        weeks[week_of(d)].append(d)
+    for e in problem.employees:
+        for wk, ds in weeks.items():  # weekly minimum, pro rata as in the model
+            worked = sum(1 for d in ds if status[(e.id, d)] is None)
+            scheduled = sum(1 for d in ds if status[(e.id, d)] is not Kind.OFF)
+            need[(e.id, wk)] = min(worked, e.min_onsite_per_week * worked // max(1, scheduled))
+            left[(e.id, wk)] = worked
+    cohort_of = {m: k for k in problem.cohorts for m in k.members}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k in problem.cohorts:
+        groups[k.group].append(k.id)
+    onsite_week: dict[tuple[str, Week], int] = defaultdict(int)
+    run: dict[str, int] = defaultdict(int)
+    out: dict[Key, Assignment] = {}
+    limit = problem.max_consecutive_onsite_days
+    last_duty: dict[str, str] = {}
+
+    def can_onsite(e: Employee, wk: Week) -> bool:
+        return onsite_week[(e.id, wk)] < e.max_onsite_per_week and (
+            limit is None or run[e.id] < limit
+        )
+
+    for d in problem.days:
+        wk = week_of(d)
+        working = [e for e in problem.employees if status[(e.id, d)] is None]
+        # Cohort on duty per group: most people available, the other one than last time on ties.
+        duty: dict[str, str] = {}
+        for group, ks in groups.items():
+            avail = {
+                k: sum(1 for e in working if cohort_of.get(e.id) and cohort_of[e.id].id == k)
+                for k in ks
+            }
+            duty[group] = max(ks, key=lambda k: (avail[k], k != last_duty.get(group), k))
+            last_duty[group] = duty[group]
+
+        def allowed(e: Employee) -> bool:
+            k = cohort_of.get(e.id)
+            return k is None or duty.get(k.group) == k.id
+
+        yesterday = d - timedelta(days=1)
+        assigned: dict[str, str] = {}
+        rows = sorted(
+            (c for c in problem.coverage if c.day == d and c.required > 0),
+            key=lambda c: c.qualification is None,
+        )
+        for c in rows:
+            have = sum(
+                1
+                for eid, s in assigned.items()
+                if s == c.shift_id
+                and (
+                    c.qualification is None
+                    or c.qualification in problem.employees_by_id[eid].qualifications
+                )
+            )
+            for e in working:
+                if have >= c.required:
+                    break
+                prev = out.get((e.id, yesterday))
+                rest_ok = (
+                    prev is None
+                    or prev.kind is not Kind.SHIFT
+                    or (
+                        1440 + shifts[c.shift_id].start - shifts[prev.shift_id or ""].end_abs
+                        >= problem.min_rest_minutes
+                    )
+                )
+                if (
+                    e.id not in assigned
+                    and f"shift:{c.shift_id}" in opts[e.id]
+                    and allowed(e)
+                    and rest_ok
+                    and can_onsite(e, wk)
+                    and (c.qualification is None or c.qualification in e.qualifications)
+                ):
+                    assigned[e.id] = c.shift_id
+                    have += 1
+            if have < c.required:
+                return None
+        used: dict[str, int] = defaultdict(int)
+
+        def missing(e_id: str) -> int:
+            return need[(e_id, wk)] - onsite_week[(e_id, wk)]
+
+        # No home office first, then those whose weekly minimum is most at risk.
+        working.sort(key=lambda e: (HOME in opts[e.id], left[(e.id, wk)] - missing(e.id), e.id))
+        for e in working:
+            if e.id in assigned:
+                out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=assigned[e.id])
+                onsite_week[(e.id, wk)] += 1
+                run[e.id] += 1
+                left[(e.id, wk)] -= 1
+                continue
+            must = HOME not in opts[e.id] or missing(e.id) >= left[(e.id, wk)]
+            rooms = [o[5:] for o in opts[e.id] if o.startswith("room:")]
+            ok = can_onsite(e, wk) and allowed(e)
+            free = [r for r in rooms if used[r] < cap[r]] if ok else []
+            spare = [o[6:] for o in opts[e.id] if o.startswith("shift:")] if ok else []
+            if free and (must or missing(e.id) > 0):
+                used[free[0]] += 1
+                out[(e.id, d)] = Assignment(e.id, d, Kind.ON_SITE, room_id=free[0])
+            elif must and spare:  # an extra person on a shift is allowed
+                out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=spare[0])
+            elif must:
+                return None
+            else:
+                out[(e.id, d)] = Assignment(e.id, d, Kind.HOME)
+                run[e.id] = 0
+                left[(e.id, wk)] -= 1
+                continue
+            onsite_week[(e.id, wk)] += 1
+            run[e.id] += 1
+            left[(e.id, wk)] -= 1
+        for e in problem.employees:
+            if status[(e.id, d)] is not None:
+                run[e.id] = 0
+    return out
+
+
+def repair_kits(problem: Problem, assignments: list[Assignment]) -> list[Assignment] | None:
+    """Bring kit use down to the stock by sending kit users with a free seat to the office.
+
+    Cheapest first (no wish to be at home that day); cohort members, the weekly maximum and
+    the on-site run limit are respected. None if the seats do not suffice.
+    """
+    emps = problem.employees_by_id
+    cap = {r.id: r.seats(problem.capacity_mode) for r in problem.rooms}
+    in_cohort = {m for k in problem.cohorts for m in k.members}
+    by_key = {(a.employee_id, a.day): a for a in assignments}
+    seats: dict[tuple[str, date], int] = defaultdict(int)
+    kits: dict[date, list[Assignment]] = defaultdict(list)
+    onsite_week: dict[tuple[str, Week], int] = defaultdict(int)
+    for a in assignments:
+        if a.kind is Kind.ON_SITE and a.room_id:
+            seats[(a.room_id, a.day)] += 1
+        if a.kind in (Kind.ON_SITE, Kind.SHIFT):
+            onsite_week[(a.employee_id, week_of(a.day))] += 1
+        if a.kind is Kind.HOME and emps[a.employee_id].needs_kit:
+            kits[a.day].append(a)
+    limit = problem.max_consecutive_onsite_days
+    for d in sorted(kits):
+        excess = len(kits[d]) - problem.kit_pool.available(d)
+        if excess <= 0:
+            continue
+
+        def cost(a: Assignment) -> int:
+            e = emps[a.employee_id]
+            return sum(w.weight for w in e.wishes if w.day == d and w.kind.value == "prefer_home")
+
+        for a in sorted(kits[d], key=lambda a: (cost(a), a.employee_id)):
+            if excess == 0:
+                break
+            e = emps[a.employee_id]
+            wk = week_of(d)
+            free = [r for r in e.rooms if r in cap and seats[(r, d)] < cap[r]]
+            if (
+                not free
+                or e.id in in_cohort
+                or onsite_week[(e.id, wk)] >= e.max_onsite_per_week
+                or limit is not None
+            ):
+                continue
+            by_key[(e.id, d)] = Assignment(e.id, d, Kind.ON_SITE, room_id=free[0])
+            seats[(free[0], d)] += 1
+            onsite_week[(e.id, wk)] += 1
+            excess -= 1
+        if excess > 0:
+            return None
+    return list(by_key.values())
