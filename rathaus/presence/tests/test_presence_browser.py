@@ -80,7 +80,23 @@ def test_planner_plans_publishes_and_employee_sees_plan(
     assert grid.locator("tbody tr").count() == 11
     assert grid.get_by_text("H", exact=True).count() > 0  # letter codes, not just colours
     axe_check(page)
+    # A manual edit that breaks a hard rule: a clerk (no home-office kit) to home office.
+    clerk = world["clerks"][0]
+    page.locator(f"#e{clerk.pk} td a").first.click()
+    page.wait_for_load_state()
+    axe_check(page)
+    page.get_by_label("Tätigkeit").select_option("home")
+    page.get_by_role("button", name="Prüfen und speichern").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Änderung abgelehnt").is_visible()
+    assert page.get_by_text("keinen Homeoffice-Arbeitsplatz").first.is_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Zurück zum Plan").click()
     page.get_by_role("link", name="Raumbelegung").click()
+    axe_check(page)
+    page.get_by_role("link", name="Abwesenheiten").click()
+    axe_check(page)
+    page.get_by_role("link", name="Flächenbedarf").click()
     axe_check(page)
 
     page.get_by_role("link", name="Übersicht", exact=True).click()
@@ -100,4 +116,52 @@ def test_planner_plans_publishes_and_employee_sees_plan(
     axe_check(page)
     page.goto(f"{live_server.url}/planung/heute/")
     assert page.get_by_role("heading", name="Wer ist heute vor Ort?").is_visible()
+    axe_check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_running_job_and_space_result_pages_are_accessible(
+    page, live_server, login, axe_check, town, make_user
+):
+    from rathaus.presence.models import SolverJob
+    from rathaus.presence.tests.conftest import make_period
+
+    world = build_town(town, make_user=make_user)
+    period = make_period(town, world)
+    running = SolverJob.objects.create(
+        municipality=town, period=period, status="running", progress=42, objective=120, bound=80
+    )
+    SolverJob.objects.create(
+        municipality=town,
+        period=period,
+        kind="space",
+        status="done",
+        progress=100,
+        message="Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: 4 (bewiesen).",
+        result={
+            "min_onsite": 2,
+            "office_staff": 7,
+            "current_seats": 8,
+            "min_seats": 4,
+            "proven": True,
+            "lower_bound": 4,
+            "curve": [
+                {"seats": s, "fairness": f, "wishes": 0, "team_days": t, "peak": s, "home_share": h}
+                for s, f, t, h in ((4, 40, 6, 55), (6, 20, 2, 40), (8, 10, 0, 30))
+            ],
+        },
+    )
+    login(page, world["users"]["planner"].username)
+    page.goto(f"{live_server.url}/planung/auftraege/{running.pk}/")
+    assert page.get_by_role("button", name="Berechnung abbrechen").is_visible()
+    assert page.get_by_text("42 %").first.is_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Berechnung abbrechen").click()
+    page.wait_for_load_state()
+    running.refresh_from_db()
+    assert running.cancel_requested
+    page.goto(f"{live_server.url}/planung/zeitraeume/{period.pk}/flaechenbedarf/")
+    assert page.locator("svg.space-chart").is_visible()
+    assert page.get_by_text("Kleinste Zahl an Arbeitsplätzen: 4").is_visible()
     axe_check(page)
