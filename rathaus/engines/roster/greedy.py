@@ -65,7 +65,7 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
             duty[group] = max(ks, key=lambda k: (avail[k], k != last_duty.get(group), k))
             last_duty[group] = duty[group]
 
-        def allowed(e: Employee) -> bool:
+        def allowed(e: Employee, duty: dict[str, str] = duty) -> bool:
             k = cohort_of.get(e.id)
             return k is None or duty.get(k.group) == k.id
 
@@ -111,7 +111,7 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
                 return None
         used: dict[str, int] = defaultdict(int)
 
-        def missing(e_id: str) -> int:
+        def missing(e_id: str, wk: Week = wk) -> int:
             return need[(e_id, wk)] - onsite_week[(e_id, wk)]
 
         # No home office first, then those whose weekly minimum is most at risk.
@@ -175,7 +175,7 @@ def repair_kits(problem: Problem, assignments: list[Assignment]) -> list[Assignm
         if excess <= 0:
             continue
 
-        def cost(a: Assignment) -> int:
+        def cost(a: Assignment, d: date = d) -> int:
             e = emps[a.employee_id]
             return sum(w.weight for w in e.wishes if w.day == d and w.kind.value == "prefer_home")
 
