@@ -113,3 +113,28 @@ def test_assignment_row_round_trip_is_lossless(kind, room, shift):
     )
     ctx = ea.Context(period, {}, {}, {}, {}, absences={("7", day): "sick"})
     assert ea.row_to_assignment(ea.assignment_to_row(a, ctx)) == a
+
+
+def test_published_period_carries_fairness_and_kits_into_the_next(solved, world, town):
+    from rathaus.presence import services
+    from rathaus.presence.tests.conftest import make_period
+
+    services.publish(actor=None, period=solved, notify=False)
+    later = make_period(
+        town, world, name="Danach", rules=False, start=MONDAY + timedelta(days=14), weeks=1
+    )
+    problem, _ = ea.build_problem(later)
+    history = {h.employee_id: h for h in problem.history}
+    for emp in world["office_staff"]:
+        rows = PlanAssignment.objects.filter(period=solved, employee=emp)
+        h = history[ea.emp_id(emp.pk)]
+        assert h.home_days == rows.filter(activity="home").count()
+        assert h.office_days == rows.filter(activity__in=("office", "shift")).count()
+    # An overlapping period of other org units shares the pool: published home days count.
+    overlap = make_period(town, world, name="Parallel", rules=False, weeks=1)
+    overlap.org_units.set([world["social"]])
+    problem, _ = ea.build_problem(overlap)
+    used = PlanAssignment.objects.filter(
+        period=solved, day=MONDAY, activity="home", employee__equipment_need="full_kit"
+    ).count()
+    assert problem.kit_pool.available(MONDAY) == 3 - used
