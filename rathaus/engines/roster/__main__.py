@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rathaus.engines.roster.municipal_cli import SUBCOMMAND as MUNICIPAL
 from rathaus.engines.roster.nrp.checker import check
 from rathaus.engines.roster.nrp.parser import NrpFormatError, NrpInstance, parse_file
 
@@ -106,6 +107,7 @@ Subcommand = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[...,
 SUBCOMMANDS: list[Subcommand] = [
     ("solve", _configure_solve, _run_solve),
     ("check", _configure_check, _run_check),
+    MUNICIPAL,
 ]
 
 
