@@ -14,7 +14,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from rathaus.appointments import proof_of_work, selectors, services
+from rathaus.appointments import conf, proof_of_work, selectors, services
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.views import client_ip
 from rathaus.core.models import Location, Municipality
@@ -254,8 +254,11 @@ def _require_consent(consent: bool) -> None:
 
 
 def _rate_limit(request, location: Location) -> None:
+    if not conf.rate_limits_enabled():
+        return
     services.rate_limit_ip(
-        client_ip(request), selectors.policy_for(location).max_requests_per_ip_hour
+        client_ip(request),
+        selectors.location_setup(location).booking_policy.max_requests_per_ip_hour,
     )
 
 
@@ -432,17 +435,24 @@ def create_booking(request: HttpRequest, payload: BookingIn):
                 status=422,
             )
         location = _location(payload.location_id)
-        demand = _demand(location, payload.services)
+        demand: dict[int, int] = {}
+        for item in payload.services:
+            demand[item.service_id] = demand.get(item.service_id, 0) + item.count
         _rate_limit(request, location)
         proof_of_work.verify(payload.altcha)
-        appointment, _token = services.appointment_book_direct(
-            location=location,
-            demand=demand,
-            start=_aware(payload.start, location),
-            name=payload.name,
-            email=payload.email,
-            phone=payload.phone,
-        )
+        try:
+            appointment, _token = services.appointment_book_direct(
+                location=location,
+                demand=demand,
+                start=_aware(payload.start, location),
+                name=payload.name,
+                email=payload.email,
+                phone=payload.phone,
+            )
+        except DomainError as exc:
+            if exc.code in services.DEMAND_ERRORS:
+                exc.status = 422
+            raise
     return Status(
         201,
         {

@@ -38,3 +38,8 @@ def availability_cache_seconds() -> int:
 
 def site_url() -> str:
     return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def availability_min_age_seconds() -> float:
+    """A booking index younger than this is reused even if bookings changed since."""
+    return float(getattr(settings, "RATHAUS_APPOINTMENTS_AVAILABILITY_MIN_AGE_SECONDS", 2.0))

@@ -10,11 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.core.mail import EmailMessage
+from django.db.models import Prefetch
 from django.urls import reverse
 from icalendar import Calendar, Event, vText
 
 from rathaus.appointments import conf
-from rathaus.appointments.models import Appointment, WaitingListEntry, WaitingListOffer
+from rathaus.appointments.models import (
+    Appointment,
+    AppointmentItem,
+    WaitingListEntry,
+    WaitingListOffer,
+)
 from rathaus.appointments.selectors import items_label, local_tz
 
 WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
@@ -84,8 +90,10 @@ def _send(to: str, subject: str, body: str, attachments=()) -> None:
 
 def send_appointment_mail(kind: str, appointment_id: int, token: str = "", extra: str = "") -> None:
     appointment = (
-        Appointment.objects.select_related("location", "municipality")
-        .prefetch_related("items__service")
+        Appointment.objects.select_related("location__municipality")
+        .prefetch_related(
+            Prefetch("items", queryset=AppointmentItem.objects.select_related("service"))
+        )
         .filter(pk=appointment_id)
         .first()
     )

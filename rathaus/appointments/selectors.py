@@ -273,15 +273,29 @@ def blocking_q(now: datetime) -> Q:
 
 
 def _build_index(location_id: int, since: datetime, until: datetime, now: datetime):
-    rows = (
+    """Busy intervals as epoch seconds computed by the database (parsing tens of
+    thousands of timestamps in Python would dominate the cold path)."""
+    from django.db import connection
+
+    qs = (
         Appointment.objects.filter(
             location_id=location_id, counter__isnull=False, end__gt=since, start__lt=until
         )
         .filter(blocking_q(now))
-        .order_by("start")
         .values_list("counter_id", "start", "end")
+        .order_by()
     )
-    return engine.BookingIndex.from_datetimes(rows.iterator(chunk_size=5000))
+    inner, params = qs.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        epoch = 'FLOOR(EXTRACT(EPOCH FROM sub.start))::bigint, CEIL(EXTRACT(EPOCH FROM sub."end"))::bigint'
+    elif connection.vendor == "sqlite":
+        epoch = "CAST(strftime('%%s', sub.start) AS INTEGER), CAST(strftime('%%s', sub.\"end\") AS INTEGER) + (CAST(strftime('%%f', sub.\"end\") AS REAL) > CAST(strftime('%%S', sub.\"end\") AS INTEGER))"
+    else:  # pragma: no cover - other databases: parse datetimes in Python
+        return engine.BookingIndex.from_datetimes(qs.iterator(chunk_size=5000))
+    sql = f"SELECT sub.counter_id, {epoch} FROM ({inner}) sub ORDER BY 2"  # noqa: S608 - no user input
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return engine.BookingIndex(cursor.fetchall())
 
 
 def location_setup(location: Location, now: datetime | None = None) -> LocationSetup:
@@ -320,9 +334,13 @@ def location_state(
         entry = _indexes.get(location.id)
         if (
             entry is not None
-            and entry[0] == version
-            and mono - entry[1] < conf.availability_cache_seconds()
             and entry[2] <= now
+            and (
+                (entry[0] == version and mono - entry[1] < conf.availability_cache_seconds())
+                # under a booking rush every booking bumps the version: a very young index
+                # is reused anyway (the booking service re-checks under a lock)
+                or mono - entry[1] < conf.availability_min_age_seconds()
+            )
         ):
             return setup, entry[4]
     since = now - timedelta(days=1)

@@ -47,6 +47,15 @@ log = logging.getLogger(__name__)
 S = Appointment.Status
 
 MSG_TAKEN = "Dieser Termin ist leider gerade vergeben worden."
+LOCK_NAMESPACE = 7_000_000_000_000_000  # advisory-lock keys of this app: namespace + counter/day
+LOCK_ROUNDS = 25
+DEMAND_ERRORS = {
+    "no_services",
+    "too_many_services",
+    "invalid_services",
+    "unknown_service",
+    "invalid_count",
+}
 MAX_ITEMS = 10
 
 
@@ -147,16 +156,28 @@ def _check_email_limit(email: str, limit: int, now: datetime, exclude_id=None) -
         )
 
 
-def _lock_counter_day(counter_id: int, day: date) -> None:
-    """Row lock per counter and date in one statement (an upsert locks the row; on SQLite
-    the write takes the database's write lock)."""
-    table = CounterDayLock._meta.db_table
+def _lock_counter_day(counter_id: int, day: date) -> bool:
+    """Take the per-counter-per-day lock for this transaction; False if someone else holds it.
+
+    PostgreSQL: a transaction-level advisory lock, tried without waiting, so two bookings
+    that try counters in different orders can never deadlock (the exclusion constraint
+    stays the final guard). Other databases: an upsert of the :class:`CounterDayLock` row
+    (on SQLite the write takes the database's write lock, which serialises bookings).
+    """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s)",
+                [LOCK_NAMESPACE + counter_id * 1_000_000 + day.toordinal()],
+            )
+            return bool(cursor.fetchone()[0])
+        table = CounterDayLock._meta.db_table
         cursor.execute(
-            f"INSERT INTO {table} (counter_id, date) VALUES (%s, %s) "  # noqa: S608 - table name is ours
+            f"INSERT INTO {table} (counter_id, date) VALUES (%s, %s) "  # noqa: S608 - our table
             "ON CONFLICT (counter_id, date) DO UPDATE SET date = EXCLUDED.date",
             [counter_id, day.isoformat()],
         )
+        return True
 
 
 def _overlap_after_release(counter_id, start, end, now, exclude_id=None) -> bool:
@@ -188,6 +209,25 @@ def _overlap_after_release(counter_id, start, end, now, exclude_id=None) -> bool
     if expired_pending:
         Appointment.objects.filter(pk__in=expired_pending).update(status=S.EXPIRED)
     return False
+
+
+def _lockable(counter_ids, day: date):
+    """Yield counters whose day lock this transaction holds, in the given order; counters
+    locked by a concurrent booking are retried a few times after short pauses."""
+    import time as _time
+
+    pending = list(counter_ids)
+    for round_ in range(LOCK_ROUNDS):
+        busy = []
+        for counter_id in pending:
+            if _lock_counter_day(counter_id, day):
+                yield counter_id
+            else:
+                busy.append(counter_id)
+        if not busy:
+            return
+        pending = busy
+        _time.sleep(0.002 * (round_ + 1))
 
 
 def _place(
@@ -227,10 +267,9 @@ def _place(
             busy.add(counter_id)
     ordered = sorted((c for c in candidates if c not in busy), key=lambda c: (load[c], c))
     exclude_id = move.pk if move is not None else None
-    for counter_id in ordered:
+    for counter_id in _lockable(ordered, day):
         try:
             with transaction.atomic():
-                _lock_counter_day(counter_id, day)
                 if _overlap_after_release(counter_id, slot.start, slot.end, now, exclude_id):
                     continue
                 if move is not None:
@@ -390,7 +429,7 @@ def appointment_book_direct(
     now = _now(now)
     demand = normalize_demand(location, demand)
     name, email, phone = _validate_person(name, email, phone)
-    policy = selectors.policy_for(location)
+    policy = selectors.location_setup(location, now).booking_policy
     _check_email_limit(email, policy.max_active_per_email, now)
     token = new_token()
     appointment = _place(

@@ -1,0 +1,636 @@
+"""Benchmark of the appointments app (not a test). Prints Markdown tables.
+
+(a) availability for one service over the 60-day window at a location with 20 counters
+    and 50,000 existing appointments: p50/p95 of the selector (cold and warm cache) and
+    of the HTTP endpoints (in-process test client);
+(b) booking throughput over HTTP with gunicorn on PostgreSQL, N keep-alive clients,
+    next to /api/v1/ping measured in the same run;
+(c) surge: many clients race for freshly released slots: exactly as many bookings as
+    slots, no double booking, no server error; p99 latency.
+
+Uses its own database ``rathaus_bench`` (dropped and created) and Redis db 15 as cache.
+
+    .venv/bin/python bench/appointments.py                # everything
+    .venv/bin/python bench/appointments.py --parts a      # only (a)
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import random
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
+    p.add_argument("--db", default="rathaus_bench")
+    p.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    p.add_argument("--parts", default="abc")
+    p.add_argument("--appointments", type=int, default=50_000)
+    p.add_argument("--counters", type=int, default=20)
+    p.add_argument("--repeat", type=int, default=40, help="repetitions for (a)")
+    p.add_argument("--clients", type=int, default=64)
+    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--max-bookings", type=int, default=8000, help="pre-solved ALTCHA payloads")
+    p.add_argument("--surge-clients", type=int, default=2000)
+    p.add_argument("--surge-slots", type=int, default=200)
+    p.add_argument("--port", type=int, default=0, help="0 = a free port")
+    p.add_argument("--altcha-max-number", type=int, default=1000)
+    return p.parse_args()
+
+
+ARGS = parse_args()
+if not ARGS.port:
+    import socket
+
+    with socket.socket() as _s:
+        _s.bind(("127.0.0.1", 0))
+        ARGS.port = _s.getsockname()[1]
+DB_URL = f"{ARGS.pg}/{ARGS.db}"
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "rathaus.appointments.bench_settings",
+    "DATABASE_URL": DB_URL,
+    "CACHE_URL": ARGS.redis,
+    "DEBUG": "0",
+    "RATHAUS_TESTING": "0",
+    "ALTCHA_MAX_NUMBER": str(ARGS.altcha_max_number),
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def table(title, header, rows):
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def recreate_database():
+    import psycopg
+
+    with psycopg.connect(f"{ARGS.pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{ARGS.db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{ARGS.db}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True
+    )
+
+
+def clear_redis():
+    import redis
+
+    client = redis.Redis.from_url(ARGS.redis)
+    for key in client.scan_iter("rathaus:*appointments*"):
+        client.delete(key)
+
+
+def setup_data():
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from rathaus.appointments.models import (
+        Appointment,
+        BookingPolicy,
+        Counter,
+        DateException,
+        OpeningHours,
+        Service,
+        hash_token,
+    )
+    from rathaus.core.models import Location, Municipality, Region
+
+    region = Region.objects.create(name="Bench", slug="bench")
+    town = Municipality.objects.create(
+        region=region, name="Benchstadt", slug="benchstadt", ags="09999999", federal_state="NW"
+    )
+
+    def location(name, counters, service, hours=None):
+        loc = Location.objects.create(
+            municipality=town, name=name, street="Weg 1", postal_code="59999", city="Benchstadt"
+        )
+        made = []
+        for i in range(counters):
+            counter = Counter.objects.create(
+                municipality=town, location=loc, name=f"Schalter {i + 1}", position=i
+            )
+            counter.services.add(service)
+            made.append(counter)
+        for wd, a, b in hours or []:
+            OpeningHours.objects.create(municipality=town, location=loc, weekday=wd, start=a, end=b)
+        BookingPolicy.objects.create(
+            municipality=town, location=loc, min_notice_minutes=0, max_days_ahead=60
+        )
+        return loc, made
+
+    ausweis = Service.objects.create(municipality=town, name="Ausweis", default_duration_minutes=10)
+    now = timezone.now()
+    today = now.astimezone(BERLIN).date()
+
+    # (a) 20 counters, Mon–Sat 07:00–19:00, 50,000 appointments in the 60-day window
+    loc_a, counters_a = location(
+        "Bench A", ARGS.counters, ausweis, [(wd, dtime(7), dtime(19)) for wd in range(6)]
+    )
+    grid = []
+    for offset in range(1, 61):
+        day = today + timedelta(days=offset)
+        if day.weekday() == 6:
+            continue
+        t = datetime.combine(day, dtime(7), tzinfo=BERLIN)
+        while t.time() < dtime(19):
+            grid.append(t)
+            t += timedelta(minutes=10)
+    cells = [(c.id, t) for t in grid for c in counters_a]
+    rng = random.Random(1)
+    chosen = sorted(rng.sample(range(len(cells)), min(ARGS.appointments, len(cells))))
+    rows = []
+    for n, i in enumerate(chosen):
+        counter_id, start = cells[i]
+        rows.append(
+            Appointment(
+                municipality=town,
+                location=loc_a,
+                counter_id=counter_id,
+                start=start,
+                end=start + timedelta(minutes=10),
+                status=Appointment.Status.CONFIRMED,
+                token_hash=hash_token(f"a{n}"),
+                created=now,
+            )
+        )
+    Appointment.objects.bulk_create(rows, batch_size=5000)
+    fill = len(rows) / len(cells)
+
+    # (b) a wide-open location for throughput: 50 counters, every day 06:00–22:00
+    loc_b, _ = location("Bench B", 50, ausweis, [(wd, dtime(6), dtime(22)) for wd in range(7)])
+    # (c) a location open on one date only, with surge_slots places booked, then cancelled
+    loc_c, counters_c = location("Bench C", 10, ausweis)
+    surge_day = today + timedelta(days=3)
+    starts = max(1, ARGS.surge_slots // len(counters_c))
+    first = datetime.combine(surge_day, dtime(8), tzinfo=BERLIN)
+    DateException.objects.create(
+        municipality=town,
+        location=loc_c,
+        date=surge_day,
+        closed=False,
+        start=dtime(8),
+        end=(first + timedelta(minutes=10 * starts)).time(),
+    )
+    booked = [
+        Appointment(
+            municipality=town,
+            location=loc_c,
+            counter=c,
+            start=first + timedelta(minutes=10 * k),
+            end=first + timedelta(minutes=10 * (k + 1)),
+            status=Appointment.Status.CONFIRMED,
+            token_hash=hash_token(f"c{c.id}-{k}"),
+            created=now,
+        )
+        for k in range(starts)
+        for c in counters_c
+    ]
+    Appointment.objects.bulk_create(booked)
+    return {
+        "town": town,
+        "service": ausweis,
+        "loc_a": loc_a,
+        "loc_b": loc_b,
+        "loc_c": loc_c,
+        "fill": fill,
+        "n_a": len(rows),
+        "surge_starts": [first + timedelta(minutes=10 * k) for k in range(starts)],
+        "surge_capacity": len(booked),
+    }
+
+
+# --------------------------------------------------------------------------- (a)
+
+
+def part_a(data):
+    from django.test import Client
+    from django.utils import timezone
+
+    from rathaus.appointments import selectors
+    from rathaus.engines import availability as engine
+
+    loc, service = data["loc_a"], data["service"]
+    demand = {service.id: 1}
+
+    def run(fresh):
+        t0 = time.perf_counter()
+        now = timezone.now()
+        setup, index = selectors.location_state(loc, now, fresh=fresh)
+        request = selectors.availability_request(loc, demand, now, fresh=fresh)
+        first, last = engine.bookable_window(request)
+        slots = engine.free_slots_in_range(request, first, last)
+        return (time.perf_counter() - t0) * 1000, len(slots)
+
+    def run_days(fresh):
+        t0 = time.perf_counter()
+        days = selectors.next_days(loc, demand, 60, timezone.now()) if not fresh else None
+        if fresh:
+            now = timezone.now()
+            selectors.location_state(loc, now, fresh=True)
+            request = selectors.availability_request(loc, demand, now, fresh=True)
+            days = engine.next_free_days(request, 60)
+        return (time.perf_counter() - t0) * 1000, len(days)
+
+    cold, warm, cold_days, warm_days = [], [], [], []
+    n_slots = n_days = 0
+    for _ in range(ARGS.repeat):
+        ms, n_slots = run(True)
+        cold.append(ms)
+        ms, n_days = run_days(True)
+        cold_days.append(ms)
+    run(False)
+    for _ in range(ARGS.repeat * 3):
+        warm.append(run(False)[0])
+        warm_days.append(run_days(False)[0])
+
+    client = Client()
+    q = f"location_id={loc.id}&services={service.id}:1"
+    month = timezone.now().astimezone(BERLIN) + timedelta(days=20)
+    urls = {
+        "GET availability/days?limit=60": f"/api/v1/appointments/availability/days?{q}&limit=60",
+        "GET availability/month": f"/api/v1/appointments/availability/month?{q}&year={month.year}&month={month.month}",
+        "GET availability/slots (one day)": f"/api/v1/appointments/availability/slots?{q}&date={(month.date()).isoformat()}",
+    }
+    http_rows = []
+    for label, url in urls.items():
+        assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(ARGS.repeat * 2):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+        http_rows.append((label, f"{pct(times, 50):.1f}", f"{pct(times, 95):.1f}", len(times)))
+    table(
+        f"(a) Availability, 1 service, 60-day window, {ARGS.counters} counters, "
+        f"{data['n_a']:,} appointments ({data['fill']:.0%} of the grid booked), {n_slots:,} free slots",
+        ["what", "p50 ms", "p95 ms", "runs"],
+        [
+            (
+                "selector, cold (DB fetch + index + engine)",
+                f"{pct(cold, 50):.1f}",
+                f"{pct(cold, 95):.1f}",
+                len(cold),
+            ),
+            (
+                "selector, warm (cached index, engine only)",
+                f"{pct(warm, 50):.1f}",
+                f"{pct(warm, 95):.1f}",
+                len(warm),
+            ),
+            *[
+                (f"HTTP {lbl} (in-process client, warm)", p50, p95, n)
+                for lbl, p50, p95, n in http_rows
+            ],
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- (b), (c)
+
+
+class Server:
+    def __init__(self):
+        self.proc = None
+
+    def __enter__(self):
+        cmd = [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-w",
+            "4",
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "-b",
+            f"127.0.0.1:{ARGS.port}",
+            "--backlog",
+            "4096",
+            "--log-level",
+            "warning",
+        ]
+        self.cmd = " ".join(cmd[1:])
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
+        for _ in range(100):
+            if self.proc.poll() is not None:
+                raise SystemExit("gunicorn did not start")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=2)
+                conn.request("GET", "/api/v1/ping")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(1)
+        return self
+
+    def __exit__(self, *exc):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(20)
+
+
+def presolve(n):
+    from rathaus.appointments import proof_of_work
+
+    return [proof_of_work.solve(proof_of_work.create_challenge()) for _ in range(n)]
+
+
+def load(clients, seconds, make_request, stop_when_empty=None):
+    """Keep-alive clients in threads; returns (count by status, latencies ms, elapsed s)."""
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+    start_barrier = threading.Barrier(clients + 1)
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=60)
+        local_status, local_lat = {}, []
+        start_barrier.wait()
+        while time.perf_counter() < deadline:
+            req = make_request()
+            if req is None:
+                break
+            method, path, body = req
+            t0 = time.perf_counter()
+            try:
+                conn.request(
+                    method,
+                    path,
+                    body=body,
+                    headers={"Content-Type": "application/json"} if body else {},
+                )
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=60)
+            local_lat.append((time.perf_counter() - t0) * 1000)
+            local_status[status] = local_status.get(status, 0) + 1
+        with lock:
+            for k, v in local_status.items():
+                statuses[k] = statuses.get(k, 0) + v
+            latencies.extend(local_lat)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    start_barrier.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return statuses, latencies, time.perf_counter() - t0
+
+
+def part_b(data, server):
+    from django.utils import timezone
+
+    from rathaus.appointments import selectors
+    from rathaus.engines import availability as engine
+
+    loc, service = data["loc_b"], data["service"]
+    now = timezone.now()
+    request = selectors.availability_request(loc, {service.id: 1}, now, fresh=True)
+    first, last = engine.bookable_window(request)
+    work = queue.Queue()
+    slots = engine.free_slots_in_range(request, first + timedelta(days=1), last)
+    payloads = presolve(ARGS.max_bookings)
+    # citizens pick different times: a random sample of the places, one booking each
+    places = [slot for slot in slots for _ in range(slot.capacity)]
+    random.Random(2).shuffle(places)
+    n = 0
+    for slot in places:
+        if True:
+            if n >= len(payloads):
+                break
+            body = {
+                "location_id": loc.id,
+                "start": slot.start.isoformat(),
+                "services": [{"service_id": service.id, "count": 1}],
+                "name": f"Bench {n}",
+                "email": f"bench{n}@example.org",
+                "privacy_consent": True,
+                "altcha": payloads[n],
+            }
+            work.put(("POST", "/api/v1/appointments/bookings", json.dumps(body)))
+            n += 1
+
+    def next_booking():
+        try:
+            return work.get_nowait()
+        except queue.Empty:
+            return None
+
+    ping = lambda: ("GET", "/api/v1/ping", None)  # noqa: E731
+    # warm-up (not measured): every worker thread imports, connects and caches the setup
+    warm = [work.get_nowait() for _ in range(min(4 * ARGS.clients, work.qsize() // 4))]
+    load(ARGS.clients, 3, ping)
+    load(ARGS.clients, 30, lambda: warm.pop() if warm else None)
+    p_status, p_lat, p_elapsed = load(ARGS.clients, ARGS.seconds, ping)
+    b_status, b_lat, b_elapsed = load(ARGS.clients, ARGS.seconds, next_booking)
+    p2_status, p2_lat, p2_elapsed = load(ARGS.clients, ARGS.seconds / 2, ping)
+    ping_rate = (p_status.get(200, 0) + p2_status.get(200, 0)) / (p_elapsed + p2_elapsed)
+    booked = b_status.get(201, 0)
+    booking_rate = booked / b_elapsed
+    errors = sum(v for k, v in b_status.items() if k >= 500 or k == 0)
+    table(
+        f"(b) Booking throughput over HTTP, {ARGS.clients} keep-alive clients, gunicorn on PostgreSQL",
+        ["endpoint", "requests", "status counts", "req/s", "p50 ms", "p99 ms"],
+        [
+            (
+                "GET /api/v1/ping (before + after)",
+                sum(p_status.values()) + sum(p2_status.values()),
+                dict(sorted({**p_status}.items())),
+                f"{ping_rate:,.0f}",
+                f"{pct(p_lat + p2_lat, 50):.1f}",
+                f"{pct(p_lat + p2_lat, 99):.1f}",
+            ),
+            (
+                "POST /api/v1/appointments/bookings",
+                sum(b_status.values()),
+                dict(sorted(b_status.items())),
+                f"{booking_rate:,.0f}",
+                f"{pct(b_lat, 50):.1f}",
+                f"{pct(b_lat, 99):.1f}",
+            ),
+        ],
+    )
+    print(
+        f"\nbookings/s = {booking_rate:,.0f}; ratio bookings/ping = {booking_rate / ping_rate:.2f}; "
+        f"server errors = {errors}; queue left = {work.qsize()} (pre-solved payloads: {len(payloads)})"
+    )
+    return booking_rate, ping_rate
+
+
+def part_c(data, server):
+    from django.db import connection
+
+    from rathaus.appointments import selectors
+    from rathaus.appointments.models import Appointment
+
+    loc, service = data["loc_c"], data["service"]
+    # free the booked places: cancelled, released to the pool right now
+    Appointment.objects.filter(location=loc).update(
+        status=Appointment.Status.CANCELLED, pool_release_at=None
+    )
+    selectors.bump_version(loc.id)
+    payloads = presolve(ARGS.surge_clients)
+    starts = data["surge_starts"]
+    barrier = threading.Barrier(ARGS.surge_clients)
+    lock = threading.Lock()
+    statuses, latencies = {}, []
+
+    def client(i):
+        body = json.dumps(
+            {
+                "location_id": loc.id,
+                "start": starts[i % len(starts)].isoformat(),
+                "services": [{"service_id": service.id, "count": 1}],
+                "name": f"Surge {i}",
+                "email": f"surge{i}@example.org",
+                "privacy_consent": True,
+                "altcha": payloads[i],
+            }
+        )
+        barrier.wait()
+        t0 = time.perf_counter()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=120)
+            conn.request(
+                "POST",
+                "/api/v1/appointments/bookings",
+                body=body,
+                headers={"Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+            conn.close()
+        except (OSError, http.client.HTTPException):
+            status = 0
+        with lock:
+            statuses[status] = statuses.get(status, 0) + 1
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    threading.stack_size(256 * 1024)
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(ARGS.surge_clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM appointments_appointment a JOIN appointments_appointment b
+               ON a.counter_id = b.counter_id AND a.id < b.id AND a.start < b."end" AND b.start < a."end"
+               WHERE a.location_id = %s AND a.status IN ('pending_confirmation','confirmed','held')
+                 AND b.status IN ('pending_confirmation','confirmed','held')""",
+            [loc.id],
+        )
+        overlaps = cursor.fetchone()[0]
+    booked = Appointment.objects.filter(location=loc, status=Appointment.Status.PENDING).count()
+    table(
+        f"(c) Surge: {ARGS.surge_clients} clients race for {data['surge_capacity']} freshly released slots",
+        [
+            "clients",
+            "slots",
+            "201 booked",
+            "409 taken",
+            "5xx/errors",
+            "rows booked",
+            "overlaps",
+            "p50 ms",
+            "p99 ms",
+            "wall s",
+        ],
+        [
+            (
+                ARGS.surge_clients,
+                data["surge_capacity"],
+                statuses.get(201, 0),
+                statuses.get(409, 0),
+                sum(v for k, v in statuses.items() if k >= 500 or k == 0),
+                booked,
+                overlaps,
+                f"{pct(latencies, 50):.0f}",
+                f"{pct(latencies, 99):.0f}",
+                f"{elapsed:.1f}",
+            )
+        ],
+    )
+    print(f"\nall statuses: {dict(sorted(statuses.items()))}")
+
+
+def main():
+    print(
+        f"command: `{' '.join(shlex.quote(a) for a in [sys.executable.replace(str(ROOT) + '/', ''), *sys.argv])}`"
+    )
+    print(f"os.cpu_count() = {os.cpu_count()}; database {ARGS.db} (PostgreSQL), cache {ARGS.redis}")
+    print(
+        "bench settings (rathaus.appointments.bench_settings): per-IP/per-e-mail limits OFF (one "
+        "client IP), e-mails built but not delivered (dummy backend), ALTCHA ON with "
+        f"maxNumber={ARGS.altcha_max_number} (solved before the timed phase; server verifies each)."
+    )
+    t0 = time.perf_counter()
+    recreate_database()
+    clear_redis()
+    data = setup_data()
+    print(f"setup: {time.perf_counter() - t0:.1f} s")
+    if "a" in ARGS.parts:
+        part_a(data)
+    if "b" in ARGS.parts or "c" in ARGS.parts:
+        from django.db import connections
+
+        connections.close_all()
+        with Server() as server:
+            print(f"\nserver: `{server.cmd}` (4 workers x 8 threads)")
+            if "b" in ARGS.parts:
+                part_b(data, server)
+            if "c" in ARGS.parts:
+                part_c(data, server)
+
+
+if __name__ == "__main__":
+    main()
