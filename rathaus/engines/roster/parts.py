@@ -1,0 +1,135 @@
+"""One CP-SAT solve of a (sub-)problem: the building block of the decomposition."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.cpmodel import HOME, Built, Key, assignment_of, build
+from rathaus.engines.roster.model import Assignment, Problem, Status
+
+RULES = ("fairness", "wishes", "team_days", "stability")
+
+
+@dataclass
+class Part:
+    status: Status
+    assignments: list[Assignment]
+    objective: int
+    bound: int
+    penalties: dict[str, int]
+
+
+def _cp_status(code: object) -> Status:
+    if code == cp_model.OPTIMAL:
+        return Status.OPTIMAL
+    if code == cp_model.FEASIBLE:
+        return Status.FEASIBLE
+    if code == cp_model.INFEASIBLE:
+        return Status.INFEASIBLE
+    return Status.UNKNOWN
+
+
+def solve_part(
+    problem: Problem,
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    kit_budget: Mapping[date, int] | None = None,
+    hint: Mapping[Key, Assignment] | None = None,
+    stability_first: bool = False,
+    kit_tiebreak: float = 0.0,
+    kit_soft: bool = False,
+    fix_hint: bool = False,
+) -> Part:
+    """One CP-SAT model.
+
+    With `stability_first`, changed days are minimised before the rest (lexicographic). With
+    `kit_tiebreak` > 0, that share of the time is spent afterwards on using as few kits as
+    possible without making the objective worse (helps the decomposition fit the pool).
+    """
+    b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    # The fairness terms need the full LP relaxation (linearization level 2) to be proven.
+    if workers <= 1:
+        solver.parameters.linearization_level = 2
+    elif workers == 2:
+        solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
+    if fix_hint:  # only evaluate the hinted plan (exact objective from the model)
+        solver.parameters.fix_variables_to_their_hinted_value = True
+    deadline = time.monotonic() + time_limit
+    main_end = deadline - kit_tiebreak * time_limit
+    lexi_optimal = True
+    if stability_first and b.rules.get("stability"):
+        stab = b.rule_expr("stability")
+        b.model.minimize(stab)
+        solver.parameters.max_time_in_seconds = max(0.05, (main_end - time.monotonic()) / 2)
+        code = solver.solve(b.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Part(_cp_status(code), [], 0, 0, {})
+        lexi_optimal = code == cp_model.OPTIMAL
+        b.model.add(stab <= round(solver.objective_value))
+        _hint_from(b, solver)
+    objective_expr = b.objective_expr()
+    b.model.minimize(objective_expr)
+    solver.parameters.max_time_in_seconds = max(0.05, main_end - time.monotonic())
+    code = solver.solve(b.model)
+    status = _cp_status(code)
+    if status in (Status.INFEASIBLE, Status.UNKNOWN):
+        return Part(status, [], 0, 0, {})
+    if status is Status.OPTIMAL and not lexi_optimal:
+        status = Status.FEASIBLE
+    objective = int(round(solver.objective_value))
+    bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+    if fix_hint:  # a fixed plan proves nothing: penalties are >= 0
+        status, bound = Status.FEASIBLE, 0
+    part = _extract(b, solver, status, min(bound, objective))
+    kits = [
+        lits[HOME]
+        for (eid, _), lits in b.x.items()
+        if HOME in lits and problem.employees_by_id[eid].needs_kit
+    ]
+    if kit_tiebreak > 0 and kits and deadline - time.monotonic() > 0.05:
+        _hint_from(b, solver)
+        b.model.add(objective_expr <= objective)
+        b.model.minimize(sum(kits))
+        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+        if solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            part = _extract(b, solver, status, part.bound)
+    return part
+
+
+def _extract(b: Built, solver: cp_model.CpSolver, status: Status, bound: int) -> Part:
+    assignments = [Assignment(eid, d, kind) for (eid, d), kind in b.base.items()]
+    for (eid, d), lits in b.x.items():
+        chosen = next(o for o, v in lits.items() if solver.boolean_value(v))
+        assignments.append(assignment_of(eid, d, chosen))
+    penalties = {r: int(solver.value(b.rule_expr(r))) for r in RULES}
+    return Part(status, assignments, sum(penalties.values()), bound, penalties)
+
+
+def _hint_from(b: Built, solver: cp_model.CpSolver) -> None:
+    """Keep the incumbent as hint for the next stage of a lexicographic solve."""
+    b.model.clear_hints()
+    for lits in b.x.values():
+        for v in lits.values():
+            b.model.add_hint(v, solver.boolean_value(v))
+
+
+def merge(old: Part, new: Part) -> Part:
+    """Keep the better solution and the better bound of two attempts at one part."""
+    if new.status is Status.UNKNOWN:
+        return old
+    if old.status is Status.UNKNOWN or new.objective <= old.objective:
+        new.bound = max(new.bound, old.bound)
+        return new
+    old.bound = max(old.bound, new.bound)
+    return old
