@@ -21,13 +21,13 @@ PYEOF
 status=0
 if pg_up; then
   echo "== Pass 1/2: SQLite (unit and integration tests; browser/Celery/PostgreSQL tests run in pass 2)"
-  DATABASE_URL= $PY -m pytest -n 2 -q -m "not browser and not postgres and not celery" "$@" || status=$?
+  DATABASE_URL= $PY -m pytest -n 2 -q -rs -m "not browser and not postgres and not celery" "$@" || status=$?
   echo "== Pass 2/2: PostgreSQL at ${PG_URL%%@*}@… (full suite incl. browser, Celery and concurrency tests)"
-  DATABASE_URL="$PG_URL" $PY -m pytest -n 2 -q "$@" || status=$?
+  DATABASE_URL="$PG_URL" $PY -m pytest -n 2 -q -rs "$@" || status=$?
   ran="SQLite and PostgreSQL"
 else
   echo "== No PostgreSQL reachable at $PG_URL: running on SQLite only; PostgreSQL-only tests are skipped."
-  DATABASE_URL= $PY -m pytest -n 2 -q "$@" || status=$?
+  DATABASE_URL= $PY -m pytest -n 2 -q -rs "$@" || status=$?
   ran="SQLite only"
 fi
 echo "== Test databases: $ran (exit $status)"

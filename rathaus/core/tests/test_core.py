@@ -72,7 +72,8 @@ def test_login_and_password_reset_by_email(client, town, make_user):
         {"new_password1": "Sehr-sicher-2026!", "new_password2": "Sehr-sicher-2026!"},
     )
     assert done.status_code == 302
-    assert client.login(username="max", password="Sehr-sicher-2026!")
+    relogin = client.post("/konto/anmelden/", {"username": "max", "password": "Sehr-sicher-2026!"})
+    assert relogin.status_code == 302
 
 
 @pytest.mark.django_db
