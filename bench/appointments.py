@@ -86,6 +86,10 @@ def pct(values, q):
     return values[k]
 
 
+def stats(values):
+    return f"{pct(values, 50):.1f}", f"{pct(values, 95):.1f}", len(values)
+
+
 def table(title, header, rows):
     print(f"\n### {title}\n")
     print("| " + " | ".join(header) + " |")
@@ -304,18 +308,10 @@ def part_a(data):
         f"{data['n_a']:,} appointments ({data['fill']:.0%} of the grid booked), {n_slots:,} free slots",
         ["what", "p50 ms", "p95 ms", "runs"],
         [
-            (
-                "selector, cold (DB fetch + index + engine)",
-                f"{pct(cold, 50):.1f}",
-                f"{pct(cold, 95):.1f}",
-                len(cold),
-            ),
-            (
-                "selector, warm (cached index, engine only)",
-                f"{pct(warm, 50):.1f}",
-                f"{pct(warm, 95):.1f}",
-                len(warm),
-            ),
+            ("all free slots of the window, cold (DB fetch + index + engine)", *stats(cold)),
+            ("all free slots of the window, warm (cached index, engine only)", *stats(warm)),
+            (f"days with free slots ({n_days}), cold", *stats(cold_days)),
+            (f"days with free slots ({n_days}), warm", *stats(warm_days)),
             *[
                 (f"HTTP {lbl} (in-process client, warm)", p50, p95, n)
                 for lbl, p50, p95, n in http_rows
