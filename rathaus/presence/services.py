@@ -108,6 +108,11 @@ def job_start(
         locked = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
         if SolverJob.objects.filter(period=locked, status__in=("queued", "running")).exists():
             raise Conflict("job_running", "Für diesen Zeitraum läuft bereits eine Berechnung.")
+        if not ea.period_employees(locked).exists():
+            raise DomainError(
+                "no_staff",
+                "In den gewählten Organisationseinheiten gibt es keine aktiven Beschäftigten.",
+            )
         if kind == SolverJob.Kind.REPLAN:
             if locked.status not in (Status.SOLVED, Status.PUBLISHED):
                 raise DomainError(

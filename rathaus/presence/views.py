@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -174,9 +175,17 @@ def period_rules(request, pk):
             except ValueError:
                 obj_pk = 0
             if model is not None and period.status != PlanningPeriod.Status.SOLVING:
-                deleted, _ = model.objects.filter(period=period, pk=obj_pk).delete()
-                if deleted:
-                    messages.success(request, "Regel gelöscht.")
+                try:
+                    deleted, _ = model.objects.filter(period=period, pk=obj_pk).delete()
+                except ProtectedError:
+                    messages.error(
+                        request,
+                        "Diese Schichtart ist im berechneten Plan eingeplant und kann erst "
+                        "gelöscht werden, wenn der Plan ohne sie neu berechnet wurde.",
+                    )
+                else:
+                    if deleted:
+                        messages.success(request, "Regel gelöscht.")
             return redirect("presence:period_rules", pk=period.pk)
         if which in RULE_FORMS:
             cls, msg = RULE_FORMS[which]

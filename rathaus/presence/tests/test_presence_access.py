@@ -6,7 +6,7 @@ import pytest
 
 from rathaus.core.models import KitStockChange, Qualification, Role
 from rathaus.presence.models import Absence, PlanningPeriod, SolverJob, Wish
-from rathaus.presence.tests.conftest import MONDAY, build_town
+from rathaus.presence.tests.conftest import MONDAY, build_town, make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,27 @@ def test_demo_is_idempotent(town, make_user, settings):
         PlanAssignment.objects.count(),
         Wish.objects.count(),
     ) == counts
+
+
+def test_deleting_a_shift_type_used_in_the_plan_is_refused_not_a_crash(client, solved, world):
+    client.force_login(world["users"]["planner"])
+    response = client.post(
+        f"/planung/zeitraeume/{solved.pk}/regeln/",
+        {"form": "delete", "kind": "shift", "id": world["early"].pk},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "kann erst gelöscht werden" in response.content.decode()
+    assert solved.shift_types.filter(pk=world["early"].pk).exists()
+
+
+def test_period_without_staff_is_refused_with_a_message(client, world, town):
+    from rathaus.core.models import OrgUnit
+
+    empty = OrgUnit.objects.create(municipality=town, code="99", name="Leer")
+    period = make_period(town, world, rules=False, name="Leer")
+    period.org_units.set([empty])
+    client.force_login(world["users"]["planner"])
+    response = client.post(f"/planung/zeitraeume/{period.pk}/berechnen/", follow=True)
+    assert "keine aktiven Beschäftigten" in response.content.decode()
+    assert not SolverJob.objects.filter(period=period).exists()
