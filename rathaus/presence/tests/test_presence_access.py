@@ -258,3 +258,14 @@ def test_period_without_staff_is_refused_with_a_message(client, world, town):
     response = client.post(f"/planung/zeitraeume/{period.pk}/berechnen/", follow=True)
     assert "keine aktiven Beschäftigten" in response.content.decode()
     assert not SolverJob.objects.filter(period=period).exists()
+
+
+def test_out_of_range_ids_are_not_found_not_a_crash(client, world):
+    client.force_login(world["users"]["planner"])
+    huge = "9" * 25
+    assert client.get(f"/planung/zeitraeume/{huge}/").status_code == 404
+    assert client.get(f"/planung/auftraege/{huge}/").status_code == 404
+    assert client.get(f"/planung/zeitraeume/1/plan/{huge}/2031-03-03/").status_code == 404
+    assert client.get(f"/api/v1/presence/periods/{huge}").status_code in (404, 422)
+    assert client.get(f"/api/v1/presence/jobs/{huge}").status_code in (404, 422)
+    assert client.get("/planung/zeitraeume/1/plan/1/kein-datum/").status_code == 404
