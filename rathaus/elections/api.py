@@ -276,9 +276,10 @@ def _staff_district(request, election_id: int, district_id: int, perm: str) -> D
         raise AuthorizationError
     election = get_scoped_or_404(Election, request.user, pk=election_id)
     try:
-        return District.objects.select_related("result").get(pk=district_id, election=election)
+        district = District.objects.select_related("result").get(pk=district_id, election=election)
     except District.DoesNotExist:
         raise NotFound("not_found", "Diesen Wahlbezirk gibt es in dieser Wahl nicht.") from None
+    return services.result_ensure(district)
 
 
 def _result_out(result: Result) -> dict:

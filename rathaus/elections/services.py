@@ -139,6 +139,19 @@ def district_add(*, election: Election, spec: DistrictSpec) -> District:
     return district
 
 
+def result_ensure(district: District) -> District:
+    """Districts created outside the services (admin, shell) get their empty result here."""
+    if not hasattr(district, "result"):
+        district.result, _ = Result.objects.get_or_create(
+            district=district,
+            defaults={
+                "election_id": district.election_id,
+                "municipality_id": district.municipality_id,
+            },
+        )
+    return district
+
+
 @transaction.atomic
 def election_set_status(*, election: Election, status: str, actor) -> Election:
     election = Election.objects.select_for_update().get(pk=election.pk)

@@ -23,6 +23,8 @@ urlpatterns = [
         views.public_index,
         name="public_municipality",
     ),
+    # same page, so that reverse("elections:public_index", args=[slug]) works as well
+    path("ergebnisse/kommune/<slug:municipality_slug>/", views.public_index, name="public_index"),
     path("ergebnisse/<int:election_id>/", views.public_detail, name="public_detail"),
     path("ergebnisse/<int:election_id>/live/", views.public_fragment, name="public_fragment"),
     path("ergebnisse/<int:election_id>/open-data.csv", views.public_csv, name="public_csv"),

@@ -37,9 +37,12 @@ def _election(request, election_id) -> Election:
 
 def _district(election: Election, district_id) -> District:
     try:
-        return District.objects.select_related("result").get(pk=int(district_id), election=election)
+        district = District.objects.select_related("result").get(
+            pk=int(district_id), election=election
+        )
     except (District.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
+    return services.result_ensure(district)
 
 
 # --- staff ------------------------------------------------------------------------------------

@@ -198,3 +198,17 @@ def test_postal_district_form_has_no_eligible_fields(client, election, officer_a
     values["b1"] = fig["b"] - 1
     response = _post_form(client, election, d, **values)
     assert "muss im Briefwahlbezirk gleich B" in " ".join(response.context["form"].errors["b1"])
+
+
+def test_district_created_outside_the_services_can_be_entered(client, election, officer_a):
+    from rathaus.elections.models import District
+
+    d = District.objects.create(
+        municipality=election.municipality, election=election, number="0103", name="Hafen"
+    )
+    client.force_login(officer_a)
+    response = client.get(reverse("elections:enter", args=[election.pk, d.pk]))
+    assert response.status_code == 200
+    assert Result.objects.filter(district=d, state=Result.State.EMPTY).exists()
+    page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
+    assert "Hafen" in page
