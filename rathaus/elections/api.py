@@ -55,6 +55,9 @@ class TotalsOut(Schema):
 
 
 class DecisionOut(Schema):
+    """§ 46c outcome (elected, runoff, lot_needed, not_elected, incomplete) or, for a
+    Bürgerentscheid, yes / no / quorum_missed / no_votes."""
+
     outcome: str
     provisional: str | None
     headline: str
@@ -146,6 +149,20 @@ def _dec(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def _referendum_out(rep) -> dict:
+    r = rep.referendum
+    return {
+        "outcome": "incomplete" if r.provisional else r.outcome,
+        "provisional": r.outcome if r.provisional else None,
+        "headline": r.headline,
+        "elected": None,
+        "runoff_candidates": [],
+        "runoff_date": None,
+        "lot_candidates": [],
+        "reasons": list(r.reasons),
+    }
+
+
 def _detail(election: Election) -> dict:
     rep = selectors.report(election)
     d = rep.decision
@@ -175,7 +192,9 @@ def _detail(election: Election) -> dict:
             "valid": rep.totals.valid,
             "turnout": _dec(rep.totals.turnout),
         },
-        "decision": None
+        "decision": _referendum_out(rep)
+        if rep.referendum is not None
+        else None
         if d is None
         else {
             "outcome": d.outcome.value,

@@ -82,9 +82,10 @@ class ResultForm(KernForm):
             self.fields[f] = _int_field(f"{col} – {title}", missing(col, title))
         if n == 1:
             name = self.candidates[0].name
-            self.fields["d1"] = _int_field(
-                f"D1 – Ja-Stimmen für {name}", missing("D1", "Ja-Stimmen")
+            yes_label = "D1 – Ja-Stimmen" + (
+                "" if district.election.kind == "referendum" else f" für {name}"
             )
+            self.fields["d1"] = _int_field(yes_label, missing("D1", "Ja-Stimmen"))
             self.fields["d2"] = _int_field("D2 – Nein-Stimmen", missing("D2", "Nein-Stimmen"))
         else:
             for i, c in enumerate(self.candidates, start=1):

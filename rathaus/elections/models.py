@@ -51,6 +51,12 @@ class Election(TenantModel):
         related_name="runoffs",
         verbose_name=_("Hauptwahl (bei Stichwahl)"),
     )
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("Quorum beim Bürgerentscheid (%)"),
+        choices=[(20, "20 % (bis 50.000 Einwohner)"), (15, "15 % (bis 100.000)"), (10, "10 %")],
+        default=20,
+        help_text=_("§ 26 Abs. 7 GO NRW; nur für Bürgerentscheide."),
+    )
     internal_note = models.TextField(_("Interne Notiz"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
 

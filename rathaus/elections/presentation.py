@@ -17,6 +17,8 @@ def _names(names) -> str:
 
 def headline(rep: Report) -> tuple[str, str]:
     """(css modifier, German headline) of the § 46c decision."""
+    if rep.referendum is not None:
+        return ("info" if rep.referendum.provisional else "success"), rep.referendum.headline
     d = rep.decision
     if d is None:
         return "info", ""
@@ -57,6 +59,8 @@ def bar_chart(rep: Report, *, title: str) -> SafeString:
         share = row.share or 0
         w = max(0.0, min(1.0, float(share) / 100.0)) * bar_w
         label = row.label if rep.yes_no else f"{row.label} ({row.party})"
+        if rep.referendum is not None:
+            label = "Ja" if i == 0 else "Nein"
         label = label if len(label) <= 30 else label[:29] + "…"
         parts.append(
             format_html(

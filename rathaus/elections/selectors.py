@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from rathaus.core.tenancy import scoped
 from rathaus.elections.models import Candidate, District, Election, LotDrawing, Result
+from rathaus.elections.referendum import ReferendumDecision, decide_referendum
 from rathaus.engines.counting import (
     CsvMeta,
     Decision,
@@ -157,6 +158,17 @@ class Report:
     previous: Report | None = None
     lots: list[LotDrawing] = field(default_factory=list)
     approved_only: bool = True
+    referendum: ReferendumDecision | None = None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self.referendum is not None:
+            return self.referendum.reasons
+        return self.decision.reasons if self.decision else ()
+
+    @property
+    def has_decision(self) -> bool:
+        return self.decision is not None or self.referendum is not None
 
     @property
     def yes_no(self) -> bool:
@@ -259,8 +271,8 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
             candidate_rows.append(
                 CandidateRow(
                     c if i == 0 else None,
-                    f"{text} ({c.name})",
-                    c.party_label,
+                    text if election.kind == Election.Kind.REFERENDUM else f"{text} ({c.name})",
+                    "–" if election.kind == Election.Kind.REFERENDUM else c.party_label,
                     totals.votes[i],
                     totals.shares[i] if totals.shares else None,
                 )
@@ -276,6 +288,9 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
                     totals.shares[i] if totals.shares else None,
                 )
             )
+    referendum = None
+    if election.kind == Election.Kind.REFERENDUM and n == 1:
+        referendum = decide_referendum(totals, election.quorum_percent)
     previous = None
     if with_previous and election.previous_election_id and n > 1:
         from rathaus.elections import caching
@@ -301,6 +316,7 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
         previous=previous,
         lots=lots,
         approved_only=approved_only,
+        referendum=referendum,
     )
 
 

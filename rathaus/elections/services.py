@@ -85,6 +85,7 @@ def election_create(
     previous_election: Election | None = None,
     first_round: Election | None = None,
     internal_note: str = "",
+    quorum_percent: int = 20,
     actor=None,
 ) -> Election:
     """An election with candidates (name, party; "" = parteilos) in ballot order and districts."""
@@ -99,6 +100,7 @@ def election_create(
         previous_election=previous_election,
         first_round=first_round,
         internal_note=internal_note,
+        quorum_percent=quorum_percent,
     )
     Candidate.objects.bulk_create(
         Candidate(municipality=municipality, election=election, position=i, name=n, party=p)

@@ -176,3 +176,42 @@ def test_council_election_has_no_majority_decision(town, officer_a, officer_b):
     election = make_election(town, kind=Election.Kind.COUNCIL)
     report_all(election, {"0101": [3, 2, 1]}, officer_a, officer_b)
     assert selectors.report(election).decision is None
+
+
+@pytest.mark.parametrize(
+    ("yes", "no", "quorum", "outcome", "headline"),
+    [
+        (600, 400, 20, "yes", "Der Bürgerentscheid ist mit Ja entschieden"),  # 600 ≥ 500
+        (450, 300, 20, "quorum_missed", "Quorum nicht erreicht – der Rat entscheidet"),
+        (450, 300, 15, "yes", "Der Bürgerentscheid ist mit Ja entschieden"),  # 450 ≥ 375
+        (300, 700, 20, "no", "Der Bürgerentscheid ist mit Nein entschieden"),
+        (500, 500, 20, "no", "Der Bürgerentscheid ist mit Nein entschieden"),  # tie = no
+    ],
+)
+def test_referendum_majority_and_quorum(
+    client, town, officer_a, officer_b, yes, no, quorum, outcome, headline
+):
+    election = make_election(
+        town,
+        (("Soll das Hallenbad saniert werden?", ""),),
+        kind=Election.Kind.REFERENDUM,
+        quorum_percent=quorum,
+        status=Election.Status.COUNTING,
+        districts=[
+            DistrictSpec("0101", "Altstadt", "urne", 900, 95, 5, 1000),
+            DistrictSpec("0102", "Neustadt", "urne", 1400, 100, 0, 1500),
+        ],
+    )
+    report_all(
+        election,
+        {"0101": [yes // 2, no // 2], "0102": [yes - yes // 2, no - no // 2]},
+        officer_a,
+        officer_b,
+    )
+    rep = selectors.report(election)
+    assert rep.decision is None and rep.referendum.outcome == outcome
+    html = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
+    assert headline in html and "§ 26 Abs. 7 GO NRW" in html
+    body = client.get(f"/api/v1/elections/{election.pk}").json()
+    assert body["decision"]["outcome"] == outcome
+    assert [c["name"] for c in body["candidates"]] == ["Ja", "Nein"]
