@@ -477,7 +477,14 @@ def part_b(data, server):
             (
                 "GET /api/v1/ping (before + after)",
                 sum(p_status.values()) + sum(p2_status.values()),
-                dict(sorted({**p_status}.items())),
+                dict(
+                    sorted(
+                        {
+                            k: p_status.get(k, 0) + p2_status.get(k, 0)
+                            for k in {*p_status, *p2_status}
+                        }.items()
+                    )
+                ),
                 f"{ping_rate:,.0f}",
                 f"{pct(p_lat + p2_lat, 50):.1f}",
                 f"{pct(p_lat + p2_lat, 99):.1f}",

@@ -314,9 +314,9 @@ def hold_view(request, location_id):
         if previous:
             _drop_hold(previous)
     except DomainError as exc:
-        messages.error(request, exc.message)
         if exc.status == 429:
             return render(request, "appointments/limit.html", {"message": exc.message}, status=429)
+        messages.error(request, exc.message)
         return HttpResponseRedirect(
             reverse(
                 "appointments:day",
