@@ -129,6 +129,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_TASK_SERIALIZER = "json"
+# Solver jobs take minutes and both cores: keep them off the queue that sends e-mails.
+CELERY_TASK_ROUTES = {"rathaus.presence.tasks.run_solver_job": {"queue": "solver"}}
 CELERY_BEAT_SCHEDULE = {
     "appointments-retention": {
         "task": "rathaus.appointments.tasks.purge_personal_data",
@@ -137,6 +139,18 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-expire-holds": {
         "task": "rathaus.appointments.tasks.release_expired",
         "schedule": 60.0,
+    },
+    "appointments-reminders": {
+        "task": "rathaus.appointments.tasks.send_reminders",
+        "schedule": 15 * 60.0,
+    },
+    "appointments-waiting-list": {
+        "task": "rathaus.appointments.tasks.match_waiting_list",
+        "schedule": 5 * 60.0,
+    },
+    "presence-stale-jobs": {
+        "task": "rathaus.presence.tasks.fail_stale_jobs",
+        "schedule": 15 * 60.0,
     },
     "core-audit-retention": {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
