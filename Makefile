@@ -39,7 +39,7 @@ test: lint
 	bash scripts/test.sh
 
 worker: install
-	$(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker -Q celery,solver -l info
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info
