@@ -63,12 +63,18 @@ def detail(request, election_id):
     election = _election(request, election_id)
     rep = selectors.report(election)
     kind, headline = presentation.headline(rep)
+    preview = None
+    if rep.pending:
+        # what the figures would say once the pending reports are approved (staff only)
+        preview = selectors.report(election, approved_only=False)
     return render(
         request,
         "elections/detail.html",
         {
             "election": election,
             "rep": rep,
+            "preview": preview,
+            "preview_headline": presentation.headline(preview)[1] if preview else "",
             "headline": headline,
             "headline_kind": kind,
             "chart": presentation.bar_chart(rep, title=f"Stimmenanteile {election.title}"),

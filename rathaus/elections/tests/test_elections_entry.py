@@ -212,3 +212,18 @@ def test_district_created_outside_the_services_can_be_entered(client, election, 
     assert Result.objects.filter(district=d, state=Result.State.EMPTY).exists()
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
     assert "Hafen" in page
+
+
+def test_staff_preview_includes_pending_reports_but_public_page_does_not(
+    client, election, officer_a
+):
+    services.result_enter(
+        result=district(election, "0101").result, actor=officer_a, figures=figures([500, 50, 50])
+    )
+    client.force_login(officer_a)
+    page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
+    assert "Vorschau einschließlich 1 noch nicht freigegebener Meldung(en)" in page
+    assert "Anna Alt 83,33 %" in page
+    client.logout()
+    public = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
+    assert "83,33" not in public
