@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[1])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--normal", action="store_true", help="normal room capacity (no pandemic)")
+    ap.add_argument("--kit-share", type=float, default=0.30, help="kits per staff (0.30: 60/200)")
     args = ap.parse_args()
     print(f"`{' '.join(['.venv/bin/python', *sys.argv])}`  ")
     print(
@@ -48,7 +49,13 @@ def main() -> None:
     for staff in args.staff:
         for seed in args.seeds:
             t = time.monotonic()
-            problem = generate(staff, weeks=args.weeks, seed=seed, pandemic=not args.normal)
+            problem = generate(
+                staff,
+                weeks=args.weeks,
+                seed=seed,
+                pandemic=not args.normal,
+                kit_share=args.kit_share,
+            )
             gen = time.monotonic() - t
             for limit in args.limits:
                 plan = solve(problem, time_limit=limit, workers=args.workers, seed=seed)

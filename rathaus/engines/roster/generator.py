@@ -3,7 +3,8 @@
 Per 200 staff: one citizen office (Bürgerbüro) with two cohorts of 8 on early/late shifts,
 20 social workers who need only a phone, and office departments (Ämter) whose teams sit in
 rooms of 1–3 seats (single occupancy for 1–2 seat rooms in pandemic mode). The kit pool starts
-at 30 % of staff (60 of 200) and grows by 10 % (20) after two weeks.
+at `kit_share` of staff (default 30 %: 60 of 200) and grows by a third of that (20)
+after two weeks.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def generate(
     start: date = date(2026, 3, 2),
     seed: int = 0,
     pandemic: bool = True,
+    kit_share: float = 0.30,
 ) -> Problem:
     rng = random.Random(seed)
     days = tuple(start + timedelta(days=i) for i in range(7 * weeks))
@@ -187,8 +189,8 @@ def generate(
                         )
                     )
                 team_days.append(TeamDay(team, weekday=rng.randrange(5), weight=1))
-    kits = round(staff * 0.30)
-    more = round(staff * 0.10)
+    kits = round(staff * kit_share)
+    more = round(staff * kit_share / 3)
     pool = KitPool(((days[0], kits), (days[min(len(days) - 1, 14)], kits + more)))
     return Problem(
         days=days,

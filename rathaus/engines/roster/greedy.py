@@ -3,7 +3,8 @@
 Day by day: each cohort group picks the cohort on duty (the one with most people available,
 alternating on ties); shift coverage is filled from it (qualified people first, 11 h rest,
 weekly maximum); then people who must be on site (no home office, or the weekly minimum
-would otherwise be missed) get a room seat; everyone else works from home. The kit pool is
+would otherwise be missed) get a room seat, then everyone else while seats are free
+(kits are scarce, the seat goes round) unless they wish to be at home. The kit pool is
 ignored (the decomposition treats it separately). Returns None when it gets stuck; the
 result is only a hint, CP-SAT checks everything.
 """
@@ -46,6 +47,7 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
     out: dict[Key, Assignment] = {}
     limit = problem.max_consecutive_onsite_days
     last_duty: dict[str, str] = {}
+    rank = {e.id: i for i, e in enumerate(problem.employees)}
 
     def can_onsite(e: Employee, wk: Week) -> bool:
         return onsite_week[(e.id, wk)] < e.max_onsite_per_week and (
@@ -115,7 +117,14 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
             return need[(e_id, wk)] - onsite_week[(e_id, wk)]
 
         # No home office first, then those whose weekly minimum is most at risk.
-        working.sort(key=lambda e: (HOME in opts[e.id], left[(e.id, wk)] - missing(e.id), e.id))
+        turn = d.toordinal()  # rotate who gets a free seat first, for a fairer start
+        working.sort(
+            key=lambda e: (
+                HOME in opts[e.id],
+                left[(e.id, wk)] - missing(e.id),
+                (rank[e.id] + turn) % len(rank),
+            )
+        )
         for e in working:
             if e.id in assigned:
                 out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=assigned[e.id])
@@ -128,7 +137,9 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
             ok = can_onsite(e, wk) and allowed(e)
             free = [r for r in rooms if used[r] < cap[r]] if ok else []
             spare = [o[6:] for o in opts[e.id] if o.startswith("shift:")] if ok else []
-            if free and (must or missing(e.id) > 0):
+            wants_home = any(w.day == d and w.kind.value != "prefer_office" for w in e.wishes)
+            # A free seat is taken unless the person wants to be home: saves kits.
+            if free and (must or not wants_home):
                 used[free[0]] += 1
                 out[(e.id, d)] = Assignment(e.id, d, Kind.ON_SITE, room_id=free[0])
             elif must and spare:  # an extra person on a shift is allowed

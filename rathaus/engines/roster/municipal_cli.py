@@ -1,6 +1,6 @@
 """`solve-municipal` subcommand: generate a seeded town hall, solve it, validate the plan.
 
-    python -m rathaus.engines.roster solve-municipal --staff 200 --weeks 4 --time-limit 10
+python -m rathaus.engines.roster solve-municipal --staff 200 --weeks 4 --time-limit 10
 """
 
 from __future__ import annotations
