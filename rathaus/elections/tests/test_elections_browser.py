@@ -100,6 +100,8 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
         page.wait_for_load_state()
         assert "Meldung gespeichert" in page.content()
     assert "Freigeben 0304" not in page.content()  # no approving one's own entries
+    assert "Vorschau einschließlich" in page.content()  # staff-only preview of pending reports
+    axe_check(page)
     _logout(page)
 
     # --- officer B approves; the decision is a runoff between the right two
