@@ -57,11 +57,49 @@ def public_locations(municipality: Municipality | int | None = None):
     return qs.order_by("municipality__name", "name")
 
 
+_small: dict[tuple, tuple[float, object]] = {}
+
+
+def _ttl_cached(key: tuple, build):
+    """Tiny per-process cache for rarely changing rows (same TTL as availability)."""
+    ttl = conf.availability_cache_seconds()
+    if ttl <= 0:
+        return build()
+    hit = _small.get(key)
+    mono = _time.monotonic()
+    if hit is not None and mono - hit[0] < ttl:
+        return hit[1]
+    value = build()
+    _small[key] = (mono, value)
+    return value
+
+
 def get_public_location(location_id) -> Location | None:
     try:
-        return public_locations().get(id=int(location_id))
-    except (Location.DoesNotExist, ValueError, TypeError, OverflowError):
+        location_id = int(location_id)
+    except (ValueError, TypeError, OverflowError):
         return None
+
+    def build():
+        try:
+            return public_locations().get(id=location_id)
+        except (Location.DoesNotExist, OverflowError):
+            return None
+
+    return _ttl_cached(("location", location_id), build)
+
+
+def active_services(municipality_id: int) -> dict[int, tuple[str, int]]:
+    """service id → (name, max count) of a municipality's bookable services."""
+    return _ttl_cached(
+        ("services", municipality_id),
+        lambda: {
+            sid: (name, max_count)
+            for sid, name, max_count in Service.objects.filter(
+                municipality_id=municipality_id, active=True
+            ).values_list("id", "name", "max_count")
+        },
+    )
 
 
 def services_at(location: Location) -> list[Service]:
@@ -186,6 +224,7 @@ def clear_process_cache() -> None:
     with _lock:
         _setups.clear()
         _indexes.clear()
+        _small.clear()
 
 
 def _cacheable(now: datetime) -> bool:

@@ -32,7 +32,6 @@ from rathaus.appointments.models import (
     Counter,
     CounterDayLock,
     DateException,
-    Service,
     TicketSequence,
     WaitingListEntry,
     WaitingListOffer,
@@ -97,24 +96,18 @@ def normalize_demand(location: Location, demand) -> dict[int, int]:
     clean = {k: v for k, v in clean.items() if v != 0}
     if not clean:
         raise DomainError("no_services", "Bitte wählen Sie mindestens eine Leistung aus.")
-    services = {
-        s.id: s
-        for s in Service.objects.filter(
-            id__in=[k for k in clean if 0 < k < 2**62],
-            municipality_id=location.municipality_id,
-            active=True,
-        )
-    }
+    offered = selectors.active_services(location.municipality_id)
     for service_id, count in clean.items():
-        service = services.get(service_id)
+        service = offered.get(service_id)
         if service is None:
             raise DomainError(
                 "unknown_service", "Diese Leistung wird an diesem Standort nicht angeboten."
             )
-        if not 1 <= count <= service.max_count:
+        name, max_count = service
+        if not 1 <= count <= max_count:
             raise DomainError(
                 "invalid_count",
-                f"Für „{service.name}“ sind 1 bis {service.max_count} Vorgänge je Termin möglich.",
+                f"Für „{name}“ sind 1 bis {max_count} Vorgänge je Termin möglich.",
             )
     return clean
 
