@@ -253,39 +253,109 @@ def solve(
 ) -> NrpSolution:
     """Solve an instance within ``time_limit`` seconds of wall time.
 
-    Phase 1 is plain CP-SAT (it proves the small instances); when it stalls and ``lns`` is on,
-    the remaining time goes to :func:`_lns` around its incumbent. ``lns=None`` picks LNS for
-    limits of 60 s and more. ``construct_start`` hints phase 1 with :func:`construct`
-    (experimental: it hurt Instance 3 and did not rescue Instance 13 in our runs).
+    Phase 1 is plain CP-SAT on the full model (it proves the small instances); when it stalls
+    or its share of the time is used up, the remaining time goes to the LNS of
+    :mod:`rathaus.engines.roster.nrp.lns` around its incumbent. On big models, or when phase 1
+    finds nothing, the start comes from a sequential per-employee construction instead.
+    ``lns=None`` means on; ``lns=False`` is plain CP-SAT for the whole limit.
     """
+    from rathaus.engines.roster.nrp import lns as lns_mod
+
     start = time.monotonic()
+    deadline = start + time_limit
     nm = NrpModel(inst)
     if lns is None:
-        # Measured: below a minute plain CP-SAT did better than our LNS on Instances 2-5.
-        lns = time_limit >= 60
-    if construct_start:
-        # A constructed start matters on the big instances, where CP-SAT alone may not find
-        # any solution within a short limit.
-        rows = construct(inst, start + 0.3 * time_limit, seed)
-        if rows is not None:
-            nm.hint(rows)
-    solver = _params(time_limit - (time.monotonic() - start), workers, seed, log)
-    if lns:
-        stall = _StallStop(max(5.0, 0.2 * time_limit))
-        solver.parameters.max_time_in_seconds = max(0.05, 0.6 * time_limit)
-        status = _solve_watching(solver, nm.model, stall)
-    else:
-        status = solver.solve(nm.model)
-    name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return NrpSolution({}, None, None, name, time.monotonic() - start)
-    values = list(solver.response_proto.solution)
-    best = nm.penalty(values)
-    bound = best if status == cp_model.OPTIMAL else int(round(solver.best_objective_bound))
-    if lns and best > bound:
-        values, best = _lns(nm, values, best, bound, start + time_limit, workers, seed, log)
-        name = "OPTIMAL" if best <= bound else "FEASIBLE"
-    return NrpSolution(nm.assignment(values), best, bound, name, time.monotonic() - start)
+        lns = True
+    big = len(nm.x) > _CPSAT_FIRST
+    rows: list[list[int]] | None = None
+    bound = 0
+    name = "UNKNOWN"
+    if not lns or not big or construct_start:
+        solver = _params(time_limit - (time.monotonic() - start), workers, seed, log)
+        if lns:
+            if construct_start:
+                start_rows = _construct_rows(inst, start + 0.3 * time_limit, seed)
+                if start_rows is not None:
+                    _hint_rows(nm, start_rows)
+            stall = _StallStop(max(3.0, 0.15 * time_limit))
+            solver.parameters.max_time_in_seconds = max(0.05, _PHASE1 * time_limit)
+            status = _solve_watching(solver, nm.model, stall)
+        else:
+            status = solver.solve(nm.model)
+        name = solver.status_name(status)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = list(solver.response_proto.solution)
+            rows = _rows_from_values(nm, values)
+            bound = int(round(solver.best_objective_bound))
+            if status == cp_model.OPTIMAL:
+                bound = nm.penalty(values)
+            if not lns or status == cp_model.OPTIMAL:
+                best = nm.penalty(values)
+                return NrpSolution(
+                    nm.assignment(values), best, bound, name, time.monotonic() - start
+                )
+        elif status == cp_model.INFEASIBLE or not lns:
+            return NrpSolution({}, None, None, name, time.monotonic() - start)
+    nm.model.clear_hints()
+    if rows is None:
+        rows = _construct_rows(inst, deadline, seed)
+        if rows is None:
+            return NrpSolution({}, None, None, "UNKNOWN", time.monotonic() - start)
+    rows, best = lns_mod.lns(nm, rows, deadline, bound, max(1, workers), seed, log)
+    name = "OPTIMAL" if best <= bound else "FEASIBLE"
+    assignment = {
+        staff.id: tuple(None if s < 0 else inst.shifts[s].id for s in rows[e])
+        for e, staff in enumerate(inst.staff)
+    }
+    return NrpSolution(assignment, best, bound, name, time.monotonic() - start)
+
+
+# Share of the time limit for plain CP-SAT before the LNS takes over, and the model size (x
+# variables) from which phase 1 is skipped in favour of the construction. Measured at 10 s:
+# plain CP-SAT is better on Instances 1-4 (<= 598 x variables; 1003 vs 1103 on Instance3),
+# construction + LNS from Instance5 on (1454 vs 2544 on Instance5).
+_PHASE1 = 0.7
+_CPSAT_FIRST = 600
+
+
+def _rows_from_values(nm: NrpModel, values: list[int]) -> list[list[int]]:
+    rows = [[-1] * nm.inst.horizon for _ in nm.inst.staff]
+    for (e, d, s), var in nm.x.items():
+        if values[var.index]:
+            rows[e][d] = s
+    return rows
+
+
+def _hint_rows(nm: NrpModel, rows: list[list[int]]) -> None:
+    nm.model.clear_hints()
+    for (e, d, s), var in nm.x.items():
+        nm.model.add_hint(var, rows[e][d] == s)
+
+
+def _construct_rows(inst: NrpInstance, deadline: float, seed: int) -> list[list[int]] | None:
+    """Sequential construction: solve each employee's row exactly against the cover left.
+
+    Every hard rule concerns one employee, so individually feasible rows form a feasible
+    roster; cover is soft, and each row sees the requirement the earlier rows left open.
+    """
+    from rathaus.engines.roster.nrp import lns as lns_mod
+
+    ev = lns_mod.Evaluator(inst)
+    rows = [[-1] * inst.horizon for _ in inst.staff]
+    order = list(range(len(inst.staff)))
+    random.Random(seed).shuffle(order)
+    for done, e in enumerate(order):
+        left = deadline - time.monotonic()
+        if left <= 0.02:
+            return None
+        share = max(0.05, min(2.0, left / (len(order) - done)))
+        new, _opt = lns_mod.solve_rows(ev, rows, [e], share, seed + done)
+        if new is None:
+            new, _opt = lns_mod.solve_rows(ev, rows, [e], max(0.05, left - 0.02), seed + done)
+            if new is None:
+                return None
+        rows = new
+    return rows
 
 
 def _solve_watching(

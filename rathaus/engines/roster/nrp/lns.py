@@ -1,0 +1,270 @@
+"""Large-neighbourhood search for the NRP benchmark around an incumbent roster.
+
+Every hard rule concerns a single employee, so a roster is feasible iff each row is. Cover is
+soft, which makes two kinds of neighbourhood cheap and exact:
+
+* ``staff``: re-optimise the whole rows of 1–4 employees with everybody else fixed. The others'
+  cover counts are folded into a sub-instance (requirement minus what the others already
+  cover), so the sub-model's objective equals the full penalty up to a constant. These models
+  are tiny (a few hundred booleans) and CP-SAT usually proves them optimal in milliseconds.
+* ``window`` / ``cells``: a window of days for a subset of employees, or random employee-days,
+  re-optimised on the full model with all other x variables fixed by their domains.
+
+The neighbourhood kind is picked adaptively (roulette on recent improvement per second), and
+equal-cost moves are accepted to walk plateaus. Rows are lists of shift indexes (-1 = off).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.nrp.parser import NrpInstance
+
+Rows = list[list[int]]
+KINDS = ("staff", "window", "cells")
+_SUB_LIMIT = 1.0  # seconds per sub-problem
+
+
+class Evaluator:
+    """Plain-Python penalty of a roster (rows of shift indexes), used to accept moves."""
+
+    def __init__(self, inst: NrpInstance) -> None:
+        self.inst = inst
+        self.n, self.h, self.ns = len(inst.staff), inst.horizon, len(inst.shifts)
+        sidx = {s.id: i for i, s in enumerate(inst.shifts)}
+        eidx = {s.id: i for i, s in enumerate(inst.staff)}
+        self.sidx, self.eidx = sidx, eidx
+        self.cover: dict[tuple[int, int], tuple[int, int, int]] = {
+            (c.day, sidx[c.shift]): (c.requirement, c.weight_under, c.weight_over)
+            for c in inst.cover
+        }
+        self.on: list[list[tuple[int, int, int]]] = [[] for _ in range(self.n)]
+        self.off: list[list[tuple[int, int, int]]] = [[] for _ in range(self.n)]
+        for r in inst.on_requests:
+            self.on[eidx[r.staff]].append((r.day, sidx[r.shift], r.weight))
+        for r in inst.off_requests:
+            self.off[eidx[r.staff]].append((r.day, sidx[r.shift], r.weight))
+
+    def request_cost(self, e: int, row: list[int]) -> int:
+        cost = sum(w for d, s, w in self.on[e] if row[d] != s)
+        return cost + sum(w for d, s, w in self.off[e] if row[d] == s)
+
+    def counts(self, rows: Rows, skip: set[int] | frozenset[int] = frozenset()) -> list[list[int]]:
+        cnt = [[0] * self.ns for _ in range(self.h)]
+        for e, row in enumerate(rows):
+            if e in skip:
+                continue
+            for d, s in enumerate(row):
+                if s >= 0:
+                    cnt[d][s] += 1
+        return cnt
+
+    def cost(self, rows: Rows) -> int:
+        total = sum(self.request_cost(e, row) for e, row in enumerate(rows))
+        cnt = self.counts(rows)
+        for (d, s), (req, wu, wo) in self.cover.items():
+            n = cnt[d][s]
+            total += (req - n) * wu if n < req else (n - req) * wo
+        return total
+
+    def staff_blame(self, rows: Rows) -> list[float]:
+        """A rough per-employee share of the penalty, to bias which rows get re-optimised."""
+        cnt = self.counts(rows)
+        blame = [1.0 + self.request_cost(e, row) for e, row in enumerate(rows)]
+        for e, row in enumerate(rows):
+            for d, s in enumerate(row):
+                if s >= 0:
+                    req, _wu, wo = self.cover.get((d, s), (0, 0, 0))
+                    if cnt[d][s] > req:
+                        blame[e] += wo
+        return blame
+
+
+def sub_instance(ev: Evaluator, rows: Rows, subset: list[int]) -> NrpInstance:
+    """The instance seen by ``subset`` when everybody else keeps their row."""
+    inst = ev.inst
+    cnt = ev.counts(rows, set(subset))
+    ids = {inst.staff[e].id for e in subset}
+    cover = tuple(
+        replace(c, requirement=max(0, c.requirement - cnt[c.day][ev.sidx[c.shift]]))
+        for c in inst.cover
+    )
+    return replace(
+        inst,
+        staff=tuple(inst.staff[e] for e in subset),
+        days_off=tuple(x for x in inst.days_off if x[0] in ids),
+        on_requests=tuple(r for r in inst.on_requests if r.staff in ids),
+        off_requests=tuple(r for r in inst.off_requests if r.staff in ids),
+        cover=cover,
+    )
+
+
+def _params(limit: float, seed: int, workers: int = 1) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.02, limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
+
+
+def solve_rows(
+    ev: Evaluator, rows: Rows, subset: list[int], limit: float, seed: int
+) -> tuple[Rows | None, bool]:
+    """Re-optimise the rows of ``subset`` exactly; (new rows or None, proven optimal)."""
+    from rathaus.engines.roster.nrp.solver import NrpModel  # circular import otherwise
+
+    sub = sub_instance(ev, rows, subset)
+    nm = NrpModel(sub)
+    for (i, d, s), var in nm.x.items():
+        nm.model.add_hint(var, rows[subset[i]][d] == s)
+    solver = _params(limit, seed)
+    status = solver.solve(nm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, False
+    new = [row[:] for row in rows]
+    for i in range(len(subset)):
+        new[subset[i]] = [-1] * ev.h
+    for (i, d, s), var in nm.x.items():
+        if solver.value(var):
+            new[subset[i]][d] = s
+    return new, status == cp_model.OPTIMAL
+
+
+class FullModelMover:
+    """Fix all but some employee-days of the full model to the incumbent and re-solve."""
+
+    def __init__(self, nm, ev: Evaluator) -> None:  # nm: solver.NrpModel
+        self.nm, self.ev = nm, ev
+        self.proto = nm.model.proto
+        self.cells = [(e, d, s, var.index) for (e, d, s), var in nm.x.items()]
+        self.original = {idx: list(self.proto.variables[idx].domain) for *_k, idx in self.cells}
+
+    def move(
+        self, rows: Rows, free: set[tuple[int, int]], limit: float, seed: int, workers: int
+    ) -> tuple[Rows | None, bool]:
+        proto = self.proto
+        self.nm.model.clear_hints()
+        for e, d, s, idx in self.cells:
+            dom = proto.variables[idx].domain
+            dom.clear()
+            v = int(rows[e][d] == s)
+            if (e, d) in free:
+                dom.extend(self.original[idx])
+                proto.solution_hint.vars.append(idx)
+                proto.solution_hint.values.append(v)
+            else:
+                dom.extend([v, v])
+        solver = _params(limit, seed, workers)
+        status = solver.solve(self.nm.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, False
+        values = solver.response_proto.solution
+        new = [row[:] for row in rows]
+        for e, d in free:
+            new[e][d] = -1
+        for e, d, s, idx in self.cells:
+            if (e, d) in free and values[idx]:
+                new[e][d] = s
+        return new, status == cp_model.OPTIMAL
+
+    def restore(self) -> None:
+        for idx, dom in self.original.items():
+            self.proto.variables[idx].domain.clear()
+            self.proto.variables[idx].domain.extend(dom)
+        self.nm.model.clear_hints()
+
+
+def lns(
+    nm,
+    rows: Rows,
+    deadline: float,
+    bound: int = 0,
+    workers: int = 1,
+    seed: int = 0,
+    log: bool = False,
+    kinds: tuple[str, ...] | None = None,
+) -> tuple[Rows, int]:
+    """Improve ``rows`` until ``deadline`` (monotonic) or the bound is reached."""
+    inst = nm.inst
+    ev = Evaluator(inst)
+    rng = random.Random(seed)
+    n, h = ev.n, ev.h
+    best = ev.cost(rows)
+    mover = FullModelMover(nm, ev)
+    # Adaptive state: score per kind (improvement per second, smoothed) and sizes.
+    score = dict.fromkeys(KINDS, 1.0)
+    k_staff = 2.0
+    free_frac = {"window": min(1.0, 2.0 * 7 / h) if n > 1 else 1.0, "cells": 0.2}
+    cur = rows
+    it = 0
+    allowed = set(kinds or KINDS)
+    try:
+        while best > bound:
+            now = time.monotonic()
+            left = deadline - now
+            if left < 0.03:
+                break
+            it += 1
+            kinds = [k for k in KINDS if k in allowed]
+            if rng.random() < 0.25:  # keep exploring every kind
+                kind = rng.choice(kinds)
+            else:
+                pick = rng.random() * sum(score[k] for k in kinds)
+                kind = kinds[-1]
+                for k in kinds:
+                    pick -= score[k]
+                    if pick <= 0:
+                        kind = k
+                        break
+            if kind == "staff":
+                k = max(1, min(n, int(k_staff + rng.random())))
+                blame = ev.staff_blame(cur)
+                subset: list[int] = []
+                pool = list(range(n))
+                while len(subset) < k:
+                    e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
+                    subset.append(e)
+                    pool.remove(e)
+                new, optimal = solve_rows(ev, cur, subset, min(left, _SUB_LIMIT), seed + it)
+                size = k
+            else:
+                if kind == "window":
+                    width = max(2, min(h, round(free_frac["window"] * h)))
+                    lo = rng.randrange(0, h - width + 1)
+                    share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
+                    staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
+                    free = {(e, d) for e in staff for d in range(lo, lo + width)}
+                    size = len(free)
+                else:
+                    frac = free_frac["cells"]
+                    free = {(e, d) for e in range(n) for d in range(h) if rng.random() < frac}
+                    size = len(free)
+                new, optimal = mover.move(cur, free, min(left, _SUB_LIMIT), seed + it, workers)
+            spent = time.monotonic() - now
+            gain = 0
+            if new is not None:
+                cost = ev.cost(new)
+                if cost <= best:
+                    gain = best - cost
+                    best, cur = cost, new
+            score[kind] = 0.8 * score[kind] + 0.2 * (gain / max(spent, 0.01) + 0.05)
+            # Grow neighbourhoods that are solved to optimality, shrink those that time out.
+            if kind == "staff":
+                k_staff = min(6.0, k_staff * 1.05) if optimal else max(1.0, k_staff * 0.8)
+            else:
+                f = free_frac[kind]
+                free_frac[kind] = min(1.0, f * 1.05) if optimal else max(0.02, f * 0.8)
+            if log:
+                print(
+                    f"lns {it} {kind} size={size} opt={optimal} gain={gain} best={best} "
+                    f"t={spent:.2f}",
+                    file=sys.stderr,
+                )
+    finally:
+        mover.restore()
+    return cur, best
