@@ -60,8 +60,9 @@ def header(argv: list[str]) -> str:
 
 
 TABLE_HEAD = (
-    "| instance | time limit s | objective | bound | best-known | gap % | checker OK | wall s |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+    "| instance | time limit s | objective | bound | best-known | gap % | checker OK | wall s "
+    "| load avg (1 min) at start |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
 )
 
 
@@ -70,13 +71,14 @@ def row(r: dict[str, object]) -> str:
     return (
         f"| {r['instance']} | {r['time_limit']:g} | {r['objective']} | {r['bound']} | "
         f"{r['best_known']} | {'' if gap is None else f'{gap:.2f}'} | "
-        f"{'yes' if r['checker_ok'] else 'NO'} | {r['wall_time']:.1f} |"
+        f"{'yes' if r['checker_ok'] else 'NO'} | {r['wall_time']:.1f} | {r['load1']:.2f} |"
     )
 
 
 def run_one(folder: Path, n: int, limit: float, workers: int, best: dict[str, int]) -> dict:
     name = f"Instance{n}"
     inst = parse_file(folder / f"{name}.txt")
+    load1 = os.getloadavg()[0]
     sol = solve(inst, time_limit=limit, workers=workers, seed=0)
     report = check(inst, sol.assignment) if sol.assignment else None
     bk = best.get(name)
@@ -96,6 +98,7 @@ def run_one(folder: Path, n: int, limit: float, workers: int, best: dict[str, in
         "checker_ok": bool(report and report.ok and report.penalty == sol.objective),
         "checker_penalty": report.penalty if report else None,
         "wall_time": sol.wall_time,
+        "load1": load1,
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
 

@@ -202,7 +202,7 @@ def lns(
     free_frac = {"window": min(1.0, 2.0 * 7 / h) if n > 1 else 1.0, "cells": 0.2}
     cur = rows
     it = 0
-    allowed = set(kinds or KINDS)
+    allowed = set(KINDS if kinds is None else kinds)
     try:
         while best > bound:
             now = time.monotonic()
@@ -210,28 +210,27 @@ def lns(
             if left < 0.03:
                 break
             it += 1
-            kinds = [k for k in KINDS if k in allowed]
+            usable = [k for k in KINDS if k in allowed]
             if rng.random() < 0.25:  # keep exploring every kind
-                kind = rng.choice(kinds)
+                kind = rng.choice(usable)
             else:
-                pick = rng.random() * sum(score[k] for k in kinds)
-                kind = kinds[-1]
-                for k in kinds:
+                pick = rng.random() * sum(score[k] for k in usable)
+                kind = usable[-1]
+                for k in usable:
                     pick -= score[k]
                     if pick <= 0:
                         kind = k
                         break
             if kind == "staff":
-                k = max(1, min(n, int(k_staff + rng.random())))
+                size = max(1, min(n, int(k_staff + rng.random())))
                 blame = ev.staff_blame(cur)
                 subset: list[int] = []
                 pool = list(range(n))
-                while len(subset) < k:
+                while len(subset) < size:
                     e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
                     subset.append(e)
                     pool.remove(e)
                 new, optimal = solve_rows(ev, cur, subset, min(left, _SUB_LIMIT), seed + it)
-                size = k
             else:
                 if kind == "window":
                     width = max(2, min(h, round(free_frac["window"] * h)))
