@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
@@ -68,14 +69,14 @@ class TodayOut(Schema):
 
 def _need(request, perm: str) -> None:
     if not request.user.has_perm(perm):
-        raise DomainError("forbidden", "Keine Berechtigung für diese Aktion.", status=403)
+        raise DomainError("forbidden", _("Keine Berechtigung für diese Aktion."), status=403)
 
 
 def _period(request, period_id: int) -> PlanningPeriod:
     _need(request, "presence.plan")
     period = scoped(PlanningPeriod, request.user).filter(pk=period_id).first()
     if period is None:
-        raise NotFound("not_found", "Planungszeitraum nicht gefunden.")
+        raise NotFound("not_found", _("Planungszeitraum nicht gefunden."))
     return period
 
 
@@ -153,7 +154,7 @@ def get_job(request, job_id: int):
     _need(request, "presence.plan")
     job = scoped(SolverJob, request.user).filter(pk=job_id).first()
     if job is None:
-        raise NotFound("not_found", "Rechenauftrag nicht gefunden.")
+        raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
     return _job_out(job)
 
 
@@ -162,7 +163,7 @@ def cancel_job(request, job_id: int):
     _need(request, "presence.plan")
     job = scoped(SolverJob, request.user).filter(pk=job_id).first()
     if job is None:
-        raise NotFound("not_found", "Rechenauftrag nicht gefunden.")
+        raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
     return _job_out(services.job_cancel(actor=request.user, job=job))
 
 
@@ -170,7 +171,7 @@ def cancel_job(request, job_id: int):
 def my_plan(request, start: date | None = None, days: int = 28):
     _need(request, "presence.view_own_plan")
     if not 1 <= days <= 366:
-        raise DomainError("days_range", "„days“ muss zwischen 1 und 366 liegen.", status=422)
+        raise DomainError("days_range", _("„days“ muss zwischen 1 und 366 liegen."), status=422)
     employee = Employee.objects.filter(
         user=request.user, municipality_id=request.user.municipality_id
     ).first()

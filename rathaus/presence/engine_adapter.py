@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import holidays
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ortools.sat.python import cp_model
 
 from rathaus.core.models import Employee, KitPool, Room
@@ -221,7 +223,7 @@ def build_problem(
     engine_rooms = tuple(
         m.Room(
             id=room_id(r.pk),
-            name=f"Raum {r.number}",
+            name=_("Raum %(number)s") % {"number": r.number},
             capacity=r.capacity_normal,
             pandemic_capacity=r.capacity_pandemic,
             building=r.location.name,
@@ -666,27 +668,48 @@ def _solve_decomposed(
 # --- hard-rule messages in planners' words ------------------------------------------------
 
 VIOLATION_TEXT = {
-    "CALENDAR": "{name}: am {day} ist {who} nicht im Dienst (Abwesenheit, Feiertag oder freier Tag).",
-    "NOT_WORKING": "{name}: am {day} muss eine Tätigkeit (Büro, Homeoffice oder Schicht) geplant sein.",
-    "HOME_NOT_ALLOWED": "{name} hat keinen Homeoffice-Arbeitsplatz (Ausstattung „kein Homeoffice“).",
-    "ROOM_NOT_ALLOWED": "{name}: dieser Raum gehört nicht zu den Räumen der eigenen Organisationseinheit oder hat keinen Platz.",
-    "SHIFT_NOT_ALLOWED": "{name} kann diese Schicht nicht übernehmen.",
-    "ROOM_CAPACITY": "{room}: am {day} sind mehr Personen eingeplant als Plätze vorhanden sind.",
-    "KIT_POOL": "Am {day} sind mehr Personen im Homeoffice als Homeoffice-Sets verfügbar.",
-    "COVERAGE": "Am {day} ist die Mindestbesetzung der Schicht {shift} nicht erreicht.",
-    "COHORTS_MEET": "Am {day} würden sich Mitglieder verschiedener Schichtteams vor Ort begegnen.",
-    "WEEK_MIN": "{name}: in dieser Woche wären es weniger Tage vor Ort als die Mindestzahl.",
-    "WEEK_MAX": "{name}: in dieser Woche wären es mehr Tage vor Ort als erlaubt.",
-    "REST": "{name}: die Ruhezeit zwischen zwei Schichten ab {day} wäre zu kurz.",
-    "CONSECUTIVE_ONSITE": "{name}: zu viele Tage in Folge vor Ort (bis {day}).",
-    "CONSECUTIVE_WORKING": "{name}: zu viele Arbeitstage in Folge (bis {day}).",
-    "FIXED_CHANGED": "{name}: der Tag {day} liegt in der Vergangenheit und bleibt unverändert.",
+    "CALENDAR": gettext_lazy(
+        "%(name)s: am %(day)s ist sie/er nicht im Dienst (Abwesenheit, Feiertag oder freier Tag)."
+    ),
+    "NOT_WORKING": gettext_lazy(
+        "%(name)s: am %(day)s muss eine Tätigkeit (Büro, Homeoffice oder Schicht) geplant sein."
+    ),
+    "HOME_NOT_ALLOWED": gettext_lazy(
+        "%(name)s hat keinen Homeoffice-Arbeitsplatz (Ausstattung „kein Homeoffice“)."
+    ),
+    "ROOM_NOT_ALLOWED": gettext_lazy(
+        "%(name)s: dieser Raum gehört nicht zu den Räumen der eigenen Organisationseinheit "
+        "oder hat keinen Platz."
+    ),
+    "SHIFT_NOT_ALLOWED": gettext_lazy("%(name)s kann diese Schicht nicht übernehmen."),
+    "ROOM_CAPACITY": gettext_lazy(
+        "%(room)s: am %(day)s sind mehr Personen eingeplant als Plätze vorhanden sind."
+    ),
+    "KIT_POOL": gettext_lazy(
+        "Am %(day)s sind mehr Personen im Homeoffice als Homeoffice-Sets verfügbar."
+    ),
+    "COVERAGE": gettext_lazy(
+        "Am %(day)s ist die Mindestbesetzung der Schicht %(shift)s nicht erreicht."
+    ),
+    "COHORTS_MEET": gettext_lazy(
+        "Am %(day)s würden sich Mitglieder verschiedener Schichtteams vor Ort begegnen."
+    ),
+    "WEEK_MIN": gettext_lazy(
+        "%(name)s: in dieser Woche wären es weniger Tage vor Ort als die Mindestzahl."
+    ),
+    "WEEK_MAX": gettext_lazy("%(name)s: in dieser Woche wären es mehr Tage vor Ort als erlaubt."),
+    "REST": gettext_lazy("%(name)s: die Ruhezeit zwischen zwei Schichten ab %(day)s wäre zu kurz."),
+    "CONSECUTIVE_ONSITE": gettext_lazy("%(name)s: zu viele Tage in Folge vor Ort (bis %(day)s)."),
+    "CONSECUTIVE_WORKING": gettext_lazy("%(name)s: zu viele Arbeitstage in Folge (bis %(day)s)."),
+    "FIXED_CHANGED": gettext_lazy(
+        "%(name)s: der Tag %(day)s liegt in der Vergangenheit und bleibt unverändert."
+    ),
 }
 
 
 def describe_violation(problem: m.Problem, text: str) -> str:
-    """German message for one line of the checker's output."""
-    code, _, rest = text.partition(" ")
+    """Message in the active language (German by default) for one line of the checker's output."""
+    code, _sep, rest = text.partition(" ")
     parts = rest.replace(":", " ").split()
     emps = problem.employees_by_id
     name = room = shift = ""
@@ -702,15 +725,18 @@ def describe_violation(problem: m.Problem, text: str) -> str:
         else:
             with contextlib.suppress(ValueError):
                 day = fmt_day(date.fromisoformat(p))
-    template = VIOLATION_TEXT.get(code, "Eine Regel des Plans wäre verletzt ({code}).")
-    return template.format(
-        name=name or "Eine Person",
-        who="sie/er",
-        day=day or "diesem Tag",
-        room=room or "Ein Raum",
-        shift=shift or "",
-        code=code,
-    ).replace("  ", " ")
+    template = VIOLATION_TEXT.get(code) or _("Eine Regel des Plans wäre verletzt (%(code)s).")
+    values = {
+        # Translators: fill-in when the checker's line names no person ("%(name)s: …").
+        "name": name or _("Eine Person"),
+        # Translators: fill-in when the checker's line names no day ("am %(day)s").
+        "day": day or _("diesem Tag"),
+        # Translators: fill-in when the checker's line names no room ("%(room)s: am …").
+        "room": room or _("Ein Raum"),
+        "shift": shift or "",
+        "code": code,
+    }
+    return (str(template) % values).replace("  ", " ")
 
 
 def check_rows(problem: m.Problem, ctx: Context, rows: list[m.Assignment]) -> list[str]:

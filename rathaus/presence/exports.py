@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,23 +23,23 @@ FILLS = {
     Activity.ABSENT: "F4D0D6",
     Activity.OFF: "EEEEEE",
 }
-WEEKDAY_SHORT = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+WEEKDAY_SHORT = tuple(WEEKDAYS_ABBR[i] for i in range(7))  # Mo, Di, … (Django catalogue)
 
 
 def plan_workbook(period: PlanningPeriod) -> Workbook:
     """Sheet "Plan": people x days with the same letter codes as the grid; sheet "Legende"."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Plan"
+    ws.title = _("Plan")
     days = period.days
     ws.append(
         [
-            "Personalnummer",
-            "Name",
-            "OE",
+            _("Personalnummer"),
+            _("Name"),
+            _("OE"),
             *[f"{WEEKDAY_SHORT[d.weekday()]} {d:%d.%m.%Y}" for d in days],
-            "Homeoffice-Tage",
-            "Tage vor Ort",
+            _("Homeoffice-Tage"),
+            _("Tage vor Ort"),
         ]
     )
     for cell in ws[1]:
@@ -63,13 +65,13 @@ def plan_workbook(period: PlanningPeriod) -> Workbook:
     ws.column_dimensions["B"].width = 28
     for i in range(len(days)):
         ws.column_dimensions[get_column_letter(4 + i)].width = 9
-    legend = wb.create_sheet("Legende")
-    legend.append(["Kürzel", "Bedeutung"])
+    legend = wb.create_sheet(_("Legende"))
+    legend.append([_("Kürzel"), _("Bedeutung")])
     for code, _css, text in selectors.LEGEND:
-        legend.append([code, text])
+        legend.append([code, str(text)])
     legend.append([])
-    legend.append(["Zeitraum", f"{period.name}: {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"])
-    legend.append(["Status", period.get_status_display()])
+    legend.append([_("Zeitraum"), f"{period.name}: {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"])
+    legend.append([_("Status"), str(period.get_status_display())])
     return wb
 
 
@@ -81,7 +83,7 @@ def employee_calendar(employee: Employee) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Rathaus//Arbeitsplan//DE")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Arbeitsplan")
+    cal.add("x-wr-calname", _("Arbeitsplan"))
     stamp = timezone.now()
     for entry, _cell in selectors.my_entries(employee, start, end):
         if entry.activity not in (Activity.OFFICE, Activity.HOME, Activity.SHIFT):
@@ -92,10 +94,15 @@ def employee_calendar(employee: Employee) -> bytes:
         event.add("dtstart", entry.day)
         event.add("dtend", entry.day + timedelta(days=1))
         if entry.activity == Activity.OFFICE and entry.room:
-            event.add("summary", f"Büro – Raum {entry.room.number}")
+            event.add("summary", _("Büro – Raum %(number)s") % {"number": entry.room.number})
             event.add(
                 "location",
-                f"{entry.room.location.name}, Raum {entry.room.number}, Etage {entry.room.floor}",
+                _("%(building)s, Raum %(number)s, Etage %(floor)s")
+                % {
+                    "building": entry.room.location.name,
+                    "number": entry.room.number,
+                    "floor": entry.room.floor,
+                },
             )
         elif entry.activity == Activity.SHIFT and entry.shift:
             s = entry.shift
@@ -103,7 +110,7 @@ def employee_calendar(employee: Employee) -> bytes:
             if s.location:
                 event.add("location", s.location.name)
         else:
-            event.add("summary", "Homeoffice")
+            event.add("summary", _("Homeoffice"))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()

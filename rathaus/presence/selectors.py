@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.core.models import Employee, Room
 from rathaus.core.tenancy import scoped
@@ -22,11 +24,11 @@ from rathaus.presence.models import (
 
 ABSENCE_CODE = {"leave": "U", "sick": "K", "quarantine": "Q", "other": "A"}
 LEGEND = [
-    ("B", "office", "Büro (mit Raumnummer)"),
-    ("H", "home", "Homeoffice"),
-    ("F/S…", "shift", "Schicht (Kürzel der Schichtart)"),
-    ("U/K/Q/A", "absent", "Urlaub / Krankheit / Quarantäne / sonstige Abwesenheit"),
-    ("–", "off", "frei (Wochenende, Teilzeit, Feiertag)"),
+    ("B", "office", gettext_lazy("Büro (mit Raumnummer)")),
+    ("H", "home", gettext_lazy("Homeoffice")),
+    ("F/S…", "shift", gettext_lazy("Schicht (Kürzel der Schichtart)")),
+    ("U/K/Q/A", "absent", gettext_lazy("Urlaub / Krankheit / Quarantäne / sonstige Abwesenheit")),
+    ("–", "off", gettext_lazy("frei (Wochenende, Teilzeit, Feiertag)")),
 ]
 
 
@@ -70,19 +72,31 @@ def cell_of(
 ) -> Cell:
     if activity == Activity.OFFICE:
         number = room.number if room else "?"
-        return Cell(day, activity, f"B {number}", f"Büro, Raum {number}", room.pk if room else None)
+        return Cell(
+            day,
+            activity,
+            f"B {number}",
+            _("Büro, Raum %(number)s") % {"number": number},
+            room.pk if room else None,
+        )
     if activity == Activity.HOME:
-        return Cell(day, activity, "H", "Homeoffice")
+        return Cell(day, activity, "H", _("Homeoffice"))
     if activity == Activity.SHIFT:
         return Cell(
-            day, activity, shift.code if shift else "S", f"Schicht {shift.name if shift else ''}"
+            day,
+            activity,
+            shift.code if shift else "S",
+            _("Schicht %(name)s") % {"name": shift.name if shift else ""},
         )
     if activity == Activity.ABSENT:
         code = ABSENCE_CODE.get(absence or "other", "A")
         return Cell(
-            day, activity, code, dict(Absence.Kind.choices).get(absence or "other", "abwesend")
+            day,
+            activity,
+            code,
+            dict(Absence.Kind.choices).get(absence or "other", _("abwesend")),
         )
-    return Cell(day, activity, "–", "frei")
+    return Cell(day, activity, "–", _("frei"))
 
 
 def plan_grid(period: PlanningPeriod, *, org_unit: str | None = None) -> list[GridRow]:
@@ -239,9 +253,9 @@ def today_presence(user, day: date) -> tuple[list[FloorGroup], dict[str, int]]:
             continue
         if e.activity == Activity.OFFICE and e.room:
             key = (e.room.location.name, e.room.floor)
-            where = f"Raum {e.room.number}"
+            where = _("Raum %(number)s") % {"number": e.room.number}
         elif e.activity == Activity.SHIFT and e.shift:
-            key = (e.shift.location.name if e.shift.location else "Bürgerbüro", None)
+            key = (e.shift.location.name if e.shift.location else _("Bürgerbüro"), None)
             where = f"{e.shift.name} {e.shift.start_time:%H:%M}–{e.shift.end_time:%H:%M}"
         else:
             continue

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rathaus.core import audit
 from rathaus.core.models import Employee, Room
@@ -59,7 +61,7 @@ def period_create(*, actor, municipality, org_units, **fields) -> PlanningPeriod
 @transaction.atomic
 def period_update(*, actor, period: PlanningPeriod, org_units=None, **fields) -> PlanningPeriod:
     if period.status == Status.SOLVING:
-        raise Conflict("period_busy", "Der Plan wird gerade berechnet; bitte warten.")
+        raise Conflict("period_busy", _("Der Plan wird gerade berechnet; bitte warten."))
     before = audit.snapshot(period)
     for key, value in fields.items():
         setattr(period, key, value)
@@ -107,19 +109,19 @@ def job_start(
     with transaction.atomic():
         locked = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
         if SolverJob.objects.filter(period=locked, status__in=("queued", "running")).exists():
-            raise Conflict("job_running", "Für diesen Zeitraum läuft bereits eine Berechnung.")
+            raise Conflict("job_running", _("Für diesen Zeitraum läuft bereits eine Berechnung."))
         if not ea.period_employees(locked).exists():
             raise DomainError(
                 "no_staff",
-                "In den gewählten Organisationseinheiten gibt es keine aktiven Beschäftigten.",
+                _("In den gewählten Organisationseinheiten gibt es keine aktiven Beschäftigten."),
             )
         if kind == SolverJob.Kind.REPLAN:
             if locked.status not in (Status.SOLVED, Status.PUBLISHED):
                 raise DomainError(
-                    "no_plan", "Es gibt noch keinen Plan, der neu geplant werden kann."
+                    "no_plan", _("Es gibt noch keinen Plan, der neu geplant werden kann.")
                 )
             if replan_from is None or not (locked.start <= replan_from <= locked.end):
-                raise DomainError("replan_date", "Das Datum muss im Planungszeitraum liegen.")
+                raise DomainError("replan_date", _("Das Datum muss im Planungszeitraum liegen."))
         job = SolverJob.objects.create(
             municipality_id=period.municipality_id,
             period=locked,
@@ -130,9 +132,9 @@ def job_start(
         )
         if kind != SolverJob.Kind.SPACE:
             PlanningPeriod.objects.filter(pk=locked.pk).update(status=Status.SOLVING)
-    audit.record(
-        actor=actor, instance=job, action="action", summary=f"{job.get_kind_display()} gestartet"
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # audit trail in the site language
+        summary = f"{job.get_kind_display()} gestartet"
+    audit.record(actor=actor, instance=job, action="action", summary=summary)
     run_solver_job.delay(job.pk)
     job.refresh_from_db()
     return job
@@ -142,7 +144,7 @@ def job_cancel(*, actor, job: SolverJob) -> SolverJob:
     if job.active:
         SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
         if job.status == SolverJob.Status.QUEUED:
-            _finish(job, SolverJob.Status.CANCELLED, "Abgebrochen, bevor die Berechnung begann.")
+            _finish(job, SolverJob.Status.CANCELLED, _("Abgebrochen, bevor die Berechnung begann."))
         audit.record(actor=actor, instance=job, action="action", summary="Berechnung abgebrochen")
     job.refresh_from_db()
     return job
@@ -195,7 +197,7 @@ def run_job(job_id: int) -> None:
         return state["cancel"]
 
     if should_cancel():
-        _finish(job, SolverJob.Status.CANCELLED, "Abgebrochen.")
+        _finish(job, SolverJob.Status.CANCELLED, _("Abgebrochen."))
         if job.kind != SolverJob.Kind.SPACE:
             _restore_status(period)
         return
@@ -208,7 +210,7 @@ def run_job(job_id: int) -> None:
         _finish(
             job,
             SolverJob.Status.CANCELLED,
-            "Die Berechnung wurde abgebrochen; der bisherige Plan bleibt unverändert.",
+            _("Die Berechnung wurde abgebrochen; der bisherige Plan bleibt unverändert."),
         )
         if job.kind != SolverJob.Kind.SPACE:
             _restore_status(period)
@@ -217,7 +219,7 @@ def run_job(job_id: int) -> None:
         _finish(
             job,
             SolverJob.Status.FAILED,
-            f"Die Berechnung ist fehlgeschlagen ({type(exc).__name__}).",
+            _("Die Berechnung ist fehlgeschlagen (%(error)s).") % {"error": type(exc).__name__},
         )
         if job.kind != SolverJob.Kind.SPACE:
             _restore_status(period)
@@ -253,7 +255,7 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         ] or [
             {
                 "code": "UNEXPLAINED",
-                "message": "Es gibt keinen Plan, der alle Regeln erfüllt.",
+                "message": _("Es gibt keinen Plan, der alle Regeln erfüllt."),
                 "day": None,
             }
         ]
@@ -267,7 +269,7 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
             _finish(
                 job,
                 SolverJob.Status.DONE,
-                "Kein Plan möglich: " + reasons[0]["message"],
+                _("Kein Plan möglich: %(reason)s") % {"reason": reasons[0]["message"]},
                 progress=100,
                 result={"infeasible": True, "reasons": reasons},
             )
@@ -277,8 +279,10 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         _finish(
             job,
             SolverJob.Status.FAILED,
-            "Innerhalb der Rechenzeit wurde kein Plan gefunden. Bitte die Rechenzeit erhöhen "
-            "oder Regeln lockern.",
+            _(
+                "Innerhalb der Rechenzeit wurde kein Plan gefunden. Bitte die Rechenzeit erhöhen "
+                "oder Regeln lockern."
+            ),
         )
         return
     result = check(problem, plan.assignments)
@@ -287,8 +291,8 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         _finish(
             job,
             SolverJob.Status.FAILED,
-            "Der berechnete Plan hat die unabhängige Prüfung nicht bestanden: "
-            + ea.describe_violation(problem, result.violations[0]),
+            _("Der berechnete Plan hat die unabhängige Prüfung nicht bestanden: %(reason)s")
+            % {"reason": ea.describe_violation(problem, result.violations[0])},
         )
         return
     changed = None
@@ -310,20 +314,10 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
             bound=plan.bound,
             penalties=penalties,
         )
-        msg = "Plan berechnet"
-        msg += " (optimal)." if plan.status is m.Status.OPTIMAL else " (gute Lösung im Zeitlimit)."
-        if ea.GREEDY_NOTE in plan.notes:
-            msg = (
-                "Plan berechnet (einfache Startlösung: die Rechenzeit reichte nicht zum "
-                "Optimieren; mit mehr Rechenzeit erneut berechnen verbessert Fairness und Wünsche)."
-            )
-        if changed is not None:
-            msg = (
-                f"Ab {fmt_day(job.replan_from)} neu geplant: {changed} "
-                f"{'Eintrag' if changed == 1 else 'Einträge'} geändert; die Tage davor sind unverändert."
-            )
-        if was_published:
-            msg += " Der Plan muss erneut veröffentlicht werden, damit die Beschäftigten ihn sehen."
+        msg = _solve_message(job, plan, changed, was_published)
+        # The audit trail stays in the site's language, whoever started the job.
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = _solve_message(job, plan, changed, was_published)
         _finish(
             job,
             SolverJob.Status.DONE,
@@ -334,7 +328,32 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
             changed_cells=changed,
             result={"penalties": penalties, "status": str(plan.status)},
         )
-        audit.record(actor=job.created_by, instance=period, action="action", summary=msg)
+        audit.record(actor=job.created_by, instance=period, action="action", summary=summary)
+
+
+def _solve_message(job: SolverJob, plan: m.Plan, changed: int | None, was_published: bool) -> str:
+    """The job's result message (in the active language)."""
+    if plan.status is m.Status.OPTIMAL:
+        msg = _("Plan berechnet (optimal).")
+    else:
+        msg = _("Plan berechnet (gute Lösung im Zeitlimit).")
+    if ea.GREEDY_NOTE in plan.notes:
+        msg = _(
+            "Plan berechnet (einfache Startlösung: die Rechenzeit reichte nicht zum "
+            "Optimieren; mit mehr Rechenzeit erneut berechnen verbessert Fairness und Wünsche)."
+        )
+    if changed is not None:
+        msg = ngettext(
+            "Ab %(day)s neu geplant: %(count)d Eintrag geändert; die Tage davor sind unverändert.",
+            "Ab %(day)s neu geplant: %(count)d Einträge geändert; die Tage davor sind unverändert.",
+            changed,
+        ) % {"day": fmt_day(job.replan_from), "count": changed}
+    if was_published:
+        msg = _(
+            "%(message)s Der Plan muss erneut veröffentlicht werden, damit die Beschäftigten "
+            "ihn sehen."
+        ) % {"message": msg}
+    return msg
 
 
 def _store_plan(period: PlanningPeriod, assignments, ctx: ea.Context) -> None:
@@ -359,12 +378,14 @@ def cell_update(
 ) -> PlanAssignment:
     """Change one cell; refused with the rule's German message if a hard rule would break."""
     if period.status == Status.SOLVING:
-        raise Conflict("period_busy", "Der Plan wird gerade berechnet; bitte warten.")
+        raise Conflict("period_busy", _("Der Plan wird gerade berechnet; bitte warten."))
     if not PlanAssignment.objects.filter(period=period).exists():
-        raise DomainError("no_plan", "Es gibt noch keinen Plan für diesen Zeitraum.")
+        raise DomainError("no_plan", _("Es gibt noch keinen Plan für diesen Zeitraum."))
     row = PlanAssignment.objects.filter(period=period, employee=employee, day=day).first()
     if row is None:
-        raise DomainError("no_cell", "Für diese Person und diesen Tag gibt es keinen Planeintrag.")
+        raise DomainError(
+            "no_cell", _("Für diese Person und diesen Tag gibt es keinen Planeintrag.")
+        )
     problem, ctx = ea.build_problem(period)
     rows = ea.current_assignments(period)
     new = PlanAssignment(
@@ -376,9 +397,9 @@ def cell_update(
         shift_type=shift_type if activity == Activity.SHIFT else None,
     )
     if activity == Activity.OFFICE and room is None:
-        raise DomainError("room_missing", "Für einen Bürotag bitte einen Raum wählen.")
+        raise DomainError("room_missing", _("Für einen Bürotag bitte einen Raum wählen."))
     if activity == Activity.SHIFT and shift_type is None:
-        raise DomainError("shift_missing", "Für einen Schichttag bitte eine Schicht wählen.")
+        raise DomainError("shift_missing", _("Für einen Schichttag bitte eine Schicht wählen."))
     new_a = ea.row_to_assignment(new)
     changed = [
         new_a if (a.employee_id, a.day) == (new_a.employee_id, new_a.day) else a for a in rows
@@ -417,7 +438,7 @@ def cell_update(
 
 
 def calendar_token_for(employee: Employee) -> CalendarToken:
-    token, _ = CalendarToken.objects.get_or_create(
+    token, _created = CalendarToken.objects.get_or_create(
         employee=employee, defaults={"municipality_id": employee.municipality_id}
     )
     return token
@@ -425,11 +446,18 @@ def calendar_token_for(employee: Employee) -> CalendarToken:
 
 def describe_row(row: PlanAssignment) -> str:
     if row.activity == Activity.OFFICE and row.room_id:
-        return f"Büro, Raum {row.room.number} ({row.room.location.name})"
+        return _("Büro, Raum %(number)s (%(building)s)") % {
+            "number": row.room.number,
+            "building": row.room.location.name,
+        }
     if row.activity == Activity.SHIFT and row.shift_type_id:
         s = row.shift_type
-        return f"Schicht {s.name} {s.start_time:%H:%M}–{s.end_time:%H:%M}"
-    return row.get_activity_display()
+        return _("Schicht %(name)s %(start)s–%(end)s") % {
+            "name": s.name,
+            "start": f"{s.start_time:%H:%M}",
+            "end": f"{s.end_time:%H:%M}",
+        }
+    return str(row.get_activity_display())
 
 
 def publish(
@@ -439,14 +467,14 @@ def publish(
     with transaction.atomic():
         period = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
         if period.status not in (Status.SOLVED, Status.PUBLISHED):
-            raise Conflict("not_solved", "Nur ein berechneter Plan kann veröffentlicht werden.")
+            raise Conflict("not_solved", _("Nur ein berechneter Plan kann veröffentlicht werden."))
         rows = list(
             PlanAssignment.objects.filter(period=period)
             .select_related("employee", "room__location", "shift_type")
             .order_by("employee__last_name", "employee_id", "day")
         )
         if not rows:
-            raise Conflict("not_solved", "Nur ein berechneter Plan kann veröffentlicht werden.")
+            raise Conflict("not_solved", _("Nur ein berechneter Plan kann veröffentlicht werden."))
         number = (
             PlanVersion.objects.filter(period=period)
             .order_by("-number")
@@ -489,37 +517,13 @@ def publish(
             summary=f"Plan veröffentlicht (Version {number})",
         )
     messages = []
-    for items in per_emp.values() if notify else ():
-        emp = items[0].employee
-        if not emp.email:
-            continue
-        token = calendar_token_for(emp)
-        lines = [
-            f"Guten Tag {emp.first_name} {emp.last_name},",
-            "",
-            f"der Arbeitsplan „{period.name}“ ({period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}) "
-            f"wurde veröffentlicht (Version {number}). Ihre Tage:",
-            "",
-        ]
-        for r in items:
-            if r.activity == Activity.OFF:
-                continue
-            lines.append(f"{fmt_day(r.day)}{r.day:%Y}: {describe_row(r)}")
-        url = reverse("presence:calendar_feed", kwargs={"token": token.token})
-        lines += [
-            "",
-            f"Kalender-Abo (iCalendar): {base_url}{url}",
-            "",
-            "Wünsche und Abwesenheiten tragen Sie unter „Mein Arbeitsplan“ ein.",
-        ]
-        messages.append(
-            EmailMessage(
-                subject=f"Ihr Arbeitsplan: {period.name}",
-                body="\n".join(lines),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[emp.email],
-            )
-        )
+    # Employees have no language of their own yet: their e-mails are in the site's language,
+    # not in the language of the planner who publishes.
+    with translation.override(settings.LANGUAGE_CODE):
+        for items in per_emp.values() if notify else ():
+            emp = items[0].employee
+            if emp.email:
+                messages.append(_plan_mail(period, number, emp, items, base_url))
     if messages:
         get_connection().send_messages(messages)
     PlanVersion.objects.filter(pk=version.pk).update(mails_sent=len(messages))
@@ -527,11 +531,51 @@ def publish(
     return version
 
 
+def _plan_mail(
+    period: PlanningPeriod, number: int, emp: Employee, items: list[PlanAssignment], base_url: str
+) -> EmailMessage:
+    """The e-mail telling one employee their days of a published plan."""
+    token = calendar_token_for(emp)
+    lines = [
+        _("Guten Tag %(first_name)s %(last_name)s,")
+        % {"first_name": emp.first_name, "last_name": emp.last_name},
+        "",
+        _(
+            "der Arbeitsplan „%(name)s“ (%(start)s–%(end)s) wurde veröffentlicht "
+            "(Version %(number)s). Ihre Tage:"
+        )
+        % {
+            "name": period.name,
+            "start": f"{period.start:%d.%m.%Y}",
+            "end": f"{period.end:%d.%m.%Y}",
+            "number": number,
+        },
+        "",
+    ]
+    for r in items:
+        if r.activity == Activity.OFF:
+            continue
+        lines.append(f"{fmt_day(r.day)}{r.day:%Y}: {describe_row(r)}")
+    url = reverse("presence:calendar_feed", kwargs={"token": token.token})
+    lines += [
+        "",
+        _("Kalender-Abo (iCalendar): %(url)s") % {"url": f"{base_url}{url}"},
+        "",
+        _("Wünsche und Abwesenheiten tragen Sie unter „Mein Arbeitsplan“ ein."),
+    ]
+    return EmailMessage(
+        subject=_("Ihr Arbeitsplan: %(name)s") % {"name": period.name},
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[emp.email],
+    )
+
+
 # --- wishes and absences ------------------------------------------------------------------
 
 
 def wish_set(*, actor, employee: Employee, day: date, kind: str, note: str = "") -> Wish:
-    wish, _ = Wish.objects.update_or_create(
+    wish, _created = Wish.objects.update_or_create(
         employee=employee,
         day=day,
         defaults={"kind": kind, "note": note, "municipality_id": employee.municipality_id},
@@ -548,7 +592,7 @@ def absence_create(
     *, actor, employees: list[Employee], start: date, end: date, kind: str, note: str = ""
 ) -> list[Absence]:
     if end < start:
-        raise DomainError("absence_order", "Das Ende liegt vor dem Beginn.")
+        raise DomainError("absence_order", _("Das Ende liegt vor dem Beginn."))
     created = [
         Absence.objects.create(
             municipality_id=e.municipality_id,
@@ -615,10 +659,17 @@ def _run_space(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
             if p.objective is not None
         ],
     }
-    msg = (
-        f"Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: {result.min_seats}"
-        + (" (bewiesen)." if result.proven else " (beste gefundene Lösung).")
-        if result.min_seats is not None
-        else "Für diese Hybrid-Regel gibt es keinen Plan (auch nicht mit allen heutigen Plätzen)."
-    )
+    if result.min_seats is None:
+        msg = _(
+            "Für diese Hybrid-Regel gibt es keinen Plan (auch nicht mit allen heutigen Plätzen)."
+        )
+    elif result.proven:
+        msg = _(
+            "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s (bewiesen)."
+        ) % {"seats": result.min_seats}
+    else:
+        msg = _(
+            "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s "
+            "(beste gefundene Lösung)."
+        ) % {"seats": result.min_seats}
     _finish(job, SolverJob.Status.DONE, msg, progress=100, result=data)

@@ -17,6 +17,7 @@ def fail_stale_jobs(max_age_minutes: int = 60) -> int:
     from datetime import timedelta
 
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from rathaus.presence.models import SolverJob
     from rathaus.presence.services import _restore_status
@@ -30,7 +31,7 @@ def fail_stale_jobs(max_age_minutes: int = 60) -> int:
     for job in stale:
         SolverJob.objects.filter(pk=job.pk).update(
             status=SolverJob.Status.FAILED,
-            message="Die Berechnung wurde nicht beendet (Rechenknoten nicht erreichbar).",
+            message=_("Die Berechnung wurde nicht beendet (Rechenknoten nicht erreichbar)."),
             finished_at=timezone.now(),
         )
         if job.kind != SolverJob.Kind.SPACE:

@@ -13,6 +13,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.models import Employee
@@ -48,7 +51,7 @@ from rathaus.presence.models import (
     Wish,
 )
 
-WEEKDAY_SHORT = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+WEEKDAY_SHORT = tuple(WEEKDAYS_ABBR[i] for i in range(7))  # Mo, Di, … (Django catalogue)
 
 
 def _require(user, perm: str) -> None:
@@ -101,7 +104,9 @@ def period_create(request):
         period = services.period_create(
             actor=request.user, municipality=town, org_units=units, **data
         )
-        messages.success(request, f"Planungszeitraum „{period.name}“ angelegt.")
+        messages.success(
+            request, _("Planungszeitraum „%(name)s“ angelegt.") % {"name": period.name}
+        )
         return redirect("presence:period_detail", pk=period.pk)
     return render(request, "presence/period_form.html", {"form": form, "period": None})
 
@@ -119,7 +124,7 @@ def period_edit(request, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Regeln gespeichert.")
+            messages.success(request, _("Regeln gespeichert."))
             return redirect("presence:period_detail", pk=period.pk)
     return render(request, "presence/period_form.html", {"form": form, "period": period})
 
@@ -145,11 +150,11 @@ def period_detail(request, pk):
 
 
 RULE_FORMS = {
-    "shift": (ShiftTypeForm, "Schichtart angelegt."),
-    "coverage": (CoverageForm, "Besetzungsvorgabe angelegt."),
-    "cohort": (CohortForm, "Schichtteam angelegt."),
-    "teamday": (TeamDayForm, "Teamtag angelegt."),
-    "override": (OverrideForm, "Ausnahme gespeichert."),
+    "shift": (ShiftTypeForm, gettext_lazy("Schichtart angelegt.")),
+    "coverage": (CoverageForm, gettext_lazy("Besetzungsvorgabe angelegt.")),
+    "cohort": (CohortForm, gettext_lazy("Schichtteam angelegt.")),
+    "teamday": (TeamDayForm, gettext_lazy("Teamtag angelegt.")),
+    "override": (OverrideForm, gettext_lazy("Ausnahme gespeichert.")),
 }
 RULE_MODELS = {
     "shift": ShiftType,
@@ -176,16 +181,18 @@ def period_rules(request, pk):
                 obj_pk = 0
             if model is not None and period.status != PlanningPeriod.Status.SOLVING:
                 try:
-                    deleted, _ = model.objects.filter(period=period, pk=obj_pk).delete()
+                    deleted, _per_model = model.objects.filter(period=period, pk=obj_pk).delete()
                 except ProtectedError:
                     messages.error(
                         request,
-                        "Diese Schichtart ist im berechneten Plan eingeplant und kann erst "
-                        "gelöscht werden, wenn der Plan ohne sie neu berechnet wurde.",
+                        _(
+                            "Diese Schichtart ist im berechneten Plan eingeplant und kann erst "
+                            "gelöscht werden, wenn der Plan ohne sie neu berechnet wurde."
+                        ),
                     )
                 else:
                     if deleted:
-                        messages.success(request, "Regel gelöscht.")
+                        messages.success(request, _("Regel gelöscht."))
             return redirect("presence:period_rules", pk=period.pk)
         if which in RULE_FORMS:
             cls, msg = RULE_FORMS[which]
@@ -195,7 +202,7 @@ def period_rules(request, pk):
                 _save_rule(which, form, period)
                 messages.success(request, msg)
                 return redirect("presence:period_rules", pk=period.pk)
-            messages.error(request, "Bitte die markierten Angaben prüfen.")
+            messages.error(request, _("Bitte die markierten Angaben prüfen."))
     return render(
         request,
         "presence/period_rules.html",
@@ -254,7 +261,15 @@ def period_absences(request, pk):
         )
         messages.success(
             request,
-            f"{len(created)} Abwesenheit(en) eingetragen. Mit „ab Datum neu planen“ wird der Plan angepasst.",
+            # Translators: German keeps the neutral form "Abwesenheit(en)" for any count.
+            ngettext(
+                "%(count)d Abwesenheit(en) eingetragen. "
+                "Mit „ab Datum neu planen“ wird der Plan angepasst.",
+                "%(count)d Abwesenheit(en) eingetragen. "
+                "Mit „ab Datum neu planen“ wird der Plan angepasst.",
+                len(created),
+            )
+            % {"count": len(created)},
         )
         return redirect("presence:period_absences", pk=period.pk)
     absences = (
@@ -335,7 +350,7 @@ def job_detail(request, job_id):
 def job_cancel(request, job_id):
     job = _job(request, job_id)
     services.job_cancel(actor=request.user, job=job)
-    messages.info(request, "Abbruch angefordert.")
+    messages.info(request, _("Abbruch angefordert."))
     return redirect("presence:job_detail", job_id=job.pk)
 
 
@@ -406,7 +421,11 @@ def cell_edit(request, pk, employee_id, day):
             refused = exc
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Eintrag für {employee} am {fmt_day(day)} geändert.")
+            messages.success(
+                request,
+                _("Eintrag für %(employee)s am %(day)s geändert.")
+                % {"employee": employee, "day": fmt_day(day)},
+            )
             return redirect(
                 reverse("presence:plan_grid", kwargs={"pk": period.pk}) + f"#e{employee.pk}"
             )
@@ -438,7 +457,13 @@ def publish(request, pk):
     else:
         messages.success(
             request,
-            f"Plan veröffentlicht (Version {version.number}); {version.mails_sent} E-Mail(s) versandt.",
+            # Translators: German keeps the neutral form "E-Mail(s)" for any count.
+            ngettext(
+                "Plan veröffentlicht (Version %(number)s); %(count)d E-Mail(s) versandt.",
+                "Plan veröffentlicht (Version %(number)s); %(count)d E-Mail(s) versandt.",
+                version.mails_sent,
+            )
+            % {"number": version.number, "count": version.mails_sent},
         )
     return redirect("presence:period_detail", pk=period.pk)
 
@@ -525,7 +550,8 @@ def my_plan(request):
             if wish_form.is_valid():
                 services.wish_set(actor=request.user, employee=employee, **wish_form.cleaned_data)
                 messages.success(
-                    request, "Wunsch gespeichert. Er wird bei der nächsten Planung berücksichtigt."
+                    request,
+                    _("Wunsch gespeichert. Er wird bei der nächsten Planung berücksichtigt."),
                 )
                 return redirect("presence:my_plan")
         elif request.POST.get("form") == "absence":
@@ -534,7 +560,9 @@ def my_plan(request):
                 services.absence_create(
                     actor=request.user, employees=[employee], **absence_form.cleaned_data
                 )
-                messages.success(request, "Abwesenheit eingetragen; die Planung wird informiert.")
+                messages.success(
+                    request, _("Abwesenheit eingetragen; die Planung wird informiert.")
+                )
                 return redirect("presence:my_plan")
     entries = (
         selectors.my_entries(employee, monday, monday + timedelta(days=55)) if employee else []
@@ -569,7 +597,7 @@ def wish_delete(request, pk):
     employee = _own_employee(request.user)
     wish = get_scoped_or_404(Wish, request.user, pk=pk, employee=employee)
     services.wish_delete(actor=request.user, wish=wish)
-    messages.success(request, "Wunsch gelöscht.")
+    messages.success(request, _("Wunsch gelöscht."))
     return redirect("presence:my_plan")
 
 
@@ -582,7 +610,7 @@ def absence_delete(request, pk):
     if absence.employee != own and not request.user.has_perm("presence.plan"):
         raise Http404
     services.absence_delete(actor=request.user, absence=absence)
-    messages.success(request, "Abwesenheit gelöscht.")
+    messages.success(request, _("Abwesenheit gelöscht."))
     target = request.POST.get("next", "")
     if target.startswith("/planung/") and "//" not in target:
         return redirect(target)
