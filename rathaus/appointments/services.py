@@ -310,9 +310,40 @@ def appointment_by_token(token: str) -> Appointment:
     return _get_by_token(token)
 
 
+def _retry_when_locked(func):
+    """SQLite only: a writer whose read snapshot went stale gets "database is locked" at
+    once (no busy wait). Retry the whole transaction a few times, then answer 503 instead
+    of a server error. PostgreSQL never takes this path."""
+    import functools
+    import time as _time
+
+    from django.db import OperationalError
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        attempts = 8 if connection.vendor == "sqlite" and not connection.in_atomic_block else 1
+        for attempt in range(attempts):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as exc:
+                if connection.vendor != "sqlite" or "locked" not in str(exc):
+                    raise
+                if attempt == attempts - 1:
+                    raise DomainError(
+                        "busy",
+                        "Das System ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
+                        status=503,
+                    ) from exc
+                _time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
 # --------------------------------------------------------------------------- citizens
 
 
+@_retry_when_locked
 @transaction.atomic
 def appointment_hold(
     *, location: Location, demand, start: datetime, now: datetime | None = None
@@ -363,6 +394,7 @@ def _validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
     return name, email, phone
 
 
+@_retry_when_locked
 @transaction.atomic
 def appointment_book(
     *,
@@ -407,6 +439,7 @@ def appointment_book(
     return appointment, token
 
 
+@_retry_when_locked
 @transaction.atomic
 def appointment_book_direct(
     *,
@@ -444,6 +477,7 @@ def appointment_book_direct(
     return appointment, token
 
 
+@_retry_when_locked
 @transaction.atomic
 def appointment_confirm(*, token: str, now: datetime | None = None) -> tuple[Appointment, str]:
     """Double opt-in: the link in the e-mail was clicked. Sends the confirmation with .ics.
@@ -479,6 +513,7 @@ def appointment_confirm(*, token: str, now: datetime | None = None) -> tuple[App
     return appointment, token
 
 
+@_retry_when_locked
 @transaction.atomic
 def appointment_cancel(
     *,
@@ -515,6 +550,7 @@ def appointment_cancel(
     return appointment
 
 
+@_retry_when_locked
 @transaction.atomic
 def appointment_reschedule(
     *, appointment: Appointment, start: datetime, now: datetime | None = None, actor=None

@@ -139,6 +139,8 @@ def test_threads_never_overbook_on_any_database(town):
         t.start()
     for t in threads:
         t.join(60)
+    # never a server error: SQLite's "database is locked" is retried, at worst a 503
+    assert set(outcomes) <= {"ok", 409, 503}, outcomes
     assert outcomes.count("ok") <= 2
     rows = Appointment.objects.filter(start=at(2, 10)).values_list("counter_id", flat=True)
     assert len(rows) == len(set(rows)) <= 2
