@@ -4,7 +4,8 @@ Day by day: each cohort group picks the cohort on duty (the one with most people
 alternating on ties); shift coverage is filled from it (qualified people first, 11 h rest,
 weekly maximum); then people who must be on site (no home office, or the weekly minimum
 would otherwise be missed) get a room seat, then everyone else while seats are free
-(kits are scarce, the seat goes round) unless they wish to be at home. The kit pool is
+(kits are scarce; those with the largest home share so far first) unless they wish to
+be at home. The kit pool is
 ignored (the decomposition treats it separately). Returns None when it gets stuck; the
 result is only a hint, CP-SAT checks everything.
 """
@@ -48,6 +49,12 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
     limit = problem.max_consecutive_onsite_days
     last_duty: dict[str, str] = {}
     rank = {e.id: i for i, e in enumerate(problem.employees)}
+    hist = {h.employee_id: h for h in problem.history}
+    home = {e.id: hist[e.id].home_days if e.id in hist else 0 for e in problem.employees}
+    work = {
+        e.id: hist[e.id].home_days + hist[e.id].office_days if e.id in hist else 0
+        for e in problem.employees
+    }
 
     def can_onsite(e: Employee, wk: Week) -> bool:
         return onsite_week[(e.id, wk)] < e.max_onsite_per_week and (
@@ -116,16 +123,18 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
         def missing(e_id: str, wk: Week = wk) -> int:
             return need[(e_id, wk)] - onsite_week[(e_id, wk)]
 
-        # No home office first, then those whose weekly minimum is most at risk.
-        turn = d.toordinal()  # rotate who gets a free seat first, for a fairer start
+        # No home office first, then those whose weekly minimum is most at risk, then those
+        # with the largest home share so far (history included): seats go to them first.
         working.sort(
             key=lambda e: (
                 HOME in opts[e.id],
-                left[(e.id, wk)] - missing(e.id),
-                (rank[e.id] + turn) % len(rank),
+                left[(e.id, wk)] - missing(e.id) if missing(e.id) > 0 else 99,
+                -home[e.id] / max(1, work[e.id]),
+                rank[e.id],
             )
         )
         for e in working:
+            work[e.id] += 1
             if e.id in assigned:
                 out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=assigned[e.id])
                 onsite_week[(e.id, wk)] += 1
@@ -148,6 +157,7 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
                 return None
             else:
                 out[(e.id, d)] = Assignment(e.id, d, Kind.HOME)
+                home[e.id] += 1
                 run[e.id] = 0
                 left[(e.id, wk)] -= 1
                 continue

@@ -139,6 +139,8 @@ def budget_phase(
     left = [sum(len(groups[i]) for i in redo)]
 
     def run(i: int) -> Part:
+        if time.monotonic() >= deadline:  # late: the part keeps its plan
+            return Part(Status.UNKNOWN, [], 0, 0, {})
         budget = workers * (deadline - time.monotonic()) * len(groups[i]) / max(1, left[0])
         left[0] -= len(groups[i])
         limit = max(0.2, min(max(1.0, 2 * budget), deadline - time.monotonic()))

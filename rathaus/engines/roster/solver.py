@@ -41,8 +41,10 @@ def _round(
     hints: Mapping[int, Mapping[Key, Assignment] | None],
     stability_first: bool,
     floor: float = 1.5,
+    optional: bool = False,
 ) -> dict[int, Part]:
-    """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread."""
+    """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread. With
+    `optional`, parts not started by `end` are skipped (they already have a plan)."""
     if len(groups) == 1:
         sub = problem
         return {
@@ -60,6 +62,8 @@ def _round(
 
     def run(i: int) -> Part:
         sub = subs[i]
+        if optional and time.monotonic() >= end:
+            return Part(Status.UNKNOWN, [], 0, 0, {})  # late: keep the earlier result
         with lock:  # time share decided when the part starts, by its size
             budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
             left[0] -= len(groups[i])
@@ -149,7 +153,16 @@ def solve(
             for i in again
         }
         for i, q in _round(
-            problem, subs, groups, again, end, workers, seed, hints, stability_first
+            problem,
+            subs,
+            groups,
+            again,
+            end,
+            workers,
+            seed,
+            hints,
+            stability_first,
+            optional=True,
         ).items():
             parts[i] = merge(parts[i], q)
     unknown = [i for i, p in parts.items() if p.status is Status.UNKNOWN]
