@@ -1,10 +1,8 @@
-"""Citizen URLs under /termine/. Staff pages come from ``staff_urls.py`` (built separately)."""
-
-import importlib
+"""URLs under /termine/: citizen pages here, staff pages (day view, call-up, display, statistics) in staff_urls."""
 
 from django.urls import path
 
-from rathaus.appointments import views
+from rathaus.appointments import staff_urls, views
 
 app_name = "appointments"
 
@@ -30,8 +28,4 @@ urlpatterns = [
     path("angebot/<str:token>/", views.offer, name="offer"),
 ]
 
-try:  # staff side (day view, call-up, display, statistics) lives in staff_urls.py
-    urlpatterns += importlib.import_module("rathaus.appointments.staff_urls").urlpatterns
-except ModuleNotFoundError as exc:
-    if exc.name != "rathaus.appointments.staff_urls":
-        raise
+urlpatterns += staff_urls.urlpatterns
