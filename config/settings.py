@@ -255,4 +255,22 @@ RATHAUS_APPOINTMENT_RETENTION_DAYS = env.int("RATHAUS_APPOINTMENT_RETENTION_DAYS
 ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default=SECRET_KEY)
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=50000)
 
+# Module tuning knobs: defaults live in each app's conf.py; the environment may override them.
+_MODULE_KNOBS = {
+    "RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS": int,
+    "RATHAUS_APPOINTMENTS_AVAILABILITY_MIN_AGE_SECONDS": float,
+    "RATHAUS_APPOINTMENTS_CALL_EARLY_MINUTES": int,
+    "RATHAUS_PRESENCE_SOLVER_WORKERS": int,
+    "RATHAUS_PRESENCE_PROGRESS_INTERVAL": float,
+    "RATHAUS_PRESENCE_SPACE_TIME_LIMIT": float,
+    "RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS": float,
+    "RATHAUS_ELECTIONS_POLL_SECONDS": int,
+    "RATHAUS_ELECTIONS_CACHE_SECONDS": int,
+    "RATHAUS_ELECTIONS_LOCAL_SECONDS": float,
+    "RATHAUS_ELECTIONS_MAX_UPLOAD": int,
+}
+for _knob, _cast in _MODULE_KNOBS.items():
+    if env.str(_knob, default=""):
+        globals()[_knob] = _cast(env.str(_knob))
+
 FORM_RENDERER = "rathaus.core.forms_renderer.KernFormRenderer"
