@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from rathaus.appointments import staff_rules, staff_selectors, staff_services
@@ -152,7 +153,7 @@ class StatisticsOut(Schema):
 
 def _require(request, perm: str) -> None:
     if not request.user.has_perm(perm):
-        raise DomainError("forbidden", "Keine Berechtigung für diese Aktion.", status=403)
+        raise DomainError("forbidden", _("Keine Berechtigung für diese Aktion."), status=403)
 
 
 def _out(a: Appointment) -> dict:
@@ -249,7 +250,7 @@ def build_router() -> Router:
         counter = _counter(request, counter_id) if counter_id is not None else None
         if counter is not None and counter.location_id != location.pk:
             raise DomainError(
-                "wrong_counter", "Dieser Schalter gehört zu einem anderen Standort.", status=422
+                "wrong_counter", _("Dieser Schalter gehört zu einem anderen Standort."), status=422
             )
         day = day or staff_selectors.local_today(location)
         view = staff_selectors.day_view(location, day, counter=counter, status=status[:24])
@@ -388,11 +389,11 @@ def build_router() -> Router:
         _require(request, staff_rules.PERM_STATISTICS)
         if date_from > date_to:
             raise DomainError(
-                "invalid_period", "„date_to“ darf nicht vor „date_from“ liegen.", status=422
+                "invalid_period", _("„date_to“ darf nicht vor „date_from“ liegen."), status=422
             )
         if (date_to - date_from).days > 366:
             raise DomainError(
-                "invalid_period", "Der Zeitraum darf höchstens ein Jahr umfassen.", status=422
+                "invalid_period", _("Der Zeitraum darf höchstens ein Jahr umfassen."), status=422
             )
         if location_id is not None:
             locations = [_location(request, location_id)]

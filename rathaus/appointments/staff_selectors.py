@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.appointments import selectors
 from rathaus.appointments.models import (
@@ -384,11 +385,11 @@ def walk_in_capacity(
     message = ""
     if not allowed:
         left = max(0, free - waiting)
-        message = (
+        message = _(
             "Für heute ist keine Kapazität für eine Wartemarke mehr frei "
-            f"(benötigt {needed} Minuten, frei {left} Minuten). "
+            "(benötigt %(needed)d Minuten, frei %(left)d Minuten). "
             "Bitte vereinbaren Sie einen Termin online."
-        )
+        ) % {"needed": needed, "left": left}
     return WalkInCapacity(allowed, free, waiting, needed, duration, message)
 
 
@@ -420,14 +421,15 @@ def closures_for(user, *, limit: int = 20):
 def outcome_label(outcome: ClosureOutcome, tz) -> str:
     R = ClosureOutcome.Result
     if outcome.result == R.REBOOKED and outcome.new_start:
-        when = outcome.new_start.astimezone(tz)
-        mail = (
-            " – E-Mail mit neuem Termin gesendet" if outcome.notified else " – keine E-Mail-Adresse"
-        )
-        return f"umgebucht auf {when:%d.%m.%Y, %H:%M} Uhr{mail}"
+        when = f"{outcome.new_start.astimezone(tz):%d.%m.%Y, %H:%M}"
+        if outcome.notified:
+            return _("umgebucht auf %(when)s Uhr – E-Mail mit neuem Termin gesendet") % {
+                "when": when
+            }
+        return _("umgebucht auf %(when)s Uhr – keine E-Mail-Adresse") % {"when": when}
     if outcome.result == R.WAITING_LIST:
-        return "kein freier Termin – abgesagt, auf Warteliste (Terminagent), E-Mail gesendet"
-    return "abgesagt – keine E-Mail-Adresse, bitte telefonisch oder schriftlich informieren"
+        return _("kein freier Termin – abgesagt, auf Warteliste (Terminagent), E-Mail gesendet")
+    return _("abgesagt – keine E-Mail-Adresse, bitte telefonisch oder schriftlich informieren")
 
 
 # --------------------------------------------------------------------------- statistics

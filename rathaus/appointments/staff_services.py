@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.appointments import selectors, services, staff_selectors
 from rathaus.appointments.models import (
@@ -69,16 +70,18 @@ def appointment_check_in(
     if appointment.status == S.CHECKED_IN:
         raise Conflict(
             "already_checked_in",
-            f"{appointment.ticket_number or 'Dieser Termin'} ist bereits angemeldet.",
+            _("%(number)s ist bereits angemeldet.") % {"number": appointment.ticket_number}
+            if appointment.ticket_number
+            else _("Dieser Termin ist bereits angemeldet."),
         )
     if appointment.status not in CHECK_IN_FROM:
         raise Conflict(
             "not_checkable",
-            "Dieser Termin kann nicht angemeldet werden (Status: "
-            f"{_status_label(appointment.status)}).",
+            _("Dieser Termin kann nicht angemeldet werden (Status: %(status)s).")
+            % {"status": _status_label(appointment.status)},
         )
     if staff_selectors.local_date(appointment.location, appointment.start) != today:
-        raise DomainError("not_today", "Dieser Termin ist nicht für heute gebucht.", status=409)
+        raise DomainError("not_today", _("Dieser Termin ist nicht für heute gebucht."), status=409)
     if not appointment.ticket_number:
         appointment.ticket_number = services.ticket_number_next(
             location=appointment.location, day=today, prefix="A"
@@ -99,9 +102,9 @@ def appointment_check_in_by_number(
     if not number or len(number) > 20:
         raise DomainError(
             "invalid_number",
-            "Bitte geben Sie eine Wartenummer oder Terminnummer ein.",
+            _("Bitte geben Sie eine Wartenummer oder Terminnummer ein."),
             status=422,
-            errors=[{"field": "number", "message": "Bitte eine Nummer eingeben."}],
+            errors=[{"field": "number", "message": _("Bitte eine Nummer eingeben.")}],
         )
     start, end = staff_selectors.day_bounds(location, staff_selectors.local_today(location, now))
     todays = Appointment.objects.filter(location=location, start__gte=start, start__lt=end)
@@ -111,7 +114,8 @@ def appointment_check_in_by_number(
     if appointment is None:
         raise NotFound(
             "number_not_found",
-            f"Für heute gibt es an diesem Standort keinen Termin mit der Nummer „{number}“.",
+            _("Für heute gibt es an diesem Standort keinen Termin mit der Nummer „%(number)s“.")
+            % {"number": number},
         )
     return appointment_check_in(appointment=appointment, now=now, actor=actor)
 
@@ -122,14 +126,16 @@ def appointment_check_in_by_number(
 def _check_counter(counter: Counter, location_id: int, now: datetime) -> None:
     if counter.location_id != location_id:
         raise DomainError(
-            "wrong_counter", "Dieser Schalter gehört zu einem anderen Standort.", status=422
+            "wrong_counter", _("Dieser Schalter gehört zu einem anderen Standort."), status=422
         )
     if not counter.active:
-        raise DomainError("counter_inactive", "Dieser Schalter ist nicht in Betrieb.", status=409)
+        raise DomainError(
+            "counter_inactive", _("Dieser Schalter ist nicht in Betrieb."), status=409
+        )
     if staff_selectors.counter_closed_on(
         counter, staff_selectors.local_today(counter.location, now)
     ):
-        raise DomainError("counter_closed", "Dieser Schalter ist heute geschlossen.", status=409)
+        raise DomainError("counter_closed", _("Dieser Schalter ist heute geschlossen."), status=409)
 
 
 def _mark_called(appointment_id: int, counter: Counter, now: datetime) -> bool:
@@ -166,7 +172,9 @@ def appointment_call_next(
             row.refresh_from_db()
             return row
     raise Conflict(
-        "queue_empty", f"Zurzeit wartet niemand, der an „{counter.name}“ bedient werden kann."
+        "queue_empty",
+        _("Zurzeit wartet niemand, der an „%(counter)s“ bedient werden kann.")
+        % {"counter": counter.name},
     )
 
 
@@ -191,16 +199,19 @@ def appointment_call(
         where = appointment.called_counter.name if appointment.called_counter else "?"
         raise Conflict(
             "already_called",
-            f"{appointment.ticket_number or 'Diese Person'} wurde bereits zu „{where}“ aufgerufen.",
+            _("%(number)s wurde bereits zu „%(counter)s“ aufgerufen.")
+            % {"number": appointment.ticket_number, "counter": where}
+            if appointment.ticket_number
+            else _("Diese Person wurde bereits zu „%(counter)s“ aufgerufen.") % {"counter": where},
         )
     if appointment.status != S.CHECKED_IN:
         raise Conflict(
             "not_waiting",
-            "Nur angemeldete Personen können aufgerufen werden (Status: "
-            f"{_status_label(appointment.status)}).",
+            _("Nur angemeldete Personen können aufgerufen werden (Status: %(status)s).")
+            % {"status": _status_label(appointment.status)},
         )
     if not _mark_called(appointment.pk, counter, now):  # pragma: no cover - row is locked
-        raise Conflict("already_called", "Diese Person wurde bereits aufgerufen.")
+        raise Conflict("already_called", _("Diese Person wurde bereits aufgerufen."))
     appointment.refresh_from_db()
     return appointment
 
@@ -217,8 +228,11 @@ def appointment_mark_served(
     if appointment.status not in SERVED_FROM:
         raise Conflict(
             "not_servable",
-            "Nur aufgerufene oder angemeldete Personen können als erledigt markiert werden "
-            f"(Status: {_status_label(appointment.status)}).",
+            _(
+                "Nur aufgerufene oder angemeldete Personen können als erledigt markiert werden "
+                "(Status: %(status)s)."
+            )
+            % {"status": _status_label(appointment.status)},
         )
     appointment.status = S.SERVED
     appointment.served_at = now
@@ -235,14 +249,19 @@ def appointment_mark_no_show(
     if appointment.status not in NO_SHOW_FROM:
         raise Conflict(
             "not_no_show",
-            "Dieser Termin kann nicht als „nicht erschienen“ markiert werden "
-            f"(Status: {_status_label(appointment.status)}).",
+            _(
+                "Dieser Termin kann nicht als „nicht erschienen“ markiert werden "
+                "(Status: %(status)s)."
+            )
+            % {"status": _status_label(appointment.status)},
         )
     if appointment.status in (S.CONFIRMED, S.PENDING) and appointment.start > now:
         raise DomainError(
             "not_yet_due",
-            "Der Termin hat noch nicht begonnen; „nicht erschienen“ ist erst ab Terminbeginn "
-            "möglich.",
+            _(
+                "Der Termin hat noch nicht begonnen; „nicht erschienen“ ist erst ab Terminbeginn "
+                "möglich."
+            ),
             status=409,
         )
     appointment.status = S.NO_SHOW
@@ -275,7 +294,7 @@ def walk_in_issue(
     if not policy.walk_in_enabled:
         raise DomainError(
             "walk_in_disabled",
-            "An diesem Standort werden keine Wartemarken ausgegeben.",
+            _("An diesem Standort werden keine Wartemarken ausgegeben."),
             status=409,
         )
     demand = services.normalize_demand(location, demand)
@@ -283,9 +302,9 @@ def walk_in_issue(
     if len(name) > 200:
         raise DomainError(
             "invalid_name",
-            "Der Name ist zu lang (höchstens 200 Zeichen).",
+            _("Der Name ist zu lang (höchstens 200 Zeichen)."),
             status=422,
-            errors=[{"field": "name", "message": "Höchstens 200 Zeichen."}],
+            errors=[{"field": "name", "message": _("Höchstens 200 Zeichen.")}],
         )
     today = staff_selectors.local_today(location, now)
     # takes the row lock of today's W sequence: the check below is serialised per location
@@ -337,14 +356,14 @@ def closure_close(
     now = _now(now)
     if counter is not None and counter.location_id != location.id:
         raise DomainError(
-            "wrong_counter", "Dieser Schalter gehört zu einem anderen Standort.", status=422
+            "wrong_counter", _("Dieser Schalter gehört zu einem anderen Standort."), status=422
         )
     if day < staff_selectors.local_today(location, now):
         raise DomainError(
             "closure_in_past",
-            "Ein Tag in der Vergangenheit kann nicht mehr geschlossen werden.",
+            _("Ein Tag in der Vergangenheit kann nicht mehr geschlossen werden."),
             status=422,
-            errors=[{"field": "day", "message": "Bitte ein Datum ab heute wählen."}],
+            errors=[{"field": "day", "message": _("Bitte ein Datum ab heute wählen.")}],
         )
     existing = DateException.objects.filter(location=location, date=day, closed=True)
     if existing.filter(counter__isnull=True).exists() or (
@@ -352,8 +371,10 @@ def closure_close(
     ):
         raise Conflict(
             "already_closed",
-            f"{'„' + counter.name + '“' if counter else 'Der Standort'} ist am "
-            f"{day:%d.%m.%Y} bereits geschlossen.",
+            _("„%(counter)s“ ist am %(day)s bereits geschlossen.")
+            % {"counter": counter.name, "day": f"{day:%d.%m.%Y}"}
+            if counter
+            else _("Der Standort ist am %(day)s bereits geschlossen.") % {"day": f"{day:%d.%m.%Y}"},
         )
     reason = (reason or "").strip()
     return services.closure_create(

@@ -22,6 +22,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -65,64 +67,66 @@ def _error(request, exc: DomainError) -> None:
 
 class DayFilterForm(KernForm):
     tag = forms.DateField(
-        label="Tag",
+        label=gettext_lazy("Tag"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."},
+        error_messages={"invalid": gettext_lazy("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")},
     )
     schalter = forms.TypedChoiceField(
-        label="Schalter", required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Schalter"), required=False, coerce=int, empty_value=None
     )
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
     def __init__(self, *args, counters=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schalter"].choices = [("", "alle Schalter")] + [
+        self.fields["schalter"].choices = [("", _("alle Schalter"))] + [
             (c.id, c.name) for c in counters
         ]
-        self.fields["status"].choices = [("", "alle")] + [
+        self.fields["status"].choices = [("", _("alle"))] + [
             (value, label) for value, label in S.choices if value not in (S.HELD, S.EXPIRED)
         ]
-        self.fields["schalter"].error_messages["invalid_choice"] = "Bitte einen Schalter wählen."
-        self.fields["status"].error_messages["invalid_choice"] = "Bitte einen Status wählen."
+        self.fields["schalter"].error_messages["invalid_choice"] = _("Bitte einen Schalter wählen.")
+        self.fields["status"].error_messages["invalid_choice"] = _("Bitte einen Status wählen.")
 
 
 class CheckInForm(KernForm):
     number = forms.CharField(
-        label="Wartenummer oder Terminnummer",
+        label=gettext_lazy("Wartenummer oder Terminnummer"),
         max_length=20,
-        help_text="z. B. A012 oder die Terminnummer aus der Bestätigung",
+        help_text=gettext_lazy("z. B. A012 oder die Terminnummer aus der Bestätigung"),
         error_messages={
-            "required": "Bitte eine Wartenummer oder Terminnummer eingeben.",
-            "max_length": "Die Nummer ist zu lang.",
+            "required": gettext_lazy("Bitte eine Wartenummer oder Terminnummer eingeben."),
+            "max_length": gettext_lazy("Die Nummer ist zu lang."),
         },
     )
 
 
 class CallForm(KernForm):
     counter = forms.TypedChoiceField(
-        label="Schalter",
+        label=gettext_lazy("Schalter"),
         coerce=int,
         error_messages={
-            "required": "Bitte wählen Sie den Schalter, an den aufgerufen wird.",
-            "invalid_choice": "Bitte wählen Sie einen Schalter aus der Liste.",
+            "required": gettext_lazy("Bitte wählen Sie den Schalter, an den aufgerufen wird."),
+            "invalid_choice": gettext_lazy("Bitte wählen Sie einen Schalter aus der Liste."),
         },
     )
 
     def __init__(self, *args, counters=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["counter"].choices = [("", "Schalter wählen")] + [
+        self.fields["counter"].choices = [("", _("Schalter wählen"))] + [
             (c.id, c.name) for c in counters if c.active
         ]
 
 
 class WalkInForm(KernForm):
     name = forms.CharField(
-        label="Name",
+        label=gettext_lazy("Name"),
         required=False,
         max_length=200,
-        help_text="optional, nur für die Sachbearbeitung",
-        error_messages={"max_length": "Der Name ist zu lang (höchstens 200 Zeichen)."},
+        help_text=gettext_lazy("optional, nur für die Sachbearbeitung"),
+        error_messages={
+            "max_length": gettext_lazy("Der Name ist zu lang (höchstens 200 Zeichen).")
+        },
     )
 
     def __init__(self, *args, services=(), **kwargs):
@@ -131,12 +135,14 @@ class WalkInForm(KernForm):
         for service in self.services:
             self.fields[f"leistung_{service.id}"] = forms.TypedChoiceField(
                 label=service.name,
-                choices=[(i, "keine" if i == 0 else str(i)) for i in range(service.max_count + 1)],
+                choices=[
+                    (i, _("keine") if i == 0 else str(i)) for i in range(service.max_count + 1)
+                ],
                 coerce=int,
                 required=False,
                 empty_value=0,
                 initial=0,
-                error_messages={"invalid_choice": "Bitte eine Anzahl aus der Liste wählen."},
+                error_messages={"invalid_choice": _("Bitte eine Anzahl aus der Liste wählen.")},
             )
         from rathaus.core.forms import apply_kern_classes
 
@@ -145,7 +151,7 @@ class WalkInForm(KernForm):
     def clean(self):
         data = super().clean()
         if not self.errors and not any(v for k, v in data.items() if k.startswith("leistung_")):
-            raise forms.ValidationError("Bitte wählen Sie mindestens eine Leistung aus.")
+            raise forms.ValidationError(_("Bitte wählen Sie mindestens eine Leistung aus."))
         return data
 
     def demand(self) -> dict[int, int]:
@@ -158,35 +164,37 @@ class WalkInForm(KernForm):
 
 class ClosureForm(KernForm):
     location = forms.ModelChoiceField(
-        label="Standort",
+        label=gettext_lazy("Standort"),
         queryset=Location.objects.none(),
         error_messages={
-            "required": "Bitte wählen Sie den Standort.",
-            "invalid_choice": "Bitte wählen Sie einen Standort aus der Liste.",
+            "required": gettext_lazy("Bitte wählen Sie den Standort."),
+            "invalid_choice": gettext_lazy("Bitte wählen Sie einen Standort aus der Liste."),
         },
     )
     day = forms.DateField(
-        label="Datum",
+        label=gettext_lazy("Datum"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Bitte geben Sie das Datum der Schließung an.",
-            "invalid": "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).",
+            "required": gettext_lazy("Bitte geben Sie das Datum der Schließung an."),
+            "invalid": gettext_lazy("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."),
         },
     )
     counter = forms.ModelChoiceField(
-        label="Schalter",
+        label=gettext_lazy("Schalter"),
         required=False,
         queryset=Counter.objects.none(),
-        empty_label="ganzer Standort (alle Schalter)",
-        help_text="Leer lassen, um den ganzen Standort an diesem Tag zu schließen.",
-        error_messages={"invalid_choice": "Bitte wählen Sie einen Schalter aus der Liste."},
+        empty_label=gettext_lazy("ganzer Standort (alle Schalter)"),
+        help_text=gettext_lazy("Leer lassen, um den ganzen Standort an diesem Tag zu schließen."),
+        error_messages={
+            "invalid_choice": gettext_lazy("Bitte wählen Sie einen Schalter aus der Liste.")
+        },
     )
     reason = forms.CharField(
-        label="Grund (intern)",
+        label=gettext_lazy("Grund (intern)"),
         max_length=200,
         required=False,
-        help_text="z. B. „Schichtteam B in Quarantäne“ – erscheint nicht in E-Mails.",
-        error_messages={"max_length": "Höchstens 200 Zeichen."},
+        help_text=gettext_lazy("z. B. „Schichtteam B in Quarantäne“ – erscheint nicht in E-Mails."),
+        error_messages={"max_length": gettext_lazy("Höchstens 200 Zeichen.")},
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -201,29 +209,31 @@ class ClosureForm(KernForm):
         data = super().clean()
         location, counter = data.get("location"), data.get("counter")
         if location and counter and counter.location_id != location.id:
-            self.add_error("counter", "Dieser Schalter gehört zu einem anderen Standort.")
+            self.add_error("counter", _("Dieser Schalter gehört zu einem anderen Standort."))
         return data
 
 
 class StatisticsForm(KernForm):
     standort = forms.ModelChoiceField(
-        label="Standort",
+        label=gettext_lazy("Standort"),
         required=False,
         queryset=Location.objects.none(),
-        empty_label="alle Standorte",
-        error_messages={"invalid_choice": "Bitte wählen Sie einen Standort aus der Liste."},
+        empty_label=gettext_lazy("alle Standorte"),
+        error_messages={
+            "invalid_choice": gettext_lazy("Bitte wählen Sie einen Standort aus der Liste.")
+        },
     )
     von = forms.DateField(
-        label="von",
+        label=gettext_lazy("von"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."},
+        error_messages={"invalid": gettext_lazy("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")},
     )
     bis = forms.DateField(
-        label="bis",
+        label=gettext_lazy("bis"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."},
+        error_messages={"invalid": gettext_lazy("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")},
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -235,9 +245,9 @@ class StatisticsForm(KernForm):
         von, bis = data.get("von"), data.get("bis")
         if von and bis:
             if von > bis:
-                self.add_error("bis", "„bis“ darf nicht vor „von“ liegen.")
+                self.add_error("bis", _("„bis“ darf nicht vor „von“ liegen."))
             elif (bis - von).days > 366:
-                self.add_error("bis", "Der Zeitraum darf höchstens ein Jahr umfassen.")
+                self.add_error("bis", _("Der Zeitraum darf höchstens ein Jahr umfassen."))
         return data
 
 
@@ -356,7 +366,9 @@ def staff_check_in_number(request, location_id):
     except DomainError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"{appointment.ticket_number} ist angemeldet.")
+        messages.success(
+            request, _("%(number)s ist angemeldet.") % {"number": appointment.ticket_number}
+        )
     return _back(request, location.pk)
 
 
@@ -372,7 +384,10 @@ def staff_check_in(request, appointment_id):
     except DomainError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"Angemeldet – Wartenummer {appointment.ticket_number}.")
+        messages.success(
+            request,
+            _("Angemeldet – Wartenummer %(number)s.") % {"number": appointment.ticket_number},
+        )
     return _back(request, appointment.location_id)
 
 
@@ -389,7 +404,9 @@ def staff_call_next(request, location_id):
             _error(request, exc)
         else:
             messages.success(
-                request, f"{appointment.ticket_number} wurde zu „{counter.name}“ aufgerufen."
+                request,
+                _("%(number)s wurde zu „%(counter)s“ aufgerufen.")
+                % {"number": appointment.ticket_number, "counter": counter.name},
             )
     return _back(request, location.pk)
 
@@ -409,7 +426,9 @@ def staff_call(request, appointment_id):
             _error(request, exc)
         else:
             messages.success(
-                request, f"{appointment.ticket_number} wurde zu „{counter.name}“ aufgerufen."
+                request,
+                _("%(number)s wurde zu „%(counter)s“ aufgerufen.")
+                % {"number": appointment.ticket_number, "counter": counter.name},
             )
     return _back(request, appointment.location_id)
 
@@ -426,7 +445,11 @@ def staff_served(request, appointment_id):
     except DomainError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"{appointment.ticket_number or 'Termin'}: erledigt.")
+        if appointment.ticket_number:
+            text = _("%(number)s: erledigt.") % {"number": appointment.ticket_number}
+        else:
+            text = _("Termin: erledigt.")
+        messages.success(request, text)
     return _back(request, appointment.location_id)
 
 
@@ -442,9 +465,13 @@ def staff_no_show(request, appointment_id):
     except DomainError as exc:
         _error(request, exc)
     else:
-        messages.success(
-            request, f"{appointment.ticket_number or 'Termin'}: als nicht erschienen markiert."
-        )
+        if appointment.ticket_number:
+            text = _("%(number)s: als nicht erschienen markiert.") % {
+                "number": appointment.ticket_number
+            }
+        else:
+            text = _("Termin: als nicht erschienen markiert.")
+        messages.success(request, text)
     return _back(request, appointment.location_id)
 
 
@@ -545,8 +572,15 @@ def staff_closure(request):
         else:
             messages.success(
                 request,
-                f"Geschlossen. {len(outcomes)} betroffene Termine wurden bearbeitet – "
-                "das Ergebnis für jeden Termin steht unten.",
+                # Translators: German uses the same wording for any count.
+                ngettext(
+                    "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
+                    "das Ergebnis für jeden Termin steht unten.",
+                    "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
+                    "das Ergebnis für jeden Termin steht unten.",
+                    len(outcomes),
+                )
+                % {"count": len(outcomes)},
             )
             return HttpResponseRedirect(
                 reverse("appointments:staff_closure_detail", kwargs={"exception_id": exception.pk})
@@ -714,7 +748,7 @@ def statistics(request):
         "sources": _bar_chart([(label, n) for _k, label, n in stats.by_source], value_format=str),
         "lead": _bar_chart(
             [(f"{lt.service.name}", lt.days) for lt in stats.lead_times],
-            value_format=lambda d: f"{d} Tag" if d == 1 else f"{d} Tage",
+            value_format=lambda d: ngettext("%(days)d Tag", "%(days)d Tage", d) % {"days": d},
         ),
     }
     query = request.GET.urlencode()
