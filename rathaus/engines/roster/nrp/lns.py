@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import sys
+import threading
 import time
 from dataclasses import replace
 
@@ -179,6 +180,40 @@ class FullModelMover:
         self.nm.model.clear_hints()
 
 
+class _Shared:
+    """The incumbent shared by the LNS threads; moves are merged row by row."""
+
+    def __init__(self, ev: Evaluator, rows: Rows) -> None:
+        self.ev = ev
+        self.rows = rows
+        self.cost = ev.cost(rows)
+        self.lock = threading.Lock()
+
+    def snapshot(self) -> tuple[Rows, int]:
+        with self.lock:
+            return self.rows, self.cost
+
+    def offer(self, base: Rows, new: Rows) -> int:
+        """Merge the rows ``new`` changed w.r.t. ``base`` into the incumbent; the gain, or -1.
+
+        Whole rows are merged, never single cells: a row is feasible on its own, so the
+        merge is feasible even when another thread changed the incumbent meanwhile.
+        """
+        changed = [e for e in range(len(new)) if new[e] != base[e]]
+        with self.lock:
+            if not changed:
+                return 0 if self.rows is base else -1
+            merged = list(self.rows)
+            for e in changed:
+                merged[e] = new[e]
+            cost = self.ev.cost(merged)
+            if cost > self.cost:
+                return -1
+            gain = self.cost - cost
+            self.rows, self.cost = merged, cost
+            return gain
+
+
 def lns(
     nm,
     rows: Rows,
@@ -189,28 +224,56 @@ def lns(
     log: bool = False,
     kinds: tuple[str, ...] | None = None,
 ) -> tuple[Rows, int]:
-    """Improve ``rows`` until ``deadline`` (monotonic) or the bound is reached."""
-    inst = nm.inst
-    ev = Evaluator(inst)
+    """Improve ``rows`` until ``deadline`` (monotonic) or the bound is reached.
+
+    With ``workers`` > 1 that many search threads (one CP-SAT worker each) share the
+    incumbent; CP-SAT releases the GIL while it solves, so they overlap.
+    """
+    from rathaus.engines.roster.nrp.solver import NrpModel  # circular import otherwise
+
+    ev = Evaluator(nm.inst)
+    shared = _Shared(ev, rows)
+    threads = []
+    for t in range(1, max(1, workers)):
+        model = NrpModel(nm.inst)
+        args = (model, shared, deadline, bound, seed + 1000 * t, log, kinds)
+        threads.append(threading.Thread(target=_search, args=args, daemon=True))
+    for th in threads:
+        th.start()
+    _search(nm, shared, deadline, bound, seed, log, kinds)
+    for th in threads:
+        th.join()
+    return shared.snapshot()
+
+
+def _search(
+    nm,
+    shared: _Shared,
+    deadline: float,
+    bound: int,
+    seed: int,
+    log: bool,
+    kinds: tuple[str, ...] | None,
+) -> None:
+    ev = shared.ev
     rng = random.Random(seed)
     n, h = ev.n, ev.h
-    best = ev.cost(rows)
     mover = FullModelMover(nm, ev)
     # Adaptive state: score per kind (improvement per second, smoothed) and sizes.
     score = dict.fromkeys(KINDS, 1.0)
     k_staff = 2.0
     free_frac = {"window": min(1.0, 2.0 * 7 / h) if n > 1 else 1.0, "cells": 0.2}
-    cur = rows
     it = 0
     allowed = set(KINDS if kinds is None else kinds)
+    usable = [k for k in KINDS if k in allowed and (n > 1 or k != "staff")] or ["cells"]
     try:
-        while best > bound:
+        while True:
+            cur, best = shared.snapshot()
             now = time.monotonic()
             left = deadline - now
-            if left < 0.03:
+            if left < 0.03 or best <= bound:
                 break
             it += 1
-            usable = [k for k in KINDS if k in allowed]
             if rng.random() < 0.25:  # keep exploring every kind
                 kind = rng.choice(usable)
             else:
@@ -238,19 +301,13 @@ def lns(
                     share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
                     staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
                     free = {(e, d) for e in staff for d in range(lo, lo + width)}
-                    size = len(free)
                 else:
                     frac = free_frac["cells"]
                     free = {(e, d) for e in range(n) for d in range(h) if rng.random() < frac}
-                    size = len(free)
-                new, optimal = mover.move(cur, free, min(left, _SUB_LIMIT), seed + it, workers)
+                size = len(free)
+                new, optimal = mover.move(cur, free, min(left, _SUB_LIMIT), seed + it, 1)
             spent = time.monotonic() - now
-            gain = 0
-            if new is not None:
-                cost = ev.cost(new)
-                if cost <= best:
-                    gain = best - cost
-                    best, cur = cost, new
+            gain = 0 if new is None else max(0, shared.offer(cur, new))
             score[kind] = 0.8 * score[kind] + 0.2 * (gain / max(spent, 0.01) + 0.05)
             # Grow neighbourhoods that are solved to optimality, shrink those that time out.
             if kind == "staff":
@@ -260,10 +317,9 @@ def lns(
                 free_frac[kind] = min(1.0, f * 1.05) if optimal else max(0.02, f * 0.8)
             if log:
                 print(
-                    f"lns {it} {kind} size={size} opt={optimal} gain={gain} best={best} "
-                    f"t={spent:.2f}",
+                    f"lns {seed} {it} {kind} size={size} opt={optimal} gain={gain} "
+                    f"best={shared.cost} t={spent:.2f}",
                     file=sys.stderr,
                 )
     finally:
         mover.restore()
-    return cur, best
