@@ -9,6 +9,18 @@ Municipal hybrid-work and shift plans (employees x days x activities)::
     new = replan(problem, plan, from_day, {"e7": [d1, d2]})   # quarantine from Wednesday
     curve = plan_space(problem, min_onsite_per_week=2)        # smallest building
 
+Functions:
+
+- `solve(problem, *, time_limit=10.0, workers=2, seed=0, decompose=True,
+  stability_first=False, hint=None, batch_size=None, explain=True) -> Plan`
+- `check(problem, plan) -> CheckResult(violations, penalties)` (`.ok`, `.objective`)
+- `precheck(problem) -> list[Reason]`, `explain_infeasible(problem, *, time_limit) -> list[Reason]`
+- `replan(problem, previous, from_day, new_absences, *, time_limit, workers, seed) -> Plan`
+  (`replan_problem(...)` gives the problem it solves: past fixed, absences added)
+- `plan_space(problem, *, min_onsite_per_week=None, steps=5, time_limit=30.0, workers=2)
+  -> SpaceResult(min_seats, proven, current_seats, points: SpacePoint..., wall_time)`
+- `generator.generate(staff=200, *, weeks=4, start, seed, pandemic, kit_share) -> Problem`
+
 Input (frozen dataclasses in `model`): `Problem(days, employees, rooms, kit_pool, shifts,
 coverage, cohorts, cohort_separation, capacity_mode, team_days, weights, history,
 previous_plan, fixed, min_rest_minutes, max_consecutive_working_days,
@@ -52,7 +64,7 @@ from rathaus.engines.roster.model import (
     Wish,
     WishKind,
 )
-from rathaus.engines.roster.replan import replan
+from rathaus.engines.roster.replan import replan, replan_problem
 from rathaus.engines.roster.solver import solve
 from rathaus.engines.roster.space import SpacePoint, SpaceResult, plan_space
 
@@ -85,5 +97,6 @@ __all__ = [
     "plan_space",
     "precheck",
     "replan",
+    "replan_problem",
     "solve",
 ]

@@ -9,7 +9,8 @@ kit pool:
    a greedy plan; parts not proven optimal get a second round;
 2. if the combined kit use fits the pool on every day, the combination is the answer, and it
    is proven optimal when every part is;
-3. otherwise (`kits`): soft kit budgets per part and day, then a greedy repair if needed, then
+3. otherwise (`kits`): a greedy repair (kit users with a free seat go to the office), soft
+   kit budgets per part and day only if that fails, then
    a polish round with hard budgets that can only improve. The bound stays the relaxed one,
    so the reported gap is honest (and can be large when the kit pool binds);
 4. small problems whose budgets fail fall back to one model over everything.
@@ -198,8 +199,14 @@ def solve(
     notes.append(f"Homeoffice-Sets knapp an {len(short)} Tag(en)")
     current = parts_list
     wanted = [kit_use(problem, p.assignments) for p in parts_list]
+    # First the cheap repair (kit users with a free seat go to the office, lightest wishes
+    # first); proportional soft budgets only if seats do not suffice for that.
     fits = False
-    for rnd in range(2):  # re-balance with soft budgets until the parts fit the pool
+    repaired = repair(problem, subs, groups, current, workers)
+    if repaired is not None:
+        notes.append("Kit-Überhang durch Büro-Tage auf freien Plätzen behoben")
+        current, fits = repaired, True
+    for rnd in range(0 if fits else 2):  # re-balance with soft budgets until they fit
         left = t0 + 0.6 * time_limit - time.monotonic()
         if left < 0.3:
             break
