@@ -572,8 +572,8 @@ def staff_closure(request):
         else:
             messages.success(
                 request,
-                # Translators: German uses the same wording for any count.
                 ngettext(
+                    # Translators: German uses the same wording for any count.
                     "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
                     "das Ergebnis für jeden Termin steht unten.",
                     "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "

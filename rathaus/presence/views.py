@@ -261,8 +261,8 @@ def period_absences(request, pk):
         )
         messages.success(
             request,
-            # Translators: German keeps the neutral form "Abwesenheit(en)" for any count.
             ngettext(
+                # Translators: German keeps the neutral form "Abwesenheit(en)" for any count.
                 "%(count)d Abwesenheit(en) eingetragen. "
                 "Mit „ab Datum neu planen“ wird der Plan angepasst.",
                 "%(count)d Abwesenheit(en) eingetragen. "
@@ -457,8 +457,8 @@ def publish(request, pk):
     else:
         messages.success(
             request,
-            # Translators: German keeps the neutral form "E-Mail(s)" for any count.
             ngettext(
+                # Translators: German keeps the neutral form "E-Mail(s)" for any count.
                 "Plan veröffentlicht (Version %(number)s); %(count)d E-Mail(s) versandt.",
                 "Plan veröffentlicht (Version %(number)s); %(count)d E-Mail(s) versandt.",
                 version.mails_sent,
