@@ -73,6 +73,11 @@ class Evaluator:
             total += (req - n) * wu if n < req else (n - req) * wo
         return total
 
+    def deficits(self, rows: Rows) -> list[tuple[int, int]]:
+        """Cover rows (day, shift) that are under-covered."""
+        cnt = self.counts(rows)
+        return [(d, s) for (d, s), (req, wu, _wo) in self.cover.items() if wu and cnt[d][s] < req]
+
     def staff_blame(self, rows: Rows) -> list[float]:
         """A rough per-employee share of the penalty, to bias which rows get re-optimised."""
         cnt = self.counts(rows)
@@ -289,6 +294,16 @@ def _search(
                 blame = ev.staff_blame(cur)
                 subset: list[int] = []
                 pool = list(range(n))
+                holes = ev.deficits(cur) if rng.random() < 0.5 else []
+                if holes:
+                    # Targeted: someone who is off on an under-covered day must take it on,
+                    # and the others in the subset absorb the knock-on changes.
+                    d, _s = rng.choice(holes)
+                    idle = [e for e in pool if cur[e][d] < 0]
+                    if idle:
+                        first = rng.choice(idle)
+                        subset.append(first)
+                        pool.remove(first)
                 while len(subset) < size:
                     e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
                     subset.append(e)
@@ -297,7 +312,12 @@ def _search(
             else:
                 if kind == "window":
                     width = max(2, min(h, round(free_frac["window"] * h)))
-                    lo = rng.randrange(0, h - width + 1)
+                    holes = ev.deficits(cur) if rng.random() < 0.5 else []
+                    if holes:  # centre the window on an under-covered day
+                        d, _s = rng.choice(holes)
+                        lo = max(0, min(h - width, d - width // 2))
+                    else:
+                        lo = rng.randrange(0, h - width + 1)
                     share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
                     staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
                     free = {(e, d) for e in staff for d in range(lo, lo + width)}
