@@ -16,7 +16,8 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from rathaus.appointments import staff_rules, staff_selectors, staff_services
+from rathaus.appointments import rules as permissions
+from rathaus.appointments import staff_selectors, staff_services
 from rathaus.appointments.models import Appointment, Counter, DateException
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.models import Location
@@ -245,7 +246,7 @@ def build_router() -> Router:
         counter_id: int | None = None,
         status: str = "",
     ):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         location = _location(request, location_id)
         counter = _counter(request, counter_id) if counter_id is not None else None
         if counter is not None and counter.location_id != location.pk:
@@ -264,7 +265,7 @@ def build_router() -> Router:
 
     @router.get("/queue", response=list[QueueEntryOut], summary="Warteschlange (Aufrufreihenfolge)")
     def queue(request, location_id: int, counter_id: int | None = None):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         location = _location(request, location_id)
         counter = _counter(request, counter_id) if counter_id is not None else None
         return [
@@ -278,7 +279,7 @@ def build_router() -> Router:
         summary="Anmelden (aus der Liste)",
     )
     def check_in(request, appointment_id: int):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         appointment = staff_services.appointment_check_in(
             appointment=_appointment(request, appointment_id), actor=request.user
         )
@@ -286,7 +287,7 @@ def build_router() -> Router:
 
     @router.post("/check-in", response=AppointmentOut, summary="Anmelden per Wartenummer")
     def check_in_number(request, payload: CheckInNumberIn):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         appointment = staff_services.appointment_check_in_by_number(
             location=_location(request, payload.location_id),
             number=payload.number,
@@ -296,7 +297,7 @@ def build_router() -> Router:
 
     @router.post("/call-next", response=AppointmentOut, summary="Nächste Person aufrufen")
     def call_next(request, payload: CounterIn):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         appointment = staff_services.appointment_call_next(
             counter=_counter(request, payload.counter_id), actor=request.user
         )
@@ -308,7 +309,7 @@ def build_router() -> Router:
         summary="Bestimmte Person aufrufen",
     )
     def call(request, appointment_id: int, payload: CounterIn):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         appointment = _appointment(request, appointment_id)
         appointment = staff_services.appointment_call(
             appointment=appointment,
@@ -321,7 +322,7 @@ def build_router() -> Router:
         "/appointments/{appointment_id}/served", response=AppointmentOut, summary="Erledigt"
     )
     def served(request, appointment_id: int):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         appointment = staff_services.appointment_mark_served(
             appointment=_appointment(request, appointment_id), actor=request.user
         )
@@ -333,7 +334,7 @@ def build_router() -> Router:
         summary="Nicht erschienen",
     )
     def no_show(request, appointment_id: int):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         appointment = staff_services.appointment_mark_no_show(
             appointment=_appointment(request, appointment_id), actor=request.user
         )
@@ -341,7 +342,7 @@ def build_router() -> Router:
 
     @router.post("/walk-in", response={201: AppointmentOut}, summary="Wartemarke ausgeben")
     def walk_in(request, payload: WalkInIn):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         ticket = staff_services.walk_in_issue(
             location=_location(request, payload.location_id),
             demand=payload.services,
@@ -354,7 +355,7 @@ def build_router() -> Router:
         "/closures", response={201: ClosureOut}, summary="Schalter oder Standort schließen"
     )
     def close(request, payload: ClosureIn):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         location = _location(request, payload.location_id)
         counter = _counter(request, payload.counter_id) if payload.counter_id else None
         exception, _outcomes = staff_services.closure_close(
@@ -371,7 +372,7 @@ def build_router() -> Router:
 
     @router.get("/closures/{exception_id}", response=ClosureOut, summary="Folgen einer Schließung")
     def closure_detail(request, exception_id: int):
-        _require(request, staff_rules.PERM_COUNTER)
+        _require(request, permissions.PERM_COUNTER)
         exception = get_scoped_or_404(
             DateException.objects.select_related("location__municipality", "counter"),
             request.user,
@@ -386,7 +387,7 @@ def build_router() -> Router:
         date_to: date,
         location_id: int | None = None,
     ):
-        _require(request, staff_rules.PERM_STATISTICS)
+        _require(request, permissions.PERM_STATISTICS)
         if date_from > date_to:
             raise DomainError(
                 "invalid_period", _("„date_to“ darf nicht vor „date_from“ liegen."), status=422

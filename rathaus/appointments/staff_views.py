@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rathaus.appointments import selectors, staff_rules, staff_selectors, staff_services
+from rathaus.appointments import rules as permissions
+from rathaus.appointments import selectors, staff_selectors, staff_services
 from rathaus.appointments.models import Appointment, Counter, DateException
 from rathaus.core.forms import KernForm
 from rathaus.core.models import Location
@@ -271,7 +272,7 @@ def _pick_location(request):
 @login_required
 @require_GET
 def staff_day(request):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     location, locations = _pick_location(request)
     if location is None:
         return render(request, "appointments/staff/day.html", {"locations": []})
@@ -319,7 +320,7 @@ def staff_day(request):
                 "status": status,
                 "tag": day.isoformat() if not view.is_today else "",
             },
-            "can_statistics": request.user.has_perm(staff_rules.PERM_STATISTICS),
+            "can_statistics": request.user.has_perm(permissions.PERM_STATISTICS),
         },
     )
 
@@ -352,7 +353,7 @@ def _counter_from_post(request, location: Location) -> Counter | None:
 @login_required
 @require_POST
 def staff_check_in_number(request, location_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     location = _scoped_location(request, location_id)
     form = CheckInForm(request.POST)
     if not form.is_valid():
@@ -375,7 +376,7 @@ def staff_check_in_number(request, location_id):
 @login_required
 @require_POST
 def staff_check_in(request, appointment_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     appointment = _scoped_appointment(request, appointment_id)
     try:
         appointment = staff_services.appointment_check_in(
@@ -394,7 +395,7 @@ def staff_check_in(request, appointment_id):
 @login_required
 @require_POST
 def staff_call_next(request, location_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     location = _scoped_location(request, location_id)
     counter = _counter_from_post(request, location)
     if counter is not None:
@@ -414,7 +415,7 @@ def staff_call_next(request, location_id):
 @login_required
 @require_POST
 def staff_call(request, appointment_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     appointment = _scoped_appointment(request, appointment_id)
     counter = _counter_from_post(request, appointment.location)
     if counter is not None:
@@ -436,7 +437,7 @@ def staff_call(request, appointment_id):
 @login_required
 @require_POST
 def staff_served(request, appointment_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     appointment = _scoped_appointment(request, appointment_id)
     try:
         appointment = staff_services.appointment_mark_served(
@@ -456,7 +457,7 @@ def staff_served(request, appointment_id):
 @login_required
 @require_POST
 def staff_no_show(request, appointment_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     appointment = _scoped_appointment(request, appointment_id)
     try:
         appointment = staff_services.appointment_mark_no_show(
@@ -481,7 +482,7 @@ def staff_no_show(request, appointment_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_walk_in(request, location_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     location = _scoped_location(request, location_id)
     services = selectors.services_at(location)
     form = WalkInForm(request.POST or None, services=services)
@@ -517,7 +518,7 @@ def staff_walk_in(request, location_id):
 @login_required
 @require_GET
 def staff_ticket(request, appointment_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     ticket = get_scoped_or_404(
         Appointment.objects.select_related("location", "location__municipality"),
         request.user,
@@ -548,7 +549,7 @@ def staff_ticket(request, appointment_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_closure(request):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     initial = {}
     if request.method == "GET":
         raw = request.GET.get("standort", "")
@@ -596,7 +597,7 @@ def staff_closure(request):
 @login_required
 @require_GET
 def staff_closure_detail(request, exception_id):
-    _require(request.user, staff_rules.PERM_COUNTER)
+    _require(request.user, permissions.PERM_COUNTER)
     exception = get_scoped_or_404(
         DateException.objects.select_related("location", "location__municipality", "counter"),
         request.user,
@@ -726,7 +727,7 @@ def de_percent(value, digits=1) -> str:
 @login_required
 @require_GET
 def statistics(request):
-    _require(request.user, staff_rules.PERM_STATISTICS)
+    _require(request.user, permissions.PERM_STATISTICS)
     form, locations, date_from, date_to = _stats_request(request)
     stats = staff_selectors.statistics(locations, date_from, date_to)
     multi = len(locations) > 1
@@ -874,7 +875,7 @@ def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
 @login_required
 @require_GET
 def statistics_csv(request):
-    _require(request.user, staff_rules.PERM_STATISTICS)
+    _require(request.user, permissions.PERM_STATISTICS)
     _form, locations, date_from, date_to = _stats_request(request)
     table = request.GET.get("tabelle", "tage")
     if table not in ("tage", "schalter", "vorlauf"):
