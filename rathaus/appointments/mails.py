@@ -1,17 +1,23 @@
-"""E-mails to citizens (German, plain text) and the iCalendar attachment.
+"""E-mails to citizens (plain text) and the iCalendar attachment.
 
 Messages are built from the database when they are sent (by a Celery task after the
 transaction commits); the raw personal token travels only inside the task arguments and
 the e-mail itself, never into logs or the database.
+
+Texts are marked for translation and built in the language active when the mail is sent
+(German, the default, in the Celery worker): bookings do not store a citizen's language.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.core.mail import EmailMessage
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
 from rathaus.appointments import conf
@@ -23,10 +29,38 @@ from rathaus.appointments.models import (
 )
 from rathaus.appointments.selectors import items_label, local_tz
 
-WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
-SIGNATURE = (
-    "\n\nMit freundlichen Grüßen\nIhr Bürgerbüro\n\n(Diese E-Mail wurde automatisch erstellt.)"
-)
+
+def weekday_name(day: int) -> str:
+    """Full weekday name (0 = Monday) in the active language (Django's catalogue)."""
+    return str(WEEKDAY_NAMES[day])
+
+
+def weekday_names() -> list[str]:
+    return [weekday_name(i) for i in range(7)]
+
+
+def short_date(value: date | datetime) -> str:
+    """01.02.2026 in German, the active language's short date otherwise."""
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def clock(value: datetime) -> str:
+    """09:30 in German, the active language's time format otherwise (no "Uhr")."""
+    return time_format(value, "TIME_FORMAT")
+
+
+def day_text(value: date | datetime) -> str:
+    # Translators: a day, e.g. "Montag, 01.02.2026".
+    return _("%(weekday)s, %(date)s") % {
+        "weekday": weekday_name(value.weekday()),
+        "date": short_date(value),
+    }
+
+
+def signature() -> str:
+    return "\n\n" + _(
+        "Mit freundlichen Grüßen\nIhr Bürgerbüro\n\n(Diese E-Mail wurde automatisch erstellt.)"
+    )
 
 
 def when(appointment_or_start, tz=None) -> str:
@@ -34,7 +68,12 @@ def when(appointment_or_start, tz=None) -> str:
     if tz is None and isinstance(appointment_or_start, Appointment):
         tz = local_tz(appointment_or_start.location)
     local = start.astimezone(tz) if tz else start
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y} um {local:%H:%M} Uhr"
+    # Translators: e.g. "Montag, 01.02.2026 um 09:30 Uhr".
+    return _("%(weekday)s, %(date)s um %(time)s Uhr") % {
+        "weekday": weekday_name(local.weekday()),
+        "date": short_date(local),
+        "time": clock(local),
+    }
 
 
 def link(name: str, **kwargs) -> str:
@@ -57,11 +96,15 @@ def ics_for(appointment: Appointment, *, personal_url: str = "", cancel: bool = 
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", appointment.start.astimezone(UTC))
     event.add("dtend", appointment.end.astimezone(UTC))
-    event.add("summary", f"Termin im Bürgerbüro: {items_label(appointment)}")
+    event.add(
+        "summary", _("Termin im Bürgerbüro: %(services)s") % {"services": items_label(appointment)}
+    )
     event["location"] = vText(_address(appointment))
-    description = "Bitte bringen Sie die nötigen Unterlagen mit."
+    description = _("Bitte bringen Sie die nötigen Unterlagen mit.")
     if personal_url:
-        description += f"\nTermin ansehen, verschieben oder absagen: {personal_url}"
+        description += "\n" + _("Termin ansehen, verschieben oder absagen: %(url)s") % {
+            "url": personal_url
+        }
     event.add("description", description)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("sequence", int(appointment.start.timestamp()) % 100000 if not cancel else 99999)
@@ -75,8 +118,8 @@ def _documents(appointment: Appointment) -> str:
         if item.service.documents:
             lines.append(f"– {item.service.name}: {item.service.documents}")
         if item.service.fee_note:
-            lines.append(f"  Gebühr: {item.service.fee_note}")
-    return ("\n\nBitte mitbringen:\n" + "\n".join(lines)) if lines else ""
+            lines.append("  " + _("Gebühr: %(fee)s") % {"fee": item.service.fee_note})
+    return ("\n\n" + _("Bitte mitbringen:") + "\n" + "\n".join(lines)) if lines else ""
 
 
 def _send(to: str, subject: str, body: str, attachments=()) -> None:
@@ -103,78 +146,104 @@ def send_appointment_mail(kind: str, appointment_id: int, token: str = "", extra
     what = items_label(appointment)
     at = when(appointment)
     hello = (
-        f"Guten Tag {appointment.citizen_name},\n\n"
+        _("Guten Tag %(name)s,") % {"name": appointment.citizen_name}
         if appointment.citizen_name
-        else "Guten Tag,\n\n"
-    )
+        else _("Guten Tag,")
+    ) + "\n\n"
     if kind == "opt_in":
-        deadline = when(appointment.confirm_deadline, local_tz(appointment.location))
+        deadline = appointment.confirm_deadline.astimezone(local_tz(appointment.location))
         body = (
-            f"{hello}Sie haben einen Termin im Bürgerbüro angefragt:\n\n"
-            f"{what}\n{at}\n{_address(appointment)}\n\n"
-            "Bitte bestätigen Sie den Termin über diesen Link, damit er für Sie reserviert bleibt:\n"
-            f"{link('appointments:confirm', token=token)}\n\n"
-            f"Ohne Bestätigung bis {deadline.split(' um ')[1]} wird der Termin wieder freigegeben."
-            "\n\nWenn Sie keinen Termin angefragt haben, können Sie diese E-Mail ignorieren."
+            hello
+            + _("Sie haben einen Termin im Bürgerbüro angefragt:")
+            + f"\n\n{what}\n{at}\n{_address(appointment)}\n\n"
+            + _(
+                "Bitte bestätigen Sie den Termin über diesen Link, damit er für Sie reserviert "
+                "bleibt:\n%(url)s"
+            )
+            % {"url": link("appointments:confirm", token=token)}
+            + "\n\n"
+            + _("Ohne Bestätigung bis %(time)s Uhr wird der Termin wieder freigegeben.")
+            % {"time": clock(deadline)}
+            + "\n\n"
+            + _("Wenn Sie keinen Termin angefragt haben, können Sie diese E-Mail ignorieren.")
         )
-        _send(appointment.citizen_email, "Bitte bestätigen Sie Ihren Termin", body + SIGNATURE)
+        _send(appointment.citizen_email, _("Bitte bestätigen Sie Ihren Termin"), body + signature())
     elif kind in ("confirmed", "rebooked", "moved"):
-        intro = {
-            "confirmed": "Ihr Termin im Bürgerbüro ist bestätigt:",
-            "moved": "Ihr Termin wurde wie gewünscht verschoben. Der neue Termin:",
-            "rebooked": (
-                "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen"
-                f"{' (' + extra + ')' if extra else ''}. Ihr neuer Termin:"
-            ),
-        }[kind]
+        if kind == "confirmed":
+            intro = _("Ihr Termin im Bürgerbüro ist bestätigt:")
+            subject = _("Terminbestätigung")
+        elif kind == "moved":
+            intro = _("Ihr Termin wurde wie gewünscht verschoben. Der neue Termin:")
+            subject = _("Ihr Termin wurde verschoben")
+        else:
+            if extra:
+                # Translators: continues "Guten Tag …,"; %(reason)s is the closure reason.
+                intro = _(
+                    "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen "
+                    "(%(reason)s). Ihr neuer Termin:"
+                ) % {"reason": extra}
+            else:
+                # Translators: continues "Guten Tag …,".
+                intro = _(
+                    "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen. "
+                    "Ihr neuer Termin:"
+                )
+            subject = _("Ihr Termin wurde verlegt")
         body = (
             f"{hello}{intro}\n\n{what}\n{at}\n{_address(appointment)}"
             f"{_documents(appointment)}\n\n"
-            f"Termin ansehen, verschieben oder absagen:\n{personal}\n\n"
-            "Die Kalenderdatei im Anhang können Sie in Ihren Kalender übernehmen."
+            + _("Termin ansehen, verschieben oder absagen:\n%(url)s") % {"url": personal}
+            + "\n\n"
+            + _("Die Kalenderdatei im Anhang können Sie in Ihren Kalender übernehmen.")
         )
-        subject = {
-            "confirmed": "Terminbestätigung",
-            "moved": "Ihr Termin wurde verschoben",
-            "rebooked": "Ihr Termin wurde verlegt",
-        }[kind]
         _send(
             appointment.citizen_email,
             subject,
-            body + SIGNATURE,
+            body + signature(),
             [("termin.ics", ics_for(appointment, personal_url=personal), "text/calendar")],
         )
     elif kind == "cancelled":
-        body = f"{hello}Ihr Termin am {at} ({what}) ist abgesagt."
+        body = hello + _("Ihr Termin am %(when)s (%(services)s) ist abgesagt.") % {
+            "when": at,
+            "services": what,
+        }
         _send(
             appointment.citizen_email,
-            "Ihr Termin ist abgesagt",
-            body + SIGNATURE,
+            _("Ihr Termin ist abgesagt"),
+            body + signature(),
             [("termin.ics", ics_for(appointment, cancel=True), "text/calendar")],
         )
     elif kind == "closure_no_slot":
-        body = (
-            f"{hello}wegen einer kurzfristigen Schließung kann Ihr Termin am {at} ({what}) "
+        # Translators: continues "Guten Tag …,".
+        body = hello + _(
+            "wegen einer kurzfristigen Schließung kann Ihr Termin am %(when)s (%(services)s) "
             "leider nicht stattfinden, und wir haben derzeit keinen freien Ersatztermin.\n\n"
             "Wir haben Sie in unseren Terminagenten (Warteliste) eingetragen: Sobald ein passender "
             "Termin frei wird, bieten wir ihn Ihnen per E-Mail an.\n\n"
-            f"Eintrag ansehen oder abmelden:\n{link('appointments:waiting_manage', token=token)}"
-        )
+            "Eintrag ansehen oder abmelden:\n%(url)s"
+        ) % {
+            "when": at,
+            "services": what,
+            "url": link("appointments:waiting_manage", token=token),
+        }
         _send(
             appointment.citizen_email,
-            "Ihr Termin muss leider entfallen",
-            body + SIGNATURE,
+            _("Ihr Termin muss leider entfallen"),
+            body + signature(),
             [("termin.ics", ics_for(appointment, cancel=True), "text/calendar")],
         )
     elif kind == "reminder":
         body = (
-            f"{hello}wir erinnern Sie an Ihren Termin im Bürgerbüro:\n\n{what}\n{at}\n"
-            f"{_address(appointment)}{_documents(appointment)}\n\n"
-            f"Ich komme:\n{link('appointments:attend', token=token)}\n\n"
-            "Ich kann nicht kommen – Termin freigeben:\n"
-            f"{link('appointments:release', token=token)}"
+            hello
+            # Translators: continues "Guten Tag …,".
+            + _("wir erinnern Sie an Ihren Termin im Bürgerbüro:")
+            + f"\n\n{what}\n{at}\n{_address(appointment)}{_documents(appointment)}\n\n"
+            + _("Ich komme:\n%(url)s") % {"url": link("appointments:attend", token=token)}
+            + "\n\n"
+            + _("Ich kann nicht kommen – Termin freigeben:\n%(url)s")
+            % {"url": link("appointments:release", token=token)}
         )
-        _send(appointment.citizen_email, "Erinnerung an Ihren Termin", body + SIGNATURE)
+        _send(appointment.citizen_email, _("Erinnerung an Ihren Termin"), body + signature())
 
 
 def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
@@ -182,16 +251,15 @@ def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
         entry = WaitingListEntry.objects.filter(pk=object_id).first()
         if entry is None:
             return
-        body = (
+        body = _(
             "Guten Tag,\n\nSie möchten sich im Terminagenten des Bürgerbüros eintragen. "
-            "Bitte bestätigen Sie Ihre E-Mail-Adresse über diesen Link:\n"
-            f"{link('appointments:waiting_manage', token=token)}\n\n"
+            "Bitte bestätigen Sie Ihre E-Mail-Adresse über diesen Link:\n%(url)s\n\n"
             "Wenn Sie das nicht waren, ignorieren Sie diese E-Mail."
-        )
+        ) % {"url": link("appointments:waiting_manage", token=token)}
         _send(
             entry.citizen_email,
-            "Bitte bestätigen Sie Ihren Eintrag im Terminagenten",
-            body + SIGNATURE,
+            _("Bitte bestätigen Sie Ihren Eintrag im Terminagenten"),
+            body + signature(),
         )
     elif kind == "offer":
         offer = (
@@ -204,9 +272,12 @@ def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
         appointment = offer.appointment
         tz = local_tz(appointment.location)
         body = (
-            "Guten Tag,\n\nder Terminagent hat einen freien Termin für Sie gefunden:\n\n"
-            f"{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}\n\n"
-            f"Der Termin ist bis {when(offer.deadline, tz)} für Sie reserviert. "
-            f"Annehmen oder ablehnen:\n{link('appointments:offer', token=token)}"
+            _("Guten Tag,\n\nder Terminagent hat einen freien Termin für Sie gefunden:")
+            + f"\n\n{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}\n\n"
+            + _(
+                "Der Termin ist bis %(deadline)s für Sie reserviert. "
+                "Annehmen oder ablehnen:\n%(url)s"
+            )
+            % {"deadline": when(offer.deadline, tz), "url": link("appointments:offer", token=token)}
         )
-        _send(offer.entry.citizen_email, "Ein Termin ist frei geworden", body + SIGNATURE)
+        _send(offer.entry.citizen_email, _("Ein Termin ist frei geworden"), body + signature())

@@ -15,32 +15,21 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.appointments import proof_of_work, selectors, services
 from rathaus.appointments.forms import BookingForm, ServiceChoiceForm, WaitingListForm
-from rathaus.appointments.mails import WEEKDAYS
+from rathaus.appointments.mails import clock, day_text, weekday_name, weekday_names
 from rathaus.appointments.models import Appointment, Service, WaitingListEntry, WaitingListOffer
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 
 S = Appointment.Status
 HOLD_SESSION_KEY = "appointments_hold"
-MONTHS = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -91,7 +80,8 @@ def demand_label(demand: dict[int, int]) -> list[str]:
 
 def local_text(dt: datetime, tz) -> str:
     local = dt.astimezone(tz)
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y}, {local:%H:%M} Uhr"
+    # Translators: e.g. "Montag, 01.02.2026, 09:30 Uhr".
+    return _("%(day)s, %(time)s Uhr") % {"day": day_text(local), "time": clock(local)}
 
 
 def _parse_month(value: str | None, fallback: date) -> date:
@@ -155,16 +145,16 @@ def _calendar_context(location, demand, month_param, now, *, day_url_name, day_u
     next_days = selectors.next_days(location, demand, 5, now)
     return {
         "tz": tz,
-        "month_label": f"{MONTHS[shown.month - 1]} {shown.year}",
+        "month_label": date_format(shown, "YEAR_MONTH_FORMAT"),
         "weeks": weeks,
-        "weekday_names": WEEKDAYS,
+        "weekday_names": weekday_names(),
         "prev_month": prev_month.strftime("%Y-%m") if prev_month >= first.replace(day=1) else None,
         "next_month": next_month.strftime("%Y-%m") if next_month <= last.replace(day=1) else None,
         "query": query,
         "next_days": [
             {
                 "date": d,
-                "label": f"{WEEKDAYS[d.weekday()]}, {d:%d.%m.%Y}",
+                "label": day_text(d),
                 "url": reverse(day_url_name, kwargs={**day_url_kwargs, "day": d.isoformat()})
                 + "?"
                 + query,
@@ -181,7 +171,8 @@ def _slot_choices(location, demand, day, now):
     return [
         {
             "value": slot.start.isoformat(),
-            "label": f"{slot.start.astimezone(tz):%H:%M} Uhr",
+            # Translators: a time of day, e.g. "09:30 Uhr".
+            "label": _("%(time)s Uhr") % {"time": clock(slot.start.astimezone(tz))},
             "id": f"slot-{slot.start.astimezone(tz):%H%M}",
         }
         for slot in slots
@@ -227,7 +218,7 @@ def calendar_view(request, location_id):
     location = _location_or_404(location_id)
     demand = demand_from_query(request.GET, location)
     if not demand:
-        messages.error(request, "Bitte wählen Sie zuerst die gewünschten Leistungen aus.")
+        messages.error(request, _("Bitte wählen Sie zuerst die gewünschten Leistungen aus."))
         return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
     now = timezone.now()
     context = _calendar_context(
@@ -279,7 +270,7 @@ def day_view(request, location_id, day):
         "appointments/day.html",
         {
             "location": location,
-            "day_label": f"{WEEKDAYS[the_day.weekday()]}, {the_day:%d.%m.%Y}",
+            "day_label": day_text(the_day),
             "slots": choices,
             "demand": demand,
             "demand_labels": demand_label(demand),
@@ -299,10 +290,10 @@ def hold_view(request, location_id):
     start = _parse_start(request.POST.get("start"), tz)
     back = reverse("appointments:calendar", kwargs={"location_id": location.id})
     if not demand:
-        messages.error(request, "Bitte wählen Sie zuerst die gewünschten Leistungen aus.")
+        messages.error(request, _("Bitte wählen Sie zuerst die gewünschten Leistungen aus."))
         return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
     if start is None:
-        messages.error(request, "Bitte wählen Sie eine Uhrzeit aus.")
+        messages.error(request, _("Bitte wählen Sie eine Uhrzeit aus."))
         return HttpResponseRedirect(f"{back}?{demand_query(demand)}")
     try:
         services.rate_limit_ip(
@@ -356,9 +347,12 @@ def _remaining_text(hold: Appointment) -> str:
     tz = selectors.local_tz(hold.location)
     until = hold.hold_expires_at.astimezone(tz)
     if seconds <= 0:
-        return "Ihre Reservierung ist abgelaufen."
-    unit = "Minute" if minutes == 1 else "Minuten"
-    return f"Der Termin ist bis {until:%H:%M} Uhr für Sie reserviert (noch etwa {minutes} {unit})."
+        return _("Ihre Reservierung ist abgelaufen.")
+    return ngettext(
+        "Der Termin ist bis %(time)s Uhr für Sie reserviert (noch etwa %(minutes)s Minute).",
+        "Der Termin ist bis %(time)s Uhr für Sie reserviert (noch etwa %(minutes)s Minuten).",
+        minutes,
+    ) % {"time": clock(until), "minutes": minutes}
 
 
 @never_cache
@@ -368,7 +362,10 @@ def details(request):
     if hold is None:
         messages.error(
             request,
-            "Ihre Reservierung ist abgelaufen oder nicht mehr vorhanden. Bitte wählen Sie einen Termin.",
+            _(
+                "Ihre Reservierung ist abgelaufen oder nicht mehr vorhanden. "
+                "Bitte wählen Sie einen Termin."
+            ),
         )
         return HttpResponseRedirect(reverse("appointments:start"))
     form = BookingForm(request.POST or None)
@@ -411,7 +408,7 @@ def details(request):
 @require_GET
 def hold_remaining(request):
     hold = _current_hold(request)
-    text = _remaining_text(hold) if hold else "Ihre Reservierung ist abgelaufen."
+    text = _remaining_text(hold) if hold else _("Ihre Reservierung ist abgelaufen.")
     return render(request, "appointments/_remaining.html", {"remaining": text})
 
 
@@ -463,7 +460,10 @@ def confirm(request, token):
         else:
             messages.success(
                 request,
-                "Vielen Dank! Ihr Termin ist bestätigt. Sie erhalten eine E-Mail mit Kalenderdatei.",
+                _(
+                    "Vielen Dank! Ihr Termin ist bestätigt. "
+                    "Sie erhalten eine E-Mail mit Kalenderdatei."
+                ),
             )
         return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
     if appointment.status != S.PENDING:
@@ -496,7 +496,7 @@ def cancel(request, token):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Ihr Termin ist abgesagt.")
+        messages.success(request, _("Ihr Termin ist abgesagt."))
     return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
 
 
@@ -531,7 +531,7 @@ def reschedule_day(request, token, day):
     if request.method == "POST":
         start = _parse_start(request.POST.get("start"), selectors.local_tz(location))
         if start is None:
-            messages.error(request, "Bitte wählen Sie eine Uhrzeit aus.")
+            messages.error(request, _("Bitte wählen Sie eine Uhrzeit aus."))
         else:
             try:
                 services.appointment_reschedule(appointment=appointment, start=start)
@@ -539,7 +539,9 @@ def reschedule_day(request, token, day):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Ihr Termin wurde verschoben. Sie erhalten eine E-Mail.")
+                messages.success(
+                    request, _("Ihr Termin wurde verschoben. Sie erhalten eine E-Mail.")
+                )
                 return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
     demand = selectors.demand_of(appointment)
     return render(
@@ -547,7 +549,7 @@ def reschedule_day(request, token, day):
         "appointments/day.html",
         {
             "location": location,
-            "day_label": f"{WEEKDAYS[the_day.weekday()]}, {the_day:%d.%m.%Y}",
+            "day_label": day_text(the_day),
             "slots": _slot_choices(location, demand, the_day, timezone.now()),
             "demand": {},
             "demand_labels": demand_label(demand),
@@ -675,10 +677,10 @@ def waiting_manage(request, token):
         try:
             if action == "confirm":
                 services.waiting_list_entry_confirm(token=token)
-                messages.success(request, "Ihr Eintrag im Terminagenten ist aktiv.")
+                messages.success(request, _("Ihr Eintrag im Terminagenten ist aktiv."))
             elif action == "cancel":
                 services.waiting_list_entry_cancel(token=token)
-                messages.success(request, "Sie sind aus dem Terminagenten abgemeldet.")
+                messages.success(request, _("Sie sind aus dem Terminagenten abgemeldet."))
         except DomainError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("appointments:waiting_manage", args=[token]))
@@ -692,7 +694,7 @@ def waiting_manage(request, token):
             "entry": entry,
             "services": [f"{n} × {names.get(int(k), '?')}" for k, n in entry.demand.items()],
             "locations": list(entry.locations.all()),
-            "weekdays": ", ".join(WEEKDAYS[w] for w in entry.weekdays),
+            "weekdays": ", ".join(weekday_name(w) for w in entry.weekdays),
             "Status": WaitingListEntry.Status,
         },
     )
@@ -711,12 +713,12 @@ def offer(request, token):
             if action == "accept":
                 _appointment, personal_token = services.waiting_list_offer_accept(token=token)
                 messages.success(
-                    request, "Der Termin ist für Sie gebucht. Sie erhalten eine E-Mail."
+                    request, _("Der Termin ist für Sie gebucht. Sie erhalten eine E-Mail.")
                 )
                 return HttpResponseRedirect(reverse("appointments:personal", args=[personal_token]))
             if action == "decline":
                 services.waiting_list_offer_decline(token=token)
-                messages.info(request, "Sie haben das Angebot abgelehnt; wir suchen weiter.")
+                messages.info(request, _("Sie haben das Angebot abgelehnt; wir suchen weiter."))
         except DomainError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("appointments:offer", args=[token]))
