@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.core.forms import KernForm, apply_kern_classes
 from rathaus.elections import conf, services
@@ -12,9 +14,9 @@ from rathaus.engines.counting.plausibility import COLUMN_TITLES
 
 ELIGIBLE = ("a1", "a2", "a3", "a")
 INT_ERRORS = {
-    "invalid": "Bitte eine ganze Zahl eintragen (ohne Punkt oder Komma).",
-    "max_value": "Die Zahl ist zu groß.",
-    "min_value": "Die Zahl ist zu klein.",
+    "invalid": gettext_lazy("Bitte eine ganze Zahl eintragen (ohne Punkt oder Komma)."),
+    "max_value": gettext_lazy("Die Zahl ist zu groß."),
+    "min_value": gettext_lazy("Die Zahl ist zu klein."),
 }
 
 
@@ -31,23 +33,25 @@ def _int_field(label: str, missing: str) -> forms.IntegerField:
 
 def district_label(district: District) -> str:
     """As the engine names districts: "Wahlbezirk 0101 (Altstadt)"."""
-    noun = "Briefwahlbezirk" if district.kind == District.Kind.POSTAL else "Wahlbezirk"
-    return f"{noun} {district.number} ({district.name})"
+    values = {"number": district.number, "name": district.name}
+    if district.kind == District.Kind.POSTAL:
+        return _("Briefwahlbezirk %(number)s (%(name)s)") % values
+    return _("Wahlbezirk %(number)s (%(name)s)") % values
 
 
 class ResultForm(KernForm):
     """One district's figures. Engine problems (column ``B``, ``D3`` …) go to field ``b``, ``d3``."""
 
     stage = forms.ChoiceField(
-        label="Art der Meldung",
+        label=gettext_lazy("Art der Meldung"),
         choices=Result.Stage.choices,
         initial=Result.Stage.QUICK,
     )
     reason = forms.CharField(
-        label="Begründung der Korrektur",
+        label=gettext_lazy("Begründung der Korrektur"),
         required=False,
         max_length=2000,
-        help_text="Nur nötig, wenn eine bereits freigegebene Meldung geändert wird.",
+        help_text=gettext_lazy("Nur nötig, wenn eine bereits freigegebene Meldung geändert wird."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -69,10 +73,11 @@ class ResultForm(KernForm):
         postal = district.kind == District.Kind.POSTAL
 
         def missing(col: str, title: str) -> str:
-            return (
-                f"{district_label(district)}: {col} ({title}) fehlt; unvollständige Meldung "
-                f"(0 eintragen, wenn es keine gibt)."
-            )
+            # Translators: e.g. "Wahlbezirk 0101 (Altstadt): B (Wähler) fehlt; …".
+            return _(
+                "%(district)s: %(column)s (%(title)s) fehlt; unvollständige Meldung "
+                "(0 eintragen, wenn es keine gibt)."
+            ) % {"district": district_label(district), "column": col, "title": title}
 
         for f in FIGURE_FIELDS:
             if postal and f in ELIGIBLE:
@@ -82,14 +87,17 @@ class ResultForm(KernForm):
             self.fields[f] = _int_field(f"{col} – {title}", missing(col, title))
         if n == 1:
             name = self.candidates[0].name
-            yes_label = "D1 – Ja-Stimmen" + (
-                "" if district.election.kind == "referendum" else f" für {name}"
-            )
-            self.fields["d1"] = _int_field(yes_label, missing("D1", "Ja-Stimmen"))
-            self.fields["d2"] = _int_field("D2 – Nein-Stimmen", missing("D2", "Nein-Stimmen"))
+            yes = _("Ja-Stimmen")
+            no = _("Nein-Stimmen")
+            if district.election.kind == "referendum":
+                yes_title = yes
+            else:
+                yes_title = _("Ja-Stimmen für %(name)s") % {"name": name}
+            self.fields["d1"] = _int_field(f"D1 – {yes_title}", missing("D1", yes))
+            self.fields["d2"] = _int_field(f"D2 – {no}", missing("D2", no))
         else:
             for i, c in enumerate(self.candidates, start=1):
-                title = f"Stimmen für {c.name}"
+                title = _("Stimmen für %(name)s") % {"name": c.name}
                 self.fields[f"d{i}"] = _int_field(
                     f"D{i} – {title} ({c.party_label})", missing(f"D{i}", title)
                 )
@@ -97,11 +105,13 @@ class ResultForm(KernForm):
         self.fields["reason"] = reason
         if result.state == Result.State.APPROVED:
             reason.required = True
-            reason.help_text = (
+            reason.help_text = _(
                 "Diese Meldung ist bereits freigegeben. Jede Änderung wird mit Begründung "
                 "protokolliert und muss erneut freigegeben werden."
             )
-            reason.error_messages["required"] = "Bitte eine Begründung für die Korrektur angeben."
+            reason.error_messages["required"] = _(
+                "Bitte eine Begründung für die Korrektur angeben."
+            )
         self.fields["revision"] = revision
         self.n_columns = vote_columns(n)
         apply_kern_classes(self)
@@ -142,12 +152,14 @@ class ResultForm(KernForm):
 
 class ImportForm(KernForm):
     file = forms.FileField(
-        label="Datei im votemanager-Open-Data-Format (CSV)",
-        help_text="Semikolon-getrennt, UTF-8; eine leere Zelle bedeutet „noch nicht gemeldet“.",
+        label=gettext_lazy("Datei im votemanager-Open-Data-Format (CSV)"),
+        help_text=gettext_lazy(
+            "Semikolon-getrennt, UTF-8; eine leere Zelle bedeutet „noch nicht gemeldet“."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > conf.max_upload_bytes():
-            raise forms.ValidationError("Die Datei ist zu groß (höchstens 5 MB).")
+            raise forms.ValidationError(_("Die Datei ist zu groß (höchstens 5 MB)."))
         return upload

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 
 from django.contrib import messages
@@ -14,12 +15,23 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import get_scoped_or_404
-from rathaus.elections import caching, conf, presentation, selectors, services
+from rathaus.elections import (
+    caching,
+    conf,
+    presentation,
+    selectors,
+    services,
+    services_import,
+    services_runoff,
+)
 from rathaus.elections.forms import ImportForm, ResultForm
 from rathaus.elections.models import District, Election, Result
 
@@ -77,7 +89,9 @@ def detail(request, election_id):
             "preview_headline": presentation.headline(preview)[1] if preview else "",
             "headline": headline,
             "headline_kind": kind,
-            "chart": presentation.bar_chart(rep, title=f"Stimmenanteile {election.title}"),
+            "chart": presentation.bar_chart(
+                rep, title=_("Stimmenanteile %(title)s") % {"title": election.title}
+            ),
             "runoff": election.runoffs.first(),
             "can_enter": request.user.has_perm("elections.enter_results"),
             "can_manage": request.user.has_perm("elections.manage"),
@@ -114,8 +128,11 @@ def enter(request, election_id, district_id):
         else:
             messages.success(
                 request,
-                f"{district}: Meldung gespeichert. Sie muss von einer anderen Person des Wahlamts "
-                f"freigegeben werden.",
+                _(
+                    "%(district)s: Meldung gespeichert. Sie muss von einer anderen Person des "
+                    "Wahlamts freigegeben werden."
+                )
+                % {"district": district},
             )
             return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
     corrections = result.corrections.select_related("actor")
@@ -151,7 +168,7 @@ def approve(request, election_id, district_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{district}: freigegeben.")
+        messages.success(request, _("%(district)s: freigegeben.") % {"district": district})
     return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
 
 
@@ -161,9 +178,16 @@ def approve_all(request, election_id):
     _require(request.user, "elections.approve_results")
     election = _election(request, election_id)
     approved, own = services.results_approve_all(election=election, actor=request.user)
-    text = f"{approved} Meldung(en) freigegeben."
+    # German keeps "Meldung(en)" for any number; other languages may use proper plurals.
+    text = ngettext(
+        "%(count)s Meldung(en) freigegeben.", "%(count)s Meldung(en) freigegeben.", approved
+    ) % {"count": approved}
     if own:
-        text += f" {own} selbst erfasste Meldung(en) muss eine andere Person freigeben."
+        text += " " + ngettext(
+            "%(count)s selbst erfasste Meldung(en) muss eine andere Person freigeben.",
+            "%(count)s selbst erfasste Meldung(en) muss eine andere Person freigeben.",
+            own,
+        ) % {"count": own}
     messages.success(request, text)
     return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
 
@@ -174,11 +198,13 @@ def lot(request, election_id):
     _require(request.user, "elections.manage")
     election = _election(request, election_id)
     try:
-        drawing = services.lot_draw(election=election, actor=request.user)
+        drawing = services_runoff.lot_draw(election=election, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Das Los ist gezogen: {', '.join(drawing.drawn)}.")
+        messages.success(
+            request, _("Das Los ist gezogen: %(names)s.") % {"names": ", ".join(drawing.drawn)}
+        )
     return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
 
 
@@ -188,13 +214,19 @@ def runoff(request, election_id):
     _require(request.user, "elections.manage")
     election = _election(request, election_id)
     try:
-        created = services.runoff_create_from(election, request.user)
+        created = services_runoff.runoff_create_from(election, request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
-    names = " und ".join(c.name for c in created.candidates.order_by("position"))
+    names = functools.reduce(
+        # Translators: joins candidate names, e.g. "Anna Beispiel und Bernd Muster".
+        lambda first, second: _("%(first)s und %(second)s") % {"first": first, "second": second},
+        [c.name for c in created.candidates.order_by("position")],
+    )
     messages.success(
-        request, f"Stichwahl am {created.date:%d.%m.%Y} zwischen {names} ist angelegt."
+        request,
+        _("Stichwahl am %(date)s zwischen %(names)s ist angelegt.")
+        % {"date": date_format(created.date, "SHORT_DATE_FORMAT"), "names": names},
     )
     return HttpResponseRedirect(reverse("elections:detail", args=[created.pk]))
 
@@ -211,7 +243,7 @@ def finalize(request, election_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Das endgültige Ergebnis ist festgestellt.")
+        messages.success(request, _("Das endgültige Ergebnis ist festgestellt."))
     return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
 
 
@@ -244,24 +276,30 @@ def import_csv(request, election_id):
         pending = request.session.pop(session_key, None)
         if not pending:
             messages.error(
-                request, "Die Vorschau ist abgelaufen. Bitte die Datei erneut hochladen."
+                request, _("Die Vorschau ist abgelaufen. Bitte die Datei erneut hochladen.")
             )
             return HttpResponseRedirect(reverse("elections:import", args=[election.pk]))
-        outcome = services.results_import_csv(
+        outcome = services_import.results_import_csv(
             election=election, data=base64.b64decode(pending), actor=request.user, commit=True
         )
         if outcome.ok:
             messages.success(
                 request,
-                f"Import abgeschlossen: {outcome.n_entered} Meldung(en) erfasst; sie müssen "
-                f"von einer anderen Person freigegeben werden.",
+                ngettext(
+                    "Import abgeschlossen: %(count)s Meldung(en) erfasst; sie müssen "
+                    "von einer anderen Person freigegeben werden.",
+                    "Import abgeschlossen: %(count)s Meldung(en) erfasst; sie müssen "
+                    "von einer anderen Person freigegeben werden.",
+                    outcome.n_entered,
+                )
+                % {"count": outcome.n_entered},
             )
             return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data["file"].read()
-            outcome = services.results_import_csv(
+            outcome = services_import.results_import_csv(
                 election=election, data=data, actor=request.user, commit=False
             )
             if outcome.ok:
@@ -315,7 +353,9 @@ def _public_render(election_id: int) -> dict:
         "rep": rep,
         "headline": headline,
         "headline_kind": kind,
-        "chart": presentation.bar_chart(rep, title=f"Stimmenanteile {election.title}"),
+        "chart": presentation.bar_chart(
+            rep, title=_("Stimmenanteile %(title)s") % {"title": election.title}
+        ),
         "runoff": runoff,
         "poll_seconds": conf.poll_seconds(),
         "live": election.status != Election.Status.FINAL,
@@ -338,7 +378,11 @@ def _public_data(election_id) -> dict:
         raise Http404 from exc
     if caching.peek(election_id) is None and selectors.public_election(election_id) is None:
         raise Http404
-    data = caching.get_or_render(election_id, "public", lambda: _public_render(election_id))
+    # the fragment holds translated text: one rendering per language
+    language = translation.get_language() or "de"
+    data = caching.get_or_render(
+        election_id, f"public-{language}", lambda: _public_render(election_id)
+    )
     if not data.get("found"):
         raise Http404
     return data
