@@ -1,16 +1,14 @@
-"""Writes of the elections app: entry with four eyes, corrections, lots, runoff, CSV import.
+"""Writes of the elections app: elections, candidates, districts, entry with four eyes.
 
 All services take keyword arguments, run in a transaction, lock the rows they change, write an
-audit entry and bump the public cache version when published figures change.
+audit entry and bump the public cache version when published figures change. Lot and runoff
+(§ 46c KWahlG NRW): services_runoff.py; votemanager CSV import: services_import.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -18,27 +16,21 @@ from django.utils import timezone
 
 from rathaus.core import audit
 from rathaus.core.problems import Conflict, DomainError
-from rathaus.elections import caching, selectors
+from rathaus.elections import caching
 from rathaus.elections.models import (
     FIGURE_FIELDS,
     Candidate,
     Correction,
     District,
     Election,
-    LotDrawing,
     Result,
 )
 from rathaus.engines.counting import (
-    CsvImportError,
     DistrictResult,
-    Outcome,
     Problem,
     check_district,
-    draw_places,
-    read_csv,
     vote_columns,
 )
-from rathaus.engines.counting.german import fmt_date
 from rathaus.engines.counting.plausibility import column_title
 
 MAX_FIGURE = 999_999_999
@@ -403,235 +395,3 @@ def results_approve_all(*, election: Election, actor) -> tuple[int, int]:
         except DomainError:
             continue
     return approved, own
-
-
-# --- § 46c: lot and runoff ------------------------------------------------------------------
-
-
-@transaction.atomic
-def lot_draw(*, election: Election, actor, rng: random.Random | int | None = None) -> LotDrawing:
-    """Draw the lot the decision asks for (secrets unless ``rng`` is given), record, audit."""
-    election = Election.objects.select_for_update().get(pk=election.pk)
-    rep = selectors.report(election, with_previous=False)
-    decision = rep.decision
-    if decision is None or decision.outcome is not Outcome.LOT_NEEDED:
-        raise Conflict(
-            "no_lot",
-            "Ein Losentscheid ist nicht erforderlich (oder noch nicht alle Bezirke sind "
-            "freigegeben).",
-        )
-    drawn = draw_places(decision.lot_candidates, decision.lot_places, rng)
-    lot = LotDrawing.objects.create(
-        municipality_id=election.municipality_id,
-        election=election,
-        drawn_by=actor,
-        among=list(decision.lot_candidates),
-        places=decision.lot_places,
-        drawn=list(drawn),
-        runoff_ballot=decision.is_runoff_ballot,
-    )
-    audit.record(
-        actor=actor,
-        instance=lot,
-        action="action",
-        after=audit.snapshot(lot),
-        summary=f"Losentscheid {election.title}: gezogen {', '.join(drawn)} "
-        f"aus {', '.join(decision.lot_candidates)}",
-    )
-    caching.bump(election.pk)
-    return lot
-
-
-@transaction.atomic
-def runoff_create_from(first_round: Election, actor, *, date: date | None = None) -> Election:
-    """The runoff (Stichwahl) of ``first_round``: same districts, the two candidates the
-    decision names, in that order (more votes first), on the second Sunday after."""
-    first_round = Election.objects.select_for_update().get(pk=first_round.pk)
-    if first_round.is_runoff:
-        raise Conflict("runoff_of_runoff", "Eine Stichwahl hat keine weitere Stichwahl.")
-    existing = first_round.runoffs.first()
-    if existing is not None:
-        raise Conflict(
-            "runoff_exists",
-            f"Die Stichwahl ist bereits angelegt ({existing.title}, {fmt_date(existing.date)}).",
-        )
-    rep = selectors.report(first_round, with_previous=False)
-    decision = rep.decision
-    if decision is None or decision.outcome is not Outcome.RUNOFF:
-        what = (
-            "noch nicht vollständig" if decision and decision.outcome is Outcome.INCOMPLETE else ""
-        )
-        raise Conflict(
-            "no_runoff",
-            "Eine Stichwahl ist nach § 46c KWahlG NRW nicht vorgesehen"
-            + (f" (das Ergebnis ist {what})" if what else "")
-            + ".",
-        )
-    by_name = {c.name: c for c in rep.candidates}
-    pair = [by_name[name] for name in decision.runoff_candidates]
-    when = date or selectors.runoff_date_for(first_round)
-    districts = [
-        DistrictSpec(
-            number=row.district.number,
-            name=row.district.name,
-            kind=row.district.kind,
-            a1=row.result.a1,
-            a2=row.result.a2,
-            a3=row.result.a3,
-            a=row.result.a,
-        )
-        for row in rep.rows
-    ]
-    runoff = election_create(
-        municipality=first_round.municipality,
-        kind=first_round.kind,
-        title=f"{first_round.title} – Stichwahl",
-        date=when,
-        candidates=[(c.name, c.party) for c in pair],
-        districts=districts,
-        first_round=first_round,
-        actor=actor,
-    )
-    audit.record(
-        actor=actor,
-        instance=runoff,
-        action="action",
-        summary=f"Stichwahl angelegt zwischen {pair[0].name} und {pair[1].name} "
-        f"am {fmt_date(when)}",
-    )
-    caching.bump(first_round.pk)
-    return runoff
-
-
-# --- votemanager CSV import -----------------------------------------------------------------
-
-
-@dataclass
-class ImportOutcome:
-    ok: bool
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    changes: list[tuple[int, str, str]] = field(default_factory=list)  # line, district, what
-    committed: bool = False
-
-    @property
-    def n_entered(self) -> int:
-        return sum(1 for c in self.changes if c[2] == "erfasst")
-
-
-def _line_numbers(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";")
-    try:
-        for row in reader:
-            if len(row) > 3 and row[3] not in lines:
-                lines[row[3]] = reader.line_num
-    except csv.Error:
-        pass
-    return lines
-
-
-def results_import_csv(*, election: Election, data: bytes, actor, commit: bool) -> ImportOutcome:
-    """Import a votemanager open-data CSV: all lines or none.
-
-    Refused as a whole, with line numbers, for a wrong column layout, another encoding than
-    UTF-8, unknown districts, negative or non-numeric figures, another AGS or election date,
-    implausible figures, or changes of already approved districts (those need a correction with
-    a reason). Reported districts are entered by ``actor`` and wait for another's approval.
-    """
-    districts = {
-        d.number: d for d in District.objects.filter(election=election).select_related("result")
-    }
-    n = election.candidates.count()
-    try:
-        meta, results = read_csv(
-            data, expected_districts={k: d.kind for k, d in districts.items()}, n_candidates=n
-        )
-    except CsvImportError as exc:
-        return ImportOutcome(False, errors=sorted(exc.problems))
-    text = data.decode("utf-8-sig")
-    lines = _line_numbers(text)
-    errors: list[tuple[int, str]] = []
-    if meta.ags != election.municipality.ags:
-        errors.append(
-            (
-                2,
-                f"ags: {meta.ags} ist nicht der Gemeindeschlüssel von {election.municipality.name} "
-                f"({election.municipality.ags})",
-            )
-        )
-    if meta.date != election.date:
-        errors.append(
-            (
-                2,
-                f"datum: {fmt_date(meta.date)} ist nicht der Wahltag dieser Wahl "
-                f"({fmt_date(election.date)})",
-            )
-        )
-    plan: list[tuple[int, District, dict, str]] = []
-    for r in results:
-        line = lines.get(r.number, 0)
-        district = districts[r.number]
-        result = district.result
-        figures = normalise(
-            district,
-            {
-                "a1": r.A1,
-                "a2": r.A2,
-                "a3": r.A3,
-                "a": r.A,
-                "b": r.B,
-                "b1": r.B1,
-                "c": r.C,
-                "d": r.D,
-                "votes": list(r.votes),
-            },
-            n,
-        )
-        current = result.figures()
-        if not r.reported:
-            if any(figures[f] is not None for f in ("b", "b1", "c", "d")) or any(
-                v is not None for v in figures["votes"]
-            ):
-                for p in check_figures(district, figures, n):
-                    errors.append((line, p.message))
-                continue
-            eligible_same = all(figures[f] == current[f] for f in ("a1", "a2", "a3", "a"))
-            if result.state == Result.State.EMPTY and not eligible_same:
-                plan.append((line, district, figures, "Wahlberechtigte übernommen"))
-            continue
-        problems = check_figures(district, figures, n)
-        if problems:
-            errors.extend((line, p.message) for p in problems)
-            continue
-        if figures == current and result.state != Result.State.EMPTY:
-            continue  # unchanged
-        if result.state == Result.State.APPROVED:
-            errors.append(
-                (
-                    line,
-                    f"{district}: ist bereits freigegeben; Korrekturen nach der Freigabe "
-                    f"bitte einzeln mit Begründung erfassen.",
-                )
-            )
-            continue
-        plan.append((line, district, figures, "erfasst"))
-    if errors:
-        return ImportOutcome(False, errors=sorted(errors))
-    outcome = ImportOutcome(True, changes=[(line, str(d), what) for line, d, _f, what in plan])
-    if commit:
-        with transaction.atomic():
-            for _line, district, figures, what in plan:
-                if what == "erfasst":
-                    result_enter(result=district.result, actor=actor, figures=figures)
-                else:
-                    Result.objects.filter(pk=district.result.pk, state=Result.State.EMPTY).update(
-                        **{f: figures[f] for f in ("a1", "a2", "a3", "a")}
-                    )
-            audit.record(
-                actor=actor,
-                instance=election,
-                action="action",
-                summary=f"CSV-Import: {outcome.n_entered} Meldungen erfasst",
-            )
-        outcome.committed = True
-    return outcome

@@ -12,7 +12,7 @@ from rathaus.core.api_auth import staff_auth
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import scoped
-from rathaus.presence import selectors, services
+from rathaus.presence import selectors, services_jobs
 from rathaus.presence.models import PlanningPeriod, SolverJob
 
 router = Router(tags=["presence"], auth=staff_auth)
@@ -145,7 +145,7 @@ def get_plan(request, period_id: int):
 )
 def solve(request, period_id: int):
     period = _period(request, period_id)
-    job = services.job_start(actor=request.user, period=period)
+    job = services_jobs.job_start(actor=request.user, period=period)
     return Status(202, _job_out(job))
 
 
@@ -164,7 +164,7 @@ def cancel_job(request, job_id: int):
     job = scoped(SolverJob, request.user).filter(pk=job_id).first()
     if job is None:
         raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
-    return _job_out(services.job_cancel(actor=request.user, job=job))
+    return _job_out(services_jobs.job_cancel(actor=request.user, job=job))
 
 
 @router.get("/my-plan", response=list[EntryOut], summary="Mein veröffentlichter Plan")

@@ -11,8 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.models import Employee, Location, Municipality, OrgUnit, Qualification
-from rathaus.presence import engine_adapter as ea
+from rathaus.engines.roster import model as m
+from rathaus.engines.roster.checker import check
 from rathaus.presence.conf import demo_solve_seconds
+from rathaus.presence.engine_input import build_problem
+from rathaus.presence.engine_solving import solve_with_progress
 from rathaus.presence.models import (
     Absence,
     Cohort,
@@ -123,7 +126,7 @@ def _personal_data(town: Municipality, monday) -> None:
 
 
 def load(town: Municipality) -> None:
-    from rathaus.presence import services
+    from rathaus.presence import services_jobs, services_publish
 
     today = timezone.localdate()
     this_monday = today - timedelta(days=today.weekday())
@@ -134,14 +137,14 @@ def load(town: Municipality) -> None:
         _personal_data(town, this_monday)
     if PlanAssignment.objects.filter(period=current).exists():
         return
-    problem, ctx = ea.build_problem(current)
-    plan = ea.solve_with_progress(problem, time_limit=demo_solve_seconds(), workers=2)
-    if plan.status not in (ea.m.Status.OPTIMAL, ea.m.Status.FEASIBLE):
+    problem, ctx = build_problem(current)
+    plan = solve_with_progress(problem, time_limit=demo_solve_seconds(), workers=2)
+    if plan.status not in (m.Status.OPTIMAL, m.Status.FEASIBLE):
         return  # the planner sees the draft and can solve it in the UI
-    if not ea.check(problem, plan.assignments).ok:
+    if not check(problem, plan.assignments).ok:
         return
     with transaction.atomic():
-        services._store_plan(current, plan.assignments, ctx)
+        services_jobs._store_plan(current, plan.assignments, ctx)
         PlanningPeriod.objects.filter(pk=current.pk).update(status=PlanningPeriod.Status.SOLVED)
     current.refresh_from_db()
-    services.publish(actor=None, period=current, notify=False)
+    services_publish.publish(actor=None, period=current, notify=False)

@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="rathaus.presence.tasks.run_solver_job")
 def run_solver_job(job_id: int) -> None:
     """Solve, replan or space-plan a period; updates the SolverJob row with progress."""
-    from rathaus.presence.services import run_job
+    from rathaus.presence.services_jobs import run_job
 
     run_job(job_id)
 
@@ -20,7 +20,7 @@ def fail_stale_jobs(max_age_minutes: int = 60) -> int:
     from django.utils.translation import gettext as _
 
     from rathaus.presence.models import SolverJob
-    from rathaus.presence.services import _restore_status
+    from rathaus.presence.services_jobs import _restore_status
 
     cutoff = timezone.now() - timedelta(minutes=max_age_minutes)
     stale = list(

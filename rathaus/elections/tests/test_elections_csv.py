@@ -6,7 +6,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rathaus.elections import selectors, services
+from rathaus.elections import selectors, services, services_import
 from rathaus.elections.models import Result
 
 from .conftest import district, enter_and_approve, figures, make_election
@@ -37,7 +37,7 @@ def test_export_import_export_is_byte_identical(town, counted, officer_a):
     for approved_only in (True, False):
         first = selectors.csv_export(counted, approved_only=approved_only)
         copy = make_election(town)
-        outcome = services.results_import_csv(
+        outcome = services_import.results_import_csv(
             election=copy, data=first.encode("utf-8"), actor=officer_a, commit=True
         )
         assert outcome.ok, outcome.errors
@@ -85,7 +85,7 @@ def test_round_trip_property(town, officer_a, officer_b, reports):
             )
     text = selectors.csv_export(source)
     target = make_election(town)
-    assert services.results_import_csv(
+    assert services_import.results_import_csv(
         election=target, data=text.encode(), actor=officer_a, commit=True
     ).ok
     assert selectors.csv_export(target, approved_only=False) == text
@@ -184,7 +184,7 @@ def test_windows_1252_file_is_refused_with_line_number(client, election, officer
 def test_import_cannot_overwrite_approved_results(election, officer_a, officer_b):
     enter_and_approve(election, "0101", figures([1, 2, 3]), officer_a, officer_b)
     text = _good_csv(election)
-    outcome = services.results_import_csv(
+    outcome = services_import.results_import_csv(
         election=election, data=text.encode(), actor=officer_a, commit=True
     )
     assert not outcome.ok

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
-from rathaus.elections import selectors, services
+from rathaus.elections import selectors, services_runoff
 from rathaus.elections.models import Election, LotDrawing
 from rathaus.elections.services import DistrictSpec
 from rathaus.engines.counting import Outcome
@@ -59,7 +59,7 @@ def test_runoff_is_created_with_the_right_two_in_the_right_order_and_date(
     assert runoff.results.get(district__number="0102").a == 1500  # eligible voters carried over
     assert AuditEntry.objects.filter(summary__startswith="Stichwahl angelegt").exists()
     with pytest.raises(DomainError):  # only once
-        services.runoff_create_from(election, officer_a)
+        services_runoff.runoff_create_from(election, officer_a)
 
     # runoff ballot: most votes win
     report_all(
@@ -76,14 +76,14 @@ def test_no_runoff_while_incomplete_or_when_elected(town, officer_a, officer_b):
     election = make_election(town, FIVE)
     report_all(election, {"0101": [100, 300, 50, 20, 200]}, officer_a, officer_b)
     with pytest.raises(DomainError) as exc:
-        services.runoff_create_from(election, officer_a)
+        services_runoff.runoff_create_from(election, officer_a)
     assert exc.value.code == "no_runoff"
     report_all(
         election, {"0102": [900, 10, 10, 10, 10], "B01": [500, 1, 1, 1, 1]}, officer_a, officer_b
     )
     assert selectors.report(election).decision.outcome is Outcome.ELECTED
     with pytest.raises(DomainError):
-        services.runoff_create_from(election, officer_a)
+        services_runoff.runoff_create_from(election, officer_a)
 
 
 def test_tie_for_second_place_is_decided_by_a_recorded_lot(client, town, officer_a, officer_b):
@@ -98,7 +98,7 @@ def test_tie_for_second_place_is_decided_by_a_recorded_lot(client, town, officer
     assert rep.decision.outcome is Outcome.LOT_NEEDED
     assert set(rep.decision.lot_candidates) == {"Bernd Bau", "Clara Chor"}
     with pytest.raises(DomainError):  # no runoff before the lot
-        services.runoff_create_from(election, officer_a)
+        services_runoff.runoff_create_from(election, officer_a)
 
     client.force_login(officer_b)
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
@@ -115,8 +115,8 @@ def test_tie_for_second_place_is_decided_by_a_recorded_lot(client, town, officer
     public = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
     assert f"gezogen {lot.drawn[0]}" in public
     with pytest.raises(DomainError):  # the lot is drawn only once
-        services.lot_draw(election=election, actor=officer_a)
-    runoff = services.runoff_create_from(election, officer_a)
+        services_runoff.lot_draw(election=election, actor=officer_a)
+    runoff = services_runoff.runoff_create_from(election, officer_a)
     assert [c.name for c in runoff.candidates.all()] == ["Anna Alt", lot.drawn[0]]
 
 
@@ -129,7 +129,7 @@ def test_runoff_tie_is_decided_by_lot(town, officer_a, officer_b):
         runoff, {"0101": [300, 200], "0102": [200, 300], "B01": [5, 5]}, officer_a, officer_b
     )
     assert selectors.report(runoff).decision.outcome is Outcome.LOT_NEEDED
-    lot = services.lot_draw(election=runoff, actor=officer_a, rng=7)
+    lot = services_runoff.lot_draw(election=runoff, actor=officer_a, rng=7)
     decision = selectors.report(runoff).decision
     assert decision.outcome is Outcome.ELECTED and decision.elected == lot.drawn[0]
     assert lot.runoff_ballot

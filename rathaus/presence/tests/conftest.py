@@ -212,9 +212,9 @@ def period(town, world):
 
 @pytest.fixture
 def solved(period, world):
-    from rathaus.presence import services
+    from rathaus.presence import services_jobs
 
-    job = services.job_start(actor=world["users"]["planner"], period=period)
+    job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     assert job.status == "done", job.message
     period.refresh_from_db()

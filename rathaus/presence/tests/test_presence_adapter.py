@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rathaus.core.models import Employee
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
-from rathaus.presence import engine_adapter as ea
+from rathaus.presence import engine_input, engine_output
 from rathaus.presence.models import Absence, EmployeeRule, PlanAssignment, Wish
 from rathaus.presence.tests.conftest import MONDAY
 
@@ -38,30 +38,30 @@ def test_problem_reflects_people_rooms_kits_and_rules(period, world):
         min_onsite_per_week=1,
         max_onsite_per_week=2,
     )
-    problem, ctx = ea.build_problem(period)
+    problem, ctx = engine_input.build_problem(period)
     emps = problem.employees_by_id
     assert len(problem.days) == 14
     assert len(problem.employees) == 11
     # Equipment: clerks have no home office, the social worker needs only a phone.
-    clerk = emps[ea.emp_id(world["clerks"][0].pk)]
+    clerk = emps[engine_input.emp_id(world["clerks"][0].pk)]
     assert clerk.home_office is False and clerk.shifts == {
-        ea.shift_id(world["early"].pk),
-        ea.shift_id(world["late"].pk),
+        engine_input.shift_id(world["early"].pk),
+        engine_input.shift_id(world["late"].pk),
     }
-    worker = emps[ea.emp_id(world["worker"].pk)]
+    worker = emps[engine_input.emp_id(world["worker"].pk)]
     assert worker.equipment is m.Equipment.PHONE_ONLY and not worker.needs_kit
     assert (worker.min_onsite_per_week, worker.max_onsite_per_week) == (1, 2)
     # Home room first, then the other rooms of the same org unit; never rooms of other units.
-    anna = emps[ea.emp_id(world["office_staff"][0].pk)]
-    assert anna.rooms[0] == ea.room_id(world["rooms"][0].pk)
-    assert set(anna.rooms) == {ea.room_id(r.pk) for r in world["rooms"][:3]}
+    anna = emps[engine_input.emp_id(world["office_staff"][0].pk)]
+    assert anna.rooms[0] == engine_input.room_id(world["rooms"][0].pk)
+    assert set(anna.rooms) == {engine_input.room_id(r.pk) for r in world["rooms"][:3]}
     # Working-time share 0.6 -> three working weekdays.
-    felix = emps[ea.emp_id(world["office_staff"][5].pk)]
+    felix = emps[engine_input.emp_id(world["office_staff"][5].pk)]
     assert len(felix.working_weekdays) == 3
     # Absences and wishes arrive as engine input.
-    ben = emps[ea.emp_id(world["office_staff"][1].pk)]
+    ben = emps[engine_input.emp_id(world["office_staff"][1].pk)]
     assert {MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)} <= ben.absences
-    assert emps[ea.emp_id(world["office_staff"][2].pk)].wishes == (
+    assert emps[engine_input.emp_id(world["office_staff"][2].pk)].wishes == (
         m.Wish(MONDAY, m.WishKind.NO_OFFICE, 1),
     )
     # Kit pool per day: 3 sets, 4 from the delivery in week 2.
@@ -69,7 +69,12 @@ def test_problem_reflects_people_rooms_kits_and_rules(period, world):
     assert problem.kit_pool.available(MONDAY + timedelta(days=7)) == 4
     assert problem.cohort_separation is m.CohortSeparation.SHIFT
     assert len(problem.cohorts) == 2 and len(problem.coverage) == 30
-    assert problem.rooms_by_id[ea.room_id(world["rooms"][0].pk)].seats(m.CapacityMode.PANDEMIC) == 1
+    assert (
+        problem.rooms_by_id[engine_input.room_id(world["rooms"][0].pk)].seats(
+            m.CapacityMode.PANDEMIC
+        )
+        == 1
+    )
 
 
 @given(
@@ -78,18 +83,20 @@ def test_problem_reflects_people_rooms_kits_and_rules(period, world):
 )
 def test_working_time_share_gives_working_weekdays(share, pk):
     emp = Employee(pk=pk, working_time_share=share)
-    days = ea.working_weekdays(emp)
+    days = engine_input.working_weekdays(emp)
     assert 1 <= len(days) <= 5
     assert days <= {0, 1, 2, 3, 4}
     assert len(days) == max(1, min(5, int(5 * share + Decimal("0.5"))))
 
 
 def test_round_trip_rows_engine_rows(solved, world):
-    problem, ctx = ea.build_problem(solved)
+    problem, ctx = engine_input.build_problem(solved)
     rows = list(PlanAssignment.objects.filter(period=solved))
-    engine = ea.to_engine([ea.row_to_assignment(r) for r in rows], ctx)
+    engine = engine_output.to_engine([engine_output.row_to_assignment(r) for r in rows], ctx)
     assert check(problem, engine).ok
-    back = {(r.employee_id, r.day): r for r in (ea.assignment_to_row(a, ctx) for a in engine)}
+    back = {
+        (r.employee_id, r.day): r for r in (engine_output.assignment_to_row(a, ctx) for a in engine)
+    }
     for r in rows:
         b = back[(r.employee_id, r.day)]
         assert (b.activity, b.room_id, b.shift_type_id) == (r.activity, r.room_id, r.shift_type_id)
@@ -111,29 +118,29 @@ def test_assignment_row_round_trip_is_lossless(kind, room, shift):
         room_id=f"r{room}" if kind is m.Kind.ON_SITE else None,
         shift_id=f"s{shift}" if kind is m.Kind.SHIFT else None,
     )
-    ctx = ea.Context(period, {}, {}, {}, {}, absences={("7", day): "sick"})
-    assert ea.row_to_assignment(ea.assignment_to_row(a, ctx)) == a
+    ctx = engine_input.Context(period, {}, {}, {}, {}, absences={("7", day): "sick"})
+    assert engine_output.row_to_assignment(engine_output.assignment_to_row(a, ctx)) == a
 
 
 def test_published_period_carries_fairness_and_kits_into_the_next(solved, world, town):
-    from rathaus.presence import services
+    from rathaus.presence import services_publish
     from rathaus.presence.tests.conftest import make_period
 
-    services.publish(actor=None, period=solved, notify=False)
+    services_publish.publish(actor=None, period=solved, notify=False)
     later = make_period(
         town, world, name="Danach", rules=False, start=MONDAY + timedelta(days=14), weeks=1
     )
-    problem, _ = ea.build_problem(later)
+    problem, _ = engine_input.build_problem(later)
     history = {h.employee_id: h for h in problem.history}
     for emp in world["office_staff"]:
         rows = PlanAssignment.objects.filter(period=solved, employee=emp)
-        h = history[ea.emp_id(emp.pk)]
+        h = history[engine_input.emp_id(emp.pk)]
         assert h.home_days == rows.filter(activity="home").count()
         assert h.office_days == rows.filter(activity__in=("office", "shift")).count()
     # An overlapping period of other org units shares the pool: published home days count.
     overlap = make_period(town, world, name="Parallel", rules=False, weeks=1)
     overlap.org_units.set([world["social"]])
-    problem, _ = ea.build_problem(overlap)
+    problem, _ = engine_input.build_problem(overlap)
     used = PlanAssignment.objects.filter(
         period=solved, day=MONDAY, activity="home", employee__equipment_need="full_kit"
     ).count()

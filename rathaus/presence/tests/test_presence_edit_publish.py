@@ -110,11 +110,11 @@ def test_publish_sends_one_mail_per_employee_with_their_days(client, solved, wor
 
 
 def test_ics_feed_parses_and_contains_the_published_days(client, solved, world):
-    from rathaus.presence import services
+    from rathaus.presence import services_publish
 
-    services.publish(actor=None, period=solved, notify=False)
+    services_publish.publish(actor=None, period=solved, notify=False)
     anna = world["office_staff"][0]
-    token = services.calendar_token_for(anna)
+    token = services_publish.calendar_token_for(anna)
     with mock.patch("django.utils.timezone.localdate", return_value=MONDAY):
         response = client.get(f"/planung/kalender/{token.token}.ics")  # no login: calendar apps
     assert response.status_code == 200
@@ -164,14 +164,14 @@ def test_excel_export_has_the_plan_cells(client, solved, world):
 
 
 def test_my_plan_and_today_show_only_published_plans(client, solved, world, settings):
-    from rathaus.presence import services
+    from rathaus.presence import services_publish
 
     client.force_login(world["users"]["employee"])
     with mock.patch("django.utils.timezone.localdate", return_value=MONDAY):
         assert (
             "Noch kein veröffentlichter Plan" in client.get("/planung/mein-plan/").content.decode()
         )
-        services.publish(actor=None, period=solved, notify=False)
+        services_publish.publish(actor=None, period=solved, notify=False)
         page = client.get("/planung/mein-plan/").content.decode()
         assert "Noch kein veröffentlichter Plan" not in page
         assert f"{MONDAY:%d.%m.%Y} (heute)" in page

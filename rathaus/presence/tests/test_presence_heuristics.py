@@ -7,8 +7,13 @@ from hypothesis import strategies as st
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.generator import generate
-from rathaus.presence import engine_adapter as ea
-from rathaus.presence import services
+from rathaus.presence import (
+    engine_input,
+    engine_output,
+    engine_solving,
+    engine_start_plan,
+    services_jobs,
+)
 from rathaus.presence.models import PlanAssignment, SolverJob
 
 
@@ -23,7 +28,7 @@ from rathaus.presence.models import PlanAssignment, SolverJob
 def test_greedy_plan_keeps_the_rules_it_builds_in(seed, pandemic, staff, weeks, separation):
     problem = generate(staff, weeks=weeks, seed=seed, pandemic=pandemic)
     problem = m.Problem(**{**problem.__dict__, "cohort_separation": separation})
-    plan = ea.greedy_plan(problem)
+    plan = engine_start_plan.greedy_plan(problem)
     if plan is None:
         return
     # What holds by construction (coverage, kits and weekly minimums are heuristic: the app
@@ -52,22 +57,26 @@ def test_greedy_plan_is_valid_on_the_generators_town_halls():
     for seed in range(8):
         problem = generate(200, weeks=4, seed=seed, pandemic=seed % 2 == 0)
         problem = m.Problem(**{**problem.__dict__, "cohort_separation": m.CohortSeparation.SHIFT})
-        plan = ea.greedy_plan(problem)
+        plan = engine_start_plan.greedy_plan(problem)
         valid += plan is not None and check(problem, tuple(plan)).ok
     assert valid == 8
 
 
 @pytest.mark.django_db
 def test_job_falls_back_to_checked_start_plan_when_search_finds_nothing(period, world, monkeypatch):
-    monkeypatch.setattr(ea, "_solve_decomposed", lambda *a, **k: m.Plan(m.Status.UNKNOWN))
-    job = services.job_start(actor=world["users"]["planner"], period=period)
+    monkeypatch.setattr(
+        engine_solving, "_solve_decomposed", lambda *a, **k: m.Plan(m.Status.UNKNOWN)
+    )
+    job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status == SolverJob.Status.DONE
     assert "einfache Startlösung" in job.message
     assert period.status == "solved"
-    problem, ctx = ea.build_problem(period)
-    assert check(problem, ea.to_engine(ea.current_assignments(period), ctx)).ok
+    problem, ctx = engine_input.build_problem(period)
+    assert check(
+        problem, engine_output.to_engine(engine_output.current_assignments(period), ctx)
+    ).ok
     assert PlanAssignment.objects.filter(period=period).count() == 11 * 14
 
 
@@ -86,12 +95,12 @@ def test_space_planning_finds_least_desks_and_curve(client, period, world, setti
     assert f"Kleinste Zahl an Arbeitsplätzen: {result['min_seats']}" in page
     assert "<svg" in page and "<caption" in page
     # Fewer desks than the minimum cannot give a plan.
-    problem, _ = ea.build_problem(period)
+    problem, _ = engine_input.build_problem(period)
     from dataclasses import replace
 
     from rathaus.engines.roster.space import desk_sharing
 
     week = replace(problem, days=problem.days[:7])
     tight = desk_sharing(week, result["min_seats"] - 1, 2)
-    plan = ea.solve_with_progress(tight, time_limit=5, fallback=False)
+    plan = engine_solving.solve_with_progress(tight, time_limit=5, fallback=False)
     assert plan.status in (m.Status.INFEASIBLE, m.Status.UNKNOWN)

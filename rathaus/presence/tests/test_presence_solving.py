@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rathaus.engines.roster.checker import check
-from rathaus.presence import engine_adapter as ea
-from rathaus.presence import services
+from rathaus.presence import engine_input, engine_output, engine_solving, services, services_jobs
 from rathaus.presence.models import (
     Absence,
     Activity,
@@ -22,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def stored_plan_is_valid(period) -> bool:
-    problem, ctx = ea.build_problem(period)
-    rows = ea.current_assignments(period)
-    return check(problem, ea.to_engine(rows, ctx)).ok
+    problem, ctx = engine_input.build_problem(period)
+    rows = engine_output.current_assignments(period)
+    return check(problem, engine_output.to_engine(rows, ctx)).ok
 
 
 def test_solve_job_stores_a_plan_the_checker_accepts(solved, world):
@@ -83,7 +82,7 @@ def test_cancel_before_start_keeps_previous_plan(solved, world):
     job = SolverJob.objects.create(
         municipality=solved.municipality, period=solved, cancel_requested=True
     )
-    services.run_job(job.pk)
+    services_jobs.run_job(job.pk)
     job.refresh_from_db()
     solved.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED
@@ -102,7 +101,7 @@ def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
     """The cancel flag is read while CP-SAT runs; the search stops and no plan is stored."""
     job = SolverJob.objects.create(municipality=period.municipality, period=period)
     calls = {"n": 0}
-    real = ea._solve_watched
+    real = engine_solving._solve_watched
 
     def cancel_after_start(solver, model, report, cancel):
         def flagged():
@@ -112,12 +111,12 @@ def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
 
         return real(solver, model, report, flagged)
 
-    monkeypatch.setattr(ea, "POLL_SECONDS", 0.01)
-    monkeypatch.setattr(ea, "_solve_watched", cancel_after_start)
-    monkeypatch.setattr("rathaus.presence.services.progress_interval", lambda: 0.0)
+    monkeypatch.setattr(engine_solving, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(engine_solving, "_solve_watched", cancel_after_start)
+    monkeypatch.setattr("rathaus.presence.services_jobs.progress_interval", lambda: 0.0)
     period.time_limit_seconds = 30
     period.save()
-    services.run_job(job.pk)
+    services_jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED, job.message
     assert "abgebrochen" in job.message
@@ -149,7 +148,7 @@ def test_replan_from_date_keeps_the_past_and_counts_changes(solved, world):
         end=cut + timedelta(days=4),
         kind="quarantine",
     )
-    job = services.job_start(
+    job = services_jobs.job_start(
         actor=world["users"]["planner"], period=solved, kind="replan", replan_from=cut
     )
     job.refresh_from_db()
@@ -212,7 +211,7 @@ def test_every_saved_plan_passes_the_checker(
     CoverageRequirement.objects.filter(
         period=period, shift_type=world["early"], qualification=None
     ).update(required=early)
-    job = services.job_start(actor=None, period=period)
+    job = services_jobs.job_start(actor=None, period=period)
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status in ("done", "failed")

@@ -1,0 +1,233 @@
+"""A constructive start plan (no optimisation): CP-SAT's hint and the fallback on busy machines."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from datetime import date, timedelta
+
+from rathaus.engines.roster import model as m
+
+
+def greedy_plan(problem: m.Problem) -> list[m.Assignment] | None:
+    """A simple plan built day by day (no optimisation), or None when the heuristic gets stuck.
+
+    Used as a hint for CP-SAT and as a fallback on busy machines; the caller always runs the
+    independent checker on it. Shift workers: per day, the assignment of shift teams to shift
+    types (or, with separation by day, the team on site) that meets coverage and rest times;
+    office workers: seated when they have no
+    home office, when they still need office days this week, or when the kit pool is short.
+    """
+    mode = problem.capacity_mode
+    cap = {r.id: r.seats(mode) for r in problem.rooms}
+    shifts = sorted(problem.shifts, key=lambda s: s.start)
+    cohorts = sorted(problem.cohorts, key=lambda k: k.id)
+    cohort_of = {eid: i for i, k in enumerate(cohorts) for eid in k.members}
+    out: list[m.Assignment] = []
+    onsite_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+
+    def week(d: date) -> tuple[int, int]:
+        iso = d.isocalendar()
+        return (iso[0], iso[1])
+
+    def works(e: m.Employee, d: date) -> bool:
+        return problem.base_kind(e, d) is None
+
+    workdays = list(problem.days)
+    for index, d in enumerate(workdays):
+        used: dict[str, int] = defaultdict(int)
+        today: dict[str, m.Assignment] = {}
+        for e in problem.employees:  # calendar and fixed days first
+            kind = problem.base_kind(e, d)
+            if kind is None:
+                continue
+            fixed = problem.fixed_by_key.get((e.id, d))
+            a = fixed if fixed is not None else m.Assignment(e.id, d, kind)
+            today[e.id] = a
+            if a.kind is m.Kind.ON_SITE and a.room_id:
+                used[a.room_id] += 1
+        # Shift workers: the team-to-shift mapping of the day that meets coverage and rest.
+        prev = {x.employee_id: x for x in out if x.day == d - timedelta(days=1)}
+        chosen = _shift_day(problem, d, index, today, prev, shifts, cohorts, cohort_of)
+        if chosen is None:
+            return None
+        today.update(chosen)
+        # Office workers: no home office first, then by urgency (office days still missing
+        # this week per working day left), then kit users while the pool is short.
+        wk = week(d)
+        rest_of_week = [x for x in workdays if week(x) == wk and x >= d]
+        ranked: list[tuple[float, int, m.Employee]] = []
+        for e in problem.employees:
+            if e.id in today or not works(e, d):
+                continue
+            done = onsite_week[(e.id, wk)]
+            left = sum(1 for x in rest_of_week if works(e, x))
+            missing = max(0, min(e.min_onsite_per_week, left + done) - done)
+            urgency = 2.0 if not e.home_office else missing / max(1, left)
+            if done >= e.max_onsite_per_week and e.home_office:
+                urgency = -1.0
+            ranked.append((-urgency, done, e))
+        ranked.sort(key=lambda t: (t[0], t[1], t[2].id))
+        seated_ids = _seat_all(ranked, d, cap, used, today)
+        if seated_ids is None:
+            return None
+        stock = problem.kit_pool.available(d)
+        home_kits = sum(1 for _u, _n, e in ranked if e.id not in seated_ids and e.needs_kit) + sum(
+            1
+            for e in problem.employees
+            if e.needs_kit and (a := today.get(e.id)) is not None and a.kind is m.Kind.HOME
+        )
+        for urgency, _n, e in ranked:
+            if home_kits <= stock:
+                break
+            if e.id in seated_ids or not e.needs_kit or urgency > 0:
+                continue
+            if _seat(e, d, cap, used, today):
+                seated_ids.add(e.id)
+                home_kits -= 1
+        for _u, _n, e in ranked:
+            if e.id not in today:
+                today[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
+        for e in problem.employees:
+            a = today.get(e.id)
+            if a is None:
+                return None
+            if a.kind in m.ON_SITE_KINDS:
+                onsite_week[(e.id, wk)] += 1
+            out.append(a)
+    return out
+
+
+def _seat(e: m.Employee, d: date, cap: dict[str, int], used: dict[str, int], today: dict) -> bool:
+    for r in e.rooms:
+        if r in cap and used[r] < cap[r]:
+            used[r] += 1
+            today[e.id] = m.Assignment(e.id, d, m.Kind.ON_SITE, room_id=r)
+            return True
+    return False
+
+
+def _seat_all(ranked, d: date, cap, used, today) -> set[str] | None:
+    """Seat everyone with positive urgency (in order); None if someone without home office
+    finds no seat."""
+    seated: set[str] = set()
+    for neg_urgency, _n, e in ranked:
+        if neg_urgency >= 0:
+            break
+        if _seat(e, d, cap, used, today):
+            seated.add(e.id)
+        elif not e.home_office:
+            return None
+    return seated
+
+
+def _shift_day(
+    problem: m.Problem,
+    d: date,
+    index: int,
+    today: dict[str, m.Assignment],
+    prev: dict[str, m.Assignment],
+    shifts: list[m.ShiftType],
+    cohorts: list[m.Cohort],
+    cohort_of: dict[str, int],
+) -> dict[str, m.Assignment] | None:
+    workers = [
+        e
+        for e in problem.employees
+        if e.shifts and e.id not in today and problem.base_kind(e, d) is None
+    ]
+    if not workers:
+        return {}
+    by_id = problem.shifts_by_id
+    n = len(cohorts)
+    if problem.cohort_separation is m.CohortSeparation.SHIFT and n:
+        if n <= len(shifts):
+            mappings = [dict(enumerate(p)) for p in itertools.permutations(shifts, n)]
+        else:
+            mappings = [
+                {k: shifts[(k + r) % len(shifts)] for k in range(n)} for r in range(len(shifts))
+            ]
+        candidates = [("shift", mp) for mp in mappings]
+        # One team covers every shift of the day, the others work from home.
+        candidates += [("day", (index + r) % n) for r in range(n)]
+    elif n:
+        candidates = [("day", (index + r) % n) for r in range(n)]
+    else:
+        candidates = [("none", None)]
+    coverage = [c for c in problem.coverage if c.day == d and c.required > 0]
+
+    def build(candidate) -> dict[str, m.Assignment] | None:
+        kind, value = candidate
+        result: dict[str, m.Assignment] = {}
+        free: list[m.Employee] = []
+        for e in workers:
+            k = cohort_of.get(e.id)
+            if kind == "day" and k is not None and k != value:
+                if not e.home_office:
+                    return None
+                result[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
+            elif kind == "shift" and k is not None:
+                s = value[k]
+                if s.id in e.shifts:
+                    result[e.id] = m.Assignment(e.id, d, m.Kind.SHIFT, shift_id=s.id)
+                elif e.home_office:
+                    result[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
+                else:
+                    return None
+            else:
+                free.append(e)
+        # Unbound workers (and day cohorts): the shift with the largest remaining need.
+        for e in free:
+
+            def need(s: m.ShiftType) -> int:
+                have = sum(1 for a in result.values() if a.shift_id == s.id)
+                want = sum(
+                    c.required for c in coverage if c.shift_id == s.id and c.qualification is None
+                )
+                return want - have
+
+            options = sorted((s for s in shifts if s.id in e.shifts), key=lambda s: -need(s))
+            rested = [s for s in options if _rest_ok(problem, prev.get(e.id), s, by_id)]
+            pick = (rested or options or [None])[0]
+            if pick is None:
+                return None
+            result[e.id] = m.Assignment(e.id, d, m.Kind.SHIFT, shift_id=pick.id)
+        return result
+
+    def score(result: dict[str, m.Assignment]) -> tuple[int, int]:
+        emps = problem.employees_by_id
+        short = 0
+        for c in coverage:
+            have = sum(
+                1
+                for eid, a in result.items()
+                if a.shift_id == c.shift_id
+                and (c.qualification is None or c.qualification in emps[eid].qualifications)
+            )
+            short += max(0, c.required - have)
+        tired = sum(
+            1
+            for eid, a in result.items()
+            if a.kind is m.Kind.SHIFT
+            and not _rest_ok(problem, prev.get(eid), by_id[a.shift_id or ""], by_id)
+        )
+        return (short + tired, 0)
+
+    best = None
+    for candidate in candidates:
+        result = build(candidate)
+        if result is None:
+            continue
+        value = score(result)
+        if best is None or value < best[0]:
+            best = (value, result)
+        if value[0] == 0:
+            break
+    return best[1] if best else None
+
+
+def _rest_ok(problem: m.Problem, before: m.Assignment | None, s: m.ShiftType, by_id) -> bool:
+    if before is None or before.kind is not m.Kind.SHIFT:
+        return True
+    s1 = by_id[before.shift_id or ""]
+    return 1440 + s.start - s1.end_abs >= problem.min_rest_minutes
