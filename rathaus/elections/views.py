@@ -47,6 +47,16 @@ def _election(request, election_id) -> Election:
     )
 
 
+def _staff_election(request, election_id, perm: str) -> Election:
+    """The election a staff view acts on: 403 without ``perm``, 404 outside the user's scope."""
+    _require(request.user, perm)
+    return _election(request, election_id)
+
+
+def _to_detail(election: Election) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+
+
 def _district(election: Election, district_id) -> District:
     try:
         district = District.objects.select_related("result").get(
@@ -71,8 +81,7 @@ def index(request):
 @login_required
 @require_GET
 def detail(request, election_id):
-    _require(request.user, "elections.view_staff")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.view_staff")
     rep = selectors.report(election)
     kind, headline = presentation.headline(rep)
     preview = None
@@ -103,8 +112,7 @@ def detail(request, election_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enter(request, election_id, district_id):
-    _require(request.user, "elections.enter_results")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.enter_results")
     district = _district(election, district_id)
     result = district.result
     candidates = list(election.candidates.order_by("position"))
@@ -134,7 +142,7 @@ def enter(request, election_id, district_id):
                 )
                 % {"district": district},
             )
-            return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+            return _to_detail(election)
     corrections = result.corrections.select_related("actor")
     return render(
         request,
@@ -154,8 +162,7 @@ def enter(request, election_id, district_id):
 @login_required
 @require_POST
 def approve(request, election_id, district_id):
-    _require(request.user, "elections.approve_results")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.approve_results")
     district = _district(election, district_id)
     try:
         revision = int(request.POST.get("revision", ""))
@@ -169,14 +176,13 @@ def approve(request, election_id, district_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(district)s: freigegeben.") % {"district": district})
-    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    return _to_detail(election)
 
 
 @login_required
 @require_POST
 def approve_all(request, election_id):
-    _require(request.user, "elections.approve_results")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.approve_results")
     approved, own = services.results_approve_all(election=election, actor=request.user)
     # German keeps "Meldung(en)" for any number; other languages may use proper plurals.
     text = ngettext(
@@ -189,14 +195,13 @@ def approve_all(request, election_id):
             own,
         ) % {"count": own}
     messages.success(request, text)
-    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    return _to_detail(election)
 
 
 @login_required
 @require_POST
 def lot(request, election_id):
-    _require(request.user, "elections.manage")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.manage")
     try:
         drawing = services_runoff.lot_draw(election=election, actor=request.user)
     except DomainError as exc:
@@ -205,19 +210,18 @@ def lot(request, election_id):
         messages.success(
             request, _("Das Los ist gezogen: %(names)s.") % {"names": ", ".join(drawing.drawn)}
         )
-    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    return _to_detail(election)
 
 
 @login_required
 @require_POST
 def runoff(request, election_id):
-    _require(request.user, "elections.manage")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.manage")
     try:
         created = services_runoff.runoff_create_from(election, request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+        return _to_detail(election)
     names = functools.reduce(
         # Translators: joins candidate names, e.g. "Anna Beispiel und Bernd Muster".
         lambda first, second: _("%(first)s und %(second)s") % {"first": first, "second": second},
@@ -228,14 +232,13 @@ def runoff(request, election_id):
         _("Stichwahl am %(date)s zwischen %(names)s ist angelegt.")
         % {"date": date_format(created.date, "SHORT_DATE_FORMAT"), "names": names},
     )
-    return HttpResponseRedirect(reverse("elections:detail", args=[created.pk]))
+    return _to_detail(created)
 
 
 @login_required
 @require_POST
 def finalize(request, election_id):
-    _require(request.user, "elections.manage")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.manage")
     try:
         services.election_set_status(
             election=election, status=Election.Status.FINAL, actor=request.user
@@ -244,7 +247,7 @@ def finalize(request, election_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Das endgültige Ergebnis ist festgestellt."))
-    return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+    return _to_detail(election)
 
 
 def _csv_response(text: str, election: Election, suffix: str = "") -> HttpResponse:
@@ -258,8 +261,7 @@ def _csv_response(text: str, election: Election, suffix: str = "") -> HttpRespon
 @require_GET
 def export_csv(request, election_id):
     """Staff export: every entered figure, approved or not (for backups and re-import)."""
-    _require(request.user, "elections.view_staff")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.view_staff")
     return _csv_response(selectors.csv_export(election, approved_only=False), election, "_intern")
 
 
@@ -267,8 +269,7 @@ def export_csv(request, election_id):
 @require_http_methods(["GET", "POST"])
 def import_csv(request, election_id):
     """Upload → preview (nothing saved) → confirm; refused whole with line numbers."""
-    _require(request.user, "elections.enter_results")
-    election = _election(request, election_id)
+    election = _staff_election(request, election_id, "elections.enter_results")
     session_key = f"elections_import_{election.pk}"
     outcome = None
     form = ImportForm()
@@ -294,7 +295,7 @@ def import_csv(request, election_id):
                 )
                 % {"count": outcome.n_entered},
             )
-            return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+            return _to_detail(election)
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():

@@ -80,6 +80,14 @@ def _period(request, period_id: int) -> PlanningPeriod:
     return period
 
 
+def _job(request, job_id: int) -> SolverJob:
+    _need(request, "presence.plan")
+    job = scoped(SolverJob, request.user).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
+    return job
+
+
 def _period_out(p: PlanningPeriod) -> dict:
     return {
         "id": p.pk,
@@ -151,19 +159,12 @@ def solve(request, period_id: int):
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Stand eines Rechenauftrags")
 def get_job(request, job_id: int):
-    _need(request, "presence.plan")
-    job = scoped(SolverJob, request.user).filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
-    return _job_out(job)
+    return _job_out(_job(request, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", response=JobOut, summary="Rechenauftrag abbrechen")
 def cancel_job(request, job_id: int):
-    _need(request, "presence.plan")
-    job = scoped(SolverJob, request.user).filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
+    job = _job(request, job_id)
     return _job_out(services_jobs.job_cancel(actor=request.user, job=job))
 
 

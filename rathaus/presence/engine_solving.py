@@ -6,6 +6,7 @@ flag, so that database access stays in the caller's thread and connection.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -250,27 +251,20 @@ def _solve_decomposed(
             frac = min(1.0, wall / share) if share > 0 else 1.0
             progress(int(min(99, base_pct + span * frac)), obj, bnd)
 
-        part = _solve_part(
+        solve_sub = functools.partial(
+            _solve_part,
             sub,
-            time_limit=share,
             workers=workers,
             report=report,
             cancel=cancel,
             hint=hint_map,
             stability_first=stability_first,
         )
+        part = solve_sub(time_limit=share)
         left = time_limit - (time.monotonic() - t0)
         if part.status is m.Status.UNKNOWN and left > 0.5:
             # No solution within this part's share (busy machine): give it more time.
-            part = _solve_part(
-                sub,
-                time_limit=min(left, max(share, left / 2)),
-                workers=workers,
-                report=report,
-                cancel=cancel,
-                hint=hint_map,
-                stability_first=stability_first,
-            )
+            part = solve_sub(time_limit=min(left, max(share, left / 2)))
         done += len(g)
         progress(int(min(99, 50 * done / total)), None, None)
         parts.append(part)

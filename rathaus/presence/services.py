@@ -37,6 +37,11 @@ logger = logging.getLogger(__name__)
 # --- periods ------------------------------------------------------------------------------
 
 
+def _refuse_while_solving(period: PlanningPeriod) -> None:
+    if period.status == Status.SOLVING:
+        raise Conflict("period_busy", _("Der Plan wird gerade berechnet; bitte warten."))
+
+
 @transaction.atomic
 def period_create(*, actor, municipality, org_units, **fields) -> PlanningPeriod:
     period = PlanningPeriod.objects.create(municipality=municipality, created_by=actor, **fields)
@@ -53,8 +58,7 @@ def period_create(*, actor, municipality, org_units, **fields) -> PlanningPeriod
 
 @transaction.atomic
 def period_update(*, actor, period: PlanningPeriod, org_units=None, **fields) -> PlanningPeriod:
-    if period.status == Status.SOLVING:
-        raise Conflict("period_busy", _("Der Plan wird gerade berechnet; bitte warten."))
+    _refuse_while_solving(period)
     before = audit.snapshot(period)
     for key, value in fields.items():
         setattr(period, key, value)
@@ -86,8 +90,7 @@ def cell_update(
     shift_type: ShiftType | None = None,
 ) -> PlanAssignment:
     """Change one cell; refused with the rule's German message if a hard rule would break."""
-    if period.status == Status.SOLVING:
-        raise Conflict("period_busy", _("Der Plan wird gerade berechnet; bitte warten."))
+    _refuse_while_solving(period)
     if not PlanAssignment.objects.filter(period=period).exists():
         raise DomainError("no_plan", _("Es gibt noch keinen Plan für diesen Zeitraum."))
     row = PlanAssignment.objects.filter(period=period, employee=employee, day=day).first()
