@@ -7,8 +7,8 @@ soft, which makes two kinds of neighbourhood cheap and exact:
   cover counts are folded into a sub-instance (requirement minus what the others already
   cover), so the sub-model's objective equals the full penalty up to a constant. These models
   are tiny (a few hundred booleans) and CP-SAT usually proves them optimal in milliseconds.
-* ``window`` / ``cells``: a window of days for a subset of employees, or random employee-days,
-  re-optimised on the full model with all other x variables fixed by their domains.
+* ``window`` / ``cells``: a window of days for a subset of employees, or random employee-days;
+  the same sub-instance of the employees concerned, with their other days fixed by domains.
 
 The neighbourhood kind is picked adaptively (roulette on recent improvement per second), and
 equal-cost moves are accepted to walk plateaus. Rows are lists of shift indexes (-1 = off).
@@ -96,9 +96,12 @@ def sub_instance(ev: Evaluator, rows: Rows, subset: list[int]) -> NrpInstance:
     inst = ev.inst
     cnt = ev.counts(rows, set(subset))
     ids = {inst.staff[e].id for e in subset}
+    # Cover rows no subset member can work are a constant: leave them out.
+    workable = {sh.id for e in subset for sh in inst.shifts if inst.staff[e].max_of(sh.id) > 0}
     cover = tuple(
         replace(c, requirement=max(0, c.requirement - cnt[c.day][ev.sidx[c.shift]]))
         for c in inst.cover
+        if c.shift in workable
     )
     return replace(
         inst,
@@ -119,15 +122,29 @@ def _params(limit: float, seed: int, workers: int = 1) -> cp_model.CpSolver:
 
 
 def solve_rows(
-    ev: Evaluator, rows: Rows, subset: list[int], limit: float, seed: int
+    ev: Evaluator,
+    rows: Rows,
+    subset: list[int],
+    limit: float,
+    seed: int,
+    free: set[tuple[int, int]] | None = None,
 ) -> tuple[Rows | None, bool]:
-    """Re-optimise the rows of ``subset`` exactly; (new rows or None, proven optimal)."""
+    """Re-optimise the rows of ``subset`` exactly; (new rows or None, proven optimal).
+
+    With ``free`` only those (employee, day) cells of the subset's rows may change.
+    """
     from rathaus.engines.roster.nrp.solver import NrpModel  # circular import otherwise
 
     sub = sub_instance(ev, rows, subset)
-    nm = NrpModel(sub)
+    nm = NrpModel(sub, marginal_cover=True)
+    proto = nm.model.proto
     for (i, d, s), var in nm.x.items():
-        nm.model.add_hint(var, rows[subset[i]][d] == s)
+        v = int(rows[subset[i]][d] == s)
+        if free is not None and (subset[i], d) not in free:
+            dom = proto.variables[var.index].domain
+            dom[0] = dom[1] = v
+        else:
+            nm.model.add_hint(var, v)
     solver = _params(limit, seed)
     status = solver.solve(nm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -139,50 +156,6 @@ def solve_rows(
         if solver.value(var):
             new[subset[i]][d] = s
     return new, status == cp_model.OPTIMAL
-
-
-class FullModelMover:
-    """Fix all but some employee-days of the full model to the incumbent and re-solve."""
-
-    def __init__(self, nm, ev: Evaluator) -> None:  # nm: solver.NrpModel
-        self.nm, self.ev = nm, ev
-        self.proto = nm.model.proto
-        self.cells = [(e, d, s, var.index) for (e, d, s), var in nm.x.items()]
-        self.original = {idx: list(self.proto.variables[idx].domain) for *_k, idx in self.cells}
-
-    def move(
-        self, rows: Rows, free: set[tuple[int, int]], limit: float, seed: int, workers: int
-    ) -> tuple[Rows | None, bool]:
-        proto = self.proto
-        self.nm.model.clear_hints()
-        for e, d, s, idx in self.cells:
-            dom = proto.variables[idx].domain
-            dom.clear()
-            v = int(rows[e][d] == s)
-            if (e, d) in free:
-                dom.extend(self.original[idx])
-                proto.solution_hint.vars.append(idx)
-                proto.solution_hint.values.append(v)
-            else:
-                dom.extend([v, v])
-        solver = _params(limit, seed, workers)
-        status = solver.solve(self.nm.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, False
-        values = solver.response_proto.solution
-        new = [row[:] for row in rows]
-        for e, d in free:
-            new[e][d] = -1
-        for e, d, s, idx in self.cells:
-            if (e, d) in free and values[idx]:
-                new[e][d] = s
-        return new, status == cp_model.OPTIMAL
-
-    def restore(self) -> None:
-        for idx, dom in self.original.items():
-            self.proto.variables[idx].domain.clear()
-            self.proto.variables[idx].domain.extend(dom)
-        self.nm.model.clear_hints()
 
 
 class _Shared:
@@ -234,14 +207,11 @@ def lns(
     With ``workers`` > 1 that many search threads (one CP-SAT worker each) share the
     incumbent; CP-SAT releases the GIL while it solves, so they overlap.
     """
-    from rathaus.engines.roster.nrp.solver import NrpModel  # circular import otherwise
-
     ev = Evaluator(nm.inst)
     shared = _Shared(ev, rows)
     threads = []
     for t in range(1, max(1, workers)):
-        model = NrpModel(nm.inst)
-        args = (model, shared, deadline, bound, seed + 1000 * t, log, kinds)
+        args = (nm, shared, deadline, bound, seed + 1000 * t, log, kinds)
         threads.append(threading.Thread(target=_search, args=args, daemon=True))
     for th in threads:
         th.start()
@@ -263,7 +233,6 @@ def _search(
     ev = shared.ev
     rng = random.Random(seed)
     n, h = ev.n, ev.h
-    mover = FullModelMover(nm, ev)
     # Adaptive state: score per kind (improvement per second, smoothed) and sizes.
     score = dict.fromkeys(KINDS, 1.0)
     k_staff = 2.0
@@ -271,75 +240,73 @@ def _search(
     it = 0
     allowed = set(KINDS if kinds is None else kinds)
     usable = [k for k in KINDS if k in allowed and (n > 1 or k != "staff")] or ["cells"]
-    try:
-        while True:
-            cur, best = shared.snapshot()
-            now = time.monotonic()
-            left = deadline - now
-            if left < 0.03 or best <= bound:
-                break
-            it += 1
-            if rng.random() < 0.25:  # keep exploring every kind
-                kind = rng.choice(usable)
-            else:
-                pick = rng.random() * sum(score[k] for k in usable)
-                kind = usable[-1]
-                for k in usable:
-                    pick -= score[k]
-                    if pick <= 0:
-                        kind = k
-                        break
-            if kind == "staff":
-                size = max(1, min(n, int(k_staff + rng.random())))
-                blame = ev.staff_blame(cur)
-                subset: list[int] = []
-                pool = list(range(n))
+    while True:
+        cur, best = shared.snapshot()
+        now = time.monotonic()
+        left = deadline - now
+        if left < 0.03 or best <= bound:
+            break
+        it += 1
+        if rng.random() < 0.25:  # keep exploring every kind
+            kind = rng.choice(usable)
+        else:
+            pick = rng.random() * sum(score[k] for k in usable)
+            kind = usable[-1]
+            for k in usable:
+                pick -= score[k]
+                if pick <= 0:
+                    kind = k
+                    break
+        if kind == "staff":
+            size = max(1, min(n, int(k_staff + rng.random())))
+            blame = ev.staff_blame(cur)
+            subset: list[int] = []
+            pool = list(range(n))
+            holes = ev.deficits(cur) if rng.random() < 0.5 else []
+            if holes:
+                # Targeted: someone who is off on an under-covered day must take it on,
+                # and the others in the subset absorb the knock-on changes.
+                d, _s = rng.choice(holes)
+                idle = [e for e in pool if cur[e][d] < 0]
+                if idle:
+                    first = rng.choice(idle)
+                    subset.append(first)
+                    pool.remove(first)
+            while len(subset) < size:
+                e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
+                subset.append(e)
+                pool.remove(e)
+            new, optimal = solve_rows(ev, cur, subset, min(left, _SUB_LIMIT), seed + it)
+        else:
+            if kind == "window":
+                width = max(2, min(h, round(free_frac["window"] * h)))
                 holes = ev.deficits(cur) if rng.random() < 0.5 else []
-                if holes:
-                    # Targeted: someone who is off on an under-covered day must take it on,
-                    # and the others in the subset absorb the knock-on changes.
+                if holes:  # centre the window on an under-covered day
                     d, _s = rng.choice(holes)
-                    idle = [e for e in pool if cur[e][d] < 0]
-                    if idle:
-                        first = rng.choice(idle)
-                        subset.append(first)
-                        pool.remove(first)
-                while len(subset) < size:
-                    e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
-                    subset.append(e)
-                    pool.remove(e)
-                new, optimal = solve_rows(ev, cur, subset, min(left, _SUB_LIMIT), seed + it)
-            else:
-                if kind == "window":
-                    width = max(2, min(h, round(free_frac["window"] * h)))
-                    holes = ev.deficits(cur) if rng.random() < 0.5 else []
-                    if holes:  # centre the window on an under-covered day
-                        d, _s = rng.choice(holes)
-                        lo = max(0, min(h - width, d - width // 2))
-                    else:
-                        lo = rng.randrange(0, h - width + 1)
-                    share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
-                    staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
-                    free = {(e, d) for e in staff for d in range(lo, lo + width)}
+                    lo = max(0, min(h - width, d - width // 2))
                 else:
-                    frac = free_frac["cells"]
-                    free = {(e, d) for e in range(n) for d in range(h) if rng.random() < frac}
-                size = len(free)
-                new, optimal = mover.move(cur, free, min(left, _SUB_LIMIT), seed + it, 1)
-            spent = time.monotonic() - now
-            gain = 0 if new is None else max(0, shared.offer(cur, new))
-            score[kind] = 0.8 * score[kind] + 0.2 * (gain / max(spent, 0.01) + 0.05)
-            # Grow neighbourhoods that are solved to optimality, shrink those that time out.
-            if kind == "staff":
-                k_staff = min(6.0, k_staff * 1.05) if optimal else max(1.0, k_staff * 0.8)
+                    lo = rng.randrange(0, h - width + 1)
+                share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
+                staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
+                free = {(e, d) for e in staff for d in range(lo, lo + width)}
             else:
-                f = free_frac[kind]
-                free_frac[kind] = min(1.0, f * 1.05) if optimal else max(0.02, f * 0.8)
-            if log:
-                print(
-                    f"lns {seed} {it} {kind} size={size} opt={optimal} gain={gain} "
-                    f"best={shared.cost} t={spent:.2f}",
-                    file=sys.stderr,
-                )
-    finally:
-        mover.restore()
+                frac = free_frac["cells"]
+                free = {(e, d) for e in range(n) for d in range(h) if rng.random() < frac}
+            staff = sorted({e for e, _d in free})
+            size = len(free)
+            new, optimal = solve_rows(ev, cur, staff, min(left, _SUB_LIMIT), seed + it, free)
+        spent = time.monotonic() - now
+        gain = 0 if new is None else max(0, shared.offer(cur, new))
+        score[kind] = 0.8 * score[kind] + 0.2 * (gain / max(spent, 0.01) + 0.05)
+        # Grow neighbourhoods that are solved to optimality, shrink those that time out.
+        if kind == "staff":
+            k_staff = min(6.0, k_staff * 1.05) if optimal else max(1.0, k_staff * 0.8)
+        else:
+            f = free_frac[kind]
+            free_frac[kind] = min(1.0, f * 1.05) if optimal else max(0.02, f * 0.8)
+        if log:
+            print(
+                f"lns {seed} {it} {kind} size={size} opt={optimal} gain={gain} "
+                f"best={shared.cost} t={spent:.2f}",
+                file=sys.stderr,
+            )

@@ -33,8 +33,12 @@ class NrpSolution:
 class NrpModel:
     """The CP-SAT model of one instance; keeps the variable handles the LNS needs."""
 
-    def __init__(self, inst: NrpInstance) -> None:
+    def __init__(self, inst: NrpInstance, marginal_cover: bool = False) -> None:
+        """``marginal_cover`` (one employee only): price cover by the row's marginal effect
+        (requirement left -> -under weight, else +over weight) instead of slack variables;
+        the objective then equals the penalty up to a constant."""
         self.inst = inst
+        self.marginal_cover = marginal_cover and len(inst.staff) == 1
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self._build()
@@ -120,6 +124,11 @@ class NrpModel:
         n = len(inst.staff)
         for c in inst.cover:
             s = sidx[c.shift]
+            if self.marginal_cover:
+                if (0, c.day, s) in x:
+                    weight = -c.weight_under if c.requirement > 0 else c.weight_over
+                    terms.append(weight * x[0, c.day, s])
+                continue
             assigned = sum(x[e, c.day, s] for e in range(n) if (e, c.day, s) in x)
             under = m.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
             over = m.new_int_var(0, n, f"over_{c.day}_{c.shift}")
@@ -348,12 +357,15 @@ def _construct_rows(inst: NrpInstance, deadline: float, seed: int) -> list[list[
         left = deadline - time.monotonic()
         if left <= 0.02:
             return None
-        share = max(0.05, min(2.0, left / (len(order) - done)))
-        new, _opt = lns_mod.solve_rows(ev, rows, [e], share, seed + done)
-        if new is None:
-            new, _opt = lns_mod.solve_rows(ev, rows, [e], max(0.05, left - 0.02), seed + done)
-            if new is None:
-                return None
+        # A row is accepted unproven: the LNS polishes it later, the start only has to exist.
+        # Escalate the limit for the few rows whose feasibility takes CP-SAT longer.
+        share = max(0.02, min(0.1, 0.5 * left / (len(order) - done)))
+        for limit in (share, 5 * share, left - 0.02):
+            new, _opt = lns_mod.solve_rows(ev, rows, [e], min(limit, left - 0.02), seed + done)
+            if new is not None:
+                break
+        else:
+            return None
         rows = new
     return rows
 
