@@ -291,7 +291,12 @@ def _search(
                 free = {(e, d) for e in staff for d in range(lo, lo + width)}
             else:
                 frac = free_frac["cells"]
-                free = {(e, d) for e in range(n) for d in range(h) if rng.random() < frac}
+                # On big instances only part of the staff, to keep the sub-model small.
+                share = min(1.0, max(0.25, 30.0 / max(n, 1)))
+                staff = [e for e in range(n) if rng.random() < share]
+                free = {(e, d) for e in staff for d in range(h) if rng.random() < frac}
+                if not free:
+                    continue
             staff = sorted({e for e, _d in free})
             size = len(free)
             new, optimal = solve_rows(ev, cur, staff, min(left, _SUB_LIMIT), seed + it, free)
