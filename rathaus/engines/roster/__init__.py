@@ -12,14 +12,25 @@ Municipal hybrid-work and shift plans (employees x days x activities)::
 Functions:
 
 - `solve(problem, *, time_limit=10.0, workers=2, seed=0, decompose=True,
-  stability_first=False, hint=None, batch_size=None, explain=True) -> Plan`
+  stability_first=False, hint=None, batch_size=None, explain=True, on_progress=None,
+  should_stop=None) -> Plan`
 - `check(problem, plan) -> CheckResult(violations, penalties)` (`.ok`, `.objective`)
 - `precheck(problem) -> list[Reason]`, `explain_infeasible(problem, *, time_limit) -> list[Reason]`
-- `replan(problem, previous, from_day, new_absences, *, time_limit, workers, seed) -> Plan`
+- `replan(problem, previous, from_day, new_absences, *, time_limit, workers, seed,
+  on_progress=None, should_stop=None) -> Plan`
   (`replan_problem(...)` gives the problem it solves: past fixed, absences added)
-- `plan_space(problem, *, min_onsite_per_week=None, steps=5, time_limit=30.0, workers=2)
+- `plan_space(problem, *, min_onsite_per_week=None, steps=5, time_limit=30.0, workers=2,
+  on_progress=None, should_stop=None)
   -> SpaceResult(min_seats, proven, current_seats, points: SpacePoint..., wall_time)`
 - `generator.generate(staff=200, *, weeks=4, start, seed, pandemic, kit_share) -> Problem`
+
+Progress and stop (for jobs in a web app; see `progress`): `on_progress(Progress(fraction,
+objective, bound, message))` is called from CP-SAT's solution callback, between the parts of
+the decomposition and a few times a second while a search runs (serialised, non-decreasing
+fraction, the last call has 1.0; it runs in solver threads, so keep it quick and throttle or
+hand over to another thread yourself). `should_stop()` is polled in the same places; once it
+returns True the search stops (`StopSearch`) and the best plan so far comes back (FEASIBLE,
+or UNKNOWN without one) with the note "Abgebrochen" (`STOPPED_NOTE`).
 
 Input (frozen dataclasses in `model`): `Problem(days, employees, rooms, kit_pool, shifts,
 coverage, cohorts, cohort_separation, capacity_mode, team_days, weights, history,
@@ -64,6 +75,7 @@ from rathaus.engines.roster.model import (
     Wish,
     WishKind,
 )
+from rathaus.engines.roster.progress import STOPPED_NOTE, Progress
 from rathaus.engines.roster.replan import replan, replan_problem
 from rathaus.engines.roster.solver import solve
 from rathaus.engines.roster.space import SpacePoint, SpaceResult, plan_space
@@ -82,8 +94,10 @@ __all__ = [
     "KitPool",
     "Plan",
     "Problem",
+    "Progress",
     "Reason",
     "Room",
+    "STOPPED_NOTE",
     "ShiftType",
     "SpacePoint",
     "SpaceResult",

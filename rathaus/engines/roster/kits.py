@@ -15,6 +15,7 @@ from rathaus.engines.roster.decompose import kit_use
 from rathaus.engines.roster.greedy import repair_kits
 from rathaus.engines.roster.model import Problem, Status
 from rathaus.engines.roster.parts import Part, solve_part
+from rathaus.engines.roster.progress import Watch
 
 
 def polish(
@@ -28,6 +29,7 @@ def polish(
     seed: int,
     stability_first: bool,
     notes: list[str],
+    watch: Watch | None = None,
 ) -> list[Part]:
     """Improve a combined plan that fits the pool: every part keeps its kits per day (hard
     budget) plus a share of the unused stock for parts that wanted more; the current plan is
@@ -50,7 +52,7 @@ def polish(
         budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
         left[0] -= len(groups[i])
         limit = min(max(0.2, 2 * budget), end - time.monotonic())
-        if limit < 0.05:
+        if limit < 0.05 or (watch is not None and watch.stopped):
             return parts[i]
         return solve_part(
             subs[i],
@@ -60,6 +62,7 @@ def polish(
             kit_budget=budgets[i],
             stability_first=stability_first,
             hint={(a.employee_id, a.day): a for a in parts[i].assignments},
+            watch=watch,
         )
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -115,6 +118,7 @@ def budget_phase(
     workers: int,
     seed: int,
     stability_first: bool,
+    watch: Watch | None = None,
 ) -> list[Part]:
     """Kit budgets per part and day on the short days: each part keeps what its rooms force
     (a matching bound), the rest of the stock is shared in proportion to what the part
@@ -139,7 +143,8 @@ def budget_phase(
     left = [sum(len(groups[i]) for i in redo)]
 
     def run(i: int) -> Part:
-        if time.monotonic() >= deadline:  # late: the part keeps its plan
+        if time.monotonic() >= deadline or (watch is not None and watch.stopped):
+            # late or stopped: the part keeps its plan
             return Part(Status.UNKNOWN, [], 0, 0, {})
         budget = workers * (deadline - time.monotonic()) * len(groups[i]) / max(1, left[0])
         left[0] -= len(groups[i])
@@ -153,6 +158,7 @@ def budget_phase(
             kit_soft=True,
             stability_first=stability_first,
             hint={(a.employee_id, a.day): a for a in parts[i].assignments},
+            watch=watch,
         )
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from rathaus.engines.roster.cpmodel import HOME, Built, Key, assignment_of, build
 from rathaus.engines.roster.model import Assignment, Problem, Status
+from rathaus.engines.roster.progress import Watch
 
 RULES = ("fairness", "wishes", "team_days", "stability")
 
@@ -47,13 +48,23 @@ def solve_part(
     kit_tiebreak: float = 0.0,
     kit_soft: bool = False,
     fix_hint: bool = False,
+    watch: Watch | None = None,
+    part_key: object = None,
 ) -> Part:
     """One CP-SAT model.
 
     With `stability_first`, changed days are minimised before the rest (lexicographic). With
     `kit_tiebreak` > 0, that share of the time is spent afterwards on using as few kits as
     possible without making the objective worse (helps the decomposition fit the pool).
+    With `watch`, searches stop on request and the main stage reports its incumbents as
+    part `part_key`.
     """
+
+    def run(part: object = None) -> object:
+        if watch is None:
+            return solver.solve(b.model)
+        return watch.run(solver, b.model, part)
+
     b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
@@ -72,7 +83,7 @@ def solve_part(
         stab = b.rule_expr("stability")
         b.model.minimize(stab)
         solver.parameters.max_time_in_seconds = max(0.05, (main_end - time.monotonic()) / 2)
-        code = solver.solve(b.model)
+        code = run()
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Part(_cp_status(code), [], 0, 0, {})
         lexi_optimal = code == cp_model.OPTIMAL
@@ -81,7 +92,7 @@ def solve_part(
     objective_expr = b.objective_expr()
     b.model.minimize(objective_expr)
     solver.parameters.max_time_in_seconds = max(0.05, main_end - time.monotonic())
-    code = solver.solve(b.model)
+    code = run(part_key)
     status = _cp_status(code)
     if status in (Status.INFEASIBLE, Status.UNKNOWN):
         return Part(status, [], 0, 0, {})
@@ -97,7 +108,8 @@ def solve_part(
         for (eid, _), lits in b.x.items()
         if HOME in lits and problem.employees_by_id[eid].needs_kit
     ]
-    if kit_tiebreak > 0 and kits and deadline - time.monotonic() > 0.05:
+    stopped = watch is not None and watch.stopped
+    if kit_tiebreak > 0 and kits and deadline - time.monotonic() > 0.05 and not stopped:
         _hint_from(b, solver)
         b.model.add(objective_expr <= objective)
         b.model.minimize(sum(kits))

@@ -6,11 +6,12 @@ plan (proven minimal when the status is OPTIMAL), then the other soft rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
 from rathaus.engines.roster.model import Plan, Problem
+from rathaus.engines.roster.progress import Progress
 from rathaus.engines.roster.solver import solve
 
 
@@ -50,9 +51,19 @@ def replan(
     time_limit: float = 10.0,
     workers: int = 2,
     seed: int = 0,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Plan:
-    """New plan that keeps days before `from_day` and changes as few later days as possible."""
+    """New plan that keeps days before `from_day` and changes as few later days as possible.
+    `on_progress` and `should_stop` as in `solve`."""
     p = replan_problem(problem, previous, from_day, new_absences)
     return solve(
-        p, time_limit=time_limit, workers=workers, seed=seed, stability_first=True, hint=previous
+        p,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        stability_first=True,
+        hint=previous,
+        on_progress=on_progress,
+        should_stop=should_stop,
     )

@@ -14,14 +14,18 @@ kit pool:
    a polish round with hard budgets that can only improve. The bound stays the relaxed one,
    so the reported gap is honest (and can be large when the kit pool binds);
 4. small problems whose budgets fail fall back to one model over everything.
+
+`on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
+a stopped solve returns the best plan found so far.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from rathaus.engines.roster.cpmodel import HOME, Key
 from rathaus.engines.roster.decompose import batches, components, kit_use, split, subproblem
@@ -29,6 +33,7 @@ from rathaus.engines.roster.greedy import greedy_plan
 from rathaus.engines.roster.kits import budget_phase, polish, repair
 from rathaus.engines.roster.model import Assignment, Plan, Problem, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
+from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 
 
 def _round(
@@ -41,11 +46,14 @@ def _round(
     seed: int,
     hints: Mapping[int, Mapping[Key, Assignment] | None],
     stability_first: bool,
+    watch: Watch,
     floor: float = 1.5,
     optional: bool = False,
 ) -> dict[int, Part]:
     """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread. With
-    `optional`, parts not started by `end` are skipped (they already have a plan)."""
+    `optional`, parts not started by `end` (or after a stop) are skipped (they already have
+    a plan). After a stop, a part without a plan gets the greedy start plan if it is valid."""
+    watch.expect(len(groups))
     if len(groups) == 1:
         sub = problem
         return {
@@ -56,14 +64,25 @@ def _round(
                 seed=seed,
                 hint=hints.get(0),
                 stability_first=stability_first,
+                watch=watch,
+                part_key=0,
             )
         }
     lock = threading.Lock()
     left = [sum(len(groups[i]) for i in todo)]
+    done = [0]
 
     def run(i: int) -> Part:
+        part = _run(i)
+        with lock:
+            done[0] += 1
+            n = done[0]
+        watch.report(f"Teilmodell {n}/{len(todo)} gelöst")
+        return part
+
+    def _run(i: int) -> Part:
         sub = subs[i]
-        if optional and time.monotonic() >= end:
+        if optional and (time.monotonic() >= end or watch.stopped):
             return Part(Status.UNKNOWN, [], 0, 0, {})  # late: keep the earlier result
         with lock:  # time share decided when the part starts, by its size
             budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
@@ -72,17 +91,24 @@ def _round(
         limit = max(0.05, min(max(floor, 4 * budget), end - time.monotonic()))
         hint = hints.get(i)
         quick = greedy_plan(sub) if hint is None else None
-        part = solve_part(
-            sub,
-            time_limit=limit,
-            workers=1,
-            seed=seed,
-            # Small parts find better plans alone; large runs need the quick start.
-            hint=hint or (quick if len(problem.employees) > 1000 else None),
-            stability_first=stability_first,
-        )
-        if part.status is Status.UNKNOWN and quick is not None:
-            fixed = solve_part(sub, time_limit=5.0, workers=1, hint=quick, fix_hint=True)
+        if watch.stopped:
+            part = Part(Status.UNKNOWN, [], 0, 0, {})
+        else:
+            part = solve_part(
+                sub,
+                time_limit=limit,
+                workers=1,
+                seed=seed,
+                # Small parts find better plans alone; large runs need the quick start.
+                hint=hint or (quick if len(problem.employees) > 1000 else None),
+                stability_first=stability_first,
+                watch=watch,
+                part_key=i,
+            )
+        # After a stop, the caller's hint (if it is a whole valid plan) is the fallback too.
+        start = quick if quick is not None else (hint if watch.stopped else None)
+        if part.status is Status.UNKNOWN and start is not None:
+            fixed = solve_part(sub, time_limit=5.0, workers=1, hint=start, fix_hint=True)
             if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
                 part = fixed
         return part
@@ -102,11 +128,50 @@ def solve(
     hint: Plan | None = None,
     batch_size: int | None = None,
     explain: bool = True,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Plan:
-    """Best plan within `time_limit` seconds; INFEASIBLE plans carry an explanation."""
+    """Best plan within `time_limit` seconds; INFEASIBLE plans carry an explanation.
+
+    `on_progress` gets `Progress` reports (non-decreasing fraction, the last one 1.0);
+    `should_stop` stops the search early: the best plan so far is returned (FEASIBLE, or
+    UNKNOWN without one) with the note "Abgebrochen". Both are called from solver threads.
+    """
+    with Watch(time_limit, on_progress, should_stop) as watch:
+        plan = _solve(
+            problem,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            decompose=decompose,
+            stability_first=stability_first,
+            hint=hint,
+            batch_size=batch_size,
+            explain=explain,
+            watch=watch,
+        )
+    if watch.stopped and STOPPED_NOTE not in plan.notes:
+        plan = replace(plan, notes=(*plan.notes, STOPPED_NOTE))
+    watch.report("fertig", 1.0)
+    return plan
+
+
+def _solve(
+    problem: Problem,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    decompose: bool,
+    stability_first: bool,
+    hint: Plan | None,
+    batch_size: int | None,
+    explain: bool,
+    watch: Watch,
+) -> Plan:
     from rathaus.engines.roster.explain import explain_infeasible, precheck
 
-    t0 = time.monotonic()
+    t0 = watch.t0
     reasons = precheck(problem)
     if reasons:
         return Plan(Status.INFEASIBLE, explanation=tuple(reasons), wall_time=time.monotonic() - t0)
@@ -131,12 +196,15 @@ def solve(
         seed,
         user_hint,
         stability_first,
+        watch,
         floor,
     )
     bad = [i for i, p in parts.items() if p.status is Status.INFEASIBLE]
     if bad:  # one infeasible part makes the whole infeasible; explain that part only
         expl = (
-            explain_infeasible(subs[bad[0]], time_limit=max(1.0, time_limit / 2)) if explain else ()
+            explain_infeasible(subs[bad[0]], time_limit=max(1.0, time_limit / 2))
+            if explain and not watch.stopped
+            else ()
         )
         return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
     # Second round: unsolved parts first; unproven ones too unless kits will need the time.
@@ -163,11 +231,12 @@ def solve(
             seed,
             hints,
             stability_first,
+            watch,
             optional=True,
         ).items():
             parts[i] = merge(parts[i], q)
     unknown = [i for i, p in parts.items() if p.status is Status.UNKNOWN]
-    if unknown and t0 + 0.9 * time_limit - time.monotonic() > 0.2:
+    if unknown and t0 + 0.9 * time_limit - time.monotonic() > 0.2 and not watch.stopped:
         for i, q in _round(
             problem,
             subs,
@@ -178,10 +247,12 @@ def solve(
             seed,
             user_hint,
             stability_first,
+            watch,
         ).items():
             parts[i] = merge(parts[i], q)
     if any(p.status is Status.UNKNOWN for p in parts.values()):
-        return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=("Zeitlimit",))
+        note = STOPPED_NOTE if watch.stopped else "Zeitlimit"
+        return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=(note,))
     parts_list = [parts[i] for i in every]
     relaxed_bound = sum(p.bound for p in parts_list)
     assignments = [a for p in parts_list for a in p.assignments]
@@ -208,11 +279,11 @@ def solve(
         current, fits = repaired, True
     for rnd in range(0 if fits else 2):  # re-balance with soft budgets until they fit
         left = t0 + 0.6 * time_limit - time.monotonic()
-        if left < 0.3:
+        if left < 0.3 or watch.stopped:
             break
         end = time.monotonic() + (0.6 * left if rnd == 0 else left)
         current = budget_phase(
-            problem, subs, groups, current, short, end, workers, seed, stability_first
+            problem, subs, groups, current, short, end, workers, seed, stability_first, watch
         )
         use = kit_use(problem, [a for p in current for a in p.assignments])
         short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
@@ -237,12 +308,14 @@ def solve(
             seed,
             stability_first,
             notes,
+            watch,
         )
         return _plan(Status.FEASIBLE, current, relaxed_bound, t0, notes)
     notes.append(f"Kit-Budgets reichen an {len(short)} Tag(en) nicht")
-    if time_limit - (time.monotonic() - t0) < 1.0 or len(problem.employees) > 1000:
+    if time_limit - (time.monotonic() - t0) < 1.0 or len(problem.employees) > 1000 or watch.stopped:
         return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=tuple(notes))
     left = time_limit - (time.monotonic() - t0)
+    watch.expect(1)
     full = solve_part(
         problem,
         time_limit=max(1.0, left),
@@ -250,8 +323,10 @@ def solve(
         seed=seed,
         hint={(a.employee_id, a.day): a for a in assignments},
         stability_first=stability_first,
+        watch=watch,
+        part_key="full",
     )
-    if full.status is Status.INFEASIBLE and explain:
+    if full.status is Status.INFEASIBLE and explain and not watch.stopped:
         expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2))
         return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
     if full.status in (Status.INFEASIBLE, Status.UNKNOWN):

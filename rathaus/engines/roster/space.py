@@ -8,12 +8,14 @@ model that minimises the daily peak) and a curve of the best penalties for more 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
 from rathaus.engines.roster.cpmodel import build
 from rathaus.engines.roster.model import CapacityMode, Kind, Problem, Room, Status
+from rathaus.engines.roster.progress import Progress, Watch, scaled
 from rathaus.engines.roster.solver import solve
 
 POOL = "desk-pool"
@@ -59,7 +61,7 @@ def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None =
 
 
 def min_seats(
-    problem: Problem, *, time_limit: float = 10.0, workers: int = 2
+    problem: Problem, *, time_limit: float = 10.0, workers: int = 2, watch: Watch | None = None
 ) -> tuple[int | None, bool]:
     """Least daily peak of desk use over all feasible plans of a desk-sharing problem."""
     big = sum(1 for e in problem.employees if e.rooms)
@@ -77,7 +79,7 @@ def min_seats(
     s = cp_model.CpSolver()
     s.parameters.num_workers = workers
     s.parameters.max_time_in_seconds = time_limit
-    code = s.solve(b.model)
+    code = s.solve(b.model) if watch is None else watch.run(s, b.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, code == cp_model.INFEASIBLE
     return int(s.value(peak)), code == cp_model.OPTIMAL
@@ -90,26 +92,56 @@ def plan_space(
     steps: int = 5,
     time_limit: float = 30.0,
     workers: int = 2,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SpaceResult:
-    """Minimum desks for the policy and a curve up to today's capacity."""
+    """Minimum desks for the policy and a curve up to today's capacity.
+
+    `on_progress` and `should_stop` as in `solve`; after a stop, the points so far (and a
+    least number of desks that is not proven) are returned."""
+    with Watch(time_limit, on_progress, should_stop) as watch:
+        result = _plan_space(problem, min_onsite_per_week, steps, time_limit, workers, watch)
+    watch.report("fertig", 1.0)
+    return result
+
+
+def _plan_space(
+    problem: Problem,
+    min_onsite_per_week: int | None,
+    steps: int,
+    time_limit: float,
+    workers: int,
+    watch: Watch,
+) -> SpaceResult:
     t0 = time.monotonic()
     mode = problem.capacity_mode
     current = sum(r.seats(mode) for r in problem.rooms)
     base = desk_sharing(problem, current, min_onsite_per_week)
-    low, proven = min_seats(base, time_limit=time_limit / 3, workers=workers)
-    if low is None:
-        return SpaceResult(None, proven, current, (), time.monotonic() - t0)
+    low, proven = min_seats(base, time_limit=time_limit / 3, workers=workers, watch=watch)
+    proven = proven and not watch.stopped
+    if low is None or watch.stopped:
+        return SpaceResult(low, proven, current, (), time.monotonic() - t0)
+    watch.report("kleinste Platzzahl gefunden", 1 / 3)
     high = max(low, current)
     n = max(1, min(steps, high - low + 1))
     seats = sorted({low + round(i * (high - low) / max(1, n - 1)) for i in range(n)})
     per_point = (time_limit - (time.monotonic() - t0)) / max(1, len(seats))
     points = []
-    for k in seats:
+    for n_done, k in enumerate(seats):
+        if watch.stopped:
+            break
+        start = 1 / 3 + 2 / 3 * n_done / len(seats)
         plan = solve(
             desk_sharing(problem, k, min_onsite_per_week),
             time_limit=max(1.0, per_point),
             workers=workers,
             explain=False,
+            on_progress=(
+                scaled(watch.report_progress, start, start + 2 / 3 / len(seats))
+                if watch.on_progress
+                else None
+            ),
+            should_stop=(lambda: watch.stopped) if watch.should_stop else None,
         )
         if plan.objective is None:
             points.append(SpacePoint(k, plan.status, None, None, None, None, None, None))
