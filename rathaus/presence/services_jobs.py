@@ -26,7 +26,12 @@ from rathaus.presence.engine_output import (
     describe_violation,
     to_engine,
 )
-from rathaus.presence.engine_solving import GREEDY_NOTE, Cancelled, solve_with_progress
+from rathaus.presence.engine_solving import (
+    GREEDY_NOTE,
+    Cancelled,
+    replan_with_progress,
+    solve_with_progress,
+)
 from rathaus.presence.models import (
     PlanAssignment,
     PlanningPeriod,
@@ -123,7 +128,7 @@ def run_job(job_id: int) -> None:
     interval = progress_interval()
     state = {"last_write": 0.0, "last_check": 0.0, "cancel": False}
 
-    def on_progress(pct: int, objective, bound) -> None:
+    def on_progress(pct: int, objective: float | None, bound: float | None) -> None:
         now = time.monotonic()
         if now - state["last_write"] < interval and pct < 99:
             return
@@ -179,21 +184,27 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
 
         old = to_engine(current_assignments(period), ctx)
         previous = list(old)
+        before = m.Plan(m.Status.FEASIBLE, assignments=old)
         # Days before the date stay exactly as planned; later days: as few changes as possible.
-        problem = replan_problem(
-            problem0, m.Plan(m.Status.FEASIBLE, assignments=old), job.replan_from
+        problem = replan_problem(problem0, before, job.replan_from)
+        plan = replan_with_progress(
+            problem0,
+            before,
+            job.replan_from,
+            time_limit=float(period.time_limit_seconds),
+            workers=solver_workers(),
+            on_progress=on_progress,
+            should_cancel=should_cancel,
         )
     else:
         problem = problem0
-    plan = solve_with_progress(
-        problem,
-        time_limit=float(period.time_limit_seconds),
-        workers=solver_workers(),
-        on_progress=on_progress,
-        should_cancel=should_cancel,
-        stability_first=job.kind == SolverJob.Kind.REPLAN,
-        hint=previous or None,
-    )
+        plan = solve_with_progress(
+            problem,
+            time_limit=float(period.time_limit_seconds),
+            workers=solver_workers(),
+            on_progress=on_progress,
+            should_cancel=should_cancel,
+        )
     if plan.status is m.Status.INFEASIBLE:
         reasons = [
             {"code": r.code, "message": r.message, "day": r.day.isoformat() if r.day else None}

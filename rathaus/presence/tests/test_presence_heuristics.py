@@ -64,9 +64,7 @@ def test_greedy_plan_is_valid_on_the_generators_town_halls():
 
 @pytest.mark.django_db
 def test_job_falls_back_to_checked_start_plan_when_search_finds_nothing(period, world, monkeypatch):
-    monkeypatch.setattr(
-        engine_solving, "_solve_decomposed", lambda *a, **k: m.Plan(m.Status.UNKNOWN)
-    )
+    monkeypatch.setattr(engine_solving, "solve", lambda *a, **k: m.Plan(m.Status.UNKNOWN))
     job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     period.refresh_from_db()

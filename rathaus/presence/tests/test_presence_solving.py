@@ -1,5 +1,6 @@
 """Solver jobs: stored plans pass the independent checker; infeasible, cancel, replan."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -101,26 +102,36 @@ def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
     """The cancel flag is read while CP-SAT runs; the search stops and no plan is stored."""
     job = SolverJob.objects.create(municipality=period.municipality, period=period)
     calls = {"n": 0}
-    real = engine_solving._solve_watched
+    real = engine_solving._run_watched
+    stopped = {}
 
-    def cancel_after_start(solver, model, report, cancel):
+    def cancel_after_start(run, report, cancel):
         def flagged():
             calls["n"] += 1
             SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
             return cancel()
 
-        return real(solver, model, report, flagged)
+        def watched_run(keep, stop):
+            plan = run(keep, stop)
+            stopped["engine"] = stop() and "Abgebrochen" in plan.notes
+            return plan
+
+        return real(watched_run, report, flagged)
 
     monkeypatch.setattr(engine_solving, "POLL_SECONDS", 0.01)
-    monkeypatch.setattr(engine_solving, "_solve_watched", cancel_after_start)
+    monkeypatch.setattr(engine_solving, "_run_watched", cancel_after_start)
     monkeypatch.setattr("rathaus.presence.services_jobs.progress_interval", lambda: 0.0)
     period.time_limit_seconds = 30
     period.save()
+    started = time.monotonic()
     services_jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED, job.message
     assert "abgebrochen" in job.message
     assert not PlanAssignment.objects.filter(period=period).exists()
+    # The engine itself stopped early (should_stop), long before the 30 s time limit.
+    assert stopped.get("engine")
+    assert time.monotonic() - started < 20
 
 
 def test_cancel_view_sets_the_flag(client, period, world):
