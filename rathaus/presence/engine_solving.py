@@ -12,14 +12,17 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from rathaus.engines.roster import Plan, Problem, Progress, Status, check, replan, solve
 from rathaus.engines.roster.replan import replan_problem
+from rathaus.engines.roster.space import SpaceResult, plan_space
 from rathaus.presence.engine_start_plan import greedy_plan
 
 ProgressFn = Callable[[int, float | None, float | None], None]  # percent, objective, bound
 CancelFn = Callable[[], bool]
-EngineRun = Callable[[Callable[[Progress], None], Callable[[], bool]], Plan]
+T = TypeVar("T")
+EngineRun = Callable[[Callable[[Progress], None], Callable[[], bool]], T]
 
 POLL_SECONDS = 0.25
 GREEDY_NOTE = "Startlösung ohne Optimierung"
@@ -29,19 +32,19 @@ class Cancelled(Exception):
     pass
 
 
-def _run_watched(run: EngineRun, report: ProgressFn, cancel: CancelFn) -> Plan:
+def _run_watched(run: EngineRun[T], report: ProgressFn, cancel: CancelFn) -> T:
     """Run the engine in a helper thread; this (calling) thread reports its latest progress
     and checks the cancel flag. Raises `Cancelled` when the flag stopped the search."""
     latest: list[Progress | None] = [None]
     stop = threading.Event()
-    result: dict[str, Plan | BaseException] = {}
+    result: dict[str, T | BaseException] = {}
 
     def keep(p: Progress) -> None:  # solver threads: only hand the value over
         latest[0] = p
 
     def target() -> None:
         try:
-            result["plan"] = run(keep, stop.is_set)
+            result["value"] = run(keep, stop.is_set)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             result["error"] = exc
 
@@ -61,12 +64,12 @@ def _run_watched(run: EngineRun, report: ProgressFn, cancel: CancelFn) -> Plan:
         raise result["error"]  # type: ignore[misc]
     if stop.is_set():
         raise Cancelled
-    return result["plan"]  # type: ignore[return-value]
+    return result["value"]  # type: ignore[return-value]
 
 
 def _with_fallback(
     problem: Problem,
-    run: EngineRun,
+    run: EngineRun[Plan],
     on_progress: ProgressFn | None,
     should_cancel: CancelFn | None,
     fallback: bool,
@@ -149,3 +152,30 @@ def replan_with_progress(
 
     fixed = replan_problem(problem, previous, from_day)
     return _with_fallback(fixed, run, on_progress, should_cancel, fallback)
+
+
+def space_with_progress(
+    problem: Problem,
+    *,
+    min_onsite_per_week: int | None,
+    time_limit: float,
+    workers: int = 2,
+    on_progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+) -> SpaceResult:
+    """The engine's `plan_space` with a progress callback and a cancel flag (raises
+    `Cancelled`)."""
+
+    def run(keep: Callable[[Progress], None], stop: Callable[[], bool]) -> SpaceResult:
+        return plan_space(
+            problem,
+            min_onsite_per_week=min_onsite_per_week,
+            time_limit=time_limit,
+            workers=workers,
+            on_progress=keep,
+            should_stop=stop,
+        )
+
+    return _run_watched(
+        run, on_progress or (lambda pct, obj, bound: None), should_cancel or (lambda: False)
+    )

@@ -31,6 +31,7 @@ from rathaus.presence.engine_solving import (
     Cancelled,
     replan_with_progress,
     solve_with_progress,
+    space_with_progress,
 )
 from rathaus.presence.models import (
     PlanAssignment,
@@ -326,17 +327,17 @@ def _store_plan(period: PlanningPeriod, assignments, ctx: Context) -> None:
 def _run_space(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
     """Least desks for a hybrid policy and the curve desks -> penalties (engine's plan_space),
     on the first week of the period to keep the job short."""
-    from rathaus.engines.roster.space import plan_space
-
     problem, _ctx = build_problem(period)
     week = replace(problem, days=problem.days[:7], previous_plan=(), fixed=())
     min_onsite = int(job.params.get("min_onsite", period.min_onsite_per_week))
     on_progress(5, None, None)
-    result = plan_space(
+    result = space_with_progress(
         week,
         min_onsite_per_week=min_onsite,
         time_limit=space_time_limit(),
         workers=solver_workers(),
+        on_progress=on_progress,
+        should_cancel=should_cancel,
     )
     office_staff = sum(1 for e in week.employees if e.rooms)
     data = {

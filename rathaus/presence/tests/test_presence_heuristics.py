@@ -102,3 +102,31 @@ def test_space_planning_finds_least_desks_and_curve(client, period, world, setti
     tight = desk_sharing(week, result["min_seats"] - 1, 2)
     plan = engine_solving.solve_with_progress(tight, time_limit=5, fallback=False)
     assert plan.status in (m.Status.INFEASIBLE, m.Status.UNKNOWN)
+
+
+@pytest.mark.django_db
+def test_space_planning_job_can_be_cancelled_while_it_runs(period, monkeypatch, settings):
+    """The cancel flag reaches the engine's plan_space (should_stop) during the search."""
+    import time
+
+    settings.RATHAUS_PRESENCE_SPACE_TIME_LIMIT = 60
+    job = SolverJob.objects.create(
+        municipality=period.municipality, period=period, kind="space", params={"min_onsite": 2}
+    )
+    real = engine_solving._run_watched
+
+    def cancel_after_start(run, report, cancel):
+        def flagged():
+            SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+            return cancel()
+
+        return real(run, report, flagged)
+
+    monkeypatch.setattr(engine_solving, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(engine_solving, "_run_watched", cancel_after_start)
+    monkeypatch.setattr("rathaus.presence.services_jobs.progress_interval", lambda: 0.0)
+    started = time.monotonic()
+    services_jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == SolverJob.Status.CANCELLED, job.message
+    assert time.monotonic() - started < 30
