@@ -54,6 +54,15 @@ def parse_args():
     p.add_argument("--surge-slots", type=int, default=200)
     p.add_argument("--port", type=int, default=0, help="0 = a free port")
     p.add_argument("--altcha-max-number", type=int, default=1000)
+    p.add_argument(
+        "--mails",
+        choices=["worker", "after", "inline"],
+        default="worker",
+        help="opt-in e-mails: 'worker' = a Celery worker (Redis broker) runs during the timed\n"
+        "phase; 'after' = queued during the timed phase, the worker starts afterwards\n"
+        "(drain time reported); 'inline' = no broker, built inside the request",
+    )
+    p.add_argument("--broker", default="redis://127.0.0.1:6379/12", help="Celery broker")
     return p.parse_args()
 
 
@@ -74,6 +83,7 @@ ENV = {
     "RATHAUS_TESTING": "0",
     "ALTCHA_MAX_NUMBER": str(ARGS.altcha_max_number),
     "LOG_LEVEL": "WARNING",
+    "CELERY_BROKER_URL": "" if ARGS.mails == "inline" else ARGS.broker,
 }
 os.environ.update(ENV)
 
@@ -118,6 +128,56 @@ def clear_redis():
     client = redis.Redis.from_url(ARGS.redis)
     for key in client.scan_iter("rathaus:*appointments*"):
         client.delete(key)
+    if ARGS.mails != "inline":
+        broker = redis.Redis.from_url(ARGS.broker)
+        for key in ("celery", "unacked", "unacked_index"):
+            broker.delete(key)
+
+
+def mails_sent():
+    """Opt-in e-mails built and handed to the bench's counting backend so far."""
+    from django.core.cache import cache
+
+    from rathaus.appointments.bench_settings import MAILS_SENT_KEY
+
+    return int(cache.get(MAILS_SENT_KEY) or 0)
+
+
+class Worker:
+    """A Celery worker (one process, solo pool) for the opt-in e-mails."""
+
+    def __init__(self):
+        self.proc = None
+        self.cmd = (
+            "celery -A config worker -P solo -c 1 -Q celery -l warning "
+            "--without-heartbeat --without-gossip --without-mingle"
+        )
+
+    def start(self):
+        if ARGS.mails != "inline" and self.proc is None:
+            self.proc = subprocess.Popen(
+                [str(ROOT / ".venv/bin" / self.cmd.split()[0]), *self.cmd.split()[1:]],
+                cwd=ROOT,
+                env=ENV,
+                start_new_session=True,
+            )
+        return self
+
+    def stop(self):
+        if self.proc is not None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(30)
+            self.proc = None
+
+    def drain(self, expected, timeout=180):
+        """Wait until ``expected`` e-mails were sent; returns (sent, seconds)."""
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            sent = mails_sent()
+            if sent >= expected:
+                return sent, time.perf_counter() - t0
+            time.sleep(0.2)
+        return mails_sent(), time.perf_counter() - t0
 
 
 def setup_data():
@@ -228,6 +288,10 @@ def setup_data():
         for c in counters_c
     ]
     Appointment.objects.bulk_create(booked)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+        cursor.execute("ANALYZE")
     return {
         "town": town,
         "service": ausweis,
@@ -462,10 +526,18 @@ def part_b(data, server):
     # warm-up (not measured): every worker thread imports, connects and caches the setup
     warm = [work.get_nowait() for _ in range(min(4 * ARGS.clients, work.qsize() // 4))]
     load(ARGS.clients, 3, ping)
-    load(ARGS.clients, 30, lambda: warm.pop() if warm else None)
+    w_status, _, _ = load(ARGS.clients, 30, lambda: warm.pop() if warm else None)
+    if ARGS.mails == "after":
+        # the warm-up's mails first, so that the timed phase runs without the worker
+        WORKER.start().drain(w_status.get(201, 0))
+        WORKER.stop()
     p_status, p_lat, p_elapsed = load(ARGS.clients, ARGS.seconds, ping)
     b_status, b_lat, b_elapsed = load(ARGS.clients, ARGS.seconds, next_booking)
     p2_status, p2_lat, p2_elapsed = load(ARGS.clients, ARGS.seconds / 2, ping)
+    expected_mails = w_status.get(201, 0) + b_status.get(201, 0)
+    queued = mails_sent()
+    WORKER.start()
+    sent, drain_s = WORKER.drain(expected_mails)
     ping_rate = (p_status.get(200, 0) + p2_status.get(200, 0)) / (p_elapsed + p2_elapsed)
     booked = b_status.get(201, 0)
     booking_rate = booked / b_elapsed
@@ -502,6 +574,11 @@ def part_b(data, server):
     print(
         f"\nbookings/s = {booking_rate:,.0f}; ratio bookings/ping = {booking_rate / ping_rate:.2f}; "
         f"server errors = {errors}; queue left = {work.qsize()} (pre-solved payloads: {len(payloads)})"
+    )
+    print(
+        f"opt-in e-mails ({ARGS.mails}): {expected_mails} bookings incl. warm-up; "
+        f"{queued} sent by the end of the timed phase; {sent} sent after waiting "
+        f"{drain_s:.1f} s more" + (" – ALL SENT" if sent >= expected_mails else " – MISSING")
     )
     return booking_rate, ping_rate
 
@@ -556,6 +633,7 @@ def part_c(data, server):
             statuses[status] = statuses.get(status, 0) + 1
             latencies.append((time.perf_counter() - t0) * 1000)
 
+    mails_before = WORKER.drain(0)[0]  # every earlier booking's e-mail was waited for
     threading.stack_size(256 * 1024)
     threads = [threading.Thread(target=client, args=(i,)) for i in range(ARGS.surge_clients)]
     t0 = time.perf_counter()
@@ -574,6 +652,7 @@ def part_c(data, server):
         )
         overlaps = cursor.fetchone()[0]
     booked = Appointment.objects.filter(location=loc, status=Appointment.Status.PENDING).count()
+    sent, drain_s = WORKER.start().drain(mails_before + statuses.get(201, 0))
     table(
         f"(c) Surge: {ARGS.surge_clients} clients race for {data['surge_capacity']} freshly released slots",
         [
@@ -604,6 +683,15 @@ def part_c(data, server):
         ],
     )
     print(f"\nall statuses: {dict(sorted(statuses.items()))}")
+    expected = mails_before + statuses.get(201, 0)
+    print(
+        f"opt-in e-mails (all parts so far): {sent} sent of {expected} bookings "
+        f"(waited {drain_s:.1f} s after the surge)"
+        + (" – ALL SENT" if sent >= expected else " – MISSING")
+    )
+
+
+WORKER = Worker()
 
 
 def main():
@@ -612,8 +700,8 @@ def main():
     )
     print(f"os.cpu_count() = {os.cpu_count()}; database {ARGS.db} (PostgreSQL), cache {ARGS.redis}")
     print(
-        "bench settings (rathaus.appointments.bench_settings): per-IP/per-e-mail limits OFF (one "
-        "client IP), e-mails built but not delivered (dummy backend), ALTCHA ON with "
+        "bench settings (rathaus.appointments.bench_settings): per-IP limit OFF (one client IP), "
+        "per-e-mail limit ON, e-mails built and counted but not delivered, ALTCHA ON with "
         f"maxNumber={ARGS.altcha_max_number} (solved before the timed phase; server verifies each)."
     )
     t0 = time.perf_counter()
@@ -627,12 +715,21 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        with Server() as server:
-            print(f"\nserver: `{server.cmd}` (4 workers x 8 threads)")
-            if "b" in ARGS.parts:
-                part_b(data, server)
-            if "c" in ARGS.parts:
-                part_c(data, server)
+        if ARGS.mails == "worker":
+            WORKER.start()
+        try:
+            with Server() as server:
+                print(f"\nserver: `{server.cmd}` (4 workers x 8 threads)")
+                print(
+                    f"opt-in e-mails: {ARGS.mails}"
+                    + ("" if ARGS.mails == "inline" else f" (`{WORKER.cmd}`, broker {ARGS.broker})")
+                )
+                if "b" in ARGS.parts:
+                    part_b(data, server)
+                if "c" in ARGS.parts:
+                    part_c(data, server)
+        finally:
+            WORKER.stop()
 
 
 if __name__ == "__main__":

@@ -27,8 +27,17 @@ def altcha_required() -> bool:
 
 
 def rate_limits_enabled() -> bool:
-    """Bench-only switch for the per-IP and per-e-mail limits (default on)."""
+    """Bench-only switch for the per-IP limits and (unless RATHAUS_APPOINTMENTS_EMAIL_LIMIT
+    says otherwise) the per-e-mail limit (default on)."""
     return bool(getattr(settings, "RATHAUS_APPOINTMENTS_RATE_LIMITS", True))
+
+
+def email_limit_enabled() -> bool:
+    """Per-e-mail limit of active appointments; follows RATHAUS_APPOINTMENTS_RATE_LIMITS
+    unless RATHAUS_APPOINTMENTS_EMAIL_LIMIT is set (the benchmark keeps it on while the
+    per-IP limit is off, because all its clients share one IP)."""
+    value = getattr(settings, "RATHAUS_APPOINTMENTS_EMAIL_LIMIT", None)
+    return rate_limits_enabled() if value is None else bool(value)
 
 
 def availability_cache_seconds() -> int:

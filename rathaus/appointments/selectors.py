@@ -224,6 +224,7 @@ def clear_process_cache() -> None:
     with _lock:
         _setups.clear()
         _indexes.clear()
+        _day_slots.clear()
         _small.clear()
 
 
@@ -391,32 +392,64 @@ def location_state(
     return setup, index
 
 
+# (setup, monotonic, now, today, {start: slot}) per (location, day, demand): the day's
+# open slots ignoring bookings, so a booking checks its start with one dict lookup
+_day_slots: dict[tuple, tuple[LocationSetup, float, datetime, date, dict]] = {}
+_DAY_SLOTS_MAX = 4096
+
+
 def open_slot(
-    location: Location, demand: dict[int, int], start: datetime, now: datetime | None = None
+    location: Location,
+    demand: dict[int, int],
+    start: datetime,
+    now: datetime | None = None,
+    *,
+    setup: LocationSetup | None = None,
 ) -> engine.Slot | None:
     """The slot at ``start`` as if nothing were booked (grid, hours, closures, policy).
 
-    The booking service checks the bookings itself, under a lock, in the database.
+    The booking service checks the bookings itself, in the database. The day's open slots
+    are cached per process for the location setup they were computed from (same object,
+    i.e. same setup version), the same local date and at most the availability cache age;
+    a later ``now`` only removes slots (minimum notice), which is checked on every lookup.
     """
     now = now or timezone.now()
-    setup = location_setup(location, now)
+    if setup is None:
+        setup = location_setup(location, now)
     if not demand or any(s not in setup.durations for s in demand):
         return None
-    request = engine.AvailabilityRequest(
-        counters=setup.counters,
-        demand=demand,
-        durations=setup.durations,
-        bookings=_EMPTY_INDEX,
-        policy=setup.policy,
-        now=now,
-        exceptions=setup.exceptions,
-        holidays=setup.holidays,
-    )
-    day = start.astimezone(setup.policy.tz).date()
-    for slot in engine.free_slots(request, day):
-        if slot.start == start:
-            return slot
-    return None
+    tz = setup.policy.tz
+    day = start.astimezone(tz).date()
+    today = now.astimezone(tz).date()
+    key = (setup.location_id, day, tuple(sorted(demand.items())))
+    mono = _time.monotonic()
+    entry = _day_slots.get(key) if _cacheable(now) else None
+    if (
+        entry is None
+        or entry[0] is not setup
+        or mono - entry[1] >= conf.availability_cache_seconds()
+        or now < entry[2]
+        or entry[3] != today
+    ):
+        request = engine.AvailabilityRequest(
+            counters=setup.counters,
+            demand=demand,
+            durations=setup.durations,
+            bookings=_EMPTY_INDEX,
+            policy=setup.policy,
+            now=now,
+            exceptions=setup.exceptions,
+            holidays=setup.holidays,
+        )
+        entry = (setup, mono, now, today, {s.start: s for s in engine.free_slots(request, day)})
+        if _cacheable(now):
+            if len(_day_slots) >= _DAY_SLOTS_MAX:
+                _day_slots.clear()
+            _day_slots[key] = entry
+    slot = entry[4].get(start)
+    if slot is None or slot.start < now + setup.policy.min_notice:
+        return None
+    return slot
 
 
 _EMPTY_INDEX = engine.BookingIndex()

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from rathaus.appointments import conf, selectors
+from rathaus.appointments import booking, conf, selectors
 from rathaus.appointments.models import (
     Appointment,
     AppointmentItem,
@@ -134,7 +134,8 @@ def rate_limit_ip(ip: str | None, limit: int, *, scope: str = "book") -> None:
 
 
 def _check_email_limit(email: str, limit: int, now: datetime, exclude_id=None) -> None:
-    if not conf.rate_limits_enabled() or limit <= 0:
+    """One query (PostgreSQL: partial index on ``upper(citizen_email)``, migration 0004)."""
+    if not conf.email_limit_enabled() or limit <= 0:
         return
     qs = Appointment.objects.filter(
         citizen_email__iexact=email, status__in=Appointment.ACTIVE, end__gt=now
@@ -233,20 +234,53 @@ def _place(
     slot=None,
     move: Appointment | None = None,
     exclude_counters=(),
+    setup=None,
 ) -> Appointment:
     """Insert (or move) an appointment into a free slot; 409 if none of its counters is free.
 
-    Queries: the day's rows on the candidate counters (load and overlaps), then per tried
-    counter the lock upsert, the overlap re-check and the insert.
+    New appointments on PostgreSQL: one statement picks the least loaded free counter and
+    inserts the row and its items (:mod:`rathaus.appointments.booking`; the exclusion
+    constraint serialises concurrent inserts). Moves, other databases, and slots blocked
+    only by expired holds/unconfirmed bookings take the locked path (:func:`_place_locked`).
     """
     if slot is None:
-        slot = selectors.open_slot(location, demand, start, now)
+        slot = selectors.open_slot(location, demand, start, now, setup=setup)
     if slot is None:
         raise Conflict("slot_taken", MSG_TAKEN)
     tz = selectors.local_tz(location)
     day = slot.start.astimezone(tz).date()
     day_start = datetime.combine(day, time(0), tzinfo=tz)
     candidates = [c for c in slot.counter_ids if c not in exclude_counters]
+    if move is None and booking.available() and candidates:
+        placed = booking.insert_first_free(
+            appointment=Appointment(
+                municipality_id=location.municipality_id,
+                location=location,
+                start=slot.start,
+                end=slot.end,
+                created=now,
+                **fields,
+            ),
+            counter_ids=candidates,
+            demand=demand,
+            day_start=day_start,
+            day_end=day_start + timedelta(days=1),
+            now=now,
+        )
+        if placed is not None:
+            _bump(location.id)
+            return placed
+    if connection.in_atomic_block:
+        return _place_locked(location, demand, slot, now, fields, move, candidates, day, day_start)
+    with transaction.atomic():
+        return _place_locked(location, demand, slot, now, fields, move, candidates, day, day_start)
+
+
+def _place_locked(location, demand, slot, now, fields, move, candidates, day, day_start):
+    """Per candidate counter (least loaded first): day lock, overlap re-check (releasing
+    expired holds/unconfirmed bookings in the way), insert or move. Must run in a
+    transaction. Queries: the day's rows on the candidate counters (load and overlaps),
+    then per tried counter the lock, the overlap re-check and the insert."""
     rows = Appointment.objects.filter(
         counter_id__in=candidates, start__lt=day_start + timedelta(days=1), end__gt=day_start
     ).filter(selectors.blocking_q(now))
@@ -344,20 +378,23 @@ def _retry_when_locked(func):
 
 
 @_retry_when_locked
-@transaction.atomic
 def appointment_hold(
     *, location: Location, demand, start: datetime, now: datetime | None = None
 ) -> tuple[Appointment, str]:
-    """Reserve a slot for a few minutes (no personal data yet). Returns (hold, raw token)."""
+    """Reserve a slot for a few minutes (no personal data yet). Returns (hold, raw token).
+
+    No outer transaction: ``_place`` inserts in one statement or opens its own."""
     now = _now(now)
     demand = normalize_demand(location, demand)
-    policy = selectors.policy_for(location)
+    setup = selectors.location_setup(location, now)
+    policy = setup.booking_policy
     token = new_token()
     hold = _place(
         location=location,
         demand=demand,
         start=start,
         now=now,
+        setup=setup,
         fields={
             "status": S.HELD,
             "token_hash": hash_token(token),
@@ -440,7 +477,6 @@ def appointment_book(
 
 
 @_retry_when_locked
-@transaction.atomic
 def appointment_book_direct(
     *,
     location: Location,
@@ -451,11 +487,15 @@ def appointment_book_direct(
     phone: str = "",
     now: datetime | None = None,
 ) -> tuple[Appointment, str]:
-    """Book a slot in one step (API without a prior hold); awaits e-mail confirmation."""
+    """Book a slot in one step (API without a prior hold); awaits e-mail confirmation.
+
+    No outer transaction: on PostgreSQL the insert is one statement (its own transaction
+    in autocommit mode); the opt-in e-mail is queued after the commit."""
     now = _now(now)
     demand = normalize_demand(location, demand)
     name, email, phone = _validate_person(name, email, phone)
-    policy = selectors.location_setup(location, now).booking_policy
+    setup = selectors.location_setup(location, now)
+    policy = setup.booking_policy
     _check_email_limit(email, policy.max_active_per_email, now)
     token = new_token()
     appointment = _place(
@@ -463,6 +503,7 @@ def appointment_book_direct(
         demand=demand,
         start=start,
         now=now,
+        setup=setup,
         fields={
             "status": S.PENDING,
             "token_hash": hash_token(token),
