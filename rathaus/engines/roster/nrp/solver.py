@@ -286,7 +286,7 @@ def solve(
                 start_rows = _construct_rows(inst, start + 0.3 * time_limit, seed)
                 if start_rows is not None:
                     _hint_rows(nm, start_rows)
-            stall = _StallStop(max(3.0, 0.15 * time_limit))
+            stall = _StallStop(max(3.0, 0.5 * time_limit))
             solver.parameters.max_time_in_seconds = max(0.05, _PHASE1 * time_limit)
             status = _solve_watching(solver, nm.model, stall)
         else:
@@ -307,7 +307,7 @@ def solve(
             return NrpSolution({}, None, None, name, time.monotonic() - start)
     nm.model.clear_hints()
     if rows is None:
-        rows = _construct_rows(inst, deadline, seed)
+        rows = _construct_rows(inst, deadline, seed, workers)
         if rows is None:
             return NrpSolution({}, None, None, "UNKNOWN", time.monotonic() - start)
     rows, best = lns_mod.lns(nm, rows, deadline, bound, max(1, workers), seed, log)
@@ -341,11 +341,14 @@ def _hint_rows(nm: NrpModel, rows: list[list[int]]) -> None:
         nm.model.add_hint(var, rows[e][d] == s)
 
 
-def _construct_rows(inst: NrpInstance, deadline: float, seed: int) -> list[list[int]] | None:
+def _construct_rows(
+    inst: NrpInstance, deadline: float, seed: int, workers: int = 2
+) -> list[list[int]] | None:
     """Sequential construction: solve each employee's row exactly against the cover left.
 
     Every hard rule concerns one employee, so individually feasible rows form a feasible
     roster; cover is soft, and each row sees the requirement the earlier rows left open.
+    ``workers`` threads take employees in turn (CP-SAT releases the GIL while solving).
     """
     from rathaus.engines.roster.nrp import lns as lns_mod
 
@@ -353,21 +356,41 @@ def _construct_rows(inst: NrpInstance, deadline: float, seed: int) -> list[list[
     rows = [[-1] * inst.horizon for _ in inst.staff]
     order = list(range(len(inst.staff)))
     random.Random(seed).shuffle(order)
-    for done, e in enumerate(order):
-        left = deadline - time.monotonic()
-        if left <= 0.02:
-            return None
-        # A row is accepted unproven: the LNS polishes it later, the start only has to exist.
-        # Escalate the limit for the few rows whose feasibility takes CP-SAT longer.
-        share = max(0.02, min(0.1, 0.5 * left / (len(order) - done)))
-        for limit in (share, 5 * share, left - 0.02):
-            new, _opt = lns_mod.solve_rows(ev, rows, [e], min(limit, left - 0.02), seed + done)
-            if new is not None:
-                break
-        else:
-            return None
-        rows = new
-    return rows
+    lock = threading.Lock()
+    failed: list[int] = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                if failed or not order:
+                    return
+                e = order.pop()
+                remaining = len(order) + 1
+                snapshot = list(rows)
+            left = deadline - time.monotonic()
+            # A row is accepted unproven: the LNS polishes it later, the start only has to
+            # exist. Escalate the limit for the few rows whose feasibility takes longer.
+            share = max(0.02, min(0.1, 0.5 * max(1, workers) * left / remaining))
+            new = None
+            for limit in (share, 5 * share, left - 0.02):
+                if min(limit, left - 0.02) <= 0.01:
+                    break
+                new, _opt = lns_mod.solve_rows(ev, snapshot, [e], min(limit, left - 0.02), seed)
+                if new is not None:
+                    break
+            with lock:
+                if new is None:
+                    failed.append(e)
+                else:
+                    rows[e] = new[e]
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, workers) - 1)]
+    for th in threads:
+        th.start()
+    work()
+    for th in threads:
+        th.join()
+    return None if failed else rows
 
 
 def _solve_watching(
