@@ -2,14 +2,17 @@
 
 No double booking, ever:
 
-1. the free slot is computed by the availability engine (possibly from a cached index);
-2. for each candidate counter (least loaded that day first) the service, inside one
-   transaction, writes/locks the counter's :class:`CounterDayLock` row for the date
-   (``INSERT … ON CONFLICT DO NOTHING`` + ``SELECT … FOR UPDATE``; on SQLite the insert
-   takes the database's write lock), releases expired holds on that counter, checks that
-   nothing blocking overlaps and inserts the appointment;
-3. on PostgreSQL the exclusion constraint ``appt_no_overlap_per_counter`` rejects any
-   overlap that slipped through; the violation is caught and the next counter tried;
+1. the requested start must be a slot of the location ignoring bookings (grid, hours,
+   closures, policy; ``selectors.open_slot``, a cached list of the day's slots);
+2. PostgreSQL, new appointments: one statement (:mod:`rathaus.appointments.booking`) picks
+   the least loaded counter on which nothing occupies the time and inserts the row and its
+   items; the exclusion constraint ``appt_no_overlap_per_counter`` rejects a concurrent
+   overlap, and the statement is repeated (it then sees the winner's row);
+3. moves, other databases (SQLite), and slots blocked only by expired holds/unconfirmed
+   bookings: the locked path (``_place_locked``) – per candidate counter the per-counter-
+   per-day lock (PostgreSQL: ``pg_try_advisory_xact_lock``; else an upsert of the
+   :class:`CounterDayLock` row, which on SQLite takes the write lock), release of expired
+   rows in the way, overlap re-check, insert/move; the constraint stays the final guard;
 4. if no counter is left: 409 "Dieser Termin ist leider gerade vergeben worden."
 
 Every function takes ``now`` (default: ``timezone.now()``) so tests never patch time.
