@@ -195,3 +195,37 @@ def test_cli_bad_file_exits_2_with_line_number(tmp_path, capsys):
     assert main(["solve", str(path), "--time-limit", "1"]) == 2
     err = capsys.readouterr().err
     assert "bad.txt:2:" in err and "Traceback" not in err
+
+
+# --- construction + LNS (the path used from Instance5 on) ------------------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances(), st.integers(0, 3))
+def test_construction_and_lns_stay_feasible_and_exact(text, seed):
+    import time
+
+    from rathaus.engines.roster.nrp import lns
+    from rathaus.engines.roster.nrp.solver import NrpModel, _construct_rows
+
+    inst = parse_text(text)
+    rows = _construct_rows(inst, time.monotonic() + 5, seed)
+    assert rows is not None
+    rows, best = lns.lns(NrpModel(inst), rows, time.monotonic() + 0.3, 0, 2, seed)
+    schedule = {
+        sid: [None if s < 0 else inst.shift_ids[s] for s in rows[e]]
+        for e, sid in enumerate(inst.staff_ids)
+    }
+    report = check(inst, schedule)
+    assert report.ok, report.violations
+    assert report.penalty == best
+    optimum = solve(inst, time_limit=10, workers=2, lns=False).objective
+    assert optimum is not None and best >= optimum
+
+
+def test_instance5_lns_path_is_feasible_and_exact():
+    inst = _instance(5)
+    sol = solve(inst, time_limit=4, workers=2)
+    report = check(inst, sol.assignment)
+    assert report.ok, report.violations
+    assert sol.objective is not None and report.penalty == sol.objective >= 1143
