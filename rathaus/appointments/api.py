@@ -14,7 +14,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from rathaus.appointments import conf, proof_of_work, selectors, services
+from rathaus.appointments import conf, proof_of_work, selectors, services, services_waiting_list
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.views import client_ip
 from rathaus.core.models import Location, Municipality
@@ -536,7 +536,7 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
     demand = _demand(locations[0], payload.services)
     services.rate_limit_ip(client_ip(request), 30, scope="waiting")
     proof_of_work.verify(payload.altcha)
-    entry, _ = services.waiting_list_entry_create(
+    entry, _ = services_waiting_list.waiting_list_entry_create(
         municipality=municipality,
         locations=locations,
         demand=demand,
@@ -558,7 +558,7 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
 
 @router.post("/waiting-list/{token}/confirm", response=WaitingListOut, summary="Eintrag bestätigen")
 def waiting_list_confirm(request: HttpRequest, token: str):
-    entry = services.waiting_list_entry_confirm(token=token)
+    entry = services_waiting_list.waiting_list_entry_confirm(token=token)
     return {"status": entry.status, "detail": "Ihr Eintrag ist aktiv."}
 
 
@@ -566,19 +566,19 @@ def waiting_list_confirm(request: HttpRequest, token: str):
     "/waiting-list/{token}", response=WaitingListOut, summary="Vom Terminagenten abmelden"
 )
 def waiting_list_cancel(request: HttpRequest, token: str):
-    entry = services.waiting_list_entry_cancel(token=token)
+    entry = services_waiting_list.waiting_list_entry_cancel(token=token)
     return {"status": entry.status, "detail": "Sie sind abgemeldet."}
 
 
 @router.post("/offers/{token}/accept", response=AppointmentOut, summary="Angebot annehmen")
 def offer_accept(request: HttpRequest, token: str):
-    appointment, _ = services.waiting_list_offer_accept(token=token)
+    appointment, _ = services_waiting_list.waiting_list_offer_accept(token=token)
     return _appointment_out(appointment)
 
 
 @router.post("/offers/{token}/decline", response=OfferOut, summary="Angebot ablehnen")
 def offer_decline(request: HttpRequest, token: str):
-    offer = services.waiting_list_offer_decline(token=token)
+    offer = services_waiting_list.waiting_list_offer_decline(token=token)
     return {
         "status": offer.status,
         "start": offer.slot_start,

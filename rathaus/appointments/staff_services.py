@@ -9,7 +9,7 @@ Status changes are conditional updates (``UPDATE … WHERE status = <expected>``
 locked with ``SELECT … FOR UPDATE``, so two clerks can never call the same citizen: the
 second one gets the next person in the queue (call next) or a 409 (calling a named person).
 Check-in, call, served and no-show are not audited (too chatty); closures are audited by
-:func:`rathaus.appointments.services.closure_create`.
+:func:`rathaus.appointments.services_closures.closure_create`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.appointments import selectors, services, staff_selectors
+from rathaus.appointments import selectors, services, services_closures, staff_selectors
 from rathaus.appointments.models import (
     Appointment,
     AppointmentItem,
     ClosureOutcome,
     Counter,
     DateException,
+    TicketSequence,
     hash_token,
     new_token,
 )
@@ -42,6 +43,18 @@ SERVED_FROM = (S.CALLED, S.CHECKED_IN)
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
+
+
+@transaction.atomic
+def ticket_number_next(*, location: Location, day: date, prefix: str = "A") -> str:
+    """Next waiting-room number for a location and local date, e.g. ``A007`` / ``W012``."""
+    TicketSequence.objects.bulk_create(
+        [TicketSequence(location=location, date=day, prefix=prefix)], ignore_conflicts=True
+    )
+    seq = TicketSequence.objects.select_for_update().get(location=location, date=day, prefix=prefix)
+    seq.last_number += 1
+    seq.save(update_fields=["last_number"])
+    return f"{prefix}{seq.last_number:03d}"
 
 
 def _locked(appointment: Appointment) -> Appointment:
@@ -83,7 +96,7 @@ def appointment_check_in(
     if staff_selectors.local_date(appointment.location, appointment.start) != today:
         raise DomainError("not_today", _("Dieser Termin ist nicht für heute gebucht."), status=409)
     if not appointment.ticket_number:
-        appointment.ticket_number = services.ticket_number_next(
+        appointment.ticket_number = ticket_number_next(
             location=appointment.location, day=today, prefix="A"
         )
     appointment.status = S.CHECKED_IN
@@ -308,7 +321,7 @@ def walk_in_issue(
         )
     today = staff_selectors.local_today(location, now)
     # takes the row lock of today's W sequence: the check below is serialised per location
-    number = services.ticket_number_next(location=location, day=today, prefix="W")
+    number = ticket_number_next(location=location, day=today, prefix="W")
     capacity = staff_selectors.walk_in_capacity(location, demand, now=now)
     if not capacity.allowed:
         raise Conflict("no_walk_in_capacity", capacity.message)
@@ -348,7 +361,7 @@ def closure_close(
     actor=None,
     now: datetime | None = None,
 ) -> tuple[DateException, list[ClosureOutcome]]:
-    """Close one counter or the whole location on ``day`` via ``services.closure_create``.
+    """Close one counter or the whole location on ``day`` via ``services_closures.closure_create``.
 
     Refuses days in the past and days that are already closed; every affected appointment
     gets a :class:`ClosureOutcome` (rebooked / waiting list / cancelled).
@@ -377,6 +390,6 @@ def closure_close(
             else _("Der Standort ist am %(day)s bereits geschlossen.") % {"day": f"{day:%d.%m.%Y}"},
         )
     reason = (reason or "").strip()
-    return services.closure_create(
+    return services_closures.closure_create(
         location=location, day=day, counter=counter, reason=reason, actor=actor, now=now
     )

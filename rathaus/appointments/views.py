@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rathaus.appointments import proof_of_work, selectors, services
+from rathaus.appointments import proof_of_work, selectors, services, services_waiting_list
 from rathaus.appointments.forms import BookingForm, ServiceChoiceForm, WaitingListForm
 from rathaus.appointments.mails import clock, day_text, weekday_name, weekday_names
 from rathaus.appointments.models import Appointment, Service, WaitingListEntry, WaitingListOffer
@@ -635,7 +635,7 @@ def waiting_new(request, municipality_id):
         if form.is_valid() and services_ok:
             try:
                 services.rate_limit_ip(client_ip(request), 30, scope="waiting")
-                services.waiting_list_entry_create(
+                services_waiting_list.waiting_list_entry_create(
                     municipality=municipality,
                     locations=form.cleaned_data["locations"],
                     demand=services_form.demand(),
@@ -663,7 +663,7 @@ def waiting_new(request, municipality_id):
 
 def _entry_or_404(token) -> WaitingListEntry:
     try:
-        return services.waiting_list_entry_by_token(token)
+        return services_waiting_list.waiting_list_entry_by_token(token)
     except DomainError as exc:
         raise Http404 from exc
 
@@ -676,10 +676,10 @@ def waiting_manage(request, token):
         action = request.POST.get("action")
         try:
             if action == "confirm":
-                services.waiting_list_entry_confirm(token=token)
+                services_waiting_list.waiting_list_entry_confirm(token=token)
                 messages.success(request, _("Ihr Eintrag im Terminagenten ist aktiv."))
             elif action == "cancel":
-                services.waiting_list_entry_cancel(token=token)
+                services_waiting_list.waiting_list_entry_cancel(token=token)
                 messages.success(request, _("Sie sind aus dem Terminagenten abgemeldet."))
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -704,20 +704,22 @@ def waiting_manage(request, token):
 @require_http_methods(["GET", "POST"])
 def offer(request, token):
     try:
-        the_offer = services.waiting_list_offer_by_token(token)
+        the_offer = services_waiting_list.waiting_list_offer_by_token(token)
     except DomainError as exc:
         raise Http404 from exc
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "accept":
-                _appointment, personal_token = services.waiting_list_offer_accept(token=token)
+                _appointment, personal_token = services_waiting_list.waiting_list_offer_accept(
+                    token=token
+                )
                 messages.success(
                     request, _("Der Termin ist für Sie gebucht. Sie erhalten eine E-Mail.")
                 )
                 return HttpResponseRedirect(reverse("appointments:personal", args=[personal_token]))
             if action == "decline":
-                services.waiting_list_offer_decline(token=token)
+                services_waiting_list.waiting_list_offer_decline(token=token)
                 messages.info(request, _("Sie haben das Angebot abgelehnt; wir suchen weiter."))
         except DomainError as exc:
             messages.error(request, exc.message)

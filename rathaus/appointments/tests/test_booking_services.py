@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from rathaus.appointments import selectors, services
+from rathaus.appointments import selectors, services, services_maintenance
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.tests.helpers import NOW, at, make_office
 from rathaus.core.problems import DomainError
@@ -103,7 +103,7 @@ def test_double_opt_in_confirms_and_mails_ics(town):
 def test_unconfirmed_booking_is_released_after_60_minutes(town):
     location, counters, ausweis, kfz = make_office(town, counters=1)
     appointment, token = book(location, ausweis, at(2, 9))
-    services.appointments_release_expired(now=NOW + timedelta(minutes=59))
+    services_maintenance.appointments_release_expired(now=NOW + timedelta(minutes=59))
     appointment.refresh_from_db()
     assert appointment.status == S.PENDING
     assert at(2, 9) not in [
@@ -112,7 +112,7 @@ def test_unconfirmed_booking_is_released_after_60_minutes(town):
             location, {ausweis.id: 1}, at(2, 9).date(), NOW + timedelta(minutes=59)
         )
     ]
-    services.appointments_release_expired(now=NOW + timedelta(minutes=61))
+    services_maintenance.appointments_release_expired(now=NOW + timedelta(minutes=61))
     appointment.refresh_from_db()
     assert appointment.status == S.EXPIRED
     later = NOW + timedelta(minutes=61)
@@ -183,9 +183,9 @@ def test_reminder_once_with_attend_and_release_links(town):
     appointment, token = book(location, ausweis, at(3, 9))
     services.appointment_confirm(token=token, now=NOW)
     mail.outbox.clear()
-    assert services.appointments_send_reminders(now=at(2, 8)) == 0
-    assert services.appointments_send_reminders(now=at(2, 9, 30)) == 1
-    assert services.appointments_send_reminders(now=at(2, 10)) == 0
+    assert services_maintenance.appointments_send_reminders(now=at(2, 8)) == 0
+    assert services_maintenance.appointments_send_reminders(now=at(2, 9, 30)) == 1
+    assert services_maintenance.appointments_send_reminders(now=at(2, 10)) == 0
     body = mail.outbox[0].body
     assert "/termine/e/" in body and "/kommen/" in body and "/freigeben/" in body
     # the personal link of the confirmation still works
