@@ -7,6 +7,7 @@ Wire-up (lead): in ``rathaus/appointments/urls.py`` add
 
 from django.urls import path
 
+from rathaus.appointments import staff_statistics_views as stats
 from rathaus.appointments import staff_views as v
 
 urlpatterns = [
@@ -39,6 +40,6 @@ urlpatterns = [
     ),
     path("anzeige/<str:display_token>/", v.display, name="display"),
     path("anzeige/<str:display_token>/aufrufe/", v.display_calls, name="display_calls"),
-    path("statistik/", v.statistics, name="statistics"),
-    path("statistik/export.csv", v.statistics_csv, name="statistics_csv"),
+    path("statistik/", stats.statistics, name="statistics"),
+    path("statistik/export.csv", stats.statistics_csv, name="statistics_csv"),
 ]
