@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from rathaus.appointments import rules as permissions
-from rathaus.appointments import staff_selectors, staff_services
+from rathaus.appointments import staff_selectors, staff_services, staff_statistics
 from rathaus.appointments.models import Appointment, Counter, DateException
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.models import Location
@@ -400,7 +400,7 @@ def build_router() -> Router:
             locations = [_location(request, location_id)]
         else:
             locations = list(staff_selectors.staff_locations(request.user))
-        s = staff_selectors.statistics(locations, date_from, date_to)
+        s = staff_statistics.statistics(locations, date_from, date_to)
         return {
             "date_from": s.date_from,
             "date_to": s.date_to,

@@ -1,6 +1,6 @@
 """Statistics page of the citizen office (charts as server-rendered SVG) and its CSV export.
 
-Figures come from :func:`rathaus.appointments.staff_selectors.statistics`; numbers are
+Figures come from :func:`rathaus.appointments.staff_statistics.statistics`; numbers are
 shown in German notation. Every lookup is scoped to the user's municipality.
 """
 
@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from rathaus.appointments import rules as permissions
-from rathaus.appointments import staff_selectors
+from rathaus.appointments import staff_selectors, staff_statistics
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.staff_forms import (
     StatisticsForm,
@@ -98,7 +98,7 @@ def de_percent(value, digits=1) -> str:
 def statistics(request):
     _require(request.user, permissions.PERM_STATISTICS)
     form, locations, date_from, date_to = _stats_request(request)
-    stats = staff_selectors.statistics(locations, date_from, date_to)
+    stats = staff_statistics.statistics(locations, date_from, date_to)
     multi = len(locations) > 1
     charts = {
         "bookings": _bar_chart(
@@ -167,7 +167,7 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
 def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
     """(filename, header, rows) of a statistics CSV; numbers in German notation."""
     if table == "schalter":
-        stats = staff_selectors.statistics(locations, date_from, date_to, with_lead_times=False)
+        stats = staff_statistics.statistics(locations, date_from, date_to, with_lead_times=False)
         header = ["Standort", "Schalter", "Gebuchte Minuten", "Geöffnete Minuten", "Auslastung (%)"]
         rows = [
             [
@@ -181,7 +181,7 @@ def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
         ]
         return f"termine-auslastung-{date_from}-{date_to}.csv", header, rows
     if table == "vorlauf":
-        stats = staff_selectors.statistics(locations, date_from, date_to)
+        stats = staff_statistics.statistics(locations, date_from, date_to)
         header = ["Standort", "Leistung", "Vorlaufzeit (Tage)", "Nächster freier Termin"]
         rows = [
             [
@@ -211,7 +211,7 @@ def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
     rows = []
     day = date_from
     while day <= date_to:
-        s = staff_selectors.statistics(locations, day, day, with_lead_times=False)
+        s = staff_statistics.statistics(locations, day, day, with_lead_times=False)
         booked = sum(u.booked_minutes for u in s.utilisation)
         opened = sum(u.open_minutes for u in s.utilisation)
         online = sum(

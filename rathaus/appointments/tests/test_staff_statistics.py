@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from rathaus.appointments import staff_selectors
+from rathaus.appointments import staff_statistics
 from rathaus.appointments.models import Appointment, DateException
 from rathaus.appointments.tests.helpers import NOW, at, make_office
 from rathaus.appointments.tests.staff_fixtures import clerk, make_appointment
@@ -67,7 +67,7 @@ def known_day(town, other_town):
 
 def test_statistics_exact_numbers(known_day):
     location, c1, c2, ausweis, kfz = known_day
-    s = staff_selectors.statistics([location], MONDAY, MONDAY, now=NOW)
+    s = staff_statistics.statistics([location], MONDAY, MONDAY, now=NOW)
     assert (s.served, s.no_shows) == (4, 2)
     assert s.no_show_rate == pytest.approx(2 / 6)
     assert s.waiting_count == 5
@@ -101,21 +101,21 @@ def test_open_minutes_follow_exceptions_and_holidays(known_day, town):
     DateException.objects.create(
         municipality=town, location=location, counter=c1, date=date(2027, 3, 3), closed=True
     )
-    s = staff_selectors.statistics(
+    s = staff_statistics.statistics(
         [location], MONDAY, date(2027, 3, 7), now=NOW, with_lead_times=False
     )
     use = {u.counter.pk: u.open_minutes for u in s.utilisation}
     assert use == {c1.pk: 4 * 240, c2.pk: 5 * 240}  # Wednesday closed for Schalter 1
-    easter = staff_selectors.statistics(
+    easter = staff_statistics.statistics(
         [location], date(2027, 3, 26), date(2027, 3, 26), with_lead_times=False
     )  # Good Friday (NW)
     assert {u.open_minutes for u in easter.utilisation} == {0}
 
 
 def test_percentile_interpolates_like_numpy():
-    assert staff_selectors.percentile([1, 2, 3, 4], 90) == pytest.approx(3.7)
-    assert staff_selectors.percentile([7], 90) == 7
-    assert staff_selectors.percentile([], 90) is None
+    assert staff_statistics.percentile([1, 2, 3, 4], 90) == pytest.approx(3.7)
+    assert staff_statistics.percentile([7], 90) == 7
+    assert staff_statistics.percentile([], 90) is None
 
 
 def test_statistics_page_shows_numbers_charts_and_tables(client, clerk, known_day):
