@@ -51,6 +51,7 @@ def _now(now: datetime | None) -> datetime:
 def appointment_mail_after_commit(
     kind: str, appointment_id: int, token: str = "", extra: str = ""
 ) -> None:
+    """Queue the citizen's e-mail of ``kind`` once the current transaction commits."""
     from rathaus.appointments import tasks
 
     transaction.on_commit(

@@ -1,4 +1,8 @@
-"""Citizen pages: choose place and services, calendar, slot, hold, details, personal link.
+"""Citizen pages of the booking flow: choose place and services, calendar, slot, hold,
+details; plus the helpers the other citizen pages share (calendar, slots, texts).
+
+The personal link's pages live in :mod:`personal_link_views`, the Terminagent's in
+:mod:`waiting_list_views`.
 
 Citizens never log in. A hold lives in the session (raw token), the booking afterwards
 only behind the personal link from the e-mail. Views stay thin: services do the work.
@@ -21,11 +25,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rathaus.appointments import proof_of_work, selectors, services, services_waiting_list
-from rathaus.appointments.forms import BookingForm, ServiceChoiceForm, WaitingListForm
-from rathaus.appointments.mails import clock, day_text, weekday_name, weekday_names
-from rathaus.appointments.models import Appointment, Service, WaitingListEntry, WaitingListOffer
-from rathaus.core.models import Municipality
+from rathaus.appointments import proof_of_work, selectors, services
+from rathaus.appointments.forms import BookingForm, ServiceChoiceForm
+from rathaus.appointments.mails import clock, day_text, weekday_names
+from rathaus.appointments.models import Appointment, Service
 from rathaus.core.problems import DomainError
 
 S = Appointment.Status
@@ -92,14 +95,14 @@ def _parse_month(value: str | None, fallback: date) -> date:
         return fallback.replace(day=1)
 
 
-def _parse_day(value: str) -> date:
+def parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
 
 
-def _parse_start(value: str | None, tz) -> datetime | None:
+def parse_start(value: str | None, tz) -> datetime | None:
     try:
         dt = datetime.fromisoformat(value or "")
     except (TypeError, ValueError):
@@ -122,7 +125,7 @@ def month_weeks(year: int, month: int, counts: dict[date, int]) -> list[list[dic
     return weeks
 
 
-def _calendar_context(location, demand, month_param, now, *, day_url_name, day_url_kwargs):
+def calendar_context(location, demand, month_param, now, *, day_url_name, day_url_kwargs):
     tz = selectors.local_tz(location)
     first, last = selectors.bookable_window(location, now)
     shown = _parse_month(month_param, first)
@@ -165,7 +168,7 @@ def _calendar_context(location, demand, month_param, now, *, day_url_name, day_u
     }
 
 
-def _slot_choices(location, demand, day, now):
+def slot_choices(location, demand, day, now):
     tz = selectors.local_tz(location)
     slots = selectors.slots_on(location, demand, day, now)
     return [
@@ -177,6 +180,20 @@ def _slot_choices(location, demand, day, now):
         }
         for slot in slots
     ]
+
+
+def appointment_context(appointment: Appointment) -> dict:
+    tz = selectors.local_tz(appointment.location)
+    return {
+        "appointment": appointment,
+        "when": local_text(appointment.start, tz),
+        "items": selectors.items_label(appointment),
+        "location": appointment.location,
+        "documents": [
+            (i.service.name, i.service.documents, i.service.fee_note)
+            for i in appointment.items.select_related("service")
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- booking flow
@@ -221,7 +238,7 @@ def calendar_view(request, location_id):
         messages.error(request, _("Bitte wählen Sie zuerst die gewünschten Leistungen aus."))
         return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
     now = timezone.now()
-    context = _calendar_context(
+    context = calendar_context(
         location,
         demand,
         request.GET.get("monat"),
@@ -261,10 +278,10 @@ def calendar_view(request, location_id):
 def day_view(request, location_id, day):
     location = _location_or_404(location_id)
     demand = demand_from_query(request.GET, location)
-    the_day = _parse_day(day)
+    the_day = parse_day(day)
     if not demand:
         return HttpResponseRedirect(reverse("appointments:location", args=[location.id]))
-    choices = _slot_choices(location, demand, the_day, timezone.now())
+    choices = slot_choices(location, demand, the_day, timezone.now())
     return render(
         request,
         "appointments/day.html",
@@ -287,7 +304,7 @@ def hold_view(request, location_id):
     location = _location_or_404(location_id)
     demand = demand_from_query(request.POST, location)
     tz = selectors.local_tz(location)
-    start = _parse_start(request.POST.get("start"), tz)
+    start = parse_start(request.POST.get("start"), tz)
     back = reverse("appointments:calendar", kwargs={"location_id": location.id})
     if not demand:
         messages.error(request, _("Bitte wählen Sie zuerst die gewünschten Leistungen aus."))
@@ -422,312 +439,3 @@ def altcha_challenge(request):
     response = JsonResponse(proof_of_work.create_challenge())
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --------------------------------------------------------------------------- personal link
-
-
-def _by_token_or_404(token) -> Appointment:
-    try:
-        return services.appointment_by_token(token)
-    except DomainError as exc:
-        raise Http404 from exc
-
-
-def _appointment_context(appointment: Appointment) -> dict:
-    tz = selectors.local_tz(appointment.location)
-    return {
-        "appointment": appointment,
-        "when": local_text(appointment.start, tz),
-        "items": selectors.items_label(appointment),
-        "location": appointment.location,
-        "documents": [
-            (i.service.name, i.service.documents, i.service.fee_note)
-            for i in appointment.items.select_related("service")
-        ],
-    }
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def confirm(request, token):
-    appointment = _by_token_or_404(token)
-    if request.method == "POST":
-        try:
-            services.appointment_confirm(token=token)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Vielen Dank! Ihr Termin ist bestätigt. "
-                    "Sie erhalten eine E-Mail mit Kalenderdatei."
-                ),
-            )
-        return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
-    if appointment.status != S.PENDING:
-        return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
-    return render(request, "appointments/confirm.html", _appointment_context(appointment))
-
-
-@never_cache
-@require_GET
-def personal(request, token):
-    appointment = _by_token_or_404(token)
-    if appointment.status == S.HELD:
-        raise Http404
-    context = _appointment_context(appointment)
-    context.update(
-        {
-            "token": token,
-            "can_change": appointment.status in (S.PENDING, S.CONFIRMED)
-            and appointment.start > timezone.now(),
-        }
-    )
-    return render(request, "appointments/personal.html", context)
-
-
-@require_POST
-def cancel(request, token):
-    appointment = _by_token_or_404(token)
-    try:
-        services.appointment_cancel(appointment=appointment)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Ihr Termin ist abgesagt."))
-    return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
-
-
-@never_cache
-@require_GET
-def reschedule(request, token):
-    appointment = _by_token_or_404(token)
-    if appointment.status not in (S.PENDING, S.CONFIRMED):
-        raise Http404
-    demand = selectors.demand_of(appointment)
-    context = _calendar_context(
-        appointment.location,
-        demand,
-        request.GET.get("monat"),
-        timezone.now(),
-        day_url_name="appointments:reschedule_day",
-        day_url_kwargs={"token": token},
-    )
-    context.update(_appointment_context(appointment))
-    context["token"] = token
-    return render(request, "appointments/reschedule.html", context)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def reschedule_day(request, token, day):
-    appointment = _by_token_or_404(token)
-    if appointment.status not in (S.PENDING, S.CONFIRMED):
-        raise Http404
-    location = appointment.location
-    the_day = _parse_day(day)
-    if request.method == "POST":
-        start = _parse_start(request.POST.get("start"), selectors.local_tz(location))
-        if start is None:
-            messages.error(request, _("Bitte wählen Sie eine Uhrzeit aus."))
-        else:
-            try:
-                services.appointment_reschedule(appointment=appointment, start=start)
-                services.appointment_send_moved_mail(appointment=appointment, token=token)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(
-                    request, _("Ihr Termin wurde verschoben. Sie erhalten eine E-Mail.")
-                )
-                return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
-    demand = selectors.demand_of(appointment)
-    return render(
-        request,
-        "appointments/day.html",
-        {
-            "location": location,
-            "day_label": day_text(the_day),
-            "slots": _slot_choices(location, demand, the_day, timezone.now()),
-            "demand": {},
-            "demand_labels": demand_label(demand),
-            "action": request.path,
-            "reschedule": True,
-            "back_url": reverse("appointments:reschedule", args=[token])
-            + f"?monat={the_day:%Y-%m}",
-        },
-    )
-
-
-def _by_reminder_token_or_404(token) -> Appointment:
-    from rathaus.appointments.models import hash_token
-
-    if not token or len(token) > 200:
-        raise Http404
-    appointment = (
-        Appointment.objects.select_related("location", "location__municipality")
-        .filter(reminder_token_hash=hash_token(token))
-        .exclude(reminder_token_hash="")
-        .first()
-    )
-    if appointment is None:
-        raise Http404
-    return appointment
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def attend(request, token):
-    appointment = _by_reminder_token_or_404(token)
-    done = False
-    if request.method == "POST":
-        try:
-            services.appointment_attend(appointment=appointment)
-            done = True
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    context = _appointment_context(appointment)
-    context.update({"mode": "attend", "done": done or bool(appointment.attendance_confirmed_at)})
-    return render(request, "appointments/reminder_action.html", context)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def release(request, token):
-    appointment = _by_reminder_token_or_404(token)
-    done = appointment.status == S.CANCELLED
-    if request.method == "POST" and not done:
-        try:
-            services.appointment_cancel(appointment=appointment)
-            done = True
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    context = _appointment_context(appointment)
-    context.update({"mode": "release", "done": done})
-    return render(request, "appointments/reminder_action.html", context)
-
-
-# --------------------------------------------------------------------------- waiting list
-
-
-@require_http_methods(["GET", "POST"])
-def waiting_new(request, municipality_id):
-    municipality = Municipality.objects.filter(
-        id=municipality_id, id__in=selectors.public_municipalities().values("id")
-    ).first()
-    if municipality is None:
-        raise Http404
-    locations_qs = selectors.public_locations(municipality)
-    offered = []
-    seen = set()
-    for location in locations_qs:
-        for service in selectors.services_at(location):
-            if service.id not in seen:
-                seen.add(service.id)
-                offered.append(service)
-    data = request.POST if request.method == "POST" else None
-    form = WaitingListForm(data, locations_qs=locations_qs)
-    services_form = ServiceChoiceForm(data, services=offered)
-    if request.method == "POST":
-        services_ok = services_form.is_valid()
-        if form.is_valid() and services_ok:
-            try:
-                services.rate_limit_ip(client_ip(request), 30, scope="waiting")
-                services_waiting_list.waiting_list_entry_create(
-                    municipality=municipality,
-                    locations=form.cleaned_data["locations"],
-                    demand=services_form.demand(),
-                    date_from=form.cleaned_data["date_from"],
-                    date_to=form.cleaned_data["date_to"],
-                    weekdays=form.cleaned_data["weekdays"],
-                    time_from=form.cleaned_data["time_from"],
-                    time_to=form.cleaned_data["time_to"],
-                    email=form.cleaned_data["email"],
-                )
-            except DomainError as exc:
-                if exc.status == 429:
-                    return render(
-                        request, "appointments/limit.html", {"message": exc.message}, status=429
-                    )
-                form.add_error(None, exc.message)
-            else:
-                return render(request, "appointments/sent.html", {"waiting_list": True})
-    return render(
-        request,
-        "appointments/waiting_new.html",
-        {"municipality": municipality, "form": form, "services_form": services_form},
-    )
-
-
-def _entry_or_404(token) -> WaitingListEntry:
-    try:
-        return services_waiting_list.waiting_list_entry_by_token(token)
-    except DomainError as exc:
-        raise Http404 from exc
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def waiting_manage(request, token):
-    entry = _entry_or_404(token)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "confirm":
-                services_waiting_list.waiting_list_entry_confirm(token=token)
-                messages.success(request, _("Ihr Eintrag im Terminagenten ist aktiv."))
-            elif action == "cancel":
-                services_waiting_list.waiting_list_entry_cancel(token=token)
-                messages.success(request, _("Sie sind aus dem Terminagenten abgemeldet."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("appointments:waiting_manage", args=[token]))
-    names = dict(
-        Service.objects.filter(id__in=[int(k) for k in entry.demand]).values_list("id", "name")
-    )
-    return render(
-        request,
-        "appointments/waiting_manage.html",
-        {
-            "entry": entry,
-            "services": [f"{n} × {names.get(int(k), '?')}" for k, n in entry.demand.items()],
-            "locations": list(entry.locations.all()),
-            "weekdays": ", ".join(weekday_name(w) for w in entry.weekdays),
-            "Status": WaitingListEntry.Status,
-        },
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def offer(request, token):
-    try:
-        the_offer = services_waiting_list.waiting_list_offer_by_token(token)
-    except DomainError as exc:
-        raise Http404 from exc
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "accept":
-                _appointment, personal_token = services_waiting_list.waiting_list_offer_accept(
-                    token=token
-                )
-                messages.success(
-                    request, _("Der Termin ist für Sie gebucht. Sie erhalten eine E-Mail.")
-                )
-                return HttpResponseRedirect(reverse("appointments:personal", args=[personal_token]))
-            if action == "decline":
-                services_waiting_list.waiting_list_offer_decline(token=token)
-                messages.info(request, _("Sie haben das Angebot abgelehnt; wir suchen weiter."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("appointments:offer", args=[token]))
-    context = {"offer": the_offer, "open": the_offer.status == WaitingListOffer.Status.OFFERED}
-    if the_offer.appointment is not None:
-        context.update(_appointment_context(the_offer.appointment))
-        context["deadline"] = local_text(
-            the_offer.deadline, selectors.local_tz(the_offer.appointment.location)
-        )
-    return render(request, "appointments/offer.html", context)
