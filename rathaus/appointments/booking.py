@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from rathaus.appointments import selectors
 from rathaus.appointments.models import Appointment, AppointmentItem, CounterDayLock
@@ -173,6 +173,12 @@ SELECT id, counter_id FROM ins"""  # noqa: S608 - table and column names are our
             # a concurrent booking took the chosen counter (the constraint waited for its
             # commit); the next statement sees its row and picks another counter or none
             continue
+        except (OperationalError, psycopg.errors.OperationalError) as exc:
+            if not _lost_race(exc):
+                raise
+            # two inserts checked the exclusion constraint against each other at once and
+            # PostgreSQL aborted one of them: the other holds the slot, so look again
+            continue
         if row is None:
             return None
         appointment.pk, appointment.counter_id = row
@@ -180,6 +186,16 @@ SELECT id, counter_id FROM ins"""  # noqa: S608 - table and column names are our
         appointment._state.db = connection.alias
         return appointment
     return None
+
+
+def _lost_race(exc: BaseException) -> bool:
+    """A deadlock or serialization failure between two concurrent bookings of one slot."""
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+    return isinstance(cause, psycopg.errors.TransactionRollbackError)
 
 
 # --------------------------------------------------------------------------- locked path
@@ -361,6 +377,10 @@ def _place_locked(location, demand, slot, now, fields, move, candidates, day, da
                     )
         except IntegrityError:
             # PostgreSQL's exclusion constraint: someone else was faster on this counter
+            continue
+        except OperationalError as exc:
+            if not _lost_race(exc):
+                raise
             continue
         bump_version_after_commit(location.id)
         return appointment
