@@ -40,7 +40,10 @@ def _configure_solve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
-        "--lns", choices=["auto", "on", "off"], default="auto", help="auto: LNS from 60 s"
+        "--lns",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="auto (default): CP-SAT first, then large-neighbourhood search around the incumbent; off: plain CP-SAT",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
