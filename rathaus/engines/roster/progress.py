@@ -7,7 +7,7 @@ threads: keep it quick and thread-safe (hand the value to another thread, thrott
 
 `should_stop()` is polled in the same places (and about ten times a second); once it returns
 True, running searches stop (`StopSearch`), no new part starts, and `solve` returns the best
-plan found so far (FEASIBLE, or UNKNOWN without one) with the note `STOPPED_NOTE`.
+plan found so far (or the start plan, see `start`) with the note `STOPPED_NOTE`.
 """
 
 from __future__ import annotations
