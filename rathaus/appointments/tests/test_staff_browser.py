@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from rathaus.appointments.models import BookingPolicy
-from rathaus.appointments.tests.staff_fixtures import clerk, live_office
+from rathaus.appointments.tests.staff_fixtures import clerk, live_office, office_hours
 
 
 @pytest.mark.browser
