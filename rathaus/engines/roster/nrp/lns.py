@@ -121,10 +121,12 @@ def solve_rows(
     limit: float | None,
     seed: int,
     free: set[tuple[int, int]] | None = None,
+    deterministic_limit: float = _SUB_DETERMINISTIC,
 ) -> tuple[Rows | None, bool, float]:
-    """Re-optimise the rows of ``subset`` exactly: (new rows or None, proven optimal, the
-    deterministic time CP-SAT spent). ``limit`` is wall-clock seconds; None means the
-    deterministic limit of one sub-problem (the result then never depends on the machine).
+    """Re-optimise the rows of ``subset`` exactly, starting from their current rows: (new
+    rows or None, proven optimal, the deterministic time CP-SAT spent). ``limit`` is
+    wall-clock seconds; None means ``deterministic_limit`` (the result then never depends on
+    the machine).
 
     With ``free`` only those (employee, day) cells of the subset's rows may change.
     """
@@ -139,7 +141,7 @@ def solve_rows(
         else:
             nm.model.add_hint(var, v)
     if limit is None:
-        solver = cp_solver(seed, deterministic_limit=_SUB_DETERMINISTIC)
+        solver = cp_solver(seed, deterministic_limit=deterministic_limit)
     else:
         solver = cp_solver(seed, time_limit=limit)
     status = solver.solve(nm.model)

@@ -19,6 +19,7 @@ sub-problem limits — the same result on an idle and on a loaded machine (tests
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from rathaus.engines.roster.nrp.checker import check
 from rathaus.engines.roster.nrp.construct import construct
-from rathaus.engines.roster.nrp.lns import Budget, Evaluator, sub_instance
+from rathaus.engines.roster.nrp.lns import Budget, Evaluator, solve_rows, sub_instance
 from rathaus.engines.roster.nrp.lns import lns as run_lns
 from rathaus.engines.roster.nrp.model import NrpModel, Rows, cp_solver
 from rathaus.engines.roster.nrp.parser import NrpInstance
@@ -37,6 +38,10 @@ from rathaus.engines.roster.nrp.parser import NrpInstance
 # Instances 1-4 (<= 598 x variables), construction + LNS from Instance5 on.
 _PHASE1 = 0.7
 _CPSAT_FIRST = 600
+# Share of the time limit the exact construction may use on big models (the rest is LNS).
+_CONSTRUCT_SHARE = 0.6
+# Deterministic seconds per row of the exact construction.
+_ROW_DETERMINISTIC = 0.1
 # LNS moves in deterministic mode when the caller does not say.
 DEFAULT_LNS_ITERATIONS = 100
 # Deterministic limits (seconds) for a row the construction heuristic missed; the last
@@ -90,6 +95,11 @@ def solve(
             found, bound = _full_model(nm, rows, seed, workers, wall, None, use_lns, log)
         if found is not None and ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
+    elif best > bound:
+        deadline = None if deterministic else begin + _CONSTRUCT_SHARE * time_limit
+        found = exact_construction(inst, start, seed, deadline)
+        if ev.cost(found) <= best:
+            rows, best = found, ev.cost(found)
     if use_lns and best > bound:
         if deterministic:
             moves = DEFAULT_LNS_ITERATIONS if lns_iterations is None else lns_iterations
@@ -116,6 +126,36 @@ def start_rows(inst: NrpInstance, seed: int = 0) -> tuple[Rows | None, str]:
             )
         full[e] = row
     return full, ""
+
+
+def exact_construction(inst: NrpInstance, start: Rows, seed: int, deadline: float | None) -> Rows:
+    """Rebuild the roster one row at a time, each solved by CP-SAT (deterministic limit,
+    hinted with its start row) against the cover the earlier rows left open. A row not
+    found within its limit, or once the wall-clock ``deadline`` has passed, keeps its
+    ``start`` row, so the result is always complete. One thread: two gave worse rows (each
+    saw less of the others' cover) and were no faster on the shared machine.
+    """
+    ev = Evaluator(inst)
+    built = [[-1] * inst.horizon for _ in inst.staff]
+    order = list(range(len(inst.staff)))
+    random.Random(seed).shuffle(order)
+    for e in order:
+        snapshot = list(built)
+        snapshot[e] = start[e]  # the hint; the others' cover comes from the built rows
+        row = _construction_row(ev, snapshot, e, seed, deadline)
+        built[e] = start[e] if row is None else row
+    return built
+
+
+def _construction_row(
+    ev: Evaluator, rows: Rows, e: int, seed: int, deadline: float | None
+) -> list[int] | None:
+    # Deterministic limits even in wall-clock mode: on a loaded machine short wall-clock
+    # limits gave much worse rows; the deadline only decides how many rows get rebuilt.
+    if deadline is not None and time.monotonic() > deadline:
+        return None
+    new, _opt, _det = solve_rows(ev, rows, [e], None, seed, deterministic_limit=_ROW_DETERMINISTIC)
+    return None if new is None else new[e]
 
 
 def _exact_row(ev: Evaluator, rows: Rows, e: int, seed: int) -> list[int] | None:
