@@ -6,7 +6,10 @@ each by a depth-first search over the days that takes the cheapest option first 
 cover price: requirement still open -> -under weight, else +over weight; plus requests) and
 backtracks on a dead end. A precomputed upper bound on the minutes still reachable (max
 consecutive shifts, days off, weekends and per-shift maxima) prunes every branch that can no
-longer reach the minimum minutes, so the first descent is almost always feasible.
+longer reach the minimum minutes, so the first descent is almost always feasible. A row still
+missed is searched again with the longest shifts first, then with a second bound that follows
+the rotation rules (which shift may follow which); that finds every row of the 24 benchmark
+instances.
 
 The result depends only on the instance and the seed, never on the machine's speed. A row the
 search does not find within its node budget is reported as ``None``; the caller falls back to
@@ -72,6 +75,7 @@ class RowSearch:
                 self.off_req[key] = self.off_req.get(key, 0) + r.weight
         self.by_length = sorted(self.usable, key=lambda s: -self.lengths[s])
         self.work_days = self._work_days_bound()
+        self.rotation: np.ndarray | None = None
 
     def _work_days_bound(self) -> list[list[list[int]]]:
         """``[d][state][w]``: most days workable from day d on, entering in block state
@@ -170,14 +174,56 @@ class RowSearch:
         """Can the row still reach the minimum minutes from the state entering day ``d``?"""
         if st.minutes >= self.lo:
             return True
-        days = self.work_days[d][self._block(st)][st.weekends_left]
-        return st.minutes + self._minutes_bound(days, counts) >= self.lo
+        block = self._block(st)
+        days = self.work_days[d][block][st.weekends_left]
+        if st.minutes + self._minutes_bound(days, counts) < self.lo:
+            return False
+        if self.rotation is None:
+            return True
+        last = 0 if st.last is None or st.last == OFF else 1 + st.last
+        return st.minutes + int(self.rotation[d, block, last, st.weekends_left]) >= self.lo
+
+    def add_rotation_bound(self) -> None:
+        """Also bound the minutes by the rotation rules (which shift may follow which), with
+        the per-shift maxima relaxed instead. Costs more (a table per last shift), so only
+        for rows the cheaper bound let the search miss, e.g. long shifts that may not follow
+        each other (Instance21)."""
+        h, k, nw = self.h, self.k, self.max_weekends
+        n_states, n_last = 2 * k + self.m, 1 + len(self.lengths)
+        lengths = np.array([0, *self.lengths], dtype=np.int64)
+        allowed = np.zeros((n_last, n_last), dtype=bool)  # [last, next]; 0 = off / start
+        for s in self.usable:
+            allowed[0, 1 + s] = True
+            for t in self.usable:
+                allowed[1 + s, 1 + t] = (s, t) not in self.banned
+        table = np.zeros((h + 1, n_states, n_last, nw + 1), dtype=np.int64)
+        for d in range(h - 1, -1, -1):
+            nxt, cur = table[d + 1], table[d]
+            cur[:] = _UNREACHABLE
+            can_work = d not in self.off_days and k > 0
+            for state in range(n_states):
+                off_to, work_to = self._moves(state)
+                if off_to is not None:
+                    cur[state] = nxt[off_to, 0]
+                if d == 0 and work_to == 0:
+                    work_to = k
+                if not can_work or work_to is None:
+                    continue
+                cand = np.full((n_last, nw + 1), _UNREACHABLE, dtype=np.int64)
+                sunday_after_work = self.weekend[d] == 2 and state < 2 * k
+                if self.weekend[d] and not sunday_after_work:
+                    cand[:, 1:] = lengths[:, None] + nxt[work_to, :, :-1]
+                else:
+                    cand[:] = lengths[:, None] + nxt[work_to]
+                best = np.where(allowed[:, :, None], cand[None, :, :], _UNREACHABLE).max(axis=1)
+                cur[state] = np.maximum(cur[state], best)
+        self.rotation = table
 
     def search(
         self, price: list[list[int]], rng: random.Random, long_first: bool = False
     ) -> list[int] | None:
         """A feasible row, cheapest option first; ``price[d][s]`` is the marginal cover cost.
-        With ``long_first``, behind the pace the longest shift comes first (second attempt,
+        With ``long_first`` the longest allowed shift always comes first (a later attempt,
         for rows whose minimum minutes need the long shifts). None when the row is
         infeasible or the node budget ran out first.
         """
@@ -239,6 +285,15 @@ class RowSearch:
         return cost
 
 
+def _row(search: RowSearch, price: list[list[int]], rng: random.Random) -> list[int] | None:
+    """Cheapest first; then longest shifts first; then both again with the rotation bound."""
+    row = search.search(price, rng) or search.search(price, rng, long_first=True)
+    if row is None:
+        search.add_rotation_bound()
+        row = search.search(price, rng) or search.search(price, rng, long_first=True)
+    return row
+
+
 def construct(inst: NrpInstance, seed: int = 0) -> list[list[int] | None]:
     """Rows built one employee after the other (order shuffled by ``seed``) against the cover
     left open; ``None`` for an employee whose row the search did not find."""
@@ -262,8 +317,7 @@ def construct(inst: NrpInstance, seed: int = 0) -> list[list[int] | None]:
             [-under[d][s] if need[d][s] > 0 else over[d][s] for s in range(len(inst.shifts))]
             for d in range(inst.horizon)
         ]
-        search = RowSearch(inst, e)
-        row = search.search(price, rng) or search.search(price, rng, long_first=True)
+        row = _row(RowSearch(inst, e), price, rng)
         rows[e] = row
         for d, s in enumerate(row or ()):
             if s != OFF:
