@@ -160,16 +160,6 @@ class NrpModel:
                 rows[e][d] = s
         return rows
 
-    def assignment(self, values: list[int]) -> dict[str, tuple[str | None, ...]]:
-        """Decode a full solution vector (indexed by proto variable index)."""
-        rows: dict[str, list[str | None]] = {
-            s.id: [None] * self.inst.horizon for s in self.inst.staff
-        }
-        for (e, d, s), var in self.x.items():
-            if values[var.index]:
-                rows[self.inst.staff[e].id][d] = self.inst.shifts[s].id
-        return {k: tuple(v) for k, v in rows.items()}
-
 
 def cp_solver(
     seed: int,
