@@ -88,11 +88,12 @@ def solve(
     use_lns = lns is not False
     if not use_lns or len(nm.x) <= _CPSAT_FIRST:
         if deterministic:
-            found, bound = _full_model(nm, rows, seed, 1, None, deterministic_limit, False, log)
+            found, bound = _full_model(nm, rows, seed, 1, None, deterministic_limit, None, log)
         else:
             share = _PHASE1 if use_lns else 1.0
             wall = share * time_limit - (time.monotonic() - begin)
-            found, bound = _full_model(nm, rows, seed, workers, wall, None, use_lns, log)
+            patience = max(3.0, 0.5 * time_limit) if use_lns else None
+            found, bound = _full_model(nm, rows, seed, workers, wall, None, patience, log)
         if found is not None and ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
     elif best > bound:
@@ -178,14 +179,15 @@ def _full_model(
     workers: int,
     wall: float | None,
     deterministic_limit: float | None,
-    watch_stall: bool,
+    patience: float | None,
     log: bool,
 ) -> tuple[Rows | None, int]:
-    """Plain CP-SAT on the whole model from ``start``: (its best roster or None, bound)."""
+    """Plain CP-SAT on the whole model from ``start``: (its best roster or None, bound).
+    With ``patience`` (wall seconds) it stops once it has not improved for that long."""
     nm.hint_rows(start)
     solver = cp_solver(seed, workers, wall, deterministic_limit, log)
-    if watch_stall and wall is not None:
-        status = _solve_watching(solver, nm.model, _StallStop(max(3.0, 0.5 * wall)))
+    if patience is not None:
+        status = _solve_watching(solver, nm.model, _StallStop(patience))
     else:
         status = solver.solve(nm.model)
     nm.model.clear_hints()
