@@ -6,7 +6,10 @@
    (0.01 s included) and however busy the machine. Only an employee whose hard rules cannot be
    met at all makes the result INFEASIBLE, with a note naming them.
 2. **Plain CP-SAT** on small models (≤ 600 x variables: Instances 1–4), hinted with the start;
-   it proves the small instances. Also the whole run when ``lns=False``.
+   it proves the small instances. Also the whole run when ``lns=False``. On bigger models
+   instead the **exact construction**: every row rebuilt by CP-SAT against the cover the
+   earlier rows left open (deterministic limit per row; until 60 % of the time limit, rows not
+   reached keep their start row).
 3. **LNS** (:mod:`.lns`) around the incumbent.
 4. The independent checker re-validates the final roster; it replaces the start roster only
    when it is complete, valid and not dearer.
