@@ -12,6 +12,11 @@ soft, which makes two kinds of neighbourhood cheap and exact:
 
 The neighbourhood kind is picked adaptively (roulette on recent improvement per second), and
 equal-cost moves are accepted to walk plateaus. Rows are lists of shift indexes (-1 = off).
+
+The :class:`Budget` says when to stop: a wall-clock deadline (benchmark, CLI) or a number of
+moves. Without a deadline every sub-problem has a deterministic CP-SAT limit and the roulette
+counts CP-SAT's deterministic time instead of seconds, so one search thread gives the same
+result on an idle and on a loaded machine.
 """
 
 from __future__ import annotations
