@@ -2,6 +2,7 @@
 
     python bench/roster.py --time-limits 10 60 --instances 1-7 [--workers 2]
         [--out docs/benchmarks-roster-nrp.md] [--jsonl var/bench/roster-nrp.jsonl]
+        [--deterministic-limit 5 --lns-iterations 200]   # reproducible, ignores the clock
 
 Prints a Markdown table (instance, time limit, objective, bound, best-known, gap %, checker,
 wall time) preceded by the exact command, os.cpu_count() and the date. Runs one instance at a
@@ -75,11 +76,26 @@ def row(r: dict[str, object]) -> str:
     )
 
 
-def run_one(folder: Path, n: int, limit: float, workers: int, best: dict[str, int]) -> dict:
+def run_one(
+    folder: Path,
+    n: int,
+    limit: float,
+    workers: int,
+    best: dict[str, int],
+    deterministic_limit: float | None = None,
+    lns_iterations: int | None = None,
+) -> dict:
     name = f"Instance{n}"
     inst = parse_file(folder / f"{name}.txt")
     load1 = os.getloadavg()[0]
-    sol = solve(inst, time_limit=limit, workers=workers, seed=0)
+    sol = solve(
+        inst,
+        time_limit=limit,
+        workers=workers,
+        seed=0,
+        deterministic_limit=deterministic_limit,
+        lns_iterations=lns_iterations,
+    )
     report = check(inst, sol.assignment) if sol.assignment else None
     bk = best.get(name)
     gap = None
@@ -98,6 +114,7 @@ def run_one(folder: Path, n: int, limit: float, workers: int, best: dict[str, in
         "checker_ok": bool(report and report.ok and report.penalty == sol.objective),
         "checker_penalty": report.penalty if report else None,
         "wall_time": sol.wall_time,
+        "note": sol.note,
         "load1": load1,
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
@@ -108,6 +125,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--time-limits", type=float, nargs="+", default=[10.0])
     ap.add_argument("--instances", default="1-24", help="e.g. 1-7,9,11-12")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--deterministic-limit",
+        type=float,
+        help="ignore the wall clock: CP-SAT deterministic seconds, one worker (reproducible)",
+    )
+    ap.add_argument("--lns-iterations", type=int, help="number of LNS moves")
     ap.add_argument("--out", type=Path, help="append the Markdown table to this file")
     ap.add_argument("--jsonl", type=Path, help="append one JSON line per run to this file")
     args = ap.parse_args(argv)
@@ -121,7 +144,15 @@ def main(argv: list[str]) -> int:
     print("\n".join(lines), flush=True)
     for limit in args.time_limits:
         for n in parse_range(args.instances):
-            result = run_one(folder, n, limit, args.workers, best)
+            result = run_one(
+                folder,
+                n,
+                limit,
+                args.workers,
+                best,
+                args.deterministic_limit,
+                args.lns_iterations,
+            )
             lines.append(row(result))
             print(lines[-1], flush=True)
             if args.jsonl:

@@ -1,7 +1,10 @@
 """Adapter for the public nurse-rostering benchmark (Curtois & Qu 2014, Instances 1–24).
 
-`parser` reads the text format, `solver` builds and solves a CP-SAT model, and `checker`
-re-validates a schedule on an independent code path (no OR-Tools, no solver imports).
+`parser` reads the text format; `construct` builds a complete start roster in plain Python
+(no clock); `model` is the CP-SAT model, `lns` the large-neighbourhood search around an
+incumbent; `solver.solve` runs them in that order and always returns a complete roster (or
+INFEASIBLE with a note); `checker` re-validates a schedule on an independent code path (no
+OR-Tools, no solver imports). Imports go one way: solver -> lns -> model -> parser.
 """
 
 from rathaus.engines.roster.nrp.parser import NrpFormatError, NrpInstance, parse_file, parse_text

@@ -12,6 +12,11 @@ soft, which makes two kinds of neighbourhood cheap and exact:
 
 The neighbourhood kind is picked adaptively (roulette on recent improvement per second), and
 equal-cost moves are accepted to walk plateaus. Rows are lists of shift indexes (-1 = off).
+
+The :class:`Budget` says when to stop: a wall-clock deadline (benchmark, CLI) or a number of
+moves. Without a deadline every sub-problem has a deterministic CP-SAT limit and the roulette
+counts CP-SAT's deterministic time instead of seconds, so one search thread gives the same
+result on an idle and on a loaded machine.
 """
 
 from __future__ import annotations
@@ -20,15 +25,16 @@ import random
 import sys
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.nrp.model import NrpModel, Rows, cp_solver
 from rathaus.engines.roster.nrp.parser import NrpInstance
 
-Rows = list[list[int]]
 KINDS = ("staff", "window", "cells")
-_SUB_LIMIT = 1.0  # seconds per sub-problem
+_SUB_LIMIT = 1.0  # wall-clock seconds per sub-problem
+_SUB_DETERMINISTIC = 0.2  # deterministic seconds per sub-problem in deterministic mode
 
 
 class Evaluator:
@@ -113,28 +119,22 @@ def sub_instance(ev: Evaluator, rows: Rows, subset: list[int]) -> NrpInstance:
     )
 
 
-def _params(limit: float, seed: int, workers: int = 1) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.02, limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    return solver
-
-
 def solve_rows(
     ev: Evaluator,
     rows: Rows,
     subset: list[int],
-    limit: float,
+    limit: float | None,
     seed: int,
     free: set[tuple[int, int]] | None = None,
-) -> tuple[Rows | None, bool]:
-    """Re-optimise the rows of ``subset`` exactly; (new rows or None, proven optimal).
+    deterministic_limit: float = _SUB_DETERMINISTIC,
+) -> tuple[Rows | None, bool, float]:
+    """Re-optimise the rows of ``subset`` exactly, starting from their current rows: (new
+    rows or None, proven optimal, the deterministic time CP-SAT spent). ``limit`` is
+    wall-clock seconds; None means ``deterministic_limit`` (the result then never depends on
+    the machine).
 
     With ``free`` only those (employee, day) cells of the subset's rows may change.
     """
-    from rathaus.engines.roster.nrp.solver import NrpModel  # circular import otherwise
-
     sub = sub_instance(ev, rows, subset)
     nm = NrpModel(sub, marginal_cover=True)
     proto = nm.model.proto
@@ -145,31 +145,66 @@ def solve_rows(
             dom[0] = dom[1] = v
         else:
             nm.model.add_hint(var, v)
-    solver = _params(limit, seed)
+    if limit is None:
+        solver = cp_solver(seed, deterministic_limit=deterministic_limit)
+    else:
+        solver = cp_solver(seed, time_limit=limit)
     status = solver.solve(nm.model)
+    spent = solver.response_proto.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, False
+        return None, False, spent
     new = [row[:] for row in rows]
     for i in range(len(subset)):
         new[subset[i]] = [-1] * ev.h
     for (i, d, s), var in nm.x.items():
         if solver.value(var):
             new[subset[i]][d] = s
-    return new, status == cp_model.OPTIMAL
+    return new, status == cp_model.OPTIMAL, spent
+
+
+@dataclass(frozen=True)
+class Budget:
+    """When the LNS stops: a wall-clock ``deadline`` (monotonic seconds) and/or a number of
+    moves. Without a deadline every sub-problem gets a deterministic limit, so with one
+    worker the search is the same on an idle and on a loaded machine."""
+
+    deadline: float | None = None
+    iterations: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.deadline is None and self.iterations is None:
+            raise ValueError("an LNS budget needs a deadline or a number of iterations")
 
 
 class _Shared:
     """The incumbent shared by the LNS threads; moves are merged row by row."""
 
-    def __init__(self, ev: Evaluator, rows: Rows) -> None:
+    def __init__(self, ev: Evaluator, rows: Rows, budget: Budget) -> None:
         self.ev = ev
         self.rows = rows
         self.cost = ev.cost(rows)
         self.lock = threading.Lock()
+        self.budget = budget
+        self.moves = 0
 
     def snapshot(self) -> tuple[Rows, int]:
         with self.lock:
             return self.rows, self.cost
+
+    def next_move(self, bound: int) -> tuple[int, float | None] | None:
+        """Claim one move: (its number, wall seconds left or None), or None to stop."""
+        with self.lock:
+            if self.cost <= bound:
+                return None
+            if self.budget.iterations is not None and self.moves >= self.budget.iterations:
+                return None
+            left = None
+            if self.budget.deadline is not None:
+                left = self.budget.deadline - time.monotonic()
+                if left < 0.03:
+                    return None
+            self.moves += 1
+            return self.moves, left
 
     def offer(self, base: Rows, new: Rows) -> int:
         """Merge the rows ``new`` changed w.r.t. ``base`` into the incumbent; the gain, or -1.
@@ -193,38 +228,38 @@ class _Shared:
 
 
 def lns(
-    nm,
+    inst: NrpInstance,
     rows: Rows,
-    deadline: float,
+    budget: Budget,
     bound: int = 0,
     workers: int = 1,
     seed: int = 0,
     log: bool = False,
     kinds: tuple[str, ...] | None = None,
 ) -> tuple[Rows, int]:
-    """Improve ``rows`` until ``deadline`` (monotonic) or the bound is reached.
+    """Improve the complete roster ``rows`` within ``budget`` or until the bound is reached;
+    (rows, penalty). Every accepted move keeps every row feasible and never raises the cost.
 
     With ``workers`` > 1 that many search threads (one CP-SAT worker each) share the
-    incumbent; CP-SAT releases the GIL while it solves, so they overlap.
+    incumbent; CP-SAT releases the GIL while it solves, so they overlap. Threads make the
+    result depend on timing: a deterministic run uses one worker and no deadline.
     """
-    ev = Evaluator(nm.inst)
-    shared = _Shared(ev, rows)
+    ev = Evaluator(inst)
+    shared = _Shared(ev, rows, budget)
     threads = []
     for t in range(1, max(1, workers)):
-        args = (nm, shared, deadline, bound, seed + 1000 * t, log, kinds)
+        args = (shared, bound, seed + 1000 * t, log, kinds)
         threads.append(threading.Thread(target=_search, args=args, daemon=True))
     for th in threads:
         th.start()
-    _search(nm, shared, deadline, bound, seed, log, kinds)
+    _search(shared, bound, seed, log, kinds)
     for th in threads:
         th.join()
     return shared.snapshot()
 
 
 def _search(
-    nm,
     shared: _Shared,
-    deadline: float,
     bound: int,
     seed: int,
     log: bool,
@@ -237,70 +272,28 @@ def _search(
     score = dict.fromkeys(KINDS, 1.0)
     k_staff = 2.0
     free_frac = {"window": min(1.0, 2.0 * 7 / h) if n > 1 else 1.0, "cells": 0.2}
-    it = 0
     allowed = set(KINDS if kinds is None else kinds)
     usable = [k for k in KINDS if k in allowed and (n > 1 or k != "staff")] or ["cells"]
-    while True:
-        cur, best = shared.snapshot()
+    while (claim := shared.next_move(bound)) is not None:
+        it, left = claim
+        cur, _best = shared.snapshot()
         now = time.monotonic()
-        left = deadline - now
-        if left < 0.03 or best <= bound:
-            break
-        it += 1
-        if rng.random() < 0.25:  # keep exploring every kind
-            kind = rng.choice(usable)
-        else:
-            pick = rng.random() * sum(score[k] for k in usable)
-            kind = usable[-1]
-            for k in usable:
-                pick -= score[k]
-                if pick <= 0:
-                    kind = k
-                    break
+        limit = None if left is None else min(left, _SUB_LIMIT)
+        kind = _pick_kind(rng, usable, score)
         if kind == "staff":
-            size = max(1, min(n, int(k_staff + rng.random())))
-            blame = ev.staff_blame(cur)
-            subset: list[int] = []
-            pool = list(range(n))
-            holes = ev.deficits(cur) if rng.random() < 0.5 else []
-            if holes:
-                # Targeted: someone who is off on an under-covered day must take it on,
-                # and the others in the subset absorb the knock-on changes.
-                d, _s = rng.choice(holes)
-                idle = [e for e in pool if cur[e][d] < 0]
-                if idle:
-                    first = rng.choice(idle)
-                    subset.append(first)
-                    pool.remove(first)
-            while len(subset) < size:
-                e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
-                subset.append(e)
-                pool.remove(e)
-            new, optimal = solve_rows(ev, cur, subset, min(left, _SUB_LIMIT), seed + it)
+            subset = _staff_subset(ev, rng, cur, max(1, min(n, int(k_staff + rng.random()))))
+            size = len(subset)
+            new, optimal, det = solve_rows(ev, cur, subset, limit, seed + it)
         else:
-            if kind == "window":
-                width = max(2, min(h, round(free_frac["window"] * h)))
-                holes = ev.deficits(cur) if rng.random() < 0.5 else []
-                if holes:  # centre the window on an under-covered day
-                    d, _s = rng.choice(holes)
-                    lo = max(0, min(h - width, d - width // 2))
-                else:
-                    lo = rng.randrange(0, h - width + 1)
-                share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
-                staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
-                free = {(e, d) for e in staff for d in range(lo, lo + width)}
-            else:
-                frac = free_frac["cells"]
-                # On big instances only part of the staff, to keep the sub-model small.
-                share = min(1.0, max(0.25, 30.0 / max(n, 1)))
-                staff = [e for e in range(n) if rng.random() < share]
-                free = {(e, d) for e in staff for d in range(h) if rng.random() < frac}
-                if not free:
-                    continue
+            free = _free_cells(ev, rng, cur, kind, free_frac[kind])
+            if not free:
+                continue
             staff = sorted({e for e, _d in free})
             size = len(free)
-            new, optimal = solve_rows(ev, cur, staff, min(left, _SUB_LIMIT), seed + it, free)
-        spent = time.monotonic() - now
+            new, optimal, det = solve_rows(ev, cur, staff, limit, seed + it, free)
+        # Deterministic mode scores by CP-SAT's deterministic time, so the kinds picked
+        # never depend on the machine's speed.
+        spent = det if left is None else time.monotonic() - now
         gain = 0 if new is None else max(0, shared.offer(cur, new))
         score[kind] = 0.8 * score[kind] + 0.2 * (gain / max(spent, 0.01) + 0.05)
         # Grow neighbourhoods that are solved to optimality, shrink those that time out.
@@ -315,3 +308,57 @@ def _search(
                 f"best={shared.cost} t={spent:.2f}",
                 file=sys.stderr,
             )
+
+
+def _pick_kind(rng: random.Random, usable: list[str], score: dict[str, float]) -> str:
+    if rng.random() < 0.25:  # keep exploring every kind
+        return rng.choice(usable)
+    pick = rng.random() * sum(score[k] for k in usable)
+    for k in usable:
+        pick -= score[k]
+        if pick <= 0:
+            return k
+    return usable[-1]
+
+
+def _staff_subset(ev: Evaluator, rng: random.Random, cur: Rows, size: int) -> list[int]:
+    """Blame-weighted employees; half the time seeded with someone who is off on an
+    under-covered day, who must take it on while the others absorb the knock-on changes."""
+    blame = ev.staff_blame(cur)
+    subset: list[int] = []
+    pool = list(range(ev.n))
+    holes = ev.deficits(cur) if rng.random() < 0.5 else []
+    if holes:
+        d, _s = rng.choice(holes)
+        idle = [e for e in pool if cur[e][d] < 0]
+        if idle:
+            first = rng.choice(idle)
+            subset.append(first)
+            pool.remove(first)
+    while len(subset) < size:
+        e = rng.choices(pool, weights=[blame[i] for i in pool])[0]
+        subset.append(e)
+        pool.remove(e)
+    return subset
+
+
+def _free_cells(
+    ev: Evaluator, rng: random.Random, cur: Rows, kind: str, frac: float
+) -> set[tuple[int, int]]:
+    """The (employee, day) cells a ``window`` or ``cells`` move may change."""
+    n, h = ev.n, ev.h
+    if kind == "window":
+        width = max(2, min(h, round(frac * h)))
+        holes = ev.deficits(cur) if rng.random() < 0.5 else []
+        if holes:  # centre the window on an under-covered day
+            d, _s = rng.choice(holes)
+            lo = max(0, min(h - width, d - width // 2))
+        else:
+            lo = rng.randrange(0, h - width + 1)
+        share = min(1.0, max(0.3, 14.0 * 2 / max(n, 1)))
+        staff = [e for e in range(n) if rng.random() < share] or [rng.randrange(n)]
+        return {(e, d) for e in staff for d in range(lo, lo + width)}
+    # On big instances only part of the staff, to keep the sub-model small.
+    share = min(1.0, max(0.25, 30.0 / max(n, 1)))
+    staff = [e for e in range(n) if rng.random() < share]
+    return {(e, d) for e in staff for d in range(h) if rng.random() < frac}
