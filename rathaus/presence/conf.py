@@ -21,3 +21,22 @@ def space_time_limit() -> float:
 def demo_solve_seconds() -> float:
     """Time limit of the demo's solve of the current week at load time."""
     return float(getattr(settings, "RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS", 4.0))
+
+
+def heartbeat_interval() -> float:
+    """Seconds between heartbeats of a running job while the solver reports nothing
+    (RATHAUS_PRESENCE_HEARTBEAT_SECONDS)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_HEARTBEAT_SECONDS", 15.0))
+
+
+def stale_after() -> float:
+    """Seconds without a heartbeat after which a running job counts as lost: its worker died
+    or hangs (RATHAUS_PRESENCE_STALE_SECONDS)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_STALE_SECONDS", 180.0))
+
+
+def queued_stale_after() -> float:
+    """Seconds a job may wait in the queue before it counts as lost; longer than
+    `stale_after` because it may wait behind other towns' jobs
+    (RATHAUS_PRESENCE_QUEUED_STALE_SECONDS)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_QUEUED_STALE_SECONDS", 900.0))

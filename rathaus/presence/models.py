@@ -339,6 +339,9 @@ class SolverJob(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the running job with its progress and every few seconds while it waits on
+    # the solver: a job whose heartbeat stops is failed by `jobs_fail_stale`.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -349,6 +352,14 @@ class SolverJob(TenantModel):
     @property
     def active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def offers_rerun(self) -> bool:
+        """Cut short (cancelled, failed, worker lost, time ran out): the page offers to run
+        the job again."""
+        return self.status in (self.Status.FAILED, self.Status.CANCELLED) or (
+            self.status == self.Status.DONE and self.result.get("stopped") == "time_limit"
+        )
 
 
 class PlanVersion(TenantModel):
