@@ -111,6 +111,7 @@ def test_job_page_notices_a_lost_worker_and_offers_to_run_again(client, solved, 
 
     assert LOST in page and "Der bisherige Plan bleibt unverändert." in page
     assert "Erneut berechnen" in page and "Berechnung abbrechen" not in page
+    assert "Bisherigen Plan ansehen" in page
     response = client.post(f"/planung/zeitraeume/{solved.pk}/berechnen/", follow=True)
     assert response.status_code == 200
     again = SolverJob.objects.filter(period=solved, pk__gt=job.pk).get()
