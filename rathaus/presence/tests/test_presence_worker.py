@@ -84,15 +84,22 @@ def test_worker_killed_mid_job_is_noticed_and_the_previous_plan_stays(
     )
     settings.RATHAUS_PRESENCE_STALE_SECONDS = 2
     with celery_worker(
-        queue, DATABASE_URL=database_url(), RATHAUS_PRESENCE_SOLVER_WORKERS="1"
+        queue,
+        DATABASE_URL=database_url(),
+        RATHAUS_PRESENCE_SOLVER_WORKERS="1",
+        RATHAUS_PRESENCE_HEARTBEAT_SECONDS="0.5",
     ) as worker:
         job = services_jobs.job_start(actor=planner, period=period)
+        beats = set()
 
-        def solving() -> bool:
+        def beating() -> bool:
+            """Running, and the heartbeat moved on at least twice: the solver is busy."""
             job.refresh_from_db()
-            return job.status == "running" and job.heartbeat_at is not None
+            if job.status == "running" and job.heartbeat_at is not None:
+                beats.add(job.heartbeat_at)
+            return len(beats) >= 3
 
-        wait_for(solving, "the worker to start the job", worker=worker)
+        wait_for(beating, "the worker's job to beat while it solves", worker=worker)
         os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.wait()
 
