@@ -313,9 +313,8 @@ def _end_early(job: SolverJob, status: str, message: str, reason: str, **values)
 def _still_running(job: SolverJob) -> bool:
     """Inside a transaction: locks the job row so that the stale check cannot fail the job
     while its plan is being stored (and a job failed as lost stores nothing)."""
-    return (
-        SolverJob.objects.select_for_update().filter(pk=job.pk, status=JobStatus.RUNNING).exists()
-    )
+    locked = SolverJob.objects.select_for_update().filter(pk=job.pk, status=JobStatus.RUNNING)
+    return bool(list(locked.values_list("pk", flat=True)))
 
 
 def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
