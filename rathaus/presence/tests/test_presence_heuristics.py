@@ -80,7 +80,8 @@ def test_job_falls_back_to_checked_start_plan_when_search_finds_nothing(period, 
 
 @pytest.mark.django_db
 def test_space_planning_finds_least_desks_and_curve(client, period, world, settings):
-    settings.RATHAUS_PRESENCE_SPACE_TIME_LIMIT = 6
+    # A ceiling, not a race: the search proves its answer in seconds on an idle machine.
+    settings.RATHAUS_PRESENCE_SPACE_TIME_LIMIT = 120
     client.force_login(world["users"]["planner"])
     response = client.post(f"/planung/zeitraeume/{period.pk}/flaechenbedarf/", {"min_onsite": "2"})
     assert response.status_code == 302
