@@ -348,6 +348,8 @@ class SolverJob(TenantModel):
         verbose_name = _("Rechenauftrag")
         verbose_name_plural = _("Rechenaufträge")
         ordering = ["-created_at"]
+        # The stale check (beat, every minute) looks for queued and running jobs only.
+        indexes = [models.Index(fields=["status"], name="presence_job_status")]
 
     @property
     def active(self) -> bool:

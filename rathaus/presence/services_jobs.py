@@ -134,7 +134,7 @@ def jobs_fail_stale(
     A running job counts as lost when its heartbeat is older than `stale_after()` seconds, a
     queued one when it has waited longer than `queued_stale_after()` seconds. The period keeps
     its previous plan (a job only replaces the plan in its last step) and its status returns
-    to what the plan says; the job page offers to run again. One indexed query when nothing is
+    to what the plan says; the job page offers to run again. One small indexed query when nothing is
     stale, so the job and period pages call it on every view (it works without beat)."""
     now = now or timezone.now()
     beat_cutoff = now - timedelta(seconds=stale_after())
