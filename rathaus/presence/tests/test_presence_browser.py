@@ -210,6 +210,7 @@ def test_lost_job_page_says_what_happened_and_runs_again(
     expect(page.get_by_text("fertig").first).to_be_visible(timeout=SOLVE_MS)
     expect(page.get_by_role("link", name="Zum Plan")).to_be_visible()
     axe_check(page)
+    page.screenshot(path=str(tmp_path / "job-again.png"), full_page=True)
     page.goto(f"{live_server.url}/planung/zeitraeume/{period.pk}/")
     expect(page.get_by_text("berechnet", exact=True)).to_be_visible()
     axe_check(page)
