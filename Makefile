@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format vendor bench worker beat clean
+.PHONY: run setup install test test-stress lint format vendor bench worker beat clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ format: install
 
 test: lint
 	bash scripts/test.sh
+
+# The whole suite RUNS times (default 3) while stress-ng saturates every core.
+test-stress: install
+	RUNS=$(or $(RUNS),3) bash scripts/test-stress.sh
 
 worker: install
 	$(VENV)/bin/celery -A config worker -Q celery,solver -l info

@@ -8,6 +8,9 @@ os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
 
+# Ceiling for every browser wait (actions, navigation and `expect`); waits end as soon as
+# their condition holds, so only a broken page ever waits this long.
+BROWSER_TIMEOUT_MS = 90_000
 CHROMIUM = os.environ.get("RATHAUS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -27,6 +30,8 @@ def _fast_hashing_and_mail(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = True
+    # Solver jobs count deterministic work, not seconds: same plans on a busy machine.
+    settings.RATHAUS_PRESENCE_DETERMINISTIC = True
 
 
 @pytest.fixture
@@ -66,8 +71,9 @@ def make_user(db):
 def _playwright():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Debian Chromium not found at {CHROMIUM} (install the 'chromium' package)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         yield p
 
@@ -83,7 +89,8 @@ def browser(_playwright):
 def page(browser):
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    # Generous ceilings: every wait is for a condition, and CI runs on a loaded 2-core machine.
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 

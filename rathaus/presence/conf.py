@@ -23,6 +23,13 @@ def demo_solve_seconds() -> float:
     return float(getattr(settings, "RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS", 4.0))
 
 
+def deterministic_solves() -> bool:
+    """Solver time limits count CP-SAT's deterministic work instead of wall-clock seconds
+    (RATHAUS_PRESENCE_DETERMINISTIC): the same plan on an idle or a busy machine. The test
+    suite turns it on; production keeps the wall clock that planners see."""
+    return bool(getattr(settings, "RATHAUS_PRESENCE_DETERMINISTIC", False))
+
+
 def heartbeat_interval() -> float:
     """Seconds between heartbeats of a running job while the solver reports nothing
     (RATHAUS_PRESENCE_HEARTBEAT_SECONDS)."""

@@ -1,4 +1,8 @@
-"""Running the roster engine for a job: progress reports, cancel flag, start-plan fallback.
+"""Running the roster engine for a job: progress reports and the cancel flag.
+
+The engine itself always answers with a plan the independent checker accepts (falling back
+to its start plan when the search finds nothing in time, note `GREEDY_NOTE`), or with
+reasons.
 
 The engine's `solve`/`replan` run in a helper thread and report through their
 `on_progress`/`should_stop` callbacks (called in solver threads, so they only hand values
@@ -9,15 +13,14 @@ access stays in the caller's thread and connection.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from rathaus.engines.roster import Plan, Problem, Progress, Status, check, replan, solve
-from rathaus.engines.roster.replan import replan_problem
+from rathaus.engines.roster import Plan, Problem, Progress, replan, solve
 from rathaus.engines.roster.space import SpaceResult, plan_space
-from rathaus.presence.engine_start_plan import greedy_plan
+from rathaus.engines.roster.start import START_NOTE
+from rathaus.presence.conf import deterministic_solves
 
 ProgressFn = Callable[[int, float | None, float | None], None]  # percent, objective, bound
 CancelFn = Callable[[], bool]
@@ -25,7 +28,7 @@ T = TypeVar("T")
 EngineRun = Callable[[Callable[[Progress], None], Callable[[], bool]], T]
 
 POLL_SECONDS = 0.25
-GREEDY_NOTE = "Startlösung ohne Optimierung"
+GREEDY_NOTE = START_NOTE
 
 
 class Cancelled(Exception):
@@ -67,32 +70,16 @@ def _run_watched(run: EngineRun[T], report: ProgressFn, cancel: CancelFn) -> T:
     return result["value"]  # type: ignore[return-value]
 
 
-def _with_fallback(
-    problem: Problem,
-    run: EngineRun[Plan],
-    on_progress: ProgressFn | None,
-    should_cancel: CancelFn | None,
-    fallback: bool,
-) -> Plan:
-    """The engine's plan; when it finds none in time, the constructive start plan if the
-    independent checker accepts it (busy machines)."""
-    t0 = time.monotonic()
-    plan = _run_watched(
+def _work_limit(time_limit: float) -> float | None:
+    """The same budget as deterministic work when solves must be reproducible (see conf)."""
+    return time_limit if deterministic_solves() else None
+
+
+def _watched(
+    run: EngineRun[T], on_progress: ProgressFn | None, should_cancel: CancelFn | None
+) -> T:
+    return _run_watched(
         run, on_progress or (lambda pct, obj, bound: None), should_cancel or (lambda: False)
-    )
-    if plan.status is not Status.UNKNOWN or not fallback:
-        return plan
-    start = greedy_plan(problem)
-    result = check(problem, tuple(start)) if start is not None else None
-    if start is None or result is None or not result.ok:
-        return plan
-    return Plan(
-        status=Status.FEASIBLE,
-        assignments=tuple(sorted(start, key=lambda a: (a.employee_id, a.day))),
-        objective=result.objective,
-        penalties=result.penalties,
-        wall_time=time.monotonic() - t0,
-        notes=(GREEDY_NOTE,),
     )
 
 
@@ -106,7 +93,6 @@ def solve_with_progress(
     stability_first: bool = False,
     hint: Plan | None = None,
     decompose: bool = True,
-    fallback: bool = True,
 ) -> Plan:
     """The engine's `solve` with a progress callback and a cancel flag (raises `Cancelled`)."""
 
@@ -114,6 +100,7 @@ def solve_with_progress(
         return solve(
             problem,
             time_limit=time_limit,
+            work_limit=_work_limit(time_limit),
             workers=workers,
             decompose=decompose,
             stability_first=stability_first,
@@ -122,7 +109,7 @@ def solve_with_progress(
             should_stop=stop,
         )
 
-    return _with_fallback(problem, run, on_progress, should_cancel, fallback)
+    return _watched(run, on_progress, should_cancel)
 
 
 def replan_with_progress(
@@ -134,7 +121,6 @@ def replan_with_progress(
     workers: int = 2,
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
-    fallback: bool = True,
 ) -> Plan:
     """The engine's `replan` (days before `from_day` stay, few changes after) with a
     progress callback and a cancel flag (raises `Cancelled`)."""
@@ -145,13 +131,13 @@ def replan_with_progress(
             previous,
             from_day,
             time_limit=time_limit,
+            work_limit=_work_limit(time_limit),
             workers=workers,
             on_progress=keep,
             should_stop=stop,
         )
 
-    fixed = replan_problem(problem, previous, from_day)
-    return _with_fallback(fixed, run, on_progress, should_cancel, fallback)
+    return _watched(run, on_progress, should_cancel)
 
 
 def space_with_progress(
@@ -171,11 +157,10 @@ def space_with_progress(
             problem,
             min_onsite_per_week=min_onsite_per_week,
             time_limit=time_limit,
+            work_limit=_work_limit(time_limit),
             workers=workers,
             on_progress=keep,
             should_stop=stop,
         )
 
-    return _run_watched(
-        run, on_progress or (lambda pct, obj, bound: None), should_cancel or (lambda: False)
-    )
+    return _watched(run, on_progress, should_cancel)

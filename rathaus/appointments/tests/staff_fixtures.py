@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from rathaus.appointments.models import (
@@ -79,12 +80,13 @@ def today_at(hour: int, minute: int = 0) -> datetime:
     return datetime.combine(local_now().date(), time(hour, minute), tzinfo=BERLIN)
 
 
-def need_time_left_today(minutes: int = 45) -> None:
-    """Walk-in tickets through views/API use the real clock: capacity ends at midnight."""
-    now = local_now()
-    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=BERLIN)
-    if midnight - now < timedelta(minutes=minutes):
-        pytest.skip("walk-in capacity through the real clock: too close to midnight")
+@pytest.fixture
+def office_hours():
+    """Views and the API read the clock: it runs (ticking) from 10:00 of today, so walk-in
+    capacity, "due now" appointments and the day view never depend on when the suite runs
+    (before, these tests had to be skipped near midnight)."""
+    with time_machine.travel(today_at(10), tick=True):
+        yield
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def office(town):
 
 
 @pytest.fixture
-def live_office(town):
+def live_office(town, office_hours):
     """An office open all day today, with one confirmed appointment due now."""
     location, counters, ausweis, kfz = make_office(town, counters=2, name="Bürgerbüro Markt")
     now = local_now()

@@ -42,7 +42,7 @@ def test_citizen_books_confirms_and_reschedules(page, live_server, axe_check, to
     page.get_by_label("Vor- und Nachname").fill("Erika Mustermann")
     page.get_by_label("E-Mail-Adresse").fill("erika@example.org")
     page.get_by_label("Ich bin einverstanden").check()
-    page.get_by_text("Sicherheitsprüfung abgeschlossen.").wait_for(timeout=30000)
+    page.get_by_text("Sicherheitsprüfung abgeschlossen.").wait_for(timeout=120_000)
     page.get_by_role("button", name="Termin verbindlich anfragen").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Bitte bestätigen Sie per E-Mail").is_visible()

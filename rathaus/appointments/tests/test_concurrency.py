@@ -30,7 +30,7 @@ def test_60_clients_race_for_6_places_on_postgres(town):
 
     def client(i):
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=120)
             try:
                 appointment, _ = services.appointment_book_direct(
                     location=location,
@@ -121,7 +121,7 @@ def test_threads_never_overbook_on_any_database(town):
 
     def client(i):
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=120)
             try:
                 services.appointment_hold(
                     location=location, demand={ausweis.id: 1}, start=at(2, 10), now=NOW

@@ -13,7 +13,7 @@ from rathaus.appointments.tests.staff_fixtures import (
     clerk,
     live_office,
     local_now,
-    need_time_left_today,
+    office_hours,
 )
 from rathaus.core.api_auth import hash_token
 from rathaus.core.models import ApiToken, Role
@@ -43,7 +43,6 @@ def problem(response, status, code=None):
 
 
 def test_counter_flow_over_the_api(client, clerk, live_office):
-    need_time_left_today()
     location, (c1, c2), ausweis, _kfz, paula = live_office
     client.force_login(clerk)
     day = client.get(f"{API}/day", {"location_id": location.pk}).json()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from rathaus.appointments.models import BookingPolicy
-from rathaus.appointments.tests.staff_fixtures import clerk, live_office
+from rathaus.appointments.tests.staff_fixtures import clerk, live_office, office_hours
 
 
 @pytest.mark.browser
@@ -22,7 +22,7 @@ def test_check_in_call_and_display(
     # the waiting-room TV: no login, own browser context
     tv_context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
     tv = tv_context.new_page()
-    tv.set_default_timeout(15000)
+    tv.set_default_timeout(90_000)
     try:
         tv.goto(f"{live_server.url}{reverse('appointments:display', args=[token])}")
         expect(tv.get_by_text("Noch kein Aufruf.")).to_be_visible()
@@ -47,7 +47,7 @@ def test_check_in_call_and_display(
         axe_check(page)
 
         # the display polls every 4 s and shows the call without a reload
-        expect(tv.get_by_test_id("latest-ticket")).to_have_text("A001", timeout=20000)
+        expect(tv.get_by_test_id("latest-ticket")).to_have_text("A001", timeout=90_000)
         expect(tv.get_by_test_id("latest-counter")).to_have_text("Schalter 2")
         expect(tv.locator("#display-list")).to_contain_text("A001")
         expect(tv.locator("[aria-live='polite']")).to_contain_text("Schalter 2")

@@ -26,7 +26,7 @@ def test_clerks_racing_for_the_queue_never_share_a_citizen(town):
 
     def clerk(i):
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=120)
             try:
                 called = staff_services.appointment_call_next(
                     counter=counters[i % len(counters)], now=at(1, 9, 30)

@@ -16,8 +16,8 @@ from rathaus.appointments.tests.staff_fixtures import (
     live_office,
     local_now,
     make_appointment,
-    need_time_left_today,
     office,
+    office_hours,
     today_at,
 )
 from rathaus.core.models import Role
@@ -179,7 +179,6 @@ def test_display_shows_the_last_eight_calls_newest_first(client, live_office):
 
 
 def test_walk_in_ticket_page(client, clerk, live_office):
-    need_time_left_today()
     location, _c, ausweis, _k, _p = live_office
     client.force_login(clerk)
     url = reverse("appointments:staff_walk_in", kwargs={"location_id": location.pk})

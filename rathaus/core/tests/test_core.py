@@ -120,7 +120,7 @@ def _run_django(code: str, env: dict) -> subprocess.CompletedProcess:
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
 
 

@@ -30,7 +30,7 @@ def _race(*calls):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=300)
     return outcomes
 
 

@@ -11,17 +11,27 @@ Municipal hybrid-work and shift plans (employees x days x activities)::
 
 Functions:
 
-- `solve(problem, *, time_limit=10.0, workers=2, seed=0, decompose=True,
+- `solve(problem, *, time_limit=10.0, work_limit=None, workers=2, seed=0, decompose=True,
   stability_first=False, hint=None, batch_size=None, explain=True, on_progress=None,
   should_stop=None) -> Plan`
+- `start_plan(problem) -> Start(assignments | None, problem)`: a complete plan without
+  optimisation that the checker accepts (the fallback of every solve)
 - `check(problem, plan) -> CheckResult(violations, penalties)` (`.ok`, `.objective`)
 - `precheck(problem) -> list[Reason]`, `explain_infeasible(problem, *, time_limit) -> list[Reason]`
-- `replan(problem, previous, from_day, new_absences, *, time_limit, workers, seed,
+- `replan(problem, previous, from_day, new_absences, *, time_limit, work_limit, workers, seed,
   on_progress=None, should_stop=None) -> Plan`
   (`replan_problem(...)` gives the problem it solves: past fixed, absences added)
-- `plan_space(problem, *, min_onsite_per_week=None, steps=5, time_limit=30.0, workers=2,
-  on_progress=None, should_stop=None)
-  -> SpaceResult(min_seats, proven, current_seats, points: SpacePoint..., wall_time)`
+- `plan_space(problem, *, min_onsite_per_week=None, steps=5, time_limit=30.0,
+  work_limit=None, workers=2, on_progress=None, should_stop=None)
+  -> SpaceResult(min_seats, proven, current_seats, points: SpacePoint..., wall_time, notes,
+  explanation)`
+
+Every call always answers, for any time limit and under any load: a plan the independent
+checker accepts (when the search found nothing in time: the hint or the start plan, status
+FEASIBLE with the note `START_NOTE`), or INFEASIBLE with reasons, or — only when no valid plan
+is known at all — UNKNOWN with a reason (`NO_PLAN_IN_TIME`). `work_limit` counts CP-SAT's
+deterministic work instead of seconds (see `clock`): the same input gives the same plan on an
+idle or a loaded machine; tests and reproducible runs use it.
 - `generator.generate(staff=200, *, weeks=4, start, seed, pandemic, kit_share) -> Problem`
 
 Progress and stop (for jobs in a web app; see `progress`): `on_progress(Progress(fraction,
@@ -30,7 +40,7 @@ the decomposition and a few times a second while a search runs (serialised, non-
 fraction, the last call has 1.0; it runs in solver threads, so keep it quick and throttle or
 hand over to another thread yourself). `should_stop()` is polled in the same places; once it
 returns True the search stops (`StopSearch`) and the best plan so far comes back (FEASIBLE,
-or UNKNOWN without one) with the note "Abgebrochen" (`STOPPED_NOTE`).
+or the start plan) with the note "Abgebrochen" (`STOPPED_NOTE`).
 
 Input (frozen dataclasses in `model`): `Problem(days, employees, rooms, kit_pool, shifts,
 coverage, cohorts, cohort_separation, capacity_mode, team_days, weights, history,
@@ -79,6 +89,7 @@ from rathaus.engines.roster.progress import STOPPED_NOTE, Progress
 from rathaus.engines.roster.replan import replan, replan_problem
 from rathaus.engines.roster.solver import solve
 from rathaus.engines.roster.space import SpacePoint, SpaceResult, plan_space
+from rathaus.engines.roster.start import START_NOTE, Start, start_plan
 
 __all__ = [
     "Assignment",
@@ -97,10 +108,12 @@ __all__ = [
     "Progress",
     "Reason",
     "Room",
+    "START_NOTE",
     "STOPPED_NOTE",
     "ShiftType",
     "SpacePoint",
     "SpaceResult",
+    "Start",
     "Status",
     "TeamDay",
     "Weights",
@@ -113,4 +126,5 @@ __all__ = [
     "replan",
     "replan_problem",
     "solve",
+    "start_plan",
 ]

@@ -7,12 +7,12 @@ calendar), then, if none fires, CP-SAT with one enforcement literal per rule gro
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.clock import WALL, Clock
 from rathaus.engines.roster.cpmodel import HOME, build, options_for
 from rathaus.engines.roster.model import (
     Cohort,
@@ -415,12 +415,14 @@ def _guard_reason(problem: Problem, key: tuple[object, ...]) -> Reason:
     )
 
 
-def explain_infeasible(problem: Problem, *, time_limit: float = 10.0) -> list[Reason]:
-    """Reasons why no plan exists; never empty."""
+def explain_infeasible(
+    problem: Problem, *, time_limit: float = 10.0, clock: Clock = WALL
+) -> list[Reason]:
+    """Reasons why no plan exists; never empty. `clock` as in `solve` (deterministic runs)."""
     found = precheck(problem)
     if found:
         return found
-    t0 = time.monotonic()
+    t0 = clock.now()
     b = build(problem, guarded=True)
     keys = list(b.guards)
     lits = [b.guards[k] for k in keys]
@@ -431,8 +433,9 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 10.0) -> list[Re
         b.model.add_assumptions([lits[i] for i in active])
         s = cp_model.CpSolver()
         s.parameters.num_workers = 1  # cores are reliable with one worker
-        s.parameters.max_time_in_seconds = max(0.1, limit)
+        clock.limit(s.parameters, max(0.1, limit))
         code = s.solve(b.model)
+        clock.charge(s)
         core = []
         if code == cp_model.INFEASIBLE:
             core = [index[i] for i in s.sufficient_assumptions_for_infeasibility() if i in index]
@@ -456,7 +459,7 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 10.0) -> list[Re
         ]
     if len(core) <= 25:  # shrink to a minimal conflict by deletion
         for i in list(core):
-            left = time_limit - (time.monotonic() - t0)
+            left = time_limit - (clock.now() - t0)
             if left <= 0.2:
                 break
             trial = [j for j in core if j != i]

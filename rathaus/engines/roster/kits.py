@@ -6,11 +6,11 @@ polish round that can only improve a combined plan that fits the pool.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+from rathaus.engines.roster.clock import WALL
 from rathaus.engines.roster.decompose import kit_use
 from rathaus.engines.roster.greedy import repair_kits
 from rathaus.engines.roster.model import Problem, Status
@@ -34,7 +34,8 @@ def polish(
     """Improve a combined plan that fits the pool: every part keeps its kits per day (hard
     budget) plus a share of the unused stock for parts that wanted more; the current plan is
     the hint, so no part gets worse."""
-    if end - time.monotonic() < 0.3:
+    clock = watch.clock if watch is not None else WALL
+    if end - clock.now() < 0.3:
         return parts
     uses = [kit_use(problem, p.assignments) for p in parts]
     budgets: list[dict[date, int]] = [dict(u) for u in uses]
@@ -49,9 +50,9 @@ def polish(
     left = [sum(len(groups[i]) for i in redo)]
 
     def run(i: int) -> Part:
-        budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
+        budget = workers * (end - clock.now()) * len(groups[i]) / max(1, left[0])
         left[0] -= len(groups[i])
-        limit = min(max(0.2, 2 * budget), end - time.monotonic())
+        limit = min(max(0.2, 2 * budget), end - clock.now())
         if limit < 0.05 or (watch is not None and watch.stopped):
             return parts[i]
         return solve_part(
@@ -124,6 +125,7 @@ def budget_phase(
     (a matching bound), the rest of the stock is shared in proportion to what the part
     used; parts using kits on those days are re-solved with soft budgets (expensive
     overflow). A part without a new solution in time keeps its old one."""
+    clock = watch.clock if watch is not None else WALL
     from rathaus.engines.roster.explain import seat_plan
 
     uses = [kit_use(problem, p.assignments) for p in parts]
@@ -143,12 +145,12 @@ def budget_phase(
     left = [sum(len(groups[i]) for i in redo)]
 
     def run(i: int) -> Part:
-        if time.monotonic() >= deadline or (watch is not None and watch.stopped):
+        if clock.now() >= deadline or (watch is not None and watch.stopped):
             # late or stopped: the part keeps its plan
             return Part(Status.UNKNOWN, [], 0, 0, {})
-        budget = workers * (deadline - time.monotonic()) * len(groups[i]) / max(1, left[0])
+        budget = workers * (deadline - clock.now()) * len(groups[i]) / max(1, left[0])
         left[0] -= len(groups[i])
-        limit = max(0.2, min(max(1.0, 2 * budget), deadline - time.monotonic()))
+        limit = max(0.2, min(max(1.0, 2 * budget), deadline - clock.now()))
         return solve_part(
             subs[i],
             time_limit=limit,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.clock import WALL
 from rathaus.engines.roster.cpmodel import HOME, Built, Key, assignment_of, build
 from rathaus.engines.roster.model import Assignment, Problem, Status
 from rathaus.engines.roster.progress import Watch
@@ -65,6 +65,8 @@ def solve_part(
             return solver.solve(b.model)
         return watch.run(solver, b.model, part)
 
+    clock = watch.clock if watch is not None else WALL
+
     b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
@@ -76,13 +78,13 @@ def solve_part(
         solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
     if fix_hint:  # only evaluate the hinted plan (exact objective from the model)
         solver.parameters.fix_variables_to_their_hinted_value = True
-    deadline = time.monotonic() + time_limit
+    deadline = clock.now() + time_limit
     main_end = deadline - kit_tiebreak * time_limit
     lexi_optimal = True
     if stability_first and b.rules.get("stability"):
         stab = b.rule_expr("stability")
         b.model.minimize(stab)
-        solver.parameters.max_time_in_seconds = max(0.05, (main_end - time.monotonic()) / 2)
+        clock.limit(solver.parameters, max(0.05, (main_end - clock.now()) / 2))
         code = run()
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Part(_cp_status(code), [], 0, 0, {})
@@ -91,7 +93,7 @@ def solve_part(
         _hint_from(b, solver)
     objective_expr = b.objective_expr()
     b.model.minimize(objective_expr)
-    solver.parameters.max_time_in_seconds = max(0.05, main_end - time.monotonic())
+    clock.limit(solver.parameters, max(0.05, main_end - clock.now()))
     code = run(part_key)
     status = _cp_status(code)
     if status in (Status.INFEASIBLE, Status.UNKNOWN):
@@ -109,12 +111,14 @@ def solve_part(
         if HOME in lits and problem.employees_by_id[eid].needs_kit
     ]
     stopped = watch is not None and watch.stopped
-    if kit_tiebreak > 0 and kits and deadline - time.monotonic() > 0.05 and not stopped:
+    if kit_tiebreak > 0 and kits and deadline - clock.now() > 0.05 and not stopped:
         _hint_from(b, solver)
         b.model.add(objective_expr <= objective)
         b.model.minimize(sum(kits))
-        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-        if solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        clock.limit(solver.parameters, max(0.05, deadline - clock.now()))
+        code = solver.solve(b.model)
+        clock.charge(solver)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             part = _extract(b, solver, status, part.bound)
     return part
 

@@ -7,17 +7,18 @@ threads: keep it quick and thread-safe (hand the value to another thread, thrott
 
 `should_stop()` is polled in the same places (and about ten times a second); once it returns
 True, running searches stop (`StopSearch`), no new part starts, and `solve` returns the best
-plan found so far (FEASIBLE, or UNKNOWN without one) with the note `STOPPED_NOTE`.
+plan found so far (or the start plan, see `start`) with the note `STOPPED_NOTE`.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.clock import WALL, Clock
 
 STOPPED_NOTE = "Abgebrochen"
 TICK_SECONDS = 0.1
@@ -43,8 +44,10 @@ class Watch:
         time_limit: float,
         on_progress: ProgressFn | None = None,
         should_stop: StopFn | None = None,
+        clock: Clock = WALL,
     ) -> None:
-        self.t0 = time.monotonic()
+        self.clock = clock
+        self.t0 = clock.now()
         self.time_limit = max(1e-3, time_limit)
         self.on_progress = on_progress
         self.should_stop = should_stop
@@ -77,7 +80,7 @@ class Watch:
         if self.on_progress is None:
             return
         with self.lock:
-            elapsed = (time.monotonic() - self.t0) / self.time_limit
+            elapsed = (self.clock.now() - self.t0) / self.time_limit
             f = fraction if fraction is not None else min(0.99, elapsed)
             self.fraction = max(self.fraction, min(1.0, f))
             complete = len(self.best) >= self.parts
@@ -108,7 +111,9 @@ class Watch:
         """`solver.solve(model)` with stop and, when `part` is given, progress reports of the
         part's incumbents; returns CP-SAT's status code."""
         if self.on_progress is None and self.should_stop is None:
-            return solver.solve(model)  # nobody listens: no callback overhead
+            code = solver.solve(model)  # nobody listens: no callback overhead
+            self.clock.charge(solver)
+            return code
         watch = self
 
         class _Callback(cp_model.CpSolverSolutionCallback):
@@ -123,6 +128,7 @@ class Watch:
         try:
             return solver.solve(model, _Callback())
         finally:
+            self.clock.charge(solver)
             with self.lock:
                 self.active.discard(solver)
 

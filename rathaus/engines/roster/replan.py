@@ -49,17 +49,20 @@ def replan(
     new_absences: Mapping[str, Iterable[date]] | None = None,
     *,
     time_limit: float = 10.0,
+    work_limit: float | None = None,
     workers: int = 2,
     seed: int = 0,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Plan:
     """New plan that keeps days before `from_day` and changes as few later days as possible.
-    `on_progress` and `should_stop` as in `solve`."""
+    `work_limit`, `on_progress` and `should_stop` as in `solve`; like `solve`, it always
+    answers with a checked plan or a reason."""
     p = replan_problem(problem, previous, from_day, new_absences)
     return solve(
         p,
         time_limit=time_limit,
+        work_limit=work_limit,
         workers=workers,
         seed=seed,
         stability_first=True,

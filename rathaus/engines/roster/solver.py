@@ -27,13 +27,16 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.cpmodel import HOME, Key
 from rathaus.engines.roster.decompose import batches, components, kit_use, split, subproblem
+from rathaus.engines.roster.explain import explain_infeasible, precheck
 from rathaus.engines.roster.greedy import greedy_plan
 from rathaus.engines.roster.kits import budget_phase, polish, repair
 from rathaus.engines.roster.model import Assignment, Plan, Problem, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
+from rathaus.engines.roster.start import answer
 
 
 def _round(
@@ -53,13 +56,14 @@ def _round(
     """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread. With
     `optional`, parts not started by `end` (or after a stop) are skipped (they already have
     a plan). After a stop, a part without a plan gets the greedy start plan if it is valid."""
+    now = watch.clock.now
     watch.expect(len(groups))
     if len(groups) == 1:
         sub = problem
         return {
             0: solve_part(
                 sub,
-                time_limit=max(0.2, end - time.monotonic()),
+                time_limit=max(0.2, end - now()),
                 workers=workers,
                 seed=seed,
                 hint=hints.get(0),
@@ -82,13 +86,13 @@ def _round(
 
     def _run(i: int) -> Part:
         sub = subs[i]
-        if optional and (time.monotonic() >= end or watch.stopped):
+        if optional and (now() >= end or watch.stopped):
             return Part(Status.UNKNOWN, [], 0, 0, {})  # late: keep the earlier result
         with lock:  # time share decided when the part starts, by its size
-            budget = workers * (end - time.monotonic()) * len(groups[i]) / max(1, left[0])
+            budget = workers * (end - now()) * len(groups[i]) / max(1, left[0])
             left[0] -= len(groups[i])
         # Generous cap: most parts finish far below it, a hard one must not starve the rest.
-        limit = max(0.05, min(max(floor, 4 * budget), end - time.monotonic()))
+        limit = max(0.05, min(max(floor, 4 * budget), end - now()))
         hint = hints.get(i)
         quick = greedy_plan(sub) if hint is None else None
         if watch.stopped:
@@ -121,6 +125,7 @@ def solve(
     problem: Problem,
     *,
     time_limit: float = 10.0,
+    work_limit: float | None = None,
     workers: int = 2,
     seed: int = 0,
     decompose: bool = True,
@@ -131,13 +136,22 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Plan:
-    """Best plan within `time_limit` seconds; INFEASIBLE plans carry an explanation.
+    """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
+    or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
 
-    `on_progress` gets `Progress` reports (non-decreasing fraction, the last one 1.0);
-    `should_stop` stops the search early: the best plan so far is returned (FEASIBLE, or
-    UNKNOWN without one) with the note "Abgebrochen". Both are called from solver threads.
+    `work_limit` replaces the wall clock by CP-SAT's deterministic time (see `clock`): parts
+    run one after another on one worker, and the same input gives the same plan on any
+    machine (tests and reproducible runs). When the search finds nothing in time, the hint or
+    the start plan is the answer (see `start`). `on_progress` gets `Progress` reports
+    (non-decreasing fraction, the last one 1.0); `should_stop` stops the search early: the
+    best plan so far is returned with the note "Abgebrochen". Both are called from solver
+    threads.
     """
-    with Watch(time_limit, on_progress, should_stop) as watch:
+    started = time.monotonic()
+    clock = Clock(work_limit)
+    if work_limit is not None:
+        time_limit, workers = work_limit, 1
+    with Watch(time_limit, on_progress, should_stop, clock) as watch:
         plan = _solve(
             problem,
             time_limit=time_limit,
@@ -150,10 +164,11 @@ def solve(
             explain=explain,
             watch=watch,
         )
+        plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
         plan = replace(plan, notes=(*plan.notes, STOPPED_NOTE))
     watch.report("fertig", 1.0)
-    return plan
+    return replace(plan, wall_time=time.monotonic() - started)
 
 
 def _solve(
@@ -169,12 +184,11 @@ def _solve(
     explain: bool,
     watch: Watch,
 ) -> Plan:
-    from rathaus.engines.roster.explain import explain_infeasible, precheck
-
     t0 = watch.t0
+    now = watch.clock.now
     reasons = precheck(problem)
     if reasons:
-        return Plan(Status.INFEASIBLE, explanation=tuple(reasons), wall_time=time.monotonic() - t0)
+        return Plan(Status.INFEASIBLE, explanation=tuple(reasons), wall_time=now() - t0)
     hint_map = hint.by_key() if hint else None
     if batch_size is None:  # big problems: fewer, larger models (less overhead per model)
         batch_size = 1 if len(problem.employees) <= 1000 else 50
@@ -202,11 +216,11 @@ def _solve(
     bad = [i for i, p in parts.items() if p.status is Status.INFEASIBLE]
     if bad:  # one infeasible part makes the whole infeasible; explain that part only
         expl = (
-            explain_infeasible(subs[bad[0]], time_limit=max(1.0, time_limit / 2))
+            explain_infeasible(subs[bad[0]], time_limit=max(1.0, time_limit / 2), clock=watch.clock)
             if explain and not watch.stopped
             else ()
         )
-        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
+        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=now() - t0)
     # Second round: unsolved parts first; unproven ones too unless kits will need the time.
     known = [a for p in parts.values() for a in p.assignments]
     tight = any(n > problem.kit_pool.available(d) for d, n in kit_use(problem, known).items())
@@ -236,7 +250,7 @@ def _solve(
         ).items():
             parts[i] = merge(parts[i], q)
     unknown = [i for i, p in parts.items() if p.status is Status.UNKNOWN]
-    if unknown and t0 + 0.9 * time_limit - time.monotonic() > 0.2 and not watch.stopped:
+    if unknown and t0 + 0.9 * time_limit - now() > 0.2 and not watch.stopped:
         for i, q in _round(
             problem,
             subs,
@@ -252,7 +266,7 @@ def _solve(
             parts[i] = merge(parts[i], q)
     if any(p.status is Status.UNKNOWN for p in parts.values()):
         note = STOPPED_NOTE if watch.stopped else "Zeitlimit"
-        return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=(note,))
+        return Plan(Status.UNKNOWN, wall_time=now() - t0, notes=(note,))
     parts_list = [parts[i] for i in every]
     relaxed_bound = sum(p.bound for p in parts_list)
     assignments = [a for p in parts_list for a in p.assignments]
@@ -278,10 +292,10 @@ def _solve(
         notes.append("Kit-Überhang durch Büro-Tage auf freien Plätzen behoben")
         current, fits = repaired, True
     for rnd in range(0 if fits else 2):  # re-balance with soft budgets until they fit
-        left = t0 + 0.6 * time_limit - time.monotonic()
+        left = t0 + 0.6 * time_limit - now()
         if left < 0.3 or watch.stopped:
             break
-        end = time.monotonic() + (0.6 * left if rnd == 0 else left)
+        end = now() + (0.6 * left if rnd == 0 else left)
         current = budget_phase(
             problem, subs, groups, current, short, end, workers, seed, stability_first, watch
         )
@@ -312,9 +326,9 @@ def _solve(
         )
         return _plan(Status.FEASIBLE, current, relaxed_bound, t0, notes)
     notes.append(f"Kit-Budgets reichen an {len(short)} Tag(en) nicht")
-    if time_limit - (time.monotonic() - t0) < 1.0 or len(problem.employees) > 1000 or watch.stopped:
-        return Plan(Status.UNKNOWN, wall_time=time.monotonic() - t0, notes=tuple(notes))
-    left = time_limit - (time.monotonic() - t0)
+    if time_limit - (now() - t0) < 1.0 or len(problem.employees) > 1000 or watch.stopped:
+        return Plan(Status.UNKNOWN, wall_time=now() - t0, notes=tuple(notes))
+    left = time_limit - (now() - t0)
     watch.expect(1)
     full = solve_part(
         problem,
@@ -327,16 +341,17 @@ def _solve(
         part_key="full",
     )
     if full.status is Status.INFEASIBLE and explain and not watch.stopped:
-        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2))
-        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=time.monotonic() - t0)
+        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2), clock=watch.clock)
+        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=now() - t0)
     if full.status in (Status.INFEASIBLE, Status.UNKNOWN):
-        return Plan(full.status, wall_time=time.monotonic() - t0, notes=tuple(notes))
+        return Plan(full.status, wall_time=now() - t0, notes=tuple(notes))
     notes.append("Gesamtmodell mit Startlösung aus den Teilmodellen")
     bound = full.bound if stability_first else max(full.bound, relaxed_bound)
     return _plan(full.status, [full], bound, t0, notes)
 
 
 def _plan(status: Status, parts: list[Part], bound: int, t0: float, notes: list[str]) -> Plan:
+    """The combined plan of the parts (its wall time is set by `solve`)."""
     objective = sum(p.objective for p in parts)
     penalties = {r: sum(p.penalties.get(r, 0) for p in parts) for r in RULES}
     assignments = sorted(
@@ -348,7 +363,6 @@ def _plan(status: Status, parts: list[Part], bound: int, t0: float, notes: list[
         objective=objective,
         bound=min(bound, objective),
         penalties=tuple(sorted(penalties.items())),
-        wall_time=time.monotonic() - t0,
         notes=tuple(notes),
     )
 

@@ -13,10 +13,13 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.clock import WALL, Clock
 from rathaus.engines.roster.cpmodel import build
-from rathaus.engines.roster.model import CapacityMode, Kind, Problem, Room, Status
+from rathaus.engines.roster.explain import explain_infeasible
+from rathaus.engines.roster.model import CapacityMode, Kind, Problem, Reason, Room, Status
 from rathaus.engines.roster.progress import Progress, Watch, scaled
 from rathaus.engines.roster.solver import solve
+from rathaus.engines.roster.start import START_NOTE, start_plan
 
 POOL = "desk-pool"
 
@@ -40,6 +43,8 @@ class SpaceResult:
     current_seats: int  # desks in today's rooms (in the problem's capacity mode)
     points: tuple[SpacePoint, ...]
     wall_time: float
+    notes: tuple[str, ...] = ()  # how min_seats was found (e.g. from the start plan)
+    explanation: tuple[Reason, ...] = ()  # why there is no min_seats
 
 
 def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None = None) -> Problem:
@@ -78,7 +83,7 @@ def min_seats(
     b.model.minimize(peak)
     s = cp_model.CpSolver()
     s.parameters.num_workers = workers
-    s.parameters.max_time_in_seconds = time_limit
+    (watch.clock if watch is not None else WALL).limit(s.parameters, time_limit)
     code = s.solve(b.model) if watch is None else watch.run(s, b.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, code == cp_model.INFEASIBLE
@@ -91,18 +96,54 @@ def plan_space(
     min_onsite_per_week: int | None = None,
     steps: int = 5,
     time_limit: float = 30.0,
+    work_limit: float | None = None,
     workers: int = 2,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> SpaceResult:
     """Minimum desks for the policy and a curve up to today's capacity.
 
-    `on_progress` and `should_stop` as in `solve`; after a stop, the points so far (and a
-    least number of desks that is not proven) are returned."""
-    with Watch(time_limit, on_progress, should_stop) as watch:
-        result = _plan_space(problem, min_onsite_per_week, steps, time_limit, workers, watch)
+    `work_limit`, `on_progress` and `should_stop` as in `solve`. It always answers: when the
+    search finds no least number in time, the desk peak of a checked start plan is reported
+    (not proven, with a note); when no plan exists for any number of desks, `explanation`
+    says why. After a stop, the points so far are returned."""
+    clock = Clock(work_limit)
+    if work_limit is not None:
+        time_limit, workers = work_limit, 1
+    with Watch(time_limit, on_progress, should_stop, clock) as watch:
+        result = _plan_space(
+            problem, min_onsite_per_week, steps, time_limit, work_limit, workers, watch
+        )
     watch.report("fertig", 1.0)
     return result
+
+
+def _least_seats(
+    base: Problem, time_limit: float, workers: int, watch: Watch
+) -> tuple[int | None, bool, tuple[str, ...], tuple[Reason, ...]]:
+    """(least desks, proven, notes, explanation) for the desk-sharing problem `base`."""
+    low, proven = min_seats(base, time_limit=time_limit, workers=workers, watch=watch)
+    if low is not None:
+        return low, proven and not watch.stopped, (), ()
+    if proven:  # INFEASIBLE: no number of desks helps
+        return None, False, (), tuple(explain_infeasible(base, clock=watch.clock))
+    start = start_plan(base)
+    if start.assignments is None:
+        reason = Reason(
+            "NO_PLAN_IN_TIME",
+            "In der Rechenzeit wurde keine kleinste Platzzahl gefunden, und die einfache "
+            f"Startlösung verletzt eine Regel ({start.problem}).",
+        )
+        return None, False, (), (reason,)
+    return _peak(start.assignments), False, (START_NOTE,), ()
+
+
+def _peak(assignments) -> int:
+    onsite: dict[object, int] = {}
+    for a in assignments:
+        if a.kind is Kind.ON_SITE:
+            onsite[a.day] = onsite.get(a.day, 0) + 1
+    return max(onsite.values(), default=0)
 
 
 def _plan_space(
@@ -110,22 +151,24 @@ def _plan_space(
     min_onsite_per_week: int | None,
     steps: int,
     time_limit: float,
+    work_limit: float | None,
     workers: int,
     watch: Watch,
 ) -> SpaceResult:
     t0 = time.monotonic()
+    now = watch.clock.now
+    started = now()
     mode = problem.capacity_mode
     current = sum(r.seats(mode) for r in problem.rooms)
     base = desk_sharing(problem, current, min_onsite_per_week)
-    low, proven = min_seats(base, time_limit=time_limit / 3, workers=workers, watch=watch)
-    proven = proven and not watch.stopped
+    low, proven, notes, explanation = _least_seats(base, time_limit / 3, workers, watch)
     if low is None or watch.stopped:
-        return SpaceResult(low, proven, current, (), time.monotonic() - t0)
+        return SpaceResult(low, proven, current, (), time.monotonic() - t0, notes, explanation)
     watch.report("kleinste Platzzahl gefunden", 1 / 3)
     high = max(low, current)
     n = max(1, min(steps, high - low + 1))
     seats = sorted({low + round(i * (high - low) / max(1, n - 1)) for i in range(n)})
-    per_point = (time_limit - (time.monotonic() - t0)) / max(1, len(seats))
+    per_point = (time_limit - (now() - started)) / max(1, len(seats))
     points = []
     for n_done, k in enumerate(seats):
         if watch.stopped:
@@ -134,6 +177,7 @@ def _plan_space(
         plan = solve(
             desk_sharing(problem, k, min_onsite_per_week),
             time_limit=max(1.0, per_point),
+            work_limit=None if work_limit is None else max(0.5, per_point),
             workers=workers,
             explain=False,
             on_progress=(
@@ -165,4 +209,4 @@ def _plan_space(
                 home / work if work else None,
             )
         )
-    return SpaceResult(low, proven, current, tuple(points), time.monotonic() - t0)
+    return SpaceResult(low, proven, current, tuple(points), time.monotonic() - t0, notes)

@@ -61,7 +61,7 @@ def test_kit_repair_fits_the_pool() -> None:
 @pytest.mark.slow
 def test_two_hundred_staff_plan_is_valid() -> None:
     problem = generate(200, seed=1)
-    plan = solve(problem, time_limit=20)
+    plan = solve(problem, work_limit=20)
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
     result = check(problem, plan)
     assert result.ok and result.objective == plan.objective

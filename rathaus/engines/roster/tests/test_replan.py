@@ -48,7 +48,7 @@ def test_quarantine_of_a_cohort_from_wednesday() -> None:
     )
     assert check(p, prev).ok
     quarantine = {"a": [d for d in days if d >= WED]}
-    plan = replan(p, prev, WED, quarantine, time_limit=5)
+    plan = replan(p, prev, WED, quarantine, work_limit=5)
     assert plan.status is Status.OPTIMAL
     new_problem = replan_problem(p, prev, WED, quarantine)
     assert check(new_problem, plan).ok
@@ -77,7 +77,7 @@ def test_replan_changes_only_what_is_needed() -> None:
             for d in days
         ),
     )
-    plan = replan(p, prev, WED, {"a": [WED, WED + timedelta(days=1)]}, time_limit=5)
+    plan = replan(p, prev, WED, {"a": [WED, WED + timedelta(days=1)]}, work_limit=5)
     assert plan.status is Status.OPTIMAL
     assert plan.penalty("stability") == 2 * 5  # only a's two absent days differ
     by, old = plan.by_key(), prev.by_key()

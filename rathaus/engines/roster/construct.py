@@ -1,19 +1,27 @@
-"""A constructive start plan (no optimisation): CP-SAT's hint and the fallback on busy machines."""
+"""A day-by-day constructive plan for the whole problem: fixed days, the kit pool, shift teams.
+
+One of the two heuristics behind `start.start_plan` (the other, `greedy`, balances home-office
+shares but knows neither fixed days nor the kit pool). Per day: calendar and fixed days, then
+the assignment of shift teams to shift types (or, with separation by day, the team on site)
+that meets coverage and rest times, then office workers seated by urgency, kit users seated
+while the pool is short.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from rathaus.engines.roster import model as m
 
 
-def greedy_plan(problem: m.Problem) -> list[m.Assignment] | None:
-    """A simple plan built day by day (no optimisation), or None when the heuristic gets stuck.
+def construct_plan(problem: m.Problem) -> list[m.Assignment] | None:
+    """A plan built day by day (no optimisation), or None when the heuristic gets stuck.
 
-    Used as a hint for CP-SAT and as a fallback on busy machines; the caller always runs the
-    independent checker on it. Shift workers: per day, the assignment of shift teams to shift
+    Coverage, kits and weekly minimums are heuristic here: `start_plan` runs the independent
+    checker on the result. Shift workers: per day, the assignment of shift teams to shift
     types (or, with separation by day, the team on site) that meets coverage and rest times;
     office workers: seated when they have no
     home office, when they still need office days this week, or when the kit pool is short.
@@ -75,7 +83,7 @@ def greedy_plan(problem: m.Problem) -> list[m.Assignment] | None:
         home_kits = sum(1 for _u, _n, e in ranked if e.id not in seated_ids and e.needs_kit) + sum(
             1
             for e in problem.employees
-            if e.needs_kit and (a := today.get(e.id)) is not None and a.kind is m.Kind.HOME
+            if e.needs_kit and (home := today.get(e.id)) is not None and home.kind is m.Kind.HOME
         )
         for urgency, _n, e in ranked:
             if home_kits <= stock:
@@ -89,12 +97,12 @@ def greedy_plan(problem: m.Problem) -> list[m.Assignment] | None:
             if e.id not in today:
                 today[e.id] = m.Assignment(e.id, d, m.Kind.HOME)
         for e in problem.employees:
-            a = today.get(e.id)
-            if a is None:
+            chosen_today = today.get(e.id)
+            if chosen_today is None:
                 return None
-            if a.kind in m.ON_SITE_KINDS:
+            if chosen_today.kind in m.ON_SITE_KINDS:
                 onsite_week[(e.id, wk)] += 1
-            out.append(a)
+            out.append(chosen_today)
     return out
 
 
@@ -140,6 +148,7 @@ def _shift_day(
         return {}
     by_id = problem.shifts_by_id
     n = len(cohorts)
+    candidates: list[tuple[str, Any]]
     if problem.cohort_separation is m.CohortSeparation.SHIFT and n:
         if n <= len(shifts):
             mappings = [dict(enumerate(p)) for p in itertools.permutations(shifts, n)]
@@ -188,7 +197,7 @@ def _shift_day(
 
             options = sorted((s for s in shifts if s.id in e.shifts), key=lambda s: -need(s))
             rested = [s for s in options if _rest_ok(problem, prev.get(e.id), s, by_id)]
-            pick = (rested or options or [None])[0]
+            pick = next(iter(rested or options), None)
             if pick is None:
                 return None
             result[e.id] = m.Assignment(e.id, d, m.Kind.SHIFT, shift_id=pick.id)
