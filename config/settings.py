@@ -150,7 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "presence-stale-jobs": {
         "task": "rathaus.presence.tasks.fail_stale_jobs",
-        "schedule": 15 * 60.0,
+        "schedule": 60.0,
     },
     "core-audit-retention": {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
@@ -264,6 +264,9 @@ _MODULE_KNOBS = {
     "RATHAUS_PRESENCE_PROGRESS_INTERVAL": float,
     "RATHAUS_PRESENCE_SPACE_TIME_LIMIT": float,
     "RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS": float,
+    "RATHAUS_PRESENCE_HEARTBEAT_SECONDS": float,
+    "RATHAUS_PRESENCE_STALE_SECONDS": float,
+    "RATHAUS_PRESENCE_QUEUED_STALE_SECONDS": float,
     "RATHAUS_ELECTIONS_POLL_SECONDS": int,
     "RATHAUS_ELECTIONS_CACHE_SECONDS": int,
     "RATHAUS_ELECTIONS_LOCAL_SECONDS": float,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,10 @@ class JobOut(Schema):
     bound: int | None
     changed_cells: int | None
     cancel_requested: bool
+    heartbeat_at: datetime | None = None
+    # Why the job stopped early: cancelled, worker_lost, not_started, time_limit, rejected, error.
+    stopped: str | None = None
+    offers_rerun: bool = False
 
 
 class PresentOut(Schema):
@@ -116,6 +120,9 @@ def _job_out(j: SolverJob) -> dict:
         "bound": j.bound,
         "changed_cells": j.changed_cells,
         "cancel_requested": j.cancel_requested,
+        "heartbeat_at": j.heartbeat_at,
+        "stopped": j.result.get("stopped"),
+        "offers_rerun": j.offers_rerun,
     }
 
 
@@ -159,7 +166,10 @@ def solve(request, period_id: int):
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Stand eines Rechenauftrags")
 def get_job(request, job_id: int):
-    return _job_out(_job(request, job_id))
+    job = _job(request, job_id)
+    if job.active and services_jobs.jobs_fail_stale(job=job):  # its worker died: say so
+        job.refresh_from_db()
+    return _job_out(job)
 
 
 @router.post("/jobs/{job_id}/cancel", response=JobOut, summary="Rechenauftrag abbrechen")

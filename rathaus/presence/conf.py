@@ -28,3 +28,22 @@ def deterministic_solves() -> bool:
     (RATHAUS_PRESENCE_DETERMINISTIC): the same plan on an idle or a busy machine. The test
     suite turns it on; production keeps the wall clock that planners see."""
     return bool(getattr(settings, "RATHAUS_PRESENCE_DETERMINISTIC", False))
+
+
+def heartbeat_interval() -> float:
+    """Seconds between heartbeats of a running job while the solver reports nothing
+    (RATHAUS_PRESENCE_HEARTBEAT_SECONDS)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_HEARTBEAT_SECONDS", 15.0))
+
+
+def stale_after() -> float:
+    """Seconds without a heartbeat after which a running job counts as lost: its worker died
+    or hangs (RATHAUS_PRESENCE_STALE_SECONDS)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_STALE_SECONDS", 180.0))
+
+
+def queued_stale_after() -> float:
+    """Seconds a job may wait in the queue before it counts as lost; longer than
+    `stale_after` because it may wait behind other towns' jobs
+    (RATHAUS_PRESENCE_QUEUED_STALE_SECONDS)."""
+    return float(getattr(settings, "RATHAUS_PRESENCE_QUEUED_STALE_SECONDS", 900.0))

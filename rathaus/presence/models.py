@@ -339,16 +339,29 @@ class SolverJob(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the running job with its progress and every few seconds while it waits on
+    # the solver: a job whose heartbeat stops is failed by `jobs_fail_stale`.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Rechenauftrag")
         verbose_name_plural = _("Rechenaufträge")
         ordering = ["-created_at"]
+        # The stale check (beat, every minute) looks for queued and running jobs only.
+        indexes = [models.Index(fields=["status"], name="presence_job_status")]
 
     @property
     def active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def offers_rerun(self) -> bool:
+        """Cut short (cancelled, failed, worker lost, time ran out): the page offers to run
+        the job again."""
+        return self.status in (self.Status.FAILED, self.Status.CANCELLED) or (
+            self.status == self.Status.DONE and self.result.get("stopped") == "time_limit"
+        )
 
 
 class PlanVersion(TenantModel):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,7 +20,15 @@ from rathaus.core.problems import Conflict, DomainError
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.explain import fmt_day
-from rathaus.presence.conf import progress_interval, solver_workers, space_time_limit
+from rathaus.engines.roster.replan import replan_problem
+from rathaus.presence.conf import (
+    heartbeat_interval,
+    progress_interval,
+    queued_stale_after,
+    solver_workers,
+    space_time_limit,
+    stale_after,
+)
 from rathaus.presence.engine_input import Context, build_problem, period_employees
 from rathaus.presence.engine_output import (
     assignment_to_row,
@@ -41,6 +51,8 @@ from rathaus.presence.models import (
 )
 
 Status = PlanningPeriod.Status
+JobStatus = SolverJob.Status
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 logger = logging.getLogger(__name__)
 
 
@@ -93,166 +105,310 @@ def job_start(
 
 
 def job_cancel(*, actor, job: SolverJob) -> SolverJob:
+    """Asks a running job to stop (it keeps the previous plan); a queued job ends at once.
+    A job whose worker is gone is failed right away instead of waiting for the flag."""
+    jobs_fail_stale(job=job)
+    job.refresh_from_db()
     if job.active:
         SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-        if job.status == SolverJob.Status.QUEUED:
-            _finish(job, SolverJob.Status.CANCELLED, _("Abgebrochen, bevor die Berechnung begann."))
+        if job.status == JobStatus.QUEUED and _finish(
+            job,
+            JobStatus.CANCELLED,
+            _("Abgebrochen, bevor die Berechnung begann. %(plan)s") % {"plan": _plan_note(job)},
+            result={"stopped": "cancelled"},
+        ):
+            _restore_status(job)
         audit.record(actor=actor, instance=job, action="action", summary="Berechnung abgebrochen")
     job.refresh_from_db()
     return job
 
 
-def _finish(job: SolverJob, status: str, message: str, **extra) -> None:
-    SolverJob.objects.filter(pk=job.pk).update(
-        status=status, message=message, finished_at=timezone.now(), **extra
+def jobs_fail_stale(
+    *,
+    now: datetime | None = None,
+    period: PlanningPeriod | None = None,
+    job: SolverJob | None = None,
+) -> int:
+    """Fails the jobs whose worker stopped answering and returns how many.
+
+    A running job counts as lost when its heartbeat is older than `stale_after()` seconds, a
+    queued one when it has waited longer than `queued_stale_after()` seconds. The period keeps
+    its previous plan (a job only replaces the plan in its last step) and its status returns
+    to what the plan says; the job page offers to run again. One small indexed query when nothing is
+    stale, so the job and period pages call it on every view (it works without beat)."""
+    now = now or timezone.now()
+    beat_cutoff = now - timedelta(seconds=stale_after())
+    queue_cutoff = now - timedelta(seconds=queued_stale_after())
+    candidates = SolverJob.objects.annotate(
+        last_sign=Coalesce("heartbeat_at", "started_at", "created_at")
+    ).filter(
+        Q(status=JobStatus.RUNNING, last_sign__lt=beat_cutoff)
+        | Q(status=JobStatus.QUEUED, created_at__lt=queue_cutoff)
+    )
+    if period is not None:
+        candidates = candidates.filter(period=period)
+    if job is not None:
+        candidates = candidates.filter(pk=job.pk)
+    return sum(_fail_lost(lost, now) for lost in candidates.select_related("period"))
+
+
+@transaction.atomic
+def _fail_lost(job: SolverJob, now: datetime) -> bool:
+    # Compare-and-set: a heartbeat that arrives meanwhile keeps the job alive.
+    with translation.override(settings.LANGUAGE_CODE):  # like the worker's own messages
+        if job.status == JobStatus.RUNNING:
+            message = _(
+                "Der Rechenknoten hat nicht mehr geantwortet; die Berechnung wurde beendet. "
+                "%(plan)s Bitte erneut berechnen."
+            ) % {"plan": _plan_note(job)}
+        else:
+            message = _(
+                "Kein Rechenknoten hat die Berechnung übernommen. %(plan)s Bitte erneut "
+                "berechnen; bleibt das Problem, informieren Sie den IT-Betrieb."
+            ) % {"plan": _plan_note(job)}
+    failed = SolverJob.objects.filter(
+        pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
+    ).update(
+        status=JobStatus.FAILED,
+        message=message,
+        finished_at=now,
+        result={"stopped": "worker_lost" if job.status == JobStatus.RUNNING else "not_started"},
+    )
+    if not failed:
+        return False
+    _restore_status(job)
+    audit.record(
+        actor=None,
+        instance=job,
+        action="action",
+        summary="Berechnung beendet: Rechenknoten antwortet nicht",
+    )
+    logger.warning("presence solver job %s lost its worker (status was %s)", job.pk, job.status)
+    return True
+
+
+def _finish(job: SolverJob, status: str, message: str, **extra) -> bool:
+    """Ends the job unless something else ended it first (the stale check, a cancel before
+    the start); returns whether this call ended it."""
+    return bool(
+        SolverJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+            status=status, message=message, finished_at=timezone.now(), **extra
+        )
     )
 
 
-def _restore_status(period: PlanningPeriod) -> None:
-    has_plan = PlanAssignment.objects.filter(period=period).exists()
-    published = PlanVersion.objects.filter(period=period).exists()
+def _plan_note(job: SolverJob) -> str:
+    """What the planner has after a job that stopped early (in the active language)."""
+    if job.kind == SolverJob.Kind.SPACE:
+        return _("Der Plan des Zeitraums ist davon nicht betroffen.")
+    if PlanAssignment.objects.filter(period_id=job.period_id).exists():
+        return _("Der bisherige Plan bleibt unverändert.")
+    return _("Es gibt noch keinen Plan.")
+
+
+def _restore_status(job: SolverJob) -> None:
+    """The period's status follows its plan again after `job` ended without a new plan,
+    unless another job for the period is already running (started after a lost one)."""
+    if job.kind == SolverJob.Kind.SPACE:
+        return
+    others = SolverJob.objects.filter(period_id=job.period_id, status__in=ACTIVE).exclude(
+        Q(pk=job.pk) | Q(kind=SolverJob.Kind.SPACE)
+    )
+    if others.exists():
+        return
+    has_plan = PlanAssignment.objects.filter(period_id=job.period_id).exists()
+    published = PlanVersion.objects.filter(period_id=job.period_id).exists()
     status = (
         Status.PUBLISHED if published and has_plan else Status.SOLVED if has_plan else Status.DRAFT
     )
-    PlanningPeriod.objects.filter(pk=period.pk).update(status=status)
+    PlanningPeriod.objects.filter(pk=job.period_id).update(status=status)
 
 
-def run_job(job_id: int) -> None:
-    """Body of the Celery task: solve, check, store the plan; never leaves a job running."""
-    job = SolverJob.objects.select_related("period", "period__municipality").get(pk=job_id)
-    if job.status != SolverJob.Status.QUEUED:
-        return
-    SolverJob.objects.filter(pk=job.pk).update(
-        status=SolverJob.Status.RUNNING, started_at=timezone.now(), progress=0
-    )
-    period = job.period
-    interval = progress_interval()
-    state = {"last_write": 0.0, "last_check": 0.0, "cancel": False}
+class _Watch:
+    """Progress writes, heartbeats and the cancel flag of a running job, throttled. Called in
+    the job's own thread only (the engine runs in a helper thread), so the database work
+    stays on the job's connection. `stopped` turns true when the planner cancelled or when
+    something else ended the job (the stale check failed it): the search then stops."""
 
-    def on_progress(pct: int, objective: float | None, bound: float | None) -> None:
+    def __init__(self, job: SolverJob) -> None:
+        self.job_id = job.pk
+        self.interval = progress_interval()
+        self.beat_every = heartbeat_interval()
+        self.last_write = self.last_check = 0.0
+        self.last_beat = time.monotonic()
+        self.stopped = False
+
+    def _running(self):
+        return SolverJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING)
+
+    def progress(self, pct: int, objective: float | None, bound: float | None) -> None:
         now = time.monotonic()
-        if now - state["last_write"] < interval and pct < 99:
+        if now - self.last_write < self.interval and pct < 99:
             return
-        state["last_write"] = now
-        values: dict = {"progress": max(0, min(99, pct))}
+        self.last_write = self.last_beat = now
+        values: dict = {"progress": max(0, min(99, pct)), "heartbeat_at": timezone.now()}
         if objective is not None:
             values["objective"] = int(round(objective))
         if bound is not None:
             values["bound"] = int(round(bound))
-        SolverJob.objects.filter(pk=job.pk).update(**values)
+        if not self._running().update(**values):
+            self.stopped = True
 
-    def should_cancel() -> bool:
+    def should_cancel(self) -> bool:
         now = time.monotonic()
-        if not state["cancel"] and now - state["last_check"] >= interval:
-            state["last_check"] = now
-            state["cancel"] = SolverJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
-        return state["cancel"]
+        if self.stopped or now - self.last_check < self.interval:
+            return self.stopped
+        self.last_check = now
+        if now - self.last_beat >= self.beat_every:
+            self.last_beat = now
+            if not self._running().update(heartbeat_at=timezone.now()):
+                self.stopped = True
+        self.stopped = self.stopped or not self._running().filter(cancel_requested=False).exists()
+        return self.stopped
 
-    if should_cancel():
-        _finish(job, SolverJob.Status.CANCELLED, _("Abgebrochen."))
-        if job.kind != SolverJob.Kind.SPACE:
-            _restore_status(period)
+
+def run_job(job_id: int) -> None:
+    """Body of the Celery task: solve, check, store the plan; never leaves a job running.
+    A job cut short (cancelled, failed, worker lost) keeps the period's previous plan."""
+    job = SolverJob.objects.select_related("period", "period__municipality").get(pk=job_id)
+    now = timezone.now()
+    started = SolverJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0
+    )
+    if not started:  # cancelled while queued, or failed as lost
         return
+    watch = _Watch(job)
     try:
+        if watch.should_cancel():
+            raise Cancelled
         if job.kind == SolverJob.Kind.SPACE:
-            _run_space(job, period, on_progress, should_cancel)
+            _run_space(job, job.period, watch.progress, watch.should_cancel)
         else:
-            _run_solve(job, period, on_progress, should_cancel)
+            _run_solve(job, job.period, watch.progress, watch.should_cancel)
     except Cancelled:
-        _finish(
+        _end_early(
             job,
-            SolverJob.Status.CANCELLED,
-            _("Die Berechnung wurde abgebrochen; der bisherige Plan bleibt unverändert."),
+            JobStatus.CANCELLED,
+            _("Die Berechnung wurde abgebrochen. %(plan)s"),
+            "cancelled",
         )
-        if job.kind != SolverJob.Kind.SPACE:
-            _restore_status(period)
     except Exception as exc:  # noqa: BLE001 - a job must never stay "running"
         logger.exception("presence solver job %s failed", job.pk)
-        _finish(
+        _end_early(
             job,
-            SolverJob.Status.FAILED,
-            _("Die Berechnung ist fehlgeschlagen (%(error)s).") % {"error": type(exc).__name__},
+            JobStatus.FAILED,
+            _("Die Berechnung ist fehlgeschlagen (%(error)s). %(plan)s"),
+            "error",
+            error=type(exc).__name__,
         )
-        if job.kind != SolverJob.Kind.SPACE:
-            _restore_status(period)
+
+
+def _end_early(job: SolverJob, status: str, message: str, reason: str, **values) -> None:
+    """Ends a job without a new plan; the message says what the planner still has."""
+    message = message % {"plan": _plan_note(job), **values}
+    if _finish(job, status, message, result={"stopped": reason}):
+        _restore_status(job)
+
+
+def _still_running(job: SolverJob) -> bool:
+    """Inside a transaction: locks the job row so that the stale check cannot fail the job
+    while its plan is being stored (and a job failed as lost stores nothing)."""
+    locked = SolverJob.objects.select_for_update().filter(pk=job.pk, status=JobStatus.RUNNING)
+    return bool(list(locked.values_list("pk", flat=True)))
 
 
 def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
-    previous: list[m.Assignment] = []
-    problem0, ctx = build_problem(period)
-    if job.kind == SolverJob.Kind.REPLAN:
-        from rathaus.engines.roster.replan import replan_problem
-
-        old = to_engine(current_assignments(period), ctx)
-        previous = list(old)
-        before = m.Plan(m.Status.FEASIBLE, assignments=old)
-        # Days before the date stay exactly as planned; later days: as few changes as possible.
-        problem = replan_problem(problem0, before, job.replan_from)
-        plan = replan_with_progress(
-            problem0,
-            before,
-            job.replan_from,
-            time_limit=float(period.time_limit_seconds),
-            workers=solver_workers(),
-            on_progress=on_progress,
-            should_cancel=should_cancel,
-        )
-    else:
-        problem = problem0
-        plan = solve_with_progress(
-            problem,
-            time_limit=float(period.time_limit_seconds),
-            workers=solver_workers(),
-            on_progress=on_progress,
-            should_cancel=should_cancel,
-        )
+    """Solve or replan, then keep what deserves keeping: a plan the independent checker
+    accepts, or the explanation why there is none; anything else keeps the previous plan."""
+    problem, ctx, previous, plan = _search(job, period, on_progress, should_cancel)
     if plan.status is m.Status.INFEASIBLE:
-        reasons = [
-            {"code": r.code, "message": r.message, "day": r.day.isoformat() if r.day else None}
-            for r in plan.explanation
-        ] or [
-            {
-                "code": "UNEXPLAINED",
-                "message": _("Es gibt keinen Plan, der alle Regeln erfüllt."),
-                "day": None,
-            }
-        ]
-        with transaction.atomic():
-            PlanningPeriod.objects.filter(pk=period.pk).update(explanation=reasons)
-            if job.kind == SolverJob.Kind.REPLAN:
-                _restore_status(period)
-            else:
-                PlanAssignment.objects.filter(period=period).delete()
-                PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.INFEASIBLE)
-            _finish(
-                job,
-                SolverJob.Status.DONE,
-                _("Kein Plan möglich: %(reason)s") % {"reason": reasons[0]["message"]},
-                progress=100,
-                result={"infeasible": True, "reasons": reasons},
-            )
+        _keep_infeasible(job, period, plan)
         return
     if plan.status is m.Status.UNKNOWN:
-        _restore_status(period)
-        _finish(
+        _end_early(
             job,
-            SolverJob.Status.FAILED,
+            JobStatus.FAILED,
             _(
-                "Innerhalb der Rechenzeit wurde kein Plan gefunden. Bitte die Rechenzeit erhöhen "
-                "oder Regeln lockern."
+                "Innerhalb der Rechenzeit wurde kein Plan gefunden. %(plan)s Bitte die "
+                "Rechenzeit erhöhen oder Regeln lockern und erneut berechnen."
             ),
+            "time_limit",
         )
         return
     result = check(problem, plan.assignments)
     if not result.ok:  # the independent checker disagrees: never store such a plan
-        _restore_status(period)
-        _finish(
+        _end_early(
             job,
-            SolverJob.Status.FAILED,
-            _("Der berechnete Plan hat die unabhängige Prüfung nicht bestanden: %(reason)s")
-            % {"reason": describe_violation(problem, result.violations[0])},
+            JobStatus.FAILED,
+            _(
+                "Der berechnete Plan hat die unabhängige Prüfung nicht bestanden: %(reason)s %(plan)s"
+            ),
+            "rejected",
+            reason=describe_violation(problem, result.violations[0]),
         )
         return
+    _keep_plan(job, period, plan, result, ctx, previous)
+
+
+def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
+    """The engine's answer for the job: (problem as checked, context, previous, plan)."""
+    problem0, ctx = build_problem(period)
+    if job.kind != SolverJob.Kind.REPLAN:
+        plan = solve_with_progress(
+            problem0,
+            time_limit=float(period.time_limit_seconds),
+            workers=solver_workers(),
+            on_progress=on_progress,
+            should_cancel=should_cancel,
+        )
+        return problem0, ctx, [], plan
+    old = to_engine(current_assignments(period), ctx)
+    before = m.Plan(m.Status.FEASIBLE, assignments=old)
+    # Days before the date stay exactly as planned; later days: as few changes as possible.
+    problem = replan_problem(problem0, before, job.replan_from)
+    plan = replan_with_progress(
+        problem0,
+        before,
+        job.replan_from,
+        time_limit=float(period.time_limit_seconds),
+        workers=solver_workers(),
+        on_progress=on_progress,
+        should_cancel=should_cancel,
+    )
+    return problem, ctx, list(old), plan
+
+
+def _keep_infeasible(job: SolverJob, period: PlanningPeriod, plan: m.Plan) -> None:
+    reasons = [
+        {"code": r.code, "message": r.message, "day": r.day.isoformat() if r.day else None}
+        for r in plan.explanation
+    ] or [
+        {
+            "code": "UNEXPLAINED",
+            "message": _("Es gibt keinen Plan, der alle Regeln erfüllt."),
+            "day": None,
+        }
+    ]
+    with transaction.atomic():
+        if not _still_running(job):
+            return
+        PlanningPeriod.objects.filter(pk=period.pk).update(explanation=reasons)
+        if job.kind == SolverJob.Kind.REPLAN:
+            _restore_status(job)
+        else:
+            PlanAssignment.objects.filter(period=period).delete()
+            PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.INFEASIBLE)
+        _finish(
+            job,
+            JobStatus.DONE,
+            _("Kein Plan möglich: %(reason)s") % {"reason": reasons[0]["message"]},
+            progress=100,
+            result={"infeasible": True, "reasons": reasons},
+        )
+
+
+def _keep_plan(job, period, plan: m.Plan, result, ctx: Context, previous) -> None:
+    """Stores a checked plan, unless the job was ended meanwhile (then nothing changes)."""
     changed = None
     if job.kind == SolverJob.Kind.REPLAN:
         before = {(a.employee_id, a.day): a for a in previous}
@@ -262,6 +418,8 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
             if (a.employee_id, a.day) in before and not before[(a.employee_id, a.day)].same_as(a)
         )
     with transaction.atomic():
+        if not _still_running(job):
+            return
         _store_plan(period, plan.assignments, ctx)
         penalties = dict(result.penalties)
         was_published = PlanVersion.objects.filter(period=period).exists()
@@ -276,15 +434,18 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         # The audit trail stays in the site's language, whoever started the job.
         with translation.override(settings.LANGUAGE_CODE):
             summary = _solve_message(job, plan, changed, was_published)
+        outcome = {"penalties": penalties, "status": str(plan.status)}
+        if plan.status is not m.Status.OPTIMAL:  # time ran out first: offer to run again
+            outcome["stopped"] = "time_limit"
         _finish(
             job,
-            SolverJob.Status.DONE,
+            JobStatus.DONE,
             msg,
             progress=100,
             objective=result.objective,
             bound=plan.bound,
             changed_cells=changed,
-            result={"penalties": penalties, "status": str(plan.status)},
+            result=outcome,
         )
         audit.record(actor=job.created_by, instance=period, action="action", summary=summary)
 
@@ -294,7 +455,11 @@ def _solve_message(job: SolverJob, plan: m.Plan, changed: int | None, was_publis
     if plan.status is m.Status.OPTIMAL:
         msg = _("Plan berechnet (optimal).")
     else:
-        msg = _("Plan berechnet (gute Lösung im Zeitlimit).")
+        msg = _(
+            "Plan berechnet: der beste gültige Plan innerhalb der Rechenzeit von %(seconds)d "
+            "Sekunden (unabhängig geprüft). Dass es keinen besseren gibt, ist nicht bewiesen; "
+            "mit mehr Rechenzeit kann „Erneut berechnen“ Fairness und Wünsche verbessern."
+        ) % {"seconds": job.period.time_limit_seconds}
     if GREEDY_NOTE in plan.notes:
         msg = _(
             "Plan berechnet (einfache Startlösung: die Rechenzeit reichte nicht zum "

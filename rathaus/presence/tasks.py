@@ -12,28 +12,8 @@ def run_solver_job(job_id: int) -> None:
 
 
 @shared_task(name="rathaus.presence.tasks.fail_stale_jobs")
-def fail_stale_jobs(max_age_minutes: int = 60) -> int:
-    """Marks jobs that have been running for too long (lost worker) as failed."""
-    from datetime import timedelta
+def fail_stale_jobs() -> int:
+    """Fails jobs whose worker stopped answering (beat: every minute)."""
+    from rathaus.presence.services_jobs import jobs_fail_stale
 
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from rathaus.presence.models import SolverJob
-    from rathaus.presence.services_jobs import _restore_status
-
-    cutoff = timezone.now() - timedelta(minutes=max_age_minutes)
-    stale = list(
-        SolverJob.objects.filter(
-            status__in=("queued", "running"), created_at__lt=cutoff
-        ).select_related("period")
-    )
-    for job in stale:
-        SolverJob.objects.filter(pk=job.pk).update(
-            status=SolverJob.Status.FAILED,
-            message=_("Die Berechnung wurde nicht beendet (Rechenknoten nicht erreichbar)."),
-            finished_at=timezone.now(),
-        )
-        if job.kind != SolverJob.Kind.SPACE:
-            _restore_status(job.period)
-    return len(stale)
+    return jobs_fail_stale()

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import get_scoped_or_404, home_municipality
-from rathaus.presence import selectors, services
+from rathaus.presence import selectors, services, services_jobs
 from rathaus.presence.forms import (
     CohortForm,
     CoverageForm,
@@ -118,6 +118,9 @@ def period_edit(request, pk):
 @login_required
 def period_detail(request, pk):
     period = planner_period(request, pk)
+    # A GET that may write: fails the period's job if its worker died (see job_detail).
+    if services_jobs.jobs_fail_stale(period=period):
+        period.refresh_from_db()
     job = selectors.latest_job(period)
     return render(
         request,

