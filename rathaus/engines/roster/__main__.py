@@ -43,8 +43,15 @@ def _configure_solve(p: argparse.ArgumentParser) -> None:
         "--lns",
         choices=["auto", "on", "off"],
         default="auto",
-        help="auto (default): CP-SAT first, then large-neighbourhood search around the incumbent; off: plain CP-SAT",
+        help="auto/on (default): start roster, then large-neighbourhood search around the incumbent; off: plain CP-SAT from the start roster",
     )
+    p.add_argument(
+        "--deterministic-limit",
+        type=float,
+        default=None,
+        help="CP-SAT deterministic time instead of the wall clock (same roster on any machine)",
+    )
+    p.add_argument("--lns-iterations", type=int, default=None, help="fixed number of LNS moves")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -53,7 +60,15 @@ def _run_solve(args: argparse.Namespace) -> int:
 
     inst = parse_file(args.file)
     lns = {"auto": None, "on": True, "off": False}[args.lns]
-    sol = solve(inst, args.time_limit, args.workers, args.seed, lns=lns)
+    sol = solve(
+        inst,
+        args.time_limit,
+        args.workers,
+        args.seed,
+        lns=lns,
+        deterministic_limit=args.deterministic_limit,
+        lns_iterations=args.lns_iterations,
+    )
     report = check(inst, sol.assignment) if sol.assignment else None
     if args.json:
         out: dict[str, Any] = {
@@ -62,6 +77,7 @@ def _run_solve(args: argparse.Namespace) -> int:
             "objective": sol.objective,
             "bound": sol.bound,
             "wall_time": round(sol.wall_time, 3),
+            "note": sol.note,
             "checker_penalty": report.penalty if report else None,
             "violations": list(report.violations) if report else [],
             "schedule": {k: list(v) for k, v in sol.assignment.items()},
@@ -73,6 +89,8 @@ def _run_solve(args: argparse.Namespace) -> int:
         print(f"objective: {sol.objective}")
         print(f"bound:     {sol.bound}")
         print(f"wall time: {sol.wall_time:.2f} s")
+        if sol.note:
+            print(f"note:      {sol.note}")
         if report:
             print(f"checker:   penalty {report.penalty}, {len(report.violations)} violations")
             _print_schedule(inst, sol.assignment)
