@@ -107,6 +107,8 @@ def test_no_url_leaks_or_changes_other_municipality(
         for path in paths:
             url = "/" + path
             for method in ("get", "post", "put", "patch", "delete"):
+                # A logout route ends the session; every request must still be the attacker's.
+                client.force_login(attacker)
                 if method == "get":
                     response = client.get(url)
                 elif method == "post":
