@@ -1,7 +1,12 @@
 """Django admin for master data, limited to the admin's own municipality (region admins: their region)."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import audit
 from rathaus.core.models import (
@@ -37,6 +42,22 @@ class RathausAdminSite(admin.AdminSite):
         return is_master_admin(request.user)
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id widget that names only rows the user may see (ids are sequential)."""
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            visible = self.queryset.filter(**{key: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value) if visible else ("", "")
+
+
 class TenantAdmin(admin.ModelAdmin):
     """Scopes lists, lookups and foreign-key choices to the user's municipalities; audits writes."""
 
@@ -68,7 +89,15 @@ class TenantAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Municipality.objects.filter(id__in=self._ids(request))
             elif any(f.name == "municipality" for f in model._meta.fields):
                 kwargs["queryset"] = model.objects.filter(municipality_id__in=self._ids(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, ForeignKeyRawIdWidget):
+            field.widget = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                using=kwargs.get("using"),
+                queryset=field.queryset,
+            )
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         model = db_field.related_model
@@ -195,6 +224,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
             else qs.filter(id__in=municipality_ids_for(request.user))
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Region, AGS and slug identify the tenant (URLs, open data, region scope): moving a
+        # municipality to another region is the superuser's decision.
+        return () if request.user.is_superuser else ("region", "ags", "slug")
+
     def has_module_permission(self, request):
         return is_master_admin(request.user)
 
@@ -217,8 +251,62 @@ class RegionAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+# Roles a non-superuser admin may give or take only if it holds them itself: the election
+# officer's four eyes and the region's scope must not be one click away for a town's admin.
+GUARDED_ROLES = frozenset({Role.ELECTION_OFFICER, Role.REGION_ADMIN})
+
+
+def grantable_roles(actor) -> set[str]:
+    """Role codes the acting admin may add to or remove from another user."""
+    if actor.is_superuser:
+        return set(Role.values)
+    held = set(actor.roles) if isinstance(actor.roles, list) else set()
+    grantable = {r for r in Role.values if r not in GUARDED_ROLES} | (held & GUARDED_ROLES)
+    # Region admins are made by the superuser: the region field is theirs alone as well.
+    grantable.discard(Role.REGION_ADMIN)
+    return grantable
+
+
+def outranks(target, actor) -> bool:
+    """True when ``target`` holds rights that ``actor`` could not grant (or is a superuser)."""
+    if actor.is_superuser:
+        return False
+    if target.is_superuser or target.is_staff:
+        return True
+    roles = set(target.roles) if isinstance(target.roles, list) else set()
+    return bool(roles - grantable_roles(actor))
+
+
+class UserAdminChangeForm(UserChangeForm):
+    """Roles as checkboxes of the known codes; changes limited to what the actor may grant."""
+
+    actor = None  # set per request by UserAdmin.get_form
+
+    roles = forms.MultipleChoiceField(
+        label=_("Rollen"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_roles(self):
+        new = set(self.cleaned_data.get("roles") or [])
+        old = set(self.instance.roles) if isinstance(self.instance.roles, list) else set()
+        if self.actor is not None:
+            refused = (new ^ old) - grantable_roles(self.actor)
+            if refused:
+                labels = ", ".join(str(Role(r).label) for r in sorted(refused))
+                raise ValidationError(
+                    _("Diese Rollen dürfen Sie weder vergeben noch entziehen: %(roles)s"),
+                    params={"roles": labels},
+                    code="role_not_grantable",
+                )
+        return [r for r in Role.values if r in new]
+
+
 @admin.register(User, site=site)
 class UserAdmin(BaseUserAdmin):
+    form = UserAdminChangeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Rathaus", {"fields": ("municipality", "region", "roles")}),
@@ -233,6 +321,12 @@ class UserAdmin(BaseUserAdmin):
             else qs.filter(municipality_id__in=municipality_ids_for(request.user))
         )
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if issubclass(form, UserAdminChangeForm):
+            form = type("ActorUserChangeForm", (form,), {"actor": request.user})
+        return form
+
     def has_module_permission(self, request):
         return is_master_admin(request.user)
 
@@ -243,7 +337,12 @@ class UserAdmin(BaseUserAdmin):
             or obj.municipality_id in municipality_ids_for(request.user)
         )
 
-    has_change_permission = has_view_permission
+    def has_change_permission(self, request, obj=None):
+        # Also guards the password form: no admin resets the password of someone with more
+        # rights (an election officer, a region admin, a superuser) and so becomes them.
+        if not self.has_view_permission(request, obj):
+            return False
+        return obj is None or obj.pk == request.user.pk or not outranks(obj, request.user)
 
     def has_add_permission(self, request):
         return is_master_admin(request.user)
@@ -254,7 +353,7 @@ class UserAdmin(BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ()
-        return (
+        fields = (
             "is_superuser",
             "is_staff",
             "groups",
@@ -263,6 +362,10 @@ class UserAdmin(BaseUserAdmin):
             "last_login",
             "date_joined",
         )
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody grants roles to themselves or reactivates themselves.
+            fields += ("roles", "is_active", "municipality")
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "municipality" and not request.user.is_superuser:
