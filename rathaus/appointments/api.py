@@ -193,7 +193,10 @@ def _parse_services(value: str) -> dict[int, int]:
             if not part.strip():
                 continue
             sid, _, count = part.partition(":")
-            demand[int(sid)] = demand.get(int(sid), 0) + int(count or 1)
+            service_id, number = int(sid), int(count or 1)
+            if not 1 <= service_id <= 2**62 or not 1 <= number <= 99:
+                raise ValueError(part)
+            demand[service_id] = demand.get(service_id, 0) + number
     except ValueError as exc:
         raise DomainError(
             "invalid_services",

@@ -20,12 +20,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
 from rathaus.appointments import booking, conf, selectors
 from rathaus.appointments.models import Appointment, hash_token, new_token
-from rathaus.core import audit
+from rathaus.core import audit, text
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError, NotFound, TooManyRequests
 
@@ -150,22 +152,30 @@ def appointment_by_token(token: str) -> Appointment:
 
 
 def _retry_when_locked(func):
-    """SQLite only: a writer whose read snapshot went stale gets "database is locked" at
-    once (no busy wait). Retry the whole transaction a few times, then answer 503 instead
-    of a server error. PostgreSQL never takes this path."""
+    """Retry a whole transaction that lost a race to the database, then answer 503.
+
+    SQLite: a writer whose read snapshot went stale gets "database is locked" at once (no busy
+    wait). PostgreSQL: a deadlock or serialization failure (SQLSTATE 40P01/40001) between two
+    concurrent bookings. Outside a surrounding transaction the call is simply repeated; inside
+    one it cannot be, and the citizen gets a 503 "try again" instead of a server error."""
     import functools
     import time as _time
 
     from django.db import OperationalError
 
+    def lost_race(exc) -> bool:
+        if connection.vendor == "sqlite":
+            return "locked" in str(exc)
+        return booking.is_transaction_rollback(exc)
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        attempts = 8 if connection.vendor == "sqlite" and not connection.in_atomic_block else 1
+        attempts = 1 if connection.in_atomic_block else 8 if connection.vendor == "sqlite" else 3
         for attempt in range(attempts):
             try:
                 return func(*args, **kwargs)
             except OperationalError as exc:
-                if connection.vendor != "sqlite" or "locked" not in str(exc):
+                if not lost_race(exc):
                     raise
                 if attempt == attempts - 1:
                     raise DomainError(
@@ -210,18 +220,18 @@ def appointment_hold(
 
 
 def validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
+    """Name and phone: one line, no control characters (they go into official e-mails)."""
     name = (name or "").strip()
     email = (email or "").strip()
     phone = (phone or "").strip()
     errors = []
     if not name or len(name) > 200:
         errors.append({"field": "name", "message": "Bitte geben Sie Ihren Namen an."})
+    elif text.has_control_characters(name):
+        errors.append({"field": "name", "message": str(text.MESSAGE)})
     try:
         validate_email(email)
-        if len(email) > 254:
+        if len(email) > 254 or text.has_control_characters(email):
             raise ValidationError("too long")
     except ValidationError:
         errors.append(
@@ -229,6 +239,8 @@ def validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
         )
     if len(phone) > 40:
         errors.append({"field": "phone", "message": "Die Telefonnummer ist zu lang."})
+    elif text.has_control_characters(phone):
+        errors.append({"field": "phone", "message": str(text.MESSAGE)})
     if errors:
         raise DomainError(
             "invalid_person", " ".join(e["message"] for e in errors), status=422, errors=errors

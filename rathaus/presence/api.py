@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
+from rathaus.core.forms import DATE_MAX, DATE_MIN
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import scoped
@@ -183,6 +184,13 @@ def my_plan(request, start: date | None = None, days: int = 28):
     _need(request, "presence.view_own_plan")
     if not 1 <= days <= 366:
         raise DomainError("days_range", _("„days“ muss zwischen 1 und 366 liegen."), status=422)
+    if start is not None and not DATE_MIN <= start <= DATE_MAX:
+        raise DomainError(
+            "start_range",
+            _("„start“ muss zwischen %(min)s und %(max)s liegen.")
+            % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+            status=422,
+        )
     employee = Employee.objects.filter(
         user=request.user, municipality_id=request.user.municipality_id
     ).first()

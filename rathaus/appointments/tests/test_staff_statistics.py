@@ -145,7 +145,10 @@ def test_statistics_form_errors_are_german_and_never_fail(client, clerk, known_d
     assert "Bitte ein gültiges Datum eingeben" in body
     assert "Bitte wählen Sie einen Standort aus der Liste." in body
     response = client.get(reverse("appointments:statistics_csv"), {"tabelle": "??", "bis": "x"})
-    assert response.status_code == 200
+    # an export of another period than asked for would mislead: refused with the reason
+    assert response.status_code == 400
+    assert "Bitte ein gültiges Datum eingeben" in response.content.decode()
+    assert client.get(reverse("appointments:statistics_csv"), {"tabelle": "??"}).status_code == 200
 
 
 def test_csv_export_per_day(client, clerk, known_day):
