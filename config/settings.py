@@ -15,6 +15,7 @@ RATHAUS_ENV = env.str("RATHAUS_ENV", default="development")
 if RATHAUS_ENV not in {"production", "development"}:
     raise ImproperlyConfigured("RATHAUS_ENV must be 'production' or 'development'")
 PRODUCTION = RATHAUS_ENV == "production"
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"
 TESTING = env.bool("RATHAUS_TESTING", default=False)
 
 if PRODUCTION:
@@ -22,13 +23,16 @@ if PRODUCTION:
     if len(SECRET_KEY) < 40:
         raise ImproperlyConfigured("SECRET_KEY (at least 40 characters) is required in production")
 else:
-    SECRET_KEY = env.str(
-        "SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production-0123456789"
-    )
+    SECRET_KEY = env.str("SECRET_KEY", default="") or DEV_SECRET_KEY
+# The public development key (it also keys ALTCHA) and DEBUG are for `make run` on this
+# machine only: with them, requests from other than loopback are refused (core middleware).
+RATHAUS_LOOPBACK_ONLY = not PRODUCTION and SECRET_KEY == DEV_SECRET_KEY
 DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS (the site's host names) is required in production")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rathaus.core.middleware.LoopbackOnlyMiddleware",
     "rathaus.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,7 +165,18 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_url = env.str("EMAIL_URL", default="" if PRODUCTION else "consolemail://")
+_email = env.email_url_config(_email_url) if _email_url else {}
+if _email_url.startswith("filemail:///"):
+    _email["EMAIL_FILE_PATH"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")  # absolute
+if PRODUCTION and _email.get("EMAIL_BACKEND", "").rsplit(".", 2)[-2:-1] in (
+    [],
+    ["console"],
+    ["locmem"],
+    ["dummy"],
+):
+    # The console backend prints recipients, names and personal links to the log.
+    raise ImproperlyConfigured("EMAIL_URL must name a mail server (smtp://…) in production")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rathaus <noreply@rathaus.invalid>")
 

@@ -1,6 +1,7 @@
 import json
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpResponseBadRequest, HttpResponseForbidden
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
@@ -61,4 +62,28 @@ class RejectNulBytesMiddleware:
             if request.path.startswith("/api/"):
                 return problem_response(400, "nul_character", message)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class LoopbackOnlyMiddleware:
+    """With the public development key, serve this machine only (``make run``).
+
+    Anyone who knows the key (it is in the repository) can forge sessions and ALTCHA
+    solutions; a server started without ``RATHAUS_ENV=production`` and reachable from the
+    network must not answer. The direct peer counts, not a forwarded header.
+    """
+
+    LOOPBACK = ("127.", "::1", "::ffff:127.")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        enabled = getattr(settings, "RATHAUS_LOOPBACK_ONLY", False)
+        if enabled and not request.META.get("REMOTE_ADDR", "").startswith(self.LOOPBACK):
+            return HttpResponseForbidden(
+                "Entwicklungsmodus: Dieser Server antwortet nur auf dem eigenen Rechner. "
+                "Für den Betrieb RATHAUS_ENV=production und einen eigenen SECRET_KEY setzen.",
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
