@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rathaus.core.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rathaus.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -191,6 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rathaus.core.login_limits.LoginLimitBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -206,6 +208,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False  # do not log usernames
+# Client address behind a reverse proxy (rathaus.core.clientip; docs/operations.md).
+RATHAUS_TRUSTED_PROXIES = env.list("RATHAUS_TRUSTED_PROXIES", default=[])
+RATHAUS_CLIENT_IP_HEADER = env.str("RATHAUS_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "rathaus.core.clientip.axes_client_ip"
+RATHAUS_LOGIN_IP_LIMIT = env.int("RATHAUS_LOGIN_IP_LIMIT", default=30)
+RATHAUS_LOGIN_USERNAME_LIMIT = env.int("RATHAUS_LOGIN_USERNAME_LIMIT", default=20)
+RATHAUS_PASSWORD_RESET_FLOOR_SECONDS = env.float(
+    "RATHAUS_PASSWORD_RESET_FLOOR_SECONDS", default=1.0
+)
+RATHAUS_PASSWORD_RESET_IP_LIMIT = env.int("RATHAUS_PASSWORD_RESET_IP_LIMIT", default=10)
+RATHAUS_PASSWORD_RESET_EMAIL_LIMIT = env.int("RATHAUS_PASSWORD_RESET_EMAIL_LIMIT", default=3)
+# Staff sessions end after a working day (Django's default is two weeks).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
 
 # --- Internationalisation: German first, English available.
 LANGUAGE_CODE = "de"

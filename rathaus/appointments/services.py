@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from rathaus.appointments import booking, conf, selectors
 from rathaus.appointments.models import Appointment, hash_token, new_token
-from rathaus.core import audit, text
+from rathaus.core import audit, clientip, text
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError, NotFound, TooManyRequests
 
@@ -98,11 +98,13 @@ def normalize_demand(location: Location, demand) -> dict[int, int]:
 
 
 def rate_limit_ip(ip: str | None, limit: int, *, scope: str = "book") -> None:
-    """Per-IP request counter in the cache (fixed one-hour windows); 429 when exceeded."""
+    """Per-IP request counter in the cache (fixed one-hour windows); 429 when exceeded.
+
+    IPv6 addresses count per /64 network: one line has 2^64 of them to rotate through."""
     if not conf.rate_limits_enabled() or not ip or limit <= 0:
         return
     window = int(timezone.now().timestamp()) // 3600
-    key = f"appointments:rl:{scope}:{hash_token(ip)[:24]}:{window}"
+    key = f"appointments:rl:{scope}:{hash_token(clientip.limit_key(ip))[:24]}:{window}"
     if cache.add(key, 1, 3700):
         count = 1
     else:

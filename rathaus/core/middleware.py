@@ -2,6 +2,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseForbidden
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
@@ -87,3 +88,32 @@ class LoopbackOnlyMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+# Citizens' personal-link pages (a token in the URL, the citizen's name and appointment).
+PERSONAL_PREFIXES = (
+    "/termine/t/",
+    "/termine/e/",
+    "/termine/buchen/",
+    "/termine/terminagent/",
+    "/termine/angebot/",
+)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` for everything a logged-in user or an API token sees and for
+    personal-link pages: no shared computer's browser cache keeps citizens' data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or "HTTP_AUTHORIZATION" in request.META
+            or request.path.startswith(PERSONAL_PREFIXES)
+        ):
+            add_never_cache_headers(response)
+        return response
