@@ -25,6 +25,7 @@ from rathaus.appointments.models import Appointment
 from rathaus.appointments.staff_forms import (
     StatisticsForm,
 )
+from rathaus.engines.spreadsheet import neutralise_row
 
 
 def _require(user, perm: str) -> None:
@@ -157,7 +158,7 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(list(row)) for row in rows)
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )

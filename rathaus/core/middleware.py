@@ -81,7 +81,9 @@ class LoopbackOnlyMiddleware:
 
     def __call__(self, request):
         enabled = getattr(settings, "RATHAUS_LOOPBACK_ONLY", False)
-        if enabled and not request.META.get("REMOTE_ADDR", "").startswith(self.LOOPBACK):
+        # no peer address: a Unix socket or an in-process WSGI client, both local
+        peer = request.META.get("REMOTE_ADDR") or "127.0.0.1"
+        if enabled and not peer.startswith(self.LOOPBACK):
             return HttpResponseForbidden(
                 "Entwicklungsmodus: Dieser Server antwortet nur auf dem eigenen Rechner. "
                 "Für den Betrieb RATHAUS_ENV=production und einen eigenen SECRET_KEY setzen.",
