@@ -1,7 +1,7 @@
 """Django admin for master data, limited to the admin's own municipality (region admins: their region)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import audit
+from rathaus.core.api_tokens import api_token_issue, api_token_revoke, may_manage_tokens_of
 from rathaus.core.models import (
+    ApiToken,
     AuditEntry,
     Employee,
     KitPool,
@@ -23,6 +25,7 @@ from rathaus.core.models import (
     Room,
     User,
 )
+from rathaus.core.rules import grantable_roles, outranks
 from rathaus.core.tenancy import municipality_ids_for
 
 
@@ -251,32 +254,6 @@ class RegionAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-# Roles a non-superuser admin may give or take only if it holds them itself: the election
-# officer's four eyes and the region's scope must not be one click away for a town's admin.
-GUARDED_ROLES = frozenset({Role.ELECTION_OFFICER, Role.REGION_ADMIN})
-
-
-def grantable_roles(actor) -> set[str]:
-    """Role codes the acting admin may add to or remove from another user."""
-    if actor.is_superuser:
-        return set(Role.values)
-    held = set(actor.roles) if isinstance(actor.roles, list) else set()
-    grantable = {r for r in Role.values if r not in GUARDED_ROLES} | (held & GUARDED_ROLES)
-    # Region admins are made by the superuser: the region field is theirs alone as well.
-    grantable.discard(Role.REGION_ADMIN)
-    return grantable
-
-
-def outranks(target, actor) -> bool:
-    """True when ``target`` holds rights that ``actor`` could not grant (or is a superuser)."""
-    if actor.is_superuser:
-        return False
-    if target.is_superuser or target.is_staff:
-        return True
-    roles = set(target.roles) if isinstance(target.roles, list) else set()
-    return bool(roles - grantable_roles(actor))
-
-
 class UserAdminChangeForm(UserChangeForm):
     """Roles as checkboxes of the known codes; changes limited to what the actor may grant."""
 
@@ -373,3 +350,69 @@ class UserAdmin(BaseUserAdmin):
                 id__in=municipality_ids_for(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name")
+
+
+@admin.register(ApiToken, site=site)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issue (the secret is shown once) and revoke (delete) staff API tokens."""
+
+    form = ApiTokenIssueForm
+    list_display = ("name", "user", "created", "last_used")
+    readonly_fields = ("created", "last_used")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(user__municipality_id__in=municipality_ids_for(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            candidates = User.objects.filter(
+                municipality_id__in=municipality_ids_for(request.user), is_active=True
+            )
+            allowed = [u.pk for u in candidates if may_manage_tokens_of(request.user, u)]
+            kwargs["queryset"] = User.objects.filter(pk__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return is_master_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_master_admin(request.user) and (
+            obj is None or may_manage_tokens_of(request.user, obj.user)
+        )
+
+    def has_add_permission(self, request):
+        return is_master_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is issued or revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        token, raw = api_token_issue(actor=request.user, user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _(
+                "API-Schlüssel für %(user)s: %(secret)s – jetzt kopieren, er wird nicht "
+                "noch einmal angezeigt."
+            )
+            % {"user": token.user.username, "secret": raw},
+        )
+
+    def delete_model(self, request, obj):
+        api_token_revoke(actor=request.user, token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(actor=request.user, token=token)

@@ -110,3 +110,13 @@ def test_the_booking_form_says_so_at_the_field():
     form.is_valid()
     assert "Zeilenumbrüche" in " ".join(form.errors["name"])
     assert "Zeilenumbrüche" in " ".join(form.errors["phone"])
+
+
+def test_service_documents_and_fees_are_plain_text(client, office):
+    location, counters, ausweis, kfz = office
+    ausweis.documents = '<a href="https://example.invalid">Formular</a><img src=x>'
+    ausweis.fee_note = "<b>37 €</b>"
+    ausweis.save()
+    html = client.get(f"/termine/standort/{location.id}/").content.decode()
+    assert "&lt;a href=" in html and "&lt;b&gt;37 €&lt;/b&gt;" in html
+    assert '<a href="https://example.invalid">' not in html and "<img src=x>" not in html
