@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
     },
+    "core-login-attempt-retention": {
+        "task": "rathaus.core.tasks.purge_login_attempts",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.
@@ -283,6 +287,7 @@ LOGGING = {
 
 # --- Domain settings.
 RATHAUS_AUDIT_RETENTION_DAYS = env.int("RATHAUS_AUDIT_RETENTION_DAYS", default=730)
+RATHAUS_LOGIN_ATTEMPT_RETENTION_DAYS = env.int("RATHAUS_LOGIN_ATTEMPT_RETENTION_DAYS", default=30)
 RATHAUS_APPOINTMENT_RETENTION_DAYS = env.int("RATHAUS_APPOINTMENT_RETENTION_DAYS", default=30)
 ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default=SECRET_KEY)
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=50000)
