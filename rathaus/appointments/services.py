@@ -146,7 +146,16 @@ def _get_by_token(token: str, *, for_update=False) -> Appointment:
     appointment = qs.filter(token_hash=hash_token(token)).first()
     if appointment is None:
         raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+    if appointment.anonymized_at is not None:
+        # after the retention period the link is dead: nothing personal remains behind it
+        raise DomainError("link_expired", "Dieser Link ist abgelaufen.", status=410)
     return appointment
+
+
+def _refuse_past(appointment: Appointment, now: datetime, code: str, message: str) -> None:
+    """A personal link acts only on appointments that have not ended yet."""
+    if appointment.end <= now:
+        raise DomainError(code, message, status=409)
 
 
 def appointment_by_token(token: str) -> Appointment:
@@ -390,6 +399,10 @@ def appointment_cancel(
         raise DomainError(
             "not_cancellable", "Dieser Termin kann nicht mehr abgesagt werden.", status=409
         )
+    if appointment.status != S.HELD:
+        _refuse_past(
+            appointment, now, "not_cancellable", "Dieser Termin liegt in der Vergangenheit."
+        )
     if appointment.status == S.HELD:
         appointment.delete()
         booking.bump_version_after_commit(appointment.location_id)
@@ -431,6 +444,7 @@ def appointment_reschedule(
         raise DomainError(
             "not_reschedulable", "Dieser Termin kann nicht mehr verschoben werden.", status=409
         )
+    _refuse_past(appointment, now, "not_reschedulable", "Dieser Termin liegt in der Vergangenheit.")
     old_start, old_end = appointment.start, appointment.end
     demand = selectors.demand_of(appointment)
     booking.place(

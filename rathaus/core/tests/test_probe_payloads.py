@@ -120,3 +120,43 @@ def test_service_documents_and_fees_are_plain_text(client, office):
     html = client.get(f"/termine/standort/{location.id}/").content.decode()
     assert "&lt;a href=" in html and "&lt;b&gt;37 €&lt;/b&gt;" in html
     assert '<a href="https://example.invalid">' not in html and "<img src=x>" not in html
+
+
+def _confirmed(location, ausweis, start, now):
+    appointment, token = services.appointment_book_direct(
+        location=location,
+        demand={ausweis.id: 1},
+        start=start,
+        name="Erika Muster",
+        email="erika@example.org",
+        now=now,
+    )
+    return appointment, token
+
+
+def test_a_personal_link_cannot_cancel_or_move_a_past_appointment(office):
+    from datetime import timedelta
+
+    location, counters, ausweis, kfz = office
+    appointment, _token = _confirmed(location, ausweis, at(2, 9), NOW)
+    three_days_later = appointment.end + timedelta(days=3)
+    with pytest.raises(DomainError) as exc:
+        services.appointment_cancel(appointment=appointment, now=three_days_later)
+    assert exc.value.status == 409
+    with pytest.raises(DomainError):
+        services.appointment_reschedule(
+            appointment=appointment, start=at(12, 9), now=three_days_later
+        )
+
+
+def test_a_personal_link_is_gone_after_the_retention(client, office):
+    from datetime import timedelta
+
+    from rathaus.appointments import services_maintenance
+
+    location, counters, ausweis, kfz = office
+    appointment, token = _confirmed(location, ausweis, at(2, 9), NOW)
+    services_maintenance.personal_data_purge(now=appointment.end + timedelta(days=400))
+    response = client.get(f"{API}/appointments/{token}")
+    assert response.status_code == 410 and response.json()["code"] == "link_expired"
+    assert client.post(f"{API}/appointments/{token}/cancel").status_code == 410
