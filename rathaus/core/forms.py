@@ -81,6 +81,22 @@ class ImportForm(KernForm):
         help_text=_("CSV mit Semikolon oder Komma (UTF-8 oder Windows-1252) oder .xlsx"),
     )
 
+    municipality = forms.ModelChoiceField(
+        label=_("Kommune"),
+        queryset=None,
+        required=True,
+        help_text=_("In welche Kommune wird importiert?"),
+    )
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Region admins see every municipality of their region and choose; everyone else
+        # imports into their own (the field is not shown).
+        if municipalities is not None and municipalities.count() > 1:
+            self.fields["municipality"].queryset = municipalities
+        else:
+            del self.fields["municipality"]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
