@@ -96,6 +96,7 @@ class HoldIn(Schema):
     location_id: int = Field(..., ge=1, le=2**62)
     start: datetime
     services: list[DemandItem] = Field(..., min_length=1, max_length=10)
+    altcha: str = Field("", max_length=4000, description="ALTCHA-Lösung (Base64)")
 
 
 class HoldOut(Schema):
@@ -390,6 +391,7 @@ def altcha_challenge(request: HttpRequest):
 def create_hold(request: HttpRequest, payload: HoldIn):
     location = _location(payload.location_id)
     demand = _demand(location, payload.services)
+    proof_of_work.verify(payload.altcha)  # holds take slots out of the pool, like bookings
     _rate_limit(request, location)
     hold, token = services.appointment_hold(
         location=location, demand=demand, start=_aware(payload.start, location)

@@ -313,6 +313,8 @@ def hold_view(request, location_id):
         messages.error(request, _("Bitte wählen Sie eine Uhrzeit aus."))
         return HttpResponseRedirect(f"{back}?{demand_query(demand)}")
     try:
+        # holds take slots out of the pool: bots must pay the same proof of work as bookings
+        proof_of_work.verify(request.POST.get("altcha"))
         services.rate_limit_ip(
             client_ip(request), selectors.policy_for(location).max_requests_per_ip_hour
         )
