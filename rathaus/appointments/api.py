@@ -26,6 +26,9 @@ router = Router(tags=["appointments"])
 # --------------------------------------------------------------------------- schemas
 
 
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"  # 00:00 … 23:59
+
+
 class ServiceOut(Schema):
     id: int
     name: str
@@ -158,8 +161,8 @@ class WaitingListIn(Schema):
     date_from: date
     date_to: date
     weekdays: list[int] = Field(..., min_length=1, max_length=7)
-    time_from: str = Field(..., pattern=r"^\d{2}:\d{2}$")
-    time_to: str = Field(..., pattern=r"^\d{2}:\d{2}$")
+    time_from: str = Field(..., pattern=TIME_PATTERN)
+    time_to: str = Field(..., pattern=TIME_PATTERN)
     email: str = Field(..., min_length=3, max_length=254)
     privacy_consent: bool
     altcha: str = Field("", max_length=4000)
@@ -178,6 +181,15 @@ class OfferOut(Schema):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+# "12:2,13:1": service id and count (1-99), comma-separated; typed for OpenAPI clients
+SERVICES_QUERY = Query(
+    ...,
+    max_length=200,
+    description="Leistungen als id:anzahl, durch Komma getrennt, z. B. 12:2,13:1",
+    examples=["12:2,13:1"],
+)  # the format is checked by _parse_services, which answers in German
 
 
 def _location(location_id: int) -> Location:
@@ -313,7 +325,7 @@ def list_services(request: HttpRequest, location_id: int = Query(..., ge=1, le=2
 def availability_days(
     request: HttpRequest,
     location_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200, description="id:anzahl,id:anzahl"),
+    services: str = SERVICES_QUERY,
     limit: int = Query(5, ge=1, le=60),
 ):
     location = _location(location_id)
@@ -325,7 +337,7 @@ def availability_slots(
     request: HttpRequest,
     date: date,
     location_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200),
+    services: str = SERVICES_QUERY,
 ):
     location = _location(location_id)
     slots = selectors.slots_on(location, _demand(location, services), date)
@@ -341,7 +353,7 @@ def availability_month(
     year: int = Query(..., ge=2000, le=2100),
     month: int = Query(..., ge=1, le=12),
     location_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200),
+    services: str = SERVICES_QUERY,
 ):
     location = _location(location_id)
     counts = selectors.month(location, _demand(location, services), year, month)
@@ -360,7 +372,7 @@ def availability_month(
 def availability_earliest(
     request: HttpRequest,
     municipality_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200),
+    services: str = SERVICES_QUERY,
 ):
     municipality = Municipality.objects.filter(id=municipality_id).first()
     locations = list(selectors.public_locations(municipality)) if municipality else []
