@@ -4,12 +4,12 @@ Every error leaves as application/problem+json (RFC 9457) with a German message 
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from rathaus.core.openapi import RathausNinjaAPI
 from rathaus.core.problems import DomainError, problem_response
 
-api = NinjaAPI(
+api = RathausNinjaAPI(
     title="Rathaus API",
     version="1",
     description="Termine, Dienstplanung, Wahlen – API der Rathaus-Plattform.",

@@ -15,6 +15,7 @@ RATHAUS_ENV = env.str("RATHAUS_ENV", default="development")
 if RATHAUS_ENV not in {"production", "development"}:
     raise ImproperlyConfigured("RATHAUS_ENV must be 'production' or 'development'")
 PRODUCTION = RATHAUS_ENV == "production"
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"
 TESTING = env.bool("RATHAUS_TESTING", default=False)
 
 if PRODUCTION:
@@ -22,13 +23,16 @@ if PRODUCTION:
     if len(SECRET_KEY) < 40:
         raise ImproperlyConfigured("SECRET_KEY (at least 40 characters) is required in production")
 else:
-    SECRET_KEY = env.str(
-        "SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production-0123456789"
-    )
+    SECRET_KEY = env.str("SECRET_KEY", default="") or DEV_SECRET_KEY
+# The public development key (it also keys ALTCHA) and DEBUG are for `make run` on this
+# machine only: with them, requests from other than loopback are refused (core middleware).
+RATHAUS_LOOPBACK_ONLY = not PRODUCTION and SECRET_KEY == DEV_SECRET_KEY
 DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS (the site's host names) is required in production")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -55,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rathaus.core.middleware.LoopbackOnlyMiddleware",
+    "rathaus.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rathaus.core.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rathaus.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -156,10 +163,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
     },
+    "core-login-attempt-retention": {
+        "task": "rathaus.core.tasks.purge_login_attempts",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_url = env.str("EMAIL_URL", default="" if PRODUCTION else "consolemail://")
+_email = env.email_url_config(_email_url) if _email_url else {}
+if _email_url.startswith("filemail:///"):
+    _email["EMAIL_FILE_PATH"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")  # absolute
+if PRODUCTION and _email.get("EMAIL_BACKEND", "").rsplit(".", 2)[-2:-1] in (
+    [],
+    ["console"],
+    ["locmem"],
+    ["dummy"],
+):
+    # The console backend prints recipients, names and personal links to the log.
+    raise ImproperlyConfigured("EMAIL_URL must name a mail server (smtp://…) in production")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rathaus <noreply@rathaus.invalid>")
 
@@ -174,6 +196,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rathaus.core.login_limits.LoginLimitBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -189,6 +212,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False  # do not log usernames
+# Client address behind a reverse proxy (rathaus.core.clientip; docs/operations.md).
+RATHAUS_TRUSTED_PROXIES = env.list("RATHAUS_TRUSTED_PROXIES", default=[])
+RATHAUS_CLIENT_IP_HEADER = env.str("RATHAUS_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "rathaus.core.clientip.axes_client_ip"
+RATHAUS_LOGIN_IP_LIMIT = env.int("RATHAUS_LOGIN_IP_LIMIT", default=30)
+RATHAUS_LOGIN_USERNAME_LIMIT = env.int("RATHAUS_LOGIN_USERNAME_LIMIT", default=20)
+RATHAUS_PASSWORD_RESET_FLOOR_SECONDS = env.float(
+    "RATHAUS_PASSWORD_RESET_FLOOR_SECONDS", default=1.0
+)
+RATHAUS_PASSWORD_RESET_IP_LIMIT = env.int("RATHAUS_PASSWORD_RESET_IP_LIMIT", default=10)
+RATHAUS_PASSWORD_RESET_EMAIL_LIMIT = env.int("RATHAUS_PASSWORD_RESET_EMAIL_LIMIT", default=3)
+# Staff sessions end after a working day (Django's default is two weeks).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
 
 # --- Internationalisation: German first, English available.
 LANGUAGE_CODE = "de"
@@ -251,6 +287,7 @@ LOGGING = {
 
 # --- Domain settings.
 RATHAUS_AUDIT_RETENTION_DAYS = env.int("RATHAUS_AUDIT_RETENTION_DAYS", default=730)
+RATHAUS_LOGIN_ATTEMPT_RETENTION_DAYS = env.int("RATHAUS_LOGIN_ATTEMPT_RETENTION_DAYS", default=30)
 RATHAUS_APPOINTMENT_RETENTION_DAYS = env.int("RATHAUS_APPOINTMENT_RETENTION_DAYS", default=30)
 ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default=SECRET_KEY)
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=50000)

@@ -26,6 +26,9 @@ router = Router(tags=["appointments"])
 # --------------------------------------------------------------------------- schemas
 
 
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"  # 00:00 … 23:59
+
+
 class ServiceOut(Schema):
     id: int
     name: str
@@ -96,6 +99,7 @@ class HoldIn(Schema):
     location_id: int = Field(..., ge=1, le=2**62)
     start: datetime
     services: list[DemandItem] = Field(..., min_length=1, max_length=10)
+    altcha: str = Field("", max_length=4000, description="ALTCHA-Lösung (Base64)")
 
 
 class HoldOut(Schema):
@@ -157,8 +161,8 @@ class WaitingListIn(Schema):
     date_from: date
     date_to: date
     weekdays: list[int] = Field(..., min_length=1, max_length=7)
-    time_from: str = Field(..., pattern=r"^\d{2}:\d{2}$")
-    time_to: str = Field(..., pattern=r"^\d{2}:\d{2}$")
+    time_from: str = Field(..., pattern=TIME_PATTERN)
+    time_to: str = Field(..., pattern=TIME_PATTERN)
     email: str = Field(..., min_length=3, max_length=254)
     privacy_consent: bool
     altcha: str = Field("", max_length=4000)
@@ -179,6 +183,15 @@ class OfferOut(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
+# "12:2,13:1": service id and count (1-99), comma-separated; typed for OpenAPI clients
+SERVICES_QUERY = Query(
+    ...,
+    max_length=200,
+    description="Leistungen als id:anzahl, durch Komma getrennt, z. B. 12:2,13:1",
+    examples=["12:2,13:1"],
+)  # the format is checked by _parse_services, which answers in German
+
+
 def _location(location_id: int) -> Location:
     location = selectors.get_public_location(location_id)
     if location is None:
@@ -193,7 +206,10 @@ def _parse_services(value: str) -> dict[int, int]:
             if not part.strip():
                 continue
             sid, _, count = part.partition(":")
-            demand[int(sid)] = demand.get(int(sid), 0) + int(count or 1)
+            service_id, number = int(sid), int(count or 1)
+            if not 1 <= service_id <= 2**62 or not 1 <= number <= 99:
+                raise ValueError(part)
+            demand[service_id] = demand.get(service_id, 0) + number
     except ValueError as exc:
         raise DomainError(
             "invalid_services",
@@ -309,7 +325,7 @@ def list_services(request: HttpRequest, location_id: int = Query(..., ge=1, le=2
 def availability_days(
     request: HttpRequest,
     location_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200, description="id:anzahl,id:anzahl"),
+    services: str = SERVICES_QUERY,
     limit: int = Query(5, ge=1, le=60),
 ):
     location = _location(location_id)
@@ -321,7 +337,7 @@ def availability_slots(
     request: HttpRequest,
     date: date,
     location_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200),
+    services: str = SERVICES_QUERY,
 ):
     location = _location(location_id)
     slots = selectors.slots_on(location, _demand(location, services), date)
@@ -337,7 +353,7 @@ def availability_month(
     year: int = Query(..., ge=2000, le=2100),
     month: int = Query(..., ge=1, le=12),
     location_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200),
+    services: str = SERVICES_QUERY,
 ):
     location = _location(location_id)
     counts = selectors.month(location, _demand(location, services), year, month)
@@ -356,7 +372,7 @@ def availability_month(
 def availability_earliest(
     request: HttpRequest,
     municipality_id: int = Query(..., ge=1, le=2**62),
-    services: str = Query(..., max_length=200),
+    services: str = SERVICES_QUERY,
 ):
     municipality = Municipality.objects.filter(id=municipality_id).first()
     locations = list(selectors.public_locations(municipality)) if municipality else []
@@ -387,6 +403,7 @@ def altcha_challenge(request: HttpRequest):
 def create_hold(request: HttpRequest, payload: HoldIn):
     location = _location(payload.location_id)
     demand = _demand(location, payload.services)
+    proof_of_work.verify(payload.altcha)  # holds take slots out of the pool, like bookings
     _rate_limit(request, location)
     hold, token = services.appointment_hold(
         location=location, demand=demand, start=_aware(payload.start, location)

@@ -190,12 +190,19 @@ SELECT id, counter_id FROM ins"""  # noqa: S608 - table and column names are our
 
 def _lost_race(exc: BaseException) -> bool:
     """A deadlock or serialization failure between two concurrent bookings of one slot."""
+    return is_transaction_rollback(exc)
+
+
+def is_transaction_rollback(exc: BaseException) -> bool:
+    """PostgreSQL SQLSTATE class 40 (40P01 deadlock, 40001 serialization failure).
+
+    Checked by SQLSTATE: psycopg 3's DeadlockDetected and SerializationFailure are not
+    subclasses of its TransactionRollback (psycopg2's TransactionRollbackError does not exist).
+    """
     if connection.vendor != "postgresql":
         return False
-    import psycopg
-
-    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
-    return isinstance(cause, psycopg.errors.TransactionRollbackError)
+    cause = exc if hasattr(exc, "sqlstate") else exc.__cause__
+    return str(getattr(cause, "sqlstate", "") or "").startswith("40")
 
 
 # --------------------------------------------------------------------------- locked path

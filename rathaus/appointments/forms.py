@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from rathaus.appointments import proof_of_work
 from rathaus.appointments.models import Weekday
-from rathaus.core.forms import KernForm
+from rathaus.core.forms import BoundedDateField, KernForm
 from rathaus.core.problems import DomainError
+from rathaus.core.text import validate_one_line
 
 
 def service_help(service, minutes: int) -> str:
@@ -85,6 +86,7 @@ class BookingForm(AltchaMixin, KernForm):
     name = forms.CharField(
         label=gettext_lazy("Vor- und Nachname"),
         max_length=200,
+        validators=[validate_one_line],
         error_messages={"required": gettext_lazy("Bitte geben Sie Ihren Namen an.")},
     )
     email = forms.EmailField(
@@ -104,6 +106,7 @@ class BookingForm(AltchaMixin, KernForm):
     phone = forms.CharField(
         label=gettext_lazy("Telefonnummer"),
         max_length=40,
+        validators=[validate_one_line],
         required=False,
         help_text=gettext_lazy("Nur für Rückfragen bei kurzfristigen Änderungen."),
     )
@@ -134,7 +137,7 @@ class WaitingListForm(AltchaMixin, KernForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Bitte wählen Sie mindestens einen Standort.")},
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=gettext_lazy("Frühestens am"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
@@ -142,7 +145,7 @@ class WaitingListForm(AltchaMixin, KernForm):
             "invalid": gettext_lazy("Bitte geben Sie ein gültiges Datum an."),
         },
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=gettext_lazy("Spätestens am"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={

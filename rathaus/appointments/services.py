@@ -20,12 +20,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
 from rathaus.appointments import booking, conf, selectors
 from rathaus.appointments.models import Appointment, hash_token, new_token
-from rathaus.core import audit
+from rathaus.core import audit, clientip, text
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError, NotFound, TooManyRequests
 
@@ -96,11 +98,13 @@ def normalize_demand(location: Location, demand) -> dict[int, int]:
 
 
 def rate_limit_ip(ip: str | None, limit: int, *, scope: str = "book") -> None:
-    """Per-IP request counter in the cache (fixed one-hour windows); 429 when exceeded."""
+    """Per-IP request counter in the cache (fixed one-hour windows); 429 when exceeded.
+
+    IPv6 addresses count per /64 network: one line has 2^64 of them to rotate through."""
     if not conf.rate_limits_enabled() or not ip or limit <= 0:
         return
     window = int(timezone.now().timestamp()) // 3600
-    key = f"appointments:rl:{scope}:{hash_token(ip)[:24]}:{window}"
+    key = f"appointments:rl:{scope}:{hash_token(clientip.limit_key(ip))[:24]}:{window}"
     if cache.add(key, 1, 3700):
         count = 1
     else:
@@ -142,7 +146,16 @@ def _get_by_token(token: str, *, for_update=False) -> Appointment:
     appointment = qs.filter(token_hash=hash_token(token)).first()
     if appointment is None:
         raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+    if appointment.anonymized_at is not None:
+        # after the retention period the link is dead: nothing personal remains behind it
+        raise DomainError("link_expired", "Dieser Link ist abgelaufen.", status=410)
     return appointment
+
+
+def _refuse_past(appointment: Appointment, now: datetime, code: str, message: str) -> None:
+    """A personal link acts only on appointments that have not ended yet."""
+    if appointment.end <= now:
+        raise DomainError(code, message, status=409)
 
 
 def appointment_by_token(token: str) -> Appointment:
@@ -150,22 +163,30 @@ def appointment_by_token(token: str) -> Appointment:
 
 
 def _retry_when_locked(func):
-    """SQLite only: a writer whose read snapshot went stale gets "database is locked" at
-    once (no busy wait). Retry the whole transaction a few times, then answer 503 instead
-    of a server error. PostgreSQL never takes this path."""
+    """Retry a whole transaction that lost a race to the database, then answer 503.
+
+    SQLite: a writer whose read snapshot went stale gets "database is locked" at once (no busy
+    wait). PostgreSQL: a deadlock or serialization failure (SQLSTATE 40P01/40001) between two
+    concurrent bookings. Outside a surrounding transaction the call is simply repeated; inside
+    one it cannot be, and the citizen gets a 503 "try again" instead of a server error."""
     import functools
     import time as _time
 
     from django.db import OperationalError
 
+    def lost_race(exc) -> bool:
+        if connection.vendor == "sqlite":
+            return "locked" in str(exc)
+        return booking.is_transaction_rollback(exc)
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        attempts = 8 if connection.vendor == "sqlite" and not connection.in_atomic_block else 1
+        attempts = 1 if connection.in_atomic_block else 8 if connection.vendor == "sqlite" else 3
         for attempt in range(attempts):
             try:
                 return func(*args, **kwargs)
             except OperationalError as exc:
-                if connection.vendor != "sqlite" or "locked" not in str(exc):
+                if not lost_race(exc):
                     raise
                 if attempt == attempts - 1:
                     raise DomainError(
@@ -210,18 +231,18 @@ def appointment_hold(
 
 
 def validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
+    """Name and phone: one line, no control characters (they go into official e-mails)."""
     name = (name or "").strip()
     email = (email or "").strip()
     phone = (phone or "").strip()
     errors = []
     if not name or len(name) > 200:
         errors.append({"field": "name", "message": "Bitte geben Sie Ihren Namen an."})
+    elif text.has_control_characters(name):
+        errors.append({"field": "name", "message": str(text.MESSAGE)})
     try:
         validate_email(email)
-        if len(email) > 254:
+        if len(email) > 254 or text.has_control_characters(email):
             raise ValidationError("too long")
     except ValidationError:
         errors.append(
@@ -229,6 +250,8 @@ def validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
         )
     if len(phone) > 40:
         errors.append({"field": "phone", "message": "Die Telefonnummer ist zu lang."})
+    elif text.has_control_characters(phone):
+        errors.append({"field": "phone", "message": str(text.MESSAGE)})
     if errors:
         raise DomainError(
             "invalid_person", " ".join(e["message"] for e in errors), status=422, errors=errors
@@ -376,6 +399,10 @@ def appointment_cancel(
         raise DomainError(
             "not_cancellable", "Dieser Termin kann nicht mehr abgesagt werden.", status=409
         )
+    if appointment.status != S.HELD:
+        _refuse_past(
+            appointment, now, "not_cancellable", "Dieser Termin liegt in der Vergangenheit."
+        )
     if appointment.status == S.HELD:
         appointment.delete()
         booking.bump_version_after_commit(appointment.location_id)
@@ -417,6 +444,7 @@ def appointment_reschedule(
         raise DomainError(
             "not_reschedulable", "Dieser Termin kann nicht mehr verschoben werden.", status=409
         )
+    _refuse_past(appointment, now, "not_reschedulable", "Dieser Termin liegt in der Vergangenheit.")
     old_start, old_end = appointment.start, appointment.end
     demand = selectors.demand_of(appointment)
     booking.place(

@@ -12,15 +12,16 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.appointments import staff_selectors
 from rathaus.appointments.models import Appointment, Counter
-from rathaus.core.forms import KernForm
+from rathaus.core.forms import BoundedDateField, KernForm
 from rathaus.core.models import Location
 from rathaus.core.tenancy import scoped
+from rathaus.core.text import validate_one_line
 
 S = Appointment.Status
 
 
 class DayFilterForm(KernForm):
-    tag = forms.DateField(
+    tag = BoundedDateField(
         label=gettext_lazy("Tag"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -77,6 +78,7 @@ class WalkInForm(KernForm):
         label=gettext_lazy("Name"),
         required=False,
         max_length=200,
+        validators=[validate_one_line],
         help_text=gettext_lazy("optional, nur für die Sachbearbeitung"),
         error_messages={
             "max_length": gettext_lazy("Der Name ist zu lang (höchstens 200 Zeichen).")
@@ -125,7 +127,7 @@ class ClosureForm(KernForm):
             "invalid_choice": gettext_lazy("Bitte wählen Sie einen Standort aus der Liste."),
         },
     )
-    day = forms.DateField(
+    day = BoundedDateField(
         label=gettext_lazy("Datum"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
@@ -177,13 +179,13 @@ class StatisticsForm(KernForm):
             "invalid_choice": gettext_lazy("Bitte wählen Sie einen Standort aus der Liste.")
         },
     )
-    von = forms.DateField(
+    von = BoundedDateField(
         label=gettext_lazy("von"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).")},
     )
-    bis = forms.DateField(
+    bis = BoundedDateField(
         label=gettext_lazy("bis"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from rathaus.appointments.models import Appointment
 from rathaus.appointments.staff_forms import (
     StatisticsForm,
 )
+from rathaus.engines.spreadsheet import neutralise_row
 
 
 def _require(user, perm: str) -> None:
@@ -149,6 +150,7 @@ def statistics(request):
             if query
             else f"{reverse('appointments:statistics_csv')}?tabelle=vorlauf",
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
@@ -156,7 +158,7 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(list(row)) for row in rows)
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
@@ -245,7 +247,12 @@ def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
 @require_GET
 def statistics_csv(request):
     _require(request.user, permissions.PERM_STATISTICS)
-    _form, locations, date_from, date_to = _stats_request(request)
+    form, locations, date_from, date_to = _stats_request(request)
+    if form.is_bound and not form.is_valid():
+        messages = [m for errors in form.errors.values() for m in errors]
+        return HttpResponseBadRequest(
+            " ".join(messages).encode("utf-8"), content_type="text/plain; charset=utf-8"
+        )
     table = request.GET.get("tabelle", "tage")
     if table not in ("tage", "schalter", "vorlauf"):
         table = "tage"

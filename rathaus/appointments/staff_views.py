@@ -151,6 +151,8 @@ def staff_day(request):
             },
             "can_statistics": request.user.has_perm(permissions.PERM_STATISTICS),
         },
+        # invalid filters (e.g. a date out of range) show at the field and answer 400
+        status=400 if filters.is_bound and not filters.is_valid() else 200,
     )
 
 

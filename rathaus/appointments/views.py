@@ -29,6 +29,7 @@ from rathaus.appointments import proof_of_work, selectors, services
 from rathaus.appointments.forms import BookingForm, ServiceChoiceForm
 from rathaus.appointments.mails import clock, day_text, weekday_names
 from rathaus.appointments.models import Appointment, Service
+from rathaus.core import clientip
 from rathaus.core.problems import DomainError
 
 S = Appointment.Status
@@ -39,9 +40,8 @@ HOLD_SESSION_KEY = "appointments_hold"
 
 
 def client_ip(request) -> str:
-    """The peer address (a reverse proxy must set REMOTE_ADDR, e.g. via gunicorn's
-    --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, behind trusted proxies too (see ``rathaus.core.clientip``)."""
+    return clientip.client_ip(request)
 
 
 def _location_or_404(location_id):
@@ -313,6 +313,8 @@ def hold_view(request, location_id):
         messages.error(request, _("Bitte wählen Sie eine Uhrzeit aus."))
         return HttpResponseRedirect(f"{back}?{demand_query(demand)}")
     try:
+        # holds take slots out of the pool: bots must pay the same proof of work as bookings
+        proof_of_work.verify(request.POST.get("altcha"))
         services.rate_limit_ip(
             client_ip(request), selectors.policy_for(location).max_requests_per_ip_hour
         )

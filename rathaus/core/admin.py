@@ -1,10 +1,17 @@
 """Django admin for master data, limited to the admin's own municipality (region admins: their region)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import audit
+from rathaus.core.api_tokens import api_token_issue, api_token_revoke, may_manage_tokens_of
 from rathaus.core.models import (
+    ApiToken,
     AuditEntry,
     Employee,
     KitPool,
@@ -18,6 +25,7 @@ from rathaus.core.models import (
     Room,
     User,
 )
+from rathaus.core.rules import grantable_roles, outranks
 from rathaus.core.tenancy import municipality_ids_for
 
 
@@ -35,6 +43,22 @@ class RathausAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return is_master_admin(request.user)
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id widget that names only rows the user may see (ids are sequential)."""
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            visible = self.queryset.filter(**{key: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value) if visible else ("", "")
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -68,7 +92,15 @@ class TenantAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Municipality.objects.filter(id__in=self._ids(request))
             elif any(f.name == "municipality" for f in model._meta.fields):
                 kwargs["queryset"] = model.objects.filter(municipality_id__in=self._ids(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, ForeignKeyRawIdWidget):
+            field.widget = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                using=kwargs.get("using"),
+                queryset=field.queryset,
+            )
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         model = db_field.related_model
@@ -195,6 +227,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
             else qs.filter(id__in=municipality_ids_for(request.user))
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Region, AGS and slug identify the tenant (URLs, open data, region scope): moving a
+        # municipality to another region is the superuser's decision.
+        return () if request.user.is_superuser else ("region", "ags", "slug")
+
     def has_module_permission(self, request):
         return is_master_admin(request.user)
 
@@ -217,8 +254,36 @@ class RegionAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class UserAdminChangeForm(UserChangeForm):
+    """Roles as checkboxes of the known codes; changes limited to what the actor may grant."""
+
+    actor = None  # set per request by UserAdmin.get_form
+
+    roles = forms.MultipleChoiceField(
+        label=_("Rollen"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_roles(self):
+        new = set(self.cleaned_data.get("roles") or [])
+        old = set(self.instance.roles) if isinstance(self.instance.roles, list) else set()
+        if self.actor is not None:
+            refused = (new ^ old) - grantable_roles(self.actor)
+            if refused:
+                labels = ", ".join(str(Role(r).label) for r in sorted(refused))
+                raise ValidationError(
+                    _("Diese Rollen dürfen Sie weder vergeben noch entziehen: %(roles)s"),
+                    params={"roles": labels},
+                    code="role_not_grantable",
+                )
+        return [r for r in Role.values if r in new]
+
+
 @admin.register(User, site=site)
 class UserAdmin(BaseUserAdmin):
+    form = UserAdminChangeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Rathaus", {"fields": ("municipality", "region", "roles")}),
@@ -233,6 +298,12 @@ class UserAdmin(BaseUserAdmin):
             else qs.filter(municipality_id__in=municipality_ids_for(request.user))
         )
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if issubclass(form, UserAdminChangeForm):
+            form = type("ActorUserChangeForm", (form,), {"actor": request.user})
+        return form
+
     def has_module_permission(self, request):
         return is_master_admin(request.user)
 
@@ -243,7 +314,12 @@ class UserAdmin(BaseUserAdmin):
             or obj.municipality_id in municipality_ids_for(request.user)
         )
 
-    has_change_permission = has_view_permission
+    def has_change_permission(self, request, obj=None):
+        # Also guards the password form: no admin resets the password of someone with more
+        # rights (an election officer, a region admin, a superuser) and so becomes them.
+        if not self.has_view_permission(request, obj):
+            return False
+        return obj is None or obj.pk == request.user.pk or not outranks(obj, request.user)
 
     def has_add_permission(self, request):
         return is_master_admin(request.user)
@@ -254,7 +330,7 @@ class UserAdmin(BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ()
-        return (
+        fields = (
             "is_superuser",
             "is_staff",
             "groups",
@@ -263,6 +339,10 @@ class UserAdmin(BaseUserAdmin):
             "last_login",
             "date_joined",
         )
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody grants roles to themselves or reactivates themselves.
+            fields += ("roles", "is_active", "municipality")
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "municipality" and not request.user.is_superuser:
@@ -270,3 +350,69 @@ class UserAdmin(BaseUserAdmin):
                 id__in=municipality_ids_for(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name")
+
+
+@admin.register(ApiToken, site=site)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issue (the secret is shown once) and revoke (delete) staff API tokens."""
+
+    form = ApiTokenIssueForm
+    list_display = ("name", "user", "created", "last_used")
+    readonly_fields = ("created", "last_used")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(user__municipality_id__in=municipality_ids_for(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            candidates = User.objects.filter(
+                municipality_id__in=municipality_ids_for(request.user), is_active=True
+            )
+            allowed = [u.pk for u in candidates if may_manage_tokens_of(request.user, u)]
+            kwargs["queryset"] = User.objects.filter(pk__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return is_master_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_master_admin(request.user) and (
+            obj is None or may_manage_tokens_of(request.user, obj.user)
+        )
+
+    def has_add_permission(self, request):
+        return is_master_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is issued or revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        token, raw = api_token_issue(actor=request.user, user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _(
+                "API-Schlüssel für %(user)s: %(secret)s – jetzt kopieren, er wird nicht "
+                "noch einmal angezeigt."
+            )
+            % {"user": token.user.username, "secret": raw},
+        )
+
+    def delete_model(self, request, obj):
+        api_token_revoke(actor=request.user, token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(actor=request.user, token=token)

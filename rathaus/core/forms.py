@@ -1,7 +1,12 @@
+from datetime import date
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD = 5 * 1024 * 1024
+from rathaus.core import uploads
+
+MAX_UPLOAD = uploads.MAX_UPLOAD_BYTES
 
 
 INPUT_CLASSES = {
@@ -22,6 +27,28 @@ def apply_kern_classes(form: forms.BaseForm) -> None:
             field.widget.attrs["class"] = css
         if form.is_bound and name in (getattr(form, "_errors", None) or {}):
             field.widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+
+# Dates users may enter anywhere: far enough for statistics and plans, near enough that
+# adding a week or a month to them never overflows (9999-12-31 + 1 day is an error).
+DATE_MIN = date(1990, 1, 1)
+DATE_MAX = date(2199, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A date field that refuses dates outside DATE_MIN … DATE_MAX with a German message."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise forms.ValidationError(
+                _("Bitte ein Datum zwischen %(min)s und %(max)s angeben."),
+                code="date_out_of_range",
+                params={
+                    "min": date_format(DATE_MIN, "SHORT_DATE_FORMAT"),
+                    "max": date_format(DATE_MAX, "SHORT_DATE_FORMAT"),
+                },
+            )
 
 
 class KernForm(forms.Form):
@@ -54,10 +81,28 @@ class ImportForm(KernForm):
         help_text=_("CSV mit Semikolon oder Komma (UTF-8 oder Windows-1252) oder .xlsx"),
     )
 
+    municipality = forms.ModelChoiceField(
+        label=_("Kommune"),
+        queryset=None,
+        required=True,
+        help_text=_("In welche Kommune wird importiert?"),
+    )
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Region admins see every municipality of their region and choose; everyone else
+        # imports into their own (the field is not shown).
+        if municipalities is not None and municipalities.count() > 1:
+            self.fields["municipality"].queryset = municipalities
+        else:
+            del self.fields["municipality"]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Die Datei ist größer als 5 MB."))
+        try:
+            uploads.check_size(upload.size)
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             raise forms.ValidationError(
                 _("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")

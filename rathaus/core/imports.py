@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 
-from rathaus.core import audit
+from rathaus.core import audit, text
 from rathaus.core.models import Employee, Location, Municipality, OrgUnit, Qualification, Room
 from rathaus.core.tabular import Row, TabularError, read_table
 
@@ -65,6 +66,32 @@ def _share(text: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+# Bounds the model's columns do not state themselves (a SmallIntegerField takes 32,767 floors).
+FLOOR_RANGE = (-10, 200)
+MAX_SEATS = 9_999
+ONE_LINE = {"personnel_number", "first_name", "last_name", "email", "number"}
+
+
+def _field_problems(model, values: dict) -> list[str]:
+    """What the database would refuse or truncate, checked in the preview already."""
+    problems = []
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation or value in (None, ""):
+            continue
+        if name in ONE_LINE and text.has_control_characters(str(value)):
+            problems.append(f"{field.verbose_name}: {text.MESSAGE}")
+            continue
+        try:
+            field.clean(value, None)
+        except ValidationError as exc:
+            problems.append(f"{field.verbose_name}: {' '.join(exc.messages)}")
+    return problems
+
+
 def _parse_employees(
     rows: list[Row], municipality: Municipality, result: ImportResult
 ) -> list[dict]:
@@ -111,22 +138,21 @@ def _parse_employees(
         email = v.get("e_mail") or v.get("email") or ""
         if email and "@" not in email:
             problems.append("E-Mail-Adresse ungültig")
+        values = {
+            "personnel_number": number,
+            "first_name": v.get("vorname", ""),
+            "last_name": v.get("nachname", ""),
+            "email": email,
+            "org_unit": unit,
+            "working_time_share": share,
+            "equipment_need": equipment,
+            "job_role": job_role,
+        }
+        problems.extend(_field_problems(Employee, values))
         if problems:
             result.errors.extend((row.line, p) for p in problems)
             continue
-        parsed.append(
-            {
-                "personnel_number": number,
-                "first_name": v["vorname"],
-                "last_name": v["nachname"],
-                "email": email,
-                "org_unit": unit,
-                "working_time_share": share,
-                "equipment_need": equipment,
-                "job_role": job_role,
-                "qualifications": [quals[c] for c in qual_codes],
-            }
-        )
+        parsed.append(values | {"qualifications": [quals[c] for c in qual_codes]})
     return parsed
 
 
@@ -155,17 +181,22 @@ def _parse_rooms(rows: list[Row], municipality: Municipality, result: ImportResu
         seen.setdefault(key, row.line)
         try:
             floor = int(v.get("etage", "0") or 0)
+            if not FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1]:
+                raise ValueError
         except ValueError:
-            problems.append("Etage muss eine ganze Zahl sein")
+            problems.append(
+                f"Etage muss eine ganze Zahl von {FLOOR_RANGE[0]} bis {FLOOR_RANGE[1]} sein"
+            )
             floor = 0
         try:
             normal = int(v.get("plaetze", ""))
             pandemic = int(v.get("plaetze_pandemie") or min(normal, 1))
-            if normal < 1 or pandemic < 0 or pandemic > normal:
+            if not 1 <= normal <= MAX_SEATS or pandemic < 0 or pandemic > normal:
                 raise ValueError
         except ValueError:
             problems.append(
-                "Plätze: ganze Zahl ab 1; Pandemie-Plätze höchstens so viele wie normal"
+                f"Plätze: ganze Zahl von 1 bis {MAX_SEATS:,}".replace(",", ".")
+                + "; Pandemie-Plätze höchstens so viele wie normal"
             )
             normal = pandemic = 1
         unit = None
@@ -173,19 +204,19 @@ def _parse_rooms(rows: list[Row], municipality: Municipality, result: ImportResu
             unit = units.get(v["organisationseinheit"].lower())
             if unit is None:
                 problems.append(f"Organisationseinheit „{v['organisationseinheit']}“ unbekannt")
+        values = {
+            "location": location,
+            "number": number,
+            "floor": floor,
+            "capacity_normal": normal,
+            "capacity_pandemic": pandemic,
+            "org_unit": unit,
+        }
+        problems.extend(_field_problems(Room, values))
         if problems:
             result.errors.extend((row.line, p) for p in problems)
             continue
-        parsed.append(
-            {
-                "location": location,
-                "number": number,
-                "floor": floor,
-                "capacity_normal": normal,
-                "capacity_pandemic": pandemic,
-                "org_unit": unit,
-            }
-        )
+        parsed.append(values)
     return parsed
 
 

@@ -98,7 +98,8 @@ class User(AbstractUser):
     roles = models.JSONField(_("Rollen"), default=list, blank=True)
 
     def has_role(self, role: str) -> bool:
-        return self.is_active and role in (self.roles or [])
+        # A list of codes only: a string would make ``in`` match substrings.
+        return self.is_active and isinstance(self.roles, list) and role in self.roles
 
 
 class TenantQuerySet(models.QuerySet):

@@ -32,6 +32,32 @@ is_staff_member = rules.is_authenticated & (
     | is_admin
 )
 
+# Roles a non-superuser admin may give or take only if it holds them itself: the election
+# officer's four eyes and the region's scope must not be one click away for a town's admin.
+GUARDED_ROLES = frozenset({Role.ELECTION_OFFICER, Role.REGION_ADMIN})
+
+
+def grantable_roles(actor) -> set[str]:
+    """Role codes the acting admin may add to or remove from another user."""
+    if actor.is_superuser:
+        return set(Role.values)
+    held = set(actor.roles) if isinstance(actor.roles, list) else set()
+    grantable = {r for r in Role.values if r not in GUARDED_ROLES} | (held & GUARDED_ROLES)
+    # Region admins are made by the superuser: the region field is theirs alone as well.
+    grantable.discard(Role.REGION_ADMIN)
+    return grantable
+
+
+def outranks(target, actor) -> bool:
+    """True when ``target`` holds rights that ``actor`` could not grant (or is a superuser)."""
+    if actor.is_superuser:
+        return False
+    if target.is_superuser or target.is_staff:
+        return True
+    roles = set(target.roles) if isinstance(target.roles, list) else set()
+    return bool(roles - grantable_roles(actor))
+
+
 rules.add_perm("core.view_directory", is_staff_member)
 rules.add_perm("core.manage_people", is_planner | is_admin)
 rules.add_perm("core.import_master_data", is_planner | is_admin)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+
+from rathaus.core import uploads
 
 
 class TabularError(Exception):
@@ -38,29 +38,21 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise TabularError("Die Datei ist keine Textdatei (CSV).")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        return [cells for _, cells in uploads.csv_rows(text, delimiter=delimiter)]
+    except uploads.UploadRefused as exc:
+        raise TabularError(str(exc)) from exc
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+    """Rows of the first sheet; rows missing in the file are empty (line numbers stay true)."""
+    rows: list[list[str]] = []
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise TabularError("Die Excel-Datei kann nicht gelesen werden.") from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        cells = []
-        for v in values:
-            if v is None:
-                cells.append("")
-            elif isinstance(v, float) and v.is_integer():
-                cells.append(str(int(v)))
-            else:
-                cells.append(str(v))
-        rows.append(cells)
-    workbook.close()
+        for line, cells in uploads.xlsx_rows(data):
+            rows.extend([] for _ in range(line - 1 - len(rows)))
+            rows.append(cells)
+    except uploads.UploadRefused as exc:
+        raise TabularError(str(exc)) from exc
     return rows
 
 

@@ -16,6 +16,14 @@ def purge_old_audit_entries() -> int:
 
 
 @shared_task
+def purge_login_attempts() -> int:
+    """Login attempts (IP addresses, user names) older than the retention period."""
+    from rathaus.core.maintenance import login_attempts_purge
+
+    return login_attempts_purge()
+
+
+@shared_task
 def add(x: int, y: int) -> int:
     """Smoke-test task: proves a worker consumes from the broker (see tests/test_celery.py)."""
     return x + y

@@ -53,3 +53,8 @@ def home_municipality(user) -> Municipality | None:
         return user.municipality
     ids = municipality_ids_for(user)
     return Municipality.objects.filter(id__in=ids).order_by("name").first()
+
+
+def scoped_municipalities(user) -> models.QuerySet:
+    """The municipalities a user may act for, by name (region admins: their region)."""
+    return Municipality.objects.filter(id__in=municipality_ids_for(user)).order_by("name")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from rathaus.core import views
+from rathaus.core.password_reset import PasswordResetView
 
 core_patterns = [
     path("beschaeftigte/", views.employees, name="employees"),
@@ -19,9 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "konto/passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"
-    ),
+    path("konto/passwort-vergessen/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "konto/passwort-vergessen/gesendet/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -16,7 +16,7 @@ from rathaus.core import selectors
 from rathaus.core.forms import ImportForm
 from rathaus.core.imports import run_import
 from rathaus.core.navigation import entries_for
-from rathaus.core.tenancy import home_municipality
+from rathaus.core.tenancy import home_municipality, scoped_municipalities
 
 
 def require_perm(user, perm: str) -> None:
@@ -85,6 +85,7 @@ def import_view(request):
     municipality = home_municipality(request.user)
     if municipality is None:
         raise PermissionDenied
+    choices = scoped_municipalities(request.user)
     if request.method == "POST" and request.POST.get("confirm"):
         pending = request.session.get("pending_import")
         if not pending:
@@ -92,6 +93,9 @@ def import_view(request):
                 request, _("Die Vorschau ist abgelaufen. Bitte die Datei erneut hochladen.")
             )
             return HttpResponseRedirect(reverse("core:import"))
+        municipality = choices.filter(pk=pending.get("municipality_id")).first()
+        if municipality is None:
+            raise PermissionDenied
         result = run_import(
             kind=pending["kind"],
             data=base64.b64decode(pending["data"]),
@@ -108,11 +112,16 @@ def import_view(request):
                 % {"c": result.created, "u": result.updated},
             )
             return HttpResponseRedirect(reverse("core:import"))
-        return render(request, "core/import.html", {"form": ImportForm(), "result": result})
-    form = ImportForm(request.POST or None, request.FILES or None)
+        return render(
+            request,
+            "core/import.html",
+            {"form": ImportForm(municipalities=choices), "result": result},
+        )
+    form = ImportForm(request.POST or None, request.FILES or None, municipalities=choices)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        municipality = form.cleaned_data.get("municipality") or municipality
         data = upload.read()
         result = run_import(
             kind=form.cleaned_data["kind"],
@@ -125,6 +134,7 @@ def import_view(request):
         if result.ok:
             request.session["pending_import"] = {
                 "kind": result.kind,
+                "municipality_id": municipality.pk,
                 "filename": upload.name,
                 "data": base64.b64encode(data).decode(),
             }

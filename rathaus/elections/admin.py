@@ -1,4 +1,11 @@
-"""Admin: creating elections with candidates and districts (results are entered in the app)."""
+"""Admin: preparing elections with candidates and districts.
+
+Everything after the preparation belongs to the app, where the four-eyes rule and the
+correction log hold: the status is changed only by election officers
+(``services.election_set_status``), figures only through entry, approval and corrections.
+Here an election is editable only while it is in preparation and no district has figures;
+then it is read-only, and its districts can be neither added nor deleted.
+"""
 
 from django.contrib import admin
 
@@ -7,10 +14,32 @@ from rathaus.elections import caching
 from rathaus.elections.models import Candidate, District, Election, Result
 
 
+def is_open_for_setup(election: Election | None) -> bool:
+    """Still being prepared: not public and no district has reported figures."""
+    if election is None:
+        return True
+    return (
+        election.status == Election.Status.PREPARATION
+        and not election.results.exclude(state=Result.State.EMPTY).exists()
+    )
+
+
 class CandidateInline(admin.TabularInline):
     model = Candidate
     extra = 0
     fields = ("position", "name", "party")
+
+    def _editable(self, obj):
+        return is_open_for_setup(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj)
 
 
 @admin.register(Election, site=site)
@@ -18,7 +47,17 @@ class ElectionAdmin(TenantAdmin):
     list_display = ("title", "date", "kind", "status", "municipality")
     list_filter = ("kind", "status")
     inlines = [CandidateInline]
-    readonly_fields = ("first_round",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status is the election officers' (final needs every district approved).
+        fields = ("status", "first_round")
+        if not is_open_for_setup(obj):
+            fields += ("municipality", "kind", "title", "date", "previous_election")
+            fields += ("quorum_percent",)
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_open_for_setup(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -41,6 +80,23 @@ class DistrictAdmin(TenantAdmin):
     search_fields = ("number", "name")
     exclude = ("municipality",)  # always the election's
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "election" and field is not None:
+            # New districts only for elections still in preparation.
+            field.queryset = field.queryset.filter(status=Election.Status.PREPARATION)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not is_open_for_setup(obj.election):
+            return ("election", "number", "name", "kind")
+        return ()
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or is_open_for_setup(obj.election)
+        )
+
     def save_model(self, request, obj, form, change):
         obj.municipality_id = obj.election.municipality_id
         super().save_model(request, obj, form, change)
@@ -50,3 +106,15 @@ class DistrictAdmin(TenantAdmin):
                 defaults={"election": obj.election, "municipality_id": obj.municipality_id},
             )
         caching.bump(obj.election_id)
+
+    def delete_model(self, request, obj):
+        election_id = obj.election_id
+        super().delete_model(request, obj)
+        caching.bump(election_id)
+
+    def delete_queryset(self, request, queryset):
+        election_ids = set(queryset.values_list("election_id", flat=True))
+        for obj in queryset:
+            self.delete_model(request, obj)
+        for election_id in election_ids:
+            caching.bump(election_id)

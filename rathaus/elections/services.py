@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core import audit
+from rathaus.core.models import Role
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.elections import caching
 from rathaus.elections.models import (
@@ -148,9 +149,19 @@ def result_ensure(district: District) -> District:
 
 @transaction.atomic
 def election_set_status(*, election: Election, status: str, actor) -> Election:
+    """Only election officers change the status; a final result stays final."""
+    if actor is None or not actor.has_role(Role.ELECTION_OFFICER):
+        raise DomainError(
+            "not_election_officer", "Den Stand einer Wahl ändert nur das Wahlamt.", status=403
+        )
     election = Election.objects.select_for_update().get(pk=election.pk)
     if status not in Election.Status.values:
         raise DomainError("bad_status", "Unbekannter Stand.")
+    if election.status == Election.Status.FINAL and status != Election.Status.FINAL:
+        raise Conflict(
+            "final_is_final",
+            "Ein festgestelltes endgültiges Ergebnis kann nicht zurückgenommen werden.",
+        )
     if status == Election.Status.FINAL:
         open_ = election.results.exclude(state=Result.State.APPROVED).count()
         if open_:

@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
+from rathaus.core.forms import DATE_MAX, DATE_MIN
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import scoped
@@ -179,10 +180,17 @@ def cancel_job(request, job_id: int):
 
 
 @router.get("/my-plan", response=list[EntryOut], summary="Mein veröffentlichter Plan")
-def my_plan(request, start: date | None = None, days: int = 28):
+def my_plan(request, start: date | None = None, days: int = Query(28, ge=1, le=366)):
     _need(request, "presence.view_own_plan")
     if not 1 <= days <= 366:
         raise DomainError("days_range", _("„days“ muss zwischen 1 und 366 liegen."), status=422)
+    if start is not None and not DATE_MIN <= start <= DATE_MAX:
+        raise DomainError(
+            "start_range",
+            _("„start“ muss zwischen %(min)s und %(max)s liegen.")
+            % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+            status=422,
+        )
     employee = Employee.objects.filter(
         user=request.user, municipality_id=request.user.municipality_id
     ).first()

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from rathaus.core.models import Employee
+from rathaus.engines.spreadsheet import neutralise_row
 from rathaus.presence import selectors
 from rathaus.presence.models import Activity, PlanningPeriod
 
@@ -48,14 +49,16 @@ def plan_workbook(period: PlanningPeriod) -> Workbook:
     for row in selectors.plan_grid(period):
         e = row.employee
         ws.append(
-            [
-                e.personnel_number,
-                f"{e.last_name}, {e.first_name}",
-                e.org_unit.code,
-                *[c.code for c in row.cells],
-                row.home,
-                row.onsite,
-            ]
+            neutralise_row(
+                [
+                    e.personnel_number,
+                    f"{e.last_name}, {e.first_name}",
+                    e.org_unit.code,
+                    *[c.code for c in row.cells],
+                    row.home,
+                    row.onsite,
+                ]
+            )
         )
         for i, c in enumerate(row.cells):
             ws.cell(ws.max_row, 4 + i).fill = PatternFill(
@@ -70,7 +73,11 @@ def plan_workbook(period: PlanningPeriod) -> Workbook:
     for code, _css, text in selectors.LEGEND:
         legend.append([code, str(text)])
     legend.append([])
-    legend.append([_("Zeitraum"), f"{period.name}: {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"])
+    legend.append(
+        neutralise_row(
+            [_("Zeitraum"), f"{period.name}: {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"]
+        )
+    )
     legend.append([_("Status"), str(period.get_status_display())])
     return wb
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.forms import KernForm, KernModelForm
+from rathaus.core.forms import BoundedDateField, KernForm, KernModelForm
 from rathaus.core.models import Employee, KitPool, Location, OrgUnit, Qualification, Room
 from rathaus.presence.models import (
     WEEKDAY_CHOICES,
@@ -226,8 +226,8 @@ class OverrideForm(KernForm):
 
 
 class _AbsenceBase(KernForm):
-    start = forms.DateField(label=_("von"), widget=DATE)
-    end = forms.DateField(label=_("bis"), widget=DATE)
+    start = BoundedDateField(label=_("von"), widget=DATE)
+    end = BoundedDateField(label=_("bis"), widget=DATE)
     kind = forms.ChoiceField(label=_("Art"), choices=Absence.Kind.choices)
     note = forms.CharField(label=_("Notiz"), max_length=200, required=False)
 
@@ -348,7 +348,7 @@ class CellForm(KernForm):
 
 
 class ReplanForm(KernForm):
-    replan_from = forms.DateField(
+    replan_from = BoundedDateField(
         label=_("Neu planen ab"),
         widget=DATE,
         help_text=_("Tage davor bleiben unverändert; danach wird so wenig wie möglich geändert."),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError
-from rathaus.core.tenancy import get_scoped_or_404, home_municipality
+from rathaus.core.tenancy import get_scoped_or_404, home_municipality, scoped_municipalities
 from rathaus.presence import selectors, services, services_jobs
 from rathaus.presence.forms import (
     CohortForm,
@@ -76,9 +77,16 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def period_create(request):
     require_perm(request.user, "presence.plan")
+    towns = scoped_municipalities(request.user)
     town = home_municipality(request.user)
     if town is None:
         raise PermissionDenied
+    chosen = request.GET.get("kommune", "")
+    if chosen:
+        # region admins choose the municipality (the first of the region is only the default)
+        town = towns.filter(pk=chosen).first() if chosen.isdigit() else None
+        if town is None:
+            raise Http404
     today = timezone.localdate()
     monday = today + timedelta(days=7 - today.weekday())
     form = PeriodForm(
@@ -94,7 +102,11 @@ def period_create(request):
             request, _("Planungszeitraum „%(name)s“ angelegt.") % {"name": period.name}
         )
         return redirect("presence:period_detail", pk=period.pk)
-    return render(request, "presence/period_form.html", {"form": form, "period": None})
+    return render(
+        request,
+        "presence/period_form.html",
+        {"form": form, "period": None, "towns": towns if towns.count() > 1 else [], "town": town},
+    )
 
 
 @login_required

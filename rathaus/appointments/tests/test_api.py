@@ -114,11 +114,25 @@ def test_hold_then_book_and_conflict(client, office):
         "start": slot.start.isoformat(),
         "services": [{"service_id": kfz.id, "count": 1}],
     }
-    held = client.post(f"{API}/holds", hold_body, content_type="application/json")
+    # holds need the proof of work too (issue 9)
+    problem(
+        client.post(f"{API}/holds", hold_body, content_type="application/json"),
+        400,
+        "altcha_missing",
+    )
+    held = client.post(
+        f"{API}/holds", {**hold_body, "altcha": altcha_payload()}, content_type="application/json"
+    )
     assert held.status_code == 201
     # Kfz only at one counter: the second hold for the same time is a conflict
     taken = problem(
-        client.post(f"{API}/holds", hold_body, content_type="application/json"), 409, "slot_taken"
+        client.post(
+            f"{API}/holds",
+            {**hold_body, "altcha": altcha_payload()},
+            content_type="application/json",
+        ),
+        409,
+        "slot_taken",
     )
     assert taken["detail"] == "Dieser Termin ist leider gerade vergeben worden."
     booked = client.post(

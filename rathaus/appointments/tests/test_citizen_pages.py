@@ -42,7 +42,11 @@ def test_booking_flow_with_double_opt_in(client, town):
     assert slot.start.isoformat() in day.content.decode()
     held = client.post(
         reverse("appointments:hold", args=[location.id]),
-        {"start": slot.start.isoformat(), f"leistung_{ausweis.id}": "2"},
+        {
+            "start": slot.start.isoformat(),
+            f"leistung_{ausweis.id}": "2",
+            "altcha": altcha_payload(),
+        },
     )
     assert held["Location"] == reverse("appointments:details")
     details = client.get(held["Location"])
@@ -121,9 +125,9 @@ def test_ip_limit_answers_429_in_german(client, town):
     slot = first_slot(location, {ausweis.id: 1})
     data = {"start": slot.start.isoformat(), f"leistung_{ausweis.id}": "1"}
     url = reverse("appointments:hold", args=[location.id])
-    assert client.post(url, data).status_code == 302
-    assert client.post(url, data).status_code == 302
-    third = client.post(url, data)
+    assert client.post(url, {**data, "altcha": altcha_payload()}).status_code == 302
+    assert client.post(url, {**data, "altcha": altcha_payload()}).status_code == 302
+    third = client.post(url, {**data, "altcha": altcha_payload()})
     assert third.status_code == 429
     assert "Zu viele Anfragen" in third.content.decode()
 
@@ -159,3 +163,12 @@ def test_garbage_input_never_500(client, town):
     cal = reverse("appointments:calendar", args=[location.id])
     assert client.get(cal, {f"leistung_{ausweis.id}": "1", "monat": "2027-13"}).status_code == 200
     assert client.get(reverse("appointments:details")).status_code == 302
+
+
+def test_a_hold_without_proof_of_work_takes_no_slot(client, town):
+    location, counters, ausweis, kfz = make_office(town, counters=1)
+    slot = first_slot(location, {ausweis.id: 1})
+    data = {"start": slot.start.isoformat(), f"leistung_{ausweis.id}": "1"}
+    refused = client.post(reverse("appointments:hold", args=[location.id]), data, follow=True)
+    assert "Sicherheitsprüfung fehlt" in refused.content.decode()
+    assert not Appointment.objects.filter(status=Appointment.Status.HELD).exists()

@@ -145,7 +145,10 @@ def test_statistics_form_errors_are_german_and_never_fail(client, clerk, known_d
     assert "Bitte ein gültiges Datum eingeben" in body
     assert "Bitte wählen Sie einen Standort aus der Liste." in body
     response = client.get(reverse("appointments:statistics_csv"), {"tabelle": "??", "bis": "x"})
-    assert response.status_code == 200
+    # an export of another period than asked for would mislead: refused with the reason
+    assert response.status_code == 400
+    assert "Bitte ein gültiges Datum eingeben" in response.content.decode()
+    assert client.get(reverse("appointments:statistics_csv"), {"tabelle": "??"}).status_code == 200
 
 
 def test_csv_export_per_day(client, clerk, known_day):
@@ -218,3 +221,18 @@ def test_statistics_api_json(client, make_user, town, known_day):
         {"date_from": "2027-03-05", "date_to": "2027-03-01"},
     )
     assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+
+
+def test_csv_export_neutralises_formula_cells(client, clerk, known_day):
+    location, c1, *_ = known_day
+    c1.name = '=HYPERLINK("http://example.invalid","Schalter")'
+    c1.save()
+    client.force_login(clerk)
+    params = {"standort": location.pk, "von": "2027-03-01", "bis": "2027-03-01"}
+    lines = (
+        client.get(reverse("appointments:statistics_csv"), {**params, "tabelle": "schalter"})
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert lines[1].startswith('Statistikamt;"\'=HYPERLINK(""http://example.invalid')
+    assert lines[2] == "Statistikamt;Schalter 2;30;240;12,5"  # legitimate rows unchanged

@@ -59,7 +59,7 @@ def test_day_view_bad_filters_never_fail(client, clerk, live_office):
     location, *_ = live_office
     client.force_login(clerk)
     response = client.get(day_url(location, tag="gestern", schalter="x", status="kaputt"))
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page with the message at the field (issue 9)
     assert "Bitte ein gültiges Datum eingeben" in response.content.decode()
     assert client.get(f"{reverse('appointments:staff_day')}?standort=abc").status_code == 404
 

@@ -137,6 +137,7 @@ def test_deploy_check_is_clean_with_production_settings():
         "RATHAUS_ENV": "production",
         "SECRET_KEY": "x" * 30 + "-prod-key-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "rathaus.example.org",
+        "EMAIL_URL": "smtp://mail.example.org:25",
     }
     result = _run_django("manage.py check --deploy --fail-level WARNING", env)
     assert result.returncode == 0, result.stdout + result.stderr

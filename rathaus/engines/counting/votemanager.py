@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rathaus.engines.spreadsheet import neutralise_row, restore
+
 from .model import ELIGIBLE_COLUMNS, RESULT_COLUMNS, DistrictResult, Kind
 from .plausibility import vote_columns
 
@@ -112,7 +114,8 @@ def write_csv(meta: CsvMeta, results: Sequence[DistrictResult]) -> str:
         if any(v is not None and v < 0 for v in figures):
             raise ValueError(f"negative figure in district {r.number!r}")
         cells = ["" if v is None else str(v) for v in figures]
-        writer.writerow([*prefix, r.number, r.name, "1", "1" if r.reported else "0", *cells])
+        texts = neutralise_row([*prefix, r.number, r.name])
+        writer.writerow([*texts, "1", "1" if r.reported else "0", *cells])
     return out.getvalue()
 
 
@@ -227,6 +230,7 @@ def read_csv(
             continue
         msgs: list[str] = []
         datum, wahl, ags, number, name, max_sm, anz_sm = row[:7]
+        wahl, number, name = restore(wahl), restore(number), restore(name)
         day = _parse_date(datum)
         meta_ok = day is not None
         if day is None:

@@ -182,3 +182,15 @@ def test_my_plan_and_today_show_only_published_plans(client, solved, world, sett
         for r in onsite:
             assert r.employee.last_name in today
         assert "Rathaus, Etage" in today
+
+
+def test_excel_export_neutralises_names_that_look_like_formulas(client, solved, world):
+    employee = world["staff"][0]
+    employee.last_name = '=HYPERLINK("http://example.invalid","Lohn")'
+    employee.save()
+    client.force_login(world["users"]["planner"])
+    response = client.get(f"/planung/zeitraeume/{solved.pk}/export.xlsx")
+    ws = load_workbook(io.BytesIO(response.content))["Plan"]
+    names = {row[0].value: row[1] for row in ws.iter_rows(min_row=2)}
+    cell = names[employee.personnel_number]
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")

@@ -189,3 +189,20 @@ def test_fuzz_near_valid_files_never_crash(cells, n):
     body = ";".join(cells)
     _must_only_raise_import_error(";".join(header(n)) + "\r\n" + body)
     _must_only_raise_import_error(";".join(header(n)) + "\n14.09.2025;W;05314000;" + body)
+
+
+def test_open_data_csv_neutralises_formula_names_and_reads_them_back():
+    from datetime import date as _date
+
+    from rathaus.engines.counting import DistrictResult
+    from rathaus.engines.counting.votemanager import CsvMeta, read_csv, write_csv
+
+    meta = CsvMeta(_date(2025, 9, 14), "=cmd|' /C calc'!A0", "05999001")
+    result = DistrictResult(
+        "0101", "@SUM(1+1)", "urne", 900, 95, 5, 1000, 603, 5, 3, 600, (300, 200, 100)
+    )
+    text = write_csv(meta, [result])
+    line = text.splitlines()[1]
+    assert line.startswith("14.09.2025;'=cmd|' /C calc'!A0;05999001;0101;'@SUM(1+1);")
+    read_meta, (read,) = read_csv(text)
+    assert read_meta.election == meta.election and read.name == "@SUM(1+1)"
