@@ -299,12 +299,12 @@ def _projects(town, today, rng, fields, goals, units, users) -> dict[str, Projec
         )
         projects[title] = project
         span = (end - start).days
-        overdue_one = pattern.endswith("r")
-        for name, share in MILESTONES:
-            due = start + timedelta(days=int(span * share))
-            done = status == "done" or due < today - timedelta(days=20)
-            if overdue_one and done and due > today - timedelta(days=120):
-                done, overdue_one = False, False  # the red projects miss a recent milestone
+        dues = [start + timedelta(days=int(span * share)) for _name, share in MILESTONES]
+        past = [i for i, due in enumerate(dues) if due < today - timedelta(days=20)]
+        # The red projects miss their most recent milestone: the time light computes red.
+        missed = past[-1] if past and pattern.endswith("r") else None
+        for i, ((name, _share), due) in enumerate(zip(MILESTONES, dues, strict=True)):
+            done = status == "done" or (i in past and i != missed)
             Milestone.objects.create(
                 municipality=town,
                 project=project,
@@ -347,7 +347,7 @@ def _reports(town, project, pattern, today, users) -> None:
             municipality=town,
             project=project,
             period=period,
-            submitted_at=_at(add_months(period, 1) + timedelta(days=4)),
+            submitted_at=_at(min(add_months(period, 1) + timedelta(days=4), today), 8),
             author=author,
             time=light,
             budget="red"

@@ -138,23 +138,35 @@ def change_points_of(adjusted: np.ndarray, dates: list[date]) -> tuple[ChangePoi
 
 
 def forecast_of(
-    adjusted: np.ndarray, seasonal: np.ndarray, last: date, horizon: int
+    adjusted: np.ndarray,
+    seasonal: np.ndarray,
+    last: date,
+    horizon: int,
+    since_break: int | None = None,
 ) -> tuple[ForecastPoint, ...]:
-    """Linear trend of the last three years (OLS, 80 % prediction interval) plus the season."""
+    """OLS on the last three years (or since a recent level shift), 80 % interval, plus season.
+
+    After a level shift the old level says nothing about the next months: the model then
+    uses only the months since the shift (a linear trend from six months on, a constant
+    level before that).
+    """
     window = adjusted[-TREND_WINDOW:]
-    if len(window) < 6 or horizon <= 0:
+    if since_break is not None and 3 <= since_break < len(window):
+        window = adjusted[-since_break:]
+    if len(window) < 3 or horizon <= 0:
         return ()
-    t = np.arange(len(window), dtype=float)
     if float(np.ptp(window)) == 0.0:
+        flat = float(window[-1])
         return tuple(
-            ForecastPoint(
-                add_months(last, h), float(window[-1]), float(window[-1]), float(window[-1])
-            )
-            for h in range(1, horizon + 1)
+            ForecastPoint(add_months(last, h), flat, flat, flat) for h in range(1, horizon + 1)
         )
-    fit = sm.OLS(window, sm.add_constant(t)).fit()
+    t = np.arange(len(window), dtype=float)
     future = np.arange(len(window), len(window) + horizon, dtype=float)
-    frame = fit.get_prediction(sm.add_constant(future, has_constant="add")).summary_frame(alpha=0.2)
+    if len(window) >= 6:
+        design, ahead = sm.add_constant(t), sm.add_constant(future, has_constant="add")
+    else:
+        design, ahead = np.ones((len(window), 1)), np.ones((horizon, 1))
+    frame = sm.OLS(window, design).fit().get_prediction(ahead).summary_frame(alpha=0.2)
     points = []
     for h in range(horizon):
         season = (
@@ -204,7 +216,9 @@ def attainment_of(series: SeriesInput) -> Attainment | None:
     earlier = [o for o in series.observations if o.ref_date.year < latest.ref_date.year]
     baseline = (earlier[-1] if earlier else series.observations[0]).value
     span = goal.target - baseline
-    share = (latest.value - baseline) / span if span else None
+    # A target that equals the starting point is a "hold the level" target: no share of a way.
+    meaningful = abs(span) > 0.05 * max(abs(goal.target), abs(baseline), 1e-9)
+    share = (latest.value - baseline) / span if meaningful else None
     if series.polarity == HIGHER_IS_BETTER:
         reached = latest.value >= goal.target
     elif series.polarity == LOWER_IS_BETTER:
@@ -221,7 +235,12 @@ def analyse(series: SeriesInput, *, today: date | None = None) -> Analysis:
     dates = [o.ref_date for o in obs]
     adjusted, seasonal = seasonally_adjust(values)
     change_points = change_points_of(adjusted, dates)
-    forecast = forecast_of(adjusted, seasonal, dates[-1], series.horizon) if obs else ()
+    since_break = None
+    if change_points:
+        since_break = sum(1 for d in dates if d >= change_points[-1].ref_date)
+    forecast = (
+        forecast_of(adjusted, seasonal, dates[-1], series.horizon, since_break) if obs else ()
+    )
     since = out_of_band_since(series)
     analysis = Analysis(
         key=series.key,

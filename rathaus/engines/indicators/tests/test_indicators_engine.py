@@ -156,3 +156,16 @@ def test_a_forecast_that_leaves_the_band_warns_early():
     codes = [w.code for w in result.warnings]
     assert result.out_of_band_since is None
     assert "forecast_leaves_band" in codes
+
+
+def test_after_a_surge_the_forecast_starts_from_the_new_level():
+    values = list(noisy(60, level=400, sigma=15, season=30, seed=3)) + [620, 1350, 2250, 2900]
+    result = analyse(series(values, polarity="down"))
+    assert result.change_points
+    assert result.forecast[0].value > 1500
+
+
+def test_a_hold_the_level_target_has_no_share_of_the_way():
+    values = [380.0] * 12 + [385.0, 390.0]
+    result = analyse(series(values, polarity="down", targets=[Target(2021, 380.0, 300, 460)]))
+    assert result.attainment is not None and result.attainment.share is None
