@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.problems import DomainError
@@ -234,7 +234,7 @@ def report_submit(request, project_id: int, payload: ReportIn):
     report = status_report_submit(
         actor=request.user, project=project, now=timezone.now(), **payload.dict()
     )
-    return 201, report
+    return Status(201, report)
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="Kennzahlen mit Lage")
@@ -296,15 +296,18 @@ def value_record(request, indicator_id: int, payload: ValueIn):
         provisional=payload.provisional,
     )
     if row is None:
-        return 200, {"unchanged": True}
-    return 201, {
-        "ref_date": row.ref_date,
-        "version": row.version,
-        "value": row.value,
-        "published_on": row.published_on,
-        "provisional": row.provisional,
-        "current": True,
-    }
+        return Status(200, {"unchanged": True})
+    return Status(
+        201,
+        {
+            "ref_date": row.ref_date,
+            "version": row.version,
+            "value": row.value,
+            "published_on": row.published_on,
+            "provisional": row.provisional,
+            "current": True,
+        },
+    )
 
 
 @router.get("/cases", response=list[CaseOut], summary="Steuerungsfälle")

@@ -14,12 +14,9 @@ def require(user, perm: str, obj=None) -> None:
 
 
 def errors_to_form(form: Form, exc: DomainError) -> None:
-    """A service's refusal shown at the field it names (or above the form)."""
-    placed = False
+    """A service's refusal: the message above the form, and at each field it names."""
+    form.add_error(None, exc.message)
     for error in exc.errors or []:
         field = error.get("field")
         if field in form.fields:
             form.add_error(field, error.get("message") or exc.message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
