@@ -117,3 +117,21 @@ class ValueForm(KernForm):
     )
     value = forms.FloatField(label=_("Wert"), widget=forms.NumberInput(attrs={"step": "any"}))
     provisional = forms.BooleanField(label=_("vorläufiger Wert"), required=False)
+
+
+MAX_IMPORT = 20 * 1024 * 1024
+
+
+class ImportForm(KernForm):
+    file = forms.FileField(
+        label=_("Datei (CSV)"),
+        help_text=_("Spalten: datum; gebiet; kennzahl; wert; einheit – UTF-8 oder Windows-1252"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT:
+            raise forms.ValidationError(_("Die Datei ist größer als 20 MB."))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
+        return upload

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.core.models import Role
 from rathaus.steering.models import Milestone
@@ -137,3 +138,17 @@ def test_the_public_page_shows_only_public_rows_without_login(client, world, tow
     world["indicator"].save()
     page = client.get(f"/steuerung/oeffentlich/{town.slug}/").content.decode()
     assert "Angezeigte Kurzarbeit" not in page
+
+
+def test_the_import_page_shows_line_numbered_errors(client, world):
+    client.force_login(world["users"]["mayor"])
+    assert client.get("/steuerung/import/").status_code == 200
+    upload = SimpleUploadedFile(
+        "werte.csv",
+        "datum;gebiet;kennzahl;wert;einheit\n2031-03;Gesamtstadt;Angezeigte Kurzarbeit;x;Personen\n".encode(
+            "cp1252"
+        ),
+    )
+    response = client.post("/steuerung/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "keine Zahl" in response.content.decode()
