@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
     },
+    "steering-sweep": {
+        "task": "rathaus.steering.tasks.sweep",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core import audit
+from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 from rathaus.steering.models import LIGHT_ORDER, BudgetLine, Light, Project, StatusReport
 from rathaus.steering.services.cases import case_open
+from rathaus.steering.services.indicators import indicators_analyse_all
 
 LATE_DAYS = 30  # a milestone overdue for longer than this turns the time light red
 
@@ -180,4 +182,13 @@ def projects_sweep(*, municipality, now: datetime | None = None) -> int:
                 now=now,
             )
             opened += new
+    return opened
+
+
+def steering_sweep_all(*, now: datetime | None = None) -> int:
+    """Nightly: analyse every municipality's indicators and sweep its projects."""
+    opened = 0
+    for municipality in Municipality.objects.all():
+        indicators_analyse_all(municipality=municipality, now=now)
+        opened += projects_sweep(municipality=municipality, now=now)
     return opened
