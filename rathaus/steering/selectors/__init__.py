@@ -96,12 +96,15 @@ class FieldView:
     field: ActionField
     projects: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
+    more: int = 0
 
     def count(self, light: str) -> int:
         return sum(1 for p in self.projects if light_of(p) == light)
 
 
-def tree(user, plan: StrategyPlan | None = None) -> list[FieldView]:
+def tree(
+    user, plan: StrategyPlan | None = None, *, with_indicators: bool = True
+) -> list[FieldView]:
     """Action fields of the current plan with goals, projects (with lights) and indicators."""
     plan = plan or current_plan(user)
     if plan is None:
@@ -113,19 +116,24 @@ def tree(user, plan: StrategyPlan | None = None) -> list[FieldView]:
     for project in projects_for(user).filter(action_field__plan=plan).order_by("title"):
         if project.action_field_id in views:
             views[project.action_field_id].projects.append(project)
-    for indicator in indicators_for(user).filter(action_field__plan=plan):
+    indicators = indicators_for(user).filter(action_field__plan=plan) if with_indicators else []
+    for indicator in indicators:
         if indicator.action_field_id in views:
             views[indicator.action_field_id].indicators.append(indicator)
     return list(views.values())
 
 
-def overdue_reports(user, today: date) -> list[Project]:
+def overdue_reports(user, today: date, projects: list[Project] | None = None) -> list[Project]:
     """Running projects without a report for the previous month."""
     due = previous_month(today)
+    if projects is None:
+        projects = list(projects_for(user))
     return [
         p
-        for p in projects_for(user).filter(status=Project.Status.RUNNING, start__lt=due)
-        if p.last_period is None or p.last_period < due
+        for p in projects
+        if p.status == Project.Status.RUNNING
+        and p.start < due
+        and (p.last_period is None or p.last_period < due)
     ]
 
 
@@ -167,30 +175,79 @@ def budget_rows(user, year: int, projects: list[Project] | None = None) -> list[
     return sorted(rows, key=lambda r: -(r.deviation or Decimal(-99)))
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    """What the cockpit shows of an indicator: read from the stored analysis, key by key."""
+
+    pk: int
+    name: str
+    area: str
+    unit: str
+    source: str
+    status: str
+    proxy_name: str | None
+    explanation: str
+    spark: list
+    latest: list | None
+
+
+SEVERITY = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2}
+COCKPIT_ROWS = 100  # the cockpit shows the worst 100 indicators; the rest are a click away
+FIELD_PROJECTS = 12
+
+
+def indicator_rows_for(user) -> list[IndicatorRow]:
+    rows = indicators_for(user).values_list(
+        "pk",
+        "name",
+        "area",
+        "unit",
+        "source",
+        "status",
+        "proxy_for__name",
+        "analysis__explanation",
+        "analysis__spark",
+        "analysis__latest",
+    )
+    found = [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
+    return sorted(found, key=lambda i: (SEVERITY.get(i.status, 3), i.name))
+
+
 @dataclass
 class Cockpit:
     plan: StrategyPlan | None
     fields: list[FieldView]
-    indicators: list[Indicator]
-    warnings: list[Indicator]
+    indicators: list[IndicatorRow]
+    indicator_count: int
+    warnings: list[IndicatorRow]
+    warning_count: int
     open_cases: list[SteeringCase]
     overdue: list[Project]
     budgets: list[BudgetRow]
     year: int
 
 
+def _worst_first(fields: list[FieldView]) -> None:
+    for fv in fields:
+        fv.projects.sort(key=lambda p: (SEVERITY.get(light_of(p), 3), p.title))
+        fv.more = max(0, len(fv.projects) - FIELD_PROJECTS)
+
+
 def cockpit(user, today: date) -> Cockpit:
-    fields = tree(user)
+    fields = tree(user, with_indicators=False)
     projects = [p for f in fields for p in f.projects]
-    indicators = list(indicators_for(user).order_by("name"))
-    order = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2}
+    _worst_first(fields)
+    indicators = indicator_rows_for(user)
+    warnings = [i for i in indicators if i.status != Light.GREEN]
     return Cockpit(
         plan=current_plan(user),
         fields=fields,
-        indicators=sorted(indicators, key=lambda i: (order.get(i.status, 3), i.name)),
-        warnings=[i for i in indicators if i.status != Light.GREEN],
+        indicators=indicators[:COCKPIT_ROWS],
+        indicator_count=len(indicators),
+        warnings=warnings[:COCKPIT_ROWS],
+        warning_count=len(warnings),
         open_cases=[] if public_only(user) else list(cases_for(user, status="open")[:50]),
-        overdue=overdue_reports(user, today),
+        overdue=overdue_reports(user, today, projects),
         budgets=[r for r in budget_rows(user, today.year, projects) if (r.percent or 0) > 0],
         year=today.year,
     )

@@ -61,3 +61,10 @@ def count_light(field_view, value):
 @register.filter
 def project_light(project):
     return light_of(project)
+
+
+@register.filter
+def iso_month(value):
+    """ "2026-11-01" → "11/2026" (dates stored as text in the analysis)."""
+    text = str(value or "")
+    return f"{text[5:7]}/{text[:4]}" if len(text) >= 7 else "–"

@@ -18,7 +18,8 @@ def cockpit(request):
     require(request.user, PERM_VIEW)
     today = timezone.localdate()
     data = selectors.cockpit(request.user, today)
-    sparks = {i.pk: sparkline((i.analysis or {}).get("spark", [])) for i in data.indicators}
+    shown = {i.pk: i for i in data.indicators + data.warnings}
+    sparks = {pk: sparkline(i.spark) for pk, i in shown.items()}
     return render(
         request,
         "steering/cockpit.html",
