@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.presence",
     "rathaus.elections",
+    "rathaus.steering",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
     "core-login-attempt-retention": {
         "task": "rathaus.core.tasks.purge_login_attempts",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "steering-sweep": {
+        "task": "rathaus.steering.tasks.sweep",
+        "schedule": crontab(hour=5, minute=30),
     },
 }
 

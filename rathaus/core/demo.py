@@ -117,6 +117,10 @@ DEMO_USERS = [
     ("wahlamt2", [Role.EMPLOYEE, Role.ELECTION_OFFICER], "Wahlamt (Freigabe)"),
     ("buergermeisterin", [Role.LEADERSHIP], "Verwaltungsleitung"),
     ("admin", [Role.MUNICIPALITY_ADMIN], "Administration Kommune"),
+    ("kaemmerer", [Role.LEADERSHIP], "Kämmerer (Verwaltungsleitung)"),
+    ("projektleitung", [Role.PROJECT_OWNER], "Projektleitung Stadtplanung"),
+    ("fachbereichsleitung", [Role.DEPARTMENT_HEAD], "Fachbereichsleitung Planen und Bauen"),
+    ("ratsmitglied", [Role.COUNCIL_MEMBER], "Ratsmitglied (liest Öffentliches)"),
 ]
 
 

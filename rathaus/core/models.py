@@ -79,6 +79,9 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Verwaltungsleitung")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Administration Kommune")
     REGION_ADMIN = "region_admin", _("Administration Region")
+    COUNCIL_MEMBER = "council_member", _("Ratsmitglied")
+    PROJECT_OWNER = "project_owner", _("Projektleitung")
+    DEPARTMENT_HEAD = "department_head", _("Fachbereichsleitung")
 
 
 class User(AbstractUser):

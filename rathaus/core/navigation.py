@@ -112,6 +112,20 @@ ENTRIES = [
         _("Kommunen, Standorte, Räume, Rollen."),
         frozenset({Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN}),
     ),
+    Entry(
+        _("Steuerung"),
+        "steering:cockpit",
+        _("Strategie, Projekte, Kennzahlen mit Frühwarnung, Steuerungsfälle."),
+        frozenset(
+            {
+                Role.LEADERSHIP,
+                Role.MUNICIPALITY_ADMIN,
+                Role.PROJECT_OWNER,
+                Role.DEPARTMENT_HEAD,
+                Role.COUNCIL_MEMBER,
+            }
+        ),
+    ),
 ]
 
 

@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.core import selectors
 from rathaus.core.forms import ImportForm
 from rathaus.core.imports import run_import
+from rathaus.core.models import Role
 from rathaus.core.navigation import entries_for
 from rathaus.core.tenancy import home_municipality, scoped_municipalities
 
@@ -25,6 +26,12 @@ def require_perm(user, perm: str) -> None:
 
 
 def home(request):
+    # The leadership's start page is its cockpit (steering app), reached by URL name only.
+    if request.user.is_authenticated and request.user.has_role(Role.LEADERSHIP):
+        try:
+            return HttpResponseRedirect(reverse("steering:cockpit"))
+        except NoReverseMatch:
+            pass
     return render(request, "core/home.html", {"entries": entries_for(request.user)})
 
 

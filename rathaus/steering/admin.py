@@ -1,0 +1,53 @@
+from rathaus.core.admin import TenantAdmin, site
+from rathaus.steering.models import (
+    ActionField,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    Project,
+    SteeringCase,
+    StrategyPlan,
+)
+
+
+class StrategyPlanAdmin(TenantAdmin):
+    list_display = ("title", "term_start", "term_end", "is_current")
+
+
+class ActionFieldAdmin(TenantAdmin):
+    list_display = ("title", "plan", "position", "public")
+
+
+class GoalAdmin(TenantAdmin):
+    list_display = ("title", "action_field", "position")
+
+
+class ProjectAdmin(TenantAdmin):
+    list_display = ("title", "action_field", "status", "owner_unit", "start", "end", "public")
+    list_filter = ("status",)
+    raw_id_fields = ("owner",)
+    filter_horizontal = ("depends_on",)
+
+
+class IndicatorAdmin(TenantAdmin):
+    list_display = ("name", "unit", "area", "polarity", "status", "public")
+    readonly_fields = ("analysis", "status")
+
+
+class IndicatorTargetAdmin(TenantAdmin):
+    list_display = ("indicator", "year", "target", "lower", "upper")
+
+
+class SteeringCaseAdmin(TenantAdmin):
+    list_display = ("title", "kind", "status", "opened_at", "decision")
+    list_filter = ("status", "kind")
+    readonly_fields = ("trigger", "changes")
+
+
+site.register(StrategyPlan, StrategyPlanAdmin)
+site.register(ActionField, ActionFieldAdmin)
+site.register(Goal, GoalAdmin)
+site.register(Project, ProjectAdmin)
+site.register(Indicator, IndicatorAdmin)
+site.register(IndicatorTarget, IndicatorTargetAdmin)
+site.register(SteeringCase, SteeringCaseAdmin)

@@ -1,0 +1,404 @@
+"""Dialogic controlling: strategy tree, projects with status reports and budgets, indicators
+with targets and early warning, steering cases that end in recorded decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import OrgUnit, TenantModel
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("im Plan")
+    AMBER = "amber", _("gefährdet")
+    RED = "red", _("kritisch")
+
+
+LIGHT_ORDER = {Light.GREEN: 0, Light.AMBER: 1, Light.RED: 2}
+
+
+class StrategyPlan(TenantModel):
+    """The strategy of one council term; a new term starts a new version of the tree."""
+
+    title = models.CharField(_("Titel"), max_length=200)
+    term_start = models.DateField(_("Wahlperiode von"))
+    term_end = models.DateField(_("Wahlperiode bis"))
+    vision = models.TextField(_("Leitbild"), blank=True)
+    is_current = models.BooleanField(_("aktuell gültig"), default=True)
+
+    class Meta:
+        verbose_name = _("Strategie")
+        verbose_name_plural = _("Strategien")
+        ordering = ["-term_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "term_start"], name="strategy_term_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionField(TenantModel):
+    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="fields")
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    public = models.BooleanField(_("öffentlich"), default=True)
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Goal(TenantModel):
+    action_field = models.ForeignKey(ActionField, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("Titel"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    sdgs = models.JSONField(
+        _("SDG-Ziele"), default=list, blank=True, help_text=_("Nummern 1–17, z. B. [8, 9]")
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Ziel")
+        verbose_name_plural = _("Ziele")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Project(TenantModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("geplant")
+        RUNNING = "running", _("läuft")
+        PAUSED = "paused", _("pausiert")
+        DONE = "done", _("abgeschlossen")
+        STOPPED = "stopped", _("gestoppt")
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Projekt")
+        MEASURE = "measure", _("Maßnahme")
+
+    action_field = models.ForeignKey(
+        ActionField,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("Handlungsfeld"),
+    )
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("Ziel"),
+    )
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.PROJECT)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    owner_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("verantwortlich")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Projektleitung"),
+    )
+    start = models.DateField(_("Beginn"))
+    end = models.DateField(_("Ende"))
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="+", verbose_name=_("hängt ab von")
+    )
+    public = models.BooleanField(_("öffentlich"), default=False)
+    budget_threshold = models.PositiveSmallIntegerField(
+        _("Schwelle Budgetabweichung (%)"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("Projekt")
+        verbose_name_plural = _("Projekte")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(TenantModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("Titel"), max_length=200)
+    due = models.DateField(_("fällig am"))
+    done_on = models.DateField(_("erreicht am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Meilenstein")
+        verbose_name_plural = _("Meilensteine")
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatusReport(TenantModel):
+    """One report per project and reporting period; every report is kept."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    period = models.DateField(_("Berichtszeitraum"), help_text=_("erster Tag des Monats"))
+    submitted_at = models.DateTimeField(_("abgegeben am"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    time = models.CharField(_("Termine"), max_length=5, choices=Light.choices)
+    budget = models.CharField(_("Budget"), max_length=5, choices=Light.choices)
+    scope = models.CharField(_("Umfang"), max_length=5, choices=Light.choices)
+    risk = models.CharField(_("Risiko"), max_length=5, choices=Light.choices)
+    computed = models.JSONField(
+        _("berechnete Ampeln"), default=dict, blank=True, help_text=_("{time, budget}")
+    )
+    override_reason = models.CharField(_("Begründung der Abweichung"), max_length=500, blank=True)
+    summary = models.TextField(_("Sachstand"))
+    next_steps = models.TextField(_("Nächste Schritte"), blank=True)
+
+    class Meta:
+        verbose_name = _("Statusbericht")
+        verbose_name_plural = _("Statusberichte")
+        ordering = ["-period", "-submitted_at"]
+
+    @property
+    def overall(self) -> str:
+        return max((self.time, self.budget, self.scope, self.risk), key=LIGHT_ORDER.__getitem__)
+
+
+class BudgetLine(TenantModel):
+    class Source(models.TextChoices):
+        OWN = "own", _("Eigenmittel")
+        GRANT = "grant", _("Fördermittel")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    product = models.CharField(_("Produkt"), max_length=40, blank=True)
+    cost_centre = models.CharField(_("Kostenstelle"), max_length=40, blank=True)
+    source = models.CharField(_("Finanzierung"), max_length=10, choices=Source.choices)
+    grant_deadline = models.DateField(_("Frist Fördermittel"), null=True, blank=True)
+    planned = models.DecimalField(_("Plan"), max_digits=14, decimal_places=2, default=0)
+    committed = models.DecimalField(_("gebunden"), max_digits=14, decimal_places=2, default=0)
+    actual = models.DecimalField(_("Ist"), max_digits=14, decimal_places=2, default=0)
+    forecast = models.DecimalField(
+        _("Prognose bei Abschluss"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("Budgetposition")
+        verbose_name_plural = _("Budgetpositionen")
+        ordering = ["year", "product"]
+
+
+class Indicator(TenantModel):
+    class Polarity(models.TextChoices):
+        UP = "up", _("mehr ist besser")
+        DOWN = "down", _("weniger ist besser")
+        NEUTRAL = "neutral", _("neutral")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("monatlich")
+        QUARTERLY = "quarterly", _("vierteljährlich")
+        YEARLY = "yearly", _("jährlich")
+
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    unit = models.CharField(_("Einheit"), max_length=40)
+    source = models.CharField(_("Quelle"), max_length=200, blank=True)
+    definition = models.TextField(_("Definition"), blank=True)
+    polarity = models.CharField(_("Richtung"), max_length=10, choices=Polarity.choices)
+    area = models.CharField(_("Gebiet"), max_length=100, default="Gesamtstadt")
+    frequency = models.CharField(
+        _("Periodizität"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
+    )
+    action_field = models.ForeignKey(
+        ActionField, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
+    )
+    proxy_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxies",
+        verbose_name=_("Frühindikator für"),
+    )
+    responsible_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("zuständig")
+    )
+    sharp_change = models.PositiveSmallIntegerField(
+        _("Warnschwelle Veränderung in drei Monaten (%)"), default=25
+    )
+    public = models.BooleanField(_("öffentlich"), default=False)
+    analysis = models.JSONField(_("letzte Analyse"), default=dict, blank=True)
+    status = models.CharField(_("Lage"), max_length=5, choices=Light.choices, default=Light.GREEN)
+
+    class Meta:
+        verbose_name = _("Kennzahl")
+        verbose_name_plural = _("Kennzahlen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.area})"
+
+
+class IndicatorValue(TenantModel):
+    """A value at its reference date; a revision is a new version, never a duplicate."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    ref_date = models.DateField(_("Stichtag"))
+    version = models.PositiveSmallIntegerField(_("Version"), default=1)
+    value = models.FloatField(_("Wert"))
+    published_on = models.DateField(_("veröffentlicht am"))
+    provisional = models.BooleanField(_("vorläufig"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed = models.BooleanField(_("bestätigt (vier Augen)"), default=True)
+
+    class Meta:
+        verbose_name = _("Kennzahlwert")
+        verbose_name_plural = _("Kennzahlwerte")
+        ordering = ["ref_date", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "ref_date", "version"], name="indicator_value_version_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "ref_date"])]
+
+
+class IndicatorTarget(TenantModel):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    target = models.FloatField(_("Zielwert"), null=True, blank=True)
+    lower = models.FloatField(_("Toleranz unten"), null=True, blank=True)
+    upper = models.FloatField(_("Toleranz oben"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Zielwert")
+        verbose_name_plural = _("Zielwerte")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique")
+        ]
+
+
+class SteeringCase(TenantModel):
+    """A deviation put up for discussion; it closes only with a recorded decision."""
+
+    class Kind(models.TextChoices):
+        INDICATOR = "indicator", _("Kennzahl außerhalb des Korridors")
+        PROJECT = "project", _("Projekt kritisch")
+        BUDGET = "budget", _("Budgetabweichung")
+        REPORT = "report", _("Statusbericht fehlt")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        DECIDED = "decided", _("entschieden")
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", _("beibehalten")
+        ADJUST = "adjust", _("anpassen")
+        STOP = "stop", _("stoppen")
+
+    kind = models.CharField(_("Anlass"), max_length=10, choices=Kind.choices)
+    trigger = models.CharField(max_length=120, help_text="e.g. indicator:12:out_of_band")
+    title = models.CharField(_("Titel"), max_length=300)
+    explanation = models.TextField(_("Erläuterung"), blank=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="cases"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="cases"
+    )
+    assigned_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("zuständig")
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    opened_at = models.DateTimeField(_("eröffnet am"))
+    decision = models.CharField(
+        _("Entscheidung"), max_length=10, choices=Decision.choices, blank=True
+    )
+    decision_reason = models.TextField(_("Begründung"), blank=True)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changes = models.JSONField(_("beschlossene Änderungen"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Steuerungsfall")
+        verbose_name_plural = _("Steuerungsfälle")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "trigger"],
+                condition=models.Q(status="open"),
+                name="steering_case_one_open_per_trigger",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseComment(TenantModel):
+    case = models.ForeignKey(SteeringCase, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("Beitrag"))
+    at = models.DateTimeField(_("am"))
+
+    class Meta:
+        verbose_name = _("Beitrag")
+        verbose_name_plural = _("Beiträge")
+        ordering = ["at", "pk"]
+
+
+class MilestoneRevision(TenantModel):
+    """A versioned change of a milestone's due date, with the decision that made it."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="revisions")
+    case = models.ForeignKey(
+        SteeringCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    old_due = models.DateField(_("bisher fällig"))
+    new_due = models.DateField(_("neu fällig"))
+    reason = models.TextField(_("Begründung"))
+    at = models.DateTimeField(_("am"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Meilensteinänderung")
+        verbose_name_plural = _("Meilensteinänderungen")
+        ordering = ["at", "pk"]

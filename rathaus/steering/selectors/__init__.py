@@ -1,0 +1,324 @@
+"""Reads of the steering app, scoped to the acting user (council members: public rows only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.http import Http404
+
+from rathaus.core.models import Role
+from rathaus.core.tenancy import get_scoped_or_404, scoped
+from rathaus.steering.models import (
+    LIGHT_ORDER,
+    ActionField,
+    BudgetLine,
+    Indicator,
+    IndicatorValue,
+    Light,
+    Milestone,
+    MilestoneRevision,
+    Project,
+    StatusReport,
+    SteeringCase,
+    StrategyPlan,
+)
+from rathaus.steering.rules import PERM_VIEW_ALL
+
+
+def public_only(user) -> bool:
+    """Council members (and nobody who reads more) see only what is marked public."""
+    return not (
+        user.has_perm(PERM_VIEW_ALL)
+        or user.has_role(Role.PROJECT_OWNER)
+        or user.has_role(Role.DEPARTMENT_HEAD)
+    )
+
+
+def _latest_report(field_name: str) -> Subquery:
+    reports = StatusReport.objects.filter(project=OuterRef("pk")).order_by(
+        "-period", "-submitted_at"
+    )
+    return Subquery(reports.values(field_name)[:1])
+
+
+def projects_for(user) -> QuerySet[Project]:
+    qs = (
+        scoped(Project, user)
+        .select_related("owner_unit", "action_field", "goal", "owner")
+        .annotate(
+            last_period=_latest_report("period"),
+            last_time=_latest_report("time"),
+            last_budget=_latest_report("budget"),
+            last_scope=_latest_report("scope"),
+            last_risk=_latest_report("risk"),
+        )
+    )
+    if public_only(user):
+        qs = qs.filter(public=True)
+    return qs
+
+
+def light_of(project) -> str | None:
+    lights = [getattr(project, f"last_{f}", None) for f in ("time", "budget", "scope", "risk")]
+    lights = [light for light in lights if light]
+    if not lights:
+        return None
+    return max(lights, key=LIGHT_ORDER.__getitem__)
+
+
+def indicators_for(user) -> QuerySet[Indicator]:
+    qs = scoped(Indicator, user).select_related("responsible_unit", "proxy_for")
+    if public_only(user):
+        qs = qs.filter(public=True)
+    return qs
+
+
+def cases_for(user, *, status: str | None = None) -> QuerySet[SteeringCase]:
+    qs = scoped(SteeringCase, user).select_related(
+        "assigned_unit", "project", "indicator", "decided_by"
+    )
+    if public_only(user):
+        raise Http404
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def current_plan(user) -> StrategyPlan | None:
+    return scoped(StrategyPlan, user).filter(is_current=True).order_by("-term_start").first()
+
+
+@dataclass
+class FieldView:
+    field: ActionField
+    projects: list = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+    more: int = 0
+
+    def count(self, light: str) -> int:
+        return sum(1 for p in self.projects if light_of(p) == light)
+
+
+def tree(
+    user, plan: StrategyPlan | None = None, *, with_indicators: bool = True
+) -> list[FieldView]:
+    """Action fields of the current plan with goals, projects (with lights) and indicators."""
+    plan = plan or current_plan(user)
+    if plan is None:
+        return []
+    fields = scoped(ActionField, user).filter(plan=plan).prefetch_related("goals")
+    if public_only(user):
+        fields = fields.filter(public=True)
+    views = {f.pk: FieldView(f) for f in fields}
+    for project in projects_for(user).filter(action_field__plan=plan).order_by("title"):
+        if project.action_field_id in views:
+            views[project.action_field_id].projects.append(project)
+    indicators = indicators_for(user).filter(action_field__plan=plan) if with_indicators else []
+    for indicator in indicators:
+        if indicator.action_field_id in views:
+            views[indicator.action_field_id].indicators.append(indicator)
+    return list(views.values())
+
+
+def overdue_reports(user, today: date, projects: list[Project] | None = None) -> list[Project]:
+    """Running projects without a report for the previous month."""
+    due = previous_month(today)
+    if projects is None:
+        projects = list(projects_for(user))
+    return [
+        p
+        for p in projects
+        if p.status == Project.Status.RUNNING
+        and p.start < due
+        and (p.last_period is None or p.last_period < due)
+    ]
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    project: Project
+    planned: Decimal
+    committed: Decimal
+    actual: Decimal
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.actual
+
+    @property
+    def deviation(self) -> Decimal | None:
+        return (self.used - self.planned) / self.planned if self.planned else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.deviation is None else round(self.deviation * 100)
+
+    @property
+    def over_threshold(self) -> bool:
+        return self.percent is not None and self.percent > self.project.budget_threshold
+
+
+def budget_rows(user, year: int, projects: list[Project] | None = None) -> list[BudgetRow]:
+    visible = {p.pk: p for p in (projects if projects is not None else projects_for(user))}
+    sums = (
+        scoped(BudgetLine, user)
+        .filter(year=year, project_id__in=list(visible))
+        .values("project_id")
+        .annotate(planned=Sum("planned"), committed=Sum("committed"), actual=Sum("actual"))
+    )
+    rows = [
+        BudgetRow(visible[s["project_id"]], s["planned"], s["committed"], s["actual"]) for s in sums
+    ]
+    return sorted(rows, key=lambda r: -(r.deviation or Decimal(-99)))
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """What the cockpit shows of an indicator: read from the stored analysis, key by key."""
+
+    pk: int
+    name: str
+    area: str
+    unit: str
+    source: str
+    status: str
+    proxy_name: str | None
+    explanation: str
+    spark: list
+    latest: list | None
+
+
+SEVERITY = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2}
+COCKPIT_ROWS = 100  # the cockpit shows the worst 100 indicators; the rest are a click away
+FIELD_PROJECTS = 12
+
+
+def indicator_rows_for(user) -> list[IndicatorRow]:
+    rows = indicators_for(user).values_list(
+        "pk",
+        "name",
+        "area",
+        "unit",
+        "source",
+        "status",
+        "proxy_for__name",
+        "analysis__explanation",
+        "analysis__spark",
+        "analysis__latest",
+    )
+    found = [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
+    return sorted(found, key=lambda i: (SEVERITY.get(i.status, 3), i.name))
+
+
+@dataclass
+class Cockpit:
+    plan: StrategyPlan | None
+    fields: list[FieldView]
+    indicators: list[IndicatorRow]
+    indicator_count: int
+    warnings: list[IndicatorRow]
+    warning_count: int
+    open_cases: list[SteeringCase]
+    overdue: list[Project]
+    budgets: list[BudgetRow]
+    year: int
+
+
+def _worst_first(fields: list[FieldView]) -> None:
+    for fv in fields:
+        fv.projects.sort(key=lambda p: (SEVERITY.get(light_of(p), 3), p.title))
+        fv.more = max(0, len(fv.projects) - FIELD_PROJECTS)
+
+
+def cockpit(user, today: date) -> Cockpit:
+    fields = tree(user, with_indicators=False)
+    projects = [p for f in fields for p in f.projects]
+    _worst_first(fields)
+    indicators = indicator_rows_for(user)
+    warnings = [i for i in indicators if i.status != Light.GREEN]
+    return Cockpit(
+        plan=current_plan(user),
+        fields=fields,
+        indicators=indicators[:COCKPIT_ROWS],
+        indicator_count=len(indicators),
+        warnings=warnings[:COCKPIT_ROWS],
+        warning_count=len(warnings),
+        open_cases=[] if public_only(user) else list(cases_for(user, status="open")[:50]),
+        overdue=overdue_reports(user, today, projects),
+        budgets=[r for r in budget_rows(user, today.year, projects) if (r.percent or 0) > 0],
+        year=today.year,
+    )
+
+
+def project_get(user, pk: int) -> Project:
+    return get_scoped_or_404(
+        projects_for(user).prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due"))
+        ),
+        user,
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: object
+    kind: str
+    title: str
+    text: str
+    light: str | None = None
+    case: SteeringCase | None = None
+
+
+def project_history(project: Project) -> list[HistoryEntry]:
+    """Every report, decision and versioned milestone change, newest first."""
+    entries = [
+        HistoryEntry(r.submitted_at, "report", r.period.strftime("%m/%Y"), r.summary, r.overall)
+        for r in project.reports.all()
+    ]
+    for case in project.cases.filter(status=SteeringCase.Status.DECIDED):
+        entries.append(
+            HistoryEntry(
+                case.decided_at,
+                "decision",
+                f"{case.get_decision_display()}: {case.title}",
+                case.decision_reason,
+                case=case,
+            )
+        )
+    for rev in MilestoneRevision.objects.filter(milestone__project=project).select_related(
+        "milestone"
+    ):
+        entries.append(
+            HistoryEntry(
+                rev.at,
+                "milestone",
+                rev.milestone.title,
+                f"{rev.old_due:%d.%m.%Y} → {rev.new_due:%d.%m.%Y}: {rev.reason}",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def indicator_get(user, pk: int) -> Indicator:
+    return get_scoped_or_404(indicators_for(user), user, pk=pk)
+
+
+def indicator_rows(indicator: Indicator) -> list[IndicatorValue]:
+    """Every stored version, oldest first (revisions visible)."""
+    return list(indicator.values.select_related("entered_by").order_by("ref_date", "version"))
+
+
+def pending_values(indicator: Indicator) -> list[IndicatorValue]:
+    return list(indicator.values.filter(confirmed=False).select_related("entered_by"))
+
+
+def case_get(user, pk: int) -> SteeringCase:
+    return get_scoped_or_404(cases_for(user), user, pk=pk)
+
+
+def previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -1,0 +1,1 @@
+"""Writes of the steering app: reports, indicator values and analysis, steering cases."""

@@ -1,0 +1,116 @@
+"""Steering cases close only with a recorded decision; "adjust" versions the change."""
+
+from datetime import date
+
+import pytest
+
+from rathaus.core.models import AuditEntry
+from rathaus.core.problems import Conflict, DomainError
+from rathaus.steering.models import MilestoneRevision, SteeringCase
+from rathaus.steering.selectors import project_history
+from rathaus.steering.services.cases import case_comment_add, case_decide, case_open
+from rathaus.steering.tests.conftest import NOW, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(world):
+    opened, new = case_open(
+        kind="project",
+        trigger=f"project:{world['project'].pk}:red",
+        title="Bebauungsplan ist rot",
+        explanation="Lärmgutachten fehlt",
+        assigned_unit=world["planning"],
+        project=world["project"],
+        now=NOW,
+    )
+    assert new
+    return opened
+
+
+def test_a_trigger_opens_only_one_case_at_a_time(world, case):
+    again, new = case_open(
+        kind="project",
+        trigger=case.trigger,
+        title="x",
+        explanation="neu",
+        assigned_unit=world["planning"],
+        now=NOW,
+    )
+    assert not new and again.pk == case.pk and again.explanation == "neu"
+
+
+def test_departments_discuss_with_comments(world, case):
+    case_comment_add(
+        actor=world["users"]["owner"], case=case, text="Gutachten in 8 Wochen", now=NOW
+    )
+    comment = case_comment_add(
+        actor=world["users"]["treasurer"], case=case, text="Geld reicht", now=NOW
+    )
+    assert comment.unit == world["finance"]
+    assert case.comments.count() == 2
+    with pytest.raises(DomainError):
+        case_comment_add(actor=world["users"]["owner"], case=case, text="   ", now=NOW)
+
+
+def test_adjust_moves_a_milestone_as_a_new_version_and_shows_in_the_history(world, case):
+    later = world["later"]
+    decided = case_decide(
+        actor=world["users"]["mayor"],
+        case=case,
+        decision="adjust",
+        reason="Offenlage ein Quartal später",
+        milestone_changes={later.pk: date(2031, 12, 31)},
+        now=NOW,
+    )
+    later.refresh_from_db()
+    assert decided.status == "decided" and decided.decision == "adjust"
+    assert later.due == date(2031, 12, 31)
+    revision = MilestoneRevision.objects.get(milestone=later)
+    assert revision.old_due == date(2031, 9, 30) and revision.case == decided
+    kinds = [e.kind for e in project_history(world["project"])]
+    assert "decision" in kinds and "milestone" in kinds
+    assert AuditEntry.objects.filter(object_type="steering.SteeringCase").exists()
+
+
+def test_adjust_without_a_change_is_refused(world, case):
+    with pytest.raises(DomainError) as err:
+        case_decide(
+            actor=world["users"]["mayor"], case=case, decision="adjust", reason="x", now=NOW
+        )
+    assert err.value.code == "adjust_needs_change"
+    case.refresh_from_db()
+    assert case.status == "open"
+
+
+def test_a_decision_needs_a_reason_and_happens_once(world, case):
+    with pytest.raises(DomainError):
+        case_decide(actor=world["users"]["mayor"], case=case, decision="keep", reason=" ", now=NOW)
+    case_decide(
+        actor=world["users"]["mayor"], case=case, decision="keep", reason="beobachten", now=NOW
+    )
+    with pytest.raises(Conflict):
+        case_decide(actor=world["users"]["mayor"], case=case, decision="stop", reason="x", now=NOW)
+
+
+def test_stop_stops_the_project(world, case):
+    case_decide(
+        actor=world["users"]["mayor"], case=case, decision="stop", reason="Kein Bedarf", now=NOW
+    )
+    world["project"].refresh_from_db()
+    assert world["project"].status == "stopped"
+
+
+def test_a_milestone_of_another_project_cannot_be_moved(world, case, other_town, make_user):
+    foreign = build_world(other_town, make_user)
+    with pytest.raises(DomainError):
+        case_decide(
+            actor=world["users"]["mayor"],
+            case=case,
+            decision="adjust",
+            reason="x",
+            milestone_changes={foreign["later"].pk: date(2032, 1, 1)},
+            now=NOW,
+        )
+    assert SteeringCase.objects.get(pk=case.pk).status == "open"

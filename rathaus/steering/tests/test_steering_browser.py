@@ -1,0 +1,73 @@
+"""Browser: the mayor sees the cockpit, follows a warning to its steering case and records a
+decision that moves a project's milestone; every page passes axe-core."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from rathaus.core.tests.waiting import wait_for
+from rathaus.steering.models import Milestone, SteeringCase
+from rathaus.steering.services.indicators import indicator_analyse, indicator_value_record
+from rathaus.steering.services.projects import status_report_submit
+from rathaus.steering.tests.conftest import build_world
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_mayor_follows_a_warning_to_its_case_and_moves_a_milestone(
+    page, live_server, login, axe_check, town, make_user
+):
+    world = build_world(town, make_user)
+    today = timezone.localdate()
+    owner, mayor = world["users"]["owner"], world["users"]["mayor"]
+    for months_ago, value in ((2, 700), (1, 1000)):
+        indicator_value_record(
+            actor=mayor,
+            indicator=world["indicator"],
+            ref_date=world["months"][-months_ago],
+            value=value,
+            analyse=False,
+        )
+    indicator_analyse(indicator=world["indicator"])
+    status_report_submit(
+        actor=owner,
+        project=world["project"],
+        period=today,
+        time="red",
+        budget="green",
+        scope="green",
+        risk="red",
+        summary="Lärmgutachten fehlt.",
+    )
+    later = world["later"]
+    later.due = today + timedelta(days=60)
+    later.save()
+
+    login(page, mayor.username)
+    expect(page.get_by_role("heading", name="Cockpit der Verwaltungsleitung")).to_be_visible()
+    axe_check(page)
+    expect(page.get_by_text("seit", exact=False).first).to_be_visible()
+    page.get_by_role("link", name="Angezeigte Kurzarbeit").first.click()
+    expect(page.get_by_role("heading", name="Angezeigte Kurzarbeit")).to_be_visible()
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Cockpit").click()
+    page.get_by_role("link", name="Bebauungsplan Güterbahnhof ist rot").click()
+    expect(page.get_by_role("heading", name="Bebauungsplan Güterbahnhof ist rot")).to_be_visible()
+    axe_check(page)
+
+    new_due = later.due + timedelta(days=91)
+    page.get_by_label("anpassen").check()
+    page.get_by_label("Begründung", exact=True).fill("Offenlage ein Quartal später.")
+    page.get_by_label("Neuer Termin: Satzungsbeschluss").fill(new_due.isoformat())
+    page.get_by_role("button", name="Entscheidung festhalten").click()
+    expect(page.get_by_role("heading", name="Entscheidung: anpassen")).to_be_visible()
+    axe_check(page)
+    wait_for(lambda: Milestone.objects.get(pk=later.pk).due == new_due, "the milestone moved")
+    assert SteeringCase.objects.get(project=world["project"]).status == "decided"
+
+    page.get_by_role("link", name="Bebauungsplan Güterbahnhof", exact=True).click()
+    expect(page.get_by_text("Offenlage ein Quartal später.").first).to_be_visible()
+    axe_check(page)

@@ -1,0 +1,154 @@
+"""Pages and permissions: who sees the cockpit, who reports, who decides; the public page."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rathaus.core.models import Role
+from rathaus.steering.models import Milestone
+from rathaus.steering.rules import PERM_DECIDE, PERM_EDIT_PROJECT, PERM_VIEW, PERM_VIEW_ALL
+from rathaus.steering.services.cases import case_open
+from rathaus.steering.services.indicators import indicator_analyse
+from rathaus.steering.tests.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_leadership_start_page_is_the_cockpit(client, world):
+    client.force_login(world["users"]["mayor"])
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/steuerung/"
+    page = client.get("/steuerung/").content.decode()
+    assert "Cockpit der Verwaltungsleitung" in page and "Bebauungsplan Güterbahnhof" in page
+
+
+def test_other_roles_keep_their_start_page(client, world):
+    client.force_login(world["users"]["employee"])
+    assert client.get("/").status_code == 200
+    assert client.get("/steuerung/").status_code == 403
+
+
+def test_permissions_per_role(world, make_user, town):
+    users, project = world["users"], world["project"]
+    assert users["mayor"].has_perm(PERM_DECIDE) and users["mayor"].has_perm(PERM_VIEW_ALL)
+    assert users["owner"].has_perm(PERM_EDIT_PROJECT, project)
+    assert users["head"].has_perm(PERM_EDIT_PROJECT, project)  # Stadtplanung is in FB3
+    assert not users["treasurer"].has_perm(PERM_EDIT_PROJECT, project) or users[
+        "treasurer"
+    ].has_role(Role.LEADERSHIP)
+    assert users["council"].has_perm(PERM_VIEW)
+    assert not users["council"].has_perm(PERM_EDIT_PROJECT, project)
+    assert not users["council"].has_perm(PERM_DECIDE)
+    stranger = make_user(Role.PROJECT_OWNER, municipality=town)
+    assert not stranger.has_perm(PERM_EDIT_PROJECT, project)
+
+
+def test_council_members_see_only_public_rows_and_no_cases(client, world):
+    world["project"].public = False
+    world["project"].save()
+    client.force_login(world["users"]["council"])
+    page = client.get("/steuerung/").content.decode()
+    assert "Bebauungsplan Güterbahnhof" not in page
+    assert client.get(f"/steuerung/projekte/{world['project'].pk}/").status_code == 404
+    assert client.get("/steuerung/faelle/").status_code == 404
+
+
+def test_the_owner_submits_a_report_in_the_browser_form(client, world, time_machine):
+    time_machine.move_to(NOW)
+    client.force_login(world["users"]["owner"])
+    url = f"/steuerung/projekte/{world['project'].pk}/"
+    data = {
+        "period": "2031-03",
+        "time": "green",
+        "budget": "green",
+        "scope": "green",
+        "risk": "green",
+        "summary": "läuft",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "bitte begründen" in refused.content.decode()
+    saved = client.post(url, {**data, "time": "amber"})
+    assert saved.status_code == 302
+    assert world["project"].reports.count() == 1
+
+
+def test_a_control_character_in_the_reason_is_refused(client, world):
+    client.force_login(world["users"]["owner"])
+    response = client.post(
+        f"/steuerung/projekte/{world['project'].pk}/",
+        {
+            "period": "2031-03",
+            "time": "green",
+            "budget": "green",
+            "scope": "green",
+            "risk": "green",
+            "summary": "x",
+            "override_reason": "ok\x07",
+        },
+    )
+    assert response.status_code == 400
+    assert "Steuerzeichen" in response.content.decode()
+
+
+def test_the_mayor_decides_and_moves_a_milestone(client, world):
+    case, _new = case_open(
+        kind="project",
+        trigger="t",
+        title="rot",
+        explanation="x",
+        assigned_unit=world["planning"],
+        project=world["project"],
+        now=NOW,
+    )
+    client.force_login(world["users"]["owner"])
+    url = f"/steuerung/faelle/{case.pk}/"
+    assert client.post(url, {"c-text": "Vorschlag: verschieben"}).status_code == 302
+    assert client.post(url, {"decision": "keep", "reason": "x"}).status_code == 403
+    client.force_login(world["users"]["mayor"])
+    later = world["later"]
+    response = client.post(
+        url,
+        {
+            "decision": "adjust",
+            "reason": "Ein Quartal später",
+            f"milestone_{later.pk}": "2031-12-31",
+            f"milestone_{world['late'].pk}": world["late"].due.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert Milestone.objects.get(pk=later.pk).due == date(2031, 12, 31)
+    page = client.get(f"/steuerung/projekte/{world['project'].pk}/").content.decode()
+    assert "Ein Quartal später" in page
+
+
+def test_indicator_page_has_a_chart_with_a_data_table(client, world):
+    indicator_analyse(indicator=world["indicator"], now=NOW)
+    client.force_login(world["users"]["mayor"])
+    page = client.get(f"/steuerung/kennzahlen/{world['indicator'].pk}/").content.decode()
+    assert "<svg" in page and "<table" in page and "Toleranzband" in page
+
+
+def test_the_public_page_shows_only_public_rows_without_login(client, world, town):
+    indicator_analyse(indicator=world["indicator"], now=NOW)
+    page = client.get(f"/steuerung/oeffentlich/{town.slug}/").content.decode()
+    assert "Bebauungsplan Güterbahnhof" in page and "Angezeigte Kurzarbeit" in page
+    world["indicator"].public = False
+    world["indicator"].save()
+    page = client.get(f"/steuerung/oeffentlich/{town.slug}/").content.decode()
+    assert "Angezeigte Kurzarbeit" not in page
+
+
+def test_the_import_page_shows_line_numbered_errors(client, world):
+    client.force_login(world["users"]["mayor"])
+    assert client.get("/steuerung/import/").status_code == 200
+    upload = SimpleUploadedFile(
+        "werte.csv",
+        "datum;gebiet;kennzahl;wert;einheit\n2031-03;Gesamtstadt;Angezeigte Kurzarbeit;x;Personen\n".encode(
+            "cp1252"
+        ),
+    )
+    response = client.post("/steuerung/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "keine Zahl" in response.content.decode()

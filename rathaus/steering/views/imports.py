@@ -1,0 +1,56 @@
+"""Upload of indicator values (generic long CSV), all or nothing, errors with line numbers."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rathaus.core.tabular import TabularError, decode
+from rathaus.core.tenancy import home_municipality
+from rathaus.steering.forms import ImportForm
+from rathaus.steering.rules import PERM_MANAGE_INDICATORS
+from rathaus.steering.services.imports import indicator_values_import
+from rathaus.steering.services.indicators import indicators_analyse_all
+from rathaus.steering.views.common import require
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def values_import(request):
+    require(request.user, PERM_MANAGE_INDICATORS)
+    municipality = home_municipality(request.user)
+    if municipality is None:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = decode(form.cleaned_data["file"].read())
+        except TabularError as exc:
+            form.add_error("file", str(exc))
+        else:
+            report = indicator_values_import(
+                actor=request.user,
+                municipality=municipality,
+                open_lines=lambda: io.StringIO(text, newline=""),
+            )
+            if report.ok:
+                indicators_analyse_all(municipality=municipality)
+                messages.success(
+                    request,
+                    _("Import abgeschlossen: %(c)d neue Werte, %(u)d unverändert.")
+                    % {"c": report.created, "u": report.unchanged},
+                )
+                return redirect("steering:cockpit")
+    return render(
+        request,
+        "steering/import.html",
+        {"form": form, "report": report},
+        status=400 if (report and not report.ok) or form.errors else 200,
+    )
