@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.presence",
     "rathaus.elections",
+    "rathaus.meetings",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,14 @@ CELERY_BEAT_SCHEDULE = {
     "core-audit-retention": {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "meetings-plan-series": {
+        "task": "rathaus.meetings.tasks.plan_series",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "meetings-carry-overdue-assignments": {
+        "task": "rathaus.meetings.tasks.carry_overdue_assignments",
+        "schedule": 60 * 60.0,
     },
 }
 

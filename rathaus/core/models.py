@@ -79,6 +79,7 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Verwaltungsleitung")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Administration Kommune")
     REGION_ADMIN = "region_admin", _("Administration Region")
+    MEETINGS_OFFICE = "meetings_office", _("Gremienbüro")
 
 
 class User(AbstractUser):
