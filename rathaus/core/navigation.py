@@ -112,6 +112,20 @@ ENTRIES = [
         _("Kommunen, Standorte, Räume, Rollen."),
         frozenset({Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN}),
     ),
+    Entry(
+        _("Gremien und Sitzungen"),
+        "meetings:index",
+        _("Krisenstab, Zukunftsstab, Rat: Sitzungen, Protokolle, Aufträge."),
+        frozenset(
+            {
+                Role.MEETINGS_OFFICE,
+                Role.LEADERSHIP,
+                Role.EMPLOYEE,
+                Role.TEAM_LEAD,
+                Role.MUNICIPALITY_ADMIN,
+            }
+        ),
+    ),
 ]
 
 
