@@ -71,7 +71,7 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
     page.locator("summary", has_text="Auftrag erteilen").first.click()
     page.fill(f"#id_a{item.pk}-what", "Schichtpläne abstimmen")
     page.select_option(
-        f"#id_a{item.pk}-assignee", label="%s (S2 Lage)" % people["member"][1].person_name
+        f"#id_a{item.pk}-assignee", label=f"{people['member'][1].person_name} (S2 Lage)"
     )
     page.fill(f"#id_a{item.pk}-due", (date.today() - timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Auftrag speichern").first.click()

@@ -51,7 +51,7 @@ def test_two_writers_race_and_nothing_is_lost(staff):
         outcomes = _race(
             *[
                 (
-                    lambda t=t: (
+                    lambda t=t, base=base: (
                         services.minutes_save(
                             actor=None,
                             item=AgendaItem.objects.get(pk=item.pk),
