@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from rathaus.core.models import Municipality, Room
 from rathaus.core.tenancy import get_scoped_or_404, scoped
 from rathaus.meetings.models import (
     AgendaItem,
     Assignment,
     Attendance,
     Body,
+    Consultation,
     Meeting,
     Membership,
     Paper,
@@ -221,3 +223,106 @@ def papers_for(user) -> QuerySet[Paper]:
 
 def paper_get(user, paper_id) -> Paper:
     return get_scoped_or_404(papers_for(user), user, pk=paper_id)
+
+
+# --- public data for OParl (no login: public bodies, their meetings, public items and papers) ---
+
+
+def oparl_municipalities() -> QuerySet:
+    return Municipality.objects.order_by("id")
+
+
+def oparl_organizations(municipality_id=None) -> QuerySet[Body]:
+    qs = Body.objects.filter(public=True).select_related("parent").order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_memberships(municipality_id=None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(body__public=True).select_related("employee").order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_person_memberships(key: str) -> list[Membership]:
+    """A person is an employee (``e12``) or an external member (``x34``) of public bodies."""
+    kind, _, number = key.partition("-")
+    if not number.isdigit() or kind not in ("e", "x"):
+        raise Http404
+    qs = oparl_memberships()
+    qs = (
+        qs.filter(employee_id=int(number))
+        if kind == "e"
+        else qs.filter(pk=int(number), employee=None)
+    )
+    rows = list(qs)
+    if not rows:
+        raise Http404
+    return rows
+
+
+def oparl_persons(municipality_id) -> QuerySet[Membership]:
+    """One membership row per person (the first one), in a stable order."""
+    qs = oparl_memberships(municipality_id)
+    firsts = qs.order_by().values("employee_id").annotate(first=Min("id")).values("first")
+    return qs.filter(Q(employee__isnull=True) | Q(id__in=firsts))
+
+
+def oparl_meetings(municipality_id=None) -> QuerySet[Meeting]:
+    qs = (
+        Meeting.objects.filter(body__public=True)
+        .select_related("body", "room__location")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.filter(public=True).prefetch_related("decisions"),
+                to_attr="public_items",
+            )
+        )
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_agenda_items(municipality_id=None) -> QuerySet[AgendaItem]:
+    qs = (
+        AgendaItem.objects.filter(public=True, meeting__body__public=True)
+        .prefetch_related("decisions")
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_papers(municipality_id=None) -> QuerySet[Paper]:
+    qs = (
+        Paper.objects.filter(public=True)
+        .prefetch_related(
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.filter(meeting__body__public=True).select_related(
+                    "meeting"
+                ),
+            )
+        )
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_consultations(municipality_id=None) -> QuerySet[Consultation]:
+    qs = (
+        Consultation.objects.filter(paper__public=True, meeting__body__public=True)
+        .select_related("meeting")
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_rooms(municipality_id=None) -> QuerySet[Room]:
+    used = Meeting.objects.filter(body__public=True, room__isnull=False).values("room_id")
+    qs = Room.objects.filter(id__in=used).select_related("location").order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_item_consultation(item: AgendaItem) -> Consultation | None:
+    if not item.paper_id:
+        return None
+    return Consultation.objects.filter(paper_id=item.paper_id, meeting_id=item.meeting_id).first()

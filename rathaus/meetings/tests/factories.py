@@ -27,11 +27,13 @@ def staff_member(municipality, *roles, username=None):
     return user, employee
 
 
-def crisis_staff(municipality, *, name="Krisenstab", public=False) -> tuple[Body, dict]:
+def crisis_staff(
+    municipality, *, name="Krisenstab", public=False, kind="crisis_staff"
+) -> tuple[Body, dict]:
     """A body with a chair, a member, a secretary and an external member."""
     people = {}
     body = bodies.body_create(
-        actor=None, municipality=municipality, name=name, kind="crisis_staff", public=public
+        actor=None, municipality=municipality, name=name, kind=kind, public=public
     )
     for key, role, function in (
         ("chair", Membership.Role.CHAIR, "Leitung"),

@@ -59,4 +59,12 @@ def create(municipality, marker: str) -> dict[str, list]:
         "paper_id": [paper.pk],
         "token": [people["external"][1].token[::-1], people["member"][1].token[:-1] + "x"],
         "step": ["versenden", "genehmigen", "abschliessen"],
+        # OParl (public data only: the victim's crisis staff and paper must not appear)
+        "oparl_body": [municipality.pk],
+        "organization_id": [body.pk],
+        "person_id": [f"e-{people['member'][1].employee_id}", f"x-{people['external'][1].pk}"],
+        "membership_id": [people["member"][1].pk],
+        "consultation_id": [paper.consultations.first().pk],
+        "location_id": [0],
+        "file_id": [1],
     }
