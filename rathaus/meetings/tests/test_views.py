@@ -164,3 +164,15 @@ def test_backlog_item_is_scheduled_onto_a_meeting(client, office, staff, soon):
     client.post(f"/gremien/sitzung/{soon.pk}/top/{item.pk}/einplanen/")
     item.refresh_from_db()
     assert item.meeting == soon and item.position == 2
+
+
+@pytest.mark.django_db
+def test_minutes_download_as_pdf(client, office, soon):
+    client.force_login(office)
+    item = soon.items.get()
+    services.minutes_save(actor=None, item=item, text="Lage stabil.", base_version=0)
+    services.decision_record(actor=None, item=item, text="Weiter so.", unanimous=True)
+    response = client.get(f"/gremien/sitzung/{soon.pk}/protokoll.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and len(response.content) > 5000
