@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from rathaus.core.models import Role
+from rathaus.meetings import ical
 from rathaus.meetings.models import AgendaItem
 from rathaus.meetings.services import minutes as services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at, staff_member
@@ -176,3 +177,18 @@ def test_minutes_download_as_pdf(client, office, soon):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and len(response.content) > 5000
+
+
+@pytest.mark.django_db
+def test_the_feed_folds_and_escapes_as_rfc5545_says(town):
+    council, _ = crisis_staff(town, name="Ausschuss für Umwelt, Klima; Verkehr", public=True)
+    m = meeting_at(council, timezone.now() + timedelta(days=1), title="Sitzung " + "Ä" * 80)
+    services.agenda_item_add(
+        actor=None, body=council, meeting=m, title="Öffentlich, mit; Zeichen", public=True
+    )
+    data = ical.feed([m], name=council.name, public_only=True)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == f"{council.name}: Sitzung " + "Ä" * 80
+    assert "1. Öffentlich, mit; Zeichen" in str(event["DESCRIPTION"])
+    assert event["DTSTART"].dt == m.start.replace(microsecond=0)
