@@ -111,3 +111,49 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
     assert "erscheint hier ab" in page.content()
     page.goto(f"{live_server.url}/gremien/p/{people['external'][1].token}/")
     axe_check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_council_papers_deadlines_and_a_room_double_booking(
+    page, live_server, login, axe_check, town
+):
+    from rathaus.core.tests.factories import RoomFactory
+    from rathaus.meetings.services import papers
+
+    council, _ = crisis_staff(town, name="Rat", public=True, kind="council")
+    room = RoomFactory(location__municipality=town, municipality=town, number="1.01")
+    day = timezone.localdate() + timedelta(days=40)
+    start = timezone.make_aware(
+        timezone.datetime.combine(day, timezone.datetime.min.time())
+    ) + timedelta(hours=17)
+    taken = meeting_at(
+        council, start, minutes=180, mode="in_person", room=room, title="Sitzung des Rates"
+    )
+    paper = papers.paper_create(
+        actor=None,
+        municipality=town,
+        reference="V/2026/014",
+        title="Rahmenplan Technologiepark",
+        date=timezone.localdate(),
+    )
+    papers.consultation_add(actor=None, paper=paper, meeting=taken, role="decide")
+    office = office_user(town)
+    login(page, office.username)
+    page.goto(f"{live_server.url}/gremien/vorlagen/")
+    axe_check(page)
+    page.get_by_role("link", name="Rahmenplan Technologiepark").click()
+    page.wait_for_load_state()
+    assert "Einreichungsfrist" in page.content()
+    assert (day - timedelta(days=21)).strftime("%d.%m.%Y") in page.content()
+    axe_check(page)
+    page.goto(f"{live_server.url}/gremien/{council.pk}/sitzung/neu/")
+    page.fill("#id_title", "Sondersitzung")
+    page.fill("#id_start", f"{day.isoformat()}T18:00")
+    page.fill("#id_end", f"{day.isoformat()}T19:00")
+    page.select_option("#id_mode", "in_person")
+    page.select_option("#id_room", index=1)
+    page.get_by_role("button", name="Sitzung anlegen").click()
+    page.wait_for_load_state()
+    assert "ist zu dieser Zeit schon belegt" in page.locator("#id_room_error").inner_text()
+    axe_check(page)
