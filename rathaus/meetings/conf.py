@@ -8,12 +8,14 @@ RATHAUS_MEETINGS_JITSI_APP_ID     Jitsi JWT "iss"/"aud" (default "rathaus")
 RATHAUS_MEETINGS_JOIN_LEAD_MINUTES  minutes before the start from which the link is shown (15)
 RATHAUS_MEETINGS_HORIZON_DAYS     how far ahead series are planned (120)
 RATHAUS_MEETINGS_MAX_UPLOAD       bytes per agenda document (20 MB)
+RATHAUS_MEETINGS_DOCUMENTS_ROOT   folder of agenda documents (var/meetings-documents)
 RATHAUS_MEETINGS_OPARL_PAGE_SIZE  default OParl page size (100, at most 1000)
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 
 
 def video_provider() -> str:
@@ -55,3 +57,13 @@ def site_url() -> str:
 def organizer_email() -> str:
     from_email = str(getattr(settings, "DEFAULT_FROM_EMAIL", "noreply@rathaus.invalid"))
     return from_email.split("<")[-1].rstrip(">").strip()
+
+
+def documents_root() -> str:
+    """Where agenda documents are stored (served only through the app, never as media)."""
+    default = str(settings.BASE_DIR / "var" / "meetings-documents")
+    return str(getattr(settings, "RATHAUS_MEETINGS_DOCUMENTS_ROOT", default))
+
+
+def document_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=documents_root())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
 from rathaus.core.problems import DomainError
-from rathaus.meetings.models import Attendance, Mode
+from rathaus.meetings.models import Attendance, Document, Mode
 
 WEEKDAYS = [
     ("MO", _("Montag")),
@@ -148,3 +148,15 @@ class ApproveForm(KernForm):
 
 class AttendanceForm(KernForm):
     status = forms.ChoiceField(label=_("Status"), choices=Attendance.Status.choices)
+
+
+class DocumentForm(KernForm):
+    kind = forms.ChoiceField(
+        label=_("Art"), choices=Document.Kind.choices, initial=Document.Kind.ANNEX
+    )
+    file = forms.FileField(
+        label=_("Datei"),
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, OpenDocument-Text, PNG oder JPEG, höchstens 20 MB"
+        ),
+    )

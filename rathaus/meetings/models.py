@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import Employee, Room, TenantModel
+from rathaus.meetings import conf
 
 
 def new_token() -> str:
@@ -316,6 +317,36 @@ class AgendaItem(Stamped):
 
     def __str__(self) -> str:
         return f"TOP {self.position}: {self.title}"
+
+
+def _document_storage():
+    return conf.document_storage()
+
+
+class Document(Stamped):
+    """A file on an agenda item (paper, annex, presentation); size and type checked on upload."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("Vorlage")
+        ANNEX = "annex", _("Anlage")
+        PRESENTATION = "presentation", _("Präsentation")
+        MINUTES = "minutes", _("Protokollanlage")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.ANNEX)
+    name = models.CharField(_("Dateiname"), max_length=200)
+    file = models.FileField(storage=_document_storage, upload_to="%Y/%m/", max_length=300)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha1 = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("Dokument")
+        verbose_name_plural = _("Dokumente")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Decision(Stamped):

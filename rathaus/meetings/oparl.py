@@ -5,7 +5,7 @@ district council; crisis and future staffs are not public and never appear); ``P
 member of a public body (``e-<employee>`` or ``x-<membership>`` for external members);
 ``Meeting``, ``AgendaItem`` (public items only), ``Paper`` (public papers), ``Consultation``,
 ``Location`` (the rooms of public meetings), one ``LegislativeTerm`` per municipality (the
-current NRW term), ``File`` (none yet: empty list). Lists page with ``page`` and ``limit`` and
+current NRW term), ``File`` (documents of public agenda items, downloadable without login). Lists page with ``page`` and ``limit`` and
 filter with ``created_since``/``created_until``/``modified_since``/``modified_until``.
 """
 
@@ -23,7 +23,15 @@ from django.views.decorators.http import require_GET
 from rathaus.core.models import Municipality
 from rathaus.core.problems import problem_response
 from rathaus.meetings import conf, selectors
-from rathaus.meetings.models import AgendaItem, Body, Consultation, Meeting, Membership, Paper
+from rathaus.meetings.models import (
+    AgendaItem,
+    Body,
+    Consultation,
+    Document,
+    Meeting,
+    Membership,
+    Paper,
+)
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -208,6 +216,24 @@ def agenda_item_obj(request, item: AgendaItem) -> dict:
     if consultation:
         data["consultation"] = _url(request, "consultation", consultation.pk)
     return data
+
+
+def file_obj(request, d: Document) -> dict:
+    download = _url(request, "file_download", d.pk)
+    return {
+        "id": _url(request, "file", d.pk),
+        "type": SCHEMA + "File",
+        "name": d.name,
+        "fileName": d.name,
+        "mimeType": d.mime_type,
+        "size": d.size,
+        "sha1Checksum": d.sha1,
+        "accessUrl": download,
+        "downloadUrl": download,
+        "agendaItem": [_url(request, "agenda_item", d.item_id)],
+        "meeting": [_url(request, "meeting", d.item.meeting_id)],
+        **_stamps(d),
+    }
 
 
 def _meeting_state(m: Meeting) -> str:
@@ -431,9 +457,7 @@ def body_terms(request, oparl_body):
 @require_GET
 def body_files(request, oparl_body):
     m = _municipality(oparl_body)
-    return paged(
-        request, selectors.oparl_municipalities().none().filter(pk=m.pk), term_obj, stamped=False
-    )
+    return paged(request, selectors.oparl_documents(m.pk), file_obj)
 
 
 @require_GET
@@ -489,4 +513,4 @@ def term(request, oparl_body):
 
 @require_GET
 def file(request, file_id):
-    raise Http404  # agenda documents are not published yet
+    return _json(file_obj(request, _one(selectors.oparl_documents(), file_id)))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from rathaus.meetings import oparl
+from rathaus.meetings.views import documents
 
 app_name = "oparl"
 
@@ -35,4 +36,5 @@ urlpatterns = [
     path("consultation/<str:consultation_id>", oparl.consultation, name="consultation"),
     path("location/<str:location_id>", oparl.location, name="location"),
     path("file/<str:file_id>", oparl.file, name="file"),
+    path("file/<str:document_id>/download", documents.public_download, name="file_download"),
 ]

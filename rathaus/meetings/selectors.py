@@ -16,6 +16,7 @@ from rathaus.meetings.models import (
     Attendance,
     Body,
     Consultation,
+    Document,
     Meeting,
     Membership,
     Paper,
@@ -98,6 +99,7 @@ def backlog_of(body: Body) -> QuerySet[AgendaItem]:
 def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     return meeting.items.prefetch_related(
         "decisions",
+        "documents",
         Prefetch("assignments", queryset=Assignment.objects.select_related("assignee__employee")),
     ).select_related("source_assignment", "paper")
 
@@ -326,3 +328,24 @@ def oparl_item_consultation(item: AgendaItem) -> Consultation | None:
     if not item.paper_id:
         return None
     return Consultation.objects.filter(paper_id=item.paper_id, meeting_id=item.meeting_id).first()
+
+
+def document_get(user, document_id) -> Document:
+    qs = Document.objects.filter(item__body__in=bodies_for(user))
+    return get_scoped_or_404(qs, user, pk=document_id)
+
+
+def oparl_documents(municipality_id=None) -> QuerySet[Document]:
+    qs = (
+        Document.objects.filter(item__public=True, item__meeting__body__public=True)
+        .select_related("item")
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def public_document(document_id) -> Document:
+    try:
+        return oparl_documents().get(pk=int(document_id))
+    except (Document.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.meetings.views import bodies, meeting, minutes, papers, pdf, personal
+from rathaus.meetings.views import bodies, documents, meeting, minutes, papers, pdf, personal
 
 app_name = "meetings"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("top/<int:item_id>/speichern/", minutes.item_save, name="item_save"),
     path("top/<int:item_id>/beschluss/", minutes.decision_add, name="decision_add"),
     path("top/<int:item_id>/auftrag/", minutes.assignment_add, name="assignment_add"),
+    path("top/<int:item_id>/dokument/", documents.upload, name="document_upload"),
+    path("dokument/<int:document_id>/", documents.download, name="document"),
     path("auftraege/", minutes.register, name="register"),
     path("auftrag/<int:assignment_id>/erledigt/", minutes.assignment_done, name="assignment_done"),
     path("vorlagen/", papers.index, name="papers"),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rathaus.meetings.models import Paper
-from rathaus.meetings.services import minutes, papers
+from rathaus.meetings.services import documents, minutes, papers
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
 
@@ -50,6 +51,12 @@ def create(municipality, marker: str) -> dict[str, list]:
     )
     papers.consultation_add(actor=None, paper=paper, meeting=later)
     attendance = meeting.attendances.first()
+    document = documents.document_add(
+        actor=None,
+        item=item,
+        upload=SimpleUploadedFile(f"{marker}.pdf", f"%PDF-1.4 {marker}".encode()),
+        kind="annex",
+    )
     return {
         "body_id": [body.pk],
         "meeting_id": [meeting.pk, later.pk],
@@ -66,5 +73,6 @@ def create(municipality, marker: str) -> dict[str, list]:
         "membership_id": [people["member"][1].pk],
         "consultation_id": [paper.consultations.first().pk],
         "location_id": [0],
-        "file_id": [1],
+        "file_id": [document.pk],
+        "document_id": [document.pk],
     }

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rathaus.core.tests.factories import RoomFactory
 from rathaus.meetings.models import Mode
+from rathaus.meetings.services import documents, minutes, papers
 from rathaus.meetings.services import meetings as meeting_services
-from rathaus.meetings.services import minutes, papers
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
 SCHEMAS = Path(
@@ -52,7 +53,8 @@ def check(obj, kind):
 
 
 @pytest.fixture
-def council(town):
+def council(town, settings, tmp_path):
+    settings.RATHAUS_MEETINGS_DOCUMENTS_ROOT = str(tmp_path)
     body, people = crisis_staff(town, name="Rat", public=True, kind="council")
     room = RoomFactory(location__municipality=town, municipality=town)
     now = timezone.now()
@@ -62,6 +64,9 @@ def council(town):
     )
     minutes.agenda_item_add(actor=None, body=body, meeting=past, title="Personalie", public=False)
     minutes.decision_record(actor=None, item=item, text="Beschlossen.", yes=20, no=3, abstain=1)
+    documents.document_add(
+        actor=None, item=item, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 x"), kind="annex"
+    )
     future = meeting_at(body, now + timedelta(days=40))
     meeting_services.meeting_invite(actor=None, meeting=future)
     paper = papers.paper_create(
@@ -108,6 +113,7 @@ def test_every_object_and_list_validates_against_the_schema(client, council, tow
     assert "Personalie" not in json.dumps(seen, ensure_ascii=False)
     assert "Krisenstab" not in json.dumps(seen, ensure_ascii=False)
     assert seen["Paper"][0]["consultation"][0]["authoritative"] is True
+    assert [f["fileName"] for f in seen["File"]] == ["plan.pdf"]
 
 
 @pytest.mark.django_db
