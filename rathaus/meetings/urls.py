@@ -15,6 +15,7 @@ urlpatterns = [
     path("sitzung/<int:meeting_id>/beitreten/", meeting.join, name="join"),
     path("sitzung/<int:meeting_id>/einladung.ics", meeting.invitation_ics, name="meeting_ics"),
     path("sitzung/<int:meeting_id>/einladen/", meeting.invite, name="invite"),
+    path("sitzung/<int:meeting_id>/antwort/", meeting.respond, name="respond"),
     path("sitzung/<int:meeting_id>/absagen/", meeting.cancel, name="cancel"),
     path("sitzung/<int:meeting_id>/top/", meeting.item_add, name="item_add"),
     path(
@@ -42,4 +43,7 @@ urlpatterns = [
     path("p/<str:token>/", personal.page, name="personal"),
     path("p/<str:token>/kalender.ics", personal.feed, name="personal_feed"),
     path("p/<str:token>/sitzung/<int:meeting_id>/beitreten/", personal.join, name="personal_join"),
+    path(
+        "p/<str:token>/sitzung/<int:meeting_id>/antwort/", personal.respond, name="personal_respond"
+    ),
 ]

@@ -283,3 +283,27 @@ def attendance_set(*, actor, attendance: Attendance, status: str, deputy=None) -
     attendance.save(update_fields=["status", "deputy"])
     audit.record(actor=actor, instance=attendance, action="update", summary=f"Teilnahme: {status}")
     return attendance
+
+
+@transaction.atomic
+def attendance_respond(
+    *, membership, meeting: Meeting, accept: bool, now: datetime | None = None
+) -> Attendance:
+    """A member answers the invitation (accepted / declined) until the meeting ends."""
+    now = now or timezone.now()
+    if meeting.cancelled or meeting.end <= now:
+        raise DomainError("closed", _("Auf diese Sitzung kann nicht mehr geantwortet werden."))
+    attendance, _created = Attendance.objects.get_or_create(
+        meeting=meeting,
+        membership=membership,
+        defaults={"municipality_id": meeting.municipality_id},
+    )
+    attendance.status = Attendance.Status.ACCEPTED if accept else Attendance.Status.DECLINED
+    attendance.save(update_fields=["status"])
+    audit.record(
+        actor=membership.employee.user if membership.employee_id else None,
+        instance=attendance,
+        action="update",
+        summary="Zusage" if accept else "Absage",
+    )
+    return attendance

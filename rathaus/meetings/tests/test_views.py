@@ -192,3 +192,19 @@ def test_the_feed_folds_and_escapes_as_rfc5545_says(town):
     assert str(event["SUMMARY"]) == f"{council.name}: Sitzung " + "Ä" * 80
     assert "1. Öffentlich, mit; Zeichen" in str(event["DESCRIPTION"])
     assert event["DTSTART"].dt == m.start.replace(microsecond=0)
+
+
+@pytest.mark.django_db
+def test_members_accept_or_decline_also_through_the_personal_link(client, staff, soon):
+    _, people = staff
+    member_user, member = people["member"]
+    client.force_login(member_user)
+    client.post(f"/gremien/sitzung/{soon.pk}/antwort/", {"answer": "yes"})
+    assert soon.attendances.get(membership=member).status == "accepted"
+    client.logout()
+    external = people["external"][1]
+    response = client.post(
+        f"/gremien/p/{external.token}/sitzung/{soon.pk}/antwort/", {"answer": "no"}
+    )
+    assert response.status_code == 302
+    assert soon.attendances.get(membership=external).status == "declined"

@@ -51,6 +51,7 @@ def detail(request, meeting_id):
             "quorum": {"present": present, "seats": seats, "quorate": quorate},
             "join": join_context(meeting, seat, now),
             "seat": seat,
+            "my_attendance": meeting.attendances.filter(membership=seat).first() if seat else None,
             "item_form": AgendaItemForm(),
             "backlog": selectors.backlog_of(meeting.body),
             "can_manage": request.user.has_perm(PERM_MANAGE),
@@ -99,6 +100,28 @@ def _gate(request, meeting: Meeting, seat: Membership):
             status=exc.status,
         )
     return HttpResponseRedirect(url)
+
+
+def respond_to(request, meeting: Meeting, seat: Membership | None):
+    if seat is None:
+        raise PermissionDenied
+    try:
+        meeting_services.attendance_respond(
+            membership=seat, meeting=meeting, accept=request.POST.get("answer") == "yes"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Ihre Antwort ist gespeichert."))
+
+
+@login_required
+@require_POST
+def respond(request, meeting_id):
+    require_view(request.user)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    respond_to(request, meeting, selectors.is_invitee(request.user, meeting))
+    return to_meeting(meeting.pk)
 
 
 @login_required

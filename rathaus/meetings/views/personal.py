@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from rathaus.meetings import ical, selectors, video
-from rathaus.meetings.views.meeting import _gate
+from rathaus.meetings.views.meeting import _gate, respond_to
 
 
 @require_GET
@@ -22,6 +23,9 @@ def page(request, token):
             "open": video.join_open(m, now),
             "opens_at": video.opens_at(m),
             "seat": selectors.seat_in(membership, m.body_id),
+            "answer": m.attendances.filter(
+                membership=selectors.seat_in(membership, m.body_id)
+            ).first(),
         }
         for m in meetings
     ]
@@ -53,3 +57,11 @@ def feed(request, token):
         public_only=False,
     )
     return HttpResponse(data, content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+def respond(request, token, meeting_id):
+    membership = selectors.membership_by_token(token)
+    meeting = selectors.personal_meeting(membership, meeting_id)
+    respond_to(request, meeting, selectors.seat_in(membership, meeting.body_id))
+    return HttpResponseRedirect(reverse("meetings:personal", args=[token]))
