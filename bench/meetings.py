@@ -153,6 +153,13 @@ def _psql(sql: str) -> None:
         conn.execute(sql)
 
 
+def _psql_db(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(DB_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
 def setup_database(python: str) -> None:
     _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     _psql(f'CREATE DATABASE "{DB_NAME}"')
@@ -298,6 +305,7 @@ def main() -> None:
     from rathaus.meetings.models import Meeting
 
     town_id, feed_body_id, total = add_volume(args.objects)
+    _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
     cookie = session_cookie()
     meeting = Meeting.objects.filter(title__startswith="Sondersitzung").first()
     server = subprocess.Popen(

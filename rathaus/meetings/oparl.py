@@ -44,7 +44,17 @@ class BadFilter(Exception):
 
 
 def _url(request: HttpRequest, name: str, *args) -> str:
-    return request.build_absolute_uri(reverse(f"oparl:{name}", args=args))
+    """Absolute URL; the pattern is reversed once per request (lists render thousands)."""
+    cache = request.__dict__.setdefault("_oparl_urls", {})
+    key = (name, len(args))
+    template = cache.get(key)
+    if template is None:
+        placeholders = [f"__oparl{i}__" for i in range(len(args))]
+        template = request.build_absolute_uri(reverse(f"oparl:{name}", args=placeholders))
+        cache[key] = template
+    for i, arg in enumerate(args):
+        template = template.replace(f"__oparl{i}__", str(arg))
+    return template
 
 
 def _ts(value: datetime | None) -> str | None:

@@ -284,9 +284,17 @@ def oparl_meetings(municipality_id=None) -> QuerySet[Meeting]:
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
 
 
+def _public_body_ids(municipality_id=None) -> list[int]:
+    return list(oparl_organizations(municipality_id).values_list("id", flat=True))
+
+
 def oparl_agenda_items(municipality_id=None) -> QuerySet[AgendaItem]:
+    # The item's own body equals its meeting's body; a short id list spares PostgreSQL a join
+    # over every agenda item when it counts and pages 100,000 of them.
     qs = (
-        AgendaItem.objects.filter(public=True, meeting__body__public=True)
+        AgendaItem.objects.filter(
+            public=True, meeting__isnull=False, body_id__in=_public_body_ids(municipality_id)
+        )
         .prefetch_related("decisions")
         .order_by("id")
     )

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from rathaus.core.tests.factories import RoomFactory
 from rathaus.meetings.models import AgendaItem, Meeting
-from rathaus.meetings.services import maintenance
+from rathaus.meetings.services import maintenance, papers
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at, office_user
 
 
@@ -118,9 +119,6 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
 def test_council_papers_deadlines_and_a_room_double_booking(
     page, live_server, login, axe_check, town
 ):
-    from rathaus.core.tests.factories import RoomFactory
-    from rathaus.meetings.services import papers
-
     council, _ = crisis_staff(town, name="Rat", public=True, kind="council")
     room = RoomFactory(location__municipality=town, municipality=town, number="1.01")
     day = timezone.localdate() + timedelta(days=40)
