@@ -68,6 +68,7 @@ def _register_routers() -> None:
     from rathaus.appointments.api import router as appointments_router
     from rathaus.core.api import router as core_router
     from rathaus.elections.api import router as elections_router
+    from rathaus.meetings.api import router as meetings_router
     from rathaus.presence.api import router as presence_router
     from rathaus.steering.api import router as steering_router
 
@@ -76,6 +77,7 @@ def _register_routers() -> None:
     api.add_router("/v1/presence/", presence_router)
     api.add_router("/v1/elections/", elections_router)
     api.add_router("/v1/steering/", steering_router)
+    api.add_router("/v1/meetings/", meetings_router)
 
 
 _register_routers()

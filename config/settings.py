@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rathaus.presence",
     "rathaus.elections",
     "rathaus.steering",
+    "rathaus.meetings",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,14 @@ CELERY_BEAT_SCHEDULE = {
     "steering-sweep": {
         "task": "rathaus.steering.tasks.sweep",
         "schedule": crontab(hour=5, minute=30),
+    },
+    "meetings-plan-series": {
+        "task": "rathaus.meetings.tasks.plan_series",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "meetings-carry-overdue-assignments": {
+        "task": "rathaus.meetings.tasks.carry_overdue_assignments",
+        "schedule": 60 * 60.0,
     },
 }
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("planung/", include("rathaus.presence.urls")),
     path("wahlen/", include("rathaus.elections.urls")),
     path("steuerung/", include("rathaus.steering.urls")),
+    path("gremien/", include("rathaus.meetings.urls")),
+    path("oparl/v1/", include("rathaus.meetings.oparl_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/", api.urls),

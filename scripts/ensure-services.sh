@@ -37,3 +37,9 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium fonts-dejavu-core
 fi
 /usr/bin/chromium --version
+
+# WeasyPrint (PDF agendas and minutes) needs Pango from Debian.
+if ! ldconfig -p | grep -q libpangoft2-1.0.so.0; then
+  echo "Installing Pango for WeasyPrint…"
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+fi

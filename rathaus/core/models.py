@@ -82,6 +82,7 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Ratsmitglied")
     PROJECT_OWNER = "project_owner", _("Projektleitung")
     DEPARTMENT_HEAD = "department_head", _("Fachbereichsleitung")
+    MEETINGS_OFFICE = "meetings_office", _("Gremienbüro")
 
 
 class User(AbstractUser):

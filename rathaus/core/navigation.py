@@ -126,6 +126,20 @@ ENTRIES = [
             }
         ),
     ),
+    Entry(
+        _("Gremien und Sitzungen"),
+        "meetings:index",
+        _("Krisenstab, Zukunftsstab, Rat: Sitzungen, Protokolle, Aufträge."),
+        frozenset(
+            {
+                Role.MEETINGS_OFFICE,
+                Role.LEADERSHIP,
+                Role.EMPLOYEE,
+                Role.TEAM_LEAD,
+                Role.MUNICIPALITY_ADMIN,
+            }
+        ),
+    ),
 ]
 
 

@@ -1,0 +1,400 @@
+"""Benchmark: OParl paging through 100,000 objects, meeting pages under load, a 1,000-meeting feed.
+
+Usage: .venv/bin/python bench/meetings.py [--clients 64] [--seconds 10] [--workers 4] [--threads 8]
+                                          [--objects 100000] [--pages 200]
+
+What it does (loopback only, bounded in time):
+
+1. creates the PostgreSQL database ``rathaus_bench_meetings`` (dropped at the end unless
+   ``--keep-db``), migrates it and loads the demo town (Musterstadt);
+2. adds a public body with 1,000 meetings ahead (the .ics feed) and ``--objects`` public agenda
+   items spread over 2,000 public meetings (bulk inserts);
+3. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1;
+4. pages through ``/oparl/v1/body/<id>/agendaitem?limit=100`` — ``--pages`` pages spread evenly
+   over the whole list (first to last), one client, and reports p50/p95/max per page;
+5. runs ``--clients`` keep-alive clients for ``--seconds`` against the trivial JSON endpoint
+   ``/api/v1/ping`` (baseline), a meeting page and the minutes page (logged in as the meetings
+   office through a session cookie);
+6. fetches the 1,000-meeting feed ``/gremien/<id>/kalender.ics`` 20 times (p50, max).
+
+Prints a Markdown table with the command line, os.cpu_count() and the load average. Not a
+test: no asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "rathaus_bench_meetings"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+
+
+# --- load generator (runs in child processes) ---------------------------------------------------
+
+
+def _client_thread(port, path, headers, deadline, out, errors) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.perf_counter() < deadline:
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Connection": "keep-alive", **headers})
+            resp = conn.getresponse()
+            resp.read()
+            if resp.status != 200:
+                errors.append(resp.status)
+            out.append(time.perf_counter() - t0)
+            if resp.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        except (OSError, http.client.HTTPException):
+            errors.append("io")
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.close()
+
+
+def _client_process(port, path, headers, threads, start, seconds, queue) -> None:
+    while time.time() < start:
+        time.sleep(0.001)
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    errors: list = []
+    workers = [
+        threading.Thread(
+            target=_client_thread, args=(port, path, headers, deadline, latencies, errors)
+        )
+        for _ in range(threads)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    queue.put((latencies, errors))
+
+
+def run_load(port, path, clients, seconds, processes, headers=None) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    per = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    start = time.time() + 1.5
+    procs = [
+        ctx.Process(
+            target=_client_process, args=(port, path, headers or {}, n, start, seconds, queue)
+        )
+        for n in per
+        if n
+    ]
+    for p in procs:
+        p.start()
+    latencies: list[float] = []
+    errors: list = []
+    for _ in procs:
+        lat, err = queue.get(timeout=seconds + 120)
+        latencies.extend(lat)
+        errors.extend(err)
+    for p in procs:
+        p.join(timeout=30)
+    return _stats(latencies, seconds, errors)
+
+
+def _stats(latencies: list[float], seconds: float, errors) -> dict:
+    latencies = sorted(latencies)
+    n = len(latencies)
+
+    def q(f):
+        return latencies[min(n - 1, int(n * f))] * 1000 if n else float("nan")
+
+    return {
+        "requests": n,
+        "rps": n / seconds if seconds else float("nan"),
+        "p50": q(0.5),
+        "p95": q(0.95),
+        "p99": q(0.99),
+        "max": latencies[-1] * 1000 if n else float("nan"),
+        "errors": len(errors),
+    }
+
+
+# --- setup --------------------------------------------------------------------------------------
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=DB_URL,
+        RATHAUS_ENV="development",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="600",
+    )
+    env.pop("RATHAUS_TESTING", None)
+    return env
+
+
+def _psql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _psql_db(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(DB_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_database(python: str) -> None:
+    _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    _psql(f'CREATE DATABASE "{DB_NAME}"')
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True)
+    subprocess.run(
+        [python, "manage.py", "load_demo"],
+        cwd=ROOT,
+        env=_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def add_volume(objects: int) -> tuple[int, int, int]:
+    """Bulk data: 1,000 future meetings of a public body, ``objects`` public agenda items."""
+    from django.utils import timezone
+
+    from rathaus.core.models import Municipality
+    from rathaus.meetings.models import AgendaItem, Body, Meeting
+
+    town = Municipality.objects.get(slug="musterstadt")
+    now = timezone.now()
+    feed_body = Body.objects.create(
+        municipality=town, name="Bezirksvertretung Mitte", kind="district_council", public=True
+    )
+    Meeting.objects.bulk_create(
+        Meeting(
+            municipality=town,
+            body=feed_body,
+            title="Sitzung der Bezirksvertretung",
+            start=now + timedelta(hours=18 * i + 1),
+            end=now + timedelta(hours=18 * i + 3),
+            mode="hybrid",
+            video_room=f"bench-{i}",
+        )
+        for i in range(1000)
+    )
+    archive = Body.objects.create(
+        municipality=town, name="Archivausschuss", kind="committee", public=True
+    )
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            municipality=town,
+            body=archive,
+            title="Sitzung",
+            start=now - timedelta(days=2000 - i),
+            end=now - timedelta(days=2000 - i) + timedelta(hours=2),
+            mode="in_person",
+        )
+        for i in range(2000)
+    )
+    per = max(1, objects // len(meetings))
+    batch = []
+    for m in meetings:
+        for k in range(per):
+            batch.append(
+                AgendaItem(
+                    municipality=town,
+                    body=archive,
+                    meeting=m,
+                    position=k + 1,
+                    title=f"Tagesordnungspunkt {k + 1}",
+                    public=True,
+                    discussion="Beratung." * 5,
+                )
+            )
+        if len(batch) >= 20_000:
+            AgendaItem.objects.bulk_create(batch)
+            batch = []
+    AgendaItem.objects.bulk_create(batch)
+    return town.pk, feed_body.pk, AgendaItem.objects.filter(meeting__body__public=True).count()
+
+
+def session_cookie() -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from rathaus.core.models import User
+
+    user = User.objects.get(username="gremienbuero")
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def wait_for(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/ping")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not come up")
+
+
+def timed_gets(port: int, paths: list[str]) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    latencies, errors = [], []
+    for path in paths:
+        t0 = time.perf_counter()
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        resp.read()
+        latencies.append(time.perf_counter() - t0)
+        if resp.status != 200:
+            errors.append(resp.status)
+    conn.close()
+    return _stats(latencies, 0, errors)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=64)
+    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--port", type=int, default=8873)
+    p.add_argument("--load-processes", type=int, default=4)
+    p.add_argument("--objects", type=int, default=100_000)
+    p.add_argument("--pages", type=int, default=200)
+    p.add_argument("--keep-db", action="store_true")
+    args = p.parse_args()
+    if args.seconds > 120 or args.clients > 512 or args.objects > 1_000_000:
+        raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 objects")
+
+    python = sys.executable
+    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
+    command = " ".join([Path(python).name, *sys.argv])
+    print(f"command: {command}", flush=True)
+    setup_database(python)
+    os.environ.update(_env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from rathaus.meetings.models import Meeting
+
+    town_id, feed_body_id, total = add_volume(args.objects)
+    _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
+    cookie = session_cookie()
+    meeting = Meeting.objects.filter(title__startswith="Sondersitzung").first()
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_env(),
+    )
+    rows = []
+    try:
+        wait_for(args.port)
+        last = -(-total // 100)
+        pages = sorted(
+            {1 + round(i * (last - 1) / max(1, args.pages - 1)) for i in range(args.pages)}
+        )
+        base = f"/oparl/v1/body/{town_id}/agendaitem?limit=100&page="
+        timed_gets(args.port, [base + "1"] * 3)  # warm-up
+        oparl = timed_gets(args.port, [base + str(n) for n in pages])
+        feed_path = f"/gremien/{feed_body_id}/kalender.ics"
+        timed_gets(args.port, [feed_path] * 2)
+        feed = timed_gets(args.port, [feed_path] * 20)
+        headers = {"Cookie": cookie}
+        for label, path, hdr in (
+            ("/api/v1/ping (baseline)", "/api/v1/ping", {}),
+            ("meeting page", f"/gremien/sitzung/{meeting.pk}/", headers),
+            ("minutes page", f"/gremien/sitzung/{meeting.pk}/protokoll/", headers),
+        ):
+            run_load(args.port, path, 8, 2, 2, hdr)  # warm-up
+            rows.append(
+                (
+                    label,
+                    run_load(args.port, path, args.clients, args.seconds, args.load_processes, hdr),
+                )
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep_db:
+            _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+    ping = rows[0][1]["rps"] or float("nan")
+    print()
+    print(f"- command: `{command}`")
+    print(
+        f"- os.cpu_count(): {os.cpu_count()}; Python {platform.python_version()}; "
+        f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; PostgreSQL; "
+        f"{args.clients} keep-alive clients, {args.seconds:g} s per phase; "
+        f"load average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    print()
+    print(f"OParl: {total} public agenda items, {len(pages)} pages of 100 from first to last:")
+    print()
+    print("| what | n | p50 ms | p95 ms | max ms | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        f"| OParl agendaitem page (limit=100) | {oparl['requests']} | {oparl['p50']:.1f} | {oparl['p95']:.1f} | {oparl['max']:.1f} | {oparl['errors']} |"
+    )
+    print(
+        f"| .ics feed, 1,000 meetings | {feed['requests']} | {feed['p50']:.1f} | {feed['p95']:.1f} | {feed['max']:.1f} | {feed['errors']} |"
+    )
+    print()
+    print("| endpoint | requests | req/s | p50 ms | p99 ms | errors | ratio to ping |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, s in rows:
+        print(
+            f"| {label} | {s['requests']} | {s['rps']:.0f} | {s['p50']:.1f} | {s['p99']:.1f} | "
+            f"{s['errors']} | {s['rps'] / ping:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Admin: bodies with their members, series, papers (meetings and minutes are kept in the app)."""
+
+from django.contrib import admin
+
+from rathaus.core.admin import TenantAdmin, site
+from rathaus.core.tenancy import municipality_ids_for
+from rathaus.meetings.models import Body, Consultation, Meeting, Membership, Paper, Series
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = (
+        "employee",
+        "external_name",
+        "external_email",
+        "external_organisation",
+        "role",
+        "function",
+        "rank",
+        "voting",
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "employee":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                municipality_id__in=municipality_ids_for(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Body, site=site)
+class BodyAdmin(TenantAdmin):
+    list_display = ("name", "kind", "public", "municipality")
+    list_filter = ("kind", "public")
+    inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in instances:
+            obj.municipality_id = form.instance.municipality_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(Series, site=site)
+class SeriesAdmin(TenantAdmin):
+    list_display = ("title", "body", "rule", "active")
+    readonly_fields = ("rule", "first_start")
+
+    def has_add_permission(self, request):
+        return False  # series are planned in the app (the rule is validated there)
+
+
+@admin.register(Meeting, site=site)
+class MeetingAdmin(TenantAdmin):
+    list_display = ("title", "body", "start", "mode", "cancelled", "minutes_status")
+    list_filter = ("mode", "cancelled", "minutes_status")
+    readonly_fields = ("body", "series", "start", "end", "minutes_status", "minutes_approved_at")
+
+    def has_add_permission(self, request):
+        return False  # meetings are created in the app (room double bookings are checked there)
+
+
+class ConsultationInline(admin.TabularInline):
+    model = Consultation
+    extra = 0
+    fields = ("meeting", "role", "position", "deadline", "result")
+    readonly_fields = ("meeting", "deadline")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # deadlines are checked by the service (consultation_add)
+
+
+@admin.register(Paper, site=site)
+class PaperAdmin(TenantAdmin):
+    list_display = ("reference", "title", "status", "date")
+    list_filter = ("status", "kind")
+    inlines = [ConsultationInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in instances:
+            obj.municipality_id = form.instance.municipality_id
+            obj.save()
+        formset.save_m2m()

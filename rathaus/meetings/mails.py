@@ -1,0 +1,72 @@
+"""Invitation e-mails with the agenda and the .ics (REQUEST or CANCEL)."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.meetings import conf, ical
+from rathaus.meetings.models import Meeting
+
+
+def _body_text(meeting: Meeting, membership, *, cancel: bool) -> str:
+    start = timezone.localtime(meeting.start)
+    lines = [
+        _("Guten Tag %(name)s,") % {"name": membership.person_name},
+        "",
+        (
+            _("die Sitzung „%(title)s“ am %(date)s um %(time)s Uhr ist abgesagt.")
+            if cancel
+            else _("Sie sind eingeladen zur Sitzung „%(title)s“ am %(date)s um %(time)s Uhr.")
+        )
+        % {
+            "title": meeting.title,
+            "date": start.strftime("%d.%m.%Y"),
+            "time": start.strftime("%H:%M"),
+        },
+    ]
+    if not cancel:
+        if meeting.has_video:
+            lines += [
+                "",
+                _("Videokonferenz (der Link öffnet %(minutes)s Minuten vor Beginn): %(url)s")
+                % {
+                    "minutes": conf.join_lead_minutes(),
+                    "url": ical.join_gate_url(meeting, membership),
+                },
+            ]
+        items = list(meeting.items.all())
+        if items:
+            lines += ["", _("Tagesordnung:")] + [f"{i.position}. {i.title}" for i in items]
+        if membership.is_external:
+            lines += [
+                "",
+                _("Ihre persönliche Seite: %(url)s")
+                % {"url": conf.site_url() + f"/gremien/p/{membership.token}/"},
+            ]
+    return "\n".join(lines)
+
+
+def send_invitations(meeting_id: int, *, cancel: bool) -> int:
+    meeting = Meeting.objects.select_related("body", "room__location").get(pk=meeting_id)
+    sent = 0
+    for membership in meeting.body.memberships.select_related("employee"):
+        if not membership.email:
+            continue
+        subject = (_("Abgesagt: %(title)s") if cancel else _("Einladung: %(title)s")) % {
+            "title": meeting.title
+        }
+        message = EmailMessage(
+            subject=subject,
+            body=_body_text(meeting, membership, cancel=cancel),
+            to=[membership.email],
+        )
+        message.attach(
+            "sitzung.ics",
+            ical.invitation(meeting, membership, cancel=cancel),
+            f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'}",
+        )
+        message.send()
+        sent += 1
+    return sent

@@ -1,0 +1,526 @@
+"""OParl 1.1 read API under /oparl/v1/ (public data only, no login).
+
+Mapping: OParl ``Body`` = a municipality; ``Organization`` = a public body (council, committee,
+district council; crisis and future staffs are not public and never appear); ``Person`` = a
+member of a public body (``e-<employee>`` or ``x-<membership>`` for external members);
+``Meeting``, ``AgendaItem`` (public items only), ``Paper`` (public papers), ``Consultation``,
+``Location`` (the rooms of public meetings), one ``LegislativeTerm`` per municipality (the
+current NRW term), ``File`` (documents of public agenda items, downloadable without login). Lists page with ``page`` and ``limit`` and
+filter with ``created_since``/``created_until``/``modified_since``/``modified_until``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from math import ceil
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
+
+from rathaus.core.models import Municipality
+from rathaus.core.problems import problem_response
+from rathaus.meetings import conf, selectors
+from rathaus.meetings.models import (
+    AgendaItem,
+    Body,
+    Consultation,
+    Document,
+    Meeting,
+    Membership,
+    Paper,
+)
+
+SCHEMA = "https://schema.oparl.org/1.1/"
+LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+TERM = ("Wahlperiode 2025–2030", "2025-11-01", "2030-10-31")
+MAX_LIMIT = 1000
+
+
+class BadFilter(Exception):
+    pass
+
+
+def _url(request: HttpRequest, name: str, *args) -> str:
+    """Absolute URL; the pattern is reversed once per request (lists render thousands)."""
+    cache = request.__dict__.setdefault("_oparl_urls", {})
+    key = (name, len(args))
+    template = cache.get(key)
+    if template is None:
+        placeholders = [f"__oparl{i}__" for i in range(len(args))]
+        template = request.build_absolute_uri(reverse(f"oparl:{name}", args=placeholders))
+        cache[key] = template
+    for i, arg in enumerate(args):
+        template = template.replace(f"__oparl{i}__", str(arg))
+    return template
+
+
+def _ts(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _stamps(obj) -> dict:
+    return {"created": _ts(obj.created), "modified": _ts(obj.modified), "deleted": False}
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"  # OParl clients run in browsers too
+    return response
+
+
+# --- objects --------------------------------------------------------------------------------
+
+
+def system_obj(request) -> dict:
+    return {
+        "id": _url(request, "system"),
+        "type": SCHEMA + "System",
+        "oparlVersion": SCHEMA,
+        "license": LICENSE,
+        "body": _url(request, "bodies"),
+        "name": "Rathaus",
+        "website": request.build_absolute_uri("/"),
+        "vendor": "https://github.com/",
+        "product": "Rathaus",
+    }
+
+
+def term_obj(request, m: Municipality) -> dict:
+    name, start, end = TERM
+    return {
+        "id": _url(request, "term", m.pk),
+        "type": SCHEMA + "LegislativeTerm",
+        "body": _url(request, "body", m.pk),
+        "name": name,
+        "startDate": start,
+        "endDate": end,
+    }
+
+
+def body_obj(request, m: Municipality) -> dict:
+    def sub(name):
+        return _url(request, name, m.pk)
+
+    return {
+        "id": _url(request, "body", m.pk),
+        "type": SCHEMA + "Body",
+        "system": _url(request, "system"),
+        "name": m.name,
+        "shortName": m.name,
+        "ags": m.ags,
+        "license": LICENSE,
+        "classification": "Kommune",
+        "organization": sub("body_organizations"),
+        "person": sub("body_persons"),
+        "meeting": sub("body_meetings"),
+        "paper": sub("body_papers"),
+        "agendaItem": sub("body_agenda_items"),
+        "consultation": sub("body_consultations"),
+        "file": sub("body_files"),
+        "locationList": sub("body_locations"),
+        "legislativeTermList": sub("body_terms"),
+        "membership": sub("body_memberships"),
+        "legislativeTerm": [term_obj(request, m)],
+    }
+
+
+def organization_obj(request, b: Body) -> dict:
+    data = {
+        "id": _url(request, "organization", b.pk),
+        "type": SCHEMA + "Organization",
+        "body": _url(request, "body", b.municipality_id),
+        "name": b.name,
+        "shortName": b.short_name or b.name,
+        "organizationType": "Gremium",
+        "classification": str(b.get_kind_display()),
+        "meeting": _url(request, "organization_meetings", b.pk),
+        **_stamps(b),
+    }
+    if b.parent_id and b.parent and b.parent.public:
+        data["subOrganizationOf"] = _url(request, "organization", b.parent_id)
+    return data
+
+
+def person_key(m: Membership) -> str:
+    return f"e-{m.employee_id}" if m.employee_id else f"x-{m.pk}"
+
+
+def person_obj(request, memberships: list[Membership]) -> dict:
+    first = memberships[0]
+    data = {
+        "id": _url(request, "person", person_key(first)),
+        "type": SCHEMA + "Person",
+        "body": _url(request, "body", first.municipality_id),
+        "name": first.person_name,
+        "membership": [membership_obj(request, m) for m in memberships],
+        **_stamps(first),
+    }
+    if first.employee_id:
+        data["familyName"] = first.employee.last_name
+        data["givenName"] = first.employee.first_name
+    return data
+
+
+def membership_obj(request, m: Membership) -> dict:
+    data = {
+        "id": _url(request, "membership", m.pk),
+        "type": SCHEMA + "Membership",
+        "person": _url(request, "person", person_key(m)),
+        "organization": _url(request, "organization", m.body_id),
+        "role": str(m.get_role_display()),
+        "votingRight": m.voting,
+        **_stamps(m),
+    }
+    if m.start:
+        data["startDate"] = m.start.isoformat()
+    if m.end:
+        data["endDate"] = m.end.isoformat()
+    return data
+
+
+def location_obj(request, room) -> dict:
+    loc = room.location
+    return {
+        "id": _url(request, "location", room.pk),
+        "type": SCHEMA + "Location",
+        "description": f"{loc.name}, Raum {room.number}",
+        "streetAddress": loc.street,
+        "room": room.number,
+        "postalCode": loc.postal_code,
+        "locality": loc.city,
+    }
+
+
+def _result(item: AgendaItem) -> dict:
+    decisions = list(item.decisions.all())
+    if not decisions:
+        return {}
+    d = decisions[-1]
+    votes = (
+        "einstimmig"
+        if d.unanimous
+        else f"{d.yes or 0} Ja, {d.no or 0} Nein, {d.abstain or 0} Enthaltungen"
+    )
+    return {
+        "result": ("beschlossen" if d.adopted else "abgelehnt") + f" ({votes})",
+        "resolutionText": d.text,
+    }
+
+
+def agenda_item_obj(request, item: AgendaItem) -> dict:
+    data = {
+        "id": _url(request, "agenda_item", item.pk),
+        "type": SCHEMA + "AgendaItem",
+        "meeting": _url(request, "meeting", item.meeting_id),
+        "number": str(item.position),
+        "order": item.position,
+        "name": item.title,
+        "public": True,
+        **_result(item),
+        **_stamps(item),
+    }
+    consultation = selectors.oparl_item_consultation(item)
+    if consultation:
+        data["consultation"] = _url(request, "consultation", consultation.pk)
+    return data
+
+
+def file_obj(request, d: Document) -> dict:
+    download = _url(request, "file_download", d.pk)
+    return {
+        "id": _url(request, "file", d.pk),
+        "type": SCHEMA + "File",
+        "name": d.name,
+        "fileName": d.name,
+        "mimeType": d.mime_type,
+        "size": d.size,
+        "sha1Checksum": d.sha1,
+        "accessUrl": download,
+        "downloadUrl": download,
+        "agendaItem": [_url(request, "agenda_item", d.item_id)],
+        "meeting": [_url(request, "meeting", d.item.meeting_id)],
+        **_stamps(d),
+    }
+
+
+def _meeting_state(m: Meeting) -> str:
+    if m.minutes_status in (Meeting.MinutesStatus.APPROVED, Meeting.MinutesStatus.LOCKED):
+        return "durchgeführt"
+    return "eingeladen" if m.invited_at else "terminiert"
+
+
+def meeting_obj(request, m: Meeting) -> dict:
+    data = {
+        "id": _url(request, "meeting", m.pk),
+        "type": SCHEMA + "Meeting",
+        "name": m.title,
+        "meetingState": _meeting_state(m),
+        "cancelled": m.cancelled,
+        "start": _ts(m.start),
+        "end": _ts(m.end),
+        "organization": [_url(request, "organization", m.body_id)],
+        "agendaItem": [agenda_item_obj(request, i) for i in m.public_items],
+        **_stamps(m),
+    }
+    if m.room_id:
+        data["location"] = location_obj(request, m.room)
+    return data
+
+
+def consultation_obj(request, c: Consultation) -> dict:
+    data = {
+        "id": _url(request, "consultation", c.pk),
+        "type": SCHEMA + "Consultation",
+        "paper": _url(request, "paper", c.paper_id),
+        "meeting": _url(request, "meeting", c.meeting_id),
+        "organization": [_url(request, "organization", c.meeting.body_id)],
+        "authoritative": c.authoritative,
+        "role": str(c.get_role_display()),
+        **_stamps(c),
+    }
+    item = c.meeting.items.filter(paper_id=c.paper_id, public=True).first()
+    if item:
+        data["agendaItem"] = _url(request, "agenda_item", item.pk)
+    return data
+
+
+def paper_obj(request, p: Paper) -> dict:
+    data = {
+        "id": _url(request, "paper", p.pk),
+        "type": SCHEMA + "Paper",
+        "body": _url(request, "body", p.municipality_id),
+        "name": p.title,
+        "reference": p.reference,
+        "date": p.date.isoformat(),
+        "paperType": str(p.get_kind_display()),
+        "consultation": [consultation_obj(request, c) for c in p.consultations.all()],
+        **_stamps(p),
+    }
+    if p.author_body_id and p.author_body and p.author_body.public:
+        data["originatorOrganization"] = [_url(request, "organization", p.author_body_id)]
+    return data
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def _filters(request, qs, *, stamped: bool = True):
+    for param, lookup in (
+        ("created_since", "created__gte"),
+        ("created_until", "created__lte"),
+        ("modified_since", "modified__gte"),
+        ("modified_until", "modified__lte"),
+    ):
+        raw = request.GET.get(param)
+        if not raw:
+            continue
+        raw = raw.replace(" ", "+")  # an unencoded "+01:00" arrives as " 01:00"
+        try:
+            moment = parse_datetime(raw)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise BadFilter(param)
+        if stamped:
+            qs = qs.filter(**{lookup: moment})
+    return qs
+
+
+def _limit(request) -> int:
+    raw = request.GET.get("limit") or str(conf.oparl_page_size())
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise BadFilter("limit")
+    return int(raw)
+
+
+def _page_links(request, page: int, pages: int, limit: int) -> dict:
+    def link(n):
+        query = request.GET.copy()
+        query["page"] = str(n)
+        query["limit"] = str(limit)
+        return request.build_absolute_uri(request.path + "?" + query.urlencode())
+
+    links = {"first": link(1), "last": link(max(pages, 1))}
+    if page > 1:
+        links["prev"] = link(page - 1)
+    if page < pages:
+        links["next"] = link(page + 1)
+    return links
+
+
+def paged(request, qs, render: Callable, *, stamped: bool = True) -> JsonResponse:
+    try:
+        qs = _filters(request, qs, stamped=stamped)
+        limit = _limit(request)
+        raw_page = request.GET.get("page", "1")
+        if not raw_page.isdigit() or int(raw_page) < 1:
+            raise BadFilter("page")
+    except BadFilter as exc:
+        return problem_response(
+            400,
+            "oparl_filter",
+            f"Ungültiger Wert für den Parameter „{exc}“ (ISO 8601 mit Zeitzone bzw. 1–{MAX_LIMIT}).",
+        )
+    page = int(raw_page)
+    total = qs.count()
+    pages = ceil(total / limit) if total else 1
+    rows = qs[(page - 1) * limit : page * limit]
+    return _json(
+        {
+            "data": [render(request, row) for row in rows],
+            "pagination": {
+                "totalElements": total,
+                "elementsPerPage": limit,
+                "currentPage": page,
+                "totalPages": pages,
+            },
+            "links": _page_links(request, page, pages, limit),
+        }
+    )
+
+
+def _municipality(body_id) -> Municipality:
+    try:
+        return selectors.oparl_municipalities().get(pk=int(body_id))
+    except (Municipality.DoesNotExist, ValueError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def _one(qs, pk):
+    try:
+        return qs.get(pk=int(pk))
+    except (qs.model.DoesNotExist, ValueError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+@require_GET
+def system(request):
+    return _json(system_obj(request))
+
+
+@require_GET
+def bodies(request):
+    return paged(request, selectors.oparl_municipalities(), body_obj, stamped=False)
+
+
+@require_GET
+def body(request, oparl_body):
+    return _json(body_obj(request, _municipality(oparl_body)))
+
+
+def _body_list(kind: str):
+    sources = {
+        "organizations": (selectors.oparl_organizations, organization_obj),
+        "memberships": (selectors.oparl_memberships, membership_obj),
+        "meetings": (selectors.oparl_meetings, meeting_obj),
+        "papers": (selectors.oparl_papers, paper_obj),
+        "agenda_items": (selectors.oparl_agenda_items, agenda_item_obj),
+        "consultations": (selectors.oparl_consultations, consultation_obj),
+    }
+    source, render = sources[kind]
+
+    @require_GET
+    def view(request, oparl_body):
+        m = _municipality(oparl_body)
+        return paged(request, source(m.pk), render)
+
+    view.__name__ = f"body_{kind}"
+    return view
+
+
+body_organizations = _body_list("organizations")
+body_memberships = _body_list("memberships")
+body_meetings = _body_list("meetings")
+body_papers = _body_list("papers")
+body_agenda_items = _body_list("agenda_items")
+body_consultations = _body_list("consultations")
+
+
+@require_GET
+def body_persons(request, oparl_body):
+    m = _municipality(oparl_body)
+
+    def render(request, membership):
+        return person_obj(request, selectors.oparl_person_memberships(person_key(membership)))
+
+    return paged(request, selectors.oparl_persons(m.pk), render)
+
+
+@require_GET
+def body_locations(request, oparl_body):
+    m = _municipality(oparl_body)
+    return paged(request, selectors.oparl_rooms(m.pk), location_obj, stamped=False)
+
+
+@require_GET
+def body_terms(request, oparl_body):
+    m = _municipality(oparl_body)
+    return paged(request, selectors.oparl_municipalities().filter(pk=m.pk), term_obj, stamped=False)
+
+
+@require_GET
+def body_files(request, oparl_body):
+    m = _municipality(oparl_body)
+    return paged(request, selectors.oparl_documents(m.pk), file_obj)
+
+
+@require_GET
+def organization(request, organization_id):
+    return _json(organization_obj(request, _one(selectors.oparl_organizations(), organization_id)))
+
+
+@require_GET
+def organization_meetings(request, organization_id):
+    org = _one(selectors.oparl_organizations(), organization_id)
+    return paged(request, selectors.oparl_meetings().filter(body=org), meeting_obj)
+
+
+@require_GET
+def person(request, person_id):
+    return _json(person_obj(request, selectors.oparl_person_memberships(person_id)))
+
+
+@require_GET
+def membership(request, membership_id):
+    return _json(membership_obj(request, _one(selectors.oparl_memberships(), membership_id)))
+
+
+@require_GET
+def meeting(request, meeting_id):
+    return _json(meeting_obj(request, _one(selectors.oparl_meetings(), meeting_id)))
+
+
+@require_GET
+def agenda_item(request, item_id):
+    return _json(agenda_item_obj(request, _one(selectors.oparl_agenda_items(), item_id)))
+
+
+@require_GET
+def paper(request, paper_id):
+    return _json(paper_obj(request, _one(selectors.oparl_papers(), paper_id)))
+
+
+@require_GET
+def consultation(request, consultation_id):
+    return _json(consultation_obj(request, _one(selectors.oparl_consultations(), consultation_id)))
+
+
+@require_GET
+def location(request, location_id):
+    return _json(location_obj(request, _one(selectors.oparl_rooms(), location_id)))
+
+
+@require_GET
+def term(request, oparl_body):
+    return _json(term_obj(request, _municipality(oparl_body)))
+
+
+@require_GET
+def file(request, file_id):
+    return _json(file_obj(request, _one(selectors.oparl_documents(), file_id)))

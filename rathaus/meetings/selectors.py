@@ -1,0 +1,359 @@
+"""Reads of the meetings app, scoped to the acting user (or to a personal token)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from rathaus.core.models import Municipality, Room
+from rathaus.core.tenancy import get_scoped_or_404, scoped
+from rathaus.meetings.models import (
+    AgendaItem,
+    Assignment,
+    Attendance,
+    Body,
+    Consultation,
+    Document,
+    Meeting,
+    Membership,
+    Paper,
+)
+from rathaus.meetings.rules import PERM_SEE_ALL
+
+
+def _member_body_ids(user) -> QuerySet:
+    return Membership.objects.filter(employee__user=user).values("body_id")
+
+
+def bodies_for(user) -> QuerySet[Body]:
+    """Bodies the user may read: all of the municipality for the meetings office, leadership and
+    admins; otherwise public bodies and the bodies the user is a member of."""
+    qs = scoped(Body, user)
+    if not user.has_perm(PERM_SEE_ALL):
+        qs = qs.filter(Q(public=True) | Q(id__in=_member_body_ids(user)))
+    return qs.annotate(n_members=Count("memberships", distinct=True)).order_by("kind", "name")
+
+
+def body_get(user, body_id) -> Body:
+    return get_scoped_or_404(bodies_for(user), user, pk=body_id)
+
+
+def meeting_get(user, meeting_id) -> Meeting:
+    qs = Meeting.objects.filter(body__in=bodies_for(user)).select_related(
+        "body__municipality", "room__location", "series", "minutes_approved_at"
+    )
+    return get_scoped_or_404(qs, user, pk=meeting_id)
+
+
+def item_get(user, item_id) -> AgendaItem:
+    qs = AgendaItem.objects.filter(body__in=bodies_for(user)).select_related("meeting", "body")
+    return get_scoped_or_404(qs, user, pk=item_id)
+
+
+def assignment_get(user, assignment_id) -> Assignment:
+    qs = Assignment.objects.filter(body__in=bodies_for(user)).select_related("body")
+    return get_scoped_or_404(qs, user, pk=assignment_id)
+
+
+def membership_of(user, body_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(body_id=body_id, employee__user=user)
+        .order_by("rank", "id")
+        .first()
+    )
+
+
+def is_invitee(user, meeting: Meeting) -> Membership | None:
+    """The user's seat in the meeting's body (members and deputies named for this meeting)."""
+    membership = membership_of(user, meeting.body_id)
+    if membership:
+        return membership
+    attendance = (
+        Attendance.objects.filter(meeting=meeting, deputy__employee__user=user)
+        .select_related("deputy")
+        .first()
+    )
+    return attendance.deputy if attendance else None
+
+
+def members_of(body: Body) -> QuerySet[Membership]:
+    return body.memberships.select_related("employee").order_by("function", "rank", "id")
+
+
+def meetings_of(body: Body, *, now: datetime, past: bool, limit: int = 20) -> list[Meeting]:
+    qs = body.meetings.select_related("room__location").annotate(n_items=Count("items"))
+    if past:
+        return list(qs.filter(end__lte=now).order_by("-start")[:limit])
+    return list(qs.filter(end__gt=now).order_by("start")[:limit])
+
+
+def backlog_of(body: Body) -> QuerySet[AgendaItem]:
+    return body.agenda_items.filter(meeting=None).order_by("position")
+
+
+def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.items.prefetch_related(
+        "decisions",
+        "documents",
+        Prefetch("assignments", queryset=Assignment.objects.select_related("assignee__employee")),
+    ).select_related("source_assignment", "paper")
+
+
+def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
+    return meeting.attendances.select_related("membership__employee", "deputy__employee").order_by(
+        "membership__function", "membership__rank", "membership_id"
+    )
+
+
+def quorum(meeting: Meeting) -> tuple[int, int, bool]:
+    """(present voting seats, voting seats, quorate): more than half of the voting seats, a
+    deputy counting for the member they stand in for."""
+    rows = list(meeting.attendances.select_related("membership"))
+    seats = [a for a in rows if a.membership.voting]
+    present = sum(
+        1
+        for a in seats
+        if a.status == Attendance.Status.PRESENT
+        or (a.deputy_id and a.status in (Attendance.Status.EXCUSED, Attendance.Status.DECLINED))
+    )
+    return present, len(seats), present * 2 > len(seats)
+
+
+def later_meetings(meeting: Meeting, *, now: datetime) -> QuerySet[Meeting]:
+    """Meetings of the same body in which these minutes may be approved (begun, not cancelled)."""
+    return meeting.body.meetings.filter(
+        start__gt=meeting.start, start__lte=now, cancelled=False
+    ).order_by("start")
+
+
+def assignments_for(user, *, body_id=None, state: str = "open", now: datetime | None = None):
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    qs = Assignment.objects.filter(body__in=bodies_for(user)).select_related(
+        "body", "assignee__employee", "item__meeting"
+    )
+    if body_id:
+        qs = qs.filter(body_id=body_id)
+    if state == "open":
+        qs = qs.filter(status=Assignment.Status.OPEN)
+    elif state == "overdue":
+        qs = qs.filter(status=Assignment.Status.OPEN, due__lt=today)
+    elif state == "done":
+        qs = qs.filter(status=Assignment.Status.DONE)
+    return qs.order_by("status", "due", "id")
+
+
+def upcoming_for_user(user, *, now: datetime, days: int = 14) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(
+            body__in=bodies_for(user), end__gt=now, start__lt=now + timedelta(days=days)
+        )
+        .select_related("body")
+        .order_by("start")
+    )
+
+
+# --- personal links and feeds (no login) ---------------------------------------------------
+
+
+def membership_by_token(token: str) -> Membership:
+    try:
+        return Membership.objects.select_related("body__municipality", "employee").get(token=token)
+    except (Membership.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def personal_meetings(membership: Membership, *, now: datetime) -> QuerySet[Meeting]:
+    """Meetings of every body in which the token's person sits, from a month back."""
+    if membership.employee_id:
+        bodies = Membership.objects.filter(employee_id=membership.employee_id).values("body_id")
+    else:
+        bodies = Membership.objects.filter(pk=membership.pk).values("body_id")
+    return (
+        Meeting.objects.filter(body_id__in=bodies, end__gt=now - timedelta(days=31))
+        .select_related("body", "room__location")
+        .prefetch_related("items")
+        .order_by("start")
+    )
+
+
+def personal_meeting(membership: Membership, meeting_id) -> Meeting:
+    try:
+        return personal_meetings(membership, now=timezone.now() - timedelta(days=3650)).get(
+            pk=int(meeting_id)
+        )
+    except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def seat_in(membership: Membership, body_id: int) -> Membership:
+    """The token person's own membership in ``body_id`` (for the gate link and moderator flag)."""
+    if membership.body_id == body_id or not membership.employee_id:
+        return membership
+    return (
+        Membership.objects.filter(employee_id=membership.employee_id, body_id=body_id)
+        .order_by("rank")
+        .first()
+        or membership
+    )
+
+
+def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
+    return (
+        body.meetings.filter(start__gt=now - timedelta(days=90))
+        .select_related("body", "room__location")
+        .prefetch_related("items")
+        .order_by("start")
+    )
+
+
+def public_body(body_id) -> Body:
+    try:
+        return Body.objects.select_related("municipality").get(pk=int(body_id), public=True)
+    except (Body.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def papers_for(user) -> QuerySet[Paper]:
+    return scoped(Paper, user).prefetch_related("consultations__meeting__body").order_by("-date")
+
+
+def paper_get(user, paper_id) -> Paper:
+    return get_scoped_or_404(papers_for(user), user, pk=paper_id)
+
+
+# --- public data for OParl (no login: public bodies, their meetings, public items and papers) ---
+
+
+def oparl_municipalities() -> QuerySet:
+    return Municipality.objects.order_by("id")
+
+
+def oparl_organizations(municipality_id=None) -> QuerySet[Body]:
+    qs = Body.objects.filter(public=True).select_related("parent").order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_memberships(municipality_id=None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(body__public=True).select_related("employee").order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_person_memberships(key: str) -> list[Membership]:
+    """A person is an employee (``e12``) or an external member (``x34``) of public bodies."""
+    kind, _, number = key.partition("-")
+    if not number.isdigit() or kind not in ("e", "x"):
+        raise Http404
+    qs = oparl_memberships()
+    qs = (
+        qs.filter(employee_id=int(number))
+        if kind == "e"
+        else qs.filter(pk=int(number), employee=None)
+    )
+    rows = list(qs)
+    if not rows:
+        raise Http404
+    return rows
+
+
+def oparl_persons(municipality_id) -> QuerySet[Membership]:
+    """One membership row per person (the first one), in a stable order."""
+    qs = oparl_memberships(municipality_id)
+    firsts = qs.order_by().values("employee_id").annotate(first=Min("id")).values("first")
+    return qs.filter(Q(employee__isnull=True) | Q(id__in=firsts))
+
+
+def oparl_meetings(municipality_id=None) -> QuerySet[Meeting]:
+    qs = (
+        Meeting.objects.filter(body__public=True)
+        .select_related("body", "room__location")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.filter(public=True).prefetch_related("decisions"),
+                to_attr="public_items",
+            )
+        )
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def _public_body_ids(municipality_id=None) -> list[int]:
+    return list(oparl_organizations(municipality_id).values_list("id", flat=True))
+
+
+def oparl_agenda_items(municipality_id=None) -> QuerySet[AgendaItem]:
+    # The item's own body equals its meeting's body; a short id list spares PostgreSQL a join
+    # over every agenda item when it counts and pages 100,000 of them.
+    qs = (
+        AgendaItem.objects.filter(
+            public=True, meeting__isnull=False, body_id__in=_public_body_ids(municipality_id)
+        )
+        .prefetch_related("decisions")
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_papers(municipality_id=None) -> QuerySet[Paper]:
+    qs = (
+        Paper.objects.filter(public=True)
+        .prefetch_related(
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.filter(meeting__body__public=True).select_related(
+                    "meeting"
+                ),
+            )
+        )
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_consultations(municipality_id=None) -> QuerySet[Consultation]:
+    qs = (
+        Consultation.objects.filter(paper__public=True, meeting__body__public=True)
+        .select_related("meeting")
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_rooms(municipality_id=None) -> QuerySet[Room]:
+    used = Meeting.objects.filter(body__public=True, room__isnull=False).values("room_id")
+    qs = Room.objects.filter(id__in=used).select_related("location").order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def oparl_item_consultation(item: AgendaItem) -> Consultation | None:
+    if not item.paper_id:
+        return None
+    return Consultation.objects.filter(paper_id=item.paper_id, meeting_id=item.meeting_id).first()
+
+
+def document_get(user, document_id) -> Document:
+    qs = Document.objects.filter(item__body__in=bodies_for(user))
+    return get_scoped_or_404(qs, user, pk=document_id)
+
+
+def oparl_documents(municipality_id=None) -> QuerySet[Document]:
+    qs = (
+        Document.objects.filter(item__public=True, item__meeting__body__public=True)
+        .select_related("item")
+        .order_by("id")
+    )
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
+def public_document(document_id) -> Document:
+    try:
+        return oparl_documents().get(pk=int(document_id))
+    except (Document.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc

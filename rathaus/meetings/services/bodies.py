@@ -1,0 +1,82 @@
+"""Bodies and their members."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rathaus.core import audit
+from rathaus.core.models import Employee, Municipality
+from rathaus.core.problems import DomainError
+from rathaus.meetings.models import Body, Membership
+from rathaus.meetings.validation import one_line
+
+
+@transaction.atomic
+def body_create(
+    *,
+    actor,
+    municipality: Municipality,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    public: bool = False,
+    paper_lead_days: int = 21,
+    parent: Body | None = None,
+) -> Body:
+    name = one_line(name, field="name")
+    if Body.objects.filter(municipality=municipality, name=name).exists():
+        raise DomainError(
+            "body_exists",
+            _("Ein Gremium mit diesem Namen gibt es schon."),
+            errors=[{"field": "name"}],
+        )
+    body = Body.objects.create(
+        municipality=municipality,
+        name=name,
+        short_name=one_line(short_name, field="short_name"),
+        kind=kind,
+        public=public,
+        paper_lead_days=paper_lead_days,
+        parent=parent,
+    )
+    audit.record(actor=actor, instance=body, action="create", summary=f"Gremium {name}")
+    return body
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor,
+    body: Body,
+    employee: Employee | None = None,
+    external_name: str = "",
+    external_email: str = "",
+    external_organisation: str = "",
+    role: str = Membership.Role.MEMBER,
+    function: str = "",
+    rank: int = 1,
+    voting: bool = True,
+) -> Membership:
+    if employee is None and not external_name.strip():
+        raise DomainError(
+            "member_missing",
+            _("Bitte eine beschäftigte Person wählen oder den Namen der externen Person angeben."),
+            errors=[{"field": "employee"}],
+        )
+    if employee is not None and employee.municipality_id != body.municipality_id:
+        raise DomainError("member_foreign", _("Diese Person gehört nicht zu dieser Kommune."))
+    membership = Membership.objects.create(
+        municipality_id=body.municipality_id,
+        body=body,
+        employee=employee,
+        external_name=one_line(external_name, field="external_name") if employee is None else "",
+        external_email=external_email if employee is None else "",
+        external_organisation=one_line(external_organisation, field="external_organisation"),
+        role=role,
+        function=one_line(function, field="function"),
+        rank=rank,
+        voting=voting,
+    )
+    audit.record(actor=actor, instance=membership, action="create", summary=f"Mitglied in {body}")
+    return membership

@@ -1,0 +1,61 @@
+"""Periodic work: plan series ahead, bring overdue assignments back onto the next agenda."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.meetings.models import AgendaItem, Assignment, Meeting, Series
+from rathaus.meetings.services.meetings import series_plan
+from rathaus.meetings.services.minutes import agenda_item_add
+
+
+def series_plan_all(*, now: datetime | None = None) -> int:
+    created = 0
+    for series in Series.objects.filter(active=True).select_related("body__municipality"):
+        created += len(series_plan(actor=None, series=series, now=now))
+    return created
+
+
+def _next_meeting(body_id: int, now: datetime) -> Meeting | None:
+    return (
+        Meeting.objects.filter(body_id=body_id, cancelled=False, start__gt=now)
+        .exclude(minutes_status__in=[Meeting.MinutesStatus.APPROVED, Meeting.MinutesStatus.LOCKED])
+        .order_by("start")
+        .first()
+    )
+
+
+@transaction.atomic
+def assignments_carry_overdue(*, now: datetime | None = None, body_id: int | None = None) -> int:
+    """Each open assignment past its due date returns on its body's next agenda (once per meeting)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    overdue = Assignment.objects.filter(
+        status=Assignment.Status.OPEN, due__lt=today
+    ).select_related("body")
+    if body_id:
+        overdue = overdue.filter(body_id=body_id)
+    carried = 0
+    for assignment in overdue:
+        meeting = _next_meeting(assignment.body_id, now)
+        if (
+            meeting is None
+            or AgendaItem.objects.filter(meeting=meeting, source_assignment=assignment).exists()
+        ):
+            continue
+        agenda_item_add(
+            actor=None,
+            body=assignment.body,
+            meeting=meeting,
+            title=_("Wiedervorlage: %(what)s (fällig seit %(due)s)")
+            % {"what": assignment.what[:200], "due": assignment.due.strftime("%d.%m.%Y")},
+            kind=AgendaItem.Kind.FOLLOW_UP,
+            source_assignment=assignment,
+            presenter=assignment.assignee_label,
+        )
+        carried += 1
+    return carried

@@ -1,0 +1,138 @@
+"""OParl 1.1: every object and list validates against the official JSON schemas; public only."""
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from rathaus.core.tests.factories import RoomFactory
+from rathaus.meetings.models import Mode
+from rathaus.meetings.services import documents, minutes, papers
+from rathaus.meetings.services import meetings as meeting_services
+from rathaus.meetings.tests.factories import crisis_staff, meeting_at
+
+SCHEMAS = Path(
+    os.environ.get("RATHAUS_OPARL_SCHEMAS")
+    or Path(settings.BASE_DIR).parent / "shared" / "standards" / "oparl-1.1"
+)
+if not SCHEMAS.is_dir():
+    SCHEMAS = Path("/work/shared/standards/oparl-1.1")
+
+pytestmark = pytest.mark.skipif(
+    not SCHEMAS.is_dir(),
+    reason=f"OParl 1.1 JSON schemas not found ({SCHEMAS}): copy the spec's schema/ folder there",
+)
+
+
+def validator(kind):
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(json.loads((SCHEMAS / f"{kind}.json").read_text()))
+
+
+EMBEDDED = {
+    "Body": {"legislativeTerm": "LegislativeTerm"},
+    "Meeting": {"agendaItem": "AgendaItem", "location": "Location"},
+    "Paper": {"consultation": "Consultation"},
+    "Person": {"membership": "Membership"},
+}
+
+
+def check(obj, kind):
+    errors = [str(e) for e in validator(kind).iter_errors(obj)]
+    assert not errors, f"{kind} {obj.get('id')}: {errors}"
+    for field, sub in EMBEDDED.get(kind, {}).items():
+        value = obj.get(field)
+        for inner in value if isinstance(value, list) else [value] if value else []:
+            check(inner, sub)
+
+
+@pytest.fixture
+def council(town, settings, tmp_path):
+    settings.RATHAUS_MEETINGS_DOCUMENTS_ROOT = str(tmp_path)
+    body, people = crisis_staff(town, name="Rat", public=True, kind="council")
+    room = RoomFactory(location__municipality=town, municipality=town)
+    now = timezone.now()
+    past = meeting_at(body, now - timedelta(days=10), mode=Mode.IN_PERSON, room=room)
+    item = minutes.agenda_item_add(
+        actor=None, body=body, meeting=past, title="Haushalt", public=True
+    )
+    minutes.agenda_item_add(actor=None, body=body, meeting=past, title="Personalie", public=False)
+    minutes.decision_record(actor=None, item=item, text="Beschlossen.", yes=20, no=3, abstain=1)
+    documents.document_add(
+        actor=None, item=item, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 x"), kind="annex"
+    )
+    future = meeting_at(body, now + timedelta(days=40))
+    meeting_services.meeting_invite(actor=None, meeting=future)
+    paper = papers.paper_create(
+        actor=None, municipality=town, reference="V/1", title="Rahmenplan", date=now.date()
+    )
+    papers.consultation_add(actor=None, paper=paper, meeting=future, role="decide")
+    crisis_staff(town, name="Krisenstab Geheim")  # not public: never in OParl
+    return body
+
+
+@pytest.mark.django_db
+def test_every_object_and_list_validates_against_the_schema(client, council, town):
+    system = client.get("/oparl/v1/").json()
+    check(system, "System")
+    bodies = client.get(system["body"]).json()
+    assert bodies["pagination"]["totalElements"] >= 1
+    body = next(b for b in bodies["data"] if b["ags"] == town.ags)
+    check(body, "Body")
+    assert client.get(body["id"]).json() == body
+    seen = {}
+    for field, kind in (
+        ("organization", "Organization"),
+        ("person", "Person"),
+        ("meeting", "Meeting"),
+        ("paper", "Paper"),
+        ("agendaItem", "AgendaItem"),
+        ("consultation", "Consultation"),
+        ("locationList", "Location"),
+        ("legislativeTermList", "LegislativeTerm"),
+        ("membership", "Membership"),
+        ("file", "File"),
+    ):
+        page = client.get(body[field]).json()
+        assert set(page) == {"data", "pagination", "links"}
+        for obj in page["data"]:
+            check(obj, kind)
+            single = client.get(obj["id"])
+            assert single.status_code == 200, obj["id"]
+            check(single.json(), kind)
+        seen[kind] = page["data"]
+    assert [o["name"] for o in seen["Organization"]] == ["Rat"]
+    assert {i["name"] for i in seen["AgendaItem"]} == {"Haushalt", "V/1 Rahmenplan"}
+    assert "Beschlossen." in json.dumps(seen["AgendaItem"], ensure_ascii=False)
+    assert "Personalie" not in json.dumps(seen, ensure_ascii=False)
+    assert "Krisenstab" not in json.dumps(seen, ensure_ascii=False)
+    assert seen["Paper"][0]["consultation"][0]["authoritative"] is True
+    assert [f["fileName"] for f in seen["File"]] == ["plan.pdf"]
+
+
+@pytest.mark.django_db
+def test_paging_and_filters(client, council, town):
+    url = f"/oparl/v1/body/{town.pk}/membership"
+    first = client.get(url, {"limit": 2}).json()
+    assert first["pagination"] == {
+        "totalElements": 4,
+        "elementsPerPage": 2,
+        "currentPage": 1,
+        "totalPages": 2,
+    }
+    second = client.get(first["links"]["next"]).json()
+    assert "next" not in second["links"] and len(second["data"]) == 2
+    future = (timezone.now() + timedelta(days=1)).isoformat()
+    assert client.get(url, {"modified_since": future}).json()["data"] == []
+    past = (timezone.now() - timedelta(days=1)).isoformat()
+    assert len(client.get(url, {"created_since": past}).json()["data"]) == 4
+    bad = client.get(url, {"modified_since": "gestern"})
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    assert client.get(url, {"limit": 0}).status_code == 400
+    assert client.get("/oparl/v1/organization/999999").status_code == 404

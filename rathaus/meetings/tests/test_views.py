@@ -1,0 +1,210 @@
+"""Pages and the join gate as people use them (Django test client)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from rathaus.core.models import Role
+from rathaus.meetings import ical
+from rathaus.meetings.models import AgendaItem
+from rathaus.meetings.services import minutes as services
+from rathaus.meetings.tests.factories import crisis_staff, meeting_at, staff_member
+
+
+@pytest.fixture
+def soon(staff):
+    body, _ = staff
+    m = meeting_at(body, timezone.now() + timedelta(minutes=10))
+    services.agenda_item_add(actor=None, body=body, meeting=m, title="Lagebericht")
+    return m
+
+
+@pytest.mark.django_db
+def test_the_office_sees_every_page(client, office, staff, soon):
+    body, _ = staff
+    client.force_login(office)
+    for url in (
+        "/gremien/",
+        f"/gremien/{body.pk}/",
+        f"/gremien/{body.pk}/reihe/neu/",
+        f"/gremien/{body.pk}/sitzung/neu/",
+        f"/gremien/sitzung/{soon.pk}/",
+        f"/gremien/sitzung/{soon.pk}/protokoll/",
+        "/gremien/auftraege/",
+        "/gremien/vorlagen/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_only_invitees_see_the_join_box_and_only_when_it_opens(client, staff, soon, town, office):
+    body, people = staff
+    member = people["member"][0]
+    client.force_login(member)
+    page = client.get(f"/gremien/sitzung/{soon.pk}/").content.decode()
+    assert "Jetzt der Videokonferenz beitreten" in page
+    response = client.get(f"/gremien/sitzung/{soon.pk}/beitreten/")
+    assert response.status_code == 302 and soon.video_room in response["Location"]
+
+    later = meeting_at(body, timezone.now() + timedelta(days=1))
+    page = client.get(f"/gremien/sitzung/{later.pk}/").content.decode()
+    assert "erscheint hier ab" in page and "Jetzt der Videokonferenz" not in page
+    response = client.get(f"/gremien/sitzung/{later.pk}/beitreten/")
+    assert response.status_code == 200 and later.video_room not in response.content.decode()
+
+    # the meetings office runs the body but is not invited: no link
+    client.force_login(office)
+    assert (
+        "Videokonferenz beitreten"
+        not in client.get(f"/gremien/sitzung/{soon.pk}/").content.decode()
+    )
+    assert client.get(f"/gremien/sitzung/{soon.pk}/beitreten/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_outside_a_non_public_body_do_not_find_it(client, staff, soon, town):
+    body, _ = staff
+    outsider, _ = staff_member(town, Role.EMPLOYEE)
+    client.force_login(outsider)
+    assert client.get(f"/gremien/{body.pk}/").status_code == 404
+    assert client.get(f"/gremien/sitzung/{soon.pk}/").status_code == 404
+    assert client.get(f"/gremien/sitzung/{soon.pk}/beitreten/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_external_member_joins_through_the_personal_link(client, staff, soon):
+    _, people = staff
+    token = people["external"][1].token
+    page = client.get(f"/gremien/p/{token}/")
+    assert page.status_code == 200 and "Videokonferenz beitreten" in page.content.decode()
+    assert page["Referrer-Policy"] == "no-referrer"
+    response = client.get(f"/gremien/p/{token}/sitzung/{soon.pk}/beitreten/")
+    assert response.status_code == 302 and soon.video_room in response["Location"]
+    assert client.get(f"/gremien/p/{token}x/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_feeds_public_without_video_and_personal_with_the_gate_link(client, town, staff):
+    council, people = crisis_staff(town, name="Rat", public=True)
+    m = meeting_at(council, timezone.now() + timedelta(days=3))
+    services.agenda_item_add(actor=None, body=council, meeting=m, title="Geheim", public=False)
+    services.agenda_item_add(actor=None, body=council, meeting=m, title="Haushalt", public=True)
+    public = client.get(f"/gremien/{council.pk}/kalender.ics")
+    assert public["Content-Type"].startswith("text/calendar")
+    text = public.content.decode()
+    assert "CONFERENCE" not in text and "Haushalt" in text and "Geheim" not in text
+    body, _ = staff
+    assert client.get(f"/gremien/{body.pk}/kalender.ics").status_code == 404  # not public
+
+    token = people["member"][1].token
+    cal = Calendar.from_ical(client.get(f"/gremien/p/{token}/kalender.ics").content)
+    event = cal.walk("VEVENT")[0]
+    assert f"/gremien/p/{token}/sitzung/{m.pk}/beitreten/" in str(event["CONFERENCE"])
+
+
+@pytest.mark.django_db
+def test_autosave_conflict_returns_the_other_text_as_json(client, office, soon):
+    client.force_login(office)
+    item = soon.items.get()
+    url = f"/gremien/top/{item.pk}/speichern/"
+    ok = client.post(url, {"text": "A", "version": 0}, HTTP_ACCEPT="application/json")
+    assert ok.json() == {"status": "saved", "version": 1}
+    clash = client.post(url, {"text": "B", "version": 0}, HTTP_ACCEPT="application/json")
+    assert clash.status_code == 409 and clash.json()["theirs"] == "A"
+    # without script: the page shows both versions for merging
+    page = client.post(url, {"text": "B", "version": 0})
+    assert page.status_code == 409
+    html = page.content.decode()
+    assert "Gespeicherte Fassung der anderen Person" in html and ">B</textarea>" in html
+
+
+@pytest.mark.django_db
+def test_decision_and_assignment_errors_appear_at_the_field(client, office, soon):
+    client.force_login(office)
+    item = soon.items.get()
+    response = client.post(f"/gremien/top/{item.pk}/beschluss/", {f"d{item.pk}-text": "Text"})
+    assert response.status_code == 422
+    assert f'id="id_d{item.pk}-yes_error"' in response.content.decode()
+    response = client.post(
+        f"/gremien/top/{item.pk}/auftrag/",
+        {f"a{item.pk}-what": "Pläne", f"a{item.pk}-due": "2026-12-24"},
+    )
+    assert response.status_code == 422
+    assert f'id="id_a{item.pk}-assignee_error"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_series_form_puts_a_bad_rule_at_the_field(client, office, staff):
+    body, _ = staff
+    client.force_login(office)
+    response = client.post(
+        f"/gremien/{body.pk}/reihe/neu/",
+        {
+            "title": "Lage",
+            "rule": "FREQ=SECONDLY",
+            "first_date": "2026-12-07",
+            "time": "08:00",
+            "duration_minutes": 60,
+            "mode": "online",
+            "holiday_policy": "skip",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="id_rule_error"' in response.content.decode()
+    assert not body.series.exists()
+
+
+@pytest.mark.django_db
+def test_backlog_item_is_scheduled_onto_a_meeting(client, office, staff, soon):
+    body, _ = staff
+    client.force_login(office)
+    client.post(f"/gremien/{body.pk}/themenspeicher/", {"title": "Fördermittel"})
+    item = AgendaItem.objects.get(title="Fördermittel", meeting=None)
+    client.post(f"/gremien/sitzung/{soon.pk}/top/{item.pk}/einplanen/")
+    item.refresh_from_db()
+    assert item.meeting == soon and item.position == 2
+
+
+@pytest.mark.django_db
+def test_minutes_download_as_pdf(client, office, soon):
+    client.force_login(office)
+    item = soon.items.get()
+    services.minutes_save(actor=None, item=item, text="Lage stabil.", base_version=0)
+    services.decision_record(actor=None, item=item, text="Weiter so.", unanimous=True)
+    response = client.get(f"/gremien/sitzung/{soon.pk}/protokoll.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and len(response.content) > 5000
+
+
+@pytest.mark.django_db
+def test_the_feed_folds_and_escapes_as_rfc5545_says(town):
+    council, _ = crisis_staff(town, name="Ausschuss für Umwelt, Klima; Verkehr", public=True)
+    m = meeting_at(council, timezone.now() + timedelta(days=1), title="Sitzung " + "Ä" * 80)
+    services.agenda_item_add(
+        actor=None, body=council, meeting=m, title="Öffentlich, mit; Zeichen", public=True
+    )
+    data = ical.feed([m], name=council.name, public_only=True)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == f"{council.name}: Sitzung " + "Ä" * 80
+    assert "1. Öffentlich, mit; Zeichen" in str(event["DESCRIPTION"])
+    assert event["DTSTART"].dt == m.start.replace(microsecond=0)
+
+
+@pytest.mark.django_db
+def test_members_accept_or_decline_also_through_the_personal_link(client, staff, soon):
+    _, people = staff
+    member_user, member = people["member"]
+    client.force_login(member_user)
+    client.post(f"/gremien/sitzung/{soon.pk}/antwort/", {"answer": "yes"})
+    assert soon.attendances.get(membership=member).status == "accepted"
+    client.logout()
+    external = people["external"][1]
+    response = client.post(
+        f"/gremien/p/{external.token}/sitzung/{soon.pk}/antwort/", {"answer": "no"}
+    )
+    assert response.status_code == 302
+    assert soon.attendances.get(membership=external).status == "declined"

@@ -1,0 +1,207 @@
+"""One meeting: details, agenda, attendance, invitations, the video join gate, .ics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rathaus.core.problems import DomainError
+from rathaus.meetings import ical, selectors, video
+from rathaus.meetings.forms import AgendaItemForm
+from rathaus.meetings.models import Attendance, Meeting, Membership
+from rathaus.meetings.rules import PERM_MANAGE, PERM_MINUTES
+from rathaus.meetings.services import meetings as meeting_services
+from rathaus.meetings.services import minutes as minutes_services
+from rathaus.meetings.views.common import require, require_view, to_meeting
+
+
+def join_context(meeting: Meeting, seat: Membership | None, now) -> dict:
+    """What the join box shows: nothing for non-invitees, the time it opens, or the link."""
+    if seat is None or not meeting.has_video or meeting.cancelled:
+        return {"show": False}
+    return {
+        "show": True,
+        "open": video.join_open(meeting, now),
+        "opens_at": video.opens_at(meeting),
+    }
+
+
+@login_required
+@require_GET
+def detail(request, meeting_id):
+    require_view(request.user)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    now = timezone.now()
+    seat = selectors.is_invitee(request.user, meeting)
+    present, seats, quorate = selectors.quorum(meeting)
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "meeting": meeting,
+            "body": meeting.body,
+            "items": selectors.agenda_of(meeting),
+            "attendances": selectors.attendance_of(meeting),
+            "quorum": {"present": present, "seats": seats, "quorate": quorate},
+            "join": join_context(meeting, seat, now),
+            "seat": seat,
+            "my_attendance": meeting.attendances.filter(membership=seat).first() if seat else None,
+            "item_form": AgendaItemForm(),
+            "backlog": selectors.backlog_of(meeting.body),
+            "can_manage": request.user.has_perm(PERM_MANAGE),
+            "can_write": request.user.has_perm(PERM_MINUTES),
+            "in_progress": meeting.start <= now < meeting.end and not meeting.cancelled,
+            "is_past": meeting.end <= now,
+            "attendance_choices": Attendance.Status.choices,
+            "now": now,
+        },
+    )
+
+
+@login_required
+@require_GET
+def join(request, meeting_id):
+    """The join gate: invitees only, and only from shortly before the start."""
+    require_view(request.user)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    seat = selectors.is_invitee(request.user, meeting)
+    if seat is None:
+        raise PermissionDenied
+    return _gate(request, meeting, seat)
+
+
+def _gate(request, meeting: Meeting, seat: Membership):
+    now = timezone.now()
+    if not video.join_open(meeting, now):
+        return render(
+            request,
+            "meetings/join_closed.html",
+            {"meeting": meeting, "opens_at": video.opens_at(meeting), "now": now},
+            status=403 if meeting.cancelled or not meeting.has_video else 200,
+        )
+    participant = video.Participant(
+        name=seat.person_name,
+        moderator=seat.role in (Membership.Role.CHAIR, Membership.Role.SECRETARY),
+        key=f"m{seat.pk}",
+    )
+    try:
+        url = video.provider_url(meeting, participant)
+    except DomainError as exc:
+        return render(
+            request,
+            "meetings/join_closed.html",
+            {"meeting": meeting, "error": exc.message, "now": now},
+            status=exc.status,
+        )
+    return HttpResponseRedirect(url)
+
+
+def respond_to(request, meeting: Meeting, seat: Membership | None):
+    if seat is None:
+        raise PermissionDenied
+    try:
+        meeting_services.attendance_respond(
+            membership=seat, meeting=meeting, accept=request.POST.get("answer") == "yes"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Ihre Antwort ist gespeichert."))
+
+
+@login_required
+@require_POST
+def respond(request, meeting_id):
+    require_view(request.user)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    respond_to(request, meeting, selectors.is_invitee(request.user, meeting))
+    return to_meeting(meeting.pk)
+
+
+@login_required
+@require_GET
+def invitation_ics(request, meeting_id):
+    require_view(request.user)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    seat = selectors.is_invitee(request.user, meeting)
+    cal = ical.feed([meeting], name=meeting.title, membership_for=lambda m: seat, public_only=False)
+    response = HttpResponse(cal, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sitzung-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def invite(request, meeting_id):
+    require(request.user, PERM_MANAGE)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    try:
+        meeting_services.meeting_invite(actor=request.user, meeting=meeting)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Einladung mit Tagesordnung und Kalenderdatei versandt."))
+    return to_meeting(meeting.pk)
+
+
+@login_required
+@require_POST
+def cancel(request, meeting_id):
+    require(request.user, PERM_MANAGE)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    meeting_services.meeting_cancel(actor=request.user, meeting=meeting)
+    messages.success(request, _("Sitzung abgesagt."))
+    return to_meeting(meeting.pk)
+
+
+@login_required
+@require_POST
+def item_add(request, meeting_id):
+    require(request.user, PERM_MANAGE)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte einen Titel angeben."))
+        return to_meeting(meeting.pk)
+    try:
+        minutes_services.agenda_item_add(
+            actor=request.user, body=meeting.body, meeting=meeting, **form.cleaned_data
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Tagesordnungspunkt hinzugefügt."))
+    return to_meeting(meeting.pk, "#tagesordnung")
+
+
+@login_required
+@require_POST
+def item_schedule(request, meeting_id, item_id):
+    require(request.user, PERM_MANAGE)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    item = selectors.item_get(request.user, item_id)
+    try:
+        minutes_services.agenda_item_schedule(actor=request.user, item=item, meeting=meeting)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return to_meeting(meeting.pk, "#tagesordnung")
+
+
+@login_required
+@require_POST
+def attendance_set(request, meeting_id, attendance_id):
+    require(request.user, PERM_MINUTES)
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    attendance = meeting.attendances.filter(pk=attendance_id).first()
+    status = request.POST.get("status", "")
+    if attendance is None or status not in Attendance.Status.values:
+        messages.error(request, _("Ungültige Angabe zur Teilnahme."))
+        return to_meeting(meeting.pk)
+    meeting_services.attendance_set(actor=request.user, attendance=attendance, status=status)
+    return to_meeting(meeting.pk, "#teilnahme")
