@@ -79,6 +79,8 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Verwaltungsleitung")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Administration Kommune")
     REGION_ADMIN = "region_admin", _("Administration Region")
+    MODERATOR = "moderator", _("Moderation Bürgerbeteiligung")
+    PROCESS_PLANNER = "process_planner", _("Planung Bürgerbeteiligung")
 
 
 class User(AbstractUser):
