@@ -68,12 +68,14 @@ def _register_routers() -> None:
     from rathaus.appointments.api import router as appointments_router
     from rathaus.core.api import router as core_router
     from rathaus.elections.api import router as elections_router
+    from rathaus.participation.api import router as participation_router
     from rathaus.presence.api import router as presence_router
 
     api.add_router("/v1/core/", core_router)
     api.add_router("/v1/appointments/", appointments_router)
     api.add_router("/v1/presence/", presence_router)
     api.add_router("/v1/elections/", elections_router)
+    api.add_router("/v1/participation/", participation_router)
 
 
 _register_routers()
