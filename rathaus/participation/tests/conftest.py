@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rathaus.core import proof_of_work
 from rathaus.core.models import Role
-from rathaus.participation.models import Audience, District, Process, StreetRange
+from rathaus.participation.models import Audience, District, StreetRange
 from rathaus.participation.services import participants
 from rathaus.participation.services.processes import PhaseSpec, process_create
 

@@ -15,13 +15,12 @@ from django.utils import timezone
 from rathaus.participation.models import (
     District,
     Expert,
-    Flag,
     Poll,
     PollOption,
     StreetRange,
+    Visibility,
     VisionChapter,
     VisionParagraph,
-    Visibility,
 )
 from rathaus.participation.services import moderation, participants, posts
 from rathaus.participation.services.processes import PhaseSpec, process_create
