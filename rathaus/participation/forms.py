@@ -115,7 +115,7 @@ class ProcessForm(KernForm):
     moderation = forms.ChoiceField(label=_("Moderation"), choices=Process.Moderation.choices)
     start = forms.DateField(
         label=_("Beginn der Informationsphase"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Danach: 4 Wochen Ideen sammeln, 2 Wochen Bewertung, 4 Wochen Auswertung, Ergebnis."
         ),

@@ -52,7 +52,7 @@ def personal(request, token):
     participant = _participant_or_404(token)
     remember_participant(request, participant)
     response = _page(request, participant, token)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
