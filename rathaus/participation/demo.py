@@ -31,6 +31,7 @@ from rathaus.participation.models import (
     Idea,
     InvitationCode,
     InvitationGroup,
+    ParagraphComment,
     Participant,
     Phase,
     Poll,
@@ -46,7 +47,7 @@ from rathaus.participation.models import (
     new_token,
     normalize_code,
 )
-from rathaus.participation.services import accountability, moderation
+from rathaus.participation.services import accountability, moderation, vision
 from rathaus.participation.services.processes import PhaseSpec, process_create
 
 K = Phase.Kind
@@ -602,6 +603,14 @@ def _vision_process(town, districts, planner, now):
         published=True,
         now=now - timedelta(days=21),
     )
+    people = [
+        _participant(process, name, districts[code], now=now - timedelta(days=6))
+        for name, code in (
+            ("Pendlerin aus der Oststadt", "OST"),
+            ("Ortsvorsteher a. D.", "WEST"),
+            ("Schülerin Mia", "SUED"),
+        )
+    ]
     for position, (code, title, paragraphs) in enumerate(VISION):
         chapter = VisionChapter.objects.create(
             municipality=town,
@@ -619,17 +628,37 @@ def _vision_process(town, districts, planner, now):
                 created_at=now - timedelta(days=20),
             )
             if code is None and p == 2:
-                # a second version, changed after a citizen's proposal
-                first.current = False
-                first.save(update_fields=["current"])
-                VisionParagraph.objects.create(
+                # a second version, changed after a citizen's proposal (the trace)
+                note = ParagraphComment.objects.create(
                     municipality=town,
-                    chapter=chapter,
-                    position=p,
-                    version=2,
-                    previous=first,
+                    paragraph=first,
+                    participant=people[0],
+                    body="Klimaneutral ja – aber Mobilität muss bezahlbar bleiben.",
+                    proposal="Bis 2035 wird Musterstadt klimaneutral – mit Bus, Rad und Fußwegen, die für alle bezahlbar sind.",
+                    created_at=now - timedelta(days=5),
+                )
+                revised = vision.paragraph_revise(
+                    actor=planner,
+                    paragraph=first,
                     text="Bis 2035 wird Musterstadt klimaneutral – mit Bus, Rad und Fußwegen, die für alle bezahlbar und sicher sind.",
-                    created_at=now - timedelta(days=2),
+                    sources=[note],
+                    now=now - timedelta(days=2),
+                )
+                ParagraphComment.objects.create(
+                    municipality=town,
+                    paragraph=revised,
+                    participant=people[1],
+                    body="Bitte auch die Dörfer am Stadtrand mitdenken: ohne Auto geht dort wenig.",
+                    created_at=now - timedelta(days=1),
+                )
+            elif code == "SUED" and p == 1:
+                ParagraphComment.objects.create(
+                    municipality=town,
+                    paragraph=first,
+                    participant=people[2],
+                    body="Das Südfeld braucht auch einen Treffpunkt für Jugendliche.",
+                    proposal="Neue Wohnungen entstehen nur, wenn Kita-, Schul- und Jugendangebote mitwachsen.",
+                    created_at=now - timedelta(hours=6),
                 )
     return process
 

@@ -189,3 +189,36 @@ class DirectoryForm(KernForm):
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("Die Datei ist größer als 5 MB."))
         return upload
+
+
+class ParagraphCommentForm(KernForm):
+    body = forms.CharField(
+        label=_("Ihre Anmerkung"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposal = forms.CharField(
+        label=_("Ihr Vorschlag für eine neue Fassung"),
+        max_length=MAX_BODY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviseForm(KernForm):
+    text = forms.CharField(
+        label=_("Neue Fassung"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    sources = forms.MultipleChoiceField(
+        label=_("Übernommene Beiträge"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, comments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].choices = [
+            (
+                str(c.pk),
+                f"{c.participant.pseudonym if c.participant else '–'}: {c.proposal or c.body}"[
+                    :200
+                ],
+            )
+            for c in comments
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.participation.views import personal, public, staff
+from rathaus.participation.views import personal, public, staff, vision
 
 app_name = "participation"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("idee/<int:idea_id>/melden/", public.idea_flag, name="idea_flag"),
     path("kommentar/<int:comment_id>/melden/", public.comment_flag, name="comment_flag"),
     path("altcha/", public.altcha_challenge, name="altcha"),
+    path("leitbild/absatz/<int:paragraph_id>/", vision.paragraph, name="paragraph"),
     # personal link (capability: whoever holds it acts as the participant)
     path("mein-link/<str:token>/", personal.personal, name="personal"),
     path(
@@ -28,6 +29,11 @@ urlpatterns = [
         "mein-link/<str:token>/antwort/kommentar/<int:comment_id>/",
         personal.reply_comment,
         name="reply_comment",
+    ),
+    path(
+        "mein-link/<str:token>/antwort/leitbild/<int:paragraph_comment_id>/",
+        personal.reply_paragraph_comment,
+        name="reply_paragraph",
     ),
     path("mein-link/<str:token>/daten.json", personal.export, name="personal_export"),
     path("mein-link/<str:token>/loeschen/", personal.erase, name="erase"),
@@ -48,5 +54,11 @@ urlpatterns = [
         staff.moderate_comment,
         name="moderate_comment",
     ),
+    path(
+        "verwaltung/moderation/leitbild/<int:paragraph_comment_id>/",
+        staff.moderate_paragraph_comment,
+        name="moderate_paragraph",
+    ),
     path("verwaltung/strassenverzeichnis/", staff.street_directory, name="streets"),
+    path("verwaltung/leitbild/absatz/<int:paragraph_id>/", vision.revise, name="paragraph_revise"),
 ]

@@ -11,6 +11,7 @@ from rathaus.participation.models import (
     Comment,
     Flag,
     Idea,
+    ParagraphComment,
     Participant,
     Process,
     Support,
@@ -220,3 +221,33 @@ def personal_export(participant: Participant) -> dict:
             Support.objects.filter(participant=participant).values_list("idea__number", flat=True)
         ),
     }
+
+
+def paragraph_moderation_queue(user) -> list[ParagraphComment]:
+    need = Q(visibility=Visibility.PENDING) | (
+        Q(visibility=Visibility.HIDDEN) & ~Q(author_reply="")
+    )
+    return list(
+        scoped(ParagraphComment, user)
+        .filter(need)
+        .select_related("paragraph__chapter__process", *AUTHOR)
+        .order_by("created_at")[:200]
+    )
+
+
+def staff_paragraph_comment(user, comment_id) -> ParagraphComment:
+    return get_scoped_or_404(
+        ParagraphComment.objects.select_related("paragraph__chapter__process"), user, pk=comment_id
+    )
+
+
+def own_paragraph_comments(participant: Participant) -> list[ParagraphComment]:
+    return list(
+        ParagraphComment.objects.filter(participant=participant)
+        .select_related("paragraph__chapter")
+        .order_by("-created_at")
+    )
+
+
+def own_paragraph_comment(participant: Participant, comment_id) -> ParagraphComment | None:
+    return ParagraphComment.objects.filter(pk=comment_id, participant=participant).first()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -16,10 +16,12 @@ from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line
 
 
-def _flags(post) -> object:
+def _flags(post) -> QuerySet[Flag]:
     if isinstance(post, Idea):
         return Flag.objects.filter(idea=post)
-    return Flag.objects.filter(comment=post)
+    if isinstance(post, Comment):
+        return Flag.objects.filter(comment=post)
+    return Flag.objects.none()
 
 
 def _count_delta(post, before: str, after: str) -> None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rathaus.participation.models import (
     District,
     Expert,
+    ParagraphComment,
     Poll,
     PollOption,
     StreetRange,
@@ -90,8 +91,16 @@ def create(municipality, marker: str) -> dict[str, list]:
     poll = Poll.objects.create(municipality=municipality, process=public, question="Frage?")
     PollOption.objects.create(municipality=municipality, poll=poll, label="Ja")
     chapter = VisionChapter.objects.create(municipality=municipality, process=public, title="Kern")
-    VisionParagraph.objects.create(
+    paragraph = VisionParagraph.objects.create(
         municipality=municipality, chapter=chapter, text="Satz", created_at=now
+    )
+    note = ParagraphComment.objects.create(
+        municipality=municipality,
+        paragraph=paragraph,
+        participant=person,
+        body=f"Anmerkung {marker}",
+        visibility=Visibility.PENDING,
+        created_at=now,
     )
     assert issued.codes
     return {
@@ -99,6 +108,8 @@ def create(municipality, marker: str) -> dict[str, list]:
         "idea_id": [idea.pk, pending.pk],
         "comment_id": [comment.pk, visible.pk],
         "poll_id": [poll.pk],
+        "paragraph_id": [paragraph.pk],
+        "paragraph_comment_id": [note.pk],
         "token": ["kein-gueltiger-schluessel"],
         "municipality_slug": [municipality.slug],
     }

@@ -206,3 +206,29 @@ def test_moderator_hides_from_the_queue(client, moderator, process, resident):
         comment.visibility == Visibility.HIDDEN
         and comment.moderation_reason == "Keine Werbung bitte."
     )
+
+
+def test_vision_paragraph_page_takes_a_proposal_and_the_planner_revises(client, process, planner):
+    from rathaus.participation.models import ParagraphComment, VisionChapter, VisionParagraph
+
+    chapter = VisionChapter.objects.create(
+        municipality=process.municipality, process=process, title="Kern"
+    )
+    paragraph = VisionParagraph.objects.create(
+        municipality=process.municipality,
+        chapter=chapter,
+        text="Alter Satz.",
+        created_at=process.created_at,
+    )
+    join_in_browser_session(client, process, street="Lindenstraße", house_number="3")
+    url = reverse("participation:paragraph", args=[paragraph.pk])
+    client.post(url, {"body": "Besser so", "proposal": "Neuer Satz."})
+    note = ParagraphComment.objects.get()
+    client.force_login(planner)
+    response = client.post(
+        reverse("participation:paragraph_revise", args=[paragraph.pk]),
+        {"text": "Neuer Satz.", "sources": [note.pk]},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Fassung 2" in page and "Geändert nach diesen Beiträgen" in page

@@ -28,8 +28,9 @@ def _participant_or_404(token):
 
 def _page(request, participant, token, forms=None, status=200):
     ideas, comments = post_selectors.own_posts(participant)
+    notes = post_selectors.own_paragraph_comments(participant)
     forms = forms or {}
-    for post in (*ideas, *comments):
+    for post in (*ideas, *comments, *notes):
         post.reply_form = forms.get((post._meta.model_name, post.pk)) or ReplyForm(
             prefix=f"{post._meta.model_name}{post.pk}"
         )
@@ -42,6 +43,7 @@ def _page(request, participant, token, forms=None, status=200):
             "token": token,
             "ideas": ideas,
             "comments": comments,
+            "notes": notes,
         },
         status=status,
     )
@@ -83,6 +85,17 @@ def reply_idea(request, token, idea_id):
 @require_POST
 def reply_comment(request, token, comment_id):
     return _reply(request, token, post_selectors.own_comment, "comment", comment_id)
+
+
+@require_POST
+def reply_paragraph_comment(request, token, paragraph_comment_id):
+    return _reply(
+        request,
+        token,
+        post_selectors.own_paragraph_comment,
+        "paragraphcomment",
+        paragraph_comment_id,
+    )
 
 
 @require_GET

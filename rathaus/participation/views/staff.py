@@ -399,3 +399,11 @@ def street_directory(request):
             "districts": process_selectors.districts_for(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def moderate_paragraph_comment(request, paragraph_comment_id):
+    _require(request.user, rules.PERM_MODERATE)
+    note = post_selectors.staff_paragraph_comment(request.user, paragraph_comment_id)
+    return _moderate(request, note, "paragraph")
