@@ -274,6 +274,12 @@ def _street_process(town, districts, planner, moderator, now, rng):
             ("Oma Inge", None),
         ]
     ]
+    codes = iter(InvitationCode.objects.filter(group=group).order_by("pk"))
+    for person in residents:
+        if person.group_id:
+            InvitationCode.objects.filter(pk=next(codes).pk).update(
+                used_by=person, used_at=person.created_at
+            )
     ideas_text = [
         (
             "Mehr Bäume statt Parkplätze",
