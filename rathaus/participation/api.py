@@ -6,20 +6,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthorizationError
 
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
-from rathaus.participation import conf, protection, rules
+from rathaus.participation import caching, conf, protection, rules
 from rathaus.participation.models import Comment, Idea, Process
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.selectors.reports import participation_report
 from rathaus.participation.services import accountability, moderation, participants, posts
-from rathaus.participation.views.common import client_ip
+from rathaus.participation.views.common import client_ip, small_page_number
 
 router = Router(tags=["participation"])
 TOKEN_HEADER = "HTTP_X_PARTICIPATION_TOKEN"
@@ -273,13 +273,21 @@ def process_get(request: HttpRequest, process_id: int):
 )
 def idea_list(request: HttpRequest, process_id: int, page: int = 1, status: str = ""):
     process = _public_process(process_id)
-    result = post_selectors.public_ideas_page(process, page, status=status)
-    return {
-        "count": result.paginator.count,
-        "page": result.number,
-        "pages": result.paginator.num_pages,
-        "items": [_idea_out(i) for i in result.object_list],
-    }
+    status = status if status in Idea.Status.values else ""
+
+    def render() -> dict:
+        result = post_selectors.public_ideas_page(process, page, status=status)
+        return {
+            "count": result.paginator.count,
+            "page": result.number,
+            "pages": result.paginator.num_pages,
+            "items": [_idea_out(i) for i in result.object_list],
+        }
+
+    if small_page_number(page) is None:
+        return render()
+    language = translation.get_language() or "de"
+    return caching.get_or_render(process.pk, f"api-ideas-{page}-{status}-{language}", render)
 
 
 @router.get("/ideas/{idea_id}", response=IdeaDetail, summary="An idea with its comments")

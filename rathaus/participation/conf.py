@@ -30,3 +30,8 @@ def page_size() -> int:
 
 def site_url() -> str:
     return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def cache_seconds() -> int:
+    """How long a rendering of a public page may be served (0 = no cache)."""
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_CACHE_SECONDS", 300))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
+from rathaus.participation import caching
 from rathaus.participation.models import Idea
 from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line, one_line
@@ -46,6 +47,7 @@ def idea_set_status(
     idea.project = project if status == Idea.Status.ADOPTED else ""
     idea.decided_at = now if status in FINAL else None
     idea.save(update_fields=["status", "status_reason", "project", "decided_at"])
+    caching.bump(idea.process_id)
     audit.record(
         actor=actor, instance=idea, action="status", before=before, after=audit.snapshot(idea)
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
+from rathaus.participation import caching
 from rathaus.participation.models import Comment, Flag, Idea, Participant, Visibility
 from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line
@@ -22,6 +23,14 @@ def _flags(post) -> QuerySet[Flag]:
     if isinstance(post, Comment):
         return Flag.objects.filter(comment=post)
     return Flag.objects.none()
+
+
+def _process_id(post) -> int:
+    if isinstance(post, Idea):
+        return post.process_id
+    if isinstance(post, Comment):
+        return post.idea.process_id
+    return post.paragraph.chapter.process_id
 
 
 def _count_delta(post, before: str, after: str) -> None:
@@ -46,6 +55,7 @@ def post_hide(*, actor, post: Idea | Comment, reason: str, now: datetime | None 
     post.save(update_fields=["visibility", "moderation_reason", "moderated_at", "author_reply"])
     _flags(post).update(handled=True)
     _count_delta(post, old, post.visibility)
+    caching.bump(_process_id(post))
     audit.record(
         actor=actor, instance=post, action="hide", before=before, after=audit.snapshot(post)
     )
@@ -63,6 +73,7 @@ def post_publish(*, actor, post: Idea | Comment, now: datetime | None = None):
     post.save(update_fields=["visibility", "moderated_at"])
     _flags(post).update(handled=True)
     _count_delta(post, old, post.visibility)
+    caching.bump(_process_id(post))
     audit.record(
         actor=actor, instance=post, action="publish", before=before, after=audit.snapshot(post)
     )

@@ -16,6 +16,7 @@ from rathaus.core import audit
 from rathaus.core.problems import DomainError
 from rathaus.engines.districtmap import Directory
 from rathaus.engines.districtmap import StreetRange as Range
+from rathaus.participation import caching
 from rathaus.participation.models import (
     Audience,
     District,
@@ -247,4 +248,5 @@ def participant_erase(*, participant: Participant) -> None:
         object_id=str(participant.pk),
         summary="Löschung auf Wunsch",
     )
+    caching.bump(participant.process_id)
     participant.delete()

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core.problems import DomainError
+from rathaus.participation import caching
 from rathaus.participation.models import Participant, Poll, PollOption, PollVote
 from rathaus.participation.services.common import now_or, open_state, require_participant
 
@@ -37,6 +38,7 @@ def poll_vote(
     if len(ids) > 1 and not poll.multiple:
         raise DomainError("single_choice", _("Bei dieser Frage ist nur eine Antwort möglich."))
     PollVote.objects.filter(poll=poll, participant=participant).delete()
+    caching.bump(poll.process_id)
     return PollVote.objects.bulk_create(
         PollVote(municipality_id=poll.municipality_id, poll=poll, option=o, participant=participant)
         for o in options

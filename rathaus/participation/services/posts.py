@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
+from rathaus.participation import caching
 from rathaus.participation.models import (
     Comment,
     District,
@@ -76,6 +77,7 @@ def idea_create(
         visibility=_initial_visibility(process, official),
         created_at=now,
     )
+    caching.bump(process.pk)
     audit.record(actor=actor, instance=idea, action="create", summary=idea.reference)
     return idea
 
@@ -116,6 +118,7 @@ def comment_create(
     )
     if comment.visibility == Visibility.PUBLISHED:
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    caching.bump(process.pk)
     audit.record(actor=actor, instance=comment, action="create", summary=idea.reference)
     return comment
 
@@ -138,6 +141,7 @@ def idea_support(
     except IntegrityError:
         return False
     Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    caching.bump(idea.process_id)
     return True
 
 

@@ -12,6 +12,7 @@ from rathaus.core import audit
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 from rathaus.engines.districtmap import parse_directory_csv
+from rathaus.participation import caching
 from rathaus.participation.models import Audience, District, Phase, Process, StreetRange
 from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line, one_line
@@ -132,6 +133,7 @@ def process_publish(*, actor, process: Process, published: bool = True) -> Proce
     before = audit.snapshot(process)
     process.published = published
     process.save(update_fields=["published"])
+    caching.bump(process.pk)
     audit.record(
         actor=actor, instance=process, action="update", before=before, after=audit.snapshot(process)
     )

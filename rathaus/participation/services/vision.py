@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
+from rathaus.participation import caching
 from rathaus.participation.models import (
     ParagraphComment,
     Participant,
@@ -57,6 +58,7 @@ def paragraph_comment_create(
         else Visibility.PUBLISHED,
         created_at=now,
     )
+    caching.bump(process.pk)
     audit.record(actor=None, instance=comment, action="create", summary="Leitbild-Anmerkung")
     return comment
 
@@ -92,6 +94,7 @@ def paragraph_revise(
         created_at=now,
     )
     ParagraphComment.objects.filter(pk__in=[s.pk for s in sources]).update(adopted_in=revised)
+    caching.bump(locked.chapter.process_id)
     audit.record(
         actor=actor,
         instance=revised,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from rathaus.core.models import Role
-from rathaus.participation.models import District, Expert, StreetRange
+from rathaus.participation.models import District, Expert, Phase, Process, StreetRange
 
 PHONE = {"width": 390, "height": 844}
 
@@ -85,8 +85,6 @@ def test_street_redesign_from_invitation_to_you_said_we_did(
     page.get_by_role("button", name="Verfahren anlegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Umgestaltung der Lindenstraße")
     # the information phase starts today; open the contributions phase now for the test
-    from rathaus.participation.models import Phase, Process
-
     process = Process.objects.get(title="Umgestaltung der Lindenstraße")
     today = timezone.localdate()
     Phase.objects.filter(process=process, kind="information").delete()

@@ -2,12 +2,22 @@
 moderation feedback, GDPR export and deletion, staff pages with permissions, CSV export."""
 
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rathaus.core.models import Role
-from rathaus.participation.models import Idea, Participant, Process, Visibility
+from rathaus.participation.models import (
+    Idea,
+    ParagraphComment,
+    Participant,
+    Process,
+    Visibility,
+    VisionChapter,
+    VisionParagraph,
+)
 from rathaus.participation.services import moderation, participants, posts
 from rathaus.participation.tests.conftest import altcha_payload
 
@@ -179,8 +189,6 @@ def test_csv_export_neutralises_formula_cells(client, planner, process, resident
 
 
 def test_street_directory_import_reports_line_numbers(client, planner, town, districts):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(planner)
     bad = SimpleUploadedFile("s.csv", "Straße;von;bis;Seite;Stadtteil\nA-Weg;5;1;;NORD\n".encode())
     page = client.post(reverse("participation:streets"), {"file": bad}).content.decode()
@@ -209,8 +217,6 @@ def test_moderator_hides_from_the_queue(client, moderator, process, resident):
 
 
 def test_vision_paragraph_page_takes_a_proposal_and_the_planner_revises(client, process, planner):
-    from rathaus.participation.models import ParagraphComment, VisionChapter, VisionParagraph
-
     chapter = VisionChapter.objects.create(
         municipality=process.municipality, process=process, title="Kern"
     )
@@ -232,3 +238,17 @@ def test_vision_paragraph_page_takes_a_proposal_and_the_planner_revises(client, 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Fassung 2" in page and "Geändert nach diesen Beiträgen" in page
+
+
+def test_cached_public_page_shows_new_ideas_and_a_fresh_csrf_token(client, process, resident):
+    url = reverse("participation:process", args=[process.pk])
+    first = client.get(url).content.decode()
+    assert "Bänke am Markt" not in first
+    posts.idea_create(process=process, participant=resident, title="Bänke am Markt", body="b")
+    assert "Bänke am Markt" in client.get(url).content.decode()
+    other = client.__class__()
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get(url).content.decode())[1]
+        for c in (client, other)
+    ]
+    assert tokens[0] != tokens[1] and "\x00" not in tokens[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,14 @@ from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.services import participants, polls, posts
-from rathaus.participation.views.common import client_ip, remember_participant, session_participant
+from rathaus.participation.views.common import (
+    cacheable,
+    cached_html,
+    client_ip,
+    remember_participant,
+    session_participant,
+    small_page_number,
+)
 
 
 def _process_or_404(process_id):
@@ -59,30 +67,46 @@ def index(request, municipality_slug=None):
     return render(request, "participation/index.html", {"items": items, "town": town})
 
 
+def _process_context(request, process, participant, page_number, status):
+    state = _state(process)
+    return {
+        "process": process,
+        "state": state,
+        "audience": process_selectors.audience_label(process, state.audience),
+        "participant": participant,
+        "page": post_selectors.public_ideas_page(process, page_number, status=status),
+        "status": status,
+        "statuses": [("", _("alle")), *Idea.Status.choices],
+        "polls": poll_selectors.poll_results(process),
+        "own_votes": poll_selectors.own_votes(participant),
+        "chapters": process_selectors.chapters_of(process),
+        "phases": list(process.phases.all()),
+    }
+
+
 @require_GET
 def process_detail(request, process_id):
     process = _process_or_404(process_id)
-    state = _state(process)
-    participant = session_participant(request, process)
     status = request.GET.get("stand", "")
-    page = post_selectors.public_ideas_page(process, request.GET.get("page", 1), status=status)
+    status = status if status in Idea.Status.values else ""
+    raw_page = request.GET.get("page", 1)
+    number = small_page_number(raw_page)
+    if number is not None and cacheable(request, process):
+        return cached_html(
+            request,
+            process,
+            f"process-{number}-{status}",
+            lambda: render_to_string(
+                "participation/process.html",
+                _process_context(request, process, None, number, status),
+                request=request,
+            ),
+        )
+    participant = session_participant(request, process)
     return render(
         request,
         "participation/process.html",
-        {
-            "process": process,
-            "state": state,
-            "audience": process_selectors.audience_label(process, state.audience),
-            "participant": participant,
-            "page": page,
-            "status": status,
-            "statuses": [("", _("alle")), *Idea.Status.choices],
-            "polls": poll_selectors.poll_results(process),
-            "own_votes": poll_selectors.own_votes(participant),
-            "chapters": process_selectors.chapters_of(process),
-            "phases": list(process.phases.all()),
-            "today": timezone.localdate(),
-        },
+        _process_context(request, process, participant, raw_page, status),
     )
 
 
@@ -181,6 +205,16 @@ def _idea_context(request, idea, comment_form=None):
 @require_GET
 def idea_detail(request, idea_id):
     idea = _idea_or_404(idea_id)
+    number = small_page_number(request.GET.get("page", 1))
+    if number is not None and cacheable(request, idea.process):
+        return cached_html(
+            request,
+            idea.process,
+            f"idea-{idea.pk}-{number}",
+            lambda: render_to_string(
+                "participation/idea.html", _idea_context(request, idea), request=request
+            ),
+        )
     return render(request, "participation/idea.html", _idea_context(request, idea))
 
 

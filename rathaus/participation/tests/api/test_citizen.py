@@ -3,7 +3,7 @@
 import pytest
 
 from rathaus.participation.models import Participant
-from rathaus.participation.services import participants
+from rathaus.participation.services import participants, posts
 from rathaus.participation.tests.conftest import altcha_payload
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,6 @@ def problem(response, status, code):
 
 
 def test_public_reads(client, process, resident):
-    from rathaus.participation.services import posts
-
     idea = posts.idea_create(process=process, participant=resident, title="Bäume", body="<b>x</b>")
     listed = client.get(f"{API}/processes").json()
     assert [p["id"] for p in listed] == [process.pk]

@@ -6,7 +6,7 @@ from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
 from rathaus.participation.models import Flag, Visibility
 from rathaus.participation.selectors import posts as post_selectors
-from rathaus.participation.services import moderation, posts
+from rathaus.participation.services import moderation, participants, posts
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,6 @@ def test_the_author_answers_and_the_post_returns_to_the_queue(comment, moderator
 
 
 def test_nobody_else_can_answer_for_the_author(comment, moderator, process):
-    from rathaus.participation.services import participants
-
     other, _ = participants.participant_join(
         process=process, pseudonym="X", consent=True, street="Lindenstraße", house_number="3"
     )

@@ -4,7 +4,7 @@ import pytest
 
 from rathaus.core.problems import DomainError
 from rathaus.participation.models import Audience, InvitationCode, Participant
-from rathaus.participation.services import participants
+from rathaus.participation.services import participants, posts
 from rathaus.participation.tests.conftest import make_process
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +102,6 @@ def test_an_unpublished_process_admits_nobody(process):
 
 
 def test_erasing_deletes_the_participant_with_their_posts(process, resident):
-    from rathaus.participation.services import posts
-
     posts.idea_create(process=process, participant=resident, title="Bäume", body="Mehr Bäume")
     participants.participant_erase(participant=resident)
     assert not Participant.objects.exists()
