@@ -69,6 +69,7 @@ def _register_routers() -> None:
     from rathaus.core.api import router as core_router
     from rathaus.elections.api import router as elections_router
     from rathaus.meetings.api import router as meetings_router
+    from rathaus.participation.api import router as participation_router
     from rathaus.presence.api import router as presence_router
     from rathaus.steering.api import router as steering_router
 
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/v1/elections/", elections_router)
     api.add_router("/v1/steering/", steering_router)
     api.add_router("/v1/meetings/", meetings_router)
+    api.add_router("/v1/participation/", participation_router)
 
 
 _register_routers()

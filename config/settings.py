@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rathaus.elections",
     "rathaus.steering",
     "rathaus.meetings",
+    "rathaus.participation",
 ]
 
 MIDDLEWARE = [

@@ -83,6 +83,8 @@ class Role(models.TextChoices):
     PROJECT_OWNER = "project_owner", _("Projektleitung")
     DEPARTMENT_HEAD = "department_head", _("Fachbereichsleitung")
     MEETINGS_OFFICE = "meetings_office", _("Gremienbüro")
+    MODERATOR = "moderator", _("Moderation Bürgerbeteiligung")
+    PROCESS_PLANNER = "process_planner", _("Planung Bürgerbeteiligung")
 
 
 class User(AbstractUser):

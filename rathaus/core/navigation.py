@@ -139,6 +139,22 @@ ENTRIES = [
                 Role.MUNICIPALITY_ADMIN,
             }
         ),
+        _("Bürgerbeteiligung"),
+        "participation:index",
+        _("Bei Plänen der Stadt mitreden: Ideen, Kommentare, Ergebnisse."),
+        frozenset(),
+    ),
+    Entry(
+        _("Beteiligungsverfahren"),
+        "participation:staff_index",
+        _("Verfahren, Einladungen, Beteiligungsbericht, „Sie sagten, wir taten“."),
+        frozenset({Role.PROCESS_PLANNER, Role.MODERATOR, Role.LEADERSHIP, Role.MUNICIPALITY_ADMIN}),
+    ),
+    Entry(
+        _("Moderation Bürgerbeteiligung"),
+        "participation:moderation",
+        _("Gemeldete und wartende Beiträge, Ausblenden mit Begründung."),
+        frozenset({Role.MODERATOR, Role.MUNICIPALITY_ADMIN}),
     ),
 ]
 

@@ -1,0 +1,380 @@
+"""Benchmark: a public participation process with 10,000 ideas and 100,000 comments.
+
+Usage: .venv/bin/python bench/participation.py [--clients 64] [--seconds 15] [--workers 4]
+       [--threads 8] [--ideas 10000] [--comments 100000]
+
+What it does (loopback only, bounded in time):
+
+1. creates the PostgreSQL database ``rathaus_bench_participation`` (dropped at the end unless
+   ``--keep-db``), migrates it, loads the demo and adds one open process with ``--ideas``
+   ideas and ``--comments`` comments (bulk inserts) and 256 participants with known tokens;
+2. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1 with
+   ``DJANGO_SETTINGS_MODULE=rathaus.participation.bench_settings`` (per-IP limits and proof of
+   work off: every client shares one IP) and ``CACHE_URL=redis://127.0.0.1:6379/6``;
+3. runs phases of ``--seconds`` each with ``--clients`` keep-alive connections (threads over a
+   few processes): the trivial JSON endpoint ``/api/v1/ping`` (baseline), the public process
+   page (first page and page 400 of the ideas), the JSON ideas API, an idea page with its
+   comments, and posting comments through the API (each client its own participant token).
+
+Prints a Markdown table (p50/p95/p99 client-side latency on loopback, which bounds the server
+time from above) with the command line, os.cpu_count() and the load average. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "rathaus_bench_participation"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+CACHE_URL = "redis://127.0.0.1:6379/6"
+SETTINGS = "rathaus.participation.bench_settings"
+
+
+# --- load generator (runs in child processes) ---------------------------------------------------
+
+
+def _request(conn, method, path, body, headers):
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    resp.read()
+    return resp
+
+
+def _client_thread(port, spec, deadline, out, errors, index):
+    method, path, tokens = spec
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Connection": "keep-alive"}
+    n = 0
+    if tokens:
+        headers["X-Participation-Token"] = tokens[index % len(tokens)]
+        headers["Content-Type"] = "application/json"
+    while time.perf_counter() < deadline:
+        body = json.dumps({"body": f"Benchmark-Kommentar {index}-{n}"}) if tokens else None
+        n += 1
+        t0 = time.perf_counter()
+        try:
+            resp = _request(conn, method, path, body, headers)
+            if resp.status not in (200, 201):
+                errors.append(resp.status)
+            out.append(time.perf_counter() - t0)
+        except (OSError, http.client.HTTPException):
+            errors.append("io")
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.close()
+
+
+def _client_process(port, spec, threads, offset, start, seconds, queue):
+    while time.time() < start:
+        time.sleep(0.001)
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    errors: list = []
+    workers = [
+        threading.Thread(
+            target=_client_thread, args=(port, spec, deadline, latencies, errors, offset + i)
+        )
+        for i in range(threads)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    queue.put((latencies, errors))
+
+
+def run_load(port, spec, clients, seconds, processes) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    per = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    start = time.time() + 1.5
+    procs, offset = [], 0
+    for n in per:
+        if n:
+            procs.append(
+                ctx.Process(
+                    target=_client_process, args=(port, spec, n, offset, start, seconds, queue)
+                )
+            )
+            offset += n
+    for p in procs:
+        p.start()
+    latencies: list[float] = []
+    errors: list = []
+    for _ in procs:
+        lat, err = queue.get(timeout=seconds + 120)
+        latencies.extend(lat)
+        errors.extend(err)
+    for p in procs:
+        p.join(timeout=30)
+    latencies.sort()
+    n = len(latencies)
+
+    def pct(q):
+        return latencies[min(n - 1, int(n * q))] * 1000 if n else float("nan")
+
+    return {
+        "requests": n,
+        "rps": n / seconds,
+        "p50": pct(0.5),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "errors": len(errors),
+    }
+
+
+# --- setup --------------------------------------------------------------------------------------
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=DB_URL,
+        CACHE_URL=CACHE_URL,
+        RATHAUS_ENV="development",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="600",
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+    )
+    env.pop("RATHAUS_TESTING", None)
+    return env
+
+
+def _psql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_database(python: str) -> None:
+    _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    _psql(f'CREATE DATABASE "{DB_NAME}"')
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True)
+    subprocess.run(
+        [python, "manage.py", "load_demo"],
+        cwd=ROOT,
+        env=_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def seed(n_ideas: int, n_comments: int) -> tuple[int, int, list[str], float]:
+    """One open process with many ideas and comments; returns ids, tokens and seconds taken."""
+    from django.utils import timezone
+
+    from rathaus.core.models import Municipality, User
+    from rathaus.participation.models import Comment, Idea, Participant, hash_token, new_token
+    from rathaus.participation.services.processes import PhaseSpec, process_create
+
+    t0 = time.perf_counter()
+    town = Municipality.objects.get(slug="musterstadt")
+    today = timezone.localdate()
+    now = timezone.now()
+    process = process_create(
+        actor=User.objects.get(username="beteiligung"),
+        municipality=town,
+        title="Benchmark: Haushalt 2027",
+        summary="Viele Ideen und Kommentare.",
+        phases=[
+            PhaseSpec(
+                "contributions",
+                today - timedelta(days=5),
+                today + timedelta(days=30),
+                True,
+                True,
+                True,
+            )
+        ],
+        published=True,
+    )
+    tokens = [new_token() for _ in range(256)]
+    people = Participant.objects.bulk_create(
+        Participant(
+            municipality=town,
+            process=process,
+            pseudonym=f"Person {i}",
+            token_hash=hash_token(t),
+            created_at=now,
+        )
+        for i, t in enumerate(tokens)
+    )
+    ideas = Idea.objects.bulk_create(
+        (
+            Idea(
+                municipality=town,
+                process=process,
+                number=i + 1,
+                participant=people[i % len(people)],
+                title=f"Idee {i + 1}",
+                body="Ein Vorschlag mit etwas Text, damit die Seite realistisch groß ist. " * 3,
+                comment_count=n_comments // n_ideas,
+                created_at=now - timedelta(minutes=n_ideas - i),
+            )
+            for i in range(n_ideas)
+        ),
+        batch_size=2000,
+    )
+    batch = []
+    for j in range(n_comments):
+        batch.append(
+            Comment(
+                municipality=town,
+                idea=ideas[j % n_ideas],
+                participant=people[j % len(people)],
+                body=f"Kommentar {j}",
+                created_at=now - timedelta(seconds=n_comments - j),
+            )
+        )
+        if len(batch) == 5000:
+            Comment.objects.bulk_create(batch)
+            batch = []
+    Comment.objects.bulk_create(batch)
+    return process.pk, ideas[-1].pk, tokens, time.perf_counter() - t0
+
+
+def wait_for(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/ping")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not come up")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=64)
+    p.add_argument("--seconds", type=float, default=15.0)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--port", type=int, default=8872)
+    p.add_argument("--load-processes", type=int, default=4)
+    p.add_argument("--ideas", type=int, default=10_000)
+    p.add_argument("--comments", type=int, default=100_000)
+    p.add_argument("--keep-db", action="store_true")
+    args = p.parse_args()
+    if args.seconds > 120 or args.clients > 512 or args.comments > 1_000_000:
+        raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 comments")
+
+    python = sys.executable
+    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
+    command = " ".join([Path(python).name, *sys.argv])
+    print(f"command: {command}", flush=True)
+    setup_database(python)
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).flushdb()
+    os.environ.update(_env())
+    import django
+
+    django.setup()
+    process_id, idea_id, tokens, seeded = seed(args.ideas, args.comments)
+    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_env(),
+    )
+    deep = max(1, args.ideas // 20 // 2)
+    phases = [
+        ("/api/v1/ping (baseline)", ("GET", "/api/v1/ping", None)),
+        ("public process page, ideas page 1", ("GET", f"/beteiligung/{process_id}/", None)),
+        (
+            f"public process page, ideas page {deep}",
+            ("GET", f"/beteiligung/{process_id}/?page={deep}", None),
+        ),
+        (
+            "JSON ideas API, page 1",
+            ("GET", f"/api/v1/participation/processes/{process_id}/ideas", None),
+        ),
+        ("public idea page with comments", ("GET", f"/beteiligung/idee/{idea_id}/", None)),
+        (
+            "POST comment (API, own token per client)",
+            ("POST", f"/api/v1/participation/ideas/{idea_id}/comments", tokens),
+        ),
+    ]
+    rows = []
+    try:
+        wait_for(args.port)
+        for label, spec in phases:
+            if spec[0] == "GET":
+                run_load(args.port, spec, 8, 2, 2)  # warm-up
+            rows.append(
+                (
+                    label,
+                    spec,
+                    run_load(args.port, spec, args.clients, args.seconds, args.load_processes),
+                )
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep_db:
+            _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+    base = rows[0][2]["rps"] or float("nan")
+    print()
+    print(f"- command: `{command}`")
+    print(
+        f"- os.cpu_count(): {os.cpu_count()}; Python {platform.python_version()}; "
+        f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; PostgreSQL; Redis cache; "
+        f"{args.clients} keep-alive clients, {args.seconds:g} s per phase; {args.ideas} ideas, "
+        f"{args.comments} comments; settings {SETTINGS} (per-IP limits and ALTCHA off); "
+        f"load average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    print()
+    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to ping |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, spec, s in rows:
+        print(
+            f"| {label} `{spec[0]} {spec[1]}` | {s['requests']} | {s['rps']:.0f} | {s['p50']:.1f} | "
+            f"{s['p95']:.1f} | {s['p99']:.1f} | {s['errors']} | {s['rps'] / base:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Versioned cache of the public process pages (anonymous visitors).
+
+Every process has a version number in the shared cache (Redis in production). Renderings are
+stored under keys that contain the version, the day (the phase of today decides what a page
+shows) and the language; every write that changes what the public sees (ideas, comments,
+supports, moderation, statuses, polls, the guiding vision, publishing) bumps the version at
+once and again after commit, so old renderings simply expire. Admin edits of phases show up
+after ``RATHAUS_PARTICIPATION_CACHE_SECONDS`` at the latest.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.participation import conf
+
+_VERSION = "participation:v:{}"
+VERSION_TIMEOUT = 7 * 24 * 3600
+
+
+def version(process_id: int) -> int:
+    key = _VERSION.format(process_id)
+    value = cache.get(key)
+    if value is None:
+        # restart from the clock: larger than any number used before
+        cache.add(key, time.time_ns(), VERSION_TIMEOUT)
+        value = cache.get(key) or 0
+    return int(value)
+
+
+def _bump(process_id: int) -> None:
+    key = _VERSION.format(process_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns(), VERSION_TIMEOUT)
+
+
+def bump(process_id: int) -> None:
+    _bump(process_id)
+    transaction.on_commit(lambda: _bump(process_id))
+
+
+def get_or_render(process_id: int, part: str, render):
+    """The cached value of ``part`` for the process's current version, else ``render()``."""
+    if conf.cache_seconds() <= 0:
+        return render()
+    key = f"participation:{part}:{process_id}:{timezone.localdate().isoformat()}:{version(process_id)}"
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, conf.cache_seconds())
+    return value

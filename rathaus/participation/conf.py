@@ -1,0 +1,37 @@
+"""Settings of the participation app (read lazily so tests can override them)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def protection_enabled() -> bool:
+    """Bench-only switch: RATHAUS_PARTICIPATION_PROTECTION=False disables proof of work and
+    the per-IP limits (all benchmark clients share one IP). Never disable it in production."""
+    return bool(getattr(settings, "RATHAUS_PARTICIPATION_PROTECTION", True))
+
+
+def join_limit_per_hour() -> int:
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_JOIN_LIMIT", 20))
+
+
+def post_limit_per_hour() -> int:
+    """Ideas and comments per IP and hour (a spam burst is cut off here)."""
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_POST_LIMIT", 60))
+
+
+def flag_limit_per_hour() -> int:
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_FLAG_LIMIT", 30))
+
+
+def page_size() -> int:
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_PAGE_SIZE", 20))
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def cache_seconds() -> int:
+    """How long a rendering of a public page may be served (0 = no cache)."""
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_CACHE_SECONDS", 300))

@@ -1,0 +1,688 @@
+"""Demo: participation in Musterstadt, relative to today and idempotent.
+
+- "Umgestaltung der Lindenstraße" (Nordviertel): open for ideas today; residents of the
+  district and an invited group (households of the street, demo codes DEMO-LIND-0001…0040);
+  ideas, comments, an official statement, a hidden comment with reason and the author's
+  answer, a flagged comment waiting in the moderation queue.
+- "Themenforum Lokale Wirtschaft": in evaluation; experts' statements beside citizens' input,
+  a poll with results; pre-moderated.
+- "Spielplatz am Südpark": finished; "you said, we did" with ideas adopted into a project and
+  rejected with a reason.
+- "Leitbild Musterstadt 2035": a guiding-vision draft with a core chapter and two district
+  chapters, open for discussion.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.core.demo import DEMO_PASSWORD
+from rathaus.core.models import Municipality, Role, User
+from rathaus.participation.models import (
+    Audience,
+    Comment,
+    District,
+    Expert,
+    Flag,
+    Idea,
+    InvitationCode,
+    InvitationGroup,
+    ParagraphComment,
+    Participant,
+    Phase,
+    Poll,
+    PollOption,
+    PollVote,
+    Process,
+    StreetRange,
+    Support,
+    Visibility,
+    VisionChapter,
+    VisionParagraph,
+    hash_token,
+    new_token,
+    normalize_code,
+)
+from rathaus.participation.services import accountability, moderation, vision
+from rathaus.participation.services.processes import PhaseSpec, process_create
+
+K = Phase.Kind
+STREET_TITLE = "Umgestaltung der Lindenstraße"
+FORUM_TITLE = "Themenforum Lokale Wirtschaft"
+PLAYGROUND_TITLE = "Spielplatz am Südpark"
+VISION_TITLE = "Leitbild Musterstadt 2035"
+DEMO_CODES = [f"DEMO-LIND-{i:04d}" for i in range(1, 41)]
+
+DISTRICTS = [
+    ("ALT", "Altstadt"),
+    ("NORD", "Nordviertel"),
+    ("SUED", "Südfeld"),
+    ("WEST", "Weststadt"),
+    ("OST", "Oststadt"),
+]
+# street, first, last, parity, district
+STREETS = [
+    ("Lindenstraße", 1, 99, "all", "NORD"),
+    ("Nordring", 1, 200, "all", "NORD"),
+    ("Marktplatz", 1, 30, "all", "ALT"),
+    ("Kirchgasse", 1, 40, "all", "ALT"),
+    ("Südparkweg", 1, 80, "all", "SUED"),
+    ("Bahnhofstraße", 1, 59, "odd", "ALT"),
+    ("Bahnhofstraße", 2, 60, "even", "WEST"),
+    ("Westwall", 1, 120, "all", "WEST"),
+    ("Ostallee", 1, 150, "all", "OST"),
+]
+DEMO_LOGINS = [
+    ("beteiligung", [Role.EMPLOYEE, Role.PROCESS_PLANNER], "Planung Bürgerbeteiligung"),
+    ("moderation", [Role.EMPLOYEE, Role.MODERATOR], "Moderation Bürgerbeteiligung"),
+]
+
+
+def _user(username: str, roles, town: Municipality) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "municipality": town,
+            "roles": [str(r) for r in roles],
+            "email": f"{username}@musterstadt.example",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _participant(process, pseudonym, district=None, *, expert=None, group=None, now) -> Participant:
+    return Participant.objects.create(
+        municipality_id=process.municipality_id,
+        process=process,
+        pseudonym=pseudonym,
+        token_hash=hash_token(new_token()),
+        district=district,
+        expert=expert,
+        group=group,
+        created_at=now,
+    )
+
+
+def _idea(process, participant, title, body, when: datetime, **extra) -> Idea:
+    number = Idea.objects.filter(process=process).count() + 1
+    return Idea.objects.create(
+        municipality_id=process.municipality_id,
+        process=process,
+        number=number,
+        participant=participant,
+        title=title,
+        body=body,
+        district=extra.pop("district", participant.district if participant else None),
+        created_at=when,
+        **extra,
+    )
+
+
+def _comment(idea, author, body, when, *, parent=None, staff=None, visibility=Visibility.PUBLISHED):
+    comment = Comment.objects.create(
+        municipality_id=idea.municipality_id,
+        idea=idea,
+        parent=parent,
+        participant=author,
+        staff_author=staff,
+        body=body,
+        created_at=when,
+        visibility=visibility,
+    )
+    if visibility == Visibility.PUBLISHED:
+        idea.comment_count += 1
+        idea.save(update_fields=["comment_count"])
+    return comment
+
+
+def _support(idea, participants):
+    Support.objects.bulk_create(
+        Support(municipality_id=idea.municipality_id, idea=idea, participant=p)
+        for p in participants
+    )
+    idea.support_count = len(participants)
+    idea.save(update_fields=["support_count"])
+
+
+def _phases(today, plan):
+    """plan: (kind, start offset, end offset, ideas, comments, support, poll)"""
+    return [
+        PhaseSpec(k, today + timedelta(days=a), today + timedelta(days=b), i, c, s, p)
+        for k, a, b, i, c, s, p in plan
+    ]
+
+
+def _directory(town) -> dict[str, District]:
+    districts = {}
+    for code, name in DISTRICTS:
+        districts[code], _ = District.objects.get_or_create(
+            municipality=town, code=code, defaults={"name": name}
+        )
+    if not StreetRange.objects.filter(municipality=town).exists():
+        StreetRange.objects.bulk_create(
+            StreetRange(
+                municipality=town, district=districts[d], street=s, first=a, last=b, parity=p
+            )
+            for s, a, b, p, d in STREETS
+        )
+    return districts
+
+
+def _experts(town, districts, now) -> list[Expert]:
+    rows = [
+        (
+            "Dr. Petra Hansen",
+            Expert.Field.ECONOMY,
+            "Geschäftsführerin",
+            "Werbegemeinschaft Altstadt",
+            "ALT",
+        ),
+        (
+            "Murat Aydın",
+            Expert.Field.ECONOMY,
+            "Inhaber Fahrradladen",
+            "Einzelhandelsverband Musterland",
+            "NORD",
+        ),
+        ("Jana Vogel", Expert.Field.NATURE, "Vorsitzende", "NABU Ortsgruppe Musterstadt", "SUED"),
+        ("Klaus Brenner", Expert.Field.SPORT, "Jugendtrainer", "TuS Musterstadt 1897", "WEST"),
+    ]
+    experts = []
+    for name, field, role, affiliation, code in rows:
+        expert, _ = Expert.objects.get_or_create(
+            municipality=town,
+            name=name,
+            defaults={
+                "field": field,
+                "role": role,
+                "affiliation": affiliation,
+                "district": districts[code],
+                "consent_at": now - timedelta(days=90),
+            },
+        )
+        experts.append(expert)
+    return experts
+
+
+def _street_process(town, districts, planner, moderator, now, rng):
+    today = timezone.localdate(now)
+    process = process_create(
+        actor=planner,
+        municipality=town,
+        title=STREET_TITLE,
+        summary=(
+            "Die Lindenstraße wird 2027 neu gebaut. Wo sollen Bäume, Bänke, Fahrradbügel und "
+            "Parkplätze hin? Sagen Sie uns, was Ihnen wichtig ist."
+        ),
+        description=(
+            "Die Fahrbahn und die Gehwege der Lindenstraße sind alt und müssen erneuert werden. "
+            "Vorher fragen wir die Menschen im Nordviertel und besonders die Anwohnerinnen und "
+            "Anwohner der Lindenstraße.\n\nIm Frühjahr stellen wir zwei Entwürfe vor."
+        ),
+        audience=Audience.DISTRICTS,
+        moderation=Process.Moderation.POST,
+        districts=[districts["NORD"]],
+        phases=_phases(
+            today,
+            [
+                (K.INFORMATION, -10, -4, False, False, False, False),
+                (K.CONTRIBUTIONS, -3, 24, True, True, True, False),
+                (K.RATING, 25, 38, False, True, True, True),
+                (K.EVALUATION, 39, 70, False, False, False, False),
+                (K.RESULT, 71, 400, False, False, False, False),
+            ],
+        ),
+        published=True,
+        now=now - timedelta(days=12),
+    )
+    group = InvitationGroup.objects.create(
+        municipality=town,
+        process=process,
+        name="Haushalte Lindenstraße 1–99",
+        kind=InvitationGroup.Kind.HOUSEHOLDS,
+        created_at=now - timedelta(days=11),
+    )
+    InvitationCode.objects.bulk_create(
+        InvitationCode(municipality=town, group=group, code_hash=hash_token(normalize_code(c)))
+        for c in DEMO_CODES
+    )
+    business = InvitationGroup.objects.create(
+        municipality=town,
+        process=process,
+        name="Geschäfte an der Lindenstraße",
+        kind=InvitationGroup.Kind.BUSINESSES,
+        created_at=now - timedelta(days=11),
+    )
+    InvitationCode.objects.bulk_create(
+        InvitationCode(municipality=town, group=business, code_hash=hash_token(new_token()))
+        for _ in range(8)
+    )
+    residents = [
+        _participant(process, name, districts["NORD"], now=now - timedelta(days=3), group=g)
+        for name, g in [
+            ("Anwohnerin Lindenstraße 12", group),
+            ("Familie K.", group),
+            ("Radfahrer aus dem Nordviertel", None),
+            ("Nachbar Nr. 40", group),
+            ("Oma Inge", None),
+        ]
+    ]
+    codes = iter(InvitationCode.objects.filter(group=group).order_by("pk"))
+    for person in residents:
+        if person.group_id:
+            InvitationCode.objects.filter(pk=next(codes).pk).update(
+                used_by=person, used_at=person.created_at
+            )
+    ideas_text = [
+        (
+            "Mehr Bäume statt Parkplätze",
+            "Zwischen Nr. 10 und 30 könnten vier Straßenbäume stehen. Das kühlt im Sommer und sieht schöner aus.",
+        ),
+        (
+            "Sichere Fahrradbügel vor dem Bäcker",
+            "Vor dem Bäcker stehen Räder immer an der Hauswand. Zehn Fahrradbügel wären gut.",
+        ),
+        (
+            "Tempo 20 vor der Kita",
+            "Vor der Kita Regenbogen fahren Autos zu schnell. Bitte eine verkehrsberuhigte Zone.",
+        ),
+        ("Bänke zum Ausruhen", "Für ältere Menschen: alle 100 Meter eine Bank mit Lehne."),
+        (
+            "Barrierefreie Bordsteine",
+            "An den Kreuzungen bitte abgesenkte Bordsteine für Rollstuhl und Kinderwagen.",
+        ),
+    ]
+    ideas = []
+    for i, (title, body) in enumerate(ideas_text):
+        ideas.append(
+            _idea(process, residents[i], title, body, now - timedelta(days=2, hours=20 - i * 3))
+        )
+    for idea in ideas:
+        _support(idea, rng.sample(residents, rng.randint(1, len(residents))))
+    first = _comment(
+        ideas[0],
+        residents[1],
+        "Ja! Aber bitte Bäume, die wenig Laub abwerfen.",
+        now - timedelta(days=2),
+    )
+    _comment(
+        ideas[0],
+        residents[3],
+        "Wir brauchen die Parkplätze für Lieferungen.",
+        now - timedelta(days=1, hours=20),
+        parent=first,
+    )
+    _comment(
+        ideas[0],
+        None,
+        "Das Tiefbauamt prüft zwei Varianten: mit sechs und mit zehn neuen Bäumen. Lieferzonen bleiben in beiden Varianten erhalten.",
+        now - timedelta(days=1, hours=2),
+        staff=planner,
+    )
+    rude = _comment(
+        ideas[2],
+        residents[2],
+        "Wer da zu schnell fährt, ist ein Idiot und gehört eingesperrt!",
+        now - timedelta(days=1, hours=6),
+    )
+    moderation.post_hide(
+        actor=moderator,
+        post=rude,
+        reason="Bitte bleiben Sie sachlich und beleidigen Sie niemanden. Ihr Anliegen (Tempo vor der Kita) können Sie gern ohne Beleidigung noch einmal schreiben.",
+        now=now - timedelta(days=1),
+    )
+    rude.author_reply = "Sorry, war wütend. Ich schreibe es neu."
+    rude.save(update_fields=["author_reply"])
+    _comment(
+        ideas[2],
+        residents[2],
+        "Vor der Kita fahren viele Autos schneller als 30. Ein Blitzer oder Schwellen würden helfen.",
+        now - timedelta(hours=20),
+    )
+    flagged = _comment(
+        ideas[1],
+        residents[4],
+        "Ich verkaufe gebrauchte Fahrräder, meldet euch unter 0170 1234567!",
+        now - timedelta(hours=5),
+    )
+    Flag.objects.create(
+        municipality=town, comment=flagged, reason="Werbung", created_at=now - timedelta(hours=4)
+    )
+    Comment.objects.filter(pk=flagged.pk).update(flag_count=1)
+    return process
+
+
+def _forum_process(town, districts, planner, experts, now, rng):
+    today = timezone.localdate(now)
+    process = process_create(
+        actor=planner,
+        municipality=town,
+        title=FORUM_TITLE,
+        kind=Process.Kind.FORUM,
+        summary=(
+            "Wie bleibt die Innenstadt lebendig? Handel, Handwerk, Gastronomie, Vereine und "
+            "alle, die sich auskennen, haben diskutiert. Jetzt werten wir die Beiträge aus."
+        ),
+        audience=Audience.EVERYONE,
+        moderation=Process.Moderation.PRE,
+        phases=_phases(
+            today,
+            [
+                (K.INFORMATION, -60, -50, False, False, False, False),
+                (K.DISCUSSION, -49, -15, True, True, True, False),
+                (K.RATING, -14, -6, False, False, False, True),
+                (K.EVALUATION, -5, 25, False, False, False, False),
+                (K.RESULT, 26, 300, False, False, False, False),
+            ],
+        ),
+        published=True,
+        now=now - timedelta(days=62),
+    )
+    citizens = [
+        _participant(process, n, districts[d], now=now - timedelta(days=45))
+        for n, d in [
+            ("Kundin aus der Weststadt", "WEST"),
+            ("Marktbeschicker", "ALT"),
+            ("Student Leon", "OST"),
+        ]
+    ]
+    voices = [
+        _participant(process, e.name, e.district, expert=e, now=now - timedelta(days=44))
+        for e in experts[:3]
+    ]
+    ideas = [
+        _idea(
+            process,
+            citizens[0],
+            "Leerstände als Pop-up-Läden",
+            "Leere Geschäfte könnten Start-ups und Kunsthandwerk für drei Monate günstig nutzen.",
+            now - timedelta(days=40),
+        ),
+        _idea(
+            process,
+            voices[0],
+            "Gemeinsamer Lieferdienst der Altstadt-Händler",
+            "Ein gemeinsamer Lastenrad-Lieferdienst für alle Geschäfte der Altstadt.",
+            now - timedelta(days=38),
+        ),
+        _idea(
+            process,
+            citizens[1],
+            "Wochenmarkt auch am Samstagnachmittag",
+            "Viele Berufstätige schaffen den Markt am Vormittag nicht.",
+            now - timedelta(days=30),
+        ),
+        _idea(
+            process,
+            citizens[2],
+            "Kostenloses WLAN in der Fußgängerzone",
+            "Offenes WLAN lädt zum Verweilen ein.",
+            now - timedelta(days=25),
+        ),
+    ]
+    for idea in ideas:
+        _support(idea, rng.sample(citizens + voices, rng.randint(1, 5)))
+    _comment(
+        ideas[0],
+        voices[0],
+        "Die Werbegemeinschaft unterstützt das. Wir können Eigentümer ansprechen; nötig ist ein Ansprechpartner bei der Wirtschaftsförderung.",
+        now - timedelta(days=39),
+    )
+    _comment(
+        ideas[0],
+        voices[1],
+        "Aus Sicht des Einzelhandels: Pop-up-Läden bringen Laufkundschaft – wenn die Öffnungszeiten zu den anderen Geschäften passen.",
+        now - timedelta(days=37),
+    )
+    _comment(
+        ideas[1],
+        voices[2],
+        "Lastenräder sind gut fürs Klima. Wir würden Stellplätze mit Begrünung vorschlagen.",
+        now - timedelta(days=36),
+    )
+    _comment(
+        ideas[2],
+        citizens[0],
+        "Gute Idee, dann kann ich nach der Arbeit einkaufen.",
+        now - timedelta(days=29),
+    )
+    _comment(
+        ideas[3],
+        citizens[1],
+        "Wer bezahlt das?",
+        now - timedelta(days=22),
+        visibility=Visibility.PENDING,
+    )
+    accountability.idea_set_status(
+        actor=planner, idea=ideas[0], status=Idea.Status.UNDER_REVIEW, now=now - timedelta(days=3)
+    )
+    accountability.idea_set_status(
+        actor=planner, idea=ideas[1], status=Idea.Status.UNDER_REVIEW, now=now - timedelta(days=3)
+    )
+    poll = Poll.objects.create(
+        municipality=town,
+        process=process,
+        question="Was ist Ihnen in der Innenstadt am wichtigsten?",
+        multiple=True,
+    )
+    options = [
+        PollOption.objects.create(municipality=town, poll=poll, label=label, position=i)
+        for i, label in enumerate(
+            [
+                "Vielfalt der Geschäfte",
+                "Gastronomie",
+                "Parkplätze",
+                "Aufenthaltsqualität (Grün, Bänke)",
+            ]
+        )
+    ]
+    for person in citizens + voices:
+        for option in rng.sample(options, rng.randint(1, 3)):
+            PollVote.objects.create(municipality=town, poll=poll, option=option, participant=person)
+    return process
+
+
+def _playground_process(town, districts, planner, now, rng):
+    today = timezone.localdate(now)
+    process = process_create(
+        actor=planner,
+        municipality=town,
+        title=PLAYGROUND_TITLE,
+        summary="Der Spielplatz am Südpark wurde neu gestaltet. Hier sehen Sie, was aus Ihren Ideen geworden ist.",
+        audience=Audience.DISTRICTS,
+        districts=[districts["SUED"]],
+        phases=_phases(
+            today,
+            [
+                (K.INFORMATION, -200, -190, False, False, False, False),
+                (K.CONTRIBUTIONS, -189, -150, True, True, True, False),
+                (K.EVALUATION, -149, -100, False, False, False, False),
+                (K.RESULT, -99, 300, False, False, False, False),
+            ],
+        ),
+        published=True,
+        now=now - timedelta(days=201),
+    )
+    people = [
+        _participant(process, n, districts["SUED"], now=now - timedelta(days=185))
+        for n in ("Mama von Ben", "Kita Sonnenschein", "Jugendlicher Tarek", "Herr Wolf")
+    ]
+    decided = [
+        (
+            "Schatten über dem Sandkasten",
+            "Im Sommer ist es zu heiß. Ein Sonnensegel oder Bäume wären gut.",
+            Idea.Status.ADOPTED,
+            "Wir haben drei Bäume gepflanzt und ein Sonnensegel aufgestellt.",
+            "Projekt 66-2025-04 Spielplatz Südpark, Bauabschnitt 1",
+        ),
+        (
+            "Basketballkorb für Jugendliche",
+            "Für Ältere gibt es nichts. Ein Korb auf der Wiese wäre toll.",
+            Idea.Status.ADOPTED,
+            "Ein Streetball-Feld mit zwei Körben ist gebaut.",
+            "Projekt 66-2025-04 Spielplatz Südpark, Bauabschnitt 2",
+        ),
+        (
+            "Zaun um den ganzen Park",
+            "Hunde laufen über den Spielplatz.",
+            Idea.Status.REJECTED,
+            "Ein Zaun um den ganzen Park würde Wege sperren. Stattdessen hat der Spielplatz selbst einen Zaun mit zwei Toren bekommen.",
+            "",
+        ),
+        (
+            "Wasserspielplatz",
+            "Eine Matschanlage mit Pumpe.",
+            Idea.Status.REJECTED,
+            "Für eine Wasseranlage fehlt am Südpark ein Wasseranschluss; die Kosten (ca. 80.000 €) passen nicht in das Budget. Wir prüfen den Vorschlag beim Umbau des Stadtparks erneut.",
+            "",
+        ),
+    ]
+    for i, (title, body, status, reason, project) in enumerate(decided):
+        idea = _idea(process, people[i], title, body, now - timedelta(days=180 - i))
+        _support(idea, rng.sample(people, rng.randint(1, 4)))
+        accountability.idea_set_status(
+            actor=planner,
+            idea=idea,
+            status=status,
+            reason=reason,
+            project=project,
+            now=now - timedelta(days=110),
+        )
+    return process
+
+
+VISION = [
+    (
+        None,
+        "Gemeinsam für Musterstadt",
+        [
+            "Musterstadt ist eine Stadt, in der alle Generationen gut leben, lernen und arbeiten.",
+            "Wir stärken die Innenstadt als Ort der Begegnung, des Handels und der Kultur.",
+            "Bis 2035 wird Musterstadt klimaneutral.",
+        ],
+    ),
+    (
+        "ALT",
+        "Altstadt",
+        [
+            "Die Altstadt bleibt lebendig: Wohnen, Handel und Gastronomie stehen nebeneinander.",
+            "Das historische Stadtbild wird bewahrt und barrierefrei zugänglich gemacht.",
+        ],
+    ),
+    (
+        "SUED",
+        "Südfeld",
+        [
+            "Das Südfeld ist das grüne Familienviertel mit Park, Schulen und kurzen Wegen.",
+            "Neue Wohnungen entstehen nur, wenn Kita- und Schulplätze mitwachsen.",
+        ],
+    ),
+]
+
+
+def _vision_process(town, districts, planner, now):
+    today = timezone.localdate(now)
+    process = process_create(
+        actor=planner,
+        municipality=town,
+        title=VISION_TITLE,
+        kind=Process.Kind.VISION,
+        summary="Wie soll Musterstadt 2035 aussehen? Der Entwurf des Leitbilds hat einen gemeinsamen Teil und ein Kapitel für jeden Stadtteil. Diskutieren Sie mit.",
+        audience=Audience.EVERYONE,
+        moderation=Process.Moderation.POST,
+        phases=_phases(
+            today,
+            [
+                (K.INFORMATION, -20, -8, False, False, False, False),
+                (K.DISCUSSION, -7, 30, True, True, True, False),
+                (K.EVALUATION, 31, 60, False, False, False, False),
+                (K.RESULT, 61, 400, False, False, False, False),
+            ],
+        ),
+        published=True,
+        now=now - timedelta(days=21),
+    )
+    people = [
+        _participant(process, name, districts[code], now=now - timedelta(days=6))
+        for name, code in (
+            ("Pendlerin aus der Oststadt", "OST"),
+            ("Ortsvorsteher a. D.", "WEST"),
+            ("Schülerin Mia", "SUED"),
+        )
+    ]
+    for position, (code, title, paragraphs) in enumerate(VISION):
+        chapter = VisionChapter.objects.create(
+            municipality=town,
+            process=process,
+            district=districts[code] if code else None,
+            title=title,
+            position=position,
+        )
+        for p, text in enumerate(paragraphs):
+            first = VisionParagraph.objects.create(
+                municipality=town,
+                chapter=chapter,
+                position=p,
+                text=text,
+                created_at=now - timedelta(days=20),
+            )
+            if code is None and p == 2:
+                # a second version, changed after a citizen's proposal (the trace)
+                note = ParagraphComment.objects.create(
+                    municipality=town,
+                    paragraph=first,
+                    participant=people[0],
+                    body="Klimaneutral ja – aber Mobilität muss bezahlbar bleiben.",
+                    proposal="Bis 2035 wird Musterstadt klimaneutral – mit Bus, Rad und Fußwegen, die für alle bezahlbar sind.",
+                    created_at=now - timedelta(days=5),
+                )
+                revised = vision.paragraph_revise(
+                    actor=planner,
+                    paragraph=first,
+                    text="Bis 2035 wird Musterstadt klimaneutral – mit Bus, Rad und Fußwegen, die für alle bezahlbar und sicher sind.",
+                    sources=[note],
+                    now=now - timedelta(days=2),
+                )
+                ParagraphComment.objects.create(
+                    municipality=town,
+                    paragraph=revised,
+                    participant=people[1],
+                    body="Bitte auch die Dörfer am Stadtrand mitdenken: ohne Auto geht dort wenig.",
+                    created_at=now - timedelta(days=1),
+                )
+            elif code == "SUED" and p == 1:
+                ParagraphComment.objects.create(
+                    municipality=town,
+                    paragraph=first,
+                    participant=people[2],
+                    body="Das Südfeld braucht auch einen Treffpunkt für Jugendliche.",
+                    proposal="Neue Wohnungen entstehen nur, wenn Kita-, Schul- und Jugendangebote mitwachsen.",
+                    created_at=now - timedelta(hours=6),
+                )
+    return process
+
+
+@transaction.atomic
+def load(town: Municipality, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    rng = random.Random(2035)
+    planner = _user("beteiligung", DEMO_LOGINS[0][1], town)
+    moderator = _user("moderation", DEMO_LOGINS[1][1], town)
+    districts = _directory(town)
+    experts = _experts(town, districts, now)
+    existing = set(Process.objects.filter(municipality=town).values_list("title", flat=True))
+    if STREET_TITLE not in existing:
+        _street_process(town, districts, planner, moderator, now, rng)
+    if FORUM_TITLE not in existing:
+        _forum_process(town, districts, planner, experts, now, rng)
+    if PLAYGROUND_TITLE not in existing:
+        _playground_process(town, districts, planner, now, rng)
+    if VISION_TITLE not in existing:
+        _vision_process(town, districts, planner, now)

@@ -1,0 +1,480 @@
+"""Participation: processes with phases, audiences (districts, invited groups), participants
+acting through personal links, ideas, threaded comments, moderation with feedback, experts,
+polls, the guiding vision, and "you said, we did" (every idea ends adopted or rejected).
+
+Citizens never log in: a ``Participant`` is created when someone joins a process (after the
+audience check) and acts through a personal link whose token is stored only as a hash.
+Addresses are never stored: the street directory answers with a district, and only the
+district is kept (data minimisation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import TenantModel
+
+
+def new_token() -> str:
+    """A fresh personal token (URL-safe, 256 bit)."""
+    return secrets.token_urlsafe(32)
+
+
+def new_code() -> str:
+    """An invitation code to print on a letter: 12 characters without look-alikes."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalize_code(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("Alle")
+    DISTRICTS = "districts", _("Bewohnerinnen und Bewohner der Stadtteile (und Eingeladene)")
+    INVITED = "invited", _("Nur eingeladene Gruppen (Code)")
+
+
+class District(TenantModel):
+    """A district (Stadtteil / Ortsteil) of the municipality."""
+
+    code = models.CharField(_("Kürzel"), max_length=40)
+    name = models.CharField(_("Name"), max_length=200)
+    geometry = models.JSONField(_("Umriss (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Stadtteil")
+        verbose_name_plural = _("Stadtteile")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="part_district_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StreetRange(TenantModel):
+    """One line of the street directory: house numbers of a street that lie in a district."""
+
+    class Parity(models.TextChoices):
+        ALL = "all", _("alle")
+        ODD = "odd", _("ungerade")
+        EVEN = "even", _("gerade")
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="streets")
+    street = models.CharField(_("Straße"), max_length=200)
+    first = models.PositiveIntegerField(_("von Nr."))
+    last = models.PositiveIntegerField(_("bis Nr."))
+    parity = models.CharField(_("Seite"), max_length=4, choices=Parity.choices, default=Parity.ALL)
+
+    class Meta:
+        verbose_name = _("Straßenabschnitt")
+        verbose_name_plural = _("Straßenverzeichnis")
+        ordering = ["street", "first"]
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.first}–{self.last}"
+
+
+class Expert(TenantModel):
+    """Register of local experts and organisations (kept only with their consent)."""
+
+    class Field(models.TextChoices):
+        ECONOMY = "economy", _("Wirtschaft und Handel")
+        NATURE = "nature", _("Natur- und Umweltschutz")
+        CULTURE = "culture", _("Kultur")
+        SPORT = "sport", _("Sport")
+        SOCIAL = "social", _("Soziales")
+        MOBILITY = "mobility", _("Verkehr und Mobilität")
+        OTHER = "other", _("Sonstiges")
+
+    name = models.CharField(_("Name"), max_length=200)
+    field = models.CharField(_("Fachgebiet"), max_length=20, choices=Field.choices)
+    role = models.CharField(_("Erklärte Rolle"), max_length=200)
+    affiliation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="experts"
+    )
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    consent_at = models.DateTimeField(_("Einwilligung erteilt am"))
+
+    class Meta:
+        verbose_name = _("Fachkundige Person")
+        verbose_name_plural = _("Register der Fachkundigen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Process(TenantModel):
+    class Moderation(models.TextChoices):
+        PRE = "pre", _("Vorab prüfen (erst nach Freigabe sichtbar)")
+        POST = "post", _("Nachträglich prüfen (sofort sichtbar)")
+
+    class Kind(models.TextChoices):
+        PLANNING = "planning", _("Planungsverfahren")
+        FORUM = "forum", _("Themenforum")
+        VISION = "vision", _("Leitbild")
+
+    title = models.CharField(_("Titel"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.PLANNING)
+    summary = models.TextField(_("Kurz und in einfacher Sprache"), max_length=1000)
+    description = models.TextField(_("Beschreibung"), max_length=20000, blank=True)
+    districts = models.ManyToManyField(
+        District, blank=True, related_name="processes", verbose_name=_("Betroffene Stadtteile")
+    )
+    audience = models.CharField(
+        _("Wer darf mitmachen?"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    moderation = models.CharField(
+        _("Moderation"), max_length=10, choices=Moderation.choices, default=Moderation.POST
+    )
+    published = models.BooleanField(_("Veröffentlicht"), default=False)
+    created_at = models.DateTimeField(_("Angelegt am"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Beteiligungsverfahren")
+        verbose_name_plural = _("Beteiligungsverfahren")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Phase(TenantModel):
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        CONTRIBUTIONS = "contributions", _("Ideen sammeln")
+        DISCUSSION = "discussion", _("Diskussion")
+        RATING = "rating", _("Bewertung und Umfrage")
+        EVALUATION = "evaluation", _("Auswertung")
+        RESULT = "result", _("Ergebnis")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("Phase"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"))
+    allows_ideas = models.BooleanField(_("Ideen einreichen"), default=False)
+    allows_comments = models.BooleanField(_("Kommentieren"), default=False)
+    allows_support = models.BooleanField(_("Ideen unterstützen"), default=False)
+    allows_poll = models.BooleanField(_("An Umfragen teilnehmen"), default=False)
+    audience = models.CharField(
+        _("Wer darf in dieser Phase mitmachen?"),
+        max_length=20,
+        choices=Audience.choices,
+        blank=True,
+        help_text=_("Leer: wie im Verfahren festgelegt."),
+    )
+
+    class Meta:
+        verbose_name = _("Phase")
+        verbose_name_plural = _("Phasen")
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class InvitationGroup(TenantModel):
+    """An invited group: residents of a street, an association, businesses — each gets codes."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLDS = "households", _("Haushalte")
+        ASSOCIATIONS = "associations", _("Vereine und Initiativen")
+        BUSINESSES = "businesses", _("Gewerbe und Handel")
+        INSTITUTIONS = "institutions", _("Einrichtungen")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("Gruppe"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Eingeladene Gruppe")
+        verbose_name_plural = _("Eingeladene Gruppen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(TenantModel):
+    """Someone taking part in one process, through a personal link (no account)."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="participants")
+    pseudonym = models.CharField(_("Öffentlicher Name"), max_length=60)
+    token_hash = models.CharField(max_length=64, unique=True)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        InvitationGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="participations"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Teilnehmende Person")
+        verbose_name_plural = _("Teilnehmende")
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class InvitationCode(TenantModel):
+    group = models.ForeignKey(InvitationGroup, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_by = models.OneToOneField(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="code"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladungscode")
+        verbose_name_plural = _("Einladungscodes")
+
+
+class Visibility(models.TextChoices):
+    PUBLISHED = "published", _("Sichtbar")
+    PENDING = "pending", _("Wartet auf Freigabe")
+    HIDDEN = "hidden", _("Ausgeblendet")
+
+
+class Post(TenantModel):
+    """Fields shared by ideas and comments: author, moderation state and feedback."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    staff_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Gesetzt bei offiziellen Stellungnahmen der Verwaltung."),
+    )
+    body = models.TextField(_("Text"), max_length=5000)
+    visibility = models.CharField(
+        _("Sichtbarkeit"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLISHED
+    )
+    moderation_reason = models.TextField(_("Begründung der Moderation"), blank=True)
+    author_reply = models.TextField(_("Antwort der Verfasserin/des Verfassers"), blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    flag_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_official(self) -> bool:
+        return self.staff_author_id is not None
+
+
+class Idea(Post):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Eingegangen")
+        UNDER_REVIEW = "under_review", _("In Prüfung")
+        ADOPTED = "adopted", _("Übernommen")
+        REJECTED = "rejected", _("Nicht übernommen")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ideas")
+    number = models.PositiveIntegerField(_("Nummer"))
+    title = models.CharField(_("Titel"), max_length=160)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    status_reason = models.TextField(_("Begründung"), blank=True)
+    project = models.CharField(
+        _("Umgesetzt in (Projekt oder Beschluss)"), max_length=200, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    support_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Idee")
+        verbose_name_plural = _("Ideen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="part_idea_number")
+        ]
+        indexes = [models.Index(fields=["process", "visibility", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reference(self) -> str:
+        return f"B{self.process_id}-{self.number:04d}"
+
+
+class Comment(Post):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["idea", "visibility", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Support(TenantModel):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("Unterstützung")
+        verbose_name_plural = _("Unterstützungen")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "participant"], name="part_support_once")
+        ]
+
+
+class Flag(TenantModel):
+    """A citizen's report of a post; a moderator handles it."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True)
+    reason = models.CharField(_("Grund"), max_length=300)
+    created_at = models.DateTimeField()
+    handled = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+
+
+class Poll(TenantModel):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(_("Frage"), max_length=300)
+    multiple = models.BooleanField(_("Mehrere Antworten möglich"), default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Umfrage")
+        verbose_name_plural = _("Umfragen")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class PollOption(TenantModel):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("Antwort"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Antwortmöglichkeit")
+        verbose_name_plural = _("Antwortmöglichkeiten")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PollVote(TenantModel):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("Stimme")
+        verbose_name_plural = _("Stimmen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "option", "participant"], name="part_poll_vote_once"
+            )
+        ]
+
+
+class VisionChapter(TenantModel):
+    """A chapter of the guiding vision: the shared core (no district) or one district's."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="chapters")
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Leitbild-Kapitel")
+        verbose_name_plural = _("Leitbild-Kapitel")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VisionParagraph(TenantModel):
+    """One version of a paragraph; a new version points to the contributions that changed it."""
+
+    chapter = models.ForeignKey(VisionChapter, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    text = models.TextField(_("Text"), max_length=5000)
+    current = models.BooleanField(default=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Leitbild-Absatz")
+        verbose_name_plural = _("Leitbild-Absätze")
+        ordering = ["position", "-version"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ParagraphComment(Post):
+    """A comment or a proposed change to one paragraph of the guiding vision."""
+
+    paragraph = models.ForeignKey(
+        VisionParagraph, on_delete=models.CASCADE, related_name="comments"
+    )
+    proposal = models.TextField(_("Vorgeschlagene Fassung"), max_length=5000, blank=True)
+    adopted_in = models.ForeignKey(
+        VisionParagraph,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sources",
+        verbose_name=_("Übernommen in Fassung"),
+    )
+
+    class Meta:
+        verbose_name = _("Anmerkung zum Leitbild")
+        verbose_name_plural = _("Anmerkungen zum Leitbild")
+        ordering = ["created_at", "pk"]

@@ -1,0 +1,252 @@
+"""Joining a process (audience check), invitation codes, experts, and erasing one's own data.
+
+A refused join stores nothing: every check runs inside the transaction before the insert,
+and a claimed code is locked so that it can be used exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rathaus.core import audit
+from rathaus.core.problems import DomainError
+from rathaus.engines.districtmap import Directory
+from rathaus.engines.districtmap import StreetRange as Range
+from rathaus.participation import caching
+from rathaus.participation.models import (
+    Audience,
+    District,
+    Expert,
+    InvitationCode,
+    InvitationGroup,
+    Participant,
+    Process,
+    StreetRange,
+    hash_token,
+    new_code,
+    new_token,
+    normalize_code,
+)
+from rathaus.participation.selectors.processes import phase_state
+from rathaus.participation.services.common import now_or
+from rathaus.participation.text import one_line
+
+MAX_CODES = 2000
+
+
+def district_for_address(process: Process, street: str, house_number: str) -> District | None:
+    ranges = [
+        Range(r.street, r.first, r.last, r.parity, str(r.district_id))
+        for r in StreetRange.objects.filter(municipality_id=process.municipality_id)
+    ]
+    found = Directory(ranges).district_of(street, house_number)
+    return District.objects.filter(pk=int(found)).first() if found else None
+
+
+def _claim_code(process: Process, code: str) -> InvitationCode:
+    raw = normalize_code(code)
+    row = (
+        InvitationCode.objects.select_for_update()
+        .select_related("group")
+        .filter(code_hash=hash_token(raw), group__process=process)
+        .first()
+        if 8 <= len(raw) <= 40
+        else None
+    )
+    if row is None:
+        raise DomainError(
+            "code_invalid",
+            _("Dieser Einladungscode ist ungültig. Bitte prüfen Sie die Schreibweise."),
+            errors=[{"field": "code", "message": _("ungültig")}],
+        )
+    if row.used_by_id is not None:
+        raise DomainError(
+            "code_used",
+            _("Dieser Einladungscode wurde bereits verwendet. Jeder Code gilt nur einmal."),
+            status=409,
+            errors=[{"field": "code", "message": _("bereits verwendet")}],
+        )
+    return row
+
+
+def _check_address(process: Process, street: str, house_number: str) -> District:
+    if not street.strip() or not house_number.strip():
+        raise DomainError(
+            "address_required",
+            _("Bitte geben Sie Straße und Hausnummer Ihrer Wohnadresse an."),
+            errors=[{"field": "street", "message": _("Pflichtfeld")}],
+        )
+    district = district_for_address(process, street, house_number)
+    if district is None:
+        raise DomainError(
+            "address_unknown",
+            _(
+                "Diese Adresse steht nicht im Straßenverzeichnis der Stadt. Bitte prüfen Sie Straße und Hausnummer."
+            ),
+            errors=[{"field": "street", "message": _("unbekannt")}],
+        )
+    return district
+
+
+def _refuse_outside(process: Process, district: District) -> None:
+    names = ", ".join(d.name for d in process.districts.all())
+    raise DomainError(
+        "outside_audience",
+        _(
+            "Dieses Verfahren richtet sich an die Menschen in %(names)s. Ihre Adresse liegt in "
+            "%(district)s. Wenn Sie eingeladen wurden, geben Sie bitte Ihren Einladungscode ein."
+        )
+        % {"names": names, "district": district.name},
+        status=403,
+        errors=[{"field": "street", "message": _("außerhalb des Gebiets")}],
+    )
+
+
+@transaction.atomic
+def participant_join(
+    *,
+    process: Process,
+    pseudonym: str,
+    consent: bool,
+    street: str = "",
+    house_number: str = "",
+    code: str = "",
+    now: datetime | None = None,
+) -> tuple[Participant, str]:
+    """Admit someone to ``process`` if the audience of today's phase includes them.
+
+    Returns the participant and the raw personal token (shown once, stored hashed).
+    The address is used for the check only; just the district is kept.
+    """
+    now = now_or(now)
+    state = phase_state(process, now.date())
+    if not process.published or not state.open:
+        raise DomainError(
+            "phase_closed", _("Bei diesem Verfahren kann man zurzeit nicht mitmachen."), status=409
+        )
+    pseudonym = one_line(pseudonym, field="pseudonym", label=_("Öffentlicher Name"), max_length=60)
+    street = one_line(street, field="street", label=_("Straße"), max_length=200, required=False)
+    house_number = one_line(
+        house_number, field="house_number", label=_("Hausnummer"), max_length=10, required=False
+    )
+    if not consent:
+        raise DomainError(
+            "consent_required",
+            _("Bitte stimmen Sie den Hinweisen zum Datenschutz zu."),
+            errors=[{"field": "consent", "message": _("Pflichtfeld")}],
+        )
+    claimed = _claim_code(process, code) if code.strip() else None
+    district = None
+    if street or house_number or (state.audience == Audience.DISTRICTS and claimed is None):
+        district = _check_address(process, street, house_number)
+    if state.audience == Audience.INVITED and claimed is None:
+        raise DomainError(
+            "code_required",
+            _(
+                "An diesem Verfahren nehmen nur eingeladene Personen teil. Bitte geben Sie Ihren Einladungscode ein."
+            ),
+            status=403,
+            errors=[{"field": "code", "message": _("Pflichtfeld")}],
+        )
+    outside = district is not None and not process.districts.filter(pk=district.pk).exists()
+    if state.audience == Audience.DISTRICTS and claimed is None and outside:
+        _refuse_outside(process, district)
+    token = new_token()
+    participant = Participant.objects.create(
+        municipality_id=process.municipality_id,
+        process=process,
+        pseudonym=pseudonym,
+        token_hash=hash_token(token),
+        district=district,
+        group=claimed.group if claimed else None,
+        created_at=now,
+    )
+    if claimed:
+        claimed.used_by = participant
+        claimed.used_at = now
+        claimed.save(update_fields=["used_by", "used_at"])
+    audit.record(actor=None, instance=participant, action="create", summary="Teilnahme")
+    return participant, token
+
+
+@dataclass(frozen=True)
+class IssuedCodes:
+    group: InvitationGroup
+    codes: list[str]  # raw codes: shown once for the letters, stored only as hashes
+
+
+@transaction.atomic
+def invitation_group_create(
+    *, actor, process: Process, name: str, kind: str, count: int, now: datetime | None = None
+) -> IssuedCodes:
+    now = now_or(now)
+    name = one_line(name, field="name", label=_("Gruppe"), max_length=200)
+    if kind not in InvitationGroup.Kind.values:
+        raise DomainError("kind_invalid", _("Unbekannte Art der Gruppe."))
+    if not 1 <= int(count) <= MAX_CODES:
+        raise DomainError(
+            "count_invalid",
+            _("Bitte zwischen 1 und %(n)d Codes erzeugen.") % {"n": MAX_CODES},
+            errors=[{"field": "count", "message": _("ungültig")}],
+        )
+    group = InvitationGroup.objects.create(
+        municipality_id=process.municipality_id,
+        process=process,
+        name=name,
+        kind=kind,
+        created_at=now,
+    )
+    codes = [new_code() for _ in range(int(count))]
+    InvitationCode.objects.bulk_create(
+        InvitationCode(
+            municipality_id=process.municipality_id,
+            group=group,
+            code_hash=hash_token(normalize_code(c)),
+        )
+        for c in codes
+    )
+    audit.record(actor=actor, instance=group, action="create", summary=f"{count} Einladungscodes")
+    return IssuedCodes(group, codes)
+
+
+@transaction.atomic
+def expert_invite(
+    *, actor, process: Process, expert: Expert, now: datetime | None = None
+) -> tuple[Participant, str]:
+    """A personal link for a registered expert: their posts show role and affiliation."""
+    now = now_or(now)
+    if expert.municipality_id != process.municipality_id:
+        raise DomainError("expert_invalid", _("Unbekannte fachkundige Person."), status=404)
+    token = new_token()
+    participant = Participant.objects.create(
+        municipality_id=process.municipality_id,
+        process=process,
+        pseudonym=expert.name,
+        token_hash=hash_token(token),
+        district=expert.district,
+        expert=expert,
+        created_at=now,
+    )
+    audit.record(
+        actor=actor, instance=participant, action="create", summary="Einladung Fachkundige"
+    )
+    return participant, token
+
+
+@transaction.atomic
+def participant_erase(*, participant: Participant) -> None:
+    """GDPR Art. 17: delete the participant with all their posts, supports and votes."""
+    audit.record(
+        actor=None,
+        action="delete",
+        municipality_id=participant.municipality_id,
+        object_type="participation.Participant",
+        object_id=str(participant.pk),
+        summary="Löschung auf Wunsch",
+    )
+    caching.bump(participant.process_id)
+    participant.delete()

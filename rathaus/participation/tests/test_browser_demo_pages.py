@@ -1,0 +1,63 @@
+"""Every participation page of the demo passes axe, on a phone-sized screen and on a desktop."""
+
+import pytest
+
+from rathaus.core.demo import DEMO_PASSWORD, load_core
+from rathaus.participation import demo
+from rathaus.participation.models import Idea, Process, VisionParagraph
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_demo_pages_pass_axe(browser, live_server, axe_check):
+    town = load_core()
+    demo.load(town)
+    processes = {p.title: p for p in Process.objects.all()}
+    forum = processes[demo.FORUM_TITLE]
+    adopted = Idea.objects.filter(status="adopted").first()
+    paragraph = VisionParagraph.objects.filter(version=2).first()
+    public = [
+        "/beteiligung/",
+        f"/beteiligung/kommune/{town.slug}/",
+        f"/beteiligung/{forum.pk}/",
+        f"/beteiligung/{processes[demo.VISION_TITLE].pk}/",
+        f"/beteiligung/{processes[demo.PLAYGROUND_TITLE].pk}/ergebnis/",
+        f"/beteiligung/idee/{adopted.pk}/",
+        f"/beteiligung/leitbild/absatz/{paragraph.pk}/",
+    ]
+    context = browser.new_context(locale="de-DE", viewport=PHONE)
+    page = context.new_page()
+    for url in public:
+        page.goto(live_server.url + url)
+        axe_check(page)
+        # nothing wider than the phone screen (no horizontal scrolling)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, url
+    context.close()
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    for user, urls in (
+        ("moderation", ["/beteiligung/verwaltung/moderation/"]),
+        (
+            "beteiligung",
+            [
+                "/beteiligung/verwaltung/",
+                f"/beteiligung/verwaltung/{forum.pk}/",
+                f"/beteiligung/verwaltung/{forum.pk}/bericht/",
+                f"/beteiligung/verwaltung/idee/{adopted.pk}/",
+                "/beteiligung/verwaltung/strassenverzeichnis/",
+                f"/beteiligung/verwaltung/leitbild/absatz/{paragraph.pk}/",
+            ],
+        ),
+    ):
+        context.clear_cookies()
+        page.goto(f"{live_server.url}/konto/anmelden/")
+        page.get_by_label("Benutzername").fill(user)
+        page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Anmelden").last.click()
+        page.wait_for_load_state()
+        for url in urls:
+            page.goto(live_server.url + url)
+            axe_check(page)
+    context.close()

@@ -1,0 +1,77 @@
+"""Helpers of the participation views: the participant of this browser session, client IP."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+from rathaus.participation import caching
+from rathaus.participation.models import Participant, Process
+from rathaus.participation.selectors.posts import participant_by_id
+
+SESSION_KEY = "participation"
+
+
+def client_ip(request) -> str:
+    """The peer address (a reverse proxy must set REMOTE_ADDR); X-Forwarded-For is not trusted."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def session_participant(request, process: Process) -> Participant | None:
+    ids = request.session.get(SESSION_KEY) or {}
+    participant_id = ids.get(str(process.pk)) if isinstance(ids, dict) else None
+    return participant_by_id(participant_id, process) if participant_id else None
+
+
+def remember_participant(request, participant: Participant) -> None:
+    ids = request.session.get(SESSION_KEY)
+    ids = dict(ids) if isinstance(ids, dict) else {}
+    ids[str(participant.process_id)] = participant.pk
+    request.session[SESSION_KEY] = ids
+
+
+def forget_participant(request, process_id: int) -> None:
+    ids = request.session.get(SESSION_KEY)
+    if isinstance(ids, dict) and str(process_id) in ids:
+        ids = dict(ids)
+        ids.pop(str(process_id))
+        request.session[SESSION_KEY] = ids
+
+
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = "\x00csrf\x00"
+MAX_CACHED_PAGE = 50
+
+
+def small_page_number(value) -> int | None:
+    """The page number if it is one of the first pages worth caching, else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 1 <= number <= MAX_CACHED_PAGE else None
+
+
+def cacheable(request, process: Process) -> bool:
+    """Anonymous visitors without a participant or messages all see the same page."""
+    return not (
+        request.user.is_authenticated
+        or session_participant(request, process)
+        or len(messages.get_messages(request))
+    )
+
+
+def cached_html(request, process: Process, part: str, render_html) -> HttpResponse:
+    """The page from the versioned cache; only the CSRF tokens are put in per request."""
+    language = translation.get_language() or "de"
+
+    def shell() -> str:
+        html = render_html()
+        return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
+
+    text = caching.get_or_render(process.pk, f"{part}-{language}", shell)
+    return HttpResponse(text.replace(_CSRF_PLACEHOLDER, get_token(request)))

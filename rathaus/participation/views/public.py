@@ -1,0 +1,341 @@
+"""Citizen pages (no login): processes, joining, ideas, comments, support, flags, polls,
+the guiding vision and "you said, we did"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rathaus.core.problems import DomainError
+from rathaus.participation import conf, protection
+from rathaus.participation.forms import (
+    CommentForm,
+    FlagForm,
+    IdeaForm,
+    JoinForm,
+    apply_domain_error,
+)
+from rathaus.participation.models import Audience, Idea, Visibility
+from rathaus.participation.selectors import polls as poll_selectors
+from rathaus.participation.selectors import posts as post_selectors
+from rathaus.participation.selectors import processes as process_selectors
+from rathaus.participation.services import participants, polls, posts
+from rathaus.participation.views.common import (
+    cacheable,
+    cached_html,
+    client_ip,
+    remember_participant,
+    session_participant,
+    small_page_number,
+)
+
+
+def _process_or_404(process_id):
+    process = process_selectors.public_process(process_id)
+    if process is None:
+        raise Http404
+    return process
+
+
+def _idea_or_404(idea_id):
+    idea = post_selectors.public_idea(idea_id)
+    if idea is None:
+        raise Http404
+    return idea
+
+
+def _state(process):
+    return process_selectors.phase_state(process, timezone.localdate())
+
+
+@require_GET
+def index(request, municipality_slug=None):
+    town = None
+    if municipality_slug:
+        town = process_selectors.public_municipality(municipality_slug)
+        if town is None:
+            raise Http404
+    processes = process_selectors.public_processes(municipality_slug=municipality_slug)
+    today = timezone.localdate()
+    items = [(p, process_selectors.phase_state(p, today)) for p in processes]
+    return render(request, "participation/index.html", {"items": items, "town": town})
+
+
+def _process_context(request, process, participant, page_number, status):
+    state = _state(process)
+    return {
+        "process": process,
+        "state": state,
+        "audience": process_selectors.audience_label(process, state.audience),
+        "participant": participant,
+        "page": post_selectors.public_ideas_page(process, page_number, status=status),
+        "status": status,
+        "statuses": [("", _("alle")), *Idea.Status.choices],
+        "polls": poll_selectors.poll_results(process),
+        "own_votes": poll_selectors.own_votes(participant),
+        "chapters": process_selectors.chapters_of(process),
+        "phases": list(process.phases.all()),
+    }
+
+
+@require_GET
+def process_detail(request, process_id):
+    process = _process_or_404(process_id)
+    status = request.GET.get("stand", "")
+    status = status if status in Idea.Status.values else ""
+    raw_page = request.GET.get("page", 1)
+    number = small_page_number(raw_page)
+    if number is not None and cacheable(request, process):
+        return cached_html(
+            request,
+            process,
+            f"process-{number}-{status}",
+            lambda: render_to_string(
+                "participation/process.html",
+                _process_context(request, process, None, number, status),
+                request=request,
+            ),
+        )
+    participant = session_participant(request, process)
+    return render(
+        request,
+        "participation/process.html",
+        _process_context(request, process, participant, raw_page, status),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, process_id):
+    process = _process_or_404(process_id)
+    state = _state(process)
+    form = JoinForm(request.POST or None, audience=state.audience)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            protection.limit(client_ip(request), scope="join", per_hour=conf.join_limit_per_hour())
+            protection.verify(request.POST.get("altcha"))
+            participant, token = participants.participant_join(
+                process=process,
+                pseudonym=data["pseudonym"],
+                consent=data["consent"],
+                street=data.get("street") or "",
+                house_number=data.get("house_number") or "",
+                code=data.get("code") or "",
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            remember_participant(request, participant)
+            link = request.build_absolute_uri(reverse("participation:personal", args=[token]))
+            return render(
+                request,
+                "participation/joined.html",
+                {"process": process, "participant": participant, "link": link},
+            )
+    return render(
+        request,
+        "participation/join.html",
+        {
+            "process": process,
+            "state": state,
+            "form": form,
+            "audience": process_selectors.audience_label(process, state.audience),
+            "invited_only": state.audience == Audience.INVITED,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def idea_new(request, process_id):
+    process = _process_or_404(process_id)
+    participant = session_participant(request, process)
+    if participant is None:
+        return HttpResponseRedirect(reverse("participation:join", args=[process.pk]))
+    districts = process_selectors.districts_of(process)
+    form = IdeaForm(request.POST or None, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        district = next((d for d in districts if str(d.pk) == data["district"]), None)
+        try:
+            protection.limit(client_ip(request), scope="post", per_hour=conf.post_limit_per_hour())
+            idea = posts.idea_create(
+                process=process,
+                participant=participant,
+                title=data["title"],
+                body=data["body"],
+                district=district,
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if idea.visibility == Visibility.PENDING:
+                messages.info(
+                    request,
+                    _("Danke! Ihre Idee erscheint, sobald die Moderation sie freigegeben hat."),
+                )
+                return HttpResponseRedirect(reverse("participation:process", args=[process.pk]))
+            messages.success(request, _("Danke! Ihre Idee ist veröffentlicht."))
+            return HttpResponseRedirect(reverse("participation:idea", args=[idea.pk]))
+    return render(
+        request,
+        "participation/idea_new.html",
+        {"process": process, "form": form, "participant": participant},
+    )
+
+
+def _idea_context(request, idea, comment_form=None):
+    process = idea.process
+    participant = session_participant(request, process)
+    return {
+        "idea": idea,
+        "process": process,
+        "state": _state(process),
+        "participant": participant,
+        "comments": post_selectors.public_comments_page(idea, request.GET.get("page", 1)),
+        "comment_form": comment_form or CommentForm(),
+    }
+
+
+@require_GET
+def idea_detail(request, idea_id):
+    idea = _idea_or_404(idea_id)
+    number = small_page_number(request.GET.get("page", 1))
+    if number is not None and cacheable(request, idea.process):
+        return cached_html(
+            request,
+            idea.process,
+            f"idea-{idea.pk}-{number}",
+            lambda: render_to_string(
+                "participation/idea.html", _idea_context(request, idea), request=request
+            ),
+        )
+    return render(request, "participation/idea.html", _idea_context(request, idea))
+
+
+@require_POST
+def comment_create(request, idea_id):
+    idea = _idea_or_404(idea_id)
+    participant = session_participant(request, idea.process)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = post_selectors.comment_of(idea, form.cleaned_data["parent"])
+        try:
+            protection.limit(client_ip(request), scope="post", per_hour=conf.post_limit_per_hour())
+            comment = posts.comment_create(
+                idea=idea, participant=participant, body=form.cleaned_data["body"], parent=parent
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if comment.visibility == Visibility.PENDING:
+                messages.info(request, _("Danke! Ihr Kommentar erscheint nach der Freigabe."))
+            else:
+                messages.success(request, _("Danke! Ihr Kommentar ist veröffentlicht."))
+            return HttpResponseRedirect(
+                reverse("participation:idea", args=[idea.pk]) + "#kommentare"
+            )
+    return render(
+        request,
+        "participation/idea.html",
+        _idea_context(request, idea, comment_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def idea_support(request, idea_id):
+    idea = _idea_or_404(idea_id)
+    try:
+        added = posts.idea_support(
+            idea=idea, participant=session_participant(request, idea.process)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if added:
+            messages.success(request, _("Sie unterstützen diese Idee."))
+        else:
+            messages.info(request, _("Sie unterstützen diese Idee bereits."))
+    return HttpResponseRedirect(reverse("participation:idea", args=[idea.pk]))
+
+
+def _flag(request, *, idea=None, comment=None):
+    target_idea = idea or comment.idea
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            protection.limit(client_ip(request), scope="flag", per_hour=conf.flag_limit_per_hour())
+            posts.post_flag(idea=idea, comment=comment, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("Danke für Ihre Meldung. Die Moderation sieht sie sich an.")
+            )
+            return HttpResponseRedirect(reverse("participation:idea", args=[target_idea.pk]))
+    return render(
+        request,
+        "participation/flag.html",
+        {"form": form, "idea": target_idea, "comment": comment, "process": target_idea.process},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def idea_flag(request, idea_id):
+    return _flag(request, idea=_idea_or_404(idea_id))
+
+
+@require_http_methods(["GET", "POST"])
+def comment_flag(request, comment_id):
+    comment = post_selectors.public_comment(comment_id)
+    if comment is None:
+        raise Http404
+    return _flag(request, comment=comment)
+
+
+@require_POST
+def poll_vote(request, process_id, poll_id):
+    process = _process_or_404(process_id)
+    poll = poll_selectors.poll_of(process, poll_id)
+    if poll is None:
+        raise Http404
+    try:
+        polls.poll_vote(
+            poll=poll,
+            participant=session_participant(request, process),
+            option_ids=request.POST.getlist(f"poll_{poll.pk}"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Danke! Ihre Antwort ist gespeichert."))
+    return HttpResponseRedirect(reverse("participation:process", args=[process.pk]) + "#umfragen")
+
+
+@require_GET
+def accountability(request, process_id):
+    process = _process_or_404(process_id)
+    return render(
+        request,
+        "participation/accountability.html",
+        {
+            "process": process,
+            "groups": post_selectors.accountability(process),
+            "polls": poll_selectors.poll_results(process),
+        },
+    )
+
+
+@require_GET
+def altcha_challenge(request):
+    response = JsonResponse(protection.create_challenge())
+    response["Cache-Control"] = "no-store"
+    return response
