@@ -74,6 +74,9 @@ def _register_routers() -> None:
     api.add_router("/v1/appointments/", appointments_router)
     api.add_router("/v1/presence/", presence_router)
     api.add_router("/v1/elections/", elections_router)
+    from rathaus.staffpool.api import router as staffpool_router
+
+    api.add_router("/v1/staffpool/", staffpool_router)
 
 
 _register_routers()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.presence",
     "rathaus.elections",
+    "rathaus.staffpool",
 ]
 
 MIDDLEWARE = [

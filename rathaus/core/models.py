@@ -79,6 +79,9 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Verwaltungsleitung")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Administration Kommune")
     REGION_ADMIN = "region_admin", _("Administration Region")
+    POOL_COORDINATOR = "pool_coordinator", _("Personalpool-Koordination")
+    REGION_COORDINATOR = "region_coordinator", _("Personalpool-Koordination Region")
+    POOL_HELPER = "pool_helper", _("Helferin/Helfer im Personalpool")
 
 
 class User(AbstractUser):
