@@ -22,6 +22,11 @@ from rathaus.staffpool.services.requests import refresh_status
 S = Secondment.Status
 
 
+def _locked(secondment: Secondment) -> Secondment:
+    """The row as it is now, locked until the transaction ends (decisions never race)."""
+    return Secondment.objects.select_for_update().get(pk=secondment.pk)
+
+
 def _home_coordinator(actor, secondment: Secondment) -> None:
     if not (
         actor.has_perm("staffpool.approve")
@@ -93,7 +98,7 @@ def secondment_approve(
     a day already held (the unique constraint on held days decides concurrent approvals)."""
     now = now or timezone.now()
     _home_coordinator(actor, secondment)
-    secondment = Secondment.objects.select_for_update().get(pk=secondment.pk)
+    secondment = _locked(secondment)
     if secondment.status != S.PROPOSED:
         raise Conflict("not_proposed", _("Dieser Vorschlag ist bereits entschieden."))
     _legal_steps(secondment, hearing_on, consent_on, works_council_on)
@@ -103,7 +108,7 @@ def secondment_approve(
         raise DomainError(
             "below_floor",
             _(
-                "Achtung: am %(day)s blieben in %(unit)s nur %(left)s von mindestens "
+                "Achtung, Mindestbesetzung: am %(day)s blieben in %(unit)s nur %(left)s statt mindestens "
                 "%(minimum)s Personen. Zustimmen nur mit ausdrücklicher Bestätigung."
             )
             % {
@@ -134,6 +139,7 @@ def secondment_approve(
 @transaction.atomic
 def secondment_reject(*, actor, secondment: Secondment) -> Secondment:
     _home_coordinator(actor, secondment)
+    secondment = _locked(secondment)
     if secondment.status != S.PROPOSED:
         raise Conflict("not_proposed", _("Dieser Vorschlag ist bereits entschieden."))
     secondment.status = S.REJECTED
@@ -155,7 +161,7 @@ def secondment_accept(*, actor, secondment: Secondment, now=None) -> Secondment:
     ledger, and the borrowing side now sees the name (logged as a disclosure)."""
     now = now or timezone.now()
     _the_helper(actor, secondment)
-    secondment = Secondment.objects.select_for_update().get(pk=secondment.pk)
+    secondment = _locked(secondment)
     if secondment.status != S.APPROVED:
         raise Conflict(
             "not_approved", _("Zusagen geht erst nach der Freigabe durch die Heimatkommune.")
@@ -189,6 +195,7 @@ def secondment_accept(*, actor, secondment: Secondment, now=None) -> Secondment:
 @transaction.atomic
 def secondment_decline(*, actor, secondment: Secondment) -> Secondment:
     _the_helper(actor, secondment)
+    secondment = _locked(secondment)
     if secondment.status not in (S.PROPOSED, S.APPROVED):
         raise Conflict("not_open", _("Diese Abordnung ist bereits vereinbart oder beendet."))
     secondment.status = S.DECLINED
@@ -201,8 +208,9 @@ def secondment_decline(*, actor, secondment: Secondment) -> Secondment:
 
 @transaction.atomic
 def secondment_cancel(*, actor, secondment: Secondment) -> Secondment:
-    """Either side calls a secondment off before it starts: days, absence and ledger go."""
+    """The home town calls a secondment off: days, absence and ledger go."""
     _home_coordinator(actor, secondment)
+    secondment = _locked(secondment)
     if secondment.status not in (S.APPROVED, S.ACCEPTED):
         raise Conflict("not_open", _("Nur freigegebene oder vereinbarte Abordnungen."))
     secondment.held_days.all().delete()
