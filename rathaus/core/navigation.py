@@ -112,6 +112,14 @@ ENTRIES = [
         _("Kommunen, Standorte, Räume, Rollen."),
         frozenset({Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN}),
     ),
+    Entry(
+        _("Personalpool der Region"),
+        "staffpool:index",
+        _("Freiwillige und Reserve, Anfragen, Abordnungen, Stundenkonto."),
+        frozenset(
+            {Role.POOL_COORDINATOR, Role.REGION_COORDINATOR, Role.POOL_HELPER, Role.LEADERSHIP}
+        ),
+    ),
 ]
 
 

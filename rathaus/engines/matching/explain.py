@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rathaus.engines.matching.candidates import Pair, refusal
+from rathaus.engines.matching.candidates import Index, Pair, refusal
 from rathaus.engines.matching.greedy import leads_needed
 from rathaus.engines.matching.model import Helper, Problem, Request, Shortfall
 
@@ -18,16 +18,22 @@ def _week_gap(request: Request, skilled: list[Helper]) -> tuple[int, int] | None
     return None
 
 
-def explain(problem: Problem, request: Request, covered: int) -> Shortfall:
+def explain(problem: Problem, request: Request, covered: int, index: Index) -> Shortfall:
     def short(reason: str, **data) -> Shortfall:
         return Shortfall(request.id, covered, request.slots, reason, **data)
 
-    others = [h for h in problem.helpers if h.lender != request.requester]
+    def others(ids) -> list[Helper]:
+        return [
+            problem.helpers[i]
+            for i in sorted(ids)
+            if problem.helpers[i].lender != request.requester
+        ]
+
     for skill in sorted(request.required_skills):
-        holders = sum(1 for h in others if skill in h.skills)
+        holders = len(others(index.holding([skill])))
         if holders < request.slots:
             return short("SKILL_MISSING", skill=skill, available=holders)
-    skilled = [h for h in others if request.required_skills <= h.skills]
+    skilled = others(index.holding(request.required_skills))
     gap = _week_gap(request, skilled)
     if gap is not None:
         skill = min(request.required_skills) if request.required_skills else ""
@@ -53,8 +59,9 @@ def explain(problem: Problem, request: Request, covered: int) -> Shortfall:
 
 def shortfalls(problem: Problem, chosen: list[Pair]) -> list[Shortfall]:
     covered = Counter(p.request for p in chosen)
+    index = Index(problem.helpers)
     return [
-        explain(problem, request, covered[r])
+        explain(problem, request, covered[r], index)
         for r, request in enumerate(problem.requests)
         if covered[r] < request.slots
     ]

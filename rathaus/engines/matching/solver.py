@@ -25,6 +25,17 @@ def _scales(problem: Problem) -> dict[str, int]:
     }
 
 
+def _trivial_bound(problem: Problem, candidates: list[Pair]) -> int:
+    """Every request filled by its best candidates, no fairness cost: no result beats it."""
+    by_request: dict[int, list[int]] = defaultdict(list)
+    for p in candidates:
+        by_request[p.request].append(problem.weights.coverage + p.score)
+    return sum(
+        sum(sorted(scores, reverse=True)[: problem.requests[r].slots])
+        for r, scores in by_request.items()
+    )
+
+
 def objective_of(problem: Problem, chosen: list[Pair]) -> int:
     w = problem.weights
     scales = _scales(problem)
@@ -86,7 +97,7 @@ class _Model:
             lender = self.problem.helpers[p.helper].lender
             load[lender].append(self.x[i] * self.problem.requests[p.request].length)
         top = sum(self.problem.requests[p.request].length for p in self.pairs) * 10 + 1
-        peak = self.m.new_int_var(0, top, "peak")
+        peak = self.peak = self.m.new_int_var(0, top, "peak")
         for lender, terms in load.items():
             self.m.add(sum(terms) * scales[lender] <= peak)
         self.m.maximize(
@@ -95,9 +106,15 @@ class _Model:
         )
 
     def hint(self, chosen: list[Pair]) -> None:
+        """A complete hint (the peak too), so that CP-SAT starts from the greedy answer."""
         on = set(chosen)
         for i, p in enumerate(self.pairs):
             self.m.add_hint(self.x[i], p in on)
+        scales = _scales(self.problem)
+        load: dict[str, int] = defaultdict(int)
+        for p in chosen:
+            load[self.problem.helpers[p.helper].lender] += self.problem.requests[p.request].length
+        self.m.add_hint(self.peak, max((v * scales[k] for k, v in load.items()), default=0))
 
 
 def solve(
@@ -128,8 +145,9 @@ def solve(
         else:
             solver.parameters.max_time_in_seconds = time_limit
         code = solver.solve(model.m)
+        bound = max(start_value, _trivial_bound(problem, candidates))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = int(solver.best_objective_bound)
+            bound = min(bound, int(solver.best_objective_bound))
             found = [p for i, p in enumerate(candidates) if solver.boolean_value(model.x[i])]
             if objective_of(problem, found) >= start_value:
                 chosen = found
