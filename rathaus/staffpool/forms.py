@@ -179,3 +179,28 @@ class FloorForm(KernForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units
+
+
+class CasesForm(KernForm):
+    borrower = forms.ModelChoiceField(queryset=None, label=_("Für die Kommune"))
+    start = forms.DateField(label=_("von"), widget=DateInput())
+    end = forms.DateField(label=_("bis"), widget=DateInput())
+    hours_per_week = forms.DecimalField(
+        label=_("Stunden je Woche"), min_value=1, max_value=2000, decimal_places=1
+    )
+    note = forms.CharField(
+        label=_("Welche Fälle (z. B. Wohngeldanträge)"),
+        max_length=200,
+        required=False,
+        validators=[no_control],
+    )
+
+    def __init__(self, *args, borrowers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["borrower"].queryset = borrowers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Das Ende liegt vor dem Beginn."))
+        return data

@@ -362,3 +362,10 @@ def floors_for(user) -> QuerySet[StaffingFloor]:
     return StaffingFloor.objects.filter(municipality_id__in=own_ids(user)).select_related(
         "org_unit"
     )
+
+
+def other_municipalities(user) -> QuerySet[Municipality]:
+    """Towns of the user's region other than the own ones (borrowers for case exchange)."""
+    return Municipality.objects.filter(id__in=region_municipality_ids(user)).exclude(
+        id__in=own_ids(user)
+    )

@@ -31,5 +31,7 @@ urlpatterns = [
     path("meine-einsaetze/", overview.mine, name="mine"),
     path("stundenkonto/", overview.ledger, name="ledger"),
     path("stundenkonto/abrechnung.csv", overview.ledger_csv, name="ledger_csv"),
+    path("stundenkonto/abrechnung.xlsx", overview.ledger_xlsx, name="ledger_xlsx"),
+    path("stundenkonto/fallbearbeitung/", overview.cases, name="cases"),
     path("mindestbesetzung/", overview.floors, name="floors"),
 ]

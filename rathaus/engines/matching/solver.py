@@ -26,14 +26,23 @@ def _scales(problem: Problem) -> dict[str, int]:
 
 
 def _trivial_bound(problem: Problem, candidates: list[Pair]) -> int:
-    """Every request filled by its best candidates, no fairness cost: no result beats it."""
+    """Every request filled by its best candidates (teams only as far as their lead
+    candidates reach), no fairness cost: no result beats it."""
     by_request: dict[int, list[int]] = defaultdict(list)
+    leads: dict[int, int] = defaultdict(int)
     for p in candidates:
         by_request[p.request].append(problem.weights.coverage + p.score)
-    return sum(
-        sum(sorted(scores, reverse=True)[: problem.requests[r].slots])
-        for r, scores in by_request.items()
-    )
+        request = problem.requests[p.request]
+        if request.lead_skill and request.lead_skill in problem.helpers[p.helper].skills:
+            leads[p.request] += 1
+    total = 0
+    for r, scores in by_request.items():
+        request = problem.requests[r]
+        cap = request.slots
+        if request.team_size and request.lead_skill:
+            cap = min(cap, leads[r] * request.team_size)
+        total += sum(sorted(scores, reverse=True)[:cap])
+    return total
 
 
 def objective_of(problem: Problem, chosen: list[Pair]) -> int:

@@ -69,3 +69,11 @@ def test_the_ledger_needs_its_permission(client, pool, make_user, town):
     assert client.get("/api/v1/staffpool/ledger").status_code == 403
     client.force_login(pool.coordinator)
     assert client.get("/api/v1/staffpool/ledger").status_code == 200
+
+
+def test_the_settlement_downloads_as_csv_and_excel(client, pool):
+    client.force_login(pool.coordinator)
+    csv = client.get("/personalpool/stundenkonto/abrechnung.csv?jahr=2031&quartal=1")
+    assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
+    xlsx = client.get("/personalpool/stundenkonto/abrechnung.xlsx?jahr=2031&quartal=9")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -13,6 +13,7 @@ from rathaus.presence.models import Absence
 from rathaus.staffpool import selectors
 from rathaus.staffpool.models import HeldDay, LedgerEntry, Secondment, StaffingFloor
 from rathaus.staffpool.services import matching, requests, secondments
+from rathaus.staffpool.services.ledger import cases_book
 
 from .conftest import MONDAY, NOW, request_data
 
@@ -219,3 +220,30 @@ def test_standing_down_cancels_open_proposals(pool):
     requests.request_stand_down(actor=pool.coordinator, request=req)
     assert not req.secondments.filter(status="proposed").exists()
     assert MONDAY  # the fixed calendar of the module
+
+
+def test_case_exchange_books_hours_in_the_same_ledger(pool):
+    rows = cases_book(
+        actor=pool.coordinator,
+        lender=pool.town,
+        borrower=pool.other,
+        start=MONDAY,
+        end=MONDAY + timedelta(days=11),
+        hours_per_week=Decimal("20.0"),
+        note="Wohngeld",
+    )
+    assert [r.hours for r in rows] == [Decimal("20.0"), Decimal("20.0")]
+    assert {r.kind for r in rows} == {"cases"}
+    rows_by = {
+        b.name: b for b in selectors.balances(pool.coordinator, today=MONDAY + timedelta(weeks=3))
+    }
+    assert rows_by[pool.town.name].lent == Decimal("40.0")
+    with pytest.raises(DomainError):
+        cases_book(
+            actor=pool.coordinator,
+            lender=pool.town,
+            borrower=pool.town,
+            start=MONDAY,
+            end=MONDAY,
+            hours_per_week=Decimal("1"),
+        )

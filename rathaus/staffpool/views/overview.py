@@ -12,13 +12,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
 
+from rathaus.core.problems import DomainError
 from rathaus.core.selectors import org_units_for
+from rathaus.core.tenancy import home_municipality
 from rathaus.staffpool import selectors
-from rathaus.staffpool.forms import FloorForm
+from rathaus.staffpool.forms import CasesForm, FloorForm
 from rathaus.staffpool.rules import PERM_LEDGER, PERM_MANAGE_POOL, PERM_REGION, PERM_VIEW
 from rathaus.staffpool.services.floors import floor_set
-from rathaus.staffpool.views.common import require_perm
+from rathaus.staffpool.services.ledger import cases_book
+from rathaus.staffpool.views.common import refuse, require_perm
 
 
 @login_required
@@ -138,3 +142,49 @@ def floors(request):
         "staffpool/floors.html",
         {"form": form, "floors": selectors.floors_for(request.user)},
     )
+
+
+@login_required
+@require_GET
+def ledger_xlsx(request):
+    require_perm(request.user, PERM_LEDGER)
+    year, quarter = _quarter(request, timezone.localdate())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}-Q{quarter}"
+    sheet.append([_("abgebende Kommune"), _("aufnehmende Stelle"), _("Stunden"), _("Betrag (EUR)")])
+    for row in selectors.settlement_rows(request.user, year=year, quarter=quarter):
+        sheet.append(
+            [
+                _cell(row["lender"]),
+                _cell(row["borrower"]),
+                float(row["hours"]),
+                float(row["amount"]),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="abrechnung-{year}-q{quarter}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cases(request):
+    """Case exchange: book hours spent on another town's cases in the same ledger."""
+    require_perm(request.user, PERM_MANAGE_POOL)
+    lender = home_municipality(request.user)
+    form = CasesForm(request.POST or None, borrowers=selectors.other_municipalities(request.user))
+    if request.method == "POST" and form.is_valid() and lender is not None:
+        try:
+            cases_book(actor=request.user, lender=lender, **form.cleaned_data)
+        except DomainError as exc:
+            refuse(request, form, exc)
+        else:
+            messages.success(request, _("Fallbearbeitung gebucht."))
+            return redirect("staffpool:ledger")
+    return render(request, "staffpool/cases.html", {"form": form})
