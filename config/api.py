@@ -71,6 +71,7 @@ def _register_routers() -> None:
     from rathaus.meetings.api import router as meetings_router
     from rathaus.participation.api import router as participation_router
     from rathaus.presence.api import router as presence_router
+    from rathaus.staffpool.api import router as staffpool_router
     from rathaus.steering.api import router as steering_router
 
     api.add_router("/v1/core/", core_router)
@@ -80,6 +81,7 @@ def _register_routers() -> None:
     api.add_router("/v1/steering/", steering_router)
     api.add_router("/v1/meetings/", meetings_router)
     api.add_router("/v1/participation/", participation_router)
+    api.add_router("/v1/staffpool/", staffpool_router)
 
 
 _register_routers()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rathaus.steering",
     "rathaus.meetings",
     "rathaus.participation",
+    "rathaus.staffpool",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,9 @@ class Role(models.TextChoices):
     MEETINGS_OFFICE = "meetings_office", _("Gremienbüro")
     MODERATOR = "moderator", _("Moderation Bürgerbeteiligung")
     PROCESS_PLANNER = "process_planner", _("Planung Bürgerbeteiligung")
+    POOL_COORDINATOR = "pool_coordinator", _("Personalpool-Koordination")
+    REGION_COORDINATOR = "region_coordinator", _("Personalpool-Koordination Region")
+    POOL_HELPER = "pool_helper", _("Helferin/Helfer im Personalpool")
 
 
 class User(AbstractUser):

@@ -139,6 +139,8 @@ ENTRIES = [
                 Role.MUNICIPALITY_ADMIN,
             }
         ),
+    ),
+    Entry(
         _("Bürgerbeteiligung"),
         "participation:index",
         _("Bei Plänen der Stadt mitreden: Ideen, Kommentare, Ergebnisse."),
@@ -155,6 +157,14 @@ ENTRIES = [
         "participation:moderation",
         _("Gemeldete und wartende Beiträge, Ausblenden mit Begründung."),
         frozenset({Role.MODERATOR, Role.MUNICIPALITY_ADMIN}),
+    ),
+    Entry(
+        _("Personalpool der Region"),
+        "staffpool:index",
+        _("Freiwillige und Reserve, Anfragen, Abordnungen, Stundenkonto."),
+        frozenset(
+            {Role.POOL_COORDINATOR, Role.REGION_COORDINATOR, Role.POOL_HELPER, Role.LEADERSHIP}
+        ),
     ),
 ]
 

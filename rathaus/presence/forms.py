@@ -228,7 +228,10 @@ class OverrideForm(KernForm):
 class _AbsenceBase(KernForm):
     start = BoundedDateField(label=_("von"), widget=DATE)
     end = BoundedDateField(label=_("bis"), widget=DATE)
-    kind = forms.ChoiceField(label=_("Art"), choices=Absence.Kind.choices)
+    # "abgeordnet" comes only from an agreed secondment in the staff pool.
+    kind = forms.ChoiceField(
+        label=_("Art"), choices=[c for c in Absence.Kind.choices if c[0] != "seconded"]
+    )
     note = forms.CharField(label=_("Notiz"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -238,6 +238,7 @@ class Absence(TenantModel):
         SICK = "sick", _("Krankheit")
         QUARANTINE = "quarantine", _("Quarantäne")
         OTHER = "other", _("Sonstige Abwesenheit")
+        SECONDED = "seconded", _("abgeordnet")
 
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="absences")
     start = models.DateField(_("von"))

@@ -22,7 +22,7 @@ from rathaus.presence.models import (
     SolverJob,
 )
 
-ABSENCE_CODE = {"leave": "U", "sick": "K", "quarantine": "Q", "other": "A"}
+ABSENCE_CODE = {"leave": "U", "sick": "K", "quarantine": "Q", "other": "A", "seconded": "AB"}
 LEGEND = [
     ("B", "office", gettext_lazy("Büro (mit Raumnummer)")),
     ("H", "home", gettext_lazy("Homeoffice")),
@@ -276,3 +276,8 @@ def period_staff_count(period: PlanningPeriod) -> int:
     return Employee.objects.filter(
         municipality_id=period.municipality_id, org_unit__in=period.org_units.all(), active=True
     ).count()
+
+
+def absence_days(employee_ids, start: date, end: date) -> dict[tuple[int, date], str]:
+    """(employee id, day) -> absence kind, for other apps (read-only; staffpool's floor check)."""
+    return _absence_kinds(employee_ids, start, end)

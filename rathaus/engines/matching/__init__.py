@@ -1,0 +1,66 @@
+"""Matching engine: Django-free assignment of pool helpers to staff requests.
+
+    from rathaus.engines.matching import Problem, Helper, Request, solve, check
+    result = solve(problem, time_limit=10.0)              # -> Result
+    result = solve(problem, work_limit=2.0, workers=1)    # deterministic (tests)
+    check(problem, result)                                # [] when every hard rule holds
+
+Input (frozen dataclasses in `model`): `Problem(helpers, requests, lendable, lender_size,
+weights, candidates_per_slot)` with `Helper(id, lender, unit, skills, available_weeks,
+postcode, max_travel_minutes, shifts, weekends, remote, max_weeks, preferred_requesters)` and
+`Request(id, requester, slots, first_week, last_week, required_skills, desired_skills, remote,
+site_postcode, shifts, weekends, team_size, lead_skill, current)`. Weeks are integers (the
+app counts them from a Monday); helpers are pseudonyms, never names.
+
+Output: `Result(status, matches, shortfalls, objective, bound, candidates, wall_time)`;
+`status` is OPTIMAL, FEASIBLE or GREEDY; a helper serves a request for all its weeks.
+
+Hard rules: required skills; available in every week of the request; a request of more than
+`helper.max_weeks` weeks (13 = three months unless a hearing extended it) is refused; shift
+and weekend work only for willing helpers, remote requests only for helpers willing to work
+remotely, on-site requests within the helper's maximum travel time (`travel`); nobody is lent
+to their own municipality; a helper serves at most one request per week; at most `slots`
+helpers per request; teams: every `team_size` helpers need one with `lead_skill`; the
+lender's staffing floor: at most `lendable[(lender, unit, week)]` helpers of a unit away.
+
+Objective (maximised, integers): `coverage` per filled slot, plus the pair's fit (desired
+skills, lead skill, short travel, preferred requester), plus `continuity` for helpers already
+on the request, minus `fairness` × the heaviest lender burden (helper-weeks lent × a size
+multiplier clamped to 1..10, so one more covered slot always outweighs it).
+
+Shortfalls: each request short of its slots gets one `Shortfall` with a reason code
+(SKILL_MISSING, WEEK_UNAVAILABLE, TRAVEL, WILLINGNESS, TOO_LONG, NO_LEAD, FLOOR, TAKEN) and
+its data (skill, week, how many are available); the app words it for planners.
+
+Performance: candidates are pruned to the best `candidates_per_slot × slots + 10` per
+request (plus current helpers); the greedy start is valid at once and hints CP-SAT; the
+bound reported is the solver's bound over the pruned model. See bench/matching.py.
+"""
+
+from rathaus.engines.matching.check import check
+from rathaus.engines.matching.model import (
+    MAX_WEEKS_WITHOUT_HEARING,
+    Helper,
+    Match,
+    Problem,
+    Request,
+    Result,
+    Shortfall,
+    Weights,
+)
+from rathaus.engines.matching.solver import solve
+from rathaus.engines.matching.travel import travel_minutes
+
+__all__ = [
+    "MAX_WEEKS_WITHOUT_HEARING",
+    "Helper",
+    "Match",
+    "Problem",
+    "Request",
+    "Result",
+    "Shortfall",
+    "Weights",
+    "check",
+    "solve",
+    "travel_minutes",
+]

@@ -1,0 +1,1 @@
+"""Writes of the staff pool: members, requests, matching, secondments, ledger."""

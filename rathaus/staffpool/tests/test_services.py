@@ -1,0 +1,249 @@
+"""Services of the staff pool: refusals in planners' words, matching, the secondment path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from rathaus.core.models import AuditEntry
+from rathaus.core.problems import Conflict, DomainError
+from rathaus.presence.models import Absence
+from rathaus.staffpool import selectors
+from rathaus.staffpool.models import HeldDay, LedgerEntry, Secondment, StaffingFloor
+from rathaus.staffpool.services import matching, requests, secondments
+from rathaus.staffpool.services.ledger import cases_book
+
+from .conftest import MONDAY, NOW, request_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _matched(pool, n_members=3, **kw):
+    helpers = [pool.member(pool.other, login=True) for _ in range(n_members)]
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(**kw), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
+    return req, helpers
+
+
+def _approve(pool, secondment, **kw):
+    kw.setdefault("works_council_on", NOW.date())
+    return secondments.secondment_approve(
+        actor=pool.other_coordinator, secondment=secondment, now=NOW, **kw
+    )
+
+
+def test_a_request_in_the_past_is_refused(pool):
+    pool.member(pool.other)
+    with pytest.raises(DomainError) as exc:
+        requests.request_create(
+            actor=pool.coordinator,
+            municipality=pool.town,
+            data=request_data(start=NOW.date() - timedelta(days=1)),
+            now=NOW,
+        )
+    assert exc.value.code == "period_past"
+
+
+def test_a_skill_nobody_in_the_region_has_is_named(pool):
+    pool.member(pool.other)
+    with pytest.raises(DomainError) as exc:
+        requests.request_create(
+            actor=pool.coordinator,
+            municipality=pool.town,
+            data=request_data(required_skills=["it_support"]),
+            now=NOW,
+        )
+    assert exc.value.code == "skill_missing"
+    assert "IT-Unterstützung" in exc.value.message
+
+
+def test_matching_proposes_helpers_of_other_towns_only(pool):
+    pool.member(pool.town)  # own town: never lent to itself
+    req, helpers = _matched(pool)
+    proposed = set(req.secondments.values_list("member_id", flat=True))
+    assert len(proposed) == 2
+    assert proposed <= {h.pk for h in helpers}
+    assert req.secondments.first().status == Secondment.Status.PROPOSED
+
+
+def test_a_short_request_says_why_in_planners_words(pool):
+    pool.member(pool.other, skills=("contact_tracing",))
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=3), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
+    req.refresh_from_db()
+    (message,) = [selectors.shortfall_message(n) for n in req.match_note]
+    assert message.startswith("1 von 3 Plätzen")
+    assert "Kontaktnachverfolgung" in message
+
+
+def test_approval_needs_the_works_council_step(pool):
+    req, _helpers = _matched(pool)
+    with pytest.raises(DomainError) as exc:
+        _approve(pool, req.secondments.first(), works_council_on=None)
+    assert exc.value.code == "works_council_missing"
+
+
+def test_beyond_three_months_needs_a_hearing(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    Secondment.objects.filter(pk=s.pk).update(end=s.start + timedelta(days=120))
+    s.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        _approve(pool, s)
+    assert exc.value.code == "hearing_missing"
+    _approve(pool, s, hearing_on=NOW.date())
+
+
+def test_civil_servants_need_their_consent(pool):
+    helper = pool.member(pool.other, employment="civil_servant")
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=1), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
+    s = req.secondments.get(member=helper)
+    with pytest.raises(DomainError) as exc:
+        _approve(pool, s)
+    assert exc.value.code == "consent_missing"
+
+
+def test_only_the_home_town_approves(pool):
+    req, _helpers = _matched(pool)
+    with pytest.raises(DomainError) as exc:
+        secondments.secondment_approve(
+            actor=pool.coordinator,
+            secondment=req.secondments.first(),
+            works_council_on=NOW.date(),
+            now=NOW,
+        )
+    assert exc.value.status == 403
+
+
+def test_lending_below_the_staffing_floor_warns_until_confirmed(pool):
+    req, _helpers = _matched(pool)
+    StaffingFloor.objects.create(
+        municipality=pool.other, org_unit=pool.units[pool.other.pk], minimum=3
+    )
+    s = req.secondments.first()
+    with pytest.raises(DomainError) as exc:
+        _approve(pool, s)
+    assert exc.value.code == "below_floor"
+    assert "Mindest" in exc.value.message
+    _approve(pool, s, floor_override=True)
+    s.refresh_from_db()
+    assert s.floor_override is True
+
+
+def test_the_floor_keeps_matching_from_lending_a_unit_empty(pool):
+    for _ in range(3):
+        pool.member(pool.other)
+    StaffingFloor.objects.create(
+        municipality=pool.other, org_unit=pool.units[pool.other.pk], minimum=2
+    )
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=3), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
+    req.refresh_from_db()
+    assert req.secondments.count() == 1
+    assert req.match_note[0]["reason"] == "FLOOR"
+
+
+def test_accepting_writes_the_absence_the_ledger_and_logs_the_disclosure(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    _approve(pool, s)
+    secondments.secondment_accept(actor=s.member.employee.user, secondment=s, now=NOW)
+    s.refresh_from_db()
+    assert s.status == Secondment.Status.ACCEPTED
+    absence = Absence.objects.get(pk=s.absence_id)
+    assert (absence.kind, absence.start, absence.end) == ("seconded", s.start, s.end)
+    assert absence.municipality_id == pool.other.pk
+    hours = sum(e.hours for e in LedgerEntry.objects.filter(secondment=s))
+    assert hours == Decimal("78.0")  # two weeks of 39 hours
+    assert AuditEntry.objects.filter(summary__contains="offengelegt").count() == 2
+    req.refresh_from_db()
+    assert req.status == "partly"
+
+
+def test_only_the_helper_accepts(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    _approve(pool, s)
+    with pytest.raises(DomainError):
+        secondments.secondment_accept(actor=pool.other_coordinator, secondment=s, now=NOW)
+
+
+def test_a_helper_is_never_held_twice_for_overlapping_days(pool):
+    helper = pool.member(pool.other, login=True)
+    first = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=1), now=NOW
+    )
+    second = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=1), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[first], now=NOW)
+    matching.request_match(actor=pool.coordinator, requests=[second], now=NOW)
+    a, b = first.secondments.get(member=helper), second.secondments.get(member=helper)
+    _approve(pool, a)
+    with pytest.raises(Conflict) as exc:
+        _approve(pool, b)
+    assert exc.value.code == "double_booked"
+    assert HeldDay.objects.filter(member=helper).count() == a.days
+
+
+def test_declining_frees_the_days(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    _approve(pool, s)
+    secondments.secondment_decline(actor=s.member.employee.user, secondment=s)
+    assert not HeldDay.objects.filter(secondment=s).exists()
+
+
+def test_cancelling_removes_absence_and_bookings(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    _approve(pool, s)
+    secondments.secondment_accept(actor=s.member.employee.user, secondment=s, now=NOW)
+    secondments.secondment_cancel(actor=pool.other_coordinator, secondment=s)
+    assert not Absence.objects.filter(employee=s.member.employee, kind="seconded").exists()
+    assert not LedgerEntry.objects.filter(secondment=s).exists()
+
+
+def test_standing_down_cancels_open_proposals(pool):
+    req, _helpers = _matched(pool)
+    requests.request_stand_down(actor=pool.coordinator, request=req)
+    assert not req.secondments.filter(status="proposed").exists()
+    assert MONDAY  # the fixed calendar of the module
+
+
+def test_case_exchange_books_hours_in_the_same_ledger(pool):
+    rows = cases_book(
+        actor=pool.coordinator,
+        lender=pool.town,
+        borrower=pool.other,
+        start=MONDAY,
+        end=MONDAY + timedelta(days=11),
+        hours_per_week=Decimal("20.0"),
+        note="Wohngeld",
+    )
+    assert [r.hours for r in rows] == [Decimal("20.0"), Decimal("20.0")]
+    assert {r.kind for r in rows} == {"cases"}
+    rows_by = {
+        b.name: b for b in selectors.balances(pool.coordinator, today=MONDAY + timedelta(weeks=3))
+    }
+    assert rows_by[pool.town.name].lent == Decimal("40.0")
+    with pytest.raises(DomainError):
+        cases_book(
+            actor=pool.coordinator,
+            lender=pool.town,
+            borrower=pool.town,
+            start=MONDAY,
+            end=MONDAY,
+            hours_per_week=Decimal("1"),
+        )

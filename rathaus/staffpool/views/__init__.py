@@ -1,0 +1,1 @@
+"""Views of the staff pool; thin: parse, one selector or service call, respond."""
