@@ -69,11 +69,13 @@ def _register_routers() -> None:
     from rathaus.core.api import router as core_router
     from rathaus.elections.api import router as elections_router
     from rathaus.presence.api import router as presence_router
+    from rathaus.standards.api import router as standards_router
 
     api.add_router("/v1/core/", core_router)
     api.add_router("/v1/appointments/", appointments_router)
     api.add_router("/v1/presence/", presence_router)
     api.add_router("/v1/elections/", elections_router)
+    api.add_router("/v1/standards/", standards_router)
 
 
 _register_routers()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.presence",
     "rathaus.elections",
+    "rathaus.standards",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
     "core-audit-retention": {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "standards-publish-daily": {
+        "task": "rathaus.standards.tasks.publish_daily",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("termine/", include("rathaus.appointments.urls")),
     path("planung/", include("rathaus.presence.urls")),
     path("wahlen/", include("rathaus.elections.urls")),
+    path("standards/", include("rathaus.standards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/", api.urls),

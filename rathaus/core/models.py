@@ -79,6 +79,7 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Verwaltungsleitung")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Administration Kommune")
     REGION_ADMIN = "region_admin", _("Administration Region")
+    REGION_COORDINATOR = "region_coordinator", _("Koordination Servicestandards Region")
 
 
 class User(AbstractUser):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core
 
-DEMO_APPS = ("appointments", "presence", "elections")
+DEMO_APPS = ("appointments", "presence", "elections", "standards")
 
 
 class Command(BaseCommand):

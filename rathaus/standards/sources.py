@@ -1,0 +1,154 @@
+"""Read-only queries on the appointments app's data — the only place this app touches it.
+
+Everything here reads (aggregates in SQL, never writes) and is documented in
+docs/standards.md ("Where the figures come from"). The appointments app's own selectors are
+used for the earliest free slot, so the lead time is exactly what citizens are offered.
+
+Days are local dates in the municipality's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+
+from rathaus.appointments import selectors as appointment_selectors
+from rathaus.appointments import staff_statistics as appointment_statistics
+from rathaus.appointments.models import Appointment, AppointmentItem
+from rathaus.core.models import Location, Municipality
+
+S = Appointment.Status
+# Bookings that count for the lead time: everything that was really booked (a later
+# cancellation does not change the lead time the citizen was given).
+BOOKED = (S.CONFIRMED, S.CHECKED_IN, S.CALLED, S.SERVED, S.NO_SHOW, S.CANCELLED)
+
+
+def tz_of(municipality: Municipality) -> ZoneInfo:
+    return ZoneInfo(municipality.time_zone or "Europe/Berlin")
+
+
+def _bounds(municipality: Municipality, date_from: date, date_to: date):
+    tz = tz_of(municipality)
+    return (
+        datetime.combine(date_from, time(0), tzinfo=tz),
+        datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz),
+    )
+
+
+def _with_service(qs, leika_key: str):
+    if not leika_key:
+        return qs
+    return qs.filter(
+        Exists(
+            AppointmentItem.objects.filter(appointment=OuterRef("pk"), service__leika_key=leika_key)
+        )
+    )
+
+
+def booking_leads(
+    municipality: Municipality, date_from: date, date_to: date, leika_key: str = ""
+) -> list[tuple[int, date, date, int]]:
+    """(location id, booking day, appointment day, number) for bookings made in the period.
+
+    Online, staff and waiting-list bookings; walk-in tickets have no lead time.
+    """
+    start, end = _bounds(municipality, date_from, date_to)
+    tz = tz_of(municipality)
+    qs = Appointment.objects.filter(
+        municipality=municipality,
+        booked_at__gte=start,
+        booked_at__lt=end,
+        status__in=BOOKED,
+    ).exclude(source=Appointment.Source.WALK_IN)
+    qs = _with_service(qs, leika_key)
+    rows = (
+        qs.annotate(
+            booked_day=TruncDate("booked_at", tzinfo=tz), start_day=TruncDate("start", tzinfo=tz)
+        )
+        .values_list("location_id", "booked_day", "start_day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(loc, b, s, n) for loc, b, s, n in rows]
+
+
+def counter_waits(
+    municipality: Municipality, date_from: date, date_to: date, minutes: int, leika_key: str = ""
+) -> list[tuple[int, date, int, int]]:
+    """(location id, day, citizens called, called within ``minutes`` of checking in)."""
+    start, end = _bounds(municipality, date_from, date_to)
+    tz = tz_of(municipality)
+    qs = Appointment.objects.filter(
+        municipality=municipality,
+        checked_in_at__gte=start,
+        checked_in_at__lt=end,
+        called_at__isnull=False,
+    )
+    qs = _with_service(qs, leika_key).annotate(
+        wait=ExpressionWrapper(F("called_at") - F("checked_in_at"), output_field=DurationField())
+    )
+    rows = (
+        qs.annotate(day=TruncDate("checked_in_at", tzinfo=tz))
+        .values_list("location_id", "day")
+        .annotate(n=Count("id"), within=Count("id", filter=Q(wait__lte=timedelta(minutes=minutes))))
+        .order_by()
+    )
+    return [(loc, d, n, w) for loc, d, n, w in rows]
+
+
+def attendance(
+    municipality: Municipality, date_from: date, date_to: date, leika_key: str = ""
+) -> list[tuple[int, date, int, int]]:
+    """(location id, day, served + no-shows, no-shows) by the appointment's day."""
+    start, end = _bounds(municipality, date_from, date_to)
+    tz = tz_of(municipality)
+    qs = Appointment.objects.filter(
+        municipality=municipality, start__gte=start, start__lt=end, status__in=(S.SERVED, S.NO_SHOW)
+    )
+    rows = (
+        _with_service(qs, leika_key)
+        .annotate(day=TruncDate("start", tzinfo=tz))
+        .values_list("location_id", "day")
+        .annotate(n=Count("id"), missed=Count("id", filter=Q(status=S.NO_SHOW)))
+        .order_by()
+    )
+    return [(loc, d, n, m) for loc, d, n, m in rows]
+
+
+def earliest_free(
+    location: Location, leika_key: str, now: datetime
+) -> tuple[bool, datetime | None]:
+    """(offered, start of the earliest free slot) for the location's service with that key.
+
+    ``offered`` is False when the location does not offer such a service at all.
+    """
+    services = [
+        s
+        for s in appointment_selectors.services_at(location)
+        if not leika_key or s.leika_key == leika_key
+    ]
+    if not services:
+        return False, None
+    best = None
+    for service in services:
+        slot = appointment_selectors.earliest(location, {service.id: 1}, now)
+        if slot and (best is None or slot.start < best):
+            best = slot.start
+    return True, best
+
+
+def locations_of(municipality: Municipality) -> list[Location]:
+    return list(Location.objects.filter(municipality=municipality).order_by("name"))
+
+
+def counter_utilisation(municipality: Municipality, date_from: date, date_to: date) -> float | None:
+    """Booked minutes / open minutes of all counters (the appointments statistics)."""
+    stats = appointment_statistics.statistics(
+        locations_of(municipality), date_from, date_to, with_lead_times=False
+    )
+    booked = sum(u.booked_minutes for u in stats.utilisation)
+    opened = sum(u.open_minutes for u in stats.utilisation)
+    return booked / opened if opened else None
