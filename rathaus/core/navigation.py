@@ -112,6 +112,20 @@ ENTRIES = [
         _("Kommunen, Standorte, Räume, Rollen."),
         frozenset({Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN}),
     ),
+    Entry(
+        _("Servicestandards"),
+        "standards:index",
+        _("Leistungsversprechen der Region, gemessen und fair verglichen."),
+        frozenset(
+            {
+                Role.REGION_COORDINATOR,
+                Role.REGION_ADMIN,
+                Role.MUNICIPALITY_ADMIN,
+                Role.LEADERSHIP,
+                Role.CLERK,
+            }
+        ),
+    ),
 ]
 
 
