@@ -98,9 +98,15 @@ def _month(text: str | None) -> date:
 @router.get("/promises", response=list[PromiseOut], auth=staff_auth, summary="Promise register")
 def promises(request):
     region = _region(request)
+    rows = promise_selectors.register(region=region, user=request.auth)
+    fields = [f for f in PromiseOut.model_fields if f != "members"]
     return [
-        {**PromiseOut.from_orm(row.promise).dict(exclude={"members"}), "members": row.members}
-        for row in promise_selectors.register(region=region, user=request.auth)
+        {
+            **{f: getattr(row.promise, f) for f in fields},
+            "target_percent": float(row.promise.target_percent),
+            "members": row.members,
+        }
+        for row in rows
     ]
 
 
