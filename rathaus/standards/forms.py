@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.standards.models import Promise
+from rathaus.standards.services.imports import MAX_BYTES
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ONE_LINE = ("code", "title", "leika_key", "agreed_by")
@@ -53,3 +54,18 @@ class MonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
         error_messages={"invalid": _("Bitte einen Monat im Format JJJJ-MM angeben.")},
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei (CSV oder Excel)"),
+        help_text=_(
+            "Spalten: date; ags; location; leika; metric; value; unit; definition_version; cases"
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Die Datei ist größer als 2 MB."))
+        return upload

@@ -181,7 +181,14 @@ class DailyFigure(TenantModel):
         IMPORTED = "imported", _("importiert")
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="figures")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("leer: Wert der ganzen Kommune (z. B. 115-Servicecenter)"),
+    )
     day = models.DateField(_("Tag"))
     cases = models.PositiveIntegerField(_("Fälle"))
     successes = models.PositiveIntegerField(_("Treffer"))
@@ -196,7 +203,14 @@ class DailyFigure(TenantModel):
         indexes = [models.Index(fields=["promise", "day"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["promise", "location", "day"], name="standards_figure_uq"
+                fields=["promise", "location", "day"],
+                condition=models.Q(location__isnull=False),
+                name="standards_figure_uq",
+            ),
+            models.UniqueConstraint(
+                fields=["promise", "municipality", "day"],
+                condition=models.Q(location__isnull=True),
+                name="standards_figure_town_uq",
             ),
             models.CheckConstraint(
                 condition=models.Q(successes__lte=models.F("cases")),

@@ -11,6 +11,7 @@ PERM_VIEW = "standards.view"
 PERM_MANAGE_PROMISES = "standards.manage_promises"
 PERM_JOIN = "standards.join"
 PERM_PUBLISH = "standards.publish"
+PERM_IMPORT = "standards.import"
 
 REGION_ROLES = (Role.REGION_ADMIN, Role.REGION_COORDINATOR)
 
@@ -34,6 +35,7 @@ rules.add_perm(PERM_VIEW, can_view)
 rules.add_perm(PERM_MANAGE_PROMISES, acts_for_region)
 rules.add_perm(PERM_JOIN, is_municipality_admin | (is_region_admin & acts_for_region))
 rules.add_perm(PERM_PUBLISH, acts_for_region)
+rules.add_perm(PERM_IMPORT, acts_for_region | is_municipality_admin)
 
 
 def region_of(user) -> Region | None:
@@ -50,3 +52,12 @@ def region_of(user) -> Region | None:
 def is_region_staff(user, region: Region | None) -> bool:
     """Region staff see every member municipality by name and may drill down everywhere."""
     return bool(region and acts_for_region(user) and user.region_id == region.id)
+
+
+def import_scope(user, region: Region) -> set[int]:
+    """Municipalities whose figures the user may import."""
+    if is_region_staff(user, region):
+        return set(region.municipalities.values_list("id", flat=True))
+    if user.has_perm(PERM_IMPORT) and user.municipality_id:
+        return {user.municipality_id}
+    return set()

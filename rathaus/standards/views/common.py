@@ -21,8 +21,8 @@ def acting_region(user) -> Region:
 
 
 def chosen_month(request) -> tuple[MonthForm, date]:
-    form = MonthForm(request.GET or None)
     month = default_month(timezone.localdate())
+    form = MonthForm(request.GET or None, initial={"monat": f"{month:%Y-%m}"})
     if form.is_valid() and form.cleaned_data.get("monat"):
         year, mon = map(int, form.cleaned_data["monat"].split("-"))
         month = date(year, mon, 1)

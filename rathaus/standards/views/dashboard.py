@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from rathaus.core.models import Municipality
 from rathaus.standards import rules
+from rathaus.standards.report import workbook
 from rathaus.standards.selectors import overview as ov
 from rathaus.standards.selectors.remedy import remedy_for
 from rathaus.standards.views.common import acting_region, chosen_month
@@ -34,6 +35,7 @@ def dashboard(request):
             "items": items,
             "staff": staff,
             "can_manage": request.user.has_perm(rules.PERM_MANAGE_PROMISES),
+            "can_import": bool(rules.import_scope(request.user, region)),
         },
     )
 
@@ -56,3 +58,24 @@ def municipality(request, municipality_id: int):
         "standards/municipality.html",
         {"region": region, "town": town, "form": form, "month": month, "details": details},
     )
+
+
+@login_required
+def monthly_report(request):
+    region = acting_region(request.user)
+    _form, month = chosen_month(request)
+    staff = rules.is_region_staff(request.user, region)
+    items = ov.overview(
+        region=region,
+        month=month,
+        viewer_municipality_id=None if staff else request.user.municipality_id,
+        see_names=staff or ov.named(region),
+    )
+    response = HttpResponse(
+        workbook(region_name=region.name, month=month, items=items),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="servicestandards-{region.slug}-{month:%Y-%m}.xlsx"'
+    )
+    return response
