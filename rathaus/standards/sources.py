@@ -38,6 +38,15 @@ def _bounds(municipality: Municipality, date_from: date, date_to: date):
     )
 
 
+def _by_start(qs, municipality: Municipality, start_from: datetime, start_to: datetime | None):
+    """Narrows by the appointment's start through the (location, start) index: the times
+    the figures are counted by (booking, check-in) are not indexed in the appointments app."""
+    qs = qs.filter(
+        location__in=Location.objects.filter(municipality=municipality), start__gte=start_from
+    )
+    return qs.filter(start__lt=start_to) if start_to else qs
+
+
 def _with_service(qs, leika_key: str):
     if not leika_key:
         return qs
@@ -63,7 +72,8 @@ def booking_leads(
         booked_at__lt=end,
         status__in=BOOKED,
     ).exclude(source=Appointment.Source.WALK_IN)
-    qs = _with_service(qs, leika_key)
+    # an appointment starts after it was booked
+    qs = _with_service(_by_start(qs, municipality, start, None), leika_key)
     rows = (
         qs.annotate(
             booked_day=TruncDate("booked_at", tzinfo=tz), start_day=TruncDate("start", tzinfo=tz)
@@ -87,6 +97,8 @@ def counter_waits(
         checked_in_at__lt=end,
         called_at__isnull=False,
     )
+    # citizens check in on the day of their appointment (walk-ins: start = check-in)
+    qs = _by_start(qs, municipality, start - timedelta(days=1), end + timedelta(days=1))
     qs = _with_service(qs, leika_key).annotate(
         wait=ExpressionWrapper(F("called_at") - F("checked_in_at"), output_field=DurationField())
     )
@@ -105,8 +117,11 @@ def attendance(
     """(location id, day, served + no-shows, no-shows) by the appointment's day."""
     start, end = _bounds(municipality, date_from, date_to)
     tz = tz_of(municipality)
-    qs = Appointment.objects.filter(
-        municipality=municipality, start__gte=start, start__lt=end, status__in=(S.SERVED, S.NO_SHOW)
+    qs = _by_start(
+        Appointment.objects.filter(municipality=municipality, status__in=(S.SERVED, S.NO_SHOW)),
+        municipality,
+        start,
+        end,
     )
     rows = (
         _with_service(qs, leika_key)

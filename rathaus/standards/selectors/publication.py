@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rathaus.core.models import Location, Region
-from rathaus.standards.models import DailyFigure, Publication
+from rathaus.core.models import Location, Municipality, Region
+from rathaus.standards.models import DailyFigure, Promise, Publication
 from rathaus.standards.opendata import OpenRow, percent
 from rathaus.standards.selectors.overview import named, pseudonyms
 
@@ -38,29 +38,40 @@ def open_rows(*, region: Region, first: date, last: date) -> list[OpenRow]:
             if see_names
             else f"{names.get(loc.municipality_id, '?')} – {counters[loc.municipality_id]}"
         )
+    promises = {p.id: p for p in Promise.objects.filter(region=region)}
+    towns = {m.id: m for m in Municipality.objects.filter(region=region)}
     figures = (
         DailyFigure.objects.filter(promise__region=region, day__range=(first, last))
-        .select_related("promise", "municipality")
         .order_by("day", "promise__code", "municipality__ags", "location_id")
+        .values_list(
+            "day",
+            "promise_id",
+            "municipality_id",
+            "location_id",
+            "successes",
+            "cases",
+            "definition_version",
+        )
     )
     rows = []
-    for f in figures:
+    for day, promise_id, town_id, location_id, successes, cases, version in figures.iterator(
+        chunk_size=5000
+    ):
+        promise, town = promises[promise_id], towns[town_id]
         rows.append(
             OpenRow(
-                date=f.day,
-                ags=f.municipality.ags if see_names else "",
-                location=location_labels.get(f.location_id, ""),
-                leika=f.promise.leika_key,
-                metric=f.promise.metric,
-                value=percent(f.successes, f.cases),
+                date=day,
+                ags=town.ags if see_names else "",
+                location=location_labels.get(location_id, ""),
+                leika=promise.leika_key,
+                metric=promise.metric,
+                value=percent(successes, cases),
                 unit="%",
-                definition_version=f.definition_version,
-                cases=f.cases,
-                successes=f.successes,
-                promise=f.promise.code,
-                municipality=f.municipality.name
-                if see_names
-                else names.get(f.municipality_id, "?"),
+                definition_version=version,
+                cases=cases,
+                successes=successes,
+                promise=promise.code,
+                municipality=town.name if see_names else names.get(town_id, "?"),
             )
         )
     return rows
