@@ -11,6 +11,7 @@ urlpatterns = [
     path("versprechen/neu/", promises.promise_create, name="promise_create"),
     path("versprechen/<int:promise_id>/bearbeiten/", promises.promise_edit, name="promise_edit"),
     path("versprechen/<int:promise_id>/beitreten/", promises.promise_join, name="promise_join"),
+    path("vergleich/", promises.comparison_settings, name="comparison_settings"),
     path("import/", imports.figures_upload, name="import"),
     path("bericht.xlsx", dashboard.monthly_report, name="report"),
     path("oeffentlich/<slug:region_slug>/", public.public_page, name="public"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.models import Municipality, Region
 from rathaus.core.problems import Conflict, DomainError
-from rathaus.standards.models import Promise, PromiseMembership
+from rathaus.standards.models import Promise, PromiseMembership, RegionSettings
 
 # Changing one of these changes what is measured: the definition gets a new version.
 DEFINING = ("leika_key", "metric", "threshold", "target_percent", "min_cases", "definition")
@@ -76,3 +76,20 @@ def membership_create(
     )
     audit.record(actor=actor, instance=membership, action="create", summary=promise.code)
     return membership
+
+
+@transaction.atomic
+def region_settings_update(*, actor, region: Region, named_comparison: bool) -> RegionSettings:
+    """What the region agreed about naming municipalities in the comparison."""
+    settings, _created = RegionSettings.objects.select_for_update().get_or_create(region=region)
+    before = audit.snapshot(settings)
+    settings.named_comparison = named_comparison
+    settings.save()
+    audit.record(
+        actor=actor,
+        instance=settings,
+        action="update",
+        before=before,
+        after=audit.snapshot(settings),
+    )
+    return settings

@@ -12,6 +12,7 @@ from rathaus.core.tests.factories import MunicipalityFactory
 from rathaus.standards import rules
 from rathaus.standards.models import Promise, PromiseMembership
 from rathaus.standards.opendata import safe_cell
+from rathaus.standards.selectors.overview import named
 from rathaus.standards.services.measure import figures_compute
 from rathaus.standards.services.promises import membership_create, promise_update
 
@@ -164,3 +165,13 @@ def test_dcat_metadata_describes_the_distributions(client, world, region):
     assert body["@type"] == "dcat:Dataset"
     formats = {d["dcat:mediaType"] for d in body["dcat:distribution"]}
     assert formats == {"text/csv", "application/json"}
+
+
+def test_the_region_agrees_on_named_comparison(client, world, region):
+    client.force_login(world["clerk"])
+    assert client.post("/standards/vergleich/", {"named_comparison": "on"}).status_code == 403
+    client.force_login(world["coordinator"])
+    client.post("/standards/vergleich/", {"named_comparison": "on"})
+    assert named(region)
+    client.post("/standards/vergleich/", {})
+    assert not named(region)

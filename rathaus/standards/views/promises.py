@@ -15,6 +15,7 @@ from rathaus.core.problems import DomainError
 from rathaus.standards import rules
 from rathaus.standards.forms import PromiseForm
 from rathaus.standards.selectors import promises as selectors
+from rathaus.standards.selectors.overview import named
 from rathaus.standards.services import promises as services
 from rathaus.standards.views.common import acting_region
 
@@ -30,6 +31,7 @@ def promise_list(request):
             "rows": selectors.register(region=region, user=request.user),
             "can_manage": request.user.has_perm(rules.PERM_MANAGE_PROMISES),
             "can_join": request.user.has_perm(rules.PERM_JOIN) and request.user.municipality_id,
+            "named": named(region),
         },
     )
 
@@ -102,4 +104,21 @@ def promise_join(request, promise_id: int):
             _("%(town)s ist dem Versprechen „%(title)s“ beigetreten.")
             % {"town": town.name, "title": promise.title},
         )
+    return redirect("standards:promises")
+
+
+@login_required
+@require_POST
+def comparison_settings(request):
+    region = acting_region(request.user)
+    if not request.user.has_perm(rules.PERM_MANAGE_PROMISES):
+        raise PermissionDenied
+    named = request.POST.get("named_comparison") == "on"
+    services.region_settings_update(actor=request.user, region=region, named_comparison=named)
+    messages.success(
+        request,
+        _("Kommunen werden im Vergleich namentlich gezeigt.")
+        if named
+        else _("Kommunen werden im Vergleich anonymisiert gezeigt."),
+    )
     return redirect("standards:promises")
