@@ -30,20 +30,27 @@ def tz_of(municipality: Municipality) -> ZoneInfo:
     return ZoneInfo(municipality.time_zone or "Europe/Berlin")
 
 
-def _bounds(municipality: Municipality, date_from: date, date_to: date):
-    tz = tz_of(municipality)
+def _tz(towns: list[Municipality]) -> ZoneInfo:
+    zones = {tz_of(m) for m in towns}
+    if len(zones) != 1:
+        raise ValueError("measure municipalities of one time zone together")
+    return zones.pop()
+
+
+def _bounds(tz: ZoneInfo, date_from: date, date_to: date):
     return (
         datetime.combine(date_from, time(0), tzinfo=tz),
         datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz),
     )
 
 
-def _by_start(qs, municipality: Municipality, start_from: datetime, start_to: datetime | None):
-    """Narrows by the appointment's start through the (location, start) index: the times
-    the figures are counted by (booking, check-in) are not indexed in the appointments app."""
-    qs = qs.filter(
-        location__in=Location.objects.filter(municipality=municipality), start__gte=start_from
-    )
+def _by_start(qs, towns, start_from: datetime, start_to: datetime | None, *, narrow: bool):
+    """Narrows by the appointment's start. For a few days (``narrow``) through the
+    (location, start) index: the times the figures are counted by (booking, check-in) are
+    not indexed in the appointments app; for long periods a scan is cheaper."""
+    qs = qs.filter(municipality__in=towns, start__gte=start_from)
+    if narrow:
+        qs = qs.filter(location__in=Location.objects.filter(municipality__in=towns))
     return qs.filter(start__lt=start_to) if start_to else qs
 
 
@@ -57,80 +64,80 @@ def _with_service(qs, leika_key: str):
     )
 
 
-def booking_leads(
-    municipality: Municipality, date_from: date, date_to: date, leika_key: str = ""
-) -> list[tuple[int, date, date, int]]:
-    """(location id, booking day, appointment day, number) for bookings made in the period.
+NARROW_DAYS = 31
 
-    Online, staff and waiting-list bookings; walk-in tickets have no lead time.
+
+def booking_leads(
+    towns: list[Municipality], date_from: date, date_to: date, leika_key: str = ""
+) -> list[tuple[int, int, date, date, int]]:
+    """(municipality id, location id, booking day, appointment day, number) for bookings
+    made in the period. Online, staff and waiting-list bookings; walk-ins have no lead time.
     """
-    start, end = _bounds(municipality, date_from, date_to)
-    tz = tz_of(municipality)
+    tz = _tz(towns)
+    start, end = _bounds(tz, date_from, date_to)
+    narrow = (date_to - date_from).days < NARROW_DAYS
     qs = Appointment.objects.filter(
-        municipality=municipality,
-        booked_at__gte=start,
-        booked_at__lt=end,
-        status__in=BOOKED,
+        booked_at__gte=start, booked_at__lt=end, status__in=BOOKED
     ).exclude(source=Appointment.Source.WALK_IN)
     # an appointment starts after it was booked
-    qs = _with_service(_by_start(qs, municipality, start, None), leika_key)
+    qs = _with_service(_by_start(qs, towns, start, None, narrow=narrow), leika_key)
     rows = (
         qs.annotate(
             booked_day=TruncDate("booked_at", tzinfo=tz), start_day=TruncDate("start", tzinfo=tz)
         )
-        .values_list("location_id", "booked_day", "start_day")
+        .values_list("municipality_id", "location_id", "booked_day", "start_day")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [(loc, b, s, n) for loc, b, s, n in rows]
+    return list(rows)
 
 
 def counter_waits(
-    municipality: Municipality, date_from: date, date_to: date, minutes: int, leika_key: str = ""
-) -> list[tuple[int, date, int, int]]:
-    """(location id, day, citizens called, called within ``minutes`` of checking in)."""
-    start, end = _bounds(municipality, date_from, date_to)
-    tz = tz_of(municipality)
+    towns: list[Municipality], date_from: date, date_to: date, minutes: int, leika_key: str = ""
+) -> list[tuple[int, int, date, int, int]]:
+    """(municipality id, location id, day, citizens called, called within ``minutes``)."""
+    tz = _tz(towns)
+    start, end = _bounds(tz, date_from, date_to)
+    narrow = (date_to - date_from).days < NARROW_DAYS
     qs = Appointment.objects.filter(
-        municipality=municipality,
-        checked_in_at__gte=start,
-        checked_in_at__lt=end,
-        called_at__isnull=False,
+        checked_in_at__gte=start, checked_in_at__lt=end, called_at__isnull=False
     )
     # citizens check in on the day of their appointment (walk-ins: start = check-in)
-    qs = _by_start(qs, municipality, start - timedelta(days=1), end + timedelta(days=1))
+    qs = _by_start(qs, towns, start - timedelta(days=1), end + timedelta(days=1), narrow=narrow)
     qs = _with_service(qs, leika_key).annotate(
         wait=ExpressionWrapper(F("called_at") - F("checked_in_at"), output_field=DurationField())
     )
     rows = (
         qs.annotate(day=TruncDate("checked_in_at", tzinfo=tz))
-        .values_list("location_id", "day")
+        .values_list("municipality_id", "location_id", "day")
         .annotate(n=Count("id"), within=Count("id", filter=Q(wait__lte=timedelta(minutes=minutes))))
         .order_by()
     )
-    return [(loc, d, n, w) for loc, d, n, w in rows]
+    return list(rows)
 
 
 def attendance(
-    municipality: Municipality, date_from: date, date_to: date, leika_key: str = ""
-) -> list[tuple[int, date, int, int]]:
-    """(location id, day, served + no-shows, no-shows) by the appointment's day."""
-    start, end = _bounds(municipality, date_from, date_to)
-    tz = tz_of(municipality)
+    towns: list[Municipality], date_from: date, date_to: date, leika_key: str = ""
+) -> list[tuple[int, int, date, int, int]]:
+    """(municipality id, location id, day, served + no-shows, no-shows) by appointment day."""
+    tz = _tz(towns)
+    start, end = _bounds(tz, date_from, date_to)
+    narrow = (date_to - date_from).days < NARROW_DAYS
     qs = _by_start(
-        Appointment.objects.filter(municipality=municipality, status__in=(S.SERVED, S.NO_SHOW)),
-        municipality,
+        Appointment.objects.filter(status__in=(S.SERVED, S.NO_SHOW)),
+        towns,
         start,
         end,
+        narrow=narrow,
     )
     rows = (
         _with_service(qs, leika_key)
         .annotate(day=TruncDate("start", tzinfo=tz))
-        .values_list("location_id", "day")
+        .values_list("municipality_id", "location_id", "day")
         .annotate(n=Count("id"), missed=Count("id", filter=Q(status=S.NO_SHOW)))
         .order_by()
     )
-    return [(loc, d, n, m) for loc, d, n, m in rows]
+    return list(rows)
 
 
 def earliest_free(

@@ -56,10 +56,10 @@ def working_days_between(index: dict[date, int], first: date, later: date) -> in
     return index[later] - index[first]
 
 
-def _rows(promise, municipality, cells, now):
+def _rows(promise, cells, now):
     return [
         DailyFigure(
-            municipality=municipality,
+            municipality_id=municipality_id,
             promise=promise,
             location_id=location_id,
             day=day,
@@ -68,49 +68,49 @@ def _rows(promise, municipality, cells, now):
             definition_version=promise.version,
             computed_at=now,
         )
-        for (location_id, day), (cases, hits) in sorted(cells.items())
+        for (municipality_id, location_id, day), (cases, hits) in sorted(cells.items())
         if cases
     ]
 
 
-def _appointment_within(promise, municipality, date_from, date_to) -> dict:
-    leads = sources.booking_leads(municipality, date_from, date_to, promise.leika_key)
+def _appointment_within(promise, towns, date_from, date_to) -> dict:
+    leads = sources.booking_leads(towns, date_from, date_to, promise.leika_key)
     if not leads:
         return {}
-    last = max(max(s for _l, _b, s, _n in leads), date_to)
-    first = min(min(s for _l, _b, s, _n in leads), date_from)
-    index = working_day_index(municipality.federal_state, first, last)
+    first = min(min(b for *_i, b, _s, _n in leads), date_from)
+    last = max(max(s for *_i, s, _n in leads), date_to)
+    state_of = {m.id: m.federal_state for m in towns}
+    indexes = {st: working_day_index(st, first, last) for st in set(state_of.values())}
     cells: dict = defaultdict(lambda: [0, 0])
-    for location_id, booked, start, n in leads:
-        cell = cells[(location_id, booked)]
+    for municipality_id, location_id, booked, start, n in leads:
+        index = indexes[state_of[municipality_id]]
+        cell = cells[(municipality_id, location_id, booked)]
         cell[0] += n
         if start >= booked and working_days_between(index, booked, start) <= promise.threshold:
             cell[1] += n
     return cells
 
 
-def _lead_time(promise, municipality, date_from, date_to) -> dict:
+def _lead_time(promise, towns, date_from, date_to) -> dict:
     cells: dict = defaultdict(lambda: [0, 0])
     for snap in LeadTimeSnapshot.objects.filter(
-        municipality=municipality, leika_key=promise.leika_key, day__range=(date_from, date_to)
+        municipality__in=towns, leika_key=promise.leika_key, day__range=(date_from, date_to)
     ):
-        cell = cells[(snap.location_id, snap.day)]
+        cell = cells[(snap.municipality_id, snap.location_id, snap.day)]
         cell[0] += 1
         if snap.working_days is not None and snap.working_days <= promise.threshold:
             cell[1] += 1
     return cells
 
 
-def _counter_wait(promise, municipality, date_from, date_to) -> dict:
-    rows = sources.counter_waits(
-        municipality, date_from, date_to, promise.threshold, promise.leika_key
-    )
-    return {(loc, d): [n, within] for loc, d, n, within in rows}
+def _counter_wait(promise, towns, date_from, date_to) -> dict:
+    rows = sources.counter_waits(towns, date_from, date_to, promise.threshold, promise.leika_key)
+    return {(m, loc, d): [n, within] for m, loc, d, n, within in rows}
 
 
-def _no_show(promise, municipality, date_from, date_to) -> dict:
-    rows = sources.attendance(municipality, date_from, date_to, promise.leika_key)
-    return {(loc, d): [n, missed] for loc, d, n, missed in rows}
+def _no_show(promise, towns, date_from, date_to) -> dict:
+    rows = sources.attendance(towns, date_from, date_to, promise.leika_key)
+    return {(m, loc, d): [n, missed] for m, loc, d, n, missed in rows}
 
 
 MEASURES = {
@@ -121,10 +121,11 @@ MEASURES = {
 }
 
 
-def measure(promise: Promise, municipality: Municipality, date_from: date, date_to: date, now):
-    """Unsaved DailyFigure rows of one promise in one municipality (read-only)."""
-    cells = MEASURES[promise.metric](promise, municipality, date_from, date_to)
-    return _rows(promise, municipality, cells, now)
+def measure(promise: Promise, towns: list[Municipality], date_from: date, date_to: date, now):
+    """Unsaved DailyFigure rows of one promise for municipalities of one time zone; one SQL
+    aggregation for all of them (read-only)."""
+    cells = MEASURES[promise.metric](promise, towns, date_from, date_to)
+    return _rows(promise, cells, now)
 
 
 def _members(region: Region):
@@ -137,6 +138,17 @@ def _members(region: Region):
     )
 
 
+def _groups(region: Region):
+    """(promise, municipalities of one time zone) for every joined, measured promise."""
+    groups: dict = defaultdict(list)
+    promises = {}
+    for membership in _members(region):
+        promises[membership.promise_id] = membership.promise
+        zone = membership.municipality.time_zone or "Europe/Berlin"
+        groups[(membership.promise_id, zone)].append(membership.municipality)
+    return [(promises[pid], towns) for (pid, _zone), towns in sorted(groups.items())]
+
+
 @transaction.atomic
 def figures_compute(
     *, region: Region, date_from: date, date_to: date, now: datetime | None = None, actor=None
@@ -145,8 +157,8 @@ def figures_compute(
     the measured rows of those days). Returns the number of rows written."""
     now = now or timezone.now()
     rows = []
-    for membership in _members(region):
-        rows += measure(membership.promise, membership.municipality, date_from, date_to, now)
+    for promise, towns in _groups(region):
+        rows += measure(promise, towns, date_from, date_to, now)
     DailyFigure.objects.filter(
         promise__region=region,
         source=DailyFigure.Source.MEASURED,
