@@ -22,6 +22,7 @@ from rathaus.core import audit
 from rathaus.core.models import Location, Municipality, Region
 from rathaus.core.problems import DomainError
 from rathaus.core.tabular import Row, TabularError, read_table
+from rathaus.standards import caching
 from rathaus.standards.models import MEASURED, DailyFigure, Promise, PromiseMembership
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -233,6 +234,7 @@ def figures_import(
             for i in parsed
         ]
     )
+    caching.bump(region.id)
     audit.record(
         actor=actor,
         action="action",

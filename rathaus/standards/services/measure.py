@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from rathaus.core import audit
 from rathaus.core.models import Municipality, Region
-from rathaus.standards import sources
+from rathaus.standards import caching, sources
 from rathaus.standards.models import (
     MEASURED,
     DailyFigure,
@@ -165,6 +165,7 @@ def figures_compute(
         day__range=(date_from, date_to),
     ).delete()
     DailyFigure.objects.bulk_create(rows, batch_size=5000)
+    caching.bump(region.id)
     audit.record(
         actor=actor,
         action="action",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.models import Municipality, Region
 from rathaus.core.problems import Conflict, DomainError
+from rathaus.standards import caching
 from rathaus.standards.models import Promise, PromiseMembership, RegionSettings
 
 # Changing one of these changes what is measured: the definition gets a new version.
@@ -24,6 +25,7 @@ def promise_create(*, actor, region: Region, data: dict) -> Promise:
     promise = Promise(region=region, created_by=actor, version=1, **data)
     promise.full_clean()
     promise.save()
+    caching.bump(region.id)
     audit.record(actor=actor, instance=promise, action="create", after=audit.snapshot(promise))
     return promise
 
@@ -43,6 +45,7 @@ def promise_update(*, actor, promise: Promise, data: dict) -> Promise:
         promise.version += 1
     promise.full_clean()
     promise.save()
+    caching.bump(promise.region_id)
     audit.record(
         actor=actor, instance=promise, action="update", before=before, after=audit.snapshot(promise)
     )
@@ -74,6 +77,7 @@ def membership_create(
         recorded_by=actor,
         note=note,
     )
+    caching.bump(promise.region_id)
     audit.record(actor=actor, instance=membership, action="create", summary=promise.code)
     return membership
 
@@ -85,6 +89,7 @@ def region_settings_update(*, actor, region: Region, named_comparison: bool) -> 
     before = audit.snapshot(settings)
     settings.named_comparison = named_comparison
     settings.save()
+    caching.bump(region.id)
     audit.record(
         actor=actor,
         instance=settings,

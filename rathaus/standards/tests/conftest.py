@@ -1,8 +1,17 @@
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from rathaus.core.models import Role
 from rathaus.standards.tests import helpers
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered tables are cached per region id and version; ids repeat between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

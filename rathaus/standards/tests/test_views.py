@@ -175,3 +175,15 @@ def test_the_region_agrees_on_named_comparison(client, world, region):
     assert named(region)
     client.post("/standards/vergleich/", {})
     assert not named(region)
+
+
+def test_cached_tables_follow_every_change(client, world, region, today):
+    month = f"{today - timedelta(days=12):%Y-%m}"
+    client.force_login(world["coordinator"])
+    before = client.get(f"/standards/?monat={month}").content.decode()
+    assert "zu wenige Daten" in before  # nothing measured yet
+    figures_compute(region=region, date_from=today - timedelta(days=60), date_to=today)
+    after = client.get(f"/standards/?monat={month}").content.decode()
+    assert after != before
+    promise_update(actor=world["coordinator"], promise=world["wait"], data={"title": "Neu 15"})
+    assert "Neu 15" in client.get(f"/standards/?monat={month}").content.decode()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from rathaus.core.models import Municipality
-from rathaus.standards import rules
+from rathaus.standards import caching, rules
 from rathaus.standards.report import workbook
 from rathaus.standards.selectors import overview as ov
 from rathaus.standards.selectors.remedy import remedy_for
@@ -19,12 +20,15 @@ def dashboard(request):
     region = acting_region(request.user)
     form, month = chosen_month(request)
     staff = rules.is_region_staff(request.user, region)
-    items = ov.overview(
-        region=region,
-        month=month,
-        viewer_municipality_id=None if staff else request.user.municipality_id,
-        see_names=staff or ov.named(region),
-    )
+    viewer = None if staff else request.user.municipality_id
+    see_names = staff or ov.named(region)
+
+    def build() -> str:
+        items = ov.overview(
+            region=region, month=month, viewer_municipality_id=viewer, see_names=see_names
+        )
+        return render_to_string("standards/_overview.html", {"items": items})
+
     return render(
         request,
         "standards/dashboard.html",
@@ -32,7 +36,7 @@ def dashboard(request):
             "region": region,
             "form": form,
             "month": month,
-            "items": items,
+            "overview_html": caching.fragment(region.id, ("dash", month, viewer, see_names), build),
             "staff": staff,
             "can_manage": request.user.has_perm(rules.PERM_MANAGE_PROMISES),
             "can_import": bool(rules.import_scope(request.user, region)),

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rathaus.standards import caching
 from rathaus.standards.opendata import dcat, percent, write_json
 from rathaus.standards.selectors import overview as ov
 from rathaus.standards.selectors import publication as pub
@@ -23,13 +25,10 @@ def _region(region_slug: str):
     return region
 
 
-def public_page(request, region_slug: str):
-    region = _region(region_slug)
-    today = timezone.localdate()
+def _public_body(region, today) -> str:
     month = ov.default_month(today)
-    see_names = ov.named(region)
     items = ov.overview(
-        region=region, month=month, viewer_municipality_id=None, see_names=see_names
+        region=region, month=month, viewer_municipality_id=None, see_names=ov.named(region)
     )
     for item in items:
         for row in item.rows:
@@ -47,18 +46,19 @@ def public_page(request, region_slug: str):
                 cells.append({"value": percent(s, c).replace(".", ","), "cases": c} if c else None)
             table.append((row.label, cells))
         daily.append((item, table))
-    publication = pub.latest_publication(region)
+    return render_to_string(
+        "standards/_public_body.html", {"items": items, "days": days, "daily": daily}
+    )
+
+
+def public_page(request, region_slug: str):
+    region = _region(region_slug)
+    today = timezone.localdate()
+    body = caching.fragment(region.id, ("public", today), lambda: _public_body(region, today))
     return render(
         request,
         "standards/public.html",
-        {
-            "region": region,
-            "items": items,
-            "month": month,
-            "days": days,
-            "daily": daily,
-            "publication": publication,
-        },
+        {"region": region, "body_html": body, "publication": pub.latest_publication(region)},
     )
 
 
