@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from rathaus.presence.api import router as presence_router
     from rathaus.staffpool.api import router as staffpool_router
     from rathaus.steering.api import router as steering_router
+    from rathaus.standards.api import router as standards_router
 
     api.add_router("/v1/core/", core_router)
     api.add_router("/v1/appointments/", appointments_router)
@@ -82,6 +83,7 @@ def _register_routers() -> None:
     api.add_router("/v1/meetings/", meetings_router)
     api.add_router("/v1/participation/", participation_router)
     api.add_router("/v1/staffpool/", staffpool_router)
+    api.add_router("/v1/standards/", standards_router)
 
 
 _register_routers()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rathaus.meetings",
     "rathaus.participation",
     "rathaus.staffpool",
+    "rathaus.standards",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-carry-overdue-assignments": {
         "task": "rathaus.meetings.tasks.carry_overdue_assignments",
         "schedule": 60 * 60.0,
+    },
+    "standards-publish-daily": {
+        "task": "rathaus.standards.tasks.publish_daily",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("oparl/v1/", include("rathaus.meetings.oparl_urls")),
     path("beteiligung/", include("rathaus.participation.urls")),
     path("personalpool/", include("rathaus.staffpool.urls")),
+    path("standards/", include("rathaus.standards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/", api.urls),

@@ -86,8 +86,8 @@ class Role(models.TextChoices):
     MODERATOR = "moderator", _("Moderation Bürgerbeteiligung")
     PROCESS_PLANNER = "process_planner", _("Planung Bürgerbeteiligung")
     POOL_COORDINATOR = "pool_coordinator", _("Personalpool-Koordination")
-    REGION_COORDINATOR = "region_coordinator", _("Personalpool-Koordination Region")
     POOL_HELPER = "pool_helper", _("Helferin/Helfer im Personalpool")
+    REGION_COORDINATOR = "region_coordinator", _("Koordination Region")
 
 
 class User(AbstractUser):

@@ -166,6 +166,20 @@ ENTRIES = [
             {Role.POOL_COORDINATOR, Role.REGION_COORDINATOR, Role.POOL_HELPER, Role.LEADERSHIP}
         ),
     ),
+    Entry(
+        _("Servicestandards"),
+        "standards:index",
+        _("Leistungsversprechen der Region, gemessen und fair verglichen."),
+        frozenset(
+            {
+                Role.REGION_COORDINATOR,
+                Role.REGION_ADMIN,
+                Role.MUNICIPALITY_ADMIN,
+                Role.LEADERSHIP,
+                Role.CLERK,
+            }
+        ),
+    ),
 ]
 
 

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+
+@shared_task
+def publish_daily():
+    from rathaus.standards.services import maintenance
+
+    return maintenance.standards_daily()

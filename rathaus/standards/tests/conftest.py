@@ -1,0 +1,39 @@
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from rathaus.core.models import Role
+from rathaus.standards.tests import helpers
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered tables are cached per region id and version; ids repeat between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def world(region, town, other_town, today, make_user):
+    """Two towns that joined both promises; ``town`` books ID cards late every 2nd time."""
+    within, wait = helpers.promises(region)
+    for promise in (within, wait):
+        helpers.join(promise, town)
+        helpers.join(promise, other_town)
+    loc_town, rows_town = helpers.history(town, today=today, late_every=2)
+    loc_other, rows_other = helpers.history(other_town, today=today, name="Bürgerservice")
+    return {
+        "within": within,
+        "wait": wait,
+        "locations": {town.id: loc_town, other_town.id: loc_other},
+        "rows": rows_town + rows_other,
+        "coordinator": make_user(Role.REGION_COORDINATOR, region=region),
+        "clerk": make_user(Role.CLERK, municipality=town),
+        "admin": make_user(Role.MUNICIPALITY_ADMIN, municipality=town),
+    }
