@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from rathaus.engines.roster.clock import Clock
-from rathaus.engines.roster.cpmodel import HOME, Key
-from rathaus.engines.roster.decompose import batches, components, kit_use, split, subproblem
+from rathaus.engines.roster.cpmodel import Key
+from rathaus.engines.roster.decompose import batches, kit_use, split
 from rathaus.engines.roster.explain import explain_infeasible, precheck
 from rathaus.engines.roster.greedy import greedy_plan
 from rathaus.engines.roster.kits import budget_phase, polish, repair
@@ -410,6 +410,3 @@ def _plan(status: Status, parts: list[Part], bound: int, t0: float, notes: list[
         penalties=tuple(sorted(penalties.items())),
         notes=tuple(notes),
     )
-
-
-__all__ = ["HOME", "components", "kit_use", "solve", "solve_part", "split", "subproblem"]
