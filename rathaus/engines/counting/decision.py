@@ -20,8 +20,6 @@ from datetime import date, timedelta
 from .german import fmt_date, fmt_int, fmt_pct, percent
 from .model import Decision, Outcome, Totals
 
-LAW = "§ 46c KWahlG NRW"
-
 
 def runoff_date(election_date: date) -> date:
     """Second Sunday after the election (§ 46c Abs. 3 Satz 1). The election day is a Sunday."""

@@ -175,8 +175,25 @@ def read_csv(
     ones are fine – a file may carry only some districts); a mapping number → kind also sets
     each district's kind. ``n_candidates``: checks the number of D columns (2 for one candidate).
     """
-    src = _decode(text)
-    problems: list[tuple[int, str]] = []
+    rows = _csv_rows(_decode(text))
+    head_line, head = rows[0]
+    problems = _header_problems(head_line, head, n_candidates)
+    if len(rows) == 1:
+        problems.append((head_line, "Die Datei enthält keine Wahlbezirke."))
+    districts = _Districts(head, expected_districts)
+    results: list[DistrictResult] = []
+    for line, row in rows[1:]:
+        result, msgs = districts.read(line, row)
+        problems.extend((line, m) for m in msgs)
+        if result is not None:
+            results.append(result)
+    if problems or districts.meta is None:
+        raise CsvImportError(problems or [(0, "Keine gültigen Zeilen.")])
+    return districts.meta, results
+
+
+def _csv_rows(src: str) -> list[tuple[int, list[str]]]:
+    """The non-empty rows with their line numbers; raises on broken CSV or an empty file."""
     reader = csv.reader(io.StringIO(src, newline=""), delimiter=";", strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
@@ -184,12 +201,17 @@ def read_csv(
             if row:
                 rows.append((reader.line_num, row))
     except csv.Error as exc:
-        problems.append((reader.line_num + 1, f"CSV-Format fehlerhaft: {exc}"))
-        raise CsvImportError(problems) from None
-
+        raise CsvImportError([(reader.line_num + 1, f"CSV-Format fehlerhaft: {exc}")]) from None
     if not rows:
         raise CsvImportError([(0, "Die Datei ist leer.")])
-    head_line, head = rows[0]
+    return rows
+
+
+def _header_problems(
+    head_line: int, head: list[str], n_candidates: int | None
+) -> list[tuple[int, str]]:
+    """Raises when the header is not votemanager's; a wrong number of vote columns is a
+    problem to list with the others."""
     n_cols = len(head) - len(FIXED_HEADER)
     if n_cols < 1 or head != header(n_cols):
         raise CsvImportError(
@@ -202,35 +224,72 @@ def read_csv(
             ]
         )
     if n_candidates is not None and n_cols != vote_columns(n_candidates):
-        problems.append(
+        return [
             (
                 head_line,
                 f"{n_cols} Stimmenspalten (D1…D{n_cols}), erwartet {vote_columns(n_candidates)} "
                 f"bei {n_candidates} Bewerber(n)",
             )
-        )
-    if len(rows) == 1:
-        problems.append((head_line, "Die Datei enthält keine Wahlbezirke."))
+        ]
+    return []
 
-    kinds: Mapping[str, Kind] | None = None
-    known: set[str] | None = None
-    if isinstance(expected_districts, Mapping):
-        kinds = expected_districts
-        known = set(expected_districts)
-    elif expected_districts is not None:
-        known = set(expected_districts)
 
-    meta: CsvMeta | None = None
-    meta_line = 0
-    first_seen: dict[str, int] = {}
-    results: list[DistrictResult] = []
-    for line, row in rows[1:]:
+class _Districts:
+    """Reads the district lines one by one; remembers what the later lines are checked
+    against (the first line's date/election/AGS, the numbers seen)."""
+
+    def __init__(
+        self, head: list[str], expected: Iterable[str] | Mapping[str, Kind] | None
+    ) -> None:
+        self.head = head
+        self.kinds: Mapping[str, Kind] | None = None
+        self.known: set[str] | None = None
+        if isinstance(expected, Mapping):
+            self.kinds = expected
+            self.known = set(expected)
+        elif expected is not None:
+            self.known = set(expected)
+        self.meta: CsvMeta | None = None
+        self.meta_line = 0
+        self.first_seen: dict[str, int] = {}
+
+    def read(self, line: int, row: list[str]) -> tuple[DistrictResult | None, list[str]]:
+        """The district of one line, or None and the line's problems."""
+        head = self.head
         if len(row) != len(head):
-            problems.append((line, f"{len(row)} Spalten statt {len(head)} wie in der Kopfzeile"))
-            continue
+            return None, [f"{len(row)} Spalten statt {len(head)} wie in der Kopfzeile"]
         msgs: list[str] = []
         datum, wahl, ags, number, name, max_sm, anz_sm = row[:7]
         wahl, number, name = restore(wahl), restore(number), restore(name)
+        _datum, _wahl, _ags, number, name, max_sm, anz_sm = row[:7]
+        here = self._meta(row, msgs)
+        self._district(line, number, name, msgs)
+        if max_sm != "1":
+            msgs.append(f"max-schnellmeldungen: {max_sm[:20]!r}, erwartet 1 je Wahlbezirk")
+        if anz_sm not in ("0", "1"):
+            msgs.append(f"anz-schnellmeldungen: {anz_sm[:20]!r}, erwartet 0 oder 1")
+        values = [_int_cell(cell, col, msgs) for cell, col in zip(row[7:], head[7:], strict=True)]
+        if here is not None:
+            if self.meta is None:
+                self.meta, self.meta_line = here, line
+            elif here != self.meta:
+                msgs.append(f"datum/wahl/ags weichen von Zeile {self.meta_line} ab")
+        if msgs:
+            return None, msgs
+        a1, a2, a3, a, b, b1, c, d = values[:8]
+        if self.kinds is not None:
+            kind = self.kinds[number]
+        else:
+            kind = "brief" if a1 == a2 == a3 == a == 0 else "urne"
+        result = DistrictResult(number, name, kind, a1, a2, a3, a, b, b1, c, d, tuple(values[8:]))
+        if (anz_sm == "1") != result.reported:
+            state = "vollständig" if result.reported else "unvollständig"
+            return None, [f"anz-schnellmeldungen: {anz_sm}, aber die Meldung ist {state}"]
+        return result, []
+
+    def _meta(self, row: list[str], msgs: list[str]) -> CsvMeta | None:
+        """datum, wahl, ags of one line, or None if one of them is invalid."""
+        datum, wahl, ags = row[:3]
         day = _parse_date(datum)
         meta_ok = day is not None
         if day is None:
@@ -241,49 +300,18 @@ def read_csv(
         if not _AGS.fullmatch(ags):
             meta_ok = False
             msgs.append(f"ags: {ags[:30]!r} ist kein 8-stelliger Gemeindeschlüssel")
+        return CsvMeta(day, wahl, ags) if meta_ok and day is not None else None
+
+    def _district(self, line: int, number: str, name: str, msgs: list[str]) -> None:
+        """gebiet-nr: known to the election and not seen before; gebiet-name: plain text."""
         if not number or _bad_text(number):
             msgs.append("gebiet-nr: leer oder mit Steuerzeichen")
-        elif number in first_seen:
-            msgs.append(f"gebiet-nr: {number} ist doppelt (zuerst in Zeile {first_seen[number]})")
-        elif known is not None and number not in known:
+        elif number in self.first_seen:
+            first = self.first_seen[number]
+            msgs.append(f"gebiet-nr: {number} ist doppelt (zuerst in Zeile {first})")
+        elif self.known is not None and number not in self.known:
             msgs.append(f"gebiet-nr: {number} ist kein Wahlbezirk dieser Wahl")
         else:
-            first_seen[number] = line
+            self.first_seen[number] = line
         if not name or _bad_text(name):
             msgs.append("gebiet-name: leer oder mit Steuerzeichen")
-        if max_sm != "1":
-            msgs.append(f"max-schnellmeldungen: {max_sm[:20]!r}, erwartet 1 je Wahlbezirk")
-        if anz_sm not in ("0", "1"):
-            msgs.append(f"anz-schnellmeldungen: {anz_sm[:20]!r}, erwartet 0 oder 1")
-        values = [_int_cell(cell, col, msgs) for cell, col in zip(row[7:], head[7:], strict=True)]
-
-        if meta_ok and day is not None:
-            here = CsvMeta(day, wahl, ags)
-            if meta is None:
-                meta, meta_line = here, line
-            elif here != meta:
-                msgs.append(f"datum/wahl/ags weichen von Zeile {meta_line} ab")
-        if msgs:
-            problems.extend((line, m) for m in msgs)
-            continue
-
-        a1, a2, a3, a, b, b1, c, d = values[:8]
-        if kinds is not None:
-            kind = kinds[number]
-        else:
-            kind = "brief" if a1 == a2 == a3 == a == 0 else "urne"
-        result = DistrictResult(number, name, kind, a1, a2, a3, a, b, b1, c, d, tuple(values[8:]))
-        if (anz_sm == "1") != result.reported:
-            problems.append(
-                (
-                    line,
-                    f"anz-schnellmeldungen: {anz_sm}, aber die Meldung ist "
-                    f"{'vollständig' if result.reported else 'unvollständig'}",
-                )
-            )
-            continue
-        results.append(result)
-
-    if problems or meta is None:
-        raise CsvImportError(problems or [(0, "Keine gültigen Zeilen.")])
-    return meta, results

@@ -25,6 +25,8 @@ Functions:
   work_limit=None, workers=2, on_progress=None, should_stop=None)
   -> SpaceResult(min_seats, proven, current_seats, points: SpacePoint..., wall_time, notes,
   explanation)`
+- `generator.generate(staff=200, *, weeks=4, start, seed, pandemic, kit_share) -> Problem`
+  (seeded town halls for tests and benchmarks)
 
 Every call always answers, for any time limit and under any load: a plan the independent
 checker accepts (when the search found nothing in time: the hint or the start plan, status
@@ -32,7 +34,6 @@ FEASIBLE with the note `START_NOTE`), or INFEASIBLE with reasons, or — only wh
 is known at all — UNKNOWN with a reason (`NO_PLAN_IN_TIME`). `work_limit` counts CP-SAT's
 deterministic work instead of seconds (see `clock`): the same input gives the same plan on an
 idle or a loaded machine; tests and reproducible runs use it.
-- `generator.generate(staff=200, *, weeks=4, start, seed, pandemic, kit_share) -> Problem`
 
 Progress and stop (for jobs in a web app; see `progress`): `on_progress(Progress(fraction,
 objective, bound, message))` is called from CP-SAT's solution callback, between the parts of

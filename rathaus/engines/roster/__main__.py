@@ -20,6 +20,7 @@ from typing import Any
 from rathaus.engines.roster.municipal_cli import SUBCOMMAND as MUNICIPAL
 from rathaus.engines.roster.nrp.checker import check
 from rathaus.engines.roster.nrp.parser import NrpFormatError, NrpInstance, parse_file
+from rathaus.engines.roster.nrp.solver import solve
 
 EXIT_BAD_INPUT = 2
 
@@ -56,8 +57,6 @@ def _configure_solve(p: argparse.ArgumentParser) -> None:
 
 
 def _run_solve(args: argparse.Namespace) -> int:
-    from rathaus.engines.roster.nrp.solver import solve  # OR-Tools import only when solving
-
     inst = parse_file(args.file)
     lns = {"auto": None, "on": True, "off": False}[args.lns]
     sol = solve(

@@ -37,18 +37,25 @@ class CheckResult:
         return sum(v for _, v in self.penalties)
 
 
+PlanMap = dict[tuple[str, date], Assignment]
+
+
 def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
     assignments = plan.assignments if isinstance(plan, Plan) else plan
-    v: list[str] = []
-    emps = {e.id: e for e in problem.employees}
-    rooms = {r.id: r for r in problem.rooms}
-    shifts = {s.id: s for s in problem.shifts}
-    days = list(problem.days)
-    day_set = set(days)
-    fixed = {(a.employee_id, a.day): a for a in problem.fixed}
+    plan_map, v = _plan_map(problem, assignments)
+    if v:
+        return CheckResult(tuple(v), ())
+    for rule in (_calendar, _capacity, _coverage, _cohorts, _onsite_per_week, _working_time):
+        v += rule(problem, plan_map)
+    return CheckResult(tuple(v), tuple(sorted(_penalties(problem, plan_map).items())))
 
-    # Exactly one activity per employee and day.
-    plan_map: dict[tuple[str, date], Assignment] = {}
+
+def _plan_map(problem: Problem, assignments: tuple[Assignment, ...]) -> tuple[PlanMap, list[str]]:
+    """Exactly one activity per employee and day: the plan by key, and the violations."""
+    v: list[str] = []
+    emps = problem.employees_by_id
+    day_set = set(problem.days)
+    plan_map: PlanMap = {}
     for a in assignments:
         key = (a.employee_id, a.day)
         if key in plan_map:
@@ -58,16 +65,17 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
             continue
         plan_map[key] = a
     for e in problem.employees:
-        for d in days:
+        for d in problem.days:
             if (e.id, d) not in plan_map:
                 v.append(f"MISSING {(e.id, d)}")
-    if v:
-        return CheckResult(tuple(v), ())
+    return plan_map, v
 
-    def kind(eid: str, d: date) -> Kind:
-        return plan_map[(eid, d)].kind
 
-    # Input calendar, fixed days and admissible activities.
+def _calendar(problem: Problem, plan_map: PlanMap) -> list[str]:
+    """Input calendar, fixed days and admissible activities."""
+    v: list[str] = []
+    emps = problem.employees_by_id
+    fixed = {(a.employee_id, a.day): a for a in problem.fixed}
     for (eid, d), a in plan_map.items():
         e = emps[eid]
         if (eid, d) in fixed:
@@ -84,16 +92,32 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
             v.append(f"CALENDAR {eid} {d}: {a.kind} statt {must}")
         if must is None and a.kind not in WORK:
             v.append(f"NOT_WORKING {eid} {d}")
-        if a.kind is Kind.HOME and not e.home_office:
-            v.append(f"HOME_NOT_ALLOWED {eid} {d}")
-        if a.kind is Kind.ON_SITE:
-            r = rooms.get(a.room_id or "")
-            if r is None or a.room_id not in e.rooms or r.seats(problem.capacity_mode) <= 0:
-                v.append(f"ROOM_NOT_ALLOWED {eid} {d} {a.room_id}")
-        if a.kind is Kind.SHIFT and (a.shift_id not in shifts or a.shift_id not in e.shifts):
-            v.append(f"SHIFT_NOT_ALLOWED {eid} {d} {a.shift_id}")
+        v += _admissible(problem, a)
+    return v
 
-    # Room capacity and kit pool per day.
+
+def _admissible(problem: Problem, a: Assignment) -> list[str]:
+    """The activity is one the employee may do: home office, one of their rooms or shifts."""
+    e, eid, d = problem.employees_by_id[a.employee_id], a.employee_id, a.day
+    rooms = problem.rooms_by_id
+    v: list[str] = []
+    if a.kind is Kind.HOME and not e.home_office:
+        v.append(f"HOME_NOT_ALLOWED {eid} {d}")
+    if a.kind is Kind.ON_SITE:
+        r = rooms.get(a.room_id or "")
+        if r is None or a.room_id not in e.rooms or r.seats(problem.capacity_mode) <= 0:
+            v.append(f"ROOM_NOT_ALLOWED {eid} {d} {a.room_id}")
+    shifts = problem.shifts_by_id
+    if a.kind is Kind.SHIFT and (a.shift_id not in shifts or a.shift_id not in e.shifts):
+        v.append(f"SHIFT_NOT_ALLOWED {eid} {d} {a.shift_id}")
+    return v
+
+
+def _capacity(problem: Problem, plan_map: PlanMap) -> list[str]:
+    """Room capacity and kit pool per day."""
+    v: list[str] = []
+    emps = problem.employees_by_id
+    rooms = {r.id: r for r in problem.rooms}
     room_use: dict[tuple[str, date], int] = defaultdict(int)
     kits: dict[date, int] = defaultdict(int)
     for a in plan_map.values():
@@ -107,8 +131,13 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
     for d, n in kits.items():
         if n > problem.kit_pool.available(d):
             v.append(f"KIT_POOL {d}: {n} > {problem.kit_pool.available(d)}")
+    return v
 
-    # Coverage with qualifications.
+
+def _coverage(problem: Problem, plan_map: PlanMap) -> list[str]:
+    """Coverage with qualifications."""
+    v: list[str] = []
+    day_set = set(problem.days)
     for c in problem.coverage:
         if c.day not in day_set:
             continue
@@ -121,9 +150,13 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
         )
         if n < c.required:
             v.append(f"COVERAGE {c.day} {c.shift_id} {c.qualification}: {n} < {c.required}")
+    return v
 
-    # Cohorts never on site in the same day (or slot).
-    for d in days:
+
+def _cohorts(problem: Problem, plan_map: PlanMap) -> list[str]:
+    """Cohorts never on site in the same day (or slot)."""
+    v: list[str] = []
+    for d in problem.days:
         slots: dict[tuple[str, str], set[str]] = defaultdict(set)
         for k in problem.cohorts:
             for eid in k.members:
@@ -138,24 +171,35 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
         for group_slot, ks in slots.items():
             if len(ks) > 1:
                 v.append(f"COHORTS_MEET {d} {group_slot}: {sorted(ks)}")
+    return v
 
-    # Weekly on-site bounds (minimum pro rata: min * worked // scheduled, at most worked).
+
+def _onsite_per_week(problem: Problem, plan_map: PlanMap) -> list[str]:
+    """Weekly on-site bounds (minimum pro rata: min * worked // scheduled, at most worked)."""
+    v: list[str] = []
     for e in problem.employees:
         weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
-        for d in days:
+        for d in problem.days:
             iso = d.isocalendar()
             weeks[(iso[0], iso[1])].append(d)
         for wk, ds in weeks.items():
-            worked = sum(1 for d in ds if kind(e.id, d) in WORK)
-            onsite = sum(1 for d in ds if kind(e.id, d) in ONSITE)
-            scheduled = sum(1 for d in ds if kind(e.id, d) is not Kind.OFF)
+            kinds = [plan_map[(e.id, d)].kind for d in ds]
+            worked = sum(1 for k in kinds if k in WORK)
+            onsite = sum(1 for k in kinds if k in ONSITE)
+            scheduled = sum(1 for k in kinds if k is not Kind.OFF)
             low = min(worked, e.min_onsite_per_week * worked // max(1, scheduled))
             if onsite < low:
                 v.append(f"WEEK_MIN {e.id} {wk}: {onsite}")
             if onsite > e.max_onsite_per_week:
                 v.append(f"WEEK_MAX {e.id} {wk}: {onsite}")
+    return v
 
-    # Working time: rest between shifts, consecutive on-site and working days.
+
+def _working_time(problem: Problem, plan_map: PlanMap) -> list[str]:
+    """Working time: rest between shifts, consecutive on-site and working days."""
+    v: list[str] = []
+    shifts = problem.shifts_by_id
+    days = list(problem.days)
     for e in problem.employees:
         for d in days:
             nxt = d + timedelta(days=1)
@@ -173,7 +217,7 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
                 continue
             run, prev = 0, None
             for d in days:
-                hit = kind(e.id, d) in kinds
+                hit = plan_map[(e.id, d)].kind in kinds
                 run = (
                     (run + 1 if prev is not None and d - prev == timedelta(days=1) else 1)
                     if hit
@@ -182,14 +226,20 @@ def check(problem: Problem, plan: Plan | tuple[Assignment, ...]) -> CheckResult:
                 prev = d
                 if run > limit:
                     v.append(f"{code} {e.id} {d}")
+    return v
 
-    return CheckResult(tuple(v), tuple(sorted(_penalties(problem, plan_map).items())))
+
+def _penalties(problem: Problem, plan_map: PlanMap) -> dict[str, int]:
+    return {
+        "fairness": _fairness(problem, plan_map),
+        "wishes": _wishes(problem, plan_map),
+        "team_days": _team_days(problem, plan_map),
+        "stability": _stability(problem, plan_map),
+    }
 
 
-def _penalties(problem: Problem, plan_map: dict[tuple[str, date], Assignment]) -> dict[str, int]:
-    w = problem.weights
-    days = list(problem.days)
-    out = {"fairness": 0, "wishes": 0, "team_days": 0, "stability": 0}
+def _wishes(problem: Problem, plan_map: PlanMap) -> int:
+    total = 0
     for e in problem.employees:
         for wish in e.wishes:
             a = plan_map.get((e.id, wish.day))
@@ -200,25 +250,43 @@ def _penalties(problem: Problem, plan_map: dict[tuple[str, date], Assignment]) -
                 WishKind.PREFER_OFFICE: a.kind not in ONSITE,
                 WishKind.NO_OFFICE: a.kind in ONSITE,
             }[wish.kind]
-            out["wishes"] += w.wish * wish.weight * bad
+            total += problem.weights.wish * wish.weight * bad
+    return total
+
+
+def _team_days(problem: Problem, plan_map: PlanMap) -> int:
+    total = 0
     for td in problem.team_days:
-        for d in days:
+        for d in problem.days:
             if not td.matches(d):
                 continue
             for e in problem.employees:
                 a = plan_map[(e.id, d)]
                 if e.team == td.team and a.kind is Kind.HOME:
-                    out["team_days"] += w.team_day * td.weight
+                    total += problem.weights.team_day * td.weight
+    return total
+
+
+def _stability(problem: Problem, plan_map: PlanMap) -> int:
     fixed = {(a.employee_id, a.day) for a in problem.fixed}
+    total = 0
     for p in problem.previous_plan:
         key = (p.employee_id, p.day)
         if key in plan_map and key not in fixed and not plan_map[key].same_as(p):
-            out["stability"] += w.stability
+            total += problem.weights.stability
+    return total
+
+
+def _fairness(problem: Problem, plan_map: PlanMap) -> int:
+    """Whole days of deviation from the fair home share within each team (history included)."""
+    w = problem.weights
+    days = list(problem.days)
     hist = {h.employee_id: h for h in problem.history}
     teams: dict[str, list[str]] = defaultdict(list)
     for e in problem.employees:
         if e.home_office:
             teams[e.team].append(e.id)
+    total = 0
     for members in teams.values():
         if len(members) < 2 or w.fairness <= 0:
             continue
@@ -234,5 +302,5 @@ def _penalties(problem: Problem, plan_map: dict[tuple[str, date], Assignment]) -
         if sw == 0:
             continue
         for eid in members:  # whole days of deviation from the fair share
-            out["fairness"] += w.fairness * (abs(sw * home[eid] - work[eid] * sh) // sw)
-    return out
+            total += w.fairness * (abs(sw * home[eid] - work[eid] * sh) // sw)
+    return total

@@ -60,6 +60,7 @@ class Built:
     base: dict[Key, Kind]  # ABSENT / OFF / fixed-kind days without a decision
     rules: dict[str, list[tuple[cp_model.LinearExprT, int]]] = field(default_factory=dict)
     guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+    guarded: bool = False
 
     def rule_expr(self, rule: str) -> cp_model.LinearExprT:
         terms = self.rules.get(rule, [])
@@ -67,6 +68,32 @@ class Built:
 
     def objective_expr(self) -> cp_model.LinearExprT:
         return sum((self.rule_expr(r) for r in self.rules), cp_model.LinearExpr.constant(0))
+
+    def guard(self, key: GuardKey) -> list[cp_model.IntVar]:
+        """The enforcement literal of a hard rule group (none unless `guarded`)."""
+        if not self.guarded:
+            return []
+        if key not in self.guards:
+            self.guards[key] = self.model.new_bool_var(f"g{len(self.guards)}")
+        return [self.guards[key]]
+
+    def onsite(self, key: Key) -> list[cp_model.IntVar]:
+        return [v for o, v in self.x.get(key, {}).items() if o != HOME]
+
+    def home_of(self, key: Key) -> cp_model.LinearExprT | int:
+        lits = self.x.get(key)
+        if lits is None:
+            return 1 if self.base.get(key) is Kind.HOME else 0
+        return lits.get(HOME, 0)
+
+    def onsite_of(self, key: Key) -> cp_model.LinearExprT | int:
+        lits = self.x.get(key)
+        if lits is None:
+            return 1 if self.base.get(key) in (Kind.ON_SITE, Kind.SHIFT) else 0
+        return sum(v for o, v in lits.items() if o != HOME)
+
+    def works(self, key: Key) -> bool:
+        return key in self.x or self.base.get(key) in (Kind.HOME, Kind.ON_SITE, Kind.SHIFT)
 
 
 def options_for(problem: Problem, emp: Employee) -> list[str]:
@@ -88,18 +115,25 @@ def build(
     guarded: bool = False,
     hint: Mapping[Key, Assignment] | None = None,
 ) -> Built:
-    m = cp_model.CpModel()
-    b = Built(m, {}, {})
-    day_set = set(problem.days)
+    """The model, built in phases; their order fixes the variable order (and so CP-SAT's
+    search) and must not change."""
+    b = Built(cp_model.CpModel(), {}, {}, guarded=guarded)
+    _decisions(problem, b)
+    if hint:
+        _hints(b, hint)
+    _rooms_and_kits(problem, b, kit_budget, kit_soft)
+    _coverage(problem, b)
+    if problem.cohorts:
+        _cohorts(problem, b)
+    _onsite_per_week(problem, b)
+    _working_time(problem, b)
+    _soft_rules(problem, b)
+    return b
 
-    def guard(key: GuardKey) -> list[cp_model.IntVar]:
-        if not guarded:
-            return []
-        if key not in b.guards:
-            b.guards[key] = m.new_bool_var(f"g{len(b.guards)}")
-        return [b.guards[key]]
 
-    # One activity per day; fixed assignments stay exactly as they are.
+def _decisions(problem: Problem, b: Built) -> None:
+    """One activity per day; fixed assignments stay exactly as they are."""
+    m = b.model
     for emp in problem.employees:
         opts = options_for(problem, emp)
         for d in problem.days:
@@ -114,21 +148,26 @@ def build(
             if fixed is not None:
                 want = option_of(fixed)
                 if want in lits:
-                    m.add(lits[want] == 1).only_enforce_if(guard(("fixed", emp.id, d)))
+                    m.add(lits[want] == 1).only_enforce_if(b.guard(("fixed", emp.id, d)))
                 else:
-                    m.add_bool_or([]).only_enforce_if(guard(("fixed", emp.id, d)))
-    if hint:
-        for key, lits in b.x.items():
-            a = hint.get(key)
-            if a is not None:
-                want = option_of(a)
-                for o, lit in lits.items():
-                    m.add_hint(lit, o == want)
+                    m.add_bool_or([]).only_enforce_if(b.guard(("fixed", emp.id, d)))
 
-    def onsite(key: Key) -> list[cp_model.IntVar]:
-        return [v for o, v in b.x.get(key, {}).items() if o != HOME]
 
-    # Room capacity per day.
+def _hints(b: Built, hint: Mapping[Key, Assignment]) -> None:
+    for key, lits in b.x.items():
+        a = hint.get(key)
+        if a is not None:
+            want = option_of(a)
+            for o, lit in lits.items():
+                b.model.add_hint(lit, o == want)
+
+
+def _rooms_and_kits(
+    problem: Problem, b: Built, kit_budget: Mapping[date, int] | None, kit_soft: bool
+) -> None:
+    """Room capacity per day; the kit pool per day (dated stock, or a budget from the
+    decomposition master)."""
+    m = b.model
     per_room: dict[tuple[str, date], list[cp_model.IntVar]] = defaultdict(list)
     home_kit: dict[date, list[cp_model.IntVar]] = defaultdict(list)
     emps = problem.employees_by_id
@@ -141,9 +180,7 @@ def build(
     for (rid, d), vs in per_room.items():
         cap = problem.rooms_by_id[rid].seats(problem.capacity_mode)
         if len(vs) > cap:
-            m.add(sum(vs) <= cap).only_enforce_if(guard(("room", rid, d)))
-
-    # Kit pool per day (dated stock, or a budget from the decomposition master).
+            m.add(sum(vs) <= cap).only_enforce_if(b.guard(("room", rid, d)))
     for d, vs in home_kit.items():
         stock = kit_budget[d] if kit_budget is not None else problem.kit_pool.available(d)
         if len(vs) > stock and kit_soft and kit_budget is not None:
@@ -153,9 +190,12 @@ def build(
             m.add(sum(vs) <= stock + over)
             b.rules.setdefault("kit_overflow", []).append((over, 1000))
         elif len(vs) > stock:
-            m.add(sum(vs) <= stock).only_enforce_if(guard(("kit", d)))
+            m.add(sum(vs) <= stock).only_enforce_if(b.guard(("kit", d)))
 
-    # Shift coverage with qualifications.
+
+def _coverage(problem: Problem, b: Built) -> None:
+    """Shift coverage with qualifications."""
+    day_set = set(problem.days)
     for c in problem.coverage:
         if c.day not in day_set or c.required <= 0:
             continue
@@ -167,32 +207,37 @@ def build(
             and opt in day_lits
             and (c.qualification is None or c.qualification in emp.qualifications)
         ]
-        m.add(sum(vs) >= c.required).only_enforce_if(
-            guard(("coverage", c.day, c.shift_id, c.qualification))
+        b.model.add(sum(vs) >= c.required).only_enforce_if(
+            b.guard(("coverage", c.day, c.shift_id, c.qualification))
         )
 
-    # Cohorts never meet on site (per day, or per shift with the office as one slot).
-    if problem.cohorts:
-        by_slot = problem.cohort_separation is CohortSeparation.SHIFT
-        for d in problem.days:
-            active: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
-            for k in problem.cohorts:
-                slot_lits: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-                for eid in sorted(k.members):
-                    for o, v in b.x.get((eid, d), {}).items():
-                        if o != HOME:
-                            slot = (o if o.startswith("shift:") else "office") if by_slot else "day"
-                            slot_lits[slot].append(v)
-                for slot, vs in slot_lits.items():
-                    act = m.new_bool_var(f"c{k.id}_{d:%m%d}_{slot}")
-                    for v in vs:
-                        m.add_implication(v, act)
-                    active[(k.group, slot)].append(act)
-            for (group, slot), acts in active.items():
-                if len(acts) > 1:
-                    m.add_at_most_one(acts).only_enforce_if(guard(("cohort", d, slot, group)))
 
-    # Minimum and maximum on-site days per ISO week (minimum pro rata of the days worked).
+def _cohorts(problem: Problem, b: Built) -> None:
+    """Cohorts never meet on site (per day, or per shift with the office as one slot)."""
+    m = b.model
+    by_slot = problem.cohort_separation is CohortSeparation.SHIFT
+    for d in problem.days:
+        active: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+        for k in problem.cohorts:
+            slot_lits: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for eid in sorted(k.members):
+                for o, v in b.x.get((eid, d), {}).items():
+                    if o != HOME:
+                        slot = (o if o.startswith("shift:") else "office") if by_slot else "day"
+                        slot_lits[slot].append(v)
+            for slot, vs in slot_lits.items():
+                act = m.new_bool_var(f"c{k.id}_{d:%m%d}_{slot}")
+                for v in vs:
+                    m.add_implication(v, act)
+                active[(k.group, slot)].append(act)
+        for (group, slot), acts in active.items():
+            if len(acts) > 1:
+                m.add_at_most_one(acts).only_enforce_if(b.guard(("cohort", d, slot, group)))
+
+
+def _onsite_per_week(problem: Problem, b: Built) -> None:
+    """Minimum and maximum on-site days per ISO week (minimum pro rata of the days worked)."""
+    m = b.model
     for emp in problem.employees:
         weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
         for d in problem.days:
@@ -204,116 +249,124 @@ def build(
                 if (emp.id, d) in b.x
                 or b.base.get((emp.id, d)) in (Kind.HOME, Kind.ON_SITE, Kind.SHIFT)
             ]
-            week_lits = [v for d in ds for v in onsite((emp.id, d))]
+            week_lits = [v for d in ds for v in b.onsite((emp.id, d))]
             fixed_on = sum(1 for d in ds if b.base.get((emp.id, d)) in (Kind.ON_SITE, Kind.SHIFT))
             # Pro rata for weeks with absences: min * worked / scheduled days, rounded down.
             scheduled = sum(1 for d in ds if b.base.get((emp.id, d)) is not Kind.OFF)
             low = min(len(worked), emp.min_onsite_per_week * len(worked) // max(1, scheduled))
             if low > 0:
                 m.add(sum(week_lits) + fixed_on >= low).only_enforce_if(
-                    guard(("week_min", emp.id, wk))
+                    b.guard(("week_min", emp.id, wk))
                 )
             if emp.max_onsite_per_week < len(worked):
                 m.add(sum(week_lits) + fixed_on <= emp.max_onsite_per_week).only_enforce_if(
-                    guard(("week_max", emp.id, wk))
+                    b.guard(("week_max", emp.id, wk))
                 )
 
-    # Working-time rules for shifts: rest between consecutive days, on-site runs.
-    shifts = problem.shifts_by_id
-    for emp in problem.employees:
-        for d in problem.days:
-            nxt = d + timedelta(days=1)
-            today, tomorrow = b.x.get((emp.id, d), {}), b.x.get((emp.id, nxt), {})
-            for o1, v1 in today.items():
-                if not o1.startswith("shift:"):
-                    continue
-                s1 = shifts[o1[6:]]
-                for o2, v2 in tomorrow.items():
-                    if o2.startswith("shift:"):
-                        s2 = shifts[o2[6:]]
-                        if 1440 + s2.start - s1.end_abs < problem.min_rest_minutes:
-                            m.add_bool_or([v1.Not(), v2.Not()]).only_enforce_if(
-                                guard(("rest", emp.id))
-                            )
-        limit = problem.max_consecutive_onsite_days
-        if limit is not None:
-            for d in problem.days:
-                window = [d + timedelta(days=i) for i in range(limit + 1)]
-                if not all(w in day_set for w in window):
-                    continue
-                run_lits = [v for w in window for v in onsite((emp.id, w))]
-                if len(run_lits) > limit:
-                    m.add(sum(run_lits) <= limit).only_enforce_if(guard(("consecutive", emp.id)))
 
-    _soft_rules(problem, b)
-    return b
+def _working_time(problem: Problem, b: Built) -> None:
+    """Working-time rules for shifts: rest between consecutive days, on-site runs."""
+    for emp in problem.employees:
+        _rest(problem, b, emp)
+        if problem.max_consecutive_onsite_days is not None:
+            _consecutive(problem, b, emp, problem.max_consecutive_onsite_days)
+
+
+def _rest(problem: Problem, b: Built, emp: Employee) -> None:
+    shifts = problem.shifts_by_id
+    for d in problem.days:
+        nxt = d + timedelta(days=1)
+        today, tomorrow = b.x.get((emp.id, d), {}), b.x.get((emp.id, nxt), {})
+        for o1, v1 in today.items():
+            if not o1.startswith("shift:"):
+                continue
+            s1 = shifts[o1[6:]]
+            for o2, v2 in tomorrow.items():
+                if o2.startswith("shift:"):
+                    s2 = shifts[o2[6:]]
+                    if 1440 + s2.start - s1.end_abs < problem.min_rest_minutes:
+                        b.model.add_bool_or([v1.Not(), v2.Not()]).only_enforce_if(
+                            b.guard(("rest", emp.id))
+                        )
+
+
+def _consecutive(problem: Problem, b: Built, emp: Employee, limit: int) -> None:
+    day_set = set(problem.days)
+    for d in problem.days:
+        window = [d + timedelta(days=i) for i in range(limit + 1)]
+        if not all(w in day_set for w in window):
+            continue
+        run_lits = [v for w in window for v in b.onsite((emp.id, w))]
+        if len(run_lits) > limit:
+            b.model.add(sum(run_lits) <= limit).only_enforce_if(b.guard(("consecutive", emp.id)))
 
 
 def _soft_rules(problem: Problem, b: Built) -> None:
-    m, w = b.model, problem.weights
+    """The objective's terms, rule by rule (the order of `b.rules` is part of the model)."""
+    _wishes(problem, b)
+    _team_days(problem, b)
+    _stability(problem, b)
+    fair = b.rules.setdefault("fairness", [])
+    if problem.weights.fairness > 0:
+        _fairness(problem, b, fair)
 
-    def home_of(key: Key) -> cp_model.LinearExprT | int:
-        lits = b.x.get(key)
-        if lits is None:
-            return 1 if b.base.get(key) is Kind.HOME else 0
-        return lits.get(HOME, 0)
 
-    def onsite_of(key: Key) -> cp_model.LinearExprT | int:
-        lits = b.x.get(key)
-        if lits is None:
-            return 1 if b.base.get(key) in (Kind.ON_SITE, Kind.SHIFT) else 0
-        return sum(v for o, v in lits.items() if o != HOME)
-
-    def works(key: Key) -> bool:
-        return key in b.x or b.base.get(key) in (Kind.HOME, Kind.ON_SITE, Kind.SHIFT)
-
-    # Wishes and no-go office days, only on days the employee works.
+def _wishes(problem: Problem, b: Built) -> None:
+    """Wishes and no-go office days, only on days the employee works."""
+    w = problem.weights
     wishes = b.rules.setdefault("wishes", [])
     for emp in problem.employees:
         for wish in emp.wishes:
             key = (emp.id, wish.day)
-            if wish.day not in problem.days or not works(key) or wish.weight <= 0:
+            if wish.day not in problem.days or not b.works(key) or wish.weight <= 0:
                 continue
             if wish.kind is WishKind.PREFER_HOME:
-                wishes.append((1 - home_of(key), w.wish * wish.weight))
+                wishes.append((1 - b.home_of(key), w.wish * wish.weight))
             elif wish.kind is WishKind.PREFER_OFFICE:
-                wishes.append((1 - onsite_of(key), w.wish * wish.weight))
+                wishes.append((1 - b.onsite_of(key), w.wish * wish.weight))
             else:
-                wishes.append((onsite_of(key), w.wish * wish.weight))
+                wishes.append((b.onsite_of(key), w.wish * wish.weight))
 
-    # Team days: each member who works that day but is not on site.
+
+def _team_days(problem: Problem, b: Built) -> None:
+    """Team days: each member who works that day but is not on site."""
     team_terms = b.rules.setdefault("team_days", [])
     for td in problem.team_days:
         for d in problem.days:
             if td.matches(d):
                 for emp in problem.employees:
-                    if emp.team == td.team and works((emp.id, d)):
-                        team_terms.append((1 - onsite_of((emp.id, d)), w.team_day * td.weight))
+                    if emp.team == td.team and b.works((emp.id, d)):
+                        weight = problem.weights.team_day * td.weight
+                        team_terms.append((1 - b.onsite_of((emp.id, d)), weight))
 
-    # Stability against the previous plan: each changed day counts.
+
+def _stability(problem: Problem, b: Built) -> None:
+    """Stability against the previous plan: each changed day counts."""
     stab = b.rules.setdefault("stability", [])
-    if problem.previous_plan and w.stability > 0:
-        emps = problem.employees_by_id
-        days = set(problem.days)
-        for a in problem.previous_plan:
-            key = (a.employee_id, a.day)
-            if a.employee_id not in emps or a.day not in days or key in problem.fixed_by_key:
-                continue
-            lits = b.x.get(key)
-            if lits is None:
-                stab.append((0 if b.base.get(key) is a.kind else 1, w.stability))
-            else:
-                opt = option_of(a)
-                stab.append((1 - lits[opt] if opt in lits else 1, w.stability))
-
-    # Fair home-office share within a team, history included. With H = home days and
-    # W = working days (history + plan) per member and S_H, S_W their team sums, the fair
-    # share of e is W_e * S_H / S_W; the penalty counts whole days of deviation,
-    # floor(|S_W * H_e - W_e * S_H| / S_W): rounding to a day is free, which keeps the
-    # model easy to prove optimal (fractional targets are not a planner's concern).
-    fair = b.rules.setdefault("fairness", [])
-    if w.fairness <= 0:
+    weight = problem.weights.stability
+    if not problem.previous_plan or weight <= 0:
         return
+    emps = problem.employees_by_id
+    days = set(problem.days)
+    for a in problem.previous_plan:
+        key = (a.employee_id, a.day)
+        if a.employee_id not in emps or a.day not in days or key in problem.fixed_by_key:
+            continue
+        lits = b.x.get(key)
+        if lits is None:
+            stab.append((0 if b.base.get(key) is a.kind else 1, weight))
+        else:
+            opt = option_of(a)
+            stab.append((1 - lits[opt] if opt in lits else 1, weight))
+
+
+def _fairness(problem: Problem, b: Built, fair: list[tuple[cp_model.LinearExprT, int]]) -> None:
+    """Fair home-office share within a team, history included. With H = home days and
+    W = working days (history + plan) per member and S_H, S_W their team sums, the fair
+    share of e is W_e * S_H / S_W; the penalty counts whole days of deviation,
+    floor(|S_W * H_e - W_e * S_H| / S_W): rounding to a day is free, which keeps the
+    model easy to prove optimal (fractional targets are not a planner's concern)."""
+    m = b.model
     hist = {h.employee_id: h for h in problem.history}
     teams: dict[str, list[Employee]] = defaultdict(list)
     for emp in problem.employees:
@@ -327,9 +380,9 @@ def _soft_rules(problem: Problem, b: Built) -> None:
         for emp in members:
             h = hist.get(emp.id)
             home[emp.id] = sum(
-                (home_of((emp.id, d)) for d in problem.days), cp_model.LinearExpr.constant(0)
+                (b.home_of((emp.id, d)) for d in problem.days), cp_model.LinearExpr.constant(0)
             ) + (h.home_days if h else 0)
-            work[emp.id] = sum(1 for d in problem.days if works((emp.id, d))) + (
+            work[emp.id] = sum(1 for d in problem.days if b.works((emp.id, d))) + (
                 h.home_days + h.office_days if h else 0
             )
         sw = sum(work.values())
@@ -344,4 +397,4 @@ def _soft_rules(problem: Problem, b: Built) -> None:
             dev = m.new_int_var(0, we, f"dev_{emp.id}")
             m.add(sw * dev <= gap)
             m.add(gap <= sw * dev + sw - 1)
-            fair.append((dev, w.fairness))
+            fair.append((dev, problem.weights.fairness))

@@ -17,6 +17,7 @@ from rathaus.engines.roster.cpmodel import HOME, build, options_for
 from rathaus.engines.roster.model import (
     Cohort,
     CohortSeparation,
+    Coverage,
     Employee,
     Kind,
     Problem,
@@ -240,6 +241,11 @@ def _cache(problem: Problem) -> tuple[dict[str, list[Employee]], dict[str, list[
 
 
 def _coverage_check(problem: Problem) -> list[Reason]:
+    return _shift_coverage(problem) or _cohort_coverage(problem)
+
+
+def _shift_coverage(problem: Problem) -> list[Reason]:
+    """Coverage rows with fewer eligible people than required."""
     out: list[Reason] = []
     shifts = problem.shifts_by_id
     days = set(problem.days)
@@ -262,9 +268,12 @@ def _coverage_check(problem: Problem) -> list[Reason]:
                     available=len(elig),
                 )
             )
-    if out:
-        return out
-    # Cohorts: on each day (or shift) one cohort plus non-members must cover everything.
+    return out
+
+
+def _cohort_coverage(problem: Problem) -> list[Reason]:
+    """Cohorts: on each day (or shift) one cohort plus non-members must cover everything."""
+    out: list[Reason] = []
     groups: dict[str, list[Cohort]] = defaultdict(list)
     for k in problem.cohorts:
         groups[k.group].append(k)
@@ -274,7 +283,7 @@ def _coverage_check(problem: Problem) -> list[Reason]:
             continue
         member_of = {eid: k.id for k in cohorts for eid in k.members}
         their_shifts = {s for e in problem.employees if e.id in member_of for s in e.shifts}
-        for d in sorted(days):
+        for d in sorted(set(problem.days)):
             todays = [
                 c
                 for c in problem.coverage
@@ -282,30 +291,9 @@ def _coverage_check(problem: Problem) -> list[Reason]:
             ]
             slots = [[c] for c in todays] if by_shift else ([todays] if todays else [])
             for slot in slots:
-                failures: list[str] = []
-                for k in cohorts:
-                    people: set[str] = set()
-                    need: dict[str, int] = defaultdict(int)
-                    for c in slot:
-                        elig = [
-                            e
-                            for e in _eligible(problem, d, c.shift_id, c.qualification)
-                            if member_of.get(e.id) in (None, k.id)
-                        ]
-                        people |= {e.id for e in elig}
-                        need[c.shift_id] = max(need[c.shift_id], c.required)
-                        if len(elig) < c.required:
-                            failures.append(
-                                f"{k.name}: {shifts[c.shift_id].name} braucht "
-                                f"{c.required}, verfügbar {len(elig)}"
-                            )
-                            break
-                    else:  # each person works one shift a day
-                        if sum(need.values()) > len(people):
-                            failures.append(
-                                f"{k.name}: {sum(need.values())} Schichtplätze, "
-                                f"verfügbar {len(people)}"
-                            )
+                failures = [
+                    f for k in cohorts if (f := _cohort_failure(problem, d, slot, k, member_of))
+                ]
                 if len(failures) == len(cohorts):
                     names = ", ".join(k.name for k in cohorts)
                     out.append(
@@ -322,8 +310,39 @@ def _coverage_check(problem: Problem) -> list[Reason]:
     return out
 
 
+def _cohort_failure(
+    problem: Problem, d: date, slot: list[Coverage], k: Cohort, member_of: dict[str, str]
+) -> str | None:
+    """Why cohort `k` (with the non-members) cannot cover `slot` alone, or None if it can."""
+    shifts = problem.shifts_by_id
+    people: set[str] = set()
+    need: dict[str, int] = defaultdict(int)
+    for c in slot:
+        elig = [
+            e
+            for e in _eligible(problem, d, c.shift_id, c.qualification)
+            if member_of.get(e.id) in (None, k.id)
+        ]
+        people |= {e.id for e in elig}
+        need[c.shift_id] = max(need[c.shift_id], c.required)
+        if len(elig) < c.required:
+            return (
+                f"{k.name}: {shifts[c.shift_id].name} braucht {c.required}, verfügbar {len(elig)}"
+            )
+    if sum(need.values()) > len(people):  # each person works one shift a day
+        return f"{k.name}: {sum(need.values())} Schichtplätze, verfügbar {len(people)}"
+    return None
+
+
 def _guard_reason(problem: Problem, key: tuple[object, ...]) -> Reason:
-    emps = problem.employees_by_id
+    """The reason for one guarded rule group (see `cpmodel.Built.guard`)."""
+    if key[0] in ("room", "kit", "coverage", "cohort"):
+        return _resource_reason(problem, key)
+    return _employee_reason(problem, key)
+
+
+def _resource_reason(problem: Problem, key: tuple[object, ...]) -> Reason:
+    """Room capacity, kit pool, coverage or cohort separation on one day."""
     kind = key[0]
     if kind == "room":
         rid, d = str(key[1]), key[2]
@@ -365,17 +384,21 @@ def _guard_reason(problem: Problem, key: tuple[object, ...]) -> Reason:
             subject=sid,
             required=req,
         )
-    if kind == "cohort":
-        d = key[1]
-        assert isinstance(d, date)
-        names = ", ".join(k.name for k in problem.cohorts if k.group == key[3])
-        return Reason(
-            "COHORT_SEPARATION",
-            f"Schichtteams ({names}) dürfen sich am {fmt_day(d)} nicht begegnen",
-            day=d,
-        )
+    d = key[1]  # "cohort"
+    assert isinstance(d, date)
+    names = ", ".join(k.name for k in problem.cohorts if k.group == key[3])
+    return Reason(
+        "COHORT_SEPARATION",
+        f"Schichtteams ({names}) dürfen sich am {fmt_day(d)} nicht begegnen",
+        day=d,
+    )
+
+
+def _employee_reason(problem: Problem, key: tuple[object, ...]) -> Reason:
+    """An employee's weekly bounds, rest time, consecutive days or fixed day."""
+    kind = key[0]
     eid = str(key[1])
-    emp = emps[eid]
+    emp = problem.employees_by_id[eid]
     if kind in ("week_min", "week_max"):
         wk = key[2]
         assert isinstance(wk, tuple)

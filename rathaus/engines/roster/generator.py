@@ -96,21 +96,107 @@ def generate(
     pandemic: bool = True,
     kit_share: float = 0.30,
 ) -> Problem:
-    rng = random.Random(seed)
     days = tuple(start + timedelta(days=i) for i in range(7 * weeks))
-    workdays = [d for d in days if d.weekday() < 5]
-    employees: list[Employee] = []
-    rooms: list[Room] = []
-    shifts: list[ShiftType] = []
-    coverage: list[Coverage] = []
-    cohorts: list[Cohort] = []
-    team_days: list[TeamDay] = []
-    history: list[History] = []
-    counter = iter(range(10**9))
-    team_base: dict[str, int] = {}
+    g = _Town(random.Random(seed), days)
+    towns = max(1, round(staff / 200))
+    remaining = staff
+    for t in range(towns):
+        size = remaining // (towns - t)
+        remaining -= size
+        g.add_town(t, size)
+    kits = round(staff * kit_share)
+    more = round(staff * kit_share / 3)
+    pool = KitPool(((days[0], kits), (days[min(len(days) - 1, 14)], kits + more)))
+    return Problem(
+        days=days,
+        employees=tuple(g.employees),
+        rooms=tuple(g.rooms),
+        kit_pool=pool,
+        shifts=tuple(g.shifts),
+        coverage=tuple(g.coverage),
+        cohorts=tuple(g.cohorts),
+        capacity_mode=CapacityMode.PANDEMIC if pandemic else CapacityMode.NORMAL,
+        team_days=tuple(g.team_days),
+        weights=Weights(),
+        history=tuple(g.history),
+        max_consecutive_working_days=6,
+    )
 
-    def person(team: str, unit: str, **kw: Any) -> Employee:
-        i = next(counter)
+
+class _Town:
+    """What `generate` collects, town by town; every draw comes from the one seeded `rng`
+    in a fixed order (the same seed gives the same instance)."""
+
+    def __init__(self, rng: random.Random, days: tuple[date, ...]) -> None:
+        self.rng = rng
+        self.days = days
+        self.workdays = [d for d in days if d.weekday() < 5]
+        self.employees: list[Employee] = []
+        self.rooms: list[Room] = []
+        self.shifts: list[ShiftType] = []
+        self.coverage: list[Coverage] = []
+        self.cohorts: list[Cohort] = []
+        self.team_days: list[TeamDay] = []
+        self.history: list[History] = []
+        self.counter = iter(range(10**9))
+        self.team_base: dict[str, int] = {}
+
+    def add_town(self, t: int, size: int) -> None:
+        """Citizen office, social services and departments of one town hall."""
+        rng = self.rng
+        _citizen_office(
+            t,
+            size,
+            self.person,
+            self.employees,
+            self.shifts,
+            self.coverage,
+            self.cohorts,
+            self.workdays,
+        )
+        social = round(size * 0.10)
+        office = size - social - 16
+        units = [("Soziale Dienste", social, Equipment.PHONE_ONLY)]
+        while office > 0:
+            n = min(office, rng.randint(15, 40))
+            office -= n
+            units.append((AEMTER[len(units) % len(AEMTER)], n, Equipment.FULL_KIT))
+        floor = 1
+        for u, (unit, n, equipment) in enumerate(units):
+            floor = self._unit(t, f"t{t}u{u}", unit, n, equipment, floor)
+
+    def _unit(
+        self, t: int, unit_id: str, unit: str, n: int, equipment: Equipment, floor: int
+    ) -> int:
+        """Teams of 4–10 with their rooms and team day; returns the next team's floor."""
+        rng = self.rng
+        left = n
+        team_no = 0
+        while left > 0:
+            k = min(left, rng.randint(4, 10))
+            left -= k
+            team = f"{unit_id}:{unit} {team_no + 1}"
+            team_no += 1
+            members_rooms = _rooms(rng, t, floor, unit_id, k, self.rooms, equipment)
+            floor = floor % 5 + 1
+            for rid in members_rooms:
+                self.employees.append(
+                    self.person(
+                        team,
+                        unit_id,
+                        equipment=equipment,
+                        rooms=(rid,),
+                        min_onsite_per_week=1,
+                        max_onsite_per_week=5,
+                    )
+                )
+            self.team_days.append(TeamDay(team, weekday=rng.randrange(5), weight=1))
+        return floor
+
+    def person(self, team: str, unit: str, **kw: Any) -> Employee:
+        """One employee: working pattern, leave and sick days, wishes, history."""
+        rng, days = self.rng, self.days
+        i = next(self.counter)
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + i) % len(LAST)]}"
         pattern = rng.random()
         weekdays = frozenset(range(5))
@@ -122,7 +208,7 @@ def generate(
         if rng.random() < 0.25:  # a week of leave
             first = rng.randrange(max(1, len(days) - 7))
             absences |= set(days[first : first + 7])
-        absences |= {d for d in workdays if rng.random() < 0.02}  # sick days
+        absences |= {d for d in self.workdays if rng.random() < 0.02}  # sick days
         wishes = tuple(
             Wish(
                 d,
@@ -133,14 +219,14 @@ def generate(
                 ),
                 rng.randint(1, 3),
             )
-            for d in workdays
+            for d in self.workdays
             if rng.random() < 0.06 and d.weekday() in weekdays
         )
         # Previous months were planned with some fairness already: a team-wide share
         # plus a few days of individual deviation.
-        base = team_base.setdefault(team, rng.randint(8, 20))
+        base = self.team_base.setdefault(team, rng.randint(8, 20))
         home = max(0, base + rng.randint(-4, 4))
-        history.append(History(f"e{i}", home, 40 - home))
+        self.history.append(History(f"e{i}", home, 40 - home))
         return Employee(
             id=f"e{i}",
             name=name,
@@ -151,61 +237,6 @@ def generate(
             absences=frozenset(absences),
             **kw,
         )
-
-    towns = max(1, round(staff / 200))
-    remaining = staff
-    for t in range(towns):
-        size = remaining // (towns - t)
-        remaining -= size
-        _citizen_office(t, size, person, employees, shifts, coverage, cohorts, workdays)
-        floor = 1
-        social = round(size * 0.10)
-        office = size - social - 16
-        units = [("Soziale Dienste", social, Equipment.PHONE_ONLY)]
-        while office > 0:
-            n = min(office, rng.randint(15, 40))
-            office -= n
-            units.append((AEMTER[len(units) % len(AEMTER)], n, Equipment.FULL_KIT))
-        for u, (unit, n, equipment) in enumerate(units):
-            unit_id = f"t{t}u{u}"
-            left = n
-            team_no = 0
-            while left > 0:
-                k = min(left, rng.randint(4, 10))
-                left -= k
-                team = f"{unit_id}:{unit} {team_no + 1}"
-                team_no += 1
-                members_rooms = _rooms(rng, t, floor, unit_id, k, rooms, equipment)
-                floor = floor % 5 + 1
-                for rid in members_rooms:
-                    employees.append(
-                        person(
-                            team,
-                            unit_id,
-                            equipment=equipment,
-                            rooms=(rid,),
-                            min_onsite_per_week=1,
-                            max_onsite_per_week=5,
-                        )
-                    )
-                team_days.append(TeamDay(team, weekday=rng.randrange(5), weight=1))
-    kits = round(staff * kit_share)
-    more = round(staff * kit_share / 3)
-    pool = KitPool(((days[0], kits), (days[min(len(days) - 1, 14)], kits + more)))
-    return Problem(
-        days=days,
-        employees=tuple(employees),
-        rooms=tuple(rooms),
-        kit_pool=pool,
-        shifts=tuple(shifts),
-        coverage=tuple(coverage),
-        cohorts=tuple(cohorts),
-        capacity_mode=CapacityMode.PANDEMIC if pandemic else CapacityMode.NORMAL,
-        team_days=tuple(team_days),
-        weights=Weights(),
-        history=tuple(history),
-        max_consecutive_working_days=6,
-    )
 
 
 def _rooms(

@@ -24,61 +24,100 @@ Week = tuple[int, int]
 def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
     if problem.fixed:
         return None
-    cap = {r.id: r.seats(problem.capacity_mode) for r in problem.rooms}
-    shifts = problem.shifts_by_id
-    opts = {e.id: options_for(problem, e) for e in problem.employees}
-    status = {(e.id, d): problem.base_kind(e, d) for e in problem.employees for d in problem.days}
-    need: dict[tuple[str, Week], int] = {}
-    left: dict[tuple[str, Week], int] = defaultdict(int)
-    weeks: dict[Week, list[date]] = defaultdict(list)
+    g = _Greedy(problem)
     for d in problem.days:
-        weeks[week_of(d)].append(d)
-    for e in problem.employees:
-        for wk, ds in weeks.items():  # weekly minimum, pro rata as in the model
-            worked = sum(1 for d in ds if status[(e.id, d)] is None)
-            scheduled = sum(1 for d in ds if status[(e.id, d)] is not Kind.OFF)
-            need[(e.id, wk)] = min(worked, e.min_onsite_per_week * worked // max(1, scheduled))
-            left[(e.id, wk)] = worked
-    cohort_of = {m: k for k in problem.cohorts for m in k.members}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for k in problem.cohorts:
-        groups[k.group].append(k.id)
-    onsite_week: dict[tuple[str, Week], int] = defaultdict(int)
-    run: dict[str, int] = defaultdict(int)
-    out: dict[Key, Assignment] = {}
-    limit = problem.max_consecutive_onsite_days
-    last_duty: dict[str, str] = {}
-    rank = {e.id: i for i, e in enumerate(problem.employees)}
-    hist = {h.employee_id: h for h in problem.history}
-    home = {e.id: hist[e.id].home_days if e.id in hist else 0 for e in problem.employees}
-    work = {
-        e.id: hist[e.id].home_days + hist[e.id].office_days if e.id in hist else 0
-        for e in problem.employees
-    }
+        if not g.plan_day(d):
+            return None
+    return g.out
 
-    def can_onsite(e: Employee, wk: Week) -> bool:
-        return onsite_week[(e.id, wk)] < e.max_onsite_per_week and (
-            limit is None or run[e.id] < limit
+
+class _Greedy:
+    """The state of the day-by-day construction (see the module docstring)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.cap = {r.id: r.seats(problem.capacity_mode) for r in problem.rooms}
+        self.opts = {e.id: options_for(problem, e) for e in problem.employees}
+        self.status = {
+            (e.id, d): problem.base_kind(e, d) for e in problem.employees for d in problem.days
+        }
+        self.need: dict[tuple[str, Week], int] = {}
+        self.left: dict[tuple[str, Week], int] = defaultdict(int)
+        weeks: dict[Week, list[date]] = defaultdict(list)
+        for d in problem.days:
+            weeks[week_of(d)].append(d)
+        for e in problem.employees:
+            for wk, ds in weeks.items():  # weekly minimum, pro rata as in the model
+                worked = sum(1 for d in ds if self.status[(e.id, d)] is None)
+                scheduled = sum(1 for d in ds if self.status[(e.id, d)] is not Kind.OFF)
+                low = e.min_onsite_per_week * worked // max(1, scheduled)
+                self.need[(e.id, wk)] = min(worked, low)
+                self.left[(e.id, wk)] = worked
+        self.cohort_of = {m: k for k in problem.cohorts for m in k.members}
+        self.groups: dict[str, list[str]] = defaultdict(list)
+        for k in problem.cohorts:
+            self.groups[k.group].append(k.id)
+        self.onsite_week: dict[tuple[str, Week], int] = defaultdict(int)
+        self.run: dict[str, int] = defaultdict(int)
+        self.out: dict[Key, Assignment] = {}
+        self.last_duty: dict[str, str] = {}
+        self.rank = {e.id: i for i, e in enumerate(problem.employees)}
+        hist = {h.employee_id: h for h in problem.history}
+        self.home = {e.id: hist[e.id].home_days if e.id in hist else 0 for e in problem.employees}
+        self.work = {
+            e.id: hist[e.id].home_days + hist[e.id].office_days if e.id in hist else 0
+            for e in problem.employees
+        }
+
+    def can_onsite(self, e: Employee, wk: Week) -> bool:
+        limit = self.problem.max_consecutive_onsite_days
+        return self.onsite_week[(e.id, wk)] < e.max_onsite_per_week and (
+            limit is None or self.run[e.id] < limit
         )
 
-    for d in problem.days:
-        wk = week_of(d)
-        working = [e for e in problem.employees if status[(e.id, d)] is None]
-        # Cohort on duty per group: most people available, the other one than last time on ties.
+    def missing(self, e_id: str, wk: Week) -> int:
+        return self.need[(e_id, wk)] - self.onsite_week[(e_id, wk)]
+
+    def plan_day(self, d: date) -> bool:
+        """Plan day `d`; False when stuck."""
+        problem = self.problem
+        working = [e for e in problem.employees if self.status[(e.id, d)] is None]
+        duty = self._duty(working)
+        assigned = self._cover_shifts(d, working, duty)
+        if assigned is None:
+            return False
+        used: dict[str, int] = defaultdict(int)
+        for e in self._seat_order(working, week_of(d)):
+            if not self._place(e, d, duty, assigned, used):
+                return False
+        for e in problem.employees:
+            if self.status[(e.id, d)] is not None:
+                self.run[e.id] = 0
+        return True
+
+    def _duty(self, working: list[Employee]) -> dict[str, str]:
+        """Cohort on duty per group: most people available, the other one than last time
+        on ties."""
+        cohort_of = self.cohort_of
         duty: dict[str, str] = {}
-        for group, ks in groups.items():
+        for group, ks in self.groups.items():
             avail = {
                 k: sum(1 for e in working if cohort_of.get(e.id) and cohort_of[e.id].id == k)
                 for k in ks
             }
-            duty[group] = max(ks, key=lambda k: (avail[k], k != last_duty.get(group), k))
-            last_duty[group] = duty[group]
+            duty[group] = max(ks, key=lambda k: (avail[k], k != self.last_duty.get(group), k))
+            self.last_duty[group] = duty[group]
+        return duty
 
-        def allowed(e: Employee, duty: dict[str, str] = duty) -> bool:
-            k = cohort_of.get(e.id)
-            return k is None or duty.get(k.group) == k.id
+    def _allowed(self, e: Employee, duty: dict[str, str]) -> bool:
+        k = self.cohort_of.get(e.id)
+        return k is None or duty.get(k.group) == k.id
 
-        yesterday = d - timedelta(days=1)
+    def _cover_shifts(
+        self, d: date, working: list[Employee], duty: dict[str, str]
+    ) -> dict[str, str] | None:
+        """Employee -> shift for the day's coverage rows (qualified rows first), or None."""
+        problem = self.problem
         assigned: dict[str, str] = {}
         rows = sorted(
             (c for c in problem.coverage if c.day == d and c.required > 0),
@@ -97,77 +136,88 @@ def greedy_plan(problem: Problem) -> dict[Key, Assignment] | None:
             for e in working:
                 if have >= c.required:
                     break
-                prev = out.get((e.id, yesterday))
-                rest_ok = (
-                    prev is None
-                    or prev.kind is not Kind.SHIFT
-                    or (
-                        1440 + shifts[c.shift_id].start - shifts[prev.shift_id or ""].end_abs
-                        >= problem.min_rest_minutes
-                    )
-                )
                 if (
                     e.id not in assigned
-                    and f"shift:{c.shift_id}" in opts[e.id]
-                    and allowed(e)
-                    and rest_ok
-                    and can_onsite(e, wk)
+                    and f"shift:{c.shift_id}" in self.opts[e.id]
+                    and self._allowed(e, duty)
+                    and self._rested(e, d, c.shift_id)
+                    and self.can_onsite(e, week_of(d))
                     and (c.qualification is None or c.qualification in e.qualifications)
                 ):
                     assigned[e.id] = c.shift_id
                     have += 1
             if have < c.required:
                 return None
-        used: dict[str, int] = defaultdict(int)
+        return assigned
 
-        def missing(e_id: str, wk: Week = wk) -> int:
-            return need[(e_id, wk)] - onsite_week[(e_id, wk)]
-
-        # No home office first, then those whose weekly minimum is most at risk, then those
-        # with the largest home share so far (history included): seats go to them first.
-        working.sort(
-            key=lambda e: (
-                HOME in opts[e.id],
-                left[(e.id, wk)] - missing(e.id) if missing(e.id) > 0 else 99,
-                -home[e.id] / max(1, work[e.id]),
-                rank[e.id],
+    def _rested(self, e: Employee, d: date, shift_id: str) -> bool:
+        """Enough rest since yesterday's shift before `shift_id` today."""
+        shifts = self.problem.shifts_by_id
+        prev = self.out.get((e.id, d - timedelta(days=1)))
+        return (
+            prev is None
+            or prev.kind is not Kind.SHIFT
+            or (
+                1440 + shifts[shift_id].start - shifts[prev.shift_id or ""].end_abs
+                >= self.problem.min_rest_minutes
             )
         )
-        for e in working:
-            work[e.id] += 1
-            if e.id in assigned:
-                out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=assigned[e.id])
-                onsite_week[(e.id, wk)] += 1
-                run[e.id] += 1
-                left[(e.id, wk)] -= 1
-                continue
-            must = HOME not in opts[e.id] or missing(e.id) >= left[(e.id, wk)]
-            rooms = [o[5:] for o in opts[e.id] if o.startswith("room:")]
-            ok = can_onsite(e, wk) and allowed(e)
-            free = [r for r in rooms if used[r] < cap[r]] if ok else []
-            spare = [o[6:] for o in opts[e.id] if o.startswith("shift:")] if ok else []
+
+    def _seat_order(self, working: list[Employee], wk: Week) -> list[Employee]:
+        """No home office first, then those whose weekly minimum is most at risk, then those
+        with the largest home share so far (history included): seats go to them first."""
+        working.sort(
+            key=lambda e: (
+                HOME in self.opts[e.id],
+                self.left[(e.id, wk)] - self.missing(e.id, wk)
+                if self.missing(e.id, wk) > 0
+                else 99,
+                -self.home[e.id] / max(1, self.work[e.id]),
+                self.rank[e.id],
+            )
+        )
+        return working
+
+    def _place(
+        self,
+        e: Employee,
+        d: date,
+        duty: dict[str, str],
+        assigned: dict[str, str],
+        used: dict[str, int],
+    ) -> bool:
+        """Employee `e`'s activity on day `d`; False when they must be on site and cannot."""
+        wk = week_of(d)
+        key = (e.id, wk)
+        self.work[e.id] += 1
+        opts = self.opts[e.id]
+        if e.id in assigned:
+            self.out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=assigned[e.id])
+        else:
+            must = HOME not in opts or self.missing(e.id, wk) >= self.left[key]
+            rooms = [o[5:] for o in opts if o.startswith("room:")]
+            ok = self.can_onsite(e, wk) and self._allowed(e, duty)
+            free = [r for r in rooms if used[r] < self.cap[r]] if ok else []
+            spare = [o[6:] for o in opts if o.startswith("shift:")] if ok else []
             wants_home = any(w.day == d and w.kind.value != "prefer_office" for w in e.wishes)
             # A free seat is taken unless the person wants to be home: saves kits.
             if free and (must or not wants_home):
                 used[free[0]] += 1
-                out[(e.id, d)] = Assignment(e.id, d, Kind.ON_SITE, room_id=free[0])
+                self.out[(e.id, d)] = Assignment(e.id, d, Kind.ON_SITE, room_id=free[0])
             elif must and spare:  # an extra person on a shift is allowed
-                out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=spare[0])
+                self.out[(e.id, d)] = Assignment(e.id, d, Kind.SHIFT, shift_id=spare[0])
             elif must:
-                return None
+                return False
             else:
-                out[(e.id, d)] = Assignment(e.id, d, Kind.HOME)
-                home[e.id] += 1
-                run[e.id] = 0
-                left[(e.id, wk)] -= 1
-                continue
-            onsite_week[(e.id, wk)] += 1
-            run[e.id] += 1
-            left[(e.id, wk)] -= 1
-        for e in problem.employees:
-            if status[(e.id, d)] is not None:
-                run[e.id] = 0
-    return out
+                self.out[(e.id, d)] = Assignment(e.id, d, Kind.HOME)
+                self.home[e.id] += 1
+                self.run[e.id] = 0
+                self.left[key] -= 1
+                return True
+        self.onsite_week[key] += 1
+        self.run[e.id] += 1
+        self.left[key] -= 1
+        return True
 
 
 def repair_kits(problem: Problem, assignments: list[Assignment]) -> list[Assignment] | None:

@@ -12,6 +12,7 @@ from datetime import date
 
 from rathaus.engines.roster.clock import WALL
 from rathaus.engines.roster.decompose import kit_use
+from rathaus.engines.roster.explain import seat_plan
 from rathaus.engines.roster.greedy import repair_kits
 from rathaus.engines.roster.model import Problem, Status
 from rathaus.engines.roster.parts import Part, solve_part
@@ -126,7 +127,6 @@ def budget_phase(
     used; parts using kits on those days are re-solved with soft budgets (expensive
     overflow). A part without a new solution in time keeps its old one."""
     clock = watch.clock if watch is not None else WALL
-    from rathaus.engines.roster.explain import seat_plan
 
     uses = [kit_use(problem, p.assignments) for p in parts]
     redo = [i for i, u in enumerate(uses) if any(u.get(d, 0) for d in short)]

@@ -23,7 +23,6 @@ class Kind(StrEnum):
 
 
 ON_SITE_KINDS = frozenset({Kind.ON_SITE, Kind.SHIFT})
-WORK_KINDS = frozenset({Kind.ON_SITE, Kind.SHIFT, Kind.HOME})
 
 
 class Equipment(StrEnum):

@@ -8,6 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from rathaus.engines.roster.checker import check
+from rathaus.engines.roster.generator import generate
+from rathaus.engines.roster.solver import solve
+
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--staff", type=int, default=200)
@@ -21,10 +25,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and solve a municipal hybrid-work instance (roster engine)."""
-    from rathaus.engines.roster.checker import check
-    from rathaus.engines.roster.generator import generate
-    from rathaus.engines.roster.solver import solve
-
     problem = generate(args.staff, weeks=args.weeks, seed=args.seed, pandemic=not args.normal)
     plan = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
     result = check(problem, plan) if plan.objective is not None else None

@@ -9,7 +9,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from rathaus.engines.roster.clock import WALL
+from rathaus.engines.roster.clock import WALL, Clock
 from rathaus.engines.roster.cpmodel import HOME, Built, Key, assignment_of, build
 from rathaus.engines.roster.model import Assignment, Problem, Status
 from rathaus.engines.roster.progress import Watch
@@ -60,14 +60,37 @@ def solve_part(
     part `part_key`.
     """
 
-    def run(part: object = None) -> object:
-        if watch is None:
-            return solver.solve(b.model)
-        return watch.run(solver, b.model, part)
-
     clock = watch.clock if watch is not None else WALL
-
     b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
+    solver = _solver(workers, seed, fix_hint)
+    deadline = clock.now() + time_limit
+    main_end = deadline - kit_tiebreak * time_limit
+    lexi_optimal = True
+    if stability_first and b.rules.get("stability"):
+        code = _stability_stage(b, solver, watch, clock, main_end)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Part(_cp_status(code), [], 0, 0, {})
+        lexi_optimal = code == cp_model.OPTIMAL
+    objective_expr = b.objective_expr()
+    b.model.minimize(objective_expr)
+    clock.limit(solver.parameters, max(0.05, main_end - clock.now()))
+    status = _cp_status(_run(solver, b, watch, part_key))
+    if status in (Status.INFEASIBLE, Status.UNKNOWN):
+        return Part(status, [], 0, 0, {})
+    if status is Status.OPTIMAL and not lexi_optimal:
+        status = Status.FEASIBLE
+    objective = int(round(solver.objective_value))
+    bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+    if fix_hint:  # a fixed plan proves nothing: penalties are >= 0
+        status, bound = Status.FEASIBLE, 0
+    part = _extract(b, solver, status, min(bound, objective))
+    stopped = watch is not None and watch.stopped
+    if kit_tiebreak > 0 and deadline - clock.now() > 0.05 and not stopped:
+        part = _fewest_kits(problem, b, solver, clock, deadline, objective_expr, objective, part)
+    return part
+
+
+def _solver(workers: int, seed: int, fix_hint: bool) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
@@ -78,48 +101,57 @@ def solve_part(
         solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
     if fix_hint:  # only evaluate the hinted plan (exact objective from the model)
         solver.parameters.fix_variables_to_their_hinted_value = True
-    deadline = clock.now() + time_limit
-    main_end = deadline - kit_tiebreak * time_limit
-    lexi_optimal = True
-    if stability_first and b.rules.get("stability"):
-        stab = b.rule_expr("stability")
-        b.model.minimize(stab)
-        clock.limit(solver.parameters, max(0.05, (main_end - clock.now()) / 2))
-        code = run()
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Part(_cp_status(code), [], 0, 0, {})
-        lexi_optimal = code == cp_model.OPTIMAL
+    return solver
+
+
+def _run(solver: cp_model.CpSolver, b: Built, watch: Watch | None, part: object = None) -> object:
+    if watch is None:
+        return solver.solve(b.model)
+    return watch.run(solver, b.model, part)
+
+
+def _stability_stage(
+    b: Built, solver: cp_model.CpSolver, watch: Watch | None, clock: Clock, main_end: float
+) -> object:
+    """First stage of `stability_first`: fewest changed days, then kept as a constraint (and
+    the plan as hint) for the main stage. Returns CP-SAT's status code."""
+    stab = b.rule_expr("stability")
+    b.model.minimize(stab)
+    clock.limit(solver.parameters, max(0.05, (main_end - clock.now()) / 2))
+    code = _run(solver, b, watch)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         b.model.add(stab <= round(solver.objective_value))
         _hint_from(b, solver)
-    objective_expr = b.objective_expr()
-    b.model.minimize(objective_expr)
-    clock.limit(solver.parameters, max(0.05, main_end - clock.now()))
-    code = run(part_key)
-    status = _cp_status(code)
-    if status in (Status.INFEASIBLE, Status.UNKNOWN):
-        return Part(status, [], 0, 0, {})
-    if status is Status.OPTIMAL and not lexi_optimal:
-        status = Status.FEASIBLE
-    objective = int(round(solver.objective_value))
-    bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
-    if fix_hint:  # a fixed plan proves nothing: penalties are >= 0
-        status, bound = Status.FEASIBLE, 0
-    part = _extract(b, solver, status, min(bound, objective))
+    return code
+
+
+def _fewest_kits(
+    problem: Problem,
+    b: Built,
+    solver: cp_model.CpSolver,
+    clock: Clock,
+    deadline: float,
+    objective_expr: cp_model.LinearExprT,
+    objective: int,
+    part: Part,
+) -> Part:
+    """The `kit_tiebreak` stage: as few kits as possible without a worse `objective` than
+    the main stage found (kit overflow included, unlike `part.objective`)."""
     kits = [
         lits[HOME]
         for (eid, _), lits in b.x.items()
         if HOME in lits and problem.employees_by_id[eid].needs_kit
     ]
-    stopped = watch is not None and watch.stopped
-    if kit_tiebreak > 0 and kits and deadline - clock.now() > 0.05 and not stopped:
-        _hint_from(b, solver)
-        b.model.add(objective_expr <= objective)
-        b.model.minimize(sum(kits))
-        clock.limit(solver.parameters, max(0.05, deadline - clock.now()))
-        code = solver.solve(b.model)
-        clock.charge(solver)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            part = _extract(b, solver, status, part.bound)
+    if not kits:
+        return part
+    _hint_from(b, solver)
+    b.model.add(objective_expr <= objective)
+    b.model.minimize(sum(kits))
+    clock.limit(solver.parameters, max(0.05, deadline - clock.now()))
+    code = solver.solve(b.model)
+    clock.charge(solver)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _extract(b, solver, part.status, part.bound)
     return part
 
 

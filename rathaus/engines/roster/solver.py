@@ -25,49 +25,70 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 
 from rathaus.engines.roster.clock import Clock
-from rathaus.engines.roster.cpmodel import HOME, Key
-from rathaus.engines.roster.decompose import batches, components, kit_use, split, subproblem
+from rathaus.engines.roster.cpmodel import Key
+from rathaus.engines.roster.decompose import batches, kit_use, split
 from rathaus.engines.roster.explain import explain_infeasible, precheck
 from rathaus.engines.roster.greedy import greedy_plan
 from rathaus.engines.roster.kits import budget_phase, polish, repair
-from rathaus.engines.roster.model import Assignment, Plan, Problem, Status
+from rathaus.engines.roster.model import Assignment, Plan, Problem, Reason, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every phase of one solve shares: the problem, its parts and the limits."""
+
+    problem: Problem
+    subs: list[Problem]
+    groups: list[list[str]]
+    time_limit: float
+    workers: int
+    seed: int
+    stability_first: bool
+    explain: bool
+    hint_map: Mapping[Key, Assignment] | None
+    watch: Watch
+
+    def elapsed(self) -> float:
+        return self.watch.clock.now() - self.watch.t0
+
+    def at(self, share: float) -> float:
+        """The clock reading when `share` of the time limit has passed."""
+        return self.watch.t0 + share * self.time_limit
+
+    def hints_for_all(self) -> dict[int, Mapping[Key, Assignment] | None]:
+        return dict.fromkeys(range(len(self.groups)), self.hint_map)
+
+
 def _round(
-    problem: Problem,
-    subs: list[Problem],
-    groups: list[list[str]],
+    run: _Run,
     todo: list[int],
     end: float,
-    workers: int,
-    seed: int,
     hints: Mapping[int, Mapping[Key, Assignment] | None],
-    stability_first: bool,
-    watch: Watch,
     floor: float = 1.5,
     optional: bool = False,
 ) -> dict[int, Part]:
     """Solve the parts `todo` until `end`; one single-worker CP-SAT per thread. With
     `optional`, parts not started by `end` (or after a stop) are skipped (they already have
     a plan). After a stop, a part without a plan gets the greedy start plan if it is valid."""
+    watch, groups = run.watch, run.groups
     now = watch.clock.now
     watch.expect(len(groups))
     if len(groups) == 1:
-        sub = problem
         return {
             0: solve_part(
-                sub,
+                run.problem,
                 time_limit=max(0.2, end - now()),
-                workers=workers,
-                seed=seed,
+                workers=run.workers,
+                seed=run.seed,
                 hint=hints.get(0),
-                stability_first=stability_first,
+                stability_first=run.stability_first,
                 watch=watch,
                 part_key=0,
             )
@@ -76,49 +97,51 @@ def _round(
     left = [sum(len(groups[i]) for i in todo)]
     done = [0]
 
-    def run(i: int) -> Part:
-        part = _run(i)
+    def one(i: int) -> Part:
+        if optional and (now() >= end or watch.stopped):
+            part = Part(Status.UNKNOWN, [], 0, 0, {})  # late: keep the earlier result
+        else:
+            with lock:  # time share decided when the part starts, by its size
+                budget = run.workers * (end - now()) * len(groups[i]) / max(1, left[0])
+                left[0] -= len(groups[i])
+            # Generous cap: most parts finish far below it, a hard one must not starve the rest.
+            limit = max(0.05, min(max(floor, 4 * budget), end - now()))
+            part = _solve_one(run, i, limit, hints.get(i))
         with lock:
             done[0] += 1
             n = done[0]
         watch.report(f"Teilmodell {n}/{len(todo)} gelöst")
         return part
 
-    def _run(i: int) -> Part:
-        sub = subs[i]
-        if optional and (now() >= end or watch.stopped):
-            return Part(Status.UNKNOWN, [], 0, 0, {})  # late: keep the earlier result
-        with lock:  # time share decided when the part starts, by its size
-            budget = workers * (end - now()) * len(groups[i]) / max(1, left[0])
-            left[0] -= len(groups[i])
-        # Generous cap: most parts finish far below it, a hard one must not starve the rest.
-        limit = max(0.05, min(max(floor, 4 * budget), end - now()))
-        hint = hints.get(i)
-        quick = greedy_plan(sub) if hint is None else None
-        if watch.stopped:
-            part = Part(Status.UNKNOWN, [], 0, 0, {})
-        else:
-            part = solve_part(
-                sub,
-                time_limit=limit,
-                workers=1,
-                seed=seed,
-                # Small parts find better plans alone; large runs need the quick start.
-                hint=hint or (quick if len(problem.employees) > 1000 else None),
-                stability_first=stability_first,
-                watch=watch,
-                part_key=i,
-            )
-        # After a stop, the caller's hint (if it is a whole valid plan) is the fallback too.
-        start = quick if quick is not None else (hint if watch.stopped else None)
-        if part.status is Status.UNKNOWN and start is not None:
-            fixed = solve_part(sub, time_limit=5.0, workers=1, hint=start, fix_hint=True)
-            if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
-                part = fixed
-        return part
+    with ThreadPoolExecutor(max_workers=max(1, run.workers)) as pool:
+        return dict(zip(todo, pool.map(one, todo), strict=True))
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return dict(zip(todo, pool.map(run, todo), strict=True))
+
+def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] | None) -> Part:
+    """Part `i` within `limit` seconds; after a stop the start plan, if it is valid."""
+    sub, watch = run.subs[i], run.watch
+    quick = greedy_plan(sub) if hint is None else None
+    if watch.stopped:
+        part = Part(Status.UNKNOWN, [], 0, 0, {})
+    else:
+        part = solve_part(
+            sub,
+            time_limit=limit,
+            workers=1,
+            seed=run.seed,
+            # Small parts find better plans alone; large runs need the quick start.
+            hint=hint or (quick if len(run.problem.employees) > 1000 else None),
+            stability_first=run.stability_first,
+            watch=watch,
+            part_key=i,
+        )
+    # After a stop, the caller's hint (if it is a whole valid plan) is the fallback too.
+    start = quick if quick is not None else (hint if watch.stopped else None)
+    if part.status is Status.UNKNOWN and start is not None:
+        fixed = solve_part(sub, time_limit=5.0, workers=1, hint=start, fix_hint=True)
+        if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
+            part = fixed
+    return part
 
 
 def solve(
@@ -184,44 +207,54 @@ def _solve(
     explain: bool,
     watch: Watch,
 ) -> Plan:
-    t0 = watch.t0
-    now = watch.clock.now
+    """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
     if reasons:
-        return Plan(Status.INFEASIBLE, explanation=tuple(reasons), wall_time=now() - t0)
-    hint_map = hint.by_key() if hint else None
+        return Plan(Status.INFEASIBLE, explanation=tuple(reasons), wall_time=_since(watch))
     if batch_size is None:  # big problems: fewer, larger models (less overhead per model)
         batch_size = 1 if len(problem.employees) <= 1000 else 50
     groups = batches(problem, batch_size) if decompose else [[e.id for e in problem.employees]]
-    notes = [f"{len(groups)} Teilmodell(e)"]
-    subs = split(problem, groups)
-    user_hint = dict.fromkeys(range(len(groups)), hint_map)
-    every = list(range(len(groups)))
-    # First round: every part gets its share of 60 % (large: 40 %) of the time (a first plan, often proven
-    # optimal already); later rounds give the rest to parts that are not yet proven.
-    floor = 1.5 if len(problem.employees) <= 1000 else 0.1
-    parts = _round(
+    run = _Run(
         problem,
-        subs,
+        split(problem, groups),
         groups,
-        every,
-        t0 + (0.6 if len(problem.employees) <= 1000 else 0.4) * time_limit,
+        time_limit,
         workers,
         seed,
-        user_hint,
         stability_first,
+        explain,
+        hint.by_key() if hint else None,
         watch,
-        floor,
     )
+    notes = [f"{len(groups)} Teilmodell(e)"]
+    parts = _first_round(run)
     bad = [i for i, p in parts.items() if p.status is Status.INFEASIBLE]
     if bad:  # one infeasible part makes the whole infeasible; explain that part only
-        expl = (
-            explain_infeasible(subs[bad[0]], time_limit=max(1.0, time_limit / 2), clock=watch.clock)
-            if explain and not watch.stopped
-            else ()
-        )
-        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=now() - t0)
-    # Second round: unsolved parts first; unproven ones too unless kits will need the time.
+        return _infeasible(run, run.subs[bad[0]])
+    _later_rounds(run, parts)
+    if any(p.status is Status.UNKNOWN for p in parts.values()):
+        note = STOPPED_NOTE if watch.stopped else "Zeitlimit"
+        return Plan(Status.UNKNOWN, wall_time=_since(watch), notes=(note,))
+    return _combine(run, [parts[i] for i in range(len(groups))], notes)
+
+
+def _since(watch: Watch) -> float:
+    return watch.clock.now() - watch.t0
+
+
+def _first_round(run: _Run) -> dict[int, Part]:
+    """Every part gets its share of 60 % (large: 40 %) of the time: a first plan, often
+    proven optimal already."""
+    small = len(run.problem.employees) <= 1000
+    every = list(range(len(run.groups)))
+    end = run.at(0.6 if small else 0.4)
+    return _round(run, every, end, run.hints_for_all(), 1.5 if small else 0.1)
+
+
+def _later_rounds(run: _Run, parts: dict[int, Part]) -> None:
+    """Second round: unsolved parts first; unproven ones too unless kits will need the
+    time. Then one more for parts still without a plan. Updates `parts`."""
+    problem = run.problem
     known = [a for p in parts.values() for a in p.assignments]
     tight = any(n > problem.kit_pool.available(d) for d, n in kit_use(problem, known).items())
     again = [
@@ -229,125 +262,137 @@ def _solve(
         for i, p in parts.items()
         if p.status is Status.UNKNOWN or (p.status is Status.FEASIBLE and not tight)
     ]
-    if again and len(groups) > 1:
-        end = t0 + (0.7 if tight else 0.97) * time_limit
+    if again and len(run.groups) > 1:
         hints = {
-            i: ({(a.employee_id, a.day): a for a in parts[i].assignments} or hint_map)
+            i: ({(a.employee_id, a.day): a for a in parts[i].assignments} or run.hint_map)
             for i in again
         }
-        for i, q in _round(
-            problem,
-            subs,
-            groups,
-            again,
-            end,
-            workers,
-            seed,
-            hints,
-            stability_first,
-            watch,
-            optional=True,
-        ).items():
+        end = run.at(0.7 if tight else 0.97)
+        for i, q in _round(run, again, end, hints, optional=True).items():
             parts[i] = merge(parts[i], q)
     unknown = [i for i, p in parts.items() if p.status is Status.UNKNOWN]
-    if unknown and t0 + 0.9 * time_limit - now() > 0.2 and not watch.stopped:
-        for i, q in _round(
-            problem,
-            subs,
-            groups,
-            unknown,
-            t0 + 0.9 * time_limit,
-            workers,
-            seed,
-            user_hint,
-            stability_first,
-            watch,
-        ).items():
+    if unknown and run.at(0.9) - run.watch.clock.now() > 0.2 and not run.watch.stopped:
+        for i, q in _round(run, unknown, run.at(0.9), run.hints_for_all()).items():
             parts[i] = merge(parts[i], q)
-    if any(p.status is Status.UNKNOWN for p in parts.values()):
-        note = STOPPED_NOTE if watch.stopped else "Zeitlimit"
-        return Plan(Status.UNKNOWN, wall_time=now() - t0, notes=(note,))
-    parts_list = [parts[i] for i in every]
-    relaxed_bound = sum(p.bound for p in parts_list)
-    assignments = [a for p in parts_list for a in p.assignments]
+
+
+def _infeasible(run: _Run, problem: Problem) -> Plan:
+    """INFEASIBLE, explained unless the caller said not to or the search was stopped."""
+    expl: list[Reason] = []
+    if run.explain and not run.watch.stopped:
+        limit = max(1.0, run.time_limit / 2)
+        expl = explain_infeasible(problem, time_limit=limit, clock=run.watch.clock)
+    return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=_since(run.watch))
+
+
+def _short_days(problem: Problem, assignments: list[Assignment]) -> dict[date, int]:
+    """Days on which the plan uses more kits than the pool has."""
     use = kit_use(problem, assignments)
-    short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
+    return {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
+
+
+def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
+    """Steps 2–4: the parts' combination if the kits suffice, else fit them to the pool,
+    else one model over everything."""
+    relaxed_bound = sum(p.bound for p in parts)
+    assignments = [a for p in parts for a in p.assignments]
+    short = _short_days(run.problem, assignments)
     if not short:
-        status = (
-            Status.OPTIMAL
-            if all(p.status is Status.OPTIMAL for p in parts_list)
-            else Status.FEASIBLE
-        )
-        if len(groups) > 1:
+        every_optimal = all(p.status is Status.OPTIMAL for p in parts)
+        status = Status.OPTIMAL if every_optimal else Status.FEASIBLE
+        if len(run.groups) > 1:
             notes.append("Homeoffice-Sets reichen für die Summe der Teilpläne")
-        return _plan(status, parts_list, relaxed_bound, t0, notes)
+        return _plan(status, parts, relaxed_bound, run.watch.t0, notes)
     notes.append(f"Homeoffice-Sets knapp an {len(short)} Tag(en)")
-    current = parts_list
-    wanted = [kit_use(problem, p.assignments) for p in parts_list]
-    # First the cheap repair (kit users with a free seat go to the office, lightest wishes
-    # first); proportional soft budgets only if seats do not suffice for that.
-    fits = False
-    repaired = repair(problem, subs, groups, current, workers)
+    wanted = [kit_use(run.problem, p.assignments) for p in parts]
+    fitted = _fit_kits(run, parts, short, notes)
+    if fitted is not None:
+        current = polish(
+            run.problem,
+            run.subs,
+            run.groups,
+            fitted,
+            wanted,
+            run.at(0.97),
+            run.workers,
+            run.seed,
+            run.stability_first,
+            notes,
+            run.watch,
+        )
+        return _plan(Status.FEASIBLE, current, relaxed_bound, run.watch.t0, notes)
+    return _whole_model(run, assignments, relaxed_bound, notes)
+
+
+def _fit_kits(
+    run: _Run, parts: list[Part], short: dict[date, int], notes: list[str]
+) -> list[Part] | None:
+    """The parts changed so that their kit use fits the pool, or None (with a note).
+
+    First the cheap repair (kit users with a free seat go to the office, lightest wishes
+    first); proportional soft budgets only if seats do not suffice for that."""
+    problem, now = run.problem, run.watch.clock.now
+    repaired = repair(problem, run.subs, run.groups, parts, run.workers)
     if repaired is not None:
         notes.append("Kit-Überhang durch Büro-Tage auf freien Plätzen behoben")
-        current, fits = repaired, True
-    for rnd in range(0 if fits else 2):  # re-balance with soft budgets until they fit
-        left = t0 + 0.6 * time_limit - now()
-        if left < 0.3 or watch.stopped:
+        return repaired
+    current = parts
+    for rnd in range(2):  # re-balance with soft budgets until they fit
+        left = run.at(0.6) - now()
+        if left < 0.3 or run.watch.stopped:
             break
         end = now() + (0.6 * left if rnd == 0 else left)
         current = budget_phase(
-            problem, subs, groups, current, short, end, workers, seed, stability_first, watch
+            problem,
+            run.subs,
+            run.groups,
+            current,
+            short,
+            end,
+            run.workers,
+            run.seed,
+            run.stability_first,
+            run.watch,
         )
-        use = kit_use(problem, [a for p in current for a in p.assignments])
-        short = {d: n for d, n in use.items() if n > problem.kit_pool.available(d)}
+        short = _short_days(problem, [a for p in current for a in p.assignments])
         if not short:
             notes.append(f"Kit-Budgets in {rnd + 1} Runde(n) verteilt")
-            fits = True
-            break
-    if not fits:
-        repaired = repair(problem, subs, groups, current, workers)
-        if repaired is not None:
-            notes.append("Kit-Überhang durch Büro-Tage auf freien Plätzen behoben")
-            current, fits = repaired, True
-    if fits:
-        current = polish(
-            problem,
-            subs,
-            groups,
-            current,
-            wanted,
-            t0 + 0.97 * time_limit,
-            workers,
-            seed,
-            stability_first,
-            notes,
-            watch,
-        )
-        return _plan(Status.FEASIBLE, current, relaxed_bound, t0, notes)
+            return current
+    repaired = repair(problem, run.subs, run.groups, current, run.workers)
+    if repaired is not None:
+        notes.append("Kit-Überhang durch Büro-Tage auf freien Plätzen behoben")
+        return repaired
     notes.append(f"Kit-Budgets reichen an {len(short)} Tag(en) nicht")
-    if time_limit - (now() - t0) < 1.0 or len(problem.employees) > 1000 or watch.stopped:
-        return Plan(Status.UNKNOWN, wall_time=now() - t0, notes=tuple(notes))
-    left = time_limit - (now() - t0)
+    return None
+
+
+def _whole_model(
+    run: _Run, assignments: list[Assignment], relaxed_bound: int, notes: list[str]
+) -> Plan:
+    """Step 4: small problems whose budgets fail get one model over everything, started
+    from the parts' plans."""
+    problem, watch = run.problem, run.watch
+    left = run.time_limit - run.elapsed()
+    if left < 1.0 or len(problem.employees) > 1000 or watch.stopped:
+        return Plan(Status.UNKNOWN, wall_time=run.elapsed(), notes=tuple(notes))
     watch.expect(1)
     full = solve_part(
         problem,
         time_limit=max(1.0, left),
-        workers=workers,
-        seed=seed,
+        workers=run.workers,
+        seed=run.seed,
         hint={(a.employee_id, a.day): a for a in assignments},
-        stability_first=stability_first,
+        stability_first=run.stability_first,
         watch=watch,
         part_key="full",
     )
-    if full.status is Status.INFEASIBLE and explain and not watch.stopped:
-        expl = explain_infeasible(problem, time_limit=max(1.0, time_limit / 2), clock=watch.clock)
-        return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=now() - t0)
+    if full.status is Status.INFEASIBLE and run.explain and not watch.stopped:
+        return _infeasible(run, problem)
     if full.status in (Status.INFEASIBLE, Status.UNKNOWN):
-        return Plan(full.status, wall_time=now() - t0, notes=tuple(notes))
+        return Plan(full.status, wall_time=run.elapsed(), notes=tuple(notes))
     notes.append("Gesamtmodell mit Startlösung aus den Teilmodellen")
-    bound = full.bound if stability_first else max(full.bound, relaxed_bound)
-    return _plan(full.status, [full], bound, t0, notes)
+    bound = full.bound if run.stability_first else max(full.bound, relaxed_bound)
+    return _plan(full.status, [full], bound, watch.t0, notes)
 
 
 def _plan(status: Status, parts: list[Part], bound: int, t0: float, notes: list[str]) -> Plan:
@@ -365,6 +410,3 @@ def _plan(status: Status, parts: list[Part], bound: int, t0: float, notes: list[
         penalties=tuple(sorted(penalties.items())),
         notes=tuple(notes),
     )
-
-
-__all__ = ["HOME", "components", "kit_use", "solve", "solve_part", "split", "subproblem"]

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from rathaus.engines.roster.clock import WALL, Clock
 from rathaus.engines.roster.cpmodel import build
 from rathaus.engines.roster.explain import explain_infeasible
-from rathaus.engines.roster.model import CapacityMode, Kind, Problem, Reason, Room, Status
+from rathaus.engines.roster.model import CapacityMode, Kind, Plan, Problem, Reason, Room, Status
 from rathaus.engines.roster.progress import Progress, Watch, scaled
 from rathaus.engines.roster.solver import solve
 from rathaus.engines.roster.start import START_NOTE, start_plan
@@ -187,26 +187,23 @@ def _plan_space(
             ),
             should_stop=(lambda: watch.stopped) if watch.should_stop else None,
         )
-        if plan.objective is None:
-            points.append(SpacePoint(k, plan.status, None, None, None, None, None, None))
-            continue
-        onsite: dict[object, int] = {}
-        work = home = 0
-        for a in plan.assignments:
-            if a.kind is Kind.ON_SITE:
-                onsite[a.day] = onsite.get(a.day, 0) + 1
-            work += a.kind in (Kind.ON_SITE, Kind.SHIFT, Kind.HOME)
-            home += a.kind is Kind.HOME
-        points.append(
-            SpacePoint(
-                k,
-                plan.status,
-                plan.objective,
-                plan.penalty("fairness"),
-                plan.penalty("wishes"),
-                plan.penalty("team_days"),
-                max(onsite.values(), default=0),
-                home / work if work else None,
-            )
-        )
+        points.append(_point(k, plan))
     return SpaceResult(low, proven, current, tuple(points), time.monotonic() - t0, notes)
+
+
+def _point(seats: int, plan: Plan) -> SpacePoint:
+    """One point of the curve: the plan's figures with ``seats`` desks."""
+    if plan.objective is None:
+        return SpacePoint(seats, plan.status, None, None, None, None, None, None)
+    work = sum(a.kind in (Kind.ON_SITE, Kind.SHIFT, Kind.HOME) for a in plan.assignments)
+    home = sum(a.kind is Kind.HOME for a in plan.assignments)
+    return SpacePoint(
+        seats,
+        plan.status,
+        plan.objective,
+        plan.penalty("fairness"),
+        plan.penalty("wishes"),
+        plan.penalty("team_days"),
+        _peak(plan.assignments),
+        home / work if work else None,
+    )

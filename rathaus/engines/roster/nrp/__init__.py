@@ -4,7 +4,9 @@
 (no clock); `model` is the CP-SAT model, `lns` the large-neighbourhood search around an
 incumbent; `solver.solve` runs them in that order and always returns a complete roster (or
 INFEASIBLE with a note); `checker` re-validates a schedule on an independent code path (no
-OR-Tools, no solver imports). Imports go one way: solver -> lns -> model -> parser.
+OR-Tools, no solver imports). Imports go one way: solver -> lns -> model -> parser, and
+solver -> construct, checker -> parser (the import-linter contract "No import cycles inside
+the engines" keeps it so).
 """
 
 from rathaus.engines.roster.nrp.parser import NrpFormatError, NrpInstance, parse_file, parse_text

@@ -53,14 +53,26 @@ class NrpModel:
         self._objective()
 
     def _staff_rules(self, e: int, w: list[cp_model.IntVar], sidx: dict[str, int]) -> None:
+        """Employee ``e``'s hard rules, in a fixed order (it fixes the model)."""
+        self._sequence_rules(e, sidx)
+        self._total_rules(e)
+        self._run_rules(e, w)
+        self._weekend_rule(e, w)
+
+    def _sequence_rules(self, e: int, sidx: dict[str, int]) -> None:
+        """Shifts that may not follow the one of the day before."""
         inst, m, x = self.inst, self.model, self.x
-        staff, h, n_shift = inst.staff[e], inst.horizon, len(inst.shifts)
-        for d in range(h - 1):
+        for d in range(inst.horizon - 1):
             for s, shift in enumerate(inst.shifts):
                 for banned in shift.cannot_follow:
                     t = sidx[banned]
                     if (e, d, s) in x and (e, d + 1, t) in x:
                         m.add_bool_or([x[e, d, s].Not(), x[e, d + 1, t].Not()])
+
+    def _total_rules(self, e: int) -> None:
+        """Shifts per type and minutes over the horizon."""
+        inst, m, x = self.inst, self.model, self.x
+        staff, h = inst.staff[e], inst.horizon
         for s, shift in enumerate(inst.shifts):
             lits = [x[e, d, s] for d in range(h) if (e, d, s) in x]
             if len(lits) > staff.max_of(shift.id):
@@ -68,15 +80,20 @@ class NrpModel:
         minutes = sum(
             inst.shifts[s].minutes * x[e, d, s]
             for d in range(h)
-            for s in range(n_shift)
+            for s in range(len(inst.shifts))
             if (e, d, s) in x
         )
         m.add(minutes <= staff.max_total_minutes)
         m.add(minutes >= staff.min_total_minutes)
+
+    def _run_rules(self, e: int, w: list[cp_model.IntVar]) -> None:
+        """At most k shifts in a row; no short blocks bounded by the opposite state on both
+        sides (shifts and days off)."""
+        m = self.model
+        staff, h = self.inst.staff[e], self.inst.horizon
         k = staff.max_consecutive_shifts
         for d in range(h - k):
             m.add(sum(w[d : d + k + 1]) <= k)
-        # Forbid short blocks bounded by the opposite state on both sides.
         for length in range(1, staff.min_consecutive_shifts):
             for d in range(1, h - length):
                 block = [w[j].Not() for j in range(d, d + length)]
@@ -85,8 +102,11 @@ class NrpModel:
             for d in range(1, h - length):
                 block = list(w[d : d + length])
                 m.add_bool_or([w[d - 1].Not(), *block, w[d + length].Not()])
+
+    def _weekend_rule(self, e: int, w: list[cp_model.IntVar]) -> None:
+        m, staff = self.model, self.inst.staff[e]
         weekend_lits = []
-        for sat, sun in inst.weekends:
+        for sat, sun in self.inst.weekends:
             we = m.new_bool_var(f"we_{staff.id}_{sat}")
             m.add_implication(w[sat], we)
             m.add_implication(w[sun], we)

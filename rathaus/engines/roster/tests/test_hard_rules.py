@@ -10,6 +10,7 @@ from rathaus.engines.roster import (
     Coverage,
     Equipment,
     Kind,
+    KitPool,
     Problem,
     ShiftType,
     Status,
@@ -59,8 +60,6 @@ def test_kit_pool_phone_only_needs_no_kit() -> None:
 
 def test_dated_kit_stock() -> None:
     # Stock 0 on Monday, 1 from Tuesday: Monday both on site is impossible with one seat.
-    from rathaus.engines.roster import KitPool
-
     pool = KitPool(((MON, 0), (MON + timedelta(days=1), 1)))
     p = Problem(week(2), (emp("a", rooms=("r1",)), emp("b", rooms=("r1",))), (room(),), pool)
     plan = solved(p)

@@ -3,7 +3,7 @@ checker's recomputed penalty equals the solver's objective."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +34,31 @@ from rathaus.engines.roster.tests.helpers import MON
 SHIFTS = (ShiftType("early", "Früh", 420, 810), ShiftType("late", "Spät", 780, 1230))
 
 
+def _employee(
+    draw: st.DrawFn, i: int, days: tuple[date, ...], rooms: tuple[Room, ...], use_shifts: bool
+) -> Employee:
+    wishes = tuple(
+        Wish(d, draw(st.sampled_from(list(WishKind))), draw(st.integers(1, 3)))
+        for d in days
+        if draw(st.integers(0, 4)) == 0
+    )
+    return Employee(
+        f"e{i}",
+        f"E{i}",
+        team=draw(st.sampled_from(["T1", "T2"])),
+        working_weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=3))),
+        home_office=draw(st.integers(0, 5)) > 0,
+        equipment=draw(st.sampled_from(list(Equipment))),
+        rooms=tuple(draw(st.sets(st.sampled_from([r.id for r in rooms]), min_size=1, max_size=2))),
+        shifts=frozenset({"early", "late"}) if use_shifts and i % 2 == 0 else frozenset(),
+        qualifications=frozenset({"Kasse"}) if i == 0 else frozenset(),
+        min_onsite_per_week=draw(st.integers(0, 1)),
+        max_onsite_per_week=draw(st.integers(2, 7)),
+        wishes=wishes,
+        absences=frozenset(d for d in days if draw(st.integers(0, 6)) == 0),
+    )
+
+
 @st.composite
 def problems(draw: st.DrawFn) -> Problem:
     n_days = draw(st.integers(2, 7))
@@ -43,32 +68,9 @@ def problems(draw: st.DrawFn) -> Problem:
         for i in range(draw(st.integers(1, 2)))
     )
     use_shifts = draw(st.booleans())
-    employees = []
-    for i in range(draw(st.integers(2, 5))):
-        wishes = tuple(
-            Wish(d, draw(st.sampled_from(list(WishKind))), draw(st.integers(1, 3)))
-            for d in days
-            if draw(st.integers(0, 4)) == 0
-        )
-        employees.append(
-            Employee(
-                f"e{i}",
-                f"E{i}",
-                team=draw(st.sampled_from(["T1", "T2"])),
-                working_weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=3))),
-                home_office=draw(st.integers(0, 5)) > 0,
-                equipment=draw(st.sampled_from(list(Equipment))),
-                rooms=tuple(
-                    draw(st.sets(st.sampled_from([r.id for r in rooms]), min_size=1, max_size=2))
-                ),
-                shifts=frozenset({"early", "late"}) if use_shifts and i % 2 == 0 else frozenset(),
-                qualifications=frozenset({"Kasse"}) if i == 0 else frozenset(),
-                min_onsite_per_week=draw(st.integers(0, 1)),
-                max_onsite_per_week=draw(st.integers(2, 7)),
-                wishes=wishes,
-                absences=frozenset(d for d in days if draw(st.integers(0, 6)) == 0),
-            )
-        )
+    employees = [
+        _employee(draw, i, days, rooms, use_shifts) for i in range(draw(st.integers(2, 5)))
+    ]
     coverage: tuple[Coverage, ...] = ()
     if use_shifts:
         coverage = tuple(

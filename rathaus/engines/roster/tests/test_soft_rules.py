@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from rathaus.engines.roster import (
     Assignment,
+    Equipment,
     History,
     Kind,
     Problem,
@@ -113,8 +114,6 @@ def test_fairness_rotates_single_office() -> None:
 
 
 def test_phone_only_staff_count_for_fairness_but_not_for_kits() -> None:
-    from rathaus.engines.roster import Equipment
-
     p = Problem(
         week(2),
         (emp("a", rooms=("r1",)), emp("b", rooms=("r1",), equipment=Equipment.PHONE_ONLY)),
