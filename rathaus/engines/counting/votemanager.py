@@ -259,8 +259,8 @@ class _Districts:
         if len(row) != len(head):
             return None, [f"{len(row)} Spalten statt {len(head)} wie in der Kopfzeile"]
         msgs: list[str] = []
-        datum, wahl, ags, number, name, max_sm, anz_sm = row[:7]
-        wahl, number, name = restore(wahl), restore(number), restore(name)
+        # wahl, number and name were neutralised against formula injection on export
+        row = [row[0], restore(row[1]), row[2], restore(row[3]), restore(row[4]), *row[5:]]
         _datum, _wahl, _ags, number, name, max_sm, anz_sm = row[:7]
         here = self._meta(row, msgs)
         self._district(line, number, name, msgs)
