@@ -72,8 +72,8 @@ def _register_routers() -> None:
     from rathaus.participation.api import router as participation_router
     from rathaus.presence.api import router as presence_router
     from rathaus.staffpool.api import router as staffpool_router
-    from rathaus.steering.api import router as steering_router
     from rathaus.standards.api import router as standards_router
+    from rathaus.steering.api import router as steering_router
 
     api.add_router("/v1/core/", core_router)
     api.add_router("/v1/appointments/", appointments_router)

@@ -16,7 +16,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rathaus.core.models import Role, TenantModel
 
 MARKER = "Geheimsache4711"
-SAMPLE_APPS = ["core", "appointments", "presence", "elections", "steering", "meetings", "participation", "staffpool", "standards"]
+SAMPLE_APPS = [
+    "core",
+    "appointments",
+    "presence",
+    "elections",
+    "steering",
+    "meetings",
+    "participation",
+    "staffpool",
+    "standards",
+]
 # Paths that are not tenant data at all (static files, docs UI assets).
 SKIP = re.compile(r"^(static/|media/|i18n/|api/docs|api/openapi\.json|healthz)")
 # The admin is covered by its own test (test_admin_scoping); it has hundreds of generated URLs.

@@ -5,7 +5,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core
 
-DEMO_APPS = ("appointments", "presence", "elections", "steering", "meetings", "participation", "staffpool", "standards")
+DEMO_APPS = (
+    "appointments",
+    "presence",
+    "elections",
+    "steering",
+    "meetings",
+    "participation",
+    "staffpool",
+    "standards",
+)
 
 
 class Command(BaseCommand):

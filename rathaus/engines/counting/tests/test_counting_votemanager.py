@@ -192,12 +192,7 @@ def test_fuzz_near_valid_files_never_crash(cells, n):
 
 
 def test_open_data_csv_neutralises_formula_names_and_reads_them_back():
-    from datetime import date as _date
-
-    from rathaus.engines.counting import DistrictResult
-    from rathaus.engines.counting.votemanager import CsvMeta, read_csv, write_csv
-
-    meta = CsvMeta(_date(2025, 9, 14), "=cmd|' /C calc'!A0", "05999001")
+    meta = CsvMeta(date(2025, 9, 14), "=cmd|' /C calc'!A0", "05999001")
     result = DistrictResult(
         "0101", "@SUM(1+1)", "urne", 900, 95, 5, 1000, 603, 5, 3, 600, (300, 200, 100)
     )
