@@ -19,6 +19,7 @@ from rathaus.appointments.models import Appointment
 from rathaus.appointments.views import client_ip
 from rathaus.core.models import Location, Municipality
 from rathaus.core.problems import DomainError, NotFound
+from rathaus.core.schema_types import ApiDate
 
 router = Router(tags=["appointments"])
 
@@ -158,8 +159,8 @@ class WaitingListIn(Schema):
     municipality_id: int = Field(..., ge=1, le=2**62)
     location_ids: list[int] = Field(..., min_length=1, max_length=20)
     services: list[DemandItem] = Field(..., min_length=1, max_length=10)
-    date_from: date
-    date_to: date
+    date_from: ApiDate
+    date_to: ApiDate
     weekdays: list[int] = Field(..., min_length=1, max_length=7)
     time_from: str = Field(..., pattern=TIME_PATTERN)
     time_to: str = Field(..., pattern=TIME_PATTERN)
@@ -335,7 +336,7 @@ def availability_days(
 @router.get("/availability/slots", response=SlotsOut, summary="Freie Uhrzeiten eines Tages")
 def availability_slots(
     request: HttpRequest,
-    date: date,
+    date: ApiDate,
     location_id: int = Query(..., ge=1, le=2**62),
     services: str = SERVICES_QUERY,
 ):

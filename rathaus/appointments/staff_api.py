@@ -22,6 +22,7 @@ from rathaus.appointments.models import Appointment, Counter, DateException
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError
+from rathaus.core.schema_types import ApiDate
 from rathaus.core.tenancy import get_scoped_or_404
 
 # --------------------------------------------------------------------------- schemas
@@ -76,7 +77,7 @@ class WalkInIn(Schema):
 
 class ClosureIn(Schema):
     location_id: int
-    date: date
+    date: ApiDate
     counter_id: int | None = None
     reason: str = Field("", max_length=200)
 
@@ -242,7 +243,7 @@ def build_router() -> Router:
     def day_list(
         request,
         location_id: int,
-        day: date | None = None,
+        day: ApiDate | None = None,
         counter_id: int | None = None,
         status: str = "",
     ):
@@ -383,8 +384,8 @@ def build_router() -> Router:
     @router.get("/statistics", response=StatisticsOut, summary="Statistik (JSON)")
     def statistics(
         request,
-        date_from: date,
-        date_to: date,
+        date_from: ApiDate,
+        date_to: ApiDate,
         location_id: int | None = None,
     ):
         _require(request, permissions.PERM_STATISTICS)

@@ -31,6 +31,7 @@ from rathaus.appointments.models import (
     hash_token,
     new_token,
 )
+from rathaus.core import text
 from rathaus.core.models import Location
 from rathaus.core.problems import Conflict, DomainError, NotFound
 
@@ -318,6 +319,13 @@ def walk_in_issue(
             _("Der Name ist zu lang (höchstens 200 Zeichen)."),
             status=422,
             errors=[{"field": "name", "message": _("Höchstens 200 Zeichen.")}],
+        )
+    if text.has_control_characters(name):
+        raise DomainError(
+            "invalid_name",
+            str(text.MESSAGE),
+            status=422,
+            errors=[{"field": "name", "message": str(text.MESSAGE)}],
         )
     today = staff_selectors.local_today(location, now)
     # takes the row lock of today's W sequence: the check below is serialised per location

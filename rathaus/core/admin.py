@@ -6,6 +6,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import audit
@@ -27,6 +28,7 @@ from rathaus.core.models import (
 )
 from rathaus.core.rules import grantable_roles, outranks
 from rathaus.core.tenancy import municipality_ids_for
+from rathaus.core.text import validate_one_line
 
 
 def is_master_admin(user) -> bool:
@@ -66,6 +68,14 @@ class TenantAdmin(admin.ModelAdmin):
 
     def _ids(self, request):
         return municipality_ids_for(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # one-line fields (names, numbers, titles) reject line breaks and control characters:
+        # they reach e-mails, iCalendar files and the open-data CSV
+        if field is not None and type(db_field) in (models.CharField, models.SlugField):
+            field.validators.append(validate_one_line)
+        return field
 
     def get_list_filter(self, request):
         # Relation filters list only values used by visible rows; the default lists every

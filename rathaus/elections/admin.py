@@ -10,6 +10,7 @@ then it is read-only, and its districts can be neither added nor deleted.
 from django.contrib import admin
 
 from rathaus.core.admin import TenantAdmin, site
+from rathaus.core.text import validate_one_line
 from rathaus.elections import caching
 from rathaus.elections.models import Candidate, District, Election, Result
 
@@ -28,6 +29,12 @@ class CandidateInline(admin.TabularInline):
     model = Candidate
     extra = 0
     fields = ("position", "name", "party")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("name", "party"):
+            field.validators.append(validate_one_line)  # names go into the open-data CSV
+        return field
 
     def _editable(self, obj):
         return is_open_for_setup(obj)

@@ -160,3 +160,10 @@ def test_bearer_token(client, clerk, live_office):
         f"{API}/day", {"location_id": location.pk}, HTTP_AUTHORIZATION="Bearer falsch"
     )
     problem(wrong, 401)
+
+
+def test_walk_in_names_are_one_line(client, clerk, town):
+    location, _c, ausweis, _k = make_office(town, counters=1)
+    client.force_login(clerk)
+    body = {"location_id": location.pk, "services": {str(ausweis.pk): 1}, "name": "Max\nMuster"}
+    problem(post(client, "/walk-in", body), 422, "invalid_name")

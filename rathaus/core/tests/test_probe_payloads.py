@@ -160,3 +160,16 @@ def test_a_personal_link_is_gone_after_the_retention(client, office):
     response = client.get(f"{API}/appointments/{token}")
     assert response.status_code == 410 and response.json()["code"] == "link_expired"
     assert client.post(f"{API}/appointments/{token}/cancel").status_code == 410
+
+
+def test_dates_out_of_range_in_the_apis_are_422(client, office, staff):
+    location, counters, ausweis, kfz = office
+    client.force_login(staff)
+    for url in (
+        "/api/v1/appointments/staff/statistics?date_from=0001-01-01&date_to=0001-01-01",
+        "/api/v1/appointments/staff/statistics?date_from=9999-12-31&date_to=9999-12-31",
+        f"/api/v1/appointments/staff/day?location_id={location.id}&day=9999-12-31",
+        f"{API}/availability/slots?location_id={location.id}&services={ausweis.id}:1"
+        "&date=9999-12-31",
+    ):
+        assert _status(client, url) == 422, url

@@ -52,3 +52,21 @@ def test_a_new_planning_period_for_the_chosen_municipality(client, region_admin,
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="kommune"' in html and "33 Bürgerbüro" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_choosers_pass_axe(
+    page, live_server, login, axe_check, region, town, other_town, make_user
+):
+    make_user(Role.REGION_ADMIN, Role.PLANNER, region=region, username="kreis2")
+    OrgUnit.objects.create(municipality=town, code="33", name="Bürgerbüro")
+    login(page, "kreis2")
+    page.goto(f"{live_server.url}/stammdaten/import/")
+    assert page.get_by_label("Kommune").count() == 1
+    axe_check(page)
+    page.screenshot(path="/tmp/issue9-import.png", full_page=True)
+    page.goto(f"{live_server.url}/planung/zeitraeume/neu/?kommune={town.pk}")
+    page.get_by_role("button", name="Kommune wählen").wait_for()
+    axe_check(page)
+    page.screenshot(path="/tmp/issue9-period.png", full_page=True)

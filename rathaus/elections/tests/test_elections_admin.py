@@ -124,3 +124,20 @@ def test_a_final_result_cannot_be_reopened_by_the_service(election, officer_a, o
     services.election_set_status(election=election, status="final", actor=officer_a)
     with pytest.raises(Conflict):
         services.election_set_status(election=election, status="counting", actor=officer_a)
+
+
+def test_district_and_candidate_names_are_one_line_in_the_admin(client, election, town_admin):
+    client.force_login(town_admin)
+    response = client.post(
+        reverse("admin:elections_district_add"),
+        {"election": election.pk, "number": "0199", "name": "Neu\r\nWICHTIG", "kind": "urne"},
+    )
+    assert response.status_code == 200
+    assert "Zeilenumbrüche" in response.content.decode()
+    assert not District.objects.filter(number="0199").exists()
+    url = reverse("admin:elections_election_change", args=[election.pk])
+    data = form_data(client.get(url).content.decode())
+    data["candidates-0-name"] = ["Anna\nAlt"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert election.candidates.filter(name="Anna Alt").exists()
