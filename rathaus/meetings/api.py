@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import AuthorizationError
@@ -99,7 +100,7 @@ def meeting(request: HttpRequest, meeting_id: int):
     seat = selectors.is_invitee(request.user, m)
     join_url = None
     if seat is not None and video.join_open(m, timezone.now()):
-        join_url = request.build_absolute_uri(f"/gremien/sitzung/{m.pk}/beitreten/")
+        join_url = request.build_absolute_uri(reverse("meetings:join", args=[m.pk]))
     return MeetingOut(
         id=m.pk,
         body_id=m.body_id,

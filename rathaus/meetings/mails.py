@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def _body_text(meeting: Meeting, membership, *, cancel: bool) -> str:
             lines += [
                 "",
                 _("Ihre persönliche Seite: %(url)s")
-                % {"url": conf.site_url() + f"/gremien/p/{membership.token}/"},
+                % {"url": conf.site_url() + reverse("meetings:personal", args=[membership.token])},
             ]
     return "\n".join(lines)
 

@@ -28,33 +28,42 @@ def _member_body_ids(user) -> QuerySet:
     return Membership.objects.filter(employee__user=user).values("body_id")
 
 
-def bodies_for(user) -> QuerySet[Body]:
+def visible_bodies(user) -> QuerySet[Body]:
     """Bodies the user may read: all of the municipality for the meetings office, leadership and
     admins; otherwise public bodies and the bodies the user is a member of."""
     qs = scoped(Body, user)
     if not user.has_perm(PERM_SEE_ALL):
         qs = qs.filter(Q(public=True) | Q(id__in=_member_body_ids(user)))
-    return qs.annotate(n_members=Count("memberships", distinct=True)).order_by("kind", "name")
+    return qs
+
+
+def bodies_for(user) -> QuerySet[Body]:
+    """``visible_bodies`` with their member counts, for lists."""
+    return (
+        visible_bodies(user)
+        .annotate(n_members=Count("memberships", distinct=True))
+        .order_by("kind", "name")
+    )
 
 
 def body_get(user, body_id) -> Body:
-    return get_scoped_or_404(bodies_for(user), user, pk=body_id)
+    return get_scoped_or_404(visible_bodies(user).select_related("municipality"), user, pk=body_id)
 
 
 def meeting_get(user, meeting_id) -> Meeting:
-    qs = Meeting.objects.filter(body__in=bodies_for(user)).select_related(
+    qs = Meeting.objects.filter(body__in=visible_bodies(user)).select_related(
         "body__municipality", "room__location", "series", "minutes_approved_at"
     )
     return get_scoped_or_404(qs, user, pk=meeting_id)
 
 
 def item_get(user, item_id) -> AgendaItem:
-    qs = AgendaItem.objects.filter(body__in=bodies_for(user)).select_related("meeting", "body")
+    qs = AgendaItem.objects.filter(body__in=visible_bodies(user)).select_related("meeting", "body")
     return get_scoped_or_404(qs, user, pk=item_id)
 
 
 def assignment_get(user, assignment_id) -> Assignment:
-    qs = Assignment.objects.filter(body__in=bodies_for(user)).select_related("body")
+    qs = Assignment.objects.filter(body__in=visible_bodies(user)).select_related("body")
     return get_scoped_or_404(qs, user, pk=assignment_id)
 
 
@@ -134,7 +143,7 @@ def later_meetings(meeting: Meeting, *, now: datetime) -> QuerySet[Meeting]:
 def assignments_for(user, *, body_id=None, state: str = "open", now: datetime | None = None):
     now = now or timezone.now()
     today = timezone.localdate(now)
-    qs = Assignment.objects.filter(body__in=bodies_for(user)).select_related(
+    qs = Assignment.objects.filter(body__in=visible_bodies(user)).select_related(
         "body", "assignee__employee", "item__meeting"
     )
     if body_id:
@@ -151,7 +160,7 @@ def assignments_for(user, *, body_id=None, state: str = "open", now: datetime | 
 def upcoming_for_user(user, *, now: datetime, days: int = 14) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(
-            body__in=bodies_for(user), end__gt=now, start__lt=now + timedelta(days=days)
+            body__in=visible_bodies(user), end__gt=now, start__lt=now + timedelta(days=days)
         )
         .select_related("body")
         .order_by("start")
@@ -339,7 +348,7 @@ def oparl_item_consultation(item: AgendaItem) -> Consultation | None:
 
 
 def document_get(user, document_id) -> Document:
-    qs = Document.objects.filter(item__body__in=bodies_for(user))
+    qs = Document.objects.filter(item__body__in=visible_bodies(user))
     return get_scoped_or_404(qs, user, pk=document_id)
 
 

@@ -298,6 +298,9 @@ def attendance_respond(
         membership=membership,
         defaults={"municipality_id": meeting.municipality_id},
     )
+    if attendance.status == Attendance.Status.PRESENT:
+        # the secretary recorded the person as present: an answer cannot undo that
+        raise DomainError("present", _("Sie sind in dieser Sitzung schon als anwesend erfasst."))
     attendance.status = Attendance.Status.ACCEPTED if accept else Attendance.Status.DECLINED
     attendance.save(update_fields=["status"])
     audit.record(

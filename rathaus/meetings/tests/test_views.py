@@ -208,3 +208,18 @@ def test_members_accept_or_decline_also_through_the_personal_link(client, staff,
     )
     assert response.status_code == 302
     assert soon.attendances.get(membership=external).status == "declined"
+
+
+@pytest.mark.django_db
+def test_a_deputy_stands_in_and_counts_for_the_quorum(client, office, staff, soon):
+    _, people = staff
+    chair = soon.attendances.get(membership=people["chair"][1])
+    client.force_login(office)
+    client.post(
+        f"/gremien/sitzung/{soon.pk}/teilnahme/{chair.pk}/",
+        {"status": "excused", "deputy": people["secretary"][1].pk},
+    )
+    chair.refresh_from_db()
+    assert chair.status == "excused" and chair.deputy == people["secretary"][1]
+    page = client.get(f"/gremien/sitzung/{soon.pk}/").content.decode()
+    assert "vertreten durch" in page and "1 von 4 stimmberechtigten Sitzen" in page

@@ -59,6 +59,7 @@ def detail(request, meeting_id):
             "in_progress": meeting.start <= now < meeting.end and not meeting.cancelled,
             "is_past": meeting.end <= now,
             "attendance_choices": Attendance.Status.choices,
+            "members": selectors.members_of(meeting.body),
             "now": now,
         },
     )
@@ -203,5 +204,14 @@ def attendance_set(request, meeting_id, attendance_id):
     if attendance is None or status not in Attendance.Status.values:
         messages.error(request, _("Ungültige Angabe zur Teilnahme."))
         return to_meeting(meeting.pk)
-    meeting_services.attendance_set(actor=request.user, attendance=attendance, status=status)
+    raw_deputy = request.POST.get("deputy", "")
+    deputy = None
+    if raw_deputy.isdigit():
+        deputy = meeting.body.memberships.filter(pk=int(raw_deputy)).first()
+    try:
+        meeting_services.attendance_set(
+            actor=request.user, attendance=attendance, status=status, deputy=deputy
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return to_meeting(meeting.pk, "#teilnahme")
