@@ -19,6 +19,7 @@ from rathaus.participation.models import (
     VisionParagraph,
 )
 from rathaus.participation.services import moderation, participants, posts
+from rathaus.participation.services import processes as process_services
 from rathaus.participation.tests.conftest import altcha_payload
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,11 @@ def test_cached_public_page_shows_new_ideas_and_a_fresh_csrf_token(client, proce
         for c in (client, other)
     ]
     assert tokens[0] != tokens[1] and "\x00" not in tokens[0]
+
+
+def test_unpublishing_ends_the_cached_page_at_once(client, process, planner):
+    url = reverse("participation:process", args=[process.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # served from the cache
+    process_services.process_publish(actor=planner, process=process, published=False)
+    assert client.get(url).status_code == 404
