@@ -1,12 +1,14 @@
 """Pages: public process and idea pages, joining with ALTCHA, posting, the personal link with
 moderation feedback, GDPR export and deletion, staff pages with permissions, CSV export."""
 
+import io
 import json
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from rathaus.core.models import Role
 from rathaus.participation.models import (
@@ -261,3 +263,12 @@ def test_unpublishing_ends_the_cached_page_at_once(client, process, planner):
     assert client.get(url).status_code == 200  # served from the cache
     process_services.process_publish(actor=planner, process=process, published=False)
     assert client.get(url).status_code == 404
+
+
+def test_excel_export_has_reference_numbers_and_no_formulas(client, planner, process, resident):
+    posts.idea_create(process=process, participant=resident, title="=1+1", body="Text")
+    client.force_login(planner)
+    response = client.get(reverse("participation:export_ideas_xlsx", args=[process.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == f"B{process.pk}-0001"
+    assert sheet["B2"].value == "'=1+1" and sheet["B2"].data_type == "s"
