@@ -8,6 +8,7 @@ urlpatterns = [
     # public (no login)
     path("", public.index, name="index"),
     path("kommune/<slug:municipality_slug>/", public.index, name="municipality"),
+    path("kommune/<slug:municipality_slug>/stadtteile/", public.districts, name="districts"),
     path("<int:process_id>/", public.process_detail, name="process"),
     path("<int:process_id>/mitmachen/", public.join, name="join"),
     path("<int:process_id>/idee-einreichen/", public.idea_new, name="idea_new"),

@@ -272,3 +272,10 @@ def test_excel_export_has_reference_numbers_and_no_formulas(client, planner, pro
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == f"B{process.pk}-0001"
     assert sheet["B2"].value == "'=1+1" and sheet["B2"].data_type == "s"
+
+
+def test_district_list_names_the_processes_of_each_district(client, town, process, resident):
+    posts.idea_create(process=process, participant=resident, title="A", body="b")
+    page = client.get(reverse("participation:districts", args=[town.slug])).content.decode()
+    assert "Nordviertel" in page and process.title in page and "1 Idee an diesem Ort" in page
+    assert client.get(reverse("participation:districts", args=["gibt-es-nicht"])).status_code == 404

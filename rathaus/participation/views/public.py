@@ -86,6 +86,18 @@ def _process_context(request, process, participant, page_number, status):
 
 
 @require_GET
+def districts(request, municipality_slug):
+    town = process_selectors.public_municipality(municipality_slug)
+    if town is None:
+        raise Http404
+    return render(
+        request,
+        "participation/districts.html",
+        {"town": town, "districts": process_selectors.public_districts(town)},
+    )
+
+
+@require_GET
 def process_detail(request, process_id):
     status = request.GET.get("stand", "")
     status = status if status in Idea.Status.values else ""
