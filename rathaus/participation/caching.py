@@ -45,11 +45,24 @@ def bump(process_id: int) -> None:
     transaction.on_commit(lambda: _bump(process_id))
 
 
+def _key(process_id: int, part: str, v: int) -> str:
+    return f"participation:{part}:{process_id}:{timezone.localdate().isoformat()}:{v}"
+
+
+def existing(process_id: int, part: str):
+    """The cached value if there is one for the current version (creates nothing, so ids that
+    do not exist cannot fill the cache); None otherwise."""
+    if conf.cache_seconds() <= 0:
+        return None
+    v = cache.get(_VERSION.format(process_id))
+    return None if v is None else cache.get(_key(process_id, part, int(v)))
+
+
 def get_or_render(process_id: int, part: str, render):
     """The cached value of ``part`` for the process's current version, else ``render()``."""
     if conf.cache_seconds() <= 0:
         return render()
-    key = f"participation:{part}:{process_id}:{timezone.localdate().isoformat()}:{version(process_id)}"
+    key = _key(process_id, part, version(process_id))
     value = cache.get(key)
     if value is None:
         value = render()

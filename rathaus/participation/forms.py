@@ -50,7 +50,8 @@ class JoinForm(KernForm):
             )
         else:
             self.fields["street"].help_text = _(
-                "Wir prüfen damit, ob Sie im betroffenen Gebiet wohnen. Gespeichert wird nur der Stadtteil, nicht Ihre Adresse."
+                "Bitte angeben, wenn Sie keinen Einladungscode haben. Wir prüfen damit, ob Sie im "
+                "betroffenen Gebiet wohnen. Gespeichert wird nur der Stadtteil, nicht Ihre Adresse."
             )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     # public (no login)
     path("", public.index, name="index"),
     path("kommune/<slug:municipality_slug>/", public.index, name="municipality"),
+    path("kommune/<slug:municipality_slug>/stadtteile/", public.districts, name="districts"),
     path("<int:process_id>/", public.process_detail, name="process"),
     path("<int:process_id>/mitmachen/", public.join, name="join"),
     path("<int:process_id>/idee-einreichen/", public.idea_new, name="idea_new"),
@@ -46,6 +47,9 @@ urlpatterns = [
     path("verwaltung/<int:process_id>/fachleute/", staff.invite_expert, name="invite_expert"),
     path("verwaltung/<int:process_id>/bericht/", staff.report, name="report"),
     path("verwaltung/<int:process_id>/ideen.csv", staff.export_ideas, name="export_ideas"),
+    path(
+        "verwaltung/<int:process_id>/ideen.xlsx", staff.export_ideas_xlsx, name="export_ideas_xlsx"
+    ),
     path("verwaltung/idee/<int:idea_id>/", staff.idea_manage, name="idea_manage"),
     path("verwaltung/moderation/", staff.moderation_queue, name="moderation"),
     path("verwaltung/moderation/idee/<int:idea_id>/", staff.moderate_idea, name="moderate_idea"),

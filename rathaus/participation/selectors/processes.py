@@ -13,6 +13,7 @@ from rathaus.participation.models import (
     Audience,
     District,
     Expert,
+    Idea,
     InvitationGroup,
     Phase,
     Process,
@@ -135,3 +136,30 @@ def districts_of(process: Process) -> list[District]:
     return list(process.districts.all()) or list(
         District.objects.filter(municipality_id=process.municipality_id)
     )
+
+
+def public_districts(municipality: Municipality) -> list[District]:
+    """Districts with the published processes concerning them (``.open_processes``) and the
+    number of visible ideas placed there (``.idea_count``): the list view of the map."""
+    districts = list(District.objects.filter(municipality=municipality).order_by("name"))
+    ideas = dict(
+        Idea.objects.filter(
+            process__municipality=municipality,
+            process__published=True,
+            visibility="published",
+            district__isnull=False,
+        )
+        .values("district")
+        .annotate(n=Count("pk"))
+        .values_list("district", "n")
+    )
+    processes: dict[int, list[Process]] = {}
+    for process in Process.objects.filter(
+        municipality=municipality, published=True
+    ).prefetch_related("districts"):
+        for district in process.districts.all():
+            processes.setdefault(district.pk, []).append(process)
+    for district in districts:
+        district.idea_count = ideas.get(district.pk, 0)
+        district.open_processes = processes.get(district.pk, [])
+    return districts

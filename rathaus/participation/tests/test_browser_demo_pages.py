@@ -21,6 +21,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
     public = [
         "/beteiligung/",
         f"/beteiligung/kommune/{town.slug}/",
+        f"/beteiligung/kommune/{town.slug}/stadtteile/",
         f"/beteiligung/{forum.pk}/",
         f"/beteiligung/{processes[demo.VISION_TITLE].pk}/",
         f"/beteiligung/{processes[demo.PLAYGROUND_TITLE].pk}/ergebnis/",

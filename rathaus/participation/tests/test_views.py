@@ -1,12 +1,14 @@
 """Pages: public process and idea pages, joining with ALTCHA, posting, the personal link with
 moderation feedback, GDPR export and deletion, staff pages with permissions, CSV export."""
 
+import io
 import json
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from rathaus.core.models import Role
 from rathaus.participation.models import (
@@ -19,6 +21,7 @@ from rathaus.participation.models import (
     VisionParagraph,
 )
 from rathaus.participation.services import moderation, participants, posts
+from rathaus.participation.services import processes as process_services
 from rathaus.participation.tests.conftest import altcha_payload
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +255,27 @@ def test_cached_public_page_shows_new_ideas_and_a_fresh_csrf_token(client, proce
         for c in (client, other)
     ]
     assert tokens[0] != tokens[1] and "\x00" not in tokens[0]
+
+
+def test_unpublishing_ends_the_cached_page_at_once(client, process, planner):
+    url = reverse("participation:process", args=[process.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # served from the cache
+    process_services.process_publish(actor=planner, process=process, published=False)
+    assert client.get(url).status_code == 404
+
+
+def test_excel_export_has_reference_numbers_and_no_formulas(client, planner, process, resident):
+    posts.idea_create(process=process, participant=resident, title="=1+1", body="Text")
+    client.force_login(planner)
+    response = client.get(reverse("participation:export_ideas_xlsx", args=[process.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == f"B{process.pk}-0001"
+    assert sheet["B2"].value == "'=1+1" and sheet["B2"].data_type == "s"
+
+
+def test_district_list_names_the_processes_of_each_district(client, town, process, resident):
+    posts.idea_create(process=process, participant=resident, title="A", body="b")
+    page = client.get(reverse("participation:districts", args=[town.slug])).content.decode()
+    assert "Nordviertel" in page and process.title in page and "1 Idee an diesem Ort" in page
+    assert client.get(reverse("participation:districts", args=["gibt-es-nicht"])).status_code == 404

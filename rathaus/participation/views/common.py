@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -65,6 +66,24 @@ def cacheable(request, process: Process) -> bool:
     )
 
 
+def _respond(request, text: str) -> HttpResponse:
+    return HttpResponse(text.replace(_CSRF_PLACEHOLDER, get_token(request)))
+
+
+def fast_cached_html(request, process_id, part: str) -> HttpResponse | None:
+    """Hot path without any database query: a visitor with no session and no login gets the
+    cached rendering straight away (None when there is none yet)."""
+    if request.user.is_authenticated or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    try:
+        process_id = int(process_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    language = translation.get_language() or "de"
+    text = caching.existing(process_id, f"{part}-{language}")
+    return None if text is None else _respond(request, text)
+
+
 def cached_html(request, process: Process, part: str, render_html) -> HttpResponse:
     """The page from the versioned cache; only the CSRF tokens are put in per request."""
     language = translation.get_language() or "de"
@@ -73,5 +92,4 @@ def cached_html(request, process: Process, part: str, render_html) -> HttpRespon
         html = render_html()
         return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
 
-    text = caching.get_or_render(process.pk, f"{part}-{language}", shell)
-    return HttpResponse(text.replace(_CSRF_PLACEHOLDER, get_token(request)))
+    return _respond(request, caching.get_or_render(process.pk, f"{part}-{language}", shell))

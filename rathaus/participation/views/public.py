@@ -30,6 +30,7 @@ from rathaus.participation.views.common import (
     cacheable,
     cached_html,
     client_ip,
+    fast_cached_html,
     remember_participant,
     session_participant,
     small_page_number,
@@ -85,12 +86,28 @@ def _process_context(request, process, participant, page_number, status):
 
 
 @require_GET
+def districts(request, municipality_slug):
+    town = process_selectors.public_municipality(municipality_slug)
+    if town is None:
+        raise Http404
+    return render(
+        request,
+        "participation/districts.html",
+        {"town": town, "districts": process_selectors.public_districts(town)},
+    )
+
+
+@require_GET
 def process_detail(request, process_id):
-    process = _process_or_404(process_id)
     status = request.GET.get("stand", "")
     status = status if status in Idea.Status.values else ""
     raw_page = request.GET.get("page", 1)
     number = small_page_number(raw_page)
+    if number is not None:
+        hot = fast_cached_html(request, process_id, f"process-{number}-{status}")
+        if hot is not None:
+            return hot
+    process = _process_or_404(process_id)
     if number is not None and cacheable(request, process):
         return cached_html(
             request,

@@ -4,6 +4,7 @@ report with exports, the moderation queue, idea status ("you said, we did"), str
 from __future__ import annotations
 
 import csv
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
 
 from rathaus.core.problems import DomainError
 from rathaus.core.tabular import TabularError, decode
@@ -215,6 +217,37 @@ def report(request, process_id):
     )
 
 
+def _idea_rows(user, process):
+    header = [
+        _("Nummer"),
+        _("Titel"),
+        _("Text"),
+        _("Stadtteil"),
+        _("Stand"),
+        _("Begründung"),
+        _("Projekt"),
+        _("Unterstützungen"),
+        _("Kommentare"),
+        _("Sichtbarkeit"),
+    ]
+    rows = [
+        [
+            idea.reference,
+            idea.title,
+            idea.body,
+            idea.district.name if idea.district else "",
+            idea.get_status_display(),
+            idea.status_reason,
+            idea.project,
+            idea.support_count,
+            idea.comment_count,
+            idea.get_visibility_display(),
+        ]
+        for idea in post_selectors.staff_ideas(user, process)
+    ]
+    return header, rows
+
+
 @login_required
 @require_GET
 def export_ideas(request, process_id):
@@ -224,38 +257,33 @@ def export_ideas(request, process_id):
     response["Content-Disposition"] = f'attachment; filename="ideen-verfahren-{process.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Nummer"),
-            _("Titel"),
-            _("Text"),
-            _("Stadtteil"),
-            _("Stand"),
-            _("Begründung"),
-            _("Projekt"),
-            _("Unterstützungen"),
-            _("Kommentare"),
-            _("Sichtbarkeit"),
-        ]
+    header, rows = _idea_rows(request.user, process)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise_cell(v) for v in row])
+    return response
+
+
+@login_required
+@require_GET
+def export_ideas_xlsx(request, process_id):
+    """The same table as Excel; text cells are neutralised so no cell becomes a formula."""
+    _require(request.user, rules.PERM_VIEW)
+    process = process_selectors.process_for_staff(request.user, process_id)
+    header, rows = _idea_rows(request.user, process)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Ideen")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append([v if isinstance(v, int) else neutralise_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    for idea in post_selectors.staff_ideas(request.user, process):
-        writer.writerow(
-            [
-                neutralise_cell(v)
-                for v in (
-                    idea.reference,
-                    idea.title,
-                    idea.body,
-                    idea.district.name if idea.district else "",
-                    idea.get_status_display(),
-                    idea.status_reason,
-                    idea.project,
-                    idea.support_count,
-                    idea.comment_count,
-                    idea.get_visibility_display(),
-                )
-            ]
-        )
+    response["Content-Disposition"] = f'attachment; filename="ideen-verfahren-{process.pk}.xlsx"'
     return response
 
 
