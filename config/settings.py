@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.core.tasks.purge_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
     },
+    "staffpool-end-reminders": {
+        "task": "rathaus.staffpool.tasks.remind_ending",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.

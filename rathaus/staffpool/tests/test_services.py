@@ -14,6 +14,7 @@ from rathaus.staffpool import selectors
 from rathaus.staffpool.models import HeldDay, LedgerEntry, Secondment, StaffingFloor
 from rathaus.staffpool.services import matching, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
+from rathaus.staffpool.services.maintenance import secondments_remind_ending
 
 from .conftest import MONDAY, NOW, request_data
 
@@ -247,3 +248,19 @@ def test_case_exchange_books_hours_in_the_same_ledger(pool):
             end=MONDAY,
             hours_per_week=Decimal("1"),
         )
+
+
+def test_helper_and_home_coordinator_hear_once_before_the_end(pool, mailoutbox):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    s.member.employee.email = "helfer@example.org"
+    s.member.employee.save()
+    _approve(pool, s)
+    secondments.secondment_accept(actor=s.member.employee.user, secondment=s, now=NOW)
+    before_end = NOW + (s.end - NOW.date()) - timedelta(days=3)
+    assert secondments_remind_ending(now=NOW) == 0  # more than two weeks ahead
+    assert secondments_remind_ending(now=before_end) == 1
+    assert secondments_remind_ending(now=before_end) == 0  # only once
+    (mail,) = mailoutbox
+    assert "helfer@example.org" in mail.to and pool.other_coordinator.email in mail.to
+    assert s.member.pseudonym in mail.body
