@@ -264,3 +264,22 @@ def test_helper_and_home_coordinator_hear_once_before_the_end(pool, mailoutbox):
     (mail,) = mailoutbox
     assert "helfer@example.org" in mail.to and pool.other_coordinator.email in mail.to
     assert s.member.pseudonym in mail.body
+
+
+def test_extending_beyond_three_months_needs_the_hearing_and_moves_absence_and_ledger(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    _approve(pool, s)
+    secondments.secondment_accept(actor=s.member.employee.user, secondment=s, now=NOW)
+    longer = s.start + timedelta(days=120)
+    with pytest.raises(DomainError) as exc:
+        secondments.secondment_extend(actor=pool.other_coordinator, secondment=s, new_end=longer)
+    assert exc.value.code == "hearing_missing"
+    s = secondments.secondment_extend(
+        actor=pool.other_coordinator, secondment=s, new_end=longer, hearing_on=NOW.date()
+    )
+    assert HeldDay.objects.filter(secondment=s).count() == 121
+    absence = Absence.objects.get(pk=s.absence_id)
+    assert absence.end == longer
+    assert Absence.objects.filter(employee=s.member.employee, kind="seconded").count() == 1
+    assert LedgerEntry.objects.filter(secondment=s).latest("week").week <= longer
