@@ -11,7 +11,7 @@ from rathaus.core.models import AuditEntry
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.presence.models import Absence
 from rathaus.staffpool import selectors
-from rathaus.staffpool.models import HeldDay, LedgerEntry, Secondment, StaffingFloor
+from rathaus.staffpool.models import HeldDay, LedgerEntry, PoolMember, Secondment, StaffingFloor
 from rathaus.staffpool.services import matching, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
 from rathaus.staffpool.services.maintenance import secondments_remind_ending
@@ -283,3 +283,20 @@ def test_extending_beyond_three_months_needs_the_hearing_and_moves_absence_and_l
     assert absence.end == longer
     assert Absence.objects.filter(employee=s.member.employee, kind="seconded").count() == 1
     assert LedgerEntry.objects.filter(secondment=s).latest("week").week <= longer
+
+
+def test_a_new_request_alerts_the_members_who_could_serve_it(
+    pool, mailoutbox, django_capture_on_commit_callbacks
+):
+    fits = pool.member(pool.other)
+    pool.member(pool.other, skills=("hotline",))  # lacks the skill
+    pool.member(pool.town)  # the requesting town's own member
+    for m in PoolMember.objects.all():
+        m.employee.email = f"{m.pseudonym.lower()}@example.org"
+        m.employee.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        requests.request_create(
+            actor=pool.coordinator, municipality=pool.town, data=request_data(), now=NOW
+        )
+    assert [m.to for m in mailoutbox] == [[f"{fits.pseudonym.lower()}@example.org"]]
+    assert "Kontaktnachverfolgung" in mailoutbox[0].subject
