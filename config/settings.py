@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.standards.tasks.publish_daily",
         "schedule": crontab(hour=4, minute=30),
     },
+    "staffpool-end-reminders": {
+        "task": "rathaus.staffpool.tasks.remind_ending",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.

@@ -156,6 +156,7 @@ def _history(pool, region_user, today, monday) -> None:
             "cost_share": 70,
         },
         now=_at(past_start - timedelta(days=7)),
+        notify=False,
     )
     helper = pool["nachbardorf"][2]
     _propose(past, helper)
@@ -184,6 +185,7 @@ def _history(pool, region_user, today, monday) -> None:
             "cost_share": 100,
         },
         now=_at(running_start - timedelta(days=7)),
+        notify=False,
     )
     helper = next(m for m in pool["musterstadt"] if "citizen_office" in m.skills_on(today))
     _propose(running, helper)
@@ -221,6 +223,7 @@ def _open_work(pool, region_user, today, monday) -> None:
             "internal_note": "Ansprechperson: Leitung Infektionsschutz",
         },
         now=_at(today),
+        notify=False,
     )
     ns = Municipality.objects.get(slug="nachbardorf")
     coordinator = _user("pool-nachbardorf", [Role.POOL_COORDINATOR, Role.EMPLOYEE], ns)
@@ -239,6 +242,7 @@ def _open_work(pool, region_user, today, monday) -> None:
             "cost_share": 100,
         },
         now=_at(today),
+        notify=False,
     )
     matching.request_match(actor=coordinator, requests=[hotline], work_limit=1.0)
     first = hotline.secondments.order_by("pk").first()

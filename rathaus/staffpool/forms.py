@@ -204,3 +204,10 @@ class CasesForm(KernForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Das Ende liegt vor dem Beginn."))
         return data
+
+
+class ExtendForm(KernForm):
+    new_end = forms.DateField(label=_("Neues Ende"), widget=DateInput())
+    hearing_on = forms.DateField(
+        label=_("Anhörung am (über drei Monate insgesamt)"), required=False, widget=DateInput()
+    )

@@ -254,6 +254,7 @@ class Secondment(TenantModel):
     approved_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     absence_id = models.PositiveIntegerField(null=True, blank=True)  # presence Absence row
+    reminded_at = models.DateTimeField(null=True, blank=True)  # end-date reminder sent
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,9 @@ urlpatterns = [
     path(
         "abordnungen/<int:pk>/absagen/", secondments.secondment_decline, name="secondment_decline"
     ),
+    path(
+        "abordnungen/<int:pk>/verlaengern/", secondments.secondment_extend, name="secondment_extend"
+    ),
     path("abordnungen/<int:pk>/aufheben/", secondments.secondment_cancel, name="secondment_cancel"),
     path(
         "abordnungen/<int:pk>/<str:kind>.pdf",

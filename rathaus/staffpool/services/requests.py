@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.models import Municipality
 from rathaus.core.problems import Conflict, DomainError
+from rathaus.staffpool import tasks
 from rathaus.staffpool.models import MemberQualification, Secondment, Skill, StaffRequest
 
 REQUEST_FIELDS = {
@@ -59,7 +60,9 @@ def _check(municipality: Municipality, data: dict, today) -> None:
 
 
 @transaction.atomic
-def request_create(*, actor, municipality: Municipality, data: dict, now=None) -> StaffRequest:
+def request_create(
+    *, actor, municipality: Municipality, data: dict, now=None, notify: bool = True
+) -> StaffRequest:
     now = now or timezone.now()
     data = {k: v for k, v in data.items() if k in REQUEST_FIELDS}
     _check(municipality, data, timezone.localdate(now))
@@ -71,6 +74,8 @@ def request_create(*, actor, municipality: Municipality, data: dict, now=None) -
         after=audit.snapshot(request),
         summary=f"Personalanfrage „{request.title}“ angelegt",
     )
+    if notify:
+        transaction.on_commit(lambda: tasks.alert_members.delay(request.pk))
     return request
 
 

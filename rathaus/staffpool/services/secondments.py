@@ -3,7 +3,7 @@ helper accepts (absence in the home plans, ledger, identities cross), or either 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,23 +63,7 @@ def _legal_steps(secondment: Secondment, hearing_on, consent_on, works_council_o
 
 
 def _hold_days(secondment: Secondment) -> None:
-    rows = [
-        HeldDay(
-            municipality_id=secondment.municipality_id,
-            member=secondment.member,
-            secondment=secondment,
-            day=d,
-        )
-        for d in secondment.each_day()
-    ]
-    try:
-        with transaction.atomic():
-            HeldDay.objects.bulk_create(rows)
-    except IntegrityError as exc:
-        raise Conflict(
-            "double_booked",
-            _("Diese Person ist in diesem Zeitraum bereits für eine andere Anfrage abgeordnet."),
-        ) from exc
+    _hold_days_between(secondment, secondment.start - timedelta(days=1), secondment.end)
 
 
 @transaction.atomic
@@ -224,3 +208,85 @@ def secondment_cancel(*, actor, secondment: Secondment) -> Secondment:
     refresh_status(secondment.request)
     audit.record(actor=actor, instance=secondment, action="action", summary="Abordnung aufgehoben")
     return secondment
+
+
+@transaction.atomic
+def secondment_extend(
+    *, actor, secondment: Secondment, new_end: date, hearing_on: date | None = None
+) -> Secondment:
+    """The home town extends an agreed secondment: beyond three months in total only with
+    the hearing; the new days are held (refused if taken), absence and ledger follow."""
+    _home_coordinator(actor, secondment)
+    secondment = _locked(secondment)
+    if secondment.status != S.ACCEPTED:
+        raise Conflict("not_accepted", _("Verlängern lässt sich nur eine vereinbarte Abordnung."))
+    if new_end <= secondment.end:
+        raise DomainError("end_not_later", _("Das neue Ende muss nach dem bisherigen liegen."))
+    old_end = secondment.end
+    secondment.end = new_end
+    hearing = hearing_on or secondment.hearing_on
+    if (
+        secondment.needs_hearing
+        and hearing is None
+        and secondment.member.employment == PoolMember.Employment.EMPLOYEE
+    ):
+        raise DomainError(
+            "hearing_missing",
+            _(
+                "Eine Abordnung über drei Monate braucht eine Anhörung der Person "
+                "(§ 4 Abs. 1 TVöD); bitte das Datum der Anhörung angeben."
+            ),
+        )
+    _hold_days_between(secondment, old_end, new_end)
+    secondment.hearing_on = hearing
+    secondment.save(update_fields=["end", "hearing_on"])
+    _replace_absence(actor, secondment)
+    ledger_unbook(secondment)
+    ledger_book(secondment)
+    audit.record(
+        actor=actor,
+        instance=secondment,
+        action="update",
+        summary=f"Abordnung verlängert bis {new_end:%d.%m.%Y}",
+    )
+    return secondment
+
+
+def _hold_days_between(secondment: Secondment, after: date, until: date) -> None:
+    rows = []
+    d = after + timedelta(days=1)
+    while d <= until:
+        rows.append(
+            HeldDay(
+                municipality_id=secondment.municipality_id,
+                member=secondment.member,
+                secondment=secondment,
+                day=d,
+            )
+        )
+        d += timedelta(days=1)
+    try:
+        with transaction.atomic():
+            HeldDay.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        raise Conflict(
+            "double_booked",
+            _("Diese Person ist in diesem Zeitraum bereits für eine andere Anfrage abgeordnet."),
+        ) from exc
+
+
+def _replace_absence(actor, secondment: Secondment) -> None:
+    if secondment.absence_id:
+        old = Absence.objects.filter(pk=secondment.absence_id).first()
+        if old is not None:
+            presence_services.absence_delete(actor=actor, absence=old)
+    (absence,) = presence_services.absence_create(
+        actor=actor,
+        employees=[secondment.member.employee],
+        start=secondment.start,
+        end=secondment.end,
+        kind=Absence.Kind.SECONDED,
+        note=f"Abordnung: {secondment.request.title}"[:200],
+    )
+    secondment.absence_id = absence.pk
+    secondment.save(update_fields=["absence_id"])

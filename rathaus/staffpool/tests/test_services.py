@@ -11,9 +11,10 @@ from rathaus.core.models import AuditEntry
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.presence.models import Absence
 from rathaus.staffpool import selectors
-from rathaus.staffpool.models import HeldDay, LedgerEntry, Secondment, StaffingFloor
+from rathaus.staffpool.models import HeldDay, LedgerEntry, PoolMember, Secondment, StaffingFloor
 from rathaus.staffpool.services import matching, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
+from rathaus.staffpool.services.maintenance import secondments_remind_ending
 
 from .conftest import MONDAY, NOW, request_data
 
@@ -247,3 +248,55 @@ def test_case_exchange_books_hours_in_the_same_ledger(pool):
             end=MONDAY,
             hours_per_week=Decimal("1"),
         )
+
+
+def test_helper_and_home_coordinator_hear_once_before_the_end(pool, mailoutbox):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    s.member.employee.email = "helfer@example.org"
+    s.member.employee.save()
+    _approve(pool, s)
+    secondments.secondment_accept(actor=s.member.employee.user, secondment=s, now=NOW)
+    before_end = NOW + (s.end - NOW.date()) - timedelta(days=3)
+    assert secondments_remind_ending(now=NOW) == 0  # more than two weeks ahead
+    assert secondments_remind_ending(now=before_end) == 1
+    assert secondments_remind_ending(now=before_end) == 0  # only once
+    (mail,) = mailoutbox
+    assert "helfer@example.org" in mail.to and pool.other_coordinator.email in mail.to
+    assert s.member.pseudonym in mail.body
+
+
+def test_extending_beyond_three_months_needs_the_hearing_and_moves_absence_and_ledger(pool):
+    req, _helpers = _matched(pool)
+    s = req.secondments.first()
+    _approve(pool, s)
+    secondments.secondment_accept(actor=s.member.employee.user, secondment=s, now=NOW)
+    longer = s.start + timedelta(days=120)
+    with pytest.raises(DomainError) as exc:
+        secondments.secondment_extend(actor=pool.other_coordinator, secondment=s, new_end=longer)
+    assert exc.value.code == "hearing_missing"
+    s = secondments.secondment_extend(
+        actor=pool.other_coordinator, secondment=s, new_end=longer, hearing_on=NOW.date()
+    )
+    assert HeldDay.objects.filter(secondment=s).count() == 121
+    absence = Absence.objects.get(pk=s.absence_id)
+    assert absence.end == longer
+    assert Absence.objects.filter(employee=s.member.employee, kind="seconded").count() == 1
+    assert LedgerEntry.objects.filter(secondment=s).latest("week").week <= longer
+
+
+def test_a_new_request_alerts_the_members_who_could_serve_it(
+    pool, mailoutbox, django_capture_on_commit_callbacks
+):
+    fits = pool.member(pool.other)
+    pool.member(pool.other, skills=("hotline",))  # lacks the skill
+    pool.member(pool.town)  # the requesting town's own member
+    for m in PoolMember.objects.all():
+        m.employee.email = f"{m.pseudonym.lower()}@example.org"
+        m.employee.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        requests.request_create(
+            actor=pool.coordinator, municipality=pool.town, data=request_data(), now=NOW
+        )
+    assert [m.to for m in mailoutbox] == [[f"{fits.pseudonym.lower()}@example.org"]]
+    assert "Kontaktnachverfolgung" in mailoutbox[0].subject

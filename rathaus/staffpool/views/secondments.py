@@ -17,7 +17,7 @@ from rathaus.core import audit
 from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import municipality_ids_for
 from rathaus.staffpool import documents, selectors
-from rathaus.staffpool.forms import ApproveForm
+from rathaus.staffpool.forms import ApproveForm, ExtendForm
 from rathaus.staffpool.models import Secondment
 from rathaus.staffpool.rules import PERM_APPROVE
 from rathaus.staffpool.services import secondments as services
@@ -66,6 +66,7 @@ def secondment_detail(request, pk):
             "own": own,
             "form": form,
             "warnings": selectors.floor_warnings(s) if home and s.status == S.PROPOSED else [],
+            "extend_form": ExtendForm(prefix="extend") if home and s.status == S.ACCEPTED else None,
             "documents": (sees_identity(request.user, s) or own)
             and s.status in (S.APPROVED, S.ACCEPTED, S.ENDED),
         },
@@ -157,3 +158,20 @@ def secondment_ics(request, pk):
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="abordnung-{s.pk}.ics"'
     return response
+
+
+@login_required
+@require_POST
+def secondment_extend(request, pk):
+    s = _secondment_or_404(request.user, pk)
+    form = ExtendForm(request.POST, prefix="extend")
+    if not form.is_valid():
+        messages.error(request, _("Bitte ein gültiges neues Ende angeben."))
+    else:
+        try:
+            services.secondment_extend(actor=request.user, secondment=s, **form.cleaned_data)
+        except DomainError as exc:
+            refuse(request, None, exc)
+        else:
+            messages.success(request, _("Abordnung verlängert."))
+    return redirect("staffpool:secondment", pk=s.pk)

@@ -1,0 +1,66 @@
+"""Periodic jobs of the staff pool: reminders before a secondment ends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.core.models import Role, User
+from rathaus.staffpool.models import Secondment
+
+REMIND_DAYS = 14
+
+
+def _recipients(secondment: Secondment) -> list[str]:
+    coordinators = [
+        u.email
+        for u in User.objects.filter(municipality_id=secondment.municipality_id, is_active=True)
+        if u.email and u.has_role(Role.POOL_COORDINATOR)
+    ]
+    helper = secondment.member.employee.email
+    return sorted({*coordinators, *([helper] if helper else [])})
+
+
+@transaction.atomic
+def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
+    """Once per secondment: the helper and the home coordinators hear `days` before the end
+    (so that an extension, with a hearing beyond three months, can be prepared)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = (
+        Secondment.objects.select_for_update()
+        .filter(
+            status=Secondment.Status.ACCEPTED,
+            reminded_at__isnull=True,
+            end__gte=today,
+            end__lte=today + timedelta(days=days),
+        )
+        .select_related("member__employee", "request")
+    )
+    sent = 0
+    for s in due:
+        recipients = _recipients(s)
+        if recipients:
+            send_mail(
+                _("Abordnung endet am %(end)s") % {"end": s.end.strftime("%d.%m.%Y")},
+                _(
+                    "Die Abordnung von %(id)s („%(title)s“) endet am %(end)s. Soll sie "
+                    "verlängert werden, ist bei mehr als drei Monaten vorher eine Anhörung "
+                    "nötig."
+                )
+                % {
+                    "id": s.member.pseudonym,
+                    "title": s.request.title,
+                    "end": s.end.strftime("%d.%m.%Y"),
+                },
+                None,
+                recipients,
+            )
+            sent += 1
+        s.reminded_at = now
+        s.save(update_fields=["reminded_at"])
+    return sent
