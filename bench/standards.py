@@ -258,6 +258,7 @@ def part_a(region):
 
 
 def part_b(user, region):
+    from django.core.cache import cache
     from django.test import Client
 
     client = Client()
@@ -272,7 +273,10 @@ def part_b(user, region):
     ]
     rows, base = [], None
     for label, c, url in pages:
-        c.get(url)  # warm up
+        cache.clear()  # the first request after a change renders the tables
+        t0 = time.perf_counter()
+        c.get(url)
+        cold = (time.perf_counter() - t0) * 1000
         times = []
         for _ in range(ARGS.repeat):
             t0 = time.perf_counter()
@@ -281,8 +285,14 @@ def part_b(user, region):
             assert response.status_code == 200, (url, response.status_code)
         p95 = pct(times, 95)
         base = base or p95
-        rows.append([label, f"{pct(times, 50):.1f}", f"{p95:.1f}", f"{p95 / base:.0f}×"])
-    table("(b) pages (ms, in-process)", ["page", "p50", "p95", "p95 / ping"], rows)
+        rows.append(
+            [label, f"{cold:.0f}", f"{pct(times, 50):.1f}", f"{p95:.1f}", f"{p95 / base:.0f}×"]
+        )
+    table(
+        "(b) pages (ms, in-process; cold = first request after a data change)",
+        ["page", "cold", "p50", "p95", "p95 / ping"],
+        rows,
+    )
 
 
 def main():

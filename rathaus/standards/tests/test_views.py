@@ -187,3 +187,12 @@ def test_cached_tables_follow_every_change(client, world, region, today):
     assert after != before
     promise_update(actor=world["coordinator"], promise=world["wait"], data={"title": "Neu 15"})
     assert "Neu 15" in client.get(f"/standards/?monat={month}").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/standards/", "/standards/versprechen/", "/standards/versprechen/neu/"]
+)
+def test_pages_are_whole_documents(client, world, url):
+    client.force_login(world["coordinator"])
+    body = client.get(url).content.decode()
+    assert body.startswith("<!DOCTYPE html>") and body.count("<h1") == 1
