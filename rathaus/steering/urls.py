@@ -7,6 +7,7 @@ app_name = "steering"
 urlpatterns = [
     path("", cockpit.cockpit, name="cockpit"),
     path("strategie/", cockpit.strategy, name="strategy"),
+    path("cockpit.xlsx", cockpit.cockpit_export, name="cockpit_export"),
     path("projekte/<int:pk>/", projects.project_detail, name="project_detail"),
     path("kennzahlen/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
     path(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from rathaus.core.charts import sparkline
 from rathaus.core.navigation import entries_for
 from rathaus.steering import selectors
+from rathaus.steering.exports import cockpit_workbook
 from rathaus.steering.rules import PERM_MANAGE_INDICATORS, PERM_VIEW
 from rathaus.steering.views.common import require
 
@@ -41,3 +43,16 @@ def strategy(request):
         "steering/strategy.html",
         {"plan": selectors.current_plan(request.user), "fields": selectors.tree(request.user)},
     )
+
+
+@login_required
+def cockpit_export(request):
+    require(request.user, PERM_VIEW)
+    today = timezone.localdate()
+    data = selectors.cockpit(request.user, today)
+    response = HttpResponse(
+        cockpit_workbook(data, today),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="cockpit-{today:%Y-%m-%d}.xlsx"'
+    return response
