@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.steering.views import cases, cockpit, imports, indicators, projects, public
+from rathaus.steering.views import cases, cockpit, imports, indicators, projects, public, retreat
 
 app_name = "steering"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("analysieren/", indicators.analyse_all, name="analyse_all"),
     path("import/", imports.values_import, name="values_import"),
+    path("klausur/", retreat.retreat, name="retreat"),
     path("faelle/", cases.case_list, name="case_list"),
     path("faelle/<int:pk>/", cases.case_detail, name="case_detail"),
     path("oeffentlich/<slug:municipality>/", public.public_index, name="public"),

@@ -85,6 +85,7 @@ def test_strategy_cases_import_and_public_pages_pass_axe(
         ("/steuerung/strategie/", "Strategie 2030"),
         ("/steuerung/faelle/?status=decided", "Steuerungsfälle"),
         ("/steuerung/import/", "Kennzahlen importieren"),
+        ("/steuerung/klausur/", "Ziele aus der Klausur übernehmen"),
         (f"/steuerung/projekte/{world['project'].pk}/", "Bebauungsplan Güterbahnhof"),
         (f"/steuerung/oeffentlich/{town.slug}/", "Musterstadt: Strategie und Kennzahlen"),
     ):

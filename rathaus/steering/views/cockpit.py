@@ -11,7 +11,7 @@ from rathaus.core.charts import sparkline
 from rathaus.core.navigation import entries_for
 from rathaus.steering import selectors
 from rathaus.steering.exports import cockpit_workbook
-from rathaus.steering.rules import PERM_MANAGE_INDICATORS, PERM_VIEW
+from rathaus.steering.rules import PERM_DECIDE, PERM_MANAGE_INDICATORS, PERM_VIEW
 from rathaus.steering.views.common import require
 
 
@@ -41,7 +41,11 @@ def strategy(request):
     return render(
         request,
         "steering/strategy.html",
-        {"plan": selectors.current_plan(request.user), "fields": selectors.tree(request.user)},
+        {
+            "plan": selectors.current_plan(request.user),
+            "fields": selectors.tree(request.user),
+            "can_retreat": request.user.has_perm(PERM_DECIDE),
+        },
     )
 
 
