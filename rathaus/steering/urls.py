@@ -9,6 +9,7 @@ urlpatterns = [
     path("strategie/", cockpit.strategy, name="strategy"),
     path("cockpit.xlsx", cockpit.cockpit_export, name="cockpit_export"),
     path("projekte/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("kennzahlen/", indicators.indicator_list, name="indicator_list"),
     path("kennzahlen/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
     path(
         "kennzahlen/<int:pk>/werte/<int:value_id>/bestaetigen/",

@@ -86,6 +86,7 @@ def test_strategy_cases_import_and_public_pages_pass_axe(
         ("/steuerung/faelle/?status=decided", "Steuerungsfälle"),
         ("/steuerung/import/", "Kennzahlen importieren"),
         ("/steuerung/klausur/", "Ziele aus der Klausur übernehmen"),
+        ("/steuerung/kennzahlen/", "Kennzahlen"),
         (f"/steuerung/projekte/{world['project'].pk}/", "Bebauungsplan Güterbahnhof"),
         (f"/steuerung/oeffentlich/{town.slug}/", "Musterstadt: Strategie und Kennzahlen"),
     ):

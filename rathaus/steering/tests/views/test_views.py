@@ -165,3 +165,10 @@ def test_the_cockpit_exports_to_excel_with_formulas_neutralised(client, world):
     book = load_workbook(io.BytesIO(response.content))
     titles = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert titles == ["'=HYPERLINK(1)"]
+
+
+def test_the_indicator_list_shows_every_indicator_worst_first(client, world):
+    indicator_analyse(indicator=world["indicator"], now=NOW)
+    client.force_login(world["users"]["council"])
+    page = client.get("/steuerung/kennzahlen/").content.decode()
+    assert "Angezeigte Kurzarbeit" in page and "<svg" in page
