@@ -1,9 +1,11 @@
 from rathaus.core.admin import TenantAdmin, site
 from rathaus.steering.models import (
     ActionField,
+    BudgetLine,
     Goal,
     Indicator,
     IndicatorTarget,
+    Milestone,
     Project,
     SteeringCase,
     StrategyPlan,
@@ -44,7 +46,18 @@ class SteeringCaseAdmin(TenantAdmin):
     readonly_fields = ("trigger", "changes")
 
 
+class MilestoneAdmin(TenantAdmin):
+    list_display = ("title", "project", "due", "done_on")
+
+
+class BudgetLineAdmin(TenantAdmin):
+    list_display = ("project", "year", "product", "cost_centre", "planned", "committed", "actual")
+    list_filter = ("year", "source")
+
+
 site.register(StrategyPlan, StrategyPlanAdmin)
+site.register(Milestone, MilestoneAdmin)
+site.register(BudgetLine, BudgetLineAdmin)
 site.register(ActionField, ActionFieldAdmin)
 site.register(Goal, GoalAdmin)
 site.register(Project, ProjectAdmin)

@@ -71,3 +71,25 @@ def test_mayor_follows_a_warning_to_its_case_and_moves_a_milestone(
     page.get_by_role("link", name="Bebauungsplan Güterbahnhof", exact=True).click()
     expect(page.get_by_text("Offenlage ein Quartal später.").first).to_be_visible()
     axe_check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_strategy_cases_import_and_public_pages_pass_axe(
+    page, live_server, login, axe_check, town, make_user
+):
+    world = build_world(town, make_user)
+    indicator_analyse(indicator=world["indicator"])
+    login(page, world["users"]["mayor"].username)
+    for path, heading in (
+        ("/steuerung/strategie/", "Strategie 2030"),
+        ("/steuerung/faelle/?status=decided", "Steuerungsfälle"),
+        ("/steuerung/import/", "Kennzahlen importieren"),
+        ("/steuerung/klausur/", "Ziele aus der Klausur übernehmen"),
+        ("/steuerung/kennzahlen/", "Kennzahlen"),
+        (f"/steuerung/projekte/{world['project'].pk}/", "Bebauungsplan Güterbahnhof"),
+        (f"/steuerung/oeffentlich/{town.slug}/", "Musterstadt: Strategie und Kennzahlen"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        axe_check(page)

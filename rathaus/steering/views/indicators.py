@@ -7,11 +7,12 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rathaus.core.charts import line_chart
+from rathaus.core.charts import line_chart, sparkline
 from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import home_municipality
 from rathaus.steering import selectors
@@ -19,7 +20,6 @@ from rathaus.steering.forms import ValueForm
 from rathaus.steering.rules import PERM_MANAGE_INDICATORS, PERM_VIEW
 from rathaus.steering.services.indicators import (
     current_values,
-    indicator_analyse,
     indicator_value_confirm,
     indicator_value_record,
     indicators_analyse_all,
@@ -42,6 +42,20 @@ def chart_for(indicator, values):
         band=band,
         forecast=forecast,
         summary=analysis.get("explanation", ""),
+    )
+
+
+@login_required
+def indicator_list(request):
+    """Every indicator, worst first, 100 a page (the cockpit shows only the worst 100)."""
+    require(request.user, PERM_VIEW)
+    page = Paginator(selectors.indicator_rows_for(request.user), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "steering/indicator_list.html",
+        {"page": page, "sparks": {i.pk: sparkline(i.spark) for i in page.object_list}},
     )
 
 
@@ -120,6 +134,3 @@ def analyse_all(request):
         % {"n": count, "o": opened},
     )
     return redirect("steering:cockpit")
-
-
-__all__ = ["analyse_all", "indicator_analyse", "indicator_detail", "value_confirm"]

@@ -1,9 +1,11 @@
 """Pages and permissions: who sees the cockpit, who reports, who decides; the public page."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from rathaus.core.models import Role
 from rathaus.steering.models import Milestone
@@ -152,3 +154,21 @@ def test_the_import_page_shows_line_numbered_errors(client, world):
     response = client.post("/steuerung/import/", {"file": upload})
     assert response.status_code == 400
     assert "keine Zahl" in response.content.decode()
+
+
+def test_the_cockpit_exports_to_excel_with_formulas_neutralised(client, world):
+    world["project"].title = "=HYPERLINK(1)"
+    world["project"].save()
+    client.force_login(world["users"]["mayor"])
+    response = client.get("/steuerung/cockpit.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    titles = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert titles == ["'=HYPERLINK(1)"]
+
+
+def test_the_indicator_list_shows_every_indicator_worst_first(client, world):
+    indicator_analyse(indicator=world["indicator"], now=NOW)
+    client.force_login(world["users"]["council"])
+    page = client.get("/steuerung/kennzahlen/").content.decode()
+    assert "Angezeigte Kurzarbeit" in page and "<svg" in page
