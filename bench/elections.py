@@ -35,6 +35,8 @@ import threading
 import time
 from pathlib import Path
 
+import served
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "rathaus_bench_elections"
@@ -121,18 +123,7 @@ def run_load(port: int, path: str, clients: int, seconds: float, processes: int)
 
 
 def _env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=DB_URL,
-        CACHE_URL=CACHE_URL,
-        RATHAUS_ENV="development",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="WARNING",
-        DB_CONN_MAX_AGE="600",
-    )
-    env.pop("RATHAUS_TESTING", None)
-    return env
+    return served.server_env(DB_NAME, CACHE_URL=CACHE_URL)
 
 
 def _psql(sql: str) -> None:
@@ -143,29 +134,7 @@ def _psql(sql: str) -> None:
 
 
 def setup_database(python: str) -> None:
-    _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _psql(f'CREATE DATABASE "{DB_NAME}"')
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True)
-    subprocess.run(
-        [python, "manage.py", "load_demo"],
-        cwd=ROOT,
-        env=_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/ping")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not come up")
+    served.recreate_database(python, DB_NAME, _env())
 
 
 class Approver(threading.Thread):
@@ -292,7 +261,7 @@ def main() -> None:
     rows = []
     approvals = failures = 0
     try:
-        wait_for(args.port)
+        served.wait_for(args.port)
         phases = [
             ("/api/v1/ping (baseline)", "/api/v1/ping", False),
             ("public results page", f"/wahlen/ergebnisse/{election_id}/", True),
@@ -321,7 +290,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep_db:
-            _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            served.drop_database(DB_NAME)
 
     base = rows[0][2]["rps"] or float("nan")
     agg_median, agg_best = time_aggregate()

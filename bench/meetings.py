@@ -36,6 +36,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import served
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "rathaus_bench_meetings"
@@ -133,17 +135,7 @@ def _stats(latencies: list[float], seconds: float, errors) -> dict:
 
 
 def _env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=DB_URL,
-        RATHAUS_ENV="development",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="WARNING",
-        DB_CONN_MAX_AGE="600",
-    )
-    env.pop("RATHAUS_TESTING", None)
-    return env
+    return served.server_env(DB_NAME)
 
 
 def _psql(sql: str) -> None:
@@ -161,16 +153,7 @@ def _psql_db(sql: str) -> None:
 
 
 def setup_database(python: str) -> None:
-    _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _psql(f'CREATE DATABASE "{DB_NAME}"')
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True)
-    subprocess.run(
-        [python, "manage.py", "load_demo"],
-        cwd=ROOT,
-        env=_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    served.recreate_database(python, DB_NAME, _env())
 
 
 def add_volume(objects: int) -> tuple[int, int, int]:
@@ -249,19 +232,6 @@ def session_cookie() -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/ping")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not come up")
-
-
 def timed_gets(port: int, paths: list[str]) -> dict:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     latencies, errors = [], []
@@ -330,7 +300,7 @@ def main() -> None:
     )
     rows = []
     try:
-        wait_for(args.port)
+        served.wait_for(args.port)
         last = -(-total // 100)
         pages = sorted(
             {1 + round(i * (last - 1) / max(1, args.pages - 1)) for i in range(args.pages)}
@@ -364,7 +334,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep_db:
-            _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            served.drop_database(DB_NAME)
 
     ping = rows[0][1]["rps"] or float("nan")
     print()

@@ -36,6 +36,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import served
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "rathaus_bench_participation"
@@ -142,19 +144,7 @@ def run_load(port, spec, clients, seconds, processes) -> dict:
 
 
 def _env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=DB_URL,
-        CACHE_URL=CACHE_URL,
-        RATHAUS_ENV="development",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="WARNING",
-        DB_CONN_MAX_AGE="600",
-        DJANGO_SETTINGS_MODULE=SETTINGS,
-    )
-    env.pop("RATHAUS_TESTING", None)
-    return env
+    return served.server_env(DB_NAME, CACHE_URL=CACHE_URL, DJANGO_SETTINGS_MODULE=SETTINGS)
 
 
 def _psql(sql: str) -> None:
@@ -165,16 +155,7 @@ def _psql(sql: str) -> None:
 
 
 def setup_database(python: str) -> None:
-    _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    _psql(f'CREATE DATABASE "{DB_NAME}"')
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True)
-    subprocess.run(
-        [python, "manage.py", "load_demo"],
-        cwd=ROOT,
-        env=_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    served.recreate_database(python, DB_NAME, _env())
 
 
 def seed(n_ideas: int, n_comments: int) -> tuple[int, int, list[str], float]:
@@ -251,19 +232,6 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, int, list[str], float]:
     return process.pk, ideas[-1].pk, tokens, time.perf_counter() - t0
 
 
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/ping")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not come up")
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=64)
@@ -333,7 +301,7 @@ def main() -> None:
     ]
     rows = []
     try:
-        wait_for(args.port)
+        served.wait_for(args.port)
         for label, spec in phases:
             if spec[0] == "GET":
                 run_load(args.port, spec, 8, 2, 2)  # warm-up
@@ -354,7 +322,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep_db:
-            _psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            served.drop_database(DB_NAME)
 
     base = rows[0][2]["rps"] or float("nan")
     print()

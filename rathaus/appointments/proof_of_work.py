@@ -1,7 +1,7 @@
 """ALTCHA proof of work for appointments: a thin wrapper around ``rathaus.core.proof_of_work``
 with the app's settings (maximum number, bench-only switch) and its own replay namespace.
 
-The browser solves it with ``static/appointments/altcha-solver.js``; API clients solve it
+The browser solves it with ``static/core/altcha-solver.js``; API clients solve it
 themselves (e.g. ``altcha.solve_challenge``).
 """
 
