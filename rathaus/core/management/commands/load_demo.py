@@ -2,8 +2,10 @@ import importlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core
+from rathaus.core.models import Role, User
 
 DEMO_APPS = (
     "appointments",
@@ -42,4 +44,23 @@ class Command(BaseCommand):
         for username, _roles, label in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {label}")
         self.stdout.write(f"  {'regionadmin':<22} Administration Region")
+        for user in _app_demo_users(town):
+            place = user.municipality.name if user.municipality else town.region.name
+            self.stdout.write(f"  {user.username:<22} {role_labels(user)} ({place})")
         self.stdout.write("Bürgerinnen und Bürger buchen ohne Anmeldung.")
+
+
+def _app_demo_users(town):
+    """The logins the apps' demo loaders added to the region (core's are listed above)."""
+    listed = {username for username, _roles, _label in DEMO_USERS} | {"regionadmin"}
+    in_region = Q(municipality__region=town.region) | Q(region=town.region)
+    return (
+        User.objects.filter(in_region, is_superuser=False)
+        .exclude(username__in=listed)
+        .select_related("municipality")
+        .order_by("username")
+    )
+
+
+def role_labels(user) -> str:
+    return ", ".join(str(Role(code).label) for code in user.roles if code in Role.values)
