@@ -24,6 +24,9 @@ def test_demo_town_is_complete_and_idempotent(capsys):
     call_command("load_demo")
     printed = capsys.readouterr().out
     assert "buergerbuero" in printed and "rathaus-demo" in printed
+    # the apps' own demo logins are printed too, with their roles' labels
+    assert "gremienbuero" in printed and "Gremienbüro" in printed
+    assert "koordination" in printed and "Koordination Region" in printed
     town = Municipality.objects.get(slug="musterstadt")
     assert Municipality.objects.filter(region=town.region).count() == 3
     assert 180 <= Employee.objects.filter(municipality=town).count() <= 220
