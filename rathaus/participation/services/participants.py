@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -19,13 +20,16 @@ from rathaus.engines.districtmap import StreetRange as Range
 from rathaus.participation import caching
 from rathaus.participation.models import (
     Audience,
+    Comment,
     District,
     Expert,
+    Idea,
     InvitationCode,
     InvitationGroup,
     Participant,
     Process,
     StreetRange,
+    Visibility,
     hash_token,
     new_code,
     new_token,
@@ -237,9 +241,21 @@ def expert_invite(
     return participant, token
 
 
+# Stored text of a post kept as a placeholder (data, like the posts themselves).
+ERASED_TITLE = "Gelöschter Beitrag"
+ERASED_BODY = "Dieser Beitrag wurde auf Wunsch der Verfasserin oder des Verfassers gelöscht."
+
+
 @transaction.atomic
 def participant_erase(*, participant: Participant) -> None:
-    """GDPR Art. 17: delete the participant with all their posts, supports and votes."""
+    """GDPR Art. 17: delete the participant with all their posts, supports and votes.
+
+    Other people's comments survive: an idea or comment of the erased person that others
+    answered stays as an anonymous placeholder, and the comment counts are recounted."""
+    touched_ideas = set(
+        Comment.objects.filter(participant=participant).values_list("idea_id", flat=True)
+    )
+    _keep_answered_posts_as_placeholders(participant)
     audit.record(
         actor=None,
         action="delete",
@@ -250,3 +266,22 @@ def participant_erase(*, participant: Participant) -> None:
     )
     caching.bump(participant.process_id)
     participant.delete()
+    _recount_comments(touched_ideas)
+
+
+def _keep_answered_posts_as_placeholders(participant: Participant) -> None:
+    others = Comment.objects.exclude(participant=participant)  # includes official comments
+    answered_ideas = Idea.objects.filter(participant=participant).filter(
+        Exists(others.filter(idea=OuterRef("pk")))
+    )
+    answered_ideas.update(participant=None, title=ERASED_TITLE, body=ERASED_BODY, author_reply="")
+    answered_comments = Comment.objects.filter(participant=participant).filter(
+        Exists(others.filter(parent=OuterRef("pk")))
+    )
+    answered_comments.update(participant=None, body=ERASED_BODY, author_reply="")
+
+
+def _recount_comments(idea_ids: set[int]) -> None:
+    for idea_id in idea_ids:
+        published = Comment.objects.filter(idea_id=idea_id, visibility=Visibility.PUBLISHED)
+        Idea.objects.filter(pk=idea_id).update(comment_count=published.count())

@@ -3,7 +3,7 @@
 import pytest
 
 from rathaus.core.problems import DomainError
-from rathaus.participation.models import Audience, InvitationCode, Participant
+from rathaus.participation.models import Audience, Comment, InvitationCode, Participant
 from rathaus.participation.services import participants, posts
 from rathaus.participation.tests.conftest import make_process
 
@@ -99,6 +99,22 @@ def test_an_unpublished_process_admits_nobody(process):
     with pytest.raises(DomainError) as exc:
         join(process, street="Lindenstraße", house_number="1")
     assert exc.value.code == "phase_closed"
+
+
+def test_erasing_keeps_other_peoples_comments_under_a_placeholder(process, resident):
+    neighbour, _token = join(process, street="Lindenstraße", house_number="3")
+    own = posts.idea_create(process=process, participant=resident, title="Bäume", body="Bäume!")
+    answer = posts.comment_create(idea=own, participant=neighbour, body="Gute Idee")
+    theirs = posts.idea_create(process=process, participant=neighbour, title="Bänke", body="Ja")
+    posts.comment_create(idea=theirs, participant=resident, body="Unbedingt")
+    participants.participant_erase(participant=resident)
+    own.refresh_from_db()
+    theirs.refresh_from_db()
+    assert Comment.objects.filter(pk=answer.pk).exists()
+    assert own.participant is None and "Bäume" not in own.title + own.body
+    assert own.title == participants.ERASED_TITLE
+    assert theirs.comments.count() == 0 and theirs.comment_count == 0
+    assert list(Participant.objects.all()) == [neighbour]
 
 
 def test_erasing_deletes_the_participant_with_their_posts(process, resident):
