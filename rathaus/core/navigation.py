@@ -184,7 +184,8 @@ ENTRIES = [
 
 
 def entries_for(user) -> list[tuple[Entry, str]]:
-    roles = set(user.roles or []) if user.is_authenticated else set()
+    stored = user.roles if user.is_authenticated else None
+    roles = set(stored) if isinstance(stored, list) else set()
     visible = []
     for entry in ENTRIES:
         if entry.roles and not (roles & entry.roles):
