@@ -27,7 +27,6 @@ import multiprocessing as mp
 import os
 import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -223,7 +222,6 @@ def main() -> None:
         raise SystemExit("bounded: at most 120 s per phase and 512 clients")
 
     python = sys.executable
-    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     print(f"command: {' '.join([Path(python).name, *sys.argv])}", flush=True)
     setup_database(python)
     import redis
@@ -238,26 +236,7 @@ def main() -> None:
     from rathaus.elections.models import Election
 
     election_id = Election.objects.get(title=demo.TITLE).pk
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "config.wsgi",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=_env(),
-    )
+    server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env())
     rows = []
     approvals = failures = 0
     try:

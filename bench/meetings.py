@@ -28,7 +28,6 @@ import http.client
 import multiprocessing as mp
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import threading
@@ -263,7 +262,6 @@ def main() -> None:
         raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 objects")
 
     python = sys.executable
-    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     command = " ".join([Path(python).name, *sys.argv])
     print(f"command: {command}", flush=True)
     setup_database(python)
@@ -278,26 +276,7 @@ def main() -> None:
     _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
     cookie = session_cookie()
     meeting = Meeting.objects.filter(title__startswith="Sondersitzung").first()
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "config.wsgi",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=_env(),
-    )
+    server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env())
     rows = []
     try:
         served.wait_for(args.port)

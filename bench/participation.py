@@ -28,7 +28,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import threading
@@ -248,7 +247,6 @@ def main() -> None:
         raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 comments")
 
     python = sys.executable
-    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     command = " ".join([Path(python).name, *sys.argv])
     print(f"command: {command}", flush=True)
     setup_database(python)
@@ -261,26 +259,7 @@ def main() -> None:
     django.setup()
     process_id, idea_id, tokens, seeded = seed(args.ideas, args.comments)
     print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "config.wsgi",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=_env(),
-    )
+    server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env())
     deep = max(1, args.ideas // 20 // 2)
     phases = [
         ("/api/v1/ping (baseline)", ("GET", "/api/v1/ping", None)),

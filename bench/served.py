@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -68,3 +69,12 @@ def wait_for(port: int, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit("gunicorn did not come up")
+
+
+def start_gunicorn(python: str, port: int, workers: int, threads: int, env: dict):
+    """The server under test: gunicorn with threaded workers, quiet log, keep-alive 5 s."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
+    command = [gunicorn, "config.wsgi", "-w", str(workers), "-k", "gthread"]
+    command += ["--threads", str(threads), "-b", f"127.0.0.1:{port}"]
+    command += ["--keep-alive", "5", "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
