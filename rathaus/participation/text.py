@@ -7,9 +7,9 @@ import re
 from django.utils.translation import gettext as _
 
 from rathaus.core.problems import DomainError
+from rathaus.core.text import has_control_characters
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def one_line(value: str | None, *, field: str, label: str, max_length: int, required=True) -> str:
@@ -28,7 +28,7 @@ def one_line(value: str | None, *, field: str, label: str, max_length: int, requ
             % {"label": label, "n": max_length},
             errors=[{"field": field, "message": _("zu lang")}],
         )
-    if _CONTROL_ONE_LINE.search(text):
+    if has_control_characters(text):
         raise DomainError(
             f"{field}_invalid",
             _("„%(label)s“ enthält unzulässige Steuerzeichen.") % {"label": label},
