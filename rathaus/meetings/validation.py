@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext as _
 
 from rathaus.core.problems import DomainError
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from rathaus.core.text import has_control_characters
 
 
 def one_line(value: str, *, field: str) -> str:
     """One-line fields reject control characters (line breaks included)."""
     value = (value or "").strip()
-    if CONTROL.search(value):
+    if has_control_characters(value):
         raise DomainError(
             "control_characters",
             _("Das Feld darf keine Zeilenumbrüche oder Steuerzeichen enthalten."),

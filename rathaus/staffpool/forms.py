@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
+from rathaus.core.text import has_control_characters
 from rathaus.staffpool.models import PoolMember, Skill, StaffRequest
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 POSTCODE = RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))
 
 
 def no_control(value: str) -> None:
-    if value and CONTROL.search(value):
+    if value and has_control_characters(value):
         raise ValidationError(_("Bitte keine Steuerzeichen eingeben."))
 
 

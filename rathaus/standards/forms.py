@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.text import has_control_characters
 from rathaus.standards.models import Promise
 from rathaus.standards.services.imports import MAX_BYTES
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ONE_LINE = ("code", "title", "leika_key", "agreed_by")
 
 
@@ -41,7 +39,7 @@ class PromiseForm(forms.ModelForm):
         data = super().clean()
         for name in ONE_LINE:
             value = data.get(name)
-            if isinstance(value, str) and CONTROL.search(value):
+            if isinstance(value, str) and has_control_characters(value):
                 self.add_error(name, _("Bitte keine Steuerzeichen oder Zeilenumbrüche eingeben."))
         return data
 
