@@ -59,6 +59,7 @@ class ApproveIn(Schema):
     hearing_on: date | None = None
     consent_on: date | None = None
     floor_override: bool = False
+    standard_override: bool = False
 
 
 class MatchOut(Schema):

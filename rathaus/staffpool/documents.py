@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.staffpool.models import Secondment
 
 KINDS = {
@@ -22,12 +23,13 @@ def document_html(secondment: Secondment, kind: str, *, today=None) -> str:
             "member": secondment.member,
             "employee": secondment.member.employee,
             "request": secondment.request,
-            "today": today or timezone.localdate(),
+            "today": today or timezone.localdate(now_or()),
         },
     )
 
 
 def document_pdf(secondment: Secondment, kind: str, *, today=None) -> bytes:
-    from weasyprint import HTML  # heavy import (pango): only when a PDF is asked for
+    # WeasyPrint (pango) takes seconds to import: loaded on the first PDF, not at start-up.
+    from weasyprint import HTML  # noqa: PLC0415
 
     return HTML(string=document_html(secondment, kind, today=today), base_url=None).write_pdf()

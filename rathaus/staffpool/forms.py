@@ -166,6 +166,9 @@ class ApproveForm(KernForm):
     floor_override = forms.BooleanField(
         label=_("Trotz Unterschreitung der Mindestbesetzung zustimmen"), required=False
     )
+    standard_override = forms.BooleanField(
+        label=_("Trotz Gefährdung eines eigenen Servicestandards zustimmen"), required=False
+    )
 
 
 class FloorForm(KernForm):

@@ -247,6 +247,9 @@ class Secondment(TenantModel):
     floor_override = models.BooleanField(
         _("trotz Unterschreitung der Mindestbesetzung"), default=False
     )
+    standard_override = models.BooleanField(
+        _("trotz Gefährdung eines Servicestandards"), default=False
+    )
     score = models.IntegerField(default=0)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core.models import Employee, Municipality
+from rathaus.engines.indicators.comparison import Status
 from rathaus.presence import selectors as presence_selectors
 from rathaus.staffpool.models import (
     HeldDay,
@@ -23,6 +24,7 @@ from rathaus.staffpool.models import (
     StaffRequest,
 )
 from rathaus.staffpool.tenancy import own_ids, region_municipality_ids, sees_identity
+from rathaus.standards.selectors.overview import promise_verdicts
 
 SKILL_LABEL = dict(Skill.choices)
 
@@ -269,6 +271,77 @@ def floor_warnings(secondment: Secondment) -> list[FloorWarning]:
         for day, present in sorted(presence.items())
         if present - 1 < floor.minimum
     ]
+
+
+# --- service standards --------------------------------------------------------------------
+
+STANDARD_WINDOW_DAYS = 28
+
+
+@dataclass(frozen=True)
+class StandardWarning:
+    promise: str
+    share: float  # 0..1, measured over the window
+    target: float  # 0..1
+    at_most: bool  # the promise is "at most" (e.g. no-shows), not "at least"
+    missed: bool  # not met; otherwise met only within the uncertainty
+
+    @property
+    def text(self) -> str:
+        values = {
+            "promise": self.promise,
+            "share": f"{self.share * 100:.0f}",
+            "target": f"{self.target * 100:.0f}",
+            "days": STANDARD_WINDOW_DAYS,
+        }
+        if self.at_most:
+            return (
+                _(
+                    "„%(promise)s“: in den letzten %(days)s Tagen %(share)s %% (versprochen: "
+                    "höchstens %(target)s %%)"
+                )
+                % values
+            )
+        return (
+            _(
+                "„%(promise)s“: in den letzten %(days)s Tagen %(share)s %% (versprochen: "
+                "mindestens %(target)s %%)"
+            )
+            % values
+        )
+
+
+def standard_warnings(secondment: Secondment, *, today: date) -> list[StandardWarning]:
+    """The lender's service promises that lending this person puts at risk.
+
+    Only people of the citizen office (job role "Bürgerbüro") deliver the promised services,
+    so only their loans are checked. A promise is at risk when the lender's figures of the
+    last 28 days miss it, or meet it only inside the uncertainty (the Wilson interval reaches
+    past the target); too few cases give no warning."""
+    employee = secondment.member.employee
+    if employee.job_role != Employee.JobRole.CLERK:
+        return []
+    verdicts = promise_verdicts(
+        municipality=secondment.municipality,
+        first=today - timedelta(days=STANDARD_WINDOW_DAYS),
+        last=today - timedelta(days=1),
+    )
+    warnings = []
+    for promise, verdict in verdicts:
+        if verdict.status == Status.NOT_ENOUGH_DATA or verdict.share is None:
+            continue
+        if verdict.status == Status.MET and verdict.certain:
+            continue
+        warnings.append(
+            StandardWarning(
+                promise=promise.title,
+                share=verdict.share,
+                target=promise.target_share,
+                at_most=promise.lower_is_better,
+                missed=verdict.status == Status.NOT_MET,
+            )
+        )
+    return warnings
 
 
 # --- ledger -------------------------------------------------------------------------------

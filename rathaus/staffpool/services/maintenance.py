@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Role, User
 from rathaus.staffpool.models import Secondment
 
@@ -29,7 +30,7 @@ def _recipients(secondment: Secondment) -> list[str]:
 def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
     """Once per secondment: the helper and the home coordinators hear `days` before the end
     (so that an extension, with a hearing beyond three months, can be prepared)."""
-    now = now or timezone.now()
+    now = now_or(now)
     today = timezone.localdate(now)
     due = (
         Secondment.objects.select_for_update()

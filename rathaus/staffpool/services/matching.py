@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Employee
 from rathaus.engines import matching as engine
 from rathaus.staffpool import conf
@@ -204,7 +204,7 @@ def request_match(
     *, actor, requests: list[StaffRequest], now=None, work_limit: float | None = None
 ) -> MatchSummary:
     """Propose helpers for open requests of one region; the home municipalities approve next."""
-    now = now or timezone.now()
+    now = now_or(now)
     requests = [r for r in requests if r.status in ("open", "partly")]
     if not requests:
         return MatchSummary(0, 0, "NONE")

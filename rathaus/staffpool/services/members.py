@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError
 from rathaus.staffpool.models import MemberQualification, PoolMember
@@ -39,7 +39,7 @@ def _check_window(data: dict) -> None:
 
 @transaction.atomic
 def member_create(*, actor, employee: Employee, data: dict, now=None) -> PoolMember:
-    now = now or timezone.now()
+    now = now_or(now)
     unknown = set(data) - MEMBER_FIELDS
     if unknown:
         raise DomainError("unknown_fields", _("Unbekannte Angaben."))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.staffpool import tasks
@@ -63,7 +64,7 @@ def _check(municipality: Municipality, data: dict, today) -> None:
 def request_create(
     *, actor, municipality: Municipality, data: dict, now=None, notify: bool = True
 ) -> StaffRequest:
-    now = now or timezone.now()
+    now = now_or(now)
     data = {k: v for k, v in data.items() if k in REQUEST_FIELDS}
     _check(municipality, data, timezone.localdate(now))
     request = StaffRequest.objects.create(municipality=municipality, created_by=actor, **data)

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.core.tenancy import municipality_ids_for
 from rathaus.presence import services as presence_services
 from rathaus.presence.models import Absence
 from rathaus.staffpool.models import HeldDay, PoolMember, Secondment
-from rathaus.staffpool.selectors import floor_warnings
+from rathaus.staffpool.selectors import floor_warnings, standard_warnings
 from rathaus.staffpool.services.ledger import ledger_book, ledger_unbook
 from rathaus.staffpool.services.requests import refresh_status
 
@@ -66,28 +67,10 @@ def _hold_days(secondment: Secondment) -> None:
     _hold_days_between(secondment, secondment.start - timedelta(days=1), secondment.end)
 
 
-@transaction.atomic
-def secondment_approve(
-    *,
-    actor,
-    secondment: Secondment,
-    works_council_on: date | None,
-    hearing_on: date | None = None,
-    consent_on: date | None = None,
-    floor_override: bool = False,
-    now=None,
-) -> Secondment:
-    """Home municipality agrees. Refused: beyond three months without hearing, civil servants
-    without consent, no works-council step, below the staffing floor unless overridden, or
-    a day already held (the unique constraint on held days decides concurrent approvals)."""
-    now = now or timezone.now()
-    _home_coordinator(actor, secondment)
-    secondment = _locked(secondment)
-    if secondment.status != S.PROPOSED:
-        raise Conflict("not_proposed", _("Dieser Vorschlag ist bereits entschieden."))
-    _legal_steps(secondment, hearing_on, consent_on, works_council_on)
+def _below_floor(secondment: Secondment, override: bool) -> bool:
+    """True when lending goes below the staffing floor and the coordinator acknowledged it."""
     warnings = floor_warnings(secondment)
-    if warnings and not floor_override:
+    if warnings and not override:
         first = warnings[0]
         raise DomainError(
             "below_floor",
@@ -102,11 +85,55 @@ def secondment_approve(
                 "minimum": first.minimum,
             },
         )
+    return bool(warnings)
+
+
+def _below_standard(secondment: Secondment, override: bool, today: date) -> bool:
+    """True when lending puts a service promise of the lender at risk and the coordinator
+    acknowledged it."""
+    warnings = standard_warnings(secondment, today=today)
+    if warnings and not override:
+        raise DomainError(
+            "below_standard",
+            _(
+                "Achtung, Servicestandard der eigenen Kommune: %(promise)s. Zustimmen nur mit "
+                "ausdrücklicher Bestätigung."
+            )
+            % {"promise": warnings[0].text},
+        )
+    return bool(warnings)
+
+
+@transaction.atomic
+def secondment_approve(
+    *,
+    actor,
+    secondment: Secondment,
+    works_council_on: date | None,
+    hearing_on: date | None = None,
+    consent_on: date | None = None,
+    floor_override: bool = False,
+    standard_override: bool = False,
+    now=None,
+) -> Secondment:
+    """Home municipality agrees. Refused: beyond three months without hearing, civil servants
+    without consent, no works-council step, below the staffing floor or putting one of the
+    lender's service promises at risk unless acknowledged, or a day already held (the unique
+    constraint on held days decides concurrent approvals)."""
+    now = now_or(now)
+    _home_coordinator(actor, secondment)
+    secondment = _locked(secondment)
+    if secondment.status != S.PROPOSED:
+        raise Conflict("not_proposed", _("Dieser Vorschlag ist bereits entschieden."))
+    _legal_steps(secondment, hearing_on, consent_on, works_council_on)
+    below_floor = _below_floor(secondment, floor_override)
+    below_standard = _below_standard(secondment, standard_override, timezone.localdate(now))
     _hold_days(secondment)
     secondment.status = S.APPROVED
     secondment.hearing_on, secondment.consent_on = hearing_on, consent_on
     secondment.works_council_on = works_council_on
-    secondment.floor_override = bool(warnings and floor_override)
+    secondment.floor_override = below_floor
+    secondment.standard_override = below_standard
     secondment.approved_by, secondment.approved_at = actor, now
     secondment.save()
     refresh_status(secondment.request)
@@ -115,7 +142,8 @@ def secondment_approve(
         instance=secondment,
         action="action",
         summary="Abordnung von der Heimatkommune freigegeben"
-        + (" (trotz Mindestbesetzung)" if secondment.floor_override else ""),
+        + (" (trotz Mindestbesetzung)" if below_floor else "")
+        + (" (trotz Servicestandard)" if below_standard else ""),
     )
     return secondment
 
@@ -143,7 +171,7 @@ def _the_helper(actor, secondment: Secondment) -> None:
 def secondment_accept(*, actor, secondment: Secondment, now=None) -> Secondment:
     """The helper agrees: the absence "abgeordnet" goes into the home plans, hours into the
     ledger, and the borrowing side now sees the name (logged as a disclosure)."""
-    now = now or timezone.now()
+    now = now_or(now)
     _the_helper(actor, secondment)
     secondment = _locked(secondment)
     if secondment.status != S.APPROVED:

@@ -9,19 +9,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from rathaus.core.models import Employee, OrgUnit
+from rathaus.staffpool.models import (
+    HeldDay,
+    LedgerEntry,
+    MemberQualification,
+    PoolMember,
+    Secondment,
+    StaffingFloor,
+    StaffRequest,
+)
 
 
 def create(municipality, marker: str) -> dict[str, list]:
-    from rathaus.staffpool.models import (
-        HeldDay,
-        LedgerEntry,
-        MemberQualification,
-        PoolMember,
-        Secondment,
-        StaffingFloor,
-        StaffRequest,
-    )
-
     unit = OrgUnit.objects.create(
         municipality=municipality, code=f"SP{municipality.pk}", name="Poolamt"
     )

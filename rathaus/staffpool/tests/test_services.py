@@ -6,8 +6,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from rathaus.core.models import AuditEntry
+from rathaus.core.models import AuditEntry, Employee
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.presence.models import Absence
 from rathaus.staffpool import selectors
@@ -15,6 +16,7 @@ from rathaus.staffpool.models import HeldDay, LedgerEntry, PoolMember, Secondmen
 from rathaus.staffpool.services import matching, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
 from rathaus.staffpool.services.maintenance import secondments_remind_ending
+from rathaus.standards.models import DailyFigure, Metric, Promise, PromiseMembership
 
 from .conftest import MONDAY, NOW, request_data
 
@@ -300,3 +302,113 @@ def test_a_new_request_alerts_the_members_who_could_serve_it(
         )
     assert [m.to for m in mailoutbox] == [[f"{fits.pseudonym.lower()}@example.org"]]
     assert "Kontaktnachverfolgung" in mailoutbox[0].subject
+
+
+def _promise(town, *, successes: int, cases: int = 200, target=90, today=NOW.date()):
+    """The lender joined a promise; its figures of the last four weeks reach ``successes``
+    of ``cases``."""
+    promise = Promise.objects.create(
+        region=town.region,
+        code="termin-10",
+        title="Termin in 10 Arbeitstagen",
+        metric=Metric.APPOINTMENT_WITHIN,
+        threshold=10,
+        target_percent=Decimal(target),
+        min_cases=30,
+        definition="Buchungen mit Termin in höchstens 10 Arbeitstagen",
+        agreed_by="Regionsversammlung",
+        agreed_on=today - timedelta(days=400),
+    )
+    PromiseMembership.objects.create(
+        municipality=town, promise=promise, joined_on=today - timedelta(days=300)
+    )
+    for i in range(4):
+        DailyFigure.objects.create(
+            municipality=town,
+            promise=promise,
+            location=None,
+            day=today - timedelta(days=1 + 7 * i),
+            cases=cases // 4,
+            successes=successes // 4,
+            definition_version=1,
+            computed_at=NOW,
+        )
+    return promise
+
+
+def _citizen_office(*members):
+    Employee.objects.filter(pk__in=[m.employee_id for m in members]).update(
+        job_role=Employee.JobRole.CLERK
+    )
+
+
+def test_lending_a_clerk_while_the_lenders_promise_is_missed_warns_until_confirmed(pool):
+    req, helpers = _matched(pool)
+    _citizen_office(*helpers)
+    _promise(pool.other, successes=140)  # 70 % against a promise of 90 %
+    s = req.secondments.first()
+    with pytest.raises(DomainError) as exc:
+        _approve(pool, s)
+    assert exc.value.code == "below_standard"
+    assert "Termin in 10 Arbeitstagen" in exc.value.message and "70 %" in exc.value.message
+    assert not s.held_days.exists()
+    _approve(pool, s, standard_override=True)
+    s.refresh_from_db()
+    assert s.status == Secondment.Status.APPROVED and s.standard_override is True
+    assert AuditEntry.objects.filter(summary__contains="trotz Servicestandard").exists()
+
+
+def test_a_promise_met_only_within_the_uncertainty_still_warns(pool):
+    req, helpers = _matched(pool)
+    _citizen_office(*helpers)
+    _promise(pool.other, successes=184)  # 92 %, but the interval reaches below 90 %
+    warnings = selectors.standard_warnings(req.secondments.first(), today=NOW.date())
+    assert [w.missed for w in warnings] == [False]
+
+
+def test_a_promise_met_with_certainty_or_lending_outside_the_citizen_office_does_not_warn(pool):
+    req, helpers = _matched(pool)
+    _promise(pool.other, successes=200)
+    s = req.secondments.first()
+    assert selectors.standard_warnings(s, today=NOW.date()) == []  # not in the citizen office
+    _citizen_office(*helpers)
+    assert selectors.standard_warnings(s, today=NOW.date()) == []  # 100 % of 200 cases
+    _approve(pool, s)
+    s.refresh_from_db()
+    assert s.standard_override is False
+
+
+def test_too_few_cases_give_no_warning_about_a_promise(pool):
+    req, helpers = _matched(pool)
+    _citizen_office(*helpers)
+    _promise(pool.other, successes=4, cases=20)
+    assert selectors.standard_warnings(req.secondments.first(), today=NOW.date()) == []
+
+
+def test_only_the_lenders_own_promises_count(pool):
+    req, helpers = _matched(pool)
+    _citizen_office(*helpers)
+    _promise(pool.town, successes=20)  # the borrower misses its promise, not the lender
+    assert selectors.standard_warnings(req.secondments.first(), today=NOW.date()) == []
+
+
+def test_the_secondment_page_shows_the_service_standard_warning_and_asks_to_confirm(client, pool):
+    req, helpers = _matched(pool)
+    _citizen_office(*helpers)
+    _promise(pool.other, successes=140, today=timezone.localdate())
+    s = req.secondments.first()
+    client.force_login(pool.other_coordinator)
+    page = client.get(f"/personalpool/abordnungen/{s.pk}/").content.decode()
+    assert "Termin in 10 Arbeitstagen" in page and "70 %" in page
+    refused = client.post(
+        f"/personalpool/abordnungen/{s.pk}/", {"works_council_on": NOW.date().isoformat()}
+    )
+    assert refused.status_code == 200 and "Servicestandard der eigenen Kommune" in (
+        refused.content.decode()
+    )
+    client.post(
+        f"/personalpool/abordnungen/{s.pk}/",
+        {"works_council_on": NOW.date().isoformat(), "standard_override": "on"},
+    )
+    s.refresh_from_db()
+    assert s.status == Secondment.Status.APPROVED and s.standard_override

@@ -56,6 +56,7 @@ def secondment_detail(request, pk):
                 messages.success(request, _("Freigegeben; die Person wird um Zusage gebeten."))
                 return redirect("staffpool:secondment", pk=s.pk)
     own = selectors.is_own_secondment(request.user, s)
+    deciding = home and s.status == S.PROPOSED
     return render(
         request,
         "staffpool/secondment.html",
@@ -65,7 +66,10 @@ def secondment_detail(request, pk):
             "home": home,
             "own": own,
             "form": form,
-            "warnings": selectors.floor_warnings(s) if home and s.status == S.PROPOSED else [],
+            "warnings": selectors.floor_warnings(s) if deciding else [],
+            "standard_warnings": (
+                selectors.standard_warnings(s, today=timezone.localdate()) if deciding else []
+            ),
             "extend_form": ExtendForm(prefix="extend") if home and s.status == S.ACCEPTED else None,
             "documents": (sees_identity(request.user, s) or own)
             and s.status in (S.APPROVED, S.ACCEPTED, S.ENDED),

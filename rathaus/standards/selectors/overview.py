@@ -327,3 +327,28 @@ def daily_totals(*, region: Region, first: date, last: date) -> dict:
         .order_by()
     )
     return {(p, m, d): (int(s), int(c)) for p, m, d, s, c in rows}
+
+
+def promise_verdicts(
+    *, municipality: Municipality, first: date, last: date
+) -> list[tuple[Promise, cmp.Verdict]]:
+    """Each active promise the municipality joined, judged on its figures from ``first`` to
+    ``last`` (both included; all locations summed). Read by the staff pool before lending."""
+    promises = list(
+        Promise.objects.filter(memberships__municipality=municipality, active=True).order_by(
+            "title"
+        )
+    )
+    sums = {
+        pid: (int(s or 0), int(c or 0))
+        for pid, s, c in DailyFigure.objects.filter(
+            municipality=municipality, promise__in=promises, day__range=(first, last)
+        )
+        .values_list("promise_id")
+        .annotate(s=Sum("successes"), c=Sum("cases"))
+        .order_by()
+    }
+    return [
+        (p, cmp.judge(cmp.Observation(p.code, *sums.get(p.id, (0, 0))), target_of(p)))
+        for p in promises
+    ]
