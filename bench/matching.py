@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rathaus.engines.matching import check, solve  # noqa: E402
-from rathaus.engines.matching.candidates import pairs  # noqa: E402
 from rathaus.engines.matching.generator import generate  # noqa: E402
 from rathaus.engines.matching.greedy import greedy  # noqa: E402
+from rathaus.engines.matching.tables import Tables  # noqa: E402
 
 
 def reference_seconds() -> float:
@@ -60,7 +60,7 @@ def main() -> None:
         problem = generate(args.helpers, args.requests, weeks=args.weeks, seed=seed)
         slots = sum(r.slots for r in problem.requests)
         started = time.perf_counter()
-        start = greedy(problem, pairs(problem))
+        start = greedy(problem, Tables(problem))
         greedy_s = time.perf_counter() - started
         print(
             f"| {seed} | greedy | VALID | {len(start)} / {slots} | – | – | – | "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from rathaus.engines.matching.model import Helper, Problem, Request
+from rathaus.engines.matching.tables import Tables
 from rathaus.engines.matching.travel import travel_minutes
 
 travel = lru_cache(maxsize=65536)(travel_minutes)
@@ -63,65 +65,24 @@ def fit(problem: Problem, helper: Helper, request: Request) -> int:
     return score
 
 
-class Index:
-    """Helpers by skill and by available week, and each helper's weeks as a bit mask."""
-
-    def __init__(self, helpers: tuple[Helper, ...]):
-        self.by_skill: dict[str, set[int]] = defaultdict(set)
-        self.masks = [week_mask(h.available_weeks) for h in helpers]
-        for i, h in enumerate(helpers):
-            for s in h.skills:
-                self.by_skill[s].add(i)
-        self.everyone = set(range(len(helpers)))
-        self.by_week: dict[int, set[int]] = defaultdict(set)
-        for i, h in enumerate(helpers):
-            for w in h.available_weeks:
-                self.by_week[w].add(i)
-
-    def holding(self, skills) -> set[int]:
-        pool = self.everyone
-        for skill in skills:
-            pool = pool & self.by_skill.get(skill, set())
-        return pool
-
-
-def _eligible(problem: Problem, index: Index, r: int) -> list[int]:
-    """Helpers that pass every hard rule for request r (the fast path of `refusal`)."""
-    request = problem.requests[r]
-    pool = index.holding(request.required_skills)
-    for w in request.weeks:  # set intersections run in C: the big cut first
-        pool = pool & index.by_week.get(w, set())
-    out = []
-    for h in sorted(pool):
-        helper = problem.helpers[h]
-        if request.length > helper.max_weeks or helper.lender == request.requester:
-            continue
-        if (request.shifts and not helper.shifts) or (request.weekends and not helper.weekends):
-            continue
-        if request.remote:
-            if not helper.remote:
-                continue
-        elif travel(helper.postcode, request.site_postcode) > helper.max_travel_minutes:
-            continue
-        out.append(h)
-    return out
-
-
-def pairs(problem: Problem, index: Index | None = None) -> list[Pair]:
+def pairs(problem: Problem, tables: Tables | None = None) -> list[Pair]:
     """Eligible pairs, the best `candidates_per_slot × slots + 10` per request (plus the
-    helpers already on it). Pruning keeps 5,000 × 300 small; a pruned helper would only
-    replace an equally or better fitting one of the same request."""
-    index = index or Index(problem.helpers)
+    helpers already on it), ranked by fit, then helper id. Pruning keeps 5,000 × 300 small;
+    a pruned helper would only replace an equally or better fitting one of the same request.
+    Rules and fit are computed for all helpers at once (`tables`)."""
+    tables = tables or Tables(problem)
     out: list[Pair] = []
     for r, request in enumerate(problem.requests):
-        found = [
-            Pair(h, r, fit(problem, problem.helpers[h], request))
-            for h in _eligible(problem, index, r)
-        ]
+        found = np.flatnonzero(tables.eligible(request))
+        if not len(found):
+            continue
+        fits = tables.fit(request)
+        order = found[np.lexsort((tables.rank[found], -fits[found]))]
         keep = problem.candidates_per_slot * request.slots + 10
-        found.sort(key=lambda p: (-p.score, problem.helpers[p.helper].id))
-        out.extend(found[:keep])
-        out.extend(p for p in found[keep:] if problem.helpers[p.helper].id in request.current)
+        kept = list(order[:keep])
+        current = {tables.index_of.get(h) for h in request.current}
+        kept += [h for h in order[keep:] if h in current]
+        out.extend(Pair(int(h), r, int(fits[h])) for h in kept)
     return out
 
 

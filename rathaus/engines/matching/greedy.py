@@ -1,76 +1,100 @@
-"""A valid assignment at once: requests by start week, candidates by fit, leads first."""
+"""A valid assignment at once: requests by start week, every eligible helper ranked by fit,
+leads first. Runs over all helpers (not only the pruned candidates): the helpers' free weeks
+and the units' remaining staffing-floor allowance are numpy arrays, so a request whose best
+candidates are taken or whose units are at their floor still finds the next helper who can go.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import numpy as np
 
 from rathaus.engines.matching.candidates import Pair
-from rathaus.engines.matching.model import Problem
+from rathaus.engines.matching.model import Problem, Request
+from rathaus.engines.matching.tables import Tables
+
+NO_LIMIT = np.iinfo(np.int32).max
 
 
 def leads_needed(slots: int, team_size: int) -> int:
     return -(-slots // team_size) if team_size else 0
 
 
-class Ledger:
-    """Weeks each helper is busy and helpers each (lender, unit, week) has lent."""
+class Capacity:
+    """Weeks each helper is already lent, and how many more helpers each (lender, unit) may
+    lend per week before its staffing floor (the requests' weeks as columns)."""
 
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        self.busy: dict[int, set[int]] = defaultdict(set)
-        self.away: dict[tuple[str, str, int], int] = defaultdict(int)
+    def __init__(self, problem: Problem, tables: Tables):
+        self.problem, self.tables = problem, tables
+        units = sorted({(h.lender, h.unit) for h in problem.helpers})
+        number = {u: k for k, u in enumerate(units)}
+        self.unit = np.array([number[(h.lender, h.unit)] for h in problem.helpers], dtype=np.int64)
+        span = tables.free.shape[1]
+        self.left = np.full((len(units), span), NO_LIMIT, dtype=np.int64)
+        for (lender, unit, w), n in problem.lendable.items():
+            k = number.get((lender, unit))
+            if k is not None and 0 <= w - tables.lo < span:
+                self.left[k, w - tables.lo] = n
+        self.busy = np.zeros((len(problem.helpers), span), dtype=bool)
 
-    def fits(self, pair: Pair) -> bool:
-        helper = self.problem.helpers[pair.helper]
-        weeks = self.problem.requests[pair.request].weeks
-        if any(w in self.busy[pair.helper] for w in weeks):
-            return False
-        for w in weeks:
-            key = (helper.lender, helper.unit, w)
-            limit = self.problem.lendable.get(key)
-            if limit is not None and self.away[key] >= limit:
-                return False
-        return True
+    def _cols(self, request: Request) -> slice:
+        return slice(request.first_week - self.tables.lo, request.last_week - self.tables.lo + 1)
 
-    def take(self, pair: Pair) -> None:
-        helper = self.problem.helpers[pair.helper]
-        for w in self.problem.requests[pair.request].weeks:
-            self.busy[pair.helper].add(w)
-            self.away[(helper.lender, helper.unit, w)] += 1
+    def open_for(self, request: Request) -> np.ndarray:
+        """Helpers not lent in any week of `request` whose unit may still lend in all of them."""
+        cols = self._cols(request)
+        unit_open = (self.left[:, cols] > 0).all(axis=1)
+        return ~self.busy[:, cols].any(axis=1) & unit_open[self.unit]
+
+    def fits(self, h: int, request: Request) -> bool:
+        cols = self._cols(request)
+        return not self.busy[h, cols].any() and bool((self.left[self.unit[h], cols] > 0).all())
+
+    def take(self, h: int, request: Request) -> None:
+        cols = self._cols(request)
+        self.busy[h, cols] = True
+        self.left[self.unit[h], cols] -= 1
+
+    def release(self, h: int, request: Request) -> None:
+        cols = self._cols(request)
+        self.busy[h, cols] = False
+        self.left[self.unit[h], cols] += 1
 
 
-def greedy(problem: Problem, pairs: list[Pair]) -> list[Pair]:
-    by_request: dict[int, list[Pair]] = defaultdict(list)
-    for p in pairs:
-        by_request[p.request].append(p)
+def greedy(problem: Problem, tables: Tables | None = None) -> list[Pair]:
+    tables = tables or Tables(problem)
+    capacity = Capacity(problem, tables)
     order = sorted(
         range(len(problem.requests)),
         key=lambda r: (problem.requests[r].first_week, problem.requests[r].id),
     )
-    ledger = Ledger(problem)
     chosen: list[Pair] = []
     for r in order:
-        chosen.extend(_fill(problem, by_request[r], ledger, r))
+        chosen.extend(_fill(problem, tables, capacity, r))
     return chosen
 
 
-def _fill(problem: Problem, candidates: list[Pair], ledger: Ledger, r: int) -> list[Pair]:
+def _fill(problem: Problem, tables: Tables, capacity: Capacity, r: int) -> list[Pair]:
     request = problem.requests[r]
-    ranked = sorted(candidates, key=lambda p: (-p.score, problem.helpers[p.helper].id))
-    taken: list[Pair] = []
+    found = np.flatnonzero(tables.eligible(request) & capacity.open_for(request))
+    fits = tables.fit(request)
+    ranked = [int(h) for h in found[np.lexsort((tables.rank[found], -fits[found]))]]
+    taken: list[int] = []
     cap = request.slots
     if request.team_size and request.lead_skill:
-        for p in ranked:
+        lead = problem.helpers
+        for h in ranked:
             if len(taken) >= leads_needed(request.slots, request.team_size):
                 break
-            if request.lead_skill in problem.helpers[p.helper].skills and ledger.fits(p):
-                ledger.take(p)
-                taken.append(p)
+            if request.lead_skill in lead[h].skills and capacity.fits(h, request):
+                capacity.take(h, request)
+                taken.append(h)
         cap = min(cap, len(taken) * request.team_size)
-    for p in ranked:
+    chosen = set(taken)
+    for h in ranked:
         if len(taken) >= cap:
             break
-        if p not in taken and ledger.fits(p):
-            ledger.take(p)
-            taken.append(p)
-    return taken
+        if h not in chosen and capacity.fits(h, request):
+            capacity.take(h, request)
+            taken.append(h)
+            chosen.add(h)
+    return [Pair(h, r, int(fits[h])) for h in taken]

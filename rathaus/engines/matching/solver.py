@@ -5,49 +5,43 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from rathaus.engines.matching.candidates import Pair, pairs
 from rathaus.engines.matching.explain import shortfalls
-from rathaus.engines.matching.greedy import greedy
+from rathaus.engines.matching.greedy import Capacity, greedy
 from rathaus.engines.matching.model import Match, Problem, Result
+from rathaus.engines.matching.repair import repair
+from rathaus.engines.matching.scales import burden_scales
+from rathaus.engines.matching.tables import Tables
+
+# Below this many seconds left, CP-SAT cannot even load the model: the greedy answer stands.
+MIN_SEARCH_SECONDS = 0.5
 
 
-def _scales(problem: Problem) -> dict[str, int]:
-    """Burden multiplier per lender: the largest lender counts 1, smaller ones more (relative
-    to size), clamped to 1..10 so that one more covered slot always outweighs the fairness
-    penalty it adds (13 weeks × 10 × weight 2 < 1000)."""
-    sizes = {h.lender: problem.lender_size.get(h.lender, 0) for h in problem.helpers}
-    largest = max(sizes.values(), default=0) or 1
-    return {
-        lender: min(10, max(1, round(largest / size))) if size > 0 else 1
-        for lender, size in sizes.items()
-    }
-
-
-def _trivial_bound(problem: Problem, candidates: list[Pair]) -> int:
-    """Every request filled by its best candidates (teams only as far as their lead
-    candidates reach), no fairness cost: no result beats it."""
-    by_request: dict[int, list[int]] = defaultdict(list)
-    leads: dict[int, int] = defaultdict(int)
-    for p in candidates:
-        by_request[p.request].append(problem.weights.coverage + p.score)
-        request = problem.requests[p.request]
-        if request.lead_skill and request.lead_skill in problem.helpers[p.helper].skills:
-            leads[p.request] += 1
+def _trivial_bound(problem: Problem, tables: Tables) -> int:
+    """Every request filled by its best eligible helpers among ALL helpers (teams only as far
+    as their eligible leads reach), no fairness cost, helpers and floors shared freely: no
+    assignment beats it, pruned or not. (The linear relaxation of the whole model was tried
+    too: on the benchmark it is within 0.3 % of this and takes 20 s; see docs/benchmarks.md.)"""
+    coverage = problem.weights.coverage
     total = 0
-    for r, scores in by_request.items():
-        request = problem.requests[r]
-        cap = request.slots
+    for request in problem.requests:
+        eligible = tables.eligible(request)
+        cap = min(request.slots, int(eligible.sum()))
         if request.team_size and request.lead_skill:
-            cap = min(cap, leads[r] * request.team_size)
-        total += sum(sorted(scores, reverse=True)[:cap])
+            leads = int((eligible & tables.holding([request.lead_skill])).sum())
+            cap = min(cap, leads * request.team_size)
+        if cap > 0:
+            best = np.sort(tables.fit(request)[eligible])[::-1][:cap]
+            total += cap * coverage + int(best.sum())
     return total
 
 
 def objective_of(problem: Problem, chosen: list[Pair]) -> int:
     w = problem.weights
-    scales = _scales(problem)
+    scales = burden_scales(problem)
     load: dict[str, int] = defaultdict(int)
     for p in chosen:
         load[problem.helpers[p.helper].lender] += problem.requests[p.request].length
@@ -100,7 +94,7 @@ class _Model:
 
     def _objective(self) -> None:
         w = self.problem.weights
-        scales = _scales(self.problem)
+        scales = burden_scales(self.problem)
         load: dict[str, list] = defaultdict(list)
         for i, p in enumerate(self.pairs):
             lender = self.problem.helpers[p.helper].lender
@@ -119,11 +113,42 @@ class _Model:
         on = set(chosen)
         for i, p in enumerate(self.pairs):
             self.m.add_hint(self.x[i], p in on)
-        scales = _scales(self.problem)
+        scales = burden_scales(self.problem)
         load: dict[str, int] = defaultdict(int)
         for p in chosen:
             load[self.problem.helpers[p.helper].lender] += self.problem.requests[p.request].length
         self.m.add_hint(self.peak, max((v * scales[k] for k, v in load.items()), default=0))
+
+
+def _start(problem: Problem, tables: Tables) -> list[Pair]:
+    """The greedy pass over all helpers, then one-move repairs of the places it left open."""
+    chosen = greedy(problem, tables)
+    capacity = Capacity(problem, tables)
+    for p in chosen:
+        capacity.take(p.helper, problem.requests[p.request])
+    return repair(problem, tables, capacity, chosen)
+
+
+def _search(
+    problem: Problem, candidates: list[Pair], start: list[Pair], limits: dict
+) -> tuple[list[Pair], str]:
+    """CP-SAT over the candidates, hinted with `start`; `start` again when it finds nothing
+    better within its limit."""
+    model = _Model(problem, candidates)
+    model.hint(start)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = limits["workers"]
+    solver.parameters.random_seed = limits["seed"]
+    if limits["work"] is not None:
+        solver.parameters.max_deterministic_time = limits["work"]
+    else:
+        solver.parameters.max_time_in_seconds = limits["seconds"]
+    code = solver.solve(model.m)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = [p for i, p in enumerate(candidates) if solver.boolean_value(model.x[i])]
+        if objective_of(problem, found) >= objective_of(problem, start):
+            return found, "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
+    return start, "GREEDY"
 
 
 def solve(
@@ -136,41 +161,32 @@ def solve(
 ) -> Result:
     """Best assignment found within the limit; never worse than the greedy one.
 
-    `work_limit` counts CP-SAT's deterministic time instead of seconds: the same input gives
-    the same result on an idle or a loaded machine (tests use it with one worker)."""
+    `time_limit` is the whole budget in seconds (the greedy start and the explanations
+    included; CP-SAT gets what is left, and is skipped when too little is). `work_limit`
+    counts CP-SAT's deterministic time instead: the same input gives the same result on an
+    idle or a loaded machine (tests use it with one worker)."""
     started = time.perf_counter()
-    candidates = pairs(problem)
-    start = greedy(problem, candidates)
-    start_value = objective_of(problem, start)
-    chosen, status, bound = start, "GREEDY", start_value
-    if candidates:
-        model = _Model(problem, candidates)
-        model.hint(start)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        if work_limit is not None:
-            solver.parameters.max_deterministic_time = work_limit
-        else:
-            solver.parameters.max_time_in_seconds = time_limit
-        code = solver.solve(model.m)
-        bound = max(start_value, _trivial_bound(problem, candidates))
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = min(bound, int(solver.best_objective_bound))
-            found = [p for i, p in enumerate(candidates) if solver.boolean_value(model.x[i])]
-            if objective_of(problem, found) >= start_value:
-                chosen = found
-                status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
+    tables = Tables(problem)
+    start = _start(problem, tables)
+    candidates = sorted(
+        set(pairs(problem, tables)) | set(start), key=lambda p: (p.request, p.helper)
+    )
+    chosen, status = start, "GREEDY"
+    left = time_limit - (time.perf_counter() - started) * 1.5  # the explanations take time too
+    if candidates and (work_limit is not None or left >= MIN_SEARCH_SECONDS):
+        limits = {"workers": workers, "seed": seed, "work": work_limit, "seconds": left}
+        chosen, status = _search(problem, candidates, start, limits)
     chosen.sort(key=lambda p: (problem.requests[p.request].id, problem.helpers[p.helper].id))
+    objective = objective_of(problem, chosen)
     return Result(
         status=status,
         matches=tuple(
             Match(problem.helpers[p.helper].id, problem.requests[p.request].id, p.score)
             for p in chosen
         ),
-        shortfalls=tuple(shortfalls(problem, chosen)),
-        objective=objective_of(problem, chosen),
-        bound=max(bound, objective_of(problem, chosen)),
+        shortfalls=tuple(shortfalls(problem, chosen, tables)),
+        objective=objective,
+        bound=max(objective, _trivial_bound(problem, tables)),
         candidates=len(candidates),
         wall_time=time.perf_counter() - started,
     )

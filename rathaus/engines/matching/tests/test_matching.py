@@ -13,9 +13,11 @@ from rathaus.engines.matching import (
     solve,
     travel_minutes,
 )
-from rathaus.engines.matching.candidates import pairs
+from rathaus.engines.matching.candidates import fit, pairs, refusal
 from rathaus.engines.matching.greedy import greedy
+from rathaus.engines.matching.solver import _start as start_of
 from rathaus.engines.matching.solver import objective_of
+from rathaus.engines.matching.tables import Tables
 
 SKILLS = ["ct", "lead", "it", "en"]
 LENDERS = ["a", "b", "c"]
@@ -85,8 +87,7 @@ def test_every_result_keeps_every_hard_rule(problem):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_the_greedy_start_is_already_valid_and_never_better_than_the_result(problem):
-    candidates = pairs(problem)
-    start = greedy(problem, candidates)
+    start = greedy(problem)
     result = run(problem)
     assert len({(p.helper, p.request) for p in start}) == len(start)
     assert result.objective >= objective_of(problem, start)
@@ -202,3 +203,39 @@ def test_travel_time_grows_with_fewer_shared_postcode_digits():
     assert travel_minutes("59999", "59999") < travel_minutes("59999", "59990")
     assert travel_minutes("59999", "59990") < travel_minutes("59999", "30000")
     assert travel_minutes("", "30000") == 0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_columnwise_rules_and_fit_agree_with_the_scalar_reference(problem):
+    tables = Tables(problem)
+    for request in problem.requests:
+        eligible = tables.eligible(request)
+        fits = tables.fit(request)
+        for i, helper in enumerate(problem.helpers):
+            assert bool(eligible[i]) == (refusal(helper, request) == "")
+            assert int(fits[i]) == fit(problem, helper, request)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_candidates_are_the_best_eligible_pairs_by_fit_then_id(problem):
+    kept = pairs(problem)
+    for r, request in enumerate(problem.requests):
+        eligible = [
+            (-fit(problem, h, request), h.id) for h in problem.helpers if refusal(h, request) == ""
+        ]
+        mine = [(-p.score, problem.helpers[p.helper].id) for p in kept if p.request == r]
+        keep = problem.candidates_per_slot * request.slots + 10
+        assert mine[: min(keep, len(eligible))] == sorted(eligible)[:keep]
+
+
+def test_a_helper_moves_over_when_the_place_they_leave_is_filled_again():
+    both = Helper("h0", "a", "u1", frozenset({"ct", "it"}), frozenset(range(4)), remote=True)
+    tracer = Helper("h1", "a", "u1", frozenset({"ct"}), frozenset(range(4)), remote=True)
+    tracing = Request("r0", "b", 1, 0, 1, frozenset({"ct"}), remote=True)
+    it = Request("r1", "b", 1, 1, 2, frozenset({"it"}), remote=True)
+    problem = Problem(helpers=(both, tracer), requests=(tracing, it))
+    assert len(greedy(problem)) == 1  # h0 goes to r0 first and is then missing for r1
+    started = start_of(problem, Tables(problem))
+    assert {(p.helper, p.request) for p in started} == {(1, 0), (0, 1)}
