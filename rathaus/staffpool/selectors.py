@@ -154,7 +154,19 @@ SHORTFALL_TEXT = {
 }
 
 
+CASE_EXCHANGE_TEXT = gettext_lazy(
+    "Statt Abordnung: Fallbearbeitung anfragen – in %(towns)s sind Personen mit der "
+    "passenden Qualifikation in diesem Zeitraum frei und könnten Fälle von ihrer Dienststelle "
+    "aus bearbeiten (Stundenkonto → Fallbearbeitung)."
+)
+
+
 def shortfall_message(note: dict) -> str:
+    if note.get("reason") == "CASE_EXCHANGE":
+        towns = ", ".join(
+            _("%(name)s (%(people)s Personen)") % town for town in note.get("towns", [])
+        )
+        return str(CASE_EXCHANGE_TEXT) % {"towns": towns}
     template = SHORTFALL_TEXT.get(note.get("reason", ""), SHORTFALL_TEXT["TAKEN"])
     week = note.get("week_start")
     data = {

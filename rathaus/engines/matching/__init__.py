@@ -40,6 +40,7 @@ bound reported is the solver's bound over the pruned model. See bench/matching.p
 from rathaus.engines.matching.check import check
 from rathaus.engines.matching.model import (
     MAX_WEEKS_WITHOUT_HEARING,
+    CaseOffer,
     Helper,
     Match,
     Problem,
@@ -53,6 +54,7 @@ from rathaus.engines.matching.travel import travel_minutes
 
 __all__ = [
     "MAX_WEEKS_WITHOUT_HEARING",
+    "CaseOffer",
     "Helper",
     "Match",
     "Problem",

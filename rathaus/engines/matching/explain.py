@@ -8,7 +8,7 @@ import numpy as np
 
 from rathaus.engines.matching.candidates import Pair
 from rathaus.engines.matching.greedy import leads_needed
-from rathaus.engines.matching.model import Problem, Request, Shortfall
+from rathaus.engines.matching.model import CaseOffer, Problem, Request, Shortfall
 from rathaus.engines.matching.tables import Tables
 
 
@@ -64,3 +64,33 @@ def shortfalls(
         for r, request in enumerate(problem.requests)
         if covered[r] < request.slots
     ]
+
+
+def case_offers(
+    problem: Problem, chosen: list[Pair], tables: Tables, *, per_request: int = 3
+) -> list[CaseOffer]:
+    """For each request left short: the (at most `per_request`) other lenders with the most
+    skilled helpers who are free in all its weeks and lent nowhere then. Travel, willingness
+    and staffing floors do not matter: the work comes to them as cases. An offer is a
+    suggestion; the same helpers may be offered for several requests."""
+    covered = Counter(p.request for p in chosen)
+    lent = np.zeros(tables.free.shape, dtype=bool)
+    for p in chosen:
+        request = problem.requests[p.request]
+        lent[p.helper, request.first_week - tables.lo : request.last_week - tables.lo + 1] = True
+    lenders = sorted(tables.lender_no, key=tables.lender_no.__getitem__)
+    offers = []
+    for r, request in enumerate(problem.requests):
+        if covered[r] >= request.slots:
+            continue
+        cols = slice(request.first_week - tables.lo, request.last_week - tables.lo + 1)
+        able = (
+            tables.holding(request.required_skills)
+            & tables.free_for(request)
+            & ~lent[:, cols].any(axis=1)
+            & (tables.lender != tables.lender_no[request.requester])
+        )
+        counts = np.bincount(tables.lender[able], minlength=len(lenders))
+        best = sorted((-int(n), lenders[k]) for k, n in enumerate(counts) if n)[:per_request]
+        offers += [CaseOffer(request.id, lender, -n) for n, lender in best]
+    return offers

@@ -89,6 +89,18 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
+class CaseOffer:
+    """Case exchange instead of a secondment: `lender` has `helpers` people with the
+    request's required skills who are free in all its weeks (and not lent in them), but
+    cannot go (travel, willingness, on-site work, staffing floor); working through the
+    requester's cases from home keeps them present in their own unit."""
+
+    request_id: str
+    lender: str
+    helpers: int
+
+
+@dataclass(frozen=True)
 class Match:
     helper_id: str
     request_id: str
@@ -104,6 +116,7 @@ class Result:
     bound: int
     candidates: int  # helper-request pairs the model considered
     wall_time: float = 0.0
+    case_offers: tuple[CaseOffer, ...] = ()  # for requests left short, most helpers first
 
     def covered(self, request_id: str) -> int:
         return sum(1 for m in self.matches if m.request_id == request_id)

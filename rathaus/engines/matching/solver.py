@@ -9,7 +9,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from rathaus.engines.matching.candidates import Pair, pairs
-from rathaus.engines.matching.explain import shortfalls
+from rathaus.engines.matching.explain import case_offers, shortfalls
 from rathaus.engines.matching.greedy import Capacity, greedy
 from rathaus.engines.matching.model import Match, Problem, Result
 from rathaus.engines.matching.repair import repair
@@ -178,6 +178,7 @@ def solve(
         chosen, status = _search(problem, candidates, start, limits)
     chosen.sort(key=lambda p: (problem.requests[p.request].id, problem.helpers[p.helper].id))
     objective = objective_of(problem, chosen)
+    offers = tuple(case_offers(problem, chosen, tables))
     return Result(
         status=status,
         matches=tuple(
@@ -189,4 +190,5 @@ def solve(
         bound=max(objective, _trivial_bound(problem, tables)),
         candidates=len(candidates),
         wall_time=time.perf_counter() - started,
+        case_offers=offers,
     )

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
-from rathaus.core.models import Employee
+from rathaus.core.models import Employee, Municipality
 from rathaus.engines import matching as engine
 from rathaus.staffpool import conf
 from rathaus.staffpool.models import HeldDay, PoolMember, Secondment, StaffingFloor, StaffRequest
@@ -199,6 +199,19 @@ def _note(short: engine.Shortfall | None, horizon: _Horizon, held: int) -> list[
     ]
 
 
+def _case_note(offers: list[engine.CaseOffer]) -> list[dict]:
+    """Case exchange instead of people: the towns whose skilled members are free then."""
+    if not offers:
+        return []
+    names = dict(
+        Municipality.objects.filter(pk__in=[int(o.lender) for o in offers]).values_list(
+            "pk", "name"
+        )
+    )
+    towns = [{"name": names[int(o.lender)], "people": o.helpers} for o in offers]
+    return [{"reason": "CASE_EXCHANGE", "towns": towns}]
+
+
 @transaction.atomic
 def request_match(
     *, actor, requests: list[StaffRequest], now=None, work_limit: float | None = None
@@ -217,12 +230,17 @@ def request_match(
         workers=1 if conf.match_work_limit() is not None else 2,
     )
     shortfalls = {s.request_id: s for s in result.shortfalls}
+    offers: dict[str, list[engine.CaseOffer]] = defaultdict(list)
+    for offer in result.case_offers:
+        offers[offer.request_id].append(offer)
     proposed = 0
     for r in requests:
         matches = [m for m in result.matches if m.request_id == str(r.pk)]
         proposed += _apply(actor, r, matches, members)
         held = r.secondments.filter(status__in=Secondment.HOLDING).count()
-        r.match_note = _note(shortfalls.get(str(r.pk)), horizon, held)
+        r.match_note = _note(shortfalls.get(str(r.pk)), horizon, held) + _case_note(
+            offers.get(str(r.pk), [])
+        )
         r.save(update_fields=["match_note"])
         refresh_status(r)
         audit.record(

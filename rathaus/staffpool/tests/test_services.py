@@ -412,3 +412,19 @@ def test_the_secondment_page_shows_the_service_standard_warning_and_asks_to_conf
     )
     s.refresh_from_db()
     assert s.status == Secondment.Status.APPROVED and s.standard_override
+
+
+def test_a_request_the_floor_leaves_short_is_offered_case_exchange_by_the_lender(pool):
+    for _ in range(3):
+        pool.member(pool.other)
+    StaffingFloor.objects.create(
+        municipality=pool.other, org_unit=pool.units[pool.other.pk], minimum=2
+    )
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=3), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
+    req.refresh_from_db()
+    messages = [selectors.shortfall_message(n) for n in req.match_note]
+    assert messages[-1].startswith("Statt Abordnung: Fallbearbeitung anfragen")
+    assert f"{pool.other.name} (2 Personen)" in messages[-1]

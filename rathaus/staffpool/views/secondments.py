@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -11,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from icalendar import Calendar, Event
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import municipality_ids_for
 from rathaus.staffpool import documents, selectors
 from rathaus.staffpool.forms import ApproveForm, ExtendForm
+from rathaus.staffpool.ics import secondment_calendar
 from rathaus.staffpool.models import Secondment
 from rathaus.staffpool.rules import PERM_APPROVE
 from rathaus.staffpool.services import secondments as services
@@ -141,25 +139,11 @@ def secondment_document(request, pk, kind):
 @login_required
 @require_GET
 def secondment_ics(request, pk):
-    """Where and when, for the helper's own calendar."""
+    """Where and when, shift by shift, for the helper's own calendar."""
     s = _secondment_or_404(request.user, pk)
     if not selectors.is_own_secondment(request.user, s) or s.status not in (S.APPROVED, S.ACCEPTED):
         raise Http404
-    cal = Calendar()
-    cal.add("prodid", "-//Rathaus//Personalpool//DE")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"abordnung-{s.pk}@rathaus")
-    event.add("summary", _("Abordnung: %(title)s") % {"title": s.request.title})
-    event.add("dtstart", s.start)
-    event.add("dtend", s.end + timedelta(days=1))
-    place = (
-        _("mobil (remote)") if s.request.remote else f"{s.request.site} {s.request.site_postcode}"
-    )
-    event.add("location", place.strip())
-    event.add("description", s.request.requester_name)
-    cal.add_component(event)
-    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(secondment_calendar(s), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="abordnung-{s.pk}.ics"'
     return response
 

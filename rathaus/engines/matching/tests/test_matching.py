@@ -239,3 +239,25 @@ def test_a_helper_moves_over_when_the_place_they_leave_is_filled_again():
     assert len(greedy(problem)) == 1  # h0 goes to r0 first and is then missing for r1
     started = start_of(problem, Tables(problem))
     assert {(p.helper, p.request) for p in started} == {(1, 0), (0, 1)}
+
+
+def test_a_request_nobody_can_travel_to_is_offered_case_exchange_by_the_skilled_towns():
+    far = [
+        Helper(f"h{i}", lender, "u1", frozenset({"ct"}), frozenset(range(4)), "10000", 20)
+        for i, lender in enumerate(["a", "a", "b", "c"])
+    ]
+    request = Request("r0", "c", 2, 0, 1, frozenset({"ct"}), site_postcode="59990")
+    result = run(Problem(helpers=tuple(far), requests=(request,)))
+    assert result.matches == ()
+    assert [(o.lender, o.helpers) for o in result.case_offers] == [("a", 2), ("b", 1)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_case_exchange_is_offered_only_for_short_requests_and_never_by_the_requester(problem):
+    result = run(problem)
+    requests = {r.id: r for r in problem.requests}
+    for offer in result.case_offers:
+        request = requests[offer.request_id]
+        assert result.covered(request.id) < request.slots
+        assert offer.lender != request.requester and offer.helpers > 0

@@ -1,0 +1,88 @@
+"""A secondment's shift pattern as calendar events (.ics) for the helper.
+
+The request states hours per week, shift work and weekend work; the pattern follows from
+them, one event per working day:
+
+* working days are Monday–Friday, or every day of the week when the request asks for
+  weekends; the hours per week are spread evenly over them (rounded to quarter hours);
+* a day shift starts at 08:00; with shift work the weeks alternate between the early shift
+  (06:00) and the late shift (14:00), starting early in the first week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from rathaus.staffpool.models import Secondment
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DAY_SHIFT, EARLY_SHIFT, LATE_SHIFT = time(8, 0), time(6, 0), time(14, 0)
+
+
+@dataclass(frozen=True)
+class Shift:
+    day: date
+    start: datetime
+    end: datetime
+    label: str
+
+
+def _minutes_per_day(hours_per_week: Decimal, days: int) -> int:
+    quarters = round(Decimal(hours_per_week) * 4 / days)
+    return int(quarters) * 15
+
+
+def shift_pattern(secondment: Secondment) -> list[Shift]:
+    """The helper's shifts from the first to the last day of the secondment."""
+    request = secondment.request
+    days = 7 if request.weekends else 5
+    minutes = _minutes_per_day(secondment.hours_per_week, days)
+    first_monday = secondment.start - timedelta(days=secondment.start.weekday())
+    shifts = []
+    d = secondment.start
+    while d <= secondment.end:
+        if d.weekday() < days and minutes > 0:
+            if request.shifts:
+                early = ((d - first_monday).days // 7) % 2 == 0
+                begin, label = (
+                    (EARLY_SHIFT, _("Frühschicht"))
+                    if early
+                    else (
+                        LATE_SHIFT,
+                        _("Spätschicht"),
+                    )
+                )
+            else:
+                begin, label = DAY_SHIFT, _("Dienst")
+            start = datetime.combine(d, begin, tzinfo=BERLIN)
+            shifts.append(Shift(d, start, start + timedelta(minutes=minutes), label))
+        d += timedelta(days=1)
+    return shifts
+
+
+def secondment_calendar(secondment: Secondment) -> bytes:
+    """One event per shift, with where (site or remote) and for whom."""
+    request = secondment.request
+    cal = Calendar()
+    cal.add("prodid", "-//Rathaus//Personalpool//DE")
+    cal.add("version", "2.0")
+    place = _("mobil (remote)") if request.remote else f"{request.site} {request.site_postcode}"
+    for shift in shift_pattern(secondment):
+        event = Event()
+        event.add("uid", f"abordnung-{secondment.pk}-{shift.day:%Y%m%d}@rathaus")
+        event.add(
+            "summary",
+            _("%(shift)s: Abordnung %(title)s") % {"shift": shift.label, "title": request.title},
+        )
+        event.add("dtstart", shift.start)
+        event.add("dtend", shift.end)
+        event.add("location", place.strip())
+        event.add("description", request.requester_name)
+        cal.add_component(event)
+    return cal.to_ical()
