@@ -12,8 +12,12 @@ postcode, max_travel_minutes, shifts, weekends, remote, max_weeks, preferred_req
 site_postcode, shifts, weekends, team_size, lead_skill, current)`. Weeks are integers (the
 app counts them from a Monday); helpers are pseudonyms, never names.
 
-Output: `Result(status, matches, shortfalls, objective, bound, candidates, wall_time)`;
-`status` is OPTIMAL, FEASIBLE or GREEDY; a helper serves a request for all its weeks.
+Output: `Result(status, matches, shortfalls, objective, bound, candidates, wall_time,
+case_offers)`; `status` is OPTIMAL, FEASIBLE or GREEDY; a helper serves a request for all its
+weeks. `case_offers` (`CaseOffer(request_id, lender, helpers)`): for each request left short,
+up to three other lenders with the most skilled helpers who are free in all its weeks and
+lent nowhere then — case exchange instead of people (travel, willingness and floors do not
+matter for work that comes as cases).
 
 Hard rules: required skills; available in every week of the request; a request of more than
 `helper.max_weeks` weeks (13 = three months unless a hearing extended it) is refused; shift
@@ -32,9 +36,15 @@ Shortfalls: each request short of its slots gets one `Shortfall` with a reason c
 (SKILL_MISSING, WEEK_UNAVAILABLE, TRAVEL, WILLINGNESS, TOO_LONG, NO_LEAD, FLOOR, TAKEN) and
 its data (skill, week, how many are available); the app words it for planners.
 
-Performance: candidates are pruned to the best `candidates_per_slot × slots + 10` per
-request (plus current helpers); the greedy start is valid at once and hints CP-SAT; the
-bound reported is the solver's bound over the pruned model. See bench/matching.py.
+Performance: the rules and the fit are computed column-wise for all helpers at once (`tables`,
+numpy; the scalar `candidates.refusal` / `fit` stay the reference, used by `check`). The
+greedy start runs over ALL eligible helpers with the helpers' lent weeks and the units'
+floor allowance as arrays (valid at once), then one-move repairs fill places it left open
+(`repair`); CP-SAT searches over the pruned candidates (best `candidates_per_slot × slots +
+10` per request, plus current helpers) plus the start's pairs, hinted with the start, in
+what is left of `time_limit` (the whole budget). The bound reported holds for the unpruned
+problem: every request filled by its best eligible helpers, leads permitting, no fairness
+cost. See bench/matching.py and docs/benchmarks.md.
 """
 
 from rathaus.engines.matching.check import check
