@@ -105,6 +105,7 @@ def _agree(member: PoolMember, request: StaffRequest, coordinator, now) -> Secon
         if member.employment == "civil_servant"
         else None,
         floor_override=True,
+        standard_override=True,
         now=now,
     )
     return s

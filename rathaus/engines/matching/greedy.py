@@ -42,7 +42,7 @@ class Capacity:
     def open_for(self, request: Request) -> np.ndarray:
         """Helpers not lent in any week of `request` whose unit may still lend in all of them."""
         cols = self._cols(request)
-        unit_open = (self.left[:, cols] > 0).all(axis=1)
+        unit_open: np.ndarray = np.all(self.left[:, cols] > 0, axis=1)
         return ~self.busy[:, cols].any(axis=1) & unit_open[self.unit]
 
     def fits(self, h: int, request: Request) -> bool:
