@@ -11,6 +11,7 @@ import pytest
 from rathaus.core.models import Employee, OrgUnit, Role
 from rathaus.staffpool.models import PoolMember
 from rathaus.staffpool.services import members
+from rathaus.standards.models import DailyFigure, Metric, Promise, PromiseMembership
 
 MONDAY = date(2031, 3, 3)  # far from today: the calendar never matters
 NOW = datetime(2031, 2, 24, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -85,3 +86,35 @@ def request_data(**kw) -> dict:
 
 def member_user(member: PoolMember):
     return member.employee.user
+
+
+def promise_with_figures(town, *, successes: int, cases: int = 200, target=90, today=NOW.date()):
+    """The lender joined a promise; its figures of the last four weeks reach ``successes``
+    of ``cases``."""
+    promise = Promise.objects.create(
+        region=town.region,
+        code="termin-10",
+        title="Termin in 10 Arbeitstagen",
+        metric=Metric.APPOINTMENT_WITHIN,
+        threshold=10,
+        target_percent=Decimal(target),
+        min_cases=30,
+        definition="Buchungen mit Termin in höchstens 10 Arbeitstagen",
+        agreed_by="Regionsversammlung",
+        agreed_on=today - timedelta(days=400),
+    )
+    PromiseMembership.objects.create(
+        municipality=town, promise=promise, joined_on=today - timedelta(days=300)
+    )
+    for i in range(4):
+        DailyFigure.objects.create(
+            municipality=town,
+            promise=promise,
+            location=None,
+            day=today - timedelta(days=1 + 7 * i),
+            cases=cases // 4,
+            successes=successes // 4,
+            definition_version=1,
+            computed_at=NOW,
+        )
+    return promise

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from rathaus.core.models import Employee
 from rathaus.staffpool.services import requests
 
-from .conftest import NOW, request_data
+from .conftest import NOW, promise_with_figures, request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,28 @@ def test_the_settlement_downloads_as_csv_and_excel(client, pool):
     assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
     xlsx = client.get("/personalpool/stundenkonto/abrechnung.xlsx?jahr=2031&quartal=9")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_an_approval_that_puts_the_lenders_promise_at_risk_needs_the_acknowledgment(client, pool):
+    helper = pool.member(pool.other, login=True)
+    Employee.objects.filter(pk=helper.employee_id).update(job_role=Employee.JobRole.CLERK)
+    promise_with_figures(pool.other, successes=140, today=timezone.localdate())
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=1), now=NOW
+    )
+    client.force_login(pool.coordinator)
+    client.post(f"/api/v1/staffpool/requests/{req.pk}/match")
+    (s,) = client.get("/api/v1/staffpool/secondments").json()
+    client.force_login(pool.other_coordinator)
+    url = f"/api/v1/staffpool/secondments/{s['id']}/approve"
+    refused = client.post(
+        url, data={"works_council_on": "2031-02-20"}, content_type="application/json"
+    )
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "below_standard"
+    ok = client.post(
+        url,
+        data={"works_council_on": "2031-02-20", "standard_override": True},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "approved"

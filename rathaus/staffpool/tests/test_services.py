@@ -16,9 +16,8 @@ from rathaus.staffpool.models import HeldDay, LedgerEntry, PoolMember, Secondmen
 from rathaus.staffpool.services import matching, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
 from rathaus.staffpool.services.maintenance import secondments_remind_ending
-from rathaus.standards.models import DailyFigure, Metric, Promise, PromiseMembership
 
-from .conftest import MONDAY, NOW, request_data
+from .conftest import MONDAY, NOW, promise_with_figures, request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -304,38 +303,6 @@ def test_a_new_request_alerts_the_members_who_could_serve_it(
     assert "Kontaktnachverfolgung" in mailoutbox[0].subject
 
 
-def _promise(town, *, successes: int, cases: int = 200, target=90, today=NOW.date()):
-    """The lender joined a promise; its figures of the last four weeks reach ``successes``
-    of ``cases``."""
-    promise = Promise.objects.create(
-        region=town.region,
-        code="termin-10",
-        title="Termin in 10 Arbeitstagen",
-        metric=Metric.APPOINTMENT_WITHIN,
-        threshold=10,
-        target_percent=Decimal(target),
-        min_cases=30,
-        definition="Buchungen mit Termin in höchstens 10 Arbeitstagen",
-        agreed_by="Regionsversammlung",
-        agreed_on=today - timedelta(days=400),
-    )
-    PromiseMembership.objects.create(
-        municipality=town, promise=promise, joined_on=today - timedelta(days=300)
-    )
-    for i in range(4):
-        DailyFigure.objects.create(
-            municipality=town,
-            promise=promise,
-            location=None,
-            day=today - timedelta(days=1 + 7 * i),
-            cases=cases // 4,
-            successes=successes // 4,
-            definition_version=1,
-            computed_at=NOW,
-        )
-    return promise
-
-
 def _citizen_office(*members):
     Employee.objects.filter(pk__in=[m.employee_id for m in members]).update(
         job_role=Employee.JobRole.CLERK
@@ -345,7 +312,7 @@ def _citizen_office(*members):
 def test_lending_a_clerk_while_the_lenders_promise_is_missed_warns_until_confirmed(pool):
     req, helpers = _matched(pool)
     _citizen_office(*helpers)
-    _promise(pool.other, successes=140)  # 70 % against a promise of 90 %
+    promise_with_figures(pool.other, successes=140)  # 70 % against a promise of 90 %
     s = req.secondments.first()
     with pytest.raises(DomainError) as exc:
         _approve(pool, s)
@@ -361,14 +328,14 @@ def test_lending_a_clerk_while_the_lenders_promise_is_missed_warns_until_confirm
 def test_a_promise_met_only_within_the_uncertainty_still_warns(pool):
     req, helpers = _matched(pool)
     _citizen_office(*helpers)
-    _promise(pool.other, successes=184)  # 92 %, but the interval reaches below 90 %
+    promise_with_figures(pool.other, successes=184)  # 92 %, but the interval reaches below 90 %
     warnings = selectors.standard_warnings(req.secondments.first(), today=NOW.date())
     assert [w.missed for w in warnings] == [False]
 
 
 def test_a_promise_met_with_certainty_or_lending_outside_the_citizen_office_does_not_warn(pool):
     req, helpers = _matched(pool)
-    _promise(pool.other, successes=200)
+    promise_with_figures(pool.other, successes=200)
     s = req.secondments.first()
     assert selectors.standard_warnings(s, today=NOW.date()) == []  # not in the citizen office
     _citizen_office(*helpers)
@@ -378,24 +345,24 @@ def test_a_promise_met_with_certainty_or_lending_outside_the_citizen_office_does
     assert s.standard_override is False
 
 
-def test_too_few_cases_give_no_warning_about_a_promise(pool):
+def test_too_few_cases_give_no_warning_about_apromise_with_figures(pool):
     req, helpers = _matched(pool)
     _citizen_office(*helpers)
-    _promise(pool.other, successes=4, cases=20)
+    promise_with_figures(pool.other, successes=4, cases=20)
     assert selectors.standard_warnings(req.secondments.first(), today=NOW.date()) == []
 
 
 def test_only_the_lenders_own_promises_count(pool):
     req, helpers = _matched(pool)
     _citizen_office(*helpers)
-    _promise(pool.town, successes=20)  # the borrower misses its promise, not the lender
+    promise_with_figures(pool.town, successes=20)  # the borrower misses its promise, not the lender
     assert selectors.standard_warnings(req.secondments.first(), today=NOW.date()) == []
 
 
 def test_the_secondment_page_shows_the_service_standard_warning_and_asks_to_confirm(client, pool):
     req, helpers = _matched(pool)
     _citizen_office(*helpers)
-    _promise(pool.other, successes=140, today=timezone.localdate())
+    promise_with_figures(pool.other, successes=140, today=timezone.localdate())
     s = req.secondments.first()
     client.force_login(pool.other_coordinator)
     page = client.get(f"/personalpool/abordnungen/{s.pk}/").content.decode()
