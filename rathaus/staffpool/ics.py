@@ -38,6 +38,15 @@ def _minutes_per_day(hours_per_week: Decimal, days: int) -> int:
     return int(quarters) * 15
 
 
+def _begin(shift_work: bool, week: int) -> tuple[time, str]:
+    """When the duty of the `week`-th week (0 = the first) begins, and its name."""
+    if not shift_work:
+        return DAY_SHIFT, _("Dienst")
+    if week % 2 == 0:
+        return EARLY_SHIFT, _("Frühschicht")
+    return LATE_SHIFT, _("Spätschicht")
+
+
 def shift_pattern(secondment: Secondment) -> list[Shift]:
     """The helper's shifts from the first to the last day of the secondment."""
     request = secondment.request
@@ -48,18 +57,7 @@ def shift_pattern(secondment: Secondment) -> list[Shift]:
     d = secondment.start
     while d <= secondment.end:
         if d.weekday() < days and minutes > 0:
-            if request.shifts:
-                early = ((d - first_monday).days // 7) % 2 == 0
-                begin, label = (
-                    (EARLY_SHIFT, _("Frühschicht"))
-                    if early
-                    else (
-                        LATE_SHIFT,
-                        _("Spätschicht"),
-                    )
-                )
-            else:
-                begin, label = DAY_SHIFT, _("Dienst")
+            begin, label = _begin(request.shifts, (d - first_monday).days // 7)
             start = datetime.combine(d, begin, tzinfo=BERLIN)
             shifts.append(Shift(d, start, start + timedelta(minutes=minutes), label))
         d += timedelta(days=1)
