@@ -18,6 +18,7 @@ from rathaus.presence.conf import demo_solve_seconds, deterministic_solves
 from rathaus.presence.models import Absence, PlanningPeriod, Wish
 from rathaus.presence.roster_adapter.problem import build_problem
 from rathaus.presence.selectors.plan import period_has_plan
+from rathaus.presence.selectors.wishes import employee_wishes_from
 from rathaus.presence.services import absences, periods, publishing, rules, solving, wishes
 
 
@@ -106,7 +107,9 @@ def _personal_data(town: Municipality, monday) -> None:
     if emp is None:
         return
     for offset, kind in ((9, Wish.Kind.PREFER_HOME), (10, Wish.Kind.PREFER_OFFICE)):
-        wishes.wish_set(actor=None, employee=emp, day=monday + timedelta(days=offset), kind=kind)
+        day = monday + timedelta(days=offset)
+        if not employee_wishes_from(emp, day).filter(day=day).exists():
+            wishes.wish_set(actor=None, employee=emp, day=day, kind=kind)
     other = Employee.objects.filter(municipality=town, org_unit__code="20").order_by("pk").first()
     if other and not Absence.objects.filter(employee=other).exists():
         absences.absence_create(

@@ -46,8 +46,7 @@ def employee_absences_from(employee: Employee | None, day: date) -> QuerySet[Abs
 
 def absence_for_user(user, pk: int) -> Absence:
     """One absence the user's municipality may see, or 404."""
-    from_scope = Absence.objects.select_related("employee")
-    return get_scoped_or_404(from_scope, user, pk=pk)
+    return get_scoped_or_404(Absence.objects.select_related("employee"), user, pk=pk)
 
 
 def secondment_absence(absence_id: int | None) -> Absence | None:
