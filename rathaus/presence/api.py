@@ -10,11 +10,15 @@ from ninja import Query, Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.forms import DATE_MAX, DATE_MIN
-from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import scoped
-from rathaus.presence import selectors, services_jobs
 from rathaus.presence.models import PlanningPeriod, SolverJob
+from rathaus.presence.rules import PERM_PLAN, PERM_VIEW_OWN_PLAN, PERM_VIEW_TODAY
+from rathaus.presence.selectors.periods import periods_for
+from rathaus.presence.selectors.plan import plan_grid
+from rathaus.presence.selectors.published import my_entries, today_presence
+from rathaus.presence.selectors.staff import employee_of_user
+from rathaus.presence.services import jobs, solving
 
 router = Router(tags=["presence"], auth=staff_auth)
 
@@ -78,7 +82,7 @@ def _need(request, perm: str) -> None:
 
 
 def _period(request, period_id: int) -> PlanningPeriod:
-    _need(request, "presence.plan")
+    _need(request, PERM_PLAN)
     period = scoped(PlanningPeriod, request.user).filter(pk=period_id).first()
     if period is None:
         raise NotFound("not_found", _("Planungszeitraum nicht gefunden."))
@@ -86,7 +90,7 @@ def _period(request, period_id: int) -> PlanningPeriod:
 
 
 def _job(request, job_id: int) -> SolverJob:
-    _need(request, "presence.plan")
+    _need(request, PERM_PLAN)
     job = scoped(SolverJob, request.user).filter(pk=job_id).first()
     if job is None:
         raise NotFound("not_found", _("Rechenauftrag nicht gefunden."))
@@ -129,8 +133,8 @@ def _job_out(j: SolverJob) -> dict:
 
 @router.get("/periods", response=list[PeriodOut], summary="Planungszeiträume")
 def list_periods(request):
-    _need(request, "presence.plan")
-    return [_period_out(p) for p in selectors.periods_for(request.user)]
+    _need(request, PERM_PLAN)
+    return [_period_out(p) for p in periods_for(request.user)]
 
 
 @router.get("/periods/{period_id}", response=PeriodOut, summary="Ein Planungszeitraum")
@@ -142,7 +146,7 @@ def get_period(request, period_id: int):
 def get_plan(request, period_id: int):
     period = _period(request, period_id)
     out = []
-    for row in selectors.plan_grid(period):
+    for row in plan_grid(period):
         for c in row.cells:
             out.append(
                 {
@@ -161,14 +165,14 @@ def get_plan(request, period_id: int):
 )
 def solve(request, period_id: int):
     period = _period(request, period_id)
-    job = services_jobs.job_start(actor=request.user, period=period)
+    job = solving.job_start(actor=request.user, period=period)
     return Status(202, _job_out(job))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Stand eines Rechenauftrags")
 def get_job(request, job_id: int):
     job = _job(request, job_id)
-    if job.active and services_jobs.jobs_fail_stale(job=job):  # its worker died: say so
+    if job.active and jobs.jobs_fail_stale(job=job):  # its worker died: say so
         job.refresh_from_db()
     return _job_out(job)
 
@@ -176,12 +180,12 @@ def get_job(request, job_id: int):
 @router.post("/jobs/{job_id}/cancel", response=JobOut, summary="Rechenauftrag abbrechen")
 def cancel_job(request, job_id: int):
     job = _job(request, job_id)
-    return _job_out(services_jobs.job_cancel(actor=request.user, job=job))
+    return _job_out(jobs.job_cancel(actor=request.user, job=job))
 
 
 @router.get("/my-plan", response=list[EntryOut], summary="Mein veröffentlichter Plan")
 def my_plan(request, start: date | None = None, days: int = Query(28, ge=1, le=366)):
-    _need(request, "presence.view_own_plan")
+    _need(request, PERM_VIEW_OWN_PLAN)
     if not 1 <= days <= 366:
         raise DomainError("days_range", _("„days“ muss zwischen 1 und 366 liegen."), status=422)
     if start is not None and not DATE_MIN <= start <= DATE_MAX:
@@ -191,14 +195,12 @@ def my_plan(request, start: date | None = None, days: int = Query(28, ge=1, le=3
             % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
             status=422,
         )
-    employee = Employee.objects.filter(
-        user=request.user, municipality_id=request.user.municipality_id
-    ).first()
+    employee = employee_of_user(request.user)
     if employee is None:
         return []
     start = start or timezone.localdate()
     out = []
-    for entry, cell in selectors.my_entries(employee, start, start + timedelta(days=days - 1)):
+    for entry, cell in my_entries(employee, start, start + timedelta(days=days - 1)):
         out.append(
             {
                 "employee_id": employee.pk,
@@ -215,9 +217,9 @@ def my_plan(request, start: date | None = None, days: int = Query(28, ge=1, le=3
 
 @router.get("/today", response=TodayOut, summary="Wer ist heute vor Ort?")
 def today(request):
-    _need(request, "presence.view_today")
+    _need(request, PERM_VIEW_TODAY)
     day = timezone.localdate()
-    groups, counts = selectors.today_presence(request.user, day)
+    groups, counts = today_presence(request.user, day)
     return {
         "day": day,
         "counts": counts,

@@ -1,4 +1,4 @@
-"""Settings of the presence app (read with defaults; the lead documents the env vars)."""
+"""Settings of the presence app, read here only, with their defaults (see docs/presence.md)."""
 
 from django.conf import settings
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
@@ -14,8 +13,9 @@ from openpyxl.utils import get_column_letter
 
 from rathaus.core.models import Employee
 from rathaus.engines.spreadsheet import neutralise_row
-from rathaus.presence import selectors
 from rathaus.presence.models import Activity, PlanningPeriod
+from rathaus.presence.selectors.plan import LEGEND, WEEKDAY_SHORT, plan_grid
+from rathaus.presence.selectors.published import my_entries
 
 FILLS = {
     Activity.OFFICE: "CFE3F7",
@@ -24,7 +24,6 @@ FILLS = {
     Activity.ABSENT: "F4D0D6",
     Activity.OFF: "EEEEEE",
 }
-WEEKDAY_SHORT = tuple(WEEKDAYS_ABBR[i] for i in range(7))  # Mo, Di, … (Django catalogue)
 
 
 def plan_workbook(period: PlanningPeriod) -> Workbook:
@@ -46,7 +45,7 @@ def plan_workbook(period: PlanningPeriod) -> Workbook:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True)
-    for row in selectors.plan_grid(period):
+    for row in plan_grid(period):
         e = row.employee
         ws.append(
             neutralise_row(
@@ -70,7 +69,7 @@ def plan_workbook(period: PlanningPeriod) -> Workbook:
         ws.column_dimensions[get_column_letter(4 + i)].width = 9
     legend = wb.create_sheet(_("Legende"))
     legend.append([_("Kürzel"), _("Bedeutung")])
-    for code, _css, text in selectors.LEGEND:
+    for code, _css, text in LEGEND:
         legend.append([code, str(text)])
     legend.append([])
     legend.append(
@@ -92,7 +91,7 @@ def employee_calendar(employee: Employee) -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("Arbeitsplan"))
     stamp = timezone.now()
-    for entry, _cell in selectors.my_entries(employee, start, end):
+    for entry, _cell in my_entries(employee, start, end):
         if entry.activity not in (Activity.OFFICE, Activity.HOME, Activity.SHIFT):
             continue
         event = Event()

@@ -19,6 +19,7 @@ from rathaus.presence.models import (
     TeamDay,
     Wish,
 )
+from rathaus.presence.selectors.staff import period_employees, period_rooms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -33,16 +34,6 @@ class EmployeeChoice(forms.ModelChoiceField):
 class EmployeeMultiChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Employee) -> str:
         return f"{obj.last_name}, {obj.first_name} ({obj.org_unit.code})"
-
-
-def period_staff(period: PlanningPeriod):
-    return (
-        Employee.objects.filter(
-            municipality_id=period.municipality_id, org_unit__in=period.org_units.all(), active=True
-        )
-        .select_related("org_unit")
-        .order_by("last_name", "first_name")
-    )
 
 
 class PeriodForm(KernModelForm):
@@ -167,7 +158,7 @@ class CohortForm(KernForm):
     def __init__(self, *args, period: PlanningPeriod, **kwargs):
         super().__init__(*args, **kwargs)
         self.period = period
-        self.fields["members"].queryset = period_staff(period)
+        self.fields["members"].queryset = period_employees(period)
         self.fields["members"].error_messages["required"] = _(
             "Bitte mindestens eine Person wählen."
         )
@@ -208,7 +199,7 @@ class OverrideForm(KernForm):
 
     def __init__(self, *args, period: PlanningPeriod, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employee"].queryset = period_staff(period)
+        self.fields["employee"].queryset = period_employees(period)
 
     def clean(self):
         data = super().clean()
@@ -268,7 +259,7 @@ class PlannerAbsenceForm(_AbsenceBase):
 
     def __init__(self, *args, period: PlanningPeriod, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employee"].queryset = period_staff(period)
+        self.fields["employee"].queryset = period_employees(period)
         self.fields["cohort"].queryset = Cohort.objects.filter(period=period)
 
     def clean(self):
@@ -332,13 +323,7 @@ class CellForm(KernForm):
 
     def __init__(self, *args, period: PlanningPeriod, employee: Employee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = (
-            Room.objects.filter(
-                municipality_id=period.municipality_id, org_unit__in=period.org_units.all()
-            )
-            .select_related("location")
-            .order_by("location__name", "number")
-        )
+        self.fields["room"].queryset = period_rooms(period)
         self.fields["shift_type"].queryset = ShiftType.objects.filter(period=period)
 
     def clean(self):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.core.models import Employee, Municipality
 from rathaus.engines.indicators.comparison import Status
-from rathaus.presence import selectors as presence_selectors
+from rathaus.presence.selectors import absences as presence_absences
 from rathaus.staffpool.models import (
     HeldDay,
     LedgerEntry,
@@ -256,7 +256,7 @@ def unit_presence(unit_id: int, start: date, end: date, *, exclude_secondment=No
         Employee.objects.filter(org_unit_id=unit_id, active=True).values_list("pk", flat=True)
     )
     absent: dict[date, set[int]] = defaultdict(set)
-    for (emp, day), kind in presence_selectors.absence_days(staff, start, end).items():
+    for (emp, day), kind in presence_absences.absence_days(staff, start, end).items():
         if kind != "seconded":  # secondments count below, from the days they hold
             absent[day].add(emp)
     held = HeldDay.objects.filter(

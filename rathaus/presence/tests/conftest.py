@@ -18,13 +18,8 @@ from rathaus.core.models import (
     Role,
     Room,
 )
-from rathaus.presence.models import (
-    Cohort,
-    CoverageRequirement,
-    PlanningPeriod,
-    ShiftType,
-    TeamDay,
-)
+from rathaus.presence.models import PlanningPeriod
+from rathaus.presence.services import rules, solving
 
 # A fixed Monday far from today: tests do not depend on the calendar (no holidays in NW).
 MONDAY = date(2031, 3, 3)
@@ -140,45 +135,33 @@ def build_town(town, *, with_users: bool = True, make_user=None) -> dict:
 
 
 def add_rules(period: PlanningPeriod, world: dict) -> None:
-    town = period.municipality
-    early = ShiftType.objects.create(
-        municipality=town,
-        period=period,
-        code="F",
-        name="Frühschicht",
-        start_time=time(7, 0),
-        end_time=time(12, 30),
-        location=world["hall"],
-    )
-    late = ShiftType.objects.create(
-        municipality=town,
-        period=period,
-        code="S",
-        name="Spätschicht",
-        start_time=time(13, 0),
-        end_time=time(18, 30),
-        location=world["hall"],
+    """Early and late shifts with coverage (one with the passport qualification), two shift
+    teams, a team day, written through the rules service like the planner's page does."""
+
+    def add(kind: str, **data):
+        return rules.rule_create(actor=None, period=period, kind=kind, data=data)
+
+    early, late = (
+        add(
+            "shift",
+            code=code,
+            name=name,
+            start_time=start,
+            end_time=end,
+            location=world["hall"],
+        )
+        for code, name, start, end in (
+            ("F", "Frühschicht", time(7, 0), time(12, 30)),
+            ("S", "Spätschicht", time(13, 0), time(18, 30)),
+        )
     )
     for wd in range(5):
-        CoverageRequirement.objects.create(
-            municipality=town, period=period, shift_type=early, weekday=wd, required=1
-        )
-        CoverageRequirement.objects.create(
-            municipality=town, period=period, shift_type=late, weekday=wd, required=1
-        )
-        CoverageRequirement.objects.create(
-            municipality=town,
-            period=period,
-            shift_type=early,
-            weekday=wd,
-            required=1,
-            qualification=world["passport"],
-        )
-    a = Cohort.objects.create(municipality=town, period=period, name="Schichtteam A")
-    a.members.set(world["clerks"][0::2])
-    b = Cohort.objects.create(municipality=town, period=period, name="Schichtteam B")
-    b.members.set(world["clerks"][1::2])
-    TeamDay.objects.create(municipality=town, period=period, org_unit=world["office"], weekday=1)
+        add("coverage", shift_type=early, weekday=wd, required=1, qualification=None)
+        add("coverage", shift_type=late, weekday=wd, required=1, qualification=None)
+        add("coverage", shift_type=early, weekday=wd, required=1, qualification=world["passport"])
+    a = add("cohort", name="Schichtteam A", members=world["clerks"][0::2])
+    b = add("cohort", name="Schichtteam B", members=world["clerks"][1::2])
+    add("teamday", org_unit=world["office"], weekday=1, weight=1)
     world["early"], world["late"], world["cohorts"] = early, late, (a, b)
 
 
@@ -212,9 +195,7 @@ def period(town, world):
 
 @pytest.fixture
 def solved(period, world):
-    from rathaus.presence import services_jobs
-
-    job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
+    job = solving.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     assert job.status == "done", job.message
     period.refresh_from_db()

@@ -3,24 +3,20 @@
 from datetime import date, time
 
 from rathaus.core.models import Employee, Location, OrgUnit, Room
+from rathaus.presence.models import (
+    Absence,
+    CalendarToken,
+    FairnessRecord,
+    PlanAssignment,
+    PlanningPeriod,
+    PlanVersion,
+    SolverJob,
+    Wish,
+)
+from rathaus.presence.services import rules
 
 
 def create(municipality, marker: str) -> dict[str, list]:
-    from rathaus.presence.models import (
-        Absence,
-        CalendarToken,
-        Cohort,
-        CoverageRequirement,
-        EmployeeRule,
-        FairnessRecord,
-        PlanAssignment,
-        PlanningPeriod,
-        PlanVersion,
-        ShiftType,
-        SolverJob,
-        TeamDay,
-        Wish,
-    )
 
     unit = OrgUnit.objects.create(
         municipality=municipality, code=f"P{municipality.pk}", name="Planungsamt"
@@ -59,23 +55,15 @@ def create(municipality, marker: str) -> dict[str, list]:
         explanation=[{"code": "X", "message": marker}],
     )
     period.org_units.set([unit])
-    shift = ShiftType.objects.create(
-        municipality=municipality,
-        period=period,
-        code="F",
-        name=f"Früh {marker}",
-        start_time=time(7),
-        end_time=time(12),
-    )
-    CoverageRequirement.objects.create(
-        municipality=municipality, period=period, shift_type=shift, weekday=0, required=1
-    )
-    cohort = Cohort.objects.create(municipality=municipality, period=period, name=f"Team {marker}")
-    cohort.members.set([emp])
-    TeamDay.objects.create(municipality=municipality, period=period, org_unit=unit, weekday=1)
-    EmployeeRule.objects.create(
-        municipality=municipality, period=period, employee=emp, min_onsite_per_week=1, note=marker
-    )
+
+    def add(kind: str, **data):
+        return rules.rule_create(actor=None, period=period, kind=kind, data=data)
+
+    shift = add("shift", code="F", name=f"Früh {marker}", start_time=time(7), end_time=time(12))
+    add("coverage", shift_type=shift, weekday=0, required=1)
+    add("cohort", name=f"Team {marker}", members=[emp])
+    add("teamday", org_unit=unit, weekday=1)
+    add("override", employee=emp, min_onsite_per_week=1, note=marker)
     absence = Absence.objects.create(
         municipality=municipality, employee=emp, start=start, end=start, kind="sick", note=marker
     )

@@ -13,8 +13,7 @@ from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.core.tenancy import municipality_ids_for
-from rathaus.presence import services as presence_services
-from rathaus.presence.models import Absence
+from rathaus.presence.services import absences as presence_absences
 from rathaus.staffpool.models import HeldDay, PoolMember, Secondment
 from rathaus.staffpool.selectors import floor_warnings, standard_warnings
 from rathaus.staffpool.services.ledger import ledger_book, ledger_unbook
@@ -178,13 +177,12 @@ def secondment_accept(*, actor, secondment: Secondment, now=None) -> Secondment:
         raise Conflict(
             "not_approved", _("Zusagen geht erst nach der Freigabe durch die Heimatkommune.")
         )
-    (absence,) = presence_services.absence_create(
+    absence = presence_absences.secondment_absence_set(
         actor=actor,
-        employees=[secondment.member.employee],
+        employee=secondment.member.employee,
         start=secondment.start,
         end=secondment.end,
-        kind=Absence.Kind.SECONDED,
-        note=f"Abordnung: {secondment.request.title}"[:200],
+        note=f"Abordnung: {secondment.request.title}",
     )
     secondment.status = S.ACCEPTED
     secondment.accepted_at = now
@@ -227,10 +225,7 @@ def secondment_cancel(*, actor, secondment: Secondment) -> Secondment:
         raise Conflict("not_open", _("Nur freigegebene oder vereinbarte Abordnungen."))
     secondment.held_days.all().delete()
     ledger_unbook(secondment)
-    if secondment.absence_id:
-        absence = Absence.objects.filter(pk=secondment.absence_id).first()
-        if absence is not None:
-            presence_services.absence_delete(actor=actor, absence=absence)
+    presence_absences.secondment_absence_delete(actor=actor, absence_id=secondment.absence_id)
     secondment.status = S.CANCELLED
     secondment.save(update_fields=["status"])
     refresh_status(secondment.request)
@@ -304,17 +299,13 @@ def _hold_days_between(secondment: Secondment, after: date, until: date) -> None
 
 
 def _replace_absence(actor, secondment: Secondment) -> None:
-    if secondment.absence_id:
-        old = Absence.objects.filter(pk=secondment.absence_id).first()
-        if old is not None:
-            presence_services.absence_delete(actor=actor, absence=old)
-    (absence,) = presence_services.absence_create(
+    absence = presence_absences.secondment_absence_set(
         actor=actor,
-        employees=[secondment.member.employee],
+        employee=secondment.member.employee,
         start=secondment.start,
         end=secondment.end,
-        kind=Absence.Kind.SECONDED,
-        note=f"Abordnung: {secondment.request.title}"[:200],
+        note=f"Abordnung: {secondment.request.title}",
+        replaces=secondment.absence_id,
     )
     secondment.absence_id = absence.pk
     secondment.save(update_fields=["absence_id"])

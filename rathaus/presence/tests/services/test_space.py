@@ -1,33 +1,31 @@
 """The start-plan fallback as planners see it, and space planning."""
 
+from dataclasses import replace
+
 import pytest
 
 from rathaus.engines.roster import model as m
-from rathaus.engines.roster import solver
+from rathaus.engines.roster import solver, watched
 from rathaus.engines.roster.checker import check
-from rathaus.presence import (
-    engine_input,
-    engine_output,
-    engine_solving,
-    services_jobs,
-)
+from rathaus.engines.roster.space import desk_sharing
 from rathaus.presence.models import PlanAssignment, SolverJob
+from rathaus.presence.roster_adapter import plan as plan_adapter
+from rathaus.presence.roster_adapter import problem as problem_adapter
+from rathaus.presence.services import solving
 
 
 @pytest.mark.django_db
 def test_job_falls_back_to_checked_start_plan_when_search_finds_nothing(period, world, monkeypatch):
     # A saturated server: the engine's search returns nothing in time.
     monkeypatch.setattr(solver, "_solve", lambda *a, **k: m.Plan(m.Status.UNKNOWN))
-    job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
+    job = solving.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status == SolverJob.Status.DONE
     assert "einfache Startlösung" in job.message
     assert period.status == "solved"
-    problem, ctx = engine_input.build_problem(period)
-    assert check(
-        problem, engine_output.to_engine(engine_output.current_assignments(period), ctx)
-    ).ok
+    problem, ctx = problem_adapter.build_problem(period)
+    assert check(problem, plan_adapter.to_engine(plan_adapter.current_assignments(period), ctx)).ok
     assert PlanAssignment.objects.filter(period=period).count() == 11 * 14
 
 
@@ -46,14 +44,11 @@ def test_space_planning_finds_least_desks_and_curve(client, period, world, setti
     assert f"Kleinste Zahl an Arbeitsplätzen: {result['min_seats']}" in page
     assert "<svg" in page and "<caption" in page
     # Fewer desks than the minimum cannot give a plan.
-    problem, _ = engine_input.build_problem(period)
-    from dataclasses import replace
-
-    from rathaus.engines.roster.space import desk_sharing
+    problem, _ = problem_adapter.build_problem(period)
 
     week = replace(problem, days=problem.days[:7])
     tight = desk_sharing(week, result["min_seats"] - 1, 2)
-    plan = engine_solving.solve_with_progress(tight, time_limit=5)
+    plan = watched.solve_with_progress(tight, time_limit=5, deterministic=True)
     assert plan.status in (m.Status.INFEASIBLE, m.Status.UNKNOWN)
 
 
@@ -64,7 +59,7 @@ def test_space_planning_job_can_be_cancelled_while_it_runs(period, monkeypatch, 
     job = SolverJob.objects.create(
         municipality=period.municipality, period=period, kind="space", params={"min_onsite": 2}
     )
-    real = engine_solving._run_watched
+    real = watched._run_watched
     stopped = {}
 
     def cancel_after_start(run, report, cancel):
@@ -79,10 +74,10 @@ def test_space_planning_job_can_be_cancelled_while_it_runs(period, monkeypatch, 
 
         return real(watched_run, report, flagged)
 
-    monkeypatch.setattr(engine_solving, "POLL_SECONDS", 0.01)
-    monkeypatch.setattr(engine_solving, "_run_watched", cancel_after_start)
-    monkeypatch.setattr("rathaus.presence.services_jobs.progress_interval", lambda: 0.0)
-    services_jobs.run_job(job.pk)
+    monkeypatch.setattr(watched, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(watched, "_run_watched", cancel_after_start)
+    monkeypatch.setattr("rathaus.presence.services.solving.progress_interval", lambda: 0.0)
+    solving.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED, job.message
     assert stopped.get("engine")

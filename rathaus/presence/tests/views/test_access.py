@@ -1,12 +1,15 @@
 """Permissions, tenancy, forms with German field messages, and the API (problem+json)."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 
-from rathaus.core.models import KitStockChange, Qualification, Role
-from rathaus.presence.models import Absence, PlanningPeriod, SolverJob, Wish
+from rathaus.core.models import KitStockChange, OrgUnit, Qualification, Role
+from rathaus.presence import demo
+from rathaus.presence.models import Absence, PlanAssignment, PlanningPeriod, SolverJob, Wish
 from rathaus.presence.tests.conftest import MONDAY, build_town, make_period
+from rathaus.presence.tests.tenancy_samples import create as create_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +145,6 @@ def test_planner_creates_period_and_rules(client, world, town):
 
 
 def test_employee_enters_wishes_and_absences(client, world, settings):
-    from unittest import mock
-
     client.force_login(world["users"]["employee"])
     anna = world["office_staff"][0]
     with mock.patch("django.utils.timezone.localdate", return_value=MONDAY):
@@ -210,16 +211,11 @@ def test_api_periods_jobs_and_problem_json(client, period, world, other_town, ma
 
 
 def test_tenancy_samples_create_rows(other_town):
-    from rathaus.presence.tests.tenancy_samples import create
-
-    samples = create(other_town, "Geheim")
+    samples = create_samples(other_town, "Geheim")
     assert set(samples) >= {"pk", "period_id", "job_id", "employee_id", "day", "token"}
 
 
 def test_demo_is_idempotent(town, make_user, settings):
-    from rathaus.presence import demo
-    from rathaus.presence.models import PlanAssignment
-
     settings.RATHAUS_PRESENCE_DEMO_SOLVE_SECONDS = 10
     world = build_town(town, make_user=make_user)
     kfz = Qualification.objects.create(municipality=town, code="kfz", name="Kfz")
@@ -249,8 +245,6 @@ def test_deleting_a_shift_type_used_in_the_plan_is_refused_not_a_crash(client, s
 
 
 def test_period_without_staff_is_refused_with_a_message(client, world, town):
-    from rathaus.core.models import OrgUnit
-
     empty = OrgUnit.objects.create(municipality=town, code="99", name="Leer")
     period = make_period(town, world, rules=False, name="Leer")
     period.org_units.set([empty])

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from rathaus.core.models import Employee, KitPool, Room
 from rathaus.engines.roster import model as m
 from rathaus.presence.models import (
-    Absence,
     Activity,
     Cohort,
     EmployeeRule,
@@ -27,6 +26,8 @@ from rathaus.presence.models import (
     ShiftType,
     Wish,
 )
+from rathaus.presence.selectors.absences import absence_days
+from rathaus.presence.selectors.staff import period_employees, period_rooms
 
 WISH_KIND = {
     Wish.Kind.PREFER_HOME: m.WishKind.PREFER_HOME,
@@ -74,29 +75,6 @@ class Context:
 
     def employee_pk(self, eid: str) -> int:
         return int(eid)
-
-
-def period_employees(period: PlanningPeriod):
-    return (
-        Employee.objects.filter(
-            municipality_id=period.municipality_id,
-            org_unit__in=period.org_units.all(),
-            active=True,
-        )
-        .select_related("org_unit", "home_room")
-        .prefetch_related("qualifications")
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-def period_rooms(period: PlanningPeriod):
-    return (
-        Room.objects.filter(
-            municipality_id=period.municipality_id, org_unit__in=period.org_units.all()
-        )
-        .select_related("location")
-        .order_by("location__name", "floor", "number")
-    )
 
 
 def kit_pool_for(period: PlanningPeriod) -> KitPool | None:
@@ -150,133 +128,35 @@ def build_problem(
 ) -> tuple[m.Problem, Context]:
     """The engine problem of a period, as the database holds it now."""
     days = period.days
-    day_set = set(days)
     hol = holidays_for(period, days)
     employees = list(period_employees(period))
     rooms = list(period_rooms(period))
     shifts = list(period.shift_types.select_related("location").all())
-    by_unit: dict[int, list[Room]] = defaultdict(list)
-    for r in rooms:
-        by_unit[r.org_unit_id].append(r)
-    overrides = {o.employee_id: o for o in EmployeeRule.objects.filter(period=period)}
     emp_pks = [e.pk for e in employees]
-    absences: dict[tuple[str, date], str] = {}
-    for a in Absence.objects.filter(
-        employee_id__in=emp_pks, start__lte=days[-1], end__gte=days[0]
-    ).order_by("start"):
-        d = max(a.start, days[0])
-        while d <= min(a.end, days[-1]):
-            absences[(emp_id(a.employee_id), d)] = a.kind
-            d = date.fromordinal(d.toordinal() + 1)
-    wishes: dict[int, list[m.Wish]] = defaultdict(list)
-    for w in Wish.objects.filter(employee_id__in=emp_pks, day__gte=days[0], day__lte=days[-1]):
-        wishes[w.employee_id].append(m.Wish(w.day, WISH_KIND[w.kind], 1))
-    history: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for rec in FairnessRecord.objects.filter(
-        employee_id__in=emp_pks, period_end__lt=days[0]
-    ).exclude(period=period):
-        history[rec.employee_id][0] += rec.home_days
-        history[rec.employee_id][1] += rec.office_days
-    shift_ids = frozenset(shift_id(s.pk) for s in shifts)
-    engine_emps = []
-    for e in employees:
-        unit_rooms = by_unit.get(e.org_unit_id, [])
-        allowed = [r for r in unit_rooms if r.pk == e.home_room_id] + [
-            r for r in unit_rooms if r.pk != e.home_room_id
-        ]
-        o = overrides.get(e.pk)
-        low = period.min_onsite_per_week
-        high = period.max_onsite_per_week
-        if o is not None:
-            low = o.min_onsite_per_week if o.min_onsite_per_week is not None else low
-            high = o.max_onsite_per_week if o.max_onsite_per_week is not None else high
-        off_days = {d for d in day_set if d in hol or (emp_id(e.pk), d) in absences}
-        engine_emps.append(
-            m.Employee(
-                id=emp_id(e.pk),
-                name=f"{e.first_name} {e.last_name}",
-                team=e.org_unit.code,
-                org_unit=e.org_unit.code,
-                working_weekdays=working_weekdays(e),
-                home_office=e.equipment_need != Employee.Equipment.NONE,
-                equipment=m.Equipment(e.equipment_need),
-                rooms=tuple(room_id(r.pk) for r in allowed),
-                shifts=shift_ids if e.job_role == Employee.JobRole.CLERK else frozenset(),
-                qualifications=frozenset(q.code for q in e.qualifications.all()),
-                min_onsite_per_week=low,
-                max_onsite_per_week=max(low, high),
-                wishes=tuple(sorted(wishes.get(e.pk, []), key=lambda w: w.day)),
-                absences=frozenset(off_days),
-            )
-        )
-    engine_rooms = tuple(
-        m.Room(
-            id=room_id(r.pk),
-            name=_("Raum %(number)s") % {"number": r.number},
-            capacity=r.capacity_normal,
-            pandemic_capacity=r.capacity_pandemic,
-            building=r.location.name,
-            floor=r.floor,
-            org_unit=str(r.org_unit_id or ""),
-        )
-        for r in rooms
-    )
-    engine_shifts = tuple(
-        m.ShiftType(
-            id=shift_id(s.pk),
-            name=s.name,
-            start=s.start_time.hour * 60 + s.start_time.minute,
-            end=s.end_time.hour * 60 + s.end_time.minute,
-            location=s.location.name if s.location else "",
-        )
-        for s in shifts
-    )
-    coverage = []
-    for c in period.coverage.select_related("qualification").all():
-        for d in days:
-            if d.weekday() == c.weekday and d not in hol:
-                coverage.append(
-                    m.Coverage(
-                        d,
-                        shift_id(c.shift_type_id),
-                        c.required,
-                        c.qualification.code if c.qualification else None,
-                    )
-                )
-    members_ok = {e.pk for e in employees}
-    cohorts = tuple(
-        m.Cohort(
-            id=f"k{k.pk}",
-            name=k.name,
-            members=frozenset(
-                emp_id(pk) for pk in k.members.values_list("pk", flat=True) if pk in members_ok
-            ),
-            group=f"p{period.pk}",
-        )
-        for k in Cohort.objects.filter(period=period).order_by("pk")
-    )
-    team_days = tuple(
-        m.TeamDay(team=t.org_unit.code, weekday=t.weekday, weight=t.weight)
-        for t in period.team_days.select_related("org_unit").all()
-    )
+    absences = {
+        (emp_id(pk), d): kind for (pk, d), kind in absence_days(emp_pks, days[0], days[-1]).items()
+    }
     problem = m.Problem(
         days=tuple(days),
-        employees=tuple(engine_emps),
-        rooms=engine_rooms,
+        employees=_engine_employees(period, employees, rooms, shifts, hol, absences),
+        rooms=tuple(_engine_room(r) for r in rooms),
         kit_pool=kit_stock(period, days),
-        shifts=engine_shifts,
-        coverage=tuple(coverage),
-        cohorts=cohorts,
+        shifts=tuple(_engine_shift(s) for s in shifts),
+        coverage=_coverage(period, days, hol),
+        cohorts=_cohorts(period, set(emp_pks)),
         cohort_separation=m.CohortSeparation(period.cohort_separation),
         capacity_mode=m.CapacityMode(period.mode),
-        team_days=team_days,
+        team_days=tuple(
+            m.TeamDay(team=t.org_unit.code, weekday=t.weekday, weight=t.weight)
+            for t in period.team_days.select_related("org_unit").all()
+        ),
         weights=m.Weights(
             fairness=period.weight_fairness,
             wish=period.weight_wishes,
             team_day=period.weight_team_days,
             stability=period.weight_stability,
         ),
-        history=tuple(m.History(emp_id(pk), h, o) for pk, (h, o) in sorted(history.items())),
+        history=_history(period, emp_pks, days[0]),
         previous_plan=tuple(previous or ()),
         fixed=tuple(fixed or ()),
         min_rest_minutes=period.min_rest_hours * 60,
@@ -292,3 +172,126 @@ def build_problem(
         absences=absences,
     )
     return problem, ctx
+
+
+def _engine_employees(
+    period: PlanningPeriod,
+    employees: list[Employee],
+    rooms: list[Room],
+    shifts: list[ShiftType],
+    hol: dict[date, str],
+    absences: dict[tuple[str, date], str],
+) -> tuple[m.Employee, ...]:
+    """Each employee with their rooms (home room first), shifts, on-site limits (the period's,
+    or the person's own rule), wishes and days off (absences and public holidays)."""
+    days = period.days
+    by_unit: dict[int, list[Room]] = defaultdict(list)
+    for r in rooms:
+        by_unit[r.org_unit_id].append(r)
+    overrides = {o.employee_id: o for o in EmployeeRule.objects.filter(period=period)}
+    wishes: dict[int, list[m.Wish]] = defaultdict(list)
+    for w in Wish.objects.filter(
+        employee_id__in=[e.pk for e in employees], day__gte=days[0], day__lte=days[-1]
+    ):
+        wishes[w.employee_id].append(m.Wish(w.day, WISH_KIND[w.kind], 1))
+    shift_ids = frozenset(shift_id(s.pk) for s in shifts)
+    out = []
+    for e in employees:
+        unit_rooms = by_unit.get(e.org_unit_id, [])
+        allowed = [r for r in unit_rooms if r.pk == e.home_room_id] + [
+            r for r in unit_rooms if r.pk != e.home_room_id
+        ]
+        low, high = _onsite_limits(period, overrides.get(e.pk))
+        out.append(
+            m.Employee(
+                id=emp_id(e.pk),
+                name=f"{e.first_name} {e.last_name}",
+                team=e.org_unit.code,
+                org_unit=e.org_unit.code,
+                working_weekdays=working_weekdays(e),
+                home_office=e.equipment_need != Employee.Equipment.NONE,
+                equipment=m.Equipment(e.equipment_need),
+                rooms=tuple(room_id(r.pk) for r in allowed),
+                shifts=shift_ids if e.job_role == Employee.JobRole.CLERK else frozenset(),
+                qualifications=frozenset(q.code for q in e.qualifications.all()),
+                min_onsite_per_week=low,
+                max_onsite_per_week=max(low, high),
+                wishes=tuple(sorted(wishes.get(e.pk, []), key=lambda w: w.day)),
+                absences=frozenset(d for d in days if d in hol or (emp_id(e.pk), d) in absences),
+            )
+        )
+    return tuple(out)
+
+
+def _onsite_limits(period: PlanningPeriod, rule: EmployeeRule | None) -> tuple[int, int]:
+    """On-site days per week: the period's limits, or the person's own where the rule sets one."""
+    low, high = period.min_onsite_per_week, period.max_onsite_per_week
+    if rule is not None:
+        low = rule.min_onsite_per_week if rule.min_onsite_per_week is not None else low
+        high = rule.max_onsite_per_week if rule.max_onsite_per_week is not None else high
+    return low, high
+
+
+def _engine_room(r: Room) -> m.Room:
+    return m.Room(
+        id=room_id(r.pk),
+        name=_("Raum %(number)s") % {"number": r.number},
+        capacity=r.capacity_normal,
+        pandemic_capacity=r.capacity_pandemic,
+        building=r.location.name,
+        floor=r.floor,
+        org_unit=str(r.org_unit_id or ""),
+    )
+
+
+def _engine_shift(s: ShiftType) -> m.ShiftType:
+    return m.ShiftType(
+        id=shift_id(s.pk),
+        name=s.name,
+        start=s.start_time.hour * 60 + s.start_time.minute,
+        end=s.end_time.hour * 60 + s.end_time.minute,
+        location=s.location.name if s.location else "",
+    )
+
+
+def _coverage(
+    period: PlanningPeriod, days: list[date], hol: dict[date, str]
+) -> tuple[m.Coverage, ...]:
+    """Each weekday rule on every day of that weekday that is not a public holiday."""
+    return tuple(
+        m.Coverage(
+            d,
+            shift_id(c.shift_type_id),
+            c.required,
+            c.qualification.code if c.qualification else None,
+        )
+        for c in period.coverage.select_related("qualification").all()
+        for d in days
+        if d.weekday() == c.weekday and d not in hol
+    )
+
+
+def _cohorts(period: PlanningPeriod, planned: set[int]) -> tuple[m.Cohort, ...]:
+    """Shift teams, with the members that are planned in this period."""
+    return tuple(
+        m.Cohort(
+            id=f"k{k.pk}",
+            name=k.name,
+            members=frozenset(
+                emp_id(pk) for pk in k.members.values_list("pk", flat=True) if pk in planned
+            ),
+            group=f"p{period.pk}",
+        )
+        for k in Cohort.objects.filter(period=period).order_by("pk")
+    )
+
+
+def _history(period: PlanningPeriod, emp_pks: list[int], first_day: date) -> tuple:
+    """Home and office days of earlier published periods (fairness carries over)."""
+    history: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for rec in FairnessRecord.objects.filter(
+        employee_id__in=emp_pks, period_end__lt=first_day
+    ).exclude(period=period):
+        history[rec.employee_id][0] += rec.home_days
+        history[rec.employee_id][1] += rec.office_days
+    return tuple(m.History(emp_id(pk), h, o) for pk, (h, o) in sorted(history.items()))

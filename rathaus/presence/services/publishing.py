@@ -1,4 +1,4 @@
-"""Publishing a plan: new version, fairness history, one e-mail per employee."""
+"""Publishing a plan: new version, fairness history, calendar feeds, one e-mail per employee."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ def _snapshot_rows(period: PlanningPeriod) -> list[dict]:
 
 
 def calendar_token_for(employee: Employee) -> CalendarToken:
+    """The employee's secret calendar-feed token, created on first use (by publishing)."""
     token, _created = CalendarToken.objects.get_or_create(
         employee=employee, defaults={"municipality_id": employee.municipality_id}
     )
@@ -63,20 +64,18 @@ def describe_row(row: PlanAssignment) -> str:
     return str(row.get_activity_display())
 
 
-def publish(
+def plan_publish(
     *, actor, period: PlanningPeriod, base_url: str = "", notify: bool = True
 ) -> PlanVersion:
     """Publish the current plan: new version, fairness history, one e-mail per employee."""
     with transaction.atomic():
         period = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
-        if period.status not in (Status.SOLVED, Status.PUBLISHED):
-            raise Conflict("not_solved", _("Nur ein berechneter Plan kann veröffentlicht werden."))
         rows = list(
             PlanAssignment.objects.filter(period=period)
             .select_related("employee", "room__location", "shift_type")
             .order_by("employee__last_name", "employee_id", "day")
         )
-        if not rows:
+        if period.status not in (Status.SOLVED, Status.PUBLISHED) or not rows:
             raise Conflict("not_solved", _("Nur ein berechneter Plan kann veröffentlicht werden."))
         number = (
             PlanVersion.objects.filter(period=period)
@@ -97,41 +96,56 @@ def publish(
         per_emp: dict[int, list[PlanAssignment]] = defaultdict(list)
         for r in rows:
             per_emp[r.employee_id].append(r)
-        FairnessRecord.objects.filter(period=period).delete()
-        FairnessRecord.objects.bulk_create(
-            [
-                FairnessRecord(
-                    municipality_id=period.municipality_id,
-                    period=period,
-                    employee_id=pk,
-                    period_end=period.end,
-                    home_days=sum(1 for r in items if r.activity == Activity.HOME),
-                    office_days=sum(
-                        1 for r in items if r.activity in (Activity.OFFICE, Activity.SHIFT)
-                    ),
-                )
-                for pk, items in per_emp.items()
-            ]
-        )
+        _record_fairness(period, per_emp)
+        for items in per_emp.values():
+            calendar_token_for(items[0].employee)  # so that "my plan" shows the feed address
         audit.record(
             actor=actor,
             instance=period,
             action="action",
             summary=f"Plan veröffentlicht (Version {number})",
         )
+    sent = _send_plan_mails(period, number, per_emp, base_url) if notify else 0
+    PlanVersion.objects.filter(pk=version.pk).update(mails_sent=sent)
+    version.mails_sent = sent
+    return version
+
+
+def _record_fairness(period: PlanningPeriod, per_emp: dict[int, list[PlanAssignment]]) -> None:
+    """Home and office days of each person: the next periods' fairness starts from them."""
+    FairnessRecord.objects.filter(period=period).delete()
+    FairnessRecord.objects.bulk_create(
+        [
+            FairnessRecord(
+                municipality_id=period.municipality_id,
+                period=period,
+                employee_id=pk,
+                period_end=period.end,
+                home_days=sum(1 for r in items if r.activity == Activity.HOME),
+                office_days=sum(
+                    1 for r in items if r.activity in (Activity.OFFICE, Activity.SHIFT)
+                ),
+            )
+            for pk, items in per_emp.items()
+        ]
+    )
+
+
+def _send_plan_mails(
+    period: PlanningPeriod, number: int, per_emp: dict[int, list[PlanAssignment]], base_url: str
+) -> int:
+    """One e-mail per employee with an address; returns how many were sent."""
     messages = []
     # Employees have no language of their own yet: their e-mails are in the site's language,
     # not in the language of the planner who publishes.
     with translation.override(settings.LANGUAGE_CODE):
-        for items in per_emp.values() if notify else ():
+        for items in per_emp.values():
             emp = items[0].employee
             if emp.email:
                 messages.append(_plan_mail(period, number, emp, items, base_url))
     if messages:
         get_connection().send_messages(messages)
-    PlanVersion.objects.filter(pk=version.pk).update(mails_sent=len(messages))
-    version.mails_sent = len(messages)
-    return version
+    return len(messages)
 
 
 def _plan_mail(

@@ -1,47 +1,38 @@
-"""Writes of solver jobs: start, cancel, and the job body (solve, replan, space planning)."""
+"""Solver jobs: start one, and the job body that solves or replans a period and keeps a plan
+the independent checker accepts (space planning: services/space.py; the job's life after its
+start: services/jobs.py)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.explain import fmt_day
 from rathaus.engines.roster.replan import replan_problem
-from rathaus.presence.conf import (
-    heartbeat_interval,
-    progress_interval,
-    queued_stale_after,
-    solver_workers,
-    space_time_limit,
-    stale_after,
-)
-from rathaus.presence.engine_input import Context, build_problem, period_employees
-from rathaus.presence.engine_output import (
-    assignment_to_row,
-    current_assignments,
-    describe_violation,
-    to_engine,
-)
-from rathaus.presence.engine_solving import (
+from rathaus.engines.roster.watched import (
     GREEDY_NOTE,
     Cancelled,
     replan_with_progress,
     solve_with_progress,
-    space_with_progress,
+)
+from rathaus.presence import tasks
+from rathaus.presence.conf import (
+    deterministic_solves,
+    heartbeat_interval,
+    progress_interval,
+    solver_workers,
 )
 from rathaus.presence.models import (
     PlanAssignment,
@@ -49,14 +40,21 @@ from rathaus.presence.models import (
     PlanVersion,
     SolverJob,
 )
+from rathaus.presence.roster_adapter.plan import (
+    assignment_to_row,
+    current_assignments,
+    describe_violation,
+    to_engine,
+)
+from rathaus.presence.roster_adapter.problem import Context, build_problem
+from rathaus.presence.selectors.staff import period_employees
+from rathaus.presence.services.jobs import ACTIVE, job_end_early, job_finish, job_restore_status
+from rathaus.presence.services.periods import refuse_while_solving
+from rathaus.presence.services.space import space_run
 
 Status = PlanningPeriod.Status
 JobStatus = SolverJob.Status
-ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 logger = logging.getLogger(__name__)
-
-
-# --- solver jobs --------------------------------------------------------------------------
 
 
 def job_start(
@@ -68,24 +66,9 @@ def job_start(
     params: dict | None = None,
 ) -> SolverJob:
     """Queue a solver job and hand it to Celery (inline when no broker is configured)."""
-    from rathaus.presence.tasks import run_solver_job
-
     with transaction.atomic():
         locked = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
-        if SolverJob.objects.filter(period=locked, status__in=("queued", "running")).exists():
-            raise Conflict("job_running", _("Für diesen Zeitraum läuft bereits eine Berechnung."))
-        if not period_employees(locked).exists():
-            raise DomainError(
-                "no_staff",
-                _("In den gewählten Organisationseinheiten gibt es keine aktiven Beschäftigten."),
-            )
-        if kind == SolverJob.Kind.REPLAN:
-            if locked.status not in (Status.SOLVED, Status.PUBLISHED):
-                raise DomainError(
-                    "no_plan", _("Es gibt noch keinen Plan, der neu geplant werden kann.")
-                )
-            if replan_from is None or not (locked.start <= replan_from <= locked.end):
-                raise DomainError("replan_date", _("Das Datum muss im Planungszeitraum liegen."))
+        _refuse_start(locked, kind, replan_from)
         job = SolverJob.objects.create(
             municipality_id=period.municipality_id,
             period=locked,
@@ -99,129 +82,26 @@ def job_start(
     with translation.override(settings.LANGUAGE_CODE):  # audit trail in the site language
         summary = f"{job.get_kind_display()} gestartet"
     audit.record(actor=actor, instance=job, action="action", summary=summary)
-    run_solver_job.delay(job.pk)
+    tasks.run_solver_job.delay(job.pk)
     job.refresh_from_db()
     return job
 
 
-def job_cancel(*, actor, job: SolverJob) -> SolverJob:
-    """Asks a running job to stop (it keeps the previous plan); a queued job ends at once.
-    A job whose worker is gone is failed right away instead of waiting for the flag."""
-    jobs_fail_stale(job=job)
-    job.refresh_from_db()
-    if job.active:
-        SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-        if job.status == JobStatus.QUEUED and _finish(
-            job,
-            JobStatus.CANCELLED,
-            _("Abgebrochen, bevor die Berechnung begann. %(plan)s") % {"plan": _plan_note(job)},
-            result={"stopped": "cancelled"},
-        ):
-            _restore_status(job)
-        audit.record(actor=actor, instance=job, action="action", summary="Berechnung abgebrochen")
-    job.refresh_from_db()
-    return job
-
-
-def jobs_fail_stale(
-    *,
-    now: datetime | None = None,
-    period: PlanningPeriod | None = None,
-    job: SolverJob | None = None,
-) -> int:
-    """Fails the jobs whose worker stopped answering and returns how many.
-
-    A running job counts as lost when its heartbeat is older than `stale_after()` seconds, a
-    queued one when it has waited longer than `queued_stale_after()` seconds. The period keeps
-    its previous plan (a job only replaces the plan in its last step) and its status returns
-    to what the plan says; the job page offers to run again. One small indexed query when nothing is
-    stale, so the job and period pages call it on every view (it works without beat)."""
-    now = now or timezone.now()
-    beat_cutoff = now - timedelta(seconds=stale_after())
-    queue_cutoff = now - timedelta(seconds=queued_stale_after())
-    candidates = SolverJob.objects.annotate(
-        last_sign=Coalesce("heartbeat_at", "started_at", "created_at")
-    ).filter(
-        Q(status=JobStatus.RUNNING, last_sign__lt=beat_cutoff)
-        | Q(status=JobStatus.QUEUED, created_at__lt=queue_cutoff)
-    )
-    if period is not None:
-        candidates = candidates.filter(period=period)
-    if job is not None:
-        candidates = candidates.filter(pk=job.pk)
-    return sum(_fail_lost(lost, now) for lost in candidates.select_related("period"))
-
-
-@transaction.atomic
-def _fail_lost(job: SolverJob, now: datetime) -> bool:
-    # Compare-and-set: a heartbeat that arrives meanwhile keeps the job alive.
-    with translation.override(settings.LANGUAGE_CODE):  # like the worker's own messages
-        if job.status == JobStatus.RUNNING:
-            message = _(
-                "Der Rechenknoten hat nicht mehr geantwortet; die Berechnung wurde beendet. "
-                "%(plan)s Bitte erneut berechnen."
-            ) % {"plan": _plan_note(job)}
-        else:
-            message = _(
-                "Kein Rechenknoten hat die Berechnung übernommen. %(plan)s Bitte erneut "
-                "berechnen; bleibt das Problem, informieren Sie den IT-Betrieb."
-            ) % {"plan": _plan_note(job)}
-    failed = SolverJob.objects.filter(
-        pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
-    ).update(
-        status=JobStatus.FAILED,
-        message=message,
-        finished_at=now,
-        result={"stopped": "worker_lost" if job.status == JobStatus.RUNNING else "not_started"},
-    )
-    if not failed:
-        return False
-    _restore_status(job)
-    audit.record(
-        actor=None,
-        instance=job,
-        action="action",
-        summary="Berechnung beendet: Rechenknoten antwortet nicht",
-    )
-    logger.warning("presence solver job %s lost its worker (status was %s)", job.pk, job.status)
-    return True
-
-
-def _finish(job: SolverJob, status: str, message: str, **extra) -> bool:
-    """Ends the job unless something else ended it first (the stale check, a cancel before
-    the start); returns whether this call ended it."""
-    return bool(
-        SolverJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
-            status=status, message=message, finished_at=timezone.now(), **extra
+def _refuse_start(locked: PlanningPeriod, kind: str, replan_from: date | None) -> None:
+    """Why a job cannot start (German message), checked on the locked period row."""
+    if SolverJob.objects.filter(period=locked, status__in=ACTIVE).exists():
+        raise Conflict("job_running", _("Für diesen Zeitraum läuft bereits eine Berechnung."))
+    if not period_employees(locked).exists():
+        raise DomainError(
+            "no_staff",
+            _("In den gewählten Organisationseinheiten gibt es keine aktiven Beschäftigten."),
         )
-    )
-
-
-def _plan_note(job: SolverJob) -> str:
-    """What the planner has after a job that stopped early (in the active language)."""
-    if job.kind == SolverJob.Kind.SPACE:
-        return _("Der Plan des Zeitraums ist davon nicht betroffen.")
-    if PlanAssignment.objects.filter(period_id=job.period_id).exists():
-        return _("Der bisherige Plan bleibt unverändert.")
-    return _("Es gibt noch keinen Plan.")
-
-
-def _restore_status(job: SolverJob) -> None:
-    """The period's status follows its plan again after `job` ended without a new plan,
-    unless another job for the period is already running (started after a lost one)."""
-    if job.kind == SolverJob.Kind.SPACE:
+    if kind != SolverJob.Kind.REPLAN:
         return
-    others = SolverJob.objects.filter(period_id=job.period_id, status__in=ACTIVE).exclude(
-        Q(pk=job.pk) | Q(kind=SolverJob.Kind.SPACE)
-    )
-    if others.exists():
-        return
-    has_plan = PlanAssignment.objects.filter(period_id=job.period_id).exists()
-    published = PlanVersion.objects.filter(period_id=job.period_id).exists()
-    status = (
-        Status.PUBLISHED if published and has_plan else Status.SOLVED if has_plan else Status.DRAFT
-    )
-    PlanningPeriod.objects.filter(pk=job.period_id).update(status=status)
+    if locked.status not in (Status.SOLVED, Status.PUBLISHED):
+        raise DomainError("no_plan", _("Es gibt noch keinen Plan, der neu geplant werden kann."))
+    if replan_from is None or not (locked.start <= replan_from <= locked.end):
+        raise DomainError("replan_date", _("Das Datum muss im Planungszeitraum liegen."))
 
 
 class _Watch:
@@ -246,7 +126,7 @@ class _Watch:
         if now - self.last_write < self.interval and pct < 99:
             return
         self.last_write = self.last_beat = now
-        values: dict = {"progress": max(0, min(99, pct)), "heartbeat_at": timezone.now()}
+        values: dict = {"progress": max(0, min(99, pct)), "heartbeat_at": now_or()}
         if objective is not None:
             values["objective"] = int(round(objective))
         if bound is not None:
@@ -261,17 +141,17 @@ class _Watch:
         self.last_check = now
         if now - self.last_beat >= self.beat_every:
             self.last_beat = now
-            if not self._running().update(heartbeat_at=timezone.now()):
+            if not self._running().update(heartbeat_at=now_or()):
                 self.stopped = True
         self.stopped = self.stopped or not self._running().filter(cancel_requested=False).exists()
         return self.stopped
 
 
-def run_job(job_id: int) -> None:
+def job_run(*, job_id: int) -> None:
     """Body of the Celery task: solve, check, store the plan; never leaves a job running.
     A job cut short (cancelled, failed, worker lost) keeps the period's previous plan."""
     job = SolverJob.objects.select_related("period", "period__municipality").get(pk=job_id)
-    now = timezone.now()
+    now = now_or()
     started = SolverJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0
     )
@@ -282,11 +162,11 @@ def run_job(job_id: int) -> None:
         if watch.should_cancel():
             raise Cancelled
         if job.kind == SolverJob.Kind.SPACE:
-            _run_space(job, job.period, watch.progress, watch.should_cancel)
+            space_run(job, job.period, watch.progress, watch.should_cancel)
         else:
             _run_solve(job, job.period, watch.progress, watch.should_cancel)
     except Cancelled:
-        _end_early(
+        job_end_early(
             job,
             JobStatus.CANCELLED,
             _("Die Berechnung wurde abgebrochen. %(plan)s"),
@@ -294,20 +174,13 @@ def run_job(job_id: int) -> None:
         )
     except Exception as exc:  # noqa: BLE001 - a job must never stay "running"
         logger.exception("presence solver job %s failed", job.pk)
-        _end_early(
+        job_end_early(
             job,
             JobStatus.FAILED,
             _("Die Berechnung ist fehlgeschlagen (%(error)s). %(plan)s"),
             "error",
             error=type(exc).__name__,
         )
-
-
-def _end_early(job: SolverJob, status: str, message: str, reason: str, **values) -> None:
-    """Ends a job without a new plan; the message says what the planner still has."""
-    message = message % {"plan": _plan_note(job), **values}
-    if _finish(job, status, message, result={"stopped": reason}):
-        _restore_status(job)
 
 
 def _still_running(job: SolverJob) -> bool:
@@ -325,7 +198,7 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         _keep_infeasible(job, period, plan)
         return
     if plan.status is m.Status.UNKNOWN:
-        _end_early(
+        job_end_early(
             job,
             JobStatus.FAILED,
             _(
@@ -337,7 +210,7 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
         return
     result = check(problem, plan.assignments)
     if not result.ok:  # the independent checker disagrees: never store such a plan
-        _end_early(
+        job_end_early(
             job,
             JobStatus.FAILED,
             _(
@@ -360,6 +233,7 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
             workers=solver_workers(),
             on_progress=on_progress,
             should_cancel=should_cancel,
+            deterministic=deterministic_solves(),
         )
         return problem0, ctx, [], plan
     old = to_engine(current_assignments(period), ctx)
@@ -374,6 +248,7 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
         workers=solver_workers(),
         on_progress=on_progress,
         should_cancel=should_cancel,
+        deterministic=deterministic_solves(),
     )
     return problem, ctx, list(old), plan
 
@@ -394,11 +269,11 @@ def _keep_infeasible(job: SolverJob, period: PlanningPeriod, plan: m.Plan) -> No
             return
         PlanningPeriod.objects.filter(pk=period.pk).update(explanation=reasons)
         if job.kind == SolverJob.Kind.REPLAN:
-            _restore_status(job)
+            job_restore_status(job)
         else:
             PlanAssignment.objects.filter(period=period).delete()
             PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.INFEASIBLE)
-        _finish(
+        job_finish(
             job,
             JobStatus.DONE,
             _("Kein Plan möglich: %(reason)s") % {"reason": reasons[0]["message"]},
@@ -437,7 +312,7 @@ def _keep_plan(job, period, plan: m.Plan, result, ctx: Context, previous) -> Non
         outcome = {"penalties": penalties, "status": str(plan.status)}
         if plan.status is not m.Status.OPTIMAL:  # time ran out first: offer to run again
             outcome["stopped"] = "time_limit"
-        _finish(
+        job_finish(
             job,
             JobStatus.DONE,
             msg,
@@ -486,56 +361,10 @@ def _store_plan(period: PlanningPeriod, assignments, ctx: Context) -> None:
     )
 
 
-# --- space planning -----------------------------------------------------------------------
-
-
-def _run_space(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel) -> None:
-    """Least desks for a hybrid policy and the curve desks -> penalties (engine's plan_space),
-    on the first week of the period to keep the job short."""
-    problem, _ctx = build_problem(period)
-    week = replace(problem, days=problem.days[:7], previous_plan=(), fixed=())
-    min_onsite = int(job.params.get("min_onsite", period.min_onsite_per_week))
-    on_progress(5, None, None)
-    result = space_with_progress(
-        week,
-        min_onsite_per_week=min_onsite,
-        time_limit=space_time_limit(),
-        workers=solver_workers(),
-        on_progress=on_progress,
-        should_cancel=should_cancel,
-    )
-    office_staff = sum(1 for e in week.employees if e.rooms)
-    data = {
-        "min_onsite": min_onsite,
-        "office_staff": office_staff,
-        "current_seats": result.current_seats,
-        "min_seats": result.min_seats,
-        "proven": result.proven,
-        "week": [week.days[0].isoformat(), week.days[-1].isoformat()],
-        "curve": [
-            {
-                "seats": p.seats,
-                "fairness": p.fairness,
-                "wishes": p.wishes,
-                "team_days": p.team_days,
-                "peak": p.peak_onsite,
-                "home_share": round(100 * p.home_share) if p.home_share is not None else None,
-            }
-            for p in result.points
-            if p.objective is not None
-        ],
-    }
-    if result.min_seats is None:
-        msg = _(
-            "Für diese Hybrid-Regel gibt es keinen Plan (auch nicht mit allen heutigen Plätzen)."
-        )
-    elif result.proven:
-        msg = _(
-            "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s (bewiesen)."
-        ) % {"seats": result.min_seats}
-    else:
-        msg = _(
-            "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s "
-            "(beste gefundene Lösung)."
-        ) % {"seats": result.min_seats}
-    _finish(job, SolverJob.Status.DONE, msg, progress=100, result=data)
+@transaction.atomic
+def plan_store(*, actor, period: PlanningPeriod, assignments, ctx: Context) -> None:
+    """Stores a plan computed and checked outside a job (the demo's current week)."""
+    refuse_while_solving(period)
+    _store_plan(period, assignments, ctx)
+    PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.SOLVED)
+    audit.record(actor=actor, instance=period, action="action", summary="Plan gespeichert")

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from rathaus.core.models import AuditEntry
 from rathaus.engines.roster import model as m
-from rathaus.presence import services_jobs, tasks
+from rathaus.presence import tasks
 from rathaus.presence.models import PlanAssignment, SolverJob
-from rathaus.presence.tests.test_presence_solving import stored_plan_is_valid
+from rathaus.presence.services import jobs, solving
+from rathaus.presence.tests.services.test_solving import stored_plan_is_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_running_job_without_heartbeat_fails_and_keeps_the_previous_plan(solved,
     now = timezone.now()
     job = running_job(solved, heartbeat_age=timedelta(minutes=10), now=now)
 
-    assert services_jobs.jobs_fail_stale(now=now) == 1
+    assert jobs.jobs_fail_stale(now=now) == 1
 
     job.refresh_from_db()
     solved.refresh_from_db()
@@ -61,7 +62,7 @@ def test_running_job_without_heartbeat_fails_and_keeps_the_previous_plan(solved,
 def test_a_recent_heartbeat_keeps_the_job_running(solved, world):
     now = timezone.now()
     job = running_job(solved, heartbeat_age=timedelta(seconds=20), now=now)
-    assert services_jobs.jobs_fail_stale(now=now) == 0
+    assert jobs.jobs_fail_stale(now=now) == 0
     job.refresh_from_db()
     assert job.status == SolverJob.Status.RUNNING
 
@@ -70,7 +71,7 @@ def test_the_allowance_is_a_setting(solved, world, settings):
     now = timezone.now()
     job = running_job(solved, heartbeat_age=timedelta(seconds=20), now=now)
     settings.RATHAUS_PRESENCE_STALE_SECONDS = 10
-    assert services_jobs.jobs_fail_stale(now=now) == 1
+    assert jobs.jobs_fail_stale(now=now) == 1
     job.refresh_from_db()
     assert job.status == SolverJob.Status.FAILED
 
@@ -79,9 +80,9 @@ def test_queued_job_gets_a_longer_allowance_then_fails_in_plain_words(period, wo
     now = timezone.now()
     job = SolverJob.objects.create(municipality=period.municipality, period=period)
     SolverJob.objects.filter(pk=job.pk).update(created_at=now - timedelta(minutes=10))
-    assert services_jobs.jobs_fail_stale(now=now) == 0  # waiting behind other jobs is fine
+    assert jobs.jobs_fail_stale(now=now) == 0  # waiting behind other jobs is fine
 
-    assert services_jobs.jobs_fail_stale(now=now + timedelta(minutes=10)) == 1
+    assert jobs.jobs_fail_stale(now=now + timedelta(minutes=10)) == 1
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status == SolverJob.Status.FAILED
@@ -89,7 +90,7 @@ def test_queued_job_gets_a_longer_allowance_then_fails_in_plain_words(period, wo
     assert "Es gibt noch keinen Plan." in job.message
     assert period.status == "draft"
     # The task finds the job no longer queued when a worker finally takes it: nothing runs.
-    services_jobs.run_job(job.pk)
+    solving.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.FAILED and job.started_at is None
 
@@ -152,7 +153,7 @@ def test_cancelled_job_keeps_the_previous_plan_and_offers_to_run_again(client, s
     job = SolverJob.objects.create(
         municipality=solved.municipality, period=solved, cancel_requested=True
     )
-    services_jobs.run_job(job.pk)
+    solving.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED
     assert "abgebrochen" in job.message and "Der bisherige Plan bleibt unverändert." in job.message
@@ -165,7 +166,7 @@ def test_cancelled_job_keeps_the_previous_plan_and_offers_to_run_again(client, s
 def test_queued_job_cancelled_before_start_gives_the_period_back(client, period, world):
     job = SolverJob.objects.create(municipality=period.municipality, period=period)
     type(period).objects.filter(pk=period.pk).update(status="solving")
-    services_jobs.job_cancel(actor=world["users"]["planner"], job=job)
+    jobs.job_cancel(actor=world["users"]["planner"], job=job)
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED and "Es gibt noch keinen Plan." in job.message
@@ -174,13 +175,13 @@ def test_queued_job_cancelled_before_start_gives_the_period_back(client, period,
 
 def test_time_out_stores_the_best_valid_plan_with_a_note(period, world, monkeypatch):
     """The engine stopped at its time limit with a valid plan (FEASIBLE, not proven best)."""
-    real = services_jobs.solve_with_progress
+    real = solving.solve_with_progress
 
     def stopped_by_the_clock(*args, **kwargs):
         return replace(real(*args, **kwargs), status=m.Status.FEASIBLE)
 
-    monkeypatch.setattr(services_jobs, "solve_with_progress", stopped_by_the_clock)
-    job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
+    monkeypatch.setattr(solving, "solve_with_progress", stopped_by_the_clock)
+    job = solving.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status == SolverJob.Status.DONE
@@ -191,10 +192,8 @@ def test_time_out_stores_the_best_valid_plan_with_a_note(period, world, monkeypa
 
 def test_no_plan_in_time_keeps_the_previous_plan(solved, world, monkeypatch):
     before = plan_rows(solved)
-    monkeypatch.setattr(
-        services_jobs, "solve_with_progress", lambda *a, **k: m.Plan(m.Status.UNKNOWN)
-    )
-    job = services_jobs.job_start(actor=world["users"]["planner"], period=solved)
+    monkeypatch.setattr(solving, "solve_with_progress", lambda *a, **k: m.Plan(m.Status.UNKNOWN))
+    job = solving.job_start(actor=world["users"]["planner"], period=solved)
     job.refresh_from_db()
     solved.refresh_from_db()
     assert job.status == SolverJob.Status.FAILED and job.offers_rerun
@@ -205,7 +204,7 @@ def test_no_plan_in_time_keeps_the_previous_plan(solved, world, monkeypatch):
 def test_heartbeat_advances_while_the_solver_reports_nothing(period, world, settings, monkeypatch):
     settings.RATHAUS_PRESENCE_HEARTBEAT_SECONDS = 0
     settings.RATHAUS_PRESENCE_PROGRESS_INTERVAL = 0
-    real = services_jobs.solve_with_progress
+    real = solving.solve_with_progress
     beats = []
 
     def silent_solver(problem, *, should_cancel, **kwargs):
@@ -215,8 +214,8 @@ def test_heartbeat_advances_while_the_solver_reports_nothing(period, world, sett
             beats.append(SolverJob.objects.get(pk=job.pk).heartbeat_at)
         return real(problem, should_cancel=should_cancel, **{**kwargs, "on_progress": None})
 
-    monkeypatch.setattr(services_jobs, "solve_with_progress", silent_solver)
-    job = services_jobs.job_start(actor=world["users"]["planner"], period=period)
+    monkeypatch.setattr(solving, "solve_with_progress", silent_solver)
+    job = solving.job_start(actor=world["users"]["planner"], period=period)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.DONE, job.message
     assert all(b is not None for b in beats) and beats == sorted(set(beats))
@@ -228,14 +227,14 @@ def test_a_worker_that_comes_back_after_being_declared_lost_changes_nothing(
     """The stale check failed the job while its worker was frozen; when the worker wakes up
     it stops the search, and neither the message nor the plan change."""
     before = plan_rows(solved)
-    real = services_jobs.solve_with_progress
+    real = solving.solve_with_progress
 
     def frozen_then_back(*args, **kwargs):
-        services_jobs.jobs_fail_stale(now=timezone.now() + timedelta(hours=1))
+        jobs.jobs_fail_stale(now=timezone.now() + timedelta(hours=1))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services_jobs, "solve_with_progress", frozen_then_back)
-    job = services_jobs.job_start(actor=world["users"]["planner"], period=solved)
+    monkeypatch.setattr(solving, "solve_with_progress", frozen_then_back)
+    job = solving.job_start(actor=world["users"]["planner"], period=solved)
     job.refresh_from_db()
     solved.refresh_from_db()
     assert job.status == SolverJob.Status.FAILED and LOST in job.message

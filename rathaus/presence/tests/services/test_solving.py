@@ -6,24 +6,29 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rathaus.core.models import Employee, KitPool, Location, OrgUnit, Qualification, Room, User
+from rathaus.engines.roster import watched
 from rathaus.engines.roster.checker import check
-from rathaus.presence import engine_input, engine_output, engine_solving, services, services_jobs
 from rathaus.presence.models import (
     Absence,
     Activity,
     CoverageRequirement,
     PlanAssignment,
+    PlanningPeriod,
     SolverJob,
 )
+from rathaus.presence.roster_adapter import plan as plan_adapter
+from rathaus.presence.roster_adapter import problem as problem_adapter
+from rathaus.presence.services import absences, solving
 from rathaus.presence.tests.conftest import MONDAY, build_town, make_period
 
 pytestmark = pytest.mark.django_db
 
 
 def stored_plan_is_valid(period) -> bool:
-    problem, ctx = engine_input.build_problem(period)
-    rows = engine_output.current_assignments(period)
-    return check(problem, engine_output.to_engine(rows, ctx)).ok
+    problem, ctx = problem_adapter.build_problem(period)
+    rows = plan_adapter.current_assignments(period)
+    return check(problem, plan_adapter.to_engine(rows, ctx)).ok
 
 
 def test_solve_job_stores_a_plan_the_checker_accepts(solved, world):
@@ -82,7 +87,7 @@ def test_cancel_before_start_keeps_previous_plan(solved, world):
     job = SolverJob.objects.create(
         municipality=solved.municipality, period=solved, cancel_requested=True
     )
-    services_jobs.run_job(job.pk)
+    solving.job_run(job_id=job.pk)
     job.refresh_from_db()
     solved.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED
@@ -101,7 +106,7 @@ def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
     """The cancel flag is read while CP-SAT runs; the search stops and no plan is stored."""
     job = SolverJob.objects.create(municipality=period.municipality, period=period)
     calls = {"n": 0}
-    real = engine_solving._run_watched
+    real = watched._run_watched
     stopped = {}
 
     def cancel_after_start(run, report, cancel):
@@ -117,12 +122,12 @@ def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
 
         return real(watched_run, report, flagged)
 
-    monkeypatch.setattr(engine_solving, "POLL_SECONDS", 0.01)
-    monkeypatch.setattr(engine_solving, "_run_watched", cancel_after_start)
-    monkeypatch.setattr("rathaus.presence.services_jobs.progress_interval", lambda: 0.0)
+    monkeypatch.setattr(watched, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(watched, "_run_watched", cancel_after_start)
+    monkeypatch.setattr("rathaus.presence.services.solving.progress_interval", lambda: 0.0)
     period.time_limit_seconds = 30
     period.save()
-    services_jobs.run_job(job.pk)
+    solving.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == SolverJob.Status.CANCELLED, job.message
     assert "abgebrochen" in job.message
@@ -149,14 +154,14 @@ def test_replan_from_date_keeps_the_past_and_counts_changes(solved, world):
     }
     cut = MONDAY + timedelta(days=7)
     # Shift team A goes into quarantine from the second Monday.
-    services.absence_create(
+    absences.absence_create(
         actor=None,
         employees=list(world["cohorts"][0].members.all()),
         start=cut,
         end=cut + timedelta(days=4),
         kind="quarantine",
     )
-    job = services_jobs.job_start(
+    job = solving.job_start(
         actor=world["users"]["planner"], period=solved, kind="replan", replan_from=cut
     )
     job.refresh_from_db()
@@ -194,8 +199,6 @@ def test_every_saved_plan_passes_the_checker(
     infeasible period with a non-empty explanation and no plan."""
     Absence.objects.all().delete()
     PlanAssignment.objects.all().delete()
-    from rathaus.core.models import Employee, KitPool, Location, OrgUnit, Qualification, Room, User
-    from rathaus.presence.models import PlanningPeriod
 
     PlanningPeriod.objects.all().delete()
     Employee.objects.all().delete()
@@ -219,7 +222,7 @@ def test_every_saved_plan_passes_the_checker(
     CoverageRequirement.objects.filter(
         period=period, shift_type=world["early"], qualification=None
     ).update(required=early)
-    job = services_jobs.job_start(actor=None, period=period)
+    job = solving.job_start(actor=None, period=period)
     job.refresh_from_db()
     period.refresh_from_db()
     assert job.status in ("done", "failed")

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 
 from rathaus.core.models import KitStockChange
 from rathaus.core.tests.waiting import wait_for
-from rathaus.presence.models import PlanningPeriod
-from rathaus.presence.tests.conftest import build_town
+from rathaus.presence.models import PlanningPeriod, SolverJob
+from rathaus.presence.services import solving
+from rathaus.presence.tests.conftest import build_town, make_period
 
 # Steps that run a solve inline get a generous ceiling: a busy machine is slow, not wrong.
 SOLVE_MS = 180_000
@@ -131,9 +132,6 @@ def test_planner_plans_publishes_and_employee_sees_plan(
 def test_running_job_and_space_result_pages_are_accessible(
     page, live_server, login, axe_check, town, make_user
 ):
-    from rathaus.presence.models import SolverJob
-    from rathaus.presence.tests.conftest import make_period
-
     world = build_town(town, make_user=make_user)
     period = make_period(town, world)
     running = SolverJob.objects.create(
@@ -178,14 +176,10 @@ def test_running_job_and_space_result_pages_are_accessible(
 def test_lost_job_page_says_what_happened_and_runs_again(
     page, live_server, login, axe_check, town, make_user, tmp_path
 ):
-    from rathaus.presence import services_jobs
-    from rathaus.presence.models import SolverJob
-    from rathaus.presence.tests.conftest import make_period
-
     world = build_town(town, make_user=make_user)
     planner = world["users"]["planner"]
     period = make_period(town, world)
-    first = services_jobs.job_start(actor=planner, period=period)  # inline: the previous plan
+    first = solving.job_start(actor=planner, period=period)  # inline: the previous plan
     first.refresh_from_db()
     assert first.status == "done", first.message
     long_ago = timezone.now() - timedelta(minutes=30)

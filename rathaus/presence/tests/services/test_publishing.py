@@ -9,7 +9,9 @@ from django.core import mail
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from rathaus.core.models import AuditEntry
 from rathaus.presence.models import Activity, FairnessRecord, PlanAssignment, PlanVersion
+from rathaus.presence.services import publishing
 from rathaus.presence.tests.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +56,6 @@ def test_edit_that_overfills_a_room_is_refused(client, solved, world):
 
 
 def test_edit_within_the_rules_is_saved_and_audited(client, solved, world):
-    from rathaus.core.models import AuditEntry
-
     client.force_login(world["users"]["planner"])
     # The social worker needs no kit and has a room of her own: home <-> office is always
     # allowed as long as she keeps two office days a week.
@@ -110,11 +110,9 @@ def test_publish_sends_one_mail_per_employee_with_their_days(client, solved, wor
 
 
 def test_ics_feed_parses_and_contains_the_published_days(client, solved, world):
-    from rathaus.presence import services_publish
-
-    services_publish.publish(actor=None, period=solved, notify=False)
+    publishing.plan_publish(actor=None, period=solved, notify=False)
     anna = world["office_staff"][0]
-    token = services_publish.calendar_token_for(anna)
+    token = publishing.calendar_token_for(anna)
     with mock.patch("django.utils.timezone.localdate", return_value=MONDAY):
         response = client.get(f"/planung/kalender/{token.token}.ics")  # no login: calendar apps
     assert response.status_code == 200
@@ -164,14 +162,12 @@ def test_excel_export_has_the_plan_cells(client, solved, world):
 
 
 def test_my_plan_and_today_show_only_published_plans(client, solved, world, settings):
-    from rathaus.presence import services_publish
-
     client.force_login(world["users"]["employee"])
     with mock.patch("django.utils.timezone.localdate", return_value=MONDAY):
         assert (
             "Noch kein veröffentlichter Plan" in client.get("/planung/mein-plan/").content.decode()
         )
-        services_publish.publish(actor=None, period=solved, notify=False)
+        publishing.plan_publish(actor=None, period=solved, notify=False)
         page = client.get("/planung/mein-plan/").content.decode()
         assert "Noch kein veröffentlichter Plan" not in page
         assert f"{MONDAY:%d.%m.%Y} (heute)" in page

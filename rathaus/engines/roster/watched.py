@@ -1,4 +1,5 @@
-"""Running the roster engine for a job: progress reports and the cancel flag.
+"""Running the roster engine under watch: progress reports and a cancel flag from the caller's
+thread (for web-app jobs whose database connection belongs to that thread).
 
 The engine itself always answers with a plan the independent checker accepts (falling back
 to its start plan when the search finds nothing in time, note `GREEDY_NOTE`), or with
@@ -20,7 +21,6 @@ from typing import TypeVar
 from rathaus.engines.roster import Plan, Problem, Progress, replan, solve
 from rathaus.engines.roster.space import SpaceResult, plan_space
 from rathaus.engines.roster.start import START_NOTE
-from rathaus.presence.conf import deterministic_solves
 
 ProgressFn = Callable[[int, float | None, float | None], None]  # percent, objective, bound
 CancelFn = Callable[[], bool]
@@ -70,9 +70,9 @@ def _run_watched(run: EngineRun[T], report: ProgressFn, cancel: CancelFn) -> T:
     return result["value"]  # type: ignore[return-value]
 
 
-def _work_limit(time_limit: float) -> float | None:
-    """The same budget as deterministic work when solves must be reproducible (see conf)."""
-    return time_limit if deterministic_solves() else None
+def _work_limit(time_limit: float, deterministic: bool) -> float | None:
+    """The same budget as deterministic work when solves must be reproducible (see `clock`)."""
+    return time_limit if deterministic else None
 
 
 def _watched(
@@ -90,6 +90,7 @@ def solve_with_progress(
     workers: int = 2,
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
+    deterministic: bool = False,
     stability_first: bool = False,
     hint: Plan | None = None,
     decompose: bool = True,
@@ -100,7 +101,7 @@ def solve_with_progress(
         return solve(
             problem,
             time_limit=time_limit,
-            work_limit=_work_limit(time_limit),
+            work_limit=_work_limit(time_limit, deterministic),
             workers=workers,
             decompose=decompose,
             stability_first=stability_first,
@@ -121,6 +122,7 @@ def replan_with_progress(
     workers: int = 2,
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
+    deterministic: bool = False,
 ) -> Plan:
     """The engine's `replan` (days before `from_day` stay, few changes after) with a
     progress callback and a cancel flag (raises `Cancelled`)."""
@@ -131,7 +133,7 @@ def replan_with_progress(
             previous,
             from_day,
             time_limit=time_limit,
-            work_limit=_work_limit(time_limit),
+            work_limit=_work_limit(time_limit, deterministic),
             workers=workers,
             on_progress=keep,
             should_stop=stop,
@@ -148,6 +150,7 @@ def space_with_progress(
     workers: int = 2,
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
+    deterministic: bool = False,
 ) -> SpaceResult:
     """The engine's `plan_space` with a progress callback and a cancel flag (raises
     `Cancelled`)."""
@@ -157,7 +160,7 @@ def space_with_progress(
             problem,
             min_onsite_per_week=min_onsite_per_week,
             time_limit=time_limit,
-            work_limit=_work_limit(time_limit),
+            work_limit=_work_limit(time_limit, deterministic),
             workers=workers,
             on_progress=keep,
             should_stop=stop,

@@ -12,10 +12,11 @@ from django.db import connection
 from rathaus.core.models import Employee, Room
 from rathaus.core.tests.celery_worker import BROKER, celery_worker, redis_up
 from rathaus.core.tests.waiting import wait_for
-from rathaus.presence import services_jobs, tasks
+from rathaus.presence import tasks
 from rathaus.presence.models import PlanAssignment, SolverJob
+from rathaus.presence.services import jobs, solving
 from rathaus.presence.tests.conftest import make_period
-from rathaus.presence.tests.test_presence_solving import stored_plan_is_valid
+from rathaus.presence.tests.services.test_solving import stored_plan_is_valid
 
 
 def database_url() -> str:
@@ -65,7 +66,7 @@ def test_worker_killed_mid_job_is_noticed_and_the_previous_plan_stays(
     planner = world["users"]["planner"]
     period = long_period(town, world)
     # The previous plan, computed here (a short limit; any checked plan will do).
-    first = services_jobs.job_start(actor=planner, period=period)
+    first = solving.job_start(actor=planner, period=period)
     first.refresh_from_db()
     assert first.status == "done", first.message
     before = list(PlanAssignment.objects.filter(period=period).values_list("pk", "activity"))
@@ -89,7 +90,7 @@ def test_worker_killed_mid_job_is_noticed_and_the_previous_plan_stays(
         RATHAUS_PRESENCE_SOLVER_WORKERS="1",
         RATHAUS_PRESENCE_HEARTBEAT_SECONDS="0.5",
     ) as worker:
-        job = services_jobs.job_start(actor=planner, period=period)
+        job = solving.job_start(actor=planner, period=period)
         beats = set()
 
         def beating() -> bool:
@@ -106,7 +107,7 @@ def test_worker_killed_mid_job_is_noticed_and_the_previous_plan_stays(
         worker.process.wait()
 
     def failed() -> bool:
-        services_jobs.jobs_fail_stale()  # what beat and the job page do
+        jobs.jobs_fail_stale()  # what beat and the job page do
         job.refresh_from_db()
         return job.status != "running"
 

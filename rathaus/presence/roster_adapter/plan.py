@@ -16,11 +16,17 @@ from django.utils.translation import gettext_lazy
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.explain import fmt_day
-from rathaus.presence.engine_input import Context, emp_id, room_id, shift_id, working_weekdays
 from rathaus.presence.models import (
     Activity,
     PlanAssignment,
     PlanningPeriod,
+)
+from rathaus.presence.roster_adapter.problem import (
+    Context,
+    emp_id,
+    room_id,
+    shift_id,
+    working_weekdays,
 )
 
 

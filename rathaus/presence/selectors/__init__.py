@@ -1,0 +1,1 @@
+"""Reads of the presence app, one module per feature, always scoped through core.tenancy."""

@@ -1,0 +1,83 @@
+"""Planner page of a period's rules: shift types, coverage, shift teams, team days and
+per-person exceptions (add and delete)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from rathaus.core.problems import DomainError
+from rathaus.presence.forms import (
+    CohortForm,
+    CoverageForm,
+    OverrideForm,
+    ShiftTypeForm,
+    TeamDayForm,
+)
+from rathaus.presence.selectors.periods import period_rules as rules_of
+from rathaus.presence.services import rules
+from rathaus.presence.views.access import planner_period
+
+RULE_FORMS = {
+    "shift": (ShiftTypeForm, gettext_lazy("Schichtart angelegt.")),
+    "coverage": (CoverageForm, gettext_lazy("Besetzungsvorgabe angelegt.")),
+    "cohort": (CohortForm, gettext_lazy("Schichtteam angelegt.")),
+    "teamday": (TeamDayForm, gettext_lazy("Teamtag angelegt.")),
+    "override": (OverrideForm, gettext_lazy("Ausnahme gespeichert.")),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_rules(request, pk):
+    period = planner_period(request, pk)
+    forms = {key: cls(period=period, prefix=key) for key, (cls, _msg) in RULE_FORMS.items()}
+    status = 200
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    if which == "delete":
+        _delete(request, period)
+        return redirect("presence:period_rules", pk=period.pk)
+    if which in RULE_FORMS:
+        cls, msg = RULE_FORMS[which]
+        form = forms[which] = cls(request.POST, period=period, prefix=which)
+        if not form.is_valid():
+            messages.error(request, _("Bitte die markierten Angaben prüfen."))
+        else:
+            try:
+                rules.rule_create(
+                    actor=request.user, period=period, kind=which, data=form.cleaned_data
+                )
+            except DomainError as exc:
+                # Shown at the form, which keeps what the planner entered.
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, msg)
+                return redirect("presence:period_rules", pk=period.pk)
+    return render(
+        request,
+        "presence/period_rules.html",
+        {"period": period, "forms": forms, **rules_of(period)},
+        status=status,
+    )
+
+
+def _delete(request, period) -> None:
+    kind = request.POST.get("kind", "")
+    try:
+        rule_pk = int(request.POST.get("id", ""))
+    except ValueError:
+        return
+    if kind not in rules.RULE_KINDS:
+        return
+    try:
+        deleted = rules.rule_delete(actor=request.user, period=period, kind=kind, pk=rule_pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if deleted:
+            messages.success(request, _("Regel gelöscht."))
