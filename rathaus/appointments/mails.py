@@ -27,7 +27,7 @@ from rathaus.appointments.models import (
     WaitingListEntry,
     WaitingListOffer,
 )
-from rathaus.appointments.selectors import items_label, local_tz
+from rathaus.appointments.selectors.catalogue import items_label, local_tz
 
 
 def weekday_name(day: int) -> str:

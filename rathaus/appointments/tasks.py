@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from rathaus.appointments import mails, services_maintenance, services_waiting_list
+from rathaus.appointments import mails
+from rathaus.appointments.services import maintenance, waiting_list
 
 
 @shared_task(ignore_result=True)
@@ -23,19 +24,19 @@ def send_waiting_list_mail(kind: str, object_id: int, token: str):
 
 @shared_task(ignore_result=True)
 def purge_personal_data():
-    return services_maintenance.personal_data_purge()
+    return maintenance.personal_data_purge()
 
 
 @shared_task(ignore_result=True)
 def release_expired():
-    return services_maintenance.appointments_release_expired()
+    return maintenance.appointments_release_expired()
 
 
 @shared_task(ignore_result=True)
 def send_reminders():
-    return services_maintenance.appointments_send_reminders()
+    return maintenance.appointments_send_reminders()
 
 
 @shared_task(ignore_result=True)
 def match_waiting_list():
-    return len(services_waiting_list.waiting_list_match())
+    return len(waiting_list.waiting_list_match())

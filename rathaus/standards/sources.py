@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 
-from rathaus.appointments import selectors as appointment_selectors
-from rathaus.appointments import staff_statistics as appointment_statistics
 from rathaus.appointments.models import Appointment, Service
+from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.selectors import statistics as appointment_statistics
 from rathaus.core.models import Location, Municipality
 
 S = Appointment.Status
@@ -161,15 +161,13 @@ def earliest_free(
     ``offered`` is False when the location does not offer such a service at all.
     """
     services = [
-        s
-        for s in appointment_selectors.services_at(location)
-        if not leika_key or s.leika_key == leika_key
+        s for s in catalogue.services_at(location) if not leika_key or s.leika_key == leika_key
     ]
     if not services:
         return False, None
     best = None
     for service in services:
-        slot = appointment_selectors.earliest(location, {service.id: 1}, now)
+        slot = availability.earliest(location, {service.id: 1}, now)
         if slot and (best is None or slot.start < best):
             best = slot.start
     return True, best

@@ -12,6 +12,6 @@ def _appointments_settings(settings):
 
     cache.clear()
     yield
-    from rathaus.appointments.selectors import clear_process_cache
+    from rathaus.appointments.selectors.availability import clear_process_cache
 
     clear_process_cache()

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from rathaus.appointments import staff_services
 from rathaus.appointments.models import Appointment
+from rathaus.appointments.services import counter as counter_services
 from rathaus.appointments.tests.helpers import at, make_office
 from rathaus.core.problems import Conflict
 
@@ -19,7 +19,7 @@ def test_clerks_racing_for_the_queue_never_share_a_citizen(town):
     location, counters, ausweis, _kfz = make_office(town, counters=4)
     waiting = 5
     for i in range(waiting):
-        staff_services.walk_in_issue(location=location, demand={ausweis.pk: 1}, now=at(1, 9, i))
+        counter_services.walk_in_issue(location=location, demand={ausweis.pk: 1}, now=at(1, 9, i))
     clerks = 12  # more clerks than people waiting
     barrier = threading.Barrier(clerks)
     results, lock = [], threading.Lock()
@@ -28,7 +28,7 @@ def test_clerks_racing_for_the_queue_never_share_a_citizen(town):
         try:
             barrier.wait(timeout=120)
             try:
-                called = staff_services.appointment_call_next(
+                called = counter_services.appointment_call_next(
                     counter=counters[i % len(counters)], now=at(1, 9, 30)
                 )
                 outcome = called.pk

@@ -7,19 +7,14 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from rathaus.appointments import (
-    selectors,
-    services,
-    services_closures,
-    services_maintenance,
-    services_waiting_list,
-)
 from rathaus.appointments.models import (
     Appointment,
     ClosureOutcome,
     WaitingListEntry,
     WaitingListOffer,
 )
+from rathaus.appointments.selectors import availability
+from rathaus.appointments.services import booking, closures, maintenance, waiting_list
 from rathaus.appointments.tests.helpers import NOW, at, make_office
 from rathaus.core.problems import DomainError
 
@@ -28,13 +23,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def confirmed(location, service, start, email, now=NOW):
-    hold, token = services.appointment_hold(
+    hold, token = booking.appointment_hold(
         location=location, demand={service.id: 1}, start=start, now=now
     )
-    appointment, token = services.appointment_book(
+    appointment, token = booking.appointment_book(
         hold_token=token, name=email.split("@")[0], email=email, now=now
     )
-    services.appointment_confirm(token=token, now=now)
+    booking.appointment_confirm(token=token, now=now)
     return appointment, token
 
 
@@ -42,7 +37,7 @@ def fill_day(location, service, day, now=NOW):
     """Book every free slot of a day (one counter)."""
     made = []
     while True:
-        slots = selectors.slots_on(location, {service.id: 1}, day, now)
+        slots = availability.slots_on(location, {service.id: 1}, day, now)
         if not slots:
             return made
         made.append(
@@ -51,7 +46,7 @@ def fill_day(location, service, day, now=NOW):
 
 
 def waiting(town, location, service, email, now=NOW, **kwargs):
-    entry, token = services_waiting_list.waiting_list_entry_create(
+    entry, token = waiting_list.waiting_list_entry_create(
         municipality=town,
         locations=[location],
         demand={service.id: 1},
@@ -75,23 +70,21 @@ def test_waiting_list_double_opt_in_and_offers_in_order(town):
     )
     assert first.status == WaitingListEntry.Status.PENDING
     assert "terminagent" in mail.outbox[-1].body
-    services_waiting_list.waiting_list_entry_confirm(token=first_token, now=NOW)
-    services_waiting_list.waiting_list_entry_confirm(token=second_token, now=NOW)
+    waiting_list.waiting_list_entry_confirm(token=first_token, now=NOW)
+    waiting_list.waiting_list_entry_confirm(token=second_token, now=NOW)
     mail.outbox.clear()
     # one slot is freed: the earlier registration gets the offer, and the slot is held
-    services.appointment_cancel(appointment=booked[3], now=NOW, release_delay=False)
+    booking.appointment_cancel(appointment=booked[3], now=NOW, release_delay=False)
     offers = list(WaitingListOffer.objects.all())
     assert [o.entry_id for o in offers] == [first.id]
     offer = offers[0]
     assert offer.slot_start == booked[3].start
     assert offer.appointment.status == S.HELD
-    assert selectors.find_slot(location, {ausweis.id: 1}, booked[3].start, NOW) is None
+    assert availability.find_slot(location, {ausweis.id: 1}, booked[3].start, NOW) is None
     offer_mail = [m for m in mail.outbox if m.to == ["erste@example.org"]][0]
     offer_token = re.search(r"/termine/angebot/([^/]+)/", offer_mail.body).group(1)
     # the first declines: the same slot goes to the second
-    services_waiting_list.waiting_list_offer_decline(
-        token=offer_token, now=NOW + timedelta(minutes=5)
-    )
+    waiting_list.waiting_list_offer_decline(token=offer_token, now=NOW + timedelta(minutes=5))
     offers = list(WaitingListOffer.objects.order_by("id"))
     assert [(o.entry_id, o.status) for o in offers] == [
         (first.id, WaitingListOffer.Status.DECLINED),
@@ -99,7 +92,7 @@ def test_waiting_list_double_opt_in_and_offers_in_order(town):
     ]
     second_mail = [m for m in mail.outbox if m.to == ["zweite@example.org"]][0]
     token2 = re.search(r"/termine/angebot/([^/]+)/", second_mail.body).group(1)
-    appointment, personal = services_waiting_list.waiting_list_offer_accept(
+    appointment, personal = waiting_list.waiting_list_offer_accept(
         token=token2, now=NOW + timedelta(minutes=6)
     )
     assert (
@@ -117,11 +110,11 @@ def test_expired_offer_passes_to_next_entry(town):
     booked = fill_day(location, ausweis, at(2, 8).date())
     first, t1 = waiting(town, location, ausweis, "a@example.org")
     second, t2 = waiting(town, location, ausweis, "b@example.org", now=NOW + timedelta(seconds=1))
-    services_waiting_list.waiting_list_entry_confirm(token=t1, now=NOW)
-    services_waiting_list.waiting_list_entry_confirm(token=t2, now=NOW)
-    services.appointment_cancel(appointment=booked[0], now=NOW, release_delay=False)
+    waiting_list.waiting_list_entry_confirm(token=t1, now=NOW)
+    waiting_list.waiting_list_entry_confirm(token=t2, now=NOW)
+    booking.appointment_cancel(appointment=booked[0], now=NOW, release_delay=False)
     assert WaitingListOffer.objects.get().entry_id == first.id
-    services_maintenance.appointments_release_expired(now=NOW + timedelta(minutes=31))
+    maintenance.appointments_release_expired(now=NOW + timedelta(minutes=31))
     statuses = list(WaitingListOffer.objects.order_by("id").values_list("entry_id", "status"))
     assert statuses == [(first.id, "expired"), (second.id, "offered")]
 
@@ -132,11 +125,11 @@ def test_waiting_list_respects_time_of_day(town):
     entry, token = waiting(
         town, location, ausweis, "spaet@example.org", time_from=time(11), time_to=time(12)
     )
-    services_waiting_list.waiting_list_entry_confirm(token=token, now=NOW)
-    services.appointment_cancel(appointment=booked[0], now=NOW, release_delay=False)  # 08:00
+    waiting_list.waiting_list_entry_confirm(token=token, now=NOW)
+    booking.appointment_cancel(appointment=booked[0], now=NOW, release_delay=False)  # 08:00
     assert not WaitingListOffer.objects.exists()
     late = [a for a in booked if a.start == at(2, 11)][0]
-    services.appointment_cancel(appointment=late, now=NOW, release_delay=False)
+    booking.appointment_cancel(appointment=late, now=NOW, release_delay=False)
     assert WaitingListOffer.objects.get().slot_start == late.start
 
 
@@ -147,7 +140,7 @@ def test_closing_a_counter_rebooks_everyone_or_puts_them_on_the_waiting_list(tow
     b, _ = confirmed(location, ausweis, at(2, 9), "b@example.org")
     closed_counter = a.counter if a.counter_id != b.counter_id else counters[0]
     mail.outbox.clear()
-    exception, outcomes = services_closures.closure_create(
+    exception, outcomes = closures.closure_create(
         location=location,
         counter=closed_counter,
         day=at(2, 9).date(),
@@ -175,7 +168,7 @@ def test_closing_the_whole_location_without_free_slots(town, make_user):
     day1 = fill_day(location, ausweis, at(1, 8).date())
     fill_day(location, ausweis, at(2, 8).date())
     mail.outbox.clear()
-    exception, outcomes = services_closures.closure_create(
+    exception, outcomes = closures.closure_create(
         location=location, day=at(1, 8).date(), reason="Stromausfall", actor=clerk, now=NOW
     )
     assert len(outcomes) == len(day1)
@@ -194,10 +187,10 @@ def test_closing_the_whole_location_without_free_slots(town, make_user):
 def test_retention_blanks_personal_data_but_keeps_statistics(town):
     location, counters, ausweis, kfz = make_office(town, counters=1)
     appointment, _ = confirmed(location, ausweis, at(2, 9), "weg@example.org")
-    services_maintenance.personal_data_purge(now=at(31, 12))
+    maintenance.personal_data_purge(now=at(31, 12))
     appointment.refresh_from_db()
     assert appointment.citizen_email == "weg@example.org"  # 29 days after: kept
-    result = services_maintenance.personal_data_purge(now=at(2, 10, month=4))
+    result = maintenance.personal_data_purge(now=at(2, 10, month=4))
     assert result["appointments"] == 1
     appointment.refresh_from_db()
     assert (appointment.citizen_name, appointment.citizen_email, appointment.citizen_phone) == (
@@ -224,11 +217,9 @@ def test_offer_accept_after_deadline_is_410(town):
     )
     booked = fill_day(location, ausweis, at(2, 8).date())
     entry, token = waiting(town, location, ausweis, "c@example.org")
-    services_waiting_list.waiting_list_entry_confirm(token=token, now=NOW)
-    services.appointment_cancel(appointment=booked[1], now=NOW, release_delay=False)
+    waiting_list.waiting_list_entry_confirm(token=token, now=NOW)
+    booking.appointment_cancel(appointment=booked[1], now=NOW, release_delay=False)
     offer_token = re.search(r"/termine/angebot/([^/]+)/", mail.outbox[-1].body).group(1)
     with pytest.raises(DomainError) as exc:
-        services_waiting_list.waiting_list_offer_accept(
-            token=offer_token, now=NOW + timedelta(minutes=11)
-        )
+        waiting_list.waiting_list_offer_accept(token=offer_token, now=NOW + timedelta(minutes=11))
     assert exc.value.status == 410
