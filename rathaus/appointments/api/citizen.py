@@ -9,17 +9,19 @@ together by :mod:`rathaus.appointments.api`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from rathaus.appointments import conf, proof_of_work
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, catalogue
-from rathaus.appointments.services import booking, waiting_list
-from rathaus.appointments.views.booking import client_ip
-from rathaus.core.models import Location, Municipality
+from rathaus.appointments.selectors.appointments import appointment_get_by_token
+from rathaus.appointments.services import booking, common, waiting_list
+from rathaus.core.clientip import client_ip
+from rathaus.core.models import Location
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.schema_types import ApiDate
 
@@ -198,7 +200,7 @@ SERVICES_QUERY = Query(
 def _location(location_id: int) -> Location:
     location = catalogue.get_public_location(location_id)
     if location is None:
-        raise NotFound("unknown_location", "Diesen Standort gibt es nicht.")
+        raise NotFound("unknown_location", _("Diesen Standort gibt es nicht."))
     return location
 
 
@@ -208,7 +210,7 @@ def _parse_services(value: str) -> dict[int, int]:
         for part in (value or "").split(","):
             if not part.strip():
                 continue
-            sid, _, count = part.partition(":")
+            sid, _sep, count = part.partition(":")
             service_id, number = int(sid), int(count or 1)
             if not 1 <= service_id <= 2**62 or not 1 <= number <= 99:
                 raise ValueError(part)
@@ -216,12 +218,12 @@ def _parse_services(value: str) -> dict[int, int]:
     except ValueError as exc:
         raise DomainError(
             "invalid_services",
-            "Leistungen bitte als Liste „id:anzahl“ angeben, z. B. services=12:2,13:1.",
+            _("Leistungen bitte als Liste „id:anzahl“ angeben, z. B. services=12:2,13:1."),
             status=422,
         ) from exc
     if not demand:
         raise DomainError(
-            "no_services", "Bitte wählen Sie mindestens eine Leistung aus.", status=422
+            "no_services", _("Bitte wählen Sie mindestens eine Leistung aus."), status=422
         )
     return demand
 
@@ -234,7 +236,7 @@ def _demand(location: Location, value) -> dict[int, int]:
         for item in value:
             demand[item.service_id] = demand.get(item.service_id, 0) + item.count
     try:
-        return booking.normalize_demand(location, demand)
+        return common.normalize_demand(location, demand)
     except DomainError as exc:
         exc.status = 422
         raise
@@ -266,16 +268,16 @@ def _require_consent(consent: bool) -> None:
     if not consent:
         raise DomainError(
             "consent_required",
-            "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.",
+            _("Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu."),
             status=422,
-            errors=[{"field": "privacy_consent", "message": "Zustimmung erforderlich."}],
+            errors=[{"field": "privacy_consent", "message": _("Zustimmung erforderlich.")}],
         )
 
 
 def _rate_limit(request, location: Location) -> None:
     if not conf.rate_limits_enabled():
         return
-    booking.rate_limit_ip(
+    common.rate_limit_ip(
         client_ip(request),
         availability.location_setup(location).booking_policy.max_requests_per_ip_hour,
     )
@@ -377,14 +379,14 @@ def availability_earliest(
     municipality_id: int = Query(..., ge=1, le=2**62),
     services: str = SERVICES_QUERY,
 ):
-    municipality = Municipality.objects.filter(id=municipality_id).first()
+    municipality = catalogue.municipality_get(municipality_id)
     locations = list(catalogue.public_locations(municipality)) if municipality else []
     if not locations:
-        raise NotFound("unknown_municipality", "Für diese Kommune gibt es keine Online-Termine.")
+        raise NotFound("unknown_municipality", _("Für diese Kommune gibt es keine Online-Termine."))
     demand = _parse_services(services)
     found = availability.earliest_anywhere(municipality.id, demand)
     if found is None:
-        raise NotFound("no_slot", "Derzeit ist für diese Leistungen kein Termin frei.")
+        raise NotFound("no_slot", _("Derzeit ist für diese Leistungen kein Termin frei."))
     location, slot = found
     return {
         "location_id": location.id,
@@ -431,11 +433,11 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     _require_consent(payload.privacy_consent)
     if payload.hold_token:
         try:
-            location = booking.appointment_by_token(payload.hold_token).location
+            location = appointment_get_by_token(token=payload.hold_token).location
         except DomainError as exc:
             raise DomainError(
                 "hold_expired",
-                "Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut aus.",
+                _("Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut aus."),
                 status=410,
             ) from exc
         _rate_limit(request, location)
@@ -450,8 +452,10 @@ def create_booking(request: HttpRequest, payload: BookingIn):
         if payload.location_id is None or payload.start is None or not payload.services:
             raise DomainError(
                 "missing_slot",
-                "Bitte geben Sie eine Reservierung (hold_token) oder Standort, Beginn und "
-                "Leistungen an.",
+                _(
+                    "Bitte geben Sie eine Reservierung (hold_token) oder Standort, Beginn und "
+                    "Leistungen an."
+                ),
                 status=422,
             )
         location = _location(payload.location_id)
@@ -470,7 +474,7 @@ def create_booking(request: HttpRequest, payload: BookingIn):
                 phone=payload.phone,
             )
         except DomainError as exc:
-            if exc.code in booking.DEMAND_ERRORS:
+            if exc.code in common.DEMAND_ERRORS:
                 exc.status = 422
             raise
     return Status(
@@ -480,30 +484,30 @@ def create_booking(request: HttpRequest, payload: BookingIn):
             "start": appointment.start,
             "end": appointment.end,
             "confirm_deadline": appointment.confirm_deadline,
-            "detail": "Bitte bestätigen Sie den Termin über den Link in der E-Mail.",
+            "detail": _("Bitte bestätigen Sie den Termin über den Link in der E-Mail."),
         },
     )
 
 
 @router.post("/confirm", response=ConfirmOut, summary="Termin bestätigen (Link aus der E-Mail)")
 def confirm(request: HttpRequest, payload: TokenIn):
-    appointment, _ = booking.appointment_confirm(token=payload.token)
+    appointment, _token = booking.appointment_confirm(token=payload.token)
     return {"status": appointment.status, "start": appointment.start, "end": appointment.end}
 
 
 @router.get("/appointments/{token}", response=AppointmentOut, summary="Termin ansehen")
 def get_appointment(request: HttpRequest, token: str):
-    appointment = booking.appointment_by_token(token)
+    appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
-        raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+        raise NotFound("not_found", _("Dieser Termin wurde nicht gefunden."))
     return _appointment_out(appointment)
 
 
 @router.post("/appointments/{token}/cancel", response=AppointmentOut, summary="Termin absagen")
 def cancel_appointment(request: HttpRequest, token: str):
-    appointment = booking.appointment_by_token(token)
+    appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
-        raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+        raise NotFound("not_found", _("Dieser Termin wurde nicht gefunden."))
     booking.appointment_cancel(appointment=appointment)
     appointment.refresh_from_db()
     return _appointment_out(appointment)
@@ -513,9 +517,9 @@ def cancel_appointment(request: HttpRequest, token: str):
     "/appointments/{token}/reschedule", response=AppointmentOut, summary="Termin verschieben"
 )
 def reschedule_appointment(request: HttpRequest, token: str, payload: RescheduleIn):
-    appointment = booking.appointment_by_token(token)
+    appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
-        raise NotFound("not_found", "Dieser Termin wurde nicht gefunden.")
+        raise NotFound("not_found", _("Dieser Termin wurde nicht gefunden."))
     _rate_limit(request, appointment.location)
     booking.appointment_reschedule(
         appointment=appointment, start=_aware(payload.start, appointment.location)
@@ -529,34 +533,34 @@ def reschedule_appointment(request: HttpRequest, token: str, payload: Reschedule
 
 
 def _time(value: str, field: str):
-    from datetime import time
-
     try:
         hours, minutes = (int(p) for p in value.split(":"))
         return time(hours, minutes)
     except ValueError as exc:
         raise DomainError(
-            "invalid_time", f"Ungültige Uhrzeit in „{field}“ (Format HH:MM).", status=422
+            "invalid_time",
+            _("Ungültige Uhrzeit in „%(field)s“ (Format HH:MM).") % {"field": field},
+            status=422,
         ) from exc
 
 
 @router.post("/waiting-list", response={201: WaitingListOut}, summary="Im Terminagenten eintragen")
 def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
     _require_consent(payload.privacy_consent)
-    municipality = Municipality.objects.filter(id=payload.municipality_id).first()
+    municipality = catalogue.municipality_get(payload.municipality_id)
     if municipality is None:
-        raise NotFound("unknown_municipality", "Diese Kommune gibt es nicht.")
+        raise NotFound("unknown_municipality", _("Diese Kommune gibt es nicht."))
     locations = list(
         catalogue.public_locations(municipality).filter(id__in=payload.location_ids[:20])
     )
     if not locations:
         raise DomainError(
-            "invalid_locations", "Bitte wählen Sie mindestens einen Standort.", status=422
+            "invalid_locations", _("Bitte wählen Sie mindestens einen Standort."), status=422
         )
     demand = _demand(locations[0], payload.services)
-    booking.rate_limit_ip(client_ip(request), 30, scope="waiting")
+    common.rate_limit_ip(client_ip(request), 30, scope="waiting")
     proof_of_work.verify(payload.altcha)
-    entry, _ = waiting_list.waiting_list_entry_create(
+    entry, _token = waiting_list.waiting_list_entry_create(
         municipality=municipality,
         locations=locations,
         demand=demand,
@@ -571,7 +575,7 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
         201,
         {
             "status": entry.status,
-            "detail": "Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link in der E-Mail.",
+            "detail": _("Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link in der E-Mail."),
         },
     )
 
@@ -579,7 +583,7 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
 @router.post("/waiting-list/{token}/confirm", response=WaitingListOut, summary="Eintrag bestätigen")
 def waiting_list_confirm(request: HttpRequest, token: str):
     entry = waiting_list.waiting_list_entry_confirm(token=token)
-    return {"status": entry.status, "detail": "Ihr Eintrag ist aktiv."}
+    return {"status": entry.status, "detail": _("Ihr Eintrag ist aktiv.")}
 
 
 @router.delete(
@@ -587,12 +591,12 @@ def waiting_list_confirm(request: HttpRequest, token: str):
 )
 def waiting_list_cancel(request: HttpRequest, token: str):
     entry = waiting_list.waiting_list_entry_cancel(token=token)
-    return {"status": entry.status, "detail": "Sie sind abgemeldet."}
+    return {"status": entry.status, "detail": _("Sie sind abgemeldet.")}
 
 
 @router.post("/offers/{token}/accept", response=AppointmentOut, summary="Angebot annehmen")
 def offer_accept(request: HttpRequest, token: str):
-    appointment, _ = waiting_list.waiting_list_offer_accept(token=token)
+    appointment, _token = waiting_list.waiting_list_offer_accept(token=token)
     return _appointment_out(appointment)
 
 

@@ -24,7 +24,6 @@ from rathaus.core.api_auth import staff_auth
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError
 from rathaus.core.schema_types import ApiDate
-from rathaus.core.tenancy import get_scoped_or_404
 
 # --------------------------------------------------------------------------- schemas
 
@@ -180,34 +179,19 @@ def _out(a: Appointment) -> dict:
 
 
 def _appointment(request, appointment_id: int) -> Appointment:
-    return get_scoped_or_404(
-        Appointment.objects.select_related(
-            "location", "location__municipality", "counter", "called_counter"
-        ),
-        request.user,
-        pk=appointment_id,
-    )
+    return counter_selectors.appointment_get_scoped(user=request.user, pk=appointment_id)
 
 
 def _location(request, location_id: int) -> Location:
-    return get_scoped_or_404(
-        Location.objects.select_related("municipality"), request.user, pk=location_id
-    )
+    return counter_selectors.location_get_scoped(user=request.user, pk=location_id)
 
 
 def _counter(request, counter_id: int) -> Counter:
-    return get_scoped_or_404(
-        Counter.objects.select_related("location", "location__municipality"),
-        request.user,
-        pk=counter_id,
-    )
+    return counter_selectors.counter_get_scoped(user=request.user, pk=counter_id)
 
 
 def _fresh(appointment: Appointment) -> dict:
-    appointment = Appointment.objects.select_related("counter", "called_counter").get(
-        pk=appointment.pk
-    )
-    return _out(appointment)
+    return _out(counter_selectors.appointment_get_fresh(pk=appointment.pk))
 
 
 def _closure_out(exception: DateException) -> dict:
@@ -372,20 +356,14 @@ def close(request, payload: ClosureIn):
         reason=payload.reason,
         actor=request.user,
     )
-    exception = DateException.objects.select_related("location__municipality", "counter").get(
-        pk=exception.pk
-    )
+    exception = counter_selectors.closure_get(pk=exception.pk)
     return Status(201, _closure_out(exception))
 
 
 @router.get("/closures/{exception_id}", response=ClosureOut, summary="Folgen einer Schließung")
 def closure_detail(request, exception_id: int):
     _require(request, permissions.PERM_COUNTER)
-    exception = get_scoped_or_404(
-        DateException.objects.select_related("location__municipality", "counter"),
-        request.user,
-        pk=exception_id,
-    )
+    exception = counter_selectors.closure_get_scoped(user=request.user, pk=exception_id)
     return _closure_out(exception)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.appointments.models import Appointment, Counter
 from rathaus.appointments.selectors import counter as counter_selectors
-from rathaus.core.forms import BoundedDateField, KernForm
+from rathaus.core.forms import BoundedDateField, KernForm, apply_kern_classes
 from rathaus.core.models import Location
 from rathaus.core.tenancy import scoped
 from rathaus.core.text import validate_one_line
@@ -99,8 +99,6 @@ class WalkInForm(KernForm):
                 initial=0,
                 error_messages={"invalid_choice": _("Bitte eine Anzahl aus der Liste wählen.")},
             )
-        from rathaus.core.forms import apply_kern_classes
-
         apply_kern_classes(self)
 
     def clean(self):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from rathaus.appointments.models import (
     OpeningHours,
 )
 from rathaus.appointments.selectors import catalogue
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location, Municipality
 from rathaus.engines import availability as engine
 
@@ -180,8 +182,6 @@ def blocking_q(now: datetime) -> Q:
 def _build_index(location_id: int, since: datetime, until: datetime, now: datetime):
     """Busy intervals as epoch seconds computed by the database (parsing tens of
     thousands of timestamps in Python would dominate the cold path)."""
-    from django.db import connection
-
     qs = (
         Appointment.objects.filter(
             location_id=location_id, counter__isnull=False, end__gt=since, start__lt=until
@@ -205,7 +205,7 @@ def _build_index(location_id: int, since: datetime, until: datetime, now: dateti
 
 def location_setup(location: Location, now: datetime | None = None) -> LocationSetup:
     """Counters, hours, exceptions, holidays and policy of a location (cached)."""
-    now = now or timezone.now()
+    now = now_or(now)
     today = now.astimezone(engine.Policy().tz).date()
     mono = _time.monotonic()
     cacheable = _cacheable(now)
@@ -230,7 +230,7 @@ def location_state(
     location: Location, now: datetime | None = None, *, fresh: bool = False
 ) -> tuple[LocationSetup, engine.BookingIndex]:
     """Setup and booking index of a location, from the process cache when still valid."""
-    now = now or timezone.now()
+    now = now_or(now)
     setup = location_setup(location, now)
     mono = _time.monotonic()
     cacheable = _cacheable(now) and not fresh
@@ -278,7 +278,7 @@ def open_slot(
     i.e. same setup version), the same local date and at most the availability cache age;
     a later ``now`` only removes slots (minimum notice), which is checked on every lookup.
     """
-    now = now or timezone.now()
+    now = now_or(now)
     if setup is None:
         setup = location_setup(location, now)
     if not demand or any(s not in setup.durations for s in demand):
@@ -328,7 +328,7 @@ def availability_request(
     fresh: bool = False,
 ) -> engine.AvailabilityRequest | None:
     """The engine request for ``demand`` at ``location``; None if it cannot be served."""
-    now = now or timezone.now()
+    now = now_or(now)
     setup, index = location_state(location, now, fresh=fresh)
     if not demand or any(s not in setup.durations for s in demand):
         return None
@@ -384,7 +384,7 @@ def earliest_anywhere(
     municipality_id: int, demand: dict[int, int], now=None
 ) -> tuple[Location, engine.Slot] | None:
     """Earliest slot for the demand at any public location of the municipality."""
-    now = now or timezone.now()
+    now = now_or(now)
     requests = []
     for location in catalogue.public_locations(municipality_id):
         request = availability_request(location, demand, now)
@@ -394,7 +394,7 @@ def earliest_anywhere(
 
 
 def bookable_window(location: Location, now=None) -> tuple[date, date]:
-    now = now or timezone.now()
+    now = now_or(now)
     setup, _ = location_state(location, now)
     today = now.astimezone(setup.policy.tz).date()
     first = today if setup.policy.same_day else today + timedelta(days=1)

@@ -7,6 +7,7 @@ availability cache's TTL (:func:`clear_process_cache` empties it).
 from __future__ import annotations
 
 import time as _time
+from zoneinfo import ZoneInfo
 
 from rathaus.appointments import conf
 from rathaus.appointments.models import (
@@ -133,6 +134,20 @@ def demand_of(appointment: Appointment) -> dict[int, int]:
 
 
 def local_tz(location: Location):
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo(location.municipality.time_zone or "Europe/Berlin")
+
+
+def service_names(service_ids) -> dict[int, str]:
+    """service id → name (for labels of a demand)."""
+    return dict(
+        Service.objects.filter(id__in=[int(i) for i in service_ids]).values_list("id", "name")
+    )
+
+
+def municipality_get(municipality_id: int) -> Municipality | None:
+    return Municipality.objects.filter(id=municipality_id).first()
+
+
+def public_municipality_get(municipality_id) -> Municipality | None:
+    """A municipality with online appointments (see :func:`public_municipalities`)."""
+    return public_municipalities().filter(id=municipality_id).first()

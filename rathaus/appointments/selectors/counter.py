@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.appointments.models import (
@@ -27,8 +26,9 @@ from rathaus.appointments.models import (
     DateException,
 )
 from rathaus.appointments.selectors import availability, catalogue
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location
-from rathaus.core.tenancy import scoped
+from rathaus.core.tenancy import get_scoped_or_404, scoped
 from rathaus.engines import availability as engine
 
 S = Appointment.Status
@@ -50,7 +50,7 @@ def tz_of(location: Location) -> ZoneInfo:
 
 
 def local_today(location: Location, now: datetime | None = None) -> date:
-    return (now or timezone.now()).astimezone(tz_of(location)).date()
+    return now_or(now).astimezone(tz_of(location)).date()
 
 
 def local_date(location: Location, moment: datetime) -> date:
@@ -144,7 +144,7 @@ def day_view(
     now: datetime | None = None,
 ) -> DayView:
     """All appointments and walk-in tickets of a location on a day, by time."""
-    now = now or timezone.now()
+    now = now_or(now)
     start, end = day_bounds(location, day)
     qs = (
         Appointment.objects.filter(location=location, start__gte=start, start__lt=end)
@@ -208,7 +208,7 @@ def queue(
     ``servable`` tells whether ``counter`` offers all services of the entry (a counter
     without configured services serves everything).
     """
-    now = now or timezone.now()
+    now = now_or(now)
     start, end = day_bounds(location, local_today(location, now))
     rows = _with_items(
         Appointment.objects.filter(
@@ -266,7 +266,7 @@ def location_by_display_token(token: str) -> Location | None:
 
 def display_data(location: Location, *, now: datetime | None = None) -> DisplayData:
     """The last calls of today (newest first) for the waiting-room display."""
-    now = now or timezone.now()
+    now = now_or(now)
     start, end = day_bounds(location, local_today(location, now))
     called = Appointment.objects.filter(
         location=location, called_at__gte=start, called_at__lt=end, called_counter__isnull=False
@@ -346,7 +346,7 @@ def _free_counter_minutes(location: Location, demand: dict[int, int], now: datet
 def walk_in_capacity(
     location: Location, demand: dict[int, int], *, now: datetime | None = None
 ) -> WalkInCapacity:
-    now = now or timezone.now()
+    now = now_or(now)
     durations = catalogue.durations_at(location)
     needed = sum(durations.get(s, 0) * n for s, n in demand.items())
     duration = timedelta(minutes=needed)
@@ -411,3 +411,47 @@ def outcome_label(outcome: ClosureOutcome, tz) -> str:
     if outcome.result == R.WAITING_LIST:
         return _("kein freier Termin – abgesagt, auf Warteliste (Terminagent), E-Mail gesendet")
     return _("abgesagt – keine E-Mail-Adresse, bitte telefonisch oder schriftlich informieren")
+
+
+# --------------------------------------------------------------------------- single rows
+
+
+def appointment_get_scoped(*, user, pk, **filters) -> Appointment:
+    """An appointment of the user's municipality (404 otherwise), with place and counters."""
+    return get_scoped_or_404(
+        Appointment.objects.select_related(
+            "location", "location__municipality", "counter", "called_counter"
+        ),
+        user,
+        pk=pk,
+        **filters,
+    )
+
+
+def appointment_get_fresh(*, pk: int) -> Appointment:
+    """The row as it is now (after a service changed it), with its counters."""
+    return Appointment.objects.select_related("counter", "called_counter").get(pk=pk)
+
+
+def location_get_scoped(*, user, pk) -> Location:
+    return get_scoped_or_404(Location.objects.select_related("municipality"), user, pk=pk)
+
+
+def counter_get_scoped(*, user, pk) -> Counter:
+    return get_scoped_or_404(
+        Counter.objects.select_related("location", "location__municipality"), user, pk=pk
+    )
+
+
+def closure_get_scoped(*, user, pk) -> DateException:
+    return get_scoped_or_404(
+        DateException.objects.select_related("location", "location__municipality", "counter"),
+        user,
+        pk=pk,
+    )
+
+
+def closure_get(*, pk: int) -> DateException:
+    return DateException.objects.select_related(
+        "location", "location__municipality", "counter"
+    ).get(pk=pk)

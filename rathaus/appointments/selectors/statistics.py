@@ -25,8 +25,6 @@ from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
-
 from rathaus.appointments.models import (
     Appointment,
     Counter,
@@ -36,6 +34,7 @@ from rathaus.appointments.models import (
 )
 from rathaus.appointments.selectors import availability, catalogue
 from rathaus.appointments.selectors.counter import local_today, tz_of
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location
 from rathaus.engines import availability as engine
 
@@ -176,72 +175,98 @@ def statistics(
     with_lead_times: bool = True,
 ) -> Statistics:
     """Statistics over ``locations`` (already scoped to the user) for a date range."""
-    now = now or timezone.now()
+    now = now_or(now)
     locations = list(locations)
     stats = Statistics(date_from=date_from, date_to=date_to, locations=locations)
     if not locations:
         return stats
     days = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)]
-    per_day = Tally()
-    lead_days: list[int] = []
-    waits: list[float] = []
-    sources = Tally()
+    tally = _Tallies()
     for location in locations:
         tz = tz_of(location)
         start = datetime.combine(date_from, time(0), tzinfo=tz)
         end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz)
         in_period = Appointment.objects.filter(location=location, start__gte=start, start__lt=end)
-        # bookings per day: by the date the booking was made
-        for booked_at in (
-            Appointment.objects.filter(location=location, booked_at__gte=start, booked_at__lt=end)
-            .exclude(status__in=[S.HELD, S.EXPIRED])
-            .exclude(source=Appointment.Source.WALK_IN)
-            .values_list("booked_at", flat=True)
-        ):
-            per_day[booked_at.astimezone(tz).date()] += 1
-        for a_start, booked_at in (
-            in_period.filter(status__in=REALISED, booked_at__isnull=False)
-            .exclude(source=Appointment.Source.WALK_IN)
-            .values_list("start", "booked_at")
-        ):
-            lead_days.append((a_start.astimezone(tz).date() - booked_at.astimezone(tz).date()).days)
+        _count_bookings(tally, location, tz, start, end, in_period)
         stats.served += in_period.filter(status=S.SERVED).count()
         stats.no_shows += in_period.filter(status=S.NO_SHOW).count()
-        for checked_in, called in in_period.filter(
-            checked_in_at__isnull=False, called_at__isnull=False
-        ).values_list("checked_in_at", "called_at"):
-            waits.append(max(0.0, (called - checked_in).total_seconds() / 60))
-        for source in in_period.filter(status__in=REALISED).values_list("source", flat=True):
-            sources[source] += 1
-        # utilisation per counter
-        hours = _hours_cache(location, days)
-        booked: Tally = Tally()
-        for counter_id, a_start, a_end in in_period.filter(
-            status__in=REALISED, counter__isnull=False
-        ).values_list("counter_id", "start", "end"):
-            booked[counter_id] += int((a_end - a_start).total_seconds() // 60)
-        for counter in Counter.objects.filter(location=location).order_by("position", "id"):
-            opened = sum(open_minutes(location, counter, d, _cache=hours) for d in days)
-            stats.utilisation.append(CounterUse(counter, booked[counter.id], opened))
+        stats.utilisation.extend(_utilisation(location, days, in_period))
         if with_lead_times:
-            today = local_today(location, now)
-            for service in catalogue.services_at(location):
-                slot = availability.earliest(location, {service.id: 1}, now)
-                stats.lead_times.append(
-                    LeadTime(
-                        location,
-                        service,
-                        (slot.start.astimezone(tz).date() - today).days if slot else None,
-                        slot.start.astimezone(tz) if slot else None,
-                    )
-                )
-    stats.bookings_per_day = [(d, per_day.get(d, 0)) for d in days]
-    stats.booking_lead_median_days = _median([float(d) for d in lead_days])
-    stats.waiting_count = len(waits)
-    stats.waiting_median_minutes = _median(waits)
-    stats.waiting_p90_minutes = percentile(waits, 90)
-    stats.realised = sum(sources.values())
-    stats.by_source = [
-        (key, str(label), sources.get(key, 0)) for key, label in Appointment.Source.choices
-    ]
+            stats.lead_times.extend(_lead_times(location, tz, now))
+    _summarise(stats, tally, days)
     return stats
+
+
+@dataclass
+class _Tallies:
+    per_day: Tally = field(default_factory=Tally)
+    lead_days: list[int] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+    sources: Tally = field(default_factory=Tally)
+
+
+def _count_bookings(tally: _Tallies, location, tz, start, end, in_period) -> None:
+    """Bookings per day (by the date the booking was made), lead days, waits and sources."""
+    for booked_at in (
+        Appointment.objects.filter(location=location, booked_at__gte=start, booked_at__lt=end)
+        .exclude(status__in=[S.HELD, S.EXPIRED])
+        .exclude(source=Appointment.Source.WALK_IN)
+        .values_list("booked_at", flat=True)
+    ):
+        tally.per_day[booked_at.astimezone(tz).date()] += 1
+    for a_start, booked_at in (
+        in_period.filter(status__in=REALISED, booked_at__isnull=False)
+        .exclude(source=Appointment.Source.WALK_IN)
+        .values_list("start", "booked_at")
+    ):
+        tally.lead_days.append(
+            (a_start.astimezone(tz).date() - booked_at.astimezone(tz).date()).days
+        )
+    for checked_in, called in in_period.filter(
+        checked_in_at__isnull=False, called_at__isnull=False
+    ).values_list("checked_in_at", "called_at"):
+        tally.waits.append(max(0.0, (called - checked_in).total_seconds() / 60))
+    for source in in_period.filter(status__in=REALISED).values_list("source", flat=True):
+        tally.sources[source] += 1
+
+
+def _utilisation(location, days, in_period) -> list[CounterUse]:
+    hours = _hours_cache(location, days)
+    booked: Tally = Tally()
+    for counter_id, a_start, a_end in in_period.filter(
+        status__in=REALISED, counter__isnull=False
+    ).values_list("counter_id", "start", "end"):
+        booked[counter_id] += int((a_end - a_start).total_seconds() // 60)
+    out = []
+    for counter in Counter.objects.filter(location=location).order_by("position", "id"):
+        opened = sum(open_minutes(location, counter, d, _cache=hours) for d in days)
+        out.append(CounterUse(counter, booked[counter.id], opened))
+    return out
+
+
+def _lead_times(location, tz, now: datetime) -> list[LeadTime]:
+    today = local_today(location, now)
+    out = []
+    for service in catalogue.services_at(location):
+        slot = availability.earliest(location, {service.id: 1}, now)
+        out.append(
+            LeadTime(
+                location,
+                service,
+                (slot.start.astimezone(tz).date() - today).days if slot else None,
+                slot.start.astimezone(tz) if slot else None,
+            )
+        )
+    return out
+
+
+def _summarise(stats: Statistics, tally: _Tallies, days) -> None:
+    stats.bookings_per_day = [(d, tally.per_day.get(d, 0)) for d in days]
+    stats.booking_lead_median_days = _median([float(d) for d in tally.lead_days])
+    stats.waiting_count = len(tally.waits)
+    stats.waiting_median_minutes = _median(tally.waits)
+    stats.waiting_p90_minutes = percentile(tally.waits, 90)
+    stats.realised = sum(tally.sources.values())
+    stats.by_source = [
+        (key, str(label), tally.sources.get(key, 0)) for key, label in Appointment.Source.choices
+    ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from rathaus.appointments.models import (
     Appointment,
@@ -20,27 +19,22 @@ from rathaus.appointments.models import (
     new_token,
 )
 from rathaus.appointments.selectors import availability, catalogue
-from rathaus.appointments.services.booking import (
-    appointment_cancel,
-    appointment_mail_after_commit,
-    placement,
-)
+from rathaus.appointments.selectors import closures as closures_selectors
+from rathaus.appointments.services import placement
+from rathaus.appointments.services.booking import appointment_cancel
+from rathaus.appointments.services.common import appointment_mail_after_commit
 from rathaus.appointments.services.waiting_list import waiting_list_entry_create
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location
 from rathaus.core.problems import Conflict
+from rathaus.engines import availability as engine
 
 S = Appointment.Status
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
 def _nearest_slot(location, demand, old_start, now, exclude_counters=()):
     """Free slot nearest in time to ``old_start`` (ties: the later one)."""
-    from rathaus.engines import availability as engine
-
     request = availability.availability_request(location, demand, now, fresh=True)
     if request is None:
         return None
@@ -71,7 +65,7 @@ def appointment_rebook(
     Used for closures. Returns the new start, or None if no slot is free (then nothing
     changed). The citizen gets an e-mail with the new time and a new personal link.
     """
-    now = _now(now)
+    now = now_or(now)
     location = appointment.location
     demand = catalogue.demand_of(appointment)
     for _attempt in range(3):
@@ -128,7 +122,7 @@ def closure_create(
     and link); if none is free it is cancelled, the citizen is mailed and put on the
     waiting list. Holds are simply dropped. Every outcome is recorded.
     """
-    now = _now(now)
+    now = now_or(now)
     exception = DateException.objects.create(
         municipality_id=location.municipality_id,
         location=location,
@@ -145,65 +139,63 @@ def closure_create(
         summary=f"Schließung {'Schalter ' + counter.name if counter else 'Standort'} am {day:%d.%m.%Y}",
     )
     availability.bump_setup_version(location.id)
-    tz = catalogue.local_tz(location)
-    day_start = datetime.combine(day, time(0), tzinfo=tz)
-    affected = Appointment.objects.filter(
-        location=location,
-        start__gte=day_start,
-        start__lt=day_start + timedelta(days=1),
-        status__in=[S.HELD, S.PENDING, S.CONFIRMED],
-        counter__isnull=False,
-    ).select_related("location", "location__municipality")
-    if counter is not None:
-        affected = affected.filter(counter=counter)
     outcomes = []
-    reason_text = f"{day:%d.%m.%Y}"
-    for appointment in affected.order_by("start", "id"):
+    for appointment in closures_selectors.appointments_hit_by_closure(
+        location=location, day=day, counter=counter
+    ):
         if appointment.status == S.HELD:
             appointment.delete()
             continue
-        old_start, old_counter_id = appointment.start, appointment.counter_id
-        new_start = appointment_rebook(
-            appointment=appointment, now=now, actor=actor, reason=reason_text
-        )
-        outcome = ClosureOutcome(
-            municipality_id=location.municipality_id,
-            exception=exception,
-            appointment=appointment,
-            old_start=old_start,
-            old_counter_id=old_counter_id,
-            new_start=new_start,
-            created=now,
-        )
-        if new_start is not None:
-            outcome.result = ClosureOutcome.Result.REBOOKED
-            outcome.notified = bool(appointment.citizen_email)
-        else:
-            appointment_cancel(
-                appointment=appointment, now=now, actor=actor, notify=False, release_delay=False
-            )
-            if appointment.citizen_email:
-                entry, token = waiting_list_entry_create(
-                    municipality=location.municipality,
-                    locations=[location],
-                    demand=catalogue.demand_of(appointment),
-                    date_from=max(now.astimezone(tz).date(), day),
-                    date_to=day + timedelta(days=catalogue.policy_for(location).max_days_ahead),
-                    weekdays=[0, 1, 2, 3, 4, 5],
-                    time_from=time(0),
-                    time_to=time(23, 59),
-                    email=appointment.citizen_email,
-                    name=appointment.citizen_name,
-                    now=now,
-                    confirmed=True,
-                    source_appointment=appointment,
-                )
-                appointment_mail_after_commit("closure_no_slot", appointment.pk, token)
-                outcome.result = ClosureOutcome.Result.WAITING_LIST
-                outcome.waiting_list_entry = entry
-                outcome.notified = True
-            else:
-                outcome.result = ClosureOutcome.Result.CANCELLED
+        outcome = _rebook_or_cancel(exception, appointment, day=day, actor=actor, now=now)
         outcome.save()
         outcomes.append(outcome)
     return exception, outcomes
+
+
+def _rebook_or_cancel(exception: DateException, appointment: Appointment, *, day, actor, now):
+    """Rebook to the nearest free slot, else cancel and (with an address) enrol in the
+    Terminagent; returns the unsaved outcome."""
+    location = exception.location
+    old_start, old_counter_id = appointment.start, appointment.counter_id
+    new_start = appointment_rebook(
+        appointment=appointment, now=now, actor=actor, reason=f"{day:%d.%m.%Y}"
+    )
+    outcome = ClosureOutcome(
+        municipality_id=location.municipality_id,
+        exception=exception,
+        appointment=appointment,
+        old_start=old_start,
+        old_counter_id=old_counter_id,
+        new_start=new_start,
+        created=now,
+    )
+    if new_start is not None:
+        outcome.result = ClosureOutcome.Result.REBOOKED
+        outcome.notified = bool(appointment.citizen_email)
+        return outcome
+    appointment_cancel(
+        appointment=appointment, now=now, actor=actor, notify=False, release_delay=False
+    )
+    if not appointment.citizen_email:
+        outcome.result = ClosureOutcome.Result.CANCELLED
+        return outcome
+    entry, token = waiting_list_entry_create(
+        municipality=location.municipality,
+        locations=[location],
+        demand=catalogue.demand_of(appointment),
+        date_from=max(now.astimezone(catalogue.local_tz(location)).date(), day),
+        date_to=day + timedelta(days=catalogue.policy_for(location).max_days_ahead),
+        weekdays=[0, 1, 2, 3, 4, 5],
+        time_from=time(0),
+        time_to=time(23, 59),
+        email=appointment.citizen_email,
+        name=appointment.citizen_name,
+        now=now,
+        confirmed=True,
+        source_appointment=appointment,
+    )
+    appointment_mail_after_commit("closure_no_slot", appointment.pk, token)
+    outcome.result = ClosureOutcome.Result.WAITING_LIST
+    outcome.waiting_list_entry = entry
+    outcome.notified = True
+    return outcome

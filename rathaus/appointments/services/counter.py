@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from rathaus.appointments.models import (
@@ -32,8 +31,9 @@ from rathaus.appointments.models import (
 )
 from rathaus.appointments.selectors import catalogue
 from rathaus.appointments.selectors import counter as counter_selectors
-from rathaus.appointments.services import booking, closures
+from rathaus.appointments.services import closures, common
 from rathaus.core import text
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location
 from rathaus.core.problems import Conflict, DomainError, NotFound
 
@@ -42,10 +42,6 @@ S = Appointment.Status
 CHECK_IN_FROM = (S.CONFIRMED, S.PENDING)
 NO_SHOW_FROM = (S.CONFIRMED, S.PENDING, S.CHECKED_IN, S.CALLED)
 SERVED_FROM = (S.CALLED, S.CHECKED_IN)
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 @transaction.atomic
@@ -80,7 +76,7 @@ def appointment_check_in(
     *, appointment: Appointment, now: datetime | None = None, actor=None
 ) -> Appointment:
     """The citizen arrived at reception: status ``checked_in``, a waiting number (A…)."""
-    now = _now(now)
+    now = now_or(now)
     appointment = _locked(appointment)
     today = counter_selectors.local_today(appointment.location, now)
     if appointment.status == S.CHECKED_IN:
@@ -113,7 +109,7 @@ def appointment_check_in_by_number(
     *, location: Location, number: str, now: datetime | None = None, actor=None
 ) -> Appointment:
     """Check in by waiting number (e.g. ``A012``) or appointment number (digits only)."""
-    now = _now(now)
+    now = now_or(now)
     number = (number or "").strip()
     if not number or len(number) > 20:
         raise DomainError(
@@ -170,7 +166,7 @@ def appointment_call_next(
     *, counter: Counter, now: datetime | None = None, actor=None
 ) -> Appointment:
     """Call the next waiting citizen this counter can serve (see :func:`counter_selectors.queue`)."""
-    now = _now(now)
+    now = now_or(now)
     counter = Counter.objects.select_related("location", "location__municipality").get(
         pk=counter.pk
     )
@@ -197,8 +193,6 @@ def appointment_call_next(
 
 
 def _skip_locked() -> bool:
-    from django.db import connection
-
     return connection.features.has_select_for_update_skip_locked
 
 
@@ -207,7 +201,7 @@ def appointment_call(
     *, appointment: Appointment, counter: Counter, now: datetime | None = None, actor=None
 ) -> Appointment:
     """Call one particular waiting citizen (chosen from the list) to ``counter``."""
-    now = _now(now)
+    now = now_or(now)
     appointment = _locked(appointment)
     counter = Counter.objects.select_related("location", "location__municipality").get(
         pk=counter.pk
@@ -241,7 +235,7 @@ def appointment_call(
 def appointment_mark_served(
     *, appointment: Appointment, now: datetime | None = None, actor=None
 ) -> Appointment:
-    now = _now(now)
+    now = now_or(now)
     appointment = _locked(appointment)
     if appointment.status not in SERVED_FROM:
         raise Conflict(
@@ -262,7 +256,7 @@ def appointment_mark_served(
 def appointment_mark_no_show(
     *, appointment: Appointment, now: datetime | None = None, actor=None
 ) -> Appointment:
-    now = _now(now)
+    now = now_or(now)
     appointment = _locked(appointment)
     if appointment.status not in NO_SHOW_FROM:
         raise Conflict(
@@ -292,30 +286,8 @@ def appointment_mark_no_show(
 
 
 @transaction.atomic
-def walk_in_issue(
-    *,
-    location: Location,
-    demand,
-    name: str = "",
-    now: datetime | None = None,
-    actor=None,
-) -> Appointment:
-    """Issue a walk-in ticket (W…) if today's remaining capacity allows it.
-
-    Capacity = free counter minutes from now until closing at open counters offering all
-    requested services, minus the minutes of walk-in tickets still waiting; the ticket's
-    duration must fit (see :func:`counter_selectors.walk_in_capacity`). The ticket sequence
-    row is locked first, so concurrent issues at one location are serialised.
-    """
-    now = _now(now)
-    policy = catalogue.policy_for(location)
-    if not policy.walk_in_enabled:
-        raise DomainError(
-            "walk_in_disabled",
-            _("An diesem Standort werden keine Wartemarken ausgegeben."),
-            status=409,
-        )
-    demand = booking.normalize_demand(location, demand)
+def _walk_in_name(name: str) -> str:
+    """The optional name on a ticket: one line, at most 200 characters (422 otherwise)."""
     name = (name or "").strip()
     if len(name) > 200:
         raise DomainError(
@@ -331,6 +303,34 @@ def walk_in_issue(
             status=422,
             errors=[{"field": "name", "message": str(text.MESSAGE)}],
         )
+    return name
+
+
+def walk_in_issue(
+    *,
+    location: Location,
+    demand,
+    name: str = "",
+    now: datetime | None = None,
+    actor=None,
+) -> Appointment:
+    """Issue a walk-in ticket (W…) if today's remaining capacity allows it.
+
+    Capacity = free counter minutes from now until closing at open counters offering all
+    requested services, minus the minutes of walk-in tickets still waiting; the ticket's
+    duration must fit (see :func:`counter_selectors.walk_in_capacity`). The ticket sequence
+    row is locked first, so concurrent issues at one location are serialised.
+    """
+    now = now_or(now)
+    policy = catalogue.policy_for(location)
+    if not policy.walk_in_enabled:
+        raise DomainError(
+            "walk_in_disabled",
+            _("An diesem Standort werden keine Wartemarken ausgegeben."),
+            status=409,
+        )
+    demand = common.normalize_demand(location, demand)
+    name = _walk_in_name(name)
     today = counter_selectors.local_today(location, now)
     # takes the row lock of today's W sequence: the check below is serialised per location
     number = ticket_number_next(location=location, day=today, prefix="W")
@@ -378,7 +378,7 @@ def closure_close(
     Refuses days in the past and days that are already closed; every affected appointment
     gets a :class:`ClosureOutcome` (rebooked / waiting list / cancelled).
     """
-    now = _now(now)
+    now = now_or(now)
     if counter is not None and counter.location_id != location.id:
         raise DomainError(
             "wrong_counter", _("Dieser Schalter gehört zu einem anderen Standort."), status=422

@@ -8,34 +8,32 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 
 from rathaus.appointments import conf
 from rathaus.appointments.models import (
     Appointment,
+    BookingPolicy,
     WaitingListEntry,
     WaitingListOffer,
     hash_token,
     new_token,
 )
 from rathaus.appointments.selectors import availability
-from rathaus.appointments.services.booking import appointment_mail_after_commit
+from rathaus.appointments.services.common import appointment_mail_after_commit
 from rathaus.appointments.services.waiting_list import (
     waiting_list_offer_freed_slot,
     waiting_list_offer_withdraw,
 )
+from rathaus.core.clock import now_or
 
 log = logging.getLogger(__name__)
 S = Appointment.Status
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
 def appointments_release_expired(*, now: datetime | None = None) -> dict[str, int]:
     """Release expired holds and unconfirmed bookings, expire offers, free cancelled time."""
-    now = _now(now)
+    now = now_or(now)
     stats = {"holds": 0, "unconfirmed": 0, "offers": 0, "freed": 0}
     touched: set[int] = set()
     freed: list[tuple[int, datetime, datetime]] = []
@@ -75,9 +73,7 @@ def appointments_release_expired(*, now: datetime | None = None) -> dict[str, in
 
 def appointments_send_reminders(*, now: datetime | None = None) -> int:
     """Send the reminder e-mail N hours before confirmed appointments (once)."""
-    from rathaus.appointments.models import BookingPolicy
-
-    now = _now(now)
+    now = now_or(now)
     hours_by_location = dict(BookingPolicy.objects.values_list("location_id", "reminder_hours"))
     default_hours = BookingPolicy._meta.get_field("reminder_hours").default
     horizon = max([default_hours, *hours_by_location.values()])
@@ -108,14 +104,12 @@ def personal_data_purge(*, now: datetime | None = None) -> dict[str, int]:
     Rows stay (anonymous) so statistics keep working; waiting-list entries are blanked
     N days after their period ended or they were closed.
     """
-    now = _now(now)
+    now = now_or(now)
     cutoff = now - timedelta(days=conf.retention_days())
     appointments = Appointment.objects.filter(end__lt=cutoff, anonymized_at__isnull=True)
     n_appointments = appointments.update(
         citizen_name="", citizen_email="", citizen_phone="", anonymized_at=now
     )
-    from django.db.models import Q
-
     entries = WaitingListEntry.objects.filter(anonymized_at__isnull=True).filter(
         Q(date_to__lt=cutoff.date())
         | Q(

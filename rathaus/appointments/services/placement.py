@@ -39,9 +39,12 @@ constraint violation does not break the caller's transaction.
 
 from __future__ import annotations
 
+import time as _time
 from datetime import date, datetime, time, timedelta
 
+import psycopg
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils.translation import gettext_lazy
 
 from rathaus.appointments.models import Appointment, AppointmentItem, CounterDayLock
 from rathaus.appointments.selectors import availability, catalogue
@@ -49,7 +52,7 @@ from rathaus.core.models import Location
 from rathaus.core.problems import Conflict
 
 S = Appointment.Status
-MSG_TAKEN = "Dieser Termin ist leider gerade vergeben worden."
+MSG_TAKEN = gettext_lazy("Dieser Termin ist leider gerade vergeben worden.")
 LOCK_NAMESPACE = 7_000_000_000_000_000  # advisory-lock keys of this app: namespace + counter/day
 LOCK_ROUNDS = 25
 _BLOCKING = tuple(str(s) for s in Appointment.BLOCKING)
@@ -67,8 +70,6 @@ def available() -> bool:
 def _execute(sql: str, params: list):
     """Run the statement as a server-side prepared statement on Django's connection (the
     plan of this large statement is made once per connection, not per booking)."""
-    import psycopg
-
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
@@ -79,22 +80,10 @@ def _columns():
     return [f for f in Appointment._meta.concrete_fields if not f.primary_key]
 
 
-def insert_first_free(
-    *,
-    appointment: Appointment,
-    counter_ids: list[int],
-    demand: dict[int, int],
-    day_start: datetime,
-    day_end: datetime,
-    now: datetime,
-) -> Appointment | None:
-    """Insert ``appointment`` (unsaved, all fields but the counter set) on the least loaded
-    free counter of ``counter_ids``; returns it saved, or None if no counter qualified."""
-    import psycopg  # only used on PostgreSQL
-
+def _insert_sql(fields) -> str:
+    """One statement: pick the least loaded free counter, insert the row and its items."""
     table = Appointment._meta.db_table
     items = AppointmentItem._meta.db_table
-    fields = _columns()
     names, values = [], []
     for field in fields:
         names.append(connection.ops.quote_name(field.column))
@@ -102,14 +91,9 @@ def insert_first_free(
             values.append("free.id")
         else:
             values.append("%s")
-    params_row = [
-        f.get_db_prep_save(f.pre_save(appointment, True), connection)
-        for f in fields
-        if f.attname != "counter_id"
-    ]
     blocking = ", ".join(["%s"] * len(_BLOCKING))
     blocking_now = ", ".join(["%s"] * len(_BLOCKING_NOW))
-    sql = f"""
+    return f"""
 WITH cand AS (SELECT unnest(%s::bigint[]) AS id),
 free AS (
   SELECT cand.id FROM cand
@@ -137,6 +121,49 @@ itm AS (
   SELECT ins.id, s.sid, s.n FROM ins, unnest(%s::bigint[], %s::int[]) AS s(sid, n)
 )
 SELECT id, counter_id FROM ins"""  # noqa: S608 - table and column names are ours
+
+
+_LOST = object()
+
+
+def _try_insert(sql: str, params: list):
+    """The inserted (id, counter_id), None if no counter was free, or ``_LOST`` when a
+    concurrent booking won the chosen counter (then the caller looks again)."""
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return _execute(sql, params)
+        return _execute(sql, params)
+    except (IntegrityError, psycopg.errors.IntegrityError):
+        # a concurrent booking took the chosen counter (the constraint waited for its
+        # commit); the next statement sees its row and picks another counter or none
+        return _LOST
+    except (OperationalError, psycopg.errors.OperationalError) as exc:
+        if not _lost_race(exc):
+            raise
+        # two inserts checked the exclusion constraint against each other at once and
+        # PostgreSQL aborted one of them: the other holds the slot, so look again
+        return _LOST
+
+
+def insert_first_free(
+    *,
+    appointment: Appointment,
+    counter_ids: list[int],
+    demand: dict[int, int],
+    day_start: datetime,
+    day_end: datetime,
+    now: datetime,
+) -> Appointment | None:
+    """Insert ``appointment`` (unsaved, all fields but the counter set) on the least loaded
+    free counter of ``counter_ids``; returns it saved, or None if no counter qualified."""
+    fields = _columns()
+    params_row = [
+        f.get_db_prep_save(f.pre_save(appointment, True), connection)
+        for f in fields
+        if f.attname != "counter_id"
+    ]
+    sql = _insert_sql(fields)
     service_ids = list(demand)
     counts = [demand[s] for s in service_ids]
     remaining = list(counter_ids)
@@ -163,21 +190,8 @@ SELECT id, counter_id FROM ins"""  # noqa: S608 - table and column names are our
             service_ids,
             counts,
         ]
-        try:
-            if connection.in_atomic_block:
-                with transaction.atomic():
-                    row = _execute(sql, params)
-            else:
-                row = _execute(sql, params)
-        except (IntegrityError, psycopg.errors.IntegrityError):
-            # a concurrent booking took the chosen counter (the constraint waited for its
-            # commit); the next statement sees its row and picks another counter or none
-            continue
-        except (OperationalError, psycopg.errors.OperationalError) as exc:
-            if not _lost_race(exc):
-                raise
-            # two inserts checked the exclusion constraint against each other at once and
-            # PostgreSQL aborted one of them: the other holds the slot, so look again
+        row = _try_insert(sql, params)
+        if row is _LOST:
             continue
         if row is None:
             return None
@@ -270,8 +284,6 @@ def _overlap_after_release(counter_id, start, end, now, exclude_id=None) -> bool
 def _lockable(counter_ids, day: date):
     """Yield counters whose day lock this transaction holds, in the given order; counters
     locked by a concurrent booking are retried a few times after short pauses."""
-    import time as _time
-
     pending = list(counter_ids)
     for round_ in range(LOCK_ROUNDS):
         busy = []
@@ -308,7 +320,7 @@ def place(
     if slot is None:
         slot = availability.open_slot(location, demand, start, now, setup=setup)
     if slot is None:
-        raise Conflict("slot_taken", MSG_TAKEN)
+        raise Conflict("slot_taken", str(MSG_TAKEN))
     tz = catalogue.local_tz(location)
     day = slot.start.astimezone(tz).date()
     day_start = datetime.combine(day, time(0), tzinfo=tz)
@@ -391,4 +403,4 @@ def _place_locked(location, demand, slot, now, fields, move, candidates, day, da
             continue
         bump_version_after_commit(location.id)
         return appointment
-    raise Conflict("slot_taken", MSG_TAKEN)
+    raise Conflict("slot_taken", str(MSG_TAKEN))

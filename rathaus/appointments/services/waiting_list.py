@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from rathaus.appointments import tasks
 from rathaus.appointments.models import (
     Appointment,
     WaitingListEntry,
@@ -19,28 +20,47 @@ from rathaus.appointments.models import (
     new_token,
 )
 from rathaus.appointments.selectors import availability, catalogue
-from rathaus.appointments.services.booking import (
+from rathaus.appointments.selectors import waiting_list as waiting_list_selectors
+from rathaus.appointments.services import placement
+from rathaus.appointments.services.common import (
     appointment_mail_after_commit,
     check_email_limit,
     normalize_demand,
-    placement,
     validate_person,
 )
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location
-from rathaus.core.problems import Conflict, DomainError, NotFound
+from rathaus.core.problems import Conflict, DomainError
+from rathaus.engines import availability as engine
 
 S = Appointment.Status
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
 def _after_commit_waiting_mail(kind: str, object_id: int, token: str) -> None:
-    from rathaus.appointments import tasks
-
     transaction.on_commit(lambda: tasks.send_waiting_list_mail.delay(kind, object_id, token))
+
+
+def _check_window(date_from, date_to, weekdays, time_from, time_to, now) -> list[int]:
+    """The wished dates, weekdays and hours make sense (422 otherwise); the sorted weekdays."""
+    if date_from > date_to:
+        raise DomainError(
+            "invalid_dates", _("Das Enddatum darf nicht vor dem Anfangsdatum liegen."), status=422
+        )
+    if date_to > now.date() + timedelta(days=366):
+        raise DomainError(
+            "invalid_dates", _("Der Zeitraum darf höchstens ein Jahr umfassen."), status=422
+        )
+    if time_from >= time_to:
+        raise DomainError(
+            "invalid_times", _("Die Uhrzeit „bis“ muss nach der Uhrzeit „ab“ liegen."), status=422
+        )
+    weekdays = sorted({int(w) for w in weekdays if 0 <= int(w) <= 6})
+    if not weekdays:
+        raise DomainError(
+            "invalid_weekdays", _("Bitte wählen Sie mindestens einen Wochentag."), status=422
+        )
+    return weekdays
 
 
 @transaction.atomic
@@ -61,28 +81,12 @@ def waiting_list_entry_create(
     source_appointment: Appointment | None = None,
 ) -> tuple[WaitingListEntry, str]:
     """Register for the Terminagent; unless ``confirmed``, an opt-in e-mail is sent."""
-    now = _now(now)
+    now = now_or(now)
     locations = list(locations)
     if not locations or any(loc.municipality_id != municipality.id for loc in locations):
-        raise DomainError("invalid_locations", "Bitte wählen Sie mindestens einen Standort.")
+        raise DomainError("invalid_locations", _("Bitte wählen Sie mindestens einen Standort."))
     demand = normalize_demand(locations[0], demand)
-    if date_from > date_to:
-        raise DomainError(
-            "invalid_dates", "Das Enddatum darf nicht vor dem Anfangsdatum liegen.", status=422
-        )
-    if date_to > now.date() + timedelta(days=366):
-        raise DomainError(
-            "invalid_dates", "Der Zeitraum darf höchstens ein Jahr umfassen.", status=422
-        )
-    if time_from >= time_to:
-        raise DomainError(
-            "invalid_times", "Die Uhrzeit „bis“ muss nach der Uhrzeit „ab“ liegen.", status=422
-        )
-    weekdays = sorted({int(w) for w in weekdays if 0 <= int(w) <= 6})
-    if not weekdays:
-        raise DomainError(
-            "invalid_weekdays", "Bitte wählen Sie mindestens einen Wochentag.", status=422
-        )
+    weekdays = _check_window(date_from, date_to, weekdays, time_from, time_to, now)
     if not confirmed:
         _n, email, _p = validate_person(name or "-", email, "")
     token = new_token()
@@ -111,28 +115,17 @@ def waiting_list_entry_create(
     return entry, token
 
 
-def waiting_list_entry_by_token(token: str) -> WaitingListEntry:
-    entry = (
-        WaitingListEntry.objects.filter(token_hash=hash_token(token or "")).first()
-        if token and len(token) < 200
-        else None
-    )
-    if entry is None:
-        raise NotFound("not_found", "Dieser Eintrag wurde nicht gefunden.")
-    return entry
-
-
 @transaction.atomic
 def waiting_list_entry_confirm(*, token: str, now: datetime | None = None) -> WaitingListEntry:
-    now = _now(now)
-    entry = waiting_list_entry_by_token(token)
+    now = now_or(now)
+    entry = waiting_list_selectors.waiting_list_entry_get_by_token(token=token)
     if entry.status == WaitingListEntry.Status.PENDING:
         if entry.confirm_deadline and entry.confirm_deadline <= now:
             entry.status = WaitingListEntry.Status.EXPIRED
             entry.save(update_fields=["status"])
             raise DomainError(
                 "confirmation_expired",
-                "Die Frist zur Bestätigung ist abgelaufen. Bitte tragen Sie sich erneut ein.",
+                _("Die Frist zur Bestätigung ist abgelaufen. Bitte tragen Sie sich erneut ein."),
                 status=410,
             )
         entry.status = WaitingListEntry.Status.ACTIVE
@@ -146,8 +139,8 @@ def waiting_list_entry_confirm(*, token: str, now: datetime | None = None) -> Wa
 
 @transaction.atomic
 def waiting_list_entry_cancel(*, token: str, now: datetime | None = None) -> WaitingListEntry:
-    now = _now(now)
-    entry = waiting_list_entry_by_token(token)
+    now = now_or(now)
+    entry = waiting_list_selectors.waiting_list_entry_get_by_token(token=token)
     if entry.status in (WaitingListEntry.Status.PENDING, WaitingListEntry.Status.ACTIVE):
         entry.status = WaitingListEntry.Status.CANCELLED
         entry.save(update_fields=["status"])
@@ -225,49 +218,51 @@ def waiting_list_match(
     ``window`` restricts the search to slots starting inside it (a freed slot). Each entry
     gets its earliest matching slot; an entry is never offered the same start twice.
     """
-    from rathaus.engines import availability as engine
-
-    now = _now(now)
-    entries = WaitingListEntry.objects.filter(
-        status=WaitingListEntry.Status.ACTIVE, date_to__gte=now.date() - timedelta(days=1)
-    ).exclude(offers__status=WaitingListOffer.Status.OFFERED)
-    if municipality_id is not None:
-        entries = entries.filter(municipality_id=municipality_id)
-    if location_id is not None:
-        entries = entries.filter(locations__id=location_id)
+    now = now_or(now)
+    entries = waiting_list_selectors.waiting_list_entries_to_match(
+        municipality_id=municipality_id, location_id=location_id, now=now, limit=limit
+    )
     offers = []
-    for entry in entries.order_by("created", "id").distinct()[:limit]:
-        seen = set(entry.offers.values_list("slot_start", flat=True))
-        demand = {int(k): int(v) for k, v in entry.demand.items()}
-        made = None
-        for location in entry.locations.select_related("municipality").order_by("id"):
-            if location_id is not None and location.id != location_id:
-                continue
-            request = availability.availability_request(location, demand, now, fresh=True)
-            if request is None:
-                continue
-            tz = request.policy.tz
-            start_day = max(entry.date_from, now.astimezone(tz).date())
-            end_day = entry.date_to
-            if window is not None:
-                start_day = max(start_day, window[0].astimezone(tz).date())
-                end_day = min(end_day, window[1].astimezone(tz).date())
-            for _day, slots in engine.iter_free_days(request, start_day, end_day):
-                for slot in slots:
-                    if window is not None and not window[0] <= slot.start < window[1]:
-                        continue
-                    if slot.start in seen or not _entry_accepts(entry, slot.start, tz):
-                        continue
-                    made = _make_offer(entry, location, slot, now)
-                    if made:
-                        break
-                if made:
-                    break
-            if made:
-                break
+    for entry in entries:
+        made = _offer_first_match(entry, location_id=location_id, window=window, now=now)
         if made:
             offers.append(made)
     return offers
+
+
+def _offer_first_match(entry: WaitingListEntry, *, location_id, window, now: datetime):
+    """Offer ``entry`` its earliest matching slot at its locations in order; None if none."""
+    seen = set(entry.offers.values_list("slot_start", flat=True))
+    demand = {int(k): int(v) for k, v in entry.demand.items()}
+    for location in entry.locations.select_related("municipality").order_by("id"):
+        if location_id is not None and location.id != location_id:
+            continue
+        made = _offer_at_location(entry, location, demand, seen, window, now)
+        if made:
+            return made
+    return None
+
+
+def _offer_at_location(entry, location: Location, demand, seen, window, now: datetime):
+    request = availability.availability_request(location, demand, now, fresh=True)
+    if request is None:
+        return None
+    tz = request.policy.tz
+    start_day = max(entry.date_from, now.astimezone(tz).date())
+    end_day = entry.date_to
+    if window is not None:
+        start_day = max(start_day, window[0].astimezone(tz).date())
+        end_day = min(end_day, window[1].astimezone(tz).date())
+    for _day, slots in engine.iter_free_days(request, start_day, end_day):
+        for slot in slots:
+            if window is not None and not window[0] <= slot.start < window[1]:
+                continue
+            if slot.start in seen or not _entry_accepts(entry, slot.start, tz):
+                continue
+            made = _make_offer(entry, location, slot, now)
+            if made:
+                return made
+    return None
 
 
 def waiting_list_offer_freed_slot(
@@ -295,33 +290,20 @@ def waiting_list_offer_withdraw(offer: WaitingListOffer, status: str, now: datet
             offer_freed_slot_after_commit(location_id, start, end, now)
 
 
-def waiting_list_offer_by_token(token: str) -> WaitingListOffer:
-    offer = (
-        WaitingListOffer.objects.select_related("entry", "appointment__location")
-        .filter(token_hash=hash_token(token or ""))
-        .first()
-        if token and len(token) < 200
-        else None
-    )
-    if offer is None:
-        raise NotFound("not_found", "Dieses Angebot wurde nicht gefunden.")
-    return offer
-
-
 @transaction.atomic
 def waiting_list_offer_accept(
     *, token: str, now: datetime | None = None
 ) -> tuple[Appointment, str]:
     """Accept an offer: the held slot becomes a confirmed appointment (e-mail verified)."""
-    now = _now(now)
-    offer = waiting_list_offer_by_token(token)
+    now = now_or(now)
+    offer = waiting_list_selectors.waiting_list_offer_get_by_token(token=token)
     offer = WaitingListOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != WaitingListOffer.Status.OFFERED or offer.appointment_id is None:
-        raise DomainError("offer_closed", "Dieses Angebot ist nicht mehr gültig.", status=410)
+        raise DomainError("offer_closed", _("Dieses Angebot ist nicht mehr gültig."), status=410)
     if offer.deadline <= now:
         waiting_list_offer_withdraw(offer, WaitingListOffer.Status.EXPIRED, now)
         raise DomainError(
-            "offer_expired", "Die Frist für dieses Angebot ist abgelaufen.", status=410
+            "offer_expired", _("Die Frist für dieses Angebot ist abgelaufen."), status=410
         )
     entry = offer.entry
     policy_limit = catalogue.policy_for(offer.appointment.location).max_active_per_email
@@ -350,8 +332,8 @@ def waiting_list_offer_accept(
 
 @transaction.atomic
 def waiting_list_offer_decline(*, token: str, now: datetime | None = None) -> WaitingListOffer:
-    now = _now(now)
-    offer = waiting_list_offer_by_token(token)
+    now = now_or(now)
+    offer = waiting_list_selectors.waiting_list_offer_get_by_token(token=token)
     offer = WaitingListOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status == WaitingListOffer.Status.OFFERED:
         waiting_list_offer_withdraw(offer, WaitingListOffer.Status.DECLINED, now)

@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 
 from rathaus.appointments.models import Counter
-from rathaus.appointments.services import booking, placement
+from rathaus.appointments.services import common, placement
 from rathaus.appointments.tests.helpers import make_office
 from rathaus.core.problems import DomainError
 
@@ -52,7 +52,7 @@ def test_a_real_deadlock_is_a_lost_race_and_is_retried(town):
 
     calls = []
 
-    @booking._retry_when_locked
+    @common.retry_when_locked
     def book_once_deadlocked():
         calls.append(1)
         if len(calls) == 1:
@@ -61,7 +61,7 @@ def test_a_real_deadlock_is_a_lost_race_and_is_retried(town):
 
     assert book_once_deadlocked() == "gebucht" and len(calls) == 2
 
-    @booking._retry_when_locked
+    @common.retry_when_locked
     def always_deadlocked():
         raise exc
 

@@ -28,9 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.appointments import proof_of_work
 from rathaus.appointments.forms.booking import BookingForm, ServiceChoiceForm
 from rathaus.appointments.mails import clock, day_text, weekday_names
-from rathaus.appointments.models import Appointment, Service
+from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, catalogue
-from rathaus.appointments.services import booking
+from rathaus.appointments.selectors.appointments import appointment_get_by_token
+from rathaus.appointments.services import booking, common
 from rathaus.core import clientip
 from rathaus.core.problems import DomainError
 
@@ -66,7 +67,7 @@ def demand_from_query(params, location) -> dict[int, int]:
     if not demand:
         return {}
     try:
-        return booking.normalize_demand(location, demand)
+        return common.normalize_demand(location, demand)
     except DomainError:
         return {}
 
@@ -76,7 +77,7 @@ def demand_query(demand: dict[int, int]) -> str:
 
 
 def demand_label(demand: dict[int, int]) -> list[str]:
-    names = dict(Service.objects.filter(id__in=list(demand)).values_list("id", "name"))
+    names = catalogue.service_names(demand)
     return [
         f"{n} × {names.get(sid, '?')}" if n > 1 else names.get(sid, "?")
         for sid, n in demand.items()
@@ -317,7 +318,7 @@ def hold_view(request, location_id):
     try:
         # holds take slots out of the pool: bots must pay the same proof of work as bookings
         proof_of_work.verify(request.POST.get("altcha"))
-        booking.rate_limit_ip(
+        common.rate_limit_ip(
             client_ip(request), catalogue.policy_for(location).max_requests_per_ip_hour
         )
         # a citizen holds one slot at a time: a new choice releases the previous hold
@@ -342,7 +343,7 @@ def hold_view(request, location_id):
 
 def _drop_hold(token: str) -> None:
     try:
-        appointment = booking.appointment_by_token(token)
+        appointment = appointment_get_by_token(token=token)
     except DomainError:
         return
     if appointment.status == S.HELD:
@@ -354,7 +355,7 @@ def _current_hold(request) -> Appointment | None:
     if not token:
         return None
     try:
-        appointment = booking.appointment_by_token(token)
+        appointment = appointment_get_by_token(token=token)
     except DomainError:
         return None
     if appointment.status != S.HELD or appointment.hold_expires_at <= timezone.now():
@@ -392,7 +393,7 @@ def details(request):
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking.rate_limit_ip(
+            common.rate_limit_ip(
                 client_ip(request), catalogue.policy_for(hold.location).max_requests_per_ip_hour
             )
             booking.appointment_book(

@@ -34,7 +34,7 @@ from rathaus.appointments.forms.counter import (
     DayFilterForm,
     WalkInForm,
 )
-from rathaus.appointments.models import Appointment, Counter, DateException
+from rathaus.appointments.models import Appointment, Counter
 from rathaus.appointments.selectors import catalogue
 from rathaus.appointments.selectors import counter as counter_selectors
 from rathaus.appointments.services import counter as counter_services
@@ -164,11 +164,7 @@ def _scoped_location(request, location_id) -> Location:
 
 
 def _scoped_appointment(request, appointment_id) -> Appointment:
-    return get_scoped_or_404(
-        Appointment.objects.select_related("location", "location__municipality"),
-        request.user,
-        pk=appointment_id,
-    )
+    return counter_selectors.appointment_get_scoped(user=request.user, pk=appointment_id)
 
 
 def _counter_from_post(request, location: Location) -> Counter | None:
@@ -330,9 +326,8 @@ def staff_walk_in(request, location_id):
 @require_GET
 def staff_ticket(request, appointment_id):
     _require(request.user, permissions.PERM_COUNTER)
-    ticket = get_scoped_or_404(
-        Appointment.objects.select_related("location", "location__municipality"),
-        request.user,
+    ticket = counter_selectors.appointment_get_scoped(
+        user=request.user,
         pk=appointment_id,
         source=Appointment.Source.WALK_IN,
     )
@@ -409,11 +404,7 @@ def staff_closure(request):
 @require_GET
 def staff_closure_detail(request, exception_id):
     _require(request.user, permissions.PERM_COUNTER)
-    exception = get_scoped_or_404(
-        DateException.objects.select_related("location", "location__municipality", "counter"),
-        request.user,
-        pk=exception_id,
-    )
+    exception = counter_selectors.closure_get_scoped(user=request.user, pk=exception_id)
     tz = counter_selectors.tz_of(exception.location)
     rows = [
         {

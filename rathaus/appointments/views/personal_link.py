@@ -19,6 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.appointments.mails import day_text
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import catalogue
+from rathaus.appointments.selectors.appointments import (
+    appointment_get_by_reminder_token,
+    appointment_get_by_token,
+)
 from rathaus.appointments.services import booking
 from rathaus.appointments.views.booking import (
     appointment_context,
@@ -35,7 +39,7 @@ S = Appointment.Status
 
 def _by_token_or_404(token) -> Appointment:
     try:
-        return booking.appointment_by_token(token)
+        return appointment_get_by_token(token=token)
     except DomainError as exc:
         raise Http404 from exc
 
@@ -154,16 +158,7 @@ def reschedule_day(request, token, day):
 
 
 def _by_reminder_token_or_404(token) -> Appointment:
-    from rathaus.appointments.models import hash_token
-
-    if not token or len(token) > 200:
-        raise Http404
-    appointment = (
-        Appointment.objects.select_related("location", "location__municipality")
-        .filter(reminder_token_hash=hash_token(token))
-        .exclude(reminder_token_hash="")
-        .first()
-    )
+    appointment = appointment_get_by_reminder_token(token=token)
     if appointment is None:
         raise Http404
     return appointment

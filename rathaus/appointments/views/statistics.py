@@ -168,34 +168,44 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
 def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
     """(filename, header, rows) of a statistics CSV; numbers in German notation."""
     if table == "schalter":
-        stats = statistics_selectors.statistics(
-            locations, date_from, date_to, with_lead_times=False
-        )
-        header = ["Standort", "Schalter", "Gebuchte Minuten", "Geöffnete Minuten", "Auslastung (%)"]
-        rows = [
-            [
-                u.counter.location.name,
-                u.counter.name,
-                u.booked_minutes,
-                u.open_minutes,
-                de_number(u.ratio * 100 if u.ratio is not None else None),
-            ]
-            for u in stats.utilisation
-        ]
-        return f"termine-auslastung-{date_from}-{date_to}.csv", header, rows
+        return _counter_rows(locations, date_from, date_to)
     if table == "vorlauf":
-        stats = statistics_selectors.statistics(locations, date_from, date_to)
-        header = ["Standort", "Leistung", "Vorlaufzeit (Tage)", "Nächster freier Termin"]
-        rows = [
-            [
-                lt.location.name,
-                lt.service.name,
-                "" if lt.days is None else lt.days,
-                f"{lt.earliest:%d.%m.%Y %H:%M}" if lt.earliest else "kein freier Termin",
-            ]
-            for lt in stats.lead_times
+        return _lead_time_rows(locations, date_from, date_to)
+    return _daily_rows(locations, date_from, date_to)
+
+
+def _counter_rows(locations, date_from: date, date_to: date):
+    stats = statistics_selectors.statistics(locations, date_from, date_to, with_lead_times=False)
+    header = ["Standort", "Schalter", "Gebuchte Minuten", "Geöffnete Minuten", "Auslastung (%)"]
+    rows = [
+        [
+            u.counter.location.name,
+            u.counter.name,
+            u.booked_minutes,
+            u.open_minutes,
+            de_number(u.ratio * 100 if u.ratio is not None else None),
         ]
-        return f"termine-vorlaufzeit-{date_from}.csv", header, rows
+        for u in stats.utilisation
+    ]
+    return f"termine-auslastung-{date_from}-{date_to}.csv", header, rows
+
+
+def _lead_time_rows(locations, date_from: date, date_to: date):
+    stats = statistics_selectors.statistics(locations, date_from, date_to)
+    header = ["Standort", "Leistung", "Vorlaufzeit (Tage)", "Nächster freier Termin"]
+    rows = [
+        [
+            lt.location.name,
+            lt.service.name,
+            "" if lt.days is None else lt.days,
+            f"{lt.earliest:%d.%m.%Y %H:%M}" if lt.earliest else "kein freier Termin",
+        ]
+        for lt in stats.lead_times
+    ]
+    return f"termine-vorlaufzeit-{date_from}.csv", header, rows
+
+
+def _daily_rows(locations, date_from: date, date_to: date):
     header = [
         "Datum",
         "Buchungen",

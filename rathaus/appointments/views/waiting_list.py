@@ -15,19 +15,20 @@ from django.views.decorators.http import require_http_methods
 from rathaus.appointments.forms.booking import ServiceChoiceForm
 from rathaus.appointments.forms.waiting_list import WaitingListForm
 from rathaus.appointments.mails import weekday_name
-from rathaus.appointments.models import Service, WaitingListEntry, WaitingListOffer
+from rathaus.appointments.models import WaitingListEntry, WaitingListOffer
 from rathaus.appointments.selectors import catalogue
-from rathaus.appointments.services import booking, waiting_list
+from rathaus.appointments.selectors.waiting_list import (
+    waiting_list_entry_get_by_token,
+    waiting_list_offer_get_by_token,
+)
+from rathaus.appointments.services import common, waiting_list
 from rathaus.appointments.views.booking import appointment_context, client_ip, local_text
-from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 
 
 @require_http_methods(["GET", "POST"])
 def waiting_new(request, municipality_id):
-    municipality = Municipality.objects.filter(
-        id=municipality_id, id__in=catalogue.public_municipalities().values("id")
-    ).first()
+    municipality = catalogue.public_municipality_get(municipality_id)
     if municipality is None:
         raise Http404
     locations_qs = catalogue.public_locations(municipality)
@@ -45,7 +46,7 @@ def waiting_new(request, municipality_id):
         services_ok = services_form.is_valid()
         if form.is_valid() and services_ok:
             try:
-                booking.rate_limit_ip(client_ip(request), 30, scope="waiting")
+                common.rate_limit_ip(client_ip(request), 30, scope="waiting")
                 waiting_list.waiting_list_entry_create(
                     municipality=municipality,
                     locations=form.cleaned_data["locations"],
@@ -74,7 +75,7 @@ def waiting_new(request, municipality_id):
 
 def _entry_or_404(token) -> WaitingListEntry:
     try:
-        return waiting_list.waiting_list_entry_by_token(token)
+        return waiting_list_entry_get_by_token(token=token)
     except DomainError as exc:
         raise Http404 from exc
 
@@ -95,9 +96,7 @@ def waiting_manage(request, token):
         except DomainError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("appointments:waiting_manage", args=[token]))
-    names = dict(
-        Service.objects.filter(id__in=[int(k) for k in entry.demand]).values_list("id", "name")
-    )
+    names = catalogue.service_names(entry.demand)
     return render(
         request,
         "appointments/waiting_manage.html",
@@ -115,7 +114,7 @@ def waiting_manage(request, token):
 @require_http_methods(["GET", "POST"])
 def offer(request, token):
     try:
-        the_offer = waiting_list.waiting_list_offer_by_token(token)
+        the_offer = waiting_list_offer_get_by_token(token=token)
     except DomainError as exc:
         raise Http404 from exc
     if request.method == "POST":

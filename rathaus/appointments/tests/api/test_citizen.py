@@ -249,3 +249,27 @@ def test_waiting_list_via_api(client, office, town):
         content_type="application/json",
     )
     problem(bad, 422, "invalid_times")
+
+
+def test_a_citizen_error_comes_back_in_english_when_the_client_asks_for_it(client, office):
+    location, counters, ausweis, kfz = office
+    german = problem(client.get(f"{API}/appointments/no-such-token"), 404, "not_found")
+    assert german["detail"] == "Dieser Termin wurde nicht gefunden."
+    english = problem(
+        client.get(f"{API}/appointments/no-such-token", HTTP_ACCEPT_LANGUAGE="en"),
+        404,
+        "not_found",
+    )
+    assert english["detail"] == "This appointment was not found."
+    garbage = problem(
+        client.get(
+            f"{API}/availability/days",
+            {"location_id": location.id, "services": "zwei"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ),
+        422,
+        "invalid_services",
+    )
+    assert garbage["detail"] == (
+        "Please give the services as a list “id:count”, e.g. services=12:2,13:1."
+    )

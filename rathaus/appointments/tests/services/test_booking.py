@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from icalendar import Calendar
 
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability
+from rathaus.appointments.selectors.appointments import appointment_get_by_token
 from rathaus.appointments.services import booking, maintenance
 from rathaus.appointments.tests.helpers import NOW, at, make_office
 from rathaus.core.problems import DomainError
@@ -89,8 +91,6 @@ def test_double_opt_in_confirms_and_mails_ics(town):
     assert f"/termine/t/{token}/" in confirmation.body
     name, content, mimetype = confirmation.attachments[0]
     assert name == "termin.ics" and mimetype == "text/calendar"
-    from icalendar import Calendar
-
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == at(2, 9)
     assert event.decoded("dtend") == at(2, 9, 15)
@@ -168,7 +168,7 @@ def test_reschedule_is_an_atomic_swap(town):
     booking.appointment_reschedule(appointment=appointment, start=at(2, 9, 10), now=NOW)
     appointment.refresh_from_db()
     assert appointment.start == at(2, 9, 10) and appointment.status == S.CONFIRMED
-    assert booking.appointment_by_token(token).pk == appointment.pk
+    assert appointment_get_by_token(token=token).pk == appointment.pk
     other, _ = book(location, ausweis, at(2, 11), email="b@example.org")
     with pytest.raises(DomainError):
         booking.appointment_reschedule(appointment=appointment, start=at(2, 11), now=NOW)
@@ -188,7 +188,7 @@ def test_reminder_once_with_attend_and_release_links(town):
     body = mail.outbox[0].body
     assert "/termine/e/" in body and "/kommen/" in body and "/freigeben/" in body
     # the personal link of the confirmation still works
-    assert booking.appointment_by_token(token).pk == appointment.pk
+    assert appointment_get_by_token(token=token).pk == appointment.pk
 
 
 def test_invalid_demand_is_a_german_domain_error(town, other_town):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.services import booking
 from rathaus.appointments.tests.helpers import altcha_payload, make_office
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,8 +93,6 @@ def test_booking_flow_with_double_opt_in(client, town):
 
 
 def test_reschedule_via_personal_link(client, town):
-    from rathaus.appointments.services import booking
-
     location, counters, ausweis, kfz = make_office(town, counters=1)
     slots = availability.slots_on(
         location,
