@@ -285,7 +285,6 @@ def appointment_mark_no_show(
 # --------------------------------------------------------------------------- walk-in tickets
 
 
-@transaction.atomic
 def _walk_in_name(name: str) -> str:
     """The optional name on a ticket: one line, at most 200 characters (422 otherwise)."""
     name = (name or "").strip()
@@ -306,6 +305,7 @@ def _walk_in_name(name: str) -> str:
     return name
 
 
+@transaction.atomic
 def walk_in_issue(
     *,
     location: Location,
