@@ -16,7 +16,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 
 from rathaus.appointments.models import Appointment, Service
-from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.selectors import availability as appointment_availability
+from rathaus.appointments.selectors import catalogue as appointment_catalogue
 from rathaus.appointments.selectors import statistics as appointment_statistics
 from rathaus.core.models import Location, Municipality
 
@@ -161,13 +162,15 @@ def earliest_free(
     ``offered`` is False when the location does not offer such a service at all.
     """
     services = [
-        s for s in catalogue.services_at(location) if not leika_key or s.leika_key == leika_key
+        s
+        for s in appointment_catalogue.services_at(location)
+        if not leika_key or s.leika_key == leika_key
     ]
     if not services:
         return False, None
     best = None
     for service in services:
-        slot = availability.earliest(location, {service.id: 1}, now)
+        slot = appointment_availability.earliest(location, {service.id: 1}, now)
         if slot and (best is None or slot.start < best):
             best = slot.start
     return True, best

@@ -1,4 +1,4 @@
-# ruff: noqa: F401, F811  (pytest fixtures imported from staff_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from counter_fixtures)
 """Staff API: flows, problem+json for every error, permissions and tenancy."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 
 from rathaus.appointments.models import Appointment, DateException
-from rathaus.appointments.tests.helpers import make_office
-from rathaus.appointments.tests.staff_fixtures import (
+from rathaus.appointments.tests.counter_fixtures import (
     clerk,
     live_office,
     local_now,
     office_hours,
 )
+from rathaus.appointments.tests.helpers import make_office
 from rathaus.core.api_auth import hash_token
 from rathaus.core.models import ApiToken, Role
 

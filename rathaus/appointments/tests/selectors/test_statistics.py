@@ -1,4 +1,4 @@
-# ruff: noqa: F401, F811  (pytest fixtures imported from staff_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from counter_fixtures)
 """Statistics on a small known data set: exact numbers in selectors, page, CSV and API."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from rathaus.appointments.models import Appointment, DateException
 from rathaus.appointments.selectors import statistics as statistics_selectors
+from rathaus.appointments.tests.counter_fixtures import clerk, make_appointment
 from rathaus.appointments.tests.helpers import NOW, at, make_office
-from rathaus.appointments.tests.staff_fixtures import clerk, make_appointment
 from rathaus.core.models import Role
 
 S = Appointment.Status

@@ -1,4 +1,4 @@
-# ruff: noqa: F401, F811  (pytest fixtures imported from staff_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from counter_fixtures)
 """Counter work: check-in, fair call-up order, no double calls, walk-in capacity, closures."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rathaus.appointments.models import Appointment, ClosureOutcome, DateException
 from rathaus.appointments.selectors import counter as counter_selectors
 from rathaus.appointments.services import counter as counter_services
+from rathaus.appointments.tests.counter_fixtures import make_appointment, office
 from rathaus.appointments.tests.helpers import NOW, at, make_office
-from rathaus.appointments.tests.staff_fixtures import make_appointment, office
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import Conflict, DomainError, NotFound
 

@@ -1,4 +1,4 @@
-# ruff: noqa: F401, F811  (pytest fixtures imported from staff_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from counter_fixtures)
 """Staff pages: day view, check-in, call-up, display, walk-in, closures, permissions."""
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from rathaus.appointments.models import Appointment, BookingPolicy, DateException
 from rathaus.appointments.services import counter as counter_services
-from rathaus.appointments.tests.helpers import NOW, at, make_office
-from rathaus.appointments.tests.staff_fixtures import (
+from rathaus.appointments.tests.counter_fixtures import (
     clerk,
     live_office,
     local_now,
@@ -20,6 +19,7 @@ from rathaus.appointments.tests.staff_fixtures import (
     office_hours,
     today_at,
 )
+from rathaus.appointments.tests.helpers import NOW, at, make_office
 from rathaus.core.models import Role
 
 S = Appointment.Status

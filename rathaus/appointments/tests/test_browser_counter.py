@@ -1,4 +1,4 @@
-# ruff: noqa: F401, F811  (pytest fixtures imported from staff_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from counter_fixtures)
 """A clerk checks a citizen in and calls them; the waiting-room display shows it by itself."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from rathaus.appointments.models import BookingPolicy
-from rathaus.appointments.tests.staff_fixtures import clerk, live_office, office_hours
+from rathaus.appointments.tests.counter_fixtures import clerk, live_office, office_hours
 
 
 @pytest.mark.browser
