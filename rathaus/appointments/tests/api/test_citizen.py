@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability
@@ -251,7 +251,17 @@ def test_waiting_list_via_api(client, office, town):
     problem(bad, 422, "invalid_times")
 
 
-def test_a_citizen_error_comes_back_in_english_when_the_client_asks_for_it(client, office):
+@pytest.fixture
+def german_afterwards():
+    # the locale middleware leaves the request's language active in this thread; later tests
+    # call services directly and expect German
+    with translation.override("de"):
+        yield
+
+
+def test_a_citizen_error_comes_back_in_english_when_the_client_asks_for_it(
+    client, office, german_afterwards
+):
     location, counters, ausweis, kfz = office
     german = problem(client.get(f"{API}/appointments/no-such-token"), 404, "not_found")
     assert german["detail"] == "Dieser Termin wurde nicht gefunden."
