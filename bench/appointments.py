@@ -312,7 +312,7 @@ def part_a(data):
     from django.test import Client
     from django.utils import timezone
 
-    from rathaus.appointments import selectors
+    from rathaus.appointments.selectors import availability
     from rathaus.engines import availability as engine
 
     loc, service = data["loc_a"], data["service"]
@@ -321,19 +321,19 @@ def part_a(data):
     def run(fresh):
         t0 = time.perf_counter()
         now = timezone.now()
-        setup, index = selectors.location_state(loc, now, fresh=fresh)
-        request = selectors.availability_request(loc, demand, now, fresh=fresh)
+        setup, index = availability.location_state(loc, now, fresh=fresh)
+        request = availability.availability_request(loc, demand, now, fresh=fresh)
         first, last = engine.bookable_window(request)
         slots = engine.free_slots_in_range(request, first, last)
         return (time.perf_counter() - t0) * 1000, len(slots)
 
     def run_days(fresh):
         t0 = time.perf_counter()
-        days = selectors.next_days(loc, demand, 60, timezone.now()) if not fresh else None
+        days = availability.next_days(loc, demand, 60, timezone.now()) if not fresh else None
         if fresh:
             now = timezone.now()
-            selectors.location_state(loc, now, fresh=True)
-            request = selectors.availability_request(loc, demand, now, fresh=True)
+            availability.location_state(loc, now, fresh=True)
+            request = availability.availability_request(loc, demand, now, fresh=True)
             days = engine.next_free_days(request, 60)
         return (time.perf_counter() - t0) * 1000, len(days)
 
@@ -486,12 +486,12 @@ def load(clients, seconds, make_request, stop_when_empty=None):
 def part_b(data, server):
     from django.utils import timezone
 
-    from rathaus.appointments import selectors
+    from rathaus.appointments.selectors import availability
     from rathaus.engines import availability as engine
 
     loc, service = data["loc_b"], data["service"]
     now = timezone.now()
-    request = selectors.availability_request(loc, {service.id: 1}, now, fresh=True)
+    request = availability.availability_request(loc, {service.id: 1}, now, fresh=True)
     first, last = engine.bookable_window(request)
     work = queue.Queue()
     slots = engine.free_slots_in_range(request, first + timedelta(days=1), last)
@@ -586,15 +586,15 @@ def part_b(data, server):
 def part_c(data, server):
     from django.db import connection
 
-    from rathaus.appointments import selectors
     from rathaus.appointments.models import Appointment
+    from rathaus.appointments.selectors import availability
 
     loc, service = data["loc_c"], data["service"]
     # free the booked places: cancelled, released to the pool right now
     Appointment.objects.filter(location=loc).update(
         status=Appointment.Status.CANCELLED, pool_release_at=None
     )
-    selectors.bump_version(loc.id)
+    availability.bump_version(loc.id)
     payloads = presolve(ARGS.surge_clients)
     starts = data["surge_starts"]
     barrier = threading.Barrier(ARGS.surge_clients)

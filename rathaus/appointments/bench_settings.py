@@ -10,6 +10,7 @@ Differences to config.settings (each is stated in the benchmark's output):
   challenges before the timed phase, so only the server-side verification is measured).
 """
 
+from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 
 from config.settings import *  # noqa: F403
@@ -22,8 +23,6 @@ class CountingEmailBackend(BaseEmailBackend):
     """Counts the messages it is given (after they were built) and drops them."""
 
     def send_messages(self, email_messages):
-        from django.core.cache import cache
-
         messages = list(email_messages)
         for message in messages:
             message.message()  # build the MIME message as a real backend would

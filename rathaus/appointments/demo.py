@@ -75,11 +75,36 @@ def _hours(town: Municipality, location: Location, plan: dict[int, list[tuple[ti
     OpeningHours.objects.bulk_create(rows)
 
 
+TOWN_HALL_WEEK = {
+    0: [(time(8), time(12)), (time(13), time(16))],
+    1: [(time(8), time(12)), (time(13), time(16))],
+    2: [(time(8), time(12)), (time(13), time(16))],
+    3: [(time(8), time(18))],
+    4: [(time(8), time(12, 30))],
+}
+
+
 @transaction.atomic
 def load(town: Municipality) -> None:
     if Service.objects.filter(municipality=town, name=SERVICES[0][0]).exists():
         return  # loaded before: a second run changes nothing
-    rng = random.Random(3303)
+    town_hall, technical = _locations(town)
+    services = _services(town)
+    counters = _counters(town, town_hall, technical, services)
+    ServiceDuration.objects.create(
+        municipality=town,
+        service=services["Anmeldung Wohnsitz"],
+        location=technical,
+        duration_minutes=15,
+    )
+    _hours(town, town_hall, TOWN_HALL_WEEK)
+    _hours(town, technical, {1: [(time(9), time(12))], 3: [(time(14), time(18))]})
+    BookingPolicy.objects.create(municipality=town, location=town_hall)
+    BookingPolicy.objects.create(municipality=town, location=technical, max_days_ahead=30)
+    _appointments(town, town_hall, counters, list(services.values()))
+
+
+def _locations(town: Municipality) -> tuple[Location, Location]:
     town_hall, _ = Location.objects.get_or_create(
         municipality=town,
         name="Rathaus",
@@ -90,6 +115,10 @@ def load(town: Municipality) -> None:
         name="Technisches Rathaus",
         defaults={"street": "Bahnhofstraße 12", "postal_code": "59999", "city": "Musterstadt"},
     )
+    return town_hall, technical
+
+
+def _services(town: Municipality) -> dict[str, Service]:
     services = {}
     for position, (name, minutes, key, documents, fee) in enumerate(SERVICES):
         services[name] = Service.objects.create(
@@ -102,6 +131,11 @@ def load(town: Municipality) -> None:
             position=position,
             max_count=1 if name == "Kfz-Zulassung" else 5,
         )
+    return services
+
+
+def _counters(town, town_hall, technical, services: dict[str, Service]) -> list[Counter]:
+    """Schalter 1–6 in the town hall (vehicles only at 5 and 6), Platz 1–2 in the branch."""
     general = [s for n, s in services.items() if n != "Kfz-Zulassung"]
     counters = []
     for i in range(1, 7):
@@ -110,7 +144,6 @@ def load(town: Municipality) -> None:
         )
         counter.services.set(general + ([services["Kfz-Zulassung"]] if i >= 5 else []))
         counters.append(counter)
-    branch = []
     for i in range(1, 3):
         counter = Counter.objects.create(
             municipality=town, location=technical, name=f"Platz {i}", position=i
@@ -118,79 +151,25 @@ def load(town: Municipality) -> None:
         counter.services.set(
             [services["Anmeldung Wohnsitz"], services["Führungszeugnis beantragen"]]
         )
-        branch.append(counter)
-    ServiceDuration.objects.create(
-        municipality=town,
-        service=services["Anmeldung Wohnsitz"],
-        location=technical,
-        duration_minutes=15,
-    )
-    morning, afternoon = (time(8), time(12)), (time(13), time(16))
-    _hours(
-        town,
-        town_hall,
-        {
-            0: [morning, afternoon],
-            1: [morning, afternoon],
-            2: [morning, afternoon],
-            3: [(time(8), time(18))],
-            4: [(time(8), time(12, 30))],
-        },
-    )
-    _hours(town, technical, {1: [(time(9), time(12))], 3: [(time(14), time(18))]})
-    BookingPolicy.objects.create(municipality=town, location=town_hall)
-    BookingPolicy.objects.create(municipality=town, location=technical, max_days_ahead=30)
+    return counters
 
-    # a few hundred appointments over the next three weeks (about 15 % of the capacity)
+
+def _appointments(town, town_hall, counters, service_list) -> None:
+    """A few hundred appointments over the next three weeks (about 15 % of the capacity)."""
+    rng = random.Random(3303)
     tz = ZoneInfo(town.time_zone or "Europe/Berlin")
     now = timezone.now()
     today = now.astimezone(tz).date()
-    plan = {
-        0: [morning, afternoon],
-        1: [morning, afternoon],
-        2: [morning, afternoon],
-        3: [(time(8), time(18))],
-        4: [(time(8), time(12, 30))],
-    }
-    service_list = list(services.values())
     rows, items = [], []
     for offset in range(1, 22):
         day = today + timedelta(days=offset)
-        for a, b in plan.get(day.weekday(), []):
+        for a, b in TOWN_HALL_WEEK.get(day.weekday(), []):
             for counter in counters:
-                cursor = datetime.combine(day, a, tzinfo=tz)
+                start = datetime.combine(day, a, tzinfo=tz)
                 end_of = datetime.combine(day, b, tzinfo=tz)
-                while cursor < end_of:
-                    choices = [
-                        s
-                        for s in service_list
-                        if s.name != "Kfz-Zulassung" or counter.name in ("Schalter 5", "Schalter 6")
-                    ]
-                    service = rng.choice(choices)
-                    length = timedelta(minutes=service.default_duration_minutes)
-                    if cursor + length > end_of:
-                        break
-                    if rng.random() < 0.15:
-                        first, last = rng.choice(FIRST), rng.choice(LAST)
-                        appointment = Appointment(
-                            municipality=town,
-                            location=town_hall,
-                            counter=counter,
-                            start=cursor,
-                            end=cursor + length,
-                            status=Appointment.Status.CONFIRMED,
-                            token_hash=hash_token(new_token()),
-                            citizen_name=f"{first} {last}",
-                            citizen_email=f"{first.lower()}.{last.lower()}@example.org",
-                            created=now - timedelta(days=rng.randint(0, 14)),
-                            booked_at=now - timedelta(days=rng.randint(0, 14)),
-                            confirmed_at=now,
-                        )
-                        rows.append(appointment)
-                        items.append(service)
-                        cursor += length
-                    else:
-                        cursor += timedelta(minutes=10)
+                _fill_counter(
+                    rng, town, town_hall, counter, service_list, start, end_of, now, rows, items
+                )
     Appointment.objects.bulk_create(rows, batch_size=500)
     AppointmentItem.objects.bulk_create(
         [
@@ -199,3 +178,39 @@ def load(town: Municipality) -> None:
         ],
         batch_size=500,
     )
+
+
+def _fill_counter(rng, town, town_hall, counter, service_list, cursor, end_of, now, rows, items):
+    """Walk one opening interval of a counter, booking about every seventh gap."""
+    choices = [
+        s
+        for s in service_list
+        if s.name != "Kfz-Zulassung" or counter.name in ("Schalter 5", "Schalter 6")
+    ]
+    while cursor < end_of:
+        service = rng.choice(choices)
+        length = timedelta(minutes=service.default_duration_minutes)
+        if cursor + length > end_of:
+            break
+        if rng.random() < 0.15:
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            rows.append(
+                Appointment(
+                    municipality=town,
+                    location=town_hall,
+                    counter=counter,
+                    start=cursor,
+                    end=cursor + length,
+                    status=Appointment.Status.CONFIRMED,
+                    token_hash=hash_token(new_token()),
+                    citizen_name=f"{first} {last}",
+                    citizen_email=f"{first.lower()}.{last.lower()}@example.org",
+                    created=now - timedelta(days=rng.randint(0, 14)),
+                    booked_at=now - timedelta(days=rng.randint(0, 14)),
+                    confirmed_at=now,
+                )
+            )
+            items.append(service)
+            cursor += length
+        else:
+            cursor += timedelta(minutes=10)

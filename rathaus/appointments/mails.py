@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from django.core.mail import EmailMessage
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.formats import date_format, time_format
@@ -23,11 +22,10 @@ from icalendar import Calendar, Event, vText
 from rathaus.appointments import conf
 from rathaus.appointments.models import (
     Appointment,
-    AppointmentItem,
-    WaitingListEntry,
-    WaitingListOffer,
 )
-from rathaus.appointments.selectors import items_label, local_tz
+from rathaus.appointments.selectors import waiting_list as waiting_list_selectors
+from rathaus.appointments.selectors.appointments import appointment_for_mail
+from rathaus.appointments.selectors.catalogue import items_label, local_tz
 
 
 def weekday_name(day: int) -> str:
@@ -132,123 +130,138 @@ def _send(to: str, subject: str, body: str, attachments=()) -> None:
 
 
 def send_appointment_mail(kind: str, appointment_id: int, token: str = "", extra: str = "") -> None:
-    appointment = (
-        Appointment.objects.select_related("location__municipality")
-        .prefetch_related(
-            Prefetch("items", queryset=AppointmentItem.objects.select_related("service"))
-        )
-        .filter(pk=appointment_id)
-        .first()
-    )
+    """Build and send the citizen's e-mail of ``kind`` (nothing if the row or address is gone)."""
+    appointment = appointment_for_mail(appointment_id)
     if appointment is None or not appointment.citizen_email:
         return
-    personal = link("appointments:personal", token=token) if token else ""
-    what = items_label(appointment)
-    at = when(appointment)
-    hello = (
+    build = _APPOINTMENT_MAILS.get(kind)
+    if build is None:
+        return
+    subject, body, attachments = build(appointment, token, extra)
+    _send(appointment.citizen_email, subject, body + signature(), attachments)
+
+
+def _hello(appointment: Appointment) -> str:
+    return (
         _("Guten Tag %(name)s,") % {"name": appointment.citizen_name}
         if appointment.citizen_name
         else _("Guten Tag,")
     ) + "\n\n"
-    if kind == "opt_in":
-        deadline = appointment.confirm_deadline.astimezone(local_tz(appointment.location))
-        body = (
-            hello
-            + _("Sie haben einen Termin im Bürgerbüro angefragt:")
-            + f"\n\n{what}\n{at}\n{_address(appointment)}\n\n"
-            + _(
-                "Bitte bestätigen Sie den Termin über diesen Link, damit er für Sie reserviert "
-                "bleibt:\n%(url)s"
-            )
-            % {"url": link("appointments:confirm", token=token)}
-            + "\n\n"
-            + _("Ohne Bestätigung bis %(time)s Uhr wird der Termin wieder freigegeben.")
-            % {"time": clock(deadline)}
-            + "\n\n"
-            + _("Wenn Sie keinen Termin angefragt haben, können Sie diese E-Mail ignorieren.")
+
+
+def _opt_in(appointment: Appointment, token: str, extra: str):
+    deadline = appointment.confirm_deadline.astimezone(local_tz(appointment.location))
+    body = (
+        _hello(appointment)
+        + _("Sie haben einen Termin im Bürgerbüro angefragt:")
+        + f"\n\n{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}\n\n"
+        + _(
+            "Bitte bestätigen Sie den Termin über diesen Link, damit er für Sie reserviert "
+            "bleibt:\n%(url)s"
         )
-        _send(appointment.citizen_email, _("Bitte bestätigen Sie Ihren Termin"), body + signature())
-    elif kind in ("confirmed", "rebooked", "moved"):
+        % {"url": link("appointments:confirm", token=token)}
+        + "\n\n"
+        + _("Ohne Bestätigung bis %(time)s Uhr wird der Termin wieder freigegeben.")
+        % {"time": clock(deadline)}
+        + "\n\n"
+        + _("Wenn Sie keinen Termin angefragt haben, können Sie diese E-Mail ignorieren.")
+    )
+    return _("Bitte bestätigen Sie Ihren Termin"), body, ()
+
+
+def _rebooked_intro(extra: str) -> str:
+    if extra:
+        # Translators: continues "Guten Tag …,"; %(reason)s is the closure reason.
+        return _(
+            "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen "
+            "(%(reason)s). Ihr neuer Termin:"
+        ) % {"reason": extra}
+    # Translators: continues "Guten Tag …,".
+    return _(
+        "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen. Ihr neuer Termin:"
+    )
+
+
+def _with_calendar(kind: str):
+    """Confirmed, moved or rebooked: the (new) time, documents, personal link and .ics."""
+
+    def build(appointment: Appointment, token: str, extra: str):
         if kind == "confirmed":
-            intro = _("Ihr Termin im Bürgerbüro ist bestätigt:")
-            subject = _("Terminbestätigung")
+            intro, subject = _("Ihr Termin im Bürgerbüro ist bestätigt:"), _("Terminbestätigung")
         elif kind == "moved":
             intro = _("Ihr Termin wurde wie gewünscht verschoben. Der neue Termin:")
             subject = _("Ihr Termin wurde verschoben")
         else:
-            if extra:
-                # Translators: continues "Guten Tag …,"; %(reason)s is the closure reason.
-                intro = _(
-                    "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen "
-                    "(%(reason)s). Ihr neuer Termin:"
-                ) % {"reason": extra}
-            else:
-                # Translators: continues "Guten Tag …,".
-                intro = _(
-                    "wegen einer kurzfristigen Schließung mussten wir Ihren Termin verlegen. "
-                    "Ihr neuer Termin:"
-                )
-            subject = _("Ihr Termin wurde verlegt")
+            intro, subject = _rebooked_intro(extra), _("Ihr Termin wurde verlegt")
+        personal = link("appointments:personal", token=token) if token else ""
         body = (
-            f"{hello}{intro}\n\n{what}\n{at}\n{_address(appointment)}"
-            f"{_documents(appointment)}\n\n"
+            f"{_hello(appointment)}{intro}\n\n{items_label(appointment)}\n{when(appointment)}\n"
+            f"{_address(appointment)}{_documents(appointment)}\n\n"
             + _("Termin ansehen, verschieben oder absagen:\n%(url)s") % {"url": personal}
             + "\n\n"
             + _("Die Kalenderdatei im Anhang können Sie in Ihren Kalender übernehmen.")
         )
-        _send(
-            appointment.citizen_email,
-            subject,
-            body + signature(),
-            [("termin.ics", ics_for(appointment, personal_url=personal), "text/calendar")],
-        )
-    elif kind == "cancelled":
-        body = hello + _("Ihr Termin am %(when)s (%(services)s) ist abgesagt.") % {
-            "when": at,
-            "services": what,
-        }
-        _send(
-            appointment.citizen_email,
-            _("Ihr Termin ist abgesagt"),
-            body + signature(),
-            [("termin.ics", ics_for(appointment, cancel=True), "text/calendar")],
-        )
-    elif kind == "closure_no_slot":
+        ics = ics_for(appointment, personal_url=personal)
+        return subject, body, [("termin.ics", ics, "text/calendar")]
+
+    return build
+
+
+def _cancelled(appointment: Appointment, token: str, extra: str):
+    body = _hello(appointment) + _("Ihr Termin am %(when)s (%(services)s) ist abgesagt.") % {
+        "when": when(appointment),
+        "services": items_label(appointment),
+    }
+    ics = ics_for(appointment, cancel=True)
+    return _("Ihr Termin ist abgesagt"), body, [("termin.ics", ics, "text/calendar")]
+
+
+def _closure_no_slot(appointment: Appointment, token: str, extra: str):
+    # Translators: continues "Guten Tag …,".
+    body = _hello(appointment) + _(
+        "wegen einer kurzfristigen Schließung kann Ihr Termin am %(when)s (%(services)s) "
+        "leider nicht stattfinden, und wir haben derzeit keinen freien Ersatztermin.\n\n"
+        "Wir haben Sie in unseren Terminagenten (Warteliste) eingetragen: Sobald ein passender "
+        "Termin frei wird, bieten wir ihn Ihnen per E-Mail an.\n\n"
+        "Eintrag ansehen oder abmelden:\n%(url)s"
+    ) % {
+        "when": when(appointment),
+        "services": items_label(appointment),
+        "url": link("appointments:waiting_manage", token=token),
+    }
+    ics = ics_for(appointment, cancel=True)
+    return _("Ihr Termin muss leider entfallen"), body, [("termin.ics", ics, "text/calendar")]
+
+
+def _reminder(appointment: Appointment, token: str, extra: str):
+    body = (
+        _hello(appointment)
         # Translators: continues "Guten Tag …,".
-        body = hello + _(
-            "wegen einer kurzfristigen Schließung kann Ihr Termin am %(when)s (%(services)s) "
-            "leider nicht stattfinden, und wir haben derzeit keinen freien Ersatztermin.\n\n"
-            "Wir haben Sie in unseren Terminagenten (Warteliste) eingetragen: Sobald ein passender "
-            "Termin frei wird, bieten wir ihn Ihnen per E-Mail an.\n\n"
-            "Eintrag ansehen oder abmelden:\n%(url)s"
-        ) % {
-            "when": at,
-            "services": what,
-            "url": link("appointments:waiting_manage", token=token),
-        }
-        _send(
-            appointment.citizen_email,
-            _("Ihr Termin muss leider entfallen"),
-            body + signature(),
-            [("termin.ics", ics_for(appointment, cancel=True), "text/calendar")],
-        )
-    elif kind == "reminder":
-        body = (
-            hello
-            # Translators: continues "Guten Tag …,".
-            + _("wir erinnern Sie an Ihren Termin im Bürgerbüro:")
-            + f"\n\n{what}\n{at}\n{_address(appointment)}{_documents(appointment)}\n\n"
-            + _("Ich komme:\n%(url)s") % {"url": link("appointments:attend", token=token)}
-            + "\n\n"
-            + _("Ich kann nicht kommen – Termin freigeben:\n%(url)s")
-            % {"url": link("appointments:release", token=token)}
-        )
-        _send(appointment.citizen_email, _("Erinnerung an Ihren Termin"), body + signature())
+        + _("wir erinnern Sie an Ihren Termin im Bürgerbüro:")
+        + f"\n\n{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}"
+        f"{_documents(appointment)}\n\n"
+        + _("Ich komme:\n%(url)s") % {"url": link("appointments:attend", token=token)}
+        + "\n\n"
+        + _("Ich kann nicht kommen – Termin freigeben:\n%(url)s")
+        % {"url": link("appointments:release", token=token)}
+    )
+    return _("Erinnerung an Ihren Termin"), body, ()
+
+
+_APPOINTMENT_MAILS = {
+    "opt_in": _opt_in,
+    "confirmed": _with_calendar("confirmed"),
+    "moved": _with_calendar("moved"),
+    "rebooked": _with_calendar("rebooked"),
+    "cancelled": _cancelled,
+    "closure_no_slot": _closure_no_slot,
+    "reminder": _reminder,
+}
 
 
 def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
     if kind == "opt_in":
-        entry = WaitingListEntry.objects.filter(pk=object_id).first()
+        entry = waiting_list_selectors.waiting_list_entry_get(pk=object_id)
         if entry is None:
             return
         body = _(
@@ -262,11 +275,7 @@ def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
             body + signature(),
         )
     elif kind == "offer":
-        offer = (
-            WaitingListOffer.objects.select_related("entry", "appointment__location")
-            .filter(pk=object_id)
-            .first()
-        )
+        offer = waiting_list_selectors.waiting_list_offer_get(pk=object_id)
         if offer is None or offer.appointment is None:
             return
         appointment = offer.appointment

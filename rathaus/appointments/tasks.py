@@ -1,41 +1,54 @@
 """Celery tasks of the appointments app (inline when no broker is configured).
 
-Periodic (beat): ``purge_personal_data`` daily, ``release_expired`` every 60 s,
-``send_reminders`` every 10 minutes (to be added to CELERY_BEAT_SCHEDULE by the lead).
+Each task is two lines: it imports its service or mail builder inside the function, so the
+services can queue tasks on commit (``transaction.on_commit(lambda: task.delay(…))``) without
+an import circle. Periodic (beat, see ``CELERY_BEAT_SCHEDULE`` and docs/operations.md):
+``purge_personal_data`` daily, ``release_expired`` every minute, ``send_reminders`` every
+15 minutes, ``match_waiting_list`` every 5 minutes.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from rathaus.appointments import mails, services_maintenance, services_waiting_list
-
 
 @shared_task(ignore_result=True)
 def send_appointment_mail(kind: str, appointment_id: int, token: str = "", extra: str = ""):
+    from rathaus.appointments import mails
+
     mails.send_appointment_mail(kind, appointment_id, token, extra)
 
 
 @shared_task(ignore_result=True)
 def send_waiting_list_mail(kind: str, object_id: int, token: str):
+    from rathaus.appointments import mails
+
     mails.send_waiting_list_mail(kind, object_id, token)
 
 
 @shared_task(ignore_result=True)
 def purge_personal_data():
-    return services_maintenance.personal_data_purge()
+    from rathaus.appointments.services import maintenance
+
+    return maintenance.personal_data_purge()
 
 
 @shared_task(ignore_result=True)
 def release_expired():
-    return services_maintenance.appointments_release_expired()
+    from rathaus.appointments.services import maintenance
+
+    return maintenance.appointments_release_expired()
 
 
 @shared_task(ignore_result=True)
 def send_reminders():
-    return services_maintenance.appointments_send_reminders()
+    from rathaus.appointments.services import maintenance
+
+    return maintenance.appointments_send_reminders()
 
 
 @shared_task(ignore_result=True)
 def match_waiting_list():
-    return len(services_waiting_list.waiting_list_match())
+    from rathaus.appointments.services import waiting_list
+
+    return len(waiting_list.waiting_list_match())

@@ -1,37 +1,90 @@
-"""URLs under /termine/: citizen pages here, staff pages (day view, call-up, display, statistics) in staff_urls."""
+"""URLs under /termine/: citizen pages (booking, personal link, Terminagent), then staff pages
+(counter: day view, call-up, walk-ins, closures, display; statistics)."""
 
 from django.urls import path
 
-from rathaus.appointments import personal_link_views, staff_urls, views, waiting_list_views
+from rathaus.appointments.views import booking as booking_views
+from rathaus.appointments.views import counter as counter_views
+from rathaus.appointments.views import personal_link
+from rathaus.appointments.views import statistics as statistics_views
+from rathaus.appointments.views import waiting_list as waiting_list_views
 
 app_name = "appointments"
 
 urlpatterns = [
-    path("", views.start, name="start"),
-    path("standort/<int:location_id>/", views.location_view, name="location"),
-    path("standort/<int:location_id>/kalender/", views.calendar_view, name="calendar"),
-    path("standort/<int:location_id>/tag/<str:day>/", views.day_view, name="day"),
-    path("standort/<int:location_id>/reservieren/", views.hold_view, name="hold"),
-    path("buchen/", views.details, name="details"),
-    path("buchen/restzeit/", views.hold_remaining, name="hold_remaining"),
-    path("buchen/gesendet/", views.sent, name="sent"),
-    path("altcha/", views.altcha_challenge, name="altcha"),
-    path("t/<str:token>/", personal_link_views.personal, name="personal"),
-    path("t/<str:token>/bestaetigen/", personal_link_views.confirm, name="confirm"),
-    path("t/<str:token>/absagen/", personal_link_views.cancel, name="cancel"),
-    path("t/<str:token>/verschieben/", personal_link_views.reschedule, name="reschedule"),
+    path("", booking_views.start, name="start"),
+    path("standort/<int:location_id>/", booking_views.location_view, name="location"),
+    path("standort/<int:location_id>/kalender/", booking_views.calendar_view, name="calendar"),
+    path("standort/<int:location_id>/tag/<str:day>/", booking_views.day_view, name="day"),
+    path("standort/<int:location_id>/reservieren/", booking_views.hold_view, name="hold"),
+    path("buchen/", booking_views.details, name="details"),
+    path("buchen/restzeit/", booking_views.hold_remaining, name="hold_remaining"),
+    path("buchen/gesendet/", booking_views.sent, name="sent"),
+    path("altcha/", booking_views.altcha_challenge, name="altcha"),
+    path("t/<str:token>/", personal_link.personal, name="personal"),
+    path("t/<str:token>/bestaetigen/", personal_link.confirm, name="confirm"),
+    path("t/<str:token>/absagen/", personal_link.cancel, name="cancel"),
+    path("t/<str:token>/verschieben/", personal_link.reschedule, name="reschedule"),
     path(
         "t/<str:token>/verschieben/<str:day>/",
-        personal_link_views.reschedule_day,
+        personal_link.reschedule_day,
         name="reschedule_day",
     ),
-    path("e/<str:token>/kommen/", personal_link_views.attend, name="attend"),
-    path("e/<str:token>/freigeben/", personal_link_views.release, name="release"),
+    path("e/<str:token>/kommen/", personal_link.attend, name="attend"),
+    path("e/<str:token>/freigeben/", personal_link.release, name="release"),
     path(
         "terminagent/neu/<int:municipality_id>/", waiting_list_views.waiting_new, name="waiting_new"
     ),
     path("terminagent/<str:token>/", waiting_list_views.waiting_manage, name="waiting_manage"),
     path("angebot/<str:token>/", waiting_list_views.offer, name="offer"),
+    # staff
+    path("schalter/", counter_views.staff_day, name="staff_day"),
+    path(
+        "schalter/standort/<int:location_id>/anmelden/",
+        counter_views.staff_check_in_number,
+        name="staff_check_in_number",
+    ),
+    path(
+        "schalter/standort/<int:location_id>/aufruf/",
+        counter_views.staff_call_next,
+        name="staff_call_next",
+    ),
+    path(
+        "schalter/standort/<int:location_id>/wartemarke/",
+        counter_views.staff_walk_in,
+        name="staff_walk_in",
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/anmelden/",
+        counter_views.staff_check_in,
+        name="staff_check_in",
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/aufrufen/",
+        counter_views.staff_call,
+        name="staff_call",
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/erledigt/",
+        counter_views.staff_served,
+        name="staff_served",
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/nicht-erschienen/",
+        counter_views.staff_no_show,
+        name="staff_no_show",
+    ),
+    path(
+        "schalter/wartemarke/<int:appointment_id>/", counter_views.staff_ticket, name="staff_ticket"
+    ),
+    path("schalter/schliessung/", counter_views.staff_closure, name="staff_closure"),
+    path(
+        "schalter/schliessung/<int:exception_id>/",
+        counter_views.staff_closure_detail,
+        name="staff_closure_detail",
+    ),
+    path("anzeige/<str:display_token>/", counter_views.display, name="display"),
+    path("anzeige/<str:display_token>/aufrufe/", counter_views.display_calls, name="display_calls"),
+    path("statistik/", statistics_views.statistics, name="statistics"),
+    path("statistik/export.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]
-
-urlpatterns += staff_urls.urlpatterns

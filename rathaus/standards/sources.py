@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 
-from rathaus.appointments import selectors as appointment_selectors
-from rathaus.appointments import staff_statistics as appointment_statistics
 from rathaus.appointments.models import Appointment, Service
+from rathaus.appointments.selectors import availability as appointment_availability
+from rathaus.appointments.selectors import catalogue as appointment_catalogue
+from rathaus.appointments.selectors import statistics as appointment_statistics
 from rathaus.core.models import Location, Municipality
 
 S = Appointment.Status
@@ -162,14 +163,14 @@ def earliest_free(
     """
     services = [
         s
-        for s in appointment_selectors.services_at(location)
+        for s in appointment_catalogue.services_at(location)
         if not leika_key or s.leika_key == leika_key
     ]
     if not services:
         return False, None
     best = None
     for service in services:
-        slot = appointment_selectors.earliest(location, {service.id: 1}, now)
+        slot = appointment_availability.earliest(location, {service.id: 1}, now)
         if slot and (best is None or slot.start < best):
             best = slot.start
     return True, best

@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+
+from rathaus.appointments.selectors.availability import clear_process_cache
 
 
 @pytest.fixture(autouse=True)
@@ -8,10 +11,6 @@ def _appointments_settings(settings):
     settings.RATHAUS_APPOINTMENTS_AVAILABILITY_MIN_AGE_SECONDS = 0
     settings.ALTCHA_MAX_NUMBER = 2000
     settings.SITE_URL = "http://testserver"
-    from django.core.cache import cache
-
     cache.clear()
     yield
-    from rathaus.appointments.selectors import clear_process_cache
-
     clear_process_cache()

@@ -11,6 +11,8 @@ import altcha
 
 from rathaus.appointments import proof_of_work
 from rathaus.appointments.models import BookingPolicy, Counter, OpeningHours, Service
+from rathaus.appointments.selectors import availability
+from rathaus.appointments.services import booking, waiting_list
 from rathaus.core.tests.factories import LocationFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -76,3 +78,42 @@ def forged_altcha_payload() -> str:
     payload = proof_of_work.solve(data)
     raw = json.loads(base64.b64decode(payload))
     return base64.b64encode(json.dumps(raw).encode()).decode()
+
+
+def confirmed(location, service, start, email, now=NOW):
+    hold, token = booking.appointment_hold(
+        location=location, demand={service.id: 1}, start=start, now=now
+    )
+    appointment, token = booking.appointment_book(
+        hold_token=token, name=email.split("@")[0], email=email, now=now
+    )
+    booking.appointment_confirm(token=token, now=now)
+    return appointment, token
+
+
+def fill_day(location, service, day, now=NOW):
+    """Book every free slot of a day (one counter)."""
+    made = []
+    while True:
+        slots = availability.slots_on(location, {service.id: 1}, day, now)
+        if not slots:
+            return made
+        made.append(
+            confirmed(location, service, slots[0].start, f"fill{len(made)}@example.org", now)[0]
+        )
+
+
+def waiting(town, location, service, email, now=NOW, **kwargs):
+    entry, token = waiting_list.waiting_list_entry_create(
+        municipality=town,
+        locations=[location],
+        demand={service.id: 1},
+        date_from=at(2, 8).date(),
+        date_to=at(2, 8).date(),
+        weekdays=[0, 1, 2, 3, 4],
+        time_from=kwargs.get("time_from", time(8)),
+        time_to=kwargs.get("time_to", time(12)),
+        email=email,
+        now=now,
+    )
+    return entry, token

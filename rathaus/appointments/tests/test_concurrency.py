@@ -7,8 +7,8 @@ from collections import Counter as Tally
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
-from rathaus.appointments import services
 from rathaus.appointments.models import Appointment
+from rathaus.appointments.services import booking
 from rathaus.appointments.tests.helpers import NOW, at, make_office
 from rathaus.core.problems import DomainError
 
@@ -33,7 +33,7 @@ def test_60_clients_race_for_6_places_on_postgres(town):
         try:
             barrier.wait(timeout=120)
             try:
-                appointment, _ = services.appointment_book_direct(
+                appointment, _ = booking.appointment_book_direct(
                     location=location,
                     demand={ausweis.id: 1},
                     start=starts[i % 2],
@@ -75,7 +75,7 @@ def test_60_clients_race_for_6_places_on_postgres(town):
 def test_exclusion_constraint_rejects_overlap_written_around_the_service(town):
     _needs_postgres()
     location, counters, ausweis, kfz = make_office(town, counters=1)
-    first, _ = services.appointment_hold(
+    first, _ = booking.appointment_hold(
         location=location, demand={ausweis.id: 1}, start=at(2, 9), now=NOW
     )
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -124,7 +124,7 @@ def test_threads_never_overbook_on_any_database(town):
         try:
             barrier.wait(timeout=120)
             try:
-                services.appointment_hold(
+                booking.appointment_hold(
                     location=location, demand={ausweis.id: 1}, start=at(2, 10), now=NOW
                 )
                 outcomes.append("ok")

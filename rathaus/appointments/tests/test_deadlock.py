@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
-from rathaus.appointments import booking, services
 from rathaus.appointments.models import Counter
+from rathaus.appointments.services import common, placement
 from rathaus.appointments.tests.helpers import make_office
 from rathaus.core.problems import DomainError
 
@@ -48,11 +48,11 @@ def test_a_real_deadlock_is_a_lost_race_and_is_retried(town):
     exc = _real_deadlock(counters[0].pk, counters[1].pk)
     assert exc.__cause__.sqlstate == "40P01"
     # the probe's crash: AttributeError on psycopg.errors.TransactionRollbackError
-    assert booking._lost_race(exc) is True
+    assert placement._lost_race(exc) is True
 
     calls = []
 
-    @services._retry_when_locked
+    @common.retry_when_locked
     def book_once_deadlocked():
         calls.append(1)
         if len(calls) == 1:
@@ -61,7 +61,7 @@ def test_a_real_deadlock_is_a_lost_race_and_is_retried(town):
 
     assert book_once_deadlocked() == "gebucht" and len(calls) == 2
 
-    @services._retry_when_locked
+    @common.retry_when_locked
     def always_deadlocked():
         raise exc
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from rathaus.appointments import services
+from rathaus.appointments.services import common
 from rathaus.core.clientip import client_ip, limit_key
 from rathaus.core.models import Role
 from rathaus.core.problems import TooManyRequests
@@ -48,9 +48,9 @@ def test_ipv6_counts_per_64_network():
     assert limit_key("2001:db8:1:2:aaaa::1") == limit_key("2001:db8:1:2:ffff::9")
     assert limit_key("2001:db8:1:3::1") != limit_key("2001:db8:1:2::1")
     assert limit_key("::ffff:192.0.2.1") == "192.0.2.1"
-    services.rate_limit_ip("2001:db8:1:2:aaaa::1", 1, scope="test")
+    common.rate_limit_ip("2001:db8:1:2:aaaa::1", 1, scope="test")
     with pytest.raises(TooManyRequests):
-        services.rate_limit_ip("2001:db8:1:2:ffff::9", 1, scope="test")
+        common.rate_limit_ip("2001:db8:1:2:ffff::9", 1, scope="test")
 
 
 def _login(client, username, password, address):

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from rathaus.appointments import selectors, services
+from rathaus.appointments.selectors import availability
+from rathaus.appointments.services import booking
 from rathaus.appointments.tests.helpers import NOW, altcha_payload, at, make_office
 from rathaus.core.models import Role
 from rathaus.core.problems import DomainError
@@ -70,7 +71,7 @@ def test_far_future_dates_in_staff_day_and_statistics_are_400(client, office, st
 
 def test_a_name_with_line_breaks_never_reaches_an_official_email(client, office):
     location, counters, ausweis, kfz = office
-    slot = selectors.earliest(location, {ausweis.id: 1}, timezone.now())
+    slot = availability.earliest(location, {ausweis.id: 1}, timezone.now())
     body = {
         "location_id": location.id,
         "start": slot.start.isoformat(),
@@ -90,7 +91,7 @@ def test_a_name_with_line_breaks_never_reaches_an_official_email(client, office)
 def test_the_booking_service_refuses_control_characters_in_names(office, name):
     location, counters, ausweis, kfz = office
     with pytest.raises(DomainError) as exc:
-        services.appointment_book_direct(
+        booking.appointment_book_direct(
             location=location,
             demand={ausweis.id: 1},
             start=at(2, 9),
@@ -102,7 +103,7 @@ def test_the_booking_service_refuses_control_characters_in_names(office, name):
 
 
 def test_the_booking_form_says_so_at_the_field():
-    from rathaus.appointments.forms import BookingForm
+    from rathaus.appointments.forms.booking import BookingForm
 
     form = BookingForm(
         data={"name": INJECTED, "email": "e@example.org", "phone": "0251\n1", "consent": "on"}
@@ -123,7 +124,7 @@ def test_service_documents_and_fees_are_plain_text(client, office):
 
 
 def _confirmed(location, ausweis, start, now):
-    appointment, token = services.appointment_book_direct(
+    appointment, token = booking.appointment_book_direct(
         location=location,
         demand={ausweis.id: 1},
         start=start,
@@ -141,10 +142,10 @@ def test_a_personal_link_cannot_cancel_or_move_a_past_appointment(office):
     appointment, _token = _confirmed(location, ausweis, at(2, 9), NOW)
     three_days_later = appointment.end + timedelta(days=3)
     with pytest.raises(DomainError) as exc:
-        services.appointment_cancel(appointment=appointment, now=three_days_later)
+        booking.appointment_cancel(appointment=appointment, now=three_days_later)
     assert exc.value.status == 409
     with pytest.raises(DomainError):
-        services.appointment_reschedule(
+        booking.appointment_reschedule(
             appointment=appointment, start=at(12, 9), now=three_days_later
         )
 
@@ -152,11 +153,11 @@ def test_a_personal_link_cannot_cancel_or_move_a_past_appointment(office):
 def test_a_personal_link_is_gone_after_the_retention(client, office):
     from datetime import timedelta
 
-    from rathaus.appointments import services_maintenance
+    from rathaus.appointments.services import maintenance
 
     location, counters, ausweis, kfz = office
     appointment, token = _confirmed(location, ausweis, at(2, 9), NOW)
-    services_maintenance.personal_data_purge(now=appointment.end + timedelta(days=400))
+    maintenance.personal_data_purge(now=appointment.end + timedelta(days=400))
     response = client.get(f"{API}/appointments/{token}")
     assert response.status_code == 410 and response.json()["code"] == "link_expired"
     assert client.post(f"{API}/appointments/{token}/cancel").status_code == 410

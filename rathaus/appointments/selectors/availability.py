@@ -1,0 +1,401 @@
+"""Reads: free slots of a location (ORM rows → availability engine); public, no user needed.
+
+Availability is computed by :mod:`rathaus.engines.availability`. The location's setup
+(counters, hours, exceptions, holidays, policy) and its booking index are cached per
+process for a few seconds and invalidated by a version number in the shared Django cache
+that every write bumps (:func:`bump_version`). The booking service re-checks capacity
+under a lock, so a stale cache can at worst show a slot that is gone (answer: 409).
+"""
+
+from __future__ import annotations
+
+import threading
+import time as _time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from rathaus.appointments import conf
+from rathaus.appointments.models import (
+    Appointment,
+    BookingPolicy,
+    Counter,
+    DateException,
+    OpeningHours,
+)
+from rathaus.appointments.selectors import catalogue
+from rathaus.core.clock import now_or
+from rathaus.core.models import Location, Municipality
+from rathaus.engines import availability as engine
+
+S = Appointment.Status
+
+
+def version_key(location_id: int, kind: str = "bookings") -> str:
+    return f"appointments:avail:{kind}:{location_id}"
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, int(_time.time() * 1000), None)
+
+
+def bump_version(location_id: int) -> None:
+    """Bookings of a location changed: every process rebuilds its booking index."""
+    _bump(version_key(location_id))
+
+
+def bump_setup_version(location_id: int) -> None:
+    """Opening hours, exceptions, counters or policy changed (also invalidates bookings)."""
+    _bump(version_key(location_id, "setup"))
+    _bump(version_key(location_id))
+
+
+def _version(location_id: int, kind: str = "bookings") -> int:
+    key = version_key(location_id, kind)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, int(_time.time() * 1000), None)
+        value = cache.get(key, 0)
+    return int(value)
+
+
+@dataclass(frozen=True)
+class LocationSetup:
+    """Everything about a location that does not depend on the citizen's request."""
+
+    location_id: int
+    municipality_id: int
+    policy: engine.Policy
+    booking_policy: BookingPolicy
+    counters: tuple[engine.Counter, ...]
+    exceptions: tuple[engine.DateException, ...]
+    holidays: frozenset[date]
+    durations: dict[int, int]
+    counter_names: dict[int, str]
+
+
+# process-wide caches (shared by a worker's threads; the objects are immutable)
+_setups: dict[int, tuple[int, float, date, LocationSetup]] = {}
+_indexes: dict[int, tuple[int, float, datetime, datetime, engine.BookingIndex]] = {}
+_lock = threading.Lock()
+
+
+def clear_process_cache() -> None:
+    with _lock:
+        _setups.clear()
+        _indexes.clear()
+        _day_slots.clear()
+        catalogue.clear_process_cache()
+
+
+def _cacheable(now: datetime) -> bool:
+    return conf.availability_cache_seconds() > 0 and abs((now - timezone.now()).total_seconds()) < 5
+
+
+def _exceptions(rows) -> tuple[engine.DateException, ...]:
+    by_date: dict[date, list] = {}
+    for row in rows:
+        by_date.setdefault(row.date, []).append(row)
+    out = []
+    for day, group in sorted(by_date.items()):
+        if any(r.closed for r in group):
+            out.append(engine.DateException(day, ()))
+        else:
+            out.append(engine.DateException(day, tuple((r.start, r.end) for r in group)))
+    return tuple(out)
+
+
+def _build_setup(location: Location, municipality: Municipality, today: date) -> LocationSetup:
+    bp = catalogue.policy_for(location)
+    policy = engine.Policy(
+        granularity_minutes=bp.granularity_minutes,
+        min_notice=timedelta(minutes=bp.min_notice_minutes),
+        same_day=bp.same_day,
+        max_days_ahead=bp.max_days_ahead,
+        timezone=municipality.time_zone or "Europe/Berlin",
+    )
+    hours = list(OpeningHours.objects.filter(location=location))
+    loc_rules = tuple(
+        engine.OpeningRule(h.weekday, h.start, h.end) for h in hours if h.counter_id is None
+    )
+    per_counter: dict[int, list] = {}
+    for h in hours:
+        if h.counter_id is not None:
+            per_counter.setdefault(h.counter_id, []).append(
+                engine.OpeningRule(h.weekday, h.start, h.end)
+            )
+    exc_rows = list(
+        DateException.objects.filter(location=location, date__gte=today - timedelta(days=1))
+    )
+    counters = []
+    names = {}
+    services_by_counter: dict[int, set] = {}
+    for counter_id, service_id in Counter.services.through.objects.filter(
+        counter__location=location, counter__active=True, service__active=True
+    ).values_list("counter_id", "service_id"):
+        services_by_counter.setdefault(counter_id, set()).add(service_id)
+    for counter in Counter.objects.filter(location=location, active=True):
+        names[counter.id] = counter.name
+        counters.append(
+            engine.Counter(
+                id=counter.id,
+                service_ids=frozenset(services_by_counter.get(counter.id, ())),
+                opening_rules=tuple(per_counter.get(counter.id, loc_rules)),
+                exceptions=_exceptions(r for r in exc_rows if r.counter_id == counter.id),
+            )
+        )
+    years = {today.year, (today + timedelta(days=policy.max_days_ahead + 1)).year}
+    try:
+        holidays = engine.public_holidays(municipality.federal_state, sorted(years))
+    except ValueError:
+        holidays = frozenset()
+    return LocationSetup(
+        location_id=location.id,
+        municipality_id=location.municipality_id,
+        policy=policy,
+        booking_policy=bp,
+        counters=tuple(counters),
+        exceptions=_exceptions(r for r in exc_rows if r.counter_id is None),
+        holidays=holidays,
+        durations=catalogue.durations_at(location),
+        counter_names=names,
+    )
+
+
+def blocking_q(now: datetime) -> Q:
+    """Rows that occupy counter time at ``now`` (expired holds/unconfirmed do not)."""
+    return (
+        Q(status__in=[S.CONFIRMED, S.CHECKED_IN, S.CALLED, S.SERVED, S.NO_SHOW])
+        | Q(status=S.HELD, hold_expires_at__gt=now)
+        | Q(status=S.PENDING, confirm_deadline__gt=now)
+        | Q(status=S.CANCELLED, pool_release_at__gt=now)
+    )
+
+
+def _build_index(location_id: int, since: datetime, until: datetime, now: datetime):
+    """Busy intervals as epoch seconds computed by the database (parsing tens of
+    thousands of timestamps in Python would dominate the cold path)."""
+    qs = (
+        Appointment.objects.filter(
+            location_id=location_id, counter__isnull=False, end__gt=since, start__lt=until
+        )
+        .filter(blocking_q(now))
+        .values_list("counter_id", "start", "end")
+        .order_by()
+    )
+    inner, params = qs.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        epoch = 'FLOOR(EXTRACT(EPOCH FROM sub.start))::bigint, CEIL(EXTRACT(EPOCH FROM sub."end"))::bigint'
+    elif connection.vendor == "sqlite":
+        epoch = "CAST(strftime('%%s', sub.start) AS INTEGER), CAST(strftime('%%s', sub.\"end\") AS INTEGER) + (CAST(strftime('%%f', sub.\"end\") AS REAL) > CAST(strftime('%%S', sub.\"end\") AS INTEGER))"
+    else:  # pragma: no cover - other databases: parse datetimes in Python
+        return engine.BookingIndex.from_datetimes(qs.iterator(chunk_size=5000))
+    sql = f"SELECT sub.counter_id, {epoch} FROM ({inner}) sub ORDER BY 2"  # noqa: S608 - no user input
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return engine.BookingIndex(cursor.fetchall())
+
+
+def location_setup(location: Location, now: datetime | None = None) -> LocationSetup:
+    """Counters, hours, exceptions, holidays and policy of a location (cached)."""
+    now = now_or(now)
+    today = now.astimezone(engine.Policy().tz).date()
+    mono = _time.monotonic()
+    cacheable = _cacheable(now)
+    if cacheable:
+        version = _version(location.id, "setup")
+        entry = _setups.get(location.id)
+        if (
+            entry is not None
+            and entry[0] == version
+            and mono - entry[1] < conf.availability_cache_seconds()
+            and entry[2] == today
+        ):
+            return entry[3]
+    setup = _build_setup(location, location.municipality, today)
+    if cacheable:
+        with _lock:
+            _setups[location.id] = (version, mono, today, setup)
+    return setup
+
+
+def location_state(
+    location: Location, now: datetime | None = None, *, fresh: bool = False
+) -> tuple[LocationSetup, engine.BookingIndex]:
+    """Setup and booking index of a location, from the process cache when still valid."""
+    now = now_or(now)
+    setup = location_setup(location, now)
+    mono = _time.monotonic()
+    cacheable = _cacheable(now) and not fresh
+    if cacheable:
+        version = _version(location.id)
+        entry = _indexes.get(location.id)
+        if (
+            entry is not None
+            and entry[2] <= now
+            and (
+                (entry[0] == version and mono - entry[1] < conf.availability_cache_seconds())
+                # under a booking rush every booking bumps the version: a very young index
+                # is reused anyway (the booking service re-checks under a lock)
+                or mono - entry[1] < conf.availability_min_age_seconds()
+            )
+        ):
+            return setup, entry[4]
+    since = now - timedelta(days=1)
+    until = now + timedelta(days=setup.policy.max_days_ahead + 2)
+    index = _build_index(location.id, since, until, now)
+    if cacheable:
+        with _lock:
+            _indexes[location.id] = (version, mono, since, until, index)
+    return setup, index
+
+
+# (setup, monotonic, now, today, {start: slot}) per (location, day, demand): the day's
+# open slots ignoring bookings, so a booking checks its start with one dict lookup
+_day_slots: dict[tuple, tuple[LocationSetup, float, datetime, date, dict]] = {}
+_DAY_SLOTS_MAX = 4096
+
+
+def open_slot(
+    location: Location,
+    demand: dict[int, int],
+    start: datetime,
+    now: datetime | None = None,
+    *,
+    setup: LocationSetup | None = None,
+) -> engine.Slot | None:
+    """The slot at ``start`` as if nothing were booked (grid, hours, closures, policy).
+
+    The booking service checks the bookings itself, in the database. The day's open slots
+    are cached per process for the location setup they were computed from (same object,
+    i.e. same setup version), the same local date and at most the availability cache age;
+    a later ``now`` only removes slots (minimum notice), which is checked on every lookup.
+    """
+    now = now_or(now)
+    if setup is None:
+        setup = location_setup(location, now)
+    if not demand or any(s not in setup.durations for s in demand):
+        return None
+    tz = setup.policy.tz
+    day = start.astimezone(tz).date()
+    today = now.astimezone(tz).date()
+    key = (setup.location_id, day, tuple(sorted(demand.items())))
+    mono = _time.monotonic()
+    entry = _day_slots.get(key) if _cacheable(now) else None
+    if (
+        entry is None
+        or entry[0] is not setup
+        or mono - entry[1] >= conf.availability_cache_seconds()
+        or now < entry[2]
+        or entry[3] != today
+    ):
+        request = engine.AvailabilityRequest(
+            counters=setup.counters,
+            demand=demand,
+            durations=setup.durations,
+            bookings=_EMPTY_INDEX,
+            policy=setup.policy,
+            now=now,
+            exceptions=setup.exceptions,
+            holidays=setup.holidays,
+        )
+        entry = (setup, mono, now, today, {s.start: s for s in engine.free_slots(request, day)})
+        if _cacheable(now):
+            if len(_day_slots) >= _DAY_SLOTS_MAX:
+                _day_slots.clear()
+            _day_slots[key] = entry
+    slot = entry[4].get(start)
+    if slot is None or slot.start < now + setup.policy.min_notice:
+        return None
+    return slot
+
+
+_EMPTY_INDEX = engine.BookingIndex()
+
+
+def availability_request(
+    location: Location,
+    demand: dict[int, int],
+    now: datetime | None = None,
+    *,
+    fresh: bool = False,
+) -> engine.AvailabilityRequest | None:
+    """The engine request for ``demand`` at ``location``; None if it cannot be served."""
+    now = now_or(now)
+    setup, index = location_state(location, now, fresh=fresh)
+    if not demand or any(s not in setup.durations for s in demand):
+        return None
+    return engine.AvailabilityRequest(
+        counters=setup.counters,
+        demand=demand,
+        durations=setup.durations,
+        bookings=index,
+        policy=setup.policy,
+        now=now,
+        exceptions=setup.exceptions,
+        holidays=setup.holidays,
+    )
+
+
+def slots_on(location: Location, demand: dict[int, int], day: date, now=None) -> list[engine.Slot]:
+    request = availability_request(location, demand, now)
+    return engine.free_slots(request, day) if request else []
+
+
+def find_slot(
+    location: Location, demand: dict[int, int], start: datetime, now=None, *, fresh=False
+) -> engine.Slot | None:
+    """The free slot starting exactly at ``start`` (None if it is not free)."""
+    request = availability_request(location, demand, now, fresh=fresh)
+    if request is None:
+        return None
+    day = start.astimezone(request.policy.tz).date()
+    for slot in engine.free_slots(request, day):
+        if slot.start == start:
+            return slot
+    return None
+
+
+def month(location: Location, demand: dict[int, int], year: int, month_: int, now=None):
+    request = availability_request(location, demand, now)
+    if request is None:
+        return {}
+    return engine.month_calendar(request, year, month_)
+
+
+def next_days(location: Location, demand: dict[int, int], limit: int = 5, now=None) -> list[date]:
+    request = availability_request(location, demand, now)
+    return engine.next_free_days(request, limit) if request else []
+
+
+def earliest(location: Location, demand: dict[int, int], now=None) -> engine.Slot | None:
+    request = availability_request(location, demand, now)
+    return engine.earliest_slot(request) if request else None
+
+
+def earliest_anywhere(
+    municipality_id: int, demand: dict[int, int], now=None
+) -> tuple[Location, engine.Slot] | None:
+    """Earliest slot for the demand at any public location of the municipality."""
+    now = now_or(now)
+    requests = []
+    for location in catalogue.public_locations(municipality_id):
+        request = availability_request(location, demand, now)
+        if request is not None and any(set(demand) <= c.service_ids for c in request.counters):
+            requests.append((location, request))
+    return engine.earliest_across_locations(requests)
+
+
+def bookable_window(location: Location, now=None) -> tuple[date, date]:
+    now = now_or(now)
+    setup, _ = location_state(location, now)
+    today = now.astimezone(setup.policy.tz).date()
+    first = today if setup.policy.same_day else today + timedelta(days=1)
+    return first, today + timedelta(days=setup.policy.max_days_ahead)
