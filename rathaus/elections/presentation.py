@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from rathaus.elections.selectors import Report, runoff_date_for
+from rathaus.elections.selectors.elections import runoff_date_for
+from rathaus.elections.selectors.results import Report
 from rathaus.engines.counting import Outcome
 from rathaus.engines.counting.german import fmt_date, fmt_pct
 

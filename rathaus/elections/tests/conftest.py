@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from rathaus.core.models import Role
-from rathaus.elections import services
 from rathaus.elections.models import District, Election
-from rathaus.elections.services import DistrictSpec
+from rathaus.elections.services.elections import DistrictSpec, election_create
+from rathaus.elections.services.results import result_approve, result_enter
 
 SUNDAY = date(2025, 9, 14)
 
@@ -50,7 +50,7 @@ def make_election(
     ]
     kwargs.setdefault("date", SUNDAY)
     kwargs.setdefault("title", "Bürgermeisterwahl 2025")
-    return services.election_create(
+    return election_create(
         municipality=town, candidates=list(candidates), districts=districts, **kwargs
     )
 
@@ -95,9 +95,9 @@ def district(election, number) -> District:
 
 def enter_and_approve(election: Election, number, fig, a, b):
     d = district(election, number)
-    services.result_enter(result=d.result, actor=a, figures=fig)
+    result_enter(result=d.result, actor=a, figures=fig)
     d.result.refresh_from_db()
-    services.result_approve(result=d.result, actor=b)
+    result_approve(result=d.result, actor=b)
     d.result.refresh_from_db()
     return d.result
 

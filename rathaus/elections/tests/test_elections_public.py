@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from rathaus.elections import services
 from rathaus.elections.models import Election
+from rathaus.elections.services.results import result_approve, result_enter
 
 from .conftest import district, enter_and_approve, figures, make_election
 
@@ -40,7 +40,7 @@ def test_public_page_shows_shares_turnout_and_progress(client, election, officer
 
 
 def test_unapproved_figures_are_not_public(client, election, officer_a):
-    services.result_enter(
+    result_enter(
         result=district(election, "0101").result, actor=officer_a, figures=figures([777, 1, 1])
     )
     html = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
@@ -57,11 +57,11 @@ def test_cache_is_invalidated_on_approval(client, election, officer_a, officer_b
     assert client.get(url).content.decode() == first
     # … but an approval shows new figures right away
     d = district(election, "0102")
-    services.result_enter(
+    result_enter(
         result=d.result, actor=officer_a, figures=figures([1000, 10, 10], a=(1400, 100, 0, 1500))
     )
     assert "1 von 3 Bezirken gemeldet" in client.get(url).content.decode()  # not yet approved
-    services.result_approve(result=d.result, actor=officer_b)
+    result_approve(result=d.result, actor=officer_b)
     fresh = client.get(url).content.decode()
     assert "2 von 3 Bezirken gemeldet" in fresh
     assert "1.300" in fresh  # 300 + 1,000 votes for Anna Alt
