@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -174,7 +175,11 @@ def election_detail(request: HttpRequest, election_id: int):
     """Served from the versioned cache as ready JSON bytes (validated once per version)."""
     if caching.peek(election_id) is None:
         _public(election_id)  # 404 for unknown ids without creating cache entries
-    body = caching.get_or_render(election_id, "api-json", lambda: _detail_json(election_id))
+    # the headline is translated: one rendering per language
+    language = translation.get_language() or "de"
+    body = caching.get_or_render(
+        election_id, f"api-json-{language}", lambda: _detail_json(election_id)
+    )
     if not body:
         _public(election_id)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

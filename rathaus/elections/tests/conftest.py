@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from rathaus.core.models import Role
+from rathaus.elections import caching
 from rathaus.elections.models import District, Election
 from rathaus.elections.services.elections import DistrictSpec, election_create
 from rathaus.elections.services.results import result_approve, result_enter
@@ -15,9 +17,6 @@ SUNDAY = date(2025, 9, 14)
 @pytest.fixture(autouse=True)
 def _fresh_result_cache():
     """Ids repeat after rollbacks; cached renderings of an earlier test must not show up."""
-    from django.core.cache import cache
-
-    from rathaus.elections import caching
 
     cache.clear()
     caching.forget_local()

@@ -5,11 +5,11 @@ from django.urls import reverse
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
-from rathaus.elections.models import Correction, Election, Result
+from rathaus.elections.models import Correction, District, Election, Result
 from rathaus.elections.services.elections import election_set_status
 from rathaus.elections.services.results import result_approve, result_enter, results_approve_all
 
-from .conftest import district, enter_and_approve, figures
+from ..conftest import district, enter_and_approve, figures
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,6 @@ def test_postal_district_form_has_no_eligible_fields(client, election, officer_a
 
 
 def test_district_created_outside_the_services_can_be_entered(client, election, officer_a):
-    from rathaus.elections.models import District
 
     d = District.objects.create(
         municipality=election.municipality, election=election, number="0103", name="Hafen"

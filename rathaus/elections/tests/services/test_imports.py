@@ -6,12 +6,13 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rathaus.core.models import Role, User
 from rathaus.elections.models import Result
 from rathaus.elections.selectors.results import csv_export
 from rathaus.elections.services.imports import results_import_csv
 from rathaus.elections.services.results import result_enter, results_approve_all
 
-from .conftest import district, enter_and_approve, figures, make_election
+from ..conftest import district, enter_and_approve, figures, make_election
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,6 @@ def _good_csv(election) -> str:
     source = make_election(election.municipality)
     source.title = election.title
     source.save()
-    from rathaus.core.models import Role, User
 
     a = User.objects.create_user("csv_a", password="x-passwort-123", roles=[Role.ELECTION_OFFICER])
     b = User.objects.create_user("csv_b", password="x-passwort-123", roles=[Role.ELECTION_OFFICER])

@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
-from rathaus.elections.models import Election
+from rathaus.elections.models import Candidate, Election
 from rathaus.elections.services.results import result_approve, result_enter
 
-from .conftest import district, enter_and_approve, figures, make_election
+from ..conftest import district, enter_and_approve, figures, make_election
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,6 @@ def test_staff_pages_need_login_and_role(client, election, make_user, town):
 
 
 def test_cached_public_page_carries_each_visitors_own_csrf_token(election, officer_a, officer_b):
-    from django.test import Client
 
     enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
     url = reverse("elections:public_detail", args=[election.pk])
@@ -136,7 +136,6 @@ def test_cached_public_page_carries_each_visitors_own_csrf_token(election, offic
 def test_changed_candidates_or_empty_election_never_break_pages(
     client, town, election, officer_a, officer_b
 ):
-    from rathaus.elections.models import Candidate
 
     enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
     Candidate.objects.create(municipality=town, election=election, position=4, name="Neu", party="")

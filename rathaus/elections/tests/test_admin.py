@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.core.models import Role
+from rathaus.core.problems import Conflict, DomainError
 from rathaus.core.tests.admin_forms import form_data
 from rathaus.elections import caching
 from rathaus.elections.models import District, Election, Result
@@ -104,7 +105,6 @@ def test_status_changes_stay_with_election_officers_in_the_app(client, election,
 
 
 def test_the_status_service_refuses_anyone_but_an_election_officer(election, town_admin):
-    from rathaus.core.problems import DomainError
 
     with pytest.raises(DomainError) as exc:
         election_set_status(election=election, status="counting", actor=town_admin)
@@ -114,7 +114,6 @@ def test_the_status_service_refuses_anyone_but_an_election_officer(election, tow
 
 
 def test_a_final_result_cannot_be_reopened_by_the_service(election, officer_a, officer_b):
-    from rathaus.core.problems import Conflict
 
     for number, fig in (
         ("0101", figures([300, 200, 100])),

@@ -9,7 +9,7 @@ from rathaus.core.api_auth import hash_token
 from rathaus.core.models import ApiToken
 from rathaus.elections.models import Result
 
-from .conftest import district, enter_and_approve, figures
+from ..conftest import district, enter_and_approve, figures
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from rathaus.elections.services.elections import DistrictSpec
 from rathaus.elections.services.runoff import lot_draw, runoff_create_from
 from rathaus.engines.counting import Outcome
 
-from .conftest import make_election, report_all
+from ..conftest import make_election, report_all
 
 pytestmark = pytest.mark.django_db
 
