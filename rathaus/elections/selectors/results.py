@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from rathaus.elections import caching
 from rathaus.elections.models import Candidate, District, Election, LotDrawing, Result
 from rathaus.engines.counting import (
@@ -230,7 +232,7 @@ def _candidate_rows(
     c = candidates[0]
     referendum = election.kind == Election.Kind.REFERENDUM
     rows = []
-    for i, text in enumerate(("Ja", "Nein")):
+    for i, text in enumerate((_("Ja"), _("Nein"))):
         rows.append(
             CandidateRow(
                 c if i == 0 else None,

@@ -99,7 +99,7 @@ def district_add(*, election: Election, spec: DistrictSpec) -> District:
 def result_ensure(district: District) -> District:
     """Districts created outside the services (admin, shell) get their empty result here."""
     if not hasattr(district, "result"):
-        district.result, _ = Result.objects.get_or_create(
+        district.result, _created = Result.objects.get_or_create(
             district=district,
             defaults={
                 "election_id": district.election_id,
