@@ -102,6 +102,18 @@ def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def _value_range(actual, band, forecast) -> tuple[float, float, float]:
+    """(lowest, highest, step) of the value axis: every value inside, on round ticks."""
+    values = [v for _, v in actual]
+    values += [x for _, lo, hi in band for x in (lo, hi) if x is not None]
+    values += [x for _, v, lo, hi in forecast for x in (v, lo, hi)]
+    lo_v, hi_v = min(values), max(values)
+    if lo_v == hi_v:
+        lo_v, hi_v = lo_v - 1, hi_v + 1
+    step = _nice_step(hi_v - lo_v)
+    return math.floor(lo_v / step) * step, math.ceil(hi_v / step) * step, step
+
+
 def line_chart(
     *,
     title: str,
@@ -116,15 +128,7 @@ def line_chart(
     dates = [d for d, _ in actual] + [d for d, *_ in forecast] + [d for d, *_ in band]
     if not dates:
         return chart
-    values = [v for _, v in actual]
-    values += [x for _, lo, hi in band for x in (lo, hi) if x is not None]
-    values += [x for _, v, lo, hi in forecast for x in (v, lo, hi)]
-    lo_v, hi_v = min(values), max(values)
-    if lo_v == hi_v:
-        lo_v, hi_v = lo_v - 1, hi_v + 1
-    step = _nice_step(hi_v - lo_v)
-    lo_v = math.floor(lo_v / step) * step
-    hi_v = math.ceil(hi_v / step) * step
+    lo_v, hi_v, step = _value_range(actual, band, forecast)
     first, last = min(map(_month_index, dates)), max(map(_month_index, dates))
     span = max(last - first, 1)
     plot_w = chart.plot_right - chart.left

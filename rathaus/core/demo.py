@@ -140,8 +140,8 @@ def _user(username: str, roles, municipality=None, region=None) -> User:
     return user
 
 
-@transaction.atomic
-def load_core() -> Municipality:
+def _towns() -> tuple[Region, Municipality]:
+    """The demo region with Musterstadt and two neighbours (each with one office)."""
     region, _ = Region.objects.get_or_create(
         slug="musterland", defaults={"name": "Kreis Musterland"}
     )
@@ -164,10 +164,11 @@ def load_core() -> Municipality:
         OrgUnit.objects.get_or_create(
             municipality=other, code="10", defaults={"name": "Hauptamt", "kind": "office"}
         )
-    if Employee.objects.filter(municipality=town).exists():
-        return town  # master data already there: loading again changes nothing
-    rng = random.Random(2026)
-    units = {}
+    return region, town
+
+
+def _org_units(town: Municipality) -> dict[str, OrgUnit]:
+    units: dict[str, OrgUnit] = {}
     for code, name, kind, parent, _staff in ORG_UNITS:
         units[code] = OrgUnit.objects.create(
             municipality=town,
@@ -176,11 +177,11 @@ def load_core() -> Municipality:
             kind=kind,
             parent=units.get(parent) if parent else None,
         )
-    counter = Qualification.objects.create(municipality=town, code="kfz", name="Kfz-Zulassung")
-    passports = Qualification.objects.create(
-        municipality=town, code="pass", name="Pass- und Ausweiswesen"
-    )
-    registry = Qualification.objects.create(municipality=town, code="melde", name="Meldewesen")
+    return units
+
+
+def _town_hall(town: Municipality) -> Location:
+    """The two locations; the town hall (returned) holds the offices."""
     town_hall = Location.objects.create(
         municipality=town,
         name="Rathaus",
@@ -195,8 +196,15 @@ def load_core() -> Municipality:
         postal_code="59999",
         city="Musterstadt",
     )
+    return town_hall
+
+
+def _rooms(
+    town: Municipality, town_hall: Location, units: dict[str, OrgUnit], rng: random.Random
+) -> dict[str, list[Room]]:
+    """~90 shared offices of 1–3 people on four floors of the town hall, handed out to the
+    units until each has seats for about 55 % of its staff; returns the rooms per unit."""
     rooms = []
-    # ~90 shared offices of 1–3 people on four floors of the town hall.
     for i in range(90):
         floor = i // 23
         seats = rng.choice([1, 2, 2, 2, 3, 3])
@@ -212,8 +220,7 @@ def load_core() -> Municipality:
         )
     Room.objects.bulk_create(rooms)
     rooms = list(Room.objects.filter(municipality=town).order_by("number"))
-    number = 1000
-    unit_rooms = {}
+    unit_rooms: dict[str, list[Room]] = {}
     room_iter = iter(rooms)
     for code, _name, _kind, _parent, staff in ORG_UNITS:
         need = 0
@@ -226,6 +233,30 @@ def load_core() -> Municipality:
             room.save(update_fields=["org_unit"])
             unit_rooms[code].append(room)
             need += room.capacity_normal
+    return unit_rooms
+
+
+def _job_role(clerk: bool, social: bool, first: bool) -> str:
+    if clerk:
+        return "clerk"
+    if social:
+        return "social_worker"
+    return "lead" if first else "general"
+
+
+def _employees(
+    town: Municipality,
+    units: dict[str, OrgUnit],
+    unit_rooms: dict[str, list[Room]],
+    rng: random.Random,
+) -> None:
+    """The staff of every unit; the first twelve of the citizen office (33) are clerks."""
+    counter = Qualification.objects.create(municipality=town, code="kfz", name="Kfz-Zulassung")
+    passports = Qualification.objects.create(
+        municipality=town, code="pass", name="Pass- und Ausweiswesen"
+    )
+    registry = Qualification.objects.create(municipality=town, code="melde", name="Meldewesen")
+    number = 1000
     for code, _name, _kind, _parent, staff in ORG_UNITS:
         for k in range(staff):
             number += 1
@@ -241,13 +272,7 @@ def load_core() -> Municipality:
                 working_time_share=rng.choice(
                     [Decimal("1.00")] * 4 + [Decimal("0.50"), Decimal("0.75")]
                 ),
-                job_role="clerk"
-                if clerk
-                else "social_worker"
-                if social
-                else "lead"
-                if k == 0
-                else "general",
+                job_role=_job_role(clerk, social, k == 0),
                 equipment_need="none" if clerk else "phone_only" if social else "full_kit",
                 home_room=unit_rooms[code][k % len(unit_rooms[code])] if unit_rooms[code] else None,
             )
@@ -255,6 +280,9 @@ def load_core() -> Municipality:
                 employee.qualifications.set(
                     [passports, registry] + ([counter] if k % 2 == 0 else [])
                 )
+
+
+def _kit_pool(town: Municipality) -> None:
     pool = KitPool.objects.create(municipality=town, name="Homeoffice-Arbeitsplätze")
     today = timezone.localdate()
     KitStockChange.objects.create(
@@ -263,6 +291,10 @@ def load_core() -> Municipality:
     KitStockChange.objects.create(
         pool=pool, valid_from=today + timedelta(days=21), delta=20, note="Lieferung"
     )
+
+
+def _demo_users(region: Region, town: Municipality) -> None:
+    """The demo logins; those with the employee role are linked to a staff member."""
     for username, roles, _label in DEMO_USERS:
         user = _user(username, roles, municipality=town)
         staff_member = Employee.objects.filter(
@@ -279,4 +311,17 @@ def load_core() -> Municipality:
         [Role.MUNICIPALITY_ADMIN],
         municipality=Municipality.objects.get(slug="beispielhausen"),
     )
+
+
+@transaction.atomic
+def load_core() -> Municipality:
+    region, town = _towns()
+    if Employee.objects.filter(municipality=town).exists():
+        return town  # master data already there: loading again changes nothing
+    rng = random.Random(2026)
+    units = _org_units(town)
+    unit_rooms = _rooms(town, _town_hall(town), units, rng)
+    _employees(town, units, unit_rooms, rng)
+    _kit_pool(town)
+    _demo_users(region, town)
     return town

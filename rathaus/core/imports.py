@@ -92,6 +92,59 @@ def _field_problems(model, values: dict) -> list[str]:
     return problems
 
 
+def _employee_person(v: dict, line: int, seen: dict[str, int]) -> tuple[dict, list[str]]:
+    """Personnel number (unique in the file), names and e-mail address of one row (the
+    address is checked after the work columns, in the order of the columns' messages)."""
+    problems = []
+    number = v.get("personalnummer", "")
+    if not number:
+        problems.append("Personalnummer fehlt")
+    elif number in seen:
+        problems.append(f"Personalnummer {number} doppelt (schon in Zeile {seen[number]})")
+    else:
+        seen[number] = line
+    for col, label in (("vorname", "Vorname"), ("nachname", "Nachname")):
+        if not v.get(col):
+            problems.append(f"{label} fehlt")
+    values = {
+        "personnel_number": number,
+        "first_name": v.get("vorname", ""),
+        "last_name": v.get("nachname", ""),
+        "email": v.get("e_mail") or v.get("email") or "",
+    }
+    return values, problems
+
+
+def _employee_work(v: dict, units: dict, quals: dict) -> tuple[dict, list, list[str]]:
+    """Unit, working time, equipment, function and qualifications of one row."""
+    problems = []
+    unit = units.get(v.get("organisationseinheit", "").lower())
+    if unit is None:
+        problems.append(f"Organisationseinheit „{v.get('organisationseinheit', '')}“ unbekannt")
+    try:
+        share = _share(v.get("beschaeftigungsumfang", ""))
+    except (InvalidOperation, ValueError):
+        problems.append("Beschäftigungsumfang muss zwischen 5 und 100 % liegen")
+        share = Decimal("1")
+    equipment = EQUIPMENT.get(v.get("ausstattung", "").lower())
+    if equipment is None:
+        problems.append("Ausstattung muss „voll“, „telefon“ oder „keine“ sein")
+    job_role = JOB_ROLES.get(v.get("funktion", "").lower())
+    if job_role is None:
+        problems.append(f"Funktion „{v.get('funktion')}“ unbekannt")
+    qual_codes = [c.strip().lower() for c in v.get("qualifikationen", "").split(",") if c.strip()]
+    unknown = [c for c in qual_codes if c not in quals]
+    if unknown:
+        problems.append("Qualifikation unbekannt: " + ", ".join(unknown))
+    values = {
+        "org_unit": unit,
+        "working_time_share": share,
+        "equipment_need": equipment,
+        "job_role": job_role,
+    }
+    return values, qual_codes, problems
+
+
 def _parse_employees(
     rows: list[Row], municipality: Municipality, result: ImportResult
 ) -> list[dict]:
@@ -104,56 +157,67 @@ def _parse_employees(
         if "__error__" in v:
             result.errors.append((row.line, v["__error__"]))
             continue
-        problems = []
-        number = v.get("personalnummer", "")
-        if not number:
-            problems.append("Personalnummer fehlt")
-        elif number in seen:
-            problems.append(f"Personalnummer {number} doppelt (schon in Zeile {seen[number]})")
-        else:
-            seen[number] = row.line
-        for col, label in (("vorname", "Vorname"), ("nachname", "Nachname")):
-            if not v.get(col):
-                problems.append(f"{label} fehlt")
-        unit = units.get(v.get("organisationseinheit", "").lower())
-        if unit is None:
-            problems.append(f"Organisationseinheit „{v.get('organisationseinheit', '')}“ unbekannt")
-        try:
-            share = _share(v.get("beschaeftigungsumfang", ""))
-        except (InvalidOperation, ValueError):
-            problems.append("Beschäftigungsumfang muss zwischen 5 und 100 % liegen")
-            share = Decimal("1")
-        equipment = EQUIPMENT.get(v.get("ausstattung", "").lower())
-        if equipment is None:
-            problems.append("Ausstattung muss „voll“, „telefon“ oder „keine“ sein")
-        job_role = JOB_ROLES.get(v.get("funktion", "").lower())
-        if job_role is None:
-            problems.append(f"Funktion „{v.get('funktion')}“ unbekannt")
-        qual_codes = [
-            c.strip().lower() for c in v.get("qualifikationen", "").split(",") if c.strip()
-        ]
-        unknown = [c for c in qual_codes if c not in quals]
-        if unknown:
-            problems.append("Qualifikation unbekannt: " + ", ".join(unknown))
-        email = v.get("e_mail") or v.get("email") or ""
-        if email and "@" not in email:
+        person, problems = _employee_person(v, row.line, seen)
+        work, qual_codes, work_problems = _employee_work(v, units, quals)
+        problems.extend(work_problems)
+        if person["email"] and "@" not in person["email"]:
             problems.append("E-Mail-Adresse ungültig")
-        values = {
-            "personnel_number": number,
-            "first_name": v.get("vorname", ""),
-            "last_name": v.get("nachname", ""),
-            "email": email,
-            "org_unit": unit,
-            "working_time_share": share,
-            "equipment_need": equipment,
-            "job_role": job_role,
-        }
+        values = person | work
         problems.extend(_field_problems(Employee, values))
         if problems:
             result.errors.extend((row.line, p) for p in problems)
             continue
         parsed.append(values | {"qualifications": [quals[c] for c in qual_codes]})
     return parsed
+
+
+def _room_place(
+    v: dict, line: int, locations: dict, seen: dict[tuple, int]
+) -> tuple[dict, list[str]]:
+    """Location, room number (unique per location in the file) and floor of one row."""
+    problems = []
+    location = locations.get(v.get("standort", "").lower())
+    if location is None:
+        problems.append(f"Standort „{v.get('standort', '')}“ unbekannt")
+    number = v.get("raum", "")
+    if not number:
+        problems.append("Raumnummer fehlt")
+    key = (v.get("standort", "").lower(), number)
+    if number and key in seen:
+        problems.append(f"Raum {number} doppelt (schon in Zeile {seen[key]})")
+    seen.setdefault(key, line)
+    try:
+        floor = int(v.get("etage", "0") or 0)
+        if not FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1]:
+            raise ValueError
+    except ValueError:
+        problems.append(
+            f"Etage muss eine ganze Zahl von {FLOOR_RANGE[0]} bis {FLOOR_RANGE[1]} sein"
+        )
+        floor = 0
+    return {"location": location, "number": number, "floor": floor}, problems
+
+
+def _room_use(v: dict, units: dict) -> tuple[dict, list[str]]:
+    """Seats (normal and in a pandemic) and the owning unit of one row."""
+    problems = []
+    try:
+        normal = int(v.get("plaetze", ""))
+        pandemic = int(v.get("plaetze_pandemie") or min(normal, 1))
+        if not 1 <= normal <= MAX_SEATS or pandemic < 0 or pandemic > normal:
+            raise ValueError
+    except ValueError:
+        problems.append(
+            f"Plätze: ganze Zahl von 1 bis {MAX_SEATS:,}".replace(",", ".")
+            + "; Pandemie-Plätze höchstens so viele wie normal"
+        )
+        normal = pandemic = 1
+    unit = None
+    if v.get("organisationseinheit"):
+        unit = units.get(v["organisationseinheit"].lower())
+        if unit is None:
+            problems.append(f"Organisationseinheit „{v['organisationseinheit']}“ unbekannt")
+    return {"capacity_normal": normal, "capacity_pandemic": pandemic, "org_unit": unit}, problems
 
 
 def _parse_rooms(rows: list[Row], municipality: Municipality, result: ImportResult) -> list[dict]:
@@ -168,50 +232,10 @@ def _parse_rooms(rows: list[Row], municipality: Municipality, result: ImportResu
         if "__error__" in v:
             result.errors.append((row.line, v["__error__"]))
             continue
-        problems = []
-        location = locations.get(v.get("standort", "").lower())
-        if location is None:
-            problems.append(f"Standort „{v.get('standort', '')}“ unbekannt")
-        number = v.get("raum", "")
-        if not number:
-            problems.append("Raumnummer fehlt")
-        key = (v.get("standort", "").lower(), number)
-        if number and key in seen:
-            problems.append(f"Raum {number} doppelt (schon in Zeile {seen[key]})")
-        seen.setdefault(key, row.line)
-        try:
-            floor = int(v.get("etage", "0") or 0)
-            if not FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1]:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                f"Etage muss eine ganze Zahl von {FLOOR_RANGE[0]} bis {FLOOR_RANGE[1]} sein"
-            )
-            floor = 0
-        try:
-            normal = int(v.get("plaetze", ""))
-            pandemic = int(v.get("plaetze_pandemie") or min(normal, 1))
-            if not 1 <= normal <= MAX_SEATS or pandemic < 0 or pandemic > normal:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                f"Plätze: ganze Zahl von 1 bis {MAX_SEATS:,}".replace(",", ".")
-                + "; Pandemie-Plätze höchstens so viele wie normal"
-            )
-            normal = pandemic = 1
-        unit = None
-        if v.get("organisationseinheit"):
-            unit = units.get(v["organisationseinheit"].lower())
-            if unit is None:
-                problems.append(f"Organisationseinheit „{v['organisationseinheit']}“ unbekannt")
-        values = {
-            "location": location,
-            "number": number,
-            "floor": floor,
-            "capacity_normal": normal,
-            "capacity_pandemic": pandemic,
-            "org_unit": unit,
-        }
+        place, problems = _room_place(v, row.line, locations, seen)
+        use, use_problems = _room_use(v, units)
+        problems.extend(use_problems)
+        values = place | use
         problems.extend(_field_problems(Room, values))
         if problems:
             result.errors.extend((row.line, p) for p in problems)

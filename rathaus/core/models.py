@@ -110,20 +110,21 @@ class User(AbstractUser):
         # A list of codes only: a string would make ``in`` match substrings.
         return self.is_active and isinstance(self.roles, list) and role in self.roles
 
-
-class TenantQuerySet(models.QuerySet):
-    def for_user(self, user) -> TenantQuerySet:
-        from rathaus.core.tenancy import municipality_ids_for
-
-        return self.filter(municipality_id__in=municipality_ids_for(user))
+    @property
+    def role_labels(self) -> list[str]:
+        """The user's roles as people read them (translated labels; unknown codes left out)."""
+        codes = self.roles if isinstance(self.roles, list) else []
+        return [str(Role(code).label) for code in codes if code in Role.values]
 
 
 class TenantModel(models.Model):
-    """Abstract base: every domain row belongs to a municipality."""
+    """Abstract base: every domain row belongs to a municipality.
+
+    Reads scoped to a user go through ``rathaus.core.tenancy`` (``scoped``,
+    ``get_scoped_or_404``), the one tenancy layer.
+    """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True

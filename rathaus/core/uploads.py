@@ -22,6 +22,8 @@ import zipfile
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.worksheet._reader import WorkSheetParser
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -88,9 +90,6 @@ def _cell_text(value) -> str:
 
 def xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of the first sheet's rows present in the file, bounded as above."""
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -2,7 +2,7 @@
 
 Everything after the preparation belongs to the app, where the four-eyes rule and the
 correction log hold: the status is changed only by election officers
-(``services.election_set_status``), figures only through entry, approval and corrections.
+(``services.elections.election_set_status``), figures only through entry, approval and corrections.
 Here an election is editable only while it is in preparation and no district has figures;
 then it is read-only, and its districts can be neither added nor deleted.
 """

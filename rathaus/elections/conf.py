@@ -1,4 +1,4 @@
-"""Settings of the elections app (read here only; the lead documents the env vars)."""
+"""Settings of the elections app, read here only (listed in .env.example and docs/elections.md)."""
 
 from django.conf import settings
 

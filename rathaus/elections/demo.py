@@ -11,9 +11,9 @@ from datetime import date
 from django.db import transaction
 
 from rathaus.core.models import Municipality, User
-from rathaus.elections import services
 from rathaus.elections.models import District, Election, Result
-from rathaus.elections.services import DistrictSpec
+from rathaus.elections.services.elections import DistrictSpec, election_create, election_set_status
+from rathaus.elections.services.results import result_approve, result_enter
 
 TITLE = "Bürgermeisterwahl 2025"
 DATE = date(2025, 9, 14)  # NRW municipal elections; runoff on 28.09.2025
@@ -91,9 +91,9 @@ def _fill(election: Election, weights, rng, enterer, approver, *, skip=(), pendi
         if district.number in skip:
             continue
         figures = plausible_figures(district.result, district.kind, weights, rng)
-        services.result_enter(result=district.result, actor=enterer, figures=figures)
+        result_enter(result=district.result, actor=enterer, figures=figures)
         if district.number not in pending:
-            services.result_approve(result=district.result, actor=approver)
+            result_approve(result=district.result, actor=approver)
 
 
 @transaction.atomic
@@ -106,7 +106,7 @@ def load(town: Municipality) -> None:
         return
     rng = random.Random(2025)
     specs = district_specs(rng)
-    previous = services.election_create(
+    previous = election_create(
         municipality=town,
         title=PREVIOUS_TITLE,
         date=PREVIOUS_DATE,
@@ -115,8 +115,8 @@ def load(town: Municipality) -> None:
         actor=enterer,
     )
     _fill(previous, PREVIOUS_WEIGHTS, rng, enterer, approver)
-    services.election_set_status(election=previous, status=Election.Status.FINAL, actor=approver)
-    election = services.election_create(
+    election_set_status(election=previous, status=Election.Status.FINAL, actor=approver)
+    election = election_create(
         municipality=town,
         title=TITLE,
         date=DATE,

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core.forms import KernForm, apply_kern_classes
-from rathaus.elections import conf, services
+from rathaus.elections import conf
 from rathaus.elections.models import FIGURE_FIELDS, District, Result
+from rathaus.elections.services.results import check_figures, normalise
 from rathaus.engines.counting import vote_columns
 from rathaus.engines.counting.plausibility import COLUMN_TITLES
 
@@ -144,8 +145,8 @@ class ResultForm(KernForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        figures = services.normalise(self.district, self.figures(), len(self.candidates))
-        for p in services.check_figures(self.district, figures, len(self.candidates)):
+        figures = normalise(self.district, self.figures(), len(self.candidates))
+        for p in check_figures(self.district, figures, len(self.candidates)):
             self.add_problem(p.column, p.message)
         return cleaned
 

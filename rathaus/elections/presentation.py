@@ -4,39 +4,49 @@ from __future__ import annotations
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from rathaus.elections.selectors import Report, runoff_date_for
+from rathaus.elections.selectors.elections import runoff_date_for
+from rathaus.elections.selectors.results import Report
 from rathaus.engines.counting import Outcome
 from rathaus.engines.counting.german import fmt_date, fmt_pct
 
 
 def _names(names) -> str:
     names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    # Translators: joins candidate names, e.g. "Anna Beispiel und Bernd Muster".
+    return _("%(first)s und %(second)s") % {"first": ", ".join(names[:-1]), "second": names[-1]}
 
 
 def headline(rep: Report) -> tuple[str, str]:
-    """(css modifier, German headline) of the § 46c decision."""
+    """(css modifier, headline in the active language) of the § 46c decision."""
     if rep.referendum is not None:
         return ("info" if rep.referendum.provisional else "success"), rep.referendum.headline
     d = rep.decision
     if d is None:
         return "info", ""
     outcome = d.effective
-    prefix = "Vorläufig: " if d.outcome is Outcome.INCOMPLETE else ""
     if outcome is Outcome.ELECTED:
-        text = f"Gewählt: {d.elected}"
+        text = _("Gewählt: %(name)s") % {"name": d.elected}
     elif outcome is Outcome.RUNOFF:
         when = d.runoff_date or runoff_date_for(rep.election)
-        text = f"Stichwahl am {fmt_date(when)} zwischen {_names(d.runoff_candidates)}"
+        text = _("Stichwahl am %(date)s zwischen %(names)s") % {
+            "date": fmt_date(when),
+            "names": _names(d.runoff_candidates),
+        }
     elif outcome is Outcome.LOT_NEEDED:
-        text = f"Losentscheid erforderlich zwischen {_names(d.lot_candidates)}"
+        text = _("Losentscheid erforderlich zwischen %(names)s") % {
+            "names": _names(d.lot_candidates)
+        }
     elif outcome is Outcome.NOT_ELECTED:
-        text = "Niemand ist gewählt"
+        text = _("Niemand ist gewählt")
     else:
-        text = "Noch keine Ergebnisse"
-    kind = "info" if d.outcome is Outcome.INCOMPLETE else "success"
-    return kind, prefix + text
+        text = _("Noch keine Ergebnisse")
+    if d.outcome is Outcome.INCOMPLETE:
+        return "info", _("Vorläufig: %(headline)s") % {"headline": text}
+    return "success", text
 
 
 def bar_chart(rep: Report, *, title: str) -> SafeString:
@@ -60,7 +70,7 @@ def bar_chart(rep: Report, *, title: str) -> SafeString:
         w = max(0.0, min(1.0, float(share) / 100.0)) * bar_w
         label = row.label if rep.yes_no else f"{row.label} ({row.party})"
         if rep.referendum is not None:
-            label = "Ja" if i == 0 else "Nein"
+            label = _("Ja") if i == 0 else _("Nein")
         label = label if len(label) <= 30 else label[:29] + "…"
         parts.append(
             format_html(

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rathaus.core.models import Employee, Role, User
 from rathaus.core.tests.admin_forms import form_data
-from rathaus.core.tests.factories import EmployeeFactory
+from rathaus.core.tests.factories import EmployeeFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,6 @@ def test_an_admin_cannot_reset_the_password_of_an_election_officer(
 
 
 def test_a_municipality_admin_cannot_rehome_its_municipality(client, town, make_user, region):
-    from rathaus.core.tests.factories import RegionFactory
 
     other_region = RegionFactory()
     region_admin = make_user(Role.REGION_ADMIN, region=region, username="reg1")

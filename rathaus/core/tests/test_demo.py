@@ -1,8 +1,11 @@
 """The demo town loads completely, and loading it again changes nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from rathaus.core.models import Employee, KitPool, Municipality, OrgUnit, Room, User
 
@@ -42,9 +45,6 @@ def test_demo_town_is_complete_and_idempotent(capsys):
         == 12
     )
     pool = KitPool.objects.get(municipality=town)
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     today = timezone.localdate()
     assert pool.stock_on(today) == 60 and pool.stock_on(today + timedelta(days=21)) == 80

@@ -5,6 +5,7 @@ import io
 import pytest
 
 from rathaus.core.models import Employee, OrgUnit, Role
+from rathaus.core.tests.factories import MunicipalityFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,6 @@ def test_the_import_goes_into_the_chosen_municipality(client, region_admin, town
 
 
 def test_a_foreign_municipality_cannot_be_chosen(client, make_user, town, other_town):
-    from rathaus.core.tests.factories import MunicipalityFactory, RegionFactory
 
     foreign = MunicipalityFactory(region=RegionFactory())
     planner = make_user(Role.PLANNER, municipality=town)

@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from rathaus.core.admin import site
 from rathaus.core.models import Role, TenantModel
 
 MARKER = "Geheimsache4711"
@@ -147,7 +148,6 @@ def test_no_url_leaks_or_changes_other_municipality(
 @pytest.mark.django_db
 def test_admin_is_scoped_to_own_municipality(client, town, other_town, victim_samples, make_user):
     """Every admin model of a tenant: lists show no foreign rows, foreign detail pages don't open."""
-    from rathaus.core.admin import site
 
     client.force_login(make_user(Role.MUNICIPALITY_ADMIN, municipality=town))
     checked = 0

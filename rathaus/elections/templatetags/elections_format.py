@@ -39,8 +39,3 @@ def de_pp(value) -> str:
 @register.filter
 def de_date(value) -> str:
     return fmt_date(value) if value else "–"
-
-
-@register.filter
-def field_of(form, name):
-    return form[name]

@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from rathaus.core.models import Role
-from rathaus.elections import services
+from rathaus.elections import caching
 from rathaus.elections.models import District, Election
-from rathaus.elections.services import DistrictSpec
+from rathaus.elections.services.elections import DistrictSpec, election_create
+from rathaus.elections.services.results import result_approve, result_enter
 
 SUNDAY = date(2025, 9, 14)
 
@@ -15,9 +17,6 @@ SUNDAY = date(2025, 9, 14)
 @pytest.fixture(autouse=True)
 def _fresh_result_cache():
     """Ids repeat after rollbacks; cached renderings of an earlier test must not show up."""
-    from django.core.cache import cache
-
-    from rathaus.elections import caching
 
     cache.clear()
     caching.forget_local()
@@ -50,7 +49,7 @@ def make_election(
     ]
     kwargs.setdefault("date", SUNDAY)
     kwargs.setdefault("title", "Bürgermeisterwahl 2025")
-    return services.election_create(
+    return election_create(
         municipality=town, candidates=list(candidates), districts=districts, **kwargs
     )
 
@@ -95,9 +94,9 @@ def district(election, number) -> District:
 
 def enter_and_approve(election: Election, number, fig, a, b):
     d = district(election, number)
-    services.result_enter(result=d.result, actor=a, figures=fig)
+    result_enter(result=d.result, actor=a, figures=fig)
     d.result.refresh_from_db()
-    services.result_approve(result=d.result, actor=b)
+    result_approve(result=d.result, actor=b)
     d.result.refresh_from_db()
     return d.result
 

@@ -11,9 +11,9 @@ import secrets
 from datetime import date
 
 from rathaus.core.models import Role, User
-from rathaus.elections import services
 from rathaus.elections.models import Election, LotDrawing
-from rathaus.elections.services import DistrictSpec
+from rathaus.elections.services.elections import DistrictSpec, election_create
+from rathaus.elections.services.results import result_approve, result_enter
 
 
 def create(municipality, marker: str) -> dict[str, list]:
@@ -34,7 +34,7 @@ def create(municipality, marker: str) -> dict[str, list]:
         DistrictSpec("0102", "Süd", "urne", 900, 95, 5, 1000),
         DistrictSpec("B01", "Brief", "brief"),
     ]
-    public = services.election_create(
+    public = election_create(
         municipality=municipality,
         title="Bürgermeisterwahl",
         date=date(2025, 9, 14),
@@ -43,7 +43,7 @@ def create(municipality, marker: str) -> dict[str, list]:
         internal_note=f"Notiz {marker}",
         status=Election.Status.COUNTING,
     )
-    hidden = services.election_create(
+    hidden = election_create(
         municipality=municipality,
         title=f"Entwurf {marker}",
         date=date(2030, 9, 8),
@@ -62,16 +62,16 @@ def create(municipality, marker: str) -> dict[str, list]:
         "d": 490,
         "votes": [250, 240],
     }
-    services.result_enter(result=d1.result, actor=a, figures=fig)
-    services.result_approve(result=d1.result, actor=b)
+    result_enter(result=d1.result, actor=a, figures=fig)
+    result_approve(result=d1.result, actor=b)
     d1.result.refresh_from_db()
-    services.result_enter(
+    result_enter(
         result=d1.result,
         actor=a,
         figures={**fig, "votes": [251, 239]},
         reason=f"Tippfehler {marker}",
     )
-    services.result_enter(result=d2.result, actor=a, figures={**fig, "votes": [200, 290]})
+    result_enter(result=d2.result, actor=a, figures={**fig, "votes": [200, 290]})
     LotDrawing.objects.create(
         municipality=municipality,
         election=public,

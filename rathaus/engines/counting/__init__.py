@@ -30,6 +30,10 @@ Public API
     lot via ``secrets`` unless a ``random.Random`` or int seed is passed (tests, rehearsals).
 ``resolve_lot(decision, drawn) -> Decision``: the decision after the recorded lot.
 
+``decide_referendum(totals, quorum_percent) -> ReferendumDecision``
+    Bürgerentscheid (§ 26 Abs. 7 GO NRW): majority of valid votes (D1 = Ja, D2 = Nein) that
+    reaches the quorum; ``outcome`` is ``yes``, ``no``, ``quorum_missed`` or ``no_votes``.
+
 ``write_csv(meta, results) -> str`` / ``read_csv(text_or_bytes, expected_districts=None,
 n_candidates=None) -> (CsvMeta, list[DistrictResult])``
     votemanager open-data CSV (format in ``votemanager`` module docstring, lines end in
@@ -41,6 +45,7 @@ from .aggregation import aggregate
 from .decision import decide, draw_lot, draw_places, resolve_lot, runoff_date
 from .model import KINDS, Decision, DistrictResult, Kind, Outcome, Problem, Totals
 from .plausibility import check_district, check_results, vote_columns
+from .referendum import ReferendumDecision, decide_referendum
 from .votemanager import CsvImportError, CsvMeta, read_csv, write_csv
 
 __all__ = [
@@ -52,11 +57,13 @@ __all__ = [
     "Kind",
     "Outcome",
     "Problem",
+    "ReferendumDecision",
     "Totals",
     "aggregate",
     "check_district",
     "check_results",
     "decide",
+    "decide_referendum",
     "draw_lot",
     "draw_places",
     "read_csv",

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core
-from rathaus.core.models import Role, User
+from rathaus.core.models import User
 
 DEMO_APPS = (
     "appointments",
@@ -46,7 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'regionadmin':<22} Administration Region")
         for user in _app_demo_users(town):
             place = user.municipality.name if user.municipality else town.region.name
-            self.stdout.write(f"  {user.username:<22} {role_labels(user)} ({place})")
+            roles = ", ".join(user.role_labels)
+            self.stdout.write(f"  {user.username:<22} {roles} ({place})")
         self.stdout.write("Bürgerinnen und Bürger buchen ohne Anmeldung.")
 
 
@@ -60,7 +61,3 @@ def _app_demo_users(town):
         .select_related("municipality")
         .order_by("username")
     )
-
-
-def role_labels(user) -> str:
-    return ", ".join(str(Role(code).label) for code in user.roles if code in Role.values)

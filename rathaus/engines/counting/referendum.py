@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rathaus.engines.counting import Totals
-from rathaus.engines.counting.german import fmt_int, fmt_pct, percent
-
-QUORUM_CHOICES = (20, 15, 10)
+from .german import fmt_int, fmt_pct, percent
+from .model import Totals
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 import pytest
 
 from rathaus.core.demo import load_core
-from rathaus.elections import demo, selectors
+from rathaus.elections import demo
 from rathaus.elections.models import District, Election, Result
+from rathaus.elections.selectors.results import report
 from rathaus.engines.counting import Outcome
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_demo_election_night_with_runoff_due_and_idempotent():
     assert kinds.count("urne") == 25 and kinds.count("brief") == 6
     assert election.districts.filter(number="0101").exists()
     assert election.districts.filter(number="B01").exists()
-    rep = selectors.report(election)
+    rep = report(election)
     assert rep.totals.districts_reported == 26 and rep.pending == 1
     assert rep.decision.outcome is Outcome.INCOMPLETE
     assert rep.decision.provisional is Outcome.RUNOFF

@@ -5,10 +5,11 @@ from django.urls import reverse
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
-from rathaus.elections import services
-from rathaus.elections.models import Correction, Election, Result
+from rathaus.elections.models import Correction, District, Election, Result
+from rathaus.elections.services.elections import election_set_status
+from rathaus.elections.services.results import result_approve, result_enter, results_approve_all
 
-from .conftest import district, enter_and_approve, figures
+from ..conftest import district, enter_and_approve, figures
 
 pytestmark = pytest.mark.django_db
 
@@ -99,24 +100,24 @@ def test_entry_then_approval_by_another_officer(client, election, officer_a, off
 
 def test_service_refuses_self_approval(election, officer_a):
     d = district(election, "0101")
-    services.result_enter(result=d.result, actor=officer_a, figures=figures([300, 200, 100]))
+    result_enter(result=d.result, actor=officer_a, figures=figures([300, 200, 100]))
     with pytest.raises(DomainError) as exc:
-        services.result_approve(result=d.result, actor=officer_a)
+        result_approve(result=d.result, actor=officer_a)
     assert exc.value.code == "four_eyes"
     d.result.refresh_from_db()
     assert d.result.state == Result.State.ENTERED
 
 
 def test_approve_all_skips_own_entries(election, officer_a, officer_b):
-    services.result_enter(
+    result_enter(
         result=district(election, "0101").result, actor=officer_a, figures=figures([3, 2, 1])
     )
-    services.result_enter(
+    result_enter(
         result=district(election, "0102").result,
         actor=officer_b,
         figures=figures([3, 2, 1], a=(1400, 100, 0, 1500)),
     )
-    approved, own = services.results_approve_all(election=election, actor=officer_b)
+    approved, own = results_approve_all(election=election, actor=officer_b)
     assert (approved, own) == (1, 1)
     assert district(election, "0101").result.state == Result.State.APPROVED
     assert district(election, "0102").result.state == Result.State.ENTERED
@@ -154,17 +155,17 @@ def test_correction_after_approval_needs_reason_is_logged_and_needs_reapproval(
 
     # the corrector cannot approve the own correction; the other officer can
     with pytest.raises(DomainError):
-        services.result_approve(result=result, actor=officer_a)
-    services.result_approve(result=result, actor=officer_b)
+        result_approve(result=result, actor=officer_a)
+    result_approve(result=result, actor=officer_b)
     result.refresh_from_db()
     assert result.state == Result.State.APPROVED
 
 
 def test_stale_form_is_refused(election, officer_a, officer_b):
     d = district(election, "0101")
-    services.result_enter(result=d.result, actor=officer_a, figures=figures([3, 2, 1]))
+    result_enter(result=d.result, actor=officer_a, figures=figures([3, 2, 1]))
     with pytest.raises(DomainError) as exc:
-        services.result_enter(
+        result_enter(
             result=d.result, actor=officer_b, figures=figures([3, 1, 2]), expected_revision=0
         )
     assert exc.value.code == "stale"
@@ -176,9 +177,9 @@ def test_final_election_refuses_changes(election, officer_a, officer_b):
         enter_and_approve(
             election, number, figures(votes, a=a, postal=number == "B01"), officer_a, officer_b
         )
-    services.election_set_status(election=election, status="final", actor=officer_a)
+    election_set_status(election=election, status="final", actor=officer_a)
     with pytest.raises(DomainError) as exc:
-        services.result_enter(
+        result_enter(
             result=district(election, "0101").result,
             actor=officer_a,
             figures=figures([2, 2, 2]),
@@ -201,7 +202,6 @@ def test_postal_district_form_has_no_eligible_fields(client, election, officer_a
 
 
 def test_district_created_outside_the_services_can_be_entered(client, election, officer_a):
-    from rathaus.elections.models import District
 
     d = District.objects.create(
         municipality=election.municipality, election=election, number="0103", name="Hafen"
@@ -217,7 +217,7 @@ def test_district_created_outside_the_services_can_be_entered(client, election, 
 def test_staff_preview_includes_pending_reports_but_public_page_does_not(
     client, election, officer_a
 ):
-    services.result_enter(
+    result_enter(
         result=district(election, "0101").result, actor=officer_a, figures=figures([500, 50, 50])
     )
     client.force_login(officer_a)

@@ -6,10 +6,13 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rathaus.elections import selectors, services, services_import
+from rathaus.core.models import Role, User
 from rathaus.elections.models import Result
+from rathaus.elections.selectors.results import csv_export
+from rathaus.elections.services.imports import results_import_csv
+from rathaus.elections.services.results import result_enter, results_approve_all
 
-from .conftest import district, enter_and_approve, figures, make_election
+from ..conftest import district, enter_and_approve, figures, make_election
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,7 @@ def _state(election):
 @pytest.fixture
 def counted(election, officer_a, officer_b):
     enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
-    services.result_enter(  # entered, not approved
+    result_enter(  # entered, not approved
         result=district(election, "B01").result,
         actor=officer_a,
         figures=figures([50, 40, 10], postal=True),
@@ -35,13 +38,13 @@ def counted(election, officer_a, officer_b):
 
 def test_export_import_export_is_byte_identical(town, counted, officer_a):
     for approved_only in (True, False):
-        first = selectors.csv_export(counted, approved_only=approved_only)
+        first = csv_export(counted, approved_only=approved_only)
         copy = make_election(town)
-        outcome = services_import.results_import_csv(
+        outcome = results_import_csv(
             election=copy, data=first.encode("utf-8"), actor=officer_a, commit=True
         )
         assert outcome.ok, outcome.errors
-        assert selectors.csv_export(copy, approved_only=False).encode() == first.encode()
+        assert csv_export(copy, approved_only=False).encode() == first.encode()
 
 
 def test_csv_layout_empty_cell_is_not_zero(client, counted):
@@ -83,12 +86,10 @@ def test_round_trip_property(town, officer_a, officer_b, reports):
                 officer_a,
                 officer_b,
             )
-    text = selectors.csv_export(source)
+    text = csv_export(source)
     target = make_election(town)
-    assert services_import.results_import_csv(
-        election=target, data=text.encode(), actor=officer_a, commit=True
-    ).ok
-    assert selectors.csv_export(target, approved_only=False) == text
+    assert results_import_csv(election=target, data=text.encode(), actor=officer_a, commit=True).ok
+    assert csv_export(target, approved_only=False) == text
 
 
 def _upload(client, election, data: bytes):
@@ -102,13 +103,12 @@ def _good_csv(election) -> str:
     source = make_election(election.municipality)
     source.title = election.title
     source.save()
-    from rathaus.core.models import Role, User
 
     a = User.objects.create_user("csv_a", password="x-passwort-123", roles=[Role.ELECTION_OFFICER])
     b = User.objects.create_user("csv_b", password="x-passwort-123", roles=[Role.ELECTION_OFFICER])
     enter_and_approve(source, "0101", figures([300, 200, 100]), a, b)
     enter_and_approve(source, "0102", figures([500, 400, 300], a=(1400, 100, 0, 1500)), a, b)
-    return selectors.csv_export(source)
+    return csv_export(source)
 
 
 def test_import_preview_then_confirm_enters_results_for_approval(
@@ -126,7 +126,7 @@ def test_import_preview_then_confirm_enters_results_for_approval(
     result = district(election, "0102").result
     assert result.state == Result.State.ENTERED and result.entered_by == officer_a
     assert result.votes == [500, 400, 300]
-    approved, own = services.results_approve_all(election=election, actor=officer_b)
+    approved, own = results_approve_all(election=election, actor=officer_b)
     assert approved == 2
 
 
@@ -184,7 +184,7 @@ def test_windows_1252_file_is_refused_with_line_number(client, election, officer
 def test_import_cannot_overwrite_approved_results(election, officer_a, officer_b):
     enter_and_approve(election, "0101", figures([1, 2, 3]), officer_a, officer_b)
     text = _good_csv(election)
-    outcome = services_import.results_import_csv(
+    outcome = results_import_csv(
         election=election, data=text.encode(), actor=officer_a, commit=True
     )
     assert not outcome.ok

@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
-from rathaus.elections import services
-from rathaus.elections.models import Election
+from rathaus.elections.models import Candidate, Election
+from rathaus.elections.services.results import result_approve, result_enter
 
-from .conftest import district, enter_and_approve, figures, make_election
+from ..conftest import district, enter_and_approve, figures, make_election
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_public_page_shows_shares_turnout_and_progress(client, election, officer
 
 
 def test_unapproved_figures_are_not_public(client, election, officer_a):
-    services.result_enter(
+    result_enter(
         result=district(election, "0101").result, actor=officer_a, figures=figures([777, 1, 1])
     )
     html = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
@@ -57,11 +58,11 @@ def test_cache_is_invalidated_on_approval(client, election, officer_a, officer_b
     assert client.get(url).content.decode() == first
     # … but an approval shows new figures right away
     d = district(election, "0102")
-    services.result_enter(
+    result_enter(
         result=d.result, actor=officer_a, figures=figures([1000, 10, 10], a=(1400, 100, 0, 1500))
     )
     assert "1 von 3 Bezirken gemeldet" in client.get(url).content.decode()  # not yet approved
-    services.result_approve(result=d.result, actor=officer_b)
+    result_approve(result=d.result, actor=officer_b)
     fresh = client.get(url).content.decode()
     assert "2 von 3 Bezirken gemeldet" in fresh
     assert "1.300" in fresh  # 300 + 1,000 votes for Anna Alt
@@ -117,7 +118,6 @@ def test_staff_pages_need_login_and_role(client, election, make_user, town):
 
 
 def test_cached_public_page_carries_each_visitors_own_csrf_token(election, officer_a, officer_b):
-    from django.test import Client
 
     enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
     url = reverse("elections:public_detail", args=[election.pk])
@@ -136,7 +136,6 @@ def test_cached_public_page_carries_each_visitors_own_csrf_token(election, offic
 def test_changed_candidates_or_empty_election_never_break_pages(
     client, town, election, officer_a, officer_b
 ):
-    from rathaus.elections.models import Candidate
 
     enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
     Candidate.objects.create(municipality=town, election=election, position=4, name="Neu", party="")

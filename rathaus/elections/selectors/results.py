@@ -1,68 +1,30 @@
-"""Reads: elections visible to a user or to the public, and computed reports (via the engine)."""
+"""Reads: the computed report of an election (via the counting engine) and its open-data CSV."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from rathaus.core.tenancy import scoped
+from rathaus.elections import caching
 from rathaus.elections.models import Candidate, District, Election, LotDrawing, Result
-from rathaus.elections.referendum import ReferendumDecision, decide_referendum
 from rathaus.engines.counting import (
     CsvMeta,
     Decision,
     DistrictResult,
     Outcome,
+    ReferendumDecision,
     Totals,
     aggregate,
     decide,
+    decide_referendum,
     resolve_lot,
     vote_columns,
     write_csv,
 )
 from rathaus.engines.counting.german import share
 from rathaus.engines.counting.votemanager import header as csv_header
-
-
-def elections_for(user) -> QuerySet[Election]:
-    return (
-        scoped(Election, user)
-        .select_related("municipality", "first_round")
-        .annotate(
-            n_districts=Count("districts", distinct=True),
-            n_approved=Count(
-                "results", filter=Q(results__state=Result.State.APPROVED), distinct=True
-            ),
-            n_entered=Count(
-                "results", filter=Q(results__state=Result.State.ENTERED), distinct=True
-            ),
-        )
-    )
-
-
-def public_elections(municipality_slug: str | None = None) -> QuerySet[Election]:
-    qs = (
-        Election.objects.exclude(status=Election.Status.PREPARATION)
-        .select_related("municipality")
-        .order_by("-date", "municipality__name", "title")
-    )
-    if municipality_slug:
-        qs = qs.filter(municipality__slug=municipality_slug)
-    return qs
-
-
-def public_election(election_id) -> Election | None:
-    try:
-        return (
-            Election.objects.exclude(status=Election.Status.PREPARATION)
-            .select_related("municipality", "first_round")
-            .get(pk=int(election_id))
-        )
-    except (Election.DoesNotExist, ValueError, TypeError, OverflowError):
-        return None
 
 
 def to_engine(district: District, result: Result | None, n_candidates: int) -> DistrictResult:
@@ -195,11 +157,6 @@ def _candidate_labels(candidates: list[Candidate]) -> tuple[str, ...]:
     return tuple(c.name for c in candidates)
 
 
-def runoff_date_for(election: Election):
-    """Second Sunday after the election (§ 46c Abs. 3 KWahlG NRW): election day + 14 days."""
-    return election.date + timedelta(days=14)
-
-
 def decision_for(
     election: Election, totals: Totals, labels: tuple[str, ...], lots
 ) -> Decision | None:
@@ -227,11 +184,10 @@ def decision_for(
     return decision
 
 
-def report(election: Election, *, approved_only: bool = True, with_previous: bool = True) -> Report:
-    """Totals, § 46c decision, per-district rows and comparison for one election."""
-    candidates = list(election.candidates.order_by("position"))
-    labels = _candidate_labels(candidates)
-    n = len(candidates)
+def _district_rows(
+    election: Election, n: int, approved_only: bool
+) -> tuple[list[DistrictRow], list[DistrictResult]]:
+    """Per-district rows; before approval the public sees eligible voters only."""
     districts = list(
         District.objects.filter(election=election)
         .select_related("result", "result__entered_by", "result__approved_by")
@@ -257,6 +213,56 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
         if counted.reported and counted.A:
             turnout = share(counted.B or 0, counted.A)
         rows.append(DistrictRow(d, result, counted, shares, turnout))
+    return rows, engine_rows
+
+
+def _candidate_rows(
+    election: Election, candidates: list[Candidate], totals: Totals
+) -> list[CandidateRow]:
+    """One row per candidate; a single candidate (or a referendum) gets a yes and a no row."""
+
+    def share_of(i: int) -> Decimal | None:
+        return totals.shares[i] if totals.shares else None
+
+    if len(candidates) != 1:
+        return [
+            CandidateRow(c, c.name, c.party_label, totals.votes[i], share_of(i))
+            for i, c in enumerate(candidates)
+        ]
+    c = candidates[0]
+    referendum = election.kind == Election.Kind.REFERENDUM
+    rows = []
+    for i, text in enumerate((_("Ja"), _("Nein"))):
+        rows.append(
+            CandidateRow(
+                c if i == 0 else None,
+                text if referendum else f"{text} ({c.name})",
+                "–" if referendum else c.party_label,
+                totals.votes[i],
+                share_of(i),
+            )
+        )
+    return rows
+
+
+def _previous_report(election: Election) -> Report | None:
+    """The comparison election's report; it is usually final, so it is cached under its own
+    version."""
+    prev_id = election.previous_election_id
+
+    def previous_report() -> Report | None:
+        prev = Election.objects.filter(pk=prev_id).first()
+        return report(prev, approved_only=True, with_previous=False) if prev else None
+
+    return caching.get_or_render(prev_id, "report", previous_report)
+
+
+def report(election: Election, *, approved_only: bool = True, with_previous: bool = True) -> Report:
+    """Totals, § 46c decision, per-district rows and comparison for one election."""
+    candidates = list(election.candidates.order_by("position"))
+    labels = _candidate_labels(candidates)
+    n = len(candidates)
+    rows, engine_rows = _district_rows(election, n, approved_only)
     lots = list(election.lots.all())
     if n:
         totals = aggregate(engine_rows, labels)
@@ -264,45 +270,13 @@ def report(election: Election, *, approved_only: bool = True, with_previous: boo
     else:
         totals = aggregate([], ("–",))
         decision = None
-    candidate_rows = []
-    if n == 1:
-        c = candidates[0]
-        for i, text in enumerate(("Ja", "Nein")):
-            candidate_rows.append(
-                CandidateRow(
-                    c if i == 0 else None,
-                    text if election.kind == Election.Kind.REFERENDUM else f"{text} ({c.name})",
-                    "–" if election.kind == Election.Kind.REFERENDUM else c.party_label,
-                    totals.votes[i],
-                    totals.shares[i] if totals.shares else None,
-                )
-            )
-    else:
-        for i, c in enumerate(candidates):
-            candidate_rows.append(
-                CandidateRow(
-                    c,
-                    c.name,
-                    c.party_label,
-                    totals.votes[i],
-                    totals.shares[i] if totals.shares else None,
-                )
-            )
+    candidate_rows = _candidate_rows(election, candidates, totals)
     referendum = None
     if election.kind == Election.Kind.REFERENDUM and n == 1:
         referendum = decide_referendum(totals, election.quorum_percent)
     previous = None
     if with_previous and election.previous_election_id and n > 1:
-        from rathaus.elections import caching
-
-        prev_id = election.previous_election_id
-
-        def previous_report() -> Report | None:
-            prev = Election.objects.filter(pk=prev_id).first()
-            return report(prev, approved_only=True, with_previous=False) if prev else None
-
-        # the comparison election is usually final: its report is cached under its own version
-        previous = caching.get_or_render(prev_id, "report", previous_report)
+        previous = _previous_report(election)
         if previous is not None:
             _compare(candidate_rows, previous)
     return Report(

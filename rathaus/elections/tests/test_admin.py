@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 
 from rathaus.core.models import Role
+from rathaus.core.problems import Conflict, DomainError
 from rathaus.core.tests.admin_forms import form_data
-from rathaus.elections import caching, services
+from rathaus.elections import caching
 from rathaus.elections.models import District, Election, Result
+from rathaus.elections.services.elections import election_set_status
 
 from .conftest import district, enter_and_approve, figures
 
@@ -28,7 +30,7 @@ def _change(client, election, **changes):
 def test_admin_cannot_declare_final_although_a_district_was_never_approved(
     client, election, officer_a, officer_b, town_admin
 ):
-    services.election_set_status(election=election, status="counting", actor=officer_a)
+    election_set_status(election=election, status="counting", actor=officer_a)
     client.force_login(town_admin)
     response = _change(client, election, status="final")
     assert response.status_code in (200, 302)
@@ -45,7 +47,7 @@ def test_admin_cannot_set_a_final_result_back_to_counting(
         ("B01", figures([10, 20, 30], postal=True)),
     ):
         enter_and_approve(election, number, fig, officer_a, officer_b)
-    services.election_set_status(election=election, status="final", actor=officer_a)
+    election_set_status(election=election, status="final", actor=officer_a)
     client.force_login(town_admin)
     _change(client, election, status="counting", title="Umbenannt")
     election.refresh_from_db()
@@ -56,7 +58,7 @@ def test_admin_cannot_set_a_final_result_back_to_counting(
 def test_admin_cannot_delete_an_approved_district(
     client, election, officer_a, officer_b, town_admin
 ):
-    services.election_set_status(election=election, status="counting", actor=officer_a)
+    election_set_status(election=election, status="counting", actor=officer_a)
     d = enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
     client.force_login(town_admin)
     url = reverse("admin:elections_district_delete", args=[d.district_id])
@@ -71,7 +73,7 @@ def test_admin_cannot_delete_an_approved_district(
 
 
 def test_admin_cannot_add_a_district_to_a_running_election(client, election, officer_a, town_admin):
-    services.election_set_status(election=election, status="counting", actor=officer_a)
+    election_set_status(election=election, status="counting", actor=officer_a)
     client.force_login(town_admin)
     response = client.post(
         reverse("admin:elections_district_add"),
@@ -103,17 +105,15 @@ def test_status_changes_stay_with_election_officers_in_the_app(client, election,
 
 
 def test_the_status_service_refuses_anyone_but_an_election_officer(election, town_admin):
-    from rathaus.core.problems import DomainError
 
     with pytest.raises(DomainError) as exc:
-        services.election_set_status(election=election, status="counting", actor=town_admin)
+        election_set_status(election=election, status="counting", actor=town_admin)
     assert exc.value.status == 403
     election.refresh_from_db()
     assert election.status == Election.Status.PREPARATION
 
 
 def test_a_final_result_cannot_be_reopened_by_the_service(election, officer_a, officer_b):
-    from rathaus.core.problems import Conflict
 
     for number, fig in (
         ("0101", figures([300, 200, 100])),
@@ -121,9 +121,9 @@ def test_a_final_result_cannot_be_reopened_by_the_service(election, officer_a, o
         ("B01", figures([10, 20, 30], postal=True)),
     ):
         enter_and_approve(election, number, fig, officer_a, officer_b)
-    services.election_set_status(election=election, status="final", actor=officer_a)
+    election_set_status(election=election, status="final", actor=officer_a)
     with pytest.raises(Conflict):
-        services.election_set_status(election=election, status="counting", actor=officer_a)
+        election_set_status(election=election, status="counting", actor=officer_a)
 
 
 def test_district_and_candidate_names_are_one_line_in_the_admin(client, election, town_admin):

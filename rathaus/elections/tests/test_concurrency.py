@@ -7,8 +7,8 @@ from django.db import connection, connections
 
 from rathaus.core.models import Role
 from rathaus.core.problems import DomainError
-from rathaus.elections import services
 from rathaus.elections.models import Correction, Result
+from rathaus.elections.services.results import result_approve, result_enter
 
 from .conftest import district, figures, make_election
 
@@ -44,19 +44,19 @@ def test_two_approvers_and_two_correctors_race(town, make_user):
     c = make_user(Role.ELECTION_OFFICER, municipality=town)
     election = make_election(town)
     result = district(election, "0101").result
-    services.result_enter(result=result, actor=a, figures=figures([300, 200, 100]))
+    result_enter(result=result, actor=a, figures=figures([300, 200, 100]))
     result.refresh_from_db()
 
     outcomes = _race(
-        lambda: services.result_approve(result=result, actor=b, expected_revision=1).state,
-        lambda: services.result_approve(result=result, actor=c, expected_revision=1).state,
+        lambda: result_approve(result=result, actor=b, expected_revision=1).state,
+        lambda: result_approve(result=result, actor=c, expected_revision=1).state,
     )
     assert sorted(outcomes) == ["approved", "not_pending"]
 
     # two officers correct the same approved figures from the same form revision
     outcomes = _race(
         lambda: (
-            services.result_enter(
+            result_enter(
                 result=result,
                 actor=b,
                 figures=figures([301, 199, 100]),
@@ -65,7 +65,7 @@ def test_two_approvers_and_two_correctors_race(town, make_user):
             ).revision
         ),
         lambda: (
-            services.result_enter(
+            result_enter(
                 result=result,
                 actor=c,
                 figures=figures([299, 201, 100]),

@@ -6,19 +6,16 @@ import random
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import Conflict
-from rathaus.elections import caching, selectors
-from rathaus.elections.models import (
-    Election,
-    LotDrawing,
-)
-from rathaus.elections.services import DistrictSpec, election_create
-from rathaus.engines.counting import (
-    Outcome,
-    draw_places,
-)
+from rathaus.elections import caching
+from rathaus.elections.models import Election, LotDrawing
+from rathaus.elections.selectors.elections import runoff_date_for
+from rathaus.elections.selectors.results import Report, report
+from rathaus.elections.services.elections import DistrictSpec, election_create
+from rathaus.engines.counting import Outcome, draw_places
 from rathaus.engines.counting.german import fmt_date
 
 
@@ -26,13 +23,15 @@ from rathaus.engines.counting.german import fmt_date
 def lot_draw(*, election: Election, actor, rng: random.Random | int | None = None) -> LotDrawing:
     """Draw the lot the decision asks for (secrets unless ``rng`` is given), record, audit."""
     election = Election.objects.select_for_update().get(pk=election.pk)
-    rep = selectors.report(election, with_previous=False)
+    rep = report(election, with_previous=False)
     decision = rep.decision
     if decision is None or decision.outcome is not Outcome.LOT_NEEDED:
         raise Conflict(
             "no_lot",
-            "Ein Losentscheid ist nicht erforderlich (oder noch nicht alle Bezirke sind "
-            "freigegeben).",
+            _(
+                "Ein Losentscheid ist nicht erforderlich (oder noch nicht alle Bezirke sind "
+                "freigegeben)."
+            ),
         )
     drawn = draw_places(decision.lot_candidates, decision.lot_places, rng)
     lot = LotDrawing.objects.create(
@@ -56,35 +55,9 @@ def lot_draw(*, election: Election, actor, rng: random.Random | int | None = Non
     return lot
 
 
-@transaction.atomic
-def runoff_create_from(first_round: Election, actor, *, date: date | None = None) -> Election:
-    """The runoff (Stichwahl) of ``first_round``: same districts, the two candidates the
-    decision names, in that order (more votes first), on the second Sunday after."""
-    first_round = Election.objects.select_for_update().get(pk=first_round.pk)
-    if first_round.is_runoff:
-        raise Conflict("runoff_of_runoff", "Eine Stichwahl hat keine weitere Stichwahl.")
-    existing = first_round.runoffs.first()
-    if existing is not None:
-        raise Conflict(
-            "runoff_exists",
-            f"Die Stichwahl ist bereits angelegt ({existing.title}, {fmt_date(existing.date)}).",
-        )
-    rep = selectors.report(first_round, with_previous=False)
-    decision = rep.decision
-    if decision is None or decision.outcome is not Outcome.RUNOFF:
-        what = (
-            "noch nicht vollständig" if decision and decision.outcome is Outcome.INCOMPLETE else ""
-        )
-        raise Conflict(
-            "no_runoff",
-            "Eine Stichwahl ist nach § 46c KWahlG NRW nicht vorgesehen"
-            + (f" (das Ergebnis ist {what})" if what else "")
-            + ".",
-        )
-    by_name = {c.name: c for c in rep.candidates}
-    pair = [by_name[name] for name in decision.runoff_candidates]
-    when = date or selectors.runoff_date_for(first_round)
-    districts = [
+def _districts_of(rep: Report) -> list[DistrictSpec]:
+    """The runoff's districts: those of the first round with their eligible voters."""
+    return [
         DistrictSpec(
             number=row.district.number,
             name=row.district.name,
@@ -96,13 +69,43 @@ def runoff_create_from(first_round: Election, actor, *, date: date | None = None
         )
         for row in rep.rows
     ]
+
+
+@transaction.atomic
+def runoff_create_from(first_round: Election, actor, *, date: date | None = None) -> Election:
+    """The runoff (Stichwahl) of ``first_round``: same districts, the two candidates the
+    decision names, in that order (more votes first), on the second Sunday after."""
+    first_round = Election.objects.select_for_update().get(pk=first_round.pk)
+    if first_round.is_runoff:
+        raise Conflict("runoff_of_runoff", _("Eine Stichwahl hat keine weitere Stichwahl."))
+    existing = first_round.runoffs.first()
+    if existing is not None:
+        raise Conflict(
+            "runoff_exists",
+            _("Die Stichwahl ist bereits angelegt (%(title)s, %(date)s).")
+            % {"title": existing.title, "date": fmt_date(existing.date)},
+        )
+    rep = report(first_round, with_previous=False)
+    decision = rep.decision
+    if decision is None or decision.outcome is not Outcome.RUNOFF:
+        if decision and decision.outcome is Outcome.INCOMPLETE:
+            message = _(
+                "Eine Stichwahl ist nach § 46c KWahlG NRW nicht vorgesehen (das Ergebnis ist "
+                "noch nicht vollständig)."
+            )
+        else:
+            message = _("Eine Stichwahl ist nach § 46c KWahlG NRW nicht vorgesehen.")
+        raise Conflict("no_runoff", message)
+    by_name = {c.name: c for c in rep.candidates}
+    pair = [by_name[name] for name in decision.runoff_candidates]
+    when = date or runoff_date_for(first_round)
     runoff = election_create(
         municipality=first_round.municipality,
         kind=first_round.kind,
         title=f"{first_round.title} – Stichwahl",
         date=when,
         candidates=[(c.name, c.party) for c in pair],
-        districts=districts,
+        districts=_districts_of(rep),
         first_round=first_round,
         actor=actor,
     )

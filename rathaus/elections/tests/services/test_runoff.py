@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
-from rathaus.elections import selectors, services_runoff
 from rathaus.elections.models import Election, LotDrawing
-from rathaus.elections.services import DistrictSpec
+from rathaus.elections.selectors.results import report
+from rathaus.elections.services.elections import DistrictSpec
+from rathaus.elections.services.runoff import lot_draw, runoff_create_from
 from rathaus.engines.counting import Outcome
 
-from .conftest import make_election, report_all
+from ..conftest import make_election, report_all
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_runoff_is_created_with_the_right_two_in_the_right_order_and_date(
         officer_a,
         officer_b,
     )
-    rep = selectors.report(election)
+    rep = report(election)
     assert rep.decision.outcome is Outcome.RUNOFF
     assert rep.decision.runoff_candidates == ("Bernd Bau", "Eva Eck")
 
@@ -59,7 +60,7 @@ def test_runoff_is_created_with_the_right_two_in_the_right_order_and_date(
     assert runoff.results.get(district__number="0102").a == 1500  # eligible voters carried over
     assert AuditEntry.objects.filter(summary__startswith="Stichwahl angelegt").exists()
     with pytest.raises(DomainError):  # only once
-        services_runoff.runoff_create_from(election, officer_a)
+        runoff_create_from(election, officer_a)
 
     # runoff ballot: most votes win
     report_all(
@@ -68,7 +69,7 @@ def test_runoff_is_created_with_the_right_two_in_the_right_order_and_date(
         officer_a,
         officer_b,
     )
-    rep = selectors.report(runoff)
+    rep = report(runoff)
     assert rep.decision.outcome is Outcome.ELECTED and rep.decision.elected == "Bernd Bau"
 
 
@@ -76,14 +77,14 @@ def test_no_runoff_while_incomplete_or_when_elected(town, officer_a, officer_b):
     election = make_election(town, FIVE)
     report_all(election, {"0101": [100, 300, 50, 20, 200]}, officer_a, officer_b)
     with pytest.raises(DomainError) as exc:
-        services_runoff.runoff_create_from(election, officer_a)
+        runoff_create_from(election, officer_a)
     assert exc.value.code == "no_runoff"
     report_all(
         election, {"0102": [900, 10, 10, 10, 10], "B01": [500, 1, 1, 1, 1]}, officer_a, officer_b
     )
-    assert selectors.report(election).decision.outcome is Outcome.ELECTED
+    assert report(election).decision.outcome is Outcome.ELECTED
     with pytest.raises(DomainError):
-        services_runoff.runoff_create_from(election, officer_a)
+        runoff_create_from(election, officer_a)
 
 
 def test_tie_for_second_place_is_decided_by_a_recorded_lot(client, town, officer_a, officer_b):
@@ -94,11 +95,11 @@ def test_tie_for_second_place_is_decided_by_a_recorded_lot(client, town, officer
         officer_a,
         officer_b,
     )
-    rep = selectors.report(election)
+    rep = report(election)
     assert rep.decision.outcome is Outcome.LOT_NEEDED
     assert set(rep.decision.lot_candidates) == {"Bernd Bau", "Clara Chor"}
     with pytest.raises(DomainError):  # no runoff before the lot
-        services_runoff.runoff_create_from(election, officer_a)
+        runoff_create_from(election, officer_a)
 
     client.force_login(officer_b)
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
@@ -109,14 +110,14 @@ def test_tie_for_second_place_is_decided_by_a_recorded_lot(client, town, officer
     assert set(lot.among) == {"Bernd Bau", "Clara Chor"} and lot.drawn[0] in lot.among
     assert AuditEntry.objects.filter(summary__startswith="Losentscheid").exists()
 
-    rep = selectors.report(election)
+    rep = report(election)
     assert rep.decision.outcome is Outcome.RUNOFF
     assert rep.decision.runoff_candidates == ("Anna Alt", lot.drawn[0])
     public = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
     assert f"gezogen {lot.drawn[0]}" in public
     with pytest.raises(DomainError):  # the lot is drawn only once
-        services_runoff.lot_draw(election=election, actor=officer_a)
-    runoff = services_runoff.runoff_create_from(election, officer_a)
+        lot_draw(election=election, actor=officer_a)
+    runoff = runoff_create_from(election, officer_a)
     assert [c.name for c in runoff.candidates.all()] == ["Anna Alt", lot.drawn[0]]
 
 
@@ -128,9 +129,9 @@ def test_runoff_tie_is_decided_by_lot(town, officer_a, officer_b):
     report_all(
         runoff, {"0101": [300, 200], "0102": [200, 300], "B01": [5, 5]}, officer_a, officer_b
     )
-    assert selectors.report(runoff).decision.outcome is Outcome.LOT_NEEDED
-    lot = services_runoff.lot_draw(election=runoff, actor=officer_a, rng=7)
-    decision = selectors.report(runoff).decision
+    assert report(runoff).decision.outcome is Outcome.LOT_NEEDED
+    lot = lot_draw(election=runoff, actor=officer_a, rng=7)
+    decision = report(runoff).decision
     assert decision.outcome is Outcome.ELECTED and decision.elected == lot.drawn[0]
     assert lot.runoff_ballot
 
@@ -162,7 +163,7 @@ def test_single_candidate_needs_yes_majority_and_quarter_of_eligible(
         officer_a,
         officer_b,
     )
-    rep = selectors.report(election)
+    rep = report(election)
     assert rep.totals.eligible == 2500
     if elected:
         assert rep.decision.outcome is Outcome.ELECTED and rep.decision.elected == "Anna Alt"
@@ -175,7 +176,7 @@ def test_single_candidate_needs_yes_majority_and_quarter_of_eligible(
 def test_council_election_has_no_majority_decision(town, officer_a, officer_b):
     election = make_election(town, kind=Election.Kind.COUNCIL)
     report_all(election, {"0101": [3, 2, 1]}, officer_a, officer_b)
-    assert selectors.report(election).decision is None
+    assert report(election).decision is None
 
 
 @pytest.mark.parametrize(
@@ -208,7 +209,7 @@ def test_referendum_majority_and_quorum(
         officer_a,
         officer_b,
     )
-    rep = selectors.report(election)
+    rep = report(election)
     assert rep.decision is None and rep.referendum.outcome == outcome
     html = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
     assert headline in html and "§ 26 Abs. 7 GO NRW" in html

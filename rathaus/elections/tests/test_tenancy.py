@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rathaus.core.api_auth import hash_token
 from rathaus.core.models import ApiToken, Role
 from rathaus.elections.models import Correction, Election, LotDrawing, Result
+from rathaus.elections.services.results import result_enter
 
 from . import tenancy_samples
 from .conftest import district, figures
@@ -29,10 +30,9 @@ def _rows(town):
 def test_officer_of_other_town_cannot_enter_or_approve(
     client, election, officer_a, make_user, other_town
 ):
-    from rathaus.elections import services
 
     d = district(election, "0101")
-    services.result_enter(result=d.result, actor=officer_a, figures=figures([3, 2, 1]))
+    result_enter(result=d.result, actor=officer_a, figures=figures([3, 2, 1]))
     stranger = make_user(Role.ELECTION_OFFICER, municipality=other_town)
     client.force_login(stranger)
     before = _rows(election.municipality)

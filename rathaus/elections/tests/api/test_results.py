@@ -4,12 +4,14 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from rathaus.core.api_auth import hash_token
 from rathaus.core.models import ApiToken
 from rathaus.elections.models import Result
+from rathaus.elections.services.results import result_enter
 
-from .conftest import district, enter_and_approve, figures
+from ..conftest import district, enter_and_approve, figures
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,27 @@ def test_employee_without_role_is_forbidden(client, election, make_user, town):
     user = make_user("employee", municipality=town)
     response = _put(client, election, district(election, "0101"), {}, _token(user))
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+def test_errors_speak_english_to_an_english_client(client, election, officer_a):
+    # the middleware leaves the request's language active in this thread: restore it after
+    with translation.override("de"):
+        _english_errors(client, election, officer_a)
+
+
+def _english_errors(client, election, officer_a):
+    d = district(election, "0101")
+    result_enter(result=d.result, actor=officer_a, figures=figures([300, 200, 100]))
+    own = client.post(
+        f"/api/v1/elections/{election.pk}/districts/{d.pk}/approve",
+        data="{}",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {_token(officer_a)}", "Accept-Language": "en"},
+    )
+    assert own.status_code == 403 and own.json()["code"] == "four_eyes"
+    assert own.json()["detail"] == (
+        "Polling district 0101 (Altstadt): Four-eyes principle – you entered this report yourself; "
+        "another member of the election office must approve it."
+    )
+    missing = client.get("/api/v1/elections/987654", headers={"Accept-Language": "en"})
+    assert missing.json()["detail"] == "This election does not exist or is not published."
