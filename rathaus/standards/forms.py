@@ -67,3 +67,58 @@ class ImportForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("Die Datei ist größer als 2 MB."))
         return upload
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.municipality.name}: {obj.name}"
+
+
+class ManualEntryForm(forms.Form):
+    """A figure entered by hand; the service checks the rules (errors come back per field)."""
+
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
+    promise = forms.ModelChoiceField(label=_("Leistungsversprechen"), queryset=None)
+    location = LocationChoiceField(
+        label=_("Standort"),
+        queryset=None,
+        required=False,
+        empty_label=_("ganze Kommune (z. B. 115-Servicecenter)"),
+    )
+    day = forms.DateField(
+        label=_("Tag"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")},
+    )
+    cases = forms.IntegerField(
+        label=_("Fälle"),
+        min_value=1,
+        max_value=10_000_000,
+        help_text=_("z. B. angenommene und verlorene Anrufe, bearbeitete Anträge"),
+        error_messages={"min_value": _("Die Fallzahl muss mindestens 1 sein.")},
+    )
+    successes = forms.IntegerField(
+        label=_("Treffer"),
+        min_value=0,
+        max_value=10_000_000,
+        help_text=_("Fälle, die das Versprechen erfüllen (z. B. in 30 Sekunden angenommen)"),
+    )
+    note = forms.CharField(label=_("Quelle / Bemerkung"), max_length=300, required=False)
+
+    def __init__(self, *args, promises, municipalities, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promise"].queryset = promises
+        self.fields["municipality"].queryset = municipalities
+        self.fields["location"].queryset = locations
+        if len(municipalities) == 1:
+            self.fields["municipality"].initial = municipalities[0]
+
+    def clean(self):
+        data = super().clean()
+        note = data.get("note")
+        if note and has_control_characters(note):
+            self.add_error("note", _("Bitte keine Steuerzeichen oder Zeilenumbrüche eingeben."))
+        cases, successes = data.get("cases"), data.get("successes")
+        if cases is not None and successes is not None and successes > cases:
+            self.add_error("successes", _("Es kann nicht mehr Treffer als Fälle geben."))
+        return data
