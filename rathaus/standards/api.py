@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
@@ -272,7 +272,7 @@ def manual_entry_create(request, payload: EntryIn):
     entry = manual_services.entry_create(
         actor=request.auth, data=data, origin=ManualEntry.Origin.API
     )
-    return 201, _entry_out(entry)
+    return Status(201, _entry_out(entry))
 
 
 def _decided(request, entry_id: int, service) -> dict:

@@ -10,6 +10,9 @@
   three municipalities joined; Beispielhausen's counters are fully booked, so it misses the
   ID-card promise (and gets a remedy hint);
 * the figures measured from that history and today's open-data publication;
+* the 115 line's promise (75 % of calls answered within 30 seconds), which Musterstadt
+  joined: its daily figures were entered by ``admin`` and confirmed by
+  ``buergermeisterin`` (four eyes); yesterday's figure still waits for the confirmation;
 * the login ``koordination`` (region coordinator of the service standards).
 """
 
@@ -41,6 +44,7 @@ from rathaus.standards.models import (
     PromiseMembership,
     RegionSettings,
 )
+from rathaus.standards.services.manual import EntryData, entry_confirm, entry_create
 from rathaus.standards.services.measure import figures_compute, working_day_index
 from rathaus.standards.services.publication import publication_build
 from rathaus.standards.sources import tz_of
@@ -320,6 +324,50 @@ def _coordinator(region) -> User:
     return user
 
 
+LINE_115_DAYS = 60
+
+
+def _line115(region, coordinator, town: Municipality, today: date, now, rng) -> None:
+    """Four eyes in the demo: ``admin`` enters the 115 figures, ``buergermeisterin``
+    confirms them; the newest one waits."""
+    enterer = User.objects.filter(username="admin", municipality=town).first()
+    second = User.objects.filter(username="buergermeisterin", municipality=town).first()
+    if enterer is None or second is None:
+        return
+    promise, _ = Promise.objects.get_or_create(
+        region=region,
+        code="115-30-sekunden",
+        defaults={
+            "title": "115: 75 % der Anrufe innerhalb von 30 Sekunden angenommen",
+            "metric": Metric.CALLS_30S,
+            "threshold": 30,
+            "target_percent": Decimal("75.0"),
+            "min_cases": 200,
+            "definition": (
+                "Anteil der Anrufe beim 115-Servicecenter, die innerhalb von 30 Sekunden "
+                "angenommen werden (Auswertung der Telefonanlage, von Hand erfasst und von "
+                "einer zweiten Person bestätigt)."
+            ),
+            "agreed_by": "Verbund 115 der Region",
+            "agreed_on": today - timedelta(days=120),
+            "created_by": coordinator,
+        },
+    )
+    PromiseMembership.objects.get_or_create(
+        promise=promise,
+        municipality=town,
+        defaults={"joined_on": today - timedelta(days=100), "recorded_by": coordinator},
+    )
+    days = [today - timedelta(days=n) for n in range(LINE_115_DAYS, 0, -1)]
+    for day in [d for d in days if d.weekday() < 5]:
+        calls = rng.randint(160, 260)
+        answered = round(calls * rng.uniform(0.70, 0.86))
+        data = EntryData(promise, town, None, day, calls, answered, "Telefonanlage, Tagesbericht")
+        entry = entry_create(actor=enterer, data=data, now=now)
+        if day != max(d for d in days if d.weekday() < 5):
+            entry_confirm(actor=second, entry_id=entry.pk, now=now)
+
+
 @transaction.atomic
 def load(town: Municipality) -> None:
     region = town.region
@@ -353,6 +401,7 @@ def load(town: Municipality) -> None:
                     "recorded_by": coordinator,
                 },
             )
+    _line115(region, coordinator, town, today, now, rng)
     figures_compute(
         region=region, date_from=today - timedelta(days=HISTORY_DAYS), date_to=today, now=now
     )
