@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -122,3 +124,57 @@ class ManualEntryForm(forms.Form):
         if cases is not None and successes is not None and successes > cases:
             self.add_error("successes", _("Es kann nicht mehr Treffer als Fälle geben."))
         return data
+
+
+def _quarters(today: date, n: int = 8) -> list[tuple[str, str]]:
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    choices = []
+    for _i in range(n):
+        choices.append(
+            (f"{year}-Q{quarter}", _("%(q)s. Quartal %(year)s") % {"q": quarter, "year": year})
+        )
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+    return choices
+
+
+class ReportForm(forms.Form):
+    """Which report: the region or one municipality, one month or one quarter."""
+
+    kommune = forms.TypedChoiceField(
+        label=_("Bericht für"), coerce=int, required=False, empty_value=None
+    )
+    monat = forms.RegexField(
+        label=_("Monat"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+        error_messages={"invalid": _("Bitte einen Monat im Format JJJJ-MM angeben.")},
+    )
+    quartal = forms.ChoiceField(label=_("oder Quartal"), required=False)
+
+    def __init__(self, *args, towns, region_label, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["kommune"].choices = [("", region_label)] + [(t.pk, t.name) for t in towns]
+        self.fields["quartal"].choices = [("", _("– kein Quartal –"))] + _quarters(today)
+
+    def clean(self):
+        data = super().clean()
+        month, quarter = data.get("monat"), data.get("quartal")
+        if month and quarter:
+            self.add_error("quartal", _("Bitte entweder einen Monat oder ein Quartal wählen."))
+        elif not month and not quarter and "monat" not in self.errors:
+            self.add_error("monat", _("Bitte einen Monat oder ein Quartal wählen."))
+        elif month and month > f"{self.today:%Y-%m}":
+            self.add_error("monat", _("Dieser Monat hat noch nicht begonnen."))
+        return data
+
+    def period(self) -> tuple[date, int]:
+        """(first day of the period's last month, number of months)."""
+        if self.cleaned_data.get("quartal"):
+            year, q = self.cleaned_data["quartal"].split("-Q")
+            return date(int(year), int(q) * 3, 1), 3
+        year, month = map(int, self.cleaned_data["monat"].split("-"))
+        return date(year, month, 1), 1
