@@ -23,7 +23,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from rathaus.appointments.models import (
     Appointment,
@@ -35,6 +34,7 @@ from rathaus.appointments.models import (
     hash_token,
     new_token,
 )
+from rathaus.core.clock import now_or
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Location, Municipality, Role, User
 from rathaus.standards.models import (
@@ -373,7 +373,7 @@ def load(town: Municipality) -> None:
     region = town.region
     if Promise.objects.filter(region=region).exists():
         return  # loaded before: a second run changes nothing
-    now = timezone.now()
+    now = now_or()
     rng = random.Random(1616)
     coordinator = _coordinator(region)
     today = now.astimezone(tz_of(town)).date()
