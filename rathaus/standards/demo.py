@@ -9,6 +9,8 @@
   80 % of bookings, and at most 15 minutes at the counter for 80 % of citizens — which all
   three municipalities joined; Beispielhausen's counters are fully booked, so it misses the
   ID-card promise (and gets a remedy hint);
+* a lead-time promise (next free ID-card appointment within 10 working days), its history
+  estimated from the bookings as on a town's first day (``services.backfill``);
 * the figures measured from that history and today's open-data publication;
 * the 115 line's promise (75 % of calls answered within 30 seconds), which Musterstadt
   joined: its daily figures were entered by ``admin`` and confirmed by
@@ -44,6 +46,7 @@ from rathaus.standards.models import (
     PromiseMembership,
     RegionSettings,
 )
+from rathaus.standards.services.backfill import region_backfill
 from rathaus.standards.services.manual import EntryData, entry_confirm, entry_create
 from rathaus.standards.services.measure import figures_compute, working_day_index
 from rathaus.standards.services.publication import publication_build
@@ -292,6 +295,20 @@ def _promises(region, coordinator, today: date) -> list[Promise]:
                 "Wartemarke). Gezählt nach dem Tag der Anmeldung."
             ),
         },
+        {
+            "code": "vorlauf-personalausweis-10",
+            "title": "Personalausweis: nächster freier Termin in höchstens 10 Arbeitstagen",
+            "leika_key": ID_CARD,
+            "metric": Metric.LEAD_TIME,
+            "threshold": 10,
+            "target_percent": Decimal("80.0"),
+            "min_cases": 15,
+            "definition": (
+                "Anteil der Tage, an denen der nächste freie Termin für „Personalausweis "
+                "beantragen“ höchstens 10 Arbeitstage entfernt lag (tägliche Messung je "
+                "Standort; vor der ersten Messung aus den Buchungen des Tages geschätzt)."
+            ),
+        },
     ]
     promises = []
     for spec in specs:
@@ -402,6 +419,7 @@ def load(town: Municipality) -> None:
                 },
             )
     _line115(region, coordinator, town, today, now, rng)
+    region_backfill(region=region, now=now)  # lead-time history before the first daily job
     figures_compute(
         region=region, date_from=today - timedelta(days=HISTORY_DAYS), date_to=today, now=now
     )
