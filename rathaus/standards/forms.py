@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.forms import BoundedDateField, KernForm, KernModelForm
 from rathaus.core.text import has_control_characters
 from rathaus.standards.models import Promise
 from rathaus.standards.services.imports import MAX_BYTES
@@ -12,7 +13,7 @@ from rathaus.standards.services.imports import MAX_BYTES
 ONE_LINE = ("code", "title", "leika_key", "agreed_by")
 
 
-class PromiseForm(forms.ModelForm):
+class PromiseForm(KernModelForm):
     class Meta:
         model = Promise
         fields = [
@@ -46,7 +47,7 @@ class PromiseForm(forms.ModelForm):
         return data
 
 
-class MonthForm(forms.Form):
+class MonthForm(KernForm):
     monat = forms.RegexField(
         label=_("Monat"),
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
@@ -56,7 +57,7 @@ class MonthForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(KernForm):
     file = forms.FileField(
         label=_("Datei (CSV oder Excel)"),
         help_text=_(
@@ -76,7 +77,7 @@ class LocationChoiceField(forms.ModelChoiceField):
         return f"{obj.municipality.name}: {obj.name}"
 
 
-class ManualEntryForm(forms.Form):
+class ManualEntryForm(KernForm):
     """A figure entered by hand; the service checks the rules (errors come back per field)."""
 
     municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=None)
@@ -87,7 +88,7 @@ class ManualEntryForm(forms.Form):
         required=False,
         empty_label=_("ganze Kommune (z. B. 115-Servicecenter)"),
     )
-    day = forms.DateField(
+    day = BoundedDateField(
         label=_("Tag"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")},
@@ -139,7 +140,7 @@ def _quarters(today: date, n: int = 8) -> list[tuple[str, str]]:
     return choices
 
 
-class ReportForm(forms.Form):
+class ReportForm(KernForm):
     """Which report: the region or one municipality, one month or one quarter."""
 
     kommune = forms.TypedChoiceField(
