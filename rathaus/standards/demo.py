@@ -263,55 +263,57 @@ class _History:
         )
 
 
+PROMISE_SPECS = [
+    {
+        "code": "personalausweis-10-arbeitstage",
+        "title": "Personalausweis: Termin innerhalb von 10 Arbeitstagen",
+        "leika_key": ID_CARD,
+        "metric": Metric.APPOINTMENT_WITHIN,
+        "threshold": 10,
+        "target_percent": Decimal("80.0"),
+        "min_cases": 30,
+        "definition": (
+            "Anteil der Buchungen für „Personalausweis beantragen“ (online, durch das "
+            "Bürgerbüro oder den Terminagenten), deren Termin höchstens 10 Arbeitstage "
+            "nach dem Buchungstag liegt. Arbeitstage: Montag bis Freitag ohne gesetzliche "
+            "Feiertage des Landes. Gezählt nach dem Tag der Buchung."
+        ),
+    },
+    {
+        "code": "wartezeit-15-minuten",
+        "title": "Wartezeit vor Ort höchstens 15 Minuten",
+        "leika_key": "",
+        "metric": Metric.COUNTER_WAIT,
+        "threshold": 15,
+        "target_percent": Decimal("80.0"),
+        "min_cases": 50,
+        "definition": (
+            "Anteil der Bürgerinnen und Bürger, die höchstens 15 Minuten nach der "
+            "Anmeldung vor Ort an einen Schalter aufgerufen werden (mit Termin und mit "
+            "Wartemarke). Gezählt nach dem Tag der Anmeldung."
+        ),
+    },
+    {
+        "code": "vorlauf-personalausweis-10",
+        "title": "Personalausweis: nächster freier Termin in höchstens 10 Arbeitstagen",
+        "leika_key": ID_CARD,
+        "metric": Metric.LEAD_TIME,
+        "threshold": 10,
+        "target_percent": Decimal("80.0"),
+        "min_cases": 15,
+        "definition": (
+            "Anteil der Tage, an denen der nächste freie Termin für „Personalausweis "
+            "beantragen“ höchstens 10 Arbeitstage entfernt lag (tägliche Messung je "
+            "Standort; vor der ersten Messung aus den Buchungen des Tages geschätzt)."
+        ),
+    },
+]
+
+
 def _promises(region, coordinator, today: date) -> list[Promise]:
     agreed = today - timedelta(days=120)
-    specs = [
-        {
-            "code": "personalausweis-10-arbeitstage",
-            "title": "Personalausweis: Termin innerhalb von 10 Arbeitstagen",
-            "leika_key": ID_CARD,
-            "metric": Metric.APPOINTMENT_WITHIN,
-            "threshold": 10,
-            "target_percent": Decimal("80.0"),
-            "min_cases": 30,
-            "definition": (
-                "Anteil der Buchungen für „Personalausweis beantragen“ (online, durch das "
-                "Bürgerbüro oder den Terminagenten), deren Termin höchstens 10 Arbeitstage "
-                "nach dem Buchungstag liegt. Arbeitstage: Montag bis Freitag ohne gesetzliche "
-                "Feiertage des Landes. Gezählt nach dem Tag der Buchung."
-            ),
-        },
-        {
-            "code": "wartezeit-15-minuten",
-            "title": "Wartezeit vor Ort höchstens 15 Minuten",
-            "leika_key": "",
-            "metric": Metric.COUNTER_WAIT,
-            "threshold": 15,
-            "target_percent": Decimal("80.0"),
-            "min_cases": 50,
-            "definition": (
-                "Anteil der Bürgerinnen und Bürger, die höchstens 15 Minuten nach der "
-                "Anmeldung vor Ort an einen Schalter aufgerufen werden (mit Termin und mit "
-                "Wartemarke). Gezählt nach dem Tag der Anmeldung."
-            ),
-        },
-        {
-            "code": "vorlauf-personalausweis-10",
-            "title": "Personalausweis: nächster freier Termin in höchstens 10 Arbeitstagen",
-            "leika_key": ID_CARD,
-            "metric": Metric.LEAD_TIME,
-            "threshold": 10,
-            "target_percent": Decimal("80.0"),
-            "min_cases": 15,
-            "definition": (
-                "Anteil der Tage, an denen der nächste freie Termin für „Personalausweis "
-                "beantragen“ höchstens 10 Arbeitstage entfernt lag (tägliche Messung je "
-                "Standort; vor der ersten Messung aus den Buchungen des Tages geschätzt)."
-            ),
-        },
-    ]
     promises = []
-    for spec in specs:
+    for spec in PROMISE_SPECS:
         promise, _ = Promise.objects.get_or_create(
             region=region,
             code=spec["code"],

@@ -22,6 +22,7 @@ from rathaus.standards.services.manual import (
     entry_create,
     entry_reject,
 )
+from rathaus.standards.services.promises import promise_update
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +299,21 @@ def test_the_entry_page_shows_errors_at_the_field_and_confirm_buttons(
 def test_the_entry_page_is_only_for_those_who_may_enter(client, world, other_town, make_user):
     client.force_login(world["clerk"])
     assert client.get("/standards/werte/").status_code == 403
+
+
+def test_the_enterer_withdraws_but_an_outsider_cannot_reject(calls115, world, town, today):
+    entry = entry_create(actor=world["admin"], data=_data(calls115, town, today))
+    with pytest.raises(DomainError):
+        entry_reject(actor=world["clerk"], entry_id=entry.pk)
+    entry_reject(actor=world["admin"], entry_id=entry.pk)
+    entry.refresh_from_db()
+    assert (entry.status, entry.decided_by) == (ManualEntry.Status.REJECTED, world["admin"])
+
+
+def test_an_entry_under_an_old_definition_is_not_confirmed(calls115, world, town, second, today):
+    entry = entry_create(actor=world["admin"], data=_data(calls115, town, today))
+    promise_update(actor=None, promise=calls115, data={"target_percent": 80})
+    with pytest.raises(DomainError) as caught:
+        entry_confirm(actor=second, entry_id=entry.pk)
+    assert caught.value.code == "definition_changed"
+    assert not _figures(calls115).exists()
