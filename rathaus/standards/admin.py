@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from rathaus.core.admin import TenantAdmin, site
 from rathaus.core.tenancy import municipality_ids_for
-from rathaus.standards.models import DailyFigure, MunicipalityProfile, Promise, PromiseMembership
+from rathaus.standards.models import (
+    DailyFigure,
+    ManualEntry,
+    MunicipalityProfile,
+    Promise,
+    PromiseMembership,
+)
 
 
 @admin.register(MunicipalityProfile, site=site)
@@ -23,7 +29,27 @@ class PromiseMembershipAdmin(TenantAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdmin(TenantAdmin):
+    """Figures are measured, imported or confirmed by a second person (four eyes); the admin
+    shows them but is no side door to add or change them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DailyFigure, site=site)
-class DailyFigureAdmin(TenantAdmin):
-    list_display = ("promise", "municipality", "location", "day", "cases", "successes")
-    list_filter = ("promise",)
+class DailyFigureAdmin(ReadOnlyAdmin):
+    list_display = ("promise", "municipality", "location", "day", "cases", "successes", "source")
+    list_filter = ("promise", "source")
+
+
+@admin.register(ManualEntry, site=site)
+class ManualEntryAdmin(ReadOnlyAdmin):
+    list_display = ("promise", "municipality", "day", "cases", "successes", "status", "entered_by")
+    list_filter = ("status",)

@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from rathaus.core.api_auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.standards import rules
+from rathaus.standards.models import ManualEntry
+from rathaus.standards.selectors import manual as manual_selectors
 from rathaus.standards.selectors import overview as ov
 from rathaus.standards.selectors import promises as promise_selectors
 from rathaus.standards.selectors import publication as pub
+from rathaus.standards.services import manual as manual_services
 
 router = Router(tags=["standards"])
 
@@ -159,3 +162,141 @@ def public_figures(request, region_slug: str):
         raise NotFound("not_found", _("Diese Region gibt es nicht."))
     today = timezone.localdate()
     return pub.open_rows(region=region, first=today - timedelta(days=30), last=today)
+
+
+class EntryIn(Schema):
+    promise: str  # the promise's code
+    municipality_id: int | None = None  # default: the user's own municipality
+    location_id: int | None = None  # empty: the whole municipality
+    day: date
+    cases: int
+    successes: int
+    note: str = ""
+
+
+class EntryOut(Schema):
+    id: int
+    promise: str
+    municipality_id: int
+    location_id: int | None
+    day: date
+    cases: int
+    successes: int
+    status: str
+    origin: str
+    entered_by: str
+    entered_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+def _entry_out(entry: ManualEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "promise": entry.promise.code,
+        "municipality_id": entry.municipality_id,
+        "location_id": entry.location_id,
+        "day": entry.day,
+        "cases": entry.cases,
+        "successes": entry.successes,
+        "status": entry.status,
+        "origin": entry.origin,
+        "entered_by": entry.entered_by.username,
+        "entered_at": entry.entered_at,
+        "decided_by": entry.decided_by.username if entry.decided_by else None,
+        "decided_at": entry.decided_at,
+    }
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(
+        "invalid_entry",
+        _("Bitte die markierten Angaben prüfen."),
+        status=422,
+        errors=[{"field": field, "message": message}],
+    )
+
+
+def _entry_data(request, region, payload: EntryIn) -> manual_services.EntryData:
+    """Resolves the ids within what the user may enter for (unknown = a field error)."""
+    user = request.auth
+    promise = manual_selectors.entry_promises(region=region).filter(code=payload.promise).first()
+    if promise is None:
+        raise _invalid("promise", _("Dieses Versprechen gibt es nicht oder es wird gemessen."))
+    town_id = payload.municipality_id or user.municipality_id
+    town = manual_selectors.entry_municipalities(user=user, region=region).filter(pk=town_id)
+    if not town.exists():
+        raise DomainError(
+            "forbidden", _("Sie dürfen für diese Kommune keine Werte erfassen."), status=403
+        )
+    location = None
+    if payload.location_id is not None:
+        location = (
+            manual_selectors.entry_locations(user=user, region=region)
+            .filter(pk=payload.location_id, municipality_id=town_id)
+            .first()
+        )
+        if location is None:
+            raise _invalid("location", _("Dieser Standort gehört nicht zur Kommune."))
+    if payload.cases < 1 or payload.successes < 0:
+        raise _invalid("cases", _("Die Fallzahl muss mindestens 1 sein."))
+    return manual_services.EntryData(
+        promise, town.get(), location, payload.day, payload.cases, payload.successes, payload.note
+    )
+
+
+@router.get(
+    "/manual-entries",
+    response=list[EntryOut],
+    auth=staff_auth,
+    summary="Figures entered by hand: pending first, then the last decided",
+)
+def manual_entries(request):
+    region = _region(request)
+    user = request.auth
+    entries = manual_selectors.pending(user=user, region=region) + manual_selectors.decided(
+        user=user, region=region
+    )
+    return [_entry_out(e) for e in entries]
+
+
+@router.post(
+    "/manual-entries",
+    response={201: EntryOut},
+    auth=staff_auth,
+    summary="Enter a figure by hand (counts once a second person confirms it)",
+)
+def manual_entry_create(request, payload: EntryIn):
+    region = _region(request)
+    data = _entry_data(request, region, payload)
+    entry = manual_services.entry_create(
+        actor=request.auth, data=data, origin=ManualEntry.Origin.API
+    )
+    return Status(201, _entry_out(entry))
+
+
+def _decided(request, entry_id: int, service) -> dict:
+    region = _region(request)
+    if manual_selectors.entry_in(user=request.auth, region=region, entry_id=entry_id) is None:
+        raise NotFound("not_found", _("Diesen Wert gibt es nicht."))
+    return _entry_out(service(actor=request.auth, entry_id=entry_id))
+
+
+@router.post(
+    "/manual-entries/{entry_id}/confirm",
+    response=EntryOut,
+    auth=staff_auth,
+    summary="Confirm a figure (a second person of the same municipality)",
+)
+def manual_entry_confirm(request, entry_id: int):
+    return _decided(request, entry_id, manual_services.entry_confirm)
+
+
+@router.post(
+    "/manual-entries/{entry_id}/reject",
+    response=EntryOut,
+    auth=staff_auth,
+    summary="Withdraw (the enterer) or reject (a second person) a pending figure",
+)
+def manual_entry_reject(request, entry_id: int):
+    return _decided(request, entry_id, manual_services.entry_reject)

@@ -11,3 +11,8 @@ def recompute_days() -> int:
 def full_utilisation() -> float:
     """Counter utilisation from which the remedy hint speaks of full capacity."""
     return float(getattr(settings, "RATHAUS_STANDARDS_FULL_UTILISATION", 0.85))
+
+
+def backfill_days() -> int:
+    """Days of appointment history filled in when a municipality joins or is first measured."""
+    return int(getattr(settings, "RATHAUS_STANDARDS_BACKFILL_DAYS", 90))

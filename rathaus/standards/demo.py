@@ -9,7 +9,12 @@
   80 % of bookings, and at most 15 minutes at the counter for 80 % of citizens — which all
   three municipalities joined; Beispielhausen's counters are fully booked, so it misses the
   ID-card promise (and gets a remedy hint);
+* a lead-time promise (next free ID-card appointment within 10 working days), its history
+  estimated from the bookings as on a town's first day (``services.backfill``);
 * the figures measured from that history and today's open-data publication;
+* the 115 line's promise (75 % of calls answered within 30 seconds), which Musterstadt
+  joined: its daily figures were entered by ``admin`` and confirmed by
+  ``buergermeisterin`` (four eyes); yesterday's figure still waits for the confirmation;
 * the login ``koordination`` (region coordinator of the service standards).
 """
 
@@ -20,7 +25,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from rathaus.appointments.models import (
     Appointment,
@@ -32,6 +36,7 @@ from rathaus.appointments.models import (
     hash_token,
     new_token,
 )
+from rathaus.core.clock import now_or
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Location, Municipality, Role, User
 from rathaus.standards.models import (
@@ -41,6 +46,8 @@ from rathaus.standards.models import (
     PromiseMembership,
     RegionSettings,
 )
+from rathaus.standards.services.backfill import region_backfill
+from rathaus.standards.services.manual import EntryData, entry_confirm, entry_create
 from rathaus.standards.services.measure import figures_compute, working_day_index
 from rathaus.standards.services.publication import publication_build
 from rathaus.standards.sources import tz_of
@@ -256,41 +263,57 @@ class _History:
         )
 
 
+PROMISE_SPECS = [
+    {
+        "code": "personalausweis-10-arbeitstage",
+        "title": "Personalausweis: Termin innerhalb von 10 Arbeitstagen",
+        "leika_key": ID_CARD,
+        "metric": Metric.APPOINTMENT_WITHIN,
+        "threshold": 10,
+        "target_percent": Decimal("80.0"),
+        "min_cases": 30,
+        "definition": (
+            "Anteil der Buchungen für „Personalausweis beantragen“ (online, durch das "
+            "Bürgerbüro oder den Terminagenten), deren Termin höchstens 10 Arbeitstage "
+            "nach dem Buchungstag liegt. Arbeitstage: Montag bis Freitag ohne gesetzliche "
+            "Feiertage des Landes. Gezählt nach dem Tag der Buchung."
+        ),
+    },
+    {
+        "code": "wartezeit-15-minuten",
+        "title": "Wartezeit vor Ort höchstens 15 Minuten",
+        "leika_key": "",
+        "metric": Metric.COUNTER_WAIT,
+        "threshold": 15,
+        "target_percent": Decimal("80.0"),
+        "min_cases": 50,
+        "definition": (
+            "Anteil der Bürgerinnen und Bürger, die höchstens 15 Minuten nach der "
+            "Anmeldung vor Ort an einen Schalter aufgerufen werden (mit Termin und mit "
+            "Wartemarke). Gezählt nach dem Tag der Anmeldung."
+        ),
+    },
+    {
+        "code": "vorlauf-personalausweis-10",
+        "title": "Personalausweis: nächster freier Termin in höchstens 10 Arbeitstagen",
+        "leika_key": ID_CARD,
+        "metric": Metric.LEAD_TIME,
+        "threshold": 10,
+        "target_percent": Decimal("80.0"),
+        "min_cases": 15,
+        "definition": (
+            "Anteil der Tage, an denen der nächste freie Termin für „Personalausweis "
+            "beantragen“ höchstens 10 Arbeitstage entfernt lag (tägliche Messung je "
+            "Standort; vor der ersten Messung aus den Buchungen des Tages geschätzt)."
+        ),
+    },
+]
+
+
 def _promises(region, coordinator, today: date) -> list[Promise]:
     agreed = today - timedelta(days=120)
-    specs = [
-        {
-            "code": "personalausweis-10-arbeitstage",
-            "title": "Personalausweis: Termin innerhalb von 10 Arbeitstagen",
-            "leika_key": ID_CARD,
-            "metric": Metric.APPOINTMENT_WITHIN,
-            "threshold": 10,
-            "target_percent": Decimal("80.0"),
-            "min_cases": 30,
-            "definition": (
-                "Anteil der Buchungen für „Personalausweis beantragen“ (online, durch das "
-                "Bürgerbüro oder den Terminagenten), deren Termin höchstens 10 Arbeitstage "
-                "nach dem Buchungstag liegt. Arbeitstage: Montag bis Freitag ohne gesetzliche "
-                "Feiertage des Landes. Gezählt nach dem Tag der Buchung."
-            ),
-        },
-        {
-            "code": "wartezeit-15-minuten",
-            "title": "Wartezeit vor Ort höchstens 15 Minuten",
-            "leika_key": "",
-            "metric": Metric.COUNTER_WAIT,
-            "threshold": 15,
-            "target_percent": Decimal("80.0"),
-            "min_cases": 50,
-            "definition": (
-                "Anteil der Bürgerinnen und Bürger, die höchstens 15 Minuten nach der "
-                "Anmeldung vor Ort an einen Schalter aufgerufen werden (mit Termin und mit "
-                "Wartemarke). Gezählt nach dem Tag der Anmeldung."
-            ),
-        },
-    ]
     promises = []
-    for spec in specs:
+    for spec in PROMISE_SPECS:
         promise, _ = Promise.objects.get_or_create(
             region=region,
             code=spec["code"],
@@ -320,12 +343,56 @@ def _coordinator(region) -> User:
     return user
 
 
+LINE_115_DAYS = 60
+
+
+def _line115(region, coordinator, town: Municipality, today: date, now, rng) -> None:
+    """Four eyes in the demo: ``admin`` enters the 115 figures, ``buergermeisterin``
+    confirms them; the newest one waits."""
+    enterer = User.objects.filter(username="admin", municipality=town).first()
+    second = User.objects.filter(username="buergermeisterin", municipality=town).first()
+    if enterer is None or second is None:
+        return
+    promise, _ = Promise.objects.get_or_create(
+        region=region,
+        code="115-30-sekunden",
+        defaults={
+            "title": "115: 75 % der Anrufe innerhalb von 30 Sekunden angenommen",
+            "metric": Metric.CALLS_30S,
+            "threshold": 30,
+            "target_percent": Decimal("75.0"),
+            "min_cases": 200,
+            "definition": (
+                "Anteil der Anrufe beim 115-Servicecenter, die innerhalb von 30 Sekunden "
+                "angenommen werden (Auswertung der Telefonanlage, von Hand erfasst und von "
+                "einer zweiten Person bestätigt)."
+            ),
+            "agreed_by": "Verbund 115 der Region",
+            "agreed_on": today - timedelta(days=120),
+            "created_by": coordinator,
+        },
+    )
+    PromiseMembership.objects.get_or_create(
+        promise=promise,
+        municipality=town,
+        defaults={"joined_on": today - timedelta(days=100), "recorded_by": coordinator},
+    )
+    days = [today - timedelta(days=n) for n in range(LINE_115_DAYS, 0, -1)]
+    for day in [d for d in days if d.weekday() < 5]:
+        calls = rng.randint(160, 260)
+        answered = round(calls * rng.uniform(0.70, 0.86))
+        data = EntryData(promise, town, None, day, calls, answered, "Telefonanlage, Tagesbericht")
+        entry = entry_create(actor=enterer, data=data, now=now)
+        if day != max(d for d in days if d.weekday() < 5):
+            entry_confirm(actor=second, entry_id=entry.pk, now=now)
+
+
 @transaction.atomic
 def load(town: Municipality) -> None:
     region = town.region
     if Promise.objects.filter(region=region).exists():
         return  # loaded before: a second run changes nothing
-    now = timezone.now()
+    now = now_or()
     rng = random.Random(1616)
     coordinator = _coordinator(region)
     today = now.astimezone(tz_of(town)).date()
@@ -353,6 +420,8 @@ def load(town: Municipality) -> None:
                     "recorded_by": coordinator,
                 },
             )
+    _line115(region, coordinator, town, today, now, rng)
+    region_backfill(region=region, now=now)  # lead-time history before the first daily job
     figures_compute(
         region=region, date_from=today - timedelta(days=HISTORY_DAYS), date_to=today, now=now
     )

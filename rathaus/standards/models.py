@@ -179,6 +179,7 @@ class DailyFigure(TenantModel):
     class Source(models.TextChoices):
         MEASURED = "measured", _("gemessen")
         IMPORTED = "imported", _("importiert")
+        MANUAL = "manual", _("von Hand erfasst, bestätigt")
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="figures")
     location = models.ForeignKey(
@@ -232,6 +233,13 @@ class LeadTimeSnapshot(TenantModel):
         help_text=_("leer: kein freier Termin im Buchungszeitraum"),
     )
     taken_at = models.DateTimeField()
+    estimated = models.BooleanField(
+        _("aus Buchungen nachgetragen"),
+        default=False,
+        help_text=_(
+            "Tage vor der ersten Messung: kürzester Vorlauf der an diesem Tag gebuchten Termine"
+        ),
+    )
 
     class Meta:
         verbose_name = _("Vorlaufzeit-Messung")
@@ -258,4 +266,64 @@ class Publication(models.Model):
         ordering = ["-day"]
         constraints = [
             models.UniqueConstraint(fields=["region", "day"], name="standards_publication_uq")
+        ]
+
+
+class ManualEntry(TenantModel):
+    """A figure entered by hand (or uploaded by a person) that counts only once a second
+    person of the same municipality has confirmed it (four eyes).
+
+    Until then it is no :class:`DailyFigure`: nothing reads pending entries except the
+    confirmation list. Confirming writes the figure (``source`` manual or imported).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet auf Bestätigung")
+        CONFIRMED = "confirmed", _("bestätigt")
+        REJECTED = "rejected", _("verworfen")
+
+    class Origin(models.TextChoices):
+        FORM = "form", _("Eingabe")
+        API = "api", _("Schnittstelle")
+        IMPORT = "import", _("Datei-Import")
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="manual_entries")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Standort"),
+    )
+    day = models.DateField(_("Tag"))
+    cases = models.PositiveIntegerField(_("Fälle"))
+    successes = models.PositiveIntegerField(_("Treffer"))
+    definition_version = models.PositiveIntegerField(_("Version der Definition"))
+    note = models.CharField(_("Quelle / Bemerkung"), max_length=300, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FORM)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Werteingabe (Vier-Augen-Prinzip)")
+        verbose_name_plural = _("Werteingaben (Vier-Augen-Prinzip)")
+        ordering = ["-entered_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(successes__lte=models.F("cases")),
+                name="standards_entry_successes_le_cases",
+            ),
+            # the database refuses a confirmation by the person who entered the figure
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("entered_by"), status="confirmed"),
+                name="standards_entry_four_eyes",
+            ),
         ]

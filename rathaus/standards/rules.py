@@ -12,6 +12,8 @@ PERM_MANAGE_PROMISES = "standards.manage_promises"
 PERM_JOIN = "standards.join"
 PERM_PUBLISH = "standards.publish"
 PERM_IMPORT = "standards.import"
+PERM_ENTER = "standards.enter_figures"
+PERM_CONFIRM = "standards.confirm_figures"
 
 REGION_ROLES = (Role.REGION_ADMIN, Role.REGION_COORDINATOR)
 
@@ -36,6 +38,11 @@ rules.add_perm(PERM_MANAGE_PROMISES, acts_for_region)
 rules.add_perm(PERM_JOIN, is_municipality_admin | (is_region_admin & acts_for_region))
 rules.add_perm(PERM_PUBLISH, acts_for_region)
 rules.add_perm(PERM_IMPORT, acts_for_region | is_municipality_admin)
+# Four eyes: the municipality's administration or leadership confirms figures about it;
+# region staff may enter figures for a municipality but never confirm them.
+is_municipality_controller = is_municipality_admin | has_role(Role.LEADERSHIP)
+rules.add_perm(PERM_ENTER, acts_for_region | is_municipality_controller)
+rules.add_perm(PERM_CONFIRM, is_municipality_controller)
 
 
 def region_of(user) -> Region | None:
@@ -61,3 +68,21 @@ def import_scope(user, region: Region) -> set[int]:
     if user.has_perm(PERM_IMPORT) and user.municipality_id:
         return {user.municipality_id}
     return set()
+
+
+def entry_scope(user, region: Region) -> set[int]:
+    """Municipalities for which the user may enter figures by hand."""
+    if is_region_staff(user, region):
+        return set(region.municipalities.values_list("id", flat=True))
+    if user.has_perm(PERM_ENTER) and user.municipality_id:
+        return {user.municipality_id}
+    return set()
+
+
+def may_confirm(user, entry) -> bool:
+    """Four eyes: a second person of the entry's own municipality."""
+    return bool(
+        user.has_perm(PERM_CONFIRM)
+        and user.municipality_id == entry.municipality_id
+        and user.pk != entry.entered_by_id
+    )

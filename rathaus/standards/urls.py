@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.standards.views import dashboard, imports, promises, public
+from rathaus.standards.views import dashboard, imports, manual, promises, public, report
 
 app_name = "standards"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("versprechen/<int:promise_id>/beitreten/", promises.promise_join, name="promise_join"),
     path("vergleich/", promises.comparison_settings, name="comparison_settings"),
     path("import/", imports.figures_upload, name="import"),
+    path("werte/", manual.entries, name="entries"),
+    path("werte/<int:entry_id>/bestaetigen/", manual.entry_confirm, name="entry_confirm"),
+    path("werte/<int:entry_id>/verwerfen/", manual.entry_reject, name="entry_reject"),
+    path("bericht/", report.report, name="report_pdf"),
     path("bericht.xlsx", dashboard.monthly_report, name="report"),
     path("oeffentlich/<slug:region_slug>/", public.public_page, name="public"),
     path("oeffentlich/<slug:region_slug>/daten.csv", public.open_data_csv, name="open_data_csv"),

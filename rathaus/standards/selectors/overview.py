@@ -137,9 +137,10 @@ class Row:
 class PromiseOverview:
     promise: Promise
     target: cmp.Target
-    month: date
-    months: list[date]
+    month: date  # the last month of the period
+    months: list[date]  # the months of the history
     rows: list[Row]
+    period: list[date] = field(default_factory=list)  # the months judged together
 
 
 def monthly_sums(promises, municipality_ids, first: date, last: date) -> dict:
@@ -160,11 +161,70 @@ def monthly_sums(promises, municipality_ids, first: date, last: date) -> dict:
     return out
 
 
+def period_sum(sums: dict, promise_id: int, municipality_id: int, period) -> tuple[int, int]:
+    """(successes, cases) of the months of ``period`` summed."""
+    pairs = [sums.get((promise_id, municipality_id, m), (0, 0)) for m in period]
+    return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+
+
 def _profiles(municipality_ids) -> dict[int, MunicipalityProfile]:
     return {
         p.municipality_id: p
         for p in MunicipalityProfile.objects.filter(municipality_id__in=municipality_ids)
     }
+
+
+@dataclass
+class _Context:
+    sums: dict
+    profiles: dict
+    names: dict
+    months: list[date]
+    period: list[date]
+    viewer_municipality_id: int | None
+    see_names: bool
+
+
+def _history(ctx: _Context, promise, mun_id, target):
+    history, periods = [], []
+    for m in ctx.months:
+        s, c = ctx.sums.get((promise.id, mun_id, m), (0, 0))
+        history.append((m, cmp.judge(cmp.Observation(str(mun_id), s, c), target)))
+        periods.append(cmp.Period(m.isoformat(), s, c))
+    return history, cmp.trend(periods, target)
+
+
+def _rows(ctx: _Context, promise, target, municipalities) -> list[Row]:
+    obs = []
+    for mun in municipalities:
+        s, c = period_sum(ctx.sums, promise.id, mun.id, ctx.period)
+        pop = ctx.profiles[mun.id].population if mun.id in ctx.profiles else 0
+        obs.append(cmp.Observation(str(mun.id), s, c, population=pop))
+    peers = cmp.compare_peers(obs, target)
+    rows = []
+    for mun, o, peer in zip(municipalities, obs, peers, strict=True):
+        own = mun.id == ctx.viewer_municipality_id
+        history, trend = _history(ctx, promise, mun.id, target)
+        profile = ctx.profiles.get(mun.id)
+        rows.append(
+            Row(
+                municipality_id=mun.id,
+                label=mun.name if (ctx.see_names or own) else ctx.names.get(mun.id, "?"),
+                own=own,
+                drill=own or ctx.viewer_municipality_id is None,
+                size_class=peer.size_class,
+                population=o.population,
+                note=profile.case_mix_note if profile and (ctx.see_names or own) else "",
+                verdict=cmp.judge(o, target),
+                peer=peer,
+                trend=trend,
+                history=history,
+            )
+        )
+    if not ctx.see_names:
+        # anonymised: the order must not give away who is who
+        rows.sort(key=lambda r: (not r.own, r.label))
+    return rows
 
 
 def overview(
@@ -174,56 +234,31 @@ def overview(
     viewer_municipality_id: int | None,
     see_names: bool,
     history_months: int = 3,
+    span: int = 1,
 ) -> list[PromiseOverview]:
-    """Every active promise of the region with a row per joined municipality for ``month``."""
+    """Every active promise of the region with a row per joined municipality, judged over the
+    ``span`` months ending with ``month`` (1: the month, 3: the quarter)."""
     promises = list(Promise.objects.filter(region=region, active=True).order_by("title"))
     members = defaultdict(list)
     for m in PromiseMembership.objects.filter(promise__in=promises).select_related("municipality"):
         members[m.promise_id].append(m.municipality)
     ids = {mun.id for ms in members.values() for mun in ms}
-    months = months_back(month, history_months)
-    sums = monthly_sums(promises, ids, months[0], month_end(month))
-    profiles = _profiles(ids)
-    names = pseudonyms(region)
+    months = months_back(month, max(history_months, span))
+    ctx = _Context(
+        sums=monthly_sums(promises, ids, months[0], month_end(month)),
+        profiles=_profiles(ids),
+        names=pseudonyms(region),
+        months=months,
+        period=months[-span:],
+        viewer_municipality_id=viewer_municipality_id,
+        see_names=see_names,
+    )
     result = []
     for promise in promises:
         target = target_of(promise)
         municipalities = sorted(members[promise.id], key=lambda m: m.name)
-        obs = []
-        for mun in municipalities:
-            s, c = sums.get((promise.id, mun.id, month), (0, 0))
-            pop = profiles[mun.id].population if mun.id in profiles else 0
-            obs.append(cmp.Observation(str(mun.id), s, c, population=pop))
-        peers = cmp.compare_peers(obs, target)
-        rows = []
-        for mun, o, peer in zip(municipalities, obs, peers, strict=True):
-            own = mun.id == viewer_municipality_id
-            history = []
-            periods = []
-            for m in months:
-                s, c = sums.get((promise.id, mun.id, m), (0, 0))
-                history.append((m, cmp.judge(cmp.Observation(str(mun.id), s, c), target)))
-                periods.append(cmp.Period(m.isoformat(), s, c))
-            profile = profiles.get(mun.id)
-            rows.append(
-                Row(
-                    municipality_id=mun.id,
-                    label=mun.name if (see_names or own) else names.get(mun.id, "?"),
-                    own=own,
-                    drill=own or viewer_municipality_id is None,
-                    size_class=peer.size_class,
-                    population=o.population,
-                    note=profile.case_mix_note if profile and (see_names or own) else "",
-                    verdict=cmp.judge(o, target),
-                    peer=peer,
-                    trend=cmp.trend(periods, target),
-                    history=history,
-                )
-            )
-        if not see_names:
-            # anonymised: the order must not give away who is who
-            rows.sort(key=lambda r: (not r.own, r.label))
-        result.append(PromiseOverview(promise, target, month, months, rows))
+        rows = _rows(ctx, promise, target, municipalities)
+        result.append(PromiseOverview(promise, target, month, months, rows, ctx.period))
     return result
 
 
@@ -264,19 +299,9 @@ class PromiseDetail:
         return TREND_LABELS[self.trend.direction]
 
 
-def municipality_detail(
-    *, municipality: Municipality, month: date, history_months: int = 6
-) -> list[PromiseDetail]:
-    """Per joined promise: month verdict, history, locations and days of the month."""
-    promises = list(
-        Promise.objects.filter(memberships__municipality=municipality, active=True).order_by(
-            "title"
-        )
-    )
-    months = months_back(month, history_months)
-    sums = monthly_sums(promises, [municipality.id], months[0], month_end(month))
+def _per_place_and_day(municipality, promises, first: date, last: date):
     figures = DailyFigure.objects.filter(
-        municipality=municipality, promise__in=promises, day__range=(month, month_end(month))
+        municipality=municipality, promise__in=promises, day__range=(first, last)
     )
     per_location = defaultdict(lambda: [0, 0])
     per_day = defaultdict(lambda: [0, 0])
@@ -287,15 +312,30 @@ def municipality_detail(
         per_location[(promise_id, location_id)][1] += c
         per_day[(promise_id, day)][0] += s
         per_day[(promise_id, day)][1] += c
+    return per_location, per_day
+
+
+def municipality_detail(
+    *, municipality: Municipality, month: date, history_months: int = 6, span: int = 1
+) -> list[PromiseDetail]:
+    """Per joined promise: the verdict over the ``span`` months ending with ``month``, the
+    monthly history, locations and days of the period."""
+    promises = list(
+        Promise.objects.filter(memberships__municipality=municipality, active=True).order_by(
+            "title"
+        )
+    )
+    months = months_back(month, max(history_months, span))
+    period = months[-span:]
+    sums = monthly_sums(promises, [municipality.id], months[0], month_end(month))
+    per_location, per_day = _per_place_and_day(municipality, promises, period[0], month_end(month))
     locations = {loc.id: loc for loc in Location.objects.filter(municipality=municipality)}
+    ctx = _Context(sums, {}, {}, months, period, municipality.id, True)
     details = []
     for promise in promises:
         target = target_of(promise)
-        history, periods = [], []
-        for m in months:
-            s, c = sums.get((promise.id, municipality.id, m), (0, 0))
-            history.append((m, cmp.judge(cmp.Observation(m.isoformat(), s, c), target)))
-            periods.append(cmp.Period(m.isoformat(), s, c))
+        history, trend = _history(ctx, promise, municipality.id, target)
+        hits, cases = period_sum(sums, promise.id, municipality.id, period)
         loc_rows = [
             LocationRow(locations[loc_id], cmp.judge(cmp.Observation(str(loc_id), s, c), target))
             for (pid, loc_id), (s, c) in sorted(per_location.items())
@@ -308,9 +348,9 @@ def municipality_detail(
             PromiseDetail(
                 promise=promise,
                 target=target,
-                verdict=history[-1][1],
+                verdict=cmp.judge(cmp.Observation(str(municipality.id), hits, cases), target),
                 history=history,
-                trend=cmp.trend(periods, target),
+                trend=trend,
                 locations=loc_rows,
                 days=days,
             )
@@ -352,3 +392,15 @@ def promise_verdicts(
         (p, cmp.judge(cmp.Observation(p.code, *sums.get(p.id, (0, 0))), target_of(p)))
         for p in promises
     ]
+
+
+def member_towns(*, region: Region) -> list[Municipality]:
+    """Municipalities of the region that joined at least one promise (by name)."""
+    return list(
+        Municipality.objects.filter(
+            region=region,
+            id__in=PromiseMembership.objects.filter(promise__region=region).values(
+                "municipality_id"
+            ),
+        ).order_by("name")
+    )

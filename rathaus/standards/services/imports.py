@@ -19,11 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Location, Municipality, Region
 from rathaus.core.problems import DomainError
 from rathaus.core.tabular import Row, TabularError, read_table
 from rathaus.standards import caching
-from rathaus.standards.models import MEASURED, DailyFigure, Promise, PromiseMembership
+from rathaus.standards.models import (
+    MEASURED,
+    DailyFigure,
+    ManualEntry,
+    Promise,
+    PromiseMembership,
+)
+from rathaus.standards.services.manual import EntryData, entries_create
 
 MAX_BYTES = 2 * 1024 * 1024
 REQUIRED = [
@@ -195,21 +203,16 @@ def _check_file(data: bytes, filename: str, look: _Lookups, today: date):
     return parsed
 
 
-@transaction.atomic
-def figures_import(
-    *,
-    actor,
-    region: Region,
-    allowed: set[int],
-    data: bytes,
-    filename: str,
-    now: datetime | None = None,
-) -> int:
-    """Imports the file for the municipalities in ``allowed`` (all or nothing); imported rows
-    for the same promise, place and day are replaced. Returns the number of rows."""
-    now = now or timezone.now()
-    look = _Lookups(region, allowed)
-    parsed = _check_file(data, filename, look, timezone.localtime(now).date())
+def _as_entries(*, actor, parsed: list[Parsed], now: datetime) -> int:
+    items = [
+        (i.line, EntryData(i.promise, i.municipality, i.location, i.day, i.cases, i.successes))
+        for i in parsed
+    ]
+    entries_create(actor=actor, items=items, origin=ManualEntry.Origin.IMPORT, now=now)
+    return len(items)
+
+
+def _store(parsed: list[Parsed], now: datetime) -> None:
     for item in parsed:
         DailyFigure.objects.filter(
             promise=item.promise,
@@ -234,6 +237,33 @@ def figures_import(
             for i in parsed
         ]
     )
+
+
+@transaction.atomic
+def figures_import(
+    *,
+    actor,
+    region: Region,
+    allowed: set[int],
+    data: bytes,
+    filename: str,
+    now: datetime | None = None,
+) -> int:
+    """Imports the file for the municipalities in ``allowed`` (all or nothing). Returns the
+    number of rows.
+
+    A file uploaded by a person is figures supplied by hand: its rows become pending
+    :class:`ManualEntry` rows that a second person of each municipality confirms (four
+    eyes). Only a file fed in by the system itself (``actor`` None: a scheduled transfer
+    from the 115 service centre, a management command) is stored at once; imported rows for
+    the same promise, place and day are then replaced.
+    """
+    now = now_or(now)
+    look = _Lookups(region, allowed)
+    parsed = _check_file(data, filename, look, timezone.localtime(now).date())
+    if getattr(actor, "is_authenticated", False):
+        return _as_entries(actor=actor, parsed=parsed, now=now)
+    _store(parsed, now)
     caching.bump(region.id)
     audit.record(
         actor=actor,

@@ -21,9 +21,9 @@ from datetime import date, datetime, timedelta
 
 import holidays as holiday_calendars
 from django.db import transaction
-from django.utils import timezone
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality, Region
 from rathaus.standards import caching, sources
 from rathaus.standards.models import (
@@ -138,11 +138,14 @@ def _members(region: Region):
     )
 
 
-def _groups(region: Region):
+def _groups(region: Region, only: Municipality | None = None):
     """(promise, municipalities of one time zone) for every joined, measured promise."""
     groups: dict = defaultdict(list)
     promises = {}
-    for membership in _members(region):
+    members = _members(region)
+    if only is not None:
+        members = members.filter(municipality=only)
+    for membership in members:
         promises[membership.promise_id] = membership.promise
         zone = membership.municipality.time_zone or "Europe/Berlin"
         groups[(membership.promise_id, zone)].append(membership.municipality)
@@ -151,19 +154,29 @@ def _groups(region: Region):
 
 @transaction.atomic
 def figures_compute(
-    *, region: Region, date_from: date, date_to: date, now: datetime | None = None, actor=None
+    *,
+    region: Region,
+    date_from: date,
+    date_to: date,
+    now: datetime | None = None,
+    actor=None,
+    only: Municipality | None = None,
 ) -> int:
-    """Measures every joined, measured promise of the region for the days given (replaces
-    the measured rows of those days). Returns the number of rows written."""
-    now = now or timezone.now()
+    """Measures every joined, measured promise of the region (or of ``only`` that
+    municipality) for the days given (replaces the measured rows of those days). Returns
+    the number of rows written."""
+    now = now_or(now)
     rows = []
-    for promise, towns in _groups(region):
+    for promise, towns in _groups(region, only):
         rows += measure(promise, towns, date_from, date_to, now)
-    DailyFigure.objects.filter(
+    stale = DailyFigure.objects.filter(
         promise__region=region,
         source=DailyFigure.Source.MEASURED,
         day__range=(date_from, date_to),
-    ).delete()
+    )
+    if only is not None:
+        stale = stale.filter(municipality=only)
+    stale.delete()
     DailyFigure.objects.bulk_create(rows, batch_size=5000)
     caching.bump(region.id)
     audit.record(
@@ -176,7 +189,7 @@ def figures_compute(
     return len(rows)
 
 
-def _snapshot_keys(region: Region) -> dict[int, set[str]]:
+def snapshot_keys(region: Region) -> dict[int, set[str]]:
     keys: dict[int, set[str]] = defaultdict(set)
     for membership in _members(region).filter(promise__metric=Metric.LEAD_TIME):
         keys[membership.municipality_id].add(membership.promise.leika_key)
@@ -185,10 +198,11 @@ def _snapshot_keys(region: Region) -> dict[int, set[str]]:
 
 @transaction.atomic
 def snapshots_take(*, region: Region, now: datetime | None = None) -> int:
-    """Today's earliest free slot per location and service of every lead-time promise."""
-    now = now or timezone.now()
+    """Today's earliest free slot per location and service of every lead-time promise (a
+    live snapshot replaces an estimated one of the same day)."""
+    now = now_or(now)
     taken = 0
-    for municipality_id, keys in _snapshot_keys(region).items():
+    for municipality_id, keys in snapshot_keys(region).items():
         municipality = Municipality.objects.get(pk=municipality_id)
         today = now.astimezone(sources.tz_of(municipality)).date()
         for location in sources.locations_of(municipality):
@@ -205,7 +219,12 @@ def snapshots_take(*, region: Region, now: datetime | None = None) -> int:
                     location=location,
                     leika_key=key,
                     day=today,
-                    defaults={"municipality": municipality, "working_days": days, "taken_at": now},
+                    defaults={
+                        "municipality": municipality,
+                        "working_days": days,
+                        "taken_at": now,
+                        "estimated": False,
+                    },
                 )
                 taken += 1
     return taken

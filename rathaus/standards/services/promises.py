@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality, Region
 from rathaus.core.problems import Conflict, DomainError
-from rathaus.standards import caching
+from rathaus.standards import caching, tasks
 from rathaus.standards.models import Promise, PromiseMembership, RegionSettings
 
 # Changing one of these changes what is measured: the definition gets a new version.
@@ -62,7 +63,7 @@ def membership_create(
     note: str = "",
 ) -> PromiseMembership:
     """The municipality joins the promise (recorded with who and when)."""
-    now = now or timezone.now()
+    now = now_or(now)
     if municipality.region_id != promise.region_id:
         raise DomainError(
             "other_region", _("Die Kommune gehört nicht zur Region des Versprechens.")
@@ -79,6 +80,9 @@ def membership_create(
     )
     caching.bump(promise.region_id)
     audit.record(actor=actor, instance=membership, action="create", summary=promise.code)
+    if promise.measured:
+        # its history is measured from the appointments already there (services.backfill)
+        transaction.on_commit(lambda: tasks.backfill_membership.delay(membership.pk))
     return membership
 
 

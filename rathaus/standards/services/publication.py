@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Region
 from rathaus.standards.models import Publication
 from rathaus.standards.opendata import write_csv
@@ -18,7 +19,7 @@ PUBLISHED_DAYS = 365
 @transaction.atomic
 def publication_build(*, region: Region, now: datetime | None = None) -> Publication:
     """Writes (or rewrites) today's file: the last 365 days up to and including today."""
-    now = now or timezone.now()
+    now = now_or(now)
     today = timezone.localtime(now).date()
     rows = open_rows(region=region, first=today - timedelta(days=PUBLISHED_DAYS - 1), last=today)
     publication, _created = Publication.objects.update_or_create(

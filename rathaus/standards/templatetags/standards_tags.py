@@ -37,3 +37,17 @@ def share_bar(share, target):
         fill=fill,
         mark=mark,
     )
+
+
+@register.filter
+def css_pct(value) -> str:
+    """0.834 -> "83.4" (a CSS percentage; None -> "0")."""
+    if value is None:
+        return "0"
+    return f"{max(0.0, min(1.0, value)) * 100:.1f}"
+
+
+@register.simple_tag
+def interval_width(verdict) -> str:
+    """Width of a verdict's confidence interval as a CSS percentage."""
+    return f"{max(0.0, min(1.0, verdict.upper) - max(0.0, verdict.lower)) * 100:.1f}"

@@ -1,8 +1,11 @@
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
 from rathaus.core.models import Role
+from rathaus.standards.models import Metric, Promise
 from rathaus.standards.tests import helpers
 
 
@@ -37,3 +40,29 @@ def world(region, town, other_town, today, make_user):
         "clerk": make_user(Role.CLERK, municipality=town),
         "admin": make_user(Role.MUNICIPALITY_ADMIN, municipality=town),
     }
+
+
+@pytest.fixture
+def calls115(world, region, town, other_town):
+    """The 115 line's promise (not measured here: entered by hand or imported)."""
+    promise = Promise.objects.create(
+        region=region,
+        code="115-30s",
+        title="115: 75 % in 30 Sekunden",
+        metric=Metric.CALLS_30S,
+        threshold=30,
+        target_percent=75,
+        min_cases=100,
+        definition="Anteil der Anrufe, die innerhalb von 30 Sekunden angenommen werden.",
+        agreed_by="Region",
+        agreed_on=date(2026, 1, 1),
+    )
+    for m in (town, other_town):
+        helpers.join(promise, m)
+    return promise
+
+
+@pytest.fixture
+def second(town, make_user):
+    """A second person of ``town`` who may confirm figures (the leadership)."""
+    return make_user(Role.LEADERSHIP, municipality=town)

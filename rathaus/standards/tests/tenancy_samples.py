@@ -11,14 +11,53 @@ from datetime import date
 
 from django.utils import timezone
 
-from rathaus.core.models import Location
+from rathaus.core.models import Location, Role, User
 from rathaus.standards.models import (
     DailyFigure,
+    ManualEntry,
     Metric,
     MunicipalityProfile,
     Promise,
     PromiseMembership,
 )
+
+
+def _pending_entry(municipality, marker: str, today):
+    """A figure entered by hand that waits for confirmation (four eyes)."""
+    calls, _ = Promise.objects.get_or_create(
+        region=municipality.region,
+        code="tenancy-sample-115",
+        defaults={
+            "title": "115",
+            "metric": Metric.CALLS_30S,
+            "threshold": 30,
+            "target_percent": 75,
+            "min_cases": 1,
+            "definition": "Stichprobe",
+            "agreed_by": "Region",
+            "agreed_on": date(2026, 1, 1),
+        },
+    )
+    PromiseMembership.objects.create(
+        municipality=municipality, promise=calls, joined_on=date(2026, 1, 2)
+    )
+    enterer = User.objects.create(
+        username=f"std-enterer-{municipality.pk}",
+        municipality=municipality,
+        roles=[Role.MUNICIPALITY_ADMIN.value],
+    )
+    entry = ManualEntry.objects.create(
+        municipality=municipality,
+        promise=calls,
+        day=today,
+        cases=100,
+        successes=80,
+        definition_version=1,
+        note=marker,
+        entered_by=enterer,
+        entered_at=timezone.now(),
+    )
+    return entry
 
 
 def create(municipality, marker: str) -> dict[str, list]:
@@ -56,7 +95,9 @@ def create(municipality, marker: str) -> dict[str, list]:
         definition_version=1,
         computed_at=timezone.now(),
     )
+    entry = _pending_entry(municipality, marker, today)
     return {
+        "entry_id": [entry.pk],
         "municipality_id": [municipality.pk],
         "promise_id": [promise.pk],
         "region_slug": [municipality.region.slug],

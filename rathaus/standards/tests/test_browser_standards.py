@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rathaus.core.models import Role
-from rathaus.standards.models import Promise
+from rathaus.standards.models import DailyFigure, Promise
 from rathaus.standards.services.measure import figures_compute
 from rathaus.standards.services.publication import publication_build
 
@@ -59,3 +59,49 @@ def test_region_admin_defines_a_promise_and_reads_the_comparison(
     page.goto(f"{live_server.url}/standards/oeffentlich/{region.slug}/")
     expect(page.get_by_role("link", name="JSON", exact=True)).to_be_visible()
     axe_check(page)
+
+
+def test_four_eyes_in_the_browser(
+    page, live_server, login, axe_check, world, calls115, town, second, today
+):
+    """The administration enters the 115 figure; it waits until the leadership confirms."""
+    login(page, world["admin"].username)
+    page.goto(f"{live_server.url}/standards/werte/")
+    axe_check(page)
+    page.get_by_label("Leistungsversprechen").select_option(label=calls115.title)
+    page.get_by_label("Tag").fill(f"{today:%Y-%m-%d}")
+    page.get_by_label("Fälle").fill("10")
+    page.get_by_label("Treffer").fill("12")
+    page.get_by_role("button", name="Zur Bestätigung vorlegen").click()
+    expect(page.get_by_text("Es kann nicht mehr Treffer als Fälle geben.")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Treffer").fill("8")
+    page.get_by_role("button", name="Zur Bestätigung vorlegen").click()
+    expect(page.get_by_text("wartet auf die Bestätigung durch eine zweite Person")).to_be_visible()
+    expect(page.get_by_role("button", name="Bestätigen")).to_have_count(0)
+    axe_check(page)
+    assert not DailyFigure.objects.filter(promise=calls115).exists()
+
+    page.context.clear_cookies()
+    login(page, second.username)
+    page.goto(f"{live_server.url}/standards/werte/")
+    page.get_by_role("button", name="Bestätigen").click()
+    expect(page.get_by_text("Der Wert ist bestätigt und zählt.")).to_be_visible()
+    axe_check(page)
+    assert DailyFigure.objects.get(promise=calls115).cases == 10
+
+
+def test_the_report_page_offers_the_pdf(page, live_server, login, axe_check, world, today):
+    login(page, world["coordinator"].username)
+    page.goto(f"{live_server.url}/standards/bericht/")
+    axe_check(page)
+    page.get_by_label("Monat").fill("2999-01")
+    page.get_by_role("button", name="PDF erstellen").click()
+    expect(page.get_by_text("Dieser Monat hat noch nicht begonnen.")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Monat").fill(f"{today:%Y-%m}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PDF erstellen").click()
+    path = download.value.path()
+    with open(path, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"

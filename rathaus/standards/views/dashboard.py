@@ -40,6 +40,7 @@ def dashboard(request):
             "staff": staff,
             "can_manage": request.user.has_perm(rules.PERM_MANAGE_PROMISES),
             "can_import": bool(rules.import_scope(request.user, region)),
+            "can_enter": bool(rules.entry_scope(request.user, region)),
         },
     )
 

@@ -40,8 +40,15 @@ def figures_upload(request):
                 form.add_error("file", exc.message)
                 problems = exc.errors
             else:
-                messages.success(request, _("%(n)s Werte übernommen.") % {"n": n})
-                return redirect("standards:import")
+                messages.success(
+                    request,
+                    _(
+                        "%(n)s Werte zur Bestätigung vorgelegt: Sie zählen, sobald eine zweite "
+                        "Person der Kommune sie bestätigt hat."
+                    )
+                    % {"n": n},
+                )
+                return redirect("standards:entries")
     return render(
         request,
         "standards/import.html",
