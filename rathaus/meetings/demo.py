@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Employee, Municipality, Role, Room, User
 from rathaus.meetings.models import Attendance, Body, Meeting, Mode
@@ -372,7 +373,7 @@ def _retreat(town, actor, staff, mayor, now) -> None:
 def load(town: Municipality) -> None:
     if Body.objects.filter(municipality=town, name=CRISIS).exists():
         return  # already loaded
-    now = timezone.now()
+    now = now_or()
     staff = list(
         Employee.objects.filter(municipality=town, user__isnull=True, active=True).order_by(
             "personnel_number"

@@ -8,6 +8,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality, Room
 from rathaus.core.tenancy import get_scoped_or_404, scoped
 from rathaus.meetings.models import (
@@ -20,6 +21,8 @@ from rathaus.meetings.models import (
     Meeting,
     Membership,
     Paper,
+    RhythmProposal,
+    Series,
 )
 from rathaus.meetings.rules import PERM_SEE_ALL
 
@@ -102,7 +105,7 @@ def meetings_of(body: Body, *, now: datetime, past: bool, limit: int = 20) -> li
 
 
 def backlog_of(body: Body) -> QuerySet[AgendaItem]:
-    return body.agenda_items.filter(meeting=None).order_by("position")
+    return body.agenda_items.filter(meeting=None).select_related("proposed_by").order_by("position")
 
 
 def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
@@ -141,7 +144,7 @@ def later_meetings(meeting: Meeting, *, now: datetime) -> QuerySet[Meeting]:
 
 
 def assignments_for(user, *, body_id=None, state: str = "open", now: datetime | None = None):
-    now = now or timezone.now()
+    now = now_or(now)
     today = timezone.localdate(now)
     qs = Assignment.objects.filter(body__in=visible_bodies(user)).select_related(
         "body", "assignee__employee", "item__meeting"
@@ -193,7 +196,7 @@ def personal_meetings(membership: Membership, *, now: datetime) -> QuerySet[Meet
 
 def personal_meeting(membership: Membership, meeting_id) -> Meeting:
     try:
-        return personal_meetings(membership, now=timezone.now() - timedelta(days=3650)).get(
+        return personal_meetings(membership, now=now_or() - timedelta(days=3650)).get(
             pk=int(meeting_id)
         )
     except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
@@ -221,6 +224,26 @@ def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
     )
 
 
+def series_get(user, series_id) -> Series:
+    qs = Series.objects.filter(body__in=visible_bodies(user)).select_related("body__municipality")
+    return get_scoped_or_404(qs, user, pk=series_id)
+
+
+def rhythm_proposal_get(user, proposal_id) -> RhythmProposal:
+    qs = RhythmProposal.objects.filter(series__body__in=visible_bodies(user)).select_related(
+        "series__body"
+    )
+    return get_scoped_or_404(qs, user, pk=proposal_id)
+
+
+def rhythm_proposals_of(series: Series) -> QuerySet[RhythmProposal]:
+    return series.rhythm_proposals.select_related("decided_by").order_by("-created")[:20]
+
+
+def open_rhythm_proposals(body: Body) -> QuerySet[RhythmProposal]:
+    return RhythmProposal.objects.filter(series__body=body, status=RhythmProposal.Status.OPEN)
+
+
 def public_body(body_id) -> Body:
     try:
         return Body.objects.select_related("municipality").get(pk=int(body_id), public=True)
@@ -234,6 +257,39 @@ def papers_for(user) -> QuerySet[Paper]:
 
 def paper_get(user, paper_id) -> Paper:
     return get_scoped_or_404(papers_for(user), user, pk=paper_id)
+
+
+def consultation_get(user, consultation_id) -> Consultation:
+    qs = Consultation.objects.select_related("paper", "meeting__body")
+    return get_scoped_or_404(qs, user, pk=consultation_id)
+
+
+def paper_bodies(user) -> QuerySet[Body]:
+    """Bodies of the user's municipality that may bring in or consult a paper."""
+    return scoped(Body, user).order_by("name")
+
+
+def consultation_meetings(user, paper: Paper, *, now: datetime) -> QuerySet[Meeting]:
+    """Coming meetings of the paper's municipality (cancelled ones excluded), soonest first."""
+    return (
+        scoped(Meeting, user)
+        .filter(
+            municipality_id=paper.municipality_id,
+            cancelled=False,
+            start__gt=now,
+            start__lt=now + timedelta(days=400),
+        )
+        .select_related("body")
+        .order_by("start")
+    )
+
+
+def next_deadline(paper: Paper, today) -> Consultation | None:
+    """The first consultation of the path whose deadline has not passed and has no result."""
+    for c in paper.consultations.all():
+        if not c.result and c.deadline >= today:
+            return c
+    return None
 
 
 # --- public data for OParl (no login: public bodies, their meetings, public items and papers) ---

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.meetings.models import AgendaItem, Assignment, Body, Decision, Meeting, Membership
 from rathaus.meetings.validation import one_line
@@ -105,7 +105,7 @@ def minutes_save(
     _require_editable(item.meeting)
     if len(text) > MAX_DISCUSSION:
         raise DomainError("too_long", _("Der Text ist zu lang."), errors=[{"field": "text"}])
-    now = now or timezone.now()
+    now = now_or(now)
     updated = AgendaItem.objects.filter(pk=item.pk, version=base_version).update(
         discussion=text, version=F("version") + 1, modified=now
     )
@@ -203,7 +203,7 @@ def assignment_complete(
     if assignment.status == Assignment.Status.DONE:
         return assignment
     assignment.status = Assignment.Status.DONE
-    assignment.done_at = now or timezone.now()
+    assignment.done_at = now_or(now)
     assignment.done_note = one_line(note, field="note")
     assignment.save(update_fields=["status", "done_at", "done_note", "modified"])
     audit.record(actor=actor, instance=assignment, action="update", summary="Auftrag erledigt")
@@ -212,7 +212,7 @@ def assignment_complete(
 
 @transaction.atomic
 def minutes_circulate(*, actor, meeting: Meeting, now: datetime | None = None) -> Meeting:
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.minutes_status != Meeting.MinutesStatus.DRAFT:
         raise DomainError("minutes_state", _("Nur ein Entwurf kann zur Korrektur versandt werden."))
     if meeting.start > now:
@@ -230,7 +230,7 @@ def minutes_approve(
     *, actor, meeting: Meeting, at_meeting: Meeting, now: datetime | None = None
 ) -> Meeting:
     """Approved in a later meeting of the same body, once that meeting has begun."""
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.minutes_status != Meeting.MinutesStatus.CIRCULATED:
         raise DomainError(
             "minutes_state", _("Genehmigt werden kann nur ein zur Korrektur versandtes Protokoll.")

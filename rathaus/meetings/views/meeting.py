@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.meetings import ical, selectors, video
 from rathaus.meetings.forms import AgendaItemForm
@@ -37,7 +37,7 @@ def join_context(meeting: Meeting, seat: Membership | None, now) -> dict:
 def detail(request, meeting_id):
     require_view(request.user)
     meeting = selectors.meeting_get(request.user, meeting_id)
-    now = timezone.now()
+    now = now_or()
     seat = selectors.is_invitee(request.user, meeting)
     present, seats, quorate = selectors.quorum(meeting)
     return render(
@@ -78,7 +78,7 @@ def join(request, meeting_id):
 
 
 def _gate(request, meeting: Meeting, seat: Membership):
-    now = timezone.now()
+    now = now_or()
     if not video.join_open(meeting, now):
         return render(
             request,

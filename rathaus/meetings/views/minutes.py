@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.meetings import selectors
 from rathaus.meetings.forms import ApproveForm, AssignmentForm, DecisionForm, add_domain_error
@@ -42,9 +43,7 @@ def _page(request, meeting, *, conflicts=None, forms=None, status=200):
             "meeting": meeting,
             "body": meeting.body,
             "items": items,
-            "approve_form": ApproveForm(
-                meetings=selectors.later_meetings(meeting, now=timezone.now())
-            ),
+            "approve_form": ApproveForm(meetings=selectors.later_meetings(meeting, now=now_or())),
         },
         status=status,
     )
@@ -155,7 +154,7 @@ def lifecycle(request, meeting_id, step):
             messages.success(request, _("Protokoll zur Korrektur versandt."))
         elif step == "genehmigen":
             form = ApproveForm(
-                request.POST, meetings=selectors.later_meetings(meeting, now=timezone.now())
+                request.POST, meetings=selectors.later_meetings(meeting, now=now_or())
             )
             if not form.is_valid():
                 raise DomainError(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from rathaus.core.clock import now_or
 from rathaus.meetings import ical, selectors, video
 from rathaus.meetings.views.meeting import _gate, respond_to
 
@@ -15,7 +15,7 @@ from rathaus.meetings.views.meeting import _gate, respond_to
 @require_GET
 def page(request, token):
     membership = selectors.membership_by_token(token)
-    now = timezone.now()
+    now = now_or()
     meetings = selectors.personal_meetings(membership, now=now)
     rows = [
         {
@@ -49,7 +49,7 @@ def join(request, token, meeting_id):
 def feed(request, token):
     """The person's meetings across all their bodies, with their own gate links."""
     membership = selectors.membership_by_token(token)
-    meetings = selectors.personal_meetings(membership, now=timezone.now())
+    meetings = selectors.personal_meetings(membership, now=now_or())
     data = ical.feed(
         meetings,
         name=membership.person_name,
