@@ -219,6 +219,7 @@ class Meeting(Stamped):
     moved_from = models.DateField(null=True, blank=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     video_room = models.CharField(max_length=100, blank=True, editable=False)
     minutes_status = models.CharField(
         _("Protokoll"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT

@@ -20,3 +20,10 @@ def check_rhythm():
     from rathaus.meetings.services import maintenance  # noqa: PLC0415 (tasks import on call)
 
     return maintenance.series_rhythm_check_all()
+
+
+@shared_task
+def send_reminders():
+    from rathaus.meetings.services import maintenance  # noqa: PLC0415 (tasks import on call)
+
+    return maintenance.meetings_send_reminders()

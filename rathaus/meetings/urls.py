@@ -68,4 +68,5 @@ urlpatterns = [
     path("reihe/<int:series_id>/rhythmus/pruefen/", rhythm.rhythm_check, name="rhythm_check"),
     path("rhythmus/<int:proposal_id>/<slug:answer>/", rhythm.rhythm_decide, name="rhythm_decide"),
     path("vorschlag/", proposals.proposal_create, name="proposal_create"),
+    path("p/<str:token>/antwort.ics", personal.reply, name="personal_reply"),
 ]
