@@ -116,6 +116,10 @@ def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     ).select_related("source_assignment", "paper")
 
 
+def attendance_for(meeting: Meeting, seat: Membership | None) -> Attendance | None:
+    return meeting.attendances.filter(membership=seat).first() if seat else None
+
+
 def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
     return meeting.attendances.select_related("membership__employee", "deputy__employee").order_by(
         "membership__function", "membership__rank", "membership_id"

@@ -23,7 +23,7 @@ from rathaus.engines.recurrence import (
     occurrences,
     validate_rule,
 )
-from rathaus.meetings import conf, mails
+from rathaus.meetings import caching, conf, mails
 from rathaus.meetings.models import AgendaItem, Attendance, Body, Meeting, Mode, Series
 from rathaus.meetings.validation import one_line
 
@@ -126,6 +126,7 @@ def meeting_create(
         Attendance.objects.create(
             municipality_id=body.municipality_id, meeting=meeting, membership=membership
         )
+    caching.bump(body.pk, body.municipality_id)
     audit.record(actor=actor, instance=meeting, action="create", summary=f"Sitzung {meeting.title}")
     return meeting
 
@@ -250,6 +251,7 @@ def meeting_cancel(*, actor, meeting: Meeting, now: datetime | None = None) -> M
         day = meeting.moved_from or timezone.localtime(meeting.start).date()
         series.exdates = sorted({*series.exdates, day.isoformat()})
         series.save(update_fields=["exdates", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(actor=actor, instance=meeting, action="action", summary="Sitzung abgesagt")
     if meeting.invited_at:
         pk = meeting.pk
@@ -269,6 +271,7 @@ def meeting_invite(*, actor, meeting: Meeting, now: datetime | None = None) -> M
         meeting.sequence += 1
     meeting.invited_at = now
     meeting.save(update_fields=["invited_at", "sequence", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(actor=actor, instance=meeting, action="action", summary="Einladung versandt")
     pk = meeting.pk
     transaction.on_commit(lambda: mails.send_invitations(pk, cancel=False))
@@ -282,6 +285,7 @@ def attendance_set(*, actor, attendance: Attendance, status: str, deputy=None) -
     attendance.status = status
     attendance.deputy = deputy
     attendance.save(update_fields=["status", "deputy"])
+    caching.bump(attendance.meeting.body_id, attendance.municipality_id)
     audit.record(actor=actor, instance=attendance, action="update", summary=f"Teilnahme: {status}")
     return attendance
 
@@ -304,6 +308,7 @@ def attendance_respond(
         raise DomainError("present", _("Sie sind in dieser Sitzung schon als anwesend erfasst."))
     attendance.status = Attendance.Status.ACCEPTED if accept else Attendance.Status.DECLINED
     attendance.save(update_fields=["status"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(
         actor=membership.employee.user if membership.employee_id else None,
         instance=attendance,
@@ -349,6 +354,7 @@ def series_rule_change(*, actor, series: Series, rule: str, now: datetime | None
     series.refresh_from_db(fields=["exdates"])
     series.planned_until = today
     series.save(update_fields=["rule", "planned_until", "modified"])
+    caching.bump(series.body_id, series.municipality_id)
     audit.record(
         actor=actor,
         instance=series,

@@ -13,6 +13,7 @@ from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
+from rathaus.meetings import caching
 from rathaus.meetings.models import AgendaItem, Body, Consultation, Meeting, Paper
 from rathaus.meetings.services.minutes import agenda_item_add
 from rathaus.meetings.validation import one_line
@@ -61,6 +62,7 @@ def paper_create(
         public=public,
         author_body=author_body,
     )
+    caching.bump_town(municipality.pk)
     audit.record(actor=actor, instance=paper, action="create", summary=f"Vorlage {reference}")
     return paper
 
@@ -90,6 +92,7 @@ def paper_update(*, actor, paper: Paper, data: dict) -> Paper:
             value = one_line(value, field=field)
         setattr(paper, field, value)
     paper.save()
+    caching.bump_town(paper.municipality_id)
     audit.record(actor=actor, instance=paper, action="update", summary=f"Vorlage {paper.reference}")
     return paper
 
@@ -159,5 +162,6 @@ def consultation_result(*, actor, consultation: Consultation, result: str) -> Co
     if consultation.authoritative and result:
         paper.status = Paper.Status.DECIDED
         paper.save(update_fields=["status", "modified"])
+    caching.bump_town(consultation.municipality_id)
     audit.record(actor=actor, instance=consultation, action="update", summary="Beratungsergebnis")
     return consultation

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.core.selectors import rooms_for
-from rathaus.meetings import ical, selectors
+from rathaus.meetings import caching, ical, selectors
 from rathaus.meetings.forms import AgendaItemForm, MeetingForm, SeriesForm, add_domain_error
 from rathaus.meetings.rules import PERM_MANAGE
 from rathaus.meetings.services import meetings as meeting_services
@@ -159,5 +159,11 @@ def backlog_add(request, body_id):
 def public_feed(request, body_id):
     """Subscribable feed of a public body (no login, no video links, public agenda items only)."""
     body = selectors.public_body(body_id)
-    data = ical.feed(selectors.feed_meetings(body, now=now_or()), name=body.name, public_only=True)
+    # cached per body version: a write to the body's meetings or agenda starts a new rendering
+    data = caching.get_or_render(
+        caching.body_key(body, "public_feed"),
+        lambda: ical.feed(
+            selectors.feed_meetings(body, now=now_or()), name=body.name, public_only=True
+        ),
+    )
     return HttpResponse(data, content_type="text/calendar; charset=utf-8")
