@@ -290,7 +290,7 @@ def main() -> None:
     server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env())
     rows = []
     try:
-        served.wait_for(args.port)
+        served.wait_for(args.port, seconds=600)  # a loaded machine starts 4 workers slowly
         last = -(-total // 100)
         pages = sorted(
             {1 + round(i * (last - 1) / max(1, args.pages - 1)) for i in range(args.pages)}
