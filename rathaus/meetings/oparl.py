@@ -281,7 +281,7 @@ def consultation_obj(request, c: Consultation) -> dict:
         "role": str(c.get_role_display()),
         **_stamps(c),
     }
-    item = c.meeting.items.filter(paper_id=c.paper_id, public=True).first()
+    item = selectors.oparl_consultation_item(c)
     if item:
         data["agendaItem"] = _url(request, "agenda_item", item.pk)
     return data

@@ -219,6 +219,26 @@ def seat_in(membership: Membership, body_id: int) -> Membership:
     )
 
 
+def seats_of(membership: Membership) -> dict[int, Membership]:
+    """The token person's own membership per body (the lowest rank where they sit twice)."""
+    if not membership.employee_id:
+        return {membership.body_id: membership}
+    seats: dict[int, Membership] = {}
+    rows = Membership.objects.filter(employee_id=membership.employee_id).order_by("-rank")
+    for row in rows:
+        seats[row.body_id] = row
+    seats[membership.body_id] = membership
+    return seats
+
+
+def answers_of(meetings: list[Meeting], seats: dict[int, Membership]) -> dict[int, Attendance]:
+    """The person's attendance per meeting, in one query."""
+    rows = Attendance.objects.filter(
+        meeting__in=[m.pk for m in meetings], membership__in=[s.pk for s in seats.values()]
+    )
+    return {a.meeting_id: a for a in rows}
+
+
 def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
     return (
         body.meetings.filter(start__gt=now - timedelta(days=90))
@@ -344,7 +364,9 @@ def oparl_meetings(municipality_id=None) -> QuerySet[Meeting]:
         .prefetch_related(
             Prefetch(
                 "items",
-                queryset=AgendaItem.objects.filter(public=True).prefetch_related("decisions"),
+                queryset=AgendaItem.objects.filter(public=True)
+                .select_related("paper")
+                .prefetch_related("decisions", "paper__consultations"),
                 to_attr="public_items",
             )
         )
@@ -364,21 +386,33 @@ def oparl_agenda_items(municipality_id=None) -> QuerySet[AgendaItem]:
         AgendaItem.objects.filter(
             public=True, meeting__isnull=False, body_id__in=_public_body_ids(municipality_id)
         )
-        .prefetch_related("decisions")
+        .select_related("paper")
+        .prefetch_related("decisions", "paper__consultations")
         .order_by("id")
     )
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
 
 
+def _paper_items() -> Prefetch:
+    """Each consultation's meeting with its public paper items, so that a page of
+    consultations needs no query per row to find its agenda item."""
+    return Prefetch(
+        "meeting__items",
+        queryset=AgendaItem.objects.filter(public=True, paper__isnull=False).order_by("id"),
+        to_attr="paper_items",
+    )
+
+
 def oparl_papers(municipality_id=None) -> QuerySet[Paper]:
     qs = (
         Paper.objects.filter(public=True)
+        .select_related("author_body")
         .prefetch_related(
             Prefetch(
                 "consultations",
-                queryset=Consultation.objects.filter(meeting__body__public=True).select_related(
-                    "meeting"
-                ),
+                queryset=Consultation.objects.filter(meeting__body__public=True)
+                .select_related("meeting")
+                .prefetch_related(_paper_items()),
             )
         )
         .order_by("id")
@@ -390,6 +424,7 @@ def oparl_consultations(municipality_id=None) -> QuerySet[Consultation]:
     qs = (
         Consultation.objects.filter(paper__public=True, meeting__body__public=True)
         .select_related("meeting")
+        .prefetch_related(_paper_items())
         .order_by("id")
     )
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
@@ -401,10 +436,21 @@ def oparl_rooms(municipality_id=None) -> QuerySet[Room]:
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
 
 
+def oparl_consultation_item(c: Consultation) -> AgendaItem | None:
+    """The public agenda item through which the consultation's paper is on its meeting."""
+    items = getattr(c.meeting, "paper_items", None)
+    if items is None:
+        return c.meeting.items.filter(paper_id=c.paper_id, public=True).order_by("id").first()
+    return next((i for i in items if i.paper_id == c.paper_id), None)
+
+
 def oparl_item_consultation(item: AgendaItem) -> Consultation | None:
+    """The consultation that put the item's paper on its meeting (from the prefetched path)."""
     if not item.paper_id:
         return None
-    return Consultation.objects.filter(paper_id=item.paper_id, meeting_id=item.meeting_id).first()
+    return next(
+        (c for c in item.paper.consultations.all() if c.meeting_id == item.meeting_id), None
+    )
 
 
 def document_get(user, document_id) -> Document:

@@ -21,16 +21,16 @@ from rathaus.meetings.views.meeting import _gate, respond_to
 def page(request, token):
     membership = selectors.membership_by_token(token)
     now = now_or()
-    meetings = selectors.personal_meetings(membership, now=now)
+    meetings = list(selectors.personal_meetings(membership, now=now))
+    seats = selectors.seats_of(membership)
+    answers = selectors.answers_of(meetings, seats)
     rows = [
         {
             "meeting": m,
             "open": video.join_open(m, now),
             "opens_at": video.opens_at(m),
-            "seat": selectors.seat_in(membership, m.body_id),
-            "answer": m.attendances.filter(
-                membership=selectors.seat_in(membership, m.body_id)
-            ).first(),
+            "seat": seats.get(m.body_id, membership),
+            "answer": answers.get(m.pk),
         }
         for m in meetings
     ]
