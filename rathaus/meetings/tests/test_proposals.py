@@ -2,9 +2,12 @@
 their source reference."""
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from rathaus.core.problems import DomainError
+from rathaus.core.tests.factories import OrgUnitFactory, UserFactory
 from rathaus.meetings.services import proposals
 from rathaus.meetings.tests.factories import crisis_staff
 
@@ -63,3 +66,25 @@ def test_a_member_may_propose_only_for_bodies_they_can_see(client, town, staff, 
     assert not other.agenda_items.exists()
     response = client.post(reverse("meetings:proposal_create"), {"body": body.pk, "title": "Y"})
     assert response.status_code == 302 and body.agenda_items.filter(title="Y").exists()
+
+
+@pytest.mark.django_db
+def test_the_steering_case_page_links_to_the_proposal_form_with_its_title(client, town):
+    # the steering app's model, looked up through the registry (apps never import each other)
+    case = apps.get_model("steering", "SteeringCase").objects.create(
+        municipality=town,
+        kind="indicator",
+        trigger="indicator:1:out_of_band",
+        title="Kurzarbeit außerhalb des Korridors",
+        assigned_unit=OrgUnitFactory(municipality=town),
+        opened_at=timezone.now(),
+    )
+    client.force_login(office_user_with_leadership(town))
+    html = client.get(f"/steuerung/faelle/{case.pk}/").content.decode()
+    link = reverse("meetings:proposal_create")
+    assert f'href="{link}?titel=Kurzarbeit%20au%C3%9Ferhalb%20des%20Korridors' in html
+    assert "quelle=steering" in html and "Für eine Tagesordnung vorschlagen" in html
+
+
+def office_user_with_leadership(town):
+    return UserFactory(municipality=town, roles=["leadership"])
