@@ -9,7 +9,8 @@ What it does (loopback only, bounded in time):
    ``--keep-db``), migrates it and loads the demo town (Musterstadt);
 2. adds a public body with 1,000 meetings ahead (the .ics feed) and ``--objects`` public agenda
    items spread over 2,000 public meetings (bulk inserts);
-3. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1;
+3. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1 with the shared
+   cache in Redis (``redis://127.0.0.1:6379/9``, flushed first), as in production;
 4. pages through ``/oparl/v1/body/<id>/agendaitem?limit=100`` — ``--pages`` pages spread evenly
    over the whole list (first to last), one client, and reports p50/p95/max per page;
 5. runs ``--clients`` keep-alive clients for ``--seconds`` against the trivial JSON endpoint
@@ -133,8 +134,17 @@ def _stats(latencies: list[float], seconds: float, errors) -> dict:
 # --- setup --------------------------------------------------------------------------------------
 
 
+REDIS_URL = "redis://127.0.0.1:6379/9"  # shared cache of the 4 workers; flushed at the start
+
+
 def _env() -> dict:
-    return served.server_env(DB_NAME)
+    return served.server_env(DB_NAME, CACHE_URL=REDIS_URL)
+
+
+def _flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def _psql(sql: str) -> None:
@@ -265,6 +275,7 @@ def main() -> None:
     command = " ".join([Path(python).name, *sys.argv])
     print(f"command: {command}", flush=True)
     setup_database(python)
+    _flush_redis()
     os.environ.update(_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -279,7 +290,7 @@ def main() -> None:
     server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env())
     rows = []
     try:
-        served.wait_for(args.port)
+        served.wait_for(args.port, seconds=600)  # a loaded machine starts 4 workers slowly
         last = -(-total // 100)
         pages = sorted(
             {1 + round(i * (last - 1) / max(1, args.pages - 1)) for i in range(args.pages)}

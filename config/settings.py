@@ -192,6 +192,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.staffpool.tasks.remind_ending",
         "schedule": crontab(hour=7, minute=5),
     },
+    "meetings-rhythm-check": {
+        "task": "rathaus.meetings.tasks.check_rhythm",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "meetings-reminders": {
+        "task": "rathaus.meetings.tasks.send_reminders",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import AuthorizationError
 
 from rathaus.core.api_auth import staff_auth
+from rathaus.core.clock import now_or
 from rathaus.meetings import selectors, video
 from rathaus.meetings.rules import PERM_MINUTES, PERM_VIEW
 from rathaus.meetings.services import minutes as services
@@ -99,7 +100,7 @@ def meeting(request: HttpRequest, meeting_id: int):
     m = selectors.meeting_get(request.user, meeting_id)
     seat = selectors.is_invitee(request.user, m)
     join_url = None
-    if seat is not None and video.join_open(m, timezone.now()):
+    if seat is not None and video.join_open(m, now_or()):
         join_url = request.build_absolute_uri(reverse("meetings:join", args=[m.pk]))
     return MeetingOut(
         id=m.pk,

@@ -10,6 +10,8 @@ RATHAUS_MEETINGS_HORIZON_DAYS     how far ahead series are planned (120)
 RATHAUS_MEETINGS_MAX_UPLOAD       bytes per agenda document (20 MB)
 RATHAUS_MEETINGS_DOCUMENTS_ROOT   folder of agenda documents (var/meetings-documents)
 RATHAUS_MEETINGS_OPARL_PAGE_SIZE  default OParl page size (100, at most 1000)
+RATHAUS_MEETINGS_CACHE_SECONDS    how long rendered fragments, feeds and OParl counts live (300; 0 = off)
+RATHAUS_MEETINGS_REMINDER_HOURS   hours before an invited meeting when the reminder goes out (24)
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ def max_upload_bytes() -> int:
 
 def oparl_page_size() -> int:
     return int(getattr(settings, "RATHAUS_MEETINGS_OPARL_PAGE_SIZE", 100))
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "RATHAUS_MEETINGS_CACHE_SECONDS", 300))
+
+
+def reminder_hours() -> int:
+    return int(getattr(settings, "RATHAUS_MEETINGS_REMINDER_HOURS", 24))
 
 
 def site_url() -> str:

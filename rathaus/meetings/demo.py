@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Employee, Municipality, Role, Room, User
+from rathaus.meetings import indicators
 from rathaus.meetings.models import Attendance, Body, Meeting, Mode
-from rathaus.meetings.services import bodies, maintenance, papers
+from rathaus.meetings.services import bodies, maintenance, papers, proposals, rhythm
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes as minutes_services
 
@@ -368,11 +371,35 @@ def _retreat(town, actor, staff, mayor, now) -> None:
     )
 
 
+def _rhythm_and_proposals(town, actor, crisis: Body, now) -> None:
+    """The crisis staff's series follows short-time work and unemployment from the steering
+    app's controlling (when it is loaded): short-time work is red, so Rathaus proposes daily
+    meetings and the office decides. A steering case is proposed for the agenda."""
+    wanted = ("Angezeigte Kurzarbeit", "Arbeitslose")
+    ids = [pk for pk, label in indicators.choices_for(town.pk) if label.startswith(wanted)]
+    series = crisis.series.get()
+    if ids:
+        rhythm.series_indicators_set(actor=actor, series=series, indicator_ids=ids)
+        rhythm.rhythm_check(series=series, now=now)
+    try:
+        link = reverse("steering:case_list")
+    except NoReverseMatch:
+        link = ""
+    proposals.agenda_item_propose(
+        actor=actor,
+        body=crisis,
+        title="Kurzarbeit steigt stark: Hilfen für betroffene Betriebe",
+        source_label="Steuerungsfall",
+        source_url=link,
+        presenter="Wirtschaftsförderung",
+    )
+
+
 @transaction.atomic
 def load(town: Municipality) -> None:
     if Body.objects.filter(municipality=town, name=CRISIS).exists():
         return  # already loaded
-    now = timezone.now()
+    now = now_or()
     staff = list(
         Employee.objects.filter(municipality=town, user__isnull=True, active=True).order_by(
             "personnel_number"
@@ -381,6 +408,7 @@ def load(town: Municipality) -> None:
     office, secretary, mayor = _users(town, staff)
     crisis = _crisis_staff(town, office, staff, secretary, mayor, now)
     _crisis_history(office, crisis, now)
+    _rhythm_and_proposals(town, office, crisis, now)
     future = _future_staff(town, office, staff, secretary, mayor, now)
     _retreat(town, office, staff, mayor, now)
     _council(town, office, staff, future, now)

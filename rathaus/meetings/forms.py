@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
 from rathaus.core.problems import DomainError
-from rathaus.meetings.models import Attendance, Document, Mode
+from rathaus.meetings.models import Attendance, Consultation, Document, Mode, Paper
 
 WEEKDAYS = [
     ("MO", _("Montag")),
@@ -160,3 +160,105 @@ class DocumentForm(KernForm):
             "PDF, Word, Excel, PowerPoint, OpenDocument-Text, PNG oder JPEG, höchstens 20 MB"
         ),
     )
+
+
+class IndicatorTieForm(KernForm):
+    indicators = forms.TypedMultipleChoiceField(
+        label=_("Kennzahlen, nach denen sich der Rhythmus richtet"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ist eine davon kritisch, schlägt Rathaus tägliche Sitzungen vor; sind alle im Plan, "
+            "wöchentliche. Entscheiden tut ein Mensch."
+        ),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].choices = list(choices)
+
+
+class PaperForm(KernForm):
+    reference = forms.CharField(
+        label=_("Drucksachennummer"), max_length=40, help_text=_("z. B. 2026/0123")
+    )
+    title = forms.CharField(label=_("Betreff"), max_length=300)
+    kind = forms.ChoiceField(label=_("Art"), choices=Paper.Kind.choices)
+    status = forms.ChoiceField(
+        label=_("Stand"),
+        choices=[
+            c
+            for c in Paper.Status.choices
+            if c[0] in ("draft", "submitted", "in_consultation", "withdrawn")
+        ],
+    )
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    origin = forms.CharField(
+        label=_("Herkunft"),
+        max_length=200,
+        required=False,
+        help_text=_("Handlungsfeld oder Projekt, aus dem die Vorlage kommt"),
+    )
+    author_body = forms.ModelChoiceField(
+        label=_("eingebracht von (Gremium)"), queryset=None, required=False
+    )
+    proposal = forms.CharField(
+        label=_("Beschlussvorschlag"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    public = forms.BooleanField(label=_("öffentlich"), required=False, initial=True)
+
+    def __init__(self, *args, bodies=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author_body"].queryset = bodies
+        if editing:
+            del self.fields["reference"]
+        else:
+            del self.fields["status"]
+
+
+class ConsultationForm(KernForm):
+    meeting = forms.ModelChoiceField(
+        label=_("Sitzung"),
+        queryset=None,
+        help_text=_("Die Einreichungsfrist wird vom Sitzungstag zurückgerechnet."),
+    )
+    role = forms.ChoiceField(label=_("Rolle"), choices=Consultation.Role.choices)
+
+    def __init__(self, *args, meetings=None, deadline=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: (
+            _("%(body)s, %(start)s (Frist %(deadline)s)")
+            % {
+                "body": m.body.name,
+                "start": timezone.localtime(m.start).strftime("%d.%m.%Y %H:%M"),
+                "deadline": deadline(m).strftime("%d.%m.%Y"),
+            }
+        )
+
+
+class ConsultationResultForm(KernForm):
+    result = forms.CharField(
+        label=_("Ergebnis"), max_length=300, help_text=_("z. B. einstimmig beschlossen")
+    )
+
+
+class ProposalForm(KernForm):
+    body = forms.ModelChoiceField(label=_("Gremium"), queryset=None)
+    title = forms.CharField(label=_("Titel des Tagesordnungspunkts"), max_length=300)
+    presenter = forms.CharField(label=_("Berichterstattung"), max_length=200, required=False)
+    source_label = forms.CharField(label=_("Herkunft"), max_length=200, required=False)
+    source_url = forms.CharField(
+        label=_("Link zur Herkunft"),
+        max_length=500,
+        required=False,
+        help_text=_("Pfad in Rathaus (/steuerung/…) oder http(s)-Adresse"),
+    )
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies

@@ -25,7 +25,7 @@ def join_gate_url(meeting: Meeting, membership: Membership | None = None) -> str
     return conf.site_url() + path
 
 
-def _location(meeting: Meeting) -> str:
+def location_text(meeting: Meeting) -> str:
     if meeting.room_id:
         room = meeting.room
         loc = room.location
@@ -63,7 +63,7 @@ def event_for(
     event.add("sequence", meeting.sequence)
     event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
     event.add("last-modified", meeting.modified.astimezone(UTC))
-    location = _location(meeting)
+    location = location_text(meeting)
     if location:
         event["location"] = vText(location)
     description = _agenda_text(meeting, public_only=public_only)
@@ -162,7 +162,7 @@ def _feed_event(meeting: Meeting, membership, *, public_only: bool, stamp: str) 
         f"STATUS:{'CANCELLED' if meeting.cancelled else 'CONFIRMED'}",
         f"LAST-MODIFIED:{_utc(meeting.modified)}",
     ]
-    location = _location(meeting)
+    location = location_text(meeting)
     if location:
         lines.append(f"LOCATION:{_escape(location)}")
     description = _agenda_text(meeting, public_only=public_only)

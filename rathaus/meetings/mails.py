@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.meetings import conf, ical
-from rathaus.meetings.models import Meeting
+from rathaus.meetings.models import Attendance, Meeting
 
 
 def _body_text(meeting: Meeting, membership, *, cancel: bool) -> str:
@@ -47,6 +47,58 @@ def _body_text(meeting: Meeting, membership, *, cancel: bool) -> str:
                 % {"url": conf.site_url() + reverse("meetings:personal", args=[membership.token])},
             ]
     return "\n".join(lines)
+
+
+def _reminder_text(meeting: Meeting, membership) -> str:
+    start = timezone.localtime(meeting.start)
+    lines = [
+        _("Guten Tag %(name)s,") % {"name": membership.person_name},
+        "",
+        _("zur Erinnerung: die Sitzung „%(title)s“ beginnt am %(date)s um %(time)s Uhr.")
+        % {
+            "title": meeting.title,
+            "date": start.strftime("%d.%m.%Y"),
+            "time": start.strftime("%H:%M"),
+        },
+    ]
+    if meeting.has_video:
+        lines += [
+            "",
+            _("Videokonferenz (der Link öffnet %(minutes)s Minuten vor Beginn): %(url)s")
+            % {"minutes": conf.join_lead_minutes(), "url": ical.join_gate_url(meeting, membership)},
+        ]
+    elif meeting.room_id:
+        lines += ["", _("Ort: %(place)s") % {"place": ical.location_text(meeting)}]
+    items = list(meeting.items.all())
+    if items:
+        lines += ["", _("Tagesordnung:")] + [f"{i.position}. {i.title}" for i in items]
+    lines += [
+        "",
+        _("Zu- oder absagen: %(url)s")
+        % {"url": conf.site_url() + reverse("meetings:personal", args=[membership.token])},
+    ]
+    return "\n".join(lines)
+
+
+def send_reminders(meeting_id: int) -> int:
+    """One reminder to every member with an e-mail who has not declined or been excused."""
+    meeting = Meeting.objects.select_related("body", "room__location").get(pk=meeting_id)
+    away = set(
+        meeting.attendances.filter(
+            status__in=[Attendance.Status.DECLINED, Attendance.Status.EXCUSED]
+        ).values_list("membership_id", flat=True)
+    )
+    sent = 0
+    for membership in meeting.body.memberships.select_related("employee"):
+        if not membership.email or membership.pk in away:
+            continue
+        EmailMessage(
+            subject=_("Erinnerung: %(title)s") % {"title": meeting.title},
+            body=_reminder_text(meeting, membership),
+            to=[membership.email],
+        ).send()
+        sent += 1
+    return sent
 
 
 def send_invitations(meeting_id: int, *, cancel: bool) -> int:

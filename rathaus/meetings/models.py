@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,14 @@ class Series(Stamped):
     standing_items = models.JSONField(_("feste Tagesordnungspunkte"), default=list, blank=True)
     planned_until = models.DateField(null=True, blank=True, editable=False)
     active = models.BooleanField(_("aktiv"), default=True)
+    indicator_ids = models.JSONField(
+        _("Kennzahlen für den Rhythmus"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "IDs der Kennzahlen aus der Steuerung, nach deren Lage der Rhythmus sich richtet"
+        ),
+    )
 
     class Meta:
         verbose_name = _("Sitzungsreihe")
@@ -210,6 +219,7 @@ class Meeting(Stamped):
     moved_from = models.DateField(null=True, blank=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     video_room = models.CharField(max_length=100, blank=True, editable=False)
     minutes_status = models.CharField(
         _("Protokoll"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
@@ -291,6 +301,7 @@ class AgendaItem(Stamped):
         FOLLOW_UP = "follow_up", _("Wiedervorlage")
         PAPER = "paper", _("Vorlage")
         MINUTES = "minutes", _("Genehmigung des Protokolls")
+        PROPOSED = "proposed", _("Vorschlag aus einem anderen Bereich")
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="agenda_items")
     meeting = models.ForeignKey(
@@ -309,6 +320,16 @@ class AgendaItem(Stamped):
     )
     discussion = models.TextField(_("Beratung"), blank=True)
     version = models.PositiveIntegerField(default=0)
+    source_label = models.CharField(_("Herkunft"), max_length=200, blank=True)
+    source_url = models.CharField(_("Link zur Herkunft"), max_length=500, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vorgeschlagen von"),
+    )
 
     class Meta:
         verbose_name = _("Tagesordnungspunkt")
@@ -478,3 +499,42 @@ class Consultation(Stamped):
     @property
     def authoritative(self) -> bool:
         return self.role == self.Role.DECIDE
+
+
+class RhythmProposal(Stamped):
+    """The app's proposal to step a series up to daily or down to weekly; a person decides."""
+
+    class Direction(models.TextChoices):
+        UP = "up", _("öfter tagen")
+        DOWN = "down", _("seltener tagen")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ACCEPTED = "accepted", _("übernommen")
+        REJECTED = "rejected", _("abgelehnt")
+        SUPERSEDED = "superseded", _("überholt")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="rhythm_proposals")
+    direction = models.CharField(_("Richtung"), max_length=10, choices=Direction.choices)
+    current_rule = models.CharField(_("bisherige Regel"), max_length=500)
+    proposed_rule = models.CharField(_("vorgeschlagene Regel"), max_length=500)
+    reason = models.TextField(_("Begründung"))
+    status = models.CharField(
+        _("Stand"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Rhythmusvorschlag")
+        verbose_name_plural = _("Rhythmusvorschläge")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=Q(status="open"),
+                name="meetings_rhythm_one_open_per_series",
+            )
+        ]

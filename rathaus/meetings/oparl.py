@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from rathaus.core.models import Municipality
 from rathaus.core.problems import problem_response
-from rathaus.meetings import conf, selectors
+from rathaus.meetings import caching, conf, selectors
 from rathaus.meetings.models import (
     AgendaItem,
     Body,
@@ -281,7 +281,7 @@ def consultation_obj(request, c: Consultation) -> dict:
         "role": str(c.get_role_display()),
         **_stamps(c),
     }
-    item = c.meeting.items.filter(paper_id=c.paper_id, public=True).first()
+    item = selectors.oparl_consultation_item(c)
     if item:
         data["agendaItem"] = _url(request, "agenda_item", item.pk)
     return data
@@ -351,7 +351,21 @@ def _page_links(request, page: int, pages: int, limit: int) -> dict:
     return links
 
 
-def paged(request, qs, render: Callable, *, stamped: bool = True) -> JsonResponse:
+FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+
+
+def _count(request, qs, count_scope: int | None) -> int:
+    """Counting 100,000 rows is the largest cost of a page: the total is kept per municipality
+    version (any write there starts a new count) and per list and filter."""
+    if count_scope is None:
+        return qs.count()
+    part = request.path + "?" + "&".join(f"{f}={request.GET.get(f, '')}" for f in FILTERS)
+    return caching.town_count(count_scope, part, qs.count)
+
+
+def paged(
+    request, qs, render: Callable, *, stamped: bool = True, count_scope: int | None = None
+) -> JsonResponse:
     try:
         qs = _filters(request, qs, stamped=stamped)
         limit = _limit(request)
@@ -365,7 +379,7 @@ def paged(request, qs, render: Callable, *, stamped: bool = True) -> JsonRespons
             f"Ungültiger Wert für den Parameter „{exc}“ (ISO 8601 mit Zeitzone bzw. 1–{MAX_LIMIT}).",
         )
     page = int(raw_page)
-    total = qs.count()
+    total = _count(request, qs, count_scope)
     pages = ceil(total / limit) if total else 1
     rows = qs[(page - 1) * limit : page * limit]
     return _json(
@@ -428,7 +442,7 @@ def _body_list(kind: str):
     @require_GET
     def view(request, oparl_body):
         m = _municipality(oparl_body)
-        return paged(request, source(m.pk), render)
+        return paged(request, source(m.pk), render, count_scope=m.pk)
 
     view.__name__ = f"body_{kind}"
     return view
@@ -449,7 +463,7 @@ def body_persons(request, oparl_body):
     def render(request, membership):
         return person_obj(request, selectors.oparl_person_memberships(person_key(membership)))
 
-    return paged(request, selectors.oparl_persons(m.pk), render)
+    return paged(request, selectors.oparl_persons(m.pk), render, count_scope=m.pk)
 
 
 @require_GET
@@ -467,7 +481,7 @@ def body_terms(request, oparl_body):
 @require_GET
 def body_files(request, oparl_body):
     m = _municipality(oparl_body)
-    return paged(request, selectors.oparl_documents(m.pk), file_obj)
+    return paged(request, selectors.oparl_documents(m.pk), file_obj, count_scope=m.pk)
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality, Room
 from rathaus.core.tenancy import get_scoped_or_404, scoped
 from rathaus.meetings.models import (
@@ -20,6 +21,8 @@ from rathaus.meetings.models import (
     Meeting,
     Membership,
     Paper,
+    RhythmProposal,
+    Series,
 )
 from rathaus.meetings.rules import PERM_SEE_ALL
 
@@ -102,7 +105,7 @@ def meetings_of(body: Body, *, now: datetime, past: bool, limit: int = 20) -> li
 
 
 def backlog_of(body: Body) -> QuerySet[AgendaItem]:
-    return body.agenda_items.filter(meeting=None).order_by("position")
+    return body.agenda_items.filter(meeting=None).select_related("proposed_by").order_by("position")
 
 
 def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
@@ -111,6 +114,10 @@ def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
         "documents",
         Prefetch("assignments", queryset=Assignment.objects.select_related("assignee__employee")),
     ).select_related("source_assignment", "paper")
+
+
+def attendance_for(meeting: Meeting, seat: Membership | None) -> Attendance | None:
+    return meeting.attendances.filter(membership=seat).first() if seat else None
 
 
 def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
@@ -141,7 +148,7 @@ def later_meetings(meeting: Meeting, *, now: datetime) -> QuerySet[Meeting]:
 
 
 def assignments_for(user, *, body_id=None, state: str = "open", now: datetime | None = None):
-    now = now or timezone.now()
+    now = now_or(now)
     today = timezone.localdate(now)
     qs = Assignment.objects.filter(body__in=visible_bodies(user)).select_related(
         "body", "assignee__employee", "item__meeting"
@@ -193,7 +200,7 @@ def personal_meetings(membership: Membership, *, now: datetime) -> QuerySet[Meet
 
 def personal_meeting(membership: Membership, meeting_id) -> Meeting:
     try:
-        return personal_meetings(membership, now=timezone.now() - timedelta(days=3650)).get(
+        return personal_meetings(membership, now=now_or() - timedelta(days=3650)).get(
             pk=int(meeting_id)
         )
     except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
@@ -212,6 +219,26 @@ def seat_in(membership: Membership, body_id: int) -> Membership:
     )
 
 
+def seats_of(membership: Membership) -> dict[int, Membership]:
+    """The token person's own membership per body (the lowest rank where they sit twice)."""
+    if not membership.employee_id:
+        return {membership.body_id: membership}
+    seats: dict[int, Membership] = {}
+    rows = Membership.objects.filter(employee_id=membership.employee_id).order_by("-rank")
+    for row in rows:
+        seats[row.body_id] = row
+    seats[membership.body_id] = membership
+    return seats
+
+
+def answers_of(meetings: list[Meeting], seats: dict[int, Membership]) -> dict[int, Attendance]:
+    """The person's attendance per meeting, in one query."""
+    rows = Attendance.objects.filter(
+        meeting__in=[m.pk for m in meetings], membership__in=[s.pk for s in seats.values()]
+    )
+    return {a.meeting_id: a for a in rows}
+
+
 def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
     return (
         body.meetings.filter(start__gt=now - timedelta(days=90))
@@ -219,6 +246,26 @@ def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
         .prefetch_related("items")
         .order_by("start")
     )
+
+
+def series_get(user, series_id) -> Series:
+    qs = Series.objects.filter(body__in=visible_bodies(user)).select_related("body__municipality")
+    return get_scoped_or_404(qs, user, pk=series_id)
+
+
+def rhythm_proposal_get(user, proposal_id) -> RhythmProposal:
+    qs = RhythmProposal.objects.filter(series__body__in=visible_bodies(user)).select_related(
+        "series__body"
+    )
+    return get_scoped_or_404(qs, user, pk=proposal_id)
+
+
+def rhythm_proposals_of(series: Series) -> QuerySet[RhythmProposal]:
+    return series.rhythm_proposals.select_related("decided_by").order_by("-created")[:20]
+
+
+def open_rhythm_proposals(body: Body) -> QuerySet[RhythmProposal]:
+    return RhythmProposal.objects.filter(series__body=body, status=RhythmProposal.Status.OPEN)
 
 
 def public_body(body_id) -> Body:
@@ -234,6 +281,39 @@ def papers_for(user) -> QuerySet[Paper]:
 
 def paper_get(user, paper_id) -> Paper:
     return get_scoped_or_404(papers_for(user), user, pk=paper_id)
+
+
+def consultation_get(user, consultation_id) -> Consultation:
+    qs = Consultation.objects.select_related("paper", "meeting__body")
+    return get_scoped_or_404(qs, user, pk=consultation_id)
+
+
+def paper_bodies(user) -> QuerySet[Body]:
+    """Bodies of the user's municipality that may bring in or consult a paper."""
+    return scoped(Body, user).order_by("name")
+
+
+def consultation_meetings(user, paper: Paper, *, now: datetime) -> QuerySet[Meeting]:
+    """Coming meetings of the paper's municipality (cancelled ones excluded), soonest first."""
+    return (
+        scoped(Meeting, user)
+        .filter(
+            municipality_id=paper.municipality_id,
+            cancelled=False,
+            start__gt=now,
+            start__lt=now + timedelta(days=400),
+        )
+        .select_related("body")
+        .order_by("start")
+    )
+
+
+def next_deadline(paper: Paper, today) -> Consultation | None:
+    """The first consultation of the path whose deadline has not passed and has no result."""
+    for c in paper.consultations.all():
+        if not c.result and c.deadline >= today:
+            return c
+    return None
 
 
 # --- public data for OParl (no login: public bodies, their meetings, public items and papers) ---
@@ -284,7 +364,9 @@ def oparl_meetings(municipality_id=None) -> QuerySet[Meeting]:
         .prefetch_related(
             Prefetch(
                 "items",
-                queryset=AgendaItem.objects.filter(public=True).prefetch_related("decisions"),
+                queryset=AgendaItem.objects.filter(public=True)
+                .select_related("paper")
+                .prefetch_related("decisions", "paper__consultations"),
                 to_attr="public_items",
             )
         )
@@ -304,21 +386,33 @@ def oparl_agenda_items(municipality_id=None) -> QuerySet[AgendaItem]:
         AgendaItem.objects.filter(
             public=True, meeting__isnull=False, body_id__in=_public_body_ids(municipality_id)
         )
-        .prefetch_related("decisions")
+        .select_related("paper")
+        .prefetch_related("decisions", "paper__consultations")
         .order_by("id")
     )
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
 
 
+def _paper_items() -> Prefetch:
+    """Each consultation's meeting with its public paper items, so that a page of
+    consultations needs no query per row to find its agenda item."""
+    return Prefetch(
+        "meeting__items",
+        queryset=AgendaItem.objects.filter(public=True, paper__isnull=False).order_by("id"),
+        to_attr="paper_items",
+    )
+
+
 def oparl_papers(municipality_id=None) -> QuerySet[Paper]:
     qs = (
         Paper.objects.filter(public=True)
+        .select_related("author_body")
         .prefetch_related(
             Prefetch(
                 "consultations",
-                queryset=Consultation.objects.filter(meeting__body__public=True).select_related(
-                    "meeting"
-                ),
+                queryset=Consultation.objects.filter(meeting__body__public=True)
+                .select_related("meeting")
+                .prefetch_related(_paper_items()),
             )
         )
         .order_by("id")
@@ -330,6 +424,7 @@ def oparl_consultations(municipality_id=None) -> QuerySet[Consultation]:
     qs = (
         Consultation.objects.filter(paper__public=True, meeting__body__public=True)
         .select_related("meeting")
+        .prefetch_related(_paper_items())
         .order_by("id")
     )
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
@@ -341,10 +436,21 @@ def oparl_rooms(municipality_id=None) -> QuerySet[Room]:
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
 
 
+def oparl_consultation_item(c: Consultation) -> AgendaItem | None:
+    """The public agenda item through which the consultation's paper is on its meeting."""
+    items = getattr(c.meeting, "paper_items", None)
+    if items is None:
+        return c.meeting.items.filter(paper_id=c.paper_id, public=True).order_by("id").first()
+    return next((i for i in items if i.paper_id == c.paper_id), None)
+
+
 def oparl_item_consultation(item: AgendaItem) -> Consultation | None:
+    """The consultation that put the item's paper on its meeting (from the prefetched path)."""
     if not item.paper_id:
         return None
-    return Consultation.objects.filter(paper_id=item.paper_id, meeting_id=item.meeting_id).first()
+    return next(
+        (c for c in item.paper.consultations.all() if c.meeting_id == item.meeting_id), None
+    )
 
 
 def document_get(user, document_id) -> Document:

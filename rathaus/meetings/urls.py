@@ -1,6 +1,16 @@
 from django.urls import path
 
-from rathaus.meetings.views import bodies, documents, meeting, minutes, papers, pdf, personal
+from rathaus.meetings.views import (
+    bodies,
+    documents,
+    meeting,
+    minutes,
+    papers,
+    pdf,
+    personal,
+    proposals,
+    rhythm,
+)
 
 app_name = "meetings"
 
@@ -40,10 +50,23 @@ urlpatterns = [
     path("auftrag/<int:assignment_id>/erledigt/", minutes.assignment_done, name="assignment_done"),
     path("vorlagen/", papers.index, name="papers"),
     path("vorlagen/<int:paper_id>/", papers.detail, name="paper"),
+    path("vorlagen/neu/", papers.paper_new, name="paper_new"),
+    path("vorlagen/<int:paper_id>/bearbeiten/", papers.paper_edit, name="paper_edit"),
+    path("vorlagen/<int:paper_id>/beratung/", papers.consultation_new, name="consultation_new"),
+    path(
+        "beratung/<int:consultation_id>/ergebnis/",
+        papers.consultation_result,
+        name="consultation_result",
+    ),
     path("p/<str:token>/", personal.page, name="personal"),
     path("p/<str:token>/kalender.ics", personal.feed, name="personal_feed"),
     path("p/<str:token>/sitzung/<int:meeting_id>/beitreten/", personal.join, name="personal_join"),
     path(
         "p/<str:token>/sitzung/<int:meeting_id>/antwort/", personal.respond, name="personal_respond"
     ),
+    path("reihe/<int:series_id>/rhythmus/", rhythm.series_rhythm, name="series_rhythm"),
+    path("reihe/<int:series_id>/rhythmus/pruefen/", rhythm.rhythm_check, name="rhythm_check"),
+    path("rhythmus/<int:proposal_id>/<slug:answer>/", rhythm.rhythm_decide, name="rhythm_decide"),
+    path("vorschlag/", proposals.proposal_create, name="proposal_create"),
+    path("p/<str:token>/antwort.ics", personal.reply, name="personal_reply"),
 ]

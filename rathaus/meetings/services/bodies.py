@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.models import Employee, Municipality
 from rathaus.core.problems import DomainError
+from rathaus.meetings import caching
 from rathaus.meetings.models import Body, Membership
 from rathaus.meetings.validation import one_line
 
@@ -78,5 +79,6 @@ def membership_add(
         rank=rank,
         voting=voting,
     )
+    caching.bump(body.pk, body.municipality_id)
     audit.record(actor=actor, instance=membership, action="create", summary=f"Mitglied in {body}")
     return membership

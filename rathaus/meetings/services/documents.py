@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
-from rathaus.meetings import conf
+from rathaus.meetings import caching, conf
 from rathaus.meetings.models import AgendaItem, Document
 from rathaus.meetings.services.minutes import _require_editable
 from rathaus.meetings.validation import one_line
@@ -77,5 +77,6 @@ def document_add(*, actor, item: AgendaItem, upload: UploadedFile, kind: str) ->
     )
     document.file.save(f"{item.pk}{_extension(name)}", upload, save=False)
     document.save()
+    caching.bump(item.body_id, item.municipality_id)
     audit.record(actor=actor, instance=document, action="create", summary=f"Dokument {name}")
     return document

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Room
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.engines.recurrence import (
@@ -22,7 +23,7 @@ from rathaus.engines.recurrence import (
     occurrences,
     validate_rule,
 )
-from rathaus.meetings import conf, mails
+from rathaus.meetings import caching, conf, mails
 from rathaus.meetings.models import AgendaItem, Attendance, Body, Meeting, Mode, Series
 from rathaus.meetings.validation import one_line
 
@@ -125,6 +126,7 @@ def meeting_create(
         Attendance.objects.create(
             municipality_id=body.municipality_id, meeting=meeting, membership=membership
         )
+    caching.bump(body.pk, body.municipality_id)
     audit.record(actor=actor, instance=meeting, action="create", summary=f"Sitzung {meeting.title}")
     return meeting
 
@@ -143,7 +145,7 @@ def _spec(series: Series, years: range) -> SeriesSpec:
 @transaction.atomic
 def series_plan(*, actor, series: Series, now: datetime | None = None) -> list[Meeting]:
     """Creates the series' meetings up to the planning horizon (idempotent)."""
-    now = now or timezone.now()
+    now = now_or(now)
     tz = _tz(series.body)
     # The first planning starts at the first meeting (a series begun last month records its
     # past meetings too); later runs continue after the day planned last.
@@ -249,6 +251,7 @@ def meeting_cancel(*, actor, meeting: Meeting, now: datetime | None = None) -> M
         day = meeting.moved_from or timezone.localtime(meeting.start).date()
         series.exdates = sorted({*series.exdates, day.isoformat()})
         series.save(update_fields=["exdates", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(actor=actor, instance=meeting, action="action", summary="Sitzung abgesagt")
     if meeting.invited_at:
         pk = meeting.pk
@@ -259,7 +262,7 @@ def meeting_cancel(*, actor, meeting: Meeting, now: datetime | None = None) -> M
 @transaction.atomic
 def meeting_invite(*, actor, meeting: Meeting, now: datetime | None = None) -> Meeting:
     """Sends (or re-sends, as an update) the invitation with agenda and .ics to every member."""
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.cancelled:
         raise DomainError("cancelled", _("Eine abgesagte Sitzung kann nicht eingeladen werden."))
     if meeting.end <= now:
@@ -268,6 +271,7 @@ def meeting_invite(*, actor, meeting: Meeting, now: datetime | None = None) -> M
         meeting.sequence += 1
     meeting.invited_at = now
     meeting.save(update_fields=["invited_at", "sequence", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(actor=actor, instance=meeting, action="action", summary="Einladung versandt")
     pk = meeting.pk
     transaction.on_commit(lambda: mails.send_invitations(pk, cancel=False))
@@ -281,6 +285,7 @@ def attendance_set(*, actor, attendance: Attendance, status: str, deputy=None) -
     attendance.status = status
     attendance.deputy = deputy
     attendance.save(update_fields=["status", "deputy"])
+    caching.bump(attendance.meeting.body_id, attendance.municipality_id)
     audit.record(actor=actor, instance=attendance, action="update", summary=f"Teilnahme: {status}")
     return attendance
 
@@ -290,7 +295,7 @@ def attendance_respond(
     *, membership, meeting: Meeting, accept: bool, now: datetime | None = None
 ) -> Attendance:
     """A member answers the invitation (accepted / declined) until the meeting ends."""
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.cancelled or meeting.end <= now:
         raise DomainError("closed", _("Auf diese Sitzung kann nicht mehr geantwortet werden."))
     attendance, _created = Attendance.objects.get_or_create(
@@ -303,6 +308,7 @@ def attendance_respond(
         raise DomainError("present", _("Sie sind in dieser Sitzung schon als anwesend erfasst."))
     attendance.status = Attendance.Status.ACCEPTED if accept else Attendance.Status.DECLINED
     attendance.save(update_fields=["status"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(
         actor=membership.employee.user if membership.employee_id else None,
         instance=attendance,
@@ -310,3 +316,50 @@ def attendance_respond(
         summary="Zusage" if accept else "Absage",
     )
     return attendance
+
+
+def _disposable(meeting: Meeting) -> bool:
+    """Planned but untouched: not invited, only standing items without minutes, no papers."""
+    if meeting.invited_at or meeting.consultations.exists():
+        return False
+    return not meeting.items.exclude(kind=AgendaItem.Kind.STANDING, discussion="").exists()
+
+
+@transaction.atomic
+def series_rule_change(*, actor, series: Series, rule: str, now: datetime | None = None) -> Series:
+    """A new rhythm from tomorrow: meetings the new rule no longer has are deleted while
+    untouched, cancelled (with METHOD:CANCEL) once invited or prepared; the rest is kept."""
+    now = now_or(now)
+    tz = _tz(series.body)
+    try:
+        validate_rule(rule, _wall(series.first_start, tz))
+    except RecurrenceError as exc:
+        raise DomainError(exc.code, exc.message, errors=[{"field": "rule"}]) from exc
+    old_rule, series.rule = series.rule, normalise_rule(rule)
+    today = now.astimezone(tz).date()
+    tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
+    horizon = tomorrow + timedelta(days=conf.horizon_days() + 1)
+    spec = _spec(series, range(tomorrow.year, horizon.year + 1))
+    keep = {
+        o.start.replace(tzinfo=tz)
+        for o in occurrences(spec, _wall(tomorrow, tz), _wall(horizon, tz))
+    }
+    for meeting in series.meetings.filter(start__gte=tomorrow, cancelled=False):
+        if meeting.start in keep:
+            continue
+        if _disposable(meeting):
+            meeting.delete()
+        else:
+            meeting_cancel(actor=actor, meeting=meeting, now=now)
+    series.refresh_from_db(fields=["exdates"])
+    series.planned_until = today
+    series.save(update_fields=["rule", "planned_until", "modified"])
+    caching.bump(series.body_id, series.municipality_id)
+    audit.record(
+        actor=actor,
+        instance=series,
+        action="update",
+        summary=f"Rhythmus {old_rule} → {series.rule}",
+    )
+    series_plan(actor=actor, series=series, now=now)
+    return series

@@ -6,11 +6,12 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
+from rathaus.meetings import caching
 from rathaus.meetings.models import AgendaItem, Assignment, Body, Decision, Meeting, Membership
 from rathaus.meetings.validation import one_line
 
@@ -76,6 +77,7 @@ def agenda_item_add(
         source_assignment=source_assignment,
         paper=paper,
     )
+    caching.bump(body.pk, body.municipality_id)
     audit.record(actor=actor, instance=item, action="create", summary=f"TOP {item.title}")
     return item
 
@@ -89,6 +91,7 @@ def agenda_item_schedule(*, actor, item: AgendaItem, meeting: Meeting) -> Agenda
     item.meeting = meeting
     item.position = _next_position(meeting, meeting.body)
     item.save(update_fields=["meeting", "position", "modified"])
+    caching.bump(item.body_id, item.municipality_id)
     audit.record(actor=actor, instance=item, action="update", summary="TOP eingeplant")
     return item
 
@@ -105,13 +108,14 @@ def minutes_save(
     _require_editable(item.meeting)
     if len(text) > MAX_DISCUSSION:
         raise DomainError("too_long", _("Der Text ist zu lang."), errors=[{"field": "text"}])
-    now = now or timezone.now()
+    now = now_or(now)
     updated = AgendaItem.objects.filter(pk=item.pk, version=base_version).update(
         discussion=text, version=F("version") + 1, modified=now
     )
     item.refresh_from_db()
     if not updated:
         raise MinutesConflict(item)
+    caching.bump(item.body_id, item.municipality_id)
     audit.record(actor=actor, instance=item, action="update", summary="Protokoll gespeichert")
     return item
 
@@ -155,6 +159,7 @@ def decision_record(
         no=no,
         abstain=abstain,
     )
+    caching.bump(item.body_id, item.municipality_id)
     audit.record(actor=actor, instance=decision, action="create", summary="Beschluss")
     return decision
 
@@ -190,6 +195,7 @@ def assignment_create(
         assignee_text=one_line(assignee_text, field="assignee_text"),
         due=due,
     )
+    caching.bump(item.body_id, item.municipality_id)
     audit.record(
         actor=actor, instance=assignment, action="create", summary=f"Auftrag: {assignment.what}"
     )
@@ -203,22 +209,24 @@ def assignment_complete(
     if assignment.status == Assignment.Status.DONE:
         return assignment
     assignment.status = Assignment.Status.DONE
-    assignment.done_at = now or timezone.now()
+    assignment.done_at = now_or(now)
     assignment.done_note = one_line(note, field="note")
     assignment.save(update_fields=["status", "done_at", "done_note", "modified"])
+    caching.bump(assignment.body_id, assignment.municipality_id)
     audit.record(actor=actor, instance=assignment, action="update", summary="Auftrag erledigt")
     return assignment
 
 
 @transaction.atomic
 def minutes_circulate(*, actor, meeting: Meeting, now: datetime | None = None) -> Meeting:
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.minutes_status != Meeting.MinutesStatus.DRAFT:
         raise DomainError("minutes_state", _("Nur ein Entwurf kann zur Korrektur versandt werden."))
     if meeting.start > now:
         raise DomainError("not_started", _("Die Sitzung hat noch nicht begonnen."))
     meeting.minutes_status = Meeting.MinutesStatus.CIRCULATED
     meeting.save(update_fields=["minutes_status", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(
         actor=actor, instance=meeting, action="action", summary="Protokoll zur Korrektur versandt"
     )
@@ -230,7 +238,7 @@ def minutes_approve(
     *, actor, meeting: Meeting, at_meeting: Meeting, now: datetime | None = None
 ) -> Meeting:
     """Approved in a later meeting of the same body, once that meeting has begun."""
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.minutes_status != Meeting.MinutesStatus.CIRCULATED:
         raise DomainError(
             "minutes_state", _("Genehmigt werden kann nur ein zur Korrektur versandtes Protokoll.")
@@ -250,6 +258,7 @@ def minutes_approve(
     meeting.minutes_status = Meeting.MinutesStatus.APPROVED
     meeting.minutes_approved_at = at_meeting
     meeting.save(update_fields=["minutes_status", "minutes_approved_at", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(actor=actor, instance=meeting, action="action", summary="Protokoll genehmigt")
     return meeting
 
@@ -260,5 +269,6 @@ def minutes_lock(*, actor, meeting: Meeting) -> Meeting:
         raise DomainError("minutes_state", _("Abgeschlossen wird nur ein genehmigtes Protokoll."))
     meeting.minutes_status = Meeting.MinutesStatus.LOCKED
     meeting.save(update_fields=["minutes_status", "modified"])
+    caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(actor=actor, instance=meeting, action="action", summary="Protokoll abgeschlossen")
     return meeting

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
+from rathaus.meetings import caching
 from rathaus.meetings.models import AgendaItem, Body, Consultation, Meeting, Paper
 from rathaus.meetings.services.minutes import agenda_item_add
 from rathaus.meetings.validation import one_line
@@ -37,6 +39,12 @@ def paper_create(
     author_body: Body | None = None,
 ) -> Paper:
     reference = one_line(reference, field="reference")
+    if author_body is not None and author_body.municipality_id != municipality.pk:
+        raise DomainError(
+            "body_foreign",
+            _("Dieses Gremium gehört nicht zu dieser Kommune."),
+            errors=[{"field": "author_body"}],
+        )
     if Paper.objects.filter(municipality=municipality, reference=reference).exists():
         raise DomainError(
             "reference_taken",
@@ -54,7 +62,38 @@ def paper_create(
         public=public,
         author_body=author_body,
     )
+    caching.bump_town(municipality.pk)
     audit.record(actor=actor, instance=paper, action="create", summary=f"Vorlage {reference}")
+    return paper
+
+
+PAPER_FIELDS = ("title", "kind", "origin", "proposal", "public", "date", "author_body", "status")
+
+
+@transaction.atomic
+def paper_update(*, actor, paper: Paper, data: dict) -> Paper:
+    """Changes the paper's text and data (not its reference or path); decided papers are final."""
+    if paper.status == Paper.Status.DECIDED:
+        raise DomainError(
+            "paper_decided",
+            _("Eine beschlossene Vorlage kann nicht mehr geändert werden."),
+        )
+    if data.get("author_body") and data["author_body"].municipality_id != paper.municipality_id:
+        raise DomainError(
+            "body_foreign",
+            _("Dieses Gremium gehört nicht zu dieser Kommune."),
+            errors=[{"field": "author_body"}],
+        )
+    for field in PAPER_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field in ("title", "origin"):
+            value = one_line(value, field=field)
+        setattr(paper, field, value)
+    paper.save()
+    caching.bump_town(paper.municipality_id)
+    audit.record(actor=actor, instance=paper, action="update", summary=f"Vorlage {paper.reference}")
     return paper
 
 
@@ -68,7 +107,7 @@ def consultation_add(
     now: datetime | None = None,
 ) -> Consultation:
     """Puts the paper on a meeting's path; refuses when the body's deadline has passed."""
-    now = now or timezone.now()
+    now = now_or(now)
     if meeting.municipality_id != paper.municipality_id:
         raise DomainError("meeting_foreign", _("Diese Sitzung gehört nicht zu dieser Kommune."))
     deadline = submission_deadline(meeting)
@@ -123,5 +162,6 @@ def consultation_result(*, actor, consultation: Consultation, result: str) -> Co
     if consultation.authoritative and result:
         paper.status = Paper.Status.DECIDED
         paper.save(update_fields=["status", "modified"])
+    caching.bump_town(consultation.municipality_id)
     audit.record(actor=actor, instance=consultation, action="update", summary="Beratungsergebnis")
     return consultation

@@ -1,6 +1,13 @@
 import pytest
+from django.core.cache import cache
 
 from rathaus.meetings.tests.factories import crisis_staff, office_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # rendered fragments and OParl counts live in the (process-local) cache between tests
+    cache.clear()
 
 
 @pytest.fixture

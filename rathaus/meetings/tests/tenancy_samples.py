@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from rathaus.meetings.models import Paper
+from rathaus.meetings.models import Paper, RhythmProposal
 from rathaus.meetings.services import documents, minutes, papers
+from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
 
@@ -57,7 +58,26 @@ def create(municipality, marker: str) -> dict[str, list]:
         upload=SimpleUploadedFile(f"{marker}.pdf", f"%PDF-1.4 {marker}".encode()),
         kind="annex",
     )
+    series = meeting_services.series_create(
+        actor=None,
+        body=body,
+        title=f"Reihe {marker}",
+        rule="FREQ=MONTHLY;BYMONTHDAY=1",
+        first_start=now + timedelta(days=40),
+    )
+    # test data only: a proposal as the rhythm check would leave it
+    proposal = RhythmProposal.objects.create(
+        municipality=municipality,
+        series=series,
+        direction="up",
+        current_rule=series.rule,
+        proposed_rule="FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+        reason=f"Grund {marker}",
+    )
     return {
+        "series_id": [series.pk],
+        "proposal_id": [proposal.pk],
+        "answer": ["uebernehmen", "ablehnen"],
         "body_id": [body.pk],
         "meeting_id": [meeting.pk, later.pk],
         "item_id": [item.pk, backlog.pk],

@@ -5,6 +5,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,8 +31,6 @@ pytestmark = pytest.mark.skipif(
 
 
 def validator(kind):
-    import jsonschema_rs
-
     return jsonschema_rs.validator_for(json.loads((SCHEMAS / f"{kind}.json").read_text()))
 
 

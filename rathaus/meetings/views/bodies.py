@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.core.selectors import rooms_for
-from rathaus.meetings import ical, selectors
+from rathaus.meetings import caching, ical, selectors
 from rathaus.meetings.forms import AgendaItemForm, MeetingForm, SeriesForm, add_domain_error
 from rathaus.meetings.rules import PERM_MANAGE
 from rathaus.meetings.services import meetings as meeting_services
@@ -27,7 +27,7 @@ from rathaus.meetings.views.common import require, require_view, to_body, to_mee
 @require_GET
 def index(request):
     require_view(request.user)
-    now = timezone.now()
+    now = now_or()
     return render(
         request,
         "meetings/index.html",
@@ -44,7 +44,7 @@ def index(request):
 def body_detail(request, body_id):
     require_view(request.user)
     body = selectors.body_get(request.user, body_id)
-    now = timezone.now()
+    now = now_or()
     return render(
         request,
         "meetings/body.html",
@@ -55,6 +55,9 @@ def body_detail(request, body_id):
             "upcoming": selectors.meetings_of(body, now=now, past=False),
             "past": selectors.meetings_of(body, now=now, past=True, limit=10),
             "backlog": selectors.backlog_of(body),
+            "proposal_series": set(
+                selectors.open_rhythm_proposals(body).values_list("series_id", flat=True)
+            ),
             "backlog_form": AgendaItemForm(),
             "can_manage": request.user.has_perm(PERM_MANAGE),
             "my_seat": selectors.membership_of(request.user, body.pk),
@@ -156,7 +159,11 @@ def backlog_add(request, body_id):
 def public_feed(request, body_id):
     """Subscribable feed of a public body (no login, no video links, public agenda items only)."""
     body = selectors.public_body(body_id)
-    data = ical.feed(
-        selectors.feed_meetings(body, now=timezone.now()), name=body.name, public_only=True
+    # cached per body version: a write to the body's meetings or agenda starts a new rendering
+    data = caching.get_or_render(
+        caching.body_key(body, "public_feed"),
+        lambda: ical.feed(
+            selectors.feed_meetings(body, now=now_or()), name=body.name, public_only=True
+        ),
     )
     return HttpResponse(data, content_type="text/calendar; charset=utf-8")

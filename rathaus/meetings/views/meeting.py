@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
-from rathaus.meetings import ical, selectors, video
+from rathaus.meetings import caching, ical, selectors, video
 from rathaus.meetings.forms import AgendaItemForm
 from rathaus.meetings.models import Attendance, Meeting, Membership
 from rathaus.meetings.rules import PERM_MANAGE, PERM_MINUTES
@@ -32,34 +33,70 @@ def join_context(meeting: Meeting, seat: Membership | None, now) -> dict:
     }
 
 
+def _agenda_html(meeting: Meeting, can_manage: bool) -> str:
+    return render_to_string(
+        "meetings/meeting/_agenda.html",
+        {
+            "meeting": meeting,
+            "items": selectors.agenda_of(meeting),
+            "backlog": selectors.backlog_of(meeting.body),
+            "item_form": AgendaItemForm(),
+            "can_manage": can_manage,
+            "csrf_token": caching.CSRF_PLACEHOLDER,
+        },
+    )
+
+
+def _attendance_html(meeting: Meeting, can_write: bool) -> str:
+    present, seats, quorate = selectors.quorum(meeting)
+    return render_to_string(
+        "meetings/meeting/_attendance.html",
+        {
+            "meeting": meeting,
+            "attendances": selectors.attendance_of(meeting),
+            "quorum": {"present": present, "seats": seats, "quorate": quorate},
+            "members": selectors.members_of(meeting.body) if can_write else (),
+            "attendance_choices": Attendance.Status.choices,
+            "can_write": can_write,
+            "csrf_token": caching.CSRF_PLACEHOLDER,
+        },
+    )
+
+
 @login_required
 @require_GET
 def detail(request, meeting_id):
+    """The agenda and attendance parts are cached per body version (see ``caching``); the
+    parts that depend on the person and the clock (join box, own answer) are not."""
     require_view(request.user)
     meeting = selectors.meeting_get(request.user, meeting_id)
-    now = timezone.now()
+    now = now_or()
     seat = selectors.is_invitee(request.user, meeting)
-    present, seats, quorate = selectors.quorum(meeting)
+    can_manage = request.user.has_perm(PERM_MANAGE)
+    can_write = request.user.has_perm(PERM_MINUTES)
+    agenda = caching.get_or_render(
+        caching.body_key(meeting.body, f"agenda:{meeting.pk}:{can_manage:d}"),
+        lambda: _agenda_html(meeting, can_manage),
+    )
+    attendance = caching.get_or_render(
+        caching.body_key(meeting.body, f"attendance:{meeting.pk}:{can_write:d}"),
+        lambda: _attendance_html(meeting, can_write),
+    )
     return render(
         request,
         "meetings/meeting.html",
         {
             "meeting": meeting,
             "body": meeting.body,
-            "items": selectors.agenda_of(meeting),
-            "attendances": selectors.attendance_of(meeting),
-            "quorum": {"present": present, "seats": seats, "quorate": quorate},
+            "agenda_html": caching.with_csrf(request, agenda),
+            "attendance_html": caching.with_csrf(request, attendance),
             "join": join_context(meeting, seat, now),
             "seat": seat,
-            "my_attendance": meeting.attendances.filter(membership=seat).first() if seat else None,
-            "item_form": AgendaItemForm(),
-            "backlog": selectors.backlog_of(meeting.body),
-            "can_manage": request.user.has_perm(PERM_MANAGE),
-            "can_write": request.user.has_perm(PERM_MINUTES),
+            "my_attendance": selectors.attendance_for(meeting, seat),
+            "can_manage": can_manage,
+            "can_write": can_write,
             "in_progress": meeting.start <= now < meeting.end and not meeting.cancelled,
             "is_past": meeting.end <= now,
-            "attendance_choices": Attendance.Status.choices,
-            "members": selectors.members_of(meeting.body),
             "now": now,
         },
     )
@@ -78,7 +115,7 @@ def join(request, meeting_id):
 
 
 def _gate(request, meeting: Meeting, seat: Membership):
-    now = timezone.now()
+    now = now_or()
     if not video.join_open(meeting, now):
         return render(
             request,

@@ -7,20 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
-from rathaus.meetings import selectors
+from rathaus.meetings import caching, selectors
 from rathaus.meetings.forms import ApproveForm, AssignmentForm, DecisionForm, add_domain_error
 from rathaus.meetings.rules import PERM_MINUTES
 from rathaus.meetings.services import minutes as services
 from rathaus.meetings.views.common import require, require_view, to_meeting
 
 
-def _page(request, meeting, *, conflicts=None, forms=None, status=200):
+def _items_html(meeting, *, conflicts=None, forms=None) -> str:
     members = selectors.members_of(meeting.body)
     forms = forms or {}
     items = []
@@ -35,16 +37,29 @@ def _page(request, meeting, *, conflicts=None, forms=None, status=200):
                 or AssignmentForm(prefix=f"a{item.pk}", members=members),
             }
         )
+    return render_to_string(
+        "meetings/minutes/_items.html",
+        {"meeting": meeting, "items": items, "csrf_token": caching.CSRF_PLACEHOLDER},
+    )
+
+
+def _page(request, meeting, *, conflicts=None, forms=None, status=200):
+    """The items part is cached per body version unless it shows a conflict or form errors."""
+    if conflicts or forms:
+        items_html = _items_html(meeting, conflicts=conflicts, forms=forms)
+    else:
+        items_html = caching.get_or_render(
+            caching.body_key(meeting.body, f"minutes:{meeting.pk}"),
+            lambda: _items_html(meeting),
+        )
     return render(
         request,
         "meetings/minutes.html",
         {
             "meeting": meeting,
             "body": meeting.body,
-            "items": items,
-            "approve_form": ApproveForm(
-                meetings=selectors.later_meetings(meeting, now=timezone.now())
-            ),
+            "items_html": caching.with_csrf(request, items_html),
+            "approve_form": ApproveForm(meetings=selectors.later_meetings(meeting, now=now_or())),
         },
         status=status,
     )
@@ -155,7 +170,7 @@ def lifecycle(request, meeting_id, step):
             messages.success(request, _("Protokoll zur Korrektur versandt."))
         elif step == "genehmigen":
             form = ApproveForm(
-                request.POST, meetings=selectors.later_meetings(meeting, now=timezone.now())
+                request.POST, meetings=selectors.later_meetings(meeting, now=now_or())
             )
             if not form.is_valid():
                 raise DomainError(

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rathaus.core.clock import now_or
 from rathaus.meetings import selectors
 from rathaus.meetings.views.common import require_view
 
 
 def render_pdf(html: str) -> bytes:
-    import weasyprint  # heavy (pango); loaded on the first PDF, not at start-up
-
+    # WeasyPrint is heavy (Pango): loaded on the first PDF, not when a web process starts.
+    weasyprint = importlib.import_module("weasyprint")
     return weasyprint.HTML(
         string=html, base_url=finders.find("meetings/print.css") or "."
     ).write_pdf()
@@ -37,7 +39,7 @@ def minutes_pdf(request, meeting_id):
             "items": selectors.agenda_of(meeting),
             "attendances": selectors.attendance_of(meeting),
             "css": css,
-            "printed": timezone.now(),
+            "printed": now_or(),
         },
         request=request,
     )

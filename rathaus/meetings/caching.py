@@ -1,0 +1,96 @@
+"""Versioned cache of rendered meeting fragments, body feeds and OParl list counts.
+
+Every body and every municipality has a version number in the shared cache (Redis in
+production). Renderings are stored under keys that contain the version (and the body's
+creation time, so that a reused id never meets an old rendering); every service that changes
+what a body's pages show (meetings, agenda, minutes, decisions, assignments, documents,
+attendance, members) bumps the body's and its municipality's version at once and again after
+commit, so old renderings simply expire. Admin edits show up after
+``RATHAUS_MEETINGS_CACHE_SECONDS`` at the latest.
+
+Cached HTML never holds a CSRF token: fragments are rendered with ``CSRF_PLACEHOLDER`` and the
+requesting user's token is put in on the way out (``with_csrf``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from rathaus.meetings import conf
+
+VERSION_TIMEOUT = 7 * 24 * 3600
+CSRF_PLACEHOLDER = "__rathaus_meetings_csrf__"
+
+
+def _version_key(kind: str, pk: int) -> str:
+    return f"meetings:v:{kind}:{pk}"
+
+
+def version(kind: str, pk: int) -> int:
+    key = _version_key(kind, pk)
+    value = cache.get(key)
+    if value is None:
+        # restart from the clock: larger than any number used before
+        cache.add(key, time.time_ns(), VERSION_TIMEOUT)
+        value = cache.get(key) or 0
+    return int(value)
+
+
+def _bump(kind: str, pk: int) -> None:
+    key = _version_key(kind, pk)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns(), VERSION_TIMEOUT)
+
+
+def bump(body_id: int, municipality_id: int) -> None:
+    """After a write to a body: its pages, its feed and the municipality's OParl counts."""
+    pairs = (("body", body_id), ("town", municipality_id))
+    for kind, pk in pairs:
+        _bump(kind, pk)
+
+    def again() -> None:
+        for kind, pk in pairs:
+            _bump(kind, pk)
+
+    transaction.on_commit(again)
+
+
+def bump_town(municipality_id: int) -> None:
+    """After a write that only OParl lists show (papers): the municipality's counts."""
+    _bump("town", municipality_id)
+    transaction.on_commit(lambda: _bump("town", municipality_id))
+
+
+def body_key(body, part: str) -> str:
+    stamp = int(body.created.timestamp() * 1_000_000) if body.created else 0
+    return f"meetings:{part}:{body.pk}:{stamp}:{version('body', body.pk)}:{get_language()}"
+
+
+def get_or_render(key: str, render: Callable[[], str | bytes]):
+    seconds = conf.cache_seconds()
+    if seconds <= 0:
+        return render()
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, seconds)
+    return value
+
+
+def town_count(municipality_id: int, part: str, count: Callable[[], int]) -> int:
+    """A list's total for OParl paging, valid until the municipality's next write."""
+    key = f"meetings:count:{municipality_id}:{version('town', municipality_id)}:{part}"
+    return int(get_or_render(key, count))
+
+
+def with_csrf(request, html: str) -> SafeString:
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308

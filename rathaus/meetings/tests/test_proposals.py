@@ -1,0 +1,90 @@
+"""Agenda items proposed from other modules (a steering case …) land in a body's backlog with
+their source reference."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from rathaus.core.problems import DomainError
+from rathaus.core.tests.factories import OrgUnitFactory, UserFactory
+from rathaus.meetings.services import proposals
+from rathaus.meetings.tests.factories import crisis_staff
+
+
+@pytest.mark.django_db
+def test_the_link_prefills_the_form_and_the_proposal_lands_in_the_backlog(client, staff, office):
+    body, _ = staff
+    client.force_login(office)
+    url = reverse("meetings:proposal_create")
+    page = client.get(
+        url, {"titel": "Kurzarbeit steigt", "quelle": "steering", "link": "/steuerung/faelle/7/"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'value="Kurzarbeit steigt"' in html and 'value="Steuerungsfall"' in html
+    response = client.post(
+        url,
+        {
+            "body": body.pk,
+            "title": "Kurzarbeit steigt",
+            "source_label": "Steuerungsfall",
+            "source_url": "/steuerung/faelle/7/",
+        },
+    )
+    assert response.status_code == 302
+    item = body.agenda_items.get(meeting=None, title="Kurzarbeit steigt")
+    assert item.kind == "proposed" and item.proposed_by == office
+    body_page = client.get(reverse("meetings:body", args=[body.pk])).content.decode()
+    assert 'href="/steuerung/faelle/7/"' in body_page and "vorgeschlagen von" in body_page
+
+
+@pytest.mark.django_db
+def test_a_script_link_is_refused_at_the_source_url_field(client, staff, office):
+    body, _ = staff
+    client.force_login(office)
+    response = client.post(
+        reverse("meetings:proposal_create"),
+        {"body": body.pk, "title": "X", "source_url": "javascript:alert(1)"},
+    )
+    assert response.status_code == 200
+    assert "http(s)-Adresse" in response.context["form"].errors["source_url"][0]
+    assert not body.agenda_items.filter(title="X").exists()
+    with pytest.raises(DomainError):
+        proposals.clean_source_url("//evil.example/x")
+    assert proposals.clean_source_url("https://example.org/a") == "https://example.org/a"
+
+
+@pytest.mark.django_db
+def test_a_member_may_propose_only_for_bodies_they_can_see(client, town, staff, make_user):
+    body, people = staff
+    other, _ = crisis_staff(town, name="Verwaltungsvorstand", kind="board")
+    member = people["member"][0]
+    client.force_login(member)
+    response = client.post(reverse("meetings:proposal_create"), {"body": other.pk, "title": "Y"})
+    assert response.status_code == 200 and "body" in response.context["form"].errors
+    assert not other.agenda_items.exists()
+    response = client.post(reverse("meetings:proposal_create"), {"body": body.pk, "title": "Y"})
+    assert response.status_code == 302 and body.agenda_items.filter(title="Y").exists()
+
+
+@pytest.mark.django_db
+def test_the_steering_case_page_links_to_the_proposal_form_with_its_title(client, town):
+    # the steering app's model, looked up through the registry (apps never import each other)
+    case = apps.get_model("steering", "SteeringCase").objects.create(
+        municipality=town,
+        kind="indicator",
+        trigger="indicator:1:out_of_band",
+        title="Kurzarbeit außerhalb des Korridors",
+        assigned_unit=OrgUnitFactory(municipality=town),
+        opened_at=timezone.now(),
+    )
+    client.force_login(office_user_with_leadership(town))
+    html = client.get(f"/steuerung/faelle/{case.pk}/").content.decode()
+    link = reverse("meetings:proposal_create")
+    assert f'href="{link}?titel=Kurzarbeit%20au%C3%9Ferhalb%20des%20Korridors' in html
+    assert "quelle=steering" in html and "Für eine Tagesordnung vorschlagen" in html
+
+
+def office_user_with_leadership(town):
+    return UserFactory(municipality=town, roles=["leadership"])

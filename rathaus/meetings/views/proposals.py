@@ -1,0 +1,54 @@
+"""Propose an agenda item from another module: ``?titel=…&quelle=…&link=…`` prefill the form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from rathaus.core.problems import DomainError
+from rathaus.meetings import selectors
+from rathaus.meetings.forms import ProposalForm, add_domain_error
+from rathaus.meetings.services import proposals as services
+from rathaus.meetings.views.common import require_view, to_body
+
+# Short source keys other modules may pass instead of a label (shown translated).
+SOURCES = {
+    "steering": gettext_lazy("Steuerungsfall"),
+    "staffpool": gettext_lazy("Anfrage im Personalpool"),
+    "participation": gettext_lazy("Beteiligungsverfahren"),
+}
+
+
+def _initial(query) -> dict:
+    source = query.get("quelle", "")[:200]
+    return {
+        "title": query.get("titel", "")[:300],
+        "source_label": str(SOURCES.get(source, source)),
+        "source_url": query.get("link", "")[:500],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request):
+    require_view(request.user)
+    bodies = selectors.visible_bodies(request.user).order_by("name")
+    form = ProposalForm(request.POST or None, bodies=bodies, initial=_initial(request.GET))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        body = data.pop("body")
+        try:
+            services.agenda_item_propose(actor=request.user, body=body, **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Vorschlag im Themenspeicher von „%(body)s“ abgelegt.") % {"body": body.name},
+            )
+            return to_body(body.pk)
+    return render(request, "meetings/proposals/form.html", {"form": form})
