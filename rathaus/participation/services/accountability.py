@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import Idea
-from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line, one_line
 
 FINAL = {Idea.Status.ADOPTED, Idea.Status.REJECTED}

@@ -10,10 +10,10 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import Comment, Flag, Idea, Participant, Visibility
-from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line
 
 

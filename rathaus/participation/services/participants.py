@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.engines.districtmap import Directory
 from rathaus.engines.districtmap import StreetRange as Range
@@ -36,7 +37,6 @@ from rathaus.participation.models import (
     normalize_code,
 )
 from rathaus.participation.selectors.processes import phase_state
-from rathaus.participation.services.common import now_or
 from rathaus.participation.text import one_line
 
 MAX_CODES = 2000

@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import (
@@ -24,7 +25,7 @@ from rathaus.participation.models import (
     Support,
     Visibility,
 )
-from rathaus.participation.services.common import now_or, open_state, require_participant
+from rathaus.participation.services.common import open_state, require_participant
 from rathaus.participation.text import multi_line, one_line
 
 MAX_BODY = 5000
