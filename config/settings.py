@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.staffpool.tasks.remind_ending",
         "schedule": crontab(hour=7, minute=5),
     },
+    "participation-retention": {
+        "task": "rathaus.participation.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=25),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.

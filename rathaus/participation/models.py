@@ -229,6 +229,11 @@ class Participant(TenantModel):
     expert = models.ForeignKey(
         Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="participations"
     )
+    email = models.EmailField(
+        _("E-Mail-Adresse für Benachrichtigungen"),
+        blank=True,
+        help_text=_("Freiwillig; nur für Nachrichten zu den eigenen Beiträgen."),
+    )
     created_at = models.DateTimeField()
 
     class Meta:
