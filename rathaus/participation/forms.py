@@ -92,6 +92,26 @@ class ReplyForm(KernForm):
     )
 
 
+class RegistrationForm(KernForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    email = forms.CharField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("Hierhin schicken wir die Bestätigung und Ihren persönlichen Link."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation oder Einrichtung"),
+        max_length=200,
+        required=False,
+        help_text=_("Freiwillig, z. B. Verein, Betrieb oder Initiative."),
+    )
+    consent = forms.BooleanField(
+        label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
+        required=False,
+    )
+
+
 # --- staff -------------------------------------------------------------------------------------
 
 

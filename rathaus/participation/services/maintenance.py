@@ -35,9 +35,7 @@ def participants_purge_expired(*, now: datetime | None = None, days: int | None 
     now = now_or(now)
     days = conf.retention_days() if days is None else days
     cutoff = timezone.localdate(now) - timedelta(days=days)
-    expired = Process.objects.annotate(last_day=Max("phases__ends_on")).filter(
-        last_day__lt=cutoff
-    )
+    expired = Process.objects.annotate(last_day=Max("phases__ends_on")).filter(last_day__lt=cutoff)
     totals = Purged()
     for process in expired.only("pk", "municipality_id"):
         done = _purge_process(process)

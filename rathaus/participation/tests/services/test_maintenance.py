@@ -90,7 +90,11 @@ def test_a_decided_idea_keeps_its_text_for_you_said_we_did_without_its_author(en
     maintenance.participants_purge_expired(now=LAST_DAY + timedelta(days=1), days=0)
     idea.refresh_from_db()
     assert idea.participant is None
-    assert (idea.title, idea.status, idea.project) == ("Tempo 30", "adopted", "Verkehrskonzept 2027")
+    assert (idea.title, idea.status, idea.project) == (
+        "Tempo 30",
+        "adopted",
+        "Verkehrskonzept 2027",
+    )
 
 
 def test_a_running_process_keeps_its_participants(ended):
