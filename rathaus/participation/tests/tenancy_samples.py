@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from rathaus.participation.models import (
+    Conference,
     District,
     Expert,
     ParagraphComment,
@@ -23,7 +24,7 @@ from rathaus.participation.models import (
     VisionChapter,
     VisionParagraph,
 )
-from rathaus.participation.services import moderation, participants, posts
+from rathaus.participation.services import conferences, moderation, participants, posts
 from rathaus.participation.services.processes import PhaseSpec, process_create
 
 
@@ -103,6 +104,22 @@ def create(municipality, marker: str) -> dict[str, list]:
         created_at=now,
     )
     assert issued.codes
+    forum = Conference.objects.create(
+        municipality=municipality,
+        process=public,
+        title="Forum",
+        summary="Öffentlich",
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=2),
+        capacity=1,
+    )
+    for name in ("Erste", "Zweite"):  # the second waits; names and e-mails are not public
+        conferences.registration_create(
+            conference=forum,
+            name=f"{name} {marker}",
+            email=f"{name.lower()}.{marker.lower()}@example.org",
+            consent=True,
+        )
     return {
         "process_id": [public.pk, hidden.pk],
         "idea_id": [idea.pk, pending.pk],
@@ -112,4 +129,5 @@ def create(municipality, marker: str) -> dict[str, list]:
         "paragraph_comment_id": [note.pk],
         "token": ["kein-gueltiger-schluessel"],
         "municipality_slug": [municipality.slug],
+        "conference_id": [forum.pk],
     }
