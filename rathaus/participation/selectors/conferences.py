@@ -87,4 +87,4 @@ def staff_conference(user, conference_id: int) -> Conference:
 
 
 def registrations_for_staff(conference: Conference) -> QuerySet[Registration]:
-    return conference.registrations.order_by("status", "created_at", "pk")
+    return conference.registrations.order_by("created_at", "pk")

@@ -53,9 +53,7 @@ def _register(page, url, axe_check, *, name, email):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_waiting_list_moves_up_when_someone_cancels(
-    browser, live_server, login, axe_check, forum
-):
+def test_waiting_list_moves_up_when_someone_cancels(browser, live_server, login, axe_check, forum):
     process_url = f"{live_server.url}/beteiligung/{forum.process_id}/"
     first = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", viewport=PHONE)
     anna = first.new_page()
