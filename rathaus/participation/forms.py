@@ -112,6 +112,18 @@ class RegistrationForm(KernForm):
     )
 
 
+class FollowForm(KernForm):
+    email = forms.CharField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
+        required=False,
+    )
+
+
 # --- staff -------------------------------------------------------------------------------------
 
 

@@ -6,13 +6,17 @@ typed arrives as harmless characters) and translated; links point to SITE_URL.
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.participation import conf
-from rathaus.participation.models import Registration
+from rathaus.participation.models import DistrictFollower, Registration
+from rathaus.participation.selectors.digest import (
+    DistrictNews,
+    follower_link_value,
+)
 
 
 def link(name: str, *args) -> str:
@@ -72,3 +76,80 @@ def registration_mail(*, registration_id: int, kind: str, token: str = "") -> bo
     }
     send(registration.email, subjects[kind] % {"title": conference.title}, "\n".join(lines))
     return True
+
+
+def follow_confirmation(*, follower_id: int) -> bool:
+    follower = (
+        DistrictFollower.objects.select_related("district__municipality")
+        .filter(pk=follower_id)
+        .first()
+    )
+    if follower is None:
+        return False
+    district = follower.district
+    lines = [
+        _("Guten Tag,"),
+        "",
+        _(
+            "Sie möchten einmal pro Woche erfahren, was es in %(district)s (%(town)s) Neues bei "
+            "der Bürgerbeteiligung gibt. Bitte bestätigen Sie das mit diesem Link (7 Tage gültig):"
+        )
+        % {"district": district.name, "town": district.municipality.name},
+        link("follow_manage", follower_link_value(follower)),
+        "",
+        _("Wenn Sie das nicht wollten, ignorieren Sie diese E-Mail. Sie bekommen dann nichts."),
+    ]
+    send(
+        follower.email,
+        _("Bitte bestätigen: Neuigkeiten aus %(district)s") % {"district": district.name},
+        "\n".join(lines),
+    )
+    return True
+
+
+def _news_lines(news: DistrictNews) -> list[str]:
+    lines: list[str] = []
+    if news.processes:
+        lines += ["", _("Neue Beteiligungsverfahren:")]
+        lines += [f"- {p.title}: {link('process', p.pk)}" for p in news.processes]
+    if news.idea_count:
+        lines += ["", _("%(n)d neue Ideen, zum Beispiel:") % {"n": news.idea_count}]
+        lines += [f"- {i.title} ({i.process.title}): {link('idea', i.pk)}" for i in news.ideas]
+    if news.decided:
+        lines += ["", _("Sie sagten, wir taten – entschieden wurde über:")]
+        lines += [
+            f"- {i.title}: {i.get_status_display()} – {link('accountability', i.process_id)}"
+            for i in news.decided
+        ]
+    if news.conferences:
+        lines += ["", _("Veranstaltungen in den nächsten zwei Wochen:")]
+        lines += [
+            f"- {c.title}, {timezone.localtime(c.starts_at).strftime('%d.%m.%Y %H:%M')}: "
+            f"{link('conference', c.pk)}"
+            for c in news.conferences
+        ]
+    return lines
+
+
+def send_digests(followers: list[DistrictFollower], news: DistrictNews) -> int:
+    """One e-mail per follower over one SMTP connection; each with its own unsubscribe link."""
+    district = news.district
+    subject = _("Neues aus %(district)s: Bürgerbeteiligung diese Woche") % {
+        "district": district.name
+    }
+    body = _news_lines(news)
+    messages = []
+    for follower in followers:
+        manage = link("follow_manage", follower_link_value(follower))
+        text = [_("Guten Tag,"), *body, "", _("Abbestellen oder ändern: %(url)s") % {"url": manage}]
+        messages.append(
+            EmailMessage(
+                subject,
+                "\n".join(text),
+                None,
+                [follower.email],
+                headers={"List-Unsubscribe": f"<{manage}>"},
+            )
+        )
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0

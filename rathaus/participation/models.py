@@ -555,3 +555,28 @@ class Registration(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DistrictFollower(TenantModel):
+    """Someone who follows a district and gets at most one e-mail a week about what is new
+    there (double opt-in). Its links are signed, not stored: the confirmation link expires
+    after a week; the link in every digest shows and ends the subscription."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(_("E-Mail-Adresse"))
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Monday of the last week whose digest was claimed: a second run of the same week finds
+    # nobody (claimed with a conditional UPDATE, so two workers cannot both send).
+    last_week = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Abonnement Stadtteil-Nachrichten")
+        verbose_name_plural = _("Abonnements Stadtteil-Nachrichten")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "email"], name="part_follower_once")
+        ]
+        indexes = [models.Index(fields=["district", "last_week"])]
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.participation.views import conferences, personal, public, staff, vision
+from rathaus.participation.views import conferences, digest, personal, public, staff, vision
 
 app_name = "participation"
 
@@ -28,6 +28,8 @@ urlpatterns = [
         conferences.registration_cancel,
         name="registration_cancel",
     ),
+    path("stadtteil/<int:district_id>/folgen/", digest.follow, name="follow"),
+    path("stadtteil-nachrichten/<str:value>/", digest.follow_manage, name="follow_manage"),
     # personal link (capability: whoever holds it acts as the participant)
     path("mein-link/<str:token>/", personal.personal, name="personal"),
     path(

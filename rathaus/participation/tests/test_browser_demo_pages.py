@@ -4,7 +4,7 @@ import pytest
 
 from rathaus.core.demo import DEMO_PASSWORD, load_core
 from rathaus.participation import demo
-from rathaus.participation.models import Conference, Idea, Process, VisionParagraph
+from rathaus.participation.models import Conference, District, Idea, Process, VisionParagraph
 
 PHONE = {"width": 390, "height": 844}
 
@@ -30,6 +30,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
         f"/beteiligung/leitbild/absatz/{paragraph.pk}/",
         f"/beteiligung/veranstaltung/{workshop.pk}/",
         f"/beteiligung/anmeldung/demo-anmeldung-{town.slug}-10/",
+        f"/beteiligung/stadtteil/{District.objects.get(municipality=town, name='Nordviertel').pk}/folgen/",
     ]
     context = browser.new_context(locale="de-DE", viewport=PHONE)
     page = context.new_page()
