@@ -33,6 +33,16 @@ class JoinForm(KernForm):
         required=False,
         help_text=_("Steht in Ihrem Einladungsschreiben, z. B. ABCD-EFGH-JKMN."),
     )
+    email = forms.CharField(
+        label=_("E-Mail-Adresse für Benachrichtigungen"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Freiwillig: Wir schreiben Ihnen, wenn die Moderation Ihren Beitrag ausblendet oder "
+            "freigibt und wenn sich der Stand Ihrer Idee ändert."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     consent = forms.BooleanField(
         label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
         required=False,
@@ -121,6 +131,16 @@ class FollowForm(KernForm):
     consent = forms.BooleanField(
         label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
         required=False,
+    )
+
+
+class NotifyForm(KernForm):
+    email = forms.CharField(
+        label=_("E-Mail-Adresse für Benachrichtigungen"),
+        max_length=254,
+        required=False,
+        help_text=_("Leer lassen und speichern: keine E-Mails mehr, die Adresse wird gelöscht."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.participation import conf
-from rathaus.participation.models import DistrictFollower, Registration
+from rathaus.participation.models import (
+    Comment,
+    DistrictFollower,
+    Idea,
+    ParagraphComment,
+    Registration,
+    Visibility,
+)
 from rathaus.participation.selectors.digest import (
     DistrictNews,
     follower_link_value,
@@ -153,3 +160,100 @@ def send_digests(followers: list[DistrictFollower], news: DistrictNews) -> int:
         )
     with get_connection() as connection:
         return connection.send_messages(messages) or 0
+
+
+_POSTS = {"idea": Idea, "comment": Comment, "paragraphcomment": ParagraphComment}
+
+
+def _post(model: str, pk: int):
+    cls = _POSTS.get(model)
+    if cls is None:
+        return None
+    related = {
+        "idea": ["participant", "process"],
+        "comment": ["participant", "idea__process"],
+        "paragraphcomment": ["participant", "paragraph__chapter__process"],
+    }[model]
+    return cls.objects.select_related(*related).filter(pk=pk).first()
+
+
+def _where(post) -> tuple[str, str, str]:
+    """(what the post is called, the process title, a public link to look at)."""
+    if isinstance(post, Idea):
+        return f"„{post.title}“", post.process.title, link("idea", post.pk)
+    if isinstance(post, Comment):
+        snippet = post.body[:60] + ("…" if len(post.body) > 60 else "")
+        return f"„{snippet}“", post.idea.process.title, link("idea", post.idea_id)
+    snippet = post.body[:60] + ("…" if len(post.body) > 60 else "")
+    return (
+        f"„{snippet}“",
+        post.paragraph.chapter.process.title,
+        link("paragraph", post.paragraph_id),
+    )
+
+
+def _notice_text(kind: str, post) -> tuple[str, list[str]] | None:
+    what, process, url = _where(post)
+    values = {"what": what, "process": process}
+    if kind == "hidden" and post.visibility == Visibility.HIDDEN:
+        return _("Ihr Beitrag wurde ausgeblendet"), [
+            _("die Moderation hat Ihren Beitrag %(what)s im Verfahren „%(process)s“ ausgeblendet.")
+            % values,
+            "",
+            _("Begründung: %(reason)s") % {"reason": post.moderation_reason},
+            "",
+            _(
+                "Sie können der Moderation über Ihren persönlichen Link antworten; dann wird der "
+                "Beitrag noch einmal geprüft."
+            ),
+        ]
+    if kind == "published" and post.visibility == Visibility.PUBLISHED:
+        return _("Ihr Beitrag ist sichtbar"), [
+            _("die Moderation hat Ihren Beitrag %(what)s im Verfahren „%(process)s“ freigegeben.")
+            % values,
+            url,
+        ]
+    if kind == "statement" and isinstance(post, Idea):
+        return _("Stellungnahme der Verwaltung zu Ihrer Idee"), [
+            _("die Verwaltung hat zu Ihrer Idee %(what)s eine offizielle Stellungnahme abgegeben.")
+            % values,
+            url,
+        ]
+    if kind == "status" and isinstance(post, Idea):
+        lines = [
+            _("Ihre Idee %(what)s im Verfahren „%(process)s“ hat einen neuen Stand: %(status)s.")
+            % {**values, "status": post.get_status_display()},
+        ]
+        if post.project:
+            lines.append(_("Umgesetzt in: %(project)s") % {"project": post.project})
+        if post.status_reason:
+            lines += ["", _("Begründung: %(reason)s") % {"reason": post.status_reason}]
+        lines += [
+            "",
+            _("Sie sagten, wir taten – alle Ergebnisse:"),
+            link("accountability", post.process_id),
+        ]
+        return _("Sie sagten, wir taten: Ihre Idee"), lines
+    return None
+
+
+def author_notice(*, kind: str, model: str, pk: int) -> bool:
+    """The e-mail to the author of a post; False when there is nobody to tell any more (erased,
+    no address) or the post changed again before the e-mail went out."""
+    post = _post(model, pk)
+    if post is None or post.participant is None or not post.participant.email:
+        return False
+    text = _notice_text(kind, post)
+    if text is None:
+        return False
+    subject, lines = text
+    body = [_("Guten Tag %(name)s,") % {"name": post.participant.pseudonym}, "", *lines]
+    body += [
+        "",
+        _(
+            "Diese E-Mail bekommen Sie, weil Sie beim Mitmachen Ihre Adresse angegeben haben. "
+            "Abbestellen können Sie über Ihren persönlichen Link."
+        ),
+    ]
+    send(post.participant.email, subject, "\n".join(body))
+    return True

@@ -52,3 +52,11 @@ def send_follow_confirmation(follower_id: int) -> bool:
     from rathaus.participation.mails import follow_confirmation  # noqa: PLC0415
 
     return follow_confirmation(follower_id=follower_id)
+
+
+@shared_task(name="rathaus.participation.tasks.send_author_notice", ignore_result=True)
+def send_author_notice(kind: str, model: str, pk: int) -> bool:
+    """An author hears about moderation or the status of their idea."""
+    from rathaus.participation.mails import author_notice  # noqa: PLC0415
+
+    return author_notice(kind=kind, model=model, pk=pk)

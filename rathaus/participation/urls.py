@@ -45,6 +45,7 @@ urlpatterns = [
         personal.reply_paragraph_comment,
         name="reply_paragraph",
     ),
+    path("mein-link/<str:token>/benachrichtigungen/", personal.notify, name="notify"),
     path("mein-link/<str:token>/daten.json", personal.export, name="personal_export"),
     path("mein-link/<str:token>/loeschen/", personal.erase, name="erase"),
     # staff

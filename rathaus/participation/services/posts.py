@@ -26,6 +26,7 @@ from rathaus.participation.models import (
     Visibility,
 )
 from rathaus.participation.services.common import open_state, require_participant
+from rathaus.participation.services.notifications import notify_author
 from rathaus.participation.text import multi_line, one_line
 
 MAX_BODY = 5000
@@ -121,6 +122,8 @@ def comment_create(
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     caching.bump(process.pk)
     audit.record(actor=actor, instance=comment, action="create", summary=idea.reference)
+    if official:
+        notify_author(idea, "statement")
     return comment
 
 

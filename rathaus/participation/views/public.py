@@ -146,6 +146,7 @@ def join(request, process_id):
                 street=data.get("street") or "",
                 house_number=data.get("house_number") or "",
                 code=data.get("code") or "",
+                email=data.get("email") or "",
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
