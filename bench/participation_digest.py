@@ -42,7 +42,11 @@ BROKER_URL = "redis://127.0.0.1:6379/7"
 
 def _env() -> dict:
     return served.server_env(
-        DB_NAME, CELERY_BROKER_URL=BROKER_URL, CELERY_RESULT_BACKEND="", EMAIL_URL="dummymail://"
+        DB_NAME,
+        CELERY_BROKER_URL=BROKER_URL,
+        CELERY_RESULT_BACKEND="",
+        EMAIL_URL="dummymail://",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
 
 
