@@ -499,7 +499,7 @@ class Conference(TenantModel):
     summary = models.TextField(_("Kurz und in einfacher Sprache"), max_length=1000)
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"))
-    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    place = models.CharField(_("Veranstaltungsort"), max_length=200, blank=True)
     online_url = models.URLField(_("Online-Teilnahme (Link)"), blank=True)
     programme = models.TextField(
         _("Programm"), max_length=5000, blank=True, help_text=_("Eine Zeile je Programmpunkt.")
@@ -510,7 +510,7 @@ class Conference(TenantModel):
         blank=True,
         help_text=_("Eine Zeile je Person: Name, Rolle, Organisation."),
     )
-    capacity = models.PositiveIntegerField(_("Plätze"))
+    capacity = models.PositiveIntegerField(_("Anzahl der Plätze"))
     documentation = models.TextField(
         _("Dokumentation"),
         max_length=20000,
