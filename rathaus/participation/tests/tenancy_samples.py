@@ -15,6 +15,7 @@ from django.utils import timezone
 from rathaus.participation.models import (
     Conference,
     District,
+    DistrictFollower,
     Expert,
     ParagraphComment,
     Poll,
@@ -120,6 +121,13 @@ def create(municipality, marker: str) -> dict[str, list]:
             email=f"{name.lower()}.{marker.lower()}@example.org",
             consent=True,
         )
+    DistrictFollower.objects.create(  # the address is private; the district page is public
+        municipality=municipality,
+        district=district,
+        email=f"folgt.{marker.lower()}@example.org",
+        created_at=now,
+        confirmed_at=now,
+    )
     return {
         "process_id": [public.pk, hidden.pk],
         "idea_id": [idea.pk, pending.pk],
@@ -130,4 +138,6 @@ def create(municipality, marker: str) -> dict[str, list]:
         "token": ["kein-gueltiger-schluessel"],
         "municipality_slug": [municipality.slug],
         "conference_id": [forum.pk],
+        "district_id": [district.pk],
+        "value": ["kein-gueltiger-link"],  # signed follower links are capabilities too
     }
