@@ -200,6 +200,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.meetings.tasks.send_reminders",
         "schedule": 15 * 60.0,
     },
+    "participation-retention": {
+        "task": "rathaus.participation.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=25),
+    },
+    "participation-weekly-digest": {
+        "task": "rathaus.participation.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
 }
 
 # --- E-mail: console by default; smtp://, smtp+tls://, file://, locmem:// via EMAIL_URL.

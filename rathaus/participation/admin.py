@@ -1,10 +1,11 @@
 """Admin: master data of participation (districts, experts, processes with phases, polls,
-guiding-vision chapters). Day-to-day work happens in the app's staff pages."""
+guiding-vision chapters, conferences and forums). Day-to-day work happens in the app's staff pages."""
 
 from django.contrib import admin
 
 from rathaus.core.admin import TenantAdmin, site
 from rathaus.participation.models import (
+    Conference,
     District,
     Expert,
     Phase,
@@ -86,3 +87,10 @@ class ParagraphInline(admin.TabularInline):
 class VisionChapterAdmin(InlineTenantMixin, TenantAdmin):
     list_display = ("title", "process", "district", "position")
     inlines = [ParagraphInline]
+
+
+@admin.register(Conference, site=site)
+class ConferenceAdmin(TenantAdmin):
+    list_display = ("title", "kind", "process", "starts_at", "capacity")
+    list_filter = ("kind",)
+    search_fields = ("title",)

@@ -102,6 +102,7 @@ class JoinIn(Schema):
     street: Short = ""
     house_number: Annotated[str, Field(max_length=20)] = ""
     code: Annotated[str, Field(max_length=60)] = ""
+    email: Annotated[str, Field(max_length=254)] = ""
     altcha: Annotated[str, Field(max_length=5000)] = ""
 
 
@@ -321,6 +322,7 @@ def join(request: HttpRequest, process_id: int, payload: JoinIn):
         street=payload.street,
         house_number=payload.house_number,
         code=payload.code,
+        email=payload.email,
     )
     return Status(
         201,

@@ -35,3 +35,14 @@ def site_url() -> str:
 def cache_seconds() -> int:
     """How long a rendering of a public page may be served (0 = no cache)."""
     return int(getattr(settings, "RATHAUS_PARTICIPATION_CACHE_SECONDS", 300))
+
+
+def retention_days() -> int:
+    """Days after the last phase of a process ends until its participants' personal data
+    (personal links, e-mail addresses, pseudonyms, invitation codes, registrations) is erased."""
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_RETENTION_DAYS", 180))
+
+
+def digest_batch_size() -> int:
+    """Followers per Celery task of the weekly digest (one SMTP connection per batch)."""
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_DIGEST_BATCH", 500))

@@ -25,6 +25,7 @@ from rathaus.core.models import Municipality, Role, User
 from rathaus.participation.models import (
     Audience,
     Comment,
+    Conference,
     District,
     Expert,
     Flag,
@@ -38,6 +39,7 @@ from rathaus.participation.models import (
     PollOption,
     PollVote,
     Process,
+    Registration,
     StreetRange,
     Support,
     Visibility,
@@ -486,7 +488,71 @@ def _forum_process(town, districts, planner, experts, now, rng):
     for person in citizens + voices:
         for option in rng.sample(options, rng.randint(1, 3)):
             PollVote.objects.create(municipality=town, poll=poll, option=option, participant=person)
+    _forum_conferences(town, process, now)
     return process
+
+
+def _forum_conferences(town, process, now) -> None:
+    """A past kick-off conference with its documentation, and a forum in 12 days that is
+    fully booked with two people on the waiting list."""
+    start = timezone.localtime(now).replace(hour=18, minute=0, second=0, microsecond=0)
+    Conference.objects.create(
+        municipality=town,
+        process=process,
+        kind=Conference.Kind.CONFERENCE,
+        title="Auftaktkonferenz Innenstadt",
+        summary="Handel, Gastronomie, Vereine und Verwaltung sammeln die Themen des Forums.",
+        starts_at=start - timedelta(days=55),
+        ends_at=start - timedelta(days=55) + timedelta(hours=3),
+        place="Ratssaal, Markt 1",
+        capacity=60,
+        programme="18:00 Begrüßung durch die Bürgermeisterin\n18:20 Zahlen zur Innenstadt\n"
+        "19:00 Thementische",
+        documentation="42 Teilnehmende. Die fünf Themen des Forums: Leerstand, Erreichbarkeit, "
+        "Gastronomie, Parkplätze und Aufenthaltsqualität.",
+    )
+    forum = Conference.objects.create(
+        municipality=town,
+        process=process,
+        kind=Conference.Kind.FORUM,
+        title="Zukunftswerkstatt Innenstadt",
+        summary="Ein Abend für alle, die sich auskennen: Handel, Naturschutz, Kultur und Sport "
+        "suchen gemeinsam Lösungen für den Leerstand.",
+        starts_at=start + timedelta(days=12),
+        ends_at=start + timedelta(days=12, hours=3),
+        place="Stadtbibliothek, Lesesaal",
+        online_url="https://video.example.org/zukunftswerkstatt",
+        capacity=8,
+        programme="18:00 Ankommen\n18:15 Impulse: Werbegemeinschaft, NABU, Kulturverein\n"
+        "18:45 Tischgespräche in gemischten Gruppen\n20:30 Ergebnisse und nächste Schritte",
+        speakers="Murat Aydın, Inhaber Fahrradladen, Einzelhandelsverband\n"
+        "Dr. Ines Kuhlmann, Stadtökologin, NABU",
+    )
+    names = [
+        ("Werbegemeinschaft Altstadt", "Sabine Koch"),
+        ("Kulturverein Musterstadt", "Jonas Weber"),
+        ("", "Helga Brandt"),
+        ("TuS Musterstadt 1910", "Ali Demir"),
+        ("Einzelhandelsverband", "Murat Aydın"),
+        ("", "Petra Lange"),
+        ("NABU Ortsgruppe", "Dr. Ines Kuhlmann"),
+        ("Café am Markt", "Marco Rossi"),
+        ("", "Lena Vogt"),
+        ("Initiative Leerstand", "Tim Becker"),
+    ]
+    for i, (organisation, name) in enumerate(names):
+        when = now - timedelta(days=10 - i)
+        Registration.objects.create(
+            municipality=town,
+            conference=forum,
+            name=name,
+            email=f"anmeldung{i + 1}@example.org",
+            organisation=organisation,
+            token_hash=hash_token(f"demo-anmeldung-{town.slug}-{i + 1}"),  # try the link
+            status=Registration.Status.CONFIRMED if i < 8 else Registration.Status.WAITING,
+            created_at=when,
+            changed_at=when,
+        )
 
 
 def _playground_process(town, districts, planner, now, rng):

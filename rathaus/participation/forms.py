@@ -33,6 +33,16 @@ class JoinForm(KernForm):
         required=False,
         help_text=_("Steht in Ihrem Einladungsschreiben, z. B. ABCD-EFGH-JKMN."),
     )
+    email = forms.CharField(
+        label=_("E-Mail-Adresse für Benachrichtigungen"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Freiwillig: Wir schreiben Ihnen, wenn die Moderation Ihren Beitrag ausblendet oder "
+            "freigibt und wenn sich der Stand Ihrer Idee ändert."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     consent = forms.BooleanField(
         label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
         required=False,
@@ -89,6 +99,48 @@ class ReplyForm(KernForm):
         label=_("Ihre Antwort an die Moderation"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RegistrationForm(KernForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    email = forms.CharField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("Hierhin schicken wir die Bestätigung und Ihren persönlichen Link."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation oder Einrichtung"),
+        max_length=200,
+        required=False,
+        help_text=_("Freiwillig, z. B. Verein, Betrieb oder Initiative."),
+    )
+    consent = forms.BooleanField(
+        label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
+        required=False,
+    )
+
+
+class FollowForm(KernForm):
+    email = forms.CharField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("Ich habe die Hinweise zum Datenschutz gelesen und stimme zu."),
+        required=False,
+    )
+
+
+class NotifyForm(KernForm):
+    email = forms.CharField(
+        label=_("E-Mail-Adresse für Benachrichtigungen"),
+        max_length=254,
+        required=False,
+        help_text=_("Leer lassen und speichern: keine E-Mails mehr, die Adresse wird gelöscht."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

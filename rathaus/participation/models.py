@@ -229,6 +229,11 @@ class Participant(TenantModel):
     expert = models.ForeignKey(
         Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="participations"
     )
+    email = models.EmailField(
+        _("E-Mail-Adresse für Benachrichtigungen"),
+        blank=True,
+        help_text=_("Freiwillig; nur für Nachrichten zu den eigenen Beiträgen."),
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -478,3 +483,100 @@ class ParagraphComment(Post):
         verbose_name = _("Anmerkung zum Leitbild")
         verbose_name_plural = _("Anmerkungen zum Leitbild")
         ordering = ["created_at", "pk"]
+
+
+class Conference(TenantModel):
+    """A thematic conference or an interdisciplinary forum of a process: programme, speakers,
+    places with a waiting list, an optional online link and the documentation afterwards."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", _("Themenkonferenz")
+        FORUM = "forum", _("Interdisziplinäres Forum")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="conferences")
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.CONFERENCE)
+    title = models.CharField(_("Titel"), max_length=200)
+    summary = models.TextField(_("Kurz und in einfacher Sprache"), max_length=1000)
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"))
+    place = models.CharField(_("Veranstaltungsort"), max_length=200, blank=True)
+    online_url = models.URLField(_("Online-Teilnahme (Link)"), blank=True)
+    programme = models.TextField(
+        _("Programm"), max_length=5000, blank=True, help_text=_("Eine Zeile je Programmpunkt.")
+    )
+    speakers = models.TextField(
+        _("Mitwirkende"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Eine Zeile je Person: Name, Rolle, Organisation."),
+    )
+    capacity = models.PositiveIntegerField(_("Anzahl der Plätze"))
+    documentation = models.TextField(
+        _("Dokumentation"),
+        max_length=20000,
+        blank=True,
+        help_text=_("Ergebnisse nach der Veranstaltung."),
+    )
+
+    class Meta:
+        verbose_name = _("Veranstaltung")
+        verbose_name_plural = _("Veranstaltungen")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(TenantModel):
+    """A registration for a conference; the personal link (token stored hashed) shows the
+    status and cancels. A cancelled place goes to the first person on the waiting list."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Platz bestätigt")
+        WAITING = "waiting", _("Warteliste")
+        CANCELLED = "cancelled", _("Abgesagt")
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="registrations"
+    )
+    name = models.CharField(_("Name"), max_length=120)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    organisation = models.CharField(_("Organisation oder Einrichtung"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(_("Stand"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conference", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictFollower(TenantModel):
+    """Someone who follows a district and gets at most one e-mail a week about what is new
+    there (double opt-in). Its links are signed, not stored: the confirmation link expires
+    after a week; the link in every digest shows and ends the subscription."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(_("E-Mail-Adresse"))
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Monday of the last week whose digest was claimed: a second run of the same week finds
+    # nobody (claimed with a conditional UPDATE, so two workers cannot both send).
+    last_week = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Abonnement Stadtteil-Nachrichten")
+        verbose_name_plural = _("Abonnements Stadtteil-Nachrichten")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "email"], name="part_follower_once")
+        ]
+        indexes = [models.Index(fields=["district", "last_week"])]
+
+    def __str__(self) -> str:
+        return self.email

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from rathaus.core.problems import DomainError
@@ -59,6 +61,23 @@ def multi_line(value: str | None, *, field: str, label: str, max_length: int, re
             _("„%(label)s“ enthält unzulässige Steuerzeichen.") % {"label": label},
             errors=[{"field": field, "message": _("unzulässige Zeichen")}],
         )
+    return text
+
+
+def optional_email(value: str | None, *, field: str = "email", required: bool = False) -> str:
+    """An e-mail address (empty allowed unless ``required``), trimmed and checked."""
+    text = one_line(
+        value, field=field, label=_("E-Mail-Adresse"), max_length=254, required=required
+    )
+    if text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise DomainError(
+                f"{field}_invalid",
+                _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+                errors=[{"field": field, "message": _("ungültig")}],
+            ) from None
     return text
 
 

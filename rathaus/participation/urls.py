@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.participation.views import personal, public, staff, vision
+from rathaus.participation.views import conferences, digest, personal, public, staff, vision
 
 app_name = "participation"
 
@@ -21,6 +21,15 @@ urlpatterns = [
     path("kommentar/<int:comment_id>/melden/", public.comment_flag, name="comment_flag"),
     path("altcha/", public.altcha_challenge, name="altcha"),
     path("leitbild/absatz/<int:paragraph_id>/", vision.paragraph, name="paragraph"),
+    path("veranstaltung/<int:conference_id>/", conferences.conference, name="conference"),
+    path("anmeldung/<str:token>/", conferences.registration, name="registration"),
+    path(
+        "anmeldung/<str:token>/absagen/",
+        conferences.registration_cancel,
+        name="registration_cancel",
+    ),
+    path("stadtteil/<int:district_id>/folgen/", digest.follow, name="follow"),
+    path("stadtteil-nachrichten/<str:value>/", digest.follow_manage, name="follow_manage"),
     # personal link (capability: whoever holds it acts as the participant)
     path("mein-link/<str:token>/", personal.personal, name="personal"),
     path(
@@ -36,6 +45,7 @@ urlpatterns = [
         personal.reply_paragraph_comment,
         name="reply_paragraph",
     ),
+    path("mein-link/<str:token>/benachrichtigungen/", personal.notify, name="notify"),
     path("mein-link/<str:token>/daten.json", personal.export, name="personal_export"),
     path("mein-link/<str:token>/loeschen/", personal.erase, name="erase"),
     # staff
@@ -62,6 +72,11 @@ urlpatterns = [
         "verwaltung/moderation/leitbild/<int:paragraph_comment_id>/",
         staff.moderate_paragraph_comment,
         name="moderate_paragraph",
+    ),
+    path(
+        "verwaltung/veranstaltung/<int:conference_id>/",
+        conferences.staff_registrations,
+        name="staff_conference",
     ),
     path("verwaltung/strassenverzeichnis/", staff.street_directory, name="streets"),
     path("verwaltung/leitbild/absatz/<int:paragraph_id>/", vision.revise, name="paragraph_revise"),

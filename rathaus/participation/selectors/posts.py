@@ -192,6 +192,7 @@ def personal_export(participant: Participant) -> dict:
     return {
         "verfahren": participant.process.title,
         "oeffentlicher_name": participant.pseudonym,
+        "email_fuer_benachrichtigungen": participant.email or None,
         "stadtteil": participant.district.name if participant.district else None,
         "gruppe": participant.group.name if participant.group else None,
         "angemeldet_am": participant.created_at.isoformat(),

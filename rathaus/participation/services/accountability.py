@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import Idea
-from rathaus.participation.services.common import now_or
+from rathaus.participation.services.notifications import notify_author
 from rathaus.participation.text import multi_line, one_line
 
 FINAL = {Idea.Status.ADOPTED, Idea.Status.REJECTED}
@@ -42,6 +43,7 @@ def idea_set_status(
         required=status == Idea.Status.ADOPTED,
     )
     before = audit.snapshot(idea)
+    changed = (idea.status, idea.status_reason, idea.project) != (status, reason, project)
     idea.status = status
     idea.status_reason = reason
     idea.project = project if status == Idea.Status.ADOPTED else ""
@@ -51,4 +53,6 @@ def idea_set_status(
     audit.record(
         actor=actor, instance=idea, action="status", before=before, after=audit.snapshot(idea)
     )
+    if changed:
+        notify_author(idea, "status")
     return idea

@@ -12,10 +12,6 @@ from rathaus.participation.models import Participant, Process
 from rathaus.participation.selectors.processes import PhaseState, phase_state
 
 
-def now_or(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
 def open_state(process: Process, now: datetime, need: str) -> PhaseState:
     """The current phase; a German 409 unless it allows ``need`` (ideas/comments/support/poll)."""
     if not process.published:

@@ -10,10 +10,11 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import Comment, Flag, Idea, Participant, Visibility
-from rathaus.participation.services.common import now_or
+from rathaus.participation.services.notifications import notify_author
 from rathaus.participation.text import multi_line
 
 
@@ -59,6 +60,7 @@ def post_hide(*, actor, post: Idea | Comment, reason: str, now: datetime | None 
     audit.record(
         actor=actor, instance=post, action="hide", before=before, after=audit.snapshot(post)
     )
+    notify_author(post, "hidden")
     return post
 
 
@@ -77,6 +79,8 @@ def post_publish(*, actor, post: Idea | Comment, now: datetime | None = None):
     audit.record(
         actor=actor, instance=post, action="publish", before=before, after=audit.snapshot(post)
     )
+    if old != Visibility.PUBLISHED:  # approved or restored (dismissing flags says nothing)
+        notify_author(post, "published")
     return post
 
 

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.engines.districtmap import Directory
 from rathaus.engines.districtmap import StreetRange as Range
@@ -26,6 +27,7 @@ from rathaus.participation.models import (
     Idea,
     InvitationCode,
     InvitationGroup,
+    ParagraphComment,
     Participant,
     Process,
     StreetRange,
@@ -36,8 +38,7 @@ from rathaus.participation.models import (
     normalize_code,
 )
 from rathaus.participation.selectors.processes import phase_state
-from rathaus.participation.services.common import now_or
-from rathaus.participation.text import one_line
+from rathaus.participation.text import one_line, optional_email
 
 MAX_CODES = 2000
 
@@ -119,6 +120,7 @@ def participant_join(
     street: str = "",
     house_number: str = "",
     code: str = "",
+    email: str = "",
     now: datetime | None = None,
 ) -> tuple[Participant, str]:
     """Admit someone to ``process`` if the audience of today's phase includes them.
@@ -137,6 +139,7 @@ def participant_join(
     house_number = one_line(
         house_number, field="house_number", label=_("Hausnummer"), max_length=10, required=False
     )
+    email = optional_email(email)
     if not consent:
         raise DomainError(
             "consent_required",
@@ -167,6 +170,7 @@ def participant_join(
         token_hash=hash_token(token),
         district=district,
         group=claimed.group if claimed else None,
+        email=email,
         created_at=now,
     )
     if claimed:
@@ -252,10 +256,6 @@ def participant_erase(*, participant: Participant) -> None:
 
     Other people's comments survive: an idea or comment of the erased person that others
     answered stays as an anonymous placeholder, and the comment counts are recounted."""
-    touched_ideas = set(
-        Comment.objects.filter(participant=participant).values_list("idea_id", flat=True)
-    )
-    _keep_answered_posts_as_placeholders(participant)
     audit.record(
         actor=None,
         action="delete",
@@ -264,9 +264,35 @@ def participant_erase(*, participant: Participant) -> None:
         object_id=str(participant.pk),
         summary="Löschung auf Wunsch",
     )
+    participant_remove(participant, keep_results=False)
+
+
+def participant_remove(participant: Participant, *, keep_results: bool) -> None:
+    """Delete ``participant`` (personal link, pseudonym, e-mail address) and their posts.
+
+    Posts that others answered stay as anonymous placeholders. With ``keep_results`` (the
+    retention job) posts that became part of a public result keep their text without the
+    author: ideas with a decision ("you said, we did") and proposals taken into the guiding
+    vision. The caller holds the transaction and writes the audit entry."""
+    touched_ideas = set(
+        Comment.objects.filter(participant=participant).values_list("idea_id", flat=True)
+    )
+    if keep_results:
+        _keep_results_anonymously(participant)
+    _keep_answered_posts_as_placeholders(participant)
     caching.bump(participant.process_id)
     participant.delete()
     _recount_comments(touched_ideas)
+
+
+def _keep_results_anonymously(participant: Participant) -> None:
+    decided = (Idea.Status.ADOPTED, Idea.Status.REJECTED)
+    Idea.objects.filter(participant=participant, status__in=decided).update(
+        participant=None, author_reply=""
+    )
+    ParagraphComment.objects.filter(participant=participant, adopted_in__isnull=False).update(
+        participant=None, author_reply=""
+    )
 
 
 def _keep_answered_posts_as_placeholders(participant: Participant) -> None:
@@ -279,6 +305,8 @@ def _keep_answered_posts_as_placeholders(participant: Participant) -> None:
         Exists(others.filter(parent=OuterRef("pk")))
     )
     answered_comments.update(participant=None, body=ERASED_BODY, author_reply="")
+    traced = ParagraphComment.objects.filter(participant=participant, adopted_in__isnull=False)
+    traced.update(participant=None, body=ERASED_BODY, proposal="", author_reply="")
 
 
 def _recount_comments(idea_ids: set[int]) -> None:

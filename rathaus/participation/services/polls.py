@@ -7,10 +7,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import Participant, Poll, PollOption, PollVote
-from rathaus.participation.services.common import now_or, open_state, require_participant
+from rathaus.participation.services.common import open_state, require_participant
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import (
@@ -24,7 +25,8 @@ from rathaus.participation.models import (
     Support,
     Visibility,
 )
-from rathaus.participation.services.common import now_or, open_state, require_participant
+from rathaus.participation.services.common import open_state, require_participant
+from rathaus.participation.services.notifications import notify_author
 from rathaus.participation.text import multi_line, one_line
 
 MAX_BODY = 5000
@@ -120,6 +122,8 @@ def comment_create(
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     caching.bump(process.pk)
     audit.record(actor=actor, instance=comment, action="create", summary=idea.reference)
+    if official:
+        notify_author(idea, "statement")
     return comment
 
 

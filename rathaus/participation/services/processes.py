@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 from rathaus.engines.districtmap import parse_directory_csv
 from rathaus.participation import caching
 from rathaus.participation.models import Audience, District, Phase, Process, StreetRange
-from rathaus.participation.services.common import now_or
 from rathaus.participation.text import multi_line, one_line
 
 K = Phase.Kind

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import (
@@ -18,7 +19,7 @@ from rathaus.participation.models import (
     Visibility,
     VisionParagraph,
 )
-from rathaus.participation.services.common import now_or, open_state, require_participant
+from rathaus.participation.services.common import open_state, require_participant
 from rathaus.participation.text import multi_line
 
 

@@ -13,7 +13,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from rathaus.participation.models import (
+    Conference,
     District,
+    DistrictFollower,
     Expert,
     ParagraphComment,
     Poll,
@@ -23,7 +25,7 @@ from rathaus.participation.models import (
     VisionChapter,
     VisionParagraph,
 )
-from rathaus.participation.services import moderation, participants, posts
+from rathaus.participation.services import conferences, moderation, participants, posts
 from rathaus.participation.services.processes import PhaseSpec, process_create
 
 
@@ -103,6 +105,29 @@ def create(municipality, marker: str) -> dict[str, list]:
         created_at=now,
     )
     assert issued.codes
+    forum = Conference.objects.create(
+        municipality=municipality,
+        process=public,
+        title="Forum",
+        summary="Öffentlich",
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=2),
+        capacity=1,
+    )
+    for name in ("Erste", "Zweite"):  # the second waits; names and e-mails are not public
+        conferences.registration_create(
+            conference=forum,
+            name=f"{name} {marker}",
+            email=f"{name.lower()}.{marker.lower()}@example.org",
+            consent=True,
+        )
+    DistrictFollower.objects.create(  # the address is private; the district page is public
+        municipality=municipality,
+        district=district,
+        email=f"folgt.{marker.lower()}@example.org",
+        created_at=now,
+        confirmed_at=now,
+    )
     return {
         "process_id": [public.pk, hidden.pk],
         "idea_id": [idea.pk, pending.pk],
@@ -112,4 +137,7 @@ def create(municipality, marker: str) -> dict[str, list]:
         "paragraph_comment_id": [note.pk],
         "token": ["kein-gueltiger-schluessel"],
         "municipality_slug": [municipality.slug],
+        "conference_id": [forum.pk],
+        "district_id": [district.pk],
+        "value": ["kein-gueltiger-link"],  # signed follower links are capabilities too
     }

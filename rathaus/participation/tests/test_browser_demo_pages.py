@@ -4,7 +4,7 @@ import pytest
 
 from rathaus.core.demo import DEMO_PASSWORD, load_core
 from rathaus.participation import demo
-from rathaus.participation.models import Idea, Process, VisionParagraph
+from rathaus.participation.models import Conference, District, Idea, Process, VisionParagraph
 
 PHONE = {"width": 390, "height": 844}
 
@@ -18,6 +18,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
     forum = processes[demo.FORUM_TITLE]
     adopted = Idea.objects.filter(status="adopted").first()
     paragraph = VisionParagraph.objects.filter(version=2).first()
+    workshop = Conference.objects.get(title="Zukunftswerkstatt Innenstadt")
     public = [
         "/beteiligung/",
         f"/beteiligung/kommune/{town.slug}/",
@@ -27,6 +28,9 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
         f"/beteiligung/{processes[demo.PLAYGROUND_TITLE].pk}/ergebnis/",
         f"/beteiligung/idee/{adopted.pk}/",
         f"/beteiligung/leitbild/absatz/{paragraph.pk}/",
+        f"/beteiligung/veranstaltung/{workshop.pk}/",
+        f"/beteiligung/anmeldung/demo-anmeldung-{town.slug}-10/",
+        f"/beteiligung/stadtteil/{District.objects.get(municipality=town, name='Nordviertel').pk}/folgen/",
     ]
     context = browser.new_context(locale="de-DE", viewport=PHONE)
     page = context.new_page()
@@ -49,6 +53,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
                 f"/beteiligung/verwaltung/idee/{adopted.pk}/",
                 "/beteiligung/verwaltung/strassenverzeichnis/",
                 f"/beteiligung/verwaltung/leitbild/absatz/{paragraph.pk}/",
+                f"/beteiligung/verwaltung/veranstaltung/{workshop.pk}/",
             ],
         ),
     ):

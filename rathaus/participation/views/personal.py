@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.problems import DomainError
-from rathaus.participation.forms import ReplyForm, apply_domain_error
+from rathaus.participation.forms import NotifyForm, ReplyForm, apply_domain_error
 from rathaus.participation.selectors import posts as post_selectors
-from rathaus.participation.services import moderation, participants
+from rathaus.participation.services import moderation, notifications, participants
 from rathaus.participation.views.common import forget_participant, remember_participant
 
 
@@ -26,7 +26,7 @@ def _participant_or_404(token):
     return participant
 
 
-def _page(request, participant, token, forms=None, status=200):
+def _page(request, participant, token, forms=None, status=200, notify_form=None):
     ideas, comments = post_selectors.own_posts(participant)
     notes = post_selectors.own_paragraph_comments(participant)
     forms = forms or {}
@@ -44,6 +44,7 @@ def _page(request, participant, token, forms=None, status=200):
             "ideas": ideas,
             "comments": comments,
             "notes": notes,
+            "notify_form": notify_form or NotifyForm(initial={"email": participant.email}),
         },
         status=status,
     )
@@ -125,3 +126,26 @@ def erase(request, token):
         "participation/erase.html",
         {"participant": participant, "process": participant.process, "token": token},
     )
+
+
+@require_POST
+def notify(request, token):
+    """Turn the e-mails about one's own posts on or off."""
+    participant = _participant_or_404(token)
+    form = NotifyForm(request.POST)
+    if form.is_valid():
+        try:
+            notifications.participant_set_email(
+                participant=participant, email=form.cleaned_data["email"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Gespeichert. Wir schreiben Ihnen an diese Adresse.")
+                if participant.email
+                else _("Gespeichert. Sie bekommen keine E-Mails mehr; die Adresse ist gelöscht."),
+            )
+            return HttpResponseRedirect(reverse("participation:personal", args=[token]))
+    return _page(request, participant, token, status=400, notify_form=form)

@@ -22,6 +22,7 @@ from rathaus.participation.forms import (
     apply_domain_error,
 )
 from rathaus.participation.models import Audience, Idea, Visibility
+from rathaus.participation.selectors import conferences as conference_selectors
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
@@ -81,6 +82,7 @@ def _process_context(request, process, participant, page_number, status):
         "polls": poll_selectors.poll_results(process),
         "own_votes": poll_selectors.own_votes(participant),
         "chapters": process_selectors.chapters_of(process),
+        "conferences": conference_selectors.conferences_of(process),
         "phases": list(process.phases.all()),
     }
 
@@ -144,6 +146,7 @@ def join(request, process_id):
                 street=data.get("street") or "",
                 house_number=data.get("house_number") or "",
                 code=data.get("code") or "",
+                email=data.get("email") or "",
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

@@ -31,6 +31,7 @@ from rathaus.participation.forms import (
     StatusForm,
     apply_domain_error,
 )
+from rathaus.participation.selectors import conferences as conference_selectors
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
@@ -108,6 +109,7 @@ def _manage_context(request, process, **forms):
         "phases": list(process.phases.all()),
         "today": today,
         "groups": process_selectors.groups_of(process),
+        "conferences": conference_selectors.conferences_of(process),
         "ideas": post_selectors.staff_ideas(request.user, process),
         "report": participation_report(process),
         "invite_form": forms.get("invite_form") or InviteForm(),
