@@ -402,3 +402,16 @@ class MilestoneRevision(TenantModel):
         verbose_name = _("Meilensteinänderung")
         verbose_name_plural = _("Meilensteinänderungen")
         ordering = ["at", "pk"]
+
+
+class CockpitVersion(models.Model):
+    """A number per municipality that every steering write raises in its own transaction.
+
+    Rendered cockpits are cached under keys that contain it (``rathaus/steering/caching.py``):
+    the number lives in the database, so every web process sees a change the moment it commits,
+    whatever cache backend is configured."""
+
+    municipality = models.OneToOneField(
+        "core.Municipality", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    value = models.BigIntegerField()

@@ -6,7 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from rathaus.core.models import Role
@@ -103,13 +115,19 @@ class FieldView:
 
 
 def tree(
-    user, plan: StrategyPlan | None = None, *, with_indicators: bool = True
+    user,
+    plan: StrategyPlan | None = None,
+    *,
+    with_indicators: bool = True,
+    with_goals: bool = True,
 ) -> list[FieldView]:
     """Action fields of the current plan with goals, projects (with lights) and indicators."""
     plan = plan or current_plan(user)
     if plan is None:
         return []
-    fields = scoped(ActionField, user).filter(plan=plan).prefetch_related("goals")
+    fields = scoped(ActionField, user).filter(plan=plan)
+    if with_goals:
+        fields = fields.prefetch_related("goals")
     if public_only(user):
         fields = fields.filter(public=True)
     views = {f.pk: FieldView(f) for f in fields}
@@ -196,21 +214,46 @@ COCKPIT_ROWS = 100  # the cockpit shows the worst 100 indicators; the rest are a
 FIELD_PROJECTS = 12
 
 
-def indicator_rows_for(user) -> list[IndicatorRow]:
-    rows = indicators_for(user).values_list(
-        "pk",
-        "name",
-        "area",
-        "unit",
-        "source",
-        "status",
-        "proxy_for__name",
-        "analysis__explanation",
-        "analysis__spark",
-        "analysis__latest",
+_SEVERITY_SQL = Case(
+    When(status=Light.RED, then=Value(0)),
+    When(status=Light.AMBER, then=Value(1)),
+    When(status=Light.GREEN, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def indicator_rows_for(user, *, limit: int | None = None) -> list[IndicatorRow]:
+    """Indicators worst first (red, amber, green, then by name); ``limit`` cuts in SQL, so the
+    stored analyses of the rest are never read."""
+    rows = (
+        indicators_for(user)
+        .annotate(severity=_SEVERITY_SQL)
+        .order_by("severity", "name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "area",
+            "unit",
+            "source",
+            "status",
+            "proxy_for__name",
+            "analysis__explanation",
+            "analysis__spark",
+            "analysis__latest",
+        )
     )
-    found = [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
-    return sorted(found, key=lambda i: (SEVERITY.get(i.status, 3), i.name))
+    if limit is not None:
+        rows = rows[:limit]
+    return [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
+
+
+def indicator_counts(user) -> tuple[int, int]:
+    """(all indicators, those with a warning) in one query."""
+    counts = indicators_for(user).aggregate(
+        total=Count("pk"), warned=Count("pk", filter=~Q(status=Light.GREEN))
+    )
+    return counts["total"], counts["warned"]
 
 
 @dataclass
@@ -234,18 +277,20 @@ def _worst_first(fields: list[FieldView]) -> None:
 
 
 def cockpit(user, today: date) -> Cockpit:
-    fields = tree(user, with_indicators=False)
+    plan = current_plan(user)
+    fields = tree(user, plan, with_indicators=False, with_goals=False)
     projects = [p for f in fields for p in f.projects]
     _worst_first(fields)
-    indicators = indicator_rows_for(user)
-    warnings = [i for i in indicators if i.status != Light.GREEN]
+    indicators = indicator_rows_for(user, limit=COCKPIT_ROWS)
+    total, warned = indicator_counts(user)
     return Cockpit(
-        plan=current_plan(user),
+        plan=plan,
         fields=fields,
-        indicators=indicators[:COCKPIT_ROWS],
-        indicator_count=len(indicators),
-        warnings=warnings[:COCKPIT_ROWS],
-        warning_count=len(warnings),
+        indicators=indicators,
+        indicator_count=total,
+        # the warnings are the first rows of the worst-first list
+        warnings=[i for i in indicators if i.status != Light.GREEN],
+        warning_count=warned,
         open_cases=[] if public_only(user) else list(cases_for(user, status="open")[:50]),
         overdue=overdue_reports(user, today, projects),
         budgets=[r for r in budget_rows(user, today.year, projects) if (r.percent or 0) > 0],
