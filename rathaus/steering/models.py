@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.core.models import OrgUnit, TenantModel
 
@@ -162,7 +163,7 @@ class StatusReport(TenantModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    time = models.CharField(_("Termine"), max_length=5, choices=Light.choices)
+    time = models.CharField(pgettext_lazy("Ampel", "Termine"), max_length=5, choices=Light.choices)
     budget = models.CharField(_("Budget"), max_length=5, choices=Light.choices)
     scope = models.CharField(_("Umfang"), max_length=5, choices=Light.choices)
     risk = models.CharField(_("Risiko"), max_length=5, choices=Light.choices)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from rathaus.steering.views import cases, cockpit, imports, indicators, projects, public, retreat
+from rathaus.steering.views import (
+    cases,
+    cockpit,
+    editing,
+    imports,
+    indicators,
+    projects,
+    public,
+    retreat,
+)
 
 app_name = "steering"
 
@@ -9,6 +18,30 @@ urlpatterns = [
     path("strategie/", cockpit.strategy, name="strategy"),
     path("cockpit.xlsx", cockpit.cockpit_export, name="cockpit_export"),
     path("projekte/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projekte/neu/", editing.project_create, name="project_create"),
+    path("projekte/<int:pk>/bearbeiten/", editing.project_edit, name="project_edit"),
+    path("projekte/<int:pk>/meilensteine/neu/", editing.milestone_edit, name="milestone_create"),
+    path(
+        "projekte/<int:pk>/meilensteine/<int:milestone_id>/",
+        editing.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "projekte/<int:pk>/meilensteine/<int:milestone_id>/loeschen/",
+        editing.milestone_delete,
+        name="milestone_delete",
+    ),
+    path("projekte/<int:pk>/budget/neu/", editing.budget_line_edit, name="budget_line_create"),
+    path(
+        "projekte/<int:pk>/budget/<int:line_id>/",
+        editing.budget_line_edit,
+        name="budget_line_edit",
+    ),
+    path(
+        "projekte/<int:pk>/budget/<int:line_id>/loeschen/",
+        editing.budget_line_delete,
+        name="budget_line_delete",
+    ),
     path("kennzahlen/", indicators.indicator_list, name="indicator_list"),
     path("kennzahlen/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
     path(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
@@ -62,7 +62,7 @@ def computed_budget_light(project: Project, today: date) -> str:
 
 
 LIGHT_FIELDS = {
-    "time": gettext_lazy("Termine"),
+    "time": pgettext_lazy("Ampel", "Termine"),
     "budget": gettext_lazy("Budget"),
     "scope": gettext_lazy("Umfang"),
     "risk": gettext_lazy("Risiko"),

@@ -40,9 +40,7 @@ def test_a_case_opened_by_a_service_shows_on_the_next_cockpit(client, world):
     assert "Kurzarbeit steigt" in client.get("/steuerung/").content.decode()
 
 
-def test_the_warm_cockpit_reads_the_stored_rendering(
-    client, world, django_assert_max_num_queries
-):
+def test_the_warm_cockpit_reads_the_stored_rendering(client, world, django_assert_max_num_queries):
     _open_case(world)
     client.force_login(world["users"]["mayor"])
     first = client.get("/steuerung/").content.decode()
@@ -95,4 +93,3 @@ def test_without_a_version_nothing_is_stored(client, world):
     client.get("/steuerung/")
     Project.objects.filter(pk=world["project"].pk).update(title="Sofort sichtbar")
     assert "Sofort sichtbar" in client.get("/steuerung/").content.decode()
-

@@ -14,7 +14,12 @@ from rathaus.core.navigation import entries_for
 from rathaus.core.tenancy import municipality_ids_for
 from rathaus.steering import caching, selectors
 from rathaus.steering.exports import cockpit_workbook
-from rathaus.steering.rules import PERM_DECIDE, PERM_MANAGE_INDICATORS, PERM_VIEW
+from rathaus.steering.rules import (
+    PERM_CREATE_PROJECT,
+    PERM_DECIDE,
+    PERM_MANAGE_INDICATORS,
+    PERM_VIEW,
+)
 from rathaus.steering.views.common import require
 
 
@@ -62,6 +67,7 @@ def strategy(request):
             "plan": selectors.current_plan(request.user),
             "fields": selectors.tree(request.user),
             "can_retreat": request.user.has_perm(PERM_DECIDE),
+            "can_create": request.user.has_perm(PERM_CREATE_PROJECT),
         },
     )
 
