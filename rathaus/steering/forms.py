@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rathaus.core import uploads
 from rathaus.core.forms import BoundedDateField, KernForm, apply_kern_classes
 from rathaus.steering.models import BudgetLine, Light, Project, SteeringCase
 
@@ -193,3 +194,22 @@ class BudgetLineForm(KernForm):
     forecast = forms.DecimalField(
         label=_("Prognose bei Abschluss (€)"), max_digits=14, decimal_places=2, required=False
     )
+
+
+class ActualsImportForm(KernForm):
+    file = forms.FileField(
+        label=_("Datei (CSV oder Excel)"),
+        help_text=_("Spalten: jahr; produkt; kostenstelle; ist (optional: gebunden)"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            uploads.check_size(upload.size)  # before anything is read or parsed
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+            raise forms.ValidationError(
+                _("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")
+            )
+        return upload

@@ -51,6 +51,7 @@ PERM_COMMENT = "steering.comment"
 PERM_DECIDE = "steering.decide"
 PERM_MANAGE_INDICATORS = "steering.manage_indicators"
 PERM_CREATE_PROJECT = "steering.create_project"
+PERM_IMPORT_ACTUALS = "steering.import_actuals"
 
 rules.add_perm(PERM_VIEW, can_view)
 rules.add_perm(PERM_VIEW_ALL, reads_everything)
@@ -59,3 +60,4 @@ rules.add_perm(PERM_COMMENT, can_work)
 rules.add_perm(PERM_DECIDE, is_leadership)
 rules.add_perm(PERM_MANAGE_INDICATORS, reads_everything)
 rules.add_perm(PERM_CREATE_PROJECT, is_leadership | is_department_head)
+rules.add_perm(PERM_IMPORT_ACTUALS, reads_everything)
