@@ -15,6 +15,7 @@ GET never writes). ``TIMEOUT`` also bounds how long changes made outside the ste
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 
@@ -82,3 +83,22 @@ def get_or_render(cache_key: str | None, render: Callable[[], str]) -> str:
     finally:
         cache.delete(lock)
     return value
+
+
+ROW_TIMEOUT = 24 * 3600
+
+
+def _digest(item: object) -> str:
+    return hashlib.blake2b(repr(item).encode(), digest_size=16).hexdigest()
+
+
+def rendered_by_content(kind: str, items: list, render: Callable[[object], str]) -> list[str]:
+    """Renders each item once per content: the key is a digest of the item itself, so a row
+    whose data did not change is read back (one round trip for all of them) and needs no
+    invalidation; after a change only the changed rows are rendered again."""
+    keys = [f"steering:row:{kind}:{_digest(item)}" for item in items]
+    found = cache.get_many(keys)
+    missing = {k: render(item) for k, item in zip(keys, items, strict=True) if k not in found}
+    if missing:
+        cache.set_many(missing, ROW_TIMEOUT)
+    return [found[k] if k in found else missing[k] for k in keys]

@@ -224,28 +224,30 @@ _SEVERITY_SQL = Case(
 
 
 def indicator_rows_for(user, *, limit: int | None = None) -> list[IndicatorRow]:
-    """Indicators worst first (red, amber, green, then by name); ``limit`` cuts in SQL, so the
-    stored analyses of the rest are never read."""
-    rows = (
-        indicators_for(user)
-        .annotate(severity=_SEVERITY_SQL)
-        .order_by("severity", "name", "pk")
-        .values_list(
-            "pk",
-            "name",
-            "area",
-            "unit",
-            "source",
-            "status",
-            "proxy_for__name",
-            "analysis__explanation",
-            "analysis__spark",
-            "analysis__latest",
-        )
-    )
+    """Indicators worst first (red, amber, green, then by name); with ``limit`` the order is
+    found on plain columns first, so only the shown rows' stored analyses are read."""
+    qs = indicators_for(user)
     if limit is not None:
-        rows = rows[:limit]
-    return [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
+        ids = list(
+            qs.annotate(severity=_SEVERITY_SQL)
+            .order_by("severity", "name", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        qs = qs.filter(pk__in=ids)
+    rows = qs.values_list(
+        "pk",
+        "name",
+        "area",
+        "unit",
+        "source",
+        "status",
+        "proxy_for__name",
+        "analysis__explanation",
+        "analysis__spark",
+        "analysis__latest",
+    )
+    found = [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
+    return sorted(found, key=lambda i: (SEVERITY.get(i.status, 3), i.name, i.pk))
 
 
 def indicator_counts(user) -> tuple[int, int]:
@@ -276,9 +278,91 @@ def _worst_first(fields: list[FieldView]) -> None:
         fv.more = max(0, len(fv.projects) - FIELD_PROJECTS)
 
 
+@dataclass(frozen=True)
+class UnitName:
+    name: str
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """What the cockpit and its export show of a project (plain values, no model instances:
+    500 projects with their relations cost more to build as objects than to query)."""
+
+    pk: int
+    title: str
+    action_field_id: int
+    status: str
+    start: date
+    end: date
+    owner_unit: UnitName
+    budget_threshold: int
+    last_period: date | None
+    last_time: str | None
+    last_budget: str | None
+    last_scope: str | None
+    last_risk: str | None
+
+    def get_status_display(self) -> str:
+        return str(Project.Status(self.status).label)
+
+
+_PROJECT_ROW = (
+    "pk",
+    "title",
+    "action_field_id",
+    "status",
+    "start",
+    "end",
+    "owner_unit__name",
+    "budget_threshold",
+    "last_period",
+    "last_time",
+    "last_budget",
+    "last_scope",
+    "last_risk",
+)
+
+
+def _latest_lights(project_ids: list[int]) -> dict[int, tuple]:
+    """(period, time, budget, scope, risk) of each project's latest report: one subquery for
+    its id instead of one per light, then one query for the lights."""
+    newest = StatusReport.objects.filter(project=OuterRef("pk")).order_by(
+        "-period", "-submitted_at", "-pk"
+    )
+    ids = (
+        Project.objects.filter(pk__in=project_ids)
+        .annotate(report=Subquery(newest.values("pk")[:1]))
+        .values_list("report", flat=True)
+    )
+    rows = StatusReport.objects.filter(pk__in=[i for i in ids if i]).values_list(
+        "project_id", "period", "time", "budget", "scope", "risk"
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def _cockpit_fields(user, plan: StrategyPlan | None) -> list[FieldView]:
+    if plan is None:
+        return []
+    fields = scoped(ActionField, user).filter(plan=plan)
+    if public_only(user):
+        fields = fields.filter(public=True)
+    views = {f.pk: FieldView(f) for f in fields}
+    projects = scoped(Project, user).filter(action_field__plan=plan).order_by("title")
+    if public_only(user):
+        projects = projects.filter(public=True)
+    rows = list(projects.values_list(*_PROJECT_ROW[:8]))
+    lights = _latest_lights([row[0] for row in rows])
+    for row in rows:
+        last = lights.get(row[0], (None,) * 5)
+        project = ProjectRow(*row[:6], UnitName(row[6]), row[7], *last)
+        if project.action_field_id in views:
+            views[project.action_field_id].projects.append(project)
+    return list(views.values())
+
+
 def cockpit(user, today: date) -> Cockpit:
     plan = current_plan(user)
-    fields = tree(user, plan, with_indicators=False, with_goals=False)
+    fields = _cockpit_fields(user, plan)
     projects = [p for f in fields for p in f.projects]
     _worst_first(fields)
     indicators = indicator_rows_for(user, limit=COCKPIT_ROWS)

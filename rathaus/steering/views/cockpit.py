@@ -23,12 +23,32 @@ from rathaus.steering.rules import (
 from rathaus.steering.views.common import require
 
 
+def _row_renderer(template: str):
+    def render(row) -> str:
+        return render_to_string(template, {"i": row, "spark": sparkline(row.spark)})
+
+    return render
+
+
 def _cockpit_body(user, today) -> str:
     data = selectors.cockpit(user, today)
-    shown = {i.pk: i for i in data.indicators + data.warnings}
-    sparks = {pk: sparkline(i.spark) for pk, i in shown.items()}
+    language = translation.get_language()
     return render_to_string(
-        "steering/_cockpit_body.html", {"cockpit": data, "sparks": sparks, "today": today}
+        "steering/_cockpit_body.html",
+        {
+            "cockpit": data,
+            "today": today,
+            "warning_rows": caching.rendered_by_content(
+                f"warning:{language}",
+                data.warnings,
+                _row_renderer("steering/_cockpit_warning_row.html"),
+            ),
+            "indicator_rows": caching.rendered_by_content(
+                f"indicator:{language}",
+                data.indicators,
+                _row_renderer("steering/_cockpit_indicator_row.html"),
+            ),
+        },
     )
 
 
