@@ -8,6 +8,7 @@ from rathaus.steering.views import (
     indicators,
     projects,
     public,
+    report,
     retreat,
 )
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", cockpit.cockpit, name="cockpit"),
     path("strategie/", cockpit.strategy, name="strategy"),
     path("cockpit.xlsx", cockpit.cockpit_export, name="cockpit_export"),
+    path("bericht.pdf", report.controlling_report, name="controlling_report"),
     path("projekte/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projekte/neu/", editing.project_create, name="project_create"),
     path("projekte/<int:pk>/bearbeiten/", editing.project_edit, name="project_edit"),
