@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -231,9 +230,7 @@ def report_submit(request, project_id: int, payload: ReportIn):
     _need(request, PERM_VIEW)
     project = selectors.project_get(request.user, project_id)
     _need(request, PERM_EDIT_PROJECT, project)
-    report = status_report_submit(
-        actor=request.user, project=project, now=timezone.now(), **payload.dict()
-    )
+    report = status_report_submit(actor=request.user, project=project, **payload.dict())
     return Status(201, report)
 
 

@@ -6,9 +6,11 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from rathaus.core.forms import KernForm, apply_kern_classes
-from rathaus.steering.models import Light, SteeringCase
+from rathaus.core import uploads
+from rathaus.core.forms import BoundedDateField, KernForm, apply_kern_classes
+from rathaus.steering.models import BudgetLine, Light, Project, SteeringCase
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -43,7 +45,7 @@ class ReportForm(KernForm):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
-    time = forms.ChoiceField(label=_("Termine"), choices=LIGHTS)
+    time = forms.ChoiceField(label=pgettext_lazy("Ampel", "Termine"), choices=LIGHTS)
     budget = forms.ChoiceField(label=_("Budget"), choices=LIGHTS)
     scope = forms.ChoiceField(label=_("Umfang"), choices=LIGHTS)
     risk = forms.ChoiceField(label=_("Risiko"), choices=LIGHTS)
@@ -134,4 +136,80 @@ class ImportForm(KernForm):
             raise forms.ValidationError(_("Die Datei ist größer als 20 MB."))
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
+        return upload
+
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ProjectForm(KernForm):
+    """Choices are the acting user's municipality's rows (``selectors.editing.edit_choices``)."""
+
+    title = OneLine(label=_("Titel"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art"), choices=Project.Kind.choices)
+    description = MultiLine(label=_("Beschreibung"), max_length=5000, required=False)
+    action_field = forms.ModelChoiceField(label=_("Handlungsfeld"), queryset=None)
+    goal = forms.ModelChoiceField(label=_("Ziel"), queryset=None, required=False)
+    owner_unit = forms.ModelChoiceField(label=_("verantwortliche Einheit"), queryset=None)
+    owner = forms.ModelChoiceField(label=_("Projektleitung"), queryset=None, required=False)
+    start = BoundedDateField(label=_("Beginn"), **DATE)
+    end = BoundedDateField(label=_("Ende"), **DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices)
+    public = forms.BooleanField(label=_("öffentlich sichtbar"), required=False)
+    budget_threshold = forms.IntegerField(
+        label=_("Schwelle Budgetabweichung (%)"), min_value=0, max_value=100, initial=10
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("action_field", "goal", "owner_unit", "owner"):
+            self.fields[name].queryset = choices[name]
+
+
+class MilestoneForm(KernForm):
+    title = OneLine(label=_("Titel"), max_length=200)
+    due = BoundedDateField(label=_("fällig am"), **DATE)
+    done_on = BoundedDateField(label=_("erreicht am"), required=False, **DATE)
+    reason = OneLine(
+        label=_("Begründung (nur bei neuer Fälligkeit)"), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, new=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if new:
+            del self.fields["reason"]
+
+
+class BudgetLineForm(KernForm):
+    year = forms.IntegerField(label=_("Jahr"), min_value=1990, max_value=2199)
+    product = OneLine(label=_("Produkt"), max_length=40, required=False)
+    cost_centre = OneLine(label=_("Kostenstelle"), max_length=40, required=False)
+    source = forms.ChoiceField(label=_("Finanzierung"), choices=BudgetLine.Source.choices)
+    grant_deadline = BoundedDateField(label=_("Frist Fördermittel"), required=False, **DATE)
+    planned = forms.DecimalField(label=_("Plan (€)"), max_digits=14, decimal_places=2)
+    committed = forms.DecimalField(
+        label=_("gebunden (€)"), max_digits=14, decimal_places=2, required=False
+    )
+    actual = forms.DecimalField(label=_("Ist (€)"), max_digits=14, decimal_places=2, required=False)
+    forecast = forms.DecimalField(
+        label=_("Prognose bei Abschluss (€)"), max_digits=14, decimal_places=2, required=False
+    )
+
+
+class ActualsImportForm(KernForm):
+    file = forms.FileField(
+        label=_("Datei (CSV oder Excel)"),
+        help_text=_("Spalten: jahr; produkt; kostenstelle; ist (optional: gebunden)"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            uploads.check_size(upload.size)  # before anything is read or parsed
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+            raise forms.ValidationError(
+                _("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")
+            )
         return upload

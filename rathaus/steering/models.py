@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.core.models import OrgUnit, TenantModel
 
@@ -162,7 +163,7 @@ class StatusReport(TenantModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    time = models.CharField(_("Termine"), max_length=5, choices=Light.choices)
+    time = models.CharField(pgettext_lazy("Ampel", "Termine"), max_length=5, choices=Light.choices)
     budget = models.CharField(_("Budget"), max_length=5, choices=Light.choices)
     scope = models.CharField(_("Umfang"), max_length=5, choices=Light.choices)
     risk = models.CharField(_("Risiko"), max_length=5, choices=Light.choices)
@@ -402,3 +403,16 @@ class MilestoneRevision(TenantModel):
         verbose_name = _("Meilensteinänderung")
         verbose_name_plural = _("Meilensteinänderungen")
         ordering = ["at", "pk"]
+
+
+class CockpitVersion(models.Model):
+    """A number per municipality that every steering write raises in its own transaction.
+
+    Rendered cockpits are cached under keys that contain it (``rathaus/steering/caching.py``):
+    the number lives in the database, so every web process sees a change the moment it commits,
+    whatever cache backend is configured."""
+
+    municipality = models.OneToOneField(
+        "core.Municipality", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    value = models.BigIntegerField()

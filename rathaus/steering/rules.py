@@ -50,6 +50,8 @@ PERM_EDIT_PROJECT = "steering.edit_project"
 PERM_COMMENT = "steering.comment"
 PERM_DECIDE = "steering.decide"
 PERM_MANAGE_INDICATORS = "steering.manage_indicators"
+PERM_CREATE_PROJECT = "steering.create_project"
+PERM_IMPORT_ACTUALS = "steering.import_actuals"
 
 rules.add_perm(PERM_VIEW, can_view)
 rules.add_perm(PERM_VIEW_ALL, reads_everything)
@@ -57,3 +59,5 @@ rules.add_perm(PERM_EDIT_PROJECT, is_leadership | (can_work & owns_project))
 rules.add_perm(PERM_COMMENT, can_work)
 rules.add_perm(PERM_DECIDE, is_leadership)
 rules.add_perm(PERM_MANAGE_INDICATORS, reads_everything)
+rules.add_perm(PERM_CREATE_PROJECT, is_leadership | is_department_head)
+rules.add_perm(PERM_IMPORT_ACTUALS, reads_everything)

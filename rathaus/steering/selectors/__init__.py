@@ -6,7 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from rathaus.core.models import Role
@@ -103,13 +115,19 @@ class FieldView:
 
 
 def tree(
-    user, plan: StrategyPlan | None = None, *, with_indicators: bool = True
+    user,
+    plan: StrategyPlan | None = None,
+    *,
+    with_indicators: bool = True,
+    with_goals: bool = True,
 ) -> list[FieldView]:
     """Action fields of the current plan with goals, projects (with lights) and indicators."""
     plan = plan or current_plan(user)
     if plan is None:
         return []
-    fields = scoped(ActionField, user).filter(plan=plan).prefetch_related("goals")
+    fields = scoped(ActionField, user).filter(plan=plan)
+    if with_goals:
+        fields = fields.prefetch_related("goals")
     if public_only(user):
         fields = fields.filter(public=True)
     views = {f.pk: FieldView(f) for f in fields}
@@ -196,8 +214,27 @@ COCKPIT_ROWS = 100  # the cockpit shows the worst 100 indicators; the rest are a
 FIELD_PROJECTS = 12
 
 
-def indicator_rows_for(user) -> list[IndicatorRow]:
-    rows = indicators_for(user).values_list(
+_SEVERITY_SQL = Case(
+    When(status=Light.RED, then=Value(0)),
+    When(status=Light.AMBER, then=Value(1)),
+    When(status=Light.GREEN, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def indicator_rows_for(user, *, limit: int | None = None) -> list[IndicatorRow]:
+    """Indicators worst first (red, amber, green, then by name); with ``limit`` the order is
+    found on plain columns first, so only the shown rows' stored analyses are read."""
+    qs = indicators_for(user)
+    if limit is not None:
+        ids = list(
+            qs.annotate(severity=_SEVERITY_SQL)
+            .order_by("severity", "name", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        qs = qs.filter(pk__in=ids)
+    rows = qs.values_list(
         "pk",
         "name",
         "area",
@@ -210,7 +247,15 @@ def indicator_rows_for(user) -> list[IndicatorRow]:
         "analysis__latest",
     )
     found = [IndicatorRow(*row[:7], row[7] or "", row[8] or [], row[9]) for row in rows]
-    return sorted(found, key=lambda i: (SEVERITY.get(i.status, 3), i.name))
+    return sorted(found, key=lambda i: (SEVERITY.get(i.status, 3), i.name, i.pk))
+
+
+def indicator_counts(user) -> tuple[int, int]:
+    """(all indicators, those with a warning) in one query."""
+    counts = indicators_for(user).aggregate(
+        total=Count("pk"), warned=Count("pk", filter=~Q(status=Light.GREEN))
+    )
+    return counts["total"], counts["warned"]
 
 
 @dataclass
@@ -233,19 +278,103 @@ def _worst_first(fields: list[FieldView]) -> None:
         fv.more = max(0, len(fv.projects) - FIELD_PROJECTS)
 
 
+@dataclass(frozen=True)
+class UnitName:
+    name: str
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """What the cockpit and its export show of a project (plain values, no model instances:
+    500 projects with their relations cost more to build as objects than to query)."""
+
+    pk: int
+    title: str
+    action_field_id: int
+    status: str
+    start: date
+    end: date
+    owner_unit: UnitName
+    budget_threshold: int
+    last_period: date | None
+    last_time: str | None
+    last_budget: str | None
+    last_scope: str | None
+    last_risk: str | None
+
+    def get_status_display(self) -> str:
+        return str(Project.Status(self.status).label)
+
+
+_PROJECT_ROW = (
+    "pk",
+    "title",
+    "action_field_id",
+    "status",
+    "start",
+    "end",
+    "owner_unit__name",
+    "budget_threshold",
+    "last_period",
+    "last_time",
+    "last_budget",
+    "last_scope",
+    "last_risk",
+)
+
+
+def _latest_lights(project_ids: list[int]) -> dict[int, tuple]:
+    """(period, time, budget, scope, risk) of each project's latest report: one subquery for
+    its id instead of one per light, then one query for the lights."""
+    newest = StatusReport.objects.filter(project=OuterRef("pk")).order_by(
+        "-period", "-submitted_at", "-pk"
+    )
+    ids = (
+        Project.objects.filter(pk__in=project_ids)
+        .annotate(report=Subquery(newest.values("pk")[:1]))
+        .values_list("report", flat=True)
+    )
+    rows = StatusReport.objects.filter(pk__in=[i for i in ids if i]).values_list(
+        "project_id", "period", "time", "budget", "scope", "risk"
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def _cockpit_fields(user, plan: StrategyPlan | None) -> list[FieldView]:
+    if plan is None:
+        return []
+    fields = scoped(ActionField, user).filter(plan=plan)
+    if public_only(user):
+        fields = fields.filter(public=True)
+    views = {f.pk: FieldView(f) for f in fields}
+    projects = scoped(Project, user).filter(action_field__plan=plan).order_by("title")
+    if public_only(user):
+        projects = projects.filter(public=True)
+    rows = list(projects.values_list(*_PROJECT_ROW[:8]))
+    lights = _latest_lights([row[0] for row in rows])
+    for row in rows:
+        last = lights.get(row[0], (None,) * 5)
+        project = ProjectRow(*row[:6], UnitName(row[6]), row[7], *last)
+        if project.action_field_id in views:
+            views[project.action_field_id].projects.append(project)
+    return list(views.values())
+
+
 def cockpit(user, today: date) -> Cockpit:
-    fields = tree(user, with_indicators=False)
+    plan = current_plan(user)
+    fields = _cockpit_fields(user, plan)
     projects = [p for f in fields for p in f.projects]
     _worst_first(fields)
-    indicators = indicator_rows_for(user)
-    warnings = [i for i in indicators if i.status != Light.GREEN]
+    indicators = indicator_rows_for(user, limit=COCKPIT_ROWS)
+    total, warned = indicator_counts(user)
     return Cockpit(
-        plan=current_plan(user),
+        plan=plan,
         fields=fields,
-        indicators=indicators[:COCKPIT_ROWS],
-        indicator_count=len(indicators),
-        warnings=warnings[:COCKPIT_ROWS],
-        warning_count=len(warnings),
+        indicators=indicators,
+        indicator_count=total,
+        # the warnings are the first rows of the worst-first list
+        warnings=[i for i in indicators if i.status != Light.GREEN],
+        warning_count=warned,
         open_cases=[] if public_only(user) else list(cases_for(user, status="open")[:50]),
         overdue=overdue_reports(user, today, projects),
         budgets=[r for r in budget_rows(user, today.year, projects) if (r.percent or 0) > 0],
@@ -322,3 +451,13 @@ def case_get(user, pk: int) -> SteeringCase:
 
 def previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def decisions_in(user, month: date) -> list[SteeringCase]:
+    """Cases decided in the month of ``month`` (a first of the month)."""
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return list(
+        cases_for(user, status=SteeringCase.Status.DECIDED)
+        .filter(decided_at__date__gte=month, decided_at__date__lt=end)
+        .order_by("decided_at")
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import OrgUnit
 from rathaus.core.problems import Conflict, DomainError
+from rathaus.steering import caching
 from rathaus.steering.models import (
     CaseComment,
     Indicator,
@@ -37,7 +38,7 @@ def case_open(
     now: datetime | None = None,
 ) -> tuple[SteeringCase, bool]:
     """Opens a case for a deviation unless one is already open for the same trigger."""
-    now = now or timezone.now()
+    now = now_or(now)
     existing = SteeringCase.objects.filter(
         municipality_id=assigned_unit.municipality_id, trigger=trigger, status="open"
     ).first()
@@ -45,6 +46,7 @@ def case_open(
         if existing.explanation != explanation:
             existing.explanation = explanation
             existing.save(update_fields=["explanation"])
+            caching.bump(existing.municipality_id)
         return existing, False
     try:
         with transaction.atomic():
@@ -64,6 +66,7 @@ def case_open(
             municipality_id=assigned_unit.municipality_id, trigger=trigger, status="open"
         ), False
     audit.record(actor=actor, instance=case, action="create", summary=f"Steuerungsfall: {title}")
+    caching.bump(case.municipality_id)
     return case, True
 
 
@@ -95,11 +98,12 @@ def case_comment_add(
         author=actor,
         unit_id=employee.org_unit_id if employee else None,
         text=_clean_text(text, "text"),
-        at=now or timezone.now(),
+        at=now_or(now),
     )
     audit.record(
         actor=actor, instance=comment, action="create", summary=f"Beitrag zu Fall {case.pk}"
     )
+    caching.bump(case.municipality_id)
     return comment
 
 
@@ -188,7 +192,7 @@ def case_decide(
     now: datetime | None = None,
 ) -> SteeringCase:
     """Closes a case with keep / adjust / stop; "adjust" needs at least one versioned change."""
-    now = now or timezone.now()
+    now = now_or(now)
     case = SteeringCase.objects.select_for_update().get(pk=case.pk)
     if case.status != SteeringCase.Status.OPEN:
         raise Conflict("case_closed", _("Der Steuerungsfall ist bereits entschieden."))
@@ -227,4 +231,5 @@ def case_decide(
         after=audit.snapshot(case),
         summary=f"Entscheidung: {case.get_decision_display()}",
     )
+    caching.bump(case.municipality_id)
     return case

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
+from rathaus.steering import caching
 from rathaus.steering.models import Indicator, IndicatorValue
 
 COLUMNS = ("datum", "gebiet", "kennzahl", "wert", "einheit")
@@ -242,7 +244,7 @@ def indicator_values_import(
     now: datetime | None = None,
 ) -> ImportReport:
     """Checks the whole file, then writes it; ``open_lines`` is called once per pass."""
-    now = now or timezone.now()
+    now = now_or(now)
     indicators = {
         (name.lower(), area.lower()): (pk, unit)
         for pk, name, area, unit in Indicator.objects.filter(municipality=municipality).values_list(
@@ -273,4 +275,5 @@ def indicator_values_import(
             object_id="import",
             summary=f"Kennzahlen-Import: {report.created} neu, {report.unchanged} unverändert",
         )
+        caching.bump(municipality.pk)
     return report

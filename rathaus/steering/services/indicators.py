@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.engines import indicators as engine
+from rathaus.steering import caching
 from rathaus.steering.models import Indicator, IndicatorValue, Light
 from rathaus.steering.services.cases import case_open
 
@@ -60,7 +62,7 @@ def indicator_value_record(
     ``four_eyes``: manual entry of an official figure, counted only once a second person
     confirms it (``indicator_value_confirm``).
     """
-    now = now or timezone.now()
+    now = now_or(now)
     number = _check_value(value)
     ref_date = ref_date.replace(day=1)
     Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
@@ -88,6 +90,7 @@ def indicator_value_record(
     )
     if analyse and row.confirmed:
         transaction.on_commit(lambda: indicator_analyse(indicator=indicator, now=now))
+    caching.bump(indicator.municipality_id)
     return row
 
 
@@ -105,6 +108,7 @@ def indicator_value_confirm(*, actor, value: IndicatorValue, now: datetime | Non
     audit.record(actor=actor, instance=value, action="action", summary="Wert bestätigt")
     indicator = value.indicator
     transaction.on_commit(lambda: indicator_analyse(indicator=indicator, now=now))
+    caching.bump(value.municipality_id)
 
 
 def series_input(indicator: Indicator, values: dict[date, IndicatorValue]) -> engine.SeriesInput:
@@ -159,7 +163,7 @@ def analysis_json(result: engine.Analysis) -> dict:
 
 def indicator_analyse(*, indicator: Indicator, now: datetime | None = None) -> dict:
     """Runs the engine, stores the result on the indicator, opens a case when it is red."""
-    now = now or timezone.now()
+    now = now_or(now)
     indicator = Indicator.objects.select_related("responsible_unit").get(pk=indicator.pk)
     values = current_values(indicator)
     result = engine.analyse(series_input(indicator, values), today=timezone.localdate(now))
@@ -167,6 +171,7 @@ def indicator_analyse(*, indicator: Indicator, now: datetime | None = None) -> d
     data["spark"] = [v.value for v in list(values.values())[-SPARK_MONTHS:]]
     data["analysed_at"] = now.isoformat()
     Indicator.objects.filter(pk=indicator.pk).update(analysis=data, status=result.status)
+    caching.bump(indicator.municipality_id)
     if result.status == Light.RED:
         case_open(
             kind="indicator",

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
+from rathaus.steering import caching
 from rathaus.steering.models import LIGHT_ORDER, BudgetLine, Light, Project, StatusReport
 from rathaus.steering.services.cases import case_open
 from rathaus.steering.services.indicators import indicators_analyse_all
@@ -60,7 +62,7 @@ def computed_budget_light(project: Project, today: date) -> str:
 
 
 LIGHT_FIELDS = {
-    "time": gettext_lazy("Termine"),
+    "time": pgettext_lazy("Ampel", "Termine"),
     "budget": gettext_lazy("Budget"),
     "scope": gettext_lazy("Umfang"),
     "risk": gettext_lazy("Risiko"),
@@ -83,7 +85,7 @@ def status_report_submit(
     now: datetime | None = None,
 ) -> StatusReport:
     """Keeps every report; a light better than the computed one needs a reason."""
-    now = now or timezone.now()
+    now = now_or(now)
     today = timezone.localdate(now)
     lights = {"time": time, "budget": budget, "scope": scope, "risk": risk}
     for field, light in lights.items():
@@ -129,6 +131,7 @@ def status_report_submit(
     )
     if report.overall == Light.RED:
         _open_project_case(project, report, now=now)
+    caching.bump(project.municipality_id)
     return report
 
 
@@ -148,7 +151,7 @@ def _open_project_case(project: Project, report: StatusReport, *, now: datetime)
 
 def projects_sweep(*, municipality, now: datetime | None = None) -> int:
     """Opens cases for missing reports and budgets over their threshold; returns how many."""
-    now = now or timezone.now()
+    now = now_or(now)
     today = timezone.localdate(now)
     due = previous_month(today)
     opened = 0

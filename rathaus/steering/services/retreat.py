@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.problems import DomainError
+from rathaus.steering import caching
 from rathaus.steering.models import ActionField, Goal, StrategyPlan
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -87,4 +88,5 @@ def retreat_goals_apply(*, actor, plan: StrategyPlan, text: str) -> RetreatResul
             audit.record(actor=actor, instance=goal, action="create")
         else:
             result.goals_existing += 1
+    caching.bump(plan.municipality_id)
     return result

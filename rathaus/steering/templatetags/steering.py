@@ -68,3 +68,10 @@ def iso_month(value):
     """ "2026-11-01" → "11/2026" (dates stored as text in the analysis)."""
     text = str(value or "")
     return f"{text[5:7]}/{text[:4]}" if len(text) >= 7 else "–"
+
+
+@register.simple_tag
+def light_word(value):
+    """A light in plain text (symbol and word), for print: "■ kritisch"."""
+    text = Light(value).label if value in Light.values else value
+    return f"{SYMBOL.get(value, '')} {text}".strip()

@@ -1,7 +1,7 @@
 """Rows of the steering app in a municipality, for the URL-walking tenancy test."""
 
 from rathaus.core.tests.factories import UserFactory
-from rathaus.steering.models import CaseComment, IndicatorValue, SteeringCase
+from rathaus.steering.models import BudgetLine, CaseComment, IndicatorValue, SteeringCase
 from rathaus.steering.services.cases import case_open
 from rathaus.steering.tests.conftest import build_world
 
@@ -49,4 +49,6 @@ def create(municipality, marker: str) -> dict[str, list]:
         "project_id": [world["project"].pk],
         "indicator_id": [world["indicator"].pk],
         "municipality": [municipality.slug],
+        "milestone_id": [world["late"].pk],
+        "line_id": [BudgetLine.objects.get(project=world["project"]).pk],
     }

@@ -93,3 +93,41 @@ def test_strategy_cases_import_and_public_pages_pass_axe(
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         axe_check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_edits_a_project_a_milestone_and_a_budget_line(
+    page, live_server, login, axe_check, town, make_user
+):
+    world = build_world(town, make_user)
+    project = world["project"]
+    login(page, world["users"]["owner"].username)
+    page.goto(f"{live_server.url}/steuerung/projekte/{project.pk}/")
+    page.get_by_role("link", name="Projekt bearbeiten").click()
+    expect(page.get_by_role("heading", name="Projekt bearbeiten")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Ende").fill("2029-01-01")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Das Ende liegt vor dem Beginn.").first).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Ende").fill("2033-06-30")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Das Projekt ist gespeichert.")).to_be_visible()
+
+    page.get_by_role("link", name="Meilenstein hinzufügen").click()
+    expect(page.get_by_role("heading", name="Neuer Meilenstein")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Titel").fill("Bürgerinformation")
+    page.get_by_label("fällig am").fill("2031-06-15")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("cell", name="15.06.2031")).to_be_visible()
+
+    page.get_by_role("link", name="Budgetposition hinzufügen").click()
+    expect(page.get_by_role("heading", name="Neue Budgetposition")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Jahr").fill("2031")
+    page.get_by_label("Plan (€)").fill("25000")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Budgetposition ist gespeichert.")).to_be_visible()
+    wait_for(lambda: project.budget_lines.count() == 2, "the budget line is stored")

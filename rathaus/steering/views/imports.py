@@ -1,4 +1,5 @@
-"""Upload of indicator values (generic long CSV), all or nothing, errors with line numbers."""
+"""Uploads: indicator values (generic long CSV) and finance actuals (CSV or Excel); all or
+nothing, errors with line numbers."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rathaus.core import uploads
 from rathaus.core.tabular import TabularError, decode
 from rathaus.core.tenancy import home_municipality
-from rathaus.steering.forms import ImportForm
-from rathaus.steering.rules import PERM_MANAGE_INDICATORS
+from rathaus.steering.forms import ActualsImportForm, ImportForm
+from rathaus.steering.rules import PERM_IMPORT_ACTUALS, PERM_MANAGE_INDICATORS
+from rathaus.steering.services.actuals import budget_actuals_import, rows_of_upload
 from rathaus.steering.services.imports import indicator_values_import
 from rathaus.steering.services.indicators import indicators_analyse_all
 from rathaus.steering.views.common import require
@@ -51,6 +54,38 @@ def values_import(request):
     return render(
         request,
         "steering/import.html",
+        {"form": form, "report": report},
+        status=400 if (report and not report.ok) or form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actuals_import(request):
+    require(request.user, PERM_IMPORT_ACTUALS)
+    municipality = home_municipality(request.user)
+    if municipality is None:
+        raise PermissionDenied
+    form = ActualsImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = rows_of_upload(upload.name, upload.read())
+        except (TabularError, uploads.UploadRefused) as exc:
+            form.add_error("file", str(exc))
+        else:
+            report = budget_actuals_import(actor=request.user, municipality=municipality, rows=rows)
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Ist-Werte übernommen: %(c)d Budgetpositionen geändert, %(u)d unverändert.")
+                    % {"c": report.updated, "u": report.unchanged},
+                )
+                return redirect("steering:cockpit")
+    return render(
+        request,
+        "steering/actuals_import.html",
         {"form": form, "report": report},
         status=400 if (report and not report.ok) or form.errors else 200,
     )

@@ -67,6 +67,7 @@ def project_detail(request, pk: int):
             "budget": budgets[0] if budgets else None,
             "open_cases": list(project.cases.filter(status="open")),
             "form": form,
+            "can_edit": can_edit,
             "today": today,
         },
         status=400 if form is not None and form.errors else 200,

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from rathaus.core.models import Role
 from rathaus.steering.models import IndicatorValue
 from rathaus.steering.services.indicators import indicator_analyse
 from rathaus.steering.tests.conftest import NOW
@@ -95,8 +96,6 @@ def test_a_non_numeric_value_is_a_validation_problem(client, world):
 
 
 def test_another_municipality_sees_nothing(client, world, other_town, make_user):
-    from rathaus.core.models import Role
-
     client.force_login(make_user(Role.LEADERSHIP, municipality=other_town))
     assert client.get(f"{BASE}/projects/{world['project'].pk}").status_code == 404
     assert client.get(f"{BASE}/indicators/{world['indicator'].pk}/series").status_code == 404
