@@ -323,7 +323,12 @@ LOGGING = {
     "filters": {"redact": {"()": "rathaus.core.logging.RedactPersonalData"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint reports every rendering step at INFO; only its problems matter.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # --- Domain settings.

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rathaus.core.clock import now_or
+from rathaus.core.pdf import html_to_pdf
 from rathaus.staffpool.models import Secondment
 
 KINDS = {
@@ -29,7 +30,4 @@ def document_html(secondment: Secondment, kind: str, *, today=None) -> str:
 
 
 def document_pdf(secondment: Secondment, kind: str, *, today=None) -> bytes:
-    # WeasyPrint (pango) takes seconds to import: loaded on the first PDF, not at start-up.
-    from weasyprint import HTML  # noqa: PLC0415
-
-    return HTML(string=document_html(secondment, kind, today=today), base_url=None).write_pdf()
+    return html_to_pdf(document_html(secondment, kind, today=today), base_url=None)

@@ -15,6 +15,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from rathaus.core.pdf import html_to_pdf
 from rathaus.standards.selectors.overview import SIZE_LABELS, PromiseOverview
 
 
@@ -60,8 +61,4 @@ def report_html(*, template: str, context: dict, printed: datetime) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    # heavy (Pango through cffi) and only needed for this download: loaded on the first
-    # PDF, so that a web process without Pango still starts (as rathaus.meetings does)
-    import weasyprint  # noqa: PLC0415
-
-    return weasyprint.HTML(string=html, base_url=".").write_pdf()
+    return html_to_pdf(html)

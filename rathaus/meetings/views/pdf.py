@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
@@ -11,16 +9,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from rathaus.core.clock import now_or
+from rathaus.core.pdf import html_to_pdf
 from rathaus.meetings import selectors
 from rathaus.meetings.views.common import require_view
 
 
 def render_pdf(html: str) -> bytes:
-    # WeasyPrint is heavy (Pango): loaded on the first PDF, not when a web process starts.
-    weasyprint = importlib.import_module("weasyprint")
-    return weasyprint.HTML(
-        string=html, base_url=finders.find("meetings/print.css") or "."
-    ).write_pdf()
+    return html_to_pdf(html, base_url=finders.find("meetings/print.css") or ".")
 
 
 @login_required

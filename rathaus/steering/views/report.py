@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import weasyprint
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rathaus.core.pdf import html_to_pdf
 from rathaus.core.tenancy import home_municipality
 from rathaus.steering import selectors
 from rathaus.steering.rules import PERM_VIEW
@@ -72,7 +72,7 @@ def controlling_report(request):
         },
         request=request,
     )
-    pdf = weasyprint.HTML(string=html, base_url=".").write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="controlling-{month:%Y-%m}.pdf"'
     return response
