@@ -3,6 +3,10 @@
 import os
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from rathaus.core.tests.factories import MunicipalityFactory, RegionFactory, UserFactory
 
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
@@ -36,29 +40,21 @@ def _fast_hashing_and_mail(settings):
 
 @pytest.fixture
 def region(db):
-    from rathaus.core.tests.factories import RegionFactory
-
     return RegionFactory()
 
 
 @pytest.fixture
 def town(region):
-    from rathaus.core.tests.factories import MunicipalityFactory
-
     return MunicipalityFactory(region=region, name="Musterstadt", slug="musterstadt-test")
 
 
 @pytest.fixture
 def other_town(region):
-    from rathaus.core.tests.factories import MunicipalityFactory
-
     return MunicipalityFactory(region=region, name="Anderswo", slug="anderswo-test")
 
 
 @pytest.fixture
 def make_user(db):
-    from rathaus.core.tests.factories import UserFactory
-
     def make(*roles, municipality=None, region=None, **kwargs):
         return UserFactory(
             roles=[str(r) for r in roles], municipality=municipality, region=region, **kwargs
@@ -71,8 +67,6 @@ def make_user(db):
 def _playwright():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Debian Chromium not found at {CHROMIUM} (install the 'chromium' package)")
-    from playwright.sync_api import expect, sync_playwright
-
     expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         yield p
@@ -98,8 +92,6 @@ def page(browser):
 @pytest.fixture
 def axe_check():
     """Runs axe-core on the current page; fails on serious or critical violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
     axe = Axe()
 
     def check(page):

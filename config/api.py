@@ -6,8 +6,17 @@ Every error leaves as application/problem+json (RFC 9457) with a German message 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from rathaus.appointments.api import router as appointments_router
+from rathaus.core.api import router as core_router
 from rathaus.core.openapi import RathausNinjaAPI
 from rathaus.core.problems import DomainError, problem_response
+from rathaus.elections.api import router as elections_router
+from rathaus.meetings.api import router as meetings_router
+from rathaus.participation.api import router as participation_router
+from rathaus.presence.api import router as presence_router
+from rathaus.staffpool.api import router as staffpool_router
+from rathaus.standards.api import router as standards_router
+from rathaus.steering.api import router as steering_router
 
 api = RathausNinjaAPI(
     title="Rathaus API",
@@ -64,26 +73,13 @@ def ping(request: HttpRequest) -> dict:
     return {"ok": True}
 
 
-def _register_routers() -> None:
-    from rathaus.appointments.api import router as appointments_router
-    from rathaus.core.api import router as core_router
-    from rathaus.elections.api import router as elections_router
-    from rathaus.meetings.api import router as meetings_router
-    from rathaus.participation.api import router as participation_router
-    from rathaus.presence.api import router as presence_router
-    from rathaus.staffpool.api import router as staffpool_router
-    from rathaus.standards.api import router as standards_router
-    from rathaus.steering.api import router as steering_router
-
-    api.add_router("/v1/core/", core_router)
-    api.add_router("/v1/appointments/", appointments_router)
-    api.add_router("/v1/presence/", presence_router)
-    api.add_router("/v1/elections/", elections_router)
-    api.add_router("/v1/steering/", steering_router)
-    api.add_router("/v1/meetings/", meetings_router)
-    api.add_router("/v1/participation/", participation_router)
-    api.add_router("/v1/staffpool/", staffpool_router)
-    api.add_router("/v1/standards/", standards_router)
-
-
-_register_routers()
+# Each app's API under /api/v1/<app>/.
+api.add_router("/v1/core/", core_router)
+api.add_router("/v1/appointments/", appointments_router)
+api.add_router("/v1/presence/", presence_router)
+api.add_router("/v1/elections/", elections_router)
+api.add_router("/v1/steering/", steering_router)
+api.add_router("/v1/meetings/", meetings_router)
+api.add_router("/v1/participation/", participation_router)
+api.add_router("/v1/staffpool/", staffpool_router)
+api.add_router("/v1/standards/", standards_router)

@@ -214,8 +214,17 @@ def _experts(town, districts, now) -> list[Expert]:
 
 
 def _street_process(town, districts, planner, moderator, now, rng):
+    process = _street_create(town, districts, planner, now)
+    group = _street_invitations(town, process, now)
+    residents = _street_residents(process, districts, group, now)
+    ideas = _street_ideas(process, residents, now, rng)
+    _street_discussion(town, ideas, residents, planner, moderator, now)
+    return process
+
+
+def _street_create(town, districts, planner, now):
     today = timezone.localdate(now)
-    process = process_create(
+    return process_create(
         actor=planner,
         municipality=town,
         title=STREET_TITLE,
@@ -244,6 +253,10 @@ def _street_process(town, districts, planner, moderator, now, rng):
         published=True,
         now=now - timedelta(days=12),
     )
+
+
+def _street_invitations(town, process, now):
+    """Codes for the households (the demo's known codes) and for the shops."""
     group = InvitationGroup.objects.create(
         municipality=town,
         process=process,
@@ -266,6 +279,10 @@ def _street_process(town, districts, planner, moderator, now, rng):
         InvitationCode(municipality=town, group=business, code_hash=hash_token(new_token()))
         for _ in range(8)
     )
+    return group
+
+
+def _street_residents(process, districts, group, now):
     residents = [
         _participant(process, name, districts["NORD"], now=now - timedelta(days=3), group=g)
         for name, g in [
@@ -282,6 +299,10 @@ def _street_process(town, districts, planner, moderator, now, rng):
             InvitationCode.objects.filter(pk=next(codes).pk).update(
                 used_by=person, used_at=person.created_at
             )
+    return residents
+
+
+def _street_ideas(process, residents, now, rng):
     ideas_text = [
         (
             "Mehr Bäume statt Parkplätze",
@@ -308,6 +329,11 @@ def _street_process(town, districts, planner, moderator, now, rng):
         )
     for idea in ideas:
         _support(idea, rng.sample(residents, rng.randint(1, len(residents))))
+    return ideas
+
+
+def _street_discussion(town, ideas, residents, planner, moderator, now) -> None:
+    """Answers, a statement by the administration, a hidden insult and a flagged advert."""
     first = _comment(
         ideas[0],
         residents[1],
@@ -358,12 +384,21 @@ def _street_process(town, districts, planner, moderator, now, rng):
         municipality=town, comment=flagged, reason="Werbung", created_at=now - timedelta(hours=4)
     )
     Comment.objects.filter(pk=flagged.pk).update(flag_count=1)
-    return process
 
 
 def _forum_process(town, districts, planner, experts, now, rng):
+    process = _forum_create(town, planner, now)
+    citizens, voices = _forum_people(process, districts, experts, now)
+    ideas = _forum_ideas(process, citizens, voices, now, rng)
+    _forum_discussion(ideas, citizens, voices, planner, now)
+    _forum_poll(town, process, citizens + voices, rng)
+    _forum_conferences(town, process, now)
+    return process
+
+
+def _forum_create(town, planner, now):
     today = timezone.localdate(now)
-    process = process_create(
+    return process_create(
         actor=planner,
         municipality=town,
         title=FORUM_TITLE,
@@ -387,6 +422,10 @@ def _forum_process(town, districts, planner, experts, now, rng):
         published=True,
         now=now - timedelta(days=62),
     )
+
+
+def _forum_people(process, districts, experts, now):
+    """Three citizens and three of the local experts."""
     citizens = [
         _participant(process, n, districts[d], now=now - timedelta(days=45))
         for n, d in [
@@ -399,6 +438,10 @@ def _forum_process(town, districts, planner, experts, now, rng):
         _participant(process, e.name, e.district, expert=e, now=now - timedelta(days=44))
         for e in experts[:3]
     ]
+    return citizens, voices
+
+
+def _forum_ideas(process, citizens, voices, now, rng):
     ideas = [
         _idea(
             process,
@@ -431,6 +474,10 @@ def _forum_process(town, districts, planner, experts, now, rng):
     ]
     for idea in ideas:
         _support(idea, rng.sample(citizens + voices, rng.randint(1, 5)))
+    return ideas
+
+
+def _forum_discussion(ideas, citizens, voices, planner, now) -> None:
     _comment(
         ideas[0],
         voices[0],
@@ -468,6 +515,9 @@ def _forum_process(town, districts, planner, experts, now, rng):
     accountability.idea_set_status(
         actor=planner, idea=ideas[1], status=Idea.Status.UNDER_REVIEW, now=now - timedelta(days=3)
     )
+
+
+def _forum_poll(town, process, people, rng) -> None:
     poll = Poll.objects.create(
         municipality=town,
         process=process,
@@ -485,11 +535,9 @@ def _forum_process(town, districts, planner, experts, now, rng):
             ]
         )
     ]
-    for person in citizens + voices:
+    for person in people:
         for option in rng.sample(options, rng.randint(1, 3)):
             PollVote.objects.create(municipality=town, poll=poll, option=option, participant=person)
-    _forum_conferences(town, process, now)
-    return process
 
 
 def _forum_conferences(town, process, now) -> None:

@@ -7,7 +7,7 @@ from celery import shared_task
 @shared_task(name="rathaus.staffpool.tasks.remind_ending", ignore_result=True)
 def remind_ending() -> int:
     """Reminders before secondments end (beat: daily)."""
-    from rathaus.staffpool.services.maintenance import secondments_remind_ending  # noqa: PLC0415
+    from rathaus.staffpool.services.maintenance import secondments_remind_ending
 
     return secondments_remind_ending()
 
@@ -15,6 +15,6 @@ def remind_ending() -> int:
 @shared_task(name="rathaus.staffpool.tasks.alert_members", ignore_result=True)
 def alert_members(request_id: int) -> int:
     """Mails the pool members who could serve a newly opened request."""
-    from rathaus.staffpool.services.alerts import request_alert_members  # noqa: PLC0415
+    from rathaus.staffpool.services.alerts import request_alert_members
 
     return request_alert_members(request_id=request_id)

@@ -6,6 +6,6 @@ from celery import shared_task
 @shared_task(name="rathaus.steering.tasks.sweep")
 def sweep() -> int:
     """Nightly: re-analyse indicators, open cases for missing reports and budget overruns."""
-    from rathaus.steering.services.projects import steering_sweep_all  # noqa: PLC0415 (rule 6)
+    from rathaus.steering.services.projects import steering_sweep_all
 
     return steering_sweep_all()

@@ -1,11 +1,14 @@
 """The outside probe's payloads (issue 9): each answers a clear 4xx, never a server error."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from rathaus.appointments.forms.booking import BookingForm
 from rathaus.appointments.selectors import availability
-from rathaus.appointments.services import booking
+from rathaus.appointments.services import booking, maintenance
 from rathaus.appointments.tests.helpers import NOW, altcha_payload, at, make_office
 from rathaus.core.models import Role
 from rathaus.core.problems import DomainError
@@ -103,7 +106,6 @@ def test_the_booking_service_refuses_control_characters_in_names(office, name):
 
 
 def test_the_booking_form_says_so_at_the_field():
-    from rathaus.appointments.forms.booking import BookingForm
 
     form = BookingForm(
         data={"name": INJECTED, "email": "e@example.org", "phone": "0251\n1", "consent": "on"}
@@ -136,7 +138,6 @@ def _confirmed(location, ausweis, start, now):
 
 
 def test_a_personal_link_cannot_cancel_or_move_a_past_appointment(office):
-    from datetime import timedelta
 
     location, counters, ausweis, kfz = office
     appointment, _token = _confirmed(location, ausweis, at(2, 9), NOW)
@@ -151,9 +152,6 @@ def test_a_personal_link_cannot_cancel_or_move_a_past_appointment(office):
 
 
 def test_a_personal_link_is_gone_after_the_retention(client, office):
-    from datetime import timedelta
-
-    from rathaus.appointments.services import maintenance
 
     location, counters, ausweis, kfz = office
     appointment, token = _confirmed(location, ausweis, at(2, 9), NOW)
