@@ -1,37 +1,14 @@
 """Concurrency on PostgreSQL: row locks keep four eyes and revisions intact under races."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from rathaus.core.models import Role
-from rathaus.core.problems import DomainError
+from rathaus.core.tests.racing import race
 from rathaus.elections.models import Correction, Result
 from rathaus.elections.services.results import result_approve, result_enter
 
 from .conftest import district, figures, make_election
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = fn()
-        except DomainError as exc:
-            outcomes[i] = exc.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    return outcomes
 
 
 @pytest.mark.postgres
@@ -47,14 +24,14 @@ def test_two_approvers_and_two_correctors_race(town, make_user):
     result_enter(result=result, actor=a, figures=figures([300, 200, 100]))
     result.refresh_from_db()
 
-    outcomes = _race(
+    outcomes = race(
         lambda: result_approve(result=result, actor=b, expected_revision=1).state,
         lambda: result_approve(result=result, actor=c, expected_revision=1).state,
     )
     assert sorted(outcomes) == ["approved", "not_pending"]
 
     # two officers correct the same approved figures from the same form revision
-    outcomes = _race(
+    outcomes = race(
         lambda: (
             result_enter(
                 result=result,

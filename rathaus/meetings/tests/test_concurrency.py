@@ -1,40 +1,30 @@
 """Two writers on the same agenda item at once (PostgreSQL): one wins, the other gets the
 winner's text back — no text is ever lost."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from rathaus.core.problems import DomainError
+from rathaus.core.tests.racing import race
 from rathaus.meetings.models import AgendaItem
 from rathaus.meetings.services import minutes as services
 from rathaus.meetings.tests.factories import meeting_at
 
 
+def _outcome_of(exc):
+    """A lost write comes back as the winner's text; other refusals by their code."""
+    if isinstance(exc, services.MinutesConflict):
+        return ("conflict", exc.item.discussion)
+    if isinstance(exc, DomainError):
+        return exc.code
+    raise exc
+
+
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = fn()
-        except services.MinutesConflict as exc:
-            outcomes[i] = ("conflict", exc.item.discussion)
-        except DomainError as exc:
-            outcomes[i] = exc.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    return outcomes
+    return race(*calls, outcome_of=_outcome_of)
 
 
 @pytest.mark.postgres

@@ -1,38 +1,15 @@
 """Two home coordinators approve overlapping secondments of one helper at the same moment:
 the unique held day lets exactly one through (PostgreSQL, real concurrent transactions)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from rathaus.core.models import Role
-from rathaus.core.problems import DomainError
+from rathaus.core.tests.racing import race
 from rathaus.staffpool.models import HeldDay
 from rathaus.staffpool.services import matching, requests, secondments
 
 from .conftest import NOW, request_data
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = fn()
-        except DomainError as exc:
-            outcomes[i] = exc.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    return outcomes
 
 
 @pytest.mark.postgres
@@ -50,7 +27,7 @@ def test_concurrent_approvals_never_hold_a_helper_twice(pool, make_user):
         matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
         found.append(req.secondments.get(member=helper))
     a, b = found
-    outcomes = _race(
+    outcomes = race(
         lambda: (
             secondments.secondment_approve(
                 actor=pool.other_coordinator, secondment=a, works_council_on=NOW.date(), now=NOW
