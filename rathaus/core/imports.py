@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit, text
 from rathaus.core.models import Employee, Location, Municipality, OrgUnit, Qualification, Room
@@ -98,14 +99,20 @@ def _employee_person(v: dict, line: int, seen: dict[str, int]) -> tuple[dict, li
     problems = []
     number = v.get("personalnummer", "")
     if not number:
-        problems.append("Personalnummer fehlt")
+        problems.append(_("Personalnummer fehlt"))
     elif number in seen:
-        problems.append(f"Personalnummer {number} doppelt (schon in Zeile {seen[number]})")
+        problems.append(
+            _("Personalnummer %(number)s doppelt (schon in Zeile %(line)s)")
+            % {"number": number, "line": seen[number]}
+        )
     else:
         seen[number] = line
-    for col, label in (("vorname", "Vorname"), ("nachname", "Nachname")):
+    for col, missing in (
+        ("vorname", _("Vorname fehlt")),
+        ("nachname", _("Nachname fehlt")),
+    ):
         if not v.get(col):
-            problems.append(f"{label} fehlt")
+            problems.append(missing)
     values = {
         "personnel_number": number,
         "first_name": v.get("vorname", ""),
@@ -120,22 +127,25 @@ def _employee_work(v: dict, units: dict, quals: dict) -> tuple[dict, list, list[
     problems = []
     unit = units.get(v.get("organisationseinheit", "").lower())
     if unit is None:
-        problems.append(f"Organisationseinheit „{v.get('organisationseinheit', '')}“ unbekannt")
+        problems.append(
+            _("Organisationseinheit „%(unit)s“ unbekannt")
+            % {"unit": v.get("organisationseinheit", "")}
+        )
     try:
         share = _share(v.get("beschaeftigungsumfang", ""))
     except (InvalidOperation, ValueError):
-        problems.append("Beschäftigungsumfang muss zwischen 5 und 100 % liegen")
+        problems.append(_("Beschäftigungsumfang muss zwischen 5 und 100 % liegen"))
         share = Decimal("1")
     equipment = EQUIPMENT.get(v.get("ausstattung", "").lower())
     if equipment is None:
-        problems.append("Ausstattung muss „voll“, „telefon“ oder „keine“ sein")
+        problems.append(_("Ausstattung muss „voll“, „telefon“ oder „keine“ sein"))
     job_role = JOB_ROLES.get(v.get("funktion", "").lower())
     if job_role is None:
-        problems.append(f"Funktion „{v.get('funktion')}“ unbekannt")
+        problems.append(_("Funktion „%(role)s“ unbekannt") % {"role": v.get("funktion")})
     qual_codes = [c.strip().lower() for c in v.get("qualifikationen", "").split(",") if c.strip()]
     unknown = [c for c in qual_codes if c not in quals]
     if unknown:
-        problems.append("Qualifikation unbekannt: " + ", ".join(unknown))
+        problems.append(_("Qualifikation unbekannt: %(codes)s") % {"codes": ", ".join(unknown)})
     values = {
         "org_unit": unit,
         "working_time_share": share,
@@ -178,13 +188,18 @@ def _room_place(
     problems = []
     location = locations.get(v.get("standort", "").lower())
     if location is None:
-        problems.append(f"Standort „{v.get('standort', '')}“ unbekannt")
+        problems.append(
+            _("Standort „%(location)s“ unbekannt") % {"location": v.get("standort", "")}
+        )
     number = v.get("raum", "")
     if not number:
-        problems.append("Raumnummer fehlt")
+        problems.append(_("Raumnummer fehlt"))
     key = (v.get("standort", "").lower(), number)
     if number and key in seen:
-        problems.append(f"Raum {number} doppelt (schon in Zeile {seen[key]})")
+        problems.append(
+            _("Raum %(number)s doppelt (schon in Zeile %(line)s)")
+            % {"number": number, "line": seen[key]}
+        )
     seen.setdefault(key, line)
     try:
         floor = int(v.get("etage", "0") or 0)
@@ -192,7 +207,8 @@ def _room_place(
             raise ValueError
     except ValueError:
         problems.append(
-            f"Etage muss eine ganze Zahl von {FLOOR_RANGE[0]} bis {FLOOR_RANGE[1]} sein"
+            _("Etage muss eine ganze Zahl von %(low)s bis %(high)s sein")
+            % {"low": FLOOR_RANGE[0], "high": FLOOR_RANGE[1]}
         )
         floor = 0
     return {"location": location, "number": number, "floor": floor}, problems
@@ -208,7 +224,8 @@ def _room_use(v: dict, units: dict) -> tuple[dict, list[str]]:
             raise ValueError
     except ValueError:
         problems.append(
-            f"Plätze: ganze Zahl von 1 bis {MAX_SEATS:,}".replace(",", ".")
+            _("Plätze: ganze Zahl von 1 bis %(most)s")
+            % {"most": f"{MAX_SEATS:,}".replace(",", ".")}
             + "; Pandemie-Plätze höchstens so viele wie normal"
         )
         normal = pandemic = 1
@@ -216,7 +233,9 @@ def _room_use(v: dict, units: dict) -> tuple[dict, list[str]]:
     if v.get("organisationseinheit"):
         unit = units.get(v["organisationseinheit"].lower())
         if unit is None:
-            problems.append(f"Organisationseinheit „{v['organisationseinheit']}“ unbekannt")
+            problems.append(
+                _("Organisationseinheit „%(unit)s“ unbekannt") % {"unit": v["organisationseinheit"]}
+            )
     return {"capacity_normal": normal, "capacity_pandemic": pandemic, "org_unit": unit}, problems
 
 
@@ -262,7 +281,7 @@ def run_import(
         result.errors.append((1, str(exc)))
         return result
     if not rows:
-        result.errors.append((1, "Die Datei enthält keine Datenzeilen."))
+        result.errors.append((1, _("Die Datei enthält keine Datenzeilen.")))
         return result
     parsed = parse(rows, municipality, result)
     result.rows = parsed

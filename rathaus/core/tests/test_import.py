@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from rathaus.core.imports import run_import
@@ -61,6 +62,20 @@ def test_any_bad_row_blocks_the_whole_import_with_line_numbers(units):
     assert (5, "Vorname fehlt") in messages
     assert (5, "Beschäftigungsumfang muss zwischen 5 und 100 % liegen") in messages
     assert Employee.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_line_errors_speak_the_administrators_language(units):
+    text = HEADER + "P1;Anna;A;33;;;;\nP1;;B;99;;150;;\n"
+    with translation.override("en"):
+        result = _import(units, text)
+    messages = {msg for line, msg in result.errors if line == 3}
+    assert messages >= {
+        "Personnel number P1 twice (already in line 2)",
+        "First name missing",
+        "Unknown organisational unit “99”",
+        "Working time must be between 5 and 100 %",
+    }
 
 
 @pytest.mark.django_db
