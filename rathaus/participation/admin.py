@@ -2,6 +2,7 @@
 guiding-vision chapters, conferences and forums). Day-to-day work happens in the app's staff pages."""
 
 from django.contrib import admin
+from django.db import models
 
 from rathaus.core.admin import TenantAdmin, site
 from rathaus.participation.models import (
@@ -92,5 +93,7 @@ class VisionChapterAdmin(InlineTenantMixin, TenantAdmin):
 @admin.register(Conference, site=site)
 class ConferenceAdmin(TenantAdmin):
     list_display = ("title", "kind", "process", "starts_at", "capacity")
+    # A link typed without a scheme is a video room on the web: https, never plain http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("kind",)
     search_fields = ("title",)
