@@ -94,14 +94,20 @@ def solve_with_progress(
     stability_first: bool = False,
     hint: Plan | None = None,
     decompose: bool = True,
+    work_limit: float | None = None,
 ) -> Plan:
-    """The engine's `solve` with a progress callback and a cancel flag (raises `Cancelled`)."""
+    """The engine's `solve` with a progress callback and a cancel flag (raises `Cancelled`).
+
+    ``work_limit`` (CP-SAT deterministic time) replaces the wall clock; ``deterministic`` does
+    the same with ``time_limit`` as the budget, for callers that hold one setting for both."""
 
     def run(keep: Callable[[Progress], None], stop: Callable[[], bool]) -> Plan:
         return solve(
             problem,
             time_limit=time_limit,
-            work_limit=_work_limit(time_limit, deterministic),
+            work_limit=work_limit
+            if work_limit is not None
+            else _work_limit(time_limit, deterministic),
             workers=workers,
             decompose=decompose,
             stability_first=stability_first,

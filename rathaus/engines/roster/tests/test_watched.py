@@ -13,7 +13,7 @@ from rathaus.engines.roster.watched import Cancelled, _run_watched, solve_with_p
 
 def test_a_watched_solve_answers_with_a_plan_the_checker_accepts() -> None:
     problem = generate(30, weeks=1, seed=3)
-    plan = solve_with_progress(problem, time_limit=4.0, deterministic=True)
+    plan = solve_with_progress(problem, work_limit=4.0)
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert check(problem, plan).ok
 
