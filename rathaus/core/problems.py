@@ -20,6 +20,15 @@ class DomainError(Exception):
         if status is not None:
             self.status = status
 
+    def show_in(self, form) -> None:
+        """Shows this refusal in a form: at each field it names, and above the form when no
+        field is named or the fields carry their own, more specific messages."""
+        named = [e for e in self.errors if e.get("field") in form.fields]
+        for error in named:
+            form.add_error(error["field"], error.get("message") or self.message)
+        if not named or any(e.get("message", self.message) != self.message for e in named):
+            form.add_error(None, self.message)
+
 
 class NotFound(DomainError):
     status = 404

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rathaus.core import uploads
+
+
+@dataclass
+class LineReport:
+    """What an all-or-nothing import found: one (line, German message) per refusal."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 class TabularError(Exception):

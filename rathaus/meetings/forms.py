@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
-from rathaus.core.problems import DomainError
 from rathaus.meetings.models import Attendance, Consultation, Document, Mode, Paper
 
 WEEKDAYS = [
@@ -19,12 +18,6 @@ WEEKDAYS = [
     ("SA", _("Samstag")),
     ("SU", _("Sonntag")),
 ]
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Puts a service's message at the field it names (or on top of the form)."""
-    field = next((e.get("field") for e in exc.errors if e.get("field") in form.fields), None)
-    form.add_error(field, exc.message)
 
 
 class RoomChoiceMixin:

@@ -6,15 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import MAX_UPLOAD, KernForm
-from rathaus.core.problems import DomainError
 from rathaus.participation.models import Audience, Idea, InvitationGroup, Process
 from rathaus.participation.services.posts import MAX_BODY
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's German message at the field it names (else above the form)."""
-    fields = [e.get("field") for e in exc.errors if e.get("field") in form.fields]
-    form.add_error(fields[0] if fields else None, exc.message)
 
 
 class JoinForm(KernForm):

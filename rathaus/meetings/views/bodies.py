@@ -16,7 +16,7 @@ from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.core.selectors import rooms_for
 from rathaus.meetings import caching, ical, selectors
-from rathaus.meetings.forms import AgendaItemForm, MeetingForm, SeriesForm, add_domain_error
+from rathaus.meetings.forms import AgendaItemForm, MeetingForm, SeriesForm
 from rathaus.meetings.rules import PERM_MANAGE
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes as minutes_services
@@ -97,7 +97,7 @@ def series_new(request, body_id):
             if exc.code.startswith("rule_") and not data.get("rule"):
                 form.add_error("weekdays", exc.message)
             else:
-                add_domain_error(form, exc)
+                exc.show_in(form)
         else:
             messages.success(
                 request,
@@ -128,7 +128,7 @@ def meeting_new(request, body_id):
                 room=data["room"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Sitzung angelegt."))
             return to_meeting(meeting.pk)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rathaus.core.problems import DomainError
 from rathaus.meetings import selectors
-from rathaus.meetings.forms import DocumentForm, add_domain_error
+from rathaus.meetings.forms import DocumentForm
 from rathaus.meetings.rules import PERM_MANAGE
 from rathaus.meetings.services import documents as services
 from rathaus.meetings.views.common import require, require_view, to_meeting
@@ -34,7 +34,7 @@ def upload(request, item_id):
                 kind=form.cleaned_data["kind"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Dokument hochgeladen."))
             return to_meeting(item.meeting_id, f"#top-{item.pk}")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.meetings import caching, selectors
-from rathaus.meetings.forms import ApproveForm, AssignmentForm, DecisionForm, add_domain_error
+from rathaus.meetings.forms import ApproveForm, AssignmentForm, DecisionForm
 from rathaus.meetings.rules import PERM_MINUTES
 from rathaus.meetings.services import minutes as services
 from rathaus.meetings.views.common import require, require_view, to_meeting
@@ -130,7 +130,7 @@ def decision_add(request, item_id):
         try:
             services.decision_record(actor=request.user, item=item, **form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Beschluss erfasst."))
             return HttpResponseRedirect(
@@ -150,7 +150,7 @@ def assignment_add(request, item_id):
         try:
             services.assignment_create(actor=request.user, item=item, **form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Auftrag in das Auftragsregister aufgenommen."))
             return HttpResponseRedirect(

@@ -19,7 +19,6 @@ from rathaus.meetings.forms import (
     ConsultationForm,
     ConsultationResultForm,
     PaperForm,
-    add_domain_error,
 )
 from rathaus.meetings.rules import PERM_MANAGE
 from rathaus.meetings.services import papers as services
@@ -92,7 +91,7 @@ def paper_new(request):
                 actor=request.user, municipality=request.user.municipality, **form.cleaned_data
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Vorlage %(ref)s angelegt.") % {"ref": paper.reference})
             return _to_paper(paper.pk)
@@ -115,7 +114,7 @@ def paper_edit(request, paper_id):
         try:
             services.paper_update(actor=request.user, paper=paper, data=form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Vorlage gespeichert."))
             return _to_paper(paper.pk)
@@ -132,7 +131,7 @@ def consultation_new(request, paper_id):
         try:
             services.consultation_add(actor=request.user, paper=paper, **form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Beratung in den Weg aufgenommen."))
             return _to_paper(paper.pk)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
 from rathaus.meetings import selectors
-from rathaus.meetings.forms import ProposalForm, add_domain_error
+from rathaus.meetings.forms import ProposalForm
 from rathaus.meetings.services import proposals as services
 from rathaus.meetings.views.common import require_view, to_body
 
@@ -44,7 +44,7 @@ def proposal_create(request):
         try:
             services.agenda_item_propose(actor=request.user, body=body, **data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(
                 request,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.core.problems import DomainError
 from rathaus.meetings import indicators, selectors
-from rathaus.meetings.forms import IndicatorTieForm, add_domain_error
+from rathaus.meetings.forms import IndicatorTieForm
 from rathaus.meetings.rules import PERM_MANAGE
 from rathaus.meetings.services import rhythm as services
 from rathaus.meetings.views.common import require, require_view
@@ -43,7 +43,7 @@ def series_rhythm(request, series_id):
                 )
                 services.rhythm_check(series=series)
             except DomainError as exc:
-                add_domain_error(form, exc)
+                exc.show_in(form)
             else:
                 messages.success(request, _("Kennzahlen gespeichert und Rhythmus geprüft."))
                 return _to_series(series.pk)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rathaus.core.problems import DomainError
 from rathaus.participation import conf, protection, rules
-from rathaus.participation.forms import RegistrationForm, apply_domain_error
+from rathaus.participation.forms import RegistrationForm
 from rathaus.participation.selectors import conferences as selectors
 from rathaus.participation.services import conferences as services
 from rathaus.participation.views.common import client_ip
@@ -66,7 +66,7 @@ def conference(request, conference_id):
         try:
             return _register(request, conference, form)
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
     return render(
         request,
         "participation/conference.html",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
 from rathaus.participation import conf, protection
-from rathaus.participation.forms import FollowForm, apply_domain_error
+from rathaus.participation.forms import FollowForm
 from rathaus.participation.selectors import digest as selectors
 from rathaus.participation.services import digest as services
 from rathaus.participation.views.common import client_ip
@@ -36,7 +36,7 @@ def follow(request, district_id):
                 consent=form.cleaned_data["consent"],
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             return render(request, "participation/follow_sent.html", {"district": district})
     return render(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.problems import DomainError
-from rathaus.participation.forms import NotifyForm, ReplyForm, apply_domain_error
+from rathaus.participation.forms import NotifyForm, ReplyForm
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.services import moderation, notifications, participants
 from rathaus.participation.views.common import forget_participant, remember_participant
@@ -71,7 +71,7 @@ def _reply(request, token, post_getter, kind: str, post_id):
                 participant=participant, post=post, reply=form.cleaned_data["reply"]
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Ihre Antwort ist bei der Moderation eingegangen."))
             return HttpResponseRedirect(reverse("participation:personal", args=[token]))
@@ -139,7 +139,7 @@ def notify(request, token):
                 participant=participant, email=form.cleaned_data["email"]
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(
                 request,

@@ -19,7 +19,6 @@ from rathaus.participation.forms import (
     FlagForm,
     IdeaForm,
     JoinForm,
-    apply_domain_error,
 )
 from rathaus.participation.models import Audience, Idea, Visibility
 from rathaus.participation.selectors import conferences as conference_selectors
@@ -149,7 +148,7 @@ def join(request, process_id):
                 email=data.get("email") or "",
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             remember_participant(request, participant)
             link = request.build_absolute_uri(reverse("participation:personal", args=[token]))
@@ -192,7 +191,7 @@ def idea_new(request, process_id):
                 district=district,
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             if idea.visibility == Visibility.PENDING:
                 messages.info(
@@ -253,7 +252,7 @@ def comment_create(request, idea_id):
                 idea=idea, participant=participant, body=form.cleaned_data["body"], parent=parent
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             if comment.visibility == Visibility.PENDING:
                 messages.info(request, _("Danke! Ihr Kommentar erscheint nach der Freigabe."))
@@ -295,7 +294,7 @@ def _flag(request, *, idea=None, comment=None):
             protection.limit(client_ip(request), scope="flag", per_hour=conf.flag_limit_per_hour())
             posts.post_flag(idea=idea, comment=comment, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(
                 request, _("Danke für Ihre Meldung. Die Moderation sieht sie sich an.")

@@ -29,7 +29,6 @@ from rathaus.participation.forms import (
     ProcessForm,
     StatementForm,
     StatusForm,
-    apply_domain_error,
 )
 from rathaus.participation.selectors import conferences as conference_selectors
 from rathaus.participation.selectors import polls as poll_selectors
@@ -94,7 +93,7 @@ def process_new(request):
                 published=data["publish"],
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Das Verfahren ist angelegt."))
             return _to_manage(process)
@@ -157,7 +156,7 @@ def invite(request, process_id):
                 actor=request.user, process=process, **form.cleaned_data
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             join_url = request.build_absolute_uri(reverse("participation:join", args=[process.pk]))
             response = render(
@@ -327,7 +326,7 @@ def idea_manage(request, idea_id):
                     )
         except DomainError as exc:
             target = statement_form if request.POST.get("action") == "statement" else status_form
-            apply_domain_error(target, exc)
+            exc.show_in(target)
     return render(
         request,
         "participation/staff/idea.html",

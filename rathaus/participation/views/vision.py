@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
 from rathaus.participation import conf, protection, rules
-from rathaus.participation.forms import ParagraphCommentForm, ReviseForm, apply_domain_error
+from rathaus.participation.forms import ParagraphCommentForm, ReviseForm
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.selectors import vision as selectors
 from rathaus.participation.services import vision as services
@@ -36,7 +36,7 @@ def paragraph(request, paragraph_id):
                 paragraph=item, participant=participant, **form.cleaned_data
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Danke für Ihre Anmerkung zum Leitbild."))
             return HttpResponseRedirect(reverse("participation:paragraph", args=[item.pk]))
@@ -70,7 +70,7 @@ def revise(request, paragraph_id):
                 actor=request.user, paragraph=item, text=form.cleaned_data["text"], sources=chosen
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            exc.show_in(form)
         else:
             messages.success(request, _("Die neue Fassung ist veröffentlicht."))
             return HttpResponseRedirect(reverse("participation:paragraph", args=[revised.pk]))

@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from rathaus.core.problems import DomainError
-from rathaus.standards.models import DailyFigure, Metric, Promise, PromiseMembership
+from rathaus.standards.models import DailyFigure
 from rathaus.standards.services.imports import figures_import
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "date;ags;location;leika;metric;value;unit;definition_version;cases\n"
-
-
-@pytest.fixture
-def line115(world, region, town, other_town):
-    promise = Promise.objects.create(
-        region=region,
-        code="115-30s",
-        title="115: 75 % in 30 Sekunden",
-        metric=Metric.CALLS_30S,
-        threshold=30,
-        target_percent=75,
-        min_cases=100,
-        definition="Anteil der Anrufe, die innerhalb von 30 Sekunden angenommen werden.",
-        agreed_by="Region",
-        agreed_on=date(2026, 1, 1),
-    )
-    for m in (town, other_town):
-        PromiseMembership.objects.create(
-            promise=promise, municipality=m, joined_on=date(2026, 1, 2)
-        )
-    return promise
 
 
 def _run(region, text, allowed, filename="werte.csv"):
@@ -44,20 +23,20 @@ def _run(region, text, allowed, filename="werte.csv"):
     )
 
 
-def test_a_good_file_is_imported(line115, region, town, other_town, today):
+def test_a_good_file_is_imported(calls115, region, town, other_town, today):
     day = today - timedelta(days=1)
     text = HEADER + f"{day};{town.ags};;;calls_within_30s;78,5;%;1;200\n"
     text += f"{day};{other_town.ags};;;calls_within_30s;70;%;1;100\n"
     assert _run(region, text, {town.id, other_town.id}) == 2
-    figure = DailyFigure.objects.get(municipality=town, promise=line115)
+    figure = DailyFigure.objects.get(municipality=town, promise=calls115)
     assert (figure.cases, figure.successes, figure.location) == (200, 157, None)
     assert figure.source == DailyFigure.Source.IMPORTED
     # importing the same day again replaces, never doubles
     assert _run(region, text, {town.id, other_town.id}) == 2
-    assert DailyFigure.objects.filter(promise=line115).count() == 2
+    assert DailyFigure.objects.filter(promise=calls115).count() == 2
 
 
-def test_bad_rows_refuse_the_whole_file_with_line_numbers(line115, world, region, town, today):
+def test_bad_rows_refuse_the_whole_file_with_line_numbers(calls115, world, region, town, today):
     day = today - timedelta(days=1)
     text = HEADER
     text += f"{day};{town.ags};;;calls_within_30s;78;%;1;200\n"  # line 2: fine
@@ -76,21 +55,21 @@ def test_bad_rows_refuse_the_whole_file_with_line_numbers(line115, world, region
     assert not DailyFigure.objects.filter(source=DailyFigure.Source.IMPORTED).exists()
 
 
-def test_a_municipality_imports_only_its_own_figures(line115, region, town, other_town, today):
+def test_a_municipality_imports_only_its_own_figures(calls115, region, town, other_town, today):
     text = HEADER + f"{today - timedelta(days=1)};{other_town.ags};;;calls_within_30s;78;%;1;200\n"
     with pytest.raises(DomainError) as caught:
         _run(region, text, {town.id})
     assert caught.value.errors[0]["line"] == 2
 
 
-def test_wrong_columns_and_oversized_files_are_refused(line115, region, town):
+def test_wrong_columns_and_oversized_files_are_refused(calls115, region, town):
     with pytest.raises(DomainError):
         _run(region, "datum;wert\n2026-01-01;3\n", {town.id})
     with pytest.raises(DomainError):
         _run(region, HEADER + "x" * (3 * 1024 * 1024), {town.id})
 
 
-def test_the_import_page_shows_the_problems(client, line115, world, town, today):
+def test_the_import_page_shows_the_problems(client, calls115, world, town, today):
     client.force_login(world["admin"])
     text = HEADER + f"{today + timedelta(days=3)};{town.ags};;;calls_within_30s;78;%;1;200\n"
     upload = io.BytesIO(text.encode())

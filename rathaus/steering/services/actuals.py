@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit, uploads
-from rathaus.core.tabular import TabularError, decode
+from rathaus.core.tabular import LineReport, TabularError, decode
 from rathaus.steering import caching
 from rathaus.steering.models import BudgetLine
 from rathaus.steering.services.imports import CONTROL, parse_number
@@ -32,15 +32,10 @@ MAX_ERRORS = 200
 
 
 @dataclass
-class ActualsReport:
+class ActualsReport(LineReport):
     lines: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass(frozen=True)

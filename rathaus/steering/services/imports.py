@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
+from rathaus.core.tabular import LineReport
 from rathaus.steering import caching
 from rathaus.steering.models import Indicator, IndicatorValue
 
@@ -42,16 +43,11 @@ GERMAN_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
 
 
 @dataclass
-class ImportReport:
+class ImportReport(LineReport):
     lines: int = 0
     created: int = 0
     unchanged: int = 0
     indicators: set[int] = field(default_factory=set)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from rathaus.steering import selectors
 from rathaus.steering.forms import CommentForm, DecisionForm
 from rathaus.steering.rules import PERM_COMMENT, PERM_DECIDE, PERM_VIEW
 from rathaus.steering.services.cases import case_comment_add, case_decide
-from rathaus.steering.views.common import errors_to_form, require
+from rathaus.steering.views.common import require
 
 
 @login_required
@@ -57,7 +57,7 @@ def case_detail(request, pk: int):
             try:
                 case_comment_add(actor=request.user, case=case, **comment_form.cleaned_data)
             except DomainError as exc:
-                errors_to_form(comment_form, exc)
+                exc.show_in(comment_form)
             else:
                 messages.success(request, _("Ihr Beitrag ist gespeichert."))
                 return redirect("steering:case_detail", pk=case.pk)
@@ -79,7 +79,7 @@ def case_detail(request, pk: int):
                     target_changes=decision_form.target_changes(current),
                 )
             except DomainError as exc:
-                errors_to_form(decision_form, exc)
+                exc.show_in(decision_form)
             else:
                 messages.success(request, _("Die Entscheidung ist festgehalten."))
                 return redirect("steering:case_detail", pk=case.pk)

@@ -14,7 +14,7 @@ from rathaus.steering.forms import BudgetLineForm, MilestoneForm, ProjectForm
 from rathaus.steering.rules import PERM_CREATE_PROJECT, PERM_EDIT_PROJECT
 from rathaus.steering.selectors import editing as selectors
 from rathaus.steering.services import editing as services
-from rathaus.steering.views.common import errors_to_form, require
+from rathaus.steering.views.common import require
 
 PROJECT_INITIAL = ("title", "kind", "description", "start", "end", "status", "public")
 
@@ -33,6 +33,21 @@ def _saved(request, message, project):
     return redirect("steering:project_detail", pk=project.pk)
 
 
+def _submit(request, form, write, *, message):
+    """Runs ``write(cleaned_data)`` for a valid POST and goes to the project it returns.
+
+    A domain error lands at the form's fields instead; None means "show the form (again)".
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        project = write(form.cleaned_data)
+    except DomainError as exc:
+        exc.show_in(form)
+        return None
+    return _saved(request, message, project)
+
+
 def _project_form(request, choices, initial=None):
     form = ProjectForm(request.POST or None, choices=choices, initial=initial)
     form.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -44,18 +59,15 @@ def _project_form(request, choices, initial=None):
 def project_create(request):
     require(request.user, PERM_CREATE_PROJECT)
     form = _project_form(request, selectors.edit_choices(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                actor=request.user,
-                municipality=home_municipality(request.user),
-                data=form.cleaned_data,
-            )
-        except DomainError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _saved(request, _("Das Projekt ist angelegt."), project)
-    return _page(request, form, title=_("Neues Projekt"))
+    done = _submit(
+        request,
+        form,
+        lambda data: services.project_create(
+            actor=request.user, municipality=home_municipality(request.user), data=data
+        ),
+        message=_("Das Projekt ist angelegt."),
+    )
+    return done or _page(request, form, title=_("Neues Projekt"))
 
 
 @login_required
@@ -72,14 +84,13 @@ def project_edit(request, pk: int):
         budget_threshold=project.budget_threshold,
     )
     form = _project_form(request, selectors.edit_choices(request.user), initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(actor=request.user, project=project, data=form.cleaned_data)
-        except DomainError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _saved(request, _("Das Projekt ist gespeichert."), project)
-    return _page(request, form, title=_("Projekt bearbeiten"), project=project)
+
+    def write(data):
+        services.project_update(actor=request.user, project=project, data=data)
+        return project
+
+    done = _submit(request, form, write, message=_("Das Projekt ist gespeichert."))
+    return done or _page(request, form, title=_("Projekt bearbeiten"), project=project)
 
 
 @login_required
@@ -94,19 +105,16 @@ def milestone_edit(request, pk: int, milestone_id: int | None = None):
         "done_on": milestone.done_on,
     }
     form = MilestoneForm(request.POST or None, initial=initial, new=not milestone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if milestone:
-                services.milestone_update(
-                    actor=request.user, milestone=milestone, **form.cleaned_data
-                )
-            else:
-                services.milestone_create(actor=request.user, project=project, **form.cleaned_data)
-        except DomainError as exc:
-            errors_to_form(form, exc)
+
+    def write(data):
+        if milestone:
+            services.milestone_update(actor=request.user, milestone=milestone, **data)
         else:
-            return _saved(request, _("Der Meilenstein ist gespeichert."), project)
-    return _page(
+            services.milestone_create(actor=request.user, project=project, **data)
+        return project
+
+    done = _submit(request, form, write, message=_("Der Meilenstein ist gespeichert."))
+    return done or _page(
         request,
         form,
         title=_("Meilenstein bearbeiten") if milestone else _("Neuer Meilenstein"),
@@ -137,19 +145,16 @@ def budget_line_edit(request, pk: int, line_id: int | None = None):
     line = line_id and selectors.budget_line_get(request.user, project, line_id)
     initial = line and {name: getattr(line, name) for name in services.BUDGET_FIELDS}
     form = BudgetLineForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if line:
-                services.budget_line_update(actor=request.user, line=line, data=form.cleaned_data)
-            else:
-                services.budget_line_create(
-                    actor=request.user, project=project, data=form.cleaned_data
-                )
-        except DomainError as exc:
-            errors_to_form(form, exc)
+
+    def write(data):
+        if line:
+            services.budget_line_update(actor=request.user, line=line, data=data)
         else:
-            return _saved(request, _("Die Budgetposition ist gespeichert."), project)
-    return _page(
+            services.budget_line_create(actor=request.user, project=project, data=data)
+        return project
+
+    done = _submit(request, form, write, message=_("Die Budgetposition ist gespeichert."))
+    return done or _page(
         request,
         form,
         title=_("Budgetposition bearbeiten") if line else _("Neue Budgetposition"),

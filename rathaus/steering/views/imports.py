@@ -23,37 +23,29 @@ from rathaus.steering.services.indicators import indicators_analyse_all
 from rathaus.steering.views.common import require
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def values_import(request):
-    require(request.user, PERM_MANAGE_INDICATORS)
+def _import_page(request, *, perm, form_class, read, store, template):
+    """One upload page: ``read(upload)`` parses the file (a refusal lands at the file field),
+    ``store(municipality, parsed)`` imports all or nothing and returns the report and the success
+    message; a clean import goes back to the cockpit, errors stay on the page with line numbers."""
+    require(request.user, perm)
     municipality = home_municipality(request.user)
     if municipality is None:
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            text = decode(form.cleaned_data["file"].read())
-        except TabularError as exc:
+            parsed = read(form.cleaned_data["file"])
+        except (TabularError, uploads.UploadRefused) as exc:
             form.add_error("file", str(exc))
         else:
-            report = indicator_values_import(
-                actor=request.user,
-                municipality=municipality,
-                open_lines=lambda: io.StringIO(text, newline=""),
-            )
+            report, message = store(municipality, parsed)
             if report.ok:
-                indicators_analyse_all(municipality=municipality)
-                messages.success(
-                    request,
-                    _("Import abgeschlossen: %(c)d neue Werte, %(u)d unverändert.")
-                    % {"c": report.created, "u": report.unchanged},
-                )
+                messages.success(request, message)
                 return redirect("steering:cockpit")
     return render(
         request,
-        "steering/import.html",
+        template,
         {"form": form, "report": report},
         status=400 if (report and not report.ok) or form.errors else 200,
     )
@@ -61,31 +53,47 @@ def values_import(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def actuals_import(request):
-    require(request.user, PERM_IMPORT_ACTUALS)
-    municipality = home_municipality(request.user)
-    if municipality is None:
-        raise PermissionDenied
-    form = ActualsImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = rows_of_upload(upload.name, upload.read())
-        except (TabularError, uploads.UploadRefused) as exc:
-            form.add_error("file", str(exc))
-        else:
-            report = budget_actuals_import(actor=request.user, municipality=municipality, rows=rows)
-            if report.ok:
-                messages.success(
-                    request,
-                    _("Ist-Werte übernommen: %(c)d Budgetpositionen geändert, %(u)d unverändert.")
-                    % {"c": report.updated, "u": report.unchanged},
-                )
-                return redirect("steering:cockpit")
-    return render(
+def values_import(request):
+    def store(municipality, text):
+        report = indicator_values_import(
+            actor=request.user,
+            municipality=municipality,
+            open_lines=lambda: io.StringIO(text, newline=""),
+        )
+        if report.ok:
+            indicators_analyse_all(municipality=municipality)
+        message = _("Import abgeschlossen: %(c)d neue Werte, %(u)d unverändert.") % {
+            "c": report.created,
+            "u": report.unchanged,
+        }
+        return report, message
+
+    return _import_page(
         request,
-        "steering/actuals_import.html",
-        {"form": form, "report": report},
-        status=400 if (report and not report.ok) or form.errors else 200,
+        perm=PERM_MANAGE_INDICATORS,
+        form_class=ImportForm,
+        read=lambda upload: decode(upload.read()),
+        store=store,
+        template="steering/import.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actuals_import(request):
+    def store(municipality, rows):
+        report = budget_actuals_import(actor=request.user, municipality=municipality, rows=rows)
+        message = _("Ist-Werte übernommen: %(c)d Budgetpositionen geändert, %(u)d unverändert.") % {
+            "c": report.updated,
+            "u": report.unchanged,
+        }
+        return report, message
+
+    return _import_page(
+        request,
+        perm=PERM_IMPORT_ACTUALS,
+        form_class=ActualsImportForm,
+        read=lambda upload: rows_of_upload(upload.name, upload.read()),
+        store=store,
+        template="steering/actuals_import.html",
     )

@@ -25,7 +25,7 @@ from rathaus.steering.services.indicators import (
     indicators_analyse_all,
 )
 from rathaus.steering.services.projects import projects_sweep
-from rathaus.steering.views.common import errors_to_form, require
+from rathaus.steering.views.common import require
 
 
 def chart_for(indicator, values):
@@ -74,7 +74,7 @@ def indicator_detail(request, pk: int):
                     actor=request.user, indicator=indicator, four_eyes=True, **form.cleaned_data
                 )
             except DomainError as exc:
-                errors_to_form(form, exc)
+                exc.show_in(form)
             else:
                 messages.success(
                     request,

@@ -18,7 +18,7 @@ from rathaus.steering.services.projects import (
     computed_time_light,
     status_report_submit,
 )
-from rathaus.steering.views.common import errors_to_form, require
+from rathaus.steering.views.common import require
 
 
 @login_required
@@ -44,7 +44,7 @@ def project_detail(request, pk: int):
             try:
                 status_report_submit(actor=request.user, project=project, **form.cleaned_data)
             except DomainError as exc:
-                errors_to_form(form, exc)
+                exc.show_in(form)
             else:
                 messages.success(request, _("Der Statusbericht ist gespeichert."))
                 return redirect("steering:project_detail", pk=project.pk)

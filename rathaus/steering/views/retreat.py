@@ -15,7 +15,7 @@ from rathaus.core.problems import DomainError
 from rathaus.steering import selectors
 from rathaus.steering.rules import PERM_DECIDE
 from rathaus.steering.services.retreat import retreat_goals_apply
-from rathaus.steering.views.common import errors_to_form, require
+from rathaus.steering.views.common import require
 
 
 class RetreatForm(KernForm):
@@ -40,7 +40,7 @@ def retreat(request):
                 actor=request.user, plan=plan, text=form.cleaned_data["text"]
             )
         except DomainError as exc:
-            errors_to_form(form, exc)
+            exc.show_in(form)
         else:
             if not result.errors:
                 messages.success(
