@@ -111,6 +111,16 @@ class User(AbstractUser):
         return self.is_active and isinstance(self.roles, list) and role in self.roles
 
     @property
+    def display_name(self) -> str:
+        """The person's name: the login's own name, else its staff record's, else the login."""
+        full = self.get_full_name().strip()
+        if full:
+            return full
+        # reverse one-to-one: a login without a staff record raises (an AttributeError)
+        employee = getattr(self, "employee", None)
+        return str(employee) if employee is not None else self.username
+
+    @property
     def role_labels(self) -> list[str]:
         """The user's roles as people read them (translated labels; unknown codes left out)."""
         codes = self.roles if isinstance(self.roles, list) else []
@@ -308,11 +318,20 @@ class KitStockChange(models.Model):
 class ApiToken(models.Model):
     """Bearer token for staff integrations; stored hashed."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("Benutzer")
+    )
+    name = models.CharField(_("Name"), max_length=100)
+    token_hash = models.CharField(_("Prüfsumme"), max_length=64, unique=True)
+    created = models.DateTimeField(_("ausgestellt"), auto_now_add=True)
+    last_used = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+
+    def __str__(self) -> str:
+        return self.name
 
     @staticmethod
     def new_secret() -> str:
@@ -329,20 +348,58 @@ class AuditEntry(models.Model):
         ACTION = "action", _("Aktion")
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, null=True, related_name="+"
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("Kommune"),
     )
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
     )
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64)
-    summary = models.CharField(max_length=300, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("Aktion"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("Objektart"), max_length=100)
+    object_id = models.CharField(_("Objekt-Nr."), max_length=64)
+    summary = models.CharField(_("Zusammenfassung"), max_length=300, blank=True)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Änderungsprotokoll")
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class LegalTexts(TenantModel):
+    """A municipality's legal pages: Impressum, privacy notice, accessibility statement.
+
+    Empty texts fall back to the default texts (``rathaus.core.selectors.legal``); the
+    feedback contact of the accessibility statement is required by § 7 BITV 2.0.
+    """
+
+    imprint = models.TextField(_("Impressum"), blank=True, max_length=20000)
+    privacy = models.TextField(_("Datenschutzerklärung"), blank=True, max_length=20000)
+    accessibility = models.TextField(
+        _("Erklärung zur Barrierefreiheit"), blank=True, max_length=20000
+    )
+    feedback_email = models.EmailField(_("E-Mail für Rückmeldungen zur Barrierefreiheit"))
+    feedback_phone = models.CharField(
+        _("Telefon für Rückmeldungen zur Barrierefreiheit"), max_length=40, blank=True
+    )
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Rechtliche Angaben")
+        verbose_name_plural = _("Rechtliche Angaben")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="legaltexts_one_per_town")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Rechtliche Angaben"))
