@@ -36,7 +36,7 @@ class FederalState(models.TextChoices):
 
 class Region(models.Model):
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True)
 
     class Meta:
         verbose_name = _("Region")
@@ -49,9 +49,11 @@ class Region(models.Model):
 class Municipality(models.Model):
     """The tenant. Every domain row belongs to exactly one municipality."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("Region")
+    )
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True)
     ags = models.CharField(
         _("Amtlicher Gemeindeschlüssel"),
         max_length=8,
@@ -94,7 +96,12 @@ class User(AbstractUser):
     """A staff login. Citizens never log in; they act through personal links."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("Kommune"),
     )
     region = models.ForeignKey(
         Region,
@@ -102,6 +109,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="admins",
+        verbose_name=_("Region"),
         help_text=_("Nur für Administration Region."),
     )
     roles = models.JSONField(_("Rollen"), default=list, blank=True)
@@ -150,7 +158,12 @@ class OrgUnit(TenantModel):
     code = models.CharField(_("Kürzel"), max_length=20)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("übergeordnete Einheit"),
     )
 
     class Meta:
@@ -201,7 +214,9 @@ class Location(TenantModel):
 
 
 class Room(TenantModel):
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("Standort")
+    )
     number = models.CharField(_("Raumnummer"), max_length=40)
     floor = models.SmallIntegerField(_("Etage"), default=0)
     capacity_normal = models.PositiveSmallIntegerField(
@@ -209,7 +224,12 @@ class Room(TenantModel):
     )
     capacity_pandemic = models.PositiveSmallIntegerField(_("Plätze (Pandemie)"), default=1)
     org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="rooms"
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rooms",
+        verbose_name=_("Organisationseinheit"),
     )
 
     class Meta:
@@ -245,9 +265,19 @@ class Employee(TenantModel):
     last_name = models.CharField(_("Nachname"), max_length=100)
     email = models.EmailField(_("E-Mail"), blank=True)
     user = models.OneToOneField(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="employee"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("Benutzerkonto"),
     )
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="employees")
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        verbose_name=_("Organisationseinheit"),
+    )
     working_time_share = models.DecimalField(
         _("Beschäftigungsumfang"),
         max_digits=3,
@@ -264,9 +294,16 @@ class Employee(TenantModel):
         choices=Equipment.choices,
         default=Equipment.FULL_KIT,
     )
-    qualifications = models.ManyToManyField(Qualification, blank=True, related_name="employees")
+    qualifications = models.ManyToManyField(
+        Qualification, blank=True, related_name="employees", verbose_name=_("Qualifikationen")
+    )
     home_room = models.ForeignKey(
-        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Stammraum"),
     )
     active = models.BooleanField(_("aktiv"), default=True)
 
@@ -302,7 +339,9 @@ class KitPool(TenantModel):
 
 
 class KitStockChange(models.Model):
-    pool = models.ForeignKey(KitPool, on_delete=models.CASCADE, related_name="changes")
+    pool = models.ForeignKey(
+        KitPool, on_delete=models.CASCADE, related_name="changes", verbose_name=_("Pool")
+    )
     valid_from = models.DateField(_("gültig ab"))
     delta = models.IntegerField(
         _("Veränderung"), help_text=_("z. B. +60 zu Beginn, +20 bei Lieferung")

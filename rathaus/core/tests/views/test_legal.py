@@ -1,7 +1,9 @@
 """Legal pages: per municipality, default texts, edited by its admin, in every footer (point 21)."""
 
 import pytest
+from django.template.loader import render_to_string
 
+from rathaus.appointments.tests.counter_fixtures import make_office
 from rathaus.core.models import AuditEntry, LegalTexts, Role
 from rathaus.core.tests.factories import MunicipalityFactory
 
@@ -91,3 +93,15 @@ def test_staff_without_admin_rights_cannot_edit(client, town, make_user):
     client.force_login(make_user(Role.LEADERSHIP, municipality=town))
     assert client.get("/stammdaten/rechtliches/").status_code == 403
     assert client.post("/stammdaten/rechtliches/", {"imprint": "x"}).status_code == 403
+
+
+def test_the_waiting_list_consent_links_the_towns_privacy_notice(client, town):
+    make_office(town, counters=1, name="Bürgerbüro Rathaus")
+    html = client.get(f"/termine/terminagent/neu/{town.pk}/").content.decode()
+    assert f'href="/rechtliches/datenschutz/{town.slug}/">Datenschutzerklärung</a>' in html
+
+
+def test_the_privacy_link_names_the_town_of_the_booking():
+    town = MunicipalityFactory(slug="beispiel")
+    html = render_to_string("core/_privacy_link.html", {"town": town})
+    assert 'href="/rechtliches/datenschutz/beispiel/"' in html

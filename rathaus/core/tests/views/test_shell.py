@@ -48,3 +48,9 @@ def test_the_admin_speaks_german(client, town, make_user):
     html = client.get("/admin/core/auditentry/").content.decode()
     assert "Objektart" in html
     assert "Object type" not in html
+
+
+def test_the_admins_password_button_speaks_german():
+    with translation.override("de"):
+        assert translation.gettext("Reset password") == "Passwort zurücksetzen"
+        assert translation.gettext("Password-based authentication") == "Anmeldung mit Passwort"
