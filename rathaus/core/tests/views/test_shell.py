@@ -6,8 +6,10 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from rathaus.appointments.views.statistics import statistics_csv_rows
 from rathaus.core import audit
-from rathaus.core.models import Role
+from rathaus.core.api.tokens import api_token_issue
+from rathaus.core.models import AuditEntry, Location, Role
 from rathaus.core.templatetags.rathaus_shell import page_title
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +56,20 @@ def test_the_admins_password_button_speaks_german():
     with translation.override("de"):
         assert translation.gettext("Reset password") == "Passwort zurücksetzen"
         assert translation.gettext("Password-based authentication") == "Anmeldung mit Passwort"
+
+
+@pytest.mark.parametrize("table", ["", "schalter", "vorlauf"])
+def test_the_staff_statistics_csv_headers_follow_the_language(table):
+    with translation.override("en"):
+        _name, header, _rows = statistics_csv_rows(
+            Location.objects.none(), date(2026, 3, 2), date(2026, 3, 2), table
+        )
+    assert not {"Standort", "Datum", "Gebuchte Minuten", "Auslastung (%)"} & set(header)
+
+
+def test_audit_summaries_follow_the_language(town, make_user):
+    admin = make_user(Role.MUNICIPALITY_ADMIN, municipality=town)
+    with translation.override("en"):
+        api_token_issue(actor=admin, user=admin, name="Fachverfahren")
+    entry = AuditEntry.objects.get(object_type="core.ApiToken")
+    assert entry.summary.startswith("API key “Fachverfahren” issued for")

@@ -86,3 +86,11 @@ def test_an_admin_still_opens_the_admin(client, town, make_user):
 def test_display_name_falls_back_to_the_login_name(town, make_user):
     with translation.override("de"):
         assert make_user(municipality=town, username="ohne").display_name == "ohne"
+
+
+def test_the_election_officers_page_links_no_admin_they_cannot_open(client, town, make_user):
+    client.force_login(make_user(Role.ELECTION_OFFICER, Role.EMPLOYEE, municipality=town))
+    html = client.get("/wahlen/").content.decode()
+    assert "/admin/" not in html
+    client.force_login(make_user(Role.MUNICIPALITY_ADMIN, Role.LEADERSHIP, municipality=town))
+    assert 'href="/admin/elections/election/"' in client.get("/wahlen/").content.decode()
