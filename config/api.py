@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from rathaus.appointments.api import router as appointments_router
-from rathaus.core.api import router as core_router
+from rathaus.core.api.router import router as core_router
 from rathaus.core.openapi import RathausNinjaAPI
 from rathaus.core.problems import DomainError, problem_response
 from rathaus.elections.api import router as elections_router

@@ -359,4 +359,10 @@ for _knob, _cast in _MODULE_KNOBS.items():
     if env.str(_knob, default=""):
         globals()[_knob] = _cast(env.str(_knob))
 
-FORM_RENDERER = "rathaus.core.forms_renderer.KernFormRenderer"
+FORM_RENDERER = "rathaus.core.forms.renderer.KernFormRenderer"
+
+# --- Error pages and date formats (core shell).
+# A failed CSRF check shows the site's own page, in the user's language.
+CSRF_FAILURE_VIEW = "rathaus.core.views.errors.csrf_failure"
+# One date and time format per language, here and nowhere else (config/formats/<lang>).
+FORMAT_MODULE_PATH = ["config.formats"]

@@ -18,3 +18,9 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/", api.urls),
 ]
+
+# Error pages in the site's KERN look, translated (rathaus/core/views/errors.py).
+handler400 = "rathaus.core.views.errors.bad_request"
+handler403 = "rathaus.core.views.errors.permission_denied"
+handler404 = "rathaus.core.views.errors.page_not_found"
+handler500 = "rathaus.core.views.errors.server_error"

@@ -3,20 +3,25 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import audit
-from rathaus.core.api_tokens import api_token_issue, api_token_revoke, may_manage_tokens_of
+from rathaus.core.api.tokens import api_token_issue, api_token_revoke, may_manage_tokens_of
 from rathaus.core.models import (
     ApiToken,
     AuditEntry,
     Employee,
     KitPool,
     KitStockChange,
+    LegalTexts,
     Location,
     Municipality,
     OrgUnit,
@@ -40,11 +45,27 @@ def is_master_admin(user) -> bool:
 
 
 class RathausAdminSite(admin.AdminSite):
-    site_header = "Rathaus – Stammdaten"
+    site_header = _("Rathaus – Stammdaten")
     site_title = "Rathaus"
+    index_title = _("Stammdatenverwaltung")
 
     def has_permission(self, request):
         return is_master_admin(request.user)
+
+    def login(self, request, extra_context=None):
+        """The site's own login for visitors; the 403 page for staff without the right.
+
+        The admin's login form would tell a logged-in election officer only that they are
+        "not authorized", in English, and offer to log in again.
+        """
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied
+        if not request.user.is_authenticated:
+            return redirect_to_login(
+                request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"),
+                reverse("login"),
+            )
+        return super().login(request, extra_context)
 
 
 class ScopedRawIdWidget(ForeignKeyRawIdWidget):
@@ -143,7 +164,7 @@ class TenantAdmin(admin.ModelAdmin):
             action="update" if change else "create",
             before=before,
             after=audit.snapshot(obj),
-            summary="Admin",
+            summary=gettext("Stammdatenverwaltung"),
         )
 
     def delete_model(self, request, obj):
@@ -152,7 +173,7 @@ class TenantAdmin(admin.ModelAdmin):
             instance=obj,
             action="delete",
             before=audit.snapshot(obj),
-            summary="Admin",
+            summary=gettext("Stammdatenverwaltung"),
         )
         super().delete_model(request, obj)
 
@@ -223,6 +244,11 @@ class AuditEntryAdmin(TenantAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LegalTexts, site=site)
+class LegalTextsAdmin(TenantAdmin):
+    list_display = ("municipality", "feedback_email", "updated_at")
 
 
 @admin.register(Municipality, site=site)

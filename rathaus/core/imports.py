@@ -314,7 +314,7 @@ def _save_employee(values: dict, municipality, actor, result: ImportResult) -> N
         action="create" if created else "update",
         before=before,
         after=audit.snapshot(employee),
-        summary="Import Beschäftigte",
+        summary=_("Import Beschäftigte"),
     )
 
 
@@ -335,5 +335,5 @@ def _save_room(values: dict, municipality, actor, result: ImportResult) -> None:
         action="create" if created else "update",
         before=before,
         after=audit.snapshot(room),
-        summary="Import Räume",
+        summary=_("Import Räume"),
     )

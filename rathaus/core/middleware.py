@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from rathaus.core.problems import problem_response
-from rathaus.core.tenancy import home_municipality
+from rathaus.core.tenancy import CHOSEN_ATTRIBUTE, CHOSEN_SESSION_KEY, home_municipality
 
 
 class TenantMiddleware:
@@ -17,6 +17,11 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = getattr(request, "session", None)
+        chosen = session.get(CHOSEN_SESSION_KEY) if session is not None else None
+        if isinstance(chosen, int):
+            # only a region admin's session has a choice; tenancy ignores it for anyone else
+            setattr(request.user, CHOSEN_ATTRIBUTE, chosen)
         request.municipality = SimpleLazyObject(lambda: home_municipality(request.user))
         return self.get_response(request)
 

@@ -36,7 +36,7 @@ class FederalState(models.TextChoices):
 
 class Region(models.Model):
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True)
 
     class Meta:
         verbose_name = _("Region")
@@ -49,9 +49,11 @@ class Region(models.Model):
 class Municipality(models.Model):
     """The tenant. Every domain row belongs to exactly one municipality."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("Region")
+    )
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True)
     ags = models.CharField(
         _("Amtlicher Gemeindeschlüssel"),
         max_length=8,
@@ -94,7 +96,12 @@ class User(AbstractUser):
     """A staff login. Citizens never log in; they act through personal links."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("Kommune"),
     )
     region = models.ForeignKey(
         Region,
@@ -102,6 +109,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="admins",
+        verbose_name=_("Region"),
         help_text=_("Nur für Administration Region."),
     )
     roles = models.JSONField(_("Rollen"), default=list, blank=True)
@@ -109,6 +117,16 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         # A list of codes only: a string would make ``in`` match substrings.
         return self.is_active and isinstance(self.roles, list) and role in self.roles
+
+    @property
+    def display_name(self) -> str:
+        """The person's name: the login's own name, else its staff record's, else the login."""
+        full = self.get_full_name().strip()
+        if full:
+            return full
+        # reverse one-to-one: a login without a staff record raises (an AttributeError)
+        employee = getattr(self, "employee", None)
+        return str(employee) if employee is not None else self.username
 
     @property
     def role_labels(self) -> list[str]:
@@ -140,7 +158,12 @@ class OrgUnit(TenantModel):
     code = models.CharField(_("Kürzel"), max_length=20)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("übergeordnete Einheit"),
     )
 
     class Meta:
@@ -191,7 +214,9 @@ class Location(TenantModel):
 
 
 class Room(TenantModel):
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("Standort")
+    )
     number = models.CharField(_("Raumnummer"), max_length=40)
     floor = models.SmallIntegerField(_("Etage"), default=0)
     capacity_normal = models.PositiveSmallIntegerField(
@@ -199,7 +224,12 @@ class Room(TenantModel):
     )
     capacity_pandemic = models.PositiveSmallIntegerField(_("Plätze (Pandemie)"), default=1)
     org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="rooms"
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rooms",
+        verbose_name=_("Organisationseinheit"),
     )
 
     class Meta:
@@ -235,9 +265,19 @@ class Employee(TenantModel):
     last_name = models.CharField(_("Nachname"), max_length=100)
     email = models.EmailField(_("E-Mail"), blank=True)
     user = models.OneToOneField(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="employee"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("Benutzerkonto"),
     )
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="employees")
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        verbose_name=_("Organisationseinheit"),
+    )
     working_time_share = models.DecimalField(
         _("Beschäftigungsumfang"),
         max_digits=3,
@@ -254,9 +294,16 @@ class Employee(TenantModel):
         choices=Equipment.choices,
         default=Equipment.FULL_KIT,
     )
-    qualifications = models.ManyToManyField(Qualification, blank=True, related_name="employees")
+    qualifications = models.ManyToManyField(
+        Qualification, blank=True, related_name="employees", verbose_name=_("Qualifikationen")
+    )
     home_room = models.ForeignKey(
-        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Stammraum"),
     )
     active = models.BooleanField(_("aktiv"), default=True)
 
@@ -292,7 +339,9 @@ class KitPool(TenantModel):
 
 
 class KitStockChange(models.Model):
-    pool = models.ForeignKey(KitPool, on_delete=models.CASCADE, related_name="changes")
+    pool = models.ForeignKey(
+        KitPool, on_delete=models.CASCADE, related_name="changes", verbose_name=_("Pool")
+    )
     valid_from = models.DateField(_("gültig ab"))
     delta = models.IntegerField(
         _("Veränderung"), help_text=_("z. B. +60 zu Beginn, +20 bei Lieferung")
@@ -308,11 +357,20 @@ class KitStockChange(models.Model):
 class ApiToken(models.Model):
     """Bearer token for staff integrations; stored hashed."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("Benutzer")
+    )
+    name = models.CharField(_("Name"), max_length=100)
+    token_hash = models.CharField(_("Prüfsumme"), max_length=64, unique=True)
+    created = models.DateTimeField(_("ausgestellt"), auto_now_add=True)
+    last_used = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+
+    def __str__(self) -> str:
+        return self.name
 
     @staticmethod
     def new_secret() -> str:
@@ -329,20 +387,58 @@ class AuditEntry(models.Model):
         ACTION = "action", _("Aktion")
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, null=True, related_name="+"
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("Kommune"),
     )
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
     )
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64)
-    summary = models.CharField(max_length=300, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("Aktion"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("Objektart"), max_length=100)
+    object_id = models.CharField(_("Objekt-Nr."), max_length=64)
+    summary = models.CharField(_("Zusammenfassung"), max_length=300, blank=True)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Änderungsprotokoll")
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class LegalTexts(TenantModel):
+    """A municipality's legal pages: Impressum, privacy notice, accessibility statement.
+
+    Empty texts fall back to the default texts (``rathaus.core.selectors.legal``); the
+    feedback contact of the accessibility statement is required by § 7 BITV 2.0.
+    """
+
+    imprint = models.TextField(_("Impressum"), blank=True, max_length=20000)
+    privacy = models.TextField(_("Datenschutzerklärung"), blank=True, max_length=20000)
+    accessibility = models.TextField(
+        _("Erklärung zur Barrierefreiheit"), blank=True, max_length=20000
+    )
+    feedback_email = models.EmailField(_("E-Mail für Rückmeldungen zur Barrierefreiheit"))
+    feedback_phone = models.CharField(
+        _("Telefon für Rückmeldungen zur Barrierefreiheit"), max_length=40, blank=True
+    )
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Rechtliche Angaben")
+        verbose_name_plural = _("Rechtliche Angaben")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="legaltexts_one_per_town")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Rechtliche Angaben"))

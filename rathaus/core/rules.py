@@ -62,3 +62,9 @@ rules.add_perm("core.view_directory", is_staff_member)
 rules.add_perm("core.manage_people", is_planner | is_admin)
 rules.add_perm("core.import_master_data", is_planner | is_admin)
 rules.add_perm("core.view_audit", is_admin | is_leadership)
+# The Django admin ("Stammdatenverwaltung"): the same predicate as ``RathausAdminSite``.
+rules.add_perm("core.use_admin", is_admin)
+# The municipality's legal pages (Impressum, privacy notice, accessibility statement).
+rules.add_perm("core.edit_legal_pages", is_admin)
+# New municipalities in the region admin's own region.
+rules.add_perm("core.create_municipality", is_region_admin)

@@ -1,19 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rathaus.core import views
 from rathaus.core.password_reset import PasswordResetView
+from rathaus.core.views import audit, directory, imports, legal, municipalities, start
 
 core_patterns = [
-    path("beschaeftigte/", views.employees, name="employees"),
-    path("raeume/", views.rooms, name="rooms"),
-    path("import/", views.import_view, name="import"),
-    path("protokoll/", views.audit_log, name="audit"),
+    path("beschaeftigte/", directory.employees, name="employees"),
+    path("raeume/", directory.rooms, name="rooms"),
+    path("import/", imports.import_view, name="import"),
+    path("protokoll/", audit.audit_log, name="audit"),
+    path("protokoll/export.csv", audit.audit_export, {"fmt": "csv"}, name="audit_csv"),
+    path("protokoll/export.xlsx", audit.audit_export, {"fmt": "xlsx"}, name="audit_xlsx"),
+    path("rechtliches/", legal.edit, name="legal_edit"),
+    path("kommune-wechseln/", municipalities.switch, name="switch_municipality"),
+    path("kommunen/neu/", municipalities.create, name="municipality_create"),
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", start.home, name="home"),
+    path("healthz", start.healthz, name="healthz"),
     path(
         "konto/anmelden/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -37,4 +42,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("stammdaten/", include((core_patterns, "core"))),
+    # kind: impressum, datenschutz or barrierefreiheit (anything else is a 404)
+    path("rechtliches/<slug:kind>/", legal.choose, name="legal_choose"),
+    path("rechtliches/<slug:kind>/<slug:municipality_slug>/", legal.page, name="legal_page"),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import AuthorizationError
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.clock import now_or
 from rathaus.meetings import selectors, video
 from rathaus.meetings.rules import PERM_MINUTES, PERM_VIEW

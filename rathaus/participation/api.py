@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthorizationError
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.participation import caching, conf, protection, rules
 from rathaus.participation.models import Comment, Idea, Process

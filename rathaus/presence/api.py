@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.forms import DATE_MAX, DATE_MIN
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import scoped

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.staffpool import selectors
 from rathaus.staffpool.rules import PERM_LEDGER, PERM_VIEW

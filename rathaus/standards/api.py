@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.standards import rules
 from rathaus.standards.models import ManualEntry

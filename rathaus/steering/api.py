@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError
 from rathaus.steering import selectors
 from rathaus.steering.rules import PERM_EDIT_PROJECT, PERM_MANAGE_INDICATORS, PERM_VIEW

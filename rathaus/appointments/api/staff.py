@@ -20,7 +20,7 @@ from rathaus.appointments.models import Appointment, Counter, DateException
 from rathaus.appointments.selectors import counter as counter_selectors
 from rathaus.appointments.selectors import statistics as statistics_selectors
 from rathaus.appointments.services import counter as counter_services
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError
 from rathaus.core.schema_types import ApiDate

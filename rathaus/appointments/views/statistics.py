@@ -16,6 +16,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
@@ -176,7 +177,13 @@ def statistics_csv_rows(locations, date_from: date, date_to: date, table: str):
 
 def _counter_rows(locations, date_from: date, date_to: date):
     stats = statistics_selectors.statistics(locations, date_from, date_to, with_lead_times=False)
-    header = ["Standort", "Schalter", "Gebuchte Minuten", "Geöffnete Minuten", "Auslastung (%)"]
+    header = [
+        _("Standort"),
+        _("Schalter"),
+        _("Gebuchte Minuten"),
+        _("Geöffnete Minuten"),
+        _("Auslastung (%)"),
+    ]
     rows = [
         [
             u.counter.location.name,
@@ -192,13 +199,13 @@ def _counter_rows(locations, date_from: date, date_to: date):
 
 def _lead_time_rows(locations, date_from: date, date_to: date):
     stats = statistics_selectors.statistics(locations, date_from, date_to)
-    header = ["Standort", "Leistung", "Vorlaufzeit (Tage)", "Nächster freier Termin"]
+    header = [_("Standort"), _("Leistung"), _("Vorlaufzeit (Tage)"), _("Nächster freier Termin")]
     rows = [
         [
             lt.location.name,
             lt.service.name,
             "" if lt.days is None else lt.days,
-            f"{lt.earliest:%d.%m.%Y %H:%M}" if lt.earliest else "kein freier Termin",
+            f"{lt.earliest:%d.%m.%Y %H:%M}" if lt.earliest else _("kein freier Termin"),
         ]
         for lt in stats.lead_times
     ]
@@ -207,19 +214,19 @@ def _lead_time_rows(locations, date_from: date, date_to: date):
 
 def _daily_rows(locations, date_from: date, date_to: date):
     header = [
-        "Datum",
-        "Buchungen",
-        "Termine",
-        "online",
-        "Wartemarken",
-        "Erledigt",
-        "Nicht erschienen",
-        "Nichterscheinen (%)",
-        "Wartezeit Median (Min.)",
-        "Wartezeit 90. Perzentil (Min.)",
-        "Gebuchte Minuten",
-        "Geöffnete Minuten",
-        "Auslastung (%)",
+        _("Datum"),
+        _("Buchungen"),
+        _("Termine"),
+        _("online"),
+        _("Wartemarken"),
+        _("Erledigt"),
+        _("Nicht erschienen"),
+        _("Nichterscheinen (%)"),
+        _("Wartezeit Median (Min.)"),
+        _("Wartezeit 90. Perzentil (Min.)"),
+        _("Gebuchte Minuten"),
+        _("Geöffnete Minuten"),
+        _("Auslastung (%)"),
     ]
     rows = []
     day = date_from

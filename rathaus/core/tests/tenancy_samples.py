@@ -1,6 +1,14 @@
 """Rows of the core app in a municipality, for the URL-walking tenancy test."""
 
-from rathaus.core.models import Employee, KitPool, KitStockChange, Location, OrgUnit, Room
+from rathaus.core.models import (
+    Employee,
+    KitPool,
+    KitStockChange,
+    LegalTexts,
+    Location,
+    OrgUnit,
+    Room,
+)
 
 
 def create(municipality, marker: str) -> dict[str, list]:
@@ -32,10 +40,15 @@ def create(municipality, marker: str) -> dict[str, list]:
     )
     pool = KitPool.objects.create(municipality=municipality, name=f"Pool {marker}")
     KitStockChange.objects.create(pool=pool, valid_from="2026-01-01", delta=5)
+    # Legal pages are public by design: their texts carry no marker.
+    LegalTexts.objects.create(
+        municipality=municipality, imprint="Impressum", feedback_email="bf@example.org"
+    )
     # Password-reset links carry a uid and a token; an invalid pair must simply be refused.
     return {
         "pk": [employee.pk, room.pk, unit.pk, location.pk, pool.pk],
         "object_id": [employee.pk, room.pk, unit.pk],
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        "kind": ["impressum", "barrierefreiheit"],
     }

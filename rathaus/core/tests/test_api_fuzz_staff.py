@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error, status_code_conformance
 
 from config.wsgi import application
 from rathaus.appointments.tests.helpers import make_office
-from rathaus.core.api_tokens import api_token_issue
+from rathaus.core.api.tokens import api_token_issue
 from rathaus.core.models import Role
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)

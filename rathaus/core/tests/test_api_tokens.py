@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from rathaus.core.api_tokens import api_token_issue, api_token_revoke
+from rathaus.core.api.tokens import api_token_issue, api_token_revoke
 from rathaus.core.models import ApiToken, AuditEntry, Role
 from rathaus.core.problems import DomainError
 

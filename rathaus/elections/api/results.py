@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import AuthorizationError
 
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import get_scoped_or_404
 from rathaus.elections.api.schemas import FiguresIn, ResultOut

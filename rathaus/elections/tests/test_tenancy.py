@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from rathaus.core.api_auth import hash_token
+from rathaus.core.api.auth import hash_token
 from rathaus.core.models import ApiToken, Role
 from rathaus.elections.models import Correction, Election, LotDrawing, Result
 from rathaus.elections.services.results import result_enter

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
-from rathaus.core.api_auth import hash_token
+from rathaus.core.api.auth import hash_token
 from rathaus.core.models import ApiToken
 from rathaus.meetings.services import minutes
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at, office_user

@@ -15,7 +15,7 @@ from rathaus.appointments.tests.counter_fixtures import (
     office_hours,
 )
 from rathaus.appointments.tests.helpers import make_office
-from rathaus.core.api_auth import hash_token
+from rathaus.core.api.auth import hash_token
 from rathaus.core.models import ApiToken, Role
 
 API = "/api/v1/appointments/staff"

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rathaus.core.api_tokens import api_token_issue, api_token_revoke
+from rathaus.core.api.tokens import api_token_issue, api_token_revoke
 from rathaus.core.models import ApiToken, User
 from rathaus.core.problems import DomainError
 

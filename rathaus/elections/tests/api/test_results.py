@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from rathaus.core.api_auth import hash_token
+from rathaus.core.api.auth import hash_token
 from rathaus.core.models import ApiToken
 from rathaus.elections.models import Result
 from rathaus.elections.services.results import result_enter

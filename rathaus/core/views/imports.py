@@ -1,87 +1,20 @@
+"""Importing employees and rooms: upload, dry-run preview, confirm."""
+
 import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from rathaus.core import selectors
 from rathaus.core.forms import ImportForm
 from rathaus.core.imports import run_import
-from rathaus.core.models import Role
-from rathaus.core.navigation import entries_for
 from rathaus.core.tenancy import home_municipality, scoped_municipalities
-
-
-def require_perm(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
-def home(request):
-    # The leadership's start page is its cockpit (steering app), reached by URL name only.
-    if request.user.is_authenticated and request.user.has_role(Role.LEADERSHIP):
-        try:
-            return HttpResponseRedirect(reverse("steering:cockpit"))
-        except NoReverseMatch:
-            pass
-    return render(request, "core/home.html", {"entries": entries_for(request.user)})
-
-
-def healthz(request):
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = "error"
-    try:
-        cache.set("healthz", "1", 10)
-        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error"
-    except Exception:  # noqa: BLE001
-        checks["cache"] = "error"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
-
-
-@login_required
-def employees(request):
-    require_perm(request.user, "core.manage_people")
-    search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.employees_for(request.user, search=search), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "core/employees.html",
-        {"page": page, "search": search, "org_units": selectors.org_units_for(request.user)},
-    )
-
-
-@login_required
-def rooms(request):
-    require_perm(request.user, "core.manage_people")
-    page = Paginator(selectors.rooms_for(request.user), 100).get_page(request.GET.get("page"))
-    return render(request, "core/rooms.html", {"page": page})
-
-
-@login_required
-def audit_log(request):
-    require_perm(request.user, "core.view_audit")
-    return render(
-        request, "core/audit.html", {"entries": selectors.audit_entries_for(request.user)}
-    )
+from rathaus.core.views.common import require_perm
 
 
 @login_required

@@ -1,8 +1,11 @@
-"""Reads for the core app, always scoped to what the acting user may see."""
+"""Reads for the core app, always scoped to what the acting user may see.
+
+Staff and rooms here; the change log in ``audit``, the legal pages in ``legal``.
+"""
 
 from django.db.models import Count, QuerySet
 
-from rathaus.core.models import AuditEntry, Employee, OrgUnit, Room
+from rathaus.core.models import Employee, OrgUnit, Room
 from rathaus.core.tenancy import scoped
 
 
@@ -24,10 +27,6 @@ def org_units_for(user) -> QuerySet[OrgUnit]:
 def rooms_for(user) -> QuerySet[Room]:
     return (
         scoped(Room, user)
-        .select_related("location", "org_unit")
+        .select_related("location", "org_unit", "municipality")
         .order_by("location__name", "floor", "number")
     )
-
-
-def audit_entries_for(user, limit: int = 200) -> QuerySet[AuditEntry]:
-    return scoped(AuditEntry, user).select_related("actor")[:limit]

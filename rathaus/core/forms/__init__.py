@@ -5,6 +5,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import uploads
+from rathaus.core.models import LegalTexts, Municipality
+from rathaus.core.text import validate_one_line
 
 MAX_UPLOAD = uploads.MAX_UPLOAD_BYTES
 
@@ -108,3 +110,65 @@ class ImportForm(KernForm):
                 _("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")
             )
         return upload
+
+
+class AuditFilterForm(KernForm):
+    """Filter of the change log: person, kind of object, period (all optional)."""
+
+    person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Objektart"), required=False)
+    date_from = BoundedDateField(
+        label=_("von"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = BoundedDateField(
+        label=_("bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, people=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("alle"))]
+        self.fields["person"].choices = everyone + [(u.pk, u.display_name) for u in people]
+        self.fields["kind"].choices = everyone + list(kinds)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Das Ende liegt vor dem Anfang."))
+        return data
+
+
+class MunicipalityForm(KernModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["name", "slug", "ags", "federal_state"]
+        labels = {"slug": _("Kurzname in Adressen")}
+        help_texts = {
+            "slug": _("Kleinbuchstaben, Ziffern und Bindestriche, z. B. „neustadt“."),
+            "ags": _("Acht Ziffern, z. B. 05999004."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_one_line)
+
+
+class LegalTextsForm(KernModelForm):
+    class Meta:
+        model = LegalTexts
+        fields = ["imprint", "privacy", "accessibility", "feedback_email", "feedback_phone"]
+        widgets = {
+            "imprint": forms.Textarea(attrs={"rows": 8}),
+            "privacy": forms.Textarea(attrs={"rows": 12}),
+            "accessibility": forms.Textarea(attrs={"rows": 12}),
+        }
+        help_texts = {
+            "imprint": _("Leer lassen, um den Standardtext zu zeigen. Absätze durch Leerzeilen."),
+            "privacy": _("Leer lassen, um den Standardtext zu zeigen."),
+            "accessibility": _("Leer lassen, um den Standardtext zu zeigen."),
+            "feedback_email": _("Pflichtangabe nach § 7 BITV 2.0: hierhin gehen Rückmeldungen."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["feedback_phone"].validators.append(validate_one_line)

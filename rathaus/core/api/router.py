@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 
 from rathaus.core import selectors
-from rathaus.core.api_auth import staff_auth
+from rathaus.core.api.auth import staff_auth
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit, text
-from rathaus.core.api_auth import hash_token
+from rathaus.core.api.auth import hash_token
 from rathaus.core.models import ApiToken, Role, User
 from rathaus.core.problems import DomainError
 from rathaus.core.rules import outranks
@@ -49,7 +50,8 @@ def api_token_issue(*, actor: User, user: User, name: str) -> tuple[ApiToken, st
         instance=token,
         action="create",
         municipality_id=user.municipality_id,
-        summary=f"API-Schlüssel „{name}“ ausgestellt für {user.username}",
+        summary=_("API-Schlüssel „%(name)s“ ausgestellt für %(user)s")
+        % {"name": name, "user": user.username},
     )
     return token, raw
 
@@ -65,6 +67,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         instance=token,
         action="delete",
         municipality_id=token.user.municipality_id,
-        summary=f"API-Schlüssel „{token.name}“ von {token.user.username} widerrufen",
+        summary=_("API-Schlüssel „%(name)s“ von %(user)s widerrufen")
+        % {"name": token.name, "user": token.user.username},
     )
     token.delete()

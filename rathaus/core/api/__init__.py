@@ -1,0 +1,1 @@
+"""Core API: the router (``router``), staff authentication (``auth``) and token issuing (``tokens``)."""

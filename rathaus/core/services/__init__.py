@@ -1,0 +1,1 @@
+"""Writes of the core app: keyword-only, atomic, audited (``<entity>_<verb>``)."""
