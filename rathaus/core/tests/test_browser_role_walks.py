@@ -9,6 +9,7 @@ walk checks every page it visits with axe and asserts what the role would notice
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -71,7 +72,7 @@ def demo(request, django_db_setup, django_db_blocker):
         RATHAUS_PRESENCE_DETERMINISTIC=True,
     )
     with django_db_blocker.unblock(), fast, time_machine.travel(moment, tick=True):
-        call_command("load_demo", now=moment, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", now=moment, stdout=io.StringIO())
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:
