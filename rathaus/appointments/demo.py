@@ -2,31 +2,39 @@
 
 Bürgerbüro in the "Rathaus" with 6 counters (Kfz-Zulassung at counters 5 and 6 only),
 a small branch office in the "Technisches Rathaus", opening hours Mon–Fri (Thursday until
-18:00, lunch break Monday to Wednesday) and a few hundred booked appointments in the next
-weeks with fake names. The waiting-room display's secret URL is shown to clerks in the
-staff day view (nothing prints it).
+18:00, lunch break Monday to Wednesday). Everything is relative to the moment of loading:
+
+* the next three weeks: booked appointments, fewer the further ahead;
+* the last 90 days and today up to the moment of loading come from the standards demo
+  (``rathaus/standards/demo.py``), which runs after this one on these counters.
+
+Public holidays (Lower Saxony, ``holidays``) and 24 and 31 December get no appointments;
+the town hall is closed on 24 and 31 December. The waiting-room display's secret URL is
+shown to clerks in the staff day view (nothing prints it).
 """
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from rathaus.appointments.models import (
     Appointment,
     AppointmentItem,
     BookingPolicy,
     Counter,
+    DateException,
     OpeningHours,
     Service,
     ServiceDuration,
     hash_token,
     new_token,
 )
+from rathaus.core.clock import now_or
+from rathaus.core.demo import closed_days
 from rathaus.core.models import Location, Municipality
 
 SERVICES = [
@@ -84,10 +92,16 @@ TOWN_HALL_WEEK = {
 }
 
 
+HISTORY_DAYS = 91  # the standards demo's history reaches back 90 days
+AHEAD_DAYS = 21
+S = Appointment.Status
+
+
 @transaction.atomic
-def load(town: Municipality) -> None:
+def load(town: Municipality, now: datetime | None = None) -> None:
     if Service.objects.filter(municipality=town, name=SERVICES[0][0]).exists():
         return  # loaded before: a second run changes nothing
+    now = now_or(now)
     town_hall, technical = _locations(town)
     services = _services(town)
     counters = _counters(town, town_hall, technical, services)
@@ -101,7 +115,8 @@ def load(town: Municipality) -> None:
     _hours(town, technical, {1: [(time(9), time(12))], 3: [(time(14), time(18))]})
     BookingPolicy.objects.create(municipality=town, location=town_hall)
     BookingPolicy.objects.create(municipality=town, location=technical, max_days_ahead=30)
-    _appointments(town, town_hall, counters, list(services.values()))
+    _year_end_closures(town, (town_hall, technical), now)
+    _appointments(town, town_hall, counters, list(services.values()), now)
 
 
 def _locations(town: Municipality) -> tuple[Location, Location]:
@@ -154,34 +169,69 @@ def _counters(town, town_hall, technical, services: dict[str, Service]) -> list[
     return counters
 
 
-def _appointments(town, town_hall, counters, service_list) -> None:
-    """A few hundred appointments over the next three weeks (about 15 % of the capacity)."""
+def _year_end_closures(town: Municipality, locations, now: datetime) -> None:
+    """The town hall is closed on 24 and 31 December (the ones in the demo's window)."""
+    today = now.astimezone(_tz(town)).date()
+    for year in range(today.year - 1, today.year + 2):
+        for day, reason in ((24, "Heiligabend"), (31, "Silvester")):
+            closed = date(year, 12, day)
+            if not -HISTORY_DAYS <= (closed - today).days <= 120:
+                continue
+            for location in locations:
+                DateException.objects.create(
+                    municipality=town,
+                    location=location,
+                    date=closed,
+                    closed=True,
+                    reason=f"{reason}: Rathaus geschlossen",
+                )
+
+
+def _tz(town: Municipality) -> ZoneInfo:
+    return ZoneInfo(town.time_zone or "Europe/Berlin")
+
+
+def _appointments(town, town_hall, counters, service_list, now: datetime) -> None:
+    """Booked appointments over the next three weeks, fewer the further ahead (the past and
+    today up to the moment of loading come from the standards demo's history)."""
     rng = random.Random(3303)
-    tz = ZoneInfo(town.time_zone or "Europe/Berlin")
-    now = timezone.now()
+    tz = _tz(town)
     today = now.astimezone(tz).date()
+    closed = closed_days(town, today, today + timedelta(days=AHEAD_DAYS))
     rows, items = [], []
-    for offset in range(1, 22):
+    for offset in range(1, AHEAD_DAYS + 1):
         day = today + timedelta(days=offset)
+        if day in closed:
+            continue
+        share = max(0.12, 0.4 - 0.02 * offset)
         for a, b in TOWN_HALL_WEEK.get(day.weekday(), []):
             for counter in counters:
                 start = datetime.combine(day, a, tzinfo=tz)
                 end_of = datetime.combine(day, b, tzinfo=tz)
                 _fill_counter(
-                    rng, town, town_hall, counter, service_list, start, end_of, now, rows, items
+                    rng,
+                    town,
+                    town_hall,
+                    counter,
+                    service_list,
+                    (start, end_of, share),
+                    now,
+                    rows,
+                    items,
                 )
-    Appointment.objects.bulk_create(rows, batch_size=500)
+    Appointment.objects.bulk_create(rows, batch_size=1000)
     AppointmentItem.objects.bulk_create(
         [
             AppointmentItem(appointment=a, service=s, count=1)
             for a, s in zip(rows, items, strict=True)
         ],
-        batch_size=500,
+        batch_size=1000,
     )
 
 
-def _fill_counter(rng, town, town_hall, counter, service_list, cursor, end_of, now, rows, items):
-    """Walk one opening interval of a counter, booking about every seventh gap."""
+def _fill_counter(rng, town, town_hall, counter, service_list, interval, now, rows, items):
+    """Walk one opening interval of a counter, booking about ``share`` of its time."""
+    cursor, end_of, share = interval
     choices = [
         s
         for s in service_list
@@ -192,8 +242,9 @@ def _fill_counter(rng, town, town_hall, counter, service_list, cursor, end_of, n
         length = timedelta(minutes=service.default_duration_minutes)
         if cursor + length > end_of:
             break
-        if rng.random() < 0.15:
+        if rng.random() < share:
             first, last = rng.choice(FIRST), rng.choice(LAST)
+            booked = now - timedelta(days=rng.randint(0, 14), minutes=rng.randint(0, 600))
             rows.append(
                 Appointment(
                     municipality=town,
@@ -201,13 +252,13 @@ def _fill_counter(rng, town, town_hall, counter, service_list, cursor, end_of, n
                     counter=counter,
                     start=cursor,
                     end=cursor + length,
-                    status=Appointment.Status.CONFIRMED,
+                    status=S.CONFIRMED,
                     token_hash=hash_token(new_token()),
                     citizen_name=f"{first} {last}",
                     citizen_email=f"{first.lower()}.{last.lower()}@example.org",
-                    created=now - timedelta(days=rng.randint(0, 14)),
-                    booked_at=now - timedelta(days=rng.randint(0, 14)),
-                    confirmed_at=now,
+                    created=booked,
+                    booked_at=booked,
+                    confirmed_at=booked + timedelta(minutes=rng.randint(1, 30)),
                 )
             )
             items.append(service)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+import holidays
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import (
     Employee,
     KitPool,
@@ -258,15 +260,17 @@ def _employees(
     registry = Qualification.objects.create(municipality=town, code="melde", name="Meldewesen")
     number = 1000
     for code, _name, _kind, _parent, staff in ORG_UNITS:
+        taken: set[tuple[str, str]] = set()
         for k in range(staff):
             number += 1
             clerk = code == "33" and k < 12
             social = code in ("50", "51") and k % 3 == 0
+            first, last = unique_name(rng, taken)
             employee = Employee.objects.create(
                 municipality=town,
                 personnel_number=f"P{number}",
-                first_name=rng.choice(FIRST),
-                last_name=rng.choice(LAST),
+                first_name=first,
+                last_name=last,
                 email=f"p{number}@musterstadt.example",
                 org_unit=units[code],
                 working_time_share=rng.choice(
@@ -282,9 +286,18 @@ def _employees(
                 )
 
 
-def _kit_pool(town: Municipality) -> None:
+def unique_name(rng: random.Random, taken: set[tuple[str, str]]) -> tuple[str, str]:
+    """A first and last name not yet used in the unit (``taken`` is updated)."""
+    while True:
+        name = (rng.choice(FIRST), rng.choice(LAST))
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def _kit_pool(town: Municipality, now) -> None:
     pool = KitPool.objects.create(municipality=town, name="Homeoffice-Arbeitsplätze")
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     KitStockChange.objects.create(
         pool=pool, valid_from=today - timedelta(days=365), delta=60, note="Erstausstattung"
     )
@@ -293,28 +306,117 @@ def _kit_pool(town: Municipality) -> None:
     )
 
 
+# Who each demo login is: first and last name, and the unit whose staff member it is (None: a
+# login without a staff record). The names are not in FIRST × LAST, so they stay unique.
+PERSONS = {
+    "mitarbeiterin": ("Sabine", "Ostermann", "10"),
+    "teamleitung": ("Thomas", "Lindemann", "10"),
+    "planung": ("Petra", "Engelke", "10"),
+    "buergerbuero": ("Aylin", "Demir", "33"),
+    "wahlamt": ("Markus", "Heuer", "10"),
+    "wahlamt2": ("Ines", "Brockmann", "10"),
+    "buergermeisterin": ("Katrin", "Albrecht", "VV"),
+    "admin": ("Oliver", "Adam", None),
+    "kaemmerer": ("Karl", "Kasse", "20"),
+    "projektleitung": ("Petra", "Plan", "61"),
+    "fachbereichsleitung": ("Frank", "Bau", "FB3"),
+    "ratsmitglied": ("Gisela", "Ortmann", None),
+    "regionadmin": ("Ralf", "Reinhardt", None),
+    "admin-beispielhausen": ("Bernd", "Hausmann", None),
+}
+# the apps' own logins without a staff record of their own (names set after all loaders ran)
+APP_PERSONS = {
+    "gremienbuero": ("Miriam", "Sommerfeld"),
+    "beteiligung": ("Lena", "Hoffstedt"),
+    "moderation": ("Jonas", "Vieth"),
+    "koordination": ("Claudia", "Kreismann"),
+    "region-pool": ("Ulrich", "Poolmann"),
+    "helferin": ("Hanna", "Helmers"),
+    "pool-musterstadt": ("Birgit", "Pohlmann"),
+    "pool-beispielhausen": ("Stefan", "Hausner"),
+    "pool-nachbardorf": ("Anke", "Dorfmann"),
+}
+FEMALE_FIRST = {
+    "Anna", "Clara", "Emma", "Greta", "Ida", "Kira", "Mia", "Olga", "Rosa", "Tina", "Vera",
+    "Zoe", "Lea", "Nele", "Aylin",
+}  # fmt: skip
+
+
 def _demo_users(region: Region, town: Municipality) -> None:
-    """The demo logins; those with the employee role are linked to a staff member."""
+    """The demo logins, named after their person; the staff member a login stands for (e.g. the
+    mayor in the Verwaltungsvorstand) carries the same name as the login."""
     for username, roles, _label in DEMO_USERS:
         user = _user(username, roles, municipality=town)
-        staff_member = Employee.objects.filter(
-            municipality=town,
-            user__isnull=True,
-            org_unit__code="33" if Role.CLERK in roles else "10",
+        first, last, code = PERSONS[username]
+        _name_user(user, first, last)
+        if code is None:
+            continue
+        if Role.CLERK in roles:
+            candidates = Employee.objects.filter(job_role="clerk")
+        elif Role.TEAM_LEAD in roles or code != "10":
+            candidates = Employee.objects.order_by("-job_role", "personnel_number")
+        else:
+            candidates = Employee.objects.exclude(job_role="lead").order_by("personnel_number")
+        staff_member = candidates.filter(
+            municipality=town, user__isnull=True, org_unit__code=code
         ).first()
-        if staff_member and Role.EMPLOYEE in roles:
-            staff_member.user = user
-            staff_member.save(update_fields=["user"])
-    _user("regionadmin", [Role.REGION_ADMIN], region=region)
-    _user(
+        if staff_member is None:
+            continue
+        staff_member.user = user
+        staff_member.first_name, staff_member.last_name = first, last
+        staff_member.save(update_fields=["user", "first_name", "last_name"])
+    regionadmin = _user("regionadmin", [Role.REGION_ADMIN], region=region)
+    _name_user(regionadmin, *PERSONS["regionadmin"][:2])
+    neighbour_admin = _user(
         "admin-beispielhausen",
         [Role.MUNICIPALITY_ADMIN],
         municipality=Municipality.objects.get(slug="beispielhausen"),
     )
+    _name_user(neighbour_admin, *PERSONS["admin-beispielhausen"][:2])
+
+
+def _name_user(user: User, first: str, last: str) -> None:
+    if (user.first_name, user.last_name) != (first, last):
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+
+
+def name_app_logins(town: Municipality) -> None:
+    """After all loaders ran: every login of the region carries its person's name — the linked
+    staff member's, or the one in APP_PERSONS (whose staff record is renamed to match, so that
+    e.g. "helferin" is a woman). Idempotent."""
+    in_region = User.objects.filter(municipality__region=town.region) | User.objects.filter(
+        region=town.region
+    )
+    for user in in_region.select_related("employee").order_by("username"):
+        staff_member = getattr(user, "employee", None)
+        person = APP_PERSONS.get(user.username)
+        if person is None and staff_member is not None:
+            person = (staff_member.first_name, staff_member.last_name)
+        if person is None:
+            continue
+        _name_user(user, *person)
+        if staff_member is not None and (staff_member.first_name, staff_member.last_name) != person:
+            staff_member.first_name, staff_member.last_name = person
+            staff_member.save(update_fields=["first_name", "last_name"])
+
+
+def closed_days(town: Municipality, first: date, last: date) -> set[date]:
+    """Days without appointments: public holidays of Lower Saxony and of the town's state,
+    and 24 and 31 December."""
+    years = list(range(first.year, last.year + 1))
+    days = set(holidays.country_holidays("DE", subdiv="NI", years=years))
+    if town.federal_state:
+        days |= set(holidays.country_holidays("DE", subdiv=town.federal_state, years=years))
+    days |= {date(y, 12, d) for y in years for d in (24, 31)}
+    return days
 
 
 @transaction.atomic
-def load_core() -> Municipality:
+def load_core(now=None) -> Municipality:
+    """The region, the town's master data and the core demo logins (``now``: the moment the
+    demo is loaded at, default the current one)."""
+    now = now_or(now)
     region, town = _towns()
     if Employee.objects.filter(municipality=town).exists():
         return town  # master data already there: loading again changes nothing
@@ -322,6 +424,6 @@ def load_core() -> Municipality:
     units = _org_units(town)
     unit_rooms = _rooms(town, _town_hall(town), units, rng)
     _employees(town, units, unit_rooms, rng)
-    _kit_pool(town)
+    _kit_pool(town, now)
     _demo_users(region, town)
     return town

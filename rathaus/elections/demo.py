@@ -1,4 +1,11 @@
-"""Demo: Musterstadt's mayoral election 2025 (five candidates, runoff due) and 2020 for comparison.
+"""Demo: Musterstadt's mayoral elections, dated relative to the moment of loading.
+
+* the mayoral election (TITLE) on the last Sunday whose polls have closed, still being
+  counted: five candidates, most districts approved, one waiting for the second officer
+  (PENDING), some not reported yet (MISSING); nobody has the majority, a runoff is due;
+* the mayoral election five years earlier (final, all results) for comparison;
+* an upcoming district administrator election (Landratswahl) in preparation, five or six
+  weeks ahead, with its candidates and districts.
 
 Idempotent (a second run changes nothing) and deterministic (seeded).
 """
@@ -6,19 +13,33 @@ Idempotent (a second run changes nothing) and deterministic (seeded).
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality, User
 from rathaus.elections.models import District, Election, Result
 from rathaus.elections.services.elections import DistrictSpec, election_create, election_set_status
 from rathaus.elections.services.results import result_approve, result_enter
 
-TITLE = "Bürgermeisterwahl 2025"
-DATE = date(2025, 9, 14)  # NRW municipal elections; runoff on 28.09.2025
-PREVIOUS_TITLE = "Bürgermeisterwahl 2020"
-PREVIOUS_DATE = date(2020, 9, 13)
+TITLE = "Bürgermeisterwahl"
+UPCOMING_TITLE = "Landratswahl"
+UPCOMING_CANDIDATES = [("Heike Sommer", "CDU"), ("Jörg Albers", "SPD"), ("Nina Petersen", "GRÜNE")]
+
+
+def election_dates(now: datetime) -> tuple[date, date, date]:
+    """(the election being counted, the one five years earlier, the upcoming one): Sundays.
+
+    The counted one is the last Sunday whose polls (until 18:00) have closed."""
+    local = timezone.localtime(now)
+    today = local.date()
+    sunday = today - timedelta(days=(today.weekday() + 1) % 7)
+    if sunday == today and local.hour < 18:
+        sunday -= timedelta(days=7)
+    return sunday, sunday - timedelta(weeks=5 * 52), sunday + timedelta(weeks=6)
+
 
 CANDIDATES = [
     ("Dr. Anna Berger", "CDU"),
@@ -97,19 +118,20 @@ def _fill(election: Election, weights, rng, enterer, approver, *, skip=(), pendi
 
 
 @transaction.atomic
-def load(town: Municipality) -> None:
-    if Election.objects.filter(municipality=town, title=TITLE, date=DATE).exists():
+def load(town: Municipality, now: datetime | None = None) -> None:
+    if Election.objects.filter(municipality=town).exists():
         return
     enterer = User.objects.filter(username="wahlamt").first()
     approver = User.objects.filter(username="wahlamt2").first()
     if enterer is None or approver is None:
         return
+    day, previous_day, upcoming_day = election_dates(now_or(now))
     rng = random.Random(2025)
     specs = district_specs(rng)
     previous = election_create(
         municipality=town,
-        title=PREVIOUS_TITLE,
-        date=PREVIOUS_DATE,
+        title=f"{TITLE} {previous_day.year}",
+        date=previous_day,
         candidates=PREVIOUS_CANDIDATES,
         districts=specs,
         actor=enterer,
@@ -119,7 +141,7 @@ def load(town: Municipality) -> None:
     election = election_create(
         municipality=town,
         title=TITLE,
-        date=DATE,
+        date=day,
         candidates=CANDIDATES,
         districts=specs,
         previous_election=previous,
@@ -128,3 +150,13 @@ def load(town: Municipality) -> None:
         actor=enterer,
     )
     _fill(election, WEIGHTS, rng, enterer, approver, skip=MISSING, pending=PENDING)
+    election_create(
+        municipality=town,
+        kind=Election.Kind.DISTRICT_ADMINISTRATOR,
+        title=f"{UPCOMING_TITLE} {upcoming_day.year}",
+        date=upcoming_day,
+        candidates=UPCOMING_CANDIDATES,
+        districts=specs,
+        internal_note="Wahlvorstände bis drei Wochen vor der Wahl benennen.",
+        actor=enterer,
+    )

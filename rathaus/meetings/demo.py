@@ -396,10 +396,10 @@ def _rhythm_and_proposals(town, actor, crisis: Body, now) -> None:
 
 
 @transaction.atomic
-def load(town: Municipality) -> None:
+def load(town: Municipality, now: datetime | None = None) -> None:
     if Body.objects.filter(municipality=town, name=CRISIS).exists():
         return  # already loaded
-    now = now_or()
+    now = now_or(now)
     staff = list(
         Employee.objects.filter(municipality=town, user__isnull=True, active=True).order_by(
             "personnel_number"

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Municipality, Role, User
 from rathaus.participation.models import (
@@ -785,7 +786,7 @@ def _vision_process(town, districts, planner, now):
 
 @transaction.atomic
 def load(town: Municipality, now: datetime | None = None) -> None:
-    now = now or timezone.now()
+    now = now_or(now)
     rng = random.Random(2035)
     planner = _user("beteiligung", DEMO_LOGINS[0][1], town)
     moderator = _user("moderation", DEMO_LOGINS[1][1], town)

@@ -1,15 +1,20 @@
 """Demo data of the presence app: a 4-week period from next Monday and a published current week.
 
+The Bürgerbüro's shifts lie inside its opening hours (early 08:00–12:30 every weekday, late
+12:30–16:00 Monday to Wednesday, long Thursday 12:30–18:00); about a third of the staff take
+leave over Christmas, in the spread a town hall sees (never more than a third of the clerks).
 Idempotent: periods are looked up by name; the current week is solved only once.
 """
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import random
+from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Employee, Location, Municipality, OrgUnit, Qualification
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
@@ -27,7 +32,7 @@ def _rules(period: PlanningPeriod, town: Municipality) -> None:
     if period.shift_types.exists():
         return
     location = Location.objects.filter(municipality=town).order_by("name").first()
-    early, late = (
+    early, late, long_day = (
         rules.rule_create(
             actor=None,
             period=period,
@@ -41,13 +46,17 @@ def _rules(period: PlanningPeriod, town: Municipality) -> None:
             },
         )
         for code, name, start, end in (
-            ("F", "Frühschicht", time(7, 0), time(12, 30)),
-            ("S", "Spätschicht", time(13, 0), time(18, 30)),
+            ("F", "Frühschicht", time(8, 0), time(12, 30)),
+            ("S", "Spätschicht", time(12, 30), time(16, 0)),
+            ("L", "Langer Donnerstag", time(12, 30), time(18, 0)),
         )
     )
     kfz = Qualification.objects.filter(municipality=town, code="kfz").first()
-    coverage = [(early, 2, None), (late, 2, None)] + ([(early, 1, kfz)] if kfz else [])
+    afternoon = {0: late, 1: late, 2: late, 3: long_day}  # Friday: the counter closes at 12:30
     for weekday in range(5):
+        coverage = [(early, 2, None)] + ([(early, 1, kfz)] if kfz else [])
+        if weekday in afternoon:
+            coverage.append((afternoon[weekday], 2, None))
         for shift, required, qualification in coverage:
             rules.rule_create(
                 actor=None,
@@ -118,18 +127,59 @@ def _personal_data(town: Municipality, monday) -> None:
             start=monday + timedelta(days=14),
             end=monday + timedelta(days=18),
             kind=Absence.Kind.LEAVE,
-            note="Sommerurlaub",
+            note="Urlaub",
         )
 
 
-def load(town: Municipality) -> None:
-    today = timezone.localdate()
+CHRISTMAS_NOTE = "Weihnachtsurlaub"
+# (first day, last day) as (month, day) pairs; the last ones reach into January
+CHRISTMAS_SPANS = [
+    ((12, 22), (1, 2)),
+    ((12, 27), (12, 30)),
+    ((12, 21), (12, 23)),
+    ((12, 28), (1, 6)),
+    ((12, 18), (12, 27)),
+    ((12, 29), (1, 2)),
+]
+
+
+def _christmas_leave(town: Municipality, today: date) -> None:
+    """A believable spread of leave over the Christmas ahead (in January: the one just past)."""
+    if Absence.objects.filter(municipality=town, note=CHRISTMAS_NOTE).exists():
+        return
+    year = today.year - 1 if today.month == 1 else today.year
+    rng = random.Random(2412)
+    staff = Employee.objects.filter(municipality=town, active=True).order_by("personnel_number")
+    clerks_away = 0
+    for employee in staff:
+        if rng.random() >= 0.35:
+            continue
+        if employee.job_role == "clerk":
+            if clerks_away >= 4:
+                continue  # the citizen office stays staffed between the holidays
+            clerks_away += 1
+        (m1, d1), (m2, d2) = rng.choice(CHRISTMAS_SPANS)
+        start = date(year, m1, d1)
+        end = date(year + (m2 < m1), m2, d2)
+        absences.absence_create(
+            actor=None,
+            employees=[employee],
+            start=start,
+            end=end,
+            kind=Absence.Kind.LEAVE,
+            note=CHRISTMAS_NOTE,
+        )
+
+
+def load(town: Municipality, now=None) -> None:
+    today = timezone.localdate(now_or(now))
     this_monday = today - timedelta(days=today.weekday())
     next_monday = this_monday + timedelta(days=7)
     with transaction.atomic():
         _period(town, f"Präsenzplan ab {next_monday:%d.%m.%Y} (4 Wochen)", next_monday, 4)
         current, _ = _period(town, f"Präsenzplan KW {this_monday.isocalendar()[1]}", this_monday, 1)
         _personal_data(town, this_monday)
+        _christmas_leave(town, today)
     if period_has_plan(current):
         return
     problem, ctx = build_problem(current)

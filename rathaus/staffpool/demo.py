@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.core.demo import FIRST, LAST, _user
+from rathaus.core.clock import now_or
+from rathaus.core.demo import _user, unique_name
 from rathaus.core.models import Employee, Municipality, OrgUnit, Role
 from rathaus.staffpool.models import PoolMember, Secondment, StaffingFloor, StaffRequest
 from rathaus.staffpool.services import matching, members, requests, secondments
@@ -38,14 +39,16 @@ def _staff(town: Municipality, n: int, rng: random.Random) -> list[Employee]:
     if town.slug == "musterstadt":
         return have[3 : 3 + 2 * n : 2]  # every other one, not only the first office
     unit = OrgUnit.objects.get(municipality=town, code="10")
+    taken = set(Employee.objects.filter(org_unit=unit).values_list("first_name", "last_name"))
     for i in range(len(have), n + 6):
+        first, last = unique_name(rng, taken)  # no two people of a unit share a name
         have.append(
             Employee.objects.create(
                 municipality=town,
                 org_unit=unit,
                 personnel_number=f"SP{i + 1:03d}",
-                first_name=rng.choice(FIRST),
-                last_name=rng.choice(LAST),
+                first_name=first,
+                last_name=last,
             )
         )
     return have[:n]
@@ -263,11 +266,11 @@ def _floors(town: Municipality) -> None:
             floor_set(actor=actor, org_unit=unit, minimum=minimum)
 
 
-def load(town: Municipality) -> None:
+def load(town: Municipality, now=None) -> None:
     region = town.region
     if PoolMember.objects.filter(municipality__region=region).exists():
         return
-    today = timezone.localdate()
+    today = timezone.localdate(now_or(now))
     monday = today - timedelta(days=today.weekday())
     rng = random.Random(15)
     with transaction.atomic():

@@ -37,7 +37,7 @@ from rathaus.appointments.models import (
     new_token,
 )
 from rathaus.core.clock import now_or
-from rathaus.core.demo import DEMO_PASSWORD
+from rathaus.core.demo import DEMO_PASSWORD, closed_days
 from rathaus.core.models import Location, Municipality, Role, User
 from rathaus.standards.models import (
     Metric,
@@ -142,6 +142,8 @@ class _History:
             today - timedelta(days=HISTORY_DAYS + 60),
             today + timedelta(days=40),
         )
+        # no appointments on Lower Saxony's holidays and on 24 and 31 December either
+        self.closed = closed_days(town, min(self.index), max(self.index))
         previous = 0
         self.working: dict[date, int] = {}  # working day -> its position
         self.by_position: list[date] = []
@@ -201,9 +203,11 @@ class _History:
         if called > self.now:
             a.status, a.checked_in_at = S.CHECKED_IN, checked_in
             return
-        a.status, a.checked_in_at, a.called_at = S.SERVED, checked_in, called
+        a.status, a.checked_in_at, a.called_at = S.CALLED, checked_in, called
         a.called_counter = a.counter
-        a.served_at = called + (a.end - a.start)
+        served = called + (a.end - a.start)
+        if served <= self.now:  # else still at the counter
+            a.status, a.served_at = S.SERVED, served
 
     def _walk_ins(self, day: date, opening: list[tuple[time, time]]) -> None:
         for _ in range(self.walk_ins):
@@ -231,7 +235,7 @@ class _History:
 
     def day(self, day: date) -> None:
         opening = _hours(self.town, self.location, day)
-        if not opening or day not in self.working:
+        if not opening or day not in self.working or day in self.closed:
             return
         for counter in self.counters:
             for a, b in opening:
@@ -388,11 +392,11 @@ def _line115(region, coordinator, town: Municipality, today: date, now, rng) -> 
 
 
 @transaction.atomic
-def load(town: Municipality) -> None:
+def load(town: Municipality, now=None) -> None:
     region = town.region
     if Promise.objects.filter(region=region).exists():
         return  # loaded before: a second run changes nothing
-    now = now_or()
+    now = now_or(now)
     rng = random.Random(1616)
     coordinator = _coordinator(region)
     today = now.astimezone(tz_of(town)).date()

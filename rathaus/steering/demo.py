@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.core.clock import now_or
 from rathaus.core.models import Employee, Municipality, OrgUnit, User
 from rathaus.engines.indicators import add_months
 from rathaus.steering.models import (
@@ -236,10 +237,10 @@ def _users(town: Municipality) -> dict[str, User]:
 
 
 @transaction.atomic
-def load(town: Municipality) -> None:
+def load(town: Municipality, now=None) -> None:
     if StrategyPlan.objects.filter(municipality=town).exists():
         return
-    today = timezone.localdate()
+    today = timezone.localdate(now_or(now))
     rng = random.Random(12)
     users = _users(town)
     units = {u.code: u for u in OrgUnit.objects.filter(municipality=town)}

@@ -1,10 +1,13 @@
 import importlib
+import time
+from datetime import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.utils import timezone
 
-from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core
+from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core, name_app_logins
 from rathaus.core.models import User
 
 DEMO_APPS = (
@@ -26,11 +29,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force-production", action="store_true", help="Allow loading demo data in production."
         )
+        parser.add_argument(
+            "--now",
+            type=_moment,
+            default=None,
+            help="Load the demo as at this moment (ISO date and time, e.g. 2026-12-24T09:00; "
+            "without a zone: the server's time zone). Default: now.",
+        )
 
-    def handle(self, *args, force_production=False, **options):
+    def handle(self, *args, force_production=False, now=None, **options):
         if settings.PRODUCTION and not force_production:
             raise CommandError("Demo data is not loaded in production (use --force-production).")
-        town = load_core()
+        started = time.perf_counter()
+        town = load_core(now=now)
         for app in DEMO_APPS:
             try:
                 module = importlib.import_module(f"rathaus.{app}.demo")
@@ -38,8 +49,12 @@ class Command(BaseCommand):
                 if exc.name != f"rathaus.{app}.demo":
                     raise
                 continue
-            module.load(town)
-        self.stdout.write(self.style.SUCCESS(f"Demo-Kommune „{town.name}“ ist geladen."))
+            module.load(town, now=now)
+        name_app_logins(town)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo-Kommune „{town.name}“ ist geladen ({seconds:.0f} s).")
+        )
         self.stdout.write(f"Demo-Anmeldungen (Passwort für alle: {DEMO_PASSWORD}):")
         for username, _roles, label in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {label}")
@@ -61,3 +76,13 @@ def _app_demo_users(town):
         .select_related("municipality")
         .order_by("username")
     )
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--now: not an ISO date and time: {value!r}") from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
