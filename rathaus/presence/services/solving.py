@@ -5,11 +5,12 @@ start: services/jobs.py)."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +30,8 @@ from rathaus.engines.roster.watched import (
 )
 from rathaus.presence import tasks
 from rathaus.presence.conf import (
+    background_without_broker,
+    broker_configured,
     deterministic_solves,
     heartbeat_interval,
     progress_interval,
@@ -82,9 +85,32 @@ def job_start(
     with translation.override(settings.LANGUAGE_CODE):  # audit trail in the site language
         summary = f"{job.get_kind_display()} gestartet"
     audit.record(actor=actor, instance=job, action="action", summary=summary)
-    tasks.run_solver_job.delay(job.pk)
+    job_dispatch(job_id=job.pk)
     job.refresh_from_db()
     return job
+
+
+def job_dispatch(*, job_id: int) -> None:
+    """Hand a queued job to Celery; without a broker, to a background thread of this process
+    (once the job row is committed), so that the request answers at once and the planner
+    watches the progress instead of a blocked browser. The thread's job is like a worker's:
+    heartbeats, cancel, and the stale check if the process dies."""
+    if broker_configured() or not background_without_broker():
+        tasks.run_solver_job.delay(job_id)
+        return
+    thread = threading.Thread(
+        target=_run_in_background, args=(job_id,), name=f"presence-job-{job_id}", daemon=True
+    )
+    transaction.on_commit(thread.start)
+
+
+def _run_in_background(job_id: int) -> None:
+    """Body of the background thread: the job on the thread's own database connection."""
+    close_old_connections()
+    try:
+        job_run(job_id=job_id)
+    finally:
+        connection.close()
 
 
 def _refuse_start(locked: PlanningPeriod, kind: str, replan_from: date | None) -> None:
@@ -227,6 +253,10 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
     """The engine's answer for the job: (problem as checked, context, previous, plan)."""
     problem0, ctx = build_problem(period)
     if job.kind != SolverJob.Kind.REPLAN:
+        # "Erneut berechnen" after a plan (e.g. the start plan when time ran out) continues
+        # from it: the search starts with a valid plan and improves it.
+        rows = current_assignments(period)
+        hint = m.Plan(m.Status.FEASIBLE, assignments=tuple(to_engine(rows, ctx))) if rows else None
         plan = solve_with_progress(
             problem0,
             time_limit=float(period.time_limit_seconds),
@@ -234,6 +264,7 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
             on_progress=on_progress,
             should_cancel=should_cancel,
             deterministic=deterministic_solves(),
+            hint=hint,
         )
         return problem0, ctx, [], plan
     old = to_engine(current_assignments(period), ctx)

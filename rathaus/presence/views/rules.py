@@ -15,11 +15,12 @@ from rathaus.presence.forms import (
     CohortForm,
     CoverageForm,
     OverrideForm,
+    RuleCopyForm,
     ShiftTypeForm,
     TeamDayForm,
 )
 from rathaus.presence.selectors.periods import period_rules as rules_of
-from rathaus.presence.services import rules
+from rathaus.presence.services import rule_copy, rules
 from rathaus.presence.views.access import planner_period
 
 RULE_FORMS = {
@@ -38,9 +39,14 @@ def period_rules(request, pk):
     forms = {key: cls(period=period, prefix=key) for key, (cls, _msg) in RULE_FORMS.items()}
     status = 200
     which = request.POST.get("form", "") if request.method == "POST" else ""
+    copy_form = RuleCopyForm(request.POST if which == "copy" else None, period=period)
     if which == "delete":
         _delete(request, period)
         return redirect("presence:period_rules", pk=period.pk)
+    if which == "copy":
+        if _copy(request, period, copy_form):
+            return redirect("presence:period_rules", pk=period.pk)
+        status = 422
     if which in RULE_FORMS:
         cls, msg = RULE_FORMS[which]
         form = forms[which] = cls(request.POST, period=period, prefix=which)
@@ -61,7 +67,7 @@ def period_rules(request, pk):
     return render(
         request,
         "presence/period_rules.html",
-        {"period": period, "forms": forms, **rules_of(period)},
+        {"period": period, "forms": forms, "copy_form": copy_form, **rules_of(period)},
         status=status,
     )
 
@@ -81,3 +87,41 @@ def _delete(request, period) -> None:
     else:
         if deleted:
             messages.success(request, _("Regel gelöscht."))
+
+
+def _copy(request, period, form: RuleCopyForm) -> bool:
+    """Copies the chosen period's rules; False (errors at the form) when nothing was done."""
+    if not form.is_valid():
+        return False
+    try:
+        result = rule_copy.rules_copy(
+            actor=request.user, period=period, source=form.cleaned_data["source"]
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return False
+    messages.success(
+        request,
+        _(
+            "Regeln übernommen: %(shifts)d Schichtarten, %(coverage)d Besetzungsvorgaben, "
+            "%(cohorts)d Schichtteams, %(team_days)d Teamtage, %(overrides)d Ausnahmen."
+        )
+        % {
+            "shifts": result.shift_types,
+            "coverage": result.coverage,
+            "cohorts": result.cohorts,
+            "team_days": result.team_days,
+            "overrides": result.overrides,
+        }
+        + (
+            " "
+            + _(
+                "%(count)d Regeln waren schon da oder passen nicht zu diesem Zeitraum "
+                "(andere Organisationseinheiten oder Personen)."
+            )
+            % {"count": result.skipped}
+            if result.skipped
+            else ""
+        ),
+    )
+    return True
