@@ -46,6 +46,7 @@ from rathaus.presence.models import (
 from rathaus.presence.roster_adapter.plan import (
     assignment_to_row,
     current_assignments,
+    describe_reason,
     describe_violation,
     to_engine,
 )
@@ -77,7 +78,8 @@ def job_start(
             period=locked,
             kind=kind,
             replan_from=replan_from,
-            params=params or {},
+            # The job's messages are in the language of the planner who starts it.
+            params={"language": translation.get_language(), **(params or {})},
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         if kind != SolverJob.Kind.SPACE:
@@ -183,6 +185,11 @@ def job_run(*, job_id: int) -> None:
     )
     if not started:  # cancelled while queued, or failed as lost
         return
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        _run_watched(job)
+
+
+def _run_watched(job: SolverJob) -> None:
     watch = _Watch(job)
     try:
         if watch.should_cancel():
@@ -221,7 +228,7 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
     accepts, or the explanation why there is none; anything else keeps the previous plan."""
     problem, ctx, previous, plan = _search(job, period, on_progress, should_cancel)
     if plan.status is m.Status.INFEASIBLE:
-        _keep_infeasible(job, period, plan)
+        _keep_infeasible(job, period, plan, problem)
         return
     if plan.status is m.Status.UNKNOWN:
         job_end_early(
@@ -284,9 +291,15 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
     return problem, ctx, list(old), plan
 
 
-def _keep_infeasible(job: SolverJob, period: PlanningPeriod, plan: m.Plan) -> None:
+def _keep_infeasible(
+    job: SolverJob, period: PlanningPeriod, plan: m.Plan, problem: m.Problem
+) -> None:
     reasons = [
-        {"code": r.code, "message": r.message, "day": r.day.isoformat() if r.day else None}
+        {
+            "code": r.code,
+            "message": describe_reason(problem, r),
+            "day": r.day.isoformat() if r.day else None,
+        }
         for r in plan.explanation
     ] or [
         {
