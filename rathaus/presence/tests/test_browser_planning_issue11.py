@@ -81,6 +81,8 @@ def test_planner_copies_rules_watches_progress_confirms_publishing_and_sees_a_co
     page.screenshot(path=str(tmp_path / "job-progress.png"), full_page=True)
     gate.set()
     expect(page.get_by_text("fertig").first).to_be_visible(timeout=SOLVE_MS)
+    job = period.jobs.get()
+    assert job.status == "done" and not job.result.get("infeasible"), job.message
     expect(page.get_by_role("link", name="Zum Plan")).to_be_visible()
     axe_check(page)
 

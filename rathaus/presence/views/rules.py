@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
@@ -100,28 +100,46 @@ def _copy(request, period, form: RuleCopyForm) -> bool:
     except DomainError as exc:
         form.add_error(None, exc.message)
         return False
-    messages.success(
-        request,
-        _(
-            "Regeln übernommen: %(shifts)d Schichtarten, %(coverage)d Besetzungsvorgaben, "
-            "%(cohorts)d Schichtteams, %(team_days)d Teamtage, %(overrides)d Ausnahmen."
+    parts = [
+        text % {"count": n}
+        for n, text in (
+            (
+                result.shift_types,
+                ngettext("%(count)d Schichtart", "%(count)d Schichtarten", result.shift_types),
+            ),
+            (
+                result.coverage,
+                ngettext(
+                    "%(count)d Besetzungsvorgabe", "%(count)d Besetzungsvorgaben", result.coverage
+                ),
+            ),
+            (
+                result.cohorts,
+                ngettext("%(count)d Schichtteam", "%(count)d Schichtteams", result.cohorts),
+            ),
+            (
+                result.team_days,
+                ngettext("%(count)d Teamtag", "%(count)d Teamtage", result.team_days),
+            ),
+            (
+                result.overrides,
+                ngettext("%(count)d Ausnahme", "%(count)d Ausnahmen", result.overrides),
+            ),
         )
-        % {
-            "shifts": result.shift_types,
-            "coverage": result.coverage,
-            "cohorts": result.cohorts,
-            "team_days": result.team_days,
-            "overrides": result.overrides,
-        }
-        + (
-            " "
-            + _(
-                "%(count)d Regeln waren schon da oder passen nicht zu diesem Zeitraum "
-                "(andere Organisationseinheiten oder Personen)."
-            )
-            % {"count": result.skipped}
-            if result.skipped
-            else ""
-        ),
+        if n
+    ]
+    text = (
+        _("Regeln übernommen: %(list)s.") % {"list": ", ".join(parts)}
+        if parts
+        else _("Keine neuen Regeln übernommen.")
     )
+    if result.skipped:
+        text += " " + ngettext(
+            "%(count)d Regel war schon da oder passt nicht zu diesem Zeitraum "
+            "(andere Organisationseinheiten oder Personen).",
+            "%(count)d Regeln waren schon da oder passen nicht zu diesem Zeitraum "
+            "(andere Organisationseinheiten oder Personen).",
+            result.skipped,
+        ) % {"count": result.skipped}
+    messages.success(request, text)
     return True

@@ -102,7 +102,10 @@ def test_the_rules_page_copies_and_shows_what_was_copied(client, period, new_per
     assert "Dieser Zeitraum hat noch keine Schichtarten." in detail
     response = client.post(url, {"form": "copy", "source": period.pk}, follow=True)
     text = response.content.decode()
-    assert "Regeln übernommen: 2 Schichtarten, 15 Besetzungsvorgaben, 2 Schichtteams" in text
+    assert (
+        "Regeln übernommen: 2 Schichtarten, 15 Besetzungsvorgaben, 2 Schichtteams, 1 Teamtag."
+        in text
+    )
     assert "Frühschicht" in text
     assert PlanningPeriod.objects.get(pk=new_period.pk).shift_types.count() == 2
 
