@@ -54,6 +54,7 @@ def test_planner_copies_rules_watches_progress_confirms_publishing_and_sees_a_co
     page.get_by_label("Organisationseinheiten").select_option([str(u.pk) for u in units])
     page.get_by_label("Beginn").fill(start.isoformat())
     page.get_by_label("Dauer in Wochen").fill("1")
+    page.get_by_label("Schichtteams trennen").select_option("shift")  # as the demo's period
     page.get_by_label("Rechenzeit höchstens (Sekunden)").fill("5")
     axe_check(page)
     page.get_by_role("button", name="Anlegen").click()

@@ -29,7 +29,11 @@ from rathaus.presence.views.access import planner_period, require_perm
 @login_required
 def index(request):
     require_perm(request.user, PERM_PLAN)
-    periods = period_selectors.periods_for(request.user)
+    periods = list(period_selectors.periods_for(request.user))
+    today = timezone.localdate()
+    for p in periods:  # conflicts with absences, for periods with a plan that is not over
+        planned = p.status in ("solved", "published") and p.end >= today
+        p.conflict_count = len(absence_conflicts(p)) if planned else 0
     return render(request, "presence/index.html", {"periods": periods})
 
 

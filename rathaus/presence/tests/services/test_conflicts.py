@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import Conflict, NotFound
@@ -60,6 +61,10 @@ def test_leave_after_publishing_is_listed_for_the_planner(client, published, wor
     assert "1 Konflikt mit einer Abwesenheit" in page
     assert f"{employee.first_name} {employee.last_name}" in page
     assert "Als abwesend einplanen" in page and f"Ab {row.day:%d.%m.%Y} neu planen" in page
+    with time_machine.travel(published.start, tick=False):
+        client.force_login(world["users"]["planner"])  # a session of that day
+        index = client.get("/planung/").content.decode()
+    assert "1 Konflikt</a>" in index
 
 
 def test_absent_office_days_do_not_count_as_on_site(published, world):
