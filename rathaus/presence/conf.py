@@ -47,3 +47,17 @@ def queued_stale_after() -> float:
     `stale_after` because it may wait behind other towns' jobs
     (RATHAUS_PRESENCE_QUEUED_STALE_SECONDS)."""
     return float(getattr(settings, "RATHAUS_PRESENCE_QUEUED_STALE_SECONDS", 900.0))
+
+
+def background_without_broker() -> bool:
+    """Without a Celery broker (tasks would run inline), run solver jobs in a background
+    thread of the web process, so that "Plan berechnen" answers at once and the job page shows
+    the progress (RATHAUS_PRESENCE_BACKGROUND_WITHOUT_BROKER; off in the test suite, where
+    jobs run inline and deterministically unless a test turns it on)."""
+    default = not getattr(settings, "TESTING", False)
+    return bool(getattr(settings, "RATHAUS_PRESENCE_BACKGROUND_WITHOUT_BROKER", default))
+
+
+def broker_configured() -> bool:
+    """True when Celery hands tasks to a broker (a worker runs them)."""
+    return not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)

@@ -363,3 +363,31 @@ class SpaceForm(KernForm):
         max_value=5,
         initial=2,
     )
+
+
+class PeriodChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PlanningPeriod) -> str:
+        return f"{obj.name} ({obj.start:%d.%m.%Y}–{obj.end:%d.%m.%Y})"
+
+
+class RuleCopyForm(KernForm):
+    source = PeriodChoice(
+        label=_("Regeln übernehmen aus"),
+        queryset=PlanningPeriod.objects.none(),
+        help_text=_(
+            "Schichtarten mit ihrer Besetzung, Schichtteams, Teamtage und Ausnahmen je Person. "
+            "Was dieser Zeitraum schon hat, bleibt."
+        ),
+    )
+
+    def __init__(self, *args, period: PlanningPeriod, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            PlanningPeriod.objects.filter(municipality_id=period.municipality_id)
+            .exclude(pk=period.pk)
+            .order_by("-start", "name")
+        )
+        self.fields["source"].error_messages.update(
+            required=_("Bitte einen Zeitraum wählen."),
+            invalid_choice=_("Bitte einen Zeitraum aus der Liste wählen."),
+        )

@@ -141,7 +141,9 @@ class EmployeeRule(TenantModel):
     """Per-employee override of the weekly on-site bounds."""
 
     period = models.ForeignKey(PlanningPeriod, on_delete=models.CASCADE, related_name="overrides")
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="+", verbose_name=_("Person")
+    )
     min_onsite_per_week = models.PositiveSmallIntegerField(
         _("Mindestens Tage vor Ort je Woche"), null=True, blank=True
     )
@@ -183,7 +185,9 @@ class CoverageRequirement(TenantModel):
     """At least `required` people (with a qualification, if given) in a shift on a weekday."""
 
     period = models.ForeignKey(PlanningPeriod, on_delete=models.CASCADE, related_name="coverage")
-    shift_type = models.ForeignKey(ShiftType, on_delete=models.CASCADE, related_name="coverage")
+    shift_type = models.ForeignKey(
+        ShiftType, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("Schicht")
+    )
     weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=WEEKDAY_CHOICES)
     required = models.PositiveSmallIntegerField(
         _("Mindestbesetzung"), validators=[MinValueValidator(1), MaxValueValidator(100)]
@@ -240,7 +244,9 @@ class Absence(TenantModel):
         OTHER = "other", _("Sonstige Abwesenheit")
         SECONDED = "seconded", _("abgeordnet")
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="absences")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="absences", verbose_name=_("Person")
+    )
     start = models.DateField(_("von"))
     end = models.DateField(_("bis"))
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.LEAVE)
@@ -265,7 +271,9 @@ class Wish(TenantModel):
         PREFER_OFFICE = "prefer_office", _("lieber im Büro")
         NO_OFFICE = "no_office", _("an diesem Tag nicht ins Büro")
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="wishes")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="wishes", verbose_name=_("Person")
+    )
     day = models.DateField(_("Tag"))
     kind = models.CharField(_("Wunsch"), max_length=16, choices=Kind.choices)
     note = models.CharField(_("Notiz"), max_length=200, blank=True)
@@ -289,14 +297,26 @@ class Activity(models.TextChoices):
 
 class PlanAssignment(TenantModel):
     period = models.ForeignKey(PlanningPeriod, on_delete=models.CASCADE, related_name="assignments")
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="+", verbose_name=_("Person")
+    )
     day = models.DateField(_("Tag"))
     activity = models.CharField(_("Tätigkeit"), max_length=8, choices=Activity.choices)
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Raum"),
     )
     shift_type = models.ForeignKey(
-        ShiftType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ShiftType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Schicht"),
     )
 
     class Meta:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from rathaus.presence.views import (
     absences,
+    conflicts,
     my_plan,
     periods,
     plan,
@@ -31,6 +32,11 @@ urlpatterns = [
         name="cell_edit",
     ),
     path("zeitraeume/<int:pk>/veroeffentlichen/", publishing.publish, name="publish"),
+    path(
+        "zeitraeume/<int:pk>/konflikte/<int:absence_id>/loesen/",
+        conflicts.conflict_resolve,
+        name="conflict_resolve",
+    ),
     path("zeitraeume/<int:pk>/export.xlsx", plan.export_xlsx, name="export_xlsx"),
     path("zeitraeume/<int:pk>/flaechenbedarf/", space.space, name="space"),
     path("auftraege/<int:job_id>/", solving.job_detail, name="job_detail"),

@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import replace
 from datetime import date
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -159,3 +160,64 @@ def describe_violation(problem: m.Problem, text: str) -> str:
 
 def check_rows(problem: m.Problem, ctx: Context, rows: list[m.Assignment]) -> list[str]:
     return list(check(problem, to_engine(rows, ctx)).violations)
+
+
+# --- the engine's reasons why there is no plan, in the active language ---------------------
+
+REASON_TEXT = {
+    "NO_ACTIVITY": gettext_lazy(
+        "%(name)s: am %(day)s ist keine Tätigkeit möglich (kein Homeoffice, kein Raum mit "
+        "Platz, keine Schicht)."
+    ),
+    "CONSECUTIVE_WORKING_DAYS": gettext_lazy(
+        "%(name)s: zu viele Arbeitstage in Folge bis %(day)s, erlaubt sind höchstens %(required)s."
+    ),
+    "ROOM_CAPACITY": gettext_lazy(
+        "%(room)s: am %(day)s haben nicht alle Personen einen Platz, die vor Ort sein müssen."
+    ),
+    "KIT_POOL": gettext_lazy(
+        "Homeoffice-Ausstattung: am %(day)s gibt es nicht genug Homeoffice-Sets."
+    ),
+    "COVERAGE": gettext_lazy(
+        "Schicht %(shift)s am %(day)s: es gibt zu wenige geeignete Personen für die "
+        "Mindestbesetzung (%(required)s)."
+    ),
+    "COHORT_COVERAGE": gettext_lazy(
+        "Schichtteams: am %(day)s kann keines der Schichtteams die Besetzung allein stellen, "
+        "und sie dürfen sich nicht begegnen."
+    ),
+    "COHORT_SEPARATION": gettext_lazy("Schichtteams dürfen sich am %(day)s nicht begegnen."),
+    "WEEK_MIN_ONSITE": gettext_lazy(
+        "%(name)s: die Mindestzahl der Tage vor Ort je Woche (%(required)s) ist nicht erreichbar."
+    ),
+    "WEEK_MAX_ONSITE": gettext_lazy("%(name)s: Höchstzahl der Tage vor Ort je Woche."),
+    "REST_TIME": gettext_lazy("%(name)s: Ruhezeit zwischen zwei Schichten."),
+    "CONSECUTIVE_ONSITE": gettext_lazy("%(name)s: Höchstzahl der Tage in Folge vor Ort."),
+    "FIXED": gettext_lazy("%(name)s: Festlegung am %(day)s (bereits geplant)."),
+    "UNEXPLAINED": gettext_lazy("Es gibt keinen Plan, der alle Regeln erfüllt."),
+    "NO_PLAN_IN_TIME": gettext_lazy(
+        "In der Rechenzeit wurde kein gültiger Plan gefunden, und die einfache Startlösung "
+        "verletzt eine Regel. Mehr Rechenzeit geben oder Regeln prüfen."
+    ),
+}
+
+
+def describe_reason(problem: m.Problem, reason: m.Reason) -> str:
+    """The engine's reason in the active language: German keeps the engine's own detailed
+    words; other languages get the translated sentence of the reason's code."""
+    template = REASON_TEXT.get(reason.code)
+    if template is None or (translation.get_language() or "de").startswith("de"):
+        return reason.message
+    emps = problem.employees_by_id
+    name = next((emps[e].name for e in reason.employees if e in emps), "")
+    subject = reason.subject or ""
+    values = {
+        "name": name or _("Eine Person"),
+        "day": f"{reason.day:%d.%m.%Y}" if reason.day else _("diesem Tag"),
+        "room": problem.rooms_by_id[subject].name
+        if subject in problem.rooms_by_id
+        else _("Ein Raum"),
+        "shift": problem.shifts_by_id[subject].name if subject in problem.shifts_by_id else "",
+        "required": reason.required if reason.required is not None else "",
+    }
+    return (str(template) % values).replace("  ", " ")

@@ -69,10 +69,13 @@ def published(
 def my_entries(employee: Employee, start: date, end: date) -> list[tuple[PublishedEntry, Cell]]:
     entries = published([employee.municipality_id], start, end, employee_id=employee.pk)
     absences = absence_days([employee.pk], start, end)
-    return [
-        (e, cell_of(e.activity, e.day, e.room, e.shift, absences.get((employee.pk, e.day))))
-        for e in entries
-    ]
+    out = []
+    for e in entries:
+        absence = absences.get((employee.pk, e.day))
+        # An absence entered after publishing wins over the planned work of that day.
+        activity = Activity.ABSENT if absence else e.activity
+        out.append((e, cell_of(activity, e.day, e.room, e.shift, absence)))
+    return out
 
 
 @dataclass
@@ -88,14 +91,17 @@ def today_presence(user, day: date) -> tuple[list[FloorGroup], dict[str, int]]:
     emps = Employee.objects.filter(municipality_id__in=ids).in_bulk(
         {e.employee_id for e in entries}
     )
+    absent = absence_days(list(emps), day, day)
     groups: dict[tuple[str, int | None], FloorGroup] = {}
     counts = {"office": 0, "shift": 0, "home": 0, "absent": 0}
     for e in entries:
         emp = emps.get(e.employee_id)
         if emp is None:
             continue
-        if e.activity in (Activity.HOME, Activity.ABSENT):
-            counts[e.activity] += 1
+        # An absence entered after publishing: not on site, whatever the plan says.
+        activity = Activity.ABSENT if (e.employee_id, day) in absent else e.activity
+        if activity in (Activity.HOME, Activity.ABSENT):
+            counts[activity] += 1
             continue
         if e.activity == Activity.OFFICE and e.room:
             key = (e.room.location.name, e.room.floor)

@@ -5,11 +5,12 @@ start: services/jobs.py)."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +30,8 @@ from rathaus.engines.roster.watched import (
 )
 from rathaus.presence import tasks
 from rathaus.presence.conf import (
+    background_without_broker,
+    broker_configured,
     deterministic_solves,
     heartbeat_interval,
     progress_interval,
@@ -43,6 +46,7 @@ from rathaus.presence.models import (
 from rathaus.presence.roster_adapter.plan import (
     assignment_to_row,
     current_assignments,
+    describe_reason,
     describe_violation,
     to_engine,
 )
@@ -74,7 +78,8 @@ def job_start(
             period=locked,
             kind=kind,
             replan_from=replan_from,
-            params=params or {},
+            # The job's messages are in the language of the planner who starts it.
+            params={"language": translation.get_language(), **(params or {})},
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         if kind != SolverJob.Kind.SPACE:
@@ -82,9 +87,32 @@ def job_start(
     with translation.override(settings.LANGUAGE_CODE):  # audit trail in the site language
         summary = f"{job.get_kind_display()} gestartet"
     audit.record(actor=actor, instance=job, action="action", summary=summary)
-    tasks.run_solver_job.delay(job.pk)
+    job_dispatch(job_id=job.pk)
     job.refresh_from_db()
     return job
+
+
+def job_dispatch(*, job_id: int) -> None:
+    """Hand a queued job to Celery; without a broker, to a background thread of this process
+    (once the job row is committed), so that the request answers at once and the planner
+    watches the progress instead of a blocked browser. The thread's job is like a worker's:
+    heartbeats, cancel, and the stale check if the process dies."""
+    if broker_configured() or not background_without_broker():
+        tasks.run_solver_job.delay(job_id)
+        return
+    thread = threading.Thread(
+        target=_run_in_background, args=(job_id,), name=f"presence-job-{job_id}", daemon=True
+    )
+    transaction.on_commit(thread.start)
+
+
+def _run_in_background(job_id: int) -> None:
+    """Body of the background thread: the job on the thread's own database connection."""
+    close_old_connections()
+    try:
+        job_run(job_id=job_id)
+    finally:
+        connection.close()
 
 
 def _refuse_start(locked: PlanningPeriod, kind: str, replan_from: date | None) -> None:
@@ -157,6 +185,11 @@ def job_run(*, job_id: int) -> None:
     )
     if not started:  # cancelled while queued, or failed as lost
         return
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        _run_watched(job)
+
+
+def _run_watched(job: SolverJob) -> None:
     watch = _Watch(job)
     try:
         if watch.should_cancel():
@@ -195,7 +228,7 @@ def _run_solve(job: SolverJob, period: PlanningPeriod, on_progress, should_cance
     accepts, or the explanation why there is none; anything else keeps the previous plan."""
     problem, ctx, previous, plan = _search(job, period, on_progress, should_cancel)
     if plan.status is m.Status.INFEASIBLE:
-        _keep_infeasible(job, period, plan)
+        _keep_infeasible(job, period, plan, problem)
         return
     if plan.status is m.Status.UNKNOWN:
         job_end_early(
@@ -227,6 +260,10 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
     """The engine's answer for the job: (problem as checked, context, previous, plan)."""
     problem0, ctx = build_problem(period)
     if job.kind != SolverJob.Kind.REPLAN:
+        # "Erneut berechnen" after a plan (e.g. the start plan when time ran out) continues
+        # from it: the search starts with a valid plan and improves it.
+        rows = current_assignments(period)
+        hint = m.Plan(m.Status.FEASIBLE, assignments=tuple(to_engine(rows, ctx))) if rows else None
         plan = solve_with_progress(
             problem0,
             time_limit=float(period.time_limit_seconds),
@@ -234,6 +271,7 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
             on_progress=on_progress,
             should_cancel=should_cancel,
             deterministic=deterministic_solves(),
+            hint=hint,
         )
         return problem0, ctx, [], plan
     old = to_engine(current_assignments(period), ctx)
@@ -253,9 +291,15 @@ def _search(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel):
     return problem, ctx, list(old), plan
 
 
-def _keep_infeasible(job: SolverJob, period: PlanningPeriod, plan: m.Plan) -> None:
+def _keep_infeasible(
+    job: SolverJob, period: PlanningPeriod, plan: m.Plan, problem: m.Problem
+) -> None:
     reasons = [
-        {"code": r.code, "message": r.message, "day": r.day.isoformat() if r.day else None}
+        {
+            "code": r.code,
+            "message": describe_reason(problem, r),
+            "day": r.day.isoformat() if r.day else None,
+        }
         for r in plan.explanation
     ] or [
         {

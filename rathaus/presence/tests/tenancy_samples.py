@@ -110,6 +110,7 @@ def create(municipality, marker: str) -> dict[str, list]:
     return {
         "pk": [period.pk, absence.pk, wish.pk],
         "period_id": [period.pk],
+        "absence_id": [absence.pk],
         "job_id": [job.pk],
         "employee_id": [emp.pk],
         "day": [start.isoformat()],

@@ -18,6 +18,7 @@ from rathaus.core.tenancy import home_municipality, scoped_municipalities
 from rathaus.presence.forms import PeriodForm, ReplanForm
 from rathaus.presence.rules import PERM_PLAN
 from rathaus.presence.selectors import periods as period_selectors
+from rathaus.presence.selectors.conflicts import absence_conflicts
 from rathaus.presence.selectors.plan import period_has_plan
 from rathaus.presence.selectors.staff import period_employees
 from rathaus.presence.services import jobs
@@ -28,7 +29,11 @@ from rathaus.presence.views.access import planner_period, require_perm
 @login_required
 def index(request):
     require_perm(request.user, PERM_PLAN)
-    periods = period_selectors.periods_for(request.user)
+    periods = list(period_selectors.periods_for(request.user))
+    today = timezone.localdate()
+    for p in periods:  # conflicts with absences, for periods with a plan that is not over
+        planned = p.status in ("solved", "published") and p.end >= today
+        p.conflict_count = len(absence_conflicts(p)) if planned else 0
     return render(request, "presence/index.html", {"periods": periods})
 
 
@@ -113,5 +118,11 @@ def period_detail(request, pk):
             "has_plan": period_has_plan(period),
             "versions": period_selectors.recent_versions(period),
             "staff": period_employees(period).count(),
+            "conflicts": absence_conflicts(period),
+            "has_shift_types": period.shift_types.exists(),
+            "other_periods": period_selectors.periods_for(request.user)
+            .filter(municipality_id=period.municipality_id)
+            .exclude(pk=period.pk)
+            .exists(),
         },
     )

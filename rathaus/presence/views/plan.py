@@ -68,14 +68,19 @@ def room_view(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell_edit(request, pk, employee_id, day):
+    """One cell's form: a page of its own, or (htmx) inside the grid page, where saving
+    replaces only the person's row instead of reloading the whole grid."""
     period = planner_period(request, pk)
     day = _parse_day(day)
     employee = get_scoped_or_404(Employee, request.user, pk=employee_id)
     row = plan_selectors.plan_row(period, employee, day)
     if row is None:
         raise Http404
+    inline = bool(request.headers.get("HX-Request"))
     initial = {"activity": row.activity, "room": row.room_id, "shift_type": row.shift_type_id}
     form = CellForm(request.POST or None, period=period, employee=employee, initial=initial)
+    if inline:
+        form.fields["activity"].widget.attrs["autofocus"] = True
     refused = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,27 +98,32 @@ def cell_edit(request, pk, employee_id, day):
             refused = exc
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request,
-                _("Eintrag für %(employee)s am %(day)s geändert.")
-                % {"employee": employee, "day": fmt_day(day)},
-            )
+            saved = _("Eintrag für %(employee)s am %(day)s geändert.") % {
+                "employee": employee,
+                "day": fmt_day(day),
+            }
+            if inline:
+                (grid_row,) = plan_selectors.plan_grid(period, employee_id=employee.pk)
+                return render(
+                    request,
+                    "presence/_cell_saved.html",
+                    {"period": period, "row": grid_row, "saved_message": saved},
+                )
+            messages.success(request, saved)
             return redirect(
                 reverse("presence:plan_grid", kwargs={"pk": period.pk}) + f"#e{employee.pk}"
             )
-    return render(
-        request,
-        "presence/cell_form.html",
-        {
-            "period": period,
-            "employee": employee,
-            "day": day,
-            "form": form,
-            "row": row,
-            "refused": refused,
-        },
-        status=422 if refused else 200,
-    )
+    context = {
+        "period": period,
+        "employee": employee,
+        "day": day,
+        "form": form,
+        "row": row,
+        "refused": refused,
+    }
+    if inline:  # htmx swaps 200 answers only: the refusal is in the form
+        return render(request, "presence/_cell_form.html", context)
+    return render(request, "presence/cell_form.html", context, status=422 if refused else 200)
 
 
 @login_required

@@ -89,7 +89,9 @@ def test_edit_within_the_rules_is_saved_and_audited(client, solved, world):
 
 def test_publish_sends_one_mail_per_employee_with_their_days(client, solved, world):
     client.force_login(world["users"]["planner"])
-    response = client.post(f"/planung/zeitraeume/{solved.pk}/veroeffentlichen/", follow=True)
+    response = client.post(
+        f"/planung/zeitraeume/{solved.pk}/veroeffentlichen/", {"confirm": "1"}, follow=True
+    )
     assert response.status_code == 200
     assert "Plan veröffentlicht (Version 1)" in response.content.decode()
     solved.refresh_from_db()
