@@ -78,6 +78,7 @@ def detail(request, election_id):
             "preview_headline": presentation.headline(preview)[1] if preview else "",
             "headline": headline,
             "headline_kind": kind,
+            "reasons": presentation.reasons(rep),
             "chart": presentation.bar_chart(
                 rep, title=_("Stimmenanteile %(title)s") % {"title": election.title}
             ),
@@ -95,7 +96,7 @@ def detail(request, election_id):
 def finalize(request, election_id):
     """Asks first and names what is still provisional; the final result is irreversible."""
     election = staff_election(request, election_id, "elections.manage")
-    form = FinalizeForm(request.POST or None)
+    form = FinalizeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             election_set_status(election=election, status=Election.Status.FINAL, actor=request.user)
