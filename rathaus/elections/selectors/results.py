@@ -430,7 +430,9 @@ def next_for_approval(election: Election, user, *, after: int | None = None) -> 
 def _numbers(districts) -> str:
     numbers = [d.number for d in districts]
     shown = ", ".join(numbers[:12])
-    return shown + (" …" if len(numbers) > 12 else "")
+    if len(numbers) <= 12:
+        return shown
+    return _("%(shown)s und %(more)s weitere") % {"shown": shown, "more": len(numbers) - 12}
 
 
 def provisional_items(election: Election) -> list[str]:
