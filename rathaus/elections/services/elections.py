@@ -36,6 +36,14 @@ def _refuse_unless_officer(actor) -> None:
 
 
 def _refuse_unless_open(election: Election) -> None:
+    if election.is_runoff:
+        raise Conflict(
+            "runoff_fixed",
+            _(
+                "Bewerber und Wahlbezirke einer Stichwahl ergeben sich aus der Hauptwahl und "
+                "können nicht geändert werden."
+            ),
+        )
     if not is_open_for_setup(election):
         raise Conflict(
             "setup_closed",

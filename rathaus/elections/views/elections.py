@@ -74,7 +74,7 @@ def detail(request, election_id):
             "rep": rep,
             "table": table,
             "preview": preview,
-            "open_for_setup": is_open_for_setup(election),
+            "open_for_setup": is_open_for_setup(election) and not election.is_runoff,
             "preview_headline": presentation.headline(preview)[1] if preview else "",
             "headline": headline,
             "headline_kind": kind,
@@ -186,7 +186,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, election_id):
     election = staff_election(request, election_id, "elections.manage")
-    if not is_open_for_setup(election):
+    if not is_open_for_setup(election) or election.is_runoff:
         messages.error(
             request,
             _(
@@ -252,7 +252,7 @@ def districts(request, election_id):
             "election": election,
             "districts": districts_of(election),
             "form": form,
-            "open_for_setup": is_open_for_setup(election),
+            "open_for_setup": is_open_for_setup(election) and not election.is_runoff,
         },
         status=status,
     )

@@ -12,6 +12,8 @@ from rathaus.core.problems import Conflict
 from rathaus.elections import caching
 from rathaus.elections.models import District, Election, Result
 from rathaus.elections.services.elections import (
+    DistrictSpec,
+    districts_add,
     election_publish,
     election_set_status,
 )
@@ -273,3 +275,16 @@ def test_public_district_table_says_it_scrolls_sideways(client, election, office
     html = client.get(reverse("elections:public_detail", args=[election.pk])).content.decode()
     assert 'tabindex="0" role="region"' in html
     assert "seitlich wischen" in html
+
+
+def test_a_runoffs_candidates_and_districts_cannot_be_edited(election, officer_a, officer_b):
+    report_all(
+        election,
+        {"0101": [400, 350, 200], "0102": [400, 350, 200], "B01": [40, 35, 25]},
+        officer_a,
+        officer_b,
+    )
+    runoff = runoff_create_from(election, officer_b)
+    with pytest.raises(Conflict) as exc:
+        districts_add(election=runoff, specs=[DistrictSpec("0199", "Neu", "urne")], actor=officer_a)
+    assert exc.value.code == "runoff_fixed"
