@@ -9,20 +9,12 @@ then it is read-only, and its districts can be neither added nor deleted.
 
 from django.contrib import admin
 
-from rathaus.core.admin import TenantAdmin, site
+from rathaus.core.admin import TenantAdmin, is_master_admin, site
 from rathaus.core.text import validate_one_line
 from rathaus.elections import caching
-from rathaus.elections.models import Candidate, District, Election, Result
-
-
-def is_open_for_setup(election: Election | None) -> bool:
-    """Still being prepared: not public and no district has reported figures."""
-    if election is None:
-        return True
-    return (
-        election.status == Election.Status.PREPARATION
-        and not election.results.exclude(state=Result.State.EMPTY).exists()
-    )
+from rathaus.elections.models import Candidate, District, Election
+from rathaus.elections.selectors.elections import is_open_for_setup
+from rathaus.elections.services.elections import result_ensure
 
 
 class CandidateInline(admin.TabularInline):
@@ -36,17 +28,22 @@ class CandidateInline(admin.TabularInline):
             field.validators.append(validate_one_line)  # names go into the open-data CSV
         return field
 
-    def _editable(self, obj):
-        return is_open_for_setup(obj)
+    def _editable(self, request, obj):
+        return is_master_admin(request.user) and is_open_for_setup(obj)
+
+    def has_view_permission(self, request, obj=None):
+        # the rows are the parent's: whoever administers the election sees its candidates
+        # (Django's model permissions, which municipality admins do not hold, hid them)
+        return is_master_admin(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj)
+        return self._editable(request, obj)
 
 
 @admin.register(Election, site=site)
@@ -108,10 +105,7 @@ class DistrictAdmin(TenantAdmin):
         obj.municipality_id = obj.election.municipality_id
         super().save_model(request, obj, form, change)
         if not change:
-            Result.objects.get_or_create(
-                district=obj,
-                defaults={"election": obj.election, "municipality_id": obj.municipality_id},
-            )
+            result_ensure(district=obj)
         caching.bump(obj.election_id)
 
     def delete_model(self, request, obj):

@@ -1,15 +1,16 @@
 """Versioned cache of the public result pages.
 
-Every election has a version number in the shared cache (Redis in production); rendered public
-results live under keys that contain it. Approving (or withdrawing) a result bumps the version,
-so the next request renders fresh figures and old entries simply expire. The bump happens at
-once (same process, tests) and again after the transaction commits, so that a reader who
-rendered the old figures between the two cannot keep them under the new version.
+Every election has a version number, ``Election.results_version``, kept in the database so that
+every web process sees the same one whatever cache backend runs (a process-local cache must
+never decide what another process serves). Rendered public results live in the Django cache
+(Redis in production) under keys that contain the version. Every service that changes what
+the public sees bumps the version inside its transaction: other processes see the new number
+when the change commits, and a rollback takes the bump back with it.
 
 Hot path: each web process remembers the version it last read for ``local_seconds()`` (default
 1 s) and the renderings of the current version in a small in-process LRU, so a request for a
-cached page makes no network round trip at all. A bump in the same process forgets its memo at
-once; other processes show new figures at most ``local_seconds()`` later.
+cached page makes at most one tiny query per second. A bump in the same process forgets its
+memo at once; other processes show new figures at most ``local_seconds()`` later.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 
 from rathaus.elections import conf
+from rathaus.elections.models import Election
 
-_VERSION = "elections:v:{}"
-VERSION_TIMEOUT = 7 * 24 * 3600
 LOCAL_MAX = 256
 
 _lock = threading.Lock()
@@ -47,6 +48,11 @@ def _local_version(election_id: int) -> int | None:
     return entry[1]
 
 
+def _forget_version(election_id: int) -> None:
+    with _lock:
+        _local_versions.pop(election_id, None)
+
+
 def forget_local() -> None:
     """Drop this process's memo (tests)."""
     with _lock:
@@ -56,12 +62,13 @@ def forget_local() -> None:
 
 
 def peek(election_id: int) -> int | None:
-    """The current version, or None when the cache holds none (do not create one for ids that
-    may not exist: that would let anyone fill the cache)."""
+    """The current version, or None when there is no such election."""
     local = _local_version(election_id)
     if local is not None:
         return local
-    value = cache.get(_VERSION.format(election_id))
+    value = (
+        Election.objects.filter(pk=election_id).values_list("results_version", flat=True).first()
+    )
     if value is None:
         return None
     _remember_version(election_id, int(value))
@@ -69,34 +76,17 @@ def peek(election_id: int) -> int | None:
 
 
 def version(election_id: int) -> int:
-    local = _local_version(election_id)
-    if local is not None:
-        return local
-    key = _VERSION.format(election_id)
-    value = cache.get(key)
-    if value is None:
-        # A lost or expired version key restarts from the clock, which is larger than any
-        # number used before (those started from an earlier clock reading and were bumped by
-        # far fewer than the nanoseconds that passed since).
-        cache.add(key, time.time_ns(), VERSION_TIMEOUT)
-        value = cache.get(key) or 0
-    _remember_version(election_id, int(value))
-    return int(value)
+    value = peek(election_id)
+    return -1 if value is None else value
 
 
-def _bump(election_id: int) -> None:
-    key = _VERSION.format(election_id)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, time.time_ns(), VERSION_TIMEOUT)
-    with _lock:
-        _local_versions.pop(election_id, None)
-
-
-def bump(election_id: int) -> None:
-    _bump(election_id)
-    transaction.on_commit(lambda: _bump(election_id))
+def bump(election_id: int | None) -> None:
+    """A new version for ``election_id`` (in the caller's transaction)."""
+    if election_id is None:
+        return
+    Election.objects.filter(pk=election_id).update(results_version=F("results_version") + 1)
+    _forget_version(election_id)
+    transaction.on_commit(lambda: _forget_version(election_id))
 
 
 def key(election_id: int, part: str) -> str:

@@ -107,12 +107,14 @@ def plausible_figures(
     return {**a, "b": b, "b1": b1, "c": c, "d": d, "votes": _split(d, weights, rng)}
 
 
-def _fill(election: Election, weights, rng, enterer, approver, *, skip=(), pending=()):
+def _fill(
+    election: Election, weights, rng, enterer, approver, *, skip=(), pending=(), stage="quick"
+):
     for district in District.objects.filter(election=election).select_related("result"):
         if district.number in skip:
             continue
         figures = plausible_figures(district.result, district.kind, weights, rng)
-        result_enter(result=district.result, actor=enterer, figures=figures)
+        result_enter(result=district.result, actor=enterer, figures=figures, stage=stage)
         if district.number not in pending:
             result_approve(result=district.result, actor=approver)
 
@@ -136,7 +138,7 @@ def load(town: Municipality, now: datetime | None = None) -> None:
         districts=specs,
         actor=enterer,
     )
-    _fill(previous, PREVIOUS_WEIGHTS, rng, enterer, approver)
+    _fill(previous, PREVIOUS_WEIGHTS, rng, enterer, approver, stage=Result.Stage.FINAL)
     election_set_status(election=previous, status=Election.Status.FINAL, actor=approver)
     election = election_create(
         municipality=town,

@@ -6,6 +6,8 @@ Figures follow votemanager's columns (A1, A2, A3, A, B, B1, C, D, D1…Dn). ``No
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,23 @@ from rathaus.core.models import TenantModel
 
 FIGURE_FIELDS = ("a1", "a2", "a3", "a", "b", "b1", "c", "d")
 PARTYLESS = "parteilos"
+# votemanager's columns as staff read them (the engine's titles are German only)
+COLUMN_LABELS = {
+    "A1": _("Wahlberechtigte ohne Wahlschein"),
+    "A2": _("Wahlberechtigte mit Wahlschein"),
+    "A3": _("Wahlberechtigte nicht im Wählerverzeichnis"),
+    "A": _("Wahlberechtigte insgesamt"),
+    "B": _("Wähler"),
+    "B1": _("Wähler mit Wahlschein"),
+    "C": _("ungültige Stimmen"),
+    "D": _("gültige Stimmen"),
+}
+
+
+def initial_results_version() -> int:
+    """A new election's cache version starts from the clock: an id used again (SQLite after a
+    deletion) never meets renderings cached for the earlier row."""
+    return time.time_ns() // 1000
 
 
 class Election(TenantModel):
@@ -59,6 +78,11 @@ class Election(TenantModel):
     )
     internal_note = models.TextField(_("Interne Notiz"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Version of the cached public renderings, shared by every web process through the
+    # database (see caching.py); bumped by each service that changes what the public sees.
+    results_version = models.PositiveBigIntegerField(
+        default=initial_results_version, editable=False
+    )
 
     class Meta:
         verbose_name = _("Wahl")
@@ -180,6 +204,8 @@ class Result(TenantModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # the figures (and stage) as last approved: the approver of a correction sees what changed
+    approved_figures = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("Ergebnis")

@@ -47,12 +47,12 @@ def _referendum_out(rep) -> dict:
     return {
         "outcome": "incomplete" if r.provisional else r.outcome,
         "provisional": r.outcome if r.provisional else None,
-        "headline": r.headline,
+        "headline": presentation.referendum_headline(rep),
         "elected": None,
         "runoff_candidates": [],
         "runoff_date": None,
         "lot_candidates": [],
-        "reasons": list(r.reasons),
+        "reasons": presentation.reasons(rep),
     }
 
 
@@ -103,7 +103,7 @@ def _decision_out(rep: Report, election: Election) -> dict | None:
             else None
         ),
         "lot_candidates": list(d.lot_candidates),
-        "reasons": list(d.reasons),
+        "reasons": presentation.reasons(rep),
     }
 
 

@@ -12,8 +12,7 @@ from rathaus.core.problems import DomainError, NotFound
 from rathaus.core.tenancy import get_scoped_or_404
 from rathaus.elections.api.schemas import FiguresIn, ResultOut
 from rathaus.elections.models import District, Election, Result
-from rathaus.elections.selectors.elections import district_in
-from rathaus.elections.services.elections import result_ensure
+from rathaus.elections.selectors.elections import district_in, result_of
 from rathaus.elections.services.results import result_approve, result_enter
 
 router = Router(tags=["elections"])
@@ -26,7 +25,7 @@ def _staff_district(request, election_id: int, district_id: int, perm: str) -> D
     district = district_in(election, district_id)
     if district is None:
         raise NotFound("not_found", _("Diesen Wahlbezirk gibt es in dieser Wahl nicht."))
-    return result_ensure(district)
+    return district
 
 
 def _result_out(result: Result) -> dict:
@@ -62,10 +61,10 @@ def enter_result(request: HttpRequest, election_id: int, district_id: int, paylo
         "votes": payload.votes,
     }
     if all(figures[f] is None for f in ("a1", "a2", "a3", "a")):
-        stored = district.result  # eligible voters are known before election day
+        stored = result_of(district)  # eligible voters are known before election day
         figures.update(a1=stored.a1, a2=stored.a2, a3=stored.a3, a=stored.a)
     result = result_enter(
-        result=district.result,
+        result=result_of(district),
         actor=request.user,
         figures=figures,
         reason=payload.reason,
@@ -86,5 +85,7 @@ def approve_result(
 ):
     """``?revision=n`` refuses the approval if the figures changed since they were checked."""
     district = _staff_district(request, election_id, district_id, "elections.approve_results")
-    result = result_approve(result=district.result, actor=request.user, expected_revision=revision)
+    result = result_approve(
+        result=result_of(district), actor=request.user, expected_revision=revision
+    )
     return _result_out(result)

@@ -83,3 +83,51 @@ def municipalities() -> QuerySet[Municipality]:
 
 def municipality_by_slug(slug: str) -> Municipality | None:
     return Municipality.objects.filter(slug=slug).first()
+
+
+def is_open_for_setup(election: Election | None) -> bool:
+    """Still being prepared: not public and no district has reported figures."""
+    if election is None or election.pk is None:
+        return True
+    return (
+        election.status == Election.Status.PREPARATION
+        and not election.results.exclude(state=Result.State.EMPTY).exists()
+    )
+
+
+def quick_report_districts(election: Election) -> list[District]:
+    """Districts whose figures are (only) a quick report, not the final one."""
+    return list(
+        District.objects.filter(election=election)
+        .exclude(result__stage=Result.Stage.FINAL)
+        .order_by("-kind", "number")
+    )
+
+
+def previous_election_choices(user, election: Election | None = None) -> QuerySet[Election]:
+    """Elections of the user's municipalities an election may be compared with."""
+    qs = scoped(Election, user).order_by("-date", "title")
+    if election is not None and election.pk:
+        qs = qs.exclude(pk=election.pk)
+    return qs
+
+
+def districts_of(election: Election) -> QuerySet[District]:
+    return (
+        District.objects.filter(election=election)
+        .select_related("result")
+        .order_by("-kind", "number")
+    )
+
+
+def result_of(district: District) -> Result:
+    """The district's result, or an unsaved empty one for a district created outside the
+    services (the first save creates it; a GET never writes)."""
+    try:
+        return district.result
+    except Result.DoesNotExist:
+        return Result(
+            district=district,
+            election_id=district.election_id,
+            municipality_id=district.municipality_id,
+        )

@@ -8,7 +8,16 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from rathaus.elections import caching
-from rathaus.elections.models import Candidate, District, Election, LotDrawing, Result
+from rathaus.elections.models import (
+    COLUMN_LABELS,
+    FIGURE_FIELDS,
+    Candidate,
+    Correction,
+    District,
+    Election,
+    LotDrawing,
+    Result,
+)
 from rathaus.engines.counting import (
     CsvMeta,
     Decision,
@@ -328,3 +337,132 @@ def csv_export(election: Election, *, approved_only: bool = True) -> str:
     if not rows:
         return ";".join(csv_header(n)) + "\r\n"  # no districts yet: the header alone
     return write_csv(meta, rows)
+
+
+# --- the approver's view of one report (four eyes) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    column: str  # "B", "D3"
+    title: str  # "Wähler", "Stimmen für Dr. Anna Berger (CDU)"
+    entered: int | None
+    approved: int | None  # as last approved; None when never approved
+
+    @property
+    def changed(self) -> bool:
+        return self.entered != self.approved
+
+
+@dataclass
+class Review:
+    result: Result
+    lines: list[ReviewLine]
+    previously_approved: bool  # a correction of approved figures (or of their stage)
+    approved_stage: str | None
+    correction: Correction | None  # the latest correction, with its reason
+
+    @property
+    def changes(self) -> list[ReviewLine]:
+        return [line for line in self.lines if line.changed] if self.previously_approved else []
+
+
+def _vote_titles(candidates: list[Candidate], kind: str) -> list[str]:
+    if len(candidates) == 1:
+        name = candidates[0].name
+        yes = (
+            _("Ja-Stimmen")
+            if kind == Election.Kind.REFERENDUM
+            else (_("Ja-Stimmen für %(name)s") % {"name": name})
+        )
+        return [yes, _("Nein-Stimmen")]
+    return [
+        _("Stimmen für %(name)s (%(party)s)") % {"name": c.name, "party": c.party_label}
+        for c in candidates
+    ]
+
+
+def approval_review(result: Result) -> Review:
+    """Every figure of a report as entered, next to the figures last approved."""
+    election = result.election
+    candidates = list(election.candidates.order_by("position"))
+    approved = result.approved_figures or {}
+    before = {f.upper(): approved.get(f) for f in FIGURE_FIELDS}
+    now = {f.upper(): getattr(result, f) for f in FIGURE_FIELDS}
+    columns = [c for c in now if not (result.district.kind == District.Kind.POSTAL and c[0] == "A")]
+    lines = [ReviewLine(c, str(COLUMN_LABELS[c]), now[c], before.get(c)) for c in columns]
+    votes, old_votes = list(result.votes or []), list(approved.get("votes") or [])
+    for i, title in enumerate(_vote_titles(candidates, election.kind)):
+        lines.append(
+            ReviewLine(
+                f"D{i + 1}",
+                title,
+                votes[i] if i < len(votes) else None,
+                old_votes[i] if i < len(old_votes) else None,
+            )
+        )
+    return Review(
+        result=result,
+        lines=lines,
+        previously_approved=bool(approved),
+        approved_stage=approved.get("stage"),
+        correction=result.corrections.select_related("actor").first() if approved else None,
+    )
+
+
+def next_for_approval(election: Election, user, *, after: int | None = None) -> District | None:
+    """The next district (in table order) whose report waits for ``user``'s approval."""
+    pending = list(
+        District.objects.filter(election=election, result__state=Result.State.ENTERED)
+        .exclude(result__entered_by=user)
+        .order_by("-kind", "number")
+    )
+    if after is not None:
+        ids = [d.pk for d in pending]
+        if after in ids:
+            pending = pending[ids.index(after) + 1 :] + pending[: ids.index(after)]
+    return pending[0] if pending else None
+
+
+# --- what the final determination would still rest on -----------------------------------
+
+
+def _numbers(districts) -> str:
+    numbers = [d.number for d in districts]
+    shown = ", ".join(numbers[:12])
+    if len(numbers) <= 12:
+        return shown
+    return _("%(shown)s und %(more)s weitere") % {"shown": shown, "more": len(numbers) - 12}
+
+
+def provisional_items(election: Election) -> list[str]:
+    """What is still provisional, in sentences; empty when the result can be determined."""
+    districts = list(
+        District.objects.filter(election=election)
+        .select_related("result")
+        .order_by("-kind", "number")
+    )
+    results = {d.pk: getattr(d, "result", None) for d in districts}
+    items = []
+    if not districts:
+        items.append(_("Die Wahl hat keine Wahlbezirke."))
+    unapproved = [d for d in districts if not results[d.pk] or results[d.pk].state != "approved"]
+    if unapproved:
+        items.append(
+            _("%(count)s Bezirk(e) noch nicht freigegeben: %(districts)s.")
+            % {"count": len(unapproved), "districts": _numbers(unapproved)}
+        )
+    quick = [d for d in districts if results[d.pk] and results[d.pk].stage != Result.Stage.FINAL]
+    if quick:
+        items.append(
+            _(
+                "%(count)s Bezirk(e) nur als Schnellmeldung: %(districts)s. Für das endgültige "
+                "Ergebnis muss jeder Bezirk seine endgültige Meldung nach der Wahlniederschrift "
+                "erfassen und freigeben lassen."
+            )
+            % {"count": len(quick), "districts": _numbers(quick)}
+        )
+    decision = report(election, with_previous=False).decision
+    if decision is not None and decision.outcome is Outcome.LOT_NEEDED:
+        items.append(_("Ein Losentscheid steht noch aus."))
+    return items

@@ -10,8 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rathaus.core import audit
+from rathaus.core import audit, text
+from rathaus.core.imports import ImportResult
+from rathaus.core.tabular import TabularError, read_table
 from rathaus.elections.models import District, Election, Result
+from rathaus.elections.services.elections import DistrictSpec, districts_add
 from rathaus.elections.services.results import check_figures, normalise, result_enter
 from rathaus.engines.counting import CsvImportError, CsvMeta, DistrictResult, read_csv
 from rathaus.engines.counting.german import fmt_date
@@ -116,6 +119,10 @@ def _plan_line(
 
 def _write(*, election: Election, plan: list, actor, n_entered: int) -> None:
     with transaction.atomic():
+        # every result row first, in id order: then the cache version's row lock (taken by
+        # the first entry) is never held while waiting for a result an approver holds
+        ids = sorted(district.result.pk for _line, district, _f, _what in plan)
+        list(Result.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         for _line, district, figures, what in plan:
             if what == ENTERED:
                 result_enter(result=district.result, actor=actor, figures=figures)
@@ -171,3 +178,109 @@ def results_import_csv(*, election: Election, data: bytes, actor, commit: bool) 
         _write(election=election, plan=plan, actor=actor, n_entered=outcome.n_entered)
         outcome.committed = True
     return outcome
+
+
+# --- the district list of an election in preparation (CSV or Excel) ------------------------
+
+DISTRICT_COLUMNS = ["nummer", "name"]
+DISTRICT_OPTIONAL = ["art", "a1", "a2", "a3"]
+DISTRICT_KINDS = {
+    "": District.Kind.POLLING,
+    "urne": District.Kind.POLLING,
+    "wahlbezirk": District.Kind.POLLING,
+    "brief": District.Kind.POSTAL,
+    "briefwahl": District.Kind.POSTAL,
+    "briefwahlbezirk": District.Kind.POSTAL,
+}
+
+
+def _district_text(values: dict, column: str, label: str, max_length: int) -> tuple[str, list]:
+    value = values.get(column, "")
+    if not value:
+        return value, [_("%(column)s fehlt") % {"column": label}]
+    if text.has_control_characters(value):
+        return value, [f"{label}: {text.MESSAGE}"]
+    if len(value) > max_length:
+        return value, [
+            _("%(column)s: höchstens %(max)s Zeichen") % {"column": label, "max": max_length}
+        ]
+    return value, []
+
+
+def _district_eligible(values: dict, kind: str) -> tuple[list[int | None], list[str]]:
+    cells = [values.get(c, "") for c in ("a1", "a2", "a3")]
+    if not any(cells):
+        return [None, None, None], []
+    if kind == District.Kind.POSTAL:
+        return [None, None, None], [_("Briefwahlbezirke haben keine Wahlberechtigten (A1–A3)")]
+    try:
+        numbers = [int(c) for c in cells]
+        if any(n < 0 or n > 9_999_999 for n in numbers):
+            raise ValueError
+    except ValueError:
+        return [None, None, None], [
+            _("A1, A2 und A3 müssen ganze Zahlen ab 0 sein (alle drei oder keine)")
+        ]
+    return numbers, []
+
+
+def _district_row(values: dict, line: int, seen: dict, existing: set) -> tuple:
+    """The district of one row (a spec dict) and its problems."""
+    number, problems = _district_text(values, "nummer", _("Nummer"), 20)
+    name, name_problems = _district_text(values, "name", _("Name"), 200)
+    problems += name_problems
+    if number in existing:
+        problems.append(
+            _("Wahlbezirk %(number)s gibt es in dieser Wahl schon") % {"number": number}
+        )
+    elif number and number in seen:
+        problems.append(
+            _("Nummer %(number)s doppelt (schon in Zeile %(line)s)")
+            % {"number": number, "line": seen[number]}
+        )
+    seen.setdefault(number, line)
+    kind = DISTRICT_KINDS.get(values.get("art", "").lower())
+    if kind is None:
+        problems.append(_("Art muss „urne“ oder „brief“ sein"))
+        kind = District.Kind.POLLING
+    eligible, eligible_problems = _district_eligible(values, kind)
+    problems += eligible_problems
+    total = sum(eligible) if eligible[0] is not None else None
+    return (number, name, kind, *eligible, total), problems
+
+
+def districts_import_csv(
+    *, election: Election, data: bytes, filename: str, actor, commit: bool
+) -> ImportResult:
+    """Import the district list of an election in preparation: every row or none.
+
+    Refused as a whole, with line numbers and German messages, for a missing or unknown
+    column, an unreadable file, a missing number or name, a number twice (in the file or in
+    the election), an unknown kind, or eligible voters that are not whole numbers.
+    """
+    result = ImportResult(kind="districts")
+    try:
+        rows = read_table(data, filename, required=DISTRICT_COLUMNS, optional=DISTRICT_OPTIONAL)
+    except TabularError as exc:
+        result.errors.append((1, str(exc)))
+        return result
+    if not rows:
+        result.errors.append((1, _("Die Datei enthält keine Datenzeilen.")))
+        return result
+    existing = set(District.objects.filter(election=election).values_list("number", flat=True))
+    seen: dict[str, int] = {}
+    for row in rows:
+        if "__error__" in row.values:
+            result.errors.append((row.line, row.values["__error__"]))
+            continue
+        values, problems = _district_row(row.values, row.line, seen, existing)
+        result.errors.extend((row.line, p) for p in problems)
+        if not problems:
+            result.rows.append(
+                dict(zip(("number", "name", "kind", "a1", "a2", "a3", "a"), values, strict=True))
+            )
+    if commit and result.ok:
+        specs = [DistrictSpec(**values) for values in result.rows]
+        districts_add(election=election, specs=specs, actor=actor)
+        result.created = len(specs)
+    return result

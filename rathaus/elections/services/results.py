@@ -17,6 +17,7 @@ from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.elections import caching
 from rathaus.elections.models import FIGURE_FIELDS, Correction, District, Election, Result
+from rathaus.elections.services.elections import result_ensure
 from rathaus.engines.counting import DistrictResult, Problem, check_district, vote_columns
 from rathaus.engines.counting.plausibility import column_title
 
@@ -126,6 +127,17 @@ def _lock_result(result: Result) -> Result:
     )
 
 
+def _refuse_without_candidates(n_candidates: int) -> None:
+    if n_candidates == 0:
+        raise Conflict(
+            "no_candidates",
+            _(
+                "Diese Wahl hat noch keine Bewerber; ohne Stimmzettel können keine Zahlen "
+                "erfasst werden."
+            ),
+        )
+
+
 def _refuse_if_final_or_stale(result: Result, expected_revision: int | None) -> None:
     if result.election.status == Election.Status.FINAL:
         raise Conflict(
@@ -143,14 +155,18 @@ def _refuse_if_final_or_stale(result: Result, expected_revision: int | None) -> 
         )
 
 
-def _record_correction(*, result: Result, actor, old: dict, new: dict, reason: str) -> None:
+def _record_correction(
+    *, result: Result, actor, old: dict, new: dict, stage: str, reason: str
+) -> None:
     """A change after approval: refused when unchanged or without a reason, else logged."""
-    if old == new:
+    if old == new and result.stage == stage:
         raise DomainError(
             "unchanged",
             _("%(district)s: Die Zahlen sind unverändert.") % {"district": result.district},
             status=422,
         )
+    if old == new:
+        return  # the final report confirms the approved quick report: approved again, no log
     if not reason:
         raise DomainError(
             "reason_required",
@@ -202,10 +218,13 @@ def result_enter(
     A change after approval needs a reason, is logged as a ``Correction`` and withdraws the
     approval (the figures vanish from the public page until someone else approves again).
     """
+    if result.pk is None:
+        result = result_ensure(district=result.district)
     result = _lock_result(result)
     election = result.election
     _refuse_if_final_or_stale(result, expected_revision)
     n = election.candidates.count()
+    _refuse_without_candidates(n)
     new = normalise(result.district, figures, n)
     problems = check_figures(result.district, new, n)
     if problems:
@@ -214,7 +233,7 @@ def result_enter(
     was_approved = result.state == Result.State.APPROVED
     reason = (reason or "").strip()
     if was_approved:
-        _record_correction(result=result, actor=actor, old=old, new=new, reason=reason)
+        _record_correction(result=result, actor=actor, old=old, new=new, stage=stage, reason=reason)
     before = audit.snapshot(result)
     _store_entry(result=result, actor=actor, new=new, stage=stage, now=now_or(now))
     audit.record(
@@ -232,6 +251,7 @@ def result_enter(
     if election.status == Election.Status.PREPARATION:
         Election.objects.filter(pk=election.pk).update(status=Election.Status.COUNTING)
         caching.bump(election.pk)
+        caching.bump(election.first_round_id)  # the first round now links to its runoff
     if was_approved:
         caching.bump(election.pk)
     return result
@@ -242,6 +262,12 @@ def result_approve(
     *, result: Result, actor, expected_revision: int | None = None, now: datetime | None = None
 ) -> Result:
     """Approve a result entered by someone else (four eyes)."""
+    if result.pk is None:
+        raise Conflict(
+            "not_pending",
+            _("%(district)s: Es liegt keine Meldung zur Freigabe vor (Stand: %(state)s).")
+            % {"district": result.district, "state": result.get_state_display()},
+        )
     result = _lock_result(result)
     if result.state != Result.State.ENTERED:
         raise Conflict(
@@ -269,7 +295,8 @@ def result_approve(
     result.state = Result.State.APPROVED
     result.approved_by = actor
     result.approved_at = now_or(now)
-    result.save(update_fields=["state", "approved_by", "approved_at"])
+    result.approved_figures = {**result.figures(), "stage": result.stage}
+    result.save(update_fields=["state", "approved_by", "approved_at", "approved_figures"])
     audit.record(
         actor=actor,
         instance=result,
@@ -280,19 +307,3 @@ def result_approve(
     )
     caching.bump(result.election_id)
     return result
-
-
-def results_approve_all(*, election: Election, actor) -> tuple[int, int]:
-    """Approve every pending result entered by someone else; returns (approved, own skipped)."""
-    approved = own = 0
-    pending = Result.objects.filter(election=election, state=Result.State.ENTERED).order_by("id")
-    for result in pending:
-        if result.entered_by_id == actor.pk:
-            own += 1
-            continue
-        try:
-            result_approve(result=result, actor=actor)
-            approved += 1
-        except DomainError:
-            continue
-    return approved, own

@@ -92,16 +92,16 @@ def district(election, number) -> District:
     return District.objects.select_related("result").get(election=election, number=number)
 
 
-def enter_and_approve(election: Election, number, fig, a, b):
+def enter_and_approve(election: Election, number, fig, a, b, stage="quick"):
     d = district(election, number)
-    result_enter(result=d.result, actor=a, figures=fig)
+    result_enter(result=d.result, actor=a, figures=fig, stage=stage)
     d.result.refresh_from_db()
     result_approve(result=d.result, actor=b)
     d.result.refresh_from_db()
     return d.result
 
 
-def report_all(election, votes_by_district, a, b):
+def report_all(election, votes_by_district, a, b, stage="quick"):
     """votes_by_district: {number: votes}; eligible voters as in make_election."""
     eligible = {"0101": (900, 95, 5, 1000), "0102": (1400, 100, 0, 1500)}
     for number, votes in votes_by_district.items():
@@ -112,4 +112,5 @@ def report_all(election, votes_by_district, a, b):
             figures(votes, a=eligible.get(number, (0, 0, 0, 0)), postal=postal),
             a,
             b,
+            stage,
         )

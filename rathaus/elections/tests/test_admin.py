@@ -46,7 +46,7 @@ def test_admin_cannot_set_a_final_result_back_to_counting(
         ("0102", figures([300, 200, 100], a=(1400, 100, 0, 1500))),
         ("B01", figures([10, 20, 30], postal=True)),
     ):
-        enter_and_approve(election, number, fig, officer_a, officer_b)
+        enter_and_approve(election, number, fig, officer_a, officer_b, stage="final")
     election_set_status(election=election, status="final", actor=officer_a)
     client.force_login(town_admin)
     _change(client, election, status="counting", title="Umbenannt")
@@ -120,7 +120,7 @@ def test_a_final_result_cannot_be_reopened_by_the_service(election, officer_a, o
         ("0102", figures([300, 200, 100], a=(1400, 100, 0, 1500))),
         ("B01", figures([10, 20, 30], postal=True)),
     ):
-        enter_and_approve(election, number, fig, officer_a, officer_b)
+        enter_and_approve(election, number, fig, officer_a, officer_b, stage="final")
     election_set_status(election=election, status="final", actor=officer_a)
     with pytest.raises(Conflict):
         election_set_status(election=election, status="counting", actor=officer_a)

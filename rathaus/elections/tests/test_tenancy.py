@@ -39,7 +39,12 @@ def test_officer_of_other_town_cannot_enter_or_approve(
     assert client.get(reverse("elections:detail", args=[election.pk])).status_code == 404
     assert client.get(reverse("elections:enter", args=[election.pk, d.pk])).status_code == 404
     assert client.post(reverse("elections:approve", args=[election.pk, d.pk])).status_code == 404
-    assert client.post(reverse("elections:approve_all", args=[election.pk])).status_code == 404
+    assert client.get(reverse("elections:approve", args=[election.pk, d.pk])).status_code == 404
+    for name in ("edit", "districts", "import_districts", "finalize"):
+        assert client.get(reverse(f"elections:{name}", args=[election.pk])).status_code == 404
+    assert client.post(reverse("elections:publish", args=[election.pk])).status_code == 404
+    remove = reverse("elections:district_remove", args=[election.pk, d.pk])
+    assert client.post(remove).status_code == 404
     assert client.post(reverse("elections:runoff", args=[election.pk])).status_code == 404
     raw = ApiToken.new_secret()
     ApiToken.objects.create(user=stranger, name="t", token_hash=hash_token(raw))

@@ -9,7 +9,6 @@ from django.urls import reverse
 from rathaus.core.tenancy import get_scoped_or_404
 from rathaus.elections.models import District, Election
 from rathaus.elections.selectors.elections import district_in
-from rathaus.elections.services.elections import result_ensure
 
 
 def require(user, perm: str) -> None:
@@ -37,7 +36,7 @@ def district_of(election: Election, district_id) -> District:
     district = district_in(election, district_id)
     if district is None:
         raise Http404
-    return result_ensure(district)
+    return district
 
 
 def csv_response(text: str, election: Election, suffix: str = "") -> HttpResponse:

@@ -60,6 +60,7 @@ def _public_render(election_id: int) -> dict:
         "rep": rep,
         "headline": headline,
         "headline_kind": kind,
+        "reasons": presentation.reasons(rep),
         "chart": presentation.bar_chart(
             rep, title=_("Stimmenanteile %(title)s") % {"title": election.title}
         ),

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
 from rathaus.elections.forms import ResultForm
 from rathaus.elections.models import Result
-from rathaus.elections.services.results import (
-    PlausibilityError,
-    result_approve,
-    result_enter,
-    results_approve_all,
-)
+from rathaus.elections.selectors.elections import result_of
+from rathaus.elections.selectors.results import approval_review, next_for_approval
+from rathaus.elections.services.results import PlausibilityError, result_approve, result_enter
 from rathaus.elections.views.common import district_of, staff_election, to_detail
 
 
@@ -26,7 +24,7 @@ from rathaus.elections.views.common import district_of, staff_election, to_detai
 def enter(request, election_id, district_id):
     election = staff_election(request, election_id, "elections.enter_results")
     district = district_of(election, district_id)
-    result = district.result
+    result = result_of(district)
     candidates = list(election.candidates.order_by("position"))
     form = ResultForm(request.POST or None, district=district, candidates=candidates, result=result)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +53,7 @@ def enter(request, election_id, district_id):
                 % {"district": district},
             )
             return to_detail(election)
-    corrections = result.corrections.select_related("actor")
+    corrections = result.corrections.select_related("actor") if result.pk else []
     return render(
         request,
         "elections/enter.html",
@@ -72,37 +70,40 @@ def enter(request, election_id, district_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, election_id, district_id):
+    """The second officer sees every entered figure (and what changed since the last
+    approval) and approves this one report; then the next report waiting for them."""
     election = staff_election(request, election_id, "elections.approve_results")
     district = district_of(election, district_id)
-    try:
-        revision = int(request.POST.get("revision", ""))
-    except ValueError:
-        revision = None
-    try:
-        result_approve(result=district.result, actor=request.user, expected_revision=revision)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    result = result_of(district)
+    if request.method == "POST":
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = -1  # an approval must name the figures that were shown
+        try:
+            result_approve(result=result, actor=request.user, expected_revision=revision)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
         messages.success(request, _("%(district)s: freigegeben.") % {"district": district})
-    return to_detail(election)
-
-
-@login_required
-@require_POST
-def approve_all(request, election_id):
-    election = staff_election(request, election_id, "elections.approve_results")
-    approved, own = results_approve_all(election=election, actor=request.user)
-    # German keeps "Meldung(en)" for any number; other languages may use proper plurals.
-    text = ngettext(
-        "%(count)s Meldung(en) freigegeben.", "%(count)s Meldung(en) freigegeben.", approved
-    ) % {"count": approved}
-    if own:
-        text += " " + ngettext(
-            "%(count)s selbst erfasste Meldung(en) muss eine andere Person freigeben.",
-            "%(count)s selbst erfasste Meldung(en) muss eine andere Person freigeben.",
-            own,
-        ) % {"count": own}
-    messages.success(request, text)
-    return to_detail(election)
+        following = next_for_approval(election, request.user, after=district.pk)
+        if following is not None:
+            return HttpResponseRedirect(
+                reverse("elections:approve", args=[election.pk, following.pk])
+            )
+        return to_detail(election)
+    return render(
+        request,
+        "elections/approve.html",
+        {
+            "election": election,
+            "district": district,
+            "review": approval_review(result) if result.pk else None,
+            "result": result,
+            "own": result.entered_by_id == request.user.pk,
+            "pending": result.state == Result.State.ENTERED,
+            "waiting": next_for_approval(election, request.user, after=district.pk),
+        },
+    )

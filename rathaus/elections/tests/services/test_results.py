@@ -7,7 +7,7 @@ from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
 from rathaus.elections.models import Correction, District, Election, Result
 from rathaus.elections.services.elections import election_set_status
-from rathaus.elections.services.results import result_approve, result_enter, results_approve_all
+from rathaus.elections.services.results import result_approve, result_enter
 
 from ..conftest import district, enter_and_approve, figures
 
@@ -108,21 +108,6 @@ def test_service_refuses_self_approval(election, officer_a):
     assert d.result.state == Result.State.ENTERED
 
 
-def test_approve_all_skips_own_entries(election, officer_a, officer_b):
-    result_enter(
-        result=district(election, "0101").result, actor=officer_a, figures=figures([3, 2, 1])
-    )
-    result_enter(
-        result=district(election, "0102").result,
-        actor=officer_b,
-        figures=figures([3, 2, 1], a=(1400, 100, 0, 1500)),
-    )
-    approved, own = results_approve_all(election=election, actor=officer_b)
-    assert (approved, own) == (1, 1)
-    assert district(election, "0101").result.state == Result.State.APPROVED
-    assert district(election, "0102").result.state == Result.State.ENTERED
-
-
 def test_correction_after_approval_needs_reason_is_logged_and_needs_reapproval(
     client, election, officer_a, officer_b
 ):
@@ -175,7 +160,12 @@ def test_final_election_refuses_changes(election, officer_a, officer_b):
     for number, votes in (("0101", [3, 2, 1]), ("0102", [3, 2, 1]), ("B01", [3, 2, 1])):
         a = (1400, 100, 0, 1500) if number == "0102" else (900, 95, 5, 1000)
         enter_and_approve(
-            election, number, figures(votes, a=a, postal=number == "B01"), officer_a, officer_b
+            election,
+            number,
+            figures(votes, a=a, postal=number == "B01"),
+            officer_a,
+            officer_b,
+            stage="final",
         )
     election_set_status(election=election, status="final", actor=officer_a)
     with pytest.raises(DomainError) as exc:
@@ -202,16 +192,24 @@ def test_postal_district_form_has_no_eligible_fields(client, election, officer_a
 
 
 def test_district_created_outside_the_services_can_be_entered(client, election, officer_a):
-
+    """A GET writes nothing; the first save creates the district's result (issue 10)."""
     d = District.objects.create(
         municipality=election.municipality, election=election, number="0103", name="Hafen"
     )
     client.force_login(officer_a)
     response = client.get(reverse("elections:enter", args=[election.pk, d.pk]))
     assert response.status_code == 200
-    assert Result.objects.filter(district=d, state=Result.State.EMPTY).exists()
+    assert not Result.objects.filter(district=d).exists()  # the GET did not write
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
     assert "Hafen" in page
+    fig = figures([300, 200, 100], a=(900, 95, 5, 1000))
+    response = client.post(
+        reverse("elections:enter", args=[election.pk, d.pk]),
+        {**{k: str(v) for k, v in _form_values(fig).items()}, "stage": "quick", "revision": "0"},
+    )
+    assert response.status_code == 302
+    result = Result.objects.get(district=d)
+    assert result.state == Result.State.ENTERED and result.votes == [300, 200, 100]
 
 
 def test_staff_preview_includes_pending_reports_but_public_page_does_not(

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from rathaus.elections.models import Candidate, Election
 from rathaus.elections.services.results import result_approve, result_enter
@@ -162,3 +163,24 @@ def test_changed_candidates_or_empty_election_never_break_pages(
     client.force_login(officer_a)
     assert client.get(reverse("elections:detail", args=[empty.pk])).status_code == 200
     assert client.get(reverse("elections:export_csv", args=[empty.pk])).status_code == 200
+
+
+def test_the_decision_box_speaks_english_to_an_english_visitor(
+    client, election, officer_a, officer_b
+):
+    enter_and_approve(election, "0101", figures([300, 200, 100]), officer_a, officer_b)
+    with translation.override("de"):
+        html = client.get(
+            reverse("elections:public_detail", args=[election.pk]),
+            headers={"Accept-Language": "en"},
+        ).content.decode()
+        api = client.get(
+            f"/api/v1/elections/{election.pk}", headers={"Accept-Language": "en"}
+        ).json()
+    box = html[html.index("elections-decision") : html.index("</section>")]
+    assert "Provisional result: 1 of 3 districts reported." in box
+    assert "No candidate received more than half of the valid votes" in box
+    for german in ("Vorläufig", "gültigen Stimmen", "Stichwahl", "Wahlbezirken", "Bewerber"):
+        assert german not in box
+    assert api["decision"]["reasons"][0] == "Provisional result: 1 of 3 districts reported."
+    assert not any("Stimmen" in r for r in api["decision"]["reasons"])
