@@ -227,7 +227,8 @@ def test_closure_page_lists_each_affected_appointment_outcome(client, clerk, tow
         reverse("appointments:staff_closure_detail", kwargs={"exception_id": exception.pk})
     ).content.decode()
     anna = body.split("Anna Umbuchbar", 1)[1].split("</tr>", 1)[0]
-    assert "umgebucht auf 01.03.2027, 09:00 Uhr" in anna and "E-Mail" in anna
+    # same time at the other counter: nothing changes for Anna, so no mail (issue 11, point 12)
+    assert "gleiche Uhrzeit, jetzt an „Schalter 2“ – keine E-Mail nötig" in anna
     bernd = body.split("Bernd Warteliste", 1)[1].split("</tr>", 1)[0]
     assert "Warteliste" in bernd
     carla = body.split("Carla Ohnemail", 1)[1].split("</tr>", 1)[0]
@@ -246,9 +247,12 @@ def test_closure_form_validates_in_german_and_closes(client, clerk, town):
     response = client.post(url, {"location": location.pk, "day": "kein Datum"})
     assert "Bitte ein gültiges Datum eingeben" in response.content.decode()
     future = local_now().date() + timedelta(days=100)  # beyond the booking window: no rows
-    response = client.post(
-        url, {"location": location.pk, "day": future.isoformat(), "counter": c1.pk}
-    )
+    fields = {"location": location.pk, "day": future.isoformat(), "counter": c1.pk}
+    preview = client.post(url, fields)  # first the consequences, nothing closed yet
+    assert preview.status_code == 200
+    assert "Es sind keine gebuchten Termine betroffen." in preview.content.decode()
+    assert not DateException.objects.filter(location=location, date=future).exists()
+    response = client.post(url, {**fields, "bestaetigt": "1"})
     assert response.status_code == 302
     closed = DateException.objects.get(location=location, date=future)
     assert closed.counter_id == c1.pk and closed.closed
