@@ -77,14 +77,14 @@ class CallerForm(SlotForm):
         max_length=40,
         required=False,
         validators=[validate_one_line],
-        help_text=gettext_lazy("optional, für Rückfragen"),
+        help_text=gettext_lazy("für Rückfragen"),
         error_messages={"max_length": gettext_lazy("Die Telefonnummer ist zu lang.")},
     )
     email = forms.EmailField(
         label=gettext_lazy("E-Mail"),
         max_length=254,
         required=False,
-        help_text=gettext_lazy("optional – nur dann erhält die Person eine Bestätigung"),
+        help_text=gettext_lazy("nur dann erhält die Person eine Bestätigung"),
         error_messages={
             "invalid": gettext_lazy("Bitte geben Sie eine gültige E-Mail-Adresse an."),
             "max_length": gettext_lazy("Die E-Mail-Adresse ist zu lang."),
