@@ -4,6 +4,7 @@
 from django.urls import path
 
 from rathaus.appointments.views import booking as booking_views
+from rathaus.appointments.views import caller as caller_views
 from rathaus.appointments.views import counter as counter_views
 from rathaus.appointments.views import personal_link
 from rathaus.appointments.views import statistics as statistics_views
@@ -85,6 +86,33 @@ urlpatterns = [
     ),
     path("anzeige/<str:display_token>/", counter_views.display, name="display"),
     path("anzeige/<str:display_token>/aufrufe/", counter_views.display_calls, name="display_calls"),
+    path("schalter/aktuell/", counter_views.staff_day_poll, name="staff_day_poll"),
+    path(
+        "schalter/termin/<int:appointment_id>/erneut-aufrufen/",
+        counter_views.staff_call_again,
+        name="staff_call_again",
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/rueckgaengig/",
+        counter_views.staff_undo,
+        name="staff_undo",
+    ),
+    path(
+        "schalter/standort/<int:location_id>/buchen/", caller_views.caller_book, name="caller_book"
+    ),
+    path(
+        "schalter/standort/<int:location_id>/suche/", caller_views.caller_find, name="caller_find"
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/verschieben/",
+        caller_views.caller_move,
+        name="caller_move",
+    ),
+    path(
+        "schalter/termin/<int:appointment_id>/absagen/",
+        caller_views.caller_cancel,
+        name="caller_cancel",
+    ),
     path("statistik/", statistics_views.statistics, name="statistics"),
     path("statistik/export.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]

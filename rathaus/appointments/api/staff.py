@@ -194,6 +194,13 @@ def _fresh(appointment: Appointment) -> dict:
     return _out(counter_selectors.appointment_get_fresh(pk=appointment.pk))
 
 
+def _act(request, appointment_id: int, service) -> dict:
+    """One counter action on one appointment: permission, tenancy, the service, the new row."""
+    _require(request, permissions.PERM_COUNTER)
+    appointment = service(appointment=_appointment(request, appointment_id), actor=request.user)
+    return _fresh(appointment)
+
+
 def _closure_out(exception: DateException) -> dict:
     tz = counter_selectors.tz_of(exception.location)
     return {
@@ -267,11 +274,7 @@ def queue(request, location_id: int, counter_id: int | None = None):
     summary="Anmelden (aus der Liste)",
 )
 def check_in(request, appointment_id: int):
-    _require(request, permissions.PERM_COUNTER)
-    appointment = counter_services.appointment_check_in(
-        appointment=_appointment(request, appointment_id), actor=request.user
-    )
-    return _fresh(appointment)
+    return _act(request, appointment_id, counter_services.appointment_check_in)
 
 
 @router.post("/check-in", response=AppointmentOut, summary="Anmelden per Wartenummer")
@@ -310,13 +313,18 @@ def call(request, appointment_id: int, payload: CounterIn):
     return _fresh(appointment)
 
 
+@router.post(
+    "/appointments/{appointment_id}/call-again",
+    response=AppointmentOut,
+    summary="Erneut aufrufen (gleicher Schalter)",
+)
+def call_again(request, appointment_id: int):
+    return _act(request, appointment_id, counter_services.appointment_call_again)
+
+
 @router.post("/appointments/{appointment_id}/served", response=AppointmentOut, summary="Erledigt")
 def served(request, appointment_id: int):
-    _require(request, permissions.PERM_COUNTER)
-    appointment = counter_services.appointment_mark_served(
-        appointment=_appointment(request, appointment_id), actor=request.user
-    )
-    return _fresh(appointment)
+    return _act(request, appointment_id, counter_services.appointment_mark_served)
 
 
 @router.post(
@@ -325,11 +333,16 @@ def served(request, appointment_id: int):
     summary="Nicht erschienen",
 )
 def no_show(request, appointment_id: int):
-    _require(request, permissions.PERM_COUNTER)
-    appointment = counter_services.appointment_mark_no_show(
-        appointment=_appointment(request, appointment_id), actor=request.user
-    )
-    return _fresh(appointment)
+    return _act(request, appointment_id, counter_services.appointment_mark_no_show)
+
+
+@router.post(
+    "/appointments/{appointment_id}/undo",
+    response=AppointmentOut,
+    summary="„Erledigt“ oder „Nicht erschienen“ rückgängig machen",
+)
+def undo(request, appointment_id: int):
+    return _act(request, appointment_id, counter_services.appointment_undo_outcome)
 
 
 @router.post("/walk-in", response={201: AppointmentOut}, summary="Wartemarke ausgeben")

@@ -72,17 +72,9 @@ class CallForm(KernForm):
         ]
 
 
-class WalkInForm(KernForm):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        required=False,
-        max_length=200,
-        validators=[validate_one_line],
-        help_text=gettext_lazy("optional, nur für die Sachbearbeitung"),
-        error_messages={
-            "max_length": gettext_lazy("Der Name ist zu lang (höchstens 200 Zeichen).")
-        },
-    )
+class ServiceCountsForm(KernForm):
+    """A count per service of the location (``leistung_<id>``); at least one is needed.
+    Shared by the walk-in ticket and the booking for a caller."""
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +105,19 @@ class WalkInForm(KernForm):
             for k, v in self.cleaned_data.items()
             if k.startswith("leistung_") and v
         }
+
+
+class WalkInForm(ServiceCountsForm):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        required=False,
+        max_length=200,
+        validators=[validate_one_line],
+        help_text=gettext_lazy("optional, nur für die Sachbearbeitung"),
+        error_messages={
+            "max_length": gettext_lazy("Der Name ist zu lang (höchstens 200 Zeichen).")
+        },
+    )
 
 
 class ClosureForm(KernForm):

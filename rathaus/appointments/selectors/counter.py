@@ -8,6 +8,7 @@ page is public and reads one location found by its secret display token.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter as Tally
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -176,6 +177,32 @@ def day_view(
         status_counts=dict(counts),
         is_today=day == local_today(location, now),
     )
+
+
+def day_version(location: Location, day: date) -> str:
+    """A short fingerprint of the day's list (one light query): changes whenever a row of
+    the day appears, disappears, changes its status, counter or call time."""
+    start, end = day_bounds(location, day)
+    rows = (
+        Appointment.objects.filter(location=location, start__gte=start, start__lt=end)
+        .exclude(status__in=HIDDEN_IN_DAY_VIEW)
+        .order_by("id")
+        .values_list("id", "status", "counter_id", "called_counter_id", "called_at", "start")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
+
+
+def checked_in_since(view: DayView, since: datetime | None) -> list[str]:
+    """Waiting numbers of the rows in ``view`` checked in after ``since`` (still waiting)."""
+    if since is None:
+        return []
+    return [
+        row.appointment.ticket_number or f"Nr. {row.appointment.pk}"
+        for row in view.rows
+        if row.appointment.status == S.CHECKED_IN
+        and row.appointment.checked_in_at
+        and row.appointment.checked_in_at >= since
+    ]
 
 
 # --------------------------------------------------------------------------- queue
@@ -401,6 +428,10 @@ def closures_for(user, *, limit: int = 20):
 
 def outcome_label(outcome: ClosureOutcome, tz) -> str:
     R = ClosureOutcome.Result
+    if outcome.result == R.REBOOKED and outcome.new_start == outcome.old_start:
+        return _("gleiche Uhrzeit, jetzt an „%(counter)s“ – keine E-Mail nötig") % {
+            "counter": outcome.appointment.counter.name if outcome.appointment.counter else "–"
+        }
     if outcome.result == R.REBOOKED and outcome.new_start:
         when = f"{outcome.new_start.astimezone(tz):%d.%m.%Y, %H:%M}"
         if outcome.notified:

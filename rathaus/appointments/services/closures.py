@@ -63,7 +63,9 @@ def appointment_rebook(
     """Move an appointment to the free slot nearest its old time (same services, location).
 
     Used for closures. Returns the new start, or None if no slot is free (then nothing
-    changed). The citizen gets an e-mail with the new time and a new personal link.
+    changed). The citizen gets an e-mail with the new time and a new personal link – unless
+    only the counter changed (same start): then the time they know stays right, their
+    personal link stays valid and no "Ihr Termin wurde verlegt" is sent (issue 11).
     """
     now = now_or(now)
     location = appointment.location
@@ -76,14 +78,16 @@ def appointment_rebook(
             with transaction.atomic():
                 locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
                 old_start = locked.start
+                same_time = slot.start == old_start
                 token = new_token()
-                locked.token_hash = hash_token(token)
+                if not same_time:
+                    locked.token_hash = hash_token(token)
                 placement.place(
                     location=location,
                     demand=demand,
                     start=slot.start,
                     now=now,
-                    fields=["token_hash"],
+                    fields=[] if same_time else ["token_hash"],
                     slot=slot,
                     move=locked,
                     exclude_counters=exclude_counters,
@@ -96,7 +100,7 @@ def appointment_rebook(
                     after={"start": str(locked.start)},
                     summary="Termin wegen Schließung umgebucht",
                 )
-                if notify:
+                if notify and not same_time:
                     appointment_mail_after_commit("rebooked", locked.pk, token, reason)
                 appointment.start, appointment.end = locked.start, locked.end
                 appointment.counter_id = locked.counter_id
@@ -171,7 +175,7 @@ def _rebook_or_cancel(exception: DateException, appointment: Appointment, *, day
     )
     if new_start is not None:
         outcome.result = ClosureOutcome.Result.REBOOKED
-        outcome.notified = bool(appointment.citizen_email)
+        outcome.notified = bool(appointment.citizen_email) and new_start != old_start
         return outcome
     appointment_cancel(
         appointment=appointment, now=now, actor=actor, notify=False, release_delay=False

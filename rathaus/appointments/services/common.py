@@ -159,8 +159,20 @@ def retry_when_locked(func):
 # --------------------------------------------------------------------------- citizens
 
 
-def validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
-    """Name and phone: one line, no control characters (they go into official e-mails)."""
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return len(email) <= 254 and not text.has_control_characters(email)
+
+
+def validate_person(
+    name: str, email: str, phone: str, *, email_required: bool = True
+) -> tuple[str, str, str]:
+    """Name and phone: one line, no control characters (they go into official e-mails).
+
+    ``email_required=False`` (a clerk booking for a caller): an empty address is allowed."""
     name = (name or "").strip()
     email = (email or "").strip()
     phone = (phone or "").strip()
@@ -169,11 +181,7 @@ def validate_person(name: str, email: str, phone: str) -> tuple[str, str, str]:
         errors.append({"field": "name", "message": _("Bitte geben Sie Ihren Namen an.")})
     elif text.has_control_characters(name):
         errors.append({"field": "name", "message": str(text.MESSAGE)})
-    try:
-        validate_email(email)
-        if len(email) > 254 or text.has_control_characters(email):
-            raise ValidationError("too long")
-    except ValidationError:
+    if (email or email_required) and not _valid_email(email):
         errors.append(
             {"field": "email", "message": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")}
         )

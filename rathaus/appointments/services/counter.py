@@ -8,12 +8,14 @@ through :mod:`rathaus.core.tenancy`; the functions re-read and lock the rows the
 Status changes are conditional updates (``UPDATE … WHERE status = <expected>``) on a row
 locked with ``SELECT … FOR UPDATE``, so two clerks can never call the same citizen: the
 second one gets the next person in the queue (call next) or a 409 (calling a named person).
-Check-in, call, served and no-show are not audited (too chatty); closures are audited by
+Check-in, call, served and no-show are not audited (too chatty); undoing an outcome is
+(it changes the statistics); closures are audited by
 :func:`rathaus.appointments.services.closures.closure_create`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -29,10 +31,10 @@ from rathaus.appointments.models import (
     hash_token,
     new_token,
 )
-from rathaus.appointments.selectors import catalogue
+from rathaus.appointments.selectors import availability, catalogue
 from rathaus.appointments.selectors import counter as counter_selectors
 from rathaus.appointments.services import closures, common
-from rathaus.core import text
+from rathaus.core import audit, text
 from rathaus.core.clock import now_or
 from rathaus.core.models import Location
 from rathaus.core.problems import Conflict, DomainError, NotFound
@@ -41,7 +43,8 @@ S = Appointment.Status
 
 CHECK_IN_FROM = (S.CONFIRMED, S.PENDING)
 NO_SHOW_FROM = (S.CONFIRMED, S.PENDING, S.CHECKED_IN, S.CALLED)
-SERVED_FROM = (S.CALLED, S.CHECKED_IN)
+SERVED_FROM = (S.CALLED,)  # "Erledigt" only after the call (issue 11)
+UNDO_FROM = (S.SERVED, S.NO_SHOW)
 
 
 @transaction.atomic
@@ -231,25 +234,57 @@ def appointment_call(
 # --------------------------------------------------------------------------- outcome
 
 
+def _refuse_unless(appointment: Appointment, allowed, code: str, message: str) -> None:
+    """409 with ``message`` (which names the current status) unless the status is allowed."""
+    if appointment.status not in allowed:
+        raise Conflict(code, message % {"status": _status_label(appointment.status)})
+
+
+def _set_outcome(appointment: Appointment, status: str, stamp: str, now: datetime) -> Appointment:
+    appointment.status = status
+    setattr(appointment, stamp, now)
+    appointment.save(update_fields=["status", stamp])
+    return appointment
+
+
+@transaction.atomic
+def appointment_call_again(
+    *, appointment: Appointment, now: datetime | None = None, actor=None
+) -> Appointment:
+    """Call a called person once more to the same counter (they did not come yet).
+
+    ``called_at`` moves to now, so the waiting-room display shows the call as the newest
+    again; the waiting-time statistics therefore count until the last call."""
+    now = now_or(now)
+    appointment = _locked(appointment)
+    _refuse_unless(
+        appointment,
+        (S.CALLED,),
+        "not_called",
+        _("Nur aufgerufene Personen können erneut aufgerufen werden (Status: %(status)s)."),
+    )
+    appointment.called_at = now
+    appointment.save(update_fields=["called_at"])
+    return appointment
+
+
 @transaction.atomic
 def appointment_mark_served(
     *, appointment: Appointment, now: datetime | None = None, actor=None
 ) -> Appointment:
+    """Served – only after the person was called to a counter."""
     now = now_or(now)
     appointment = _locked(appointment)
-    if appointment.status not in SERVED_FROM:
-        raise Conflict(
-            "not_servable",
-            _(
-                "Nur aufgerufene oder angemeldete Personen können als erledigt markiert werden "
-                "(Status: %(status)s)."
-            )
-            % {"status": _status_label(appointment.status)},
-        )
-    appointment.status = S.SERVED
-    appointment.served_at = now
-    appointment.save(update_fields=["status", "served_at"])
-    return appointment
+    _refuse_unless(
+        appointment,
+        SERVED_FROM,
+        "not_servable",
+        _(
+            "Nur aufgerufene Personen können als erledigt markiert werden – bitte zuerst "
+            "aufrufen (Status: %(status)s)."
+        ),
+    )
+    return _set_outcome(appointment, S.SERVED, "served_at", now)
 
 
 @transaction.atomic
@@ -258,15 +293,12 @@ def appointment_mark_no_show(
 ) -> Appointment:
     now = now_or(now)
     appointment = _locked(appointment)
-    if appointment.status not in NO_SHOW_FROM:
-        raise Conflict(
-            "not_no_show",
-            _(
-                "Dieser Termin kann nicht als „nicht erschienen“ markiert werden "
-                "(Status: %(status)s)."
-            )
-            % {"status": _status_label(appointment.status)},
-        )
+    _refuse_unless(
+        appointment,
+        NO_SHOW_FROM,
+        "not_no_show",
+        _("Dieser Termin kann nicht als „nicht erschienen“ markiert werden (Status: %(status)s)."),
+    )
     if appointment.status in (S.CONFIRMED, S.PENDING) and appointment.start > now:
         raise DomainError(
             "not_yet_due",
@@ -276,9 +308,54 @@ def appointment_mark_no_show(
             ),
             status=409,
         )
-    appointment.status = S.NO_SHOW
-    appointment.no_show_at = now
-    appointment.save(update_fields=["status", "no_show_at"])
+    return _set_outcome(appointment, S.NO_SHOW, "no_show_at", now)
+
+
+def _status_before_outcome(appointment: Appointment) -> str:
+    """The status an appointment had before "Erledigt"/"Nicht erschienen" (from its stamps)."""
+    if appointment.called_at and appointment.called_counter_id:
+        return S.CALLED
+    if appointment.checked_in_at:
+        return S.CHECKED_IN
+    return S.CONFIRMED if appointment.confirmed_at else S.PENDING
+
+
+@transaction.atomic
+def appointment_undo_outcome(
+    *, appointment: Appointment, now: datetime | None = None, actor=None
+) -> Appointment:
+    """Undo "Erledigt" or "Nicht erschienen" (a slip of the mouse), on the same day only.
+
+    The appointment returns to the status it had before (called, checked in, confirmed or
+    pending). Audited, because it changes the statistics."""
+    now = now_or(now)
+    appointment = _locked(appointment)
+    _refuse_unless(
+        appointment,
+        UNDO_FROM,
+        "not_undoable",
+        _(
+            "Nur „erledigt“ oder „nicht erschienen“ kann rückgängig gemacht werden "
+            "(Status: %(status)s)."
+        ),
+    )
+    today = counter_selectors.local_today(appointment.location, now)
+    if counter_selectors.local_date(appointment.location, appointment.start) != today:
+        raise DomainError(
+            "not_today", _("Rückgängig machen geht nur am Tag des Termins."), status=409
+        )
+    before = appointment.status
+    appointment.status = _status_before_outcome(appointment)
+    appointment.served_at = appointment.no_show_at = None
+    appointment.save(update_fields=["status", "served_at", "no_show_at"])
+    audit.record(
+        actor=actor,
+        instance=appointment,
+        action="update",
+        before={"status": before},
+        after={"status": appointment.status},
+        summary="Ergebnis am Schalter rückgängig gemacht",
+    )
     return appointment
 
 
@@ -364,21 +441,10 @@ def walk_in_issue(
 # --------------------------------------------------------------------------- closures
 
 
-def closure_close(
-    *,
-    location: Location,
-    day: date,
-    counter: Counter | None = None,
-    reason: str = "",
-    actor=None,
-    now: datetime | None = None,
-) -> tuple[DateException, list[ClosureOutcome]]:
-    """Close one counter or the whole location on ``day`` via ``closures.closure_create``.
-
-    Refuses days in the past and days that are already closed; every affected appointment
-    gets a :class:`ClosureOutcome` (rebooked / waiting list / cancelled).
-    """
-    now = now_or(now)
+def _check_closure(
+    *, location: Location, day: date, counter: Counter | None, now: datetime
+) -> None:
+    """Refuse a counter of another location, days in the past and days already closed."""
     if counter is not None and counter.location_id != location.id:
         raise DomainError(
             "wrong_counter", _("Dieser Schalter gehört zu einem anderen Standort."), status=422
@@ -401,7 +467,103 @@ def closure_close(
             if counter
             else _("Der Standort ist am %(day)s bereits geschlossen.") % {"day": f"{day:%d.%m.%Y}"},
         )
+
+
+def closure_close(
+    *,
+    location: Location,
+    day: date,
+    counter: Counter | None = None,
+    reason: str = "",
+    actor=None,
+    now: datetime | None = None,
+) -> tuple[DateException, list[ClosureOutcome]]:
+    """Close one counter or the whole location on ``day`` via ``closures.closure_create``.
+
+    Refuses days in the past and days that are already closed; every affected appointment
+    gets a :class:`ClosureOutcome` (rebooked / waiting list / cancelled).
+    """
+    now = now_or(now)
+    _check_closure(location=location, day=day, counter=counter, now=now)
     reason = (reason or "").strip()
     return closures.closure_create(
         location=location, day=day, counter=counter, reason=reason, actor=actor, now=now
     )
+
+
+@dataclass(frozen=True)
+class ClosurePreviewRow:
+    """What closing would do to one appointment (nothing is written)."""
+
+    appointment_id: int
+    name: str
+    phone: str
+    has_email: bool
+    services: str
+    old_start: datetime
+    old_counter: str
+    new_start: datetime | None
+    new_counter: str
+    kind: str  # one of PREVIEW_KINDS
+
+
+PREVIEW_KINDS = ("same_time", "new_time", "waiting_list", "cancelled")
+
+
+class _DryRun(Exception):
+    """Raised to roll back the trial closure of :func:`closure_preview`."""
+
+
+def _preview_row(outcome: ClosureOutcome, names: dict[int, str]) -> ClosurePreviewRow:
+    appointment = outcome.appointment
+    R = ClosureOutcome.Result
+    if outcome.result == R.REBOOKED:
+        kind = "same_time" if outcome.new_start == outcome.old_start else "new_time"
+    else:
+        kind = "waiting_list" if outcome.result == R.WAITING_LIST else "cancelled"
+    return ClosurePreviewRow(
+        appointment_id=appointment.pk,
+        name=appointment.citizen_name,
+        phone=appointment.citizen_phone,
+        has_email=bool(appointment.citizen_email),
+        services=catalogue.items_label(appointment),
+        old_start=outcome.old_start,
+        old_counter=names.get(outcome.old_counter_id, ""),
+        new_start=outcome.new_start,
+        new_counter=names.get(appointment.counter_id, "") if outcome.new_start else "",
+        kind=kind,
+    )
+
+
+def closure_preview(
+    *,
+    location: Location,
+    day: date,
+    counter: Counter | None = None,
+    now: datetime | None = None,
+) -> list[ClosurePreviewRow]:
+    """What :func:`closure_close` would do, without doing it (shown before staff confirm).
+
+    Runs the real closure inside a transaction and rolls it back, so the preview uses the
+    very rules of the closure (nearest slot, other counters first, waiting list); no e-mail
+    leaves (they are queued on commit) and no audit entry stays. Concurrent bookings may
+    still change the outcome between the preview and the closure; the result page shows
+    what really happened."""
+    now = now_or(now)
+    _check_closure(location=location, day=day, counter=counter, now=now)
+    names = {c.pk: c.name for c in counter_selectors.counters_of(location)}
+    rows: list[ClosurePreviewRow] = []
+    try:
+        with transaction.atomic():
+            _exception, outcomes = closures.closure_create(
+                location=location, day=day, counter=counter, actor=None, now=now
+            )
+            rows = [_preview_row(outcome, names) for outcome in outcomes]
+            raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        # the trial closure bumped the availability caches; rebuild them without it
+        availability.bump_setup_version(location.id)
+        availability.bump_version(location.id)
+    return rows

@@ -12,6 +12,7 @@ CSV export live in :mod:`~rathaus.appointments.views.statistics`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -101,14 +102,8 @@ def _pick_location(request):
     return location, locations
 
 
-@login_required
-@require_GET
-def staff_day(request):
-    _require(request.user, permissions.PERM_COUNTER)
-    location, locations = _pick_location(request)
-    if location is None:
-        return render(request, "appointments/staff/day.html", {"locations": []})
-    now = timezone.now()
+def _day_filters(request, location: Location, now):
+    """The day view's filters from the query string: (counters, form, day, counter, status)."""
     counters = list(counter_selectors.counters_of(location))
     filters = DayFilterForm(request.GET or None, counters=counters)
     day = counter_selectors.local_today(location, now)
@@ -119,7 +114,43 @@ def staff_day(request):
         counter_id = filters.cleaned_data.get("schalter")
         counter = next((c for c in counters if c.id == counter_id), None)
         status = filters.cleaned_data.get("status") or ""
+    return counters, filters, day, counter, status
+
+
+def _live_context(request, location: Location, counters, day, counter, status, now) -> dict:
+    """What the refreshed part of the day view needs (the list, the counts, the poller)."""
     view = counter_selectors.day_view(location, day, counter=counter, status=status, now=now)
+    query = {"standort": location.pk, "tag": day.isoformat()}
+    if counter is not None:
+        query["schalter"] = counter.pk
+    if status:
+        query["status"] = status
+    query["v"] = counter_selectors.day_version(location, day)
+    query["seit"] = int(now.timestamp())
+    return {
+        "location": location,
+        "view": view,
+        "active_counters": [c for c in counters if c.active],
+        "chosen_counter": request.session.get(SESSION_COUNTER),
+        "now": now,
+        "poll_query": urlencode(query),
+        "back": {
+            "schalter": counter.id if counter else "",
+            "status": status,
+            "tag": day.isoformat() if not view.is_today else "",
+        },
+    }
+
+
+@login_required
+@require_GET
+def staff_day(request):
+    _require(request.user, permissions.PERM_COUNTER)
+    location, locations = _pick_location(request)
+    if location is None:
+        return render(request, "appointments/staff/day.html", {"locations": []})
+    now = timezone.now()
+    counters, filters, day, counter, status = _day_filters(request, location, now)
     chosen = request.session.get(SESSION_COUNTER)
     call_form = CallForm(
         counters=counters,
@@ -135,27 +166,57 @@ def staff_day(request):
         request,
         "appointments/staff/day.html",
         {
+            **_live_context(request, location, counters, day, counter, status, now),
             "locations": locations,
-            "location": location,
-            "view": view,
             "filters": filters,
             "call_form": call_form,
             "check_in_form": CheckInForm(),
             "counters": counters,
-            "active_counters": [c for c in counters if c.active],
-            "chosen_counter": chosen,
             "display_url": display_url,
             "walk_in_enabled": policy.walk_in_enabled,
-            "now": now,
-            "back": {
-                "schalter": counter.id if counter else "",
-                "status": status,
-                "tag": day.isoformat() if not view.is_today else "",
-            },
             "can_statistics": request.user.has_perm(permissions.PERM_STATISTICS),
         },
         # invalid filters (e.g. a date out of range) show at the field and answer 400
         status=400 if filters.is_bound and not filters.is_valid() else 200,
+    )
+
+
+def _since(raw: str):
+    """The poller's previous render time (epoch seconds), or None if missing or garbage."""
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return datetime.fromtimestamp(int(raw), tz=UTC)
+
+
+@never_cache
+@login_required
+@require_GET
+def staff_day_poll(request):
+    """htmx poll of the day view (every 10 s): 204 while nothing changed at this location
+    and day; otherwise the new list, the new poller and a polite announcement of who has
+    been checked in meanwhile (reception, another counter)."""
+    _require(request.user, permissions.PERM_COUNTER)
+    location, _locations = _pick_location(request)
+    if location is None:
+        raise Http404
+    now = timezone.now()
+    counters, _filters, day, counter, status = _day_filters(request, location, now)
+    if request.GET.get("v", "") == counter_selectors.day_version(location, day):
+        return HttpResponse(status=204)
+    context = _live_context(request, location, counters, day, counter, status, now)
+    numbers = counter_selectors.checked_in_since(
+        context["view"], _since(request.GET.get("seit", ""))
+    )
+    if numbers:
+        announcement = ngettext(
+            "Neu angemeldet: %(numbers)s.", "Neu angemeldet: %(numbers)s.", len(numbers)
+        ) % {"numbers": ", ".join(numbers)}
+    else:
+        announcement = _("Die Liste wurde aktualisiert.")
+    return render(
+        request,
+        "appointments/staff/_day_live.html",
+        {**context, "oob": True, "announcement": announcement},
     )
 
 
@@ -200,17 +261,74 @@ def staff_check_in_number(request, location_id):
     return _back(request, location.pk)
 
 
-@login_required
-@require_POST
-def staff_check_in(request, appointment_id):
-    _require(request.user, permissions.PERM_COUNTER)
-    appointment = _scoped_appointment(request, appointment_id)
-    _perform(
-        request,
-        lambda: counter_services.appointment_check_in(appointment=appointment, actor=request.user),
-        lambda done: _("Angemeldet – Wartenummer %(number)s.") % {"number": done.ticket_number},
-    )
-    return _back(request, appointment.location_id)
+def _numbered(done: Appointment, with_number: str, without: str, **values) -> str:
+    """The success message naming the waiting number, or the plain one without a number."""
+    values["number"] = done.ticket_number
+    return (with_number if done.ticket_number else without) % values
+
+
+def _row_action(
+    service: Callable[..., Appointment],
+    success: Callable[[Appointment], str],
+    *,
+    counter: bool = False,
+):
+    """A POST view acting on one appointment of the day view (check-in, call, call again,
+    served, no-show, undo): tenancy, permission, the service call with its German message,
+    back to the day view. ``counter=True`` reads the counter chosen in the form first."""
+
+    @login_required
+    @require_POST
+    def view(request, appointment_id):
+        _require(request.user, permissions.PERM_COUNTER)
+        appointment = _scoped_appointment(request, appointment_id)
+        kwargs = {"appointment": appointment, "actor": request.user}
+        if counter:
+            kwargs["counter"] = _counter_from_post(request, appointment.location)
+        if not counter or kwargs["counter"] is not None:
+            _perform(request, lambda: service(**kwargs), success)
+        return _back(request, appointment.location_id)
+
+    return view
+
+
+staff_check_in = _row_action(
+    counter_services.appointment_check_in,
+    lambda done: _("Angemeldet – Wartenummer %(number)s.") % {"number": done.ticket_number},
+)
+staff_call = _row_action(
+    counter_services.appointment_call,
+    lambda done: _called_text(done, done.called_counter),
+    counter=True,
+)
+staff_call_again = _row_action(
+    counter_services.appointment_call_again,
+    lambda done: (
+        _("%(number)s wurde erneut zu „%(counter)s“ aufgerufen.")
+        % {"number": done.ticket_number, "counter": done.called_counter.name}
+    ),
+)
+staff_served = _row_action(
+    counter_services.appointment_mark_served,
+    lambda done: _numbered(done, _("%(number)s: erledigt."), _("Termin: erledigt.")),
+)
+staff_no_show = _row_action(
+    counter_services.appointment_mark_no_show,
+    lambda done: _numbered(
+        done,
+        _("%(number)s: als nicht erschienen markiert."),
+        _("Termin: als nicht erschienen markiert."),
+    ),
+)
+staff_undo = _row_action(
+    counter_services.appointment_undo_outcome,
+    lambda done: _numbered(
+        done,
+        _("%(number)s: rückgängig gemacht – jetzt wieder „%(status)s“."),
+        _("Termin: rückgängig gemacht – jetzt wieder „%(status)s“."),
+        status=done.get_status_display(),
+    ),
+)
 
 
 @login_required
@@ -226,61 +344,6 @@ def staff_call_next(request, location_id):
             lambda done: _called_text(done, counter),
         )
     return _back(request, location.pk)
-
-
-@login_required
-@require_POST
-def staff_call(request, appointment_id):
-    _require(request.user, permissions.PERM_COUNTER)
-    appointment = _scoped_appointment(request, appointment_id)
-    counter = _counter_from_post(request, appointment.location)
-    if counter is not None:
-        _perform(
-            request,
-            lambda: counter_services.appointment_call(
-                appointment=appointment, counter=counter, actor=request.user
-            ),
-            lambda done: _called_text(done, counter),
-        )
-    return _back(request, appointment.location_id)
-
-
-@login_required
-@require_POST
-def staff_served(request, appointment_id):
-    _require(request.user, permissions.PERM_COUNTER)
-    appointment = _scoped_appointment(request, appointment_id)
-    _perform(
-        request,
-        lambda: counter_services.appointment_mark_served(
-            appointment=appointment, actor=request.user
-        ),
-        lambda done: (
-            _("%(number)s: erledigt.") % {"number": done.ticket_number}
-            if done.ticket_number
-            else _("Termin: erledigt.")
-        ),
-    )
-    return _back(request, appointment.location_id)
-
-
-@login_required
-@require_POST
-def staff_no_show(request, appointment_id):
-    _require(request.user, permissions.PERM_COUNTER)
-    appointment = _scoped_appointment(request, appointment_id)
-    _perform(
-        request,
-        lambda: counter_services.appointment_mark_no_show(
-            appointment=appointment, actor=request.user
-        ),
-        lambda done: (
-            _("%(number)s: als nicht erschienen markiert.") % {"number": done.ticket_number}
-            if done.ticket_number
-            else _("Termin: als nicht erschienen markiert.")
-        ),
-    )
-    return _back(request, appointment.location_id)
 
 
 # --------------------------------------------------------------------------- walk-in tickets
@@ -352,9 +415,22 @@ def staff_ticket(request, appointment_id):
 # --------------------------------------------------------------------------- closures
 
 
+def _closed_message(outcomes) -> str:
+    return ngettext(
+        # Translators: German uses the same wording for any count.
+        "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
+        "das Ergebnis für jeden Termin steht unten.",
+        "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
+        "das Ergebnis für jeden Termin steht unten.",
+        len(outcomes),
+    ) % {"count": len(outcomes)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_closure(request):
+    """Close a counter or a location: the form, then a preview of the consequences for
+    every appointment, and only after "Ja, schließen" (``bestaetigt``) the closure."""
     _require(request.user, permissions.PERM_COUNTER)
     initial = {}
     if request.method == "GET":
@@ -363,41 +439,55 @@ def staff_closure(request):
             initial["location"] = raw
         initial["day"] = timezone.localdate()
     form = ClosureForm(request.POST or None, user=request.user, initial=initial)
+    preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        place = {"location": data["location"], "day": data["day"], "counter": data["counter"]}
         try:
-            exception, outcomes = counter_services.closure_close(
-                location=data["location"],
-                day=data["day"],
-                counter=data["counter"],
-                reason=data["reason"],
-                actor=request.user,
-            )
+            if request.POST.get("bestaetigt") != "1":
+                preview = counter_services.closure_preview(**place)
+            else:
+                exception, outcomes = counter_services.closure_close(
+                    **place, reason=data["reason"], actor=request.user
+                )
+                messages.success(request, _closed_message(outcomes))
+                return HttpResponseRedirect(
+                    reverse(
+                        "appointments:staff_closure_detail", kwargs={"exception_id": exception.pk}
+                    )
+                )
         except DomainError as exc:
             field = (exc.errors or [{}])[0].get("field")
             form.add_error("day" if field == "day" else None, exc.message)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    # Translators: German uses the same wording for any count.
-                    "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
-                    "das Ergebnis für jeden Termin steht unten.",
-                    "Geschlossen. %(count)d betroffene Termine wurden bearbeitet – "
-                    "das Ergebnis für jeden Termin steht unten.",
-                    len(outcomes),
-                )
-                % {"count": len(outcomes)},
-            )
-            return HttpResponseRedirect(
-                reverse("appointments:staff_closure_detail", kwargs={"exception_id": exception.pk})
-            )
+            preview = None
     return render(
         request,
         "appointments/staff/closure.html",
-        {"form": form, "closures": counter_selectors.closures_for(request.user)},
+        {
+            "form": form,
+            "preview": preview,
+            "preview_groups": _preview_groups(preview or []),
+            "closures": counter_selectors.closures_for(request.user),
+        },
         status=422 if form.is_bound and form.errors else 200,
     )
+
+
+def _preview_groups(rows) -> list[dict]:
+    """The preview's rows by consequence, in the order staff must act on them."""
+    titles = {
+        "cancelled": _("Kein freier Termin, keine E-Mail-Adresse – bitte anrufen"),
+        "waiting_list": _(
+            "Kein freier Termin – wird abgesagt und kommt auf die Warteliste (E-Mail)"
+        ),
+        "new_time": _("Bekommt eine neue Uhrzeit (E-Mail mit dem neuen Termin)"),
+        "same_time": _("Gleiche Uhrzeit an einem anderen Schalter – keine E-Mail"),
+    }
+    return [
+        {"kind": kind, "title": title, "rows": [r for r in rows if r.kind == kind]}
+        for kind, title in titles.items()
+        if any(r.kind == kind for r in rows)
+    ]
 
 
 @login_required

@@ -167,3 +167,18 @@ def test_walk_in_names_are_one_line(client, clerk, town):
     client.force_login(clerk)
     body = {"location_id": location.pk, "services": {str(ausweis.pk): 1}, "name": "Max\nMuster"}
     problem(post(client, "/walk-in", body), 422, "invalid_name")
+
+
+def test_served_needs_the_call_and_call_again_and_undo_over_the_api(client, clerk, live_office):
+    """Issue 11: "Erledigt" before the call is refused; call again and undo exist."""
+    _location, (c1, _c2), _a, _k, paula = live_office
+    client.force_login(clerk)
+    post(client, f"/appointments/{paula.pk}/check-in")
+    problem(post(client, f"/appointments/{paula.pk}/served"), 409, "not_servable")
+    problem(post(client, f"/appointments/{paula.pk}/call-again"), 409, "not_called")
+    post(client, f"/appointments/{paula.pk}/call", {"counter_id": c1.pk})
+    again = post(client, f"/appointments/{paula.pk}/call-again").json()
+    assert again["status"] == "called" and again["called_counter"] == "Schalter 1"
+    assert post(client, f"/appointments/{paula.pk}/served").json()["status"] == "served"
+    assert post(client, f"/appointments/{paula.pk}/undo").json()["status"] == "called"
+    problem(post(client, f"/appointments/{paula.pk}/undo"), 409, "not_undoable")

@@ -8,6 +8,7 @@ from rathaus.appointments.models import (
     ClosureOutcome,
     WaitingListEntry,
 )
+from rathaus.appointments.selectors.appointments import appointment_get_by_token
 from rathaus.appointments.services import closures
 from rathaus.appointments.tests.helpers import NOW, at, confirmed, fill_day, make_office
 
@@ -63,3 +64,22 @@ def test_closing_the_whole_location_without_free_slots(town, make_user):
         day1
     )
     assert {m.subject for m in mail.outbox} == {"Ihr Termin muss leider entfallen"}
+
+
+def test_moving_to_another_counter_at_the_same_time_sends_no_mail_and_keeps_the_link(
+    town, make_user
+):
+    """Issue 11: "Ihr Termin wurde verlegt" went to citizens whose time did not change."""
+    location, counters, ausweis, _kfz = make_office(town, counters=2, max_active_per_email=50)
+    clerk = make_user("clerk", municipality=town)
+    a, token = confirmed(location, ausweis, at(2, 9), "a@example.org")
+    closed_counter = a.counter
+    mail.outbox.clear()
+    _exception, outcomes = closures.closure_create(
+        location=location, counter=closed_counter, day=at(2, 9).date(), actor=clerk, now=NOW
+    )
+    a.refresh_from_db()
+    assert a.start == at(2, 9) and a.counter_id != closed_counter.id
+    assert outcomes[0].result == ClosureOutcome.Result.REBOOKED and not outcomes[0].notified
+    assert mail.outbox == []
+    assert appointment_get_by_token(token=token).pk == a.pk  # the personal link still works

@@ -306,3 +306,102 @@ def test_closure_refused_in_past_twice_or_for_foreign_counter(closure_case, town
         counter_services.closure_close(
             location=location, day=date(2027, 3, 4), counter=foreign, now=NOW
         )
+
+
+# --------------------------------------------------------------------------- issue 11
+
+
+def test_served_only_after_the_person_was_called(office):
+    location, (c1, _c2), ausweis, _kfz = office
+    a = check_in(make_appointment(location, c1, at(1, 9), ausweis), at(1, 8, 55))
+    with pytest.raises(Conflict, match="bitte zuerst aufrufen") as exc:
+        counter_services.appointment_mark_served(appointment=a, now=at(1, 9))
+    assert exc.value.code == "not_servable"
+    counter_services.appointment_call(appointment=a, counter=c1, now=at(1, 9))
+    assert counter_services.appointment_mark_served(appointment=a, now=at(1, 9, 10)).status == (
+        S.SERVED
+    )
+
+
+def test_call_again_shows_the_call_as_newest_on_the_display(office):
+    location, (c1, c2), ausweis, _kfz = office
+    a = check_in(make_appointment(location, c1, at(1, 9), ausweis), at(1, 8, 50))
+    b = check_in(make_appointment(location, c2, at(1, 9), ausweis), at(1, 8, 55))
+    counter_services.appointment_call(appointment=a, counter=c1, now=at(1, 9, 1))
+    counter_services.appointment_call(appointment=b, counter=c2, now=at(1, 9, 2))
+    before = counter_selectors.display_data(location, now=at(1, 9, 3))
+    assert before.calls[0].ticket_number == b.ticket_number
+    again = counter_services.appointment_call_again(appointment=a, now=at(1, 9, 4))
+    assert again.status == S.CALLED and again.called_counter_id == c1.pk
+    after = counter_selectors.display_data(location, now=at(1, 9, 5))
+    assert after.calls[0].ticket_number == a.ticket_number
+    assert after.calls[0].counter_name == "Schalter 1" and after.version != before.version
+    waiting = make_appointment(location, c1, at(1, 10), ausweis)
+    with pytest.raises(Conflict, match="erneut aufgerufen") as exc:
+        counter_services.appointment_call_again(appointment=waiting, now=at(1, 9, 5))
+    assert exc.value.code == "not_called"
+
+
+def test_undo_served_and_no_show_restores_the_status_before(office, make_user, town):
+    location, (c1, c2), ausweis, _kfz = office
+    clerk = make_user("clerk", municipality=town)
+    a = check_in(make_appointment(location, c1, at(1, 9), ausweis), at(1, 8, 55))
+    counter_services.appointment_call(appointment=a, counter=c1, now=at(1, 9))
+    counter_services.appointment_mark_served(appointment=a, now=at(1, 9, 5))
+    undone = counter_services.appointment_undo_outcome(appointment=a, now=at(1, 9, 6), actor=clerk)
+    assert undone.status == S.CALLED and undone.served_at is None
+    assert AuditEntry.objects.filter(
+        object_id=str(a.pk), actor=clerk, summary="Ergebnis am Schalter rückgängig gemacht"
+    ).exists()
+    b = make_appointment(location, c2, at(1, 9), ausweis)
+    counter_services.appointment_mark_no_show(appointment=b, now=at(1, 9, 20))
+    back = counter_services.appointment_undo_outcome(appointment=b, now=at(1, 9, 21))
+    assert back.status == S.CONFIRMED and back.no_show_at is None
+    with pytest.raises(Conflict, match="rückgängig") as exc:
+        counter_services.appointment_undo_outcome(appointment=b, now=at(1, 9, 22))
+    assert exc.value.code == "not_undoable"
+    counter_services.appointment_mark_no_show(appointment=b, now=at(1, 9, 30))
+    with pytest.raises(DomainError, match="nur am Tag des Termins") as late:
+        counter_services.appointment_undo_outcome(appointment=b, now=at(2, 8))
+    assert late.value.code == "not_today"
+
+
+def test_closure_preview_names_each_consequence_and_changes_nothing(
+    town, django_capture_on_commit_callbacks
+):
+    location, (c1, c2), ausweis, kfz = make_office(town, counters=2, max_days_ahead=1)
+    DateException.objects.create(
+        municipality=town, location=location, date=date(2027, 3, 2), closed=True
+    )
+    anna = make_appointment(location, c1, at(1, 9), ausweis, name="Anna Gleichzeit")
+    dora = make_appointment(location, c1, at(1, 10), ausweis, name="Dora Neuzeit")
+    make_appointment(location, c2, at(1, 10), ausweis, name="Emil Bleibt")
+    make_appointment(location, c1, at(1, 9, 30), kfz, name="Bernd Warteliste")
+    make_appointment(location, c1, at(1, 11), kfz, name="Carla Ohnemail", email="", phone="0123")
+    with django_capture_on_commit_callbacks() as callbacks:
+        rows = counter_services.closure_preview(
+            location=location, day=date(2027, 3, 1), counter=c1, now=NOW
+        )
+    kinds = {row.name: row.kind for row in rows}
+    assert kinds == {
+        "Anna Gleichzeit": "same_time",
+        "Dora Neuzeit": "new_time",
+        "Bernd Warteliste": "waiting_list",
+        "Carla Ohnemail": "cancelled",
+    }
+    same = next(r for r in rows if r.kind == "same_time")
+    assert same.new_start == at(1, 9) and same.new_counter == "Schalter 2"
+    assert next(r for r in rows if r.kind == "cancelled").phone == "0123"
+    # nothing happened: no closure, no outcome, no mail queued, appointments untouched
+    assert callbacks == []
+    assert not DateException.objects.filter(date=date(2027, 3, 1)).exists()
+    assert not ClosureOutcome.objects.exists()
+    anna.refresh_from_db()
+    dora.refresh_from_db()
+    assert (anna.counter_id, anna.start, dora.start) == (c1.pk, at(1, 9), at(1, 10))
+    assert Appointment.objects.filter(status=S.CANCELLED).count() == 0
+    # the real closure does what the preview said
+    _exception, outcomes = counter_services.closure_close(
+        location=location, day=date(2027, 3, 1), counter=c1, now=NOW
+    )
+    assert sorted(o.appointment.citizen_name for o in outcomes) == sorted(kinds)

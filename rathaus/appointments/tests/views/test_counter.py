@@ -227,7 +227,8 @@ def test_closure_page_lists_each_affected_appointment_outcome(client, clerk, tow
         reverse("appointments:staff_closure_detail", kwargs={"exception_id": exception.pk})
     ).content.decode()
     anna = body.split("Anna Umbuchbar", 1)[1].split("</tr>", 1)[0]
-    assert "umgebucht auf 01.03.2027, 09:00 Uhr" in anna and "E-Mail" in anna
+    # same time at the other counter: nothing changes for Anna, so no mail (issue 11, point 12)
+    assert "gleiche Uhrzeit, jetzt an „Schalter 2“ – keine E-Mail nötig" in anna
     bernd = body.split("Bernd Warteliste", 1)[1].split("</tr>", 1)[0]
     assert "Warteliste" in bernd
     carla = body.split("Carla Ohnemail", 1)[1].split("</tr>", 1)[0]
@@ -246,9 +247,12 @@ def test_closure_form_validates_in_german_and_closes(client, clerk, town):
     response = client.post(url, {"location": location.pk, "day": "kein Datum"})
     assert "Bitte ein gültiges Datum eingeben" in response.content.decode()
     future = local_now().date() + timedelta(days=100)  # beyond the booking window: no rows
-    response = client.post(
-        url, {"location": location.pk, "day": future.isoformat(), "counter": c1.pk}
-    )
+    fields = {"location": location.pk, "day": future.isoformat(), "counter": c1.pk}
+    preview = client.post(url, fields)  # first the consequences, nothing closed yet
+    assert preview.status_code == 200
+    assert "Es sind keine gebuchten Termine betroffen." in preview.content.decode()
+    assert not DateException.objects.filter(location=location, date=future).exists()
+    response = client.post(url, {**fields, "bestaetigt": "1"})
     assert response.status_code == 302
     closed = DateException.objects.get(location=location, date=future)
     assert closed.counter_id == c1.pk and closed.closed
@@ -331,3 +335,78 @@ def test_other_municipality_gets_404(client, make_user, other_town, live_office)
     # statistics of the other town show none of this town's locations
     body = client.get(reverse("appointments:statistics")).content.decode()
     assert location.name not in body
+
+
+# --------------------------------------------------------------------------- issue 11
+
+
+def test_done_is_offered_only_after_the_call_and_call_again_and_undo_work(
+    client, clerk, live_office
+):
+    location, (c1, _c2), _ausweis, _kfz, paula = live_office
+    client.force_login(clerk)
+    counter_services.appointment_check_in(appointment=paula)
+    body = client.get(day_url(location)).content.decode()
+    assert f'id="served-{paula.pk}"' not in body  # "Erledigt" before the call: gone
+    client.post(
+        reverse("appointments:staff_call", kwargs={"appointment_id": paula.pk}), {"counter": c1.pk}
+    )
+    body = client.get(day_url(location)).content.decode()
+    assert f'id="served-{paula.pk}"' in body and f'id="call-again-{paula.pk}"' in body
+    again = client.post(
+        reverse("appointments:staff_call_again", kwargs={"appointment_id": paula.pk}), follow=True
+    )
+    assert "A001 wurde erneut zu „Schalter 1“ aufgerufen." in again.content.decode()
+    client.post(reverse("appointments:staff_served", kwargs={"appointment_id": paula.pk}))
+    undo = client.post(
+        reverse("appointments:staff_undo", kwargs={"appointment_id": paula.pk}), follow=True
+    )
+    assert "A001: rückgängig gemacht – jetzt wieder „aufgerufen“." in undo.content.decode()
+    paula.refresh_from_db()
+    assert paula.status == S.CALLED
+
+
+def test_day_view_poll_answers_204_until_a_check_in_elsewhere(client, clerk, live_office):
+    location, _c, _a, _k, paula = live_office
+    client.force_login(clerk)
+    page = client.get(day_url(location))
+    poll_query = page.context["poll_query"]
+    poll = f"{reverse('appointments:staff_day_poll')}?{poll_query}"
+    assert f'hx-get="{reverse("appointments:staff_day_poll")}' in page.content.decode()
+    assert client.get(poll).status_code == 204
+    counter_services.appointment_check_in(appointment=paula)  # at reception
+    fresh = client.get(poll)
+    body = fresh.content.decode()
+    assert fresh.status_code == 200
+    assert 'id="day-announce"' in body and "Neu angemeldet: A001." in body
+    assert 'hx-swap-oob="innerHTML"' in body and f"termin-{paula.pk}" in body
+    assert client.get(f"{reverse('appointments:staff_day_poll')}?standort=x").status_code == 404
+
+
+def test_check_in_button_says_check_in_in_english(client, clerk, live_office):
+    location, *_ = live_office
+    client.force_login(clerk)
+    body = client.get(day_url(location), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Check in" in body and "Log in<span" not in body
+    assert "Tagesübersicht" not in body and "Aufruf" not in body
+
+
+def test_closing_shows_the_consequences_and_asks_first(client, clerk, town):
+    location, (c1, _c2), ausweis, _kfz = make_office(town, counters=2)
+    day = local_now().date() + timedelta(days=7)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    start = local_now().replace(
+        year=day.year, month=day.month, day=day.day, hour=9, minute=0, second=0, microsecond=0
+    )
+    make_appointment(location, c1, start, ausweis, name="Anna Gleichzeit")
+    client.force_login(clerk)
+    url = reverse("appointments:staff_closure")
+    fields = {"location": location.pk, "day": day.isoformat(), "counter": c1.pk}
+    preview = client.post(url, fields).content.decode()
+    assert "Bitte prüfen: Folgen der Schließung" in preview
+    assert "Gleiche Uhrzeit an einem anderen Schalter – keine E-Mail" in preview
+    assert "Anna Gleichzeit" in preview and "Ja, jetzt schließen" in preview
+    assert not DateException.objects.filter(location=location, date=day).exists()
+    assert client.post(url, {**fields, "bestaetigt": "1"}).status_code == 302
+    assert DateException.objects.filter(location=location, date=day, counter=c1).exists()
