@@ -127,6 +127,7 @@ class BookingIn(Schema):
 
 
 class BookingOut(Schema):
+    number: int = Field(..., description="Terminnummer: bei der Anmeldung im Bürgerbüro nennen")
     status: str
     start: datetime
     end: datetime
@@ -138,7 +139,10 @@ class TokenIn(Schema):
     token: str = Field(..., min_length=1, max_length=200)
 
 
-class AppointmentOut(Schema):
+class CitizenAppointmentOut(Schema):
+    """A citizen's own appointment behind the personal link (the staff API has its own)."""
+
+    number: int = Field(..., description="Terminnummer: bei der Anmeldung im Bürgerbüro nennen")
     status: str
     status_label: str
     start: datetime
@@ -150,6 +154,7 @@ class AppointmentOut(Schema):
 
 
 class ConfirmOut(Schema):
+    number: int = Field(..., description="Terminnummer: bei der Anmeldung im Bürgerbüro nennen")
     status: str
     start: datetime
     end: datetime
@@ -168,6 +173,7 @@ class WaitingListIn(Schema):
     weekdays: list[int] = Field(..., min_length=1, max_length=7)
     time_from: str = Field(..., pattern=TIME_PATTERN)
     time_to: str = Field(..., pattern=TIME_PATTERN)
+    name: str = Field(..., min_length=1, max_length=200, description="Vor- und Nachname")
     email: str = Field(..., min_length=3, max_length=254)
     privacy_consent: bool
     altcha: str = Field("", max_length=4000)
@@ -250,6 +256,7 @@ def _aware(dt: datetime, location: Location) -> datetime:
 
 def _appointment_out(appointment: Appointment) -> dict:
     return {
+        "number": appointment.pk,
         "status": appointment.status,
         "status_label": str(appointment.get_status_display()),
         "start": appointment.start,
@@ -480,6 +487,7 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     return Status(
         201,
         {
+            "number": appointment.pk,
             "status": appointment.status,
             "start": appointment.start,
             "end": appointment.end,
@@ -492,10 +500,15 @@ def create_booking(request: HttpRequest, payload: BookingIn):
 @router.post("/confirm", response=ConfirmOut, summary="Termin bestätigen (Link aus der E-Mail)")
 def confirm(request: HttpRequest, payload: TokenIn):
     appointment, _token = booking.appointment_confirm(token=payload.token)
-    return {"status": appointment.status, "start": appointment.start, "end": appointment.end}
+    return {
+        "number": appointment.pk,
+        "status": appointment.status,
+        "start": appointment.start,
+        "end": appointment.end,
+    }
 
 
-@router.get("/appointments/{token}", response=AppointmentOut, summary="Termin ansehen")
+@router.get("/appointments/{token}", response=CitizenAppointmentOut, summary="Termin ansehen")
 def get_appointment(request: HttpRequest, token: str):
     appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
@@ -503,7 +516,9 @@ def get_appointment(request: HttpRequest, token: str):
     return _appointment_out(appointment)
 
 
-@router.post("/appointments/{token}/cancel", response=AppointmentOut, summary="Termin absagen")
+@router.post(
+    "/appointments/{token}/cancel", response=CitizenAppointmentOut, summary="Termin absagen"
+)
 def cancel_appointment(request: HttpRequest, token: str):
     appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
@@ -514,7 +529,7 @@ def cancel_appointment(request: HttpRequest, token: str):
 
 
 @router.post(
-    "/appointments/{token}/reschedule", response=AppointmentOut, summary="Termin verschieben"
+    "/appointments/{token}/reschedule", response=CitizenAppointmentOut, summary="Termin verschieben"
 )
 def reschedule_appointment(request: HttpRequest, token: str, payload: RescheduleIn):
     appointment = appointment_get_by_token(token=token)
@@ -570,6 +585,7 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
         time_from=_time(payload.time_from, "time_from"),
         time_to=_time(payload.time_to, "time_to"),
         email=payload.email,
+        name=payload.name,
     )
     return Status(
         201,
@@ -594,7 +610,7 @@ def waiting_list_cancel(request: HttpRequest, token: str):
     return {"status": entry.status, "detail": _("Sie sind abgemeldet.")}
 
 
-@router.post("/offers/{token}/accept", response=AppointmentOut, summary="Angebot annehmen")
+@router.post("/offers/{token}/accept", response=CitizenAppointmentOut, summary="Angebot annehmen")
 def offer_accept(request: HttpRequest, token: str):
     appointment, _token = waiting_list.waiting_list_offer_accept(token=token)
     return _appointment_out(appointment)
