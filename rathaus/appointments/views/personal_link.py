@@ -120,8 +120,7 @@ def cancel(request, token):
         booking.appointment_cancel(appointment=appointment)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Ihr Termin ist abgesagt."))
+    # the personal page itself says "Dieser Termin ist abgesagt." and offers a new booking
     return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
 
 
