@@ -12,7 +12,8 @@ No double booking, ever:
    per-day lock (PostgreSQL: ``pg_try_advisory_xact_lock``; else an upsert of the
    :class:`CounterDayLock` row, which on SQLite takes the write lock), release of expired
    rows in the way, overlap re-check, insert/move; the constraint stays the final guard;
-4. if no counter is left: 409 "Dieser Termin ist leider gerade vergeben worden."
+4. if no counter is left: 409 "Dieser Termin ist leider gerade vergeben worden."; a start
+   that fails step 1 is no slot at all: 422 ``slot_not_bookable`` with the reason.
 
 Fast path (PostgreSQL, new appointments only).
 ``insert_first_free`` runs one ``WITH … INSERT … SELECT`` statement that

@@ -65,6 +65,9 @@ def test_citizen_and_staff_appointments_have_their_own_schemas(spec):
     citizen = schemas[ref.rsplit("/", 1)[1]]
     assert citizen["properties"]["services"]["type"] == "array"
     assert "number" in citizen["required"] and "citizen_name" not in citizen["properties"]
+    holds = spec["paths"]["/api/v1/appointments/holds"]["post"]["responses"]
+    assert "slot_not_bookable" in holds["422"]["description"]
+    assert "slot_taken" in holds["409"]["description"]
     check_in = spec["paths"]["/api/v1/appointments/staff/check-in"]["post"]
     staff_ref = check_in["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert staff_ref != ref
