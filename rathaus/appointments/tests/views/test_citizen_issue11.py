@@ -226,7 +226,17 @@ def test_ics_of_an_unknown_or_held_token_is_404(client, office):
 # --------------------------------------------------------------------------- point 22
 
 
-def test_english_pages_say_location_and_use_one_date_format(client, office, town):
+@pytest.fixture
+def german_afterwards():
+    # the locale middleware leaves the request's language active in this thread; later tests
+    # call services directly and expect German
+    with translation.override("de"):
+        yield
+
+
+def test_english_pages_say_location_and_use_one_date_format(
+    client, office, town, german_afterwards
+):
     location, counters, ausweis, kfz = office
     _book_via_api(client, location, ausweis)
     token = re.search(r"/termine/t/([^/\s]+)/bestaetigen/", mail.outbox[-1].body).group(1)
