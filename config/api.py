@@ -4,6 +4,7 @@ Every error leaves as application/problem+json (RFC 9457) with a German message 
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from rathaus.appointments.api import router as appointments_router
@@ -65,6 +66,13 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's English message for a body that is not JSON (or not the declared form)
+        return problem_response(
+            400,
+            "invalid_body",
+            gettext("Der Inhalt der Anfrage ist kein gültiges JSON. Bitte prüfen Sie das Format."),
+        )
     return problem_response(exc.status_code, "http_error", str(exc))
 
 

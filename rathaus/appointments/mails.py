@@ -129,24 +129,41 @@ def _send(to: str, subject: str, body: str, attachments=()) -> None:
     message.send(fail_silently=False)
 
 
-def send_appointment_mail(kind: str, appointment_id: int, token: str = "", extra: str = "") -> None:
-    """Build and send the citizen's e-mail of ``kind`` (nothing if the row or address is gone)."""
+def send_appointment_mail(
+    kind: str, appointment_id: int, token: str = "", extra: str = "", *, base_url: str = ""
+) -> None:
+    """Build and send the citizen's e-mail of ``kind`` (nothing if the row or address is gone).
+
+    ``base_url``: the links' base taken when the mail was queued (see ``conf.site_url``)."""
     appointment = appointment_for_mail(appointment_id)
     if appointment is None or not appointment.citizen_email:
         return
     build = _APPOINTMENT_MAILS.get(kind)
     if build is None:
         return
-    subject, body, attachments = build(appointment, token, extra)
+    with conf.using_base_url(base_url or conf.site_url()):
+        subject, body, attachments = build(appointment, token, extra)
     _send(appointment.citizen_email, subject, body + signature(), attachments)
 
 
-def _hello(appointment: Appointment) -> str:
+def _hello(appointment_or_entry) -> str:
+    name = appointment_or_entry.citizen_name
+    return (_("Guten Tag %(name)s,") % {"name": name} if name else _("Guten Tag,")) + "\n\n"
+
+
+def number_line(appointment: Appointment) -> str:
+    """The number reception asks for at check-in (the staff search it as "Terminnummer")."""
+    return _("Ihre Terminnummer: %(number)s (bitte bei der Anmeldung im Bürgerbüro nennen)") % {
+        "number": appointment.pk
+    }
+
+
+def _summary(appointment: Appointment) -> str:
+    """Services, time, place and the appointment number, one per line."""
     return (
-        _("Guten Tag %(name)s,") % {"name": appointment.citizen_name}
-        if appointment.citizen_name
-        else _("Guten Tag,")
-    ) + "\n\n"
+        f"{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}\n"
+        f"{number_line(appointment)}"
+    )
 
 
 def _opt_in(appointment: Appointment, token: str, extra: str):
@@ -154,7 +171,7 @@ def _opt_in(appointment: Appointment, token: str, extra: str):
     body = (
         _hello(appointment)
         + _("Sie haben einen Termin im Bürgerbüro angefragt:")
-        + f"\n\n{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}\n\n"
+        + f"\n\n{_summary(appointment)}\n\n"
         + _(
             "Bitte bestätigen Sie den Termin über diesen Link, damit er für Sie reserviert "
             "bleibt:\n%(url)s"
@@ -195,8 +212,7 @@ def _with_calendar(kind: str):
             intro, subject = _rebooked_intro(extra), _("Ihr Termin wurde verlegt")
         personal = link("appointments:personal", token=token) if token else ""
         body = (
-            f"{_hello(appointment)}{intro}\n\n{items_label(appointment)}\n{when(appointment)}\n"
-            f"{_address(appointment)}{_documents(appointment)}\n\n"
+            f"{_hello(appointment)}{intro}\n\n{_summary(appointment)}{_documents(appointment)}\n\n"
             + _("Termin ansehen, verschieben oder absagen:\n%(url)s") % {"url": personal}
             + "\n\n"
             + _("Die Kalenderdatei im Anhang können Sie in Ihren Kalender übernehmen.")
@@ -238,8 +254,7 @@ def _reminder(appointment: Appointment, token: str, extra: str):
         _hello(appointment)
         # Translators: continues "Guten Tag …,".
         + _("wir erinnern Sie an Ihren Termin im Bürgerbüro:")
-        + f"\n\n{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}"
-        f"{_documents(appointment)}\n\n"
+        + f"\n\n{_summary(appointment)}{_documents(appointment)}\n\n"
         + _("Ich komme:\n%(url)s") % {"url": link("appointments:attend", token=token)}
         + "\n\n"
         + _("Ich kann nicht kommen – Termin freigeben:\n%(url)s")
@@ -259,29 +274,40 @@ _APPOINTMENT_MAILS = {
 }
 
 
-def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
+def send_waiting_list_mail(kind: str, object_id: int, token: str, *, base_url: str = "") -> None:
+    """The Terminagent's opt-in and offer e-mails (``base_url`` as in send_appointment_mail)."""
+    with conf.using_base_url(base_url or conf.site_url()):
+        built = _waiting_list_mail(kind, object_id, token)
+    if built is not None:
+        to, subject, body = built
+        _send(to, subject, body + signature())
+
+
+def _waiting_list_mail(kind: str, object_id: int, token: str):
     if kind == "opt_in":
         entry = waiting_list_selectors.waiting_list_entry_get(pk=object_id)
         if entry is None:
-            return
-        body = _(
-            "Guten Tag,\n\nSie möchten sich im Terminagenten des Bürgerbüros eintragen. "
+            return None
+        body = _hello(entry) + _(
+            "Sie möchten sich im Terminagenten des Bürgerbüros eintragen. "
             "Bitte bestätigen Sie Ihre E-Mail-Adresse über diesen Link:\n%(url)s\n\n"
             "Wenn Sie das nicht waren, ignorieren Sie diese E-Mail."
         ) % {"url": link("appointments:waiting_manage", token=token)}
-        _send(
+        return (
             entry.citizen_email,
             _("Bitte bestätigen Sie Ihren Eintrag im Terminagenten"),
-            body + signature(),
+            body,
         )
-    elif kind == "offer":
+    if kind == "offer":
         offer = waiting_list_selectors.waiting_list_offer_get(pk=object_id)
         if offer is None or offer.appointment is None:
-            return
+            return None
         appointment = offer.appointment
         tz = local_tz(appointment.location)
         body = (
-            _("Guten Tag,\n\nder Terminagent hat einen freien Termin für Sie gefunden:")
+            _hello(offer.entry)
+            # Translators: continues "Guten Tag …,".
+            + _("der Terminagent hat einen freien Termin für Sie gefunden:")
             + f"\n\n{items_label(appointment)}\n{when(appointment)}\n{_address(appointment)}\n\n"
             + _(
                 "Der Termin ist bis %(deadline)s für Sie reserviert. "
@@ -289,4 +315,5 @@ def send_waiting_list_mail(kind: str, object_id: int, token: str) -> None:
             )
             % {"deadline": when(offer.deadline, tz), "url": link("appointments:offer", token=token)}
         )
-        _send(offer.entry.citizen_email, _("Ein Termin ist frei geworden"), body + signature())
+        return offer.entry.citizen_email, _("Ein Termin ist frei geworden"), body
+    return None

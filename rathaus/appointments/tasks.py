@@ -13,17 +13,19 @@ from celery import shared_task
 
 
 @shared_task(ignore_result=True)
-def send_appointment_mail(kind: str, appointment_id: int, token: str = "", extra: str = ""):
+def send_appointment_mail(
+    kind: str, appointment_id: int, token: str = "", extra: str = "", base_url: str = ""
+):
     from rathaus.appointments import mails
 
-    mails.send_appointment_mail(kind, appointment_id, token, extra)
+    mails.send_appointment_mail(kind, appointment_id, token, extra, base_url=base_url)
 
 
 @shared_task(ignore_result=True)
-def send_waiting_list_mail(kind: str, object_id: int, token: str):
+def send_waiting_list_mail(kind: str, object_id: int, token: str, base_url: str = ""):
     from rathaus.appointments import mails
 
-    mails.send_waiting_list_mail(kind, object_id, token)
+    mails.send_waiting_list_mail(kind, object_id, token, base_url=base_url)
 
 
 @shared_task(ignore_result=True)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("buchen/gesendet/", booking_views.sent, name="sent"),
     path("altcha/", booking_views.altcha_challenge, name="altcha"),
     path("t/<str:token>/", personal_link.personal, name="personal"),
+    path("t/<str:token>/termin.ics", personal_link.personal_ics, name="personal_ics"),
     path("t/<str:token>/bestaetigen/", personal_link.confirm, name="confirm"),
     path("t/<str:token>/absagen/", personal_link.cancel, name="cancel"),
     path("t/<str:token>/verschieben/", personal_link.reschedule, name="reschedule"),

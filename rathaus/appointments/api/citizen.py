@@ -127,6 +127,7 @@ class BookingIn(Schema):
 
 
 class BookingOut(Schema):
+    number: int = Field(..., description="Terminnummer: bei der Anmeldung im Bürgerbüro nennen")
     status: str
     start: datetime
     end: datetime
@@ -138,7 +139,10 @@ class TokenIn(Schema):
     token: str = Field(..., min_length=1, max_length=200)
 
 
-class AppointmentOut(Schema):
+class CitizenAppointmentOut(Schema):
+    """A citizen's own appointment behind the personal link (the staff API has its own)."""
+
+    number: int = Field(..., description="Terminnummer: bei der Anmeldung im Bürgerbüro nennen")
     status: str
     status_label: str
     start: datetime
@@ -150,6 +154,7 @@ class AppointmentOut(Schema):
 
 
 class ConfirmOut(Schema):
+    number: int = Field(..., description="Terminnummer: bei der Anmeldung im Bürgerbüro nennen")
     status: str
     start: datetime
     end: datetime
@@ -168,6 +173,7 @@ class WaitingListIn(Schema):
     weekdays: list[int] = Field(..., min_length=1, max_length=7)
     time_from: str = Field(..., pattern=TIME_PATTERN)
     time_to: str = Field(..., pattern=TIME_PATTERN)
+    name: str = Field(..., min_length=1, max_length=200, description="Vor- und Nachname")
     email: str = Field(..., min_length=3, max_length=254)
     privacy_consent: bool
     altcha: str = Field("", max_length=4000)
@@ -183,6 +189,71 @@ class OfferOut(Schema):
     start: datetime | None = None
     end: datetime | None = None
     deadline: datetime
+
+
+# --------------------------------------------------------------------------- documented errors
+
+
+def _problems(answers: dict[int, str]) -> dict:
+    """``openapi_extra`` naming an operation's problem+json answers and their codes (the
+    remaining statuses get the generic entry from ``rathaus.core.openapi``)."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {
+        "responses": {
+            status: {"description": text, "content": problem} for status, text in answers.items()
+        }
+    }
+
+
+BAD_BODY = "invalid_body (kein JSON); altcha_missing, altcha_invalid, altcha_replayed"
+LIMITS = "too_many_requests (Anfragen je IP-Adresse oder aktive Termine je E-Mail-Adresse)"
+PERSONAL = {404: "not_found (unbekannter oder abgelaufener Link)"}
+ERRORS_HOLD = _problems(
+    {
+        400: BAD_BODY,
+        404: "unknown_location",
+        409: "slot_taken (gerade vergeben)",
+        422: "slot_not_bookable (vergangen, zu kurzfristig, außerhalb der Öffnungszeiten oder "
+        "nicht im Zeitraster); unknown_service, invalid_count, no_services; validation_error",
+        429: LIMITS,
+    }
+)
+ERRORS_BOOKING = _problems(
+    {
+        400: BAD_BODY,
+        404: "unknown_location",
+        409: "slot_taken",
+        410: "hold_expired",
+        422: "consent_required, missing_slot, invalid_person, slot_not_bookable, "
+        "unknown_service, invalid_count; validation_error",
+        429: LIMITS,
+    }
+)
+ERRORS_CONFIRM = _problems(
+    {**PERSONAL, 409: "not_pending", 410: "confirmation_expired", 422: "validation_error"}
+)
+ERRORS_CANCEL = _problems({**PERSONAL, 409: "not_cancellable"})
+ERRORS_RESCHEDULE = _problems(
+    {
+        **PERSONAL,
+        400: "invalid_body",
+        409: "slot_taken, not_reschedulable",
+        422: "slot_not_bookable; validation_error",
+        429: LIMITS,
+    }
+)
+ERRORS_WAITING = _problems(
+    {
+        400: BAD_BODY,
+        404: "unknown_municipality",
+        422: "period_past, invalid_dates, invalid_times, invalid_weekdays, invalid_locations, "
+        "invalid_time, invalid_person, consent_required; validation_error",
+        429: LIMITS,
+    }
+)
+ERRORS_OFFER = _problems({**PERSONAL, 410: "offer_closed, offer_expired", 429: LIMITS})
+ERRORS_PERSONAL = _problems(PERSONAL)
+ERRORS_CONFIRM_ENTRY = _problems({**PERSONAL, 410: "confirmation_expired"})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -250,6 +321,7 @@ def _aware(dt: datetime, location: Location) -> datetime:
 
 def _appointment_out(appointment: Appointment) -> dict:
     return {
+        "number": appointment.pk,
         "status": appointment.status,
         "status_label": str(appointment.get_status_display()),
         "start": appointment.start,
@@ -404,7 +476,9 @@ def altcha_challenge(request: HttpRequest):
     return proof_of_work.create_challenge()
 
 
-@router.post("/holds", response={201: HoldOut}, summary="Termin kurz reservieren")
+@router.post(
+    "/holds", response={201: HoldOut}, summary="Termin kurz reservieren", openapi_extra=ERRORS_HOLD
+)
 def create_hold(request: HttpRequest, payload: HoldIn):
     location = _location(payload.location_id)
     demand = _demand(location, payload.services)
@@ -428,6 +502,7 @@ def create_hold(request: HttpRequest, payload: HoldIn):
     "/bookings",
     response={201: BookingOut},
     summary="Termin buchen (aus Reservierung oder direkt); Bestätigung per E-Mail",
+    openapi_extra=ERRORS_BOOKING,
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
     _require_consent(payload.privacy_consent)
@@ -480,6 +555,7 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     return Status(
         201,
         {
+            "number": appointment.pk,
             "status": appointment.status,
             "start": appointment.start,
             "end": appointment.end,
@@ -489,13 +565,28 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     )
 
 
-@router.post("/confirm", response=ConfirmOut, summary="Termin bestätigen (Link aus der E-Mail)")
+@router.post(
+    "/confirm",
+    response=ConfirmOut,
+    summary="Termin bestätigen (Link aus der E-Mail)",
+    openapi_extra=ERRORS_CONFIRM,
+)
 def confirm(request: HttpRequest, payload: TokenIn):
     appointment, _token = booking.appointment_confirm(token=payload.token)
-    return {"status": appointment.status, "start": appointment.start, "end": appointment.end}
+    return {
+        "number": appointment.pk,
+        "status": appointment.status,
+        "start": appointment.start,
+        "end": appointment.end,
+    }
 
 
-@router.get("/appointments/{token}", response=AppointmentOut, summary="Termin ansehen")
+@router.get(
+    "/appointments/{token}",
+    response=CitizenAppointmentOut,
+    summary="Termin ansehen",
+    openapi_extra=ERRORS_PERSONAL,
+)
 def get_appointment(request: HttpRequest, token: str):
     appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
@@ -503,7 +594,12 @@ def get_appointment(request: HttpRequest, token: str):
     return _appointment_out(appointment)
 
 
-@router.post("/appointments/{token}/cancel", response=AppointmentOut, summary="Termin absagen")
+@router.post(
+    "/appointments/{token}/cancel",
+    response=CitizenAppointmentOut,
+    summary="Termin absagen",
+    openapi_extra=ERRORS_CANCEL,
+)
 def cancel_appointment(request: HttpRequest, token: str):
     appointment = appointment_get_by_token(token=token)
     if appointment.status == Appointment.Status.HELD:
@@ -514,7 +610,10 @@ def cancel_appointment(request: HttpRequest, token: str):
 
 
 @router.post(
-    "/appointments/{token}/reschedule", response=AppointmentOut, summary="Termin verschieben"
+    "/appointments/{token}/reschedule",
+    response=CitizenAppointmentOut,
+    summary="Termin verschieben",
+    openapi_extra=ERRORS_RESCHEDULE,
 )
 def reschedule_appointment(request: HttpRequest, token: str, payload: RescheduleIn):
     appointment = appointment_get_by_token(token=token)
@@ -544,7 +643,12 @@ def _time(value: str, field: str):
         ) from exc
 
 
-@router.post("/waiting-list", response={201: WaitingListOut}, summary="Im Terminagenten eintragen")
+@router.post(
+    "/waiting-list",
+    response={201: WaitingListOut},
+    summary="Im Terminagenten eintragen",
+    openapi_extra=ERRORS_WAITING,
+)
 def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
     _require_consent(payload.privacy_consent)
     municipality = catalogue.municipality_get(payload.municipality_id)
@@ -570,6 +674,7 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
         time_from=_time(payload.time_from, "time_from"),
         time_to=_time(payload.time_to, "time_to"),
         email=payload.email,
+        name=payload.name,
     )
     return Status(
         201,
@@ -580,27 +685,45 @@ def waiting_list_create(request: HttpRequest, payload: WaitingListIn):
     )
 
 
-@router.post("/waiting-list/{token}/confirm", response=WaitingListOut, summary="Eintrag bestätigen")
+@router.post(
+    "/waiting-list/{token}/confirm",
+    response=WaitingListOut,
+    summary="Eintrag bestätigen",
+    openapi_extra=ERRORS_CONFIRM_ENTRY,
+)
 def waiting_list_confirm(request: HttpRequest, token: str):
     entry = waiting_list.waiting_list_entry_confirm(token=token)
     return {"status": entry.status, "detail": _("Ihr Eintrag ist aktiv.")}
 
 
 @router.delete(
-    "/waiting-list/{token}", response=WaitingListOut, summary="Vom Terminagenten abmelden"
+    "/waiting-list/{token}",
+    response=WaitingListOut,
+    summary="Vom Terminagenten abmelden",
+    openapi_extra=ERRORS_PERSONAL,
 )
 def waiting_list_cancel(request: HttpRequest, token: str):
     entry = waiting_list.waiting_list_entry_cancel(token=token)
     return {"status": entry.status, "detail": _("Sie sind abgemeldet.")}
 
 
-@router.post("/offers/{token}/accept", response=AppointmentOut, summary="Angebot annehmen")
+@router.post(
+    "/offers/{token}/accept",
+    response=CitizenAppointmentOut,
+    summary="Angebot annehmen",
+    openapi_extra=ERRORS_OFFER,
+)
 def offer_accept(request: HttpRequest, token: str):
     appointment, _token = waiting_list.waiting_list_offer_accept(token=token)
     return _appointment_out(appointment)
 
 
-@router.post("/offers/{token}/decline", response=OfferOut, summary="Angebot ablehnen")
+@router.post(
+    "/offers/{token}/decline",
+    response=OfferOut,
+    summary="Angebot ablehnen",
+    openapi_extra=ERRORS_PERSONAL,
+)
 def offer_decline(request: HttpRequest, token: str):
     offer = waiting_list.waiting_list_offer_decline(token=token)
     return {

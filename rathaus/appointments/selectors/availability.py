@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from rathaus.appointments import conf
 from rathaus.appointments.models import (
@@ -318,6 +320,37 @@ def open_slot(
 
 
 _EMPTY_INDEX = engine.BookingIndex()
+
+
+def unbookable_reason(setup: LocationSetup, start: datetime, now: datetime) -> str:
+    """Why ``start`` is no slot at all (not: why it is taken) – a German sentence."""
+    policy = setup.policy
+    local = start.astimezone(policy.tz)
+    today = now.astimezone(policy.tz).date()
+    first = today if policy.same_day else today + timedelta(days=1)
+    last = today + timedelta(days=policy.max_days_ahead)
+    if start <= now:
+        return _("Diese Uhrzeit liegt in der Vergangenheit. Bitte wählen Sie einen freien Termin.")
+    if start < now + policy.min_notice:
+        return _(
+            "Diese Uhrzeit ist zu kurzfristig: Online-Termine gibt es frühestens "
+            "%(minutes)s Minuten im Voraus."
+        ) % {"minutes": int(policy.min_notice.total_seconds() // 60)}
+    if not first <= local.date() <= last:
+        return _("Online-Termine gibt es nur vom %(first)s bis zum %(last)s.") % {
+            "first": date_format(first, "SHORT_DATE_FORMAT"),
+            "last": date_format(last, "SHORT_DATE_FORMAT"),
+        }
+    minutes = local.hour * 60 + local.minute
+    if local.second or local.microsecond or minutes % policy.granularity_minutes:
+        return _(
+            "Termine beginnen nur im %(minutes)s-Minuten-Takt (z. B. 09:00, 09:%(step)02d). "
+            "Bitte wählen Sie eine der angebotenen Uhrzeiten."
+        ) % {"minutes": policy.granularity_minutes, "step": policy.granularity_minutes % 60}
+    return _(
+        "Zu dieser Uhrzeit gibt es keine Termine für die gewählten Leistungen (Öffnungszeiten, "
+        "Feiertage oder Schließungen). Bitte wählen Sie eine der angebotenen Uhrzeiten."
+    )
 
 
 def availability_request(

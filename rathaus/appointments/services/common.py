@@ -37,9 +37,12 @@ MAX_ITEMS = 10
 def appointment_mail_after_commit(
     kind: str, appointment_id: int, token: str = "", extra: str = ""
 ) -> None:
-    """Queue the citizen's e-mail of ``kind`` once the current transaction commits."""
+    """Queue the citizen's e-mail of ``kind`` once the current transaction commits.
+
+    The links' base is taken now (the request's host, or SITE_URL) and travels with the task."""
+    base_url = conf.site_url()
     transaction.on_commit(
-        lambda: tasks.send_appointment_mail.delay(kind, appointment_id, token, extra)
+        lambda: tasks.send_appointment_mail.delay(kind, appointment_id, token, extra, base_url)
     )
 
 

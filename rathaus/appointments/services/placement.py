@@ -12,7 +12,8 @@ No double booking, ever:
    per-day lock (PostgreSQL: ``pg_try_advisory_xact_lock``; else an upsert of the
    :class:`CounterDayLock` row, which on SQLite takes the write lock), release of expired
    rows in the way, overlap re-check, insert/move; the constraint stays the final guard;
-4. if no counter is left: 409 "Dieser Termin ist leider gerade vergeben worden."
+4. if no counter is left: 409 "Dieser Termin ist leider gerade vergeben worden."; a start
+   that fails step 1 is no slot at all: 422 ``slot_not_bookable`` with the reason.
 
 Fast path (PostgreSQL, new appointments only).
 ``insert_first_free`` runs one ``WITH … INSERT … SELECT`` statement that
@@ -44,12 +45,13 @@ from datetime import date, datetime, time, timedelta
 
 import psycopg
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.appointments.models import Appointment, AppointmentItem, CounterDayLock
 from rathaus.appointments.selectors import availability, catalogue
 from rathaus.core.models import Location
-from rathaus.core.problems import Conflict
+from rathaus.core.problems import Conflict, DomainError
 
 S = Appointment.Status
 MSG_TAKEN = gettext_lazy("Dieser Termin ist leider gerade vergeben worden.")
@@ -318,9 +320,15 @@ def place(
     only by expired holds/unconfirmed bookings take the locked path (:func:`_place_locked`).
     """
     if slot is None:
+        setup = setup or availability.location_setup(location, now)
         slot = availability.open_slot(location, demand, start, now, setup=setup)
-    if slot is None:
-        raise Conflict("slot_taken", str(MSG_TAKEN))
+        if slot is None:  # past, too soon, off the grid, closed: say so, not "taken"
+            raise DomainError(
+                "slot_not_bookable",
+                availability.unbookable_reason(setup, start, now),
+                status=422,
+                errors=[{"field": "start", "message": _("Keine buchbare Uhrzeit.")}],
+            )
     tz = catalogue.local_tz(location)
     day = slot.start.astimezone(tz).date()
     day_start = datetime.combine(day, time(0), tzinfo=tz)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.appointments import tasks
+from rathaus.appointments import conf, tasks
 from rathaus.appointments.models import (
     Appointment,
     WaitingListEntry,
@@ -38,7 +39,10 @@ S = Appointment.Status
 
 
 def _after_commit_waiting_mail(kind: str, object_id: int, token: str) -> None:
-    transaction.on_commit(lambda: tasks.send_waiting_list_mail.delay(kind, object_id, token))
+    base_url = conf.site_url()  # the request's host (or SITE_URL), see appointments.conf
+    transaction.on_commit(
+        lambda: tasks.send_waiting_list_mail.delay(kind, object_id, token, base_url)
+    )
 
 
 def _check_window(date_from, date_to, weekdays, time_from, time_to, now) -> list[int]:
@@ -46,6 +50,13 @@ def _check_window(date_from, date_to, weekdays, time_from, time_to, now) -> list
     if date_from > date_to:
         raise DomainError(
             "invalid_dates", _("Das Enddatum darf nicht vor dem Anfangsdatum liegen."), status=422
+        )
+    if date_to < timezone.localdate(now):
+        raise DomainError(
+            "period_past",
+            _("Der Zeitraum liegt in der Vergangenheit. Bitte wählen Sie Tage ab heute."),
+            status=422,
+            errors=[{"field": "date_to", "message": _("Bitte ein Datum ab heute angeben.")}],
         )
     if date_to > now.date() + timedelta(days=366):
         raise DomainError(
@@ -88,7 +99,7 @@ def waiting_list_entry_create(
     demand = normalize_demand(locations[0], demand)
     weekdays = _check_window(date_from, date_to, weekdays, time_from, time_to, now)
     if not confirmed:
-        _n, email, _p = validate_person(name or "-", email, "")
+        name, email, _p = validate_person(name, email, "")
     token = new_token()
     entry = WaitingListEntry.objects.create(
         municipality=municipality,
@@ -312,7 +323,7 @@ def waiting_list_offer_accept(
     appointment = offer.appointment
     appointment.status = S.CONFIRMED
     appointment.citizen_email = entry.citizen_email
-    appointment.citizen_name = entry.citizen_name or "Terminagent"
+    appointment.citizen_name = entry.citizen_name
     appointment.token_hash = hash_token(personal)
     appointment.hold_expires_at = None
     appointment.booked_at = now

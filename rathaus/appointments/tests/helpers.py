@@ -114,6 +114,7 @@ def waiting(town, location, service, email, now=NOW, **kwargs):
         time_from=kwargs.get("time_from", time(8)),
         time_to=kwargs.get("time_to", time(12)),
         email=email,
+        name=kwargs.get("name", email.split("@")[0].title()),
         now=now,
     )
     return entry, token

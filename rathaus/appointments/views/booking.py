@@ -37,6 +37,7 @@ from rathaus.core.problems import DomainError
 
 S = Appointment.Status
 HOLD_SESSION_KEY = "appointments_hold"
+SENT_NUMBER_SESSION_KEY = "appointments_sent_number"  # shown on the "check your e-mail" page
 
 
 # --------------------------------------------------------------------------- helpers
@@ -396,7 +397,7 @@ def details(request):
             common.rate_limit_ip(
                 client_ip(request), catalogue.policy_for(hold.location).max_requests_per_ip_hour
             )
-            booking.appointment_book(
+            appointment, _token = booking.appointment_book(
                 hold_token=request.session[HOLD_SESSION_KEY],
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
@@ -411,6 +412,7 @@ def details(request):
         else:
             del request.session[HOLD_SESSION_KEY]
             request.session["appointments_sent_to"] = "1"
+            request.session[SENT_NUMBER_SESSION_KEY] = appointment.pk
             return HttpResponseRedirect(reverse("appointments:sent"))
     tz = catalogue.local_tz(hold.location)
     return render(
@@ -436,7 +438,9 @@ def hold_remaining(request):
 
 @require_GET
 def sent(request):
-    return render(request, "appointments/sent.html")
+    return render(
+        request, "appointments/sent.html", {"number": request.session.get(SENT_NUMBER_SESSION_KEY)}
+    )
 
 
 @require_GET

@@ -8,7 +8,7 @@ do the work.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rathaus.appointments.mails import day_text
+from rathaus.appointments.mails import day_text, ics_for
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import catalogue
 from rathaus.appointments.selectors.appointments import (
@@ -28,6 +28,7 @@ from rathaus.appointments.views.booking import (
     appointment_context,
     calendar_context,
     demand_label,
+    demand_query,
     parse_day,
     parse_start,
     slot_choices,
@@ -67,6 +68,11 @@ def confirm(request, token):
     return render(request, "appointments/confirm.html", appointment_context(appointment))
 
 
+def _active(appointment: Appointment) -> bool:
+    """Still to come and neither cancelled nor expired: it can be moved, cancelled, saved."""
+    return appointment.status in (S.PENDING, S.CONFIRMED) and appointment.start > timezone.now()
+
+
 @never_cache
 @require_GET
 def personal(request, token):
@@ -74,14 +80,37 @@ def personal(request, token):
     if appointment.status == S.HELD:
         raise Http404
     context = appointment_context(appointment)
+    active = _active(appointment)
+    book_again = reverse("appointments:location", args=[appointment.location_id])
+    demand = catalogue.demand_of(appointment)
+    if demand:
+        book_again += "?" + demand_query(demand)
     context.update(
         {
             "token": token,
-            "can_change": appointment.status in (S.PENDING, S.CONFIRMED)
-            and appointment.start > timezone.now(),
+            "can_change": active,
+            "cancelled": appointment.status == S.CANCELLED,
+            "book_again_url": None if active else book_again,
         }
     )
     return render(request, "appointments/personal.html", context)
+
+
+@never_cache
+@require_GET
+def personal_ics(request, token):
+    """The appointment as an iCalendar file (the same as the confirmation's attachment)."""
+    appointment = _by_token_or_404(token)
+    if appointment.status == S.HELD:
+        raise Http404
+    personal_url = request.build_absolute_uri(reverse("appointments:personal", args=[token]))
+    cancelled = appointment.status in (S.CANCELLED, S.EXPIRED)
+    response = HttpResponse(
+        ics_for(appointment, personal_url="" if cancelled else personal_url, cancel=cancelled),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="termin.ics"'
+    return response
 
 
 @require_POST
@@ -91,8 +120,7 @@ def cancel(request, token):
         booking.appointment_cancel(appointment=appointment)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Ihr Termin ist abgesagt."))
+    # the personal page itself says "Dieser Termin ist abgesagt." and offers a new booking
     return HttpResponseRedirect(reverse("appointments:personal", args=[token]))
 
 

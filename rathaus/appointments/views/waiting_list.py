@@ -57,6 +57,7 @@ def waiting_new(request, municipality_id):
                     time_from=form.cleaned_data["time_from"],
                     time_to=form.cleaned_data["time_to"],
                     email=form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
                 )
             except DomainError as exc:
                 if exc.status == 429:

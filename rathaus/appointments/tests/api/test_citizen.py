@@ -234,6 +234,7 @@ def test_waiting_list_via_api(client, office, town):
         "weekdays": [0, 1, 2, 3, 4],
         "time_from": "08:00",
         "time_to": "12:00",
+        "name": "Wanda Warte",
         "email": "warte@example.org",
         "privacy_consent": True,
         "altcha": altcha_payload(),
