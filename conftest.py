@@ -4,6 +4,7 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
 from rathaus.core.tests.factories import MunicipalityFactory, RegionFactory, UserFactory
@@ -119,3 +120,12 @@ def login(live_server):
         page.wait_for_load_state()
 
     return do_login
+
+
+@pytest.fixture(autouse=True)
+def _site_language_between_tests():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates,
+    nothing deactivates); each test starts in the site's language, as a fresh process does."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
