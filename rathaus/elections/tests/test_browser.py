@@ -96,7 +96,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     _login(page, live_server, "wahlamt")
     page.goto(f"{live_server.url}/wahlen/")
     axe_check(page)
-    page.get_by_role("link", name=demo.TITLE).click()
+    page.get_by_role("link", name=demo.TITLE, exact=True).click()
     page.wait_for_load_state()
     assert "26 von 31" in page.content()
     axe_check(page)
@@ -289,7 +289,9 @@ def test_election_office_sets_up_an_election_with_candidates_and_districts(
     axe_check(page)
     page.get_by_label("Bezeichnung").fill("Bürgermeisterwahl 2030")
     page.get_by_label("Wahltag").fill("2030-09-08")
-    page.get_by_label("Vergleichswahl").select_option(label="Bürgermeisterwahl 2025 (14.09.2025)")
+    page.get_by_label("Vergleichswahl").select_option(
+        label=str(Election.objects.get(municipality=town, title=demo.TITLE))
+    )
     for i, (name, party) in enumerate(
         [
             ("Dr. Anna Berger", "CDU"),
