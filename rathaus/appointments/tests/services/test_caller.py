@@ -67,10 +67,10 @@ def test_booking_for_a_caller_keeps_the_rules_of_online_booking(desk):
     with pytest.raises(Conflict) as taken:  # the only counter is busy at 09:00
         book(desk, at(1, 9), name="Zweite Person")
     assert taken.value.code == "slot_taken"
-    with pytest.raises(Conflict):  # off the 10-minute grid
-        book(desk, at(1, 9, 35))
-    with pytest.raises(Conflict):  # outside the opening hours
-        book(desk, at(1, 13))
+    for no_slot in (at(1, 9, 35), at(1, 13)):  # off the 10-minute grid, after opening hours
+        with pytest.raises(DomainError) as refused:
+            book(desk, no_slot)
+        assert refused.value.code == "slot_not_bookable" and refused.value.status == 422
     with pytest.raises(DomainError) as bad:
         book(desk, at(1, 10), name="")
     assert bad.value.errors[0]["field"] == "name"
