@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "rathaus.core.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
     "rathaus.core.middleware.NoStoreMiddleware",
-    "rathaus.appointments.middleware.RequestBaseUrlMiddleware",  # links in e-mails: request host
+    "rathaus.core.middleware.RequestBaseUrlMiddleware",  # links in e-mails: request host
 ]
 
 ROOT_URLCONF = "config.urls"

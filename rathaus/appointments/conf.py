@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.conf import settings
-
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-# the base URL (scheme://host[:port]) of the request being served, set by
-# ``rathaus.appointments.middleware.RequestBaseUrlMiddleware`` and, in a mail task, from
-# the base captured when the mail was queued
-_request_base_url: ContextVar[str] = ContextVar("appointments_request_base_url", default="")
 
 
 def retention_days() -> int:
@@ -53,27 +43,6 @@ def email_limit_enabled() -> bool:
 def availability_cache_seconds() -> int:
     """How long a process may reuse a location's booking index (0 = never)."""
     return int(getattr(settings, "RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS", 20))
-
-
-def site_url() -> str:
-    """Base of the links in e-mails: ``SITE_URL`` when it is configured (anything but the
-    built-in default), else the host of the request that triggered the mail (validated by
-    ``ALLOWED_HOSTS``), else the default. So ``make run PORT=8100`` mails working links."""
-    configured = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    request_base = _request_base_url.get()
-    if request_base and configured in ("", DEFAULT_SITE_URL):
-        return request_base
-    return configured or DEFAULT_SITE_URL
-
-
-@contextmanager
-def using_base_url(base_url: str) -> Iterator[None]:
-    """Links built inside the block use ``base_url`` (unless SITE_URL is configured)."""
-    reset = _request_base_url.set(base_url.rstrip("/"))
-    try:
-        yield
-    finally:
-        _request_base_url.reset(reset)
 
 
 def availability_min_age_seconds() -> float:

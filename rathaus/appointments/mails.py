@@ -19,13 +19,13 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
-from rathaus.appointments import conf
 from rathaus.appointments.models import (
     Appointment,
 )
 from rathaus.appointments.selectors import waiting_list as waiting_list_selectors
 from rathaus.appointments.selectors.appointments import appointment_for_mail
 from rathaus.appointments.selectors.catalogue import items_label, local_tz
+from rathaus.core import links
 
 
 def weekday_name(day: int) -> str:
@@ -75,7 +75,7 @@ def when(appointment_or_start, tz=None) -> str:
 
 
 def link(name: str, **kwargs) -> str:
-    return conf.site_url() + reverse(name, kwargs=kwargs)
+    return links.site_url() + reverse(name, kwargs=kwargs)
 
 
 def _address(appointment: Appointment) -> str:
@@ -134,14 +134,14 @@ def send_appointment_mail(
 ) -> None:
     """Build and send the citizen's e-mail of ``kind`` (nothing if the row or address is gone).
 
-    ``base_url``: the links' base taken when the mail was queued (see ``conf.site_url``)."""
+    ``base_url``: the links' base taken when the mail was queued (see ``rathaus.core.links``)."""
     appointment = appointment_for_mail(appointment_id)
     if appointment is None or not appointment.citizen_email:
         return
     build = _APPOINTMENT_MAILS.get(kind)
     if build is None:
         return
-    with conf.using_base_url(base_url or conf.site_url()):
+    with links.using_base_url(base_url or links.site_url()):
         subject, body, attachments = build(appointment, token, extra)
     _send(appointment.citizen_email, subject, body + signature(), attachments)
 
@@ -276,7 +276,7 @@ _APPOINTMENT_MAILS = {
 
 def send_waiting_list_mail(kind: str, object_id: int, token: str, *, base_url: str = "") -> None:
     """The Terminagent's opt-in and offer e-mails (``base_url`` as in send_appointment_mail)."""
-    with conf.using_base_url(base_url or conf.site_url()):
+    with links.using_base_url(base_url or links.site_url()):
         built = _waiting_list_mail(kind, object_id, token)
     if built is not None:
         to, subject, body = built

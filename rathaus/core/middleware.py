@@ -1,11 +1,13 @@
 import json
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest, HttpResponseForbidden
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
+from rathaus.core.links import using_base_url
 from rathaus.core.problems import problem_response
 from rathaus.core.tenancy import CHOSEN_ATTRIBUTE, CHOSEN_SESSION_KEY, home_municipality
 
@@ -124,3 +126,19 @@ class NoStoreMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+class RequestBaseUrlMiddleware:
+    """Remembers the request's own base URL while it is served, so that mails queued by it link
+    to the host the person actually used (see :mod:`rathaus.core.links`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            base = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:  # Django answers 400 later; links fall back to SITE_URL
+            base = ""
+        with using_base_url(base):
+            return self.get_response(request)

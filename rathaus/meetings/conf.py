@@ -60,10 +60,6 @@ def reminder_hours() -> int:
     return int(getattr(settings, "RATHAUS_MEETINGS_REMINDER_HOURS", 24))
 
 
-def site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
 def organizer_email() -> str:
     from_email = str(getattr(settings, "DEFAULT_FROM_EMAIL", "noreply@rathaus.invalid"))
     return from_email.split("<")[-1].rstrip(">").strip()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText, vUri
 
+from rathaus.core import links
 from rathaus.meetings import conf
 from rathaus.meetings.models import Meeting, Membership
 
@@ -22,7 +23,7 @@ def join_gate_url(meeting: Meeting, membership: Membership | None = None) -> str
         path = reverse("meetings:personal_join", args=[membership.token, meeting.pk])
     else:
         path = reverse("meetings:join", args=[meeting.pk])
-    return conf.site_url() + path
+    return links.site_url() + path
 
 
 def location_text(meeting: Meeting) -> str:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.core import links
 from rathaus.meetings import conf, ical
 from rathaus.meetings.models import Attendance, Meeting
 
@@ -44,7 +45,7 @@ def _body_text(meeting: Meeting, membership, *, cancel: bool) -> str:
             lines += [
                 "",
                 _("Ihre persönliche Seite: %(url)s")
-                % {"url": conf.site_url() + reverse("meetings:personal", args=[membership.token])},
+                % {"url": links.site_url() + reverse("meetings:personal", args=[membership.token])},
             ]
     return "\n".join(lines)
 
@@ -75,7 +76,7 @@ def _reminder_text(meeting: Meeting, membership) -> str:
     lines += [
         "",
         _("Zu- oder absagen: %(url)s")
-        % {"url": conf.site_url() + reverse("meetings:personal", args=[membership.token])},
+        % {"url": links.site_url() + reverse("meetings:personal", args=[membership.token])},
     ]
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthorizationError
 
+from rathaus.core import links
 from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.participation import caching, conf, protection, rules
@@ -189,7 +190,7 @@ def _process_out(process: Process) -> dict:
             }
             for p in process.phases.all()
         ],
-        "url": f"{conf.site_url()}/beteiligung/{process.pk}/",
+        "url": f"{links.site_url()}/beteiligung/{process.pk}/",
     }
 
 
@@ -329,7 +330,7 @@ def join(request: HttpRequest, process_id: int, payload: JoinIn):
         {
             "participant_id": participant.pk,
             "token": token,
-            "personal_url": f"{conf.site_url()}/beteiligung/mein-link/{token}/",
+            "personal_url": f"{links.site_url()}/beteiligung/mein-link/{token}/",
             "district": participant.district.name if participant.district else None,
             "group": participant.group.name if participant.group else None,
         },

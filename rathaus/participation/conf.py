@@ -28,10 +28,6 @@ def page_size() -> int:
     return int(getattr(settings, "RATHAUS_PARTICIPATION_PAGE_SIZE", 20))
 
 
-def site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
 def cache_seconds() -> int:
     """How long a rendering of a public page may be served (0 = no cache)."""
     return int(getattr(settings, "RATHAUS_PARTICIPATION_CACHE_SECONDS", 300))

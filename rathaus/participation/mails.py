@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.participation import conf
+from rathaus.core import links
 from rathaus.participation.models import (
     Comment,
     DistrictFollower,
@@ -27,7 +27,7 @@ from rathaus.participation.selectors.digest import (
 
 
 def link(name: str, *args) -> str:
-    return conf.site_url() + reverse(f"participation:{name}", args=args)
+    return links.site_url() + reverse(f"participation:{name}", args=args)
 
 
 def send(to: str, subject: str, body: str) -> None:

@@ -20,7 +20,7 @@ from rathaus.appointments import conf, tasks
 from rathaus.appointments.models import Appointment, hash_token
 from rathaus.appointments.selectors import catalogue
 from rathaus.appointments.services import placement
-from rathaus.core import clientip, text
+from rathaus.core import clientip, links, text
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError, TooManyRequests
 
@@ -40,7 +40,7 @@ def appointment_mail_after_commit(
     """Queue the citizen's e-mail of ``kind`` once the current transaction commits.
 
     The links' base is taken now (the request's host, or SITE_URL) and travels with the task."""
-    base_url = conf.site_url()
+    base_url = links.site_url()
     transaction.on_commit(
         lambda: tasks.send_appointment_mail.delay(kind, appointment_id, token, extra, base_url)
     )

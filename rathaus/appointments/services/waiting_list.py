@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.appointments import conf, tasks
+from rathaus.appointments import tasks
 from rathaus.appointments.models import (
     Appointment,
     WaitingListEntry,
@@ -29,7 +29,7 @@ from rathaus.appointments.services.common import (
     normalize_demand,
     validate_person,
 )
-from rathaus.core import audit
+from rathaus.core import audit, links
 from rathaus.core.clock import now_or
 from rathaus.core.models import Location
 from rathaus.core.problems import Conflict, DomainError
@@ -39,7 +39,7 @@ S = Appointment.Status
 
 
 def _after_commit_waiting_mail(kind: str, object_id: int, token: str) -> None:
-    base_url = conf.site_url()  # the request's host (or SITE_URL), see appointments.conf
+    base_url = links.site_url()  # the request's host (or SITE_URL), see appointments.conf
     transaction.on_commit(
         lambda: tasks.send_waiting_list_mail.delay(kind, object_id, token, base_url)
     )

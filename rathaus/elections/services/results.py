@@ -10,18 +10,80 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.elections import caching
-from rathaus.elections.models import FIGURE_FIELDS, Correction, District, Election, Result
+from rathaus.elections.models import (
+    COLUMN_LABELS,
+    FIGURE_FIELDS,
+    Correction,
+    District,
+    Election,
+    Result,
+)
 from rathaus.elections.services.elections import result_ensure
 from rathaus.engines.counting import DistrictResult, Problem, check_district, vote_columns
-from rathaus.engines.counting.plausibility import column_title
 
 MAX_FIGURE = 999_999_999
+# The engine's plausibility problems, worded in the active language from their figures.
+PROBLEM_TEXTS = {
+    "kind": gettext_lazy("unbekannte Art %(kind)s (erlaubt: urne, brief)"),
+    "number": gettext_lazy("Bezirksnummer fehlt"),
+    "vote_columns": gettext_lazy("hat %(got)s Stimmenspalten, erwartet %(expected)s"),
+    "negative": gettext_lazy("%(value)s ist negativ"),
+    "incomplete": gettext_lazy("fehlt; unvollständige Meldung (%(missing)s)"),
+    "valid_sum": gettext_lazy(
+        "%(value)s ist nicht die Summe der Einzelstimmen D1…D%(last)s (%(total)s)"
+    ),
+    "voters_sum": gettext_lazy(
+        "%(value)s ist nicht die Summe aus ungültigen (C) und gültigen (D) Stimmen (%(total)s)"
+    ),
+    "card_voters": gettext_lazy("%(value)s ist größer als B (Wähler) %(other)s"),
+    "postal_eligible": gettext_lazy("%(value)s muss im Briefwahlbezirk 0 sein"),
+    "postal_card_voters": gettext_lazy(
+        "%(value)s muss im Briefwahlbezirk gleich B (Wähler) %(other)s sein"
+    ),
+    "eligible_sum": gettext_lazy("%(value)s ist nicht die Summe A1 + A2 + A3 (%(total)s)"),
+    "voters_exceed_eligible": gettext_lazy(
+        "%(value)s ist größer als A (Wahlberechtigte insgesamt) %(other)s"
+    ),
+}
+
+
+def column_label(column: str, n_candidates: int) -> str:
+    """A votemanager column as staff read it, in the active language."""
+    if column in COLUMN_LABELS:
+        return str(COLUMN_LABELS[column])
+    if n_candidates == 1 and column in ("D1", "D2"):
+        return _("Ja-Stimmen") if column == "D1" else _("Nein-Stimmen")
+    return _("Stimmen für Wahlvorschlag %(number)s") % {"number": column[1:]}
+
+
+def district_label(engine: DistrictResult) -> str:
+    """ "Wahlbezirk 0101 (Altstadt Nord)" in the active language."""
+    text = _("Briefwahlbezirk %(number)s (%(name)s)") if engine.kind == "brief" else None
+    text = text or _("Wahlbezirk %(number)s (%(name)s)")
+    return text % {"number": engine.number, "name": engine.name}
+
+
+def _worded(problem: Problem, label: str, n_candidates: int) -> Problem:
+    """The engine's German message, worded again in the active language."""
+    text = PROBLEM_TEXTS.get(problem.code)
+    if text is None:
+        return problem
+    values = {
+        k: number_format(v, force_grouping=True) if isinstance(v, int) else v
+        for k, v in problem.params.items()
+    }
+    column = problem.column
+    where = f"{column} ({column_label(column, n_candidates)}) " if column else ""
+    message = f"{label}: {where}{text % values}"
+    return Problem(problem.code, column, problem.district, message, problem.params)
 
 
 class PlausibilityError(DomainError):
@@ -78,14 +140,15 @@ def normalise(district: District, figures: dict, n_candidates: int) -> dict:
 def check_figures(district: District, figures: dict, n_candidates: int) -> list[Problem]:
     """Engine plausibility plus: a report must be complete to be entered."""
     engine = _engine_result(district, figures, n_candidates)
-    problems = check_district(engine, n_candidates)
+    label = district_label(engine)
+    problems = [_worded(p, label, n_candidates) for p in check_district(engine, n_candidates)]
     values = [(f.upper(), figures.get(f)) for f in FIGURE_FIELDS] + [
         (f"D{i}", v) for i, v in enumerate(figures.get("votes") or [], start=1)
     ]
     for col, v in values:
         if v is not None and v > MAX_FIGURE:
             message = _("%(district)s: %(column)s ist zu groß.") % {
-                "district": engine.label,
+                "district": label,
                 "column": col,
             }
             problems.append(Problem("too_large", col, district.number, message))
@@ -112,9 +175,9 @@ def check_figures(district: District, figures: dict, n_candidates: int) -> list[
                     "Meldung erfassen."
                 )
                 % {
-                    "district": engine.label,
+                    "district": label,
                     "column": col,
-                    "title": column_title(col, n_candidates),
+                    "title": column_label(col, n_candidates),
                 },
             )
         )

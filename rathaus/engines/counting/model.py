@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -61,12 +61,14 @@ class DistrictResult:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One failed plausibility rule. ``code`` is stable for programs, ``message`` is German."""
+    """One failed plausibility rule. ``code`` is stable for programs, ``message`` is German;
+    ``params`` holds the figures the message names, so an app can word it in another language."""
 
     code: str
     column: str
     district: str
     message: str
+    params: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

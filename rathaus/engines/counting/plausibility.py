@@ -58,17 +58,18 @@ class _Findings:
         self.n_candidates = n_candidates
         self.problems: list[Problem] = []
 
-    def add(self, code: str, column: str, text: str) -> None:
+    def add(self, code: str, column: str, text: str, **params) -> None:
         title = column_title(column, self.n_candidates) if column else ""
         col = f"{column} ({title}) " if column else ""
-        self.problems.append(Problem(code, column, self.r.number, f"{self.r.label}: {col}{text}"))
+        message = f"{self.r.label}: {col}{text}"
+        self.problems.append(Problem(code, column, self.r.number, message, params))
 
 
 def _shape(f: _Findings) -> None:
     """Kind, number and the number of vote columns."""
     r, n_candidates = f.r, f.n_candidates
     if r.kind not in KINDS:
-        f.add("kind", "", f"unbekannte Art {r.kind!r} (erlaubt: urne, brief)")
+        f.add("kind", "", f"unbekannte Art {r.kind!r} (erlaubt: urne, brief)", kind=r.kind)
     if not r.number.strip():
         f.add("number", "", "Bezirksnummer fehlt")
     n_cols = vote_columns(n_candidates)
@@ -78,6 +79,8 @@ def _shape(f: _Findings) -> None:
             "D",
             f"hat {len(r.votes)} Stimmenspalten, erwartet {n_cols} "
             f"({n_candidates} Bewerber{'; Ja/Nein' if n_candidates == 1 else ''})",
+            got=len(r.votes),
+            expected=n_cols,
         )
 
 
@@ -98,7 +101,7 @@ def _figures(f: _Findings) -> dict[str, int | None]:
         figures[f"D{i}"] = v
     for column, value in figures.items():
         if value is not None and value < 0:
-            f.add("negative", column, f"{value} ist negativ")
+            f.add("negative", column, f"{value} ist negativ", value=value)
     return figures
 
 
@@ -110,7 +113,8 @@ def _completeness(f: _Findings, figures: dict[str, int | None]) -> None:
     if any(figures[c] is not None for c in result_cols):
         missing = [c for c in required if figures[c] is None]
         if missing:
-            f.add("incomplete", missing[0], f"fehlt; unvollständige Meldung ({', '.join(missing)})")
+            text = f"fehlt; unvollständige Meldung ({', '.join(missing)})"
+            f.add("incomplete", missing[0], text, missing=", ".join(missing))
 
 
 def _sums(f: _Findings) -> None:
@@ -124,6 +128,9 @@ def _sums(f: _Findings) -> None:
                 "D",
                 f"{fmt_int(r.D)} ist nicht die Summe der Einzelstimmen "
                 f"D1…D{len(votes)} ({fmt_int(total)})",
+                value=r.D,
+                total=total,
+                last=len(votes),
             )
     if r.B is not None and r.C is not None and r.D is not None and r.B != r.C + r.D:
         f.add(
@@ -131,9 +138,12 @@ def _sums(f: _Findings) -> None:
             "B",
             f"{fmt_int(r.B)} ist nicht die Summe aus ungültigen (C) und gültigen (D) Stimmen "
             f"({fmt_int(r.C + r.D)})",
+            value=r.B,
+            total=r.C + r.D,
         )
     if r.B1 is not None and r.B is not None and r.B1 > r.B:
-        f.add("card_voters", "B1", f"{fmt_int(r.B1)} ist größer als B (Wähler) {fmt_int(r.B)}")
+        text = f"{fmt_int(r.B1)} ist größer als B (Wähler) {fmt_int(r.B)}"
+        f.add("card_voters", "B1", text, value=r.B1, other=r.B)
 
 
 def _postal(f: _Findings, figures: dict[str, int | None]) -> None:
@@ -142,13 +152,16 @@ def _postal(f: _Findings, figures: dict[str, int | None]) -> None:
     for column in ("A1", "A2", "A3", "A"):
         value = figures[column]
         if value is not None and value > 0:
-            f.add("postal_eligible", column, f"{fmt_int(value)} muss im Briefwahlbezirk 0 sein")
+            text = f"{fmt_int(value)} muss im Briefwahlbezirk 0 sein"
+            f.add("postal_eligible", column, text, value=value)
     # Every postal voter holds a polling card (Wahlschein).
     if r.B1 is not None and r.B is not None and r.B1 != r.B:
         f.add(
             "postal_card_voters",
             "B1",
             f"{fmt_int(r.B1)} muss im Briefwahlbezirk gleich B (Wähler) {fmt_int(r.B)} sein",
+            value=r.B1,
+            other=r.B,
         )
 
 
@@ -162,12 +175,16 @@ def _ballot_box(f: _Findings) -> None:
                 "eligible_sum",
                 "A",
                 f"{fmt_int(r.A)} ist nicht die Summe A1 + A2 + A3 ({fmt_int(parts)})",
+                value=r.A,
+                total=parts,
             )
     if r.B is not None and r.A is not None and r.B > r.A:
         f.add(
             "voters_exceed_eligible",
             "B",
             f"{fmt_int(r.B)} ist größer als A (Wahlberechtigte insgesamt) {fmt_int(r.A)}",
+            value=r.B,
+            other=r.A,
         )
 
 
