@@ -9,6 +9,7 @@ from rathaus.core.demo import DEMO_PASSWORD, load_core
 from rathaus.core.models import User
 from rathaus.elections import demo
 from rathaus.elections.models import District, Election, Result
+from rathaus.elections.selectors.elections import runoff_date_for
 from rathaus.elections.services.results import result_approve
 from rathaus.engines.counting import CsvMeta, DistrictResult, write_csv
 
@@ -91,6 +92,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     town = load_core()
     demo.load(town)
     election = Election.objects.get(municipality=town, title=demo.TITLE)
+    runoff_day = f"{runoff_date_for(election):%d.%m.%Y}"  # the demo is relative to today
 
     # --- officer A enters the missing districts of the first round
     _login(page, live_server, "wahlamt")
@@ -169,7 +171,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     seen = _approve_each(page, axe_check, expect)
     assert len(seen) == 6  # 0101 (correction), 0304, 0405, 0502, 0503, B06
     heading = page.locator(".elections-decision h2").inner_text()
-    assert heading == "Stichwahl am 28.09.2025 zwischen Dr. Anna Berger und Markus Jansen"
+    assert heading == f"Stichwahl am {runoff_day} zwischen Dr. Anna Berger und Markus Jansen"
     assert "31 von 31" in page.content()
     axe_check(page)
     _shot(page, "detail-complete")
@@ -186,7 +188,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     page.wait_for_load_state()
     runoff = Election.objects.get(first_round=election)
     assert page.url.endswith(f"/wahlen/{runoff.pk}/")
-    assert "Stichwahl am 28.09.2025 zwischen Dr. Anna Berger und Markus Jansen ist angelegt" in (
+    assert f"Stichwahl am {runoff_day} zwischen Dr. Anna Berger und Markus Jansen ist angelegt" in (
         page.content()
     )
     axe_check(page)
@@ -199,7 +201,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     assert "ist veröffentlicht" in page.content()
     axe_check(page)
     page.goto(f"{live_server.url}/wahlen/ergebnisse/{election.pk}/")
-    assert "Zur Stichwahl am 28.09.2025" in page.content()
+    assert f"Zur Stichwahl am {runoff_day}" in page.content()
     assert (
         page.request.get(f"{live_server.url}/api/v1/elections/{election.pk}").json()["runoff_id"]
         == runoff.pk
@@ -262,7 +264,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     assert page.locator("svg.elections-chart").count() == 1
     axe_check(page)
     page.goto(f"{live_server.url}/wahlen/ergebnisse/{election.pk}/")
-    assert "Zur Stichwahl am 28.09.2025" in page.content()
+    assert f"Zur Stichwahl am {runoff_day}" in page.content()
     assert "seitlich wischen" in page.content()
     axe_check(page)
     _shot(page, "public-first-round")
