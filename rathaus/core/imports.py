@@ -171,7 +171,7 @@ def _parse_employees(
         work, qual_codes, work_problems = _employee_work(v, units, quals)
         problems.extend(work_problems)
         if person["email"] and "@" not in person["email"]:
-            problems.append("E-Mail-Adresse ungültig")
+            problems.append(_("E-Mail-Adresse ungültig"))
         values = person | work
         problems.extend(_field_problems(Employee, values))
         if problems:
@@ -226,7 +226,7 @@ def _room_use(v: dict, units: dict) -> tuple[dict, list[str]]:
         problems.append(
             _("Plätze: ganze Zahl von 1 bis %(most)s")
             % {"most": f"{MAX_SEATS:,}".replace(",", ".")}
-            + "; Pandemie-Plätze höchstens so viele wie normal"
+            + _("; Pandemie-Plätze höchstens so viele wie normal")
         )
         normal = pandemic = 1
     unit = None

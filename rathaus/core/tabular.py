@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from rathaus.core import uploads
 
 
@@ -40,13 +42,13 @@ def decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TabularError("Die Datei ist weder UTF-8 noch Windows-1252 kodiert.")
+    raise TabularError(_("Die Datei ist weder UTF-8 noch Windows-1252 kodiert."))
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
     text = decode(data)
     if "\x00" in text:
-        raise TabularError("Die Datei ist keine Textdatei (CSV).")
+        raise TabularError(_("Die Datei ist keine Textdatei (CSV)."))
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     try:
@@ -76,9 +78,9 @@ def read_table(
     elif filename.lower().endswith((".csv", ".txt")):
         raw = _read_csv(data)
     else:
-        raise TabularError("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")
+        raise TabularError(_("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen."))
     if not raw:
-        raise TabularError("Die Datei ist leer.")
+        raise TabularError(_("Die Datei ist leer."))
     header = [_normalise(h) for h in raw[0]]
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h and h not in required and h not in optional]

@@ -1,5 +1,6 @@
 """Core API: municipalities (public), and the caller's own org units, employees and rooms."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from rathaus.core import selectors
@@ -67,7 +68,7 @@ def me(request):
 
 def _require(request, perm: str) -> None:
     if not request.user.has_perm(perm):
-        raise DomainError("forbidden", "Keine Berechtigung für diese Aktion.", status=403)
+        raise DomainError("forbidden", _("Keine Berechtigung für diese Aktion."), status=403)
 
 
 @router.get("/org-units", response=list[OrgUnitOut], auth=staff_auth)

@@ -35,14 +35,16 @@ def api_token_issue(*, actor: User, user: User, name: str) -> tuple[ApiToken, st
     """A new token for ``user``; returns (token, raw secret — shown once, never stored)."""
     if not may_manage_tokens_of(actor, user):
         raise DomainError(
-            "forbidden", "Für diese Person dürfen Sie keinen API-Schlüssel ausstellen.", status=403
+            "forbidden",
+            _("Für diese Person dürfen Sie keinen API-Schlüssel ausstellen."),
+            status=403,
         )
     try:
         name = text.one_line(name, max_length=100)
     except ValidationError as exc:
         raise DomainError("invalid_name", " ".join(exc.messages), status=422) from exc
     if not name:
-        raise DomainError("invalid_name", "Bitte eine Bezeichnung angeben.", status=422)
+        raise DomainError("invalid_name", _("Bitte eine Bezeichnung angeben."), status=422)
     raw = ApiToken.new_secret()
     token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
     audit.record(
@@ -60,7 +62,7 @@ def api_token_issue(*, actor: User, user: User, name: str) -> tuple[ApiToken, st
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if not may_manage_tokens_of(actor, token.user):
         raise DomainError(
-            "forbidden", "Diesen API-Schlüssel dürfen Sie nicht widerrufen.", status=403
+            "forbidden", _("Diesen API-Schlüssel dürfen Sie nicht widerrufen."), status=403
         )
     audit.record(
         actor=actor,
