@@ -30,7 +30,7 @@ def series_indicators_set(*, actor, series: Series, indicator_ids: list[int]) ->
         )
     series.indicator_ids = wanted
     series.save(update_fields=["indicator_ids", "modified"])
-    audit.record(actor=actor, instance=series, action="update", summary="Kennzahlen verknüpft")
+    audit.record(actor=actor, instance=series, action="update", summary=_("Kennzahlen verknüpft"))
     return series
 
 
@@ -106,6 +106,6 @@ def rhythm_decide(
         actor=actor,
         instance=proposal,
         action="action",
-        summary="Rhythmus übernommen" if accept else "Rhythmusvorschlag abgelehnt",
+        summary=_("Rhythmus übernommen") if accept else _("Rhythmusvorschlag abgelehnt"),
     )
     return proposal

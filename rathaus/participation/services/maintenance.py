@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
@@ -82,7 +83,10 @@ def _purge_process(process: Process) -> Purged:
             municipality_id=process.municipality_id,
             object_type="participation.Process",
             object_id=str(process.pk),
-            summary=f"Aufbewahrungsfrist: {len(people)} Teilnehmende, {codes} Codes, "
-            f"{registrations} Anmeldungen gelöscht",
+            summary=_(
+                "Aufbewahrungsfrist: %(participants)s Teilnehmende, %(codes)s Codes, "
+                "%(registrations)s Anmeldungen gelöscht"
+            )
+            % {"participants": len(people), "codes": codes, "registrations": registrations},
         )
     return Purged(1, len(people), codes, registrations)

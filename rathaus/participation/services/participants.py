@@ -262,7 +262,7 @@ def participant_erase(*, participant: Participant) -> None:
         municipality_id=participant.municipality_id,
         object_type="participation.Participant",
         object_id=str(participant.pk),
-        summary="Löschung auf Wunsch",
+        summary=_("Löschung auf Wunsch"),
     )
     participant_remove(participant, keep_results=False)
 

@@ -183,6 +183,6 @@ def street_directory_import(*, actor, municipality: Municipality, text: str) -> 
         action="import",
         municipality_id=municipality.pk,
         object_type="participation.StreetRange",
-        summary=f"Straßenverzeichnis: {len(result.ranges)} Abschnitte",
+        summary=_("Straßenverzeichnis: %(count)s Abschnitte") % {"count": len(result.ranges)},
     )
     return DirectoryImport(len(result.ranges), [])

@@ -100,6 +100,7 @@ def paragraph_revise(
         actor=actor,
         instance=revised,
         action="create",
-        summary=f"Leitbild-Absatz Fassung {revised.version} ({len(sources)} Beiträge)",
+        summary=_("Leitbild-Absatz Fassung %(version)s (%(count)s Beiträge)")
+        % {"version": revised.version, "count": len(sources)},
     )
     return revised

@@ -99,6 +99,7 @@ def cases_book(
         municipality_id=lender.pk,
         object_type="staffpool.LedgerEntry",
         object_id=",".join(str(r.pk) for r in created)[:64],
-        summary=f"Fallbearbeitung für {borrower.name} gebucht: {hours_per_week} h/Woche",
+        summary=_("Fallbearbeitung für %(borrower)s gebucht: %(hours)s h/Woche")
+        % {"borrower": borrower.name, "hours": hours_per_week},
     )
     return created

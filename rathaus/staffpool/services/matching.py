@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
@@ -247,6 +248,7 @@ def request_match(
             actor=actor,
             instance=r,
             action="action",
-            summary=f"Abgleich: {len(matches)} Vorschläge ({result.status})",
+            summary=_("Abgleich: %(count)s Vorschläge (%(status)s)")
+            % {"count": len(matches), "status": result.status},
         )
     return MatchSummary(proposed, len(shortfalls), result.status)

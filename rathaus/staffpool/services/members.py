@@ -78,7 +78,7 @@ def member_update(*, actor, member: PoolMember, data: dict) -> PoolMember:
         action="update",
         before=before,
         after=audit.snapshot(member),
-        summary=f"Poolmitglied {member.pseudonym} geändert",
+        summary=_("Poolmitglied %(pseudonym)s geändert") % {"pseudonym": member.pseudonym},
     )
     return member
 
@@ -100,7 +100,8 @@ def qualification_set(
         actor=actor,
         instance=row,
         action="update",
-        summary=f"Qualifikation {skill} für {member.pseudonym} eingetragen",
+        summary=_("Qualifikation %(skill)s für %(pseudonym)s eingetragen")
+        % {"skill": skill, "pseudonym": member.pseudonym},
     )
     return row
 

@@ -103,6 +103,19 @@ def _below_standard(secondment: Secondment, override: bool, today: date) -> bool
     return bool(warnings)
 
 
+def _release_summary(below_floor: bool, below_standard: bool) -> str:
+    if below_floor and below_standard:
+        return _(
+            "Abordnung von der Heimatkommune freigegeben"
+            " (trotz Mindestbesetzung) (trotz Servicestandard)"
+        )
+    if below_floor:
+        return _("Abordnung von der Heimatkommune freigegeben (trotz Mindestbesetzung)")
+    if below_standard:
+        return _("Abordnung von der Heimatkommune freigegeben (trotz Servicestandard)")
+    return _("Abordnung von der Heimatkommune freigegeben")
+
+
 @transaction.atomic
 def secondment_approve(
     *,
@@ -140,9 +153,7 @@ def secondment_approve(
         actor=actor,
         instance=secondment,
         action="action",
-        summary="Abordnung von der Heimatkommune freigegeben"
-        + (" (trotz Mindestbesetzung)" if below_floor else "")
-        + (" (trotz Servicestandard)" if below_standard else ""),
+        summary=_release_summary(below_floor, below_standard),
     )
     return secondment
 
@@ -195,8 +206,8 @@ def secondment_accept(*, actor, secondment: Secondment, now=None) -> Secondment:
             instance=secondment,
             action="action",
             municipality_id=municipality_id,
-            summary=f"Identität von {secondment.member.pseudonym} an die aufnehmende Stelle "
-            f"offengelegt (Zusage)",
+            summary=_("Identität von %(pseudonym)s an die aufnehmende Stelle offengelegt (Zusage)")
+            % {"pseudonym": secondment.member.pseudonym},
         )
     refresh_status(secondment.request)
     return secondment
@@ -270,7 +281,7 @@ def secondment_extend(
         actor=actor,
         instance=secondment,
         action="update",
-        summary=f"Abordnung verlängert bis {new_end:%d.%m.%Y}",
+        summary=_("Abordnung verlängert bis %(day)s") % {"day": f"{new_end:%d.%m.%Y}"},
     )
     return secondment
 

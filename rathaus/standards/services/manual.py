@@ -108,7 +108,8 @@ def _create(*, actor, data: EntryData, origin: str, now: datetime) -> ManualEntr
         instance=entry,
         action="create",
         after=audit.snapshot(entry),
-        summary=f"Wert erfasst ({entry.get_origin_display()}), wartet auf Bestätigung",
+        summary=_("Wert erfasst (%(origin)s), wartet auf Bestätigung")
+        % {"origin": entry.get_origin_display()},
     )
     return entry
 
@@ -228,7 +229,7 @@ def entry_confirm(*, actor, entry_id: int, now: datetime | None = None) -> Manua
         action="update",
         before=before,
         after=audit.snapshot(entry),
-        summary="Wert bestätigt (Vier-Augen-Prinzip)",
+        summary=_("Wert bestätigt (Vier-Augen-Prinzip)"),
     )
     return entry
 
@@ -256,6 +257,6 @@ def entry_reject(*, actor, entry_id: int, now: datetime | None = None) -> Manual
         action="update",
         before=before,
         after=audit.snapshot(entry),
-        summary="Wert zurückgezogen" if own else "Wert verworfen (Vier-Augen-Prinzip)",
+        summary=_("Wert zurückgezogen") if own else _("Wert verworfen (Vier-Augen-Prinzip)"),
     )
     return entry

@@ -185,7 +185,8 @@ def budget_actuals_import(
             municipality_id=municipality.pk,
             object_type="steering.BudgetLine",
             object_id="import",
-            summary=f"Ist-Import: {report.updated} geändert, {report.unchanged} unverändert",
+            summary=_("Ist-Import: %(updated)s geändert, %(unchanged)s unverändert")
+            % {"updated": report.updated, "unchanged": report.unchanged},
         )
         caching.bump(municipality.pk)
     return report

@@ -269,7 +269,8 @@ def indicator_values_import(
             municipality_id=municipality.pk,
             object_type="steering.IndicatorValue",
             object_id="import",
-            summary=f"Kennzahlen-Import: {report.created} neu, {report.unchanged} unverändert",
+            summary=_("Kennzahlen-Import: %(created)s neu, %(unchanged)s unverändert")
+            % {"created": report.created, "unchanged": report.unchanged},
         )
         caching.bump(municipality.pk)
     return report

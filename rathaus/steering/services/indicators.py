@@ -105,7 +105,7 @@ def indicator_value_confirm(*, actor, value: IndicatorValue, now: datetime | Non
     value.confirmed = True
     value.confirmed_by = actor
     value.save(update_fields=["confirmed", "confirmed_by"])
-    audit.record(actor=actor, instance=value, action="action", summary="Wert bestätigt")
+    audit.record(actor=actor, instance=value, action="action", summary=_("Wert bestätigt"))
     indicator = value.indicator
     transaction.on_commit(lambda: indicator_analyse(indicator=indicator, now=now))
     caching.bump(value.municipality_id)
