@@ -194,7 +194,7 @@ def appointment_confirm(*, token: str, now: datetime | None = None) -> tuple[App
     appointment.confirmed_at = now
     appointment.save(update_fields=["status", "confirmed_at"])
     audit.record(
-        actor=None, instance=appointment, action="action", summary="Termin per E-Mail bestätigt"
+        actor=None, instance=appointment, action="action", summary=_("Termin per E-Mail bestätigt")
     )
     appointment_mail_after_commit("confirmed", appointment.pk, token)
     return appointment, token

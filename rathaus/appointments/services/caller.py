@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.appointments.models import Appointment, hash_token, new_token
 from rathaus.appointments.selectors import availability
@@ -78,7 +79,7 @@ def appointment_book_for_caller(
         instance=appointment,
         action="create",
         after={"start": str(appointment.start), "source": Appointment.Source.STAFF},
-        summary="Termin durch Bürgerbüro für Anrufende gebucht",
+        summary=_("Termin durch Bürgerbüro für Anrufende gebucht"),
     )
     if email:
         appointment_mail_after_commit("confirmed", appointment.pk, token)

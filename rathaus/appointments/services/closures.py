@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.appointments.models import (
     Appointment,
@@ -98,7 +99,7 @@ def appointment_rebook(
                     action="update",
                     before={"start": str(old_start)},
                     after={"start": str(locked.start)},
-                    summary="Termin wegen Schließung umgebucht",
+                    summary=_("Termin wegen Schließung umgebucht"),
                 )
                 if notify and not same_time:
                     appointment_mail_after_commit("rebooked", locked.pk, token, reason)
@@ -140,7 +141,12 @@ def closure_create(
         actor=actor,
         instance=exception,
         action="create",
-        summary=f"Schließung {'Schalter ' + counter.name if counter else 'Standort'} am {day:%d.%m.%Y}",
+        summary=(
+            _("Schließung Schalter %(counter)s am %(day)s")
+            % {"counter": counter.name, "day": f"{day:%d.%m.%Y}"}
+            if counter
+            else _("Schließung Standort am %(day)s") % {"day": f"{day:%d.%m.%Y}"}
+        ),
     )
     availability.bump_setup_version(location.id)
     outcomes = []

@@ -354,7 +354,7 @@ def appointment_undo_outcome(
         action="update",
         before={"status": before},
         after={"status": appointment.status},
-        summary="Ergebnis am Schalter rückgängig gemacht",
+        summary=_("Ergebnis am Schalter rückgängig gemacht"),
     )
     return appointment
 

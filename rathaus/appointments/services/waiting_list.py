@@ -335,7 +335,7 @@ def waiting_list_offer_accept(
     entry.status = WaitingListEntry.Status.FULFILLED
     entry.save(update_fields=["status"])
     audit.record(
-        actor=None, instance=appointment, action="create", summary="Termin über Terminagent"
+        actor=None, instance=appointment, action="create", summary=_("Termin über Terminagent")
     )
     appointment_mail_after_commit("confirmed", appointment.pk, personal)
     return appointment, personal

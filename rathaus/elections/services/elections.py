@@ -145,7 +145,8 @@ def election_update(
         action="update",
         before=before,
         after=audit.snapshot(election),
-        summary=f"Wahl geändert: {title}; Bewerber: {', '.join(n for n, _p in candidates)}",
+        summary=_("Wahl geändert: %(title)s; Bewerber: %(names)s")
+        % {"title": title, "names": ", ".join(n for n, _p in candidates)},
     )
     caching.bump(election.pk)
     return election
@@ -209,7 +210,7 @@ def district_delete(*, district: District, actor) -> None:
         instance=district,
         action="delete",
         before=audit.snapshot(district),
-        summary=f"Wahlbezirk gelöscht: {district}",
+        summary=_("Wahlbezirk gelöscht: %(district)s") % {"district": district},
     )
     district.delete()
     caching.bump(election.pk)

@@ -113,8 +113,13 @@ def runoff_create_from(first_round: Election, actor, *, date: date | None = None
         actor=actor,
         instance=runoff,
         action="action",
-        summary=f"Stichwahl angelegt zwischen {pair[0].name} und {pair[1].name} "
-        f"am {fmt_date(when)}",
+        summary=_("Stichwahl angelegt zwischen %(names)s am %(date)s")
+        % {
+            # Translators: joins candidate names, e.g. "Anna Beispiel und Bernd Muster".
+            "names": _("%(first)s und %(second)s")
+            % {"first": pair[0].name, "second": pair[1].name},
+            "date": fmt_date(when),
+        },
     )
     caching.bump(first_round.pk)
     return runoff

@@ -44,7 +44,7 @@ def absence_create(
 
 @transaction.atomic
 def absence_delete(*, actor, absence: Absence) -> None:
-    audit.record(actor=actor, instance=absence, action="delete", summary="Abwesenheit gelöscht")
+    audit.record(actor=actor, instance=absence, action="delete", summary=_("Abwesenheit gelöscht"))
     absence.delete()
 
 

@@ -34,9 +34,14 @@ def conflict_resolve(*, actor, period: PlanningPeriod, absence_id: int) -> int:
         actor=actor,
         instance=period,
         action="action",
-        summary=(
-            f"Konflikt mit Abwesenheit {absence.start:%d.%m.}–{absence.end:%d.%m.%Y} "
-            f"gelöst: {changed} Planeinträge auf abwesend gesetzt"
-        ),
+        summary=_(
+            "Konflikt mit Abwesenheit %(start)s–%(end)s "
+            "gelöst: %(changed)s Planeinträge auf abwesend gesetzt"
+        )
+        % {
+            "start": f"{absence.start:%d.%m.}",
+            "end": f"{absence.end:%d.%m.%Y}",
+            "changed": changed,
+        },
     )
     return changed

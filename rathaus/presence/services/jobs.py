@@ -104,7 +104,7 @@ def _fail_lost(job: SolverJob, now: datetime) -> bool:
         actor=None,
         instance=job,
         action="action",
-        summary="Berechnung beendet: Rechenknoten antwortet nicht",
+        summary=_("Berechnung beendet: Rechenknoten antwortet nicht"),
     )
     logger.warning("presence solver job %s lost its worker (status was %s)", job.pk, job.status)
     return True

@@ -52,6 +52,6 @@ def period_update(*, actor, period: PlanningPeriod, org_units=None, **fields) ->
         action="update",
         before=before,
         after=audit.snapshot(period),
-        summary="Regeln des Planungszeitraums geändert",
+        summary=_("Regeln des Planungszeitraums geändert"),
     )
     return period

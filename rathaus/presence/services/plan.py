@@ -73,7 +73,7 @@ def cell_update(
         action="update",
         before=snap,
         after=audit.snapshot(row),
-        summary=f"Planeintrag {day:%d.%m.%Y} manuell geändert",
+        summary=_("Planeintrag %(day)s manuell geändert") % {"day": f"{day:%d.%m.%Y}"},
     )
     if period.status == Status.INFEASIBLE:
         PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.SOLVED)

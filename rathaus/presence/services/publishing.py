@@ -103,7 +103,7 @@ def plan_publish(
             actor=actor,
             instance=period,
             action="action",
-            summary=f"Plan veröffentlicht (Version {number})",
+            summary=_("Plan veröffentlicht (Version %(number)s)") % {"number": number},
         )
     sent = _send_plan_mails(period, number, per_emp, base_url) if notify else 0
     PlanVersion.objects.filter(pk=version.pk).update(mails_sent=sent)

@@ -57,12 +57,21 @@ def rules_copy(*, actor, period: PlanningPeriod, source: PlanningPeriod) -> Copy
         actor=actor,
         instance=target,
         action="action",
-        summary=(
-            f"Regeln aus „{source.name}“ übernommen: {result.shift_types} Schichtarten, "
-            f"{result.coverage} Besetzungsvorgaben, {result.cohorts} Schichtteams, "
-            f"{result.team_days} Teamtage, {result.overrides} Ausnahmen "
-            f"({result.skipped} ausgelassen)"
-        ),
+        summary=_(
+            "Regeln aus „%(source)s“ übernommen: %(shift_types)s Schichtarten, "
+            "%(coverage)s Besetzungsvorgaben, %(cohorts)s Schichtteams, "
+            "%(team_days)s Teamtage, %(overrides)s Ausnahmen "
+            "(%(skipped)s ausgelassen)"
+        )
+        % {
+            "source": source.name,
+            "shift_types": result.shift_types,
+            "coverage": result.coverage,
+            "cohorts": result.cohorts,
+            "team_days": result.team_days,
+            "overrides": result.overrides,
+            "skipped": result.skipped,
+        },
     )
     return result
 

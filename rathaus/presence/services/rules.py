@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.core import audit
 from rathaus.core.problems import Conflict, DomainError, NotFound
@@ -35,11 +36,11 @@ RULE_MODELS: dict[str, type[models.Model]] = {
 RULE_KINDS = tuple(RULE_MODELS)
 # The audit trail is German, like every other summary in it.
 AUDIT_NAME = {
-    "shift": "Schichtart",
-    "coverage": "Besetzungsvorgabe",
-    "cohort": "Schichtteam",
-    "teamday": "Teamtag",
-    "override": "Ausnahme je Person",
+    "shift": gettext_lazy("Schichtart"),
+    "coverage": gettext_lazy("Besetzungsvorgabe"),
+    "cohort": gettext_lazy("Schichtteam"),
+    "teamday": gettext_lazy("Teamtag"),
+    "override": gettext_lazy("Ausnahme je Person"),
 }
 
 
@@ -102,7 +103,7 @@ def rule_create(*, actor, period: PlanningPeriod, kind: str, data: dict) -> mode
         instance=rule,
         action="create",
         after=audit.snapshot(rule),
-        summary=f"{AUDIT_NAME[kind]} angelegt",
+        summary=_("%(name)s angelegt") % {"name": AUDIT_NAME[kind]},
     )
     return rule
 
@@ -126,7 +127,7 @@ def _update(actor, kind: str, rule: models.Model, data: dict) -> models.Model:
         action="update",
         before=before,
         after=audit.snapshot(rule),
-        summary=f"{AUDIT_NAME[kind]} geändert",
+        summary=_("%(name)s geändert") % {"name": AUDIT_NAME[kind]},
     )
     return rule
 
@@ -145,7 +146,7 @@ def rule_delete(*, actor, period: PlanningPeriod, kind: str, pk: int) -> bool:
         instance=rule,
         action="delete",
         before=audit.snapshot(rule),
-        summary=f"{AUDIT_NAME[kind]} gelöscht",
+        summary=_("%(name)s gelöscht") % {"name": AUDIT_NAME[kind]},
     )
     try:
         rule.delete()

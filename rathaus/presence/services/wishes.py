@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.models import Employee
@@ -19,11 +20,16 @@ def wish_set(*, actor, employee: Employee, day: date, kind: str, note: str = "")
         day=day,
         defaults={"kind": kind, "note": note, "municipality_id": employee.municipality_id},
     )
-    audit.record(actor=actor, instance=wish, action="update", summary=f"Wunsch für {day:%d.%m.%Y}")
+    audit.record(
+        actor=actor,
+        instance=wish,
+        action="update",
+        summary=_("Wunsch für %(day)s") % {"day": f"{day:%d.%m.%Y}"},
+    )
     return wish
 
 
 @transaction.atomic
 def wish_delete(*, actor, wish: Wish) -> None:
-    audit.record(actor=actor, instance=wish, action="delete", summary="Wunsch gelöscht")
+    audit.record(actor=actor, instance=wish, action="delete", summary=_("Wunsch gelöscht"))
     wish.delete()
