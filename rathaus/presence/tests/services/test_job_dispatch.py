@@ -4,6 +4,7 @@ with visible progress; a re-run continues from the plan it has (issue 11, point 
 import threading
 
 import pytest
+from django.db import connection
 
 from rathaus.core.tests.waiting import CEILING, wait_for
 from rathaus.engines.roster import watched
@@ -11,8 +12,12 @@ from rathaus.presence.models import SolverJob
 from rathaus.presence.services import solving
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_solve_answers_at_once_and_the_job_page_polls(client, period, world, settings, monkeypatch):
+    if connection.vendor != "postgresql":
+        # the in-memory SQLite test database refuses a second thread ("table is locked")
+        pytest.skip("needs PostgreSQL (DATABASE_URL): the job runs in a second thread")
     settings.RATHAUS_PRESENCE_BACKGROUND_WITHOUT_BROKER = True
     released = threading.Event()
     ran_in: list[threading.Thread] = []
@@ -36,8 +41,12 @@ def test_solve_answers_at_once_and_the_job_page_polls(client, period, world, set
     released.set()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_background_job_computes_the_plan(client, period, world, settings):
+    if connection.vendor != "postgresql":
+        # the in-memory SQLite test database refuses a second thread ("table is locked")
+        pytest.skip("needs PostgreSQL (DATABASE_URL): the job runs in a second thread")
     settings.RATHAUS_PRESENCE_BACKGROUND_WITHOUT_BROKER = True
     job = solving.job_start(actor=world["users"]["planner"], period=period)
 
