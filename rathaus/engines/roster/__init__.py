@@ -49,7 +49,10 @@ previous_plan, fixed, min_rest_minutes, max_consecutive_working_days,
 max_consecutive_onsite_days)` with `Employee`, `Room`, `KitPool`, `ShiftType`, `Coverage`,
 `Cohort`, `TeamDay`, `Wish`, `History`, `Weights`, `Assignment`.
 
-Output: `Plan(status, assignments, objective, bound, penalties, wall_time, explanation, notes)`;
+Output: `Plan(status, assignments, objective, bound, penalties, wall_time, explanation, notes)`
+with `plan.lower_bound` (= `bound`, a proven lower bound; when the kit pool binds across the
+parts of the decomposition it comes from kit prices, see `lagrange`) and `plan.gap`
+((objective - lower_bound) / objective);
 an INFEASIBLE plan always carries `Reason`s (German message + rule code such as
 ROOM_CAPACITY, KIT_POOL, COVERAGE, COHORT_COVERAGE, WEEK_MIN_ONSITE, REST_TIME).
 

@@ -273,7 +273,14 @@ class Plan:
         return {(a.employee_id, a.day): a for a in self.assignments}
 
     @property
+    def lower_bound(self) -> int | None:
+        """A proven lower bound of every valid plan's objective (kit pool included when the
+        decomposition priced it; see `lagrange`); the same figure as `bound`."""
+        return self.bound
+
+    @property
     def gap(self) -> float | None:
+        """(objective - lower_bound) / objective: how far the plan may be from the best."""
         if self.objective is None or self.bound is None:
             return None
         if self.objective == 0:

@@ -10,9 +10,11 @@ kit pool:
 2. if the combined kit use fits the pool on every day, the combination is the answer, and it
    is proven optimal when every part is;
 3. otherwise (`kits`): a greedy repair (kit users with a free seat go to the office), soft
-   kit budgets per part and day only if that fails, then
-   a polish round with hard budgets that can only improve. The bound stays the relaxed one,
-   so the reported gap is honest (and can be large when the kit pool binds);
+   kit budgets per part and day only if that fails; then kit prices (`lagrange`, until 85 %
+   of the time): every part is re-solved with a price per kit-day, which gives a lower bound
+   that sees the pool (never weaker than the relaxed one) and, from all part plans seen, a
+   choice of one plan per part within the stock when it beats the repair; then a polish
+   round with hard budgets that can only improve. The plan is OPTIMAL when it meets the bound;
 4. small problems whose budgets fail fall back to one model over everything.
 
 `on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
@@ -34,10 +36,13 @@ from rathaus.engines.roster.decompose import batches, kit_use, split
 from rathaus.engines.roster.explain import explain_infeasible, precheck
 from rathaus.engines.roster.greedy import greedy_plan
 from rathaus.engines.roster.kits import budget_phase, polish, repair
+from rathaus.engines.roster.lagrange import price_kits
 from rathaus.engines.roster.model import Assignment, Plan, Problem, Reason, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
+
+PRICING_END = 0.85  # share of the time limit at which kit pricing hands over to the polish
 
 
 @dataclass(frozen=True)
@@ -306,6 +311,9 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
     notes.append(f"Homeoffice-Sets knapp an {len(short)} Tag(en)")
     wanted = [kit_use(run.problem, p.assignments) for p in parts]
     fitted = _fit_kits(run, parts, short, notes)
+    bound = relaxed_bound
+    if len(run.groups) > 1 and not run.stability_first:
+        fitted, bound = _priced(run, parts, fitted, relaxed_bound, notes)
     if fitted is not None:
         current = polish(
             run.problem,
@@ -320,8 +328,40 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
             notes,
             run.watch,
         )
-        return _plan(Status.FEASIBLE, current, relaxed_bound, run.watch.t0, notes)
-    return _whole_model(run, assignments, relaxed_bound, notes)
+        objective = sum(p.objective for p in current)
+        status = Status.OPTIMAL if objective <= bound else Status.FEASIBLE
+        return _plan(status, current, bound, run.watch.t0, notes)
+    return _whole_model(run, assignments, bound, notes)
+
+
+def _priced(
+    run: _Run, parts: list[Part], fitted: list[Part] | None, relaxed_bound: int, notes: list[str]
+) -> tuple[list[Part] | None, int]:
+    """Lagrangian phase (`lagrange`): kit prices give a bound that sees the pool and a
+    choice of part plans within the stock; the better of that and `fitted` is kept, and the
+    bound is never weaker than the relaxed one."""
+    dual = price_kits(
+        run.problem,
+        run.subs,
+        parts,
+        fitted,
+        end=run.at(PRICING_END),
+        workers=run.workers,
+        seed=run.seed,
+        watch=run.watch,
+    )
+    bound = max(relaxed_bound, dual.bound)
+    notes.append(
+        f"Schranke mit Kit-Preisen: {bound} ({dual.iterations} Preisrunde(n), "
+        f"{dual.columns} Teilpläne)"
+    )
+    chosen = dual.parts
+    if chosen is None:
+        return fitted, bound
+    if fitted is None or sum(p.objective for p in chosen) < sum(p.objective for p in fitted):
+        notes.append("Teilpläne nach Kit-Preisen gewählt")
+        return chosen, bound
+    return fitted, bound
 
 
 def _fit_kits(

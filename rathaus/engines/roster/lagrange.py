@@ -1,0 +1,395 @@
+"""Lagrangian relaxation of the kit pool: a lower bound that sees the pool, and plans that fit it.
+
+The parts of the decomposition only interact through the pool (per day, the kits used at home
+by all parts together ≤ stock). Pricing that constraint with λ_d ≥ 0 per kit-day gives
+
+    L(λ) = Σ_parts min_x [ penalty_p(x) + Σ_d λ_d · kits_p,d(x) ]  −  Σ_d λ_d · stock_d,
+
+a valid lower bound of the whole problem for every λ ≥ 0 (λ = 0 is the relaxed bound used
+before). Every part is solved with the prices by CP-SAT, and its *proven* bound (not its
+incumbent) enters the sum, so a part that is not solved to optimality only weakens the bound.
+
+Prices (a stabilised cutting-plane / bundle scheme, Dantzig–Wolfe in the dual): every part
+solution seen becomes a column (penalty, kits per day); a restricted master LP (GLOP) chooses
+a convex combination per part within the stock, and its duals are the cutting-plane model's
+best prices; the next prices are smoothed towards the best prices so far (Wentges smoothing),
+falling back to the pure duals when smoothing finds no new column. Prices are integers in
+tenths of a penalty point (`SCALE`), so every CP-SAT model keeps an integer objective and
+the bound is exact integer arithmetic.
+
+Repair: a small CP-SAT over the columns chooses one solution per part with the summed kits
+within the stock on every day and the least penalty (the greedy repair's plan is one of the
+columns, so it is never worse than that repair).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from rathaus.engines.roster.clock import Clock
+from rathaus.engines.roster.cpmodel import HOME, Built, assignment_of, build, option_of
+from rathaus.engines.roster.decompose import kit_use
+from rathaus.engines.roster.model import Assignment, Problem, Status
+from rathaus.engines.roster.parts import RULES, Part
+from rathaus.engines.roster.progress import Watch
+
+log = logging.getLogger(__name__)
+
+SCALE = 10  # prices in tenths of a penalty point per kit-day
+BIG = 1000  # price ceiling (the master's overflow cost): a kit-day is never worth more
+BOX = 2.0  # least half-width of the box around the best prices (points per kit-day)
+SMOOTHING = 0.5  # weight of the best prices so far in the next prices (Wentges)
+MASTER_IP_SHARE = 0.1  # of the phase's time for choosing one column per part
+
+
+@dataclass(frozen=True)
+class Column:
+    """One solution of one part: its penalty (original objective) and kits per day."""
+
+    cost: int
+    kits: tuple[int, ...]  # per index of `Problem.days`
+    assignments: tuple[Assignment, ...]
+    penalties: tuple[tuple[str, int], ...]
+
+    def priced(self, prices: Sequence[int]) -> int:
+        """Scaled penalty plus the kits at `prices` (tenths of a point)."""
+        return SCALE * self.cost + sum(p * k for p, k in zip(prices, self.kits, strict=True))
+
+
+@dataclass
+class Dual:
+    """The result of the phase: the best bound with its prices, and the plan chosen."""
+
+    bound: int  # valid lower bound of the whole problem (ceil of the best L(λ))
+    prices: tuple[float, ...]  # the best prices, penalty points per kit-day
+    iterations: int
+    parts: list[Part] | None = None  # one column per part within the stock, if found
+    columns: int = 0
+
+
+@dataclass
+class _State:
+    columns: list[list[Column]]
+    best_num: int  # best Σ b'_p − Σ λ' S over the priced parts, scaled by SCALE
+    best_prices: list[int]
+    upper: int | None  # penalty of a known plan within the stock (for the first step)
+    iterations: int = 0
+
+
+class _Priced:
+    """One part's CP-SAT model, built once and re-solved with new kit prices."""
+
+    def __init__(self, sub: Problem, day_index: dict[date, int]) -> None:
+        self.sub = sub
+        self.b: Built = build(sub)
+        self.penalty = cast(cp_model.LinearExpr, self.b.objective_expr())
+        self.kits: dict[int, list[cp_model.IntVar]] = {}
+        emps = sub.employees_by_id
+        for (eid, d), lits in self.b.x.items():
+            if HOME in lits and emps[eid].needs_kit:
+                self.kits.setdefault(day_index[d], []).append(lits[HOME])
+        self.n_days = len(day_index)
+
+    def solve(
+        self, prices: Sequence[int], hint: Column, limit: float, seed: int, watch: Watch
+    ) -> tuple[Column | None, int]:
+        """The best column at `prices` and the proven bound of the priced objective."""
+        kit_cost = cp_model.LinearExpr.weighted_sum(
+            [v for i, vs in self.kits.items() if prices[i] for v in vs],
+            [prices[i] for i, vs in self.kits.items() if prices[i] for _ in vs],
+        )
+        priced = SCALE * self.penalty + kit_cost
+        self.b.model.minimize(priced)
+        self._hint(hint)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.linearization_level = 2  # fairness needs the full LP to be proven
+        watch.clock.limit(solver.parameters, limit)
+        code = watch.run(solver, self.b.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, 0  # every priced term is >= 0: 0 is a valid bound
+        value = int(round(solver.objective_value))
+        bound = value if code == cp_model.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
+        return self._column(solver), max(0, min(bound, value))
+
+    def _hint(self, column: Column) -> None:
+        model = self.b.model
+        model.clear_hints()
+        chosen = {(a.employee_id, a.day): option_of(a) for a in column.assignments}
+        for key, lits in self.b.x.items():
+            for o, v in lits.items():
+                model.add_hint(v, chosen.get(key) == o)
+
+    def _column(self, solver: cp_model.CpSolver) -> Column:
+        b = self.b
+        assignments = [Assignment(eid, d, kind) for (eid, d), kind in b.base.items()]
+        for (eid, d), lits in b.x.items():
+            chosen = next(o for o, v in lits.items() if solver.boolean_value(v))
+            assignments.append(assignment_of(eid, d, chosen))
+        penalties = tuple((r, int(solver.value(b.rule_expr(r)))) for r in RULES)
+        kits = [0] * self.n_days
+        for i, vs in self.kits.items():
+            kits[i] = sum(1 for v in vs if solver.boolean_value(v))
+        return Column(sum(p for _, p in penalties), tuple(kits), tuple(assignments), penalties)
+
+
+def column_of(problem: Problem, part: Part, day_index: dict[date, int]) -> Column:
+    kits = [0] * len(day_index)
+    for d, n in kit_use(problem, part.assignments).items():
+        kits[day_index[d]] = n
+    return Column(
+        part.objective,
+        tuple(kits),
+        tuple(part.assignments),
+        tuple((r, part.penalties.get(r, 0)) for r in RULES),
+    )
+
+
+def price_kits(
+    problem: Problem,
+    subs: list[Problem],
+    relaxed: list[Part],
+    feasible: list[Part] | None,
+    *,
+    end: float,
+    workers: int,
+    seed: int,
+    watch: Watch,
+) -> Dual:
+    """Iterate kit prices until `end`; returns the best bound and a plan within the stock.
+
+    `relaxed` are the parts solved with the whole pool (λ = 0, their bounds give the relaxed
+    bound); `feasible`, if given, a combination that fits the pool (its columns keep the
+    master feasible and the chosen plan at least as good)."""
+    day_index = {d: i for i, d in enumerate(problem.days)}
+    stock = [problem.kit_pool.available(d) for d in problem.days]
+    priced = [
+        i for i, s in enumerate(subs) if any(e.needs_kit and e.home_office for e in s.employees)
+    ]
+    fixed_bound = sum(relaxed[i].bound for i in range(len(subs)) if i not in set(priced))
+    state = _State(
+        columns=[[column_of(problem, relaxed[i], day_index)] for i in priced],
+        best_num=SCALE * sum(relaxed[i].bound for i in priced),
+        best_prices=[0] * len(stock),
+        upper=None if feasible is None else sum(feasible[i].objective for i in priced),
+    )
+    if feasible is not None:
+        for k, i in enumerate(priced):
+            _add(state.columns[k], column_of(problem, feasible[i], day_index))
+    models: dict[int, _Priced] = {}
+    _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch)
+    bound = fixed_bound + -((-state.best_num) // SCALE)
+    chosen = _choose(state.columns, stock, watch.clock, end, seed)
+    parts = None
+    if chosen is not None:
+        parts = list(relaxed)
+        for k, i in enumerate(priced):
+            col = chosen[k]
+            parts[i] = Part(
+                Status.FEASIBLE,
+                list(col.assignments),
+                col.cost,
+                relaxed[i].bound,
+                dict(col.penalties),
+            )
+    return Dual(
+        bound=bound,
+        prices=tuple(p / SCALE for p in state.best_prices),
+        iterations=state.iterations,
+        parts=parts,
+        columns=sum(len(c) for c in state.columns),
+    )
+
+
+def _add(columns: list[Column], column: Column) -> bool:
+    """Add a column unless an identical one (penalty and kits) is known; True if new."""
+    if any(c.cost == column.cost and c.kits == column.kits for c in columns):
+        return False
+    columns.append(column)
+    return True
+
+
+def _iterate(
+    state: _State,
+    priced: list[int],
+    subs: list[Problem],
+    models: dict[int, _Priced],
+    stock: list[int],
+    day_index: dict[date, int],
+    end: float,
+    workers: int,
+    seed: int,
+    watch: Watch,
+) -> None:
+    """Price rounds until `end` (minus the master's share), a stop, or convergence."""
+    clock = watch.clock
+    stop_at = end - MASTER_IP_SHARE * max(0.0, end - clock.now())
+    smoothing = SMOOTHING
+    while clock.now() < stop_at and not watch.stopped:
+        duals, lp_value = master_lp(state.columns, stock)
+        if SCALE * lp_value <= state.best_num + 1e-6 or _proven(state):
+            break  # the bound meets the master's value (or a known plan): nothing to gain
+        prices = _next_prices(state, duals, smoothing, stock)
+        num, added = _price_round(
+            state, priced, subs, models, prices, stock, day_index, stop_at, workers, seed, watch
+        )
+        state.iterations += 1
+        if num > state.best_num:
+            state.best_num, state.best_prices = num, prices
+        log.debug(
+            "round %d: L=%.1f best=%.1f master=%.1f columns=%d prices=%s",
+            state.iterations,
+            num / SCALE,
+            state.best_num / SCALE,
+            lp_value,
+            sum(len(c) for c in state.columns),
+            [p / SCALE for p in prices],
+        )
+        watch.report(f"Kit-Preise Runde {state.iterations}")
+        if not added:
+            if smoothing == 0.0:
+                break  # no new column even at the master's own prices: converged
+            smoothing = 0.0
+        else:
+            smoothing = SMOOTHING
+
+
+def _proven(state: _State) -> bool:
+    """The bound reaches the known plan within the stock: that plan is optimal."""
+    return state.upper is not None and -((-state.best_num) // SCALE) >= state.upper
+
+
+def _next_prices(
+    state: _State, duals: list[float], smoothing: float, stock: list[int]
+) -> list[int]:
+    """The first prices by a subgradient step (Polyak's step from the relaxed bound to the
+    best known plan: the first master's duals are degenerate, often the ceiling `BIG`);
+    then the master's duals, kept in a box around the best prices so far and smoothed
+    towards them (bundle-style stabilisation)."""
+    if state.iterations == 0 and state.upper is not None:
+        relaxed = [min(cols, key=lambda c: c.cost) for cols in state.columns]
+        over = [sum(c.kits[d] for c in relaxed) - s for d, s in enumerate(stock)]
+        norm = sum(g * g for g in over if g > 0)
+        if norm:
+            step = SCALE * (SCALE * state.upper - state.best_num) / (SCALE * norm)
+            return [max(0, round(step * g)) for g in over]
+    center = [c / SCALE for c in state.best_prices]
+    box = max(BOX, max(center))  # degenerate duals jump to `BIG`: stay near the center
+    return [
+        round(SCALE * (smoothing * c + (1 - smoothing) * min(max(u, c - box), c + box)))
+        for c, u in zip(center, duals, strict=True)
+    ]
+
+
+def _price_round(
+    state: _State,
+    priced: list[int],
+    subs: list[Problem],
+    models: dict[int, _Priced],
+    prices: list[int],
+    stock: list[int],
+    day_index: dict[date, int],
+    end: float,
+    workers: int,
+    seed: int,
+    watch: Watch,
+) -> tuple[int, bool]:
+    """Every priced part solved at `prices`; returns Σ bounds − Σ λ' S (scaled) and whether
+    a new column came up."""
+    clock = watch.clock
+
+    def one(k: int) -> tuple[Column | None, int]:
+        i = priced[k]
+        if i not in models:
+            models[i] = _Priced(subs[i], day_index)
+        hint = min(state.columns[k], key=lambda c: c.priced(prices))
+        left = end - clock.now()
+        # Parts are small: most finish far below this; a hard one must not starve the rest.
+        limit = max(0.05, min(left, max(0.5, left / 4)))
+        return models[i].solve(prices, hint, limit, seed, watch)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = list(pool.map(one, range(len(priced))))
+    added = False
+    for k, (column, _) in enumerate(results):
+        if column is not None:
+            added = _add(state.columns[k], column) or added
+    num = sum(b for _, b in results) - sum(p * s for p, s in zip(prices, stock, strict=True))
+    return num, added
+
+
+def master_lp(columns: list[list[Column]], stock: list[int]) -> tuple[list[float], float]:
+    """The restricted master LP: a convex combination of columns per part, kits within the
+    stock (overflow at `BIG` per kit-day). Returns the kit prices (duals ≥ 0) and its value."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    weights = [[lp.NumVar(0.0, 1.0, "") for _ in cols] for cols in columns]
+    for ws in weights:
+        lp.Add(sum(ws) == 1)
+    over = [lp.NumVar(0.0, lp.infinity(), "") for _ in stock]
+    rows = []
+    for d, s in enumerate(stock):
+        used = sum(
+            w * c.kits[d]
+            for ws, cols in zip(weights, columns, strict=True)
+            for w, c in zip(ws, cols, strict=True)
+            if c.kits[d]
+        )
+        rows.append(lp.Add(used - over[d] <= s))
+    cost = sum(
+        w * c.cost
+        for ws, cols in zip(weights, columns, strict=True)
+        for w, c in zip(ws, cols, strict=True)
+    )
+    lp.Minimize(cost + BIG * sum(over))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return [0.0] * len(stock), math.inf
+    # A <= row of a minimisation has a dual <= 0: the price of one more kit is its negative.
+    return [max(0.0, -r.dual_value()) for r in rows], lp.Objective().Value()
+
+
+def _choose(
+    columns: list[list[Column]], stock: list[int], clock: Clock, end: float, seed: int
+) -> list[Column] | None:
+    """One column per part, summed kits within the stock, least penalty (CP-SAT)."""
+    model = cp_model.CpModel()
+    picks = [[model.new_bool_var("") for _ in cols] for cols in columns]
+    for ps in picks:
+        model.add_exactly_one(ps)
+    for d, s in enumerate(stock):
+        terms = [
+            (p, c.kits[d])
+            for ps, cols in zip(picks, columns, strict=True)
+            for p, c in zip(ps, cols, strict=True)
+            if c.kits[d]
+        ]
+        if sum(k for _, k in terms) > s:
+            model.add(sum(p * k for p, k in terms) <= s)
+    model.minimize(
+        sum(
+            p * c.cost
+            for ps, cols in zip(picks, columns, strict=True)
+            for p, c in zip(ps, cols, strict=True)
+        )
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    clock.limit(solver.parameters, max(0.2, end - clock.now()))
+    code = solver.solve(model)
+    clock.charge(solver)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [
+        next(c for p, c in zip(ps, cols, strict=True) if solver.boolean_value(p))
+        for ps, cols in zip(picks, columns, strict=True)
+    ]

@@ -1,0 +1,137 @@
+"""Kit prices (Lagrangian relaxation of the kit pool): a bound a planner can trust, and plans
+that keep the stock. Tiny towns of two or three teams, each team in its own one-seat room,
+so that the parts compete for the kits; deterministic work limits, one worker."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rathaus.engines.roster import Problem, Status, Wish, WishKind, check
+from rathaus.engines.roster.clock import Clock
+from rathaus.engines.roster.decompose import batches, kit_use, split
+from rathaus.engines.roster.lagrange import price_kits
+from rathaus.engines.roster.parts import solve_part
+from rathaus.engines.roster.progress import Watch
+from rathaus.engines.roster.solver import solve
+from rathaus.engines.roster.tests.helpers import emp, kits, room, week
+
+DAYS = week(5)
+
+
+@st.composite
+def towns(draw: st.DrawFn) -> Problem:
+    """Two or three teams of 2–3 people, one one-seat room per team, kits for everyone who
+    must stay at home plus at most one: the pool binds on most days."""
+    employees, rooms, must_stay_home = [], [], 0
+    for t in range(draw(st.integers(2, 3))):
+        size = draw(st.integers(2, 3))
+        rooms.append(room(f"r{t}", 1, name=f"Raum {t}"))
+        must_stay_home += size - 1
+        for i in range(size):
+            wishes = tuple(
+                Wish(d, WishKind.PREFER_HOME, draw(st.integers(1, 3)))
+                for d in DAYS
+                if draw(st.booleans())
+            )
+            employees.append(
+                emp(
+                    f"e{t}{i}",
+                    team=f"T{t}",
+                    rooms=(f"r{t}",),
+                    working_weekdays=frozenset(range(5)),
+                    min_onsite_per_week=draw(st.integers(0, 2)),
+                    wishes=wishes,
+                )
+            )
+    return Problem(
+        days=DAYS,
+        employees=tuple(employees),
+        rooms=tuple(rooms),
+        kit_pool=kits(must_stay_home + draw(st.integers(0, 1))),
+    )
+
+
+def _optimum(problem: Problem) -> int:
+    """The true optimum: one CP-SAT model over everything, proven."""
+    plan = solve(problem, work_limit=20.0, decompose=False, explain=False)
+    assert plan.status is Status.OPTIMAL
+    assert plan.objective is not None
+    return plan.objective
+
+
+def _dual_bound(problem: Problem) -> tuple[int, int]:
+    """(relaxed bound, bound with kit prices) straight from the pricing phase."""
+    groups = batches(problem, 1)
+    subs = split(problem, groups)
+    clock = Clock(30.0)
+    watch = Watch(30.0, clock=clock)
+    relaxed = [solve_part(s, time_limit=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    dual = price_kits(
+        problem, subs, relaxed, None, end=clock.now() + 4.0, workers=1, seed=0, watch=watch
+    )
+    return sum(p.bound for p in relaxed), dual.bound
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(towns())
+def test_the_bound_never_exceeds_the_optimum_and_the_plan_keeps_the_stock(
+    problem: Problem,
+) -> None:
+    optimum = _optimum(problem)
+    relaxed, priced = _dual_bound(problem)
+    assert relaxed <= priced <= optimum
+    plan = solve(problem, work_limit=4.0)
+    assert plan.lower_bound is not None and plan.lower_bound <= optimum <= plan.objective  # type: ignore[operator]
+    result = check(problem, plan)
+    assert result.ok, result.violations
+    assert result.objective == plan.objective
+    use = kit_use(problem, list(plan.assignments))
+    assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
+
+
+def _contested_town() -> Problem:
+    """Three teams of three, two seats per team room, four kits: everybody would like to
+    work from home every day, but only four of the nine can, so wishes must be missed."""
+    employees = [
+        emp(
+            f"e{t}{i}",
+            team=f"T{t}",
+            rooms=(f"r{t}",),
+            working_weekdays=frozenset(range(5)),
+            wishes=tuple(
+                Wish(d, WishKind.PREFER_HOME, 1 + (t + i + k) % 3) for k, d in enumerate(DAYS)
+            ),
+        )
+        for t in range(3)
+        for i in range(3)
+    ]
+    return Problem(
+        days=DAYS,
+        employees=tuple(employees),
+        rooms=tuple(room(f"r{t}", 2, name=f"Raum {t}") for t in range(3)),
+        kit_pool=kits(4),
+    )
+
+
+def test_kit_prices_make_the_bound_see_the_pool() -> None:
+    problem = _contested_town()
+    relaxed, priced = _dual_bound(problem)
+    optimum = _optimum(problem)
+    assert relaxed < priced <= optimum
+
+
+def test_the_municipal_plan_reports_bound_and_gap() -> None:
+    problem = _contested_town()
+    plan = solve(problem, work_limit=6.0)
+    assert plan.lower_bound is not None and plan.gap is not None
+    assert plan.lower_bound <= _optimum(problem) <= plan.objective  # type: ignore[operator]
+    assert any("Kit-Preisen" in n for n in plan.notes)
+
+
+def test_the_same_town_gives_the_same_plan_and_bound() -> None:
+    problem = _contested_town()
+    first = solve(problem, work_limit=4.0, seed=3)
+    second = solve(problem, work_limit=4.0, seed=3)
+    assert first.assignments == second.assignments
+    assert (first.objective, first.bound) == (second.objective, second.bound)
