@@ -83,6 +83,9 @@ class _State:
     best_prices: list[int]
     upper: int | None  # penalty of a known plan within the stock (for the first step)
     iterations: int = 0
+    gradient: list[int] | None = None  # kits used minus stock at the best prices
+    improved: bool = True  # the last round raised the bound
+    step: float = 1.0  # Polyak step factor, halved while subgradient steps do not help
 
 
 class _Priced:
@@ -239,13 +242,15 @@ def _iterate(
         duals, lp_value = master_lp(state.columns, stock)
         if SCALE * lp_value <= state.best_num + 1e-6 or _proven(state):
             break  # the bound meets the master's value (or a known plan): nothing to gain
-        prices = _next_prices(state, duals, smoothing, stock)
-        num, added = _price_round(
+        prices = _next_prices(state, duals, smoothing, stock, lp_value)
+        num, added, gradient = _price_round(
             state, priced, subs, models, prices, stock, day_index, stop_at, workers, seed, watch
         )
         state.iterations += 1
-        if num > state.best_num:
-            state.best_num, state.best_prices = num, prices
+        state.improved = num > state.best_num
+        if state.improved:
+            state.best_num, state.best_prices, state.gradient = num, prices, gradient
+            state.step = 1.0
         log.debug(
             "round %d: L=%.1f best=%.1f master=%.1f columns=%d prices=%s",
             state.iterations,
@@ -270,7 +275,7 @@ def _proven(state: _State) -> bool:
 
 
 def _next_prices(
-    state: _State, duals: list[float], smoothing: float, stock: list[int]
+    state: _State, duals: list[float], smoothing: float, stock: list[int], target: float
 ) -> list[int]:
     """The first prices by a subgradient step (Polyak's step from the relaxed bound to the
     best known plan: the first master's duals are degenerate, often the ceiling `BIG`);
@@ -283,12 +288,27 @@ def _next_prices(
         if norm:
             step = SCALE * (SCALE * state.upper - state.best_num) / (SCALE * norm)
             return [max(0, round(step * g)) for g in over]
+    if not state.improved and state.gradient is not None:
+        return _subgradient_step(state, target)
     center = [c / SCALE for c in state.best_prices]
     box = max(BOX, max(center))  # degenerate duals jump to `BIG`: stay near the center
     return [
         round(SCALE * (smoothing * c + (1 - smoothing) * min(max(u, c - box), c + box)))
         for c, u in zip(center, duals, strict=True)
     ]
+
+
+def _subgradient_step(state: _State, target: float) -> list[int]:
+    """After a round that did not raise the bound: Polyak's step from the best prices along
+    their subgradient (kits used minus stock) towards the master's value; the step halves
+    while such steps do not help."""
+    gradient = state.gradient or []
+    norm = sum(g * g for g in gradient)
+    if not norm or not math.isfinite(target):
+        return list(state.best_prices)
+    step = state.step * (SCALE * target - state.best_num) / norm
+    state.step /= 2
+    return [max(0, round(c + step * g)) for c, g in zip(state.best_prices, gradient, strict=True)]
 
 
 def _price_round(
@@ -303,9 +323,9 @@ def _price_round(
     workers: int,
     seed: int,
     watch: Watch,
-) -> tuple[int, bool]:
-    """Every priced part solved at `prices`; returns Σ bounds − Σ λ' S (scaled) and whether
-    a new column came up."""
+) -> tuple[int, bool, list[int]]:
+    """Every priced part solved at `prices`; returns Σ bounds − Σ λ' S (scaled), whether
+    a new column came up, and the subgradient (kits used minus stock per day)."""
     clock = watch.clock
 
     def one(k: int) -> tuple[Column | None, int]:
@@ -321,11 +341,14 @@ def _price_round(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(pool.map(one, range(len(priced))))
     added = False
+    used = [-s for s in stock]
     for k, (column, _) in enumerate(results):
         if column is not None:
             added = _add(state.columns[k], column) or added
+        best = column or min(state.columns[k], key=lambda c: c.priced(prices))
+        used = [u + n for u, n in zip(used, best.kits, strict=True)]
     num = sum(b for _, b in results) - sum(p * s for p, s in zip(prices, stock, strict=True))
-    return num, added
+    return num, added, used
 
 
 def master_lp(columns: list[list[Column]], stock: list[int]) -> tuple[list[float], float]:
