@@ -3,10 +3,13 @@
     .venv/bin/python bench/roster_municipal.py --staff 200 --limits 10
     .venv/bin/python bench/roster_municipal.py --staff 5000 --limits 30 120
 
+    .venv/bin/python bench/roster_municipal.py --staff 200 --limits 10 60 --seeds 1 2 3 --work
+
 Each row: generate (seeded), solve with the time limit, validate with the independent
-checker. Gap = (objective - bound) / objective; the bound is CP-SAT's (sum over parts, with
-the kit pool relaxed when the pool had to be split). Timing on shared machines is noisy:
-compare rows of the same run.
+checker. Gap = (objective - bound) / objective; the bound is `Plan.lower_bound`: the sum of
+the parts' proven bounds, with kit prices when the pool binds (the note "Schranke mit
+Kit-Preisen" says how many price rounds ran). Timing on shared machines is noisy: compare
+rows of the same run, or use `--work` (deterministic work instead of seconds).
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--normal", action="store_true", help="normal room capacity (no pandemic)")
     ap.add_argument("--kit-share", type=float, default=0.30, help="kits per staff (0.30: 60/200)")
+    ap.add_argument(
+        "--work",
+        action="store_true",
+        help="limits are CP-SAT deterministic work (one worker): the same plans and bounds "
+        "on an idle or a loaded machine",
+    )
     args = ap.parse_args()
     print(f"`{' '.join(['.venv/bin/python', *sys.argv])}`  ")
     print(
@@ -58,7 +67,10 @@ def main() -> None:
             )
             gen = time.monotonic() - t
             for limit in args.limits:
-                plan = solve(problem, time_limit=limit, workers=args.workers, seed=seed)
+                if args.work:
+                    plan = solve(problem, work_limit=limit, seed=seed)
+                else:
+                    plan = solve(problem, time_limit=limit, workers=args.workers, seed=seed)
                 ok = "–"
                 if plan.objective is not None:
                     result = check(problem, plan)
