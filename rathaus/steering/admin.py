@@ -7,8 +7,10 @@ from rathaus.steering.models import (
     Indicator,
     IndicatorTarget,
     Milestone,
+    Programme,
     Project,
     SteeringCase,
+    SteeringSettings,
     StrategyPlan,
 )
 
@@ -43,8 +45,21 @@ class GoalAdmin(SteeringAdmin):
     list_display = ("title", "action_field", "position")
 
 
+class ProgrammeAdmin(SteeringAdmin):
+    list_display = ("title", "plan", "position", "public")
+
+
 class ProjectAdmin(SteeringAdmin):
-    list_display = ("title", "action_field", "status", "owner_unit", "start", "end", "public")
+    list_display = (
+        "title",
+        "action_field",
+        "programme",
+        "status",
+        "owner_unit",
+        "start",
+        "end",
+        "public",
+    )
     list_filter = ("status",)
     raw_id_fields = ("owner",)
     filter_horizontal = ("depends_on",)
@@ -83,3 +98,11 @@ site.register(Project, ProjectAdmin)
 site.register(Indicator, IndicatorAdmin)
 site.register(IndicatorTarget, IndicatorTargetAdmin)
 site.register(SteeringCase, SteeringCaseAdmin)
+site.register(Programme, ProgrammeAdmin)
+
+
+class SteeringSettingsAdmin(SteeringAdmin):
+    list_display = ("municipality", "reporting_period")
+
+
+site.register(SteeringSettings, SteeringSettingsAdmin)

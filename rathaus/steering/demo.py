@@ -30,9 +30,11 @@ from rathaus.steering.models import (
     IndicatorValue,
     Milestone,
     MilestoneRevision,
+    Programme,
     Project,
     StatusReport,
     SteeringCase,
+    SteeringSettings,
     StrategyPlan,
 )
 from rathaus.steering.services.indicators import indicator_analyse
@@ -242,6 +244,9 @@ def load(town: Municipality, now=None) -> None:
         return
     today = timezone.localdate(now_or(now))
     rng = random.Random(12)
+    # Musterstadt reports monthly; the setting (admin: "Einstellungen Steuerung") may say
+    # quarterly instead.
+    SteeringSettings.objects.get_or_create(municipality=town)
     users = _users(town)
     units = {u.code: u for u in OrgUnit.objects.filter(municipality=town)}
     term_start = date(today.year - 1, 11, 1)
@@ -271,6 +276,7 @@ def load(town: Municipality, now=None) -> None:
             ]
         )
     projects = _projects(town, today, rng, fields, goals, units, users)
+    _programme(town, plan, projects)
     indicators = _indicators(town, today, rng, fields, goals, units)
     _cases(town, today, projects, indicators, units, users)
     for indicator in indicators.values():
@@ -316,6 +322,29 @@ def _projects(town, today, rng, fields, goals, units, users) -> dict[str, Projec
         _reports(town, project, pattern, today, users)
         _budget(town, project, today, rng)
     return projects
+
+
+# One programme that spans two action fields: digital services and data (Smart City) and the
+# smart heat grid of the new quarter.
+PROGRAMME = (
+    "Smart City",
+    "Das Förderprogramm des Smart-City-Wettbewerbs bündelt die digitalen Projekte aus "
+    "Verwaltung und Stadtquartier: gemeinsame Datenplattform, gemeinsame Förderfristen.",
+    (
+        "Digitale Bürgerdienste (OZG)",
+        "Urbane Datenplattform",
+        "Sensorik Parkraum Innenstadt",
+        "Nahwärmenetz Güterbahnhof",
+    ),
+)
+
+
+def _programme(town, plan, projects: dict[str, Project]) -> None:
+    title, description, members = PROGRAMME
+    programme = Programme.objects.create(
+        municipality=town, plan=plan, title=title, description=description
+    )
+    Project.objects.filter(pk__in=[projects[t].pk for t in members]).update(programme=programme)
 
 
 SUMMARIES = {

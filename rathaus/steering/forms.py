@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from rathaus.core import uploads
 from rathaus.core.forms import BoundedDateField, KernForm, apply_kern_classes
-from rathaus.steering.models import BudgetLine, Light, Project, SteeringCase
+from rathaus.steering.models import BudgetLine, Light, Project, SteeringCase, SteeringSettings
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -40,10 +40,11 @@ LIGHTS = [(v, label) for v, label in Light.choices]
 
 
 class ReportForm(KernForm):
+    """``periods``: (first day, name) of the periods one may report on, newest first — months
+    or quarters, as the municipality reports."""
+
     period = forms.DateField(
-        label=_("Berichtsmonat"),
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
+        label=_("Berichtszeitraum"), widget=forms.Select, input_formats=["%Y-%m-%d", "%Y-%m"]
     )
     time = forms.ChoiceField(label=pgettext_lazy("Ampel", "Termine"), choices=LIGHTS)
     budget = forms.ChoiceField(label=_("Budget"), choices=LIGHTS)
@@ -54,6 +55,23 @@ class ReportForm(KernForm):
     override_reason = OneLine(
         label=_("Begründung, falls besser als berechnet"), max_length=500, required=False
     )
+
+    def __init__(self, *args, periods, rhythm, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        field.widget.choices = [(day.isoformat(), name) for day, name in periods]
+        field.label = (
+            _("Berichtsquartal")
+            if rhythm == SteeringSettings.Rhythm.QUARTERLY
+            else _("Berichtsmonat")
+        )
+        self.allowed = {day for day, _name in periods}
+
+    def clean_period(self):
+        day = self.cleaned_data["period"]
+        if day not in self.allowed:
+            raise forms.ValidationError(_("Bitte einen der angebotenen Berichtszeiträume wählen."))
+        return day
 
 
 class CommentForm(KernForm):
@@ -150,6 +168,12 @@ class ProjectForm(KernForm):
     description = MultiLine(label=_("Beschreibung"), max_length=5000, required=False)
     action_field = forms.ModelChoiceField(label=_("Handlungsfeld"), queryset=None)
     goal = forms.ModelChoiceField(label=_("Ziel"), queryset=None, required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Programm"),
+        queryset=None,
+        required=False,
+        help_text=_("Ein Programm bündelt Projekte mehrerer Handlungsfelder."),
+    )
     owner_unit = forms.ModelChoiceField(label=_("verantwortliche Einheit"), queryset=None)
     owner = forms.ModelChoiceField(label=_("Projektleitung"), queryset=None, required=False)
     start = BoundedDateField(label=_("Beginn"), **DATE)
@@ -162,7 +186,7 @@ class ProjectForm(KernForm):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("action_field", "goal", "owner_unit", "owner"):
+        for name in ("action_field", "goal", "programme", "owner_unit", "owner"):
             self.fields[name].queryset = choices[name]
 
 

@@ -3,10 +3,12 @@ with targets and early warning, steering cases that end in recorded decisions.""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from rathaus.core.models import OrgUnit, TenantModel
 
@@ -77,6 +79,25 @@ class Goal(TenantModel):
         return self.title
 
 
+class Programme(TenantModel):
+    """Groups projects of several action fields under one banner (e.g. *Smart City*): the
+    fields a programme spans are those of its projects."""
+
+    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="programmes")
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    public = models.BooleanField(_("öffentlich"), default=True)
+
+    class Meta:
+        verbose_name = _("Programm")
+        verbose_name_plural = _("Programme")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Project(TenantModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("geplant")
@@ -106,6 +127,14 @@ class Project(TenantModel):
     kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.PROJECT)
     title = models.CharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("Programm"),
+    )
     owner_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("verantwortlich")
     )
@@ -403,6 +432,56 @@ class MilestoneRevision(TenantModel):
         verbose_name = _("Meilensteinänderung")
         verbose_name_plural = _("Meilensteinänderungen")
         ordering = ["at", "pk"]
+
+
+class SteeringSettings(TenantModel):
+    """How often the municipality's projects report: monthly or quarterly (default monthly)."""
+
+    class Rhythm(models.TextChoices):
+        MONTHLY = "monthly", _("monatlich")
+        QUARTERLY = "quarterly", _("vierteljährlich")
+
+    reporting_period = models.CharField(
+        _("Berichtsrhythmus der Statusberichte"),
+        max_length=10,
+        choices=Rhythm.choices,
+        default=Rhythm.MONTHLY,
+    )
+
+    class Meta:
+        verbose_name = _("Einstellungen Steuerung")
+        verbose_name_plural = _("Einstellungen Steuerung")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="steering_settings_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_reporting_period_display())
+
+    @classmethod
+    def rhythms(cls, municipality_ids) -> dict[int, str]:
+        """The reporting rhythm of each municipality (monthly where nothing is set)."""
+        ids = list(municipality_ids)
+        found = dict(
+            cls.objects.filter(municipality_id__in=ids).values_list(
+                "municipality_id", "reporting_period"
+            )
+        )
+        return {i: found.get(i, cls.Rhythm.MONTHLY.value) for i in ids}
+
+    @classmethod
+    def rhythm_of(cls, municipality_id: int) -> str:
+        return cls.rhythms([municipality_id])[municipality_id]
+
+
+def period_name(period: date, rhythm: str) -> str:
+    """A reporting period by name: ``11/2026`` or ``4. Quartal 2026``."""
+    if rhythm == SteeringSettings.Rhythm.QUARTERLY:
+        return gettext("%(q)d. Quartal %(y)d") % {
+            "q": (period.month - 1) // 3 + 1,
+            "y": period.year,
+        }
+    return f"{period.month:02d}/{period.year}"
 
 
 class CockpitVersion(models.Model):

@@ -44,6 +44,7 @@ urlpatterns = [
         editing.budget_line_delete,
         name="budget_line_delete",
     ),
+    path("programme/<int:pk>/", cockpit.programme_detail, name="programme_detail"),
     path("kennzahlen/", indicators.indicator_list, name="indicator_list"),
     path("kennzahlen/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
     path(

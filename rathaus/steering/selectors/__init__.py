@@ -22,7 +22,8 @@ from django.db.models import (
 from django.http import Http404
 
 from rathaus.core.models import Role
-from rathaus.core.tenancy import get_scoped_or_404, scoped
+from rathaus.core.tenancy import get_scoped_or_404, municipality_ids_for, scoped
+from rathaus.engines.indicators.periods import previous_period
 from rathaus.steering.models import (
     LIGHT_ORDER,
     ActionField,
@@ -32,10 +33,13 @@ from rathaus.steering.models import (
     Light,
     Milestone,
     MilestoneRevision,
+    Programme,
     Project,
     StatusReport,
     SteeringCase,
+    SteeringSettings,
     StrategyPlan,
+    period_name,
 )
 from rathaus.steering.rules import PERM_VIEW_ALL
 
@@ -59,7 +63,7 @@ def _latest_report(field_name: str) -> Subquery:
 def projects_for(user) -> QuerySet[Project]:
     qs = (
         scoped(Project, user)
-        .select_related("owner_unit", "action_field", "goal", "owner")
+        .select_related("owner_unit", "action_field", "goal", "owner", "programme")
         .annotate(
             last_period=_latest_report("period"),
             last_time=_latest_report("time"),
@@ -114,6 +118,53 @@ class FieldView:
         return sum(1 for p in self.projects if light_of(p) == light)
 
 
+@dataclass
+class ProgrammeView:
+    """A programme with its visible projects and the action fields they belong to."""
+
+    programme: Programme
+    fields: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+
+    def count(self, light: str) -> int:
+        return sum(1 for p in self.projects if light_of(p) == light)
+
+
+def programmes_of(user, plan: StrategyPlan | None, fields: list[FieldView]) -> list[ProgrammeView]:
+    """The plan's programmes, their projects gathered across the action fields (in the
+    fields' order), so a programme spans exactly the fields its projects lie in."""
+    if plan is None:
+        return []
+    programmes = scoped(Programme, user).filter(plan=plan)
+    if public_only(user):
+        programmes = programmes.filter(public=True)
+    views = {p.pk: ProgrammeView(p) for p in programmes}
+    for fv in fields:
+        for project in fv.projects:
+            view = views.get(project.programme_id)
+            if view is None:
+                continue
+            view.projects.append(project)
+            if fv.field not in view.fields:
+                view.fields.append(fv.field)
+    return list(views.values())
+
+
+def programme_get(user, pk: int) -> ProgrammeView:
+    """A programme with its visible projects, grouped by action field (its drill-down)."""
+    qs = scoped(Programme, user).select_related("plan")
+    if public_only(user):
+        qs = qs.filter(public=True)
+    programme = get_scoped_or_404(qs, user, pk=pk)
+    view = ProgrammeView(programme)
+    projects = projects_for(user).filter(programme=programme)
+    for project in projects.order_by("action_field__position", "action_field__title", "title"):
+        view.projects.append(project)
+        if project.action_field not in view.fields:
+            view.fields.append(project.action_field)
+    return view
+
+
 def tree(
     user,
     plan: StrategyPlan | None = None,
@@ -141,17 +192,25 @@ def tree(
     return list(views.values())
 
 
+def reporting_rhythm(user) -> str:
+    """The reporting rhythm of the user's (first) municipality: how the pages name periods."""
+    ids = sorted(municipality_ids_for(user))
+    return SteeringSettings.rhythm_of(ids[0]) if ids else SteeringSettings.Rhythm.MONTHLY
+
+
 def overdue_reports(user, today: date, projects: list[Project] | None = None) -> list[Project]:
-    """Running projects without a report for the previous month."""
-    due = previous_month(today)
+    """Running projects without a report for the last ended period — the previous month or
+    quarter, as each project's municipality reports."""
     if projects is None:
         projects = list(projects_for(user))
+    rhythms = SteeringSettings.rhythms({p.municipality_id for p in projects})
+    due = {town: previous_period(today, rhythm) for town, rhythm in rhythms.items()}
     return [
         p
         for p in projects
         if p.status == Project.Status.RUNNING
-        and p.start < due
-        and (p.last_period is None or p.last_period < due)
+        and p.start < due[p.municipality_id]
+        and (p.last_period is None or p.last_period < due[p.municipality_id])
     ]
 
 
@@ -270,6 +329,9 @@ class Cockpit:
     overdue: list[Project]
     budgets: list[BudgetRow]
     year: int
+    programmes: list[ProgrammeView] = field(default_factory=list)
+    rhythm: str = SteeringSettings.Rhythm.MONTHLY
+    due: date | None = None
 
 
 def _worst_first(fields: list[FieldView]) -> None:
@@ -301,6 +363,8 @@ class ProjectRow:
     last_budget: str | None
     last_scope: str | None
     last_risk: str | None
+    programme_id: int | None = None
+    municipality_id: int | None = None
 
     def get_status_display(self) -> str:
         return str(Project.Status(self.status).label)
@@ -350,11 +414,13 @@ def _cockpit_fields(user, plan: StrategyPlan | None) -> list[FieldView]:
     projects = scoped(Project, user).filter(action_field__plan=plan).order_by("title")
     if public_only(user):
         projects = projects.filter(public=True)
-    rows = list(projects.values_list(*_PROJECT_ROW[:8]))
+    rows = list(projects.values_list(*_PROJECT_ROW[:8], "programme_id", "municipality_id"))
     lights = _latest_lights([row[0] for row in rows])
     for row in rows:
         last = lights.get(row[0], (None,) * 5)
-        project = ProjectRow(*row[:6], UnitName(row[6]), row[7], *last)
+        project = ProjectRow(
+            *row[:6], UnitName(row[6]), row[7], *last, programme_id=row[8], municipality_id=row[9]
+        )
         if project.action_field_id in views:
             views[project.action_field_id].projects.append(project)
     return list(views.values())
@@ -365,6 +431,8 @@ def cockpit(user, today: date) -> Cockpit:
     fields = _cockpit_fields(user, plan)
     projects = [p for f in fields for p in f.projects]
     _worst_first(fields)
+    programmes = programmes_of(user, plan, fields)
+    rhythm = reporting_rhythm(user)
     indicators = indicator_rows_for(user, limit=COCKPIT_ROWS)
     total, warned = indicator_counts(user)
     return Cockpit(
@@ -379,6 +447,9 @@ def cockpit(user, today: date) -> Cockpit:
         overdue=overdue_reports(user, today, projects),
         budgets=[r for r in budget_rows(user, today.year, projects) if (r.percent or 0) > 0],
         year=today.year,
+        programmes=programmes,
+        rhythm=rhythm,
+        due=previous_period(today, rhythm),
     )
 
 
@@ -404,8 +475,9 @@ class HistoryEntry:
 
 def project_history(project: Project) -> list[HistoryEntry]:
     """Every report, decision and versioned milestone change, newest first."""
+    rhythm = SteeringSettings.rhythm_of(project.municipality_id)
     entries = [
-        HistoryEntry(r.submitted_at, "report", r.period.strftime("%m/%Y"), r.summary, r.overall)
+        HistoryEntry(r.submitted_at, "report", period_name(r.period, rhythm), r.summary, r.overall)
         for r in project.reports.all()
     ]
     for case in project.cases.filter(status=SteeringCase.Status.DECIDED):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rathaus.core.models import OrgUnit, User
 from rathaus.core.tenancy import get_scoped_or_404, municipality_ids_for, scoped
-from rathaus.steering.models import ActionField, BudgetLine, Goal, Milestone, Project
+from rathaus.steering.models import (
+    ActionField,
+    BudgetLine,
+    Goal,
+    Milestone,
+    Programme,
+    Project,
+)
 from rathaus.steering.selectors import current_plan
 
 
@@ -16,6 +23,7 @@ def edit_choices(user) -> dict:
     return {
         "action_field": fields,
         "goal": scoped(Goal, user).filter(action_field__in=fields).select_related("action_field"),
+        "programme": scoped(Programme, user).filter(plan=plan),
         "owner_unit": scoped(OrgUnit, user).order_by("code", "name"),
         "owner": User.objects.filter(
             municipality_id__in=municipality_ids_for(user), is_active=True

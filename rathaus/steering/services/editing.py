@@ -34,6 +34,7 @@ PROJECT_FIELDS = (
     "kind",
     "description",
     "action_field",
+    "programme",
     "goal",
     "owner_unit",
     "owner",
@@ -61,7 +62,7 @@ def _refuse(field: str, message: str, code: str = "invalid") -> DomainError:
 
 
 def _same_town(municipality_id: int, data: dict) -> None:
-    for name in ("action_field", "goal", "owner_unit"):
+    for name in ("action_field", "goal", "owner_unit", "programme"):
         obj = data.get(name)
         if obj is not None and obj.municipality_id != municipality_id:
             raise _refuse(name, _("Bitte einen Eintrag der eigenen Kommune wählen."))
@@ -71,6 +72,9 @@ def _same_town(municipality_id: int, data: dict) -> None:
     goal, field = data.get("goal"), data.get("action_field")
     if goal is not None and field is not None and goal.action_field_id != field.pk:
         raise _refuse("goal", _("Das Ziel gehört zu einem anderen Handlungsfeld."))
+    programme = data.get("programme")
+    if programme is not None and field is not None and programme.plan_id != field.plan_id:
+        raise _refuse("programme", _("Das Programm gehört zu einer anderen Strategie."))
 
 
 def _check_project(actor, municipality_id: int, data: dict, unit_id: int | None = None) -> dict:

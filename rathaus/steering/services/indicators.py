@@ -58,7 +58,8 @@ def indicator_value_record(
 ) -> IndicatorValue | None:
     """Stores a value; an existing reference date gets a new version (a revision).
 
-    Returns None when the value equals the current one (re-imports change nothing).
+    Returns None when the value equals the current one (re-imports change nothing) or, for a
+    manual entry, one of the actor's entries still waiting for confirmation.
     ``four_eyes``: manual entry of an official figure, counted only once a second person
     confirms it (``indicator_value_confirm``).
     """
@@ -70,6 +71,13 @@ def indicator_value_record(
     current = rows.filter(confirmed=True).order_by("-version").first()
     if current is not None and current.value == number and current.provisional == provisional:
         return None
+    if (
+        four_eyes
+        and rows.filter(
+            confirmed=False, value=number, provisional=provisional, entered_by=actor
+        ).exists()
+    ):
+        return None  # the same entry again while it waits for the second person
     version = (rows.aggregate(v=Max("version"))["v"] or 0) + 1
     row = IndicatorValue.objects.create(
         municipality_id=indicator.municipality_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,20 +15,21 @@ from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
+from rathaus.engines.indicators.periods import period_start, previous_period
 from rathaus.steering import caching
-from rathaus.steering.models import LIGHT_ORDER, BudgetLine, Light, Project, StatusReport
+from rathaus.steering.models import (
+    LIGHT_ORDER,
+    BudgetLine,
+    Light,
+    Project,
+    StatusReport,
+    SteeringSettings,
+    period_name,
+)
 from rathaus.steering.services.cases import case_open
 from rathaus.steering.services.indicators import indicators_analyse_all
 
 LATE_DAYS = 30  # a milestone overdue for longer than this turns the time light red
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def previous_month(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def computed_time_light(project: Project, today: date) -> str:
@@ -84,7 +85,10 @@ def status_report_submit(
     override_reason: str = "",
     now: datetime | None = None,
 ) -> StatusReport:
-    """Keeps every report; a light better than the computed one needs a reason."""
+    """Keeps every report; a light better than the computed one needs a reason.
+
+    ``period`` is any day of the reporting period (a month or a quarter, as the municipality
+    reports); the report is stored under the period's first day."""
     now = now_or(now)
     today = timezone.localdate(now)
     lights = {"time": time, "budget": budget, "scope": scope, "risk": risk}
@@ -114,10 +118,11 @@ def status_report_submit(
             % {"f": ", ".join(str(LIGHT_FIELDS[f]) for f in softened)},
             errors=[{"field": "override_reason", "message": _("Begründung erforderlich.")}],
         )
+    rhythm = SteeringSettings.rhythm_of(project.municipality_id)
     report = StatusReport.objects.create(
         municipality_id=project.municipality_id,
         project=project,
-        period=month_start(period),
+        period=period_start(period, rhythm),
         submitted_at=now,
         author=actor,
         computed=computed,
@@ -130,19 +135,21 @@ def status_report_submit(
         actor=actor, instance=report, action="create", summary=f"Statusbericht {project.title}"
     )
     if report.overall == Light.RED:
-        _open_project_case(project, report, now=now)
+        _open_project_case(project, report, rhythm, now=now)
     caching.bump(project.municipality_id)
     return report
 
 
-def _open_project_case(project: Project, report: StatusReport, *, now: datetime) -> None:
+def _open_project_case(
+    project: Project, report: StatusReport, rhythm: str, *, now: datetime
+) -> None:
     red = [str(LIGHT_FIELDS[f]) for f in LIGHT_FIELDS if getattr(report, f) == Light.RED]
     case_open(
         kind="project",
         trigger=f"project:{project.pk}:red",
         title=_("%(p)s ist rot") % {"p": project.title},
         explanation=_("Statusbericht %(m)s: rot bei %(f)s. %(s)s")
-        % {"m": report.period.strftime("%m/%Y"), "f": ", ".join(red), "s": report.summary[:300]},
+        % {"m": period_name(report.period, rhythm), "f": ", ".join(red), "s": report.summary[:300]},
         assigned_unit=project.owner_unit,
         project=project,
         now=now,
@@ -150,10 +157,12 @@ def _open_project_case(project: Project, report: StatusReport, *, now: datetime)
 
 
 def projects_sweep(*, municipality, now: datetime | None = None) -> int:
-    """Opens cases for missing reports and budgets over their threshold; returns how many."""
+    """Opens cases for missing reports (for the last ended month or quarter, as the
+    municipality reports) and budgets over their threshold; returns how many."""
     now = now_or(now)
     today = timezone.localdate(now)
-    due = previous_month(today)
+    rhythm = SteeringSettings.rhythm_of(municipality.pk)
+    due = previous_period(today, rhythm)
     opened = 0
     running = Project.objects.filter(municipality=municipality, status=Project.Status.RUNNING)
     for project in running.select_related("owner_unit"):
@@ -164,7 +173,7 @@ def projects_sweep(*, municipality, now: datetime | None = None) -> int:
                 trigger=f"project:{project.pk}:report:{due.isoformat()}",
                 title=_("Statusbericht fehlt: %(p)s") % {"p": project.title},
                 explanation=_("Für %(m)s liegt kein Statusbericht vor.")
-                % {"m": due.strftime("%m/%Y")},
+                % {"m": period_name(due, rhythm)},
                 assigned_unit=project.owner_unit,
                 project=project,
                 now=now,

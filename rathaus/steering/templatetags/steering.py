@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from rathaus.core.charts import german_number
-from rathaus.steering.models import Light
+from rathaus.steering.models import Light, SteeringSettings, period_name
 from rathaus.steering.selectors import light_of
 
 register = template.Library()
@@ -75,3 +75,14 @@ def light_word(value):
     """A light in plain text (symbol and word), for print: "■ kritisch"."""
     text = Light(value).label if value in Light.values else value
     return f"{SYMBOL.get(value, '')} {text}".strip()
+
+
+@register.filter
+def period(value, rhythm):
+    """A reporting period by name (``11/2026`` or ``4. Quartal 2026``)."""
+    return period_name(value, rhythm) if value else ""
+
+
+@register.filter
+def rhythm_name(value):
+    return SteeringSettings.Rhythm(value).label

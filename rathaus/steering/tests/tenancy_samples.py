@@ -1,7 +1,13 @@
 """Rows of the steering app in a municipality, for the URL-walking tenancy test."""
 
 from rathaus.core.tests.factories import UserFactory
-from rathaus.steering.models import BudgetLine, CaseComment, IndicatorValue, SteeringCase
+from rathaus.steering.models import (
+    BudgetLine,
+    CaseComment,
+    IndicatorValue,
+    Programme,
+    SteeringCase,
+)
 from rathaus.steering.services.cases import case_open
 from rathaus.steering.tests.conftest import build_world
 
@@ -19,8 +25,12 @@ def create(municipality, marker: str) -> dict[str, list]:
         row.save(update_fields=["public"])
     world["field"].public = False
     world["field"].save(update_fields=["public"])
+    programme = Programme.objects.create(
+        municipality=municipality, plan=world["plan"], title=f"Programm {marker}", public=False
+    )
     world["project"].title = f"Projekt {marker}"
-    world["project"].save(update_fields=["title"])
+    world["project"].programme = programme
+    world["project"].save(update_fields=["title", "programme"])
     world["indicator"].name = f"Kennzahl {marker}"
     world["indicator"].analysis = {"explanation": marker, "spark": [1, 2, 3]}
     world["indicator"].save(update_fields=["name", "analysis"])
@@ -44,7 +54,7 @@ def create(municipality, marker: str) -> dict[str, list]:
     )
     assert SteeringCase.objects.filter(pk=case.pk).exists()
     return {
-        "pk": [world["project"].pk, world["indicator"].pk, case.pk],
+        "pk": [world["project"].pk, world["indicator"].pk, case.pk, programme.pk],
         "value_id": [pending.pk],
         "project_id": [world["project"].pk],
         "indicator_id": [world["indicator"].pk],

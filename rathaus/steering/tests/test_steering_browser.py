@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from rathaus.core.tests.waiting import wait_for
-from rathaus.steering.models import Milestone, SteeringCase
+from rathaus.steering.models import Milestone, Programme, Project, SteeringCase
 from rathaus.steering.services.indicators import indicator_analyse, indicator_value_record
 from rathaus.steering.services.projects import status_report_submit
 from rathaus.steering.tests.conftest import build_world
@@ -80,9 +80,12 @@ def test_strategy_cases_import_and_public_pages_pass_axe(
 ):
     world = build_world(town, make_user)
     indicator_analyse(indicator=world["indicator"])
+    smart = Programme.objects.create(municipality=town, plan=world["plan"], title="Smart City")
+    Project.objects.filter(pk=world["project"].pk).update(programme=smart)
     login(page, world["users"]["mayor"].username)
     for path, heading in (
         ("/steuerung/strategie/", "Strategie 2030"),
+        (f"/steuerung/programme/{smart.pk}/", "Programm: Smart City"),
         ("/steuerung/faelle/?status=decided", "Steuerungsfälle"),
         ("/steuerung/import/", "Kennzahlen importieren"),
         ("/steuerung/klausur/", "Ziele aus der Klausur übernehmen"),

@@ -80,15 +80,29 @@ def cockpit(request):
 @login_required
 def strategy(request):
     require(request.user, PERM_VIEW)
+    plan = selectors.current_plan(request.user)
+    fields = selectors.tree(request.user, plan)
     return render(
         request,
         "steering/strategy.html",
         {
-            "plan": selectors.current_plan(request.user),
-            "fields": selectors.tree(request.user),
+            "plan": plan,
+            "fields": fields,
+            "programmes": selectors.programmes_of(request.user, plan, fields),
             "can_retreat": request.user.has_perm(PERM_DECIDE),
             "can_create": request.user.has_perm(PERM_CREATE_PROJECT),
         },
+    )
+
+
+@login_required
+def programme_detail(request, pk: int):
+    """The drill-down from the cockpit: a programme's projects across its action fields."""
+    require(request.user, PERM_VIEW)
+    return render(
+        request,
+        "steering/programme_detail.html",
+        {"view": selectors.programme_get(request.user, pk)},
     )
 
 

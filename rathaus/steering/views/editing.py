@@ -79,6 +79,7 @@ def project_edit(request, pk: int):
     initial.update(
         action_field=project.action_field_id,
         goal=project.goal_id,
+        programme=project.programme_id,
         owner_unit=project.owner_unit_id,
         owner=project.owner_id,
         budget_threshold=project.budget_threshold,

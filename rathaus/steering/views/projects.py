@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
+from rathaus.engines.indicators.periods import recent_periods
 from rathaus.steering import selectors
 from rathaus.steering.forms import ReportForm
+from rathaus.steering.models import SteeringSettings, period_name
 from rathaus.steering.rules import PERM_EDIT_PROJECT, PERM_VIEW
 from rathaus.steering.services.projects import (
     computed_budget_light,
@@ -19,6 +21,8 @@ from rathaus.steering.services.projects import (
     status_report_submit,
 )
 from rathaus.steering.views.common import require
+
+REPORT_PERIODS = {"monthly": 6, "quarterly": 4}  # periods offered in the report form
 
 
 @login_required
@@ -30,10 +34,18 @@ def project_detail(request, pk: int):
     can_edit = request.user.has_perm(PERM_EDIT_PROJECT, project)
     form = None
     if can_edit:
+        rhythm = SteeringSettings.rhythm_of(project.municipality_id)
+        periods = recent_periods(today, rhythm, REPORT_PERIODS[rhythm])
+        due = periods[1]
         form = ReportForm(
             request.POST or None,
+            periods=[(day, period_name(day, rhythm)) for day in periods],
+            rhythm=rhythm,
             initial={
-                "period": today.replace(day=1),
+                # the period whose report is due, until it is there; then the running one
+                "period": (
+                    due if project.last_period is None or project.last_period < due else periods[0]
+                ).isoformat(),
                 "time": "green",
                 "budget": "green",
                 "scope": "green",

@@ -63,13 +63,34 @@ def test_series_carries_every_version_and_the_analysis(client, world):
     month = world["months"][-1].isoformat()
     url = f"{BASE}/indicators/{world['indicator'].pk}/values"
     created = post(client, url, {"ref_date": month, "value": 480, "unit": "Personen"})
-    assert created.status_code == 201 and created.json()["version"] == 2
+    assert created.status_code == 201
+    assert created.json()["version"] == 2 and created.json()["confirmed"] is False
     again = post(client, url, {"ref_date": month, "value": 480, "unit": "Personen"})
     assert again.status_code == 200 and again.json() == {"unchanged": True}
+    client.force_login(world["users"]["treasurer"])
+    confirmed = post(client, f"{url}/{created.json()['id']}/confirm", {})
+    assert confirmed.status_code == 200 and confirmed.json()["confirmed"] is True
     series = client.get(f"{BASE}/indicators/{world['indicator'].pk}/series").json()
     versions = [v for v in series["values"] if v["ref_date"] == month]
     assert [(v["version"], v["current"]) for v in versions] == [(1, False), (2, True)]
     assert series["analysis"]["status"] in ("green", "amber", "red")
+
+
+def test_an_api_value_counts_only_after_a_second_person_confirms_it(client, world):
+    client.force_login(world["users"]["mayor"])
+    month = world["months"][-1].isoformat()
+    url = f"{BASE}/indicators/{world['indicator'].pk}/values"
+    created = post(client, url, {"ref_date": month, "value": 999, "unit": "Personen"}).json()
+    series = client.get(f"{BASE}/indicators/{world['indicator'].pk}/series").json()
+    assert 999 not in [v["value"] for v in series["values"]]
+    own = post(client, f"{url}/{created['id']}/confirm", {})
+    assert own.status_code == 400 and own.json()["code"] == "four_eyes"
+    assert own["Content-Type"] == "application/problem+json"
+    assert not IndicatorValue.objects.get(pk=created["id"]).confirmed
+    client.force_login(world["users"]["treasurer"])
+    assert post(client, f"{url}/{created['id']}/confirm", {}).status_code == 200
+    again = post(client, f"{url}/{created['id']}/confirm", {})
+    assert again.status_code == 404 and again.json()["code"] == "not_pending"
 
 
 def test_a_value_in_another_unit_is_refused(client, world):
