@@ -129,7 +129,7 @@ def test_case_exchange_offered_booked_and_in_the_ledger(page, live_server, login
     axe_check(page)
     page.get_by_label("Stunden je Woche").fill("30")
     page.get_by_role("button", name="Verbindlich buchen").click()
-    expect(page.get_by_text("nur noch 25 Stunden je Woche frei")).to_be_visible()
+    expect(page.get_by_text("sind nur noch 25")).to_be_visible()
     axe_check(page)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
