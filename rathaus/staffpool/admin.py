@@ -1,5 +1,5 @@
 from rathaus.core.admin import TenantAdmin, site
-from rathaus.staffpool.models import PoolMember, StaffingFloor, StaffRequest
+from rathaus.staffpool.models import CaseOffer, PoolMember, StaffingFloor, StaffRequest
 
 
 class PoolMemberAdmin(TenantAdmin):
@@ -21,3 +21,11 @@ class StaffingFloorAdmin(TenantAdmin):
 site.register(PoolMember, PoolMemberAdmin)
 site.register(StaffRequest, StaffRequestAdmin)
 site.register(StaffingFloor, StaffingFloorAdmin)
+
+
+class CaseOfferAdmin(TenantAdmin):
+    list_display = ("skill", "hours_per_week", "start", "end", "status")
+    list_filter = ("status", "skill")
+
+
+site.register(CaseOffer, CaseOfferAdmin)

@@ -18,7 +18,7 @@ from rathaus.core.clock import now_or
 from rathaus.core.demo import _user, unique_name
 from rathaus.core.models import Employee, Municipality, OrgUnit, Role
 from rathaus.staffpool.models import PoolMember, Secondment, StaffingFloor, StaffRequest
-from rathaus.staffpool.services import matching, members, requests, secondments
+from rathaus.staffpool.services import cases, matching, members, requests, secondments
 from rathaus.staffpool.services.floors import floor_set
 
 POSTCODE = {"musterstadt": "59999", "beispielhausen": "59981", "nachbardorf": "59970"}
@@ -258,6 +258,45 @@ def _open_work(pool, region_user, today, monday) -> None:
         _helper_login(first.member, "helferin")
 
 
+def _case_exchange(monday) -> None:
+    """Case exchange: Beispielhausen offers contact tracing hours (open, to book in the
+    browser); Musterstadt's data-entry hours are partly booked by Nachbardorf already."""
+    towns = {t.slug: t for t in Municipality.objects.filter(slug__in=COUNT)}
+    coordinators = {
+        slug: _user(f"pool-{slug}", [Role.POOL_COORDINATOR, Role.EMPLOYEE], towns[slug])
+        for slug in towns
+    }
+    start, end = monday + timedelta(weeks=1), monday + timedelta(weeks=9, days=-3)
+    cases.offer_create(
+        actor=coordinators["beispielhausen"],
+        municipality=towns["beispielhausen"],
+        data={
+            "skill": "contact_tracing",
+            "hours_per_week": Decimal("40.0"),
+            "start": start,
+            "end": end,
+            "note": "Kontaktpersonen nachtelefonieren, Quarantänebescheide vorbereiten",
+        },
+    )
+    offer = cases.offer_create(
+        actor=coordinators["musterstadt"],
+        municipality=towns["musterstadt"],
+        data={
+            "skill": "data_entry",
+            "hours_per_week": Decimal("30.0"),
+            "start": start,
+            "end": end,
+            "note": "Wohngeldanträge erfassen",
+        },
+    )
+    cases.offer_book(
+        actor=coordinators["nachbardorf"],
+        offer=offer,
+        borrower=towns["nachbardorf"],
+        data={"hours_per_week": Decimal("10.0"), "start": start, "end": end, "note": "Wohngeld"},
+    )
+
+
 def _floors(town: Municipality) -> None:
     actor = _user("pool-musterstadt", [Role.POOL_COORDINATOR, Role.EMPLOYEE], town)
     for code, minimum in (("33", 8), ("50", 10), ("10", 6)):
@@ -279,3 +318,4 @@ def load(town: Municipality, now=None) -> None:
         pool = _members(region, today, rng)
         _history(pool, region_user, today, monday)
         _open_work(pool, region_user, today, monday)
+        _case_exchange(monday)

@@ -212,3 +212,44 @@ class ExtendForm(KernForm):
     hearing_on = forms.DateField(
         label=_("Anhörung am (über drei Monate insgesamt)"), required=False, widget=DateInput()
     )
+
+
+class CaseOfferForm(KernForm):
+    skill = forms.ChoiceField(label=_("Qualifikation"), choices=Skill.choices)
+    hours_per_week = forms.DecimalField(
+        label=_("Stunden je Woche"), min_value=1, max_value=2000, decimal_places=1
+    )
+    start = forms.DateField(label=_("von"), widget=DateInput())
+    end = forms.DateField(label=_("bis"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Welche Fälle (z. B. Wohngeldanträge)"),
+        max_length=200,
+        required=False,
+        validators=[no_control],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Das Ende liegt vor dem Beginn."))
+        return data
+
+
+class CaseBookingForm(KernForm):
+    hours_per_week = forms.DecimalField(
+        label=_("Stunden je Woche"), min_value=1, max_value=2000, decimal_places=1
+    )
+    start = forms.DateField(label=_("von"), widget=DateInput())
+    end = forms.DateField(label=_("bis"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Welche Fälle (z. B. Wohngeldanträge)"),
+        max_length=200,
+        required=False,
+        validators=[no_control],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Das Ende liegt vor dem Beginn."))
+        return data

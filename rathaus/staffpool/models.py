@@ -321,6 +321,9 @@ class LedgerEntry(TenantModel):
     secondment = models.ForeignKey(
         Secondment, on_delete=models.CASCADE, null=True, blank=True, related_name="ledger"
     )
+    case_booking = models.ForeignKey(
+        "CaseBooking", on_delete=models.CASCADE, null=True, blank=True, related_name="ledger"
+    )
     week = models.DateField(_("Woche ab"))
     hours = models.DecimalField(_("Stunden"), max_digits=7, decimal_places=1)
     amount = models.DecimalField(_("Betrag (EUR)"), max_digits=10, decimal_places=2)
@@ -346,3 +349,64 @@ class StaffingFloor(TenantModel):
     class Meta:
         verbose_name = _("Mindestbesetzung")
         verbose_name_plural = _("Mindestbesetzungen")
+
+
+class CaseOffer(TenantModel):
+    """Case exchange: capacity (hours per week of a skill) that `municipality` offers to work
+    through other towns' case queues instead of seconding people. The region sees it; another
+    town books part or all of it (`CaseBooking`)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    skill = models.CharField(_("Qualifikation"), max_length=20, choices=Skill.choices)
+    hours_per_week = models.DecimalField(
+        _("Stunden je Woche"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    start = models.DateField(_("von"))
+    end = models.DateField(_("bis"))
+    note = models.CharField(_("Welche Fälle"), max_length=200, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Angebot Fallbearbeitung")
+        verbose_name_plural = _("Angebote Fallbearbeitung")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="staffpool_case_offer_period"
+            )
+        ]
+
+
+class CaseBooking(TenantModel):
+    """Hours of a case offer booked by the borrowing town; `municipality` is the lender (the
+    offer's town), the ledger books the hours week by week."""
+
+    offer = models.ForeignKey(CaseOffer, on_delete=models.PROTECT, related_name="bookings")
+    borrower = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aufnehmende Kommune"),
+    )
+    hours_per_week = models.DecimalField(_("Stunden je Woche"), max_digits=6, decimal_places=1)
+    start = models.DateField(_("von"))
+    end = models.DateField(_("bis"))
+    note = models.CharField(_("Welche Fälle"), max_length=200, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    booked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Buchung Fallbearbeitung")
+        verbose_name_plural = _("Buchungen Fallbearbeitung")
+        ordering = ["start", "pk"]

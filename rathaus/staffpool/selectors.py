@@ -15,6 +15,8 @@ from rathaus.core.models import Employee, Municipality
 from rathaus.engines.indicators.comparison import Status
 from rathaus.presence.selectors import absences as presence_absences
 from rathaus.staffpool.models import (
+    CaseBooking,
+    CaseOffer,
     HeldDay,
     LedgerEntry,
     PoolMember,
@@ -453,4 +455,75 @@ def other_municipalities(user) -> QuerySet[Municipality]:
     """Towns of the user's region other than the own ones (borrowers for case exchange)."""
     return Municipality.objects.filter(id__in=region_municipality_ids(user)).exclude(
         id__in=own_ids(user)
+    )
+
+
+# --- case exchange ------------------------------------------------------------------------
+
+
+def _mondays(start: date, end: date):
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        yield monday
+        monday += timedelta(weeks=1)
+
+
+def case_free_hours(offer: CaseOffer, *, start: date | None = None, end: date | None = None):
+    """Hours per week still free in every week of [start, end] (default: the whole offer)."""
+    start, end = start or offer.start, end or offer.end
+    bookings = list(offer.bookings.all())
+    busiest = Decimal("0")
+    for monday in _mondays(start, end):
+        sunday = monday + timedelta(days=6)
+        booked = sum(
+            (b.hours_per_week for b in bookings if b.start <= sunday and b.end >= monday),
+            Decimal("0"),
+        )
+        busiest = max(busiest, booked)
+    return max(offer.hours_per_week - busiest, Decimal("0"))
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    offer: CaseOffer
+    free: Decimal
+    own: bool
+
+
+def case_offers_for(user, *, today: date, skills=None) -> list[OfferRow]:
+    """The region's open offers that still run (other towns may book them), own offers too."""
+    offers = (
+        CaseOffer.objects.filter(
+            municipality_id__in=region_municipality_ids(user),
+            status=CaseOffer.Status.OPEN,
+            end__gte=today,
+        )
+        .select_related("municipality")
+        .prefetch_related("bookings")
+    )
+    if skills:
+        offers = offers.filter(skill__in=skills)
+    own = set(own_ids(user))
+    rows = []
+    for offer in offers:
+        free = case_free_hours(offer, start=max(offer.start, today))
+        rows.append(OfferRow(offer, free, offer.municipality_id in own))
+    return rows
+
+
+def case_offer_get(user, pk: int) -> CaseOffer | None:
+    return (
+        CaseOffer.objects.filter(pk=pk, municipality_id__in=region_municipality_ids(user))
+        .select_related("municipality")
+        .first()
+    )
+
+
+def case_bookings_for(user) -> QuerySet[CaseBooking]:
+    """Bookings where one of the user's towns lends or borrows."""
+    own = own_ids(user)
+    return (
+        CaseBooking.objects.filter(Q(municipality_id__in=own) | Q(borrower_id__in=own))
+        .select_related("municipality", "borrower", "offer")
+        .order_by("-start", "pk")
     )

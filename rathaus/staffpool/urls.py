@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.staffpool.views import overview, pool, requests, secondments
+from rathaus.staffpool.views import cases, overview, pool, requests, secondments
 
 app_name = "staffpool"
 
@@ -37,4 +37,11 @@ urlpatterns = [
     path("stundenkonto/abrechnung.xlsx", overview.ledger_xlsx, name="ledger_xlsx"),
     path("stundenkonto/fallbearbeitung/", overview.cases, name="cases"),
     path("mindestbesetzung/", overview.floors, name="floors"),
+    path("fallbearbeitung/", cases.case_exchange, name="case_exchange"),
+    path("fallbearbeitung/<int:pk>/buchen/", cases.case_offer_book, name="case_offer_book"),
+    path(
+        "fallbearbeitung/<int:pk>/zurueckziehen/",
+        cases.case_offer_withdraw,
+        name="case_offer_withdraw",
+    ),
 ]

@@ -42,9 +42,11 @@ greedy start runs over ALL eligible helpers with the helpers' lent weeks and the
 floor allowance as arrays (valid at once), then one-move repairs fill places it left open
 (`repair`); CP-SAT searches over the pruned candidates (best `candidates_per_slot × slots +
 10` per request, plus current helpers) plus the start's pairs, hinted with the start, in
-what is left of `time_limit` (the whole budget). The bound reported holds for the unpruned
-problem: every request filled by its best eligible helpers, leads permitting, no fairness
-cost. See bench/matching.py and docs/benchmarks.md.
+what is left of `time_limit` (the whole budget). From a 3 s budget (or any work limit) the
+org-unit LP (`bound`) adds a second start guided by its solution and a bound that sees the
+staffing floors and the fairness peak. The bound reported holds for the unpruned problem: the
+smaller of that LP and every request filled by its best eligible helpers, leads permitting.
+See bench/matching.py and docs/benchmarks.md.
 """
 
 from rathaus.engines.matching.check import check

@@ -8,9 +8,10 @@ from collections import defaultdict
 import numpy as np
 from ortools.sat.python import cp_model
 
+from rathaus.engines.matching.bound import UnitBound
 from rathaus.engines.matching.candidates import Pair, pairs
 from rathaus.engines.matching.explain import case_offers, shortfalls
-from rathaus.engines.matching.greedy import Capacity, greedy
+from rathaus.engines.matching.greedy import Capacity, Plan, greedy
 from rathaus.engines.matching.model import Match, Problem, Result
 from rathaus.engines.matching.repair import repair
 from rathaus.engines.matching.scales import burden_scales
@@ -18,6 +19,9 @@ from rathaus.engines.matching.tables import Tables
 
 # Below this many seconds left, CP-SAT cannot even load the model: the greedy answer stands.
 MIN_SEARCH_SECONDS = 0.5
+# The org-unit LP (bound and guided start) takes about a second at 5,000 × 300; below this
+# budget the greedy answer and the per-request bound must do.
+LP_MIN_SECONDS = 3.0
 
 
 def _trivial_bound(problem: Problem, tables: Tables) -> int:
@@ -37,6 +41,26 @@ def _trivial_bound(problem: Problem, tables: Tables) -> int:
             best = np.sort(tables.fit(request)[eligible])[::-1][:cap]
             total += cap * coverage + int(best.sum())
     return total
+
+
+def _bound_and_start(
+    problem: Problem, tables: Tables, start: list[Pair], use_lp: bool
+) -> tuple[int, list[Pair]]:
+    """The tighter of the per-request bound and the org-unit LP that sees the floors, and
+    the better of `start` and a start guided by the LP's helpers per unit and request (the
+    plain greedy drains the units of the best-fitting helpers early and leaves later
+    requests at their floors)."""
+    bound = _trivial_bound(problem, tables)
+    if not use_lp or not problem.requests or not problem.helpers:
+        return bound, start
+    lp = UnitBound(problem, tables)
+    value = lp.solve()
+    if value is None:
+        return bound, start
+    guided = _start(problem, tables, lp.plan)
+    if objective_of(problem, guided) > objective_of(problem, start):
+        start = guided
+    return min(bound, value), start
 
 
 def objective_of(problem: Problem, chosen: list[Pair]) -> int:
@@ -120,9 +144,9 @@ class _Model:
         self.m.add_hint(self.peak, max((v * scales[k] for k, v in load.items()), default=0))
 
 
-def _start(problem: Problem, tables: Tables) -> list[Pair]:
+def _start(problem: Problem, tables: Tables, plan: Plan | None = None) -> list[Pair]:
     """The greedy pass over all helpers, then one-move repairs of the places it left open."""
-    chosen = greedy(problem, tables)
+    chosen = greedy(problem, tables, plan)
     capacity = Capacity(problem, tables)
     for p in chosen:
         capacity.take(p.helper, problem.requests[p.request])
@@ -168,6 +192,8 @@ def solve(
     started = time.perf_counter()
     tables = Tables(problem)
     start = _start(problem, tables)
+    use_lp = work_limit is not None or time_limit >= LP_MIN_SECONDS
+    bound, start = _bound_and_start(problem, tables, start, use_lp)
     candidates = sorted(
         set(pairs(problem, tables)) | set(start), key=lambda p: (p.request, p.helper)
     )
@@ -187,7 +213,7 @@ def solve(
         ),
         shortfalls=tuple(shortfalls(problem, chosen, tables)),
         objective=objective,
-        bound=max(objective, _trivial_bound(problem, tables)),
+        bound=max(objective, bound),
         candidates=len(candidates),
         wall_time=time.perf_counter() - started,
         case_offers=offers,

@@ -74,24 +74,15 @@ def cases_book(
     if (end - start).days > 366:
         raise DomainError("period_long", _("Höchstens ein Jahr auf einmal buchen."))
     rate = hourly_rate if hourly_rate is not None else Decimal(conf.hourly_rate())
-    rows = []
-    monday = start - timedelta(days=start.weekday())
-    while monday <= end:
-        days = sum(1 for i in range(5) if start <= monday + timedelta(days=i) <= end)
-        if days:
-            hours = (hours_per_week * days / 5).quantize(Decimal("0.1"))
-            rows.append(
-                LedgerEntry(
-                    municipality=lender,
-                    borrower=borrower,
-                    kind=LedgerEntry.Kind.CASES,
-                    week=monday,
-                    hours=hours,
-                    amount=(hours * rate).quantize(Decimal("0.01")),
-                    note=note,
-                )
-            )
-        monday += timedelta(weeks=1)
+    rows = case_ledger_rows(
+        lender=lender,
+        borrower=borrower,
+        start=start,
+        end=end,
+        hours_per_week=hours_per_week,
+        rate=rate,
+        note=note,
+    )
     created = LedgerEntry.objects.bulk_create(rows)
     audit.record(
         actor=actor,
@@ -103,3 +94,37 @@ def cases_book(
         % {"borrower": borrower.name, "hours": hours_per_week},
     )
     return created
+
+
+def case_ledger_rows(
+    *,
+    lender: Municipality,
+    borrower: Municipality,
+    start: date,
+    end: date,
+    hours_per_week: Decimal,
+    rate: Decimal,
+    note: str = "",
+    booking=None,
+) -> list[LedgerEntry]:
+    """Unsaved ledger rows of case work, one per week, pro rata of its working days."""
+    rows = []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        days = sum(1 for i in range(5) if start <= monday + timedelta(days=i) <= end)
+        if days:
+            hours = (hours_per_week * days / 5).quantize(Decimal("0.1"))
+            rows.append(
+                LedgerEntry(
+                    municipality=lender,
+                    borrower=borrower,
+                    kind=LedgerEntry.Kind.CASES,
+                    case_booking=booking,
+                    week=monday,
+                    hours=hours,
+                    amount=(hours * rate).quantize(Decimal("0.01")),
+                    note=note,
+                )
+            )
+        monday += timedelta(weeks=1)
+    return rows

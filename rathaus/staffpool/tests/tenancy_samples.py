@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from rathaus.core.models import Employee, OrgUnit
 from rathaus.staffpool.models import (
+    CaseBooking,
+    CaseOffer,
     HeldDay,
     LedgerEntry,
     MemberQualification,
@@ -74,8 +76,25 @@ def create(municipality, marker: str) -> dict[str, list]:
         note=marker,
     )
     StaffingFloor.objects.create(municipality=municipality, org_unit=unit, minimum=1)
+    # Offers are the region's to see and book (no marker); bookings only the two towns'.
+    offer = CaseOffer.objects.create(
+        municipality=municipality,
+        skill="hotline",
+        hours_per_week=Decimal("20.0"),
+        start=start,
+        end=start + timedelta(weeks=4),
+    )
+    CaseBooking.objects.create(
+        municipality=municipality,
+        offer=offer,
+        borrower=municipality,
+        hours_per_week=Decimal("5.0"),
+        start=start,
+        end=start + timedelta(days=4),
+        note=marker,
+    )
     return {
-        "pk": [member.pk, request.pk, secondment.pk],
+        "pk": [member.pk, request.pk, secondment.pk, offer.pk],
         "kind": ["verfuegung", "vereinbarung"],
         "request_id": [request.pk],
         "secondment_id": [secondment.pk],

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from rathaus.staffpool.models import Secondment
+from rathaus.staffpool.models import LedgerEntry, Secondment
 
 
 def _switch(page, login, username):
@@ -96,3 +96,51 @@ def test_request_matching_approval_acceptance_paperwork_and_ledger(
     axe_check(page)
     page.get_by_role("link", name="Pool", exact=True).click()
     axe_check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_case_exchange_offered_booked_and_in_the_ledger(page, live_server, login, axe_check, pool):
+    start = timezone.localdate() + timedelta(days=7)
+    end = start + timedelta(weeks=3)
+    shots = "/tmp/staffpool-shots"
+
+    # The lending town offers hours of a skill for other towns' cases.
+    login(page, pool.other_coordinator.username)
+    page.goto(f"{live_server.url}/personalpool/fallbearbeitung/")
+    axe_check(page)
+    page.get_by_label("Qualifikation").select_option("hotline")
+    page.get_by_label("Stunden je Woche").fill("25")
+    page.get_by_label("von", exact=True).fill(start.isoformat())
+    page.get_by_label("bis", exact=True).fill(end.isoformat())
+    page.get_by_label("Welche Fälle (z. B. Wohngeldanträge)").fill("Rückrufe Bürgertelefon")
+    page.get_by_role("button", name="Angebot veröffentlichen").click()
+    expect(page.get_by_text("Angebot veröffentlicht.")).to_be_visible()
+
+    # The borrowing town books it; the hours land in the ledger.
+    _switch(page, login, pool.coordinator.username)
+    page.goto(f"{live_server.url}/personalpool/fallbearbeitung/")
+    axe_check(page)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{shots}-offers-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name=f"Buchen bei {pool.other.name}").click()
+    axe_check(page)
+    page.get_by_label("Stunden je Woche").fill("30")
+    page.get_by_role("button", name="Verbindlich buchen").click()
+    expect(page.get_by_text("sind nur noch 25")).to_be_visible()
+    axe_check(page)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{shots}-book-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Stunden je Woche").fill("20")
+    page.get_by_role("button", name="Verbindlich buchen").click()
+    expect(page.get_by_text("Fallbearbeitung gebucht")).to_be_visible()
+    expect(page.get_by_role("cell", name="Rückrufe Bürgertelefon")).to_be_visible()
+    page.goto(f"{live_server.url}/personalpool/stundenkonto/")
+    axe_check(page)
+    expect(page.get_by_role("row", name=pool.town.name)).to_be_visible()
+    booked = LedgerEntry.objects.filter(kind="cases", borrower=pool.town)
+    assert booked.count() >= 3 and {e.municipality_id for e in booked} == {pool.other.pk}

@@ -49,3 +49,25 @@ def test_the_ics_holds_each_shift_with_a_stable_uid(pool):
     assert len(events) == 10
     assert str(events[0]["uid"]) == f"abordnung-{s.pk}-{MONDAY:%Y%m%d}@rathaus"
     assert "Kontaktnachverfolgung" in str(events[0]["summary"])
+
+
+def test_home_state_holidays_carry_no_shift_and_are_marked(pool):
+    # Corpus Christi 2031 (Thu 12 June) is a public holiday in North Rhine-Westphalia only.
+    week = MONDAY.replace(month=6, day=9)
+    s = _proposed(pool, start=week, end=week + timedelta(days=4))
+    assert s.municipality.federal_state == "NW"
+    days = [x.day for x in shift_pattern(s)]
+    assert len(days) == 4 and week + timedelta(days=3) not in days
+    events = Calendar.from_ical(secondment_calendar(s)).walk("VEVENT")
+    marked = [e for e in events if "Feiertag" in str(e["summary"])]
+    assert len(marked) == 1 and "Fronleichnam" in str(marked[0]["summary"])
+    assert marked[0].decoded("dtstart") == week + timedelta(days=3)
+    assert str(marked[0]["transp"]) == "TRANSPARENT"
+
+
+def test_a_holiday_of_another_state_is_a_working_day(pool):
+    pool.other.federal_state = "NI"  # Lower Saxony does not keep Corpus Christi
+    pool.other.save()
+    week = MONDAY.replace(month=6, day=9)
+    s = _proposed(pool, start=week, end=week + timedelta(days=4))
+    assert len(shift_pattern(s)) == 5

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,7 +14,7 @@ from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import home_municipality
 from rathaus.staffpool import selectors
 from rathaus.staffpool.forms import RequestForm
-from rathaus.staffpool.rules import PERM_REGION, PERM_REQUEST, PERM_VIEW
+from rathaus.staffpool.rules import PERM_MANAGE_POOL, PERM_REGION, PERM_REQUEST, PERM_VIEW
 from rathaus.staffpool.services import matching
 from rathaus.staffpool.services import requests as request_services
 from rathaus.staffpool.views.common import refuse, require_perm
@@ -93,8 +94,20 @@ def request_detail(request, pk):
             "notes": [selectors.shortfall_message(n) for n in obj.match_note or []],
             "secondments": [(s, selectors.secondment_label(request.user, s)) for s in visible],
             "internal_note": obj.internal_note if manage else "",
+            "offers": _case_offers(request.user, obj) if manage else [],
+            "can_book": request.user.has_perm(PERM_MANAGE_POOL),
         },
     )
+
+
+def _case_offers(user, obj):
+    """Other towns' open case offers for the request's skills: the alternative to secondment."""
+    if home_municipality(user) is None:
+        return []
+    rows = selectors.case_offers_for(
+        user, today=timezone.localdate(), skills=obj.required_skills or None
+    )
+    return [row for row in rows if not row.own and row.free > 0 and row.offer.end >= obj.start]
 
 
 @login_required
