@@ -12,7 +12,9 @@ What it does (loopback only, bounded in time):
 3. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1 with the shared
    cache in Redis (``redis://127.0.0.1:6379/9``, flushed first), as in production;
 4. pages through ``/oparl/v1/body/<id>/agendaitem?limit=100`` — ``--pages`` pages spread evenly
-   over the whole list (first to last), one client, and reports p50/p95/max per page;
+   over the whole list (first to last, by ``page=<n>``), one client, and reports p50/p95/max
+   per page; then walks the whole list as a harvester does, following every ``links.next``
+   (keyset: ``after=<last id>``);
 5. runs ``--clients`` keep-alive clients for ``--seconds`` against the trivial JSON endpoint
    ``/api/v1/ping`` (baseline), a meeting page and the minutes page (logged in as the meetings
    office through a session cookie);
@@ -256,6 +258,28 @@ def timed_gets(port: int, paths: list[str]) -> dict:
     return _stats(latencies, 0, errors)
 
 
+def follow_next(port: int, path: str) -> dict:
+    """A harvester's walk: the first page, then every ``links.next`` to the end."""
+    import json
+    from urllib.parse import urlsplit
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    latencies, errors = [], []
+    while path:
+        t0 = time.perf_counter()
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        body = resp.read()
+        latencies.append(time.perf_counter() - t0)
+        if resp.status != 200:
+            errors.append(resp.status)
+            break
+        nxt = json.loads(body)["links"].get("next")
+        path = "" if not nxt else urlsplit(nxt).path + "?" + urlsplit(nxt).query
+    conn.close()
+    return _stats(latencies, 0, errors)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=64)
@@ -298,6 +322,7 @@ def main() -> None:
         base = f"/oparl/v1/body/{town_id}/agendaitem?limit=100&page="
         timed_gets(args.port, [base + "1"] * 3)  # warm-up
         oparl = timed_gets(args.port, [base + str(n) for n in pages])
+        walk = follow_next(args.port, f"/oparl/v1/body/{town_id}/agendaitem?limit=100")
         feed_path = f"/gremien/{feed_body_id}/kalender.ics"
         timed_gets(args.port, [feed_path] * 2)
         feed = timed_gets(args.port, [feed_path] * 20)
@@ -342,6 +367,9 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     print(
         f"| OParl agendaitem page (limit=100) | {oparl['requests']} | {oparl['p50']:.1f} | {oparl['p95']:.1f} | {oparl['max']:.1f} | {oparl['errors']} |"
+    )
+    print(
+        f"| OParl agendaitem, every `next` link from first to last | {walk['requests']} | {walk['p50']:.1f} | {walk['p95']:.1f} | {walk['max']:.1f} | {walk['errors']} |"
     )
     print(
         f"| .ics feed, 1,000 meetings | {feed['requests']} | {feed['p50']:.1f} | {feed['p95']:.1f} | {feed['max']:.1f} | {feed['errors']} |"

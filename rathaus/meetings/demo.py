@@ -121,10 +121,33 @@ def _crisis_staff(town, actor, staff, secretary, mayor, now) -> Body:
         mode=Mode.ONLINE,
         standing_items=["Lagebericht (S2)", "Notbesetzung Bürgerbüro (S1)"],
     )
-    for attendance in special.attendances.select_related("membership")[:8]:
+    present = special.attendances.select_related("membership").order_by(
+        "membership__function", "membership__rank", "id"
+    )
+    for attendance in present[:8]:
         attendance.status = Attendance.Status.PRESENT
         attendance.save(update_fields=["status"])
+    _s4_lead_sends_a_deputy(actor, special)
     return body
+
+
+def _s4_lead_sends_a_deputy(actor, meeting: Meeting) -> None:
+    """S4's lead is excused and has named the 1st deputy, who is there and fills the seat."""
+    rows = {
+        a.membership.rank: a
+        for a in meeting.attendances.select_related("membership").filter(
+            membership__function="S4 Versorgung"
+        )
+    }
+    meeting_services.attendance_set(
+        actor=actor,
+        attendance=rows[1],
+        status=Attendance.Status.EXCUSED,
+        deputy=rows[2].membership,
+    )
+    meeting_services.attendance_set(
+        actor=actor, attendance=rows[2], status=Attendance.Status.PRESENT
+    )
 
 
 def _write_minutes(actor, meeting: Meeting, body: Body, n: int, now) -> None:

@@ -124,3 +124,40 @@ def send_invitations(meeting_id: int, *, cancel: bool) -> int:
         message.send()
         sent += 1
     return sent
+
+
+def send_deputy_notice(attendance_id: int) -> int:
+    """Tells the named deputy whom they stand in for, with the time and their own join link."""
+    attendance = Attendance.objects.select_related(
+        "meeting__body", "meeting__room__location", "membership__employee", "deputy__employee"
+    ).get(pk=attendance_id)
+    deputy, meeting = attendance.deputy, attendance.meeting
+    if deputy is None or not deputy.email:
+        return 0
+    start = timezone.localtime(meeting.start)
+    lines = [
+        _("Guten Tag %(name)s,") % {"name": deputy.person_name},
+        "",
+        _(
+            "%(member)s kann an der Sitzung „%(title)s“ am %(date)s um %(time)s Uhr nicht "
+            "teilnehmen und hat Sie als Vertretung benannt."
+        )
+        % {
+            "member": attendance.membership.person_name,
+            "title": meeting.title,
+            "date": start.strftime("%d.%m.%Y"),
+            "time": start.strftime("%H:%M"),
+        },
+    ]
+    if meeting.has_video:
+        lines += [
+            "",
+            _("Videokonferenz (der Link öffnet %(minutes)s Minuten vor Beginn): %(url)s")
+            % {"minutes": conf.join_lead_minutes(), "url": ical.join_gate_url(meeting, deputy)},
+        ]
+    EmailMessage(
+        subject=_("Vertretung: %(title)s") % {"title": meeting.title},
+        body="\n".join(lines),
+        to=[deputy.email],
+    ).send()
+    return 1

@@ -336,18 +336,26 @@ def _limit(request) -> int:
     return int(raw)
 
 
-def _page_links(request, page: int, pages: int, limit: int) -> dict:
-    def link(n):
-        query = request.GET.copy()
-        query["page"] = str(n)
-        query["limit"] = str(limit)
-        return request.build_absolute_uri(request.path + "?" + query.urlencode())
+def _link(request, **params) -> str:
+    query = request.GET.copy()
+    for key in ("page", "after"):
+        query.pop(key, None)
+    for key, value in params.items():
+        query[key] = str(value)
+    return request.build_absolute_uri(request.path + "?" + query.urlencode())
 
-    links = {"first": link(1), "last": link(max(pages, 1))}
-    if page > 1:
-        links["prev"] = link(page - 1)
-    if page < pages:
-        links["next"] = link(page + 1)
+
+def _page_links(request, page: int | None, pages: int, limit: int, next_after) -> dict:
+    """``next`` continues after the last id of this page (keyset: as cheap at the end of
+    100,000 objects as at the start); ``first``/``last``/``prev`` address pages by number."""
+    links = {"first": _link(request, page=1, limit=limit)}
+    links["last"] = _link(request, page=max(pages, 1), limit=limit)
+    if page is not None and page > 1:
+        links["prev"] = _link(request, page=page - 1, limit=limit)
+    if next_after is not None:
+        links["next"] = _link(request, after=next_after, limit=limit)
+    elif page is not None and page < pages:
+        links["next"] = _link(request, page=page + 1, limit=limit)
     return links
 
 
@@ -363,35 +371,65 @@ def _count(request, qs, count_scope: int | None) -> int:
     return caching.town_count(count_scope, part, qs.count)
 
 
+def _by_id(qs) -> bool:
+    return tuple(qs.query.order_by) == ("id",)
+
+
+def _position(request) -> tuple[int | None, int | None]:
+    """(page, after): ``after=<id>`` (from a ``next`` link) or ``page=<n>`` (default 1)."""
+    raw_after = request.GET.get("after")
+    if raw_after is not None:
+        if not raw_after.isdigit() or len(raw_after) > 18:
+            raise BadFilter("after")
+        return None, int(raw_after)
+    raw_page = request.GET.get("page", "1")
+    if not raw_page.isdigit() or int(raw_page) < 1 or len(raw_page) > 9:
+        raise BadFilter("page")
+    return int(raw_page), None
+
+
+def _rows(qs, page: int | None, after: int | None, limit: int) -> list:
+    """The page's rows and one more (it tells whether a next page exists); lists ordered by id
+    are read by keyset, never by an OFFSET over whole rows."""
+    offset = ((page or 1) - 1) * limit
+    if not _by_id(qs):
+        return list(qs[offset : offset + limit + 1])
+    if after is not None:
+        return list(qs.filter(id__gt=after)[: limit + 1])
+    if offset == 0:
+        return list(qs[: limit + 1])
+    # skip ahead over the id index only, then read the page's rows from their first id
+    start = qs.order_by("id").values_list("id", flat=True)[offset : offset + 1]
+    first = next(iter(start), None)
+    return [] if first is None else list(qs.filter(id__gte=first)[: limit + 1])
+
+
 def paged(
     request, qs, render: Callable, *, stamped: bool = True, count_scope: int | None = None
 ) -> JsonResponse:
     try:
         qs = _filters(request, qs, stamped=stamped)
         limit = _limit(request)
-        raw_page = request.GET.get("page", "1")
-        if not raw_page.isdigit() or int(raw_page) < 1:
-            raise BadFilter("page")
+        page, after = _position(request)
     except BadFilter as exc:
         return problem_response(
             400,
             "oparl_filter",
             f"Ungültiger Wert für den Parameter „{exc}“ (ISO 8601 mit Zeitzone bzw. 1–{MAX_LIMIT}).",
         )
-    page = int(raw_page)
     total = _count(request, qs, count_scope)
     pages = ceil(total / limit) if total else 1
-    rows = qs[(page - 1) * limit : page * limit]
+    rows = _rows(qs, page, after, limit)
+    more, rows = len(rows) > limit, rows[:limit]
+    pagination = {"totalElements": total, "elementsPerPage": limit, "totalPages": pages}
+    if page is not None:
+        pagination["currentPage"] = page
+    next_after = rows[-1].pk if more and _by_id(qs) else None
     return _json(
         {
             "data": [render(request, row) for row in rows],
-            "pagination": {
-                "totalElements": total,
-                "elementsPerPage": limit,
-                "currentPage": page,
-                "totalPages": pages,
-            },
-            "links": _page_links(request, page, pages, limit),
+            "pagination": pagination,
+            "links": _page_links(request, page, pages, limit, next_after),
         }
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
@@ -126,18 +127,82 @@ def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
     )
 
 
-def quorum(meeting: Meeting) -> tuple[int, int, bool]:
-    """(present voting seats, voting seats, quorate): more than half of the voting seats, a
-    deputy counting for the member they stand in for."""
-    rows = list(meeting.attendances.select_related("membership"))
-    seats = [a for a in rows if a.membership.voting]
-    present = sum(
-        1
-        for a in seats
-        if a.status == Attendance.Status.PRESENT
-        or (a.deputy_id and a.status in (Attendance.Status.EXCUSED, Attendance.Status.DECLINED))
+@dataclass(frozen=True)
+class Quorum:
+    """Voting seats, how many are filled, and who stands in for whom (seat id → deputy)."""
+
+    present: int
+    seats: int
+    stand_ins: dict[int, Membership] = field(default_factory=dict)
+
+    @property
+    def quorate(self) -> bool:
+        return self.present * 2 > self.seats
+
+
+def _stand_in_by_function(seat: Membership, free: dict[int, Membership]) -> Membership | None:
+    """The present deputy of the seat's function with the lowest rank (the function is staffed
+    two or three deep: when the lead is away, the next in line takes the seat)."""
+    if not seat.function:
+        return None
+    same = [m for m in free.values() if m.function == seat.function]
+    return min(same, key=lambda m: (m.rank, m.pk), default=None)
+
+
+def quorum(meeting: Meeting) -> Quorum:
+    """More than half of the voting seats filled. An absent voting member's seat is filled by
+    the deputy they (or the office) named if that deputy is present, otherwise by the next
+    present deputy of the same function. A person fills one seat only: present voting members
+    count for their own seat, and a deputy stands in for one member at most."""
+    rows = list(meeting.attendances.select_related("membership", "deputy"))
+    present_ids = {a.membership_id for a in rows if a.status == Attendance.Status.PRESENT}
+    voting = [a for a in rows if a.membership.voting]
+    voting_ids = {a.membership_id for a in voting}
+    free = {
+        a.membership_id: a.membership
+        for a in rows
+        if a.membership_id in present_ids and a.membership_id not in voting_ids
+    }
+    absent = [a for a in voting if a.membership_id not in present_ids]
+    stand_ins: dict[int, Membership] = {}
+    for a in absent:  # named deputies first, so the automatic order never takes them away
+        if a.deputy_id in free:
+            stand_ins[a.membership_id] = free.pop(a.deputy_id)
+    for a in absent:
+        if a.membership_id not in stand_ins:
+            deputy = _stand_in_by_function(a.membership, free)
+            if deputy is not None:
+                stand_ins[a.membership_id] = free.pop(deputy.pk)
+    filled = len(voting) - len(absent) + len(stand_ins)
+    return Quorum(present=filled, seats=len(voting), stand_ins=stand_ins)
+
+
+def attendance_with_quorum(meeting: Meeting) -> tuple[list[Attendance], Quorum]:
+    """The attendance rows, each with ``stand_in`` (who fills the seat), and the quorum."""
+    result = quorum(meeting)
+    rows = list(attendance_of(meeting))
+    for a in rows:
+        a.stand_in = result.stand_ins.get(a.membership_id)  # type: ignore[attr-defined]
+    return rows, result
+
+
+def deputy_candidates(seat: Membership) -> list[Membership]:
+    """Whom a member may name as their deputy: members of the same body without a voting seat
+    of their own (a voting member already counts for their own seat), the same function's
+    deputies first in rank order."""
+    others = deputies_of(seat.body_id).exclude(pk=seat.pk)
+    return sorted(others, key=lambda m: (m.function != seat.function, m.function, m.rank, m.pk))
+
+
+def deputies_of(body_id: int) -> QuerySet[Membership]:
+    """Members who may stand in for others: no voting seat of their own, not guests or the
+    secretary (who keeps the minutes)."""
+    return (
+        Membership.objects.filter(body_id=body_id, voting=False)
+        .exclude(role__in=[Membership.Role.GUEST, Membership.Role.SECRETARY])
+        .select_related("employee")
+        .order_by("function", "rank", "id")
     )
-    return present, len(seats), present * 2 > len(seats)
 
 
 def later_meetings(meeting: Meeting, *, now: datetime) -> QuerySet[Meeting]:
@@ -386,6 +451,7 @@ def oparl_agenda_items(municipality_id=None) -> QuerySet[AgendaItem]:
         AgendaItem.objects.filter(
             public=True, meeting__isnull=False, body_id__in=_public_body_ids(municipality_id)
         )
+        .defer("discussion")  # the minutes' text is not part of an OParl AgendaItem
         .select_related("paper")
         .prefetch_related("decisions", "paper__consultations")
         .order_by("id")

@@ -25,6 +25,7 @@ from rathaus.engines.recurrence import (
 )
 from rathaus.meetings import caching, conf, mails
 from rathaus.meetings.models import AgendaItem, Attendance, Body, Meeting, Mode, Series
+from rathaus.meetings.services.deputies import check_deputy
 from rathaus.meetings.validation import one_line
 
 
@@ -280,8 +281,7 @@ def meeting_invite(*, actor, meeting: Meeting, now: datetime | None = None) -> M
 
 @transaction.atomic
 def attendance_set(*, actor, attendance: Attendance, status: str, deputy=None) -> Attendance:
-    if deputy is not None and deputy.body_id != attendance.meeting.body_id:
-        raise DomainError("deputy_foreign", _("Die Vertretung gehört nicht zu diesem Gremium."))
+    check_deputy(attendance, deputy)
     attendance.status = status
     attendance.deputy = deputy
     attendance.save(update_fields=["status", "deputy"])
@@ -307,7 +307,9 @@ def attendance_respond(
         # the secretary recorded the person as present: an answer cannot undo that
         raise DomainError("present", _("Sie sind in dieser Sitzung schon als anwesend erfasst."))
     attendance.status = Attendance.Status.ACCEPTED if accept else Attendance.Status.DECLINED
-    attendance.save(update_fields=["status"])
+    if accept:
+        attendance.deputy = None  # coming after all: the named deputy no longer stands in
+    attendance.save(update_fields=["status", "deputy"])
     caching.bump(meeting.body_id, meeting.municipality_id)
     audit.record(
         actor=membership.employee.user if membership.employee_id else None,

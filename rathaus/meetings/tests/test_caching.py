@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -75,3 +76,30 @@ def test_the_public_feed_shows_a_cancellation_at_once(client, town):
     assert "STATUS:CONFIRMED" in client.get(url).content.decode()
     meeting_services.meeting_cancel(actor=None, meeting=meeting)
     assert "STATUS:CANCELLED" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cached_meeting_page_follows_the_clock_the_person_and_the_language(staff, town):
+    body, people = staff
+    start = timezone.now() + timedelta(minutes=40)
+    meeting = meeting_at(body, start)
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(people["member"][0])
+    html = member.get(url).content.decode()
+    assert "erscheint hier ab" in html and "__rathaus_meetings_csrf__" not in html
+    assert TOKEN.search(html)  # the answer form carries this browser's token
+    with time_machine.travel(start - timedelta(minutes=10)):  # inside the join window
+        assert "Jetzt der Videokonferenz beitreten" in member.get(url).content.decode()
+    office = Client()
+    office.force_login(office_user(town))  # the office is not invited: no join box
+    assert "Videokonferenz" not in office.get(url).content.decode()
+    english = member.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "erscheint hier ab" not in english
+    # an answer shows at once, with its message (a page with messages is never cached)
+    answered = member.post(
+        reverse("meetings:respond", args=[meeting.pk]),
+        {"answer": "no", "csrfmiddlewaretoken": TOKEN.search(html).group(1)},
+        follow=True,
+    ).content.decode()
+    assert "Ihre Antwort ist gespeichert" in answered and "abgesagt" in answered

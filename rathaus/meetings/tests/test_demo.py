@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from rathaus.core.demo import load_core
-from rathaus.meetings import demo
+from rathaus.meetings import demo, selectors
 from rathaus.meetings.models import AgendaItem, Assignment, Body, Consultation, Meeting, Paper
 from rathaus.meetings.services import maintenance
 
@@ -29,6 +29,11 @@ def test_demo_shows_past_present_and_future_and_loads_once():
     assert crisis.meetings.filter(end__lt=now, minutes_status="approved").exists()
     assert crisis.meetings.filter(start__gt=now).count() > 20
     assert crisis.memberships.filter(function="S2 Lage").count() == 3
+    running = crisis.meetings.get(start__lte=now, end__gt=now)
+    s4_lead = crisis.memberships.get(function="S4 Versorgung", rank=1)
+    quorum = selectors.quorum(running)
+    assert quorum.stand_ins[s4_lead.pk].function == "S4 Versorgung"  # the 1st deputy is there
+    assert quorum.quorate
     assert AgendaItem.objects.filter(kind="follow_up", meeting__start__gt=now).exists()
     assert maintenance.assignments_carry_overdue(now=now) == 0  # already carried
 

@@ -135,3 +135,30 @@ def test_paging_and_filters(client, council, town):
     assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
     assert client.get(url, {"limit": 0}).status_code == 400
     assert client.get("/oparl/v1/organization/999999").status_code == 404
+
+
+@pytest.mark.django_db
+def test_next_links_page_by_keyset_through_every_item_once(client, council, town):
+    past = council.meetings.order_by("start").first()
+    for n in range(23):
+        minutes.agenda_item_add(
+            actor=None, body=council, meeting=past, title=f"Punkt {n}", public=True
+        )
+    url = f"/oparl/v1/body/{town.pk}/agendaitem"
+    page = client.get(url, {"limit": 5}).json()
+    seen, pages = [], 0
+    while True:
+        pages += 1
+        seen += [obj["id"] for obj in page["data"]]
+        if "next" not in page["links"]:
+            break
+        assert "after=" in page["links"]["next"]  # keyset, not an offset
+        page = client.get(page["links"]["next"]).json()
+    assert page["pagination"]["totalElements"] == 25 and pages == 5
+    assert len(seen) == len(set(seen)) == 25
+    # addressing a page by number gives the same objects as following the links
+    third = client.get(url, {"limit": 5, "page": 3}).json()
+    assert [o["id"] for o in third["data"]] == seen[10:15]
+    assert third["pagination"]["currentPage"] == 3 and "prev" in third["links"]
+    assert client.get(url, {"limit": 5, "page": 9}).json()["data"] == []
+    assert client.get(url, {"after": "x"}).status_code == 400

@@ -88,3 +88,60 @@ def test_the_steering_case_page_links_to_the_proposal_form_with_its_title(client
 
 def office_user_with_leadership(town):
     return UserFactory(municipality=town, roles=["leadership"])
+
+
+def _pool_request(municipality, title):
+    # the staff pool's model, looked up through the registry (apps never import each other)
+    return apps.get_model("staffpool", "StaffRequest").objects.create(
+        municipality=municipality,
+        title=title,
+        requester_label="Gesundheitsamt",
+        slots=5,
+        start=timezone.localdate(),
+        end=timezone.localdate() + timezone.timedelta(days=30),
+    )
+
+
+@pytest.mark.django_db
+def test_an_open_staff_pool_request_is_proposed_for_the_agenda(client, town, staff):
+    body, _ = staff
+    request = _pool_request(town, "Kontaktnachverfolgung")
+    _pool_request(town, "Schon besetzt").__class__.objects.filter(title="Schon besetzt").update(
+        status="covered"
+    )
+    client.force_login(office_user_with_leadership(town))
+    url = reverse("meetings:proposal_create")
+    page = client.get(url, {"gremium": body.pk}).content.decode()
+    assert "Offene Anfragen im Personalpool" in page
+    assert "Kontaktnachverfolgung" in page and "Schon besetzt" not in page
+    detail = reverse("staffpool:request_detail", args=[request.pk])
+    prefill = client.get(
+        url,
+        {
+            "titel": "Personalanfrage: Kontaktnachverfolgung (Gesundheitsamt, 5 Personen ab heute)",
+            "quelle": "staffpool",
+            "link": detail,
+            "gremium": body.pk,
+        },
+    ).content.decode()
+    assert 'value="Anfrage im Personalpool"' in prefill and f'value="{detail}"' in prefill
+    assert "quelle=staffpool" in page and "gremium=" in page
+    client.post(
+        url,
+        {
+            "body": body.pk,
+            "title": "Personalanfrage: Kontaktnachverfolgung",
+            "source_label": "Anfrage im Personalpool",
+            "source_url": detail,
+        },
+    )
+    body_page = client.get(reverse("meetings:body", args=[body.pk])).content.decode()
+    assert f'href="{detail}"' in body_page
+
+
+@pytest.mark.django_db
+def test_staff_pool_requests_are_listed_only_for_people_who_may_see_the_pool(client, town, office):
+    _pool_request(town, "Kontaktnachverfolgung")
+    client.force_login(office)  # the meetings office has no staff-pool role
+    page = client.get(reverse("meetings:proposal_create")).content.decode()
+    assert "Kontaktnachverfolgung" not in page and "Offene Anfragen im Personalpool" not in page

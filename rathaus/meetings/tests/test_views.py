@@ -1,5 +1,7 @@
 """Pages and the join gate as people use them (Django test client)."""
 
+import re
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -8,7 +10,8 @@ from icalendar import Calendar
 
 from rathaus.core.models import Role
 from rathaus.meetings import ical
-from rathaus.meetings.models import AgendaItem
+from rathaus.meetings.models import AgendaItem, Attendance
+from rathaus.meetings.services import bodies
 from rathaus.meetings.services import minutes as services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at, staff_member
 
@@ -177,6 +180,19 @@ def test_minutes_download_as_pdf(client, office, soon):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and len(response.content) > 5000
+    fonts = re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([\w-]+)", _pdf_objects(response.content))
+    assert fonts and all(f.startswith(b"Fira-Sans") for f in fonts)  # KERN's, no fallback
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated (font names sit in object streams)."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompressobj().decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(parts)
 
 
 @pytest.mark.django_db
@@ -211,15 +227,26 @@ def test_members_accept_or_decline_also_through_the_personal_link(client, staff,
 
 
 @pytest.mark.django_db
-def test_a_deputy_stands_in_and_counts_for_the_quorum(client, office, staff, soon):
-    _, people = staff
+def test_a_deputy_stands_in_and_counts_for_the_quorum(client, office, staff, soon, town):
+    body, people = staff
+    _, employee = staff_member(town)
+    deputy = bodies.membership_add(
+        actor=None,
+        body=body,
+        employee=employee,
+        role="deputy",
+        function="Leitung",
+        rank=2,
+        voting=False,
+    )
+    Attendance.objects.create(meeting=soon, membership=deputy, municipality=town, status="present")
     chair = soon.attendances.get(membership=people["chair"][1])
     client.force_login(office)
     client.post(
         f"/gremien/sitzung/{soon.pk}/teilnahme/{chair.pk}/",
-        {"status": "excused", "deputy": people["secretary"][1].pk},
+        {"status": "excused", "deputy": deputy.pk},
     )
     chair.refresh_from_db()
-    assert chair.status == "excused" and chair.deputy == people["secretary"][1]
+    assert chair.status == "excused" and chair.deputy == deputy
     page = client.get(f"/gremien/sitzung/{soon.pk}/").content.decode()
     assert "vertreten durch" in page and "1 von 4 stimmberechtigten Sitzen" in page

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +19,7 @@ from rathaus.meetings import caching, ical, selectors, video
 from rathaus.meetings.forms import AgendaItemForm
 from rathaus.meetings.models import Attendance, Meeting, Membership
 from rathaus.meetings.rules import PERM_MANAGE, PERM_MINUTES
+from rathaus.meetings.services import deputies as deputy_services
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes as minutes_services
 from rathaus.meetings.views.common import require, require_view, to_meeting
@@ -48,14 +51,14 @@ def _agenda_html(meeting: Meeting, can_manage: bool) -> str:
 
 
 def _attendance_html(meeting: Meeting, can_write: bool) -> str:
-    present, seats, quorate = selectors.quorum(meeting)
+    attendances, quorum = selectors.attendance_with_quorum(meeting)
     return render_to_string(
         "meetings/meeting/_attendance.html",
         {
             "meeting": meeting,
-            "attendances": selectors.attendance_of(meeting),
-            "quorum": {"present": present, "seats": seats, "quorate": quorate},
-            "members": selectors.members_of(meeting.body) if can_write else (),
+            "attendances": attendances,
+            "quorum": quorum,
+            "members": selectors.deputies_of(meeting.body_id) if can_write else (),
             "attendance_choices": Attendance.Status.choices,
             "can_write": can_write,
             "csrf_token": caching.CSRF_PLACEHOLDER,
@@ -63,14 +66,39 @@ def _attendance_html(meeting: Meeting, can_write: bool) -> str:
     )
 
 
+def _clock_state(meeting: Meeting, now) -> str:
+    """All of the page that follows the clock: join window open, begun, over."""
+    return f"{video.join_open(meeting, now):d}{meeting.start <= now:d}{meeting.end <= now:d}"
+
+
+def _page_key(request, meeting: Meeting, now) -> str:
+    """Per person (their seat, answer, join box and menu), body version, language (in
+    ``body_key``) and clock state; roles and municipality in case they change."""
+    user = request.user
+    who = f"{user.pk}:{user.municipality_id}:{','.join(sorted(user.roles or []))}"
+    return caching.body_key(meeting.body, f"page:{meeting.pk}:{who}:{_clock_state(meeting, now)}")
+
+
 @login_required
 @require_GET
 def detail(request, meeting_id):
-    """The agenda and attendance parts are cached per body version (see ``caching``); the
-    parts that depend on the person and the clock (join box, own answer) are not."""
+    """The whole page is cached per person and body version (every write to the body starts a
+    new version, see ``caching``); a page with messages to show is rendered afresh."""
     require_view(request.user)
     meeting = selectors.meeting_get(request.user, meeting_id)
     now = now_or()
+    if len(get_messages(request)):
+        html = _detail_html(request, meeting, now)
+    else:
+        html = caching.get_or_render(
+            _page_key(request, meeting, now), lambda: _detail_html(request, meeting, now)
+        )
+    return HttpResponse(caching.with_csrf(request, html))
+
+
+def _detail_html(request, meeting: Meeting, now) -> str:
+    """The page with the CSRF placeholder in every form (the agenda and attendance parts come
+    from their own cache entries, shared by everyone with the same permission)."""
     seat = selectors.is_invitee(request.user, meeting)
     can_manage = request.user.has_perm(PERM_MANAGE)
     can_write = request.user.has_perm(PERM_MINUTES)
@@ -82,23 +110,25 @@ def detail(request, meeting_id):
         caching.body_key(meeting.body, f"attendance:{meeting.pk}:{can_write:d}"),
         lambda: _attendance_html(meeting, can_write),
     )
-    return render(
-        request,
+    return render_to_string(
         "meetings/meeting.html",
         {
             "meeting": meeting,
             "body": meeting.body,
-            "agenda_html": caching.with_csrf(request, agenda),
-            "attendance_html": caching.with_csrf(request, attendance),
+            "agenda_html": mark_safe(agenda),  # noqa: S308 - our own rendering
+            "attendance_html": mark_safe(attendance),  # noqa: S308 - our own rendering
             "join": join_context(meeting, seat, now),
             "seat": seat,
             "my_attendance": selectors.attendance_for(meeting, seat),
+            "deputy_choices": selectors.deputy_candidates(seat) if seat and seat.voting else (),
             "can_manage": can_manage,
             "can_write": can_write,
             "in_progress": meeting.start <= now < meeting.end and not meeting.cancelled,
             "is_past": meeting.end <= now,
             "now": now,
+            "csrf_token": caching.CSRF_PLACEHOLDER,
         },
+        request=request,
     )
 
 
@@ -140,17 +170,41 @@ def _gate(request, meeting: Meeting, seat: Membership):
     return HttpResponseRedirect(url)
 
 
+def _named_deputy(request, seat: Membership) -> Membership | None:
+    raw = request.POST.get("deputy", "")
+    if not raw.isdigit():
+        return None
+    return next((m for m in selectors.deputy_candidates(seat) if m.pk == int(raw)), None)
+
+
+def _answer(request, meeting: Meeting, seat: Membership):
+    """Yes, no, or no with a named deputy (``answer=deputy``)."""
+    if request.POST.get("answer") != "deputy":
+        return meeting_services.attendance_respond(
+            membership=seat, meeting=meeting, accept=request.POST.get("answer") == "yes"
+        )
+    deputy = _named_deputy(request, seat)
+    if deputy is None:
+        raise DomainError("deputy_missing", _("Bitte eine Vertretung aus der Liste wählen."))
+    return deputy_services.attendance_delegate(membership=seat, meeting=meeting, deputy=deputy)
+
+
 def respond_to(request, meeting: Meeting, seat: Membership | None):
     if seat is None:
         raise PermissionDenied
     try:
-        meeting_services.attendance_respond(
-            membership=seat, meeting=meeting, accept=request.POST.get("answer") == "yes"
-        )
+        attendance = _answer(request, meeting, seat)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Ihre Antwort ist gespeichert."))
+        if attendance.deputy_id and attendance.status == Attendance.Status.DECLINED:
+            messages.success(
+                request,
+                _("Ihre Absage ist gespeichert; %(name)s ist als Vertretung benannt.")
+                % {"name": attendance.deputy.person_name},
+            )
+        else:
+            messages.success(request, _("Ihre Antwort ist gespeichert."))
 
 
 @login_required

@@ -24,6 +24,10 @@ def page(request, token):
     meetings = list(selectors.personal_meetings(membership, now=now))
     seats = selectors.seats_of(membership)
     answers = selectors.answers_of(meetings, seats)
+    deputies = {
+        body_id: selectors.deputy_candidates(seat) if seat.voting else []
+        for body_id, seat in seats.items()
+    }
     rows = [
         {
             "meeting": m,
@@ -31,6 +35,7 @@ def page(request, token):
             "opens_at": video.opens_at(m),
             "seat": seats.get(m.body_id, membership),
             "answer": answers.get(m.pk),
+            "deputy_choices": deputies.get(m.body_id, []),
         }
         for m in meetings
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from rathaus.core.problems import DomainError
-from rathaus.meetings import selectors
+from rathaus.meetings import pool, selectors
 from rathaus.meetings.forms import ProposalForm
 from rathaus.meetings.services import proposals as services
 from rathaus.meetings.views.common import require_view, to_body
@@ -29,6 +31,7 @@ def _initial(query) -> dict:
         "title": query.get("titel", "")[:300],
         "source_label": str(SOURCES.get(source, source)),
         "source_url": query.get("link", "")[:500],
+        "body": query.get("gremium", "")[:12],
     }
 
 
@@ -51,4 +54,23 @@ def proposal_create(request):
                 _("Vorschlag im Themenspeicher von „%(body)s“ abgelegt.") % {"body": body.name},
             )
             return to_body(body.pk)
-    return render(request, "meetings/proposals/form.html", {"form": form})
+    return render(
+        request,
+        "meetings/proposals/form.html",
+        {"form": form, "pool_requests": _pool_offers(request.user, request.GET.get("gremium"))},
+    )
+
+
+def _pool_offers(user, body_id) -> list[dict]:
+    """Open staff-pool requests, each with the link that fills this form for it."""
+    keep = {"gremium": body_id} if body_id else {}
+    return [
+        {
+            "request": row,
+            "prefill": "?"
+            + urlencode(
+                {"titel": row.agenda_title, "quelle": "staffpool", "link": row.url, **keep}
+            ),
+        }
+        for row in pool.open_requests(user)
+    ]
