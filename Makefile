@@ -6,12 +6,16 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test test-stress lint format vendor bench worker beat clean
+.PHONY: run setup install test test-stress lint format vendor bench worker beat clean lock
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency from the lock file, checked against its hashes; the project itself without
+# dependencies (docs/operations.md "Locked installs"). `make lock` updates the lock.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(VENV)/bin/pip install -q --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install -q --no-deps -e .
+	$(VENV)/bin/pip check
 	touch $@
 
 install: $(VENV)/.installed
@@ -56,3 +60,11 @@ bench: install
 
 clean:
 	rm -rf var/*.sqlite3* var/static
+
+# Pins every Python dependency (runtime and the dev extra) with hashes from pyproject.toml;
+# `make lock UPGRADE=1` moves all pins to the newest allowed versions. Commit requirements.lock.
+lock:
+	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install -q uv; }
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--extra dev $(if $(UPGRADE),--upgrade) --custom-compile-command "make lock" \
+		--output-file requirements.lock pyproject.toml

@@ -367,3 +367,21 @@ FORM_RENDERER = "rathaus.core.forms.renderer.KernFormRenderer"
 CSRF_FAILURE_VIEW = "rathaus.core.views.errors.csrf_failure"
 # One date and time format per language, here and nowhere else (config/formats/<lang>).
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- Operations (docs/operations.md): Prometheus metrics and JSON logs.
+# Outermost, so that the latency covers every middleware and refused requests count too.
+MIDDLEWARE = ["rathaus.core.metrics.MetricsMiddleware", *MIDDLEWARE]
+# GET /metrics answers with "Authorization: Bearer <token>" or from these networks only.
+RATHAUS_METRICS_TOKEN = env.str("RATHAUS_METRICS_TOKEN", default="")
+RATHAUS_METRICS_NETWORKS = env.list("RATHAUS_METRICS_NETWORKS", default=[])
+RATHAUS_METRICS_STATE_SECONDS = env.int("RATHAUS_METRICS_STATE_SECONDS", default=15)
+# LOG_FORMAT=json: one JSON object per line; the redaction filter runs first, as for text.
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    }
+}
+if env.str("LOG_FORMAT", default="text") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"

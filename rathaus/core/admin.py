@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -32,7 +32,7 @@ from rathaus.core.models import (
     User,
 )
 from rathaus.core.rules import grantable_roles, outranks
-from rathaus.core.tenancy import municipality_ids_for
+from rathaus.core.tenancy import chosen_municipality, home_municipality, municipality_ids_for
 from rathaus.core.text import validate_one_line
 
 
@@ -290,17 +290,24 @@ class RegionAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class UserAdminChangeForm(UserChangeForm):
-    """Roles as checkboxes of the known codes; changes limited to what the actor may grant."""
-
-    actor = None  # set per request by UserAdmin.get_form
-
-    roles = forms.MultipleChoiceField(
+def _roles_field():
+    return forms.MultipleChoiceField(
         label=_("Rollen"),
         choices=Role.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "„%(value)s“ ist keine bekannte Rolle. Bitte wählen Sie Rollen aus der Liste."
+            ),
+        },
     )
+
+
+class RolesFormMixin:
+    """Roles as checkboxes of the known codes (by their labels); only what the actor may grant."""
+
+    actor = None  # set per request by UserAdmin.get_form
 
     def clean_roles(self):
         new = set(self.cleaned_data.get("roles") or [])
@@ -317,14 +324,73 @@ class UserAdminChangeForm(UserChangeForm):
         return [r for r in Role.values if r in new]
 
 
+class UserAdminChangeForm(RolesFormMixin, UserChangeForm):
+    roles = _roles_field()
+
+
+class UserAdminCreationForm(RolesFormMixin, AdminUserCreationForm):
+    """A new login with its municipality and roles in one step.
+
+    A municipality admin's new user belongs to the admin's municipality (the only choice);
+    without one it would vanish from the admin's own list right after saving.
+    """
+
+    roles = _roles_field()
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "municipality")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.actor is not None and not self.actor.is_superuser:
+            field = self.fields["municipality"]
+            field.required = True
+            field.empty_label = None
+            home = chosen_municipality(self.actor) or home_municipality(self.actor)
+            if home is not None:
+                field.initial = home.pk
+
+
+_AUDITED_USER_FIELDS = ("municipality_id", "region_id", "roles", "is_active")
+
+
+def _user_rights(user) -> dict:
+    """What the change log records of a login: its place and rights, never its password."""
+    rights = {name: audit.snapshot(user)[name] for name in _AUDITED_USER_FIELDS}
+    rights["roles"] = ", ".join(user.roles) if isinstance(user.roles, list) else ""
+    return rights
+
+
 @admin.register(User, site=site)
 class UserAdmin(BaseUserAdmin):
     form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Rathaus", {"fields": ("municipality", "region", "roles")}),
     )
-    list_display = ("username", "municipality", "roles", "is_active")
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "municipality",
+                    "roles",
+                ),
+            },
+        ),
+    )
+    list_display = ("username", "municipality", "role_names", "is_active")
+
+    @admin.display(description=_("Rollen"))
+    def role_names(self, obj):
+        return ", ".join(obj.role_labels)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -336,9 +402,23 @@ class UserAdmin(BaseUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if issubclass(form, UserAdminChangeForm):
-            form = type("ActorUserChangeForm", (form,), {"actor": request.user})
+        if issubclass(form, RolesFormMixin):
+            form = type(f"Actor{form.__name__}", (form,), {"actor": request.user})
         return form
+
+    def save_model(self, request, obj, form, change):
+        before = _user_rights(User.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        after = _user_rights(obj)
+        if before != after:
+            audit.record(
+                actor=request.user,
+                instance=obj,
+                action="update" if change else "create",
+                before=before,
+                after=after,
+                summary=gettext("Benutzerverwaltung"),
+            )
 
     def has_module_permission(self, request):
         return is_master_admin(request.user)

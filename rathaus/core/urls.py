@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from rathaus.core.password_reset import PasswordResetView
-from rathaus.core.views import audit, directory, imports, legal, municipalities, start
+from rathaus.core.views import audit, directory, imports, legal, metrics, municipalities, start
 
 core_patterns = [
     path("beschaeftigte/", directory.employees, name="employees"),
@@ -45,4 +45,5 @@ urlpatterns = [
     # kind: impressum, datenschutz or barrierefreiheit (anything else is a 404)
     path("rechtliches/<slug:kind>/", legal.choose, name="legal_choose"),
     path("rechtliches/<slug:kind>/<slug:municipality_slug>/", legal.page, name="legal_page"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -1,0 +1,71 @@
+"""Browser walk of the role administration: the demo's municipality admin creates a user.
+
+Roles are ticked by their names; the new user lands in the admin's municipality and opens
+right after saving. Each admin page is axe-checked; screenshots go to /tmp/ops-users-*.png.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from rathaus.core.demo import DEMO_PASSWORD, load_core
+from rathaus.core.models import User
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # Written on 2026-12-03 but never run to the end: twice the login page itself timed out
+    # (90 s) on the machine loaded by the stress run. Remove the skip after one green run.
+    pytest.mark.skip(reason="not yet run to the end (login page timed out under load)"),
+]
+
+
+@pytest.fixture
+def demo(db):
+    return load_core()
+
+
+def _login(page, live_server, username):
+    page.goto(f"{live_server.url}/konto/anmelden/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").last.click()
+    page.wait_for_load_state()
+
+
+def _shot(page, name):
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/ops-users-{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_municipality_admin_creates_a_user_with_roles_by_name(
+    page, live_server, axe_check, demo
+):
+    _login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/admin/core/user/add/")
+    axe_check(page)
+    page.get_by_label("Benutzername").fill("neue.sachbearbeitung")
+    page.get_by_label("Passwort", exact=True).fill("Sehr-geheim-2026!")
+    page.get_by_label("Passwort bestätigen").fill("Sehr-geheim-2026!")
+    expect(page.get_by_label("Kommune")).to_have_value(str(demo.pk))
+    page.get_by_label("Sachbearbeitung Bürgerbüro").check()
+    page.get_by_label("Beschäftigte", exact=True).check()
+    _shot(page, "add")
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    page.wait_for_load_state()
+
+    user = User.objects.get(username="neue.sachbearbeitung")
+    assert user.municipality_id == demo.pk
+    assert user.roles == ["employee", "clerk"]
+    expect(page.get_by_text("existiert nicht")).to_have_count(0)
+    expect(page.get_by_label("Sachbearbeitung Bürgerbüro")).to_be_checked()
+    axe_check(page)
+    _shot(page, "change")
+
+    page.goto(f"{live_server.url}/admin/core/user/")
+    expect(page.get_by_role("row", name="neue.sachbearbeitung")).to_contain_text(
+        "Beschäftigte, Sachbearbeitung Bürgerbüro"
+    )
+    axe_check(page)
+    _shot(page, "list")
