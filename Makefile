@@ -9,6 +9,7 @@ PORT ?= 8000
 .PHONY: run setup install test test-stress lint format vendor bench worker beat clean
 
 $(VENV)/.installed: pyproject.toml
+	bash scripts/ensure-build-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[dev]'

@@ -367,3 +367,11 @@ FORM_RENDERER = "rathaus.core.forms.renderer.KernFormRenderer"
 CSRF_FAILURE_VIEW = "rathaus.core.views.errors.csrf_failure"
 # One date and time format per language, here and nowhere else (config/formats/<lang>).
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- Sign-in through the town's directory: LDAP / Active Directory and OpenID Connect, set up
+# per municipality in the admin (rathaus.core.signin; docs/core.md). Local accounts stay.
+INSTALLED_APPS += ["rathaus.core.signin"]
+AUTHENTICATION_BACKENDS += [
+    "rathaus.core.signin.directory.DirectoryBackend",
+    "rathaus.core.signin.oidc.MunicipalOidcBackend",
+]

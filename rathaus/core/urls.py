@@ -45,4 +45,6 @@ urlpatterns = [
     # kind: impressum, datenschutz or barrierefreiheit (anything else is a 404)
     path("rechtliches/<slug:kind>/", legal.choose, name="legal_choose"),
     path("rechtliches/<slug:kind>/<slug:municipality_slug>/", legal.page, name="legal_page"),
+    # OpenID Connect sign-in per municipality (rathaus.core.signin)
+    path("konto/oidc/", include("rathaus.core.signin.urls")),
 ]
