@@ -11,6 +11,7 @@ PORT ?= 8000
 # Every dependency from the lock file, checked against its hashes; the project itself without
 # dependencies (docs/operations.md "Locked installs"). `make lock` updates the lock.
 $(VENV)/.installed: pyproject.toml requirements.lock
+	bash scripts/ensure-build-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q --require-hashes -r requirements.lock

@@ -385,3 +385,10 @@ LOGGING["formatters"] = {
 }
 if env.str("LOG_FORMAT", default="text") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"
+# --- Sign-in through the town's directory: LDAP / Active Directory and OpenID Connect, set up
+# per municipality in the admin (rathaus.core.signin; docs/core.md). Local accounts stay.
+INSTALLED_APPS += ["rathaus.core.signin"]
+AUTHENTICATION_BACKENDS += [
+    "rathaus.core.signin.directory.DirectoryBackend",
+    "rathaus.core.signin.oidc.MunicipalOidcBackend",
+]

@@ -43,3 +43,16 @@ if ! ldconfig -p | grep -q libpangoft2-1.0.so.0; then
   echo "Installing Pango for WeasyPrint…"
   apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 fi
+
+# Directory sign-in (rathaus.core.signin): python-ldap builds against the OpenLDAP and SASL
+# headers; its tests start their own slapd (in a temporary directory, never the system's
+# configuration) and a local OpenID Connect provider under Node.js.
+if ! dpkg -s slapd ldap-utils libldap2-dev libsasl2-dev >/dev/null 2>&1; then
+  echo "Installing OpenLDAP (slapd, ldap-utils, headers for python-ldap)…"
+  apt_install slapd ldap-utils libldap2-dev libsasl2-dev
+fi
+command -v node >/dev/null || { echo "Installing Node.js…"; apt_install nodejs npm; }
+provider_dir="$(dirname "$0")/../rathaus/core/signin/tests/oidc_provider"
+if [ ! -d "$provider_dir/node_modules/oidc-provider" ]; then
+  npm ci --prefix "$provider_dir" --no-audit --no-fund --ignore-scripts
+fi

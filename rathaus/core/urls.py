@@ -46,4 +46,6 @@ urlpatterns = [
     path("rechtliches/<slug:kind>/", legal.choose, name="legal_choose"),
     path("rechtliches/<slug:kind>/<slug:municipality_slug>/", legal.page, name="legal_page"),
     path("metrics", metrics.metrics, name="metrics"),
+    # OpenID Connect sign-in per municipality (rathaus.core.signin)
+    path("konto/oidc/", include("rathaus.core.signin.urls")),
 ]

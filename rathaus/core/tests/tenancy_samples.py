@@ -9,6 +9,7 @@ from rathaus.core.models import (
     OrgUnit,
     Room,
 )
+from rathaus.core.signin.models import OidcProvider
 
 
 def create(municipality, marker: str) -> dict[str, list]:
@@ -43,6 +44,17 @@ def create(municipality, marker: str) -> dict[str, list]:
     # Legal pages are public by design: their texts carry no marker.
     LegalTexts.objects.create(
         municipality=municipality, imprint="Impressum", feedback_email="bf@example.org"
+    )
+    # Sign-in through the victim's provider: the start page only redirects to its provider.
+    OidcProvider.objects.create(
+        municipality=municipality,
+        label=f"Anmeldedienst {marker}",
+        authorization_endpoint="https://id.example.org/auth",
+        token_endpoint="https://id.example.org/token",
+        userinfo_endpoint="https://id.example.org/me",
+        jwks_endpoint="https://id.example.org/jwks",
+        client_id=f"client-{marker}",
+        client_secret=f"secret-{marker}",
     )
     # Password-reset links carry a uid and a token; an invalid pair must simply be refused.
     return {
