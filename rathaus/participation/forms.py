@@ -237,6 +237,22 @@ class DirectoryForm(KernForm):
         return upload
 
 
+class OutlinesForm(KernForm):
+    file = forms.FileField(
+        label=_("Umrisse der Stadtteile (GeoJSON)"),
+        help_text=_(
+            "Eine FeatureCollection mit einem Polygon je Stadtteil; in „properties“ das "
+            "Stadtteil-Kürzel als „code“ und der Name als „name“. Koordinaten in WGS 84."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("Die Datei ist größer als 5 MB."))
+        return upload
+
+
 class ParagraphCommentForm(KernForm):
     body = forms.CharField(
         label=_("Ihre Anmerkung"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3})

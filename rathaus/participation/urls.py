@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.participation.views import conferences, digest, personal, public, staff, vision
+from rathaus.participation.views import conferences, digest, personal, polls, public, staff, vision
 
 app_name = "participation"
 
@@ -80,4 +80,13 @@ urlpatterns = [
     ),
     path("verwaltung/strassenverzeichnis/", staff.street_directory, name="streets"),
     path("verwaltung/leitbild/absatz/<int:paragraph_id>/", vision.revise, name="paragraph_revise"),
+    path("verwaltung/umfrage/<int:poll_id>/antworten/", polls.answers, name="poll_answers"),
+    path(
+        "verwaltung/umfrage/<int:poll_id>/antworten.csv", polls.answers_csv, name="poll_answers_csv"
+    ),
+    path(
+        "verwaltung/umfrage/antwort/<int:answer_id>/",
+        polls.answer_moderate,
+        name="poll_answer_moderate",
+    ),
 ]

@@ -20,7 +20,7 @@ from rathaus.participation.forms import (
     IdeaForm,
     JoinForm,
 )
-from rathaus.participation.models import Audience, Idea, Visibility
+from rathaus.participation.models import Audience, Idea, Poll, Visibility
 from rathaus.participation.selectors import conferences as conference_selectors
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
@@ -80,6 +80,8 @@ def _process_context(request, process, participant, page_number, status):
         "statuses": [("", _("alle")), *Idea.Status.choices],
         "polls": poll_selectors.poll_results(process),
         "own_votes": poll_selectors.own_votes(participant),
+        "own_ranks": poll_selectors.own_ranks(participant),
+        "own_answers": poll_selectors.own_answers(participant),
         "chapters": process_selectors.chapters_of(process),
         "conferences": conference_selectors.conferences_of(process),
         "phases": list(process.phases.all()),
@@ -320,6 +322,29 @@ def comment_flag(request, comment_id):
     return _flag(request, comment=comment)
 
 
+def _answer_poll(request, poll, participant) -> None:
+    if poll.kind == Poll.Kind.RANKING:
+        ranks = {o.pk: request.POST.get(f"rank_{o.pk}", "") for o in poll.options.all()}
+        polls.poll_rank(poll=poll, participant=participant, ranks=ranks)
+    elif poll.kind == Poll.Kind.TEXT:
+        polls.poll_answer(
+            poll=poll, participant=participant, body=request.POST.get(f"poll_{poll.pk}")
+        )
+    else:
+        polls.poll_vote(
+            poll=poll, participant=participant, option_ids=request.POST.getlist(f"poll_{poll.pk}")
+        )
+
+
+def _answered_message(poll) -> str:
+    if poll.kind == Poll.Kind.TEXT:
+        return _(
+            "Danke! Ihre Antwort ist gespeichert. Sie wird veröffentlicht, sobald die Moderation "
+            "sie gelesen hat."
+        )
+    return _("Danke! Ihre Antwort ist gespeichert.")
+
+
 @require_POST
 def poll_vote(request, process_id, poll_id):
     process = _process_or_404(process_id)
@@ -327,15 +352,11 @@ def poll_vote(request, process_id, poll_id):
     if poll is None:
         raise Http404
     try:
-        polls.poll_vote(
-            poll=poll,
-            participant=session_participant(request, process),
-            option_ids=request.POST.getlist(f"poll_{poll.pk}"),
-        )
+        _answer_poll(request, poll, session_participant(request, process))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Danke! Ihre Antwort ist gespeichert."))
+        messages.success(request, _answered_message(poll))
     return HttpResponseRedirect(reverse("participation:process", args=[process.pk]) + "#umfragen")
 
 

@@ -21,6 +21,7 @@ from rathaus.core.problems import DomainError
 from rathaus.core.tabular import TabularError, decode
 from rathaus.core.tenancy import home_municipality
 from rathaus.participation import rules
+from rathaus.participation.charts import bar_chart
 from rathaus.participation.forms import (
     DirectoryForm,
     ExpertInviteForm,
@@ -207,15 +208,29 @@ def invite_expert(request, process_id):
 def report(request, process_id):
     _require(request.user, rules.PERM_VIEW)
     process = process_selectors.process_for_staff(request.user, process_id)
-    return render(
-        request,
-        "participation/staff/report.html",
-        {
-            "process": process,
-            "report": participation_report(process),
-            "polls": poll_selectors.poll_results(process),
-        },
-    )
+    return render(request, "participation/staff/report.html", report_context(process))
+
+
+def report_context(process) -> dict:
+    """What the report page and the council's PDF show: tables, charts, poll results."""
+    report = participation_report(process)
+    return {
+        "process": process,
+        "report": report,
+        "district_chart": bar_chart(
+            "chart-stadtteile",
+            _("Teilnehmende nach Stadtteil"),
+            _("Teilnehmende"),
+            [(row.label, row.participants) for row in report.by_district],
+        ),
+        "group_chart": bar_chart(
+            "chart-gruppen",
+            _("Teilnehmende nach eingeladener Gruppe"),
+            _("Teilnehmende"),
+            [(row.label, row.participants) for row in report.by_group],
+        ),
+        "polls": poll_selectors.poll_results(process),
+    }
 
 
 def _idea_rows(user, process):
