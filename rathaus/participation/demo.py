@@ -80,6 +80,18 @@ STREETS = [
     ("Westwall", 1, 120, "all", "WEST"),
     ("Ostallee", 1, 150, "all", "OST"),
 ]
+# District outlines (WGS 84, lon/lat): neighbours share their border points exactly.
+_A, _B, _C, _D = (9.490, 52.2950), (9.510, 52.2955), (9.5105, 52.3050), (9.4895, 52.3045)
+_NW, _NE, _SW, _SE = (9.468, 52.3050), (9.532, 52.3060), (9.468, 52.2945), (9.532, 52.2940)
+OUTLINES = {
+    "ALT": [_A, _B, _C, _D],
+    "NORD": [_NW, _D, _C, _NE, (9.528, 52.3230), (9.500, 52.3270), (9.472, 52.3210)],
+    "SUED": [_SW, (9.472, 52.2780), (9.500, 52.2740), (9.528, 52.2790), _SE, _B, _A],
+    "WEST": [_SW, _A, _D, _NW],
+    "OST": [_B, _SE, _NE, _C],
+}
+# Where the first ideas of the street redesign are placed (Lindenstraße, Nordviertel).
+IDEA_PLACES = [(9.4975, 52.3125), (9.5040, 52.3160), (9.5010, 52.3100)]
 DEMO_LOGINS = [
     ("beteiligung", [Role.EMPLOYEE, Role.PROCESS_PLANNER], "Planung Bürgerbeteiligung"),
     ("moderation", [Role.EMPLOYEE, Role.MODERATOR], "Moderation Bürgerbeteiligung"),
@@ -166,9 +178,15 @@ def _phases(today, plan):
 def _directory(town) -> dict[str, District]:
     districts = {}
     for code, name in DISTRICTS:
+        ring = [list(point) for point in [*OUTLINES[code], OUTLINES[code][0]]]
         districts[code], _ = District.objects.get_or_create(
-            municipality=town, code=code, defaults={"name": name}
+            municipality=town,
+            code=code,
+            defaults={"name": name},
         )
+        if districts[code].geometry is None:  # also on a demo loaded before maps existed
+            districts[code].geometry = {"type": "Polygon", "coordinates": [ring]}
+            districts[code].save(update_fields=["geometry"])
     if not StreetRange.objects.filter(municipality=town).exists():
         StreetRange.objects.bulk_create(
             StreetRange(
@@ -222,6 +240,8 @@ def _street_process(town, districts, planner, moderator, now, rng):
     ideas = _street_ideas(process, residents, now, rng)
     _street_discussion(town, ideas, residents, planner, moderator, now)
     _street_polls(town, process, residents, rng, now)
+    for idea, (lon, lat) in zip(ideas, IDEA_PLACES, strict=False):
+        Idea.objects.filter(pk=idea.pk).update(longitude=lon, latitude=lat)
     return process
 
 

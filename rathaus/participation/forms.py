@@ -64,6 +64,12 @@ class IdeaForm(KernForm):
         label=_("Ihre Idee"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 6})
     )
     district = forms.ChoiceField(label=_("Ort (Stadtteil)"), required=False)
+    longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    latitude = forms.FloatField(
+        required=False, min_value=-85, max_value=85, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)

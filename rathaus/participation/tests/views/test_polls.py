@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from rathaus.core.models import Role
 from rathaus.participation.models import Poll, PollAnswer, PollOption, Visibility
+from rathaus.participation.services import posts
 from rathaus.participation.tests.test_views import join_in_browser_session
+from rathaus.participation.views import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,25 @@ def test_report_shows_charts_by_district_with_their_tables(client, process, resi
     body = client.get(reverse("participation:report", args=[process.pk])).content.decode()
     assert 'aria-labelledby="chart-stadtteile-title"' in body
     assert "Teilnehmende nach Stadtteil" in body and "Beteiligung nach Stadtteil" in body
+
+
+def test_council_pdf_has_reference_numbers_and_a_table_for_every_chart(
+    client, process, resident, planner, monkeypatch
+):
+    posts.idea_create(process=process, participant=resident, title="Bänke", body="Mehr Bänke")
+    make_poll(process, Poll.Kind.RANKING, ["Bäume", "Bänke"])
+    seen = {}
+
+    def fake_pdf(html):  # WeasyPrint is slow to start; the HTML is what the PDF shows
+        seen["html"] = html
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(staff, "html_to_pdf", fake_pdf)
+    client.force_login(planner)
+    response = client.get(reverse("participation:report_pdf", args=[process.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    html = seen["html"]
+    assert f"B{process.pk}-0001" in html and "Bänke" in html
+    for after_chart in html.split("<svg")[1:]:  # every chart is followed by its table
+        assert "<table" in after_chart.split("<svg")[0]
+    assert "Ideen nach Stand" in html and "Beteiligung nach Stadtteil" in html
