@@ -70,11 +70,13 @@ def index(request, municipality_slug=None):
 
 
 def _process_map(process, page):
-    """The districts concerned, and the ideas of this page that have a place."""
+    """The districts concerned, and the ideas of this page that have a place (no map for a
+    process that concerns no district and has nothing placed on this page)."""
+    concerned = {d.pk for d in process.districts.all()}
+    if not concerned and not any(idea.placed for idea in page.object_list):
+        return None
     return map_selectors.district_map(
-        process.municipality_id,
-        ideas=page.object_list,
-        highlight={d.pk for d in process.districts.all()},
+        process.municipality_id, ideas=page.object_list, highlight=concerned
     )
 
 

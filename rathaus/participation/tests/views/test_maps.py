@@ -39,7 +39,9 @@ def upload(client, data: bytes):
 @pytest.fixture
 def outlined(client, planner, districts):
     client.force_login(planner)
-    response = upload(client, geojson(feature("NORD", NORD), feature("SUED", SUED)))
+    response = upload(
+        client, geojson(feature("NORD", NORD, "Nordviertel"), feature("SUED", SUED, "Südfeld"))
+    )
     assert response.status_code == 302
     client.logout()
     return districts
