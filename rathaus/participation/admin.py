@@ -74,7 +74,7 @@ class PollOptionInline(admin.TabularInline):
 
 @admin.register(Poll, site=site)
 class PollAdmin(InlineTenantMixin, TenantAdmin):
-    list_display = ("question", "process", "multiple")
+    list_display = ("question", "process", "kind")
     inlines = [PollOptionInline]
 
 

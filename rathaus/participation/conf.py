@@ -42,3 +42,14 @@ def retention_days() -> int:
 def digest_batch_size() -> int:
     """Followers per Celery task of the weekly digest (one SMTP connection per batch)."""
     return int(getattr(settings, "RATHAUS_PARTICIPATION_DIGEST_BATCH", 500))
+
+
+def tile_url() -> str:
+    """Optional background map: a slippy-map tile URL with ``{z}``, ``{x}``, ``{y}`` (e.g. the
+    town's own tile server). Empty (the default): the outlines alone, nothing loaded from
+    elsewhere. The tile host must also be allowed in the Content-Security-Policy's img-src."""
+    return str(getattr(settings, "RATHAUS_PARTICIPATION_TILE_URL", "") or "")
+
+
+def tile_attribution() -> str:
+    return str(getattr(settings, "RATHAUS_PARTICIPATION_TILE_ATTRIBUTION", "") or "")

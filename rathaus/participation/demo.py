@@ -37,6 +37,7 @@ from rathaus.participation.models import (
     Participant,
     Phase,
     Poll,
+    PollAnswer,
     PollOption,
     PollVote,
     Process,
@@ -79,6 +80,18 @@ STREETS = [
     ("Westwall", 1, 120, "all", "WEST"),
     ("Ostallee", 1, 150, "all", "OST"),
 ]
+# District outlines (WGS 84, lon/lat): neighbours share their border points exactly.
+_A, _B, _C, _D = (9.490, 52.2950), (9.510, 52.2955), (9.5105, 52.3050), (9.4895, 52.3045)
+_NW, _NE, _SW, _SE = (9.468, 52.3050), (9.532, 52.3060), (9.468, 52.2945), (9.532, 52.2940)
+OUTLINES = {
+    "ALT": [_A, _B, _C, _D],
+    "NORD": [_NW, _D, _C, _NE, (9.528, 52.3230), (9.500, 52.3270), (9.472, 52.3210)],
+    "SUED": [_SW, (9.472, 52.2780), (9.500, 52.2740), (9.528, 52.2790), _SE, _B, _A],
+    "WEST": [_SW, _A, _D, _NW],
+    "OST": [_B, _SE, _NE, _C],
+}
+# Where the first ideas of the street redesign are placed (Lindenstraße, Nordviertel).
+IDEA_PLACES = [(9.4975, 52.3125), (9.5040, 52.3160), (9.5010, 52.3100)]
 DEMO_LOGINS = [
     ("beteiligung", [Role.EMPLOYEE, Role.PROCESS_PLANNER], "Planung Bürgerbeteiligung"),
     ("moderation", [Role.EMPLOYEE, Role.MODERATOR], "Moderation Bürgerbeteiligung"),
@@ -165,9 +178,15 @@ def _phases(today, plan):
 def _directory(town) -> dict[str, District]:
     districts = {}
     for code, name in DISTRICTS:
+        ring = [list(point) for point in [*OUTLINES[code], OUTLINES[code][0]]]
         districts[code], _ = District.objects.get_or_create(
-            municipality=town, code=code, defaults={"name": name}
+            municipality=town,
+            code=code,
+            defaults={"name": name},
         )
+        if districts[code].geometry is None:  # also on a demo loaded before maps existed
+            districts[code].geometry = {"type": "Polygon", "coordinates": [ring]}
+            districts[code].save(update_fields=["geometry"])
     if not StreetRange.objects.filter(municipality=town).exists():
         StreetRange.objects.bulk_create(
             StreetRange(
@@ -220,6 +239,9 @@ def _street_process(town, districts, planner, moderator, now, rng):
     residents = _street_residents(process, districts, group, now)
     ideas = _street_ideas(process, residents, now, rng)
     _street_discussion(town, ideas, residents, planner, moderator, now)
+    _street_polls(town, process, residents, rng, now)
+    for idea, (lon, lat) in zip(ideas, IDEA_PLACES, strict=False):
+        Idea.objects.filter(pk=idea.pk).update(longitude=lon, latitude=lat)
     return process
 
 
@@ -245,7 +267,7 @@ def _street_create(town, districts, planner, now):
             today,
             [
                 (K.INFORMATION, -10, -4, False, False, False, False),
-                (K.CONTRIBUTIONS, -3, 24, True, True, True, False),
+                (K.CONTRIBUTIONS, -3, 24, True, True, True, True),
                 (K.RATING, 25, 38, False, True, True, True),
                 (K.EVALUATION, 39, 70, False, False, False, False),
                 (K.RESULT, 71, 400, False, False, False, False),
@@ -393,6 +415,7 @@ def _forum_process(town, districts, planner, experts, now, rng):
     ideas = _forum_ideas(process, citizens, voices, now, rng)
     _forum_discussion(ideas, citizens, voices, planner, now)
     _forum_poll(town, process, citizens + voices, rng)
+    _forum_more_polls(town, process, citizens + voices, rng, now)
     _forum_conferences(town, process, now)
     return process
 
@@ -523,7 +546,7 @@ def _forum_poll(town, process, people, rng) -> None:
         municipality=town,
         process=process,
         question="Was ist Ihnen in der Innenstadt am wichtigsten?",
-        multiple=True,
+        kind=Poll.Kind.MULTIPLE,
     )
     options = [
         PollOption.objects.create(municipality=town, poll=poll, label=label, position=i)
@@ -539,6 +562,99 @@ def _forum_poll(town, process, people, rng) -> None:
     for person in people:
         for option in rng.sample(options, rng.randint(1, 3)):
             PollVote.objects.create(municipality=town, poll=poll, option=option, participant=person)
+
+
+def _poll(town, process, question, kind, labels=(), position=0):
+    poll = Poll.objects.create(
+        municipality=town, process=process, question=question, kind=kind, position=position
+    )
+    options = [
+        PollOption.objects.create(municipality=town, poll=poll, label=label, position=i)
+        for i, label in enumerate(labels)
+    ]
+    return poll, options
+
+
+def _rankings(town, poll, options, people, rng) -> None:
+    """Each person ranks two to all options; some lean towards the first option."""
+    for person in people:
+        order = rng.sample(options, len(options))
+        for rank, option in enumerate(order[: rng.randint(2, len(options))], start=1):
+            PollVote.objects.create(
+                municipality=town, poll=poll, option=option, participant=person, rank=rank
+            )
+
+
+def _free_text(town, poll, answers, now) -> None:
+    """(person, text, visibility, moderation reason)"""
+    for person, body, visibility, reason in answers:
+        PollAnswer.objects.create(
+            municipality=town,
+            poll=poll,
+            participant=person,
+            body=body,
+            visibility=visibility,
+            moderation_reason=reason,
+            moderated_at=None if visibility == Visibility.PENDING else now,
+            created_at=now - timedelta(days=2),
+        )
+
+
+def _forum_more_polls(town, process, people, rng, now) -> None:
+    """A ranking (summed up by the Borda count) and a free-text question with moderated answers."""
+    poll, options = _poll(
+        town,
+        process,
+        "Welche Maßnahme für die Innenstadt soll zuerst kommen?",
+        Poll.Kind.RANKING,
+        ["Leerstandsmanagement", "Mehr Grün und Bänke", "Wochenmarkt am Abend", "Radparken"],
+        position=1,
+    )
+    _rankings(town, poll, options, people, rng)
+    poll, _options = _poll(
+        town, process, "Was fehlt Ihnen in der Innenstadt?", Poll.Kind.TEXT, position=2
+    )
+    _free_text(
+        town,
+        poll,
+        [
+            (people[0], "Eine öffentliche Toilette am Marktplatz.", Visibility.PUBLISHED, ""),
+            (people[1], "Schatten im Sommer – ein paar große Bäume.", Visibility.PUBLISHED, ""),
+            (people[2], "Ein Café, das auch sonntags offen hat.", Visibility.PUBLISHED, ""),
+            (people[3], "Geschäfte für Kinderkleidung.", Visibility.PENDING, ""),
+            (
+                people[4],
+                "Herr M. aus der Kirchgasse sollte seinen Laden endlich schließen.",
+                Visibility.HIDDEN,
+                "Enthält Angaben über eine einzelne Person.",
+            ),
+        ],
+        now,
+    )
+
+
+def _street_polls(town, process, residents, rng, now) -> None:
+    """Open today: residents rank what matters to them and may say what is missing."""
+    poll, options = _poll(
+        town,
+        process,
+        "Was ist Ihnen in der neuen Lindenstraße am wichtigsten? Bitte ordnen Sie.",
+        Poll.Kind.RANKING,
+        ["Bäume", "Sichere Gehwege", "Fahrradbügel", "Parkplätze"],
+    )
+    _rankings(town, poll, options, residents[:3], rng)
+    poll, _options = _poll(
+        town, process, "Was sollen wir bei der Planung noch wissen?", Poll.Kind.TEXT, position=1
+    )
+    _free_text(
+        town,
+        poll,
+        [
+            (residents[0], "Bei Starkregen steht vor Nr. 12 das Wasser.", Visibility.PUBLISHED, ""),
+            (residents[1], "Die Müllabfuhr braucht Platz zum Wenden.", Visibility.PENDING, ""),
+        ],
+        now,
+    )
 
 
 def _forum_conferences(town, process, now) -> None:

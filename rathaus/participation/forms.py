@@ -64,6 +64,12 @@ class IdeaForm(KernForm):
         label=_("Ihre Idee"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 6})
     )
     district = forms.ChoiceField(label=_("Ort (Stadtteil)"), required=False)
+    longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    latitude = forms.FloatField(
+        required=False, min_value=-85, max_value=85, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,6 +234,22 @@ class DirectoryForm(KernForm):
     file = forms.FileField(
         label=_("Straßenverzeichnis (CSV)"),
         help_text=_("Spalten: Straße; von; bis; Seite (leer, gerade, ungerade); Stadtteil-Kürzel"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("Die Datei ist größer als 5 MB."))
+        return upload
+
+
+class OutlinesForm(KernForm):
+    file = forms.FileField(
+        label=_("Umrisse der Stadtteile (GeoJSON)"),
+        help_text=_(
+            "Eine FeatureCollection mit einem Polygon je Stadtteil; in „properties“ das "
+            "Stadtteil-Kürzel als „code“ und der Name als „name“. Koordinaten in WGS 84."
+        ),
     )
 
     def clean_file(self):

@@ -316,6 +316,9 @@ class Idea(Post):
         _("Umgesetzt in (Projekt oder Beschluss)"), max_length=200, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # An optional place on the district map (WGS 84); the district follows from it.
+    longitude = models.FloatField(_("Längengrad"), null=True, blank=True)
+    latitude = models.FloatField(_("Breitengrad"), null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
 
@@ -334,6 +337,10 @@ class Idea(Post):
     @property
     def reference(self) -> str:
         return f"B{self.process_id}-{self.number:04d}"
+
+    @property
+    def placed(self) -> bool:
+        return self.longitude is not None and self.latitude is not None
 
 
 class Comment(Post):
@@ -379,9 +386,17 @@ class Flag(TenantModel):
 
 
 class Poll(TenantModel):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Eine Antwort")
+        MULTIPLE = "multiple", _("Mehrere Antworten möglich")
+        RANKING = "ranking", _("Rangfolge")
+        TEXT = "text", _("Freitext")
+
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="polls")
     question = models.CharField(_("Frage"), max_length=300)
-    multiple = models.BooleanField(_("Mehrere Antworten möglich"), default=False)
+    kind = models.CharField(
+        _("Art der Frage"), max_length=10, choices=Kind.choices, default=Kind.SINGLE
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -411,6 +426,8 @@ class PollVote(TenantModel):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
     option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    # Place in a ranking question (1 = first choice); empty for single and multiple choice.
+    rank = models.PositiveSmallIntegerField(_("Rang"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Stimme")
@@ -420,6 +437,32 @@ class PollVote(TenantModel):
                 fields=["poll", "option", "participant"], name="part_poll_vote_once"
             )
         ]
+
+
+class PollAnswer(TenantModel):
+    """A free-text answer: waits for a moderator before it is published (always, whatever the
+    process's moderation mode — free text is where personal data and insults end up)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="answers")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("Antwort"), max_length=2000)
+    visibility = models.CharField(
+        _("Sichtbarkeit"), max_length=10, choices=Visibility.choices, default=Visibility.PENDING
+    )
+    moderation_reason = models.TextField(_("Begründung der Moderation"), blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Freitext-Antwort")
+        verbose_name_plural = _("Freitext-Antworten")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "participant"], name="part_poll_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
 
 
 class VisionChapter(TenantModel):

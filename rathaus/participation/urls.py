@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.participation.views import conferences, digest, personal, public, staff, vision
+from rathaus.participation.views import conferences, digest, personal, polls, public, staff, vision
 
 app_name = "participation"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:process_id>/mitmachen/", public.join, name="join"),
     path("<int:process_id>/idee-einreichen/", public.idea_new, name="idea_new"),
     path("<int:process_id>/ergebnis/", public.accountability, name="accountability"),
+    path("<int:process_id>/karte.svg", public.picker_svg, name="picker_svg"),
     path("<int:process_id>/umfrage/<int:poll_id>/", public.poll_vote, name="poll_vote"),
     path("idee/<int:idea_id>/", public.idea_detail, name="idea"),
     path("idee/<int:idea_id>/kommentieren/", public.comment_create, name="comment"),
@@ -56,6 +57,7 @@ urlpatterns = [
     path("verwaltung/<int:process_id>/einladen/", staff.invite, name="invite"),
     path("verwaltung/<int:process_id>/fachleute/", staff.invite_expert, name="invite_expert"),
     path("verwaltung/<int:process_id>/bericht/", staff.report, name="report"),
+    path("verwaltung/<int:process_id>/ergebnisse.pdf", staff.report_pdf, name="report_pdf"),
     path("verwaltung/<int:process_id>/ideen.csv", staff.export_ideas, name="export_ideas"),
     path(
         "verwaltung/<int:process_id>/ideen.xlsx", staff.export_ideas_xlsx, name="export_ideas_xlsx"
@@ -80,4 +82,14 @@ urlpatterns = [
     ),
     path("verwaltung/strassenverzeichnis/", staff.street_directory, name="streets"),
     path("verwaltung/leitbild/absatz/<int:paragraph_id>/", vision.revise, name="paragraph_revise"),
+    path("verwaltung/umfrage/<int:poll_id>/antworten/", polls.answers, name="poll_answers"),
+    path(
+        "verwaltung/umfrage/<int:poll_id>/antworten.csv", polls.answers_csv, name="poll_answers_csv"
+    ),
+    path("verwaltung/stadtteil-umrisse/", staff.district_outlines, name="outlines"),
+    path(
+        "verwaltung/umfrage/antwort/<int:answer_id>/",
+        polls.answer_moderate,
+        name="poll_answer_moderate",
+    ),
 ]

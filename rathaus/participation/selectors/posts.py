@@ -13,6 +13,8 @@ from rathaus.participation.models import (
     Idea,
     ParagraphComment,
     Participant,
+    PollAnswer,
+    PollVote,
     Process,
     Support,
     Visibility,
@@ -221,7 +223,20 @@ def personal_export(participant: Participant) -> dict:
         "unterstuetzungen": list(
             Support.objects.filter(participant=participant).values_list("idea__number", flat=True)
         ),
+        "umfragen": _own_poll_data(participant),
     }
+
+
+def _own_poll_data(participant: Participant) -> list[dict]:
+    votes = [
+        {"frage": v.poll.question, "antwort": v.option.label, "platz": v.rank}
+        for v in PollVote.objects.filter(participant=participant).select_related("poll", "option")
+    ]
+    answers = [
+        {"frage": a.poll.question, "freitext": a.body, "sichtbarkeit": a.visibility}
+        for a in PollAnswer.objects.filter(participant=participant).select_related("poll")
+    ]
+    return votes + answers
 
 
 def paragraph_moderation_queue(user) -> list[ParagraphComment]:

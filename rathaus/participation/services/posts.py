@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
+from rathaus.engines.districtmap.geo import locate
 from rathaus.participation import caching
 from rathaus.participation.models import (
     Comment,
@@ -51,10 +52,12 @@ def idea_create(
     title: str,
     body: str,
     district: District | None = None,
+    place: tuple[float, float] | None = None,
     actor=None,
     now: datetime | None = None,
 ) -> Idea:
-    """A new idea by a participant (or an official statement when ``actor`` is staff)."""
+    """A new idea by a participant (or an official statement when ``actor`` is staff).
+    ``place`` (longitude, latitude) puts it on the map; the district then follows from it."""
     now = now_or(now)
     official = _is_official(actor)
     if not official:
@@ -64,6 +67,8 @@ def idea_create(
     body = multi_line(body, field="body", label=_("Ihre Idee"), max_length=MAX_BODY)
     if district is not None and district.municipality_id != process.municipality_id:
         raise DomainError("district_invalid", _("Unbekannter Stadtteil."))
+    if place is not None:
+        district = _district_at(process, place)
     # numbers are per process; the lock on the process row serialises concurrent ideas
     Process.objects.select_for_update().filter(pk=process.pk).first()
     number = (Idea.objects.filter(process=process).aggregate(m=Max("number"))["m"] or 0) + 1
@@ -76,12 +81,36 @@ def idea_create(
         title=title,
         body=body,
         district=district or (participant.district if participant else None),
+        longitude=place[0] if place else None,
+        latitude=place[1] if place else None,
         visibility=_initial_visibility(process, official),
         created_at=now,
     )
     caching.bump(process.pk)
     audit.record(actor=actor, instance=idea, action="create", summary=idea.reference)
     return idea
+
+
+def _district_at(process: Process, place: tuple[float, float]) -> District:
+    """The district whose outline holds the place; a German message if none does."""
+    outlines = {
+        d.code: d
+        for d in District.objects.filter(
+            municipality_id=process.municipality_id, geometry__isnull=False
+        )
+    }
+    try:
+        lon, lat = float(place[0]), float(place[1])
+        code = locate(lon, lat, {c: d.geometry for c, d in outlines.items()})
+    except (TypeError, ValueError, IndexError) as exc:
+        raise DomainError("place_invalid", _("Der Ort auf der Karte ist ungültig.")) from exc
+    if code is None:
+        raise DomainError(
+            "place_outside",
+            _("Dieser Ort liegt in keinem Stadtteil. Bitte wählen Sie einen Ort in der Karte."),
+            errors=[{"field": "place", "message": _("außerhalb der Stadtteile")}],
+        )
+    return outlines[code]
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from rathaus.participation.models import (
     Expert,
     ParagraphComment,
     Poll,
+    PollAnswer,
     PollOption,
     StreetRange,
     Visibility,
@@ -92,6 +93,16 @@ def create(municipality, marker: str) -> dict[str, list]:
     pending.save()
     poll = Poll.objects.create(municipality=municipality, process=public, question="Frage?")
     PollOption.objects.create(municipality=municipality, poll=poll, label="Ja")
+    free_text = Poll.objects.create(
+        municipality=municipality, process=public, question="Was fehlt?", kind=Poll.Kind.TEXT
+    )
+    answer = PollAnswer.objects.create(  # waits for moderation: the walk must never see it
+        municipality=municipality,
+        poll=free_text,
+        participant=person,
+        body=f"Freitext {marker}",
+        created_at=now,
+    )
     chapter = VisionChapter.objects.create(municipality=municipality, process=public, title="Kern")
     paragraph = VisionParagraph.objects.create(
         municipality=municipality, chapter=chapter, text="Satz", created_at=now
@@ -132,7 +143,8 @@ def create(municipality, marker: str) -> dict[str, list]:
         "process_id": [public.pk, hidden.pk],
         "idea_id": [idea.pk, pending.pk],
         "comment_id": [comment.pk, visible.pk],
-        "poll_id": [poll.pk],
+        "poll_id": [poll.pk, free_text.pk],
+        "answer_id": [answer.pk],
         "paragraph_id": [paragraph.pk],
         "paragraph_comment_id": [note.pk],
         "token": ["kein-gueltiger-schluessel"],

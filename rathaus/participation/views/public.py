@@ -20,8 +20,9 @@ from rathaus.participation.forms import (
     IdeaForm,
     JoinForm,
 )
-from rathaus.participation.models import Audience, Idea, Visibility
+from rathaus.participation.models import Audience, Idea, Poll, Visibility
 from rathaus.participation.selectors import conferences as conference_selectors
+from rathaus.participation.selectors import maps as map_selectors
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
@@ -68,21 +69,36 @@ def index(request, municipality_slug=None):
     return render(request, "participation/index.html", {"items": items, "town": town})
 
 
+def _process_map(process, page):
+    """The districts concerned, and the ideas of this page that have a place (no map for a
+    process that concerns no district and has nothing placed on this page)."""
+    concerned = {d.pk for d in process.districts.all()}
+    if not concerned and not any(idea.placed for idea in page.object_list):
+        return None
+    return map_selectors.district_map(
+        process.municipality_id, ideas=page.object_list, highlight=concerned
+    )
+
+
 def _process_context(request, process, participant, page_number, status):
     state = _state(process)
+    context_page = post_selectors.public_ideas_page(process, page_number, status=status)
     return {
         "process": process,
         "state": state,
         "audience": process_selectors.audience_label(process, state.audience),
         "participant": participant,
-        "page": post_selectors.public_ideas_page(process, page_number, status=status),
+        "page": context_page,
         "status": status,
         "statuses": [("", _("alle")), *Idea.Status.choices],
         "polls": poll_selectors.poll_results(process),
         "own_votes": poll_selectors.own_votes(participant),
+        "own_ranks": poll_selectors.own_ranks(participant),
+        "own_answers": poll_selectors.own_answers(participant),
         "chapters": process_selectors.chapters_of(process),
         "conferences": conference_selectors.conferences_of(process),
         "phases": list(process.phases.all()),
+        "map": _process_map(process, context_page),
     }
 
 
@@ -94,7 +110,11 @@ def districts(request, municipality_slug):
     return render(
         request,
         "participation/districts.html",
-        {"town": town, "districts": process_selectors.public_districts(town)},
+        {
+            "town": town,
+            "districts": process_selectors.public_districts(town),
+            "map": map_selectors.district_map(town.pk),
+        },
     )
 
 
@@ -177,10 +197,14 @@ def idea_new(request, process_id):
     if participant is None:
         return HttpResponseRedirect(reverse("participation:join", args=[process.pk]))
     districts = process_selectors.districts_of(process)
+    if "karte.x" in request.POST:  # a click on the map picks the place; the text stays
+        return _idea_place_picked(request, process, participant, districts)
     form = IdeaForm(request.POST or None, districts=districts)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         district = next((d for d in districts if str(d.pk) == data["district"]), None)
+        lon, lat = data["longitude"], data["latitude"]
+        place = (lon, lat) if lon is not None and lat is not None else None
         try:
             protection.limit(client_ip(request), scope="post", per_hour=conf.post_limit_per_hour())
             idea = posts.idea_create(
@@ -189,6 +213,7 @@ def idea_new(request, process_id):
                 title=data["title"],
                 body=data["body"],
                 district=district,
+                place=place,
             )
         except DomainError as exc:
             exc.show_in(form)
@@ -201,11 +226,82 @@ def idea_new(request, process_id):
                 return HttpResponseRedirect(reverse("participation:process", args=[process.pk]))
             messages.success(request, _("Danke! Ihre Idee ist veröffentlicht."))
             return HttpResponseRedirect(reverse("participation:idea", args=[idea.pk]))
+    return _idea_new_page(request, process, participant, form)
+
+
+def _idea_new_page(request, process, participant, form, place=None, status=200):
     return render(
         request,
         "participation/idea_new.html",
-        {"process": process, "form": form, "participant": participant},
+        {
+            "process": process,
+            "form": form,
+            "participant": participant,
+            "picker": map_selectors.district_map(
+                process.municipality_id,
+                ideas=[_PickedPlace(*place)] if place else (),
+                highlight={d.pk for d in process.districts.all()},
+                width=map_selectors.PICKER_WIDTH,
+                link_districts=False,
+            ),
+            "place": place,
+        },
+        status=status,
     )
+
+
+class _PickedPlace:
+    """Quacks like a placed idea for the picker's marker."""
+
+    pk, reference, title, placed = 0, "", "", True
+
+    def __init__(self, longitude: float, latitude: float):
+        self.longitude, self.latitude = longitude, latitude
+
+
+@require_GET
+def picker_svg(request, process_id):
+    """The image of the place picker (an ``<input type="image">`` sends where it was clicked),
+    with the chosen place marked."""
+    process = _process_or_404(process_id)
+    try:
+        place = (float(request.GET["lon"]), float(request.GET["lat"]))
+    except (KeyError, ValueError, OverflowError):
+        place = None
+    picker = map_selectors.district_map(
+        process.municipality_id,
+        ideas=[_PickedPlace(*place)] if place else (),
+        highlight={d.pk for d in process.districts.all()},
+        width=map_selectors.PICKER_WIDTH,
+        link_districts=False,
+    )
+    if picker is None:
+        raise Http404
+    response = render(
+        request, "participation/picker.svg", {"map": picker}, content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _idea_place_picked(request, process, participant, districts):
+    place = map_selectors.picker_place(
+        process.municipality_id, request.POST.get("karte.x"), request.POST.get("karte.y")
+    )
+    initial = {k: request.POST.get(k, "") for k in ("title", "body", "district")}
+    form = IdeaForm(initial=initial, districts=districts)
+    district = map_selectors.district_at(process.municipality_id, place) if place else None
+    if district is None:
+        messages.error(
+            request,
+            _(
+                "Dort ist kein Stadtteil. Bitte klicken Sie in einen Stadtteil – oder wählen Sie "
+                "den Stadtteil in der Liste."
+            ),
+        )
+        return _idea_new_page(request, process, participant, form)
+    form.initial |= {"longitude": place[0], "latitude": place[1], "district": str(district.pk)}
+    return _idea_new_page(request, process, participant, form, place=place)
 
 
 def _idea_context(request, idea, comment_form=None):
@@ -218,6 +314,9 @@ def _idea_context(request, idea, comment_form=None):
         "participant": participant,
         "comments": post_selectors.public_comments_page(idea, request.GET.get("page", 1)),
         "comment_form": comment_form or CommentForm(),
+        "map": map_selectors.district_map(process.municipality_id, ideas=[idea])
+        if idea.placed
+        else None,
     }
 
 
@@ -320,6 +419,29 @@ def comment_flag(request, comment_id):
     return _flag(request, comment=comment)
 
 
+def _answer_poll(request, poll, participant) -> None:
+    if poll.kind == Poll.Kind.RANKING:
+        ranks = {o.pk: request.POST.get(f"rank_{o.pk}", "") for o in poll.options.all()}
+        polls.poll_rank(poll=poll, participant=participant, ranks=ranks)
+    elif poll.kind == Poll.Kind.TEXT:
+        polls.poll_answer(
+            poll=poll, participant=participant, body=request.POST.get(f"poll_{poll.pk}")
+        )
+    else:
+        polls.poll_vote(
+            poll=poll, participant=participant, option_ids=request.POST.getlist(f"poll_{poll.pk}")
+        )
+
+
+def _answered_message(poll) -> str:
+    if poll.kind == Poll.Kind.TEXT:
+        return _(
+            "Danke! Ihre Antwort ist gespeichert. Sie wird veröffentlicht, sobald die Moderation "
+            "sie gelesen hat."
+        )
+    return _("Danke! Ihre Antwort ist gespeichert.")
+
+
 @require_POST
 def poll_vote(request, process_id, poll_id):
     process = _process_or_404(process_id)
@@ -327,15 +449,11 @@ def poll_vote(request, process_id, poll_id):
     if poll is None:
         raise Http404
     try:
-        polls.poll_vote(
-            poll=poll,
-            participant=session_participant(request, process),
-            option_ids=request.POST.getlist(f"poll_{poll.pk}"),
-        )
+        _answer_poll(request, poll, session_participant(request, process))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Danke! Ihre Antwort ist gespeichert."))
+        messages.success(request, _answered_message(poll))
     return HttpResponseRedirect(reverse("participation:process", args=[process.pk]) + "#umfragen")
 
 

@@ -5,37 +5,46 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from rathaus.core.pdf import html_to_pdf
 from rathaus.core.problems import DomainError
 from rathaus.core.tabular import TabularError, decode
 from rathaus.core.tenancy import home_municipality
 from rathaus.participation import rules
+from rathaus.participation.charts import bar_chart
 from rathaus.participation.forms import (
     DirectoryForm,
     ExpertInviteForm,
     HideForm,
     InviteForm,
+    OutlinesForm,
     ProcessForm,
     StatementForm,
     StatusForm,
 )
+from rathaus.participation.models import Idea, Visibility
 from rathaus.participation.selectors import conferences as conference_selectors
+from rathaus.participation.selectors import maps as map_selectors
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.selectors.reports import participation_report
 from rathaus.participation.services import accountability, moderation, participants, posts
+from rathaus.participation.services import maps as map_services
 from rathaus.participation.services import processes as process_services
 from rathaus.participation.text import neutralise_cell
 
@@ -207,15 +216,62 @@ def invite_expert(request, process_id):
 def report(request, process_id):
     _require(request.user, rules.PERM_VIEW)
     process = process_selectors.process_for_staff(request.user, process_id)
-    return render(
-        request,
-        "participation/staff/report.html",
-        {
-            "process": process,
-            "report": participation_report(process),
-            "polls": poll_selectors.poll_results(process),
-        },
+    return render(request, "participation/staff/report.html", report_context(process))
+
+
+def report_context(process) -> dict:
+    """What the report page and the council's PDF show: tables, charts, poll results."""
+    report = participation_report(process)
+    return {
+        "process": process,
+        "report": report,
+        "district_chart": bar_chart(
+            "chart-stadtteile",
+            _("Teilnehmende nach Stadtteil"),
+            _("Teilnehmende"),
+            [(row.label, row.participants) for row in report.by_district],
+        ),
+        "group_chart": bar_chart(
+            "chart-gruppen",
+            _("Teilnehmende nach eingeladener Gruppe"),
+            _("Teilnehmende"),
+            [(row.label, row.participants) for row in report.by_group],
+        ),
+        "polls": poll_selectors.poll_results(process),
+    }
+
+
+@login_required
+@require_GET
+def report_pdf(request, process_id):
+    """The results for the council as PDF: every chart followed by its table, ideas with
+    their reference numbers and what became of them."""
+    _require(request.user, rules.PERM_VIEW)
+    process = process_selectors.process_for_staff(request.user, process_id)
+    ideas = list(
+        post_selectors.staff_ideas(request.user, process).filter(visibility=Visibility.PUBLISHED)
     )
+    counts = Counter(idea.status for idea in ideas)
+    context = report_context(process) | {
+        "ideas": ideas,
+        "status_chart": bar_chart(
+            "chart-stand",
+            _("Ideen nach Stand"),
+            _("Ideen"),
+            [(str(label), counts.get(value, 0)) for value, label in Idea.Status.choices],
+        ),
+        "css": print_css(),
+        "printed": timezone.localtime(),
+    }
+    html = render_to_string("participation/staff/report_print.html", context, request=request)
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="beteiligung-B{process.pk}.pdf"'
+    return response
+
+
+def print_css() -> str:
+    with open(finders.find("participation/print.css"), encoding="utf-8") as fh:
+        return fh.read()
 
 
 def _idea_rows(user, process):
@@ -436,3 +492,41 @@ def moderate_paragraph_comment(request, paragraph_comment_id):
     _require(request.user, rules.PERM_MODERATE)
     note = post_selectors.staff_paragraph_comment(request.user, paragraph_comment_id)
     return _moderate(request, note, "paragraph")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_outlines(request):
+    """GeoJSON import of the district outlines (all or nothing, errors with line numbers)."""
+    _require(request.user, rules.PERM_PLAN)
+    municipality = home_municipality(request.user)
+    form = OutlinesForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = decode(form.cleaned_data["file"].read())
+        except TabularError as exc:
+            form.add_error("file", str(exc))
+        else:
+            result = map_services.district_outlines_import(
+                actor=request.user, municipality=municipality, text=text
+            )
+            errors = result.errors
+            if not errors:
+                messages.success(
+                    request,
+                    _("Umrisse übernommen: %(u)d Stadtteile geändert, %(c)d neu.")
+                    % {"u": result.updated, "c": result.created},
+                )
+                return HttpResponseRedirect(reverse("participation:outlines"))
+    return render(
+        request,
+        "participation/staff/outlines.html",
+        {
+            "form": form,
+            "errors": errors,
+            "districts": process_selectors.districts_for(request.user),
+            "map": map_selectors.district_map(municipality.pk) if municipality else None,
+        },
+        status=400 if errors else 200,
+    )
