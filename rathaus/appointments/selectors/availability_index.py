@@ -440,16 +440,19 @@ def refresh(location_id: int, since: datetime, until: datetime) -> int:
     return len(days)
 
 
-def _load_days(location_id: int, days: list[str], versions: dict[str, int], now: int) -> None:
+def _load_days(
+    location_id: int, days: list[str], versions: dict[str, int], now: int
+) -> dict[str, _Day]:
     fetched = store().days(location_id, days)
     missing = [day for day in days if fetched[day] is None]
     if missing:
         versions = {**versions, **_rebuild(location_id, missing)}
         fetched.update(store().days(location_id, missing))
+    loaded = {day: _day(versions.get(day), _parse(fetched[day] or {}), now) for day in days}
     with _cache_lock:
-        for day in days:
-            fields = fetched[day] or {}
-            _day_cache[(location_id, day)] = _day(versions.get(day), _parse(fields), now)
+        for day, part in loaded.items():
+            _day_cache[(location_id, day)] = part
+    return loaded
 
 
 def _current_days(location_id: int, days: list[str], versions: dict[str, int], now: int):
@@ -458,11 +461,12 @@ def _current_days(location_id: int, days: list[str], versions: dict[str, int], n
         cached = _day_cache.get((location_id, day))
         if cached is None or cached.version is None or cached.version != versions.get(day):
             stale.append(day)
-    if stale:
-        _load_days(location_id, stale, versions, now)
+    loaded = _load_days(location_id, stale, versions, now) if stale else {}
     out = []
     for day in days:
-        cached = _day_cache[(location_id, day)]
+        cached = loaded.get(day) or _day_cache.get((location_id, day))
+        if cached is None:  # dropped by a concurrent forget(): read it again
+            cached = _load_days(location_id, [day], versions, now)[day]
         if cached.valid_until <= now:  # a hold or deadline expired: drop it, no fetch
             cached = _day(cached.version, cached.rows, now)
             with _cache_lock:
