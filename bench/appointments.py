@@ -6,7 +6,14 @@
 (b) booking throughput over HTTP with gunicorn on PostgreSQL, N keep-alive clients,
     next to /api/v1/ping measured in the same run;
 (c) surge: many clients race for freshly released slots: exactly as many bookings as
-    slots, no double booking, no server error; p99 latency.
+    slots, no double booking, no server error; p99 latency;
+(d) availability right after a change, over HTTP under concurrent booking load at the
+    20-counter, 50,000-appointment location: clients book and at once ask for
+    availability (days, month, one day's slots); p50/p95/p99 next to ping of the same run;
+(e) region: 40 locations with 500 counters, "earliest free slot anywhere" over HTTP,
+    right after a booking at one of its locations, under concurrent booking load.
+
+``--root DIR`` runs another checkout's code (e.g. main, for before/after) with this script.
 
 Uses its own database ``rathaus_bench`` (dropped and created) and Redis db 15 as cache.
 
@@ -33,8 +40,6 @@ from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -63,10 +68,17 @@ def parse_args():
         "(drain time reported); 'inline' = no broker, built inside the request",
     )
     p.add_argument("--broker", default="redis://127.0.0.1:6379/12", help="Celery broker")
+    p.add_argument("--root", default="", help="checkout whose code is measured (default: this one)")
+    p.add_argument("--change-clients", type=int, default=8, help="(d)/(e): book, then read")
+    p.add_argument("--load-clients", type=int, default=16, help="(d)/(e): book only")
+    p.add_argument("--region-locations", type=int, default=40)
+    p.add_argument("--region-counters", type=int, default=500)
     return p.parse_args()
 
 
 ARGS = parse_args()
+ROOT = Path(ARGS.root).resolve() if ARGS.root else Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 if not ARGS.port:
     import socket
 
@@ -197,9 +209,9 @@ def setup_data():
     )
     from rathaus.core.models import Location, Municipality, Region
 
-    region = Region.objects.create(name="Bench", slug="bench")
+    region_row = Region.objects.create(name="Bench", slug="bench")
     town = Municipality.objects.create(
-        region=region, name="Benchstadt", slug="benchstadt", ags="09999999", federal_state="NW"
+        region=region_row, name="Benchstadt", slug="benchstadt", ags="09999999", federal_state="NW"
     )
 
     def location(name, counters, service, hours=None):
@@ -288,6 +300,25 @@ def setup_data():
         for c in counters_c
     ]
     Appointment.objects.bulk_create(booked)
+    region = {}
+    if "e" in ARGS.parts:
+        town_r = Municipality.objects.create(
+            region=region_row,
+            name="Regionstadt",
+            slug="regionstadt",
+            ags="09999998",
+            federal_state="NW",
+        )
+        service_r = Service.objects.create(
+            municipality=town_r, name="Ausweis", default_duration_minutes=10
+        )
+        locations_r, n_region = setup_region(town_r, service_r)
+        region = {
+            "region_town": town_r,
+            "region_service": service_r,
+            "region_locations": locations_r,
+            "n_region": n_region,
+        }
     from django.db import connection
 
     with connection.cursor() as cursor:  # as autovacuum would after a bulk load
@@ -302,6 +333,7 @@ def setup_data():
         "n_a": len(rows),
         "surge_starts": [first + timedelta(minutes=10 * k) for k in range(starts)],
         "surge_capacity": len(booked),
+        **region,
     }
 
 
@@ -594,7 +626,7 @@ def part_c(data, server):
     Appointment.objects.filter(location=loc).update(
         status=Appointment.Status.CANCELLED, pool_release_at=None
     )
-    availability.bump_version(loc.id)
+    _forget_bookings(availability, loc.id)
     payloads = presolve(ARGS.surge_clients)
     starts = data["surge_starts"]
     barrier = threading.Barrier(ARGS.surge_clients)
@@ -691,14 +723,285 @@ def part_c(data, server):
     )
 
 
+def _forget_bookings(availability, location_id):
+    """Rows were written around the services: tell the availability cache (either version)."""
+    if hasattr(availability, "forget_bookings"):
+        availability.forget_bookings(location_id)
+    else:  # main before the incremental index
+        availability.bump_version(location_id)
+
+
+# --------------------------------------------------------------------------- (d), (e)
+
+
+def setup_region(town_region, service):
+    """A region: ``--region-locations`` locations with ``--region-counters`` counters in all,
+    Mon–Fri 08:00–16:00; each location fully booked for its first 3–20 working days (one-hour
+    rows), so the earliest free slot lies days ahead and differs between locations."""
+    from django.utils import timezone
+
+    from rathaus.appointments.models import (
+        Appointment,
+        BookingPolicy,
+        Counter,
+        OpeningHours,
+        hash_token,
+    )
+    from rathaus.core.models import Location
+
+    now = timezone.now()
+    today = now.astimezone(BERLIN).date()
+    n_loc = ARGS.region_locations
+    rows, locations = [], []
+    for i in range(n_loc):
+        loc = Location.objects.create(
+            municipality=town_region,
+            name=f"Region {i + 1}",
+            street="Weg 1",
+            postal_code="59998",
+            city="Regionstadt",
+        )
+        locations.append(loc)
+        n_counters = ARGS.region_counters // n_loc + (i < ARGS.region_counters % n_loc)
+        counters = [
+            Counter.objects.create(
+                municipality=town_region, location=loc, name=f"Schalter {k + 1}", position=k
+            )
+            for k in range(n_counters)
+        ]
+        for c in counters:
+            c.services.add(service)
+        for wd in range(5):
+            OpeningHours.objects.create(
+                municipality=town_region, location=loc, weekday=wd, start=dtime(8), end=dtime(16)
+            )
+        BookingPolicy.objects.create(
+            municipality=town_region, location=loc, min_notice_minutes=0, max_days_ahead=60
+        )
+        full_days = 3 + (i * 7) % 18
+        day, booked_days = today, 0
+        while booked_days < full_days:
+            day += timedelta(days=1)
+            if day.weekday() >= 5:
+                continue
+            booked_days += 1
+            for hour in range(8, 16):
+                start = datetime.combine(day, dtime(hour), tzinfo=BERLIN)
+                for c in counters:
+                    rows.append(
+                        Appointment(
+                            municipality=town_region,
+                            location=loc,
+                            counter=c,
+                            start=start,
+                            end=start + timedelta(hours=1),
+                            status=Appointment.Status.CONFIRMED,
+                            token_hash=hash_token(f"r{c.id}-{start.isoformat()}"),
+                            created=now,
+                        )
+                    )
+    Appointment.objects.bulk_create(rows, batch_size=5000)
+    return locations, len(rows)
+
+
+def booking_queue(locations, service, payloads, tag, days=25):
+    """One booking request per free place (shuffled) at the given locations."""
+    from django.utils import timezone
+
+    from rathaus.appointments.selectors import availability
+    from rathaus.engines import availability as engine
+
+    now = timezone.now()
+    places = []
+    for loc in locations:
+        request = availability.availability_request(loc, {service.id: 1}, now, fresh=True)
+        first, _last = engine.bookable_window(request)
+        for slot in engine.free_slots_in_range(
+            request, first + timedelta(days=1), first + timedelta(days=days)
+        ):
+            places.extend((loc, slot) for _ in range(slot.capacity))
+    random.Random(3).shuffle(places)
+    work = queue.Queue()
+    for n, ((loc, slot), payload) in enumerate(zip(places, payloads, strict=False)):
+        body = {
+            "location_id": loc.id,
+            "start": slot.start.isoformat(),
+            "services": [{"service_id": service.id, "count": 1}],
+            "name": f"Bench {tag}{n}",
+            "email": f"bench-{tag}{n}@example.org",
+            "privacy_consent": True,
+            "altcha": payload,
+        }
+        work.put(json.dumps(body))
+    return work
+
+
+def _request(conn, method, path, body=None):
+    t0 = time.perf_counter()
+    try:
+        conn.request(
+            method,
+            path,
+            body=body,
+            headers={"Content-Type": "application/json"} if body else {},
+        )
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status = 0
+        conn.close()
+    return status, (time.perf_counter() - t0) * 1000
+
+
+def change_then_read(work, read_urls):
+    """``--load-clients`` only book; ``--change-clients`` book and, after each 201, at once
+    GET one of ``read_urls`` (in turn) and then /api/v1/ping. Returns per label the
+    latencies of reads right after a change, the bookings' statuses and the elapsed time."""
+    deadline = time.perf_counter() + ARGS.seconds
+    lock = threading.Lock()
+    reads: dict[str, list[float]] = {label: [] for label in read_urls}
+    reads["GET /api/v1/ping (same clients, after the read)"] = []
+    read_status: dict[int, int] = {}
+    book_status: dict[int, int] = {}
+    barrier = threading.Barrier(ARGS.change_clients + ARGS.load_clients + 1)
+    labels = list(read_urls)
+
+    def client(i, reader):
+        conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=120)
+        mine_reads = {label: [] for label in reads}
+        mine_status, mine_books = {}, {}
+        turn = i
+        barrier.wait()
+        while time.perf_counter() < deadline:
+            try:
+                body = work.get_nowait()
+            except queue.Empty:
+                break
+            status, _ms = _request(conn, "POST", "/api/v1/appointments/bookings", body)
+            mine_books[status] = mine_books.get(status, 0) + 1
+            if not reader or status != 201:
+                continue
+            label = labels[turn % len(labels)]
+            turn += 1
+            for lbl, path in ((label, read_urls[label]), (None, "/api/v1/ping")):
+                status, ms = _request(conn, "GET", path)
+                mine_status[status] = mine_status.get(status, 0) + 1
+                mine_reads[lbl or "GET /api/v1/ping (same clients, after the read)"].append(ms)
+        with lock:
+            for k, v in mine_reads.items():
+                reads[k].extend(v)
+            for k, v in mine_status.items():
+                read_status[k] = read_status.get(k, 0) + v
+            for k, v in mine_books.items():
+                book_status[k] = book_status.get(k, 0) + v
+
+    threads = [
+        threading.Thread(target=client, args=(i, i < ARGS.change_clients))
+        for i in range(ARGS.change_clients + ARGS.load_clients)
+    ]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return reads, read_status, book_status, time.perf_counter() - t0
+
+
+def _change_table(title, reads, read_status, book_status, elapsed):
+    ping = reads["GET /api/v1/ping (same clients, after the read)"]
+    rows = []
+    for label, times in reads.items():
+        rows.append(
+            (
+                label,
+                len(times),
+                f"{pct(times, 50):.1f}",
+                f"{pct(times, 95):.1f}",
+                f"{pct(times, 99):.1f}",
+                f"{pct(times, 95) / pct(ping, 95):.1f}" if ping else "–",
+            )
+        )
+    table(
+        title,
+        ["request right after a booking", "n", "p50 ms", "p95 ms", "p99 ms", "p95 / ping p95"],
+        rows,
+    )
+    booked = book_status.get(201, 0)
+    print(
+        f"\nbookings during the phase: {dict(sorted(book_status.items()))} = {booked / elapsed:,.0f}/s; "
+        f"read statuses: {dict(sorted(read_status.items()))}; "
+        f"server errors: {sum(v for k, v in {**book_status}.items() if k >= 500 or k == 0) + sum(v for k, v in read_status.items() if k >= 500 or k == 0)}"
+    )
+
+
+def part_d(data, server):
+    from django.utils import timezone
+
+    loc, service = data["loc_a"], data["service"]
+    payloads = presolve(ARGS.max_bookings)
+    work = booking_queue([loc], service, payloads, "d", days=58)
+    q = f"location_id={loc.id}&services={service.id}:1"
+    month = timezone.now().astimezone(BERLIN) + timedelta(days=20)
+    urls = {
+        "GET availability/days?limit=60": f"/api/v1/appointments/availability/days?{q}&limit=60",
+        "GET availability/month": f"/api/v1/appointments/availability/month?{q}&year={month.year}&month={month.month}",
+        "GET availability/slots (one day)": f"/api/v1/appointments/availability/slots?{q}&date={month.date().isoformat()}",
+    }
+    for url in urls.values():  # warm: every process has read the location once
+        for _ in range(8):
+            load(1, 0.2, lambda url=url: ("GET", url, None))
+    reads, read_status, book_status, elapsed = change_then_read(work, urls)
+    _change_table(
+        f"(d) Availability right after a booking, {ARGS.counters} counters, {data['n_a']:,} "
+        f"appointments; {ARGS.change_clients} clients book then read, {ARGS.load_clients} more only book",
+        reads,
+        read_status,
+        book_status,
+        elapsed,
+    )
+
+
+def part_e(data, server):
+    town, service, locations = data["region_town"], data["region_service"], data["region_locations"]
+    payloads = presolve(ARGS.max_bookings)
+    work = booking_queue(locations, service, payloads, "e", days=30)
+    url = f"/api/v1/appointments/availability/earliest?municipality_id={town.id}&services={service.id}:1"
+    for _ in range(8):
+        load(1, 0.2, lambda: ("GET", url, None))
+    reads, read_status, book_status, elapsed = change_then_read(
+        work, {"GET availability/earliest (region)": url}
+    )
+    _change_table(
+        f"(e) Region: earliest free slot at any of {len(locations)} locations "
+        f"({ARGS.region_counters} counters, {data['n_region']:,} appointments) right after a booking "
+        f"there; {ARGS.change_clients} clients book then read, {ARGS.load_clients} more only book",
+        reads,
+        read_status,
+        book_status,
+        elapsed,
+    )
+
+
 WORKER = Worker()
+
+
+def _git_head():
+    out = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return out.stdout.strip() or "?"
 
 
 def main():
     print(
         f"command: `{' '.join(shlex.quote(a) for a in [sys.executable.replace(str(ROOT) + '/', ''), *sys.argv])}`"
     )
-    print(f"os.cpu_count() = {os.cpu_count()}; database {ARGS.db} (PostgreSQL), cache {ARGS.redis}")
+    print(
+        f"os.cpu_count() = {os.cpu_count()}; load average {os.getloadavg()[0]:.1f} (1 min) at start; database {ARGS.db} (PostgreSQL), cache {ARGS.redis}"
+    )
+    print(f"code measured: {ROOT} (git {_git_head()})")
     print(
         "bench settings (rathaus.appointments.bench_settings): per-IP limit OFF (one client IP), "
         "per-e-mail limit ON, e-mails built and counted but not delivered, ALTCHA ON with "
@@ -711,7 +1014,7 @@ def main():
     print(f"setup: {time.perf_counter() - t0:.1f} s")
     if "a" in ARGS.parts:
         part_a(data)
-    if "b" in ARGS.parts or "c" in ARGS.parts:
+    if any(part in ARGS.parts for part in "bcde"):
         from django.db import connections
 
         connections.close_all()
@@ -728,8 +1031,15 @@ def main():
                     part_b(data, server)
                 if "c" in ARGS.parts:
                     part_c(data, server)
+                if "d" in ARGS.parts:
+                    part_d(data, server)
+                if "e" in ARGS.parts:
+                    part_e(data, server)
         finally:
             WORKER.stop()
+    print(
+        f"\nload average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)"
+    )
 
 
 if __name__ == "__main__":

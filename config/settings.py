@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rathaus.appointments.tasks.match_waiting_list",
         "schedule": 5 * 60.0,
     },
+    "appointments-availability-index": {
+        "task": "rathaus.appointments.tasks.refresh_availability_index",
+        "schedule": 10 * 60.0,
+    },
     "presence-stale-jobs": {
         "task": "rathaus.presence.tasks.fail_stale_jobs",
         "schedule": 60.0,

@@ -41,10 +41,13 @@ def email_limit_enabled() -> bool:
 
 
 def availability_cache_seconds() -> int:
-    """How long a process may reuse a location's booking index (0 = never)."""
+    """How long a process may reuse a location's setup and day slots; 0 = read everything
+    from the database on every request (tests that write rows around the services)."""
     return int(getattr(settings, "RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS", 20))
 
 
-def availability_min_age_seconds() -> float:
-    """A booking index younger than this is reused even if bookings changed since."""
-    return float(getattr(settings, "RATHAUS_APPOINTMENTS_AVAILABILITY_MIN_AGE_SECONDS", 2.0))
+def availability_index_in_redis() -> bool:
+    """The shared booking index lives in Redis when the cache is django-redis (several web
+    processes); otherwise in each process (tests, the single-process SQLite demo)."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return backend.startswith("django_redis")

@@ -33,6 +33,7 @@ from rathaus.appointments.models import (
     hash_token,
     new_token,
 )
+from rathaus.appointments.selectors import availability
 from rathaus.core.clock import now_or
 from rathaus.core.demo import closed_days
 from rathaus.core.models import Location, Municipality
@@ -117,6 +118,10 @@ def load(town: Municipality, now: datetime | None = None) -> None:
     BookingPolicy.objects.create(municipality=town, location=technical, max_days_ahead=30)
     _year_end_closures(town, (town_hall, technical), now)
     _appointments(town, town_hall, counters, list(services.values()), now)
+    # the rows above were written around the services: a shared availability index left over
+    # from an earlier database with the same location ids must not survive the load
+    for location in (town_hall, technical):
+        transaction.on_commit(lambda pk=location.pk: availability.forget_bookings(pk))
 
 
 def _locations(town: Municipality) -> tuple[Location, Location]:

@@ -4,7 +4,8 @@ Each task is two lines: it imports its service or mail builder inside the functi
 services can queue tasks on commit (``transaction.on_commit(lambda: task.delay(…))``) without
 an import circle. Periodic (beat, see ``CELERY_BEAT_SCHEDULE`` and docs/operations.md):
 ``purge_personal_data`` daily, ``release_expired`` every minute, ``send_reminders`` every
-15 minutes, ``match_waiting_list`` every 5 minutes.
+15 minutes, ``match_waiting_list`` every 5 minutes, ``refresh_availability_index`` every 10
+minutes.
 """
 
 from __future__ import annotations
@@ -54,3 +55,10 @@ def match_waiting_list():
     from rathaus.appointments.services import waiting_list
 
     return len(waiting_list.waiting_list_match())
+
+
+@shared_task(ignore_result=True)
+def refresh_availability_index():
+    from rathaus.appointments.services import maintenance
+
+    return maintenance.availability_index_refresh()

@@ -1,10 +1,13 @@
 """Reads: free slots of a location (ORM rows → availability engine); public, no user needed.
 
 Availability is computed by :mod:`rathaus.engines.availability`. The location's setup
-(counters, hours, exceptions, holidays, policy) and its booking index are cached per
-process for a few seconds and invalidated by a version number in the shared Django cache
-that every write bumps (:func:`bump_version`). The booking service re-checks capacity
-under a lock, so a stale cache can at worst show a slot that is gone (answer: 409).
+(counters, hours, exceptions, holidays, policy) is cached per process and invalidated by a
+version number in the shared Django cache that setup writes bump
+(:func:`bump_setup_version`). The booking index comes from the shared, incrementally
+updated index of :mod:`.availability_index` (every booking, cancellation or hold updates it
+on commit); ``fresh=True`` and a ``now`` away from the wall clock read the database instead.
+The booking service re-checks capacity in the database, so the index never decides a
+booking (a slot taken a moment ago: 409).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from rathaus.appointments.models import (
     DateException,
     OpeningHours,
 )
-from rathaus.appointments.selectors import catalogue
+from rathaus.appointments.selectors import availability_index, catalogue
 from rathaus.core.clock import now_or
 from rathaus.core.models import Location, Municipality
 from rathaus.engines import availability as engine
@@ -48,15 +51,15 @@ def _bump(key: str) -> None:
         cache.set(key, int(_time.time() * 1000), None)
 
 
-def bump_version(location_id: int) -> None:
-    """Bookings of a location changed: every process rebuilds its booking index."""
-    _bump(version_key(location_id))
+def forget_bookings(location_id: int) -> None:
+    """Bookings of a location were written around the services (bulk load, demo): the
+    shared index rebuilds its days from the database on the next read."""
+    availability_index.forget(location_id)
 
 
 def bump_setup_version(location_id: int) -> None:
-    """Opening hours, exceptions, counters or policy changed (also invalidates bookings)."""
+    """Opening hours, exceptions, counters or policy changed."""
     _bump(version_key(location_id, "setup"))
-    _bump(version_key(location_id))
 
 
 def _version(location_id: int, kind: str = "bookings") -> int:
@@ -85,16 +88,15 @@ class LocationSetup:
 
 # process-wide caches (shared by a worker's threads; the objects are immutable)
 _setups: dict[int, tuple[int, float, date, LocationSetup]] = {}
-_indexes: dict[int, tuple[int, float, datetime, datetime, engine.BookingIndex]] = {}
 _lock = threading.Lock()
 
 
 def clear_process_cache() -> None:
     with _lock:
         _setups.clear()
-        _indexes.clear()
         _day_slots.clear()
         catalogue.clear_process_cache()
+    availability_index.clear_process_cache()
 
 
 def _cacheable(now: datetime) -> bool:
@@ -205,14 +207,18 @@ def _build_index(location_id: int, since: datetime, until: datetime, now: dateti
         return engine.BookingIndex(cursor.fetchall())
 
 
-def location_setup(location: Location, now: datetime | None = None) -> LocationSetup:
-    """Counters, hours, exceptions, holidays and policy of a location (cached)."""
+def location_setup(
+    location: Location, now: datetime | None = None, *, version: int | None = None
+) -> LocationSetup:
+    """Counters, hours, exceptions, holidays and policy of a location (cached; ``version``:
+    its setup version when the caller already read it)."""
     now = now_or(now)
     today = now.astimezone(engine.Policy().tz).date()
     mono = _time.monotonic()
     cacheable = _cacheable(now)
     if cacheable:
-        version = _version(location.id, "setup")
+        if version is None:
+            version = _version(location.id, "setup")
         entry = _setups.get(location.id)
         if (
             entry is not None
@@ -228,35 +234,44 @@ def location_setup(location: Location, now: datetime | None = None) -> LocationS
     return setup
 
 
+def _window(setup: LocationSetup, now: datetime) -> tuple[datetime, datetime]:
+    return now - timedelta(days=1), now + timedelta(days=setup.policy.max_days_ahead + 2)
+
+
 def location_state(
     location: Location, now: datetime | None = None, *, fresh: bool = False
 ) -> tuple[LocationSetup, engine.BookingIndex]:
-    """Setup and booking index of a location, from the process cache when still valid."""
+    """Setup and booking index of a location: the shared incremental index, or with
+    ``fresh`` (or a ``now`` away from the wall clock) straight from the database."""
     now = now_or(now)
     setup = location_setup(location, now)
-    mono = _time.monotonic()
-    cacheable = _cacheable(now) and not fresh
-    if cacheable:
-        version = _version(location.id)
-        entry = _indexes.get(location.id)
-        if (
-            entry is not None
-            and entry[2] <= now
-            and (
-                (entry[0] == version and mono - entry[1] < conf.availability_cache_seconds())
-                # under a booking rush every booking bumps the version: a very young index
-                # is reused anyway (the booking service re-checks under a lock)
-                or mono - entry[1] < conf.availability_min_age_seconds()
-            )
-        ):
-            return setup, entry[4]
-    since = now - timedelta(days=1)
-    until = now + timedelta(days=setup.policy.max_days_ahead + 2)
-    index = _build_index(location.id, since, until, now)
-    if cacheable:
-        with _lock:
-            _indexes[location.id] = (version, mono, since, until, index)
-    return setup, index
+    since, until = _window(setup, now)
+    if _cacheable(now) and not fresh:
+        indexes = availability_index.booking_indexes({location.id: (since, until)}, now)
+        return setup, indexes[location.id]
+    return setup, _build_index(location.id, since, until, now)
+
+
+def refresh_index(location: Location, now: datetime) -> int:
+    """Merge the location's window from the database into the shared index (periodic job)."""
+    since, until = _window(location_setup(location, now), now)
+    return availability_index.refresh(location.id, since, until)
+
+
+def location_states(
+    locations: list[Location], now: datetime
+) -> list[tuple[Location, LocationSetup, engine.BookingIndex]]:
+    """:func:`location_state` for several locations with one round trip to the index."""
+    if not _cacheable(now):
+        return [(loc, *location_state(loc, now)) for loc in locations]
+    keys = {loc.id: version_key(loc.id, "setup") for loc in locations}
+    versions = cache.get_many(list(keys.values()))  # one round trip for all setups
+    setups = [
+        (loc, location_setup(loc, now, version=versions.get(keys[loc.id]))) for loc in locations
+    ]
+    windows = {loc.id: _window(setup, now) for loc, setup in setups}
+    indexes = availability_index.booking_indexes(windows, now)
+    return [(loc, setup, indexes[loc.id]) for loc, setup in setups]
 
 
 # (setup, monotonic, now, today, {start: slot}) per (location, day, demand): the day's
@@ -363,6 +378,12 @@ def availability_request(
     """The engine request for ``demand`` at ``location``; None if it cannot be served."""
     now = now_or(now)
     setup, index = location_state(location, now, fresh=fresh)
+    return _request(setup, index, demand, now)
+
+
+def _request(
+    setup: LocationSetup, index: engine.BookingIndex, demand: dict[int, int], now: datetime
+) -> engine.AvailabilityRequest | None:
     if not demand or any(s not in setup.durations for s in demand):
         return None
     return engine.AvailabilityRequest(
@@ -416,11 +437,13 @@ def earliest(location: Location, demand: dict[int, int], now=None) -> engine.Slo
 def earliest_anywhere(
     municipality_id: int, demand: dict[int, int], now=None
 ) -> tuple[Location, engine.Slot] | None:
-    """Earliest slot for the demand at any public location of the municipality."""
+    """Earliest slot for the demand at any public location of the municipality (all
+    locations' indexes in one round trip; the engine stops at the first day that wins)."""
     now = now_or(now)
     requests = []
-    for location in catalogue.public_locations(municipality_id):
-        request = availability_request(location, demand, now)
+    locations = list(catalogue.public_locations(municipality_id))
+    for location, setup, index in location_states(locations, now):
+        request = _request(setup, index, demand, now)
         if request is not None and any(set(demand) <= c.service_ids for c in request.counters):
             requests.append((location, request))
     return engine.earliest_across_locations(requests)

@@ -116,6 +116,7 @@ def appointment_book(
     appointment.hold_expires_at = None
     appointment.confirm_deadline = now + timedelta(minutes=policy.confirm_minutes)
     appointment.save()
+    placement.index_after_commit(appointment)
     appointment_mail_after_commit("opt_in", appointment.pk, token)
     return appointment, token
 
@@ -181,7 +182,7 @@ def appointment_confirm(*, token: str, now: datetime | None = None) -> tuple[App
     if appointment.confirm_deadline <= now:
         appointment.status = S.EXPIRED
         appointment.save(update_fields=["status"])
-        placement.bump_version_after_commit(appointment.location_id)
+        placement.index_after_commit(appointment)
         raise DomainError(
             "confirmation_expired",
             _(
@@ -193,6 +194,7 @@ def appointment_confirm(*, token: str, now: datetime | None = None) -> tuple[App
     appointment.status = S.CONFIRMED
     appointment.confirmed_at = now
     appointment.save(update_fields=["status", "confirmed_at"])
+    placement.index_after_commit(appointment)
     audit.record(
         actor=None, instance=appointment, action="action", summary=_("Termin per E-Mail bestätigt")
     )
@@ -222,8 +224,8 @@ def appointment_cancel(
             appointment, now, "not_cancellable", _("Dieser Termin liegt in der Vergangenheit.")
         )
     if appointment.status == S.HELD:
+        placement.index_after_commit(appointment, gone=True)
         appointment.delete()
-        placement.bump_version_after_commit(appointment.location_id)
         return appointment
     policy = catalogue.policy_for(appointment.location)
     was_confirmed = appointment.status == S.CONFIRMED
@@ -233,7 +235,7 @@ def appointment_cancel(
     appointment.pool_release_at = now + delay if appointment.end > now else None
     appointment.save(update_fields=["status", "cancelled_at", "pool_release_at"])
     audit.record(actor=actor, instance=appointment, action="action", summary="Termin abgesagt")
-    placement.bump_version_after_commit(appointment.location_id)
+    placement.index_after_commit(appointment)
     if notify and was_confirmed:
         appointment_mail_after_commit("cancelled", appointment.pk)
     if delay == timedelta(0) and appointment.start > now:

@@ -154,6 +154,7 @@ def closure_create(
         location=location, day=day, counter=counter
     ):
         if appointment.status == S.HELD:
+            placement.index_after_commit(appointment, gone=True)
             appointment.delete()
             continue
         outcome = _rebook_or_cancel(exception, appointment, day=day, actor=actor, now=now)

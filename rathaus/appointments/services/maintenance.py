@@ -19,7 +19,7 @@ from rathaus.appointments.models import (
     hash_token,
     new_token,
 )
-from rathaus.appointments.selectors import availability
+from rathaus.appointments.selectors import availability, catalogue
 from rathaus.appointments.services.common import appointment_mail_after_commit
 from rathaus.appointments.services.waiting_list import (
     waiting_list_offer_freed_slot,
@@ -35,7 +35,6 @@ def appointments_release_expired(*, now: datetime | None = None) -> dict[str, in
     """Release expired holds and unconfirmed bookings, expire offers, free cancelled time."""
     now = now_or(now)
     stats = {"holds": 0, "unconfirmed": 0, "offers": 0, "freed": 0}
-    touched: set[int] = set()
     freed: list[tuple[int, datetime, datetime]] = []
     with transaction.atomic():
         for offer in WaitingListOffer.objects.select_for_update().filter(
@@ -43,23 +42,19 @@ def appointments_release_expired(*, now: datetime | None = None) -> dict[str, in
         ):
             waiting_list_offer_withdraw(offer, WaitingListOffer.Status.EXPIRED, now)
             stats["offers"] += 1
+        # the shared availability index needs no write here: its rows carry their expiry
         holds = Appointment.objects.filter(status=S.HELD, hold_expires_at__lte=now)
-        touched.update(holds.values_list("location_id", flat=True))
         stats["holds"] = holds.delete()[1].get("appointments.Appointment", 0)
         unconfirmed = Appointment.objects.filter(status=S.PENDING, confirm_deadline__lte=now)
         for loc_id, start, end in unconfirmed.values_list("location_id", "start", "end"):
-            touched.add(loc_id)
             if start > now:
                 freed.append((loc_id, start, end))
         stats["unconfirmed"] = unconfirmed.update(status=S.EXPIRED)
         cancelled = Appointment.objects.filter(status=S.CANCELLED, pool_release_at__lte=now)
         for loc_id, start, end in cancelled.values_list("location_id", "start", "end"):
-            touched.add(loc_id)
             if start > now:
                 freed.append((loc_id, start, end))
         stats["freed"] = cancelled.update(pool_release_at=None)
-    for location_id in touched:
-        availability.bump_version(location_id)
     for location_id, start, end in freed:
         waiting_list_offer_freed_slot(location_id=location_id, start=start, end=end, now=now)
     WaitingListEntry.objects.filter(
@@ -129,3 +124,15 @@ def personal_data_purge(*, now: datetime | None = None) -> dict[str, int]:
             n_entries,
         )
     return {"appointments": n_appointments, "waiting_list": n_entries}
+
+
+def availability_index_refresh(*, now: datetime | None = None) -> int:
+    """Re-read every public location's bookable window into the shared availability index.
+
+    A safety net, off the request path: it repairs a day whose on-commit write was lost (a
+    process died between commit and write, Redis was unreachable). Returns the number of
+    days merged."""
+    now = now_or(now)
+    return sum(
+        availability.refresh_index(location, now) for location in catalogue.public_locations()
+    )

@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.appointments.models import Appointment, AppointmentItem, CounterDayLock
-from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.selectors import availability, availability_index, catalogue
 from rathaus.core.models import Location
 from rathaus.core.problems import Conflict, DomainError
 
@@ -224,8 +224,33 @@ def is_transaction_rollback(exc: BaseException) -> bool:
 # --------------------------------------------------------------------------- locked path
 
 
-def bump_version_after_commit(location_id: int) -> None:
-    transaction.on_commit(lambda: availability.bump_version(location_id))
+def index_after_commit(
+    appointment: Appointment, *, old_start: datetime | None = None, gone: bool = False
+) -> None:
+    """Send the appointment's new state to the shared availability index once the
+    transaction commits (stamped now, i.e. after the row lock: see ``availability_index``).
+
+    ``gone``: the row was deleted; ``old_start``: it was moved from there."""
+    until = (
+        0
+        if gone
+        else availability_index.until_of(
+            appointment.status,
+            appointment.hold_expires_at,
+            appointment.confirm_deadline,
+            appointment.pool_release_at,
+        )
+    )
+    changes = availability_index.changes_for(
+        appointment_id=appointment.pk,
+        counter_id=appointment.counter_id,
+        start=appointment.start,
+        end=appointment.end,
+        until=until,
+        old_start=old_start,
+    )
+    location_id = appointment.location_id
+    transaction.on_commit(lambda: availability_index.write(location_id, changes))
 
 
 def _lock_counter_day(counter_id: int, day: date) -> bool:
@@ -350,7 +375,7 @@ def place(
             now=now,
         )
         if placed is not None:
-            bump_version_after_commit(location.id)
+            index_after_commit(placed)
             return placed
     if connection.in_atomic_block:
         return _place_locked(location, demand, slot, now, fields, move, candidates, day, day_start)
@@ -376,6 +401,7 @@ def _place_locked(location, demand, slot, now, fields, move, candidates, day, da
             busy.add(counter_id)
     ordered = sorted((c for c in candidates if c not in busy), key=lambda c: (load[c], c))
     exclude_id = move.pk if move is not None else None
+    old_start = move.start if move is not None else None
     for counter_id in _lockable(ordered, day):
         try:
             with transaction.atomic():
@@ -409,6 +435,6 @@ def _place_locked(location, demand, slot, now, fields, move, candidates, day, da
             if not _lost_race(exc):
                 raise
             continue
-        bump_version_after_commit(location.id)
+        index_after_commit(appointment, old_start=old_start)
         return appointment
     raise Conflict("slot_taken", str(MSG_TAKEN))

@@ -295,8 +295,8 @@ def waiting_list_offer_withdraw(offer: WaitingListOffer, status: str, now: datet
     offer.save(update_fields=["status", "answered_at", "appointment"])
     if hold is not None and hold.status == S.HELD:
         location_id, start, end = hold.location_id, hold.start, hold.end
+        placement.index_after_commit(hold, gone=True)
         hold.delete()
-        placement.bump_version_after_commit(location_id)
         if start > now:
             offer_freed_slot_after_commit(location_id, start, end, now)
 
@@ -329,6 +329,7 @@ def waiting_list_offer_accept(
     appointment.booked_at = now
     appointment.confirmed_at = now
     appointment.save()
+    placement.index_after_commit(appointment)
     offer.status = WaitingListOffer.Status.ACCEPTED
     offer.answered_at = now
     offer.save(update_fields=["status", "answered_at"])

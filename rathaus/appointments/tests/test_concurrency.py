@@ -3,13 +3,16 @@
 import threading
 import traceback
 from collections import Counter as Tally
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
 
-from rathaus.appointments.models import Appointment
+from rathaus.appointments.models import Appointment, DateException
+from rathaus.appointments.selectors import availability, availability_index
 from rathaus.appointments.services import booking
-from rathaus.appointments.tests.helpers import NOW, at, make_office
+from rathaus.appointments.tests.helpers import BERLIN, NOW, at, make_office
 from rathaus.core.problems import DomainError
 
 
@@ -147,3 +150,102 @@ def test_threads_never_overbook_on_any_database(town):
     assert outcomes.count("ok") <= 2
     rows = Appointment.objects.filter(start=at(2, 10)).values_list("counter_id", flat=True)
     assert len(rows) == len(set(rows)) <= 2
+
+
+def _office_open_tomorrow(town):
+    """An office whose only bookable hours are tomorrow 08:00–12:00 (a date exception, so
+    weekday and holidays do not matter); the index path needs the real clock."""
+    location, counters, ausweis, _kfz = make_office(town, counters=3)
+    tomorrow = timezone.now().astimezone(BERLIN).date() + timedelta(days=1)
+    DateException.objects.create(
+        municipality=town,
+        location=location,
+        date=tomorrow,
+        closed=False,
+        start=time(8),
+        end=time(12),
+    )
+    at_ = lambda h, m=0: datetime.combine(tomorrow, time(h, m), tzinfo=BERLIN)  # noqa: E731
+    return location, counters, ausweis, tomorrow, at_
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_bookings_racing_with_readers_of_the_shared_index_never_overbook(town, settings):
+    """40 clients book two overlapping start times while 6 readers keep asking for the day's
+    slots from the shared index: 3 bookings (one per counter), no overlap in the database, and
+    each client that booked sees its counter taken as soon as its request has returned."""
+    _needs_postgres()
+    settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 20
+    location, counters, ausweis, day, at_ = _office_open_tomorrow(town)
+    demand = {ausweis.id: 1}
+    starts = [at_(9), at_(9, 10)]
+    assert {s.start for s in availability.slots_on(location, demand, day)} >= set(starts)
+    clients, readers = 40, 6
+    barrier = threading.Barrier(clients + readers)
+    done = threading.Event()
+    lock = threading.Lock()
+    booked, conflicts, stale_after_commit, reads, failures = [], [], [], [], []
+
+    def client(i):
+        try:
+            barrier.wait(timeout=120)
+            try:
+                appointment, _ = booking.appointment_book_direct(
+                    location=location,
+                    demand=demand,
+                    start=starts[i % 2],
+                    name=f"Client {i}",
+                    email=f"race{i}@example.org",
+                )
+            except DomainError as exc:
+                with lock:
+                    conflicts.append(exc.status)
+                return
+            seen = {s.start: s.counter_ids for s in availability.slots_on(location, demand, day)}
+            with lock:
+                booked.append(appointment)
+                if appointment.counter_id in seen.get(appointment.start, ()):
+                    stale_after_commit.append(appointment.pk)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    def reader():
+        try:
+            barrier.wait(timeout=120)
+            while not done.is_set():
+                slots = availability.slots_on(location, demand, day)
+                with lock:
+                    reads.append(len(slots))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    watchers = [threading.Thread(target=reader) for _ in range(readers)]
+    for t in threads + watchers:
+        t.start()
+    for t in threads:
+        t.join(120)
+    done.set()
+    for t in watchers:
+        t.join(120)
+    assert failures == []
+    assert len(booked) == 3 and set(conflicts) == {409}
+    assert stale_after_commit == []  # a taken slot never looks free once its booking returned
+    assert reads  # the readers really read while the clients booked
+    rows = list(
+        Appointment.objects.filter(status__in=Appointment.BLOCKING).values_list(
+            "counter_id", "start", "end"
+        )
+    )
+    assert Tally(r[0] for r in rows) == Tally({c.id: 1 for c in counters})
+    # the index now holds exactly what the database holds
+    expected = sorted((c, int(s.timestamp()), int(e.timestamp())) for c, s, e in rows)
+    assert (
+        availability_index.busy_rows(location.id, at_(9).astimezone(UTC).date(), timezone.now())
+        == expected
+    )

@@ -13,7 +13,9 @@ Inputs (frozen dataclasses)
     ``Booking(counter_id, start, end)``  appointment or hold, aware datetimes.
     ``BookingIndex(rows)``  rows of (counter_id, start_epoch_s, end_epoch_s): fastest;
         ``BookingIndex.from_datetimes(rows)`` for (counter_id, start, end) rows such as
-        a ``values_list``; ``BookingIndex.build(bookings)`` for ``Booking`` objects.
+        a ``values_list``; ``BookingIndex.build(bookings)`` for ``Booking`` objects;
+        ``BookingIndex.from_intervals({counter_id: (starts, ends)})`` for per-counter
+        epoch lists already ordered by start (an incrementally kept index, no row loop).
         Bookings per counter become sorted merged intervals (overlapping holds merge);
         rows ordered by start index in linear time. Converting 50,000 aware datetimes
         costs tens of ms, so cache the index per location and booking version, or read

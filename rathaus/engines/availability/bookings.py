@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress, count, repeat
@@ -57,6 +57,21 @@ class BookingIndex:
         """Index (counter_id, start, end) rows, e.g. a Django ``values_list`` result."""
         return cls(_epoch_rows(rows))
 
+    @classmethod
+    def from_intervals(cls, per_counter: Mapping[int, tuple[list[int], list[int]]]) -> BookingIndex:
+        """Index per-counter (starts, ends) lists that are already ordered by start, e.g. the
+        concatenated days of an incrementally maintained index; overlaps are merged here.
+
+        The lists are taken over, not copied (the caller must not change them)."""
+        index = cls()
+        for counter_id, (starts, ends) in per_counter.items():
+            if any(map(ge, starts, ends)):
+                raise ValueError(f"booking on counter {counter_id} must have start < end")
+            if any(map(gt, starts[:-1], starts[1:])):
+                raise ValueError(f"intervals of counter {counter_id} must be ordered by start")
+            index._merged[counter_id] = _merged(starts, ends)
+        return index
+
     def intervals(self, counter_id: int) -> tuple[list[int], list[int]]:
         """Sorted, disjoint busy intervals of a counter as (starts, ends)."""
         merged = self._merged.get(counter_id)
@@ -93,19 +108,24 @@ class BookingIndex:
         ends = list(map(itemgetter(2), rows))
         if any(map(ge, starts, ends)):
             raise ValueError(f"booking on counter {counter_id} must have start < end")
-        if not any(map(gt, ends[:-1], starts[1:])):
-            return starts, ends  # already disjoint: the normal case for real bookings
-        # overlapping holds become one busy block
-        m_starts: list[int] = []
-        m_ends: list[int] = []
-        for start, end in zip(starts, ends, strict=True):
-            if m_ends and start < m_ends[-1]:
-                if end > m_ends[-1]:
-                    m_ends[-1] = end
-            else:
-                m_starts.append(start)
-                m_ends.append(end)
-        return m_starts, m_ends
+        return _merged(starts, ends)
+
+
+def _merged(starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """Disjoint busy blocks from intervals ordered by start."""
+    if not any(map(gt, ends[:-1], starts[1:])):
+        return starts, ends  # already disjoint: the normal case for real bookings
+    # overlapping holds become one busy block
+    m_starts: list[int] = []
+    m_ends: list[int] = []
+    for start, end in zip(starts, ends, strict=True):
+        if m_ends and start < m_ends[-1]:
+            if end > m_ends[-1]:
+                m_ends[-1] = end
+        else:
+            m_starts.append(start)
+            m_ends.append(end)
+    return m_starts, m_ends
 
 
 def _epoch_rows(rows: Iterable[tuple[int, datetime, datetime]]) -> Iterator[tuple[int, int, int]]:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from rathaus.engines.availability import (
     AvailabilityRequest,
     Booking,
+    BookingIndex,
     Counter,
     DateException,
     OpeningRule,
@@ -193,3 +194,20 @@ def test_earliest_across_locations_is_the_minimum_of_each_location(
     else:
         start, i, slot = min(candidates, key=lambda c: (c[0], c[1]))
         assert best == (i, slot)
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(0, 500), st.integers(1, 60)), max_size=40))
+@PROFILE
+def test_an_index_from_ordered_intervals_equals_one_from_rows(rows):
+    """The incremental index hands over per-counter lists; they must mean the same busy time."""
+    epoch_rows = [(counter, start, start + length) for counter, start, length in rows]
+    per_counter: dict[int, tuple[list[int], list[int]]] = {}
+    for counter, start, end in sorted(epoch_rows, key=lambda r: r[1]):
+        starts, ends = per_counter.setdefault(counter, ([], []))
+        starts.append(start)
+        ends.append(end)
+    from_rows = BookingIndex(epoch_rows)
+    from_lists = BookingIndex.from_intervals(per_counter)
+    for counter in (1, 2, 3):
+        assert from_lists.intervals(counter) == from_rows.intervals(counter)
+        assert from_lists.gaps_at_least(counter, 30) == from_rows.gaps_at_least(counter, 30)

@@ -1,0 +1,191 @@
+"""The shared availability index: every write updates it in place, readers never rebuild."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from rathaus.appointments.models import Appointment
+from rathaus.appointments.selectors import availability, availability_index
+from rathaus.appointments.services import booking
+from rathaus.appointments.tests.helpers import NOW, at, make_office
+from rathaus.engines import availability as engine
+
+pytestmark = pytest.mark.django_db
+WINDOW = (NOW - timedelta(days=1), NOW + timedelta(days=62))
+
+
+def free_starts(location, service, day, now=NOW):
+    """The day's free start times as the shared index shows them (no database read)."""
+    setup = availability.location_setup(location, now)
+    with CaptureQueriesContext(connection) as queries:
+        index = availability_index.booking_indexes({location.id: WINDOW}, now)[location.id]
+    request = engine.AvailabilityRequest(
+        counters=setup.counters,
+        demand={service.id: 1},
+        durations=setup.durations,
+        bookings=index,
+        policy=setup.policy,
+        now=now,
+        exceptions=setup.exceptions,
+        holidays=setup.holidays,
+    )
+    return [s.start for s in engine.free_slots(request, day)], len(queries)
+
+
+def test_a_hold_takes_its_time_at_once_and_its_cancellation_gives_it_back(
+    town, django_capture_on_commit_callbacks
+):
+    location, _counters, ausweis, _kfz = make_office(town, counters=1)
+    day = at(2, 9).date()
+    starts, _ = free_starts(location, ausweis, day)  # first read: the day comes from the database
+    assert at(2, 9) in starts
+    with django_capture_on_commit_callbacks(execute=True):
+        hold, _token = booking.appointment_hold(
+            location=location, demand={ausweis.id: 1}, start=at(2, 9), now=NOW
+        )
+    starts, queries = free_starts(location, ausweis, day)
+    assert at(2, 9) not in starts
+    assert at(2, 8, 50) not in starts  # 15 minutes from 08:50 would run into the hold
+    assert at(2, 9, 20) in starts
+    assert queries == 0  # updated in place: nothing was read from the database again
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.appointment_cancel(appointment=hold, now=NOW)
+    starts, queries = free_starts(location, ausweis, day)
+    assert at(2, 9) in starts
+    assert queries == 0
+
+
+def test_an_expired_hold_frees_its_time_without_any_write(town, django_capture_on_commit_callbacks):
+    location, _counters, ausweis, _kfz = make_office(town, counters=1, hold_minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.appointment_hold(location=location, demand={ausweis.id: 1}, start=at(2, 9), now=NOW)
+    day = at(2, 9).date()
+    assert at(2, 9) not in free_starts(location, ausweis, day)[0]
+    later = NOW + timedelta(minutes=11)
+    assert at(2, 9) in free_starts(location, ausweis, day, now=later)[0]
+
+
+def test_a_confirmed_booking_keeps_its_time_after_the_hold_would_have_expired(
+    town, django_capture_on_commit_callbacks
+):
+    location, _counters, ausweis, _kfz = make_office(town, counters=1, hold_minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        _hold, token = booking.appointment_hold(
+            location=location, demand={ausweis.id: 1}, start=at(2, 9), now=NOW
+        )
+        _appointment, token = booking.appointment_book(
+            hold_token=token, name="Ada", email="ada@example.org", now=NOW
+        )
+        booking.appointment_confirm(token=token, now=NOW)
+    later = NOW + timedelta(days=1)
+    assert at(2, 9) not in free_starts(location, ausweis, at(2, 9).date(), now=later)[0]
+
+
+def test_a_rolled_back_booking_never_reaches_the_index(town, django_capture_on_commit_callbacks):
+    location, _counters, ausweis, _kfz = make_office(town, counters=1)
+    day = at(2, 9).date()
+    free_starts(location, ausweis, day)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        booking.appointment_hold(location=location, demand={ausweis.id: 1}, start=at(2, 9), now=NOW)
+        raise RuntimeError("the request failed after the insert")
+    assert at(2, 9) in free_starts(location, ausweis, day)[0]
+
+
+def test_a_move_frees_the_old_day_and_takes_the_new_one(town, django_capture_on_commit_callbacks):
+    location, _counters, ausweis, _kfz = make_office(town, counters=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _hold, token = booking.appointment_hold(
+            location=location, demand={ausweis.id: 1}, start=at(2, 9), now=NOW
+        )
+        appointment, _token = booking.appointment_book(
+            hold_token=token, name="Ada", email="ada@example.org", now=NOW
+        )
+    assert at(2, 9) not in free_starts(location, ausweis, at(2, 9).date())[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.appointment_reschedule(appointment=appointment, start=at(3, 10), now=NOW)
+    assert at(2, 9) in free_starts(location, ausweis, at(2, 9).date())[0]
+    assert at(3, 10) not in free_starts(location, ausweis, at(3, 10).date())[0]
+
+
+def test_rows_written_around_the_services_show_after_the_location_is_forgotten(town):
+    location, counters, ausweis, _kfz = make_office(town, counters=1)
+    day = at(2, 9).date()
+    assert at(2, 9) in free_starts(location, ausweis, day)[0]
+    Appointment.objects.create(
+        municipality=town,
+        location=location,
+        counter=counters[0],
+        start=at(2, 9),
+        end=at(2, 9, 15),
+        status=Appointment.Status.CONFIRMED,
+        token_hash="b" * 64,
+        created=NOW,
+    )
+    availability.forget_bookings(location.id)
+    starts, queries = free_starts(location, ausweis, day)
+    assert at(2, 9) not in starts
+    assert queries == 1  # the fallback: one query for the dropped days
+
+
+def _stores():
+    yield availability_index.LocalStore()
+    url = os.environ.get("RATHAUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return
+    yield availability_index.RedisStore(client, prefix=f"test:{uuid.uuid4().hex}:")
+
+
+@pytest.fixture(params=["local", "redis"])
+def store(request):
+    stores = {type(s).__name__: s for s in _stores()}
+    chosen = stores.get({"local": "LocalStore", "redis": "RedisStore"}[request.param])
+    if chosen is None:
+        pytest.skip("no Redis at RATHAUS_TEST_REDIS_URL")
+    yield chosen
+    if isinstance(chosen, availability_index.RedisStore):
+        for key in chosen.client.scan_iter(match=f"{chosen.prefix}*"):
+            chosen.client.delete(key)
+
+
+def _change(day, field, until, stamp):
+    return availability_index.Change(day, field, f"1 100 200 {until} {stamp}", stamp)
+
+
+def test_a_late_write_of_an_older_state_loses(store):
+    store.merge(7, "20270302", {}, 10**15)
+    store.write(7, [_change("20270302", "42", 0, 2 * 10**15)])  # cancelled (newer)
+    store.write(7, [_change("20270302", "42", 500, 2 * 10**15 - 1)])  # booked, arrived late
+    assert store.days(7, ["20270302"])["20270302"]["42"].split(" ")[3] == "0"
+
+
+def test_a_rebuild_keeps_writes_younger_than_its_margin_and_drops_old_strays(store):
+    stamp = 10**15
+    margin = availability_index.MERGE_MARGIN_S * 1_000_000
+    store.write(7, [_change("20270302", "young", 500, stamp - 1)])
+    store.write(7, [_change("20270302", "stray", 500, stamp - margin - 1)])
+    before = store.versions([7])[7]["20270302"]
+    store.merge(7, "20270302", {"db": f"2 100 200 500 {stamp - margin}"}, stamp)
+    fields = store.days(7, ["20270302"])["20270302"]
+    assert set(fields) == {"*", "young", "db"}
+    assert store.versions([7])[7]["20270302"] > before
+
+
+def test_a_day_that_was_never_built_counts_as_missing(store):
+    store.write(7, [_change("20270303", "1", 500, 10**15)])
+    assert store.days(7, ["20270303"]) == {"20270303": None}
+    store.forget(7)
+    assert store.days(7, ["20270303"]) == {"20270303": None}
