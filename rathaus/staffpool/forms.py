@@ -214,28 +214,9 @@ class ExtendForm(KernForm):
     )
 
 
-class CaseOfferForm(KernForm):
-    skill = forms.ChoiceField(label=_("Qualifikation"), choices=Skill.choices)
-    hours_per_week = forms.DecimalField(
-        label=_("Stunden je Woche"), min_value=1, max_value=2000, decimal_places=1
-    )
-    start = forms.DateField(label=_("von"), widget=DateInput())
-    end = forms.DateField(label=_("bis"), widget=DateInput())
-    note = forms.CharField(
-        label=_("Welche Fälle (z. B. Wohngeldanträge)"),
-        max_length=200,
-        required=False,
-        validators=[no_control],
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("Das Ende liegt vor dem Beginn."))
-        return data
-
-
 class CaseBookingForm(KernForm):
+    """Hours per week of a period; an offer adds the skill it offers."""
+
     hours_per_week = forms.DecimalField(
         label=_("Stunden je Woche"), min_value=1, max_value=2000, decimal_places=1
     )
@@ -253,3 +234,9 @@ class CaseBookingForm(KernForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Das Ende liegt vor dem Beginn."))
         return data
+
+
+class CaseOfferForm(CaseBookingForm):
+    skill = forms.ChoiceField(label=_("Qualifikation"), choices=Skill.choices)
+
+    field_order = ["skill", "hours_per_week", "start", "end", "note"]
