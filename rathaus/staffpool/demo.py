@@ -258,7 +258,7 @@ def _open_work(pool, region_user, today, monday) -> None:
         _helper_login(first.member, "helferin")
 
 
-def _case_exchange(monday) -> None:
+def _case_exchange(monday, now) -> None:
     """Case exchange: Beispielhausen offers contact tracing hours (open, to book in the
     browser); Musterstadt's data-entry hours are partly booked by Nachbardorf already."""
     towns = {t.slug: t for t in Municipality.objects.filter(slug__in=COUNT)}
@@ -277,6 +277,7 @@ def _case_exchange(monday) -> None:
             "end": end,
             "note": "Kontaktpersonen nachtelefonieren, Quarantänebescheide vorbereiten",
         },
+        now=now,
     )
     offer = cases.offer_create(
         actor=coordinators["musterstadt"],
@@ -288,12 +289,14 @@ def _case_exchange(monday) -> None:
             "end": end,
             "note": "Wohngeldanträge erfassen",
         },
+        now=now,
     )
     cases.offer_book(
         actor=coordinators["nachbardorf"],
         offer=offer,
         borrower=towns["nachbardorf"],
         data={"hours_per_week": Decimal("10.0"), "start": start, "end": end, "note": "Wohngeld"},
+        now=now,
     )
 
 
@@ -318,4 +321,4 @@ def load(town: Municipality, now=None) -> None:
         pool = _members(region, today, rng)
         _history(pool, region_user, today, monday)
         _open_work(pool, region_user, today, monday)
-        _case_exchange(monday)
+        _case_exchange(monday, now)
