@@ -327,8 +327,13 @@ def part_c(args):
     from rathaus.steering.services.imports import indicator_values_import
 
     region, _ = Region.objects.get_or_create(slug="bench-import", defaults={"name": "Import"})
+    run = time.time_ns() % 100_000  # a new town per run, so that --keep can import again
     town = Municipality.objects.create(
-        region=region, name="Importstadt", slug="importstadt", ags="05999998", federal_state="NW"
+        region=region,
+        name=f"Importstadt {run}",
+        slug=f"importstadt-{run}",
+        ags=f"059{run:05d}",
+        federal_state="NW",
     )
     unit = OrgUnit.objects.create(municipality=town, code="10", name="Hauptamt")
     per = args.months
