@@ -50,7 +50,9 @@ def parse_args():
         action="store_true",
         help="(b) reuse the world of an earlier run in --db instead of building it again",
     )
-    p.add_argument("--profile", action="store_true", help="(b) cProfile of one cockpit after a change")
+    p.add_argument(
+        "--profile", action="store_true", help="(b) cProfile of one cockpit after a change"
+    )
     return p.parse_args()
 
 
