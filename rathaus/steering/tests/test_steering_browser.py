@@ -152,7 +152,9 @@ def test_the_mayor_previews_and_confirms_an_open_sdg_file(
         page.get_by_role("heading", name="Kennzahl im Open-SDG-Format importieren")
     ).to_be_visible()
     axe_check(page)
-    page.get_by_label("Kennzahl", exact=True).select_option(label="Angezeigte Kurzarbeit")
+    page.get_by_label("Kennzahl", exact=True).select_option(
+        label="Angezeigte Kurzarbeit (Gesamtstadt)"
+    )
     page.get_by_label("Datei (CSV im Open-SDG-Format)").set_input_files(str(csv))
     page.get_by_role("button", name="Prüfen").click()
     expect(page.get_by_role("heading", name="Vorschau: Angezeigte Kurzarbeit")).to_be_visible()
