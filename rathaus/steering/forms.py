@@ -157,6 +157,30 @@ class ImportForm(KernForm):
         return upload
 
 
+class OpenSdgForm(KernForm):
+    """One indicator's values in Open SDG's data format; ``indicators``: the acting user's."""
+
+    indicator = forms.ModelChoiceField(label=_("Kennzahl"), queryset=None)
+    file = forms.FileField(
+        label=_("Datei (CSV im Open-SDG-Format)"),
+        help_text=_("Erste Spalte Year, letzte Value; optional Units und GeoCode – bis 1 MB"),
+    )
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            uploads.check_size(upload.size, limit=1024 * 1024)  # before anything is read
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
+        return upload
+
+
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 

@@ -55,6 +55,7 @@ urlpatterns = [
     path("analysieren/", indicators.analyse_all, name="analyse_all"),
     path("import/", imports.values_import, name="values_import"),
     path("import/ist/", imports.actuals_import, name="actuals_import"),
+    path("import/open-sdg/", imports.opensdg_values_import, name="opensdg_import"),
     path("klausur/", retreat.retreat, name="retreat"),
     path("faelle/", cases.case_list, name="case_list"),
     path("faelle/<int:pk>/", cases.case_detail, name="case_detail"),

@@ -525,11 +525,13 @@ def previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def decisions_in(user, month: date) -> list[SteeringCase]:
-    """Cases decided in the month of ``month`` (a first of the month)."""
-    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+def decisions_in(user, start: date, end: date | None = None) -> list[SteeringCase]:
+    """Cases decided from ``start`` (a first of the month) up to ``end`` (exclusive; default:
+    the end of ``start``'s month) — a month's or a quarter's decisions."""
+    if end is None:
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
     return list(
         cases_for(user, status=SteeringCase.Status.DECIDED)
-        .filter(decided_at__date__gte=month, decided_at__date__lt=end)
+        .filter(decided_at__date__gte=start, decided_at__date__lt=end)
         .order_by("decided_at")
     )

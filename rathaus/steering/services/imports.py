@@ -4,7 +4,8 @@ All or nothing: a first pass checks every line (columns, dates, numbers, units, 
 indicators, a month given twice in one file) and collects errors with line numbers; only a
 clean file is written, in one transaction, in batches. A value that differs from the current
 one becomes a new version (a revision), an equal value changes nothing. Memory stays flat in
-the number of lines except for one integer per (indicator, month) seen, to find repeats.
+the number of lines: repeats are found with one bit per month of each indicator's span
+(``first_time``), whatever the number of lines.
 """
 
 from __future__ import annotations
@@ -134,11 +135,23 @@ def _check(number, values, indicators, seen, report) -> _Line | None:
             _("Einheit „%(e)s“ passt nicht zur Kennzahl (%(u)s).")
             % {"e": values["einheit"][:20], "u": unit}
         )
-    packed = indicator_id * 100_000 + ref_date.year * 12 + ref_date.month
-    if packed in seen:
+    if not first_time(seen, indicator_id, ref_date.year * 12 + ref_date.month - 1):
         return refuse(_("Dieser Monat steht für diese Kennzahl schon weiter oben in der Datei."))
-    seen.add(packed)
     return _Line(number, indicator_id, ref_date, value)
+
+
+def first_time(seen: dict[int, tuple[int, int]], key: int, index: int) -> bool:
+    """Marks month ``index`` of ``key`` as seen; False when it was seen before. Per key one
+    integer used as a bit field from its earliest month on: 20 years are 240 bits."""
+    base, bits = seen.get(key, (index, 0))
+    if index < base:
+        bits <<= base - index
+        base = index
+    bit = 1 << (index - base)
+    if bits & bit:
+        return False
+    seen[key] = (base, bits | bit)
+    return True
 
 
 def _validated(lines: Iterable[str], indicators, report: ImportReport) -> Iterator[_Line]:
@@ -148,7 +161,7 @@ def _validated(lines: Iterable[str], indicators, report: ImportReport) -> Iterat
     if header is None:
         report.errors.append((1, _("Kopfzeile erwartet: datum; gebiet; kennzahl; wert; einheit.")))
         return
-    seen: set[int] = set()
+    seen: dict[int, tuple[int, int]] = {}
     for number, row in rows:
         if not any(c.strip() for c in row):
             continue

@@ -134,3 +134,35 @@ def test_the_owner_edits_a_project_a_milestone_and_a_budget_line(
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Budgetposition ist gespeichert.")).to_be_visible()
     wait_for(lambda: project.budget_lines.count() == 2, "the budget line is stored")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_mayor_previews_and_confirms_an_open_sdg_file(
+    page, live_server, login, axe_check, town, make_user, tmp_path
+):
+    world = build_world(town, make_user)
+    csv = tmp_path / "indicator_8-5-2.csv"
+    csv.write_text(
+        "Year,Sex,Units,Value\n2019,,Personen,410\n2019,female,Personen,200\n2020,,,415\n"
+    )
+    login(page, world["users"]["mayor"].username)
+    page.get_by_role("link", name="Kennzahl im Open-SDG-Format importieren").click()
+    expect(
+        page.get_by_role("heading", name="Kennzahl im Open-SDG-Format importieren")
+    ).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Kennzahl", exact=True).select_option(
+        label="Angezeigte Kurzarbeit (Gesamtstadt)"
+    )
+    page.get_by_label("Datei (CSV im Open-SDG-Format)").set_input_files(str(csv))
+    page.get_by_role("button", name="Prüfen").click()
+    expect(page.get_by_role("heading", name="Vorschau: Angezeigte Kurzarbeit")).to_be_visible()
+    expect(page.get_by_text("2 Werte der Gesamtreihe werden übernommen")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Werte übernehmen").click()
+    expect(
+        page.get_by_text("Open-SDG-Import abgeschlossen: 2 neue Werte, 0 unverändert.")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Angezeigte Kurzarbeit")).to_be_visible()
+    axe_check(page)

@@ -3,9 +3,11 @@
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rathaus.steering.models import IndicatorValue
-from rathaus.steering.services.imports import indicator_values_import
+from rathaus.steering.services.imports import first_time, indicator_values_import
 from rathaus.steering.tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +58,14 @@ def test_a_bad_file_is_refused_whole_with_line_numbers(world):
 def test_a_wrong_header_is_refused(world):
     report = run(world, "a,b,c\n1,2,3\n")
     assert report.errors and report.errors[0][0] == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(0, 2400)), max_size=40))
+def test_the_repeat_check_finds_exactly_the_months_seen_before(pairs):
+    """The bit field per indicator answers like a set of (indicator, month), in any order."""
+    seen: dict[int, tuple[int, int]] = {}
+    remembered: set[tuple[int, int]] = set()
+    for key, index in pairs:
+        assert first_time(seen, key, index) == ((key, index) not in remembered)
+        remembered.add((key, index))

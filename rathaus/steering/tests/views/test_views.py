@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from rathaus.core.models import Role
-from rathaus.steering.models import Milestone
+from rathaus.steering.models import IndicatorValue, Milestone
 from rathaus.steering.rules import PERM_DECIDE, PERM_EDIT_PROJECT, PERM_VIEW, PERM_VIEW_ALL
 from rathaus.steering.services.cases import case_open
 from rathaus.steering.services.indicators import indicator_analyse
@@ -172,3 +172,42 @@ def test_the_indicator_list_shows_every_indicator_worst_first(client, world):
     client.force_login(world["users"]["council"])
     page = client.get("/steuerung/kennzahlen/").content.decode()
     assert "Angezeigte Kurzarbeit" in page and "<svg" in page
+
+
+def test_an_open_sdg_file_is_previewed_and_only_stored_after_confirming(client, world):
+    indicator = world["indicator"]
+    client.force_login(world["users"]["mayor"])
+    page = client.get("/steuerung/import/open-sdg/").content.decode()
+    assert "Kennzahl im Open-SDG-Format importieren" in page and indicator.name in page
+    upload = SimpleUploadedFile(
+        "indicator_8-5-2.csv", b"Year,Sex,Value\n2019,,410\n2019,female,200\n2020,,415\n"
+    )
+    before = IndicatorValue.objects.count()
+    response = client.post(
+        "/steuerung/import/open-sdg/", {"indicator": indicator.pk, "file": upload}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 Werte der Gesamtreihe werden übernommen" in page
+    assert "1 aufgeschlüsselte Zeile" in page and "Werte übernehmen" in page
+    assert IndicatorValue.objects.count() == before  # nothing written by the preview
+    response = client.post("/steuerung/import/open-sdg/", {"confirm": "1"})
+    assert response.status_code == 302 and response.url == f"/steuerung/kennzahlen/{indicator.pk}/"
+    assert IndicatorValue.objects.count() == before + 2
+    # confirming twice: the preview is gone
+    response = client.post("/steuerung/import/open-sdg/", {"confirm": "1"}, follow=True)
+    assert "Die Vorschau ist abgelaufen" in response.content.decode()
+
+
+def test_an_open_sdg_file_with_errors_shows_them_at_their_lines(client, world):
+    client.force_login(world["users"]["mayor"])
+    upload = SimpleUploadedFile("x.csv", b"Year,Units,Value\n2020,Prozent,1\n")
+    response = client.post(
+        "/steuerung/import/open-sdg/", {"indicator": world["indicator"].pk, "file": upload}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Einheit „Prozent“ passt nicht zur Kennzahl (Personen)." in page
+    assert "Werte übernehmen" not in page
+    client.force_login(world["users"]["owner"])
+    assert client.get("/steuerung/import/open-sdg/").status_code == 403
