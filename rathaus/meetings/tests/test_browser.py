@@ -3,6 +3,7 @@ shortly before the start, minutes with a decision and an assignment, the overdue
 back on the next agenda, minutes approved — with an axe check on every page."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -99,6 +100,14 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
     page.wait_for_load_state()
     assert "Protokoll genehmigt" in page.content()
     axe_check(page)
+
+    # --- the approved minutes downloaded as PDF (an attachment)
+    page.goto(f"{live_server.url}/gremien/sitzung/{past.pk}/protokoll/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Protokoll als PDF herunterladen").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename == f"protokoll-{past.pk}.pdf"
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5000  # its typeface: test_views
 
     # --- the member sees the join link, ten minutes before the start
     page.get_by_role("button", name="Abmelden").click()
