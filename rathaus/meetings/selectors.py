@@ -328,10 +328,21 @@ def answers_of(meetings: list[Meeting], seats: dict[int, Membership]) -> dict[in
 
 
 def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
+    """A public body's feed: its meetings from 90 days back with their public items — only the
+    columns an event shows (a feed holds a thousand meetings; no minutes' text is read)."""
+    items = AgendaItem.objects.filter(public=True).only(
+        "id", "meeting_id", "position", "title", "public"
+    )
     return (
         body.meetings.filter(start__gt=now - timedelta(days=90))
         .select_related("body", "room__location")
-        .prefetch_related("items")
+        .only(
+            *("id", "title", "start", "end", "sequence", "cancelled", "modified", "mode"),
+            *("body__id", "body__name", "room__id", "room__number", "room__location__id"),
+            *("room__location__name", "room__location__street"),
+            *("room__location__postal_code", "room__location__city"),
+        )
+        .prefetch_related(Prefetch("items", queryset=items.order_by("position", "id")))
         .order_by("start")
     )
 

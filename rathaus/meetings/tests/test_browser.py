@@ -55,6 +55,15 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
     assert len(mail.outbox) == 4 and mail.outbox[0].attachments[0][0] == "sitzung.ics"
     assert "Videokonferenz beitreten" not in page.content()  # the office is not invited
     axe_check(page)
+    # on a phone the attendance table stacks: nothing wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.get_by_role("heading", name="Teilnahme").wait_for()
+    width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(width)
+    assert page.get_by_role("table").filter(has_text="Funktion").is_visible()
+    axe_check(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # --- minutes of last Monday's meeting: text, a decision, an assignment already overdue
     past = Meeting.objects.filter(body=body, end__lt=timezone.now()).order_by("start").first()
