@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from rathaus.core.models import AuditEntry, Role
 from rathaus.core.tests.factories import RoomFactory
 from rathaus.meetings.models import Meeting, Mode, Tombstone
 from rathaus.meetings.services import documents, minutes, papers, tombstones
@@ -261,3 +262,20 @@ def test_a_new_rhythm_that_drops_untouched_meetings_leaves_tombstones(client, to
     assert dropped > 0
     page = client.get(f"/oparl/v1/body/{town.pk}/meeting", {"limit": 1000}).json()
     assert sum(o["deleted"] for o in page["data"]) == dropped
+
+
+@pytest.mark.django_db
+def test_deleting_in_the_admin_leaves_tombstones_and_an_audit_entry(
+    client, council, town, make_user
+):
+    client.force_login(make_user(Role.MUNICIPALITY_ADMIN, municipality=town))
+    past = council.meetings.order_by("start").first()
+    past_id = past.pk
+    response = client.post(f"/admin/meetings/meeting/{past_id}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Meeting.objects.filter(pk=past_id).exists()
+    gone = client.get(f"/oparl/v1/meeting/{past_id}").json()
+    assert gone["deleted"] is True
+    check(gone, "Meeting")
+    assert AuditEntry.objects.filter(
+        action="delete", object_type="meetings.Meeting", object_id=str(past_id)
+    ).exists()

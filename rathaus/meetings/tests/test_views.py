@@ -266,3 +266,19 @@ def test_the_public_feed_reads_a_fixed_number_of_queries_however_many_meetings(
     with django_assert_max_num_queries(4):
         text = client.get(f"/gremien/{council.pk}/kalender.ics").content.decode()
     assert text.count("BEGIN:VEVENT") == 12 and "TOP 11" in text and "Raum" in text
+
+
+@pytest.mark.django_db
+def test_rooms_show_their_normal_and_pandemic_capacity(client, town, staff, office):
+    body, _ = staff
+    room = RoomFactory(
+        location__municipality=town, municipality=town, capacity_normal=40, capacity_pandemic=12
+    )
+    m = meeting_at(body, timezone.now() + timedelta(days=2), mode="in_person", room=room)
+    client.force_login(office)
+    assert (
+        "12 Plätze unter Pandemiebedingungen"
+        in client.get(f"/gremien/sitzung/{m.pk}/").content.decode()
+    )
+    form = client.get(f"/gremien/{body.pk}/sitzung/neu/").content.decode()
+    assert "40 Plätze, Pandemie 12" in form
