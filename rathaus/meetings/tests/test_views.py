@@ -261,8 +261,11 @@ def test_the_public_feed_reads_a_fixed_number_of_queries_however_many_meetings(
     council, _ = crisis_staff(town, name="Rat", public=True)
     room = RoomFactory(location__municipality=town, municipality=town)
     for day in range(12):
-        m = meeting_at(council, timezone.now() + timedelta(days=day + 1), room=room)
-        services.agenda_item_add(actor=None, body=council, meeting=m, title=f"TOP {day}")
+        start = timezone.now() + timedelta(days=day + 1)
+        m = meeting_at(council, start, mode="in_person", room=room)
+        services.agenda_item_add(
+            actor=None, body=council, meeting=m, title=f"TOP {day}", public=True
+        )
     with django_assert_max_num_queries(4):
         text = client.get(f"/gremien/{council.pk}/kalender.ics").content.decode()
     assert text.count("BEGIN:VEVENT") == 12 and "TOP 11" in text and "Raum" in text
