@@ -5,6 +5,17 @@ from django.contrib import admin
 from rathaus.core.admin import TenantAdmin, site
 from rathaus.core.tenancy import municipality_ids_for
 from rathaus.meetings.models import Body, Consultation, Meeting, Membership, Paper, Series
+from rathaus.meetings.services.tombstones import delete_objects
+
+
+class DeletesThroughService:
+    """Deleting in the admin leaves OParl tombstones like every deletion (services.tombstones)."""
+
+    def delete_model(self, request, obj):
+        delete_objects(actor=request.user, objects=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_objects(actor=request.user, objects=list(queryset))
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,7 +41,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Body, site=site)
-class BodyAdmin(TenantAdmin):
+class BodyAdmin(DeletesThroughService, TenantAdmin):
     list_display = ("name", "kind", "public", "municipality")
     list_filter = ("kind", "public")
     inlines = [MembershipInline]
@@ -40,13 +51,12 @@ class BodyAdmin(TenantAdmin):
         for obj in instances:
             obj.municipality_id = form.instance.municipality_id
             obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
+        delete_objects(actor=request.user, objects=list(formset.deleted_objects))
         formset.save_m2m()
 
 
 @admin.register(Series, site=site)
-class SeriesAdmin(TenantAdmin):
+class SeriesAdmin(DeletesThroughService, TenantAdmin):
     list_display = ("title", "body", "rule", "active")
     readonly_fields = ("rule", "first_start")
 
@@ -55,7 +65,7 @@ class SeriesAdmin(TenantAdmin):
 
 
 @admin.register(Meeting, site=site)
-class MeetingAdmin(TenantAdmin):
+class MeetingAdmin(DeletesThroughService, TenantAdmin):
     list_display = ("title", "body", "start", "mode", "cancelled", "minutes_status")
     list_filter = ("mode", "cancelled", "minutes_status")
     readonly_fields = ("body", "series", "start", "end", "minutes_status", "minutes_approved_at")
@@ -75,7 +85,7 @@ class ConsultationInline(admin.TabularInline):
 
 
 @admin.register(Paper, site=site)
-class PaperAdmin(TenantAdmin):
+class PaperAdmin(DeletesThroughService, TenantAdmin):
     list_display = ("reference", "title", "status", "date")
     list_filter = ("status", "kind")
     inlines = [ConsultationInline]
@@ -85,4 +95,5 @@ class PaperAdmin(TenantAdmin):
         for obj in instances:
             obj.municipality_id = form.instance.municipality_id
             obj.save()
+        delete_objects(actor=request.user, objects=list(formset.deleted_objects))
         formset.save_m2m()

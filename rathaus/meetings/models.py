@@ -538,3 +538,41 @@ class RhythmProposal(Stamped):
                 name="meetings_rhythm_one_open_per_series",
             )
         ]
+
+
+class Tombstone(TenantModel):
+    """What is left of a deleted object that OParl showed: OParl 1.1 keeps a deleted object
+    under its id with ``deleted: true`` (``modified`` = the moment of deletion), so that a
+    harvester following ``modified_since`` learns of the deletion. Written by
+    ``services.tombstones.delete_objects`` only for objects that were public in OParl."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "Organization", "Organization"
+        PERSON = "Person", "Person"
+        MEMBERSHIP = "Membership", "Membership"
+        MEETING = "Meeting", "Meeting"
+        AGENDA_ITEM = "AgendaItem", "AgendaItem"
+        PAPER = "Paper", "Paper"
+        CONSULTATION = "Consultation", "Consultation"
+        FILE = "File", "File"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_key = models.CharField(max_length=40)  # the id in the OParl URL ("12", "x-5")
+    sort_id = models.BigIntegerField()  # its place in the id-ordered OParl list
+    organization_id = models.BigIntegerField(null=True, blank=True)  # a meeting's body
+    order = models.IntegerField(null=True, blank=True)  # an agenda item's position (required)
+    created = models.DateTimeField()
+    modified = models.DateTimeField(db_index=True)  # when it was deleted
+
+    class Meta:
+        verbose_name = _("gelöschtes OParl-Objekt")
+        verbose_name_plural = _("gelöschte OParl-Objekte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_key"], name="meetings_tombstone_one_per_object"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "kind", "sort_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_key}"

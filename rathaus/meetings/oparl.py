@@ -31,6 +31,7 @@ from rathaus.meetings.models import (
     Meeting,
     Membership,
     Paper,
+    Tombstone,
 )
 
 SCHEMA = "https://schema.oparl.org/1.1/"
@@ -304,6 +305,36 @@ def paper_obj(request, p: Paper) -> dict:
     return data
 
 
+URL_NAMES = {
+    Tombstone.Kind.ORGANIZATION: "organization",
+    Tombstone.Kind.PERSON: "person",
+    Tombstone.Kind.MEMBERSHIP: "membership",
+    Tombstone.Kind.MEETING: "meeting",
+    Tombstone.Kind.AGENDA_ITEM: "agenda_item",
+    Tombstone.Kind.PAPER: "paper",
+    Tombstone.Kind.CONSULTATION: "consultation",
+    Tombstone.Kind.FILE: "file",
+}
+
+
+def tombstone_obj(request, t: Tombstone) -> dict:
+    """A deleted object (OParl 1.1): its id and type, ``created``, ``modified`` = when it was
+    deleted, ``deleted: true`` — and what its schema requires (an agenda item's ``order``, a
+    file's ``accessUrl``)."""
+    data = {
+        "id": _url(request, URL_NAMES[t.kind], t.object_key),
+        "type": SCHEMA + t.kind,
+        "created": _ts(t.created),
+        "modified": _ts(t.modified),
+        "deleted": True,
+    }
+    if t.kind == Tombstone.Kind.AGENDA_ITEM:
+        data["order"] = t.order or 0
+    if t.kind == Tombstone.Kind.FILE:
+        data["accessUrl"] = _url(request, "file_download", t.object_key)
+    return data
+
+
 # --- lists ----------------------------------------------------------------------------------
 
 
@@ -362,12 +393,12 @@ def _page_links(request, page: int | None, pages: int, limit: int, next_after) -
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 
 
-def _count(request, qs, count_scope: int | None) -> int:
+def _count(request, qs, count_scope: int | None, part: str = "") -> int:
     """Counting 100,000 rows is the largest cost of a page: the total is kept per municipality
     version (any write there starts a new count) and per list and filter."""
     if count_scope is None:
         return qs.count()
-    part = request.path + "?" + "&".join(f"{f}={request.GET.get(f, '')}" for f in FILTERS)
+    part += request.path + "?" + "&".join(f"{f}={request.GET.get(f, '')}" for f in FILTERS)
     return caching.town_count(count_scope, part, qs.count)
 
 
@@ -388,10 +419,33 @@ def _position(request) -> tuple[int | None, int | None]:
     return int(raw_page), None
 
 
-def _rows(qs, page: int | None, after: int | None, limit: int) -> list:
+def _key(row) -> int:
+    return row.sort_id if isinstance(row, Tombstone) else row.pk
+
+
+def _rows_with_tombstones(qs, tombs, page: int | None, after: int | None, limit: int) -> list:
+    """Live rows and tombstones merged by id (a tombstone keeps its object's place)."""
+    offset = ((page or 1) - 1) * limit
+    start = None if after is None else after + 1
+    if after is None and offset:
+        live_ids = qs.prefetch_related(None).order_by().values_list("id", flat=True)
+        dead_ids = tombs.order_by().values_list("sort_id", flat=True)
+        first = live_ids.union(dead_ids, all=True).order_by("id")[offset : offset + 1]
+        start = next(iter(first), None)
+        if start is None:
+            return []
+    if start is not None:
+        qs, tombs = qs.filter(id__gte=start), tombs.filter(sort_id__gte=start)
+    merged = list(qs[: limit + 1]) + list(tombs[: limit + 1])
+    return sorted(merged, key=_key)[: limit + 1]
+
+
+def _rows(qs, page: int | None, after: int | None, limit: int, tombs=None) -> list:
     """The page's rows and one more (it tells whether a next page exists); lists ordered by id
     are read by keyset, never by an OFFSET over whole rows."""
     offset = ((page or 1) - 1) * limit
+    if tombs is not None and _by_id(qs):
+        return _rows_with_tombstones(qs, tombs, page, after, limit)
     if not _by_id(qs):
         return list(qs[offset : offset + limit + 1])
     if after is not None:
@@ -404,10 +458,26 @@ def _rows(qs, page: int | None, after: int | None, limit: int) -> list:
     return [] if first is None else list(qs.filter(id__gte=first)[: limit + 1])
 
 
+def _tombstones(request, tombs, count_scope: int | None):
+    """The filtered tombstones of the list, or None when there are none (no query per page
+    then: their count is kept like the list's)."""
+    if tombs is None:
+        return None
+    tombs = _filters(request, tombs)
+    return tombs if _count(request, tombs, count_scope, part="deleted") else None
+
+
 def paged(
-    request, qs, render: Callable, *, stamped: bool = True, count_scope: int | None = None
+    request,
+    qs,
+    render: Callable,
+    *,
+    stamped: bool = True,
+    count_scope: int | None = None,
+    tombs=None,
 ) -> JsonResponse:
     try:
+        tombs = _tombstones(request, tombs, count_scope)
         qs = _filters(request, qs, stamped=stamped)
         limit = _limit(request)
         page, after = _position(request)
@@ -418,16 +488,21 @@ def paged(
             f"Ungültiger Wert für den Parameter „{exc}“ (ISO 8601 mit Zeitzone bzw. 1–{MAX_LIMIT}).",
         )
     total = _count(request, qs, count_scope)
+    if tombs is not None:
+        total += _count(request, tombs, count_scope, part="deleted")
     pages = ceil(total / limit) if total else 1
-    rows = _rows(qs, page, after, limit)
+    rows = _rows(qs, page, after, limit, tombs)
     more, rows = len(rows) > limit, rows[:limit]
     pagination = {"totalElements": total, "elementsPerPage": limit, "totalPages": pages}
     if page is not None:
         pagination["currentPage"] = page
-    next_after = rows[-1].pk if more and _by_id(qs) else None
+    next_after = _key(rows[-1]) if more and _by_id(qs) else None
     return _json(
         {
-            "data": [render(request, row) for row in rows],
+            "data": [
+                tombstone_obj(request, row) if isinstance(row, Tombstone) else render(request, row)
+                for row in rows
+            ],
             "pagination": pagination,
             "links": _page_links(request, page, pages, limit, next_after),
         }
@@ -446,6 +521,14 @@ def _one(qs, pk):
         return qs.get(pk=int(pk))
     except (qs.model.DoesNotExist, ValueError, OverflowError) as exc:
         raise Http404 from exc
+
+
+def _object(request, qs, pk, render: Callable, kind: str) -> JsonResponse:
+    """One object, or its tombstone (``deleted: true``) once it has been deleted."""
+    try:
+        return _json(render(request, _one(qs, pk)))
+    except Http404:
+        return _json(tombstone_obj(request, selectors.oparl_tombstone(kind, pk)))
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -476,11 +559,20 @@ def _body_list(kind: str):
         "consultations": (selectors.oparl_consultations, consultation_obj),
     }
     source, render = sources[kind]
+    dead = {
+        "organizations": Tombstone.Kind.ORGANIZATION,
+        "memberships": Tombstone.Kind.MEMBERSHIP,
+        "meetings": Tombstone.Kind.MEETING,
+        "papers": Tombstone.Kind.PAPER,
+        "agenda_items": Tombstone.Kind.AGENDA_ITEM,
+        "consultations": Tombstone.Kind.CONSULTATION,
+    }[kind]
 
     @require_GET
     def view(request, oparl_body):
         m = _municipality(oparl_body)
-        return paged(request, source(m.pk), render, count_scope=m.pk)
+        tombs = selectors.oparl_tombstones(m.pk, dead)
+        return paged(request, source(m.pk), render, count_scope=m.pk, tombs=tombs)
 
     view.__name__ = f"body_{kind}"
     return view
@@ -501,7 +593,8 @@ def body_persons(request, oparl_body):
     def render(request, membership):
         return person_obj(request, selectors.oparl_person_memberships(person_key(membership)))
 
-    return paged(request, selectors.oparl_persons(m.pk), render, count_scope=m.pk)
+    tombs = selectors.oparl_tombstones(m.pk, Tombstone.Kind.PERSON)
+    return paged(request, selectors.oparl_persons(m.pk), render, count_scope=m.pk, tombs=tombs)
 
 
 @require_GET
@@ -519,48 +612,75 @@ def body_terms(request, oparl_body):
 @require_GET
 def body_files(request, oparl_body):
     m = _municipality(oparl_body)
-    return paged(request, selectors.oparl_documents(m.pk), file_obj, count_scope=m.pk)
+    tombs = selectors.oparl_tombstones(m.pk, Tombstone.Kind.FILE)
+    return paged(request, selectors.oparl_documents(m.pk), file_obj, count_scope=m.pk, tombs=tombs)
 
 
 @require_GET
 def organization(request, organization_id):
-    return _json(organization_obj(request, _one(selectors.oparl_organizations(), organization_id)))
+    qs, kind = selectors.oparl_organizations(), Tombstone.Kind.ORGANIZATION
+    return _object(request, qs, organization_id, organization_obj, kind)
 
 
 @require_GET
 def organization_meetings(request, organization_id):
     org = _one(selectors.oparl_organizations(), organization_id)
-    return paged(request, selectors.oparl_meetings().filter(body=org), meeting_obj)
+    tombs = selectors.oparl_tombstones(org.municipality_id, Tombstone.Kind.MEETING)
+    meetings = selectors.oparl_meetings().filter(body=org)
+    return paged(request, meetings, meeting_obj, tombs=tombs.filter(organization_id=org.pk))
 
 
 @require_GET
 def person(request, person_id):
-    return _json(person_obj(request, selectors.oparl_person_memberships(person_id)))
+    try:
+        return _json(person_obj(request, selectors.oparl_person_memberships(person_id)))
+    except Http404:
+        return _json(tombstone_obj(request, selectors.oparl_tombstone("Person", person_id)))
 
 
 @require_GET
 def membership(request, membership_id):
-    return _json(membership_obj(request, _one(selectors.oparl_memberships(), membership_id)))
+    return _object(
+        request,
+        selectors.oparl_memberships(),
+        membership_id,
+        membership_obj,
+        Tombstone.Kind.MEMBERSHIP,
+    )
 
 
 @require_GET
 def meeting(request, meeting_id):
-    return _json(meeting_obj(request, _one(selectors.oparl_meetings(), meeting_id)))
+    return _object(
+        request, selectors.oparl_meetings(), meeting_id, meeting_obj, Tombstone.Kind.MEETING
+    )
 
 
 @require_GET
 def agenda_item(request, item_id):
-    return _json(agenda_item_obj(request, _one(selectors.oparl_agenda_items(), item_id)))
+    return _object(
+        request,
+        selectors.oparl_agenda_items(),
+        item_id,
+        agenda_item_obj,
+        Tombstone.Kind.AGENDA_ITEM,
+    )
 
 
 @require_GET
 def paper(request, paper_id):
-    return _json(paper_obj(request, _one(selectors.oparl_papers(), paper_id)))
+    return _object(request, selectors.oparl_papers(), paper_id, paper_obj, Tombstone.Kind.PAPER)
 
 
 @require_GET
 def consultation(request, consultation_id):
-    return _json(consultation_obj(request, _one(selectors.oparl_consultations(), consultation_id)))
+    return _object(
+        request,
+        selectors.oparl_consultations(),
+        consultation_id,
+        consultation_obj,
+        Tombstone.Kind.CONSULTATION,
+    )
 
 
 @require_GET
@@ -575,4 +695,4 @@ def term(request, oparl_body):
 
 @require_GET
 def file(request, file_id):
-    return _json(file_obj(request, _one(selectors.oparl_documents(), file_id)))
+    return _object(request, selectors.oparl_documents(), file_id, file_obj, Tombstone.Kind.FILE)

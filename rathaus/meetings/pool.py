@@ -34,19 +34,28 @@ class PoolRequest:
         }
 
 
+def _pool_request(row) -> PoolRequest:
+    return PoolRequest(
+        title=row.title,
+        requester=row.requester_label or row.municipality.name,
+        slots=row.slots,
+        start=row.start,
+        status=row.get_status_display(),
+        url=reverse("staffpool:request_detail", args=[row.pk]),
+    )
+
+
 def open_requests(user, *, limit: int = 20) -> list[PoolRequest]:
     """The region's open or partly covered requests the user may see in the staff pool."""
     if not user.has_perm(PERM_POOL_VIEW):
         return []
     rows = staffpool_selectors.requests_for(user, open_only=True)[:limit]
-    return [
-        PoolRequest(
-            title=row.title,
-            requester=row.requester_label or row.municipality.name,
-            slots=row.slots,
-            start=row.start,
-            status=row.get_status_display(),
-            url=reverse("staffpool:request_detail", args=[row.pk]),
-        )
-        for row in rows
-    ]
+    return [_pool_request(row) for row in rows]
+
+
+def request_for(user, pk: str) -> PoolRequest | None:
+    """One request the user may see in the staff pool (the link on its page), else None."""
+    if not user.has_perm(PERM_POOL_VIEW) or not str(pk).isdigit() or len(str(pk)) > 12:
+        return None
+    row = staffpool_selectors.request_get(user, int(pk))
+    return _pool_request(row) if row is not None else None

@@ -24,6 +24,7 @@ from rathaus.meetings.models import (
     Paper,
     RhythmProposal,
     Series,
+    Tombstone,
 )
 from rathaus.meetings.rules import PERM_SEE_ALL
 
@@ -57,6 +58,28 @@ def body_get(user, body_id) -> Body:
 def meeting_get(user, meeting_id) -> Meeting:
     qs = Meeting.objects.filter(body__in=visible_bodies(user)).select_related(
         "body__municipality", "room__location", "series", "minutes_approved_at"
+    )
+    return get_scoped_or_404(qs, user, pk=meeting_id)
+
+
+def meeting_head(user, meeting_id) -> Meeting:
+    """``meeting_get`` reduced to what names a cached page (its body's id and creation, the
+    times, mode and cancellation): one narrow row, no joins beyond the body, same scoping."""
+    qs = (
+        Meeting.objects.filter(body__in=visible_bodies(user))
+        .select_related("body")
+        .only(
+            "id",
+            "municipality_id",
+            "body_id",
+            "start",
+            "end",
+            "mode",
+            "cancelled",
+            "minutes_status",
+            "body__id",
+            "body__created",
+        )
     )
     return get_scoped_or_404(qs, user, pk=meeting_id)
 
@@ -305,10 +328,21 @@ def answers_of(meetings: list[Meeting], seats: dict[int, Membership]) -> dict[in
 
 
 def feed_meetings(body: Body, *, now: datetime) -> QuerySet[Meeting]:
+    """A public body's feed: its meetings from 90 days back with their public items — only the
+    columns an event shows (a feed holds a thousand meetings; no minutes' text is read)."""
+    items = AgendaItem.objects.filter(public=True).only(
+        "id", "meeting_id", "position", "title", "public"
+    )
     return (
         body.meetings.filter(start__gt=now - timedelta(days=90))
         .select_related("body", "room__location")
-        .prefetch_related("items")
+        .only(
+            *("id", "title", "start", "end", "sequence", "cancelled", "modified", "mode"),
+            *("body__id", "body__name", "room__id", "room__number", "room__location__id"),
+            *("room__location__name", "room__location__street"),
+            *("room__location__postal_code", "room__location__city"),
+        )
+        .prefetch_related(Prefetch("items", queryset=items.order_by("position", "id")))
         .order_by("start")
     )
 
@@ -537,4 +571,66 @@ def public_document(document_id) -> Document:
     try:
         return oparl_documents().get(pk=int(document_id))
     except (Document.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+# --- OParl tombstones (deleted objects) -----------------------------------------------------
+
+# model name → (OParl type, the list of what OParl shows, extra tombstone fields)
+_OPARL_VISIBLE = {
+    "Body": (Tombstone.Kind.ORGANIZATION, oparl_organizations, {}),
+    "Membership": (Tombstone.Kind.MEMBERSHIP, oparl_memberships, {}),
+    "Meeting": (Tombstone.Kind.MEETING, oparl_meetings, {"organization_id": "body_id"}),
+    "AgendaItem": (Tombstone.Kind.AGENDA_ITEM, oparl_agenda_items, {"order": "position"}),
+    "Paper": (Tombstone.Kind.PAPER, oparl_papers, {}),
+    "Consultation": (Tombstone.Kind.CONSULTATION, oparl_consultations, {}),
+    "Document": (Tombstone.Kind.FILE, oparl_documents, {}),
+}
+
+
+def oparl_visible_rows(model, ids) -> tuple[str | None, list[dict]]:
+    """Of the rows ``ids`` of ``model``, those OParl shows now (before they are deleted): the
+    OParl type and, per row, what its tombstone keeps."""
+    kind, source, extra = _OPARL_VISIBLE.get(model.__name__, (None, None, {}))
+    if source is None or not ids:
+        return None, []
+    fields = ["id", "created", "municipality_id", *extra.values()]
+    rows = source().prefetch_related(None).select_related(None).filter(pk__in=list(ids))
+    out = []
+    for row in rows.values(*fields):
+        out.append({"key": str(row["id"]), "sort_id": row["id"], **row})
+        for name, column in extra.items():
+            out[-1][name] = row[column]
+    return kind, out
+
+
+def oparl_person_rows(membership_ids) -> list[dict]:
+    """The OParl persons behind the memberships ``ids`` (key, first membership id, created)."""
+    rows = oparl_memberships().filter(pk__in=list(membership_ids))
+    people: dict[str, dict] = {}
+    for m in rows.values("id", "employee_id", "created", "municipality_id"):
+        key = f"e-{m['employee_id']}" if m["employee_id"] else f"x-{m['id']}"
+        first = (
+            oparl_memberships().filter(employee_id=m["employee_id"]) if m["employee_id"] else None
+        )
+        sort_id = first.aggregate(first=Min("id"))["first"] if first is not None else m["id"]
+        people.setdefault(key, {**m, "key": key, "sort_id": sort_id})
+    return list(people.values())
+
+
+def oparl_person_exists(key: str) -> bool:
+    try:
+        return bool(oparl_person_memberships(key))
+    except Http404:
+        return False
+
+
+def oparl_tombstones(municipality_id, kind: str) -> QuerySet[Tombstone]:
+    return Tombstone.objects.filter(municipality_id=municipality_id, kind=kind).order_by("sort_id")
+
+
+def oparl_tombstone(kind: str, key) -> Tombstone:
+    try:
+        return Tombstone.objects.get(kind=kind, object_key=str(key))
+    except Tombstone.DoesNotExist as exc:
         raise Http404 from exc

@@ -26,6 +26,7 @@ from rathaus.engines.recurrence import (
 from rathaus.meetings import caching, conf, mails
 from rathaus.meetings.models import AgendaItem, Attendance, Body, Meeting, Mode, Series
 from rathaus.meetings.services.deputies import check_deputy
+from rathaus.meetings.services.tombstones import delete_objects
 from rathaus.meetings.validation import one_line
 
 
@@ -350,7 +351,7 @@ def series_rule_change(*, actor, series: Series, rule: str, now: datetime | None
         if meeting.start in keep:
             continue
         if _disposable(meeting):
-            meeting.delete()
+            delete_objects(actor=actor, objects=[meeting], now=now)
         else:
             meeting_cancel(actor=actor, meeting=meeting, now=now)
     series.refresh_from_db(fields=["exdates"])

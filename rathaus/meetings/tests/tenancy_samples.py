@@ -20,6 +20,12 @@ from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
 
+def _near_miss(token: str) -> str:
+    """The real token with its last character changed — always different from it (a token
+    ending in "x" made the old ``token[:-1] + "x"`` the real link: a 1-in-64 flaky walk)."""
+    return token[:-1] + ("y" if token.endswith("x") else "x")
+
+
 def create(municipality, marker: str) -> dict[str, list]:
     body, people = crisis_staff(municipality, name=f"Krisenstab {marker}")
     now = timezone.now()
@@ -84,7 +90,7 @@ def create(municipality, marker: str) -> dict[str, list]:
         "attendance_id": [attendance.pk],
         "assignment_id": [assignment.pk],
         "paper_id": [paper.pk],
-        "token": [people["external"][1].token[::-1], people["member"][1].token[:-1] + "x"],
+        "token": [_near_miss(people["external"][1].token), _near_miss(people["member"][1].token)],
         "step": ["versenden", "genehmigen", "abschliessen"],
         # OParl (public data only: the victim's crisis staff and paper must not appear)
         "oparl_body": [municipality.pk],

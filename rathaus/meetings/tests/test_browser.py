@@ -3,6 +3,7 @@ shortly before the start, minutes with a decision and an assignment, the overdue
 back on the next agenda, minutes approved — with an axe check on every page."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -54,6 +55,15 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
     assert len(mail.outbox) == 4 and mail.outbox[0].attachments[0][0] == "sitzung.ics"
     assert "Videokonferenz beitreten" not in page.content()  # the office is not invited
     axe_check(page)
+    # on a phone the attendance table stacks: nothing wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.get_by_role("heading", name="Teilnahme").wait_for()
+    width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(width)
+    assert page.get_by_role("table").filter(has_text="Funktion").is_visible()
+    axe_check(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # --- minutes of last Monday's meeting: text, a decision, an assignment already overdue
     past = Meeting.objects.filter(body=body, end__lt=timezone.now()).order_by("start").first()
@@ -99,6 +109,14 @@ def test_crisis_staff_from_series_to_approved_minutes(page, live_server, login, 
     page.wait_for_load_state()
     assert "Protokoll genehmigt" in page.content()
     axe_check(page)
+
+    # --- the approved minutes downloaded as PDF (an attachment)
+    page.goto(f"{live_server.url}/gremien/sitzung/{past.pk}/protokoll/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Protokoll als PDF herunterladen").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename == f"protokoll-{past.pk}.pdf"
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5000  # its typeface: test_views
 
     # --- the member sees the join link, ten minutes before the start
     page.get_by_role("button", name="Abmelden").click()

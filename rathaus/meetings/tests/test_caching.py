@@ -103,3 +103,22 @@ def test_the_cached_meeting_page_follows_the_clock_the_person_and_the_language(s
         follow=True,
     ).content.decode()
     assert "Ihre Antwort ist gespeichert" in answered and "abgesagt" in answered
+
+
+@pytest.mark.django_db
+def test_the_cached_minutes_page_follows_saves_and_the_lifecycle(client, staff, office):
+    body, _ = staff
+    meeting = meeting_at(body, timezone.now() - timedelta(hours=2))
+    meeting_at(body, timezone.now() - timedelta(minutes=30))  # where it may be approved
+    item = minutes.agenda_item_add(actor=None, body=body, meeting=meeting, title="Lage")
+    client.force_login(office)
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    first = client.get(url).content.decode()
+    assert "Zur Korrektur versenden" in first
+    minutes.minutes_save(actor=None, item=item, text="Pegel fällt.", base_version=0)
+    assert "Pegel fällt." in client.get(url).content.decode()
+    minutes.minutes_circulate(actor=None, meeting=meeting)
+    circulated = client.get(url).content.decode()
+    assert "Protokoll genehmigen" in circulated and 'id="id_at_meeting"' in circulated
+    # the page's own token arrives in every form, not the cached placeholder
+    assert "__rathaus_meetings_csrf__" not in first + circulated

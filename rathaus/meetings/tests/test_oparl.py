@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from rathaus.core.models import AuditEntry, Role
 from rathaus.core.tests.factories import RoomFactory
-from rathaus.meetings.models import Mode
-from rathaus.meetings.services import documents, minutes, papers
+from rathaus.meetings.models import Meeting, Mode, Tombstone
+from rathaus.meetings.services import documents, minutes, papers, tombstones
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
@@ -162,3 +163,119 @@ def test_next_links_page_by_keyset_through_every_item_once(client, council, town
     assert third["pagination"]["currentPage"] == 3 and "prev" in third["links"]
     assert client.get(url, {"limit": 5, "page": 9}).json()["data"] == []
     assert client.get(url, {"after": "x"}).status_code == 400
+
+
+def _walk(client, url, **params) -> list[dict]:
+    page = client.get(url, {"limit": 2, **params}).json()
+    seen = list(page["data"])
+    while "next" in page["links"]:
+        page = client.get(page["links"]["next"]).json()
+        seen += page["data"]
+    return seen
+
+
+@pytest.mark.django_db
+def test_deleted_objects_stay_with_deleted_true_and_in_the_filters(client, council, town):
+    """OParl 1.1: a deleted object keeps its id with ``deleted: true`` and the moment of its
+    deletion as ``modified``; lists and their filters include it, so a harvester asking for
+    ``modified_since`` learns of the deletion."""
+    past = council.meetings.order_by("start").first()
+    item = past.items.get(title="Haushalt")
+    external = council.memberships.create(
+        municipality=town, external_name="Dr. Extern", external_email="e@example.org"
+    )
+    secret, _ = crisis_staff(town, name="Krisenstab Intern")
+    secret_meeting = meeting_at(secret, timezone.now() + timedelta(days=3))
+    before = timezone.now() - timedelta(seconds=1)
+    past_id, item_id, external_id, secret_id = past.pk, item.pk, external.pk, secret_meeting.pk
+    stones = tombstones.delete_objects(actor=None, objects=[past, external, secret_meeting])
+    # the meeting, its public item (not the non-public one), its file, the membership, the person
+    assert stones == 5
+    assert not Meeting.objects.filter(pk=past_id).exists()
+    base = f"/oparl/v1/body/{town.pk}"
+    for list_name, kind, key in (
+        ("meeting", "Meeting", f"meeting/{past_id}"),
+        ("agendaitem", "AgendaItem", f"agendaitem/{item_id}"),
+        ("file", "File", "file/"),
+        ("membership", "Membership", f"membership/{external_id}"),
+        ("person", "Person", f"person/x-{external_id}"),
+    ):
+        everything = _walk(client, f"{base}/{list_name}")
+        for obj in everything:
+            check(obj, kind)
+        gone = [o for o in everything if o["deleted"]]
+        assert len(gone) == 1 and key in gone[0]["id"], (list_name, everything)
+        assert set(gone[0]) >= {"id", "type", "created", "modified", "deleted"}
+        # the filters treat it like any object: modified = the moment of deletion
+        since = _walk(client, f"{base}/{list_name}", modified_since=before.isoformat())
+        assert gone[0]["id"] in [o["id"] for o in since]
+        later = (timezone.now() + timedelta(minutes=1)).isoformat()
+        assert _walk(client, f"{base}/{list_name}", modified_since=later) == []
+        created_later = _walk(client, f"{base}/{list_name}", created_since=later)
+        assert gone[0]["id"] not in [o["id"] for o in created_later]
+        single = client.get(gone[0]["id"])
+        assert single.status_code == 200 and single.json()["deleted"] is True
+        check(single.json(), kind)
+    meetings = client.get(f"{base}/meeting").json()
+    assert meetings["pagination"]["totalElements"] == 2  # the future meeting and the deleted one
+    org = client.get(f"/oparl/v1/organization/{council.pk}/meeting").json()
+    assert sorted(o["deleted"] for o in org["data"]) == [False, True]
+    # nothing of the crisis staff, deleted or not
+    assert client.get(f"/oparl/v1/meeting/{secret_id}").status_code == 404
+    assert not Tombstone.objects.filter(object_key=str(secret_id), kind="Meeting").exists()
+
+
+@pytest.mark.django_db
+def test_tombstones_keep_their_place_when_paging_by_number_and_by_next(client, council, town):
+    past = council.meetings.order_by("start").first()
+    items = [
+        minutes.agenda_item_add(actor=None, body=council, meeting=past, title=f"P{n}", public=True)
+        for n in range(7)
+    ]
+    tombstones.delete_objects(actor=None, objects=[items[1], items[4]])
+    url = f"/oparl/v1/body/{town.pk}/agendaitem"
+    walked = [o["id"] for o in _walk(client, url)]
+    assert len(walked) == len(set(walked)) == 9  # 2 + 7 items, two of them deleted
+    by_number = []
+    for n in range(1, 6):
+        by_number += [o["id"] for o in client.get(url, {"limit": 2, "page": n}).json()["data"]]
+    assert by_number == walked
+    assert client.get(url, {"limit": 2}).json()["pagination"]["totalElements"] == 9
+
+
+@pytest.mark.django_db
+def test_a_new_rhythm_that_drops_untouched_meetings_leaves_tombstones(client, town):
+    body, _ = crisis_staff(town, name="Rat", public=True, kind="council")
+    start = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    series = meeting_services.series_create(
+        actor=None,
+        body=body,
+        title="Ratssitzung",
+        rule="FREQ=DAILY",
+        first_start=start,
+        duration_minutes=60,
+        mode=Mode.IN_PERSON,
+    )
+    planned = series.meetings.count()
+    meeting_services.series_rule_change(actor=None, series=series, rule="FREQ=WEEKLY")
+    dropped = planned - series.meetings.count()
+    assert dropped > 0
+    page = client.get(f"/oparl/v1/body/{town.pk}/meeting", {"limit": 1000}).json()
+    assert sum(o["deleted"] for o in page["data"]) == dropped
+
+
+@pytest.mark.django_db
+def test_deleting_in_the_admin_leaves_tombstones_and_an_audit_entry(
+    client, council, town, make_user
+):
+    client.force_login(make_user(Role.MUNICIPALITY_ADMIN, municipality=town))
+    past = council.meetings.order_by("start").first()
+    past_id = past.pk
+    response = client.post(f"/admin/meetings/meeting/{past_id}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Meeting.objects.filter(pk=past_id).exists()
+    gone = client.get(f"/oparl/v1/meeting/{past_id}").json()
+    assert gone["deleted"] is True
+    check(gone, "Meeting")
+    assert AuditEntry.objects.filter(
+        action="delete", object_type="meetings.Meeting", object_id=str(past_id)
+    ).exists()

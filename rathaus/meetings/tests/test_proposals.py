@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.problems import DomainError
-from rathaus.core.tests.factories import OrgUnitFactory, UserFactory
+from rathaus.core.tests.factories import MunicipalityFactory, OrgUnitFactory, UserFactory
 from rathaus.meetings.services import proposals
 from rathaus.meetings.tests.factories import crisis_staff
 
@@ -145,3 +145,22 @@ def test_staff_pool_requests_are_listed_only_for_people_who_may_see_the_pool(cli
     client.force_login(office)  # the meetings office has no staff-pool role
     page = client.get(reverse("meetings:proposal_create")).content.decode()
     assert "Kontaktnachverfolgung" not in page and "Offene Anfragen im Personalpool" not in page
+
+
+@pytest.mark.django_db
+def test_the_staff_pool_request_page_links_to_the_prefilled_proposal(client, town, staff):
+    body, _ = staff
+    request = _pool_request(town, "Kontaktnachverfolgung")
+    client.force_login(office_user_with_leadership(town))
+    detail = reverse("staffpool:request_detail", args=[request.pk])
+    page = client.get(detail).content.decode()
+    link = f"{reverse('meetings:proposal_create')}?personalanfrage={request.pk}"
+    assert f'href="{link}"' in page and "Für eine Tagesordnung vorschlagen" in page
+    form = client.get(link).content.decode()
+    assert "Personalanfrage: Kontaktnachverfolgung (Gesundheitsamt, 5 Personen ab" in form
+    assert 'value="Anfrage im Personalpool"' in form and f'value="{detail}"' in form
+    # a request of a town outside the user's region is not read: the form stays empty
+    elsewhere = _pool_request(MunicipalityFactory(), "Fremde Anfrage")
+    other = client.get(reverse("meetings:proposal_create"), {"personalanfrage": elsewhere.pk})
+    assert other.status_code == 200 and "Fremde Anfrage" not in other.content.decode()
+    assert client.get(link.replace(str(request.pk), "x9")).status_code == 200

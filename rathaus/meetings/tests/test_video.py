@@ -10,14 +10,16 @@ import hmac
 import json
 import threading
 import urllib.parse
+import urllib.request
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
 
+from rathaus.core.models import Role
 from rathaus.meetings import video
-from rathaus.meetings.tests.factories import meeting_at
+from rathaus.meetings.tests.factories import meeting_at, staff_member
 
 SECRET = "bbb-test-secret-0123456789"
 
@@ -30,9 +32,13 @@ class FakeBigBlueButton(BaseHTTPRequestHandler):
         call = path.rsplit("/", 1)[-1]
         params, _, checksum = query.rpartition("&checksum=")
         expected = hashlib.sha1(f"{call}{params}{SECRET}".encode()).hexdigest()
+        room = urllib.parse.parse_qs(params).get("meetingID", [""])[0]
+        if call == "join":  # as BigBlueButton: into a created room with a valid checksum only
+            self._join(checksum == expected and room in self.created, params)
+            return
         ok = checksum == expected and call == "create"
         if ok:
-            self.created.append(urllib.parse.parse_qs(params)["meetingID"][0])
+            self.created.append(room)
         body = (
             "<response><returncode>SUCCESS</returncode><meetingID>x</meetingID></response>"
             if ok
@@ -40,6 +46,15 @@ class FakeBigBlueButton(BaseHTTPRequestHandler):
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _join(self, ok: bool, params: str) -> None:
+        name = urllib.parse.parse_qs(params).get("fullName", [""])[0]
+        body = (f"<html><body>Konferenzraum: {name}</body></html>" if ok else "denied").encode()
+        self.send_response(200 if ok else 403)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -122,3 +137,39 @@ def test_an_unreachable_provider_is_a_503_not_a_crash(staff, settings):
     with pytest.raises(video.DomainError) as info:
         video.provider_url(m, video.Participant("Anna", False, "m1"))
     assert info.value.status == 503
+
+
+@pytest.mark.django_db
+def test_the_gate_lets_a_member_into_bigbluebutton_over_real_http(client, staff, bbb_server):
+    """Through the page: the member passes the gate, Rathaus creates the room on the local
+    BigBlueButton and redirects; following the redirect, that server lets them in."""
+    body, people = staff
+    m = meeting_at(body, timezone.now() + timedelta(minutes=5))
+    client.force_login(people["member"][0])
+    gate = client.get(f"/gremien/sitzung/{m.pk}/beitreten/")
+    assert gate.status_code == 302 and FakeBigBlueButton.created == [m.video_room]
+    with urllib.request.urlopen(gate["Location"], timeout=10) as answer:  # noqa: S310 - loopback
+        assert answer.status == 200
+        assert people["member"][1].person_name in answer.read().decode()
+    # the secretary joins as moderator; a staff member outside the body is not let in
+    client.force_login(people["secretary"][0])
+    moderator = client.get(f"/gremien/sitzung/{m.pk}/beitreten/")
+    assert moderator.status_code == 302 and "password=" in moderator["Location"]
+    client.force_login(staff_member(body.municipality, Role.LEADERSHIP)[0])
+    assert client.get(f"/gremien/sitzung/{m.pk}/beitreten/").status_code == 403
+    later = meeting_at(body, timezone.now() + timedelta(hours=3))
+    client.force_login(people["member"][0])
+    closed = client.get(f"/gremien/sitzung/{later.pk}/beitreten/")
+    assert closed.status_code == 200 and "Der Zugang öffnet am" in closed.content.decode()
+    # create is idempotent (called at every pass); no room before the window opens
+    assert set(FakeBigBlueButton.created) == {m.video_room}
+
+
+@pytest.mark.django_db
+def test_a_plain_url_template_names_the_room(staff, settings):
+    body, _ = staff
+    settings.RATHAUS_MEETINGS_VIDEO_PROVIDER = "url"
+    settings.RATHAUS_MEETINGS_VIDEO_URL = "https://video.example/raum/{room}?lang=de"
+    m = meeting_at(body, timezone.now())
+    url = video.provider_url(m, video.Participant("Anna", False, "m1"))
+    assert url == f"https://video.example/raum/{urllib.parse.quote(m.video_room)}?lang=de"

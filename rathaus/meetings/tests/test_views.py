@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from rathaus.core.models import Role
+from rathaus.core.tests.factories import RoomFactory
 from rathaus.meetings import ical
 from rathaus.meetings.models import AgendaItem, Attendance
 from rathaus.meetings.services import bodies
@@ -250,3 +251,37 @@ def test_a_deputy_stands_in_and_counts_for_the_quorum(client, office, staff, soo
     assert chair.status == "excused" and chair.deputy == deputy
     page = client.get(f"/gremien/sitzung/{soon.pk}/").content.decode()
     assert "vertreten durch" in page and "1 von 4 stimmberechtigten Sitzen" in page
+
+
+@pytest.mark.django_db
+def test_the_public_feed_reads_a_fixed_number_of_queries_however_many_meetings(
+    client, town, settings, django_assert_max_num_queries
+):
+    settings.RATHAUS_MEETINGS_CACHE_SECONDS = 0  # written from the database every time
+    council, _ = crisis_staff(town, name="Rat", public=True)
+    room = RoomFactory(location__municipality=town, municipality=town)
+    for day in range(12):
+        start = timezone.now() + timedelta(days=day + 1)
+        m = meeting_at(council, start, mode="in_person", room=room)
+        services.agenda_item_add(
+            actor=None, body=council, meeting=m, title=f"TOP {day}", public=True
+        )
+    with django_assert_max_num_queries(4):
+        text = client.get(f"/gremien/{council.pk}/kalender.ics").content.decode()
+    assert text.count("BEGIN:VEVENT") == 12 and "TOP 11" in text and "Raum" in text
+
+
+@pytest.mark.django_db
+def test_rooms_show_their_normal_and_pandemic_capacity(client, town, staff, office):
+    body, _ = staff
+    room = RoomFactory(
+        location__municipality=town, municipality=town, capacity_normal=40, capacity_pandemic=12
+    )
+    m = meeting_at(body, timezone.now() + timedelta(days=2), mode="in_person", room=room)
+    client.force_login(office)
+    assert (
+        "12 Plätze unter Pandemiebedingungen"
+        in client.get(f"/gremien/sitzung/{m.pk}/").content.decode()
+    )
+    form = client.get(f"/gremien/{body.pk}/sitzung/neu/").content.decode()
+    assert "40 Plätze, Pandemie 12" in form

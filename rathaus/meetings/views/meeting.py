@@ -85,13 +85,15 @@ def detail(request, meeting_id):
     """The whole page is cached per person and body version (every write to the body starts a
     new version, see ``caching``); a page with messages to show is rendered afresh."""
     require_view(request.user)
-    meeting = selectors.meeting_get(request.user, meeting_id)
     now = now_or()
     if len(get_messages(request)):
-        html = _detail_html(request, meeting, now)
+        html = _detail_html(request, selectors.meeting_get(request.user, meeting_id), now)
     else:
+        # a cached page needs only the narrow row; the whole meeting is read on a miss only
+        head = selectors.meeting_head(request.user, meeting_id)
         html = caching.get_or_render(
-            _page_key(request, meeting, now), lambda: _detail_html(request, meeting, now)
+            _page_key(request, head, now),
+            lambda: _detail_html(request, selectors.meeting_get(request.user, meeting_id), now),
         )
     return HttpResponse(caching.with_csrf(request, html))
 

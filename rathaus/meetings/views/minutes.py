@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.contrib.messages import get_messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,8 +44,9 @@ def _items_html(meeting, *, conflicts=None, forms=None) -> str:
     )
 
 
-def _page(request, meeting, *, conflicts=None, forms=None, status=200):
-    """The items part is cached per body version unless it shows a conflict or form errors."""
+def _page(request, meeting, *, conflicts=None, forms=None, status=200, csrf=True):
+    """The items part is cached per body version unless it shows a conflict or form errors;
+    ``csrf=False`` leaves the placeholder in every form (for the whole-page cache)."""
     if conflicts or forms:
         items_html = _items_html(meeting, conflicts=conflicts, forms=forms)
     else:
@@ -58,8 +60,9 @@ def _page(request, meeting, *, conflicts=None, forms=None, status=200):
         {
             "meeting": meeting,
             "body": meeting.body,
-            "items_html": caching.with_csrf(request, items_html),
+            "items_html": caching.with_csrf(request, items_html) if csrf else items_html,
             "approve_form": ApproveForm(meetings=selectors.later_meetings(meeting, now=now_or())),
+            **({} if csrf else {"csrf_token": caching.CSRF_PLACEHOLDER}),
         },
         status=status,
     )
@@ -68,9 +71,23 @@ def _page(request, meeting, *, conflicts=None, forms=None, status=200):
 @login_required
 @require_GET
 def minutes(request, meeting_id):
+    """The whole page is cached like the meeting page (per person, body version, language);
+    not while the minutes are circulated (the approval form lists meetings that have begun
+    by now) and not with messages to show."""
     require(request.user, PERM_MINUTES)
-    meeting = selectors.meeting_get(request.user, meeting_id)
-    return _page(request, meeting)
+    head = selectors.meeting_head(request.user, meeting_id)
+    circulated = head.minutes_status == head.MinutesStatus.CIRCULATED
+    if circulated or len(get_messages(request)):
+        return _page(request, selectors.meeting_get(request.user, meeting_id))
+    user = request.user
+    who = f"{user.pk}:{user.municipality_id}:{','.join(sorted(user.roles or []))}"
+    html = caching.get_or_render(
+        caching.body_key(head.body, f"minutes-page:{head.pk}:{who}"),
+        lambda: _page(
+            request, selectors.meeting_get(request.user, meeting_id), csrf=False
+        ).content.decode(),
+    )
+    return HttpResponse(caching.with_csrf(request, html))
 
 
 @login_required

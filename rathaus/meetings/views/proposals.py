@@ -25,7 +25,14 @@ SOURCES = {
 }
 
 
-def _initial(query) -> dict:
+def _initial(user, query) -> dict:
+    """From ``?titel=…&quelle=…&link=…``, or ``?personalanfrage=<id>`` (the link on a staff-pool
+    request's page: the request is read through the pool's own scoping)."""
+    request = pool.request_for(user, query.get("personalanfrage", ""))
+    if request is not None:
+        body = query.get("gremium", "")
+        query = {"titel": request.agenda_title, "quelle": "staffpool", "link": request.url}
+        query["gremium"] = body
     source = query.get("quelle", "")[:200]
     return {
         "title": query.get("titel", "")[:300],
@@ -40,7 +47,9 @@ def _initial(query) -> dict:
 def proposal_create(request):
     require_view(request.user)
     bodies = selectors.visible_bodies(request.user).order_by("name")
-    form = ProposalForm(request.POST or None, bodies=bodies, initial=_initial(request.GET))
+    form = ProposalForm(
+        request.POST or None, bodies=bodies, initial=_initial(request.user, request.GET)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         body = data.pop("body")
