@@ -686,7 +686,7 @@ def _forum_conferences(town, process, now) -> None:
         starts_at=start + timedelta(days=12),
         ends_at=start + timedelta(days=12, hours=3),
         place="Stadtbibliothek, Lesesaal",
-        online_url="https://video.example.org/zukunftswerkstatt",
+        video=True,
         capacity=8,
         programme="18:00 Ankommen\n18:15 Impulse: Werbegemeinschaft, NABU, Kulturverein\n"
         "18:45 Tischgespräche in gemischten Gruppen\n20:30 Ergebnisse und nächste Schritte",

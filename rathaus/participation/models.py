@@ -543,7 +543,21 @@ class Conference(TenantModel):
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"))
     place = models.CharField(_("Veranstaltungsort"), max_length=200, blank=True)
-    online_url = models.URLField(_("Online-Teilnahme (Link)"), blank=True)
+    video = models.BooleanField(
+        _("Online-Teilnahme über den Videodienst der Stadt"),
+        default=False,
+        help_text=_(
+            "Der Link erscheint nur bestätigten Anmeldungen, kurz vor Beginn, auf ihrer "
+            "persönlichen Anmeldeseite."
+        ),
+    )
+    online_url = models.URLField(
+        _("Online-Teilnahme (eigener Link statt Videodienst)"),
+        blank=True,
+        help_text=_(
+            "Wird wie der Videodienst nur bestätigten Anmeldungen kurz vor Beginn gezeigt."
+        ),
+    )
     programme = models.TextField(
         _("Programm"), max_length=5000, blank=True, help_text=_("Eine Zeile je Programmpunkt.")
     )
@@ -568,6 +582,10 @@ class Conference(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def online(self) -> bool:
+        return self.video or bool(self.online_url)
 
 
 class Registration(TenantModel):

@@ -29,6 +29,11 @@ urlpatterns = [
         conferences.registration_cancel,
         name="registration_cancel",
     ),
+    path(
+        "anmeldung/<str:token>/online/",
+        conferences.registration_online,
+        name="registration_online",
+    ),
     path("stadtteil/<int:district_id>/folgen/", digest.follow, name="follow"),
     path("stadtteil-nachrichten/<str:value>/", digest.follow_manage, name="follow_manage"),
     # personal link (capability: whoever holds it acts as the participant)
