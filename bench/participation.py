@@ -15,7 +15,8 @@ What it does (loopback only, bounded in time):
    few processes): the trivial JSON endpoint ``/api/v1/ping`` (baseline), the public process
    page (first page and page 400 of the ideas), the JSON ideas API, an idea page with its
    comments, posting comments through the API (each client its own participant token; once
-   spread over 512 ideas, once all on one idea) and the baseline again;
+   spread over 512 ideas, once all on one idea, then with ``--post-clients`` (8) clients
+   only: the latency of posting when the server is not saturated) and the baseline again;
 4. reads the server time of every request from gunicorn's access log (``%(D)s``: from reading
    the request to writing the response, inside the worker) — the issue's "server time" — next
    to the client-side latency, which adds queueing for the CPU on a loaded machine.
@@ -266,7 +267,7 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], floa
     return process.pk, idea_ids, tokens, time.perf_counter() - t0
 
 
-def _phases(process_id: int, idea_ids: list[int], tokens: list[str], deep: int) -> list:
+def _phases(process_id, idea_ids, tokens, deep: int, post_clients: int) -> list:
     idea_id = idea_ids[0]
     spread = [f"/api/v1/participation/ideas/{pk}/comments" for pk in idea_ids]
     return [
@@ -289,6 +290,10 @@ def _phases(process_id: int, idea_ids: list[int], tokens: list[str], deep: int) 
             "POST comment, all clients on the same idea",
             ("POST", f"/api/v1/participation/ideas/{idea_id}/comments", tokens),
         ),
+        (
+            f"POST comment, {post_clients} clients each on its own idea",
+            ("POST", spread, tokens, post_clients),
+        ),
         ("/api/v1/ping (baseline, again)", ("GET", "/api/v1/ping", None)),
     ]
 
@@ -303,7 +308,8 @@ def _measure(args, phases) -> list:
         if spec[0] == "GET":
             run_load(args.port, spec, 8, 2, 2)  # warm-up
         offset = _log_size()
-        client = run_load(args.port, spec, args.clients, args.seconds, args.load_processes)
+        clients = spec[3] if len(spec) > 3 else args.clients
+        client = run_load(args.port, spec[:3], clients, args.seconds, args.load_processes)
         server, _ = server_times(offset)
         rows.append((label, spec, {**client, **server}))
         print(
@@ -352,6 +358,7 @@ def main() -> None:
     p.add_argument("--load-processes", type=int, default=4)
     p.add_argument("--ideas", type=int, default=10_000)
     p.add_argument("--comments", type=int, default=100_000)
+    p.add_argument("--post-clients", type=int, default=8, help="clients of the light posting phase")
     p.add_argument("--keep-db", action="store_true")
     args = p.parse_args()
     if args.seconds > 120 or args.clients > 512 or args.comments > 1_000_000:
@@ -378,7 +385,8 @@ def main() -> None:
     deep = max(1, args.ideas // 20 // 2)
     try:
         served.wait_for(args.port)
-        rows = _measure(args, _phases(process_id, idea_ids, tokens, deep))
+        phases = _phases(process_id, idea_ids, tokens, deep, args.post_clients)
+        rows = _measure(args, phases)
     finally:
         server.terminate()
         try:

@@ -329,7 +329,13 @@ class Idea(Post):
         constraints = [
             models.UniqueConstraint(fields=["process", "number"], name="part_idea_number")
         ]
-        indexes = [models.Index(fields=["process", "visibility", "-created_at"])]
+        indexes = [
+            # the public list's order with its tie-breaker: a page deep in a long list is
+            # read along the index (no sort of all the process's ideas)
+            models.Index(
+                fields=["process", "visibility", "-created_at", "-id"], name="part_idea_list"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -132,9 +132,7 @@ def test_a_confirmed_person_gets_the_video_room_from_fifteen_minutes_before_the_
 ):
     anna, _ = register(online_forum, "Anna")
     start = online_forum.starts_at
-    url = conferences.registration_online_url(
-        registration=anna, now=start - timedelta(minutes=14)
-    )
+    url = conferences.registration_online_url(registration=anna, now=start - timedelta(minutes=14))
     assert url.startswith("https://video.musterstadt.example/beteiligung-")
     # the room name is stable per event and not guessable from the event's number alone
     again = conferences.registration_online_url(registration=anna, now=start + timedelta(hours=1))
