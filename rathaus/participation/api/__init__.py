@@ -3,7 +3,10 @@ module per feature, joined into one router here."""
 
 from ninja import Router
 
-from rathaus.participation.api import ideas
+from rathaus.participation.api import conferences, ideas, maps, polls
 
 router = Router(tags=["participation"])
 router.add_router("", ideas.router)
+router.add_router("", polls.router)
+router.add_router("", maps.router)
+router.add_router("", conferences.router)

@@ -40,6 +40,7 @@ class PhaseOut(Schema):
     comments: bool
     support: bool
     poll: bool
+    questions: bool
 
 
 class ProcessOut(Schema):
@@ -121,6 +122,9 @@ class IdeaIn(Schema):
     title: Short
     body: Text
     district_id: int | None = None
+    # a place on the map (WGS 84); it must lie in a district, which then follows from it
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
 
 
 class CommentIn(Schema):
@@ -189,6 +193,7 @@ def _process_out(process: Process) -> dict:
                 "comments": p.allows_comments,
                 "support": p.allows_support,
                 "poll": p.allows_poll,
+                "questions": p.allows_questions,
             }
             for p in process.phases.all()
         ],
@@ -324,6 +329,18 @@ def join(request: HttpRequest, process_id: int, payload: JoinIn):
     )
 
 
+def _place(payload: IdeaIn) -> tuple[float, float] | None:
+    if (payload.longitude is None) != (payload.latitude is None):
+        raise DomainError(
+            "place_invalid",
+            _("Für einen Ort auf der Karte braucht es Längen- und Breitengrad."),
+            errors=[{"field": "longitude"}, {"field": "latitude"}],
+        )
+    if payload.longitude is None or payload.latitude is None:
+        return None
+    return payload.longitude, payload.latitude
+
+
 @router.post(
     "/processes/{process_id}/ideas",
     response={201: IdeaOut},
@@ -344,6 +361,7 @@ def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
         title=payload.title,
         body=payload.body,
         district=district,
+        place=_place(payload),
     )
     return Status(201, _idea_out(idea))
 
