@@ -9,6 +9,7 @@ from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
 from rathaus.participation.models import Conference, EventQuestion, Visibility
 from rathaus.participation.selectors import questions as selectors
+from rathaus.participation.selectors.posts import personal_export
 from rathaus.participation.services import participants, questions
 from rathaus.participation.tests.conftest import NOW, make_process
 
@@ -106,3 +107,10 @@ def test_refused_outside_the_phase_without_joining_after_the_event_and_too_long(
     with pytest.raises(DomainError):
         questions.question_ask(conference=forum, participant=anna, body="x" * 1001, now=NOW)
     assert not EventQuestion.objects.exists()
+
+
+def test_own_questions_are_in_the_personal_export(setting):
+    forum, anna, _ben = setting
+    questions.question_ask(conference=forum, participant=anna, body="Wann?", now=NOW)
+    exported = personal_export(anna)["fragen_zu_veranstaltungen"]
+    assert [(q["veranstaltung"], q["frage"]) for q in exported] == [("Bürgerversammlung", "Wann?")]
