@@ -36,6 +36,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
     ]
     context = browser.new_context(locale="de-DE", viewport=PHONE)
     page = context.new_page()
+    page.set_default_timeout(90_000)  # a ceiling, not a wait: CI is a loaded 2-core machine
     for url in public:
         page.goto(live_server.url + url)
         axe_check(page)
@@ -46,6 +47,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
     context.close()
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
+    page.set_default_timeout(90_000)  # a ceiling, not a wait: CI is a loaded 2-core machine
     for user, urls in (
         (
             "moderation",
