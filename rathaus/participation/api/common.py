@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from ninja import Field
+from ninja import Field, Schema
 from ninja.errors import AuthorizationError
 
 from rathaus.core.problems import DomainError, NotFound
@@ -15,6 +15,17 @@ from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 
 TOKEN_HEADER = "HTTP_X_PARTICIPATION_TOKEN"
+
+
+class ProblemOut(Schema):
+    """application/problem+json (declared where a personal token can be refused with 403)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
 
 Short = Annotated[str, Field(max_length=300)]
 Text = Annotated[str, Field(max_length=6000)]

@@ -15,7 +15,7 @@ from rathaus.core import links
 from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.participation import conf, protection, rules
-from rathaus.participation.api.common import public_process_or_404, require_perm
+from rathaus.participation.api.common import ProblemOut, public_process_or_404, require_perm
 from rathaus.participation.models import Conference, Registration
 from rathaus.participation.selectors import conferences as selectors
 from rathaus.participation.services import conferences as services
@@ -182,7 +182,7 @@ def register(request: HttpRequest, conference_id: int, payload: RegistrationIn):
 
 @router.get(
     "/registrations/me",
-    response=RegistrationOut,
+    response={200: RegistrationOut, 403: ProblemOut},
     summary="Own registration (header X-Registration-Token)",
 )
 def registration_get(request: HttpRequest):
@@ -191,7 +191,7 @@ def registration_get(request: HttpRequest):
 
 @router.delete(
     "/registrations/me",
-    response=RegistrationOut,
+    response={200: RegistrationOut, 403: ProblemOut},
     summary="Cancel (header X-Registration-Token); the first person waiting moves up",
 )
 def registration_cancel(request: HttpRequest):
@@ -202,7 +202,7 @@ def registration_cancel(request: HttpRequest):
 
 @router.get(
     "/registrations/me/online",
-    response=JoinOut,
+    response={200: JoinOut, 403: ProblemOut},
     summary="Join link for a confirmed place, from shortly before the start (else 403/409)",
 )
 def registration_online(request: HttpRequest):

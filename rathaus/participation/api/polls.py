@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from rathaus.core.problems import NotFound
-from rathaus.participation.api.common import public_process_or_404, token_participant
+from rathaus.participation.api.common import ProblemOut, public_process_or_404, token_participant
 from rathaus.participation.models import Poll
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors.polls import PollResult
@@ -80,7 +80,7 @@ def poll_list(request: HttpRequest, process_id: int):
 
 @router.post(
     "/processes/{process_id}/polls/{poll_id}/ballot",
-    response=PollOut,
+    response={200: PollOut, 403: ProblemOut},
     summary="Vote, rank or answer (header X-Participation-Token); a new ballot replaces the old",
 )
 def ballot(request: HttpRequest, process_id: int, poll_id: int, payload: BallotIn):
