@@ -14,10 +14,16 @@ What it does (loopback only, bounded in time):
 3. runs phases of ``--seconds`` each with ``--clients`` keep-alive connections (threads over a
    few processes): the trivial JSON endpoint ``/api/v1/ping`` (baseline), the public process
    page (first page and page 400 of the ideas), the JSON ideas API, an idea page with its
-   comments, and posting comments through the API (each client its own participant token).
+   comments, posting comments through the API (each client its own participant token; once
+   spread over 512 ideas, once all on one idea, then with ``--post-clients`` (8) clients
+   only: the latency of posting when the server is not saturated) and the baseline again;
+4. reads the server time of every request from gunicorn's access log (``%(D)s``: from reading
+   the request to writing the response, inside the worker) — the issue's "server time" — next
+   to the client-side latency, which adds queueing for the CPU on a loaded machine.
 
-Prints a Markdown table (p50/p95/p99 client-side latency on loopback, which bounds the server
-time from above) with the command line, os.cpu_count() and the load average. Not a test.
+Prints a Markdown table (requests/s, ratio to the baseline of the same run, server and client
+percentiles) with the command line, os.cpu_count() and the load average before and after.
+Not a test. Run it without ``nice``.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ def _request(conn, method, path, body, headers):
 
 def _client_thread(port, spec, deadline, out, errors, index):
     method, path, tokens = spec
+    if isinstance(path, list):  # one path per client (e.g. each client comments on its own idea)
+        path = path[index % len(path)]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Connection": "keep-alive"}
     n = 0
@@ -125,18 +133,44 @@ def run_load(port, spec, clients, seconds, processes) -> dict:
         p.join(timeout=30)
     latencies.sort()
     n = len(latencies)
-
-    def pct(q):
-        return latencies[min(n - 1, int(n * q))] * 1000 if n else float("nan")
-
     return {
         "requests": n,
         "rps": n / seconds,
-        "p50": pct(0.5),
-        "p95": pct(0.95),
-        "p99": pct(0.99),
+        "p50": _pct(latencies, 0.5),
+        "p95": _pct(latencies, 0.95),
+        "p99": _pct(latencies, 0.99),
         "errors": len(errors),
     }
+
+
+def _pct(values: list[float], q: float) -> float:
+    """Percentile in ms of sorted seconds."""
+    n = len(values)
+    return values[min(n - 1, int(n * q))] * 1000 if n else float("nan")
+
+
+# gunicorn's %(D)s is the time from reading the request to having written the response, in
+# microseconds, measured inside the worker: the "server time" of the issue, without the
+# client's queueing on a loaded machine.
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+ACCESS_LOG = ROOT / "var" / "bench" / "participation-access.log"
+
+
+def server_times(offset: int) -> tuple[dict, int]:
+    """Server-side percentiles of the access-log lines written after ``offset``."""
+    with ACCESS_LOG.open("rb") as f:
+        f.seek(offset)
+        data = f.read()
+    times = sorted(
+        int(parts[3]) / 1e6 for line in data.splitlines() if len(parts := line.split()) == 4
+    )
+    stats = {"server_n": len(times)}
+    stats.update({f"s{q}": _pct(times, q / 100) for q in (50, 95, 99)})
+    return stats, offset + len(data)
+
+
+def _log_size() -> int:
+    return ACCESS_LOG.stat().st_size if ACCESS_LOG.exists() else 0
 
 
 # --- setup --------------------------------------------------------------------------------------
@@ -157,7 +191,7 @@ def setup_database(python: str) -> None:
     served.recreate_database(python, DB_NAME, _env())
 
 
-def seed(n_ideas: int, n_comments: int) -> tuple[int, int, list[str], float]:
+def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], float]:
     """One open process with many ideas and comments; returns ids, tokens and seconds taken."""
     from django.utils import timezone
 
@@ -228,40 +262,15 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, int, list[str], float]:
             Comment.objects.bulk_create(batch)
             batch = []
     Comment.objects.bulk_create(batch)
-    return process.pk, ideas[-1].pk, tokens, time.perf_counter() - t0
+    # the newest idea first (the one on top of page 1), then older ones for spread-out posting
+    idea_ids = [idea.pk for idea in reversed(ideas[-512:])]
+    return process.pk, idea_ids, tokens, time.perf_counter() - t0
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--clients", type=int, default=64)
-    p.add_argument("--seconds", type=float, default=15.0)
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=8)
-    p.add_argument("--port", type=int, default=8872)
-    p.add_argument("--load-processes", type=int, default=4)
-    p.add_argument("--ideas", type=int, default=10_000)
-    p.add_argument("--comments", type=int, default=100_000)
-    p.add_argument("--keep-db", action="store_true")
-    args = p.parse_args()
-    if args.seconds > 120 or args.clients > 512 or args.comments > 1_000_000:
-        raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 comments")
-
-    python = sys.executable
-    command = " ".join([Path(python).name, *sys.argv])
-    print(f"command: {command}", flush=True)
-    setup_database(python)
-    import redis
-
-    redis.Redis.from_url(CACHE_URL).flushdb()
-    os.environ.update(_env())
-    import django
-
-    django.setup()
-    process_id, idea_id, tokens, seeded = seed(args.ideas, args.comments)
-    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
-    server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env())
-    deep = max(1, args.ideas // 20 // 2)
-    phases = [
+def _phases(process_id, idea_ids, tokens, deep: int, post_clients: int) -> list:
+    idea_id = idea_ids[0]
+    spread = [f"/api/v1/participation/ideas/{pk}/comments" for pk in idea_ids]
+    return [
         ("/api/v1/ping (baseline)", ("GET", "/api/v1/ping", None)),
         ("public process page, ideas page 1", ("GET", f"/beteiligung/{process_id}/", None)),
         (
@@ -274,23 +283,110 @@ def main() -> None:
         ),
         ("public idea page with comments", ("GET", f"/beteiligung/idee/{idea_id}/", None)),
         (
-            "POST comment (API, own token per client)",
+            "POST comment, every client on its own idea",
+            ("POST", spread, tokens),
+        ),
+        (
+            "POST comment, all clients on the same idea",
             ("POST", f"/api/v1/participation/ideas/{idea_id}/comments", tokens),
         ),
+        (
+            f"POST comment, {post_clients} clients each on its own idea",
+            ("POST", spread, tokens, post_clients),
+        ),
+        ("/api/v1/ping (baseline, again)", ("GET", "/api/v1/ping", None)),
     ]
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _measure(args, phases) -> list:
     rows = []
+    for label, spec in phases:
+        if spec[0] == "GET":
+            run_load(args.port, spec, 8, 2, 2)  # warm-up
+        offset = _log_size()
+        clients = spec[3] if len(spec) > 3 else args.clients
+        client = run_load(args.port, spec[:3], clients, args.seconds, args.load_processes)
+        server, _ = server_times(offset)
+        rows.append((label, spec, {**client, **server}))
+        print(
+            f"  {label}: {client['rps']:.0f} req/s, server p95 {server['s95']:.1f} ms", flush=True
+        )
+    return rows
+
+
+def _print(args, command, rows, load_before) -> None:
+    base = rows[0][2]["rps"] or float("nan")
+    print()
+    print(f"- command: `{command}`")
+    print(
+        f"- os.cpu_count(): {os.cpu_count()}; Python {platform.python_version()}; "
+        f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; PostgreSQL; Redis cache; "
+        f"{args.clients} keep-alive clients, {args.seconds:g} s per phase; {args.ideas} ideas, "
+        f"{args.comments} comments; settings {SETTINGS} (per-IP limits and ALTCHA off)"
+    )
+    print(f"- load average before: {load_before}; at end: {_load()}")
+    print(
+        "- server ms = gunicorn's request time (%(D)s, in the worker, from request read to "
+        "response written); client ms include queueing on the loopback"
+    )
+    print()
+    print(
+        "| endpoint | requests | req/s | ratio to ping | server p50 | server p95 | server p99 "
+        "| client p50 | client p95 | errors |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, spec, s in rows:
+        path = spec[1] if isinstance(spec[1], str) else "/api/v1/participation/ideas/{id}/comments"
+        print(
+            f"| {label} `{spec[0]} {path}` | {s['requests']} | {s['rps']:.0f} | "
+            f"{s['rps'] / base:.2f} | {s['s50']:.1f} | {s['s95']:.1f} | {s['s99']:.1f} | "
+            f"{s['p50']:.1f} | {s['p95']:.1f} | {s['errors']} |"
+        )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=64)
+    p.add_argument("--seconds", type=float, default=15.0)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--port", type=int, default=8872)
+    p.add_argument("--load-processes", type=int, default=4)
+    p.add_argument("--ideas", type=int, default=10_000)
+    p.add_argument("--comments", type=int, default=100_000)
+    p.add_argument("--post-clients", type=int, default=8, help="clients of the light posting phase")
+    p.add_argument("--keep-db", action="store_true")
+    args = p.parse_args()
+    if args.seconds > 120 or args.clients > 512 or args.comments > 1_000_000:
+        raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 comments")
+
+    python = sys.executable
+    command = " ".join([Path(python).name, *sys.argv])
+    load_before = _load()
+    print(f"command: {command}; cores {os.cpu_count()}; load {load_before}", flush=True)
+    setup_database(python)
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).flushdb()
+    os.environ.update(_env())
+    import django
+
+    django.setup()
+    process_id, idea_ids, tokens, seeded = seed(args.ideas, args.comments)
+    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
+    ACCESS_LOG.parent.mkdir(parents=True, exist_ok=True)
+    ACCESS_LOG.unlink(missing_ok=True)
+    extra = ("--access-logfile", str(ACCESS_LOG), "--access-logformat", ACCESS_FORMAT)
+    server = served.start_gunicorn(python, args.port, args.workers, args.threads, _env(), extra)
+    deep = max(1, args.ideas // 20 // 2)
     try:
         served.wait_for(args.port)
-        for label, spec in phases:
-            if spec[0] == "GET":
-                run_load(args.port, spec, 8, 2, 2)  # warm-up
-            rows.append(
-                (
-                    label,
-                    spec,
-                    run_load(args.port, spec, args.clients, args.seconds, args.load_processes),
-                )
-            )
+        phases = _phases(process_id, idea_ids, tokens, deep, args.post_clients)
+        rows = _measure(args, phases)
     finally:
         server.terminate()
         try:
@@ -302,25 +398,7 @@ def main() -> None:
         connections.close_all()
         if not args.keep_db:
             served.drop_database(DB_NAME)
-
-    base = rows[0][2]["rps"] or float("nan")
-    print()
-    print(f"- command: `{command}`")
-    print(
-        f"- os.cpu_count(): {os.cpu_count()}; Python {platform.python_version()}; "
-        f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; PostgreSQL; Redis cache; "
-        f"{args.clients} keep-alive clients, {args.seconds:g} s per phase; {args.ideas} ideas, "
-        f"{args.comments} comments; settings {SETTINGS} (per-IP limits and ALTCHA off); "
-        f"load average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
-    print()
-    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to ping |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, spec, s in rows:
-        print(
-            f"| {label} `{spec[0]} {spec[1]}` | {s['requests']} | {s['rps']:.0f} | {s['p50']:.1f} | "
-            f"{s['p95']:.1f} | {s['p99']:.1f} | {s['errors']} | {s['rps'] / base:.2f} |"
-        )
+    _print(args, command, rows, load_before)
 
 
 if __name__ == "__main__":

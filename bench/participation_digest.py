@@ -10,12 +10,13 @@ What it does (loopback only, bounded in time):
    of the Nordviertel (bulk insert); three demo ideas there are dated one hour ago, so the
    digest has news;
 2. starts a Celery worker (``celery -A config worker -c <concurrency>``, prefork) with a Redis
-   broker (``redis://127.0.0.1:6379/7``) and the dummy e-mail backend (``EMAIL_URL=dummymail://``:
-   every e-mail is built and handed to a backend over one connection per batch, but nothing
-   leaves the machine — SMTP time is not measured);
+   broker (``redis://127.0.0.1:6379/7``) and the file e-mail backend (``EMAIL_URL=filemail://
+   var/bench/digest-mails``: every e-mail is built and written, one file per batch; nothing
+   leaves the machine — SMTP time is not measured); refuses to run if the district has no news
+   (then nothing would be mailed);
 3. calls ``digests_fan_out()`` (what the Monday beat task runs) and waits until every follower
-   is marked for this week (``last_week``), then calls it again to show that a second run
-   queues nothing.
+   is marked for this week (``last_week``) **and** every e-mail is written (counted in the
+   files), then calls it again to show that a second run queues nothing.
 
 Prints a Markdown table with the command line, os.cpu_count() and the load average. The issue's
 goal: 50,000 followers within 2 minutes. Not a test.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -38,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "rathaus_bench_digest"
 BROKER_URL = "redis://127.0.0.1:6379/7"
+# The file e-mail backend writes every batch's messages into one file: the run ends when all
+# 50,000 e-mails are written (not when the last follower is claimed), and they are counted.
+MAIL_DIR = ROOT / "var" / "bench" / "digest-mails"
 
 
 def _env() -> dict:
@@ -45,7 +50,7 @@ def _env() -> dict:
         DB_NAME,
         CELERY_BROKER_URL=BROKER_URL,
         CELERY_RESULT_BACKEND="",
-        EMAIL_URL="dummymail://",
+        EMAIL_URL=f"filemail://{MAIL_DIR}",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
 
@@ -97,6 +102,23 @@ def start_worker(python: str, concurrency: int) -> subprocess.Popen:
     )
 
 
+def mails_written() -> int:
+    """E-mails in the file backend's output (each message ends with a line of 79 dashes)."""
+    return sum(f.read_bytes().count(b"\n" + b"-" * 79 + b"\n") for f in MAIL_DIR.glob("*.log"))
+
+
+def news_summary(nord, now) -> str:
+    from rathaus.participation.selectors.digest import district_news
+
+    news = district_news(nord, since=now - timedelta(days=7), until=now)
+    if news.empty:
+        raise SystemExit("the district has no news this week: nothing would be mailed")
+    return (
+        f"{news.idea_count} new ideas, {len(news.processes)} new processes, "
+        f"{len(news.decided)} decided, {len(news.conferences)} events"
+    )
+
+
 def wait_for_worker(seconds: float = 120) -> None:
     from config.celery import app
 
@@ -121,9 +143,11 @@ def run(args) -> dict:
     queued = time.perf_counter() - t0
     done = 0
     deadline = time.time() + args.timeout
+    mailed = 0
     while time.time() < deadline:
         done = DistrictFollower.objects.filter(last_week=week).count()
-        if done >= args.followers:
+        mailed = mails_written() if done >= args.followers else 0
+        if mailed >= args.followers:
             break
         time.sleep(0.5)
     total = time.perf_counter() - t0
@@ -133,6 +157,7 @@ def run(args) -> dict:
         "batches": batches,
         "queued": queued,
         "done": done,
+        "mailed": mailed,
         "total": total,
         "again": again,
         "load": (load_before, load_after),
@@ -161,8 +186,14 @@ def main() -> None:
 
     django.setup()
     t0 = time.perf_counter()
-    seed(args.followers)
+    nord = seed(args.followers)
     print(f"seeded {args.followers} followers in {time.perf_counter() - t0:.1f} s", flush=True)
+    from django.utils import timezone
+
+    news = news_summary(nord, timezone.now())
+    print(f"news of the week: {news}", flush=True)
+    shutil.rmtree(MAIL_DIR, ignore_errors=True)
+    MAIL_DIR.mkdir(parents=True)
     worker = start_worker(python, args.concurrency)
     try:
         wait_for_worker()
@@ -178,6 +209,7 @@ def main() -> None:
         connections.close_all()
         if not args.keep_db:
             served.drop_database(DB_NAME)
+    result["news"] = news
     report(args, command, result)
 
 
@@ -187,16 +219,22 @@ def report(args, command: str, r: dict) -> None:
     print(f"- command: `{command}`")
     print(
         f"- os.cpu_count(): {os.cpu_count()}; Python {platform.python_version()}; PostgreSQL; "
-        f"Redis broker; Celery prefork worker -c {args.concurrency}; dummy e-mail backend; "
+        f"Redis broker; Celery prefork worker -c {args.concurrency}; file e-mail backend; "
         f"load average before {b1:.1f} / {b5:.1f} / {b15:.1f}, after {a1:.1f} / {a5:.1f} / {a15:.1f}"
     )
     print()
-    print("| followers | batch | batches | queued in | all done in | followers/s | second run |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    rate = r["done"] / r["total"] if r["total"] else float("nan")
+    print(f"- news in every e-mail: {r['news']}")
+    print()
     print(
-        f"| {r['done']:,} of {args.followers:,} | {args.batch} | {r['batches']} | "
-        f"{r['queued']:.1f} s | {r['total']:.1f} s | {rate:,.0f} | {r['again']} batches |"
+        "| followers | e-mails written | batch | batches | queued in | all written in "
+        "| e-mails/s | second run |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rate = r["mailed"] / r["total"] if r["total"] else float("nan")
+    print(
+        f"| {r['done']:,} of {args.followers:,} | {r['mailed']:,} | {args.batch} | "
+        f"{r['batches']} | {r['queued']:.1f} s | {r['total']:.1f} s | {rate:,.0f} | "
+        f"{r['again']} batches |"
     )
 
 

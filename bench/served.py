@@ -71,10 +71,13 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise SystemExit("gunicorn did not come up")
 
 
-def start_gunicorn(python: str, port: int, workers: int, threads: int, env: dict):
-    """The server under test: gunicorn with threaded workers, quiet log, keep-alive 5 s."""
+def start_gunicorn(
+    python: str, port: int, workers: int, threads: int, env: dict, extra: tuple[str, ...] = ()
+):
+    """The server under test: gunicorn with threaded workers, quiet log, keep-alive 5 s;
+    ``extra`` adds gunicorn options (e.g. an access log with the server time per request)."""
     gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     command = [gunicorn, "config.wsgi", "-w", str(workers), "-k", "gthread"]
     command += ["--threads", str(threads), "-b", f"127.0.0.1:{port}"]
-    command += ["--keep-alive", "5", "--log-level", "warning"]
+    command += ["--keep-alive", "5", "--log-level", "warning", *extra]
     return subprocess.Popen(command, cwd=ROOT, env=env)

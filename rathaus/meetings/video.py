@@ -31,13 +31,27 @@ GRACE_AFTER_END = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
+class VideoRoom:
+    """A room for an event that is not a ``Meeting`` (e.g. a participation conference): the
+    same attributes the provider code reads from a meeting."""
+
+    video_room: str
+    title: str
+    start: datetime
+    end: datetime
+
+
+Room = Meeting | VideoRoom
+
+
+@dataclass(frozen=True)
 class Participant:
     name: str
     moderator: bool
     key: str  # stable, not personal: e.g. "m17" for membership 17
 
 
-def opens_at(meeting: Meeting) -> datetime:
+def opens_at(meeting: Room) -> datetime:
     return meeting.start - timedelta(minutes=conf.join_lead_minutes())
 
 
@@ -54,7 +68,7 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def jitsi_jwt(*, room: str, participant: Participant, meeting: Meeting, secret: str) -> str:
+def jitsi_jwt(*, room: str, participant: Participant, meeting: Room, secret: str) -> str:
     """HS256 token as Jitsi's token authentication expects it (room, moderator flag, validity)."""
     app_id = conf.jitsi_app_id()
     host = urllib.parse.urlsplit(conf.video_url()).hostname or "*"
@@ -84,13 +98,13 @@ def _bbb_url(call: str, params: dict[str, str]) -> str:
     return f"{conf.video_url().rstrip('/')}/api/{call}?{query}&checksum={checksum}"
 
 
-def _bbb_password(meeting: Meeting, kind: str) -> str:
+def _bbb_password(meeting: Room, kind: str) -> str:
     return hmac.new(
         conf.video_secret().encode(), f"{meeting.video_room}:{kind}".encode(), hashlib.sha256
     ).hexdigest()[:16]
 
 
-def bbb_create(meeting: Meeting) -> None:
+def bbb_create(meeting: Room) -> None:
     """``create`` is idempotent in BigBlueButton: calling it again for a running meeting is fine."""
     url = _bbb_url(
         "create",
@@ -122,7 +136,7 @@ def bbb_create(meeting: Meeting) -> None:
         )
 
 
-def provider_url(meeting: Meeting, participant: Participant) -> str:
+def provider_url(meeting: Room, participant: Participant) -> str:
     """The provider's URL for this participant; BigBlueButton's meeting is created on the way."""
     provider = conf.video_provider()
     room = meeting.video_room

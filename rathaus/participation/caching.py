@@ -68,3 +68,16 @@ def get_or_render(process_id: int, part: str, render):
         value = render()
         cache.set(key, value, conf.cache_seconds())
     return value
+
+
+_IDEA_PROCESS = "participation:idea-process:{}"
+
+
+def remember_idea(idea_id: int, process_id: int) -> None:
+    """Which process an idea belongs to (never changes), so that the idea page's hot path
+    finds the process's cached rendering without a database query."""
+    cache.set(_IDEA_PROCESS.format(idea_id), process_id, VERSION_TIMEOUT)
+
+
+def process_of_idea(idea_id: int) -> int | None:
+    return cache.get(_IDEA_PROCESS.format(idea_id))

@@ -28,6 +28,8 @@ from rathaus.participation.models import (
     Comment,
     Conference,
     District,
+    EventQuestion,
+    EventQuestionSupport,
     Expert,
     Flag,
     Idea,
@@ -52,6 +54,7 @@ from rathaus.participation.models import (
     normalize_code,
 )
 from rathaus.participation.services import accountability, moderation, vision
+from rathaus.participation.services import questions as question_services
 from rathaus.participation.services.processes import PhaseSpec, process_create
 
 K = Phase.Kind
@@ -168,10 +171,19 @@ def _support(idea, participants):
 
 
 def _phases(today, plan):
-    """plan: (kind, start offset, end offset, ideas, comments, support, poll)"""
+    """plan: (kind, start offset, end offset, ideas, comments, support, poll[, questions])"""
     return [
-        PhaseSpec(k, today + timedelta(days=a), today + timedelta(days=b), i, c, s, p)
-        for k, a, b, i, c, s, p in plan
+        PhaseSpec(
+            k,
+            today + timedelta(days=a),
+            today + timedelta(days=b),
+            i,
+            c,
+            s,
+            p,
+            questions=bool(q and q[0]),
+        )
+        for k, a, b, i, c, s, p, *q in plan
     ]
 
 
@@ -240,6 +252,7 @@ def _street_process(town, districts, planner, moderator, now, rng):
     ideas = _street_ideas(process, residents, now, rng)
     _street_discussion(town, ideas, residents, planner, moderator, now)
     _street_polls(town, process, residents, rng, now)
+    _street_assembly(town, process, residents, moderator, now)
     for idea, (lon, lat) in zip(ideas, IDEA_PLACES, strict=False):
         Idea.objects.filter(pk=idea.pk).update(longitude=lon, latitude=lat)
     return process
@@ -267,8 +280,8 @@ def _street_create(town, districts, planner, now):
             today,
             [
                 (K.INFORMATION, -10, -4, False, False, False, False),
-                (K.CONTRIBUTIONS, -3, 24, True, True, True, True),
-                (K.RATING, 25, 38, False, True, True, True),
+                (K.CONTRIBUTIONS, -3, 24, True, True, True, True, True),
+                (K.RATING, 25, 38, False, True, True, True, True),
                 (K.EVALUATION, 39, 70, False, False, False, False),
                 (K.RESULT, 71, 400, False, False, False, False),
             ],
@@ -323,6 +336,57 @@ def _street_residents(process, districts, group, now):
                 used_by=person, used_at=person.created_at
             )
     return residents
+
+
+def _street_assembly(town, process, residents, moderator, now) -> None:
+    """A residents' assembly in five days (on site and online) with questions collected
+    beforehand: supported ones on top, one already answered, one hidden with a reason."""
+    start = timezone.localtime(now).replace(hour=18, minute=0, second=0, microsecond=0)
+    start += timedelta(days=5)
+    assembly = Conference.objects.create(
+        municipality=town,
+        process=process,
+        kind=Conference.Kind.CONFERENCE,
+        title="Bürgerversammlung Lindenstraße",
+        summary="Die Planung stellt den Stand vor und beantwortet Ihre Fragen – vor Ort und online.",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Gemeindehaus Nordviertel, Lindenstraße 30",
+        video=True,
+        capacity=120,
+        programme="18:00 Begrüßung\n18:10 Stand der Planung\n18:40 Ihre Fragen",
+    )
+    asked = [
+        (residents[0], "Wie lange bleibt die Straße während der Bauzeit gesperrt?", 4),
+        (residents[1], "Kann die Müllabfuhr während des Umbaus unsere Tonnen erreichen?", 2),
+        (residents[2], "Wird der Radweg von der Fahrbahn getrennt?", 3),
+        (residents[3], "Wann beginnt der Bau?", 1),
+        (residents[4], "Günstige Handwerker gesucht – Anruf genügt!", 0),
+    ]
+    questions = []
+    for person, body, supporters in asked:
+        question = EventQuestion.objects.create(
+            municipality=town,
+            conference=assembly,
+            participant=person,
+            body=body,
+            created_at=now - timedelta(hours=20),
+        )
+        for helper in [r for r in residents if r != person][:supporters]:
+            EventQuestionSupport.objects.create(
+                municipality=town, question=question, participant=helper
+            )
+        question.support_count = min(supporters, len(residents) - 1)
+        question.save(update_fields=["support_count"])
+        questions.append(question)
+    question_services.question_mark_answered(actor=moderator, question=questions[3], now=now)
+    question_services.question_moderate(
+        actor=moderator,
+        question=questions[4],
+        publish=False,
+        reason="Werbung gehört nicht in die Fragen zur Bürgerversammlung.",
+        now=now,
+    )
 
 
 def _street_ideas(process, residents, now, rng):
@@ -686,7 +750,7 @@ def _forum_conferences(town, process, now) -> None:
         starts_at=start + timedelta(days=12),
         ends_at=start + timedelta(days=12, hours=3),
         place="Stadtbibliothek, Lesesaal",
-        online_url="https://video.example.org/zukunftswerkstatt",
+        video=True,
         capacity=8,
         programme="18:00 Ankommen\n18:15 Impulse: Werbegemeinschaft, NABU, Kulturverein\n"
         "18:45 Tischgespräche in gemischten Gruppen\n20:30 Ergebnisse und nächste Schritte",

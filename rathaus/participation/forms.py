@@ -290,3 +290,20 @@ class ReviseForm(KernForm):
             )
             for c in comments
         ]
+
+
+class QuestionForm(KernForm):
+    body = forms.CharField(
+        label=_("Ihre Frage"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Höchstens 1.000 Zeichen. Die Moderation stellt die Fragen auf der Bühne."),
+    )
+
+
+class QuestionHideForm(KernForm):
+    reason = forms.CharField(
+        label=_("Begründung (wird angezeigt)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -174,6 +174,9 @@ class Phase(TenantModel):
     allows_comments = models.BooleanField(_("Kommentieren"), default=False)
     allows_support = models.BooleanField(_("Ideen unterstützen"), default=False)
     allows_poll = models.BooleanField(_("An Umfragen teilnehmen"), default=False)
+    allows_questions = models.BooleanField(
+        _("Fragen zu Veranstaltungen stellen und unterstützen"), default=False
+    )
     audience = models.CharField(
         _("Wer darf in dieser Phase mitmachen?"),
         max_length=20,
@@ -329,7 +332,13 @@ class Idea(Post):
         constraints = [
             models.UniqueConstraint(fields=["process", "number"], name="part_idea_number")
         ]
-        indexes = [models.Index(fields=["process", "visibility", "-created_at"])]
+        indexes = [
+            # the public list's order with its tie-breaker: a page deep in a long list is
+            # read along the index (no sort of all the process's ideas)
+            models.Index(
+                fields=["process", "visibility", "-created_at", "-id"], name="part_idea_list"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -543,7 +552,21 @@ class Conference(TenantModel):
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"))
     place = models.CharField(_("Veranstaltungsort"), max_length=200, blank=True)
-    online_url = models.URLField(_("Online-Teilnahme (Link)"), blank=True)
+    video = models.BooleanField(
+        _("Online-Teilnahme über den Videodienst der Stadt"),
+        default=False,
+        help_text=_(
+            "Der Link erscheint nur bestätigten Anmeldungen, kurz vor Beginn, auf ihrer "
+            "persönlichen Anmeldeseite."
+        ),
+    )
+    online_url = models.URLField(
+        _("Online-Teilnahme (eigener Link statt Videodienst)"),
+        blank=True,
+        help_text=_(
+            "Wird wie der Videodienst nur bestätigten Anmeldungen kurz vor Beginn gezeigt."
+        ),
+    )
     programme = models.TextField(
         _("Programm"), max_length=5000, blank=True, help_text=_("Eine Zeile je Programmpunkt.")
     )
@@ -568,6 +591,10 @@ class Conference(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def online(self) -> bool:
+        return self.video or bool(self.online_url)
 
 
 class Registration(TenantModel):
@@ -598,6 +625,47 @@ class Registration(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventQuestion(TenantModel):
+    """A participant's question for a conference or forum (live Q&A): others support it, the
+    moderators mark it answered or hide it with a reason. Open in phases that allow questions."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="questions")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("Frage"), max_length=1000)
+    visibility = models.CharField(
+        _("Sichtbarkeit"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLISHED
+    )
+    moderation_reason = models.TextField(_("Begründung der Moderation"), blank=True)
+    support_count = models.PositiveIntegerField(default=0)
+    answered_at = models.DateTimeField(_("Beantwortet am"), null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Frage zur Veranstaltung")
+        verbose_name_plural = _("Fragen zur Veranstaltung")
+        ordering = ["-support_count", "created_at", "pk"]
+        indexes = [models.Index(fields=["conference", "visibility"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class EventQuestionSupport(TenantModel):
+    question = models.ForeignKey(EventQuestion, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("Unterstützung einer Frage")
+        verbose_name_plural = _("Unterstützungen von Fragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "participant"], name="part_question_support_once"
+            )
+        ]
 
 
 class DistrictFollower(TenantModel):

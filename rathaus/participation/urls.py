@@ -1,6 +1,15 @@
 from django.urls import path
 
-from rathaus.participation.views import conferences, digest, personal, polls, public, staff, vision
+from rathaus.participation.views import (
+    conferences,
+    digest,
+    personal,
+    polls,
+    public,
+    questions,
+    staff,
+    vision,
+)
 
 app_name = "participation"
 
@@ -28,6 +37,22 @@ urlpatterns = [
         "anmeldung/<str:token>/absagen/",
         conferences.registration_cancel,
         name="registration_cancel",
+    ),
+    path("veranstaltung/<int:conference_id>/fragen/", questions.questions, name="questions"),
+    path(
+        "frage/<int:question_id>/unterstuetzen/",
+        questions.question_support,
+        name="question_support",
+    ),
+    path(
+        "verwaltung/frage/<int:question_id>/",
+        questions.question_moderate,
+        name="question_moderate",
+    ),
+    path(
+        "anmeldung/<str:token>/online/",
+        conferences.registration_online,
+        name="registration_online",
     ),
     path("stadtteil/<int:district_id>/folgen/", digest.follow, name="follow"),
     path("stadtteil-nachrichten/<str:value>/", digest.follow_manage, name="follow_manage"),

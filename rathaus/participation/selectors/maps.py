@@ -18,7 +18,7 @@ from rathaus.engines.districtmap.geo import (
     tiles,
 )
 from rathaus.participation import conf
-from rathaus.participation.models import District, Idea
+from rathaus.participation.models import District, Idea, Visibility
 
 PICKER_WIDTH = 360
 
@@ -127,3 +127,17 @@ def district_at(municipality_id: int, place: tuple[float, float]) -> District | 
     districts = {d.code: d for d in outlined(municipality_id)}
     code = locate(place[0], place[1], {c: d.geometry for c, d in districts.items()})
     return districts.get(code) if code else None
+
+
+def placed_ideas(process) -> list[Idea]:
+    """The published ideas of a process that have a place, newest first."""
+    return list(
+        Idea.objects.filter(
+            process=process,
+            visibility=Visibility.PUBLISHED,
+            longitude__isnull=False,
+            latitude__isnull=False,
+        )
+        .select_related("district")
+        .order_by("-created_at", "-pk")
+    )

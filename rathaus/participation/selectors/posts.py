@@ -9,6 +9,7 @@ from rathaus.core.tenancy import get_scoped_or_404, scoped
 from rathaus.participation import conf
 from rathaus.participation.models import (
     Comment,
+    EventQuestion,
     Flag,
     Idea,
     ParagraphComment,
@@ -224,7 +225,22 @@ def personal_export(participant: Participant) -> dict:
             Support.objects.filter(participant=participant).values_list("idea__number", flat=True)
         ),
         "umfragen": _own_poll_data(participant),
+        "fragen_zu_veranstaltungen": _own_questions(participant),
     }
+
+
+def _own_questions(participant: Participant) -> list[dict]:
+    return [
+        {
+            "veranstaltung": q.conference.title,
+            "frage": q.body,
+            "sichtbarkeit": q.visibility,
+            "moderation": q.moderation_reason,
+            "beantwortet": q.answered_at.isoformat() if q.answered_at else None,
+            "erstellt": q.created_at.isoformat(),
+        }
+        for q in EventQuestion.objects.filter(participant=participant).select_related("conference")
+    ]
 
 
 def _own_poll_data(participant: Participant) -> list[dict]:

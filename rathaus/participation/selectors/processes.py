@@ -33,10 +33,11 @@ class PhaseState:
     comments: bool
     support: bool
     poll: bool
+    questions: bool = False
 
     @property
     def open(self) -> bool:
-        return self.ideas or self.comments or self.support or self.poll
+        return self.ideas or self.comments or self.support or self.poll or self.questions
 
 
 def public_processes(*, municipality_slug: str | None = None) -> QuerySet[Process]:
@@ -73,6 +74,7 @@ def phase_state(process: Process, today: date) -> PhaseState:
         current.allows_comments,
         current.allows_support,
         current.allows_poll,
+        current.allows_questions,
     )
 
 

@@ -6,14 +6,18 @@ people can never get the last place; e-mails are queued as tasks after the commi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
+from rathaus.meetings.services.event_video import VideoRoom, event_video_url, event_video_window
 from rathaus.participation import caching
 from rathaus.participation.models import Conference, Registration, hash_token, new_token
 from rathaus.participation.tasks import send_registration_mail
@@ -145,3 +149,84 @@ def _move_up(conference_id: int, now: datetime) -> Registration | None:
     audit.record(actor=None, instance=nxt, action="update", summary="moved up")
     _queue_mail(nxt.pk, "moved_up")
     return nxt
+
+
+# --- online participation: the join link through the meetings app's video provider ---------
+
+
+@dataclass(frozen=True)
+class OnlineAccess:
+    """What the personal registration page says about taking part online."""
+
+    offered: bool  # the event can be joined online
+    confirmed: bool  # this registration has a place
+    opens: datetime | None
+    closes: datetime | None
+    now: datetime
+
+    @property
+    def open_now(self) -> bool:
+        return bool(self.opens and self.closes and self.opens <= self.now < self.closes)
+
+    @property
+    def usable(self) -> bool:
+        return self.offered and self.confirmed and self.open_now
+
+
+def _video_room(conference: Conference) -> VideoRoom:
+    # Not guessable (a Jitsi room is open to whoever knows its name) and stable per event.
+    digest = salted_hmac("rathaus.participation.video", str(conference.pk)).hexdigest()[:20]
+    return VideoRoom(
+        video_room=f"beteiligung-{conference.pk}-{digest}",
+        title=conference.title,
+        start=conference.starts_at,
+        end=conference.ends_at,
+    )
+
+
+def online_access(*, registration: Registration, now: datetime | None = None) -> OnlineAccess:
+    now = now_or(now)
+    conference = registration.conference
+    opens = closes = None
+    if conference.online:
+        opens, closes = event_video_window(_video_room(conference))
+    return OnlineAccess(
+        offered=conference.online,
+        confirmed=registration.status == Status.CONFIRMED,
+        opens=opens,
+        closes=closes,
+        now=now,
+    )
+
+
+def registration_online_url(*, registration: Registration, now: datetime | None = None) -> str:
+    """The join link for a confirmed registration inside the join window, else a clear refusal.
+    Nothing is stored; the provider's room (BigBlueButton) is created on the way."""
+    access = online_access(registration=registration, now=now)
+    conference = registration.conference
+    if not access.offered:
+        raise DomainError(
+            "online_not_offered",
+            _("Diese Veranstaltung findet nur vor Ort statt."),
+            status=404,
+        )
+    if not access.confirmed:
+        raise DomainError(
+            "online_not_confirmed",
+            _("Der Link zur Online-Teilnahme ist nur für Anmeldungen mit bestätigtem Platz."),
+            status=403,
+        )
+    if not access.open_now:
+        when = formats.date_format(timezone.localtime(access.opens), "j. F Y, H:i")
+        message = (
+            _("Die Veranstaltung ist vorbei.")
+            if access.now >= access.closes
+            else _("Der Link zur Online-Teilnahme ist ab %(when)s Uhr freigeschaltet.")
+            % {"when": when}
+        )
+        raise DomainError("online_closed", message, status=409)
+    if conference.online_url:
+        return conference.online_url
+    return event_video_url(
+        room=_video_room(conference), name=registration.name, key=f"r{registration.pk}"
+    )

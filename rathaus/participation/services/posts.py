@@ -147,10 +147,12 @@ def comment_create(
         visibility=_initial_visibility(process, official),
         created_at=now,
     )
-    if comment.visibility == Visibility.PUBLISHED:
-        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     caching.bump(process.pk)
     audit.record(actor=actor, instance=comment, action="create", summary=idea.reference)
+    if comment.visibility == Visibility.PUBLISHED:
+        # last statement before the commit: the idea's row stays locked as briefly as
+        # possible, because every comment on the same idea queues behind this lock
+        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     if official:
         notify_author(idea, "statement")
     return comment

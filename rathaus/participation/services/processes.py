@@ -39,6 +39,7 @@ class PhaseSpec:
     support: bool = False
     poll: bool = False
     audience: str = ""
+    questions: bool = False
 
 
 def default_phases(start: date) -> list[PhaseSpec]:
@@ -120,6 +121,7 @@ def process_create(
             allows_comments=s.comments,
             allows_support=s.support,
             allows_poll=s.poll,
+            allows_questions=s.questions,
             audience=s.audience,
         )
         for s in specs

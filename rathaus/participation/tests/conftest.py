@@ -37,6 +37,7 @@ def open_phases(today, *, audience=""):
             True,
             True,
             audience,
+            questions=True,
         ),
         PhaseSpec("evaluation", today + timedelta(days=21), today + timedelta(days=40)),
     ]

@@ -16,6 +16,7 @@ from rathaus.participation.models import (
     Conference,
     District,
     DistrictFollower,
+    EventQuestion,
     Expert,
     ParagraphComment,
     Poll,
@@ -132,6 +133,14 @@ def create(municipality, marker: str) -> dict[str, list]:
             email=f"{name.lower()}.{marker.lower()}@example.org",
             consent=True,
         )
+    question = EventQuestion.objects.create(  # waiting for approval: not public
+        municipality=municipality,
+        conference=forum,
+        participant=person,
+        body=f"Frage {marker}",
+        visibility=Visibility.PENDING,
+        created_at=now,
+    )
     DistrictFollower.objects.create(  # the address is private; the district page is public
         municipality=municipality,
         district=district,
@@ -150,6 +159,7 @@ def create(municipality, marker: str) -> dict[str, list]:
         "token": ["kein-gueltiger-schluessel"],
         "municipality_slug": [municipality.slug],
         "conference_id": [forum.pk],
+        "question_id": [question.pk],
         "district_id": [district.pk],
         "value": ["kein-gueltiger-link"],  # signed follower links are capabilities too
     }

@@ -19,6 +19,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
     adopted = Idea.objects.filter(status="adopted").first()
     paragraph = VisionParagraph.objects.filter(version=2).first()
     workshop = Conference.objects.get(title="Zukunftswerkstatt Innenstadt")
+    assembly = Conference.objects.get(title="Bürgerversammlung Lindenstraße")
     public = [
         "/beteiligung/",
         f"/beteiligung/kommune/{town.slug}/",
@@ -29,21 +30,32 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
         f"/beteiligung/idee/{adopted.pk}/",
         f"/beteiligung/leitbild/absatz/{paragraph.pk}/",
         f"/beteiligung/veranstaltung/{workshop.pk}/",
+        f"/beteiligung/veranstaltung/{assembly.pk}/fragen/",
         f"/beteiligung/anmeldung/demo-anmeldung-{town.slug}-10/",
         f"/beteiligung/stadtteil/{District.objects.get(municipality=town, name='Nordviertel').pk}/folgen/",
     ]
     context = browser.new_context(locale="de-DE", viewport=PHONE)
     page = context.new_page()
+    page.set_default_timeout(90_000)  # a ceiling, not a wait: CI is a loaded 2-core machine
     for url in public:
         page.goto(live_server.url + url)
         axe_check(page)
         # nothing wider than the phone screen (no horizontal scrolling)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, url
+        if url.endswith("/fragen/"):
+            page.screenshot(path="/tmp/p14_demo_questions_390.png", full_page=True)
     context.close()
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
+    page.set_default_timeout(90_000)  # a ceiling, not a wait: CI is a loaded 2-core machine
     for user, urls in (
-        ("moderation", ["/beteiligung/verwaltung/moderation/"]),
+        (
+            "moderation",
+            [
+                "/beteiligung/verwaltung/moderation/",
+                f"/beteiligung/veranstaltung/{assembly.pk}/fragen/",
+            ],
+        ),
         (
             "beteiligung",
             [
@@ -66,4 +78,6 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
         for url in urls:
             page.goto(live_server.url + url)
             axe_check(page)
+            if url.endswith("/fragen/"):
+                page.screenshot(path="/tmp/p14_demo_questions_moderator_1280.png", full_page=True)
     context.close()

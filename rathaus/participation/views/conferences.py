@@ -94,8 +94,22 @@ def registration(request, token):
             "conference": registration.conference,
             "token": token,
             "position": selectors.waiting_position(registration),
+            "online": services.online_access(registration=registration),
         },
     )
+
+
+@require_GET
+def registration_online(request, token):
+    """The join gate: a confirmed registration inside the join window is sent on to the video
+    room; everyone else back to the personal page with the reason."""
+    registration = _registration_or_404(token)
+    try:
+        url = services.registration_online_url(registration=registration)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("participation:registration", args=[token]))
+    return HttpResponseRedirect(url)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.problems import DomainError
-from rathaus.participation import conf, protection
+from rathaus.participation import caching, conf, protection
 from rathaus.participation.forms import (
     CommentForm,
     FlagForm,
@@ -322,9 +322,15 @@ def _idea_context(request, idea, comment_form=None):
 
 @require_GET
 def idea_detail(request, idea_id):
-    idea = _idea_or_404(idea_id)
     number = small_page_number(request.GET.get("page", 1))
+    process_id = caching.process_of_idea(idea_id) if number is not None else None
+    if process_id is not None:
+        hot = fast_cached_html(request, process_id, f"idea-{idea_id}-{number}")
+        if hot is not None:
+            return hot
+    idea = _idea_or_404(idea_id)
     if number is not None and cacheable(request, idea.process):
+        caching.remember_idea(idea.pk, idea.process_id)
         return cached_html(
             request,
             idea.process,

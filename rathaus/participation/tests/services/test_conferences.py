@@ -110,3 +110,64 @@ def test_no_registration_once_the_conference_has_begun(forum):
     with pytest.raises(DomainError) as exc:
         register(forum, "Anna", now=forum.starts_at)
     assert exc.value.code == "registration_closed"
+
+
+# --- online participation through the meetings app's video provider -------------------------
+
+
+@pytest.fixture
+def online_forum(forum, settings):
+    settings.RATHAUS_MEETINGS_VIDEO_PROVIDER = "jitsi"
+    settings.RATHAUS_MEETINGS_VIDEO_URL = "https://video.musterstadt.example"
+    settings.RATHAUS_MEETINGS_VIDEO_SECRET = ""
+    settings.RATHAUS_MEETINGS_JOIN_LEAD_MINUTES = 15
+    forum.video = True
+    forum.capacity = 1
+    forum.save()
+    return forum
+
+
+def test_a_confirmed_person_gets_the_video_room_from_fifteen_minutes_before_the_start(
+    online_forum,
+):
+    anna, _ = register(online_forum, "Anna")
+    start = online_forum.starts_at
+    url = conferences.registration_online_url(registration=anna, now=start - timedelta(minutes=14))
+    assert url.startswith("https://video.musterstadt.example/beteiligung-")
+    # the room name is stable per event and not guessable from the event's number alone
+    again = conferences.registration_online_url(registration=anna, now=start + timedelta(hours=1))
+    assert again == url and len(url.rsplit("-", 1)[1]) == 20
+
+
+def test_the_link_is_refused_too_early_after_the_end_and_on_the_waiting_list(online_forum):
+    anna, _ = register(online_forum, "Anna")
+    ben, _ = register(online_forum, "Ben")
+    start = online_forum.starts_at
+    with pytest.raises(DomainError) as early:
+        conferences.registration_online_url(registration=anna, now=start - timedelta(hours=1))
+    assert early.value.code == "online_closed" and "freigeschaltet" in early.value.message
+    with pytest.raises(DomainError) as over:
+        conferences.registration_online_url(registration=anna, now=start + timedelta(hours=4))
+    assert over.value.message == "Die Veranstaltung ist vorbei."
+    with pytest.raises(DomainError) as waiting:
+        conferences.registration_online_url(registration=ben, now=start)
+    assert waiting.value.code == "online_not_confirmed" and waiting.value.status == 403
+
+
+def test_an_event_without_online_participation_has_no_link(forum):
+    anna, _ = register(forum, "Anna")
+    with pytest.raises(DomainError) as refused:
+        conferences.registration_online_url(registration=anna, now=forum.starts_at)
+    assert refused.value.code == "online_not_offered"
+
+
+def test_an_own_link_instead_of_the_video_service_is_gated_the_same_way(forum):
+    forum.online_url = "https://konferenz.example.org/raum"
+    forum.save()
+    anna, _ = register(forum, "Anna")
+    assert (
+        conferences.registration_online_url(registration=anna, now=forum.starts_at)
+        == "https://konferenz.example.org/raum"
+    )
+    access = conferences.online_access(registration=anna, now=forum.starts_at - timedelta(days=1))
+    assert access.offered and access.confirmed and not access.usable

@@ -77,3 +77,31 @@ def test_the_registration_list_is_for_staff_of_the_town_only(
     assert client.get(url).status_code == 404
     client.force_login(make_user(Role.PROCESS_PLANNER, municipality=town))
     assert "anna@example.org" in client.get(url).content.decode()
+
+
+def test_the_join_link_waits_on_the_personal_page_and_the_gate_refuses_early(
+    client, forum, settings
+):
+    settings.RATHAUS_MEETINGS_VIDEO_URL = "https://video.musterstadt.example"
+    forum.video = True
+    forum.save()
+    response = post(client, forum)
+    public = client.get(reverse("participation:conference", args=[forum.pk])).content.decode()
+    assert "Auch online möglich" in public and "video.musterstadt" not in public
+    page = client.get(response.url).content.decode()
+    assert "erscheint hier ab" in page and "Jetzt online teilnehmen" not in page
+    gate = client.get(response.url + "online/", follow=True)
+    assert "freigeschaltet" in gate.content.decode()
+
+
+def test_shortly_before_the_start_the_gate_leads_into_the_video_room(client, forum, settings):
+    settings.RATHAUS_MEETINGS_VIDEO_URL = "https://video.musterstadt.example"
+    forum.video = True
+    forum.starts_at = timezone.now() + timedelta(minutes=5)
+    forum.save()
+    response = post(client, forum)
+    page = client.get(response.url).content.decode()
+    assert "Jetzt online teilnehmen" in page
+    gate = client.get(response.url + "online/")
+    assert gate.status_code == 302
+    assert gate.url.startswith("https://video.musterstadt.example/beteiligung-")

@@ -1,20 +1,26 @@
-"""JSON API under /api/v1/participation/: public reads, citizen writes with the personal token
+"""Processes, ideas and comments: public reads, citizen writes with the personal token
 (header ``X-Participation-Token``), staff moderation and "you said, we did" (problem+json)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import AuthorizationError
 
 from rathaus.core import links
 from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.participation import caching, conf, protection, rules
+from rathaus.participation.api.common import (
+    Short,
+    Text,
+    public_process_or_404,
+    require_perm,
+    token_participant,
+)
 from rathaus.participation.models import Comment, Idea, Process
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
@@ -22,11 +28,7 @@ from rathaus.participation.selectors.reports import participation_report
 from rathaus.participation.services import accountability, moderation, participants, posts
 from rathaus.participation.views.common import client_ip, small_page_number
 
-router = Router(tags=["participation"])
-TOKEN_HEADER = "HTTP_X_PARTICIPATION_TOKEN"
-
-Short = Annotated[str, Field(max_length=300)]
-Text = Annotated[str, Field(max_length=6000)]
+router = Router()
 
 
 class PhaseOut(Schema):
@@ -38,6 +40,7 @@ class PhaseOut(Schema):
     comments: bool
     support: bool
     poll: bool
+    questions: bool
 
 
 class ProcessOut(Schema):
@@ -119,6 +122,9 @@ class IdeaIn(Schema):
     title: Short
     body: Text
     district_id: int | None = None
+    # a place on the map (WGS 84); it must lie in a district, which then follows from it
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
 
 
 class CommentIn(Schema):
@@ -187,6 +193,7 @@ def _process_out(process: Process) -> dict:
                 "comments": p.allows_comments,
                 "support": p.allows_support,
                 "poll": p.allows_poll,
+                "questions": p.allows_questions,
             }
             for p in process.phases.all()
         ],
@@ -224,34 +231,11 @@ def _comment_out(c: Comment) -> dict:
     }
 
 
-def _public_process(process_id) -> Process:
-    process = process_selectors.public_process(process_id)
-    if process is None:
-        raise NotFound("not_found", _("Dieses Verfahren wurde nicht gefunden."))
-    return process
-
-
 def _public_idea(idea_id) -> Idea:
     idea = post_selectors.public_idea(idea_id)
     if idea is None:
         raise NotFound("not_found", _("Diese Idee wurde nicht gefunden."))
     return idea
-
-
-def _token_participant(request, process: Process):
-    participant = post_selectors.participant_by_token(request.META.get(TOKEN_HEADER))
-    if participant is None or participant.process_id != process.pk:
-        raise DomainError(
-            "not_participant",
-            _("Persönlicher Schlüssel fehlt oder gehört nicht zu diesem Verfahren."),
-            status=403,
-        )
-    return participant
-
-
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise AuthorizationError
 
 
 # --- public -----------------------------------------------------------------------------------
@@ -267,15 +251,23 @@ def process_list(request: HttpRequest, municipality: str = ""):
 
 @router.get("/processes/{process_id}", response=ProcessOut, summary="One published process")
 def process_get(request: HttpRequest, process_id: int):
-    return _process_out(_public_process(process_id))
+    return _process_out(public_process_or_404(process_id))
 
 
 @router.get(
     "/processes/{process_id}/ideas", response=IdeaPage, summary="Published ideas (paginated)"
 )
 def idea_list(request: HttpRequest, process_id: int, page: int = 1, status: str = ""):
-    process = _public_process(process_id)
     status = status if status in Idea.Status.values else ""
+    language = translation.get_language() or "de"
+    part = f"api-ideas-json-{page}-{status}-{language}"
+    cacheable = small_page_number(page) is not None
+    if cacheable:
+        # hot path without any database query: the JSON text of the current version
+        hot = caching.existing(process_id, part)
+        if hot is not None:
+            return HttpResponse(hot, content_type="application/json")
+    process = public_process_or_404(process_id)
 
     def render() -> dict:
         result = post_selectors.public_ideas_page(process, page, status=status)
@@ -286,10 +278,10 @@ def idea_list(request: HttpRequest, process_id: int, page: int = 1, status: str 
             "items": [_idea_out(i) for i in result.object_list],
         }
 
-    if small_page_number(page) is None:
+    if not cacheable:
         return render()
-    language = translation.get_language() or "de"
-    return caching.get_or_render(process.pk, f"api-ideas-{page}-{status}-{language}", render)
+    text = caching.get_or_render(process.pk, part, lambda: IdeaPage(**render()).model_dump_json())
+    return HttpResponse(text, content_type="application/json")
 
 
 @router.get("/ideas/{idea_id}", response=IdeaDetail, summary="An idea with its comments")
@@ -313,7 +305,7 @@ def altcha(request: HttpRequest):
     summary="Join a process (audience check, ALTCHA); returns the personal token once",
 )
 def join(request: HttpRequest, process_id: int, payload: JoinIn):
-    process = _public_process(process_id)
+    process = public_process_or_404(process_id)
     protection.limit(client_ip(request), scope="join", per_hour=conf.join_limit_per_hour())
     protection.verify(payload.altcha)
     participant, token = participants.participant_join(
@@ -337,14 +329,26 @@ def join(request: HttpRequest, process_id: int, payload: JoinIn):
     )
 
 
+def _place(payload: IdeaIn) -> tuple[float, float] | None:
+    if (payload.longitude is None) != (payload.latitude is None):
+        raise DomainError(
+            "place_invalid",
+            _("Für einen Ort auf der Karte braucht es Längen- und Breitengrad."),
+            errors=[{"field": "longitude"}, {"field": "latitude"}],
+        )
+    if payload.longitude is None or payload.latitude is None:
+        return None
+    return payload.longitude, payload.latitude
+
+
 @router.post(
     "/processes/{process_id}/ideas",
     response={201: IdeaOut},
     summary="Post an idea (header X-Participation-Token)",
 )
 def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
-    process = _public_process(process_id)
-    participant = _token_participant(request, process)
+    process = public_process_or_404(process_id)
+    participant = token_participant(request, process)
     protection.limit(client_ip(request), scope="post", per_hour=conf.post_limit_per_hour())
     district = next(
         (d for d in process_selectors.districts_of(process) if d.pk == payload.district_id), None
@@ -357,6 +361,7 @@ def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
         title=payload.title,
         body=payload.body,
         district=district,
+        place=_place(payload),
     )
     return Status(201, _idea_out(idea))
 
@@ -368,7 +373,7 @@ def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
 )
 def comment_create(request: HttpRequest, idea_id: int, payload: CommentIn):
     idea = _public_idea(idea_id)
-    participant = _token_participant(request, idea.process)
+    participant = token_participant(request, idea.process)
     protection.limit(client_ip(request), scope="post", per_hour=conf.post_limit_per_hour())
     parent = post_selectors.comment_of(idea, payload.parent_id) if payload.parent_id else None
     if payload.parent_id and parent is None:
@@ -389,7 +394,7 @@ def comment_create(request: HttpRequest, idea_id: int, payload: CommentIn):
     summary="Participation report by district and group",
 )
 def report(request: HttpRequest, process_id: int):
-    _require(request, rules.PERM_VIEW)
+    require_perm(request, rules.PERM_VIEW)
     process = process_selectors.process_for_staff(request.user, process_id)
     rep = participation_report(process)
 
@@ -410,7 +415,7 @@ def report(request: HttpRequest, process_id: int):
     "/staff/ideas/{idea_id}/hide", response=IdeaOut, auth=staff_auth, summary="Hide an idea"
 )
 def idea_hide(request: HttpRequest, idea_id: int, payload: HideIn):
-    _require(request, rules.PERM_MODERATE)
+    require_perm(request, rules.PERM_MODERATE)
     idea = post_selectors.staff_idea(request.user, idea_id)
     return _idea_out(moderation.post_hide(actor=request.user, post=idea, reason=payload.reason))
 
@@ -422,7 +427,7 @@ def idea_hide(request: HttpRequest, idea_id: int, payload: HideIn):
     summary="Hide a comment with a reason the author sees",
 )
 def comment_hide(request: HttpRequest, comment_id: int, payload: HideIn):
-    _require(request, rules.PERM_MODERATE)
+    require_perm(request, rules.PERM_MODERATE)
     comment = post_selectors.staff_comment(request.user, comment_id)
     moderation.post_hide(actor=request.user, post=comment, reason=payload.reason)
     return _comment_out(comment)
@@ -435,7 +440,7 @@ def comment_hide(request: HttpRequest, comment_id: int, payload: HideIn):
     summary="Approve or restore a comment",
 )
 def comment_publish(request: HttpRequest, comment_id: int):
-    _require(request, rules.PERM_MODERATE)
+    require_perm(request, rules.PERM_MODERATE)
     comment = post_selectors.staff_comment(request.user, comment_id)
     moderation.post_publish(actor=request.user, post=comment)
     return _comment_out(comment)
@@ -448,7 +453,7 @@ def comment_publish(request: HttpRequest, comment_id: int):
     summary='Set an idea\'s status ("you said, we did")',
 )
 def idea_status(request: HttpRequest, idea_id: int, payload: StatusIn):
-    _require(request, rules.PERM_DECIDE)
+    require_perm(request, rules.PERM_DECIDE)
     idea = post_selectors.staff_idea(request.user, idea_id)
     return _idea_out(
         accountability.idea_set_status(
