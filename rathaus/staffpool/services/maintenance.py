@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rathaus.core.clock import now_or
@@ -47,7 +48,7 @@ def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
         recipients = _recipients(s)
         if recipients:
             send_mail(
-                _("Abordnung endet am %(end)s") % {"end": s.end.strftime("%d.%m.%Y")},
+                _("Abordnung endet am %(end)s") % {"end": date_format(s.end, "SHORT_DATE_FORMAT")},
                 _(
                     "Die Abordnung von %(id)s („%(title)s“) endet am %(end)s. Soll sie "
                     "verlängert werden, ist bei mehr als drei Monaten vorher eine Anhörung "
@@ -56,7 +57,7 @@ def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
                 % {
                     "id": s.member.pseudonym,
                     "title": s.request.title,
-                    "end": s.end.strftime("%d.%m.%Y"),
+                    "end": date_format(s.end, "SHORT_DATE_FORMAT"),
                 },
                 None,
                 recipients,
