@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     print(
-        f"`python {shlex.join(sys.argv)}` · cores {os.cpu_count()} · "
+        f"`python {shlex.join(sys.orig_argv[1:])}` · cores {os.cpu_count()} · "
         f"load {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min) · "
         f"workers {args.workers} · {dt.datetime.now():%Y-%m-%d %H:%M}"
     )
