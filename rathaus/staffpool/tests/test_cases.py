@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
@@ -179,3 +182,20 @@ def test_the_request_page_offers_case_exchange_for_its_skills(client, pool):
     html = client.get(reverse("staffpool:request_detail", args=[req.pk])).content.decode()
     assert "Statt Abordnung: Fallbearbeitung buchen" in html
     assert "Kontaktpersonen nachtelefonieren" in html and "IT-Unterstützung" not in html
+
+
+def test_the_quarterly_settlement_downloads_with_formula_cells_neutralised(client, pool):
+    pool.other.name = '=HYPERLINK("http://example.org","Beispiel")'
+    pool.other.save(update_fields=["name"])
+    _book(pool, _offer(pool), hours="20")
+    client.force_login(pool.coordinator)
+    quarter = {"jahr": MONDAY.year, "quartal": (MONDAY.month - 1) // 3 + 1}
+    csv_text = client.get("/personalpool/stundenkonto/abrechnung.csv", quarter).content.decode()
+    (_, (lender, borrower, hours, amount)) = csv.reader(io.StringIO(csv_text), delimiter=";")
+    assert lender.startswith("'=HYPERLINK") and borrower == pool.town.name
+    assert hours == "80,0" and "," in amount
+    xlsx = client.get("/personalpool/stundenkonto/abrechnung.xlsx", quarter)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [c.value for c in sheet[2]]
+    assert str(cells[0]).startswith("'=HYPERLINK") and sheet["A2"].data_type == "s"
+    assert cells[1:3] == [pool.town.name, 80.0]
