@@ -1,4 +1,5 @@
-"""Periodic jobs of the staff pool: reminders before a secondment ends."""
+"""Periodic jobs of the staff pool: reminders before a secondment ends; requests whose period
+is over are closed."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.models import Role, User
-from rathaus.staffpool.models import Secondment
+from rathaus.staffpool.models import Secondment, StaffRequest
 
 REMIND_DAYS = 14
 
@@ -66,3 +68,32 @@ def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
         s.reminded_at = now
         s.save(update_fields=["reminded_at"])
     return sent
+
+
+@transaction.atomic
+def requests_close_finished(*, now=None) -> int:
+    """The last step of a request's lifecycle: once its period is over it is closed (also
+    when it was stood down or never covered); proposals nobody decided on lapse. One audit
+    entry per request, in the requesting municipality's log."""
+    now = now_or(now)
+    today = timezone.localdate(now)
+    finished = (
+        StaffRequest.objects.select_for_update()
+        .filter(end__lt=today)
+        .exclude(status=StaffRequest.Status.CLOSED)
+    )
+    closed = 0
+    for request in finished:
+        request.status = StaffRequest.Status.CLOSED
+        request.save(update_fields=["status"])
+        request.secondments.filter(status=Secondment.Status.PROPOSED).update(
+            status=Secondment.Status.CANCELLED
+        )
+        audit.record(
+            actor=None,
+            instance=request,
+            action="action",
+            summary=_("Anfrage abgeschlossen: der Zeitraum ist vorbei."),
+        )
+        closed += 1
+    return closed
