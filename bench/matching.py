@@ -1,6 +1,7 @@
 """Matching engine benchmark: 5,000 pool members × 300 requests over 12 weeks.
 
     python bench/matching.py [--helpers 5000 --requests 300 --limits 1 10 --seeds 0 1]
+    python bench/staffpool.py   (the same, under the name issue 15 gives it)
 
 Prints a Markdown table preceded by the exact command, os.cpu_count(), the load average and
 the date: per seed and time limit the status, covered slots, objective, bound, gap, wall
@@ -42,12 +43,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--weeks", type=int, default=12)
     parser.add_argument("--limits", type=float, nargs="+", default=[1.0, 10.0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     print(
-        f"`python {shlex.join(sys.argv)}` · cores {os.cpu_count()} · "
-        f"load {os.getloadavg()[0]:.2f} · {dt.datetime.now():%Y-%m-%d %H:%M}"
+        f"`python {shlex.join(sys.orig_argv[1:])}` · cores {os.cpu_count()} · "
+        f"load {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min) · "
+        f"workers {args.workers} · {dt.datetime.now():%Y-%m-%d %H:%M}"
     )
     ref = reference_seconds()
     print(f"\nreference loop: {ref:.3f} s\n")

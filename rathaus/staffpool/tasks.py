@@ -6,9 +6,13 @@ from celery import shared_task
 
 @shared_task(name="rathaus.staffpool.tasks.remind_ending", ignore_result=True)
 def remind_ending() -> int:
-    """Reminders before secondments end (beat: daily)."""
-    from rathaus.staffpool.services.maintenance import secondments_remind_ending
+    """Reminders before secondments end, and finished requests closed (beat: daily)."""
+    from rathaus.staffpool.services.maintenance import (
+        requests_close_finished,
+        secondments_remind_ending,
+    )
 
+    requests_close_finished()
     return secondments_remind_ending()
 
 

@@ -15,8 +15,9 @@ above what any assignment can reach. Here the helpers are aggregated per org uni
 Every valid assignment gives a feasible point (count its helpers per unit and request; a
 helper serves all weeks of its request and one request per week), so the optimum is an upper
 bound for the unpruned problem (its fairness term is the LP's at that point or more). The LP has one column per
-(request, unit) pair instead of per (request, helper): GLOP solves the benchmark's 5,000 × 300
-in well under a second.
+(request, unit) pair instead of per (request, helper): the benchmark's 5,000 × 300 solves
+in one to two seconds (HiGHS' interior point method; GLOP's simplex takes about twice as
+long, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from rathaus.engines.matching.tables import Tables
 # GLOP works in floating point: allow for its tolerances (objective ~1e6), then round down
 # to the integer objective no assignment can exceed.
 SAFETY = 1e-6
+# Tried in this order. HiGHS runs the interior point method with crossover (an optimal vertex,
+# the same optimum as the simplex); its output stays off.
+LP_SOLVERS = (("HIGHS_LP", "solver=ipm\noutput_flag=false"), ("GLOP", ""))
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,26 @@ class UnitBound:
                         caps[(u, w)] = have if limit is None else max(0, min(have, limit))
         return caps
 
-    def solve(self) -> int | None:
-        """The LP optimum (integer part, with room for tolerances), or None when GLOP gives
-        no optimum."""
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
-            return None
+    def solve(self, seconds: float | None = None) -> int | None:
+        """The LP optimum (integer part, with room for tolerances), or None when no solver
+        proves an optimum (within `seconds`, if given). HiGHS' interior point method with
+        crossover first (about twice as fast as the simplex codes here), GLOP if HiGHS is
+        missing from the OR-Tools build or gives no optimum."""
+        for name, options in LP_SOLVERS:
+            solver = pywraplp.Solver.CreateSolver(name)
+            if solver is None:
+                continue
+            # OR-Tools' HiGHS wrapper answers False but hands the options to HiGHS (an
+            # unknown option makes the solve fail): the return value says nothing here.
+            solver.SetSolverSpecificParametersAsString(options)
+            if seconds is not None:
+                solver.SetTimeLimit(max(1, int(seconds * 1000)))
+            value = self._solve_with(solver)
+            if value is not None:
+                return value
+        return None
+
+    def _solve_with(self, solver) -> int | None:
         coverage = self.problem.weights.coverage
         rows = {key: solver.Constraint(0, cap) for key, cap in self.unit_week_caps().items()}
         objective = solver.Objective()

@@ -17,11 +17,18 @@ from rathaus.engines.matching.repair import repair
 from rathaus.engines.matching.scales import burden_scales
 from rathaus.engines.matching.tables import Tables
 
-# Below this many seconds left, CP-SAT cannot even load the model: the greedy answer stands.
+# Below this many seconds left for the search itself, CP-SAT is not started: the start stands.
 MIN_SEARCH_SECONDS = 0.5
-# The org-unit LP (bound and guided start) takes about a second at 5,000 × 300; below this
-# budget the greedy answer and the per-request bound must do.
+# Building the CP-SAT model in Python costs about 50 µs per candidate pair (0.65 s for the
+# benchmark's 13,500 pairs on an idle core); reckoned twice that, so the budget holds.
+BUILD_SECONDS_PER_PAIR = 1e-4
+# The org-unit LP (bound and guided start) takes one to two seconds at 5,000 × 300; below
+# this budget the greedy answer and the per-request bound must do. It may use at most
+# LP_SHARE of the budget (a time limit; without an optimum it gives neither bound nor guide).
 LP_MIN_SECONDS = 3.0
+LP_SHARE = 0.6
+# Kept back from the budget for the shortfall explanations and the case-exchange hints.
+EXPLAIN_SHARE = 0.05
 
 
 def _trivial_bound(problem: Problem, tables: Tables) -> int:
@@ -44,7 +51,7 @@ def _trivial_bound(problem: Problem, tables: Tables) -> int:
 
 
 def _bound_and_start(
-    problem: Problem, tables: Tables, start: list[Pair], use_lp: bool
+    problem: Problem, tables: Tables, start: list[Pair], use_lp: bool, seconds: float | None
 ) -> tuple[int, list[Pair]]:
     """The tighter of the per-request bound and the org-unit LP that sees the floors, and
     the better of `start` and a start guided by the LP's helpers per unit and request (the
@@ -54,7 +61,7 @@ def _bound_and_start(
     if not use_lp or not problem.requests or not problem.helpers:
         return bound, start
     lp = UnitBound(problem, tables)
-    value = lp.solve()
+    value = lp.solve(seconds)
     if value is None:
         return bound, start
     guided = _start(problem, tables, lp.plan)
@@ -157,7 +164,7 @@ def _search(
     problem: Problem, candidates: list[Pair], start: list[Pair], limits: dict
 ) -> tuple[list[Pair], str]:
     """CP-SAT over the candidates, hinted with `start`; `start` again when it finds nothing
-    better within its limit."""
+    better within its limit, or when the time left after building the model is too short."""
     model = _Model(problem, candidates)
     model.hint(start)
     solver = cp_model.CpSolver()
@@ -166,13 +173,29 @@ def _search(
     if limits["work"] is not None:
         solver.parameters.max_deterministic_time = limits["work"]
     else:
-        solver.parameters.max_time_in_seconds = limits["seconds"]
+        seconds = limits["deadline"] - time.perf_counter()
+        if seconds < MIN_SEARCH_SECONDS:
+            return start, "GREEDY"
+        solver.parameters.max_time_in_seconds = seconds
     code = solver.solve(model.m)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = [p for i, p in enumerate(candidates) if solver.boolean_value(model.x[i])]
         if objective_of(problem, found) >= objective_of(problem, start):
             return found, "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
     return start, "GREEDY"
+
+
+def _worth_searching(candidates: list[Pair], deadline: float, work_limit: float | None) -> bool:
+    if not candidates:
+        return False
+    if work_limit is not None:
+        return True
+    building = BUILD_SECONDS_PER_PAIR * len(candidates)
+    return deadline - time.perf_counter() >= building + MIN_SEARCH_SECONDS
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
 
 
 def solve(
@@ -193,14 +216,16 @@ def solve(
     tables = Tables(problem)
     start = _start(problem, tables)
     use_lp = work_limit is not None or time_limit >= LP_MIN_SECONDS
-    bound, start = _bound_and_start(problem, tables, start, use_lp)
+    lp_seconds = None if work_limit is not None else LP_SHARE * time_limit - _since(started)
+    bound, start = _bound_and_start(problem, tables, start, use_lp, lp_seconds)
     candidates = sorted(
         set(pairs(problem, tables)) | set(start), key=lambda p: (p.request, p.helper)
     )
     chosen, status = start, "GREEDY"
-    left = time_limit - (time.perf_counter() - started) * 1.5  # the explanations take time too
-    if candidates and (work_limit is not None or left >= MIN_SEARCH_SECONDS):
-        limits = {"workers": workers, "seed": seed, "work": work_limit, "seconds": left}
+    # CP-SAT's own limit counts neither building the model nor the explanations afterwards.
+    deadline = started + time_limit * (1 - EXPLAIN_SHARE)
+    if _worth_searching(candidates, deadline, work_limit):
+        limits = {"workers": workers, "seed": seed, "work": work_limit, "deadline": deadline}
         chosen, status = _search(problem, candidates, start, limits)
     chosen.sort(key=lambda p: (problem.requests[p.request].id, problem.helpers[p.helper].id))
     objective = objective_of(problem, chosen)

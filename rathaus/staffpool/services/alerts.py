@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.mail import send_mail
 from django.db.models import Count, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -52,8 +53,8 @@ def request_alert_members(*, request_id: int) -> int:
             )
             % {
                 "requester": request.requester_name,
-                "start": request.start.strftime("%d.%m.%Y"),
-                "end": request.end.strftime("%d.%m.%Y"),
+                "start": date_format(request.start, "SHORT_DATE_FORMAT"),
+                "end": date_format(request.end, "SHORT_DATE_FORMAT"),
                 "title": request.title,
             },
             None,

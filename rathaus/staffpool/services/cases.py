@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -43,7 +44,10 @@ def offer_create(*, actor, municipality: Municipality, data: dict, now=None) -> 
         action="create",
         after=audit.snapshot(offer),
         summary=_("Fallbearbeitung angeboten: %(hours)s h/Woche %(skill)s")
-        % {"hours": offer.hours_per_week, "skill": offer.get_skill_display()},
+        % {
+            "hours": number_format(offer.hours_per_week, decimal_pos=1),
+            "skill": offer.get_skill_display(),
+        },
     )
     return offer
 
@@ -74,13 +78,17 @@ def _check_booking(offer: CaseOffer, borrower: Municipality, data: dict, today: 
         raise DomainError(
             "outside_offer",
             _("Bitte innerhalb des Angebots buchen: %(start)s bis %(end)s.")
-            % {"start": f"{offer.start:%d.%m.%Y}", "end": f"{offer.end:%d.%m.%Y}"},
+            % {
+                "start": date_format(offer.start, "SHORT_DATE_FORMAT"),
+                "end": date_format(offer.end, "SHORT_DATE_FORMAT"),
+            },
         )
     free = selectors.case_free_hours(offer, start=start, end=end)
     if data["hours_per_week"] > free:
         raise Conflict(
             "offer_exhausted",
-            _("In diesem Zeitraum sind nur noch %(free)s Stunden je Woche frei.") % {"free": free},
+            _("In diesem Zeitraum sind nur noch %(free)s Stunden je Woche frei.")
+            % {"free": number_format(free, decimal_pos=1)},
         )
 
 
@@ -115,7 +123,7 @@ def offer_book(
     LedgerEntry.objects.bulk_create(rows)
     summary = _("Fallbearbeitung gebucht: %(borrower)s nimmt %(hours)s h/Woche von %(lender)s") % {
         "borrower": borrower.name,
-        "hours": booking.hours_per_week,
+        "hours": number_format(booking.hours_per_week, decimal_pos=1),
         "lender": offer.municipality.name,
     }
     for town_id in (offer.municipality_id, borrower.pk):

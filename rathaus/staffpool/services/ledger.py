@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -91,7 +92,7 @@ def cases_book(
         object_type="staffpool.LedgerEntry",
         object_id=",".join(str(r.pk) for r in created)[:64],
         summary=_("Fallbearbeitung für %(borrower)s gebucht: %(hours)s h/Woche")
-        % {"borrower": borrower.name, "hours": hours_per_week},
+        % {"borrower": borrower.name, "hours": number_format(hours_per_week, decimal_pos=1)},
     )
     return created
 

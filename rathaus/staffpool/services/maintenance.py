@@ -1,4 +1,5 @@
-"""Periodic jobs of the staff pool: reminders before a secondment ends."""
+"""Periodic jobs of the staff pool: reminders before a secondment ends; requests whose period
+is over are closed."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from datetime import timedelta
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.models import Role, User
-from rathaus.staffpool.models import Secondment
+from rathaus.staffpool.models import Secondment, StaffRequest
 
 REMIND_DAYS = 14
 
@@ -47,7 +50,7 @@ def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
         recipients = _recipients(s)
         if recipients:
             send_mail(
-                _("Abordnung endet am %(end)s") % {"end": s.end.strftime("%d.%m.%Y")},
+                _("Abordnung endet am %(end)s") % {"end": date_format(s.end, "SHORT_DATE_FORMAT")},
                 _(
                     "Die Abordnung von %(id)s („%(title)s“) endet am %(end)s. Soll sie "
                     "verlängert werden, ist bei mehr als drei Monaten vorher eine Anhörung "
@@ -56,7 +59,7 @@ def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
                 % {
                     "id": s.member.pseudonym,
                     "title": s.request.title,
-                    "end": s.end.strftime("%d.%m.%Y"),
+                    "end": date_format(s.end, "SHORT_DATE_FORMAT"),
                 },
                 None,
                 recipients,
@@ -65,3 +68,32 @@ def secondments_remind_ending(*, now=None, days: int = REMIND_DAYS) -> int:
         s.reminded_at = now
         s.save(update_fields=["reminded_at"])
     return sent
+
+
+@transaction.atomic
+def requests_close_finished(*, now=None) -> int:
+    """The last step of a request's lifecycle: once its period is over it is closed (also
+    when it was stood down or never covered); proposals nobody decided on lapse. One audit
+    entry per request, in the requesting municipality's log."""
+    now = now_or(now)
+    today = timezone.localdate(now)
+    finished = (
+        StaffRequest.objects.select_for_update()
+        .filter(end__lt=today)
+        .exclude(status=StaffRequest.Status.CLOSED)
+    )
+    closed = 0
+    for request in finished:
+        request.status = StaffRequest.Status.CLOSED
+        request.save(update_fields=["status"])
+        request.secondments.filter(status=Secondment.Status.PROPOSED).update(
+            status=Secondment.Status.CANCELLED
+        )
+        audit.record(
+            actor=None,
+            instance=request,
+            action="action",
+            summary=_("Anfrage abgeschlossen: der Zeitraum ist vorbei."),
+        )
+        closed += 1
+    return closed

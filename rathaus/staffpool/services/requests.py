@@ -99,5 +99,5 @@ def request_stand_down(*, actor, request: StaffRequest) -> StaffRequest:
     request.status = StaffRequest.Status.STOOD_DOWN
     request.save(update_fields=["status"])
     request.secondments.filter(status="proposed").update(status="cancelled")
-    audit.record(actor=actor, instance=request, action="action", summary="Anfrage abbestellt")
+    audit.record(actor=actor, instance=request, action="action", summary=_("Anfrage abbestellt."))
     return request

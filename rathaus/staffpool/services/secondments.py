@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -78,7 +79,7 @@ def _below_floor(secondment: Secondment, override: bool) -> bool:
                 "%(minimum)s Personen. Zustimmen nur mit ausdrücklicher Bestätigung."
             )
             % {
-                "day": first.day.strftime("%d.%m.%Y"),
+                "day": date_format(first.day, "SHORT_DATE_FORMAT"),
                 "unit": first.unit,
                 "left": first.remaining,
                 "minimum": first.minimum,
@@ -281,7 +282,8 @@ def secondment_extend(
         actor=actor,
         instance=secondment,
         action="update",
-        summary=_("Abordnung verlängert bis %(day)s") % {"day": f"{new_end:%d.%m.%Y}"},
+        summary=_("Abordnung verlängert bis %(day)s")
+        % {"day": date_format(new_end, "SHORT_DATE_FORMAT")},
     )
     return secondment
 

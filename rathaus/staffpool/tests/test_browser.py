@@ -12,6 +12,14 @@ from playwright.sync_api import expect
 from rathaus.staffpool.models import LedgerEntry, Secondment
 
 
+def _fits_the_width(page) -> bool:
+    """No sideways scrolling of the page, and every table's scroll box needs none either."""
+    return page.evaluate(
+        """() => document.documentElement.scrollWidth <= document.documentElement.clientWidth
+        && [...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= w.clientWidth)"""
+    )
+
+
 def _switch(page, login, username):
     page.context.clear_cookies()  # log the previous person out
     login(page, username)
@@ -124,12 +132,16 @@ def test_case_exchange_offered_booked_and_in_the_ledger(page, live_server, login
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"{shots}-offers-{width}.png", full_page=True)
+    # On a phone the offers are cards: nothing scrolls sideways, the booking link is in reach.
+    assert _fits_the_width(page)
+    expect(page.get_by_role("link", name=f"Buchen bei {pool.other.name}")).to_be_in_viewport()
+    axe_check(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name=f"Buchen bei {pool.other.name}").click()
     axe_check(page)
     page.get_by_label("Stunden je Woche").fill("30")
     page.get_by_role("button", name="Verbindlich buchen").click()
-    expect(page.get_by_text("sind nur noch 25").first).to_be_visible()
+    expect(page.get_by_text("sind nur noch 25,0 Stunden").first).to_be_visible()
     axe_check(page)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -142,5 +154,9 @@ def test_case_exchange_offered_booked_and_in_the_ledger(page, live_server, login
     page.goto(f"{live_server.url}/personalpool/stundenkonto/")
     axe_check(page)
     expect(page.get_by_role("row", name=f"{pool.other.name} {pool.town.name}")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert _fits_the_width(page)
+    axe_check(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     booked = LedgerEntry.objects.filter(kind="cases", borrower=pool.town)
     assert booked.count() >= 3 and {e.municipality_id for e in booked} == {pool.other.pk}

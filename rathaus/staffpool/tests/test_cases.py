@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import DomainError
@@ -72,6 +76,30 @@ def test_bookings_cannot_take_more_than_is_offered_in_any_week(pool):
 
 
 @pytest.mark.parametrize(
+    ("language", "hours", "period"),
+    [
+        ("de", "nur noch 27,5 Stunden je Woche frei", "Bitte innerhalb des Angebots buchen: "),
+        ("en", "Only 27.5 hours per week are still free", "Please book within the offer: "),
+    ],
+)
+def test_refusals_write_numbers_and_dates_the_way_the_language_does(pool, language, hours, period):
+    offer = _offer(pool)
+    _book(pool, offer, hours="12.5")
+    with translation.override(language):
+        with pytest.raises(DomainError) as too_much:
+            _book(pool, offer, hours="30")
+        with pytest.raises(DomainError) as outside:
+            _book(pool, offer, end=offer.end + timedelta(days=7))
+    assert hours in too_much.value.message
+    expected = period + (
+        f"{offer.start:%d.%m.%Y} bis {offer.end:%d.%m.%Y}."
+        if language == "de"
+        else f"{offer.start.day} {offer.start:%b %Y} to {offer.end.day} {offer.end:%b %Y}."
+    )
+    assert outside.value.message == expected
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"start": MONDAY - timedelta(days=1)}, "innerhalb des Angebots"),
@@ -129,7 +157,7 @@ def test_the_whole_flow_through_the_pages(client, pool, settings):
     book = reverse("staffpool:case_offer_book", args=[offer.pk])
     assert client.post(book, {}).status_code == 200  # nothing chosen: the form answers
     too_much = client.post(book, {"hours_per_week": "30", "start": start, "end": end})
-    assert "nur noch 25" in too_much.content.decode()
+    assert "nur noch 25,0 Stunden" in too_much.content.decode()
     ok = client.post(book, {"hours_per_week": "25", "start": start, "end": end, "note": "Rückrufe"})
     assert ok.status_code == 302
     assert LedgerEntry.objects.filter(case_booking__offer=offer, borrower=pool.town).count() == 4
@@ -154,3 +182,20 @@ def test_the_request_page_offers_case_exchange_for_its_skills(client, pool):
     html = client.get(reverse("staffpool:request_detail", args=[req.pk])).content.decode()
     assert "Statt Abordnung: Fallbearbeitung buchen" in html
     assert "Kontaktpersonen nachtelefonieren" in html and "IT-Unterstützung" not in html
+
+
+def test_the_quarterly_settlement_downloads_with_formula_cells_neutralised(client, pool):
+    pool.other.name = '=HYPERLINK("http://example.org","Beispiel")'
+    pool.other.save(update_fields=["name"])
+    _book(pool, _offer(pool), hours="20")
+    client.force_login(pool.coordinator)
+    quarter = {"jahr": MONDAY.year, "quartal": (MONDAY.month - 1) // 3 + 1}
+    csv_text = client.get("/personalpool/stundenkonto/abrechnung.csv", quarter).content.decode()
+    (_, (lender, borrower, hours, amount)) = csv.reader(io.StringIO(csv_text), delimiter=";")
+    assert lender.startswith("'=HYPERLINK") and borrower == pool.town.name
+    assert hours == "80,0" and "," in amount
+    xlsx = client.get("/personalpool/stundenkonto/abrechnung.xlsx", quarter)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [c.value for c in sheet[2]]
+    assert str(cells[0]).startswith("'=HYPERLINK") and sheet["A2"].data_type == "s"
+    assert cells[1:3] == [pool.town.name, 80.0]

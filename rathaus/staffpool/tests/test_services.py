@@ -15,7 +15,10 @@ from rathaus.staffpool import selectors
 from rathaus.staffpool.models import HeldDay, LedgerEntry, PoolMember, Secondment, StaffingFloor
 from rathaus.staffpool.services import matching, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
-from rathaus.staffpool.services.maintenance import secondments_remind_ending
+from rathaus.staffpool.services.maintenance import (
+    requests_close_finished,
+    secondments_remind_ending,
+)
 
 from .conftest import MONDAY, NOW, promise_with_figures, request_data
 
@@ -265,6 +268,24 @@ def test_helper_and_home_coordinator_hear_once_before_the_end(pool, mailoutbox):
     (mail,) = mailoutbox
     assert "helfer@example.org" in mail.to and pool.other_coordinator.email in mail.to
     assert s.member.pseudonym in mail.body
+
+
+def test_a_request_is_closed_once_its_period_is_over_and_open_proposals_lapse(pool):
+    req, _helpers = _matched(pool)
+    agreed = req.secondments.order_by("pk").first()
+    _approve(pool, agreed)
+    secondments.secondment_accept(actor=agreed.member.employee.user, secondment=agreed, now=NOW)
+    last_day = NOW + (req.end - NOW.date())
+    assert requests_close_finished(now=last_day) == 0  # still running on its last day
+    assert requests_close_finished(now=last_day + timedelta(days=1)) == 1
+    req.refresh_from_db()
+    assert req.get_status_display() == "abgeschlossen"
+    assert {s.status for s in req.secondments.exclude(pk=agreed.pk)} <= {"cancelled"}
+    assert req.secondments.get(pk=agreed.pk).status == "accepted"
+    assert AuditEntry.objects.filter(
+        municipality=req.municipality, summary__startswith="Anfrage abgeschlossen"
+    ).exists()
+    assert requests_close_finished(now=last_day + timedelta(days=2)) == 0  # only once
 
 
 def test_extending_beyond_three_months_needs_the_hearing_and_moves_absence_and_ledger(pool):
