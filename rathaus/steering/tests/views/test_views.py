@@ -54,6 +54,13 @@ def test_council_members_see_only_public_rows_and_no_cases(client, world):
     assert "Bebauungsplan Güterbahnhof" not in page
     assert client.get(f"/steuerung/projekte/{world['project'].pk}/").status_code == 404
     assert client.get("/steuerung/faelle/").status_code == 404
+    strategy = client.get("/steuerung/strategie/").content.decode()
+    assert 'href="/steuerung/faelle/"' not in strategy, "no link to a page that answers 404"
+
+
+def test_people_who_work_on_cases_find_them_in_the_steering_menu(client, world):
+    client.force_login(world["users"]["owner"])
+    assert 'href="/steuerung/faelle/"' in client.get("/steuerung/strategie/").content.decode()
 
 
 def test_the_owner_submits_a_report_in_the_browser_form(client, world, time_machine):
