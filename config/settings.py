@@ -132,6 +132,9 @@ if _cache_url:
             "KEY_PREFIX": "rathaus",
         }
     }
+    # Sessions read from the shared cache and written through to the database: one query less
+    # on every signed-in page, and a session survives a flushed cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
