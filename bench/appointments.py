@@ -466,6 +466,24 @@ def presolve(n):
     return [proof_of_work.solve(proof_of_work.create_challenge()) for _ in range(n)]
 
 
+def _request(conn, method, path, body=None):
+    t0 = time.perf_counter()
+    try:
+        conn.request(
+            method,
+            path,
+            body=body,
+            headers={"Content-Type": "application/json"} if body else {},
+        )
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status = 0
+        conn.close()
+    return status, (time.perf_counter() - t0) * 1000
+
+
 def load(clients, seconds, make_request, stop_when_empty=None):
     """Keep-alive clients in threads; returns (count by status, latencies ms, elapsed s)."""
     deadline = time.perf_counter() + seconds
@@ -482,23 +500,8 @@ def load(clients, seconds, make_request, stop_when_empty=None):
             req = make_request()
             if req is None:
                 break
-            method, path, body = req
-            t0 = time.perf_counter()
-            try:
-                conn.request(
-                    method,
-                    path,
-                    body=body,
-                    headers={"Content-Type": "application/json"} if body else {},
-                )
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                status = 0
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=60)
-            local_lat.append((time.perf_counter() - t0) * 1000)
+            status, ms = _request(conn, *req)
+            local_lat.append(ms)
             local_status[status] = local_status.get(status, 0) + 1
         with lock:
             for k, v in local_status.items():
@@ -834,24 +837,6 @@ def booking_queue(locations, service, payloads, tag, days=25):
         }
         work.put(json.dumps(body))
     return work
-
-
-def _request(conn, method, path, body=None):
-    t0 = time.perf_counter()
-    try:
-        conn.request(
-            method,
-            path,
-            body=body,
-            headers={"Content-Type": "application/json"} if body else {},
-        )
-        response = conn.getresponse()
-        response.read()
-        status = response.status
-    except (OSError, http.client.HTTPException):
-        status = 0
-        conn.close()
-    return status, (time.perf_counter() - t0) * 1000
 
 
 def change_then_read(work, read_urls):

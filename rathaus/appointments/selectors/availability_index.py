@@ -528,3 +528,19 @@ def busy_rows(location_id: int, day: date, now: datetime) -> list[tuple[int, int
         for counter, (starts, ends) in parts[0].per_counter.items()
         for s, e in zip(starts, ends, strict=True)
     )
+
+
+def busy_counters(location_id: int, start: datetime, end: datetime, now: datetime) -> set[int]:
+    """Counters on which something occupies [start, end) (rows are filed under the UTC day
+    of their start, so the day before is read too)."""
+    days = _days_between(start - timedelta(days=1), end)
+    versions = store().versions([location_id])[location_id]
+    lo, hi = int(start.timestamp()), int(end.timestamp())
+    busy = set()
+    for part in _current_days(location_id, days, versions, int(now.timestamp())):
+        for counter, (starts, ends) in part.per_counter.items():
+            if counter not in busy and any(
+                s < hi and e > lo for s, e in zip(starts, ends, strict=True)
+            ):
+                busy.add(counter)
+    return busy
