@@ -22,6 +22,7 @@ The position shown to a waiting citizen is ``seq - done``: how many arrivals bef
 
 from __future__ import annotations
 
+import json
 import threading
 import time as _time
 
@@ -37,18 +38,27 @@ GATE_SECONDS = 86400
 _ENTER_LUA = """
 local seq = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+local full = redis.call('EXISTS', KEYS[5])
 if redis.call('LLEN', KEYS[2]) == 0
    and redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {seq, 1}
+  return {seq, 1, full}
 end
 redis.call('HSET', KEYS[4], 'seq', seq, 'data', ARGV[3], 'gate', ARGV[7])
 redis.call('EXPIRE', KEYS[4], ARGV[5])
 redis.call('RPUSH', KEYS[2], ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-return {seq, 0}
+return {seq, 0, full}
 """
 
+# ARGV: owner ("" = only record the answer), lock ms, answered ("" = nothing to record, "-" = the holder's own request,
+# else a ticket), its result, ticket key prefix, gate ttl
 _TAKE_LUA = """
+if ARGV[3] ~= '' then
+  redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
+  if ARGV[3] ~= '-' then redis.call('HSET', ARGV[5] .. ARGV[3], 'result', ARGV[4]) end
+end
+if ARGV[1] == '' then return false end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   if redis.call('LLEN', KEYS[2]) == 0
      or not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -56,12 +66,15 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local ticket = redis.call('LPOP', KEYS[2])
-if not ticket then
-  redis.call('DEL', KEYS[1])
-  return false
+while true do
+  local ticket = redis.call('LPOP', KEYS[2])
+  if not ticket then
+    redis.call('DEL', KEYS[1])
+    return false
+  end
+  local f = redis.call('HMGET', ARGV[5] .. ticket, 'seq', 'data', 'result')
+  if not f[3] then return {ticket, f[1] or '0', f[2] or ''} end
 end
-return ticket
 """
 
 _RELEASE_LUA = """
@@ -77,9 +90,11 @@ def gate_of(location_id: int, start_epoch: int) -> str:
 class RedisQueues:
     """The queues in Redis: shared by all web processes."""
 
-    def __init__(self) -> None:
-        self.client = get_redis_connection("default")
-        self.prefix = cache.make_key("appointments:")
+    def __init__(self, client=None, prefix: str | None = None) -> None:
+        """``client``/``prefix``: a redis-py client and key prefix (tests); by default the
+        cache's connection and its key prefix."""
+        self.client = client if client is not None else get_redis_connection("default")
+        self.prefix = prefix if prefix is not None else cache.make_key("appointments:")
         self._enter = self.client.register_script(_ENTER_LUA)
         self._take = self.client.register_script(_TAKE_LUA)
         self._release = self.client.register_script(_RELEASE_LUA)
@@ -90,42 +105,48 @@ class RedisQueues:
     def _ticket(self, ticket: str) -> str:
         return f"{self.prefix}wrt:{ticket}"
 
-    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool]:
+    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool, bool]:
+        """(arrival number, holds the gate now, the gate was found full before)."""
         keys = [
             self._gate(gate, "seq"),
             self._gate(gate, "q"),
             self._gate(gate, "lock"),
             self._ticket(ticket),
+            self._gate(gate, "full"),
         ]
         args = [owner, LOCK_MS, data, GATE_SECONDS, TICKET_SECONDS, ticket, gate]
-        seq, go = self._enter(keys=keys, args=args)
-        return int(seq), bool(go)
+        seq, go, full = self._enter(keys=keys, args=args)
+        return int(seq), bool(go), bool(full)
 
-    def take(self, gate: str, owner: str) -> tuple[str, int, str] | None:
-        """The oldest waiting ticket of the gate (ticket, seq, data) if ``owner`` holds the
-        gate or could take it; None when the queue is empty or someone else holds it."""
-        raw = self._take(
-            keys=[self._gate(gate, "lock"), self._gate(gate, "q")], args=[owner, LOCK_MS]
-        )
+    def take(
+        self, gate: str, owner: str, answered: str = "", result: str = ""
+    ) -> tuple[str, int, str] | None:
+        """Record the answer to ``answered`` ("-": the holder's own request), then the oldest
+        waiting ticket (ticket, seq, data) if ``owner`` holds the gate or could take it; None
+        when nobody waits or someone else holds it. One round trip per served request."""
+        keys = [self._gate(gate, "lock"), self._gate(gate, "q"), self._gate(gate, "done")]
+        args = [owner, LOCK_MS, answered, result, self._ticket(""), GATE_SECONDS]
+        raw = self._take(keys=keys, args=args)
         if not raw:
             return None
-        ticket = raw.decode()
-        seq, data = self.client.hmget(self._ticket(ticket), "seq", "data")
-        if seq is None:
-            return ticket, 0, ""  # expired meanwhile: nobody waits for it any more
-        return ticket, int(seq), data.decode()
+        ticket, seq, data = (v.decode() if isinstance(v, bytes) else v for v in raw)
+        return ticket, int(seq), data
 
     def release(self, gate: str, owner: str) -> int:
         keys = [self._gate(gate, "lock"), self._gate(gate, "q")]
         return int(self._release(keys=keys, args=[owner]))
 
-    def answer(self, gate: str, ticket: str | None, result: str) -> None:
+    def answer(self, gate: str, ticket: str, result: str) -> None:
+        """Answer a waiting ticket outside the queue's order (sold out when it arrived)."""
         pipe = self.client.pipeline(transaction=False)
         pipe.incr(self._gate(gate, "done"))
         pipe.expire(self._gate(gate, "done"), GATE_SECONDS)
-        if ticket:
-            pipe.hset(self._ticket(ticket), "result", result)
+        pipe.hset(self._ticket(ticket), "result", result)
         pipe.execute()
+
+    def mark_full(self, gate: str) -> None:
+        """From now on, requests at this gate ask the index before they book."""
+        self.client.set(self._gate(gate, "full"), 1, ex=GATE_SECONDS)
 
     def ticket(self, ticket: str) -> dict | None:
         raw = self.client.hgetall(self._ticket(ticket))
@@ -147,6 +168,7 @@ class LocalQueues:
         self._queues: dict[str, list[str]] = {}
         self._holders: dict[str, tuple[str, float]] = {}
         self._tickets: dict[str, dict[str, str]] = {}
+        self._full: set[str] = set()
 
     def _holder(self, gate: str) -> str | None:
         holder = self._holders.get(gate)
@@ -157,30 +179,40 @@ class LocalQueues:
     def _hold(self, gate: str, owner: str) -> None:
         self._holders[gate] = (owner, _time.monotonic() + LOCK_MS / 1000)
 
-    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool]:
+    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool, bool]:
         with self._lock:
             seq = self._seq[gate] = self._seq.get(gate, 0) + 1
+            full = gate in self._full
             queue = self._queues.setdefault(gate, [])
             if not queue and self._holder(gate) is None:
                 self._hold(gate, owner)
-                return seq, True
+                return seq, True, full
             self._tickets[ticket] = {"seq": str(seq), "data": data, "gate": gate}
             queue.append(ticket)
-            return seq, False
+            return seq, False, full
 
-    def take(self, gate: str, owner: str) -> tuple[str, int, str] | None:
+    def take(
+        self, gate: str, owner: str, answered: str = "", result: str = ""
+    ) -> tuple[str, int, str] | None:
         with self._lock:
+            if answered:
+                self._done[gate] = self._done.get(gate, 0) + 1
+                if answered != "-":
+                    self._tickets.setdefault(answered, {})["result"] = result
+            if not owner:
+                return None
             queue = self._queues.get(gate) or []
             holder = self._holder(gate)
             if holder != owner and (not queue or holder is not None):
                 return None
-            if not queue:
-                self._holders.pop(gate, None)
-                return None
             self._hold(gate, owner)
-            ticket = queue.pop(0)
-            fields = self._tickets.get(ticket, {})
-            return ticket, int(fields.get("seq", 0)), fields.get("data", "")
+            while queue:
+                ticket = queue.pop(0)
+                fields = self._tickets.get(ticket, {})
+                if "result" not in fields:
+                    return ticket, int(fields.get("seq", 0)), fields.get("data", "")
+            self._holders.pop(gate, None)
+            return None
 
     def release(self, gate: str, owner: str) -> int:
         with self._lock:
@@ -188,11 +220,14 @@ class LocalQueues:
                 self._holders.pop(gate, None)
             return len(self._queues.get(gate) or [])
 
-    def answer(self, gate: str, ticket: str | None, result: str) -> None:
+    def answer(self, gate: str, ticket: str, result: str) -> None:
         with self._lock:
             self._done[gate] = self._done.get(gate, 0) + 1
-            if ticket:
-                self._tickets.setdefault(ticket, {})["result"] = result
+            self._tickets.setdefault(ticket, {})["result"] = result
+
+    def mark_full(self, gate: str) -> None:
+        with self._lock:
+            self._full.add(gate)
 
     def ticket(self, ticket: str) -> dict | None:
         with self._lock:
@@ -235,3 +270,16 @@ def ticket_state(ticket: str) -> dict | None:
     result = fields.get("result", "")
     position = 0 if result else max(1, seq - queues().gate_done(fields["gate"]))
     return {"seq": seq, "position": position, "result": result}
+
+
+def ticket_slot(ticket: str) -> tuple[int, dict[int, int], str] | None:
+    """(location id, demand, start ISO) a ticket asks for – for the page's links."""
+    fields = queues().ticket(ticket) if ticket and len(ticket) <= 100 else None
+    if not fields or not fields.get("data"):
+        return None
+    request = json.loads(fields["data"])
+    return (
+        request["location_id"],
+        {int(k): v for k, v in request["demand"].items()},
+        request["start"],
+    )

@@ -126,26 +126,32 @@ def _serve_queued(request: dict) -> dict:
     return _serve(request, None)
 
 
-def drain(gate: str, owner: str = "", *, seconds: float = DRAIN_SECONDS) -> int:
+def drain(gate: str, owner: str = "", *, own_answered: bool = False) -> int:
     """Serve the gate's waiting requests in arrival order while this caller may hold the gate
-    (at most ``seconds``); returns how many were served. Several callers may try at once:
-    only one holds the gate, the others return 0 at once."""
+    (at most :data:`DRAIN_SECONDS`); returns how many were served. Several callers may try
+    at once: only one holds the gate, the others return 0 at once. ``own_answered``: the
+    holder has just answered its own request (counted with the first step)."""
     owner = owner or new_token()[:16]
     queues = store.queues()
-    deadline = _time.monotonic() + seconds
+    deadline = _time.monotonic() + DRAIN_SECONDS
     served = 0
+    answered, result = ("-" if own_answered else ""), ""
     try:
-        while _time.monotonic() < deadline:
-            item = queues.take(gate, owner)
+        while True:
+            item = queues.take(gate, owner, answered, result)
             if item is None:
                 return served
             ticket, _seq, data = item
-            result = _serve_queued(json.loads(data)) if data else _sold_out()
-            queues.answer(gate, ticket, json.dumps(result))
+            outcome = _serve_queued(json.loads(data)) if data else _sold_out()
+            if outcome.get("code") == "slot_taken":
+                queues.mark_full(gate)
+            answered, result = ticket, json.dumps(outcome)
             served += 1
+            if _time.monotonic() >= deadline:
+                queues.take(gate, "", answered, result)  # record it, take nothing
+                return served
     finally:
         queues.release(gate, owner)
-    return served
 
 
 def slot_request(
@@ -164,8 +170,6 @@ def slot_request(
     booking service only when the request is served at once."""
     if kind not in KINDS:
         raise ValueError(kind)
-    if availability.sold_out(location, demand, start, now_or(now)):
-        return Outcome(_sold_out())
     request = {
         "kind": kind,
         "location_id": location.id,
@@ -178,14 +182,21 @@ def slot_request(
     gate = store.gate_of(location.id, int(start.timestamp()))
     owner, ticket = new_token()[:16], new_token()
     queues = store.queues()
-    seq, go = queues.enter(gate, owner, ticket, json.dumps(request))
+    seq, go, full = queues.enter(gate, owner, ticket, json.dumps(request))
     if go:
         try:
-            result = _serve(request, now)
+            if full and availability.sold_out(location, demand, start, now_or(now)):
+                result = _sold_out()
+            else:
+                result = _serve(request, now)
+                if result.get("code") == "slot_taken":
+                    queues.mark_full(gate)
         finally:
-            queues.answer(gate, None, "")
-            drain(gate, owner)  # those who arrived meanwhile, then let go of the gate
+            drain(gate, owner, own_answered=True)  # who came meanwhile; then let go
         return Outcome(result, arrival=seq)
+    if availability.sold_out(location, demand, start, now_or(now)):
+        queues.answer(gate, ticket, json.dumps(_sold_out()))  # never served: no booking path
+        return Outcome(_sold_out(), arrival=seq)
     drain(gate)
     return ticket_outcome(ticket) or Outcome(None, ticket, 1, seq)
 
