@@ -11,7 +11,9 @@
     20-counter, 50,000-appointment location: clients book and at once ask for
     availability (days, month, one day's slots); p50/p95/p99 next to ping of the same run;
 (e) region: 40 locations with 500 counters, "earliest free slot anywhere" over HTTP,
-    right after a booking at one of its locations, under concurrent booking load.
+    right after a booking at one of its locations, under concurrent booking load;
+(f) the read right after a change in one process without concurrent load (what a read
+    costs, apart from waiting for the CPU).
 
 ``--root DIR`` runs another checkout's code (e.g. main, for before/after) with this script.
 
@@ -1052,6 +1054,41 @@ def part_e(data, server):
     )
 
 
+def part_f(data):
+    """In one process, no concurrent load: book one place through the service, then at once
+    time the read (the index reloads the changed day and re-joins the changed counter)."""
+    from django.utils import timezone
+
+    from rathaus.appointments.selectors import availability
+    from rathaus.appointments.services import booking
+
+    loc, service = data["loc_a"], data["service"]
+    demand = {service.id: 1}
+    now = timezone.now()
+    days = availability.next_days(loc, demand, 60, now)
+    places = [s for d in days[1:40] for s in availability.slots_on(loc, demand, d, now)]
+    random.Random(4).shuffle(places)
+    month = now.astimezone(BERLIN) + timedelta(days=20)
+    reads = {
+        "days with free slots (60)": lambda: availability.next_days(loc, demand, 60),
+        "month calendar": lambda: availability.month(loc, demand, month.year, month.month),
+        "one day's slots": lambda: availability.slots_on(loc, demand, month.date()),
+    }
+    times: dict[str, list[float]] = {label: [] for label in reads}
+    for n, slot in enumerate(places[: ARGS.repeat * 3]):
+        booking.appointment_hold(location=loc, demand=demand, start=slot.start)
+        label = list(reads)[n % len(reads)]
+        t0 = time.perf_counter()
+        reads[label]()
+        times[label].append((time.perf_counter() - t0) * 1000)
+    table(
+        f"(f) In one process, the read right after a hold at the {ARGS.counters}-counter location "
+        f"({data['n_a']:,} appointments), no concurrent load",
+        ["read right after a change", "p50 ms", "p95 ms", "runs"],
+        [(label, *stats(values)) for label, values in times.items()],
+    )
+
+
 WORKER = Worker()
 
 
@@ -1082,6 +1119,8 @@ def main():
     print(f"setup: {time.perf_counter() - t0:.1f} s")
     if "a" in ARGS.parts:
         part_a(data)
+    if "f" in ARGS.parts:
+        part_f(data)
     if any(part in ARGS.parts for part in "bcde"):
         from django.db import connections
 

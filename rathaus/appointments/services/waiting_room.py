@@ -136,11 +136,14 @@ def drain(gate: str, owner: str = "", *, own_answered: bool = False) -> int:
     deadline = _time.monotonic() + DRAIN_SECONDS
     served = 0
     answered, result = ("-" if own_answered else ""), ""
+    holding = own_answered
     try:
         while True:
             item = queues.take(gate, owner, answered, result)
-            if item is None:
+            if item is None:  # nobody waits: the script has let go of the gate already
+                holding = False
                 return served
+            holding = True
             ticket, _seq, data = item
             outcome = _serve_queued(json.loads(data)) if data else _sold_out()
             if outcome.get("code") == "slot_taken":
@@ -151,7 +154,8 @@ def drain(gate: str, owner: str = "", *, own_answered: bool = False) -> int:
                 queues.take(gate, "", answered, result)  # record it, take nothing
                 return served
     finally:
-        queues.release(gate, owner)
+        if holding:  # time is up (or an error): let the next request or poll take over
+            queues.release(gate, owner)
 
 
 def slot_request(
