@@ -40,6 +40,7 @@ constraint violation does not break the caller's transaction.
 
 from __future__ import annotations
 
+import functools
 import time as _time
 from datetime import date, datetime, time, timedelta
 
@@ -139,6 +140,12 @@ def active_count_for_email(email: str, now: datetime) -> int:
     return int(_execute(sql, [email, now])[0])
 
 
+@functools.cache
+def _insert_sql_once(fields: tuple) -> str:
+    """The statement text is the same for every booking: built once per process."""
+    return _insert_sql(fields)
+
+
 def _literals(values) -> str:
     """SQL string literals of our own status constants (letters and underscores only)."""
     for value in values:
@@ -187,7 +194,7 @@ def insert_first_free(
         for f in fields
         if f.attname != "counter_id"
     ]
-    sql = _insert_sql(fields)
+    sql = _insert_sql_once(tuple(fields))
     service_ids = list(demand)
     counts = [demand[s] for s in service_ids]
     remaining = list(counter_ids)
