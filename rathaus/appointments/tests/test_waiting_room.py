@@ -33,10 +33,12 @@ def _office_open_tomorrow(town, counters=3):
 
 
 @pytest.fixture
-def queues(settings):
+def queues(settings, monkeypatch):
     """A fresh store for each test: Redis when it runs (db 13), else this process's memory;
-    availability read from the shared index (as in production)."""
+    availability read from the shared index (as in production); the test holds a gate as
+    long as it likes (a real holder's hold lapses after 5 s)."""
     settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 20
+    monkeypatch.setattr(store, "LOCK_MS", 10**9)
     url = os.environ.get("RATHAUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
     client = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
