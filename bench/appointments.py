@@ -11,7 +11,9 @@
     20-counter, 50,000-appointment location: clients book and at once ask for
     availability (days, month, one day's slots); p50/p95/p99 next to ping of the same run;
 (e) region: 40 locations with 500 counters, "earliest free slot anywhere" over HTTP,
-    right after a booking at one of its locations, under concurrent booking load.
+    right after a booking at one of its locations, under concurrent booking load;
+(f) the read right after a change in one process without concurrent load (what a read
+    costs, apart from waiting for the CPU).
 
 ``--root DIR`` runs another checkout's code (e.g. main, for before/after) with this script.
 
@@ -466,6 +468,44 @@ def presolve(n):
     return [proof_of_work.solve(proof_of_work.create_challenge()) for _ in range(n)]
 
 
+def _request(conn, method, path, body=None):
+    t0 = time.perf_counter()
+    try:
+        conn.request(
+            method,
+            path,
+            body=body,
+            headers={"Content-Type": "application/json"} if body else {},
+        )
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status = 0
+        conn.close()
+    return status, (time.perf_counter() - t0) * 1000
+
+
+def _request_json(conn, method, path, body=None):
+    """Like :func:`_request`, plus the decoded JSON body (``{}`` if none)."""
+    t0 = time.perf_counter()
+    try:
+        conn.request(
+            method, path, body=body, headers={"Content-Type": "application/json"} if body else {}
+        )
+        response = conn.getresponse()
+        raw = response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status, raw = 0, b""
+        conn.close()
+    try:
+        payload = json.loads(raw) if raw else {}
+    except ValueError:
+        payload = {}
+    return status, (time.perf_counter() - t0) * 1000, payload
+
+
 def load(clients, seconds, make_request, stop_when_empty=None):
     """Keep-alive clients in threads; returns (count by status, latencies ms, elapsed s)."""
     deadline = time.perf_counter() + seconds
@@ -482,23 +522,8 @@ def load(clients, seconds, make_request, stop_when_empty=None):
             req = make_request()
             if req is None:
                 break
-            method, path, body = req
-            t0 = time.perf_counter()
-            try:
-                conn.request(
-                    method,
-                    path,
-                    body=body,
-                    headers={"Content-Type": "application/json"} if body else {},
-                )
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                status = 0
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=60)
-            local_lat.append((time.perf_counter() - t0) * 1000)
+            status, ms = _request(conn, *req)
+            local_lat.append(ms)
             local_status[status] = local_status.get(status, 0) + 1
         with lock:
             for k, v in local_status.items():
@@ -615,6 +640,30 @@ def part_b(data, server):
     return booking_rate, ping_rate
 
 
+def surge_client(i, body, barrier, out):
+    """One citizen of the surge: POST, and while the answer is 202 (waiting room) ask
+    again after ``retry_after_ms``. Records every answer's latency, the final status, the
+    server's arrival number and the time from the first send to the final answer."""
+    answers = []
+    barrier.wait()
+    sent = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=120)
+    status, ms, payload = _request_json(conn, "POST", "/api/v1/appointments/bookings", body)
+    answers.append((status, ms))
+    final, arrival = status, payload.get("arrival", 0)
+    ticket, wait_ms = payload.get("ticket", ""), payload.get("retry_after_ms", 300)
+    while final == 202:
+        time.sleep(wait_ms / 1000)
+        status, ms, payload = _request_json(conn, "GET", f"/api/v1/appointments/queue/{ticket}")
+        answers.append((status, ms))
+        if status != 200:
+            final = status
+        elif payload["state"] == "done":
+            final, arrival = payload["result"]["status"], payload["arrival"]
+    conn.close()
+    out[i] = (sent, final, arrival, (time.perf_counter() - sent) * 1000, answers)
+
+
 def part_c(data, server):
     from django.db import connection
 
@@ -630,11 +679,9 @@ def part_c(data, server):
     payloads = presolve(ARGS.surge_clients)
     starts = data["surge_starts"]
     barrier = threading.Barrier(ARGS.surge_clients)
-    lock = threading.Lock()
-    statuses, latencies = {}, []
-
-    def client(i):
-        body = json.dumps(
+    out = [None] * ARGS.surge_clients
+    bodies = [
+        json.dumps(
             {
                 "location_id": loc.id,
                 "start": starts[i % len(starts)].isoformat(),
@@ -645,29 +692,14 @@ def part_c(data, server):
                 "altcha": payloads[i],
             }
         )
-        barrier.wait()
-        t0 = time.perf_counter()
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=120)
-            conn.request(
-                "POST",
-                "/api/v1/appointments/bookings",
-                body=body,
-                headers={"Content-Type": "application/json"},
-            )
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            conn.close()
-        except (OSError, http.client.HTTPException):
-            status = 0
-        with lock:
-            statuses[status] = statuses.get(status, 0) + 1
-            latencies.append((time.perf_counter() - t0) * 1000)
-
+        for i in range(ARGS.surge_clients)
+    ]
     mails_before = WORKER.drain(0)[0]  # every earlier booking's e-mail was waited for
     threading.stack_size(256 * 1024)
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(ARGS.surge_clients)]
+    threads = [
+        threading.Thread(target=surge_client, args=(i, bodies[i], barrier, out))
+        for i in range(ARGS.surge_clients)
+    ]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -684,42 +716,98 @@ def part_c(data, server):
         )
         overlaps = cursor.fetchone()[0]
     booked = Appointment.objects.filter(location=loc, status=Appointment.Status.PENDING).count()
-    sent, drain_s = WORKER.start().drain(mails_before + statuses.get(201, 0))
+    sent, drain_s = WORKER.start().drain(mails_before + sum(1 for o in out if o[1] == 201))
+    _surge_tables(data, out, booked, overlaps, elapsed, len(starts))
+    expected = mails_before + sum(1 for o in out if o[1] == 201)
+    print(
+        f"opt-in e-mails (all parts so far): {sent} sent of {expected} bookings "
+        f"(waited {drain_s:.1f} s after the surge)"
+        + (" – ALL SENT" if sent >= expected else " – MISSING")
+    )
+
+
+def _surge_tables(data, out, booked, overlaps, elapsed, n_starts):
+    finals: dict[int, int] = {}
+    for o in out:
+        finals[o[1]] = finals.get(o[1], 0) + 1
+    answers = [a for o in out for a in o[4]]
+    answer_status: dict[int, int] = {}
+    for status, _ms in answers:
+        answer_status[status] = answer_status.get(status, 0) + 1
+    errors = sum(v for k, v in answer_status.items() if k >= 500 or k == 0)
+    losers = [o[3] for o in out if o[1] == 409]
+    winners = [o[3] for o in out if o[1] == 201]
     table(
-        f"(c) Surge: {ARGS.surge_clients} clients race for {data['surge_capacity']} freshly released slots",
+        f"(c) Surge: {ARGS.surge_clients} clients race for {data['surge_capacity']} freshly "
+        "released slots, through the waiting room",
         [
             "clients",
             "slots",
-            "201 booked",
-            "409 taken",
+            "booked (201)",
+            "ausgebucht (409)",
             "5xx/errors",
             "rows booked",
             "overlaps",
-            "p50 ms",
-            "p99 ms",
+            "HTTP answers",
+            "answer p50 ms",
+            "answer p99 ms",
             "wall s",
         ],
         [
             (
                 ARGS.surge_clients,
                 data["surge_capacity"],
-                statuses.get(201, 0),
-                statuses.get(409, 0),
-                sum(v for k, v in statuses.items() if k >= 500 or k == 0),
+                finals.get(201, 0),
+                finals.get(409, 0),
+                errors,
                 booked,
                 overlaps,
-                f"{pct(latencies, 50):.0f}",
-                f"{pct(latencies, 99):.0f}",
+                len(answers),
+                f"{pct([a[1] for a in answers], 50):.0f}",
+                f"{pct([a[1] for a in answers], 99):.0f}",
                 f"{elapsed:.1f}",
             )
         ],
     )
-    print(f"\nall statuses: {dict(sorted(statuses.items()))}")
-    expected = mails_before + statuses.get(201, 0)
+    table(
+        "(c) Time from a client's first send to its final answer",
+        ["final answer", "clients", "p50 ms", "p99 ms", "max ms"],
+        [
+            (
+                "booked (201)",
+                len(winners),
+                f"{pct(winners, 50):.0f}",
+                f"{pct(winners, 99):.0f}",
+                f"{max(winners, default=0):.0f}",
+            ),
+            (
+                "ausgebucht (409)",
+                len(losers),
+                f"{pct(losers, 50):.0f}",
+                f"{pct(losers, 99):.0f}",
+                f"{max(losers, default=0):.0f}",
+            ),
+        ],
+    )
+    # fairness: per start time, the booked requests must be the earliest arrivals (server
+    # arrival numbers 1..k); and how far that is from the clients' own send order
+    per_start: dict[int, list] = {}
+    for i, o in enumerate(out):
+        per_start.setdefault(i % n_starts, []).append(o)
+    unfair = not_first_by_send = 0
+    for group in per_start.values():
+        won = sorted(o[2] for o in group if o[1] == 201)
+        if won != list(range(1, len(won) + 1)):
+            unfair += 1
+        by_send = sorted(group, key=lambda o: o[0])[: len(won)]
+        not_first_by_send += sum(1 for o in by_send if o[1] != 201)
     print(
-        f"opt-in e-mails (all parts so far): {sent} sent of {expected} bookings "
-        f"(waited {drain_s:.1f} s after the surge)"
-        + (" – ALL SENT" if sent >= expected else " – MISSING")
+        f"\nfinal answers: {dict(sorted(finals.items()))}; all HTTP answers: "
+        f"{dict(sorted(answer_status.items()))}\n"
+        f"arrival order: start times whose booked requests were NOT exactly the earliest "
+        f"server arrivals (1..k): {unfair} of {len(per_start)}; booked requests that were not "
+        f"among the first k by the clients' own send time (client-side tolerance): "
+        f"{not_first_by_send} of {finals.get(201, 0)}"
     )
 
 
@@ -834,24 +922,6 @@ def booking_queue(locations, service, payloads, tag, days=25):
         }
         work.put(json.dumps(body))
     return work
-
-
-def _request(conn, method, path, body=None):
-    t0 = time.perf_counter()
-    try:
-        conn.request(
-            method,
-            path,
-            body=body,
-            headers={"Content-Type": "application/json"} if body else {},
-        )
-        response = conn.getresponse()
-        response.read()
-        status = response.status
-    except (OSError, http.client.HTTPException):
-        status = 0
-        conn.close()
-    return status, (time.perf_counter() - t0) * 1000
 
 
 def change_then_read(work, read_urls):
@@ -984,6 +1054,41 @@ def part_e(data, server):
     )
 
 
+def part_f(data):
+    """In one process, no concurrent load: book one place through the service, then at once
+    time the read (the index reloads the changed day and re-joins the changed counter)."""
+    from django.utils import timezone
+
+    from rathaus.appointments.selectors import availability
+    from rathaus.appointments.services import booking
+
+    loc, service = data["loc_a"], data["service"]
+    demand = {service.id: 1}
+    now = timezone.now()
+    days = availability.next_days(loc, demand, 60, now)
+    places = [s for d in days[1:40] for s in availability.slots_on(loc, demand, d, now)]
+    random.Random(4).shuffle(places)
+    month = now.astimezone(BERLIN) + timedelta(days=20)
+    reads = {
+        "days with free slots (60)": lambda: availability.next_days(loc, demand, 60),
+        "month calendar": lambda: availability.month(loc, demand, month.year, month.month),
+        "one day's slots": lambda: availability.slots_on(loc, demand, month.date()),
+    }
+    times: dict[str, list[float]] = {label: [] for label in reads}
+    for n, slot in enumerate(places[: ARGS.repeat * 3]):
+        booking.appointment_hold(location=loc, demand=demand, start=slot.start)
+        label = list(reads)[n % len(reads)]
+        t0 = time.perf_counter()
+        reads[label]()
+        times[label].append((time.perf_counter() - t0) * 1000)
+    table(
+        f"(f) In one process, the read right after a hold at the {ARGS.counters}-counter location "
+        f"({data['n_a']:,} appointments), no concurrent load",
+        ["read right after a change", "p50 ms", "p95 ms", "runs"],
+        [(label, *stats(values)) for label, values in times.items()],
+    )
+
+
 WORKER = Worker()
 
 
@@ -1014,6 +1119,8 @@ def main():
     print(f"setup: {time.perf_counter() - t0:.1f} s")
     if "a" in ARGS.parts:
         part_a(data)
+    if "f" in ARGS.parts:
+        part_f(data)
     if any(part in ARGS.parts for part in "bcde"):
         from django.db import connections
 

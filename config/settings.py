@@ -349,7 +349,6 @@ ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=50000)
 # Module tuning knobs: defaults live in each app's conf.py; the environment may override them.
 _MODULE_KNOBS = {
     "RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS": int,
-    "RATHAUS_APPOINTMENTS_AVAILABILITY_MIN_AGE_SECONDS": float,
     "RATHAUS_APPOINTMENTS_CALL_EARLY_MINUTES": int,
     "RATHAUS_PRESENCE_SOLVER_WORKERS": int,
     "RATHAUS_PRESENCE_PROGRESS_INTERVAL": float,

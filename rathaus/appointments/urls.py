@@ -18,6 +18,7 @@ urlpatterns = [
     path("standort/<int:location_id>/kalender/", booking_views.calendar_view, name="calendar"),
     path("standort/<int:location_id>/tag/<str:day>/", booking_views.day_view, name="day"),
     path("standort/<int:location_id>/reservieren/", booking_views.hold_view, name="hold"),
+    path("warteraum/<str:ticket>/", booking_views.waiting_room_view, name="waiting_room"),
     path("buchen/", booking_views.details, name="details"),
     path("buchen/restzeit/", booking_views.hold_remaining, name="hold_remaining"),
     path("buchen/gesendet/", booking_views.sent, name="sent"),

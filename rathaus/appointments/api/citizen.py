@@ -19,7 +19,7 @@ from rathaus.appointments import conf, proof_of_work
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, catalogue
 from rathaus.appointments.selectors.appointments import appointment_get_by_token
-from rathaus.appointments.services import booking, common, waiting_list
+from rathaus.appointments.services import booking, common, waiting_list, waiting_room
 from rathaus.core.clientip import client_ip
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError, NotFound
@@ -112,6 +112,27 @@ class HoldOut(Schema):
     start: datetime
     end: datetime
     expires_at: datetime
+    arrival: int = Field(0, description="Ankunftsnummer an diesem Termin (Warteraum)")
+
+
+class QueuedOut(Schema):
+    ticket: str = Field(..., description="Wartenummer: GET queue/{ticket} fragt nach")
+    position: int = Field(..., description="Anfragen vor Ihnen einschließlich Ihrer")
+    arrival: int
+    retry_after_ms: int
+    detail: str
+
+
+class QueueStateOut(Schema):
+    state: str = Field(..., description="waiting, done")
+    position: int
+    arrival: int
+    retry_after_ms: int
+    result: dict | None = Field(
+        None,
+        description="Antwort, sobald Sie an der Reihe waren: status 201 mit dem Termin "
+        "(bei Reservierungen hold_token) oder die Ablehnung (status, code, detail)",
+    )
 
 
 class BookingIn(Schema):
@@ -133,6 +154,7 @@ class BookingOut(Schema):
     end: datetime
     confirm_deadline: datetime | None
     detail: str
+    arrival: int = Field(0, description="Ankunftsnummer an diesem Termin (Warteraum)")
 
 
 class TokenIn(Schema):
@@ -477,30 +499,114 @@ def altcha_challenge(request: HttpRequest):
 
 
 @router.post(
-    "/holds", response={201: HoldOut}, summary="Termin kurz reservieren", openapi_extra=ERRORS_HOLD
+    "/holds",
+    response={201: HoldOut, 202: QueuedOut},
+    summary="Termin kurz reservieren",
+    openapi_extra=ERRORS_HOLD,
 )
 def create_hold(request: HttpRequest, payload: HoldIn):
     location = _location(payload.location_id)
     demand = _demand(location, payload.services)
     proof_of_work.verify(payload.altcha)  # holds take slots out of the pool, like bookings
     _rate_limit(request, location)
-    hold, token = booking.appointment_hold(
-        location=location, demand=demand, start=_aware(payload.start, location)
+    outcome = waiting_room.slot_request(
+        kind="hold", location=location, demand=demand, start=_aware(payload.start, location)
     )
+    if outcome.result is None:
+        return _queued(outcome)
+    result = _served(outcome)
     return Status(
         201,
         {
-            "hold_token": token,
-            "start": hold.start,
-            "end": hold.end,
-            "expires_at": hold.hold_expires_at,
+            "hold_token": result["hold_token"],
+            "start": result["start"],
+            "end": result["end"],
+            "expires_at": result["expires_at"],
+            "arrival": outcome.arrival,
+        },
+    )
+
+
+RETRY_AFTER_MS = 300
+
+
+def _queued(outcome: waiting_room.Outcome):
+    return Status(
+        202,
+        {
+            "ticket": outcome.ticket,
+            "position": outcome.position,
+            "arrival": outcome.arrival,
+            "retry_after_ms": RETRY_AFTER_MS,
+            "detail": _(
+                "Sie sind im Warteraum. Anfragen werden in der Reihenfolge ihres "
+                "Eingangs bearbeitet."
+            ),
+        },
+    )
+
+
+def _served(outcome: waiting_room.Outcome) -> dict:
+    """The served request's result; a refusal is raised as the problem it was."""
+    result = outcome.result or {}
+    if result.get("status") != 201:
+        raise DomainError(
+            result.get("code", "slot_taken"),
+            result.get("detail", ""),
+            status=result.get("status", 409),
+            errors=result.get("errors") or [],
+        )
+    return result
+
+
+def _book_direct(request: HttpRequest, payload: BookingIn):
+    """A booking without a prior hold: through the slot's waiting room."""
+    if payload.location_id is None or payload.start is None or not payload.services:
+        raise DomainError(
+            "missing_slot",
+            _(
+                "Bitte geben Sie eine Reservierung (hold_token) oder Standort, Beginn und "
+                "Leistungen an."
+            ),
+            status=422,
+        )
+    location = _location(payload.location_id)
+    demand: dict[int, int] = {}
+    for item in payload.services:
+        demand[item.service_id] = demand.get(item.service_id, 0) + item.count
+    _rate_limit(request, location)
+    proof_of_work.verify(payload.altcha)
+    outcome = waiting_room.slot_request(
+        kind="book",
+        location=location,
+        demand=demand,
+        start=_aware(payload.start, location),
+        name=payload.name,
+        email=payload.email,
+        phone=payload.phone,
+    )
+    if outcome.result is None:
+        return _queued(outcome)
+    if outcome.result.get("code") in common.DEMAND_ERRORS:
+        outcome.result["status"] = 422
+    result = _served(outcome)
+    return Status(
+        201,
+        {
+            "number": result["number"],
+            "status": result["state"],
+            "start": result["start"],
+            "end": result["end"],
+            "confirm_deadline": result["confirm_deadline"],
+            "detail": _("Bitte bestätigen Sie den Termin über den Link in der E-Mail."),
+            "arrival": outcome.arrival,
         },
     )
 
 
 @router.post(
     "/bookings",
-    response={201: BookingOut},
+    response={201: BookingOut, 202: QueuedOut},
     summary="Termin buchen (aus Reservierung oder direkt); Bestätigung per E-Mail",
     openapi_extra=ERRORS_BOOKING,
 )
@@ -524,34 +630,7 @@ def create_booking(request: HttpRequest, payload: BookingIn):
             phone=payload.phone,
         )
     else:
-        if payload.location_id is None or payload.start is None or not payload.services:
-            raise DomainError(
-                "missing_slot",
-                _(
-                    "Bitte geben Sie eine Reservierung (hold_token) oder Standort, Beginn und "
-                    "Leistungen an."
-                ),
-                status=422,
-            )
-        location = _location(payload.location_id)
-        demand: dict[int, int] = {}
-        for item in payload.services:
-            demand[item.service_id] = demand.get(item.service_id, 0) + item.count
-        _rate_limit(request, location)
-        proof_of_work.verify(payload.altcha)
-        try:
-            appointment, _token = booking.appointment_book_direct(
-                location=location,
-                demand=demand,
-                start=_aware(payload.start, location),
-                name=payload.name,
-                email=payload.email,
-                phone=payload.phone,
-            )
-        except DomainError as exc:
-            if exc.code in common.DEMAND_ERRORS:
-                exc.status = 422
-            raise
+        return _book_direct(request, payload)
     return Status(
         201,
         {
@@ -563,6 +642,25 @@ def create_booking(request: HttpRequest, payload: BookingIn):
             "detail": _("Bitte bestätigen Sie den Termin über den Link in der E-Mail."),
         },
     )
+
+
+@router.get(
+    "/queue/{ticket}",
+    response=QueueStateOut,
+    summary="Warteraum: Stand einer Anfrage",
+    openapi_extra=_problems({404: "unknown_ticket (abgelaufen oder unbekannt)"}),
+)
+def queue_state(request: HttpRequest, ticket: str):
+    outcome = waiting_room.ticket_poll(ticket=ticket)
+    if outcome is None:
+        raise NotFound("unknown_ticket", _("Diese Wartenummer ist unbekannt oder abgelaufen."))
+    return {
+        "state": "waiting" if outcome.result is None else "done",
+        "position": outcome.position,
+        "arrival": outcome.arrival,
+        "retry_after_ms": RETRY_AFTER_MS,
+        "result": outcome.result,
+    }
 
 
 @router.post(

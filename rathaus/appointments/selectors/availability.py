@@ -337,6 +337,20 @@ def open_slot(
 _EMPTY_INDEX = engine.BookingIndex()
 
 
+def sold_out(location: Location, demand: dict[int, int], start: datetime, now=None) -> bool:
+    """True if ``start`` is a slot and the shared index shows every one of its counters
+    taken: the waiting room answers "ausgebucht" from this without the booking path. False
+    when in doubt (no such slot, a ``now`` away from the clock): the booking path decides."""
+    now = now_or(now)
+    if not _cacheable(now):
+        return False
+    slot = open_slot(location, demand, start, now)
+    if slot is None:
+        return False
+    busy = availability_index.busy_counters(location.id, slot.start, slot.end, now)
+    return all(counter in busy for counter in slot.counter_ids)
+
+
 def unbookable_reason(setup: LocationSetup, start: datetime, now: datetime) -> str:
     """Why ``start`` is no slot at all (not: why it is taken) – a German sentence."""
     policy = setup.policy

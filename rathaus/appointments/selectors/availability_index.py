@@ -341,6 +341,7 @@ def forget(location_id: int) -> None:
         for key in [k for k in _day_cache if k[0] == location_id]:
             del _day_cache[key]
         _combined.pop(location_id, None)
+        _per_counter.pop(location_id, None)
 
 
 # --------------------------------------------------------------------------- reading
@@ -364,6 +365,7 @@ def clear_process_cache() -> None:
     with _cache_lock:
         _day_cache.clear()
         _combined.clear()
+        _per_counter.clear()
     _store = None
 
 
@@ -379,7 +381,14 @@ def _parse(fields: dict[str, str]) -> tuple[tuple[int, int, int, int], ...]:
     return tuple(rows)
 
 
-def _day(version: int | None, rows: tuple[tuple[int, int, int, int], ...], now: int) -> _Day:
+def _day(
+    version: int | None,
+    rows: tuple[tuple[int, int, int, int], ...],
+    now: int,
+    previous: _Day | None = None,
+) -> _Day:
+    """A day's busy lists per counter; a counter whose lists equal ``previous``'s keeps
+    those very lists, so the combined index rebuilds only the counters that changed."""
     per_counter: dict[int, tuple[list[int], list[int]]] = {}
     valid_until = FOREVER
     for counter, start, end, until in rows:
@@ -389,6 +398,11 @@ def _day(version: int | None, rows: tuple[tuple[int, int, int, int], ...], now: 
         starts, ends = per_counter.setdefault(counter, ([], []))
         starts.append(start)
         ends.append(end)
+    if previous is not None:
+        for counter, lists in per_counter.items():
+            old = previous.per_counter.get(counter)
+            if old is not None and old == lists:
+                per_counter[counter] = old
     return _Day(version, rows, per_counter, valid_until)
 
 
@@ -448,7 +462,15 @@ def _load_days(
     if missing:
         versions = {**versions, **_rebuild(location_id, missing)}
         fetched.update(store().days(location_id, missing))
-    loaded = {day: _day(versions.get(day), _parse(fetched[day] or {}), now) for day in days}
+    loaded = {
+        day: _day(
+            versions.get(day),
+            _parse(fetched[day] or {}),
+            now,
+            _day_cache.get((location_id, day)),
+        )
+        for day in days
+    }
     with _cache_lock:
         for day, part in loaded.items():
             _day_cache[(location_id, day)] = part
@@ -468,24 +490,47 @@ def _current_days(location_id: int, days: list[str], versions: dict[str, int], n
         if cached is None:  # dropped by a concurrent forget(): read it again
             cached = _load_days(location_id, [day], versions, now)[day]
         if cached.valid_until <= now:  # a hold or deadline expired: drop it, no fetch
-            cached = _day(cached.version, cached.rows, now)
+            cached = _day(cached.version, cached.rows, now, cached)
             with _cache_lock:
                 _day_cache[(location_id, day)] = cached
         out.append(cached)
     return tuple(out)
 
 
-def _combine(parts: tuple[_Day, ...]) -> engine.BookingIndex:
+_NO_ROWS: tuple[list[int], list[int]] = ([], [])
+# per location and counter: (that counter's list of every day, its single-counter index)
+_per_counter: dict[int, dict[int, tuple[tuple[list[int], ...], engine.BookingIndex]]] = {}
+
+
+def _same_lists(cached, key: tuple[list[int], ...]) -> bool:
+    return (
+        cached is not None
+        and len(cached[0]) == len(key)
+        and all(a is b for a, b in zip(cached[0], key, strict=True))
+    )
+
+
+def _combine(location_id: int, parts: tuple[_Day, ...]) -> engine.BookingIndex:
+    """The window's index: per counter the days' lists joined; a counter whose day lists
+    are the same objects as last time keeps its index (a booking changes one counter)."""
     counters = set(chain.from_iterable(p.per_counter for p in parts))
-    empty: tuple[list[int], list[int]] = ([], [])
-    per_counter = {}
+    known = _per_counter.get(location_id, {})
+    fresh = {}
     for counter in counters:
-        lists = [p.per_counter.get(counter, empty) for p in parts]
-        per_counter[counter] = (
+        lists = [p.per_counter.get(counter, _NO_ROWS) for p in parts]
+        key = tuple(starts for starts, _ in lists)
+        cached = known.get(counter)
+        if _same_lists(cached, key):
+            fresh[counter] = cached
+            continue
+        joined = (
             list(chain.from_iterable(s for s, _ in lists)),
             list(chain.from_iterable(e for _, e in lists)),
         )
-    return engine.BookingIndex.from_intervals(per_counter)
+        fresh[counter] = (key, engine.BookingIndex.from_intervals({counter: joined}))
+    with _cache_lock:
+        _per_counter[location_id] = fresh
+    return engine.BookingIndex.from_counters({c: part for c, (_, part) in fresh.items()})
 
 
 def booking_indexes(
@@ -510,7 +555,7 @@ def booking_indexes(
         ):
             out[location_id] = combined[2]
             continue
-        index = _combine(parts)
+        index = _combine(location_id, parts)
         valid_until = min((p.valid_until for p in parts), default=FOREVER)
         with _cache_lock:
             _combined[location_id] = (parts, valid_until, index)
@@ -528,3 +573,19 @@ def busy_rows(location_id: int, day: date, now: datetime) -> list[tuple[int, int
         for counter, (starts, ends) in parts[0].per_counter.items()
         for s, e in zip(starts, ends, strict=True)
     )
+
+
+def busy_counters(location_id: int, start: datetime, end: datetime, now: datetime) -> set[int]:
+    """Counters on which something occupies [start, end) (rows are filed under the UTC day
+    of their start, so the day before is read too)."""
+    days = _days_between(start - timedelta(days=1), end)
+    versions = store().versions([location_id])[location_id]
+    lo, hi = int(start.timestamp()), int(end.timestamp())
+    busy = set()
+    for part in _current_days(location_id, days, versions, int(now.timestamp())):
+        for counter, (starts, ends) in part.per_counter.items():
+            if counter not in busy and any(
+                s < hi and e > lo for s, e in zip(starts, ends, strict=True)
+            ):
+                busy.add(counter)
+    return busy

@@ -107,12 +107,14 @@ def check_email_limit(email: str, limit: int, now: datetime, exclude_id=None) ->
     """One query (PostgreSQL: partial index on ``upper(citizen_email)``, migration 0004)."""
     if not conf.email_limit_enabled() or limit <= 0:
         return
-    qs = Appointment.objects.filter(
-        citizen_email__iexact=email, status__in=Appointment.ACTIVE, end__gt=now
-    )
-    if exclude_id:
-        qs = qs.exclude(pk=exclude_id)
-    if qs.count() >= limit:
+    if placement.available() and not exclude_id:
+        count = placement.active_count_for_email(email, now)  # prepared: no ORM per booking
+    else:
+        qs = Appointment.objects.filter(
+            citizen_email__iexact=email, status__in=Appointment.ACTIVE, end__gt=now
+        )
+        count = (qs.exclude(pk=exclude_id) if exclude_id else qs).count()
+    if count >= limit:
         raise TooManyRequests(
             "too_many_appointments",
             _(

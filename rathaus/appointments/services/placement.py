@@ -40,6 +40,7 @@ constraint violation does not break the caller's transaction.
 
 from __future__ import annotations
 
+import functools
 import time as _time
 from datetime import date, datetime, time, timedelta
 
@@ -93,8 +94,11 @@ def _insert_sql(fields) -> str:
             values.append("free.id")
         else:
             values.append("%s")
-    blocking = ", ".join(["%s"] * len(_BLOCKING))
-    blocking_now = ", ".join(["%s"] * len(_BLOCKING_NOW))
+    # statuses are our own constants, written as literals: fewer than 50 parameters lets
+    # psycopg cache the statement's conversion instead of parsing it on every booking
+    blocking = _literals(_BLOCKING)
+    blocking_now = _literals(_BLOCKING_NOW)
+    cancelled, held, pending = _literals([S.CANCELLED]), _literals([S.HELD]), _literals([S.PENDING])
     return f"""
 WITH cand AS (SELECT unnest(%s::bigint[]) AS id),
 free AS (
@@ -102,14 +106,14 @@ free AS (
   WHERE NOT EXISTS (
     SELECT 1 FROM {table} a
     WHERE a.counter_id = cand.id AND a.start < %s AND a.start > %s AND a."end" > %s
-      AND (a.status IN ({blocking}) OR (a.status = %s AND a.pool_release_at > %s)))
+      AND (a.status IN ({blocking}) OR (a.status = {cancelled} AND a.pool_release_at > %s)))
   ORDER BY (
     SELECT count(*) FROM {table} d
     WHERE d.counter_id = cand.id AND d.start < %s AND d.start > %s AND d."end" > %s
       AND (d.status IN ({blocking_now})
-           OR (d.status = %s AND d.hold_expires_at > %s)
-           OR (d.status = %s AND d.confirm_deadline > %s)
-           OR (d.status = %s AND d.pool_release_at > %s))
+           OR (d.status = {held} AND d.hold_expires_at > %s)
+           OR (d.status = {pending} AND d.confirm_deadline > %s)
+           OR (d.status = {cancelled} AND d.pool_release_at > %s))
   ), cand.id
   LIMIT 1
 ),
@@ -123,6 +127,31 @@ itm AS (
   SELECT ins.id, s.sid, s.n FROM ins, unnest(%s::bigint[], %s::int[]) AS s(sid, n)
 )
 SELECT id, counter_id FROM ins"""  # noqa: S608 - table and column names are ours
+
+
+def active_count_for_email(email: str, now: datetime) -> int:
+    """PostgreSQL: active future appointments of an e-mail address, as one prepared statement
+    (the partial index ``appt_active_email_upper`` of migration 0004 answers it)."""
+    table = Appointment._meta.db_table
+    sql = (
+        f"SELECT count(*) FROM {table} WHERE UPPER(citizen_email::text) = UPPER(%s) "  # noqa: S608
+        f'AND status IN ({_literals(Appointment.ACTIVE)}) AND "end" > %s'
+    )
+    return int(_execute(sql, [email, now])[0])
+
+
+@functools.cache
+def _insert_sql_once(fields: tuple) -> str:
+    """The statement text is the same for every booking: built once per process."""
+    return _insert_sql(fields)
+
+
+def _literals(values) -> str:
+    """SQL string literals of our own status constants (letters and underscores only)."""
+    for value in values:
+        if not str(value).replace("_", "").isalpha():
+            raise ValueError(value)
+    return ", ".join(f"'{value}'" for value in values)
 
 
 _LOST = object()
@@ -165,7 +194,7 @@ def insert_first_free(
         for f in fields
         if f.attname != "counter_id"
     ]
-    sql = _insert_sql(fields)
+    sql = _insert_sql_once(tuple(fields))
     service_ids = list(demand)
     counts = [demand[s] for s in service_ids]
     remaining = list(counter_ids)
@@ -175,18 +204,12 @@ def insert_first_free(
             appointment.end,
             appointment.start - _MAX_SPAN,
             appointment.start,
-            *_BLOCKING,
-            S.CANCELLED,
             now,
             day_end,
             day_start - _MAX_SPAN,
             day_start,
-            *_BLOCKING_NOW,
-            S.HELD,
             now,
-            S.PENDING,
             now,
-            S.CANCELLED,
             now,
             *params_row,
             service_ids,

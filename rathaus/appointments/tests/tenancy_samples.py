@@ -134,6 +134,8 @@ def create(municipality, marker: str) -> dict[str, list]:
         "offer_id": [offer.pk],
         "token": [a.token_hash for a in appointments] + [entry.token_hash, offer.token_hash],
         "display_token": [policy.display_token],
+        # waiting-room tickets are capabilities like tokens: never a valid one here
+        "ticket": [hash_token(new_token())],
         "day": [day.isoformat(), appointments[0].start.date().isoformat()],
         "date": [day.isoformat()],
     }

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +30,9 @@ from rathaus.appointments.forms.booking import BookingForm, ServiceChoiceForm
 from rathaus.appointments.mails import clock, day_text, weekday_names
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.selectors import waiting_room as waiting_room_store
 from rathaus.appointments.selectors.appointments import appointment_get_by_token
-from rathaus.appointments.services import booking, common
+from rathaus.appointments.services import booking, common, waiting_room
 from rathaus.core import clientip
 from rathaus.core.problems import DomainError
 
@@ -322,24 +323,66 @@ def hold_view(request, location_id):
         common.rate_limit_ip(
             client_ip(request), catalogue.policy_for(location).max_requests_per_ip_hour
         )
-        # a citizen holds one slot at a time: a new choice releases the previous hold
-        previous = request.session.get(HOLD_SESSION_KEY)
-        hold, token = booking.appointment_hold(location=location, demand=demand, start=start)
-        if previous:
-            _drop_hold(previous)
+        outcome = waiting_room.slot_request(
+            kind="hold", location=location, demand=demand, start=start
+        )
     except DomainError as exc:
         if exc.status == 429:
             return render(request, "appointments/limit.html", {"message": exc.message}, status=429)
         messages.error(request, exc.message)
-        return HttpResponseRedirect(
-            reverse(
-                "appointments:day",
-                kwargs={"location_id": location.id, "day": start.astimezone(tz).date().isoformat()},
-            )
-            + f"?{demand_query(demand)}"
-        )
-    request.session[HOLD_SESSION_KEY] = token
+        return HttpResponseRedirect(_day_url(location.id, start.astimezone(tz).date(), demand))
+    if outcome.result is None:
+        return HttpResponseRedirect(reverse("appointments:waiting_room", args=[outcome.ticket]))
+    if outcome.result["status"] != 201:
+        messages.error(request, outcome.result["detail"])
+        return HttpResponseRedirect(_day_url(location.id, start.astimezone(tz).date(), demand))
+    _take_hold(request, outcome.result["hold_token"])
     return HttpResponseRedirect(reverse("appointments:details"))
+
+
+def _day_url(location_id: int, day: date, demand: dict[int, int]) -> str:
+    return (
+        reverse("appointments:day", kwargs={"location_id": location_id, "day": day.isoformat()})
+        + f"?{demand_query(demand)}"
+    )
+
+
+def _take_hold(request, token: str) -> None:
+    """A citizen holds one slot at a time: a new hold releases the previous one."""
+    previous = request.session.get(HOLD_SESSION_KEY)
+    if previous and previous != token:
+        _drop_hold(previous)
+    request.session[HOLD_SESSION_KEY] = token
+
+
+@never_cache
+@require_GET
+def waiting_room_view(request, ticket):
+    """The waiting room: position in the queue, updated every second by htmx (the live
+    region announces changes) or by the button without script; served → details page."""
+    outcome = waiting_room.ticket_poll(ticket=ticket)
+    partial = request.headers.get("HX-Request") == "true"
+    if outcome is None:
+        raise Http404
+    if outcome.result is not None and outcome.result["status"] == 201:
+        _take_hold(request, outcome.result["hold_token"])
+        target = reverse("appointments:details")
+        if partial:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
+    context = {"outcome": outcome, "ticket": ticket}
+    slot = waiting_room_store.ticket_slot(ticket)
+    if slot is not None and outcome.result is not None:
+        location_id, demand, start_iso = slot
+        location = _location_or_404(location_id)
+        day = datetime.fromisoformat(start_iso).astimezone(catalogue.local_tz(location)).date()
+        context["back_url"] = _day_url(location_id, day, demand)
+    template = (
+        "appointments/_waiting_room_state.html" if partial else "appointments/waiting_room.html"
+    )
+    return render(request, template, context)
 
 
 def _drop_hold(token: str) -> None:

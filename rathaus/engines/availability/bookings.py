@@ -36,7 +36,7 @@ class BookingIndex:
     cache is an implementation detail), so the app may cache and share an index.
     """
 
-    __slots__ = ("_long_gaps", "_merged", "_raw")
+    __slots__ = ("_long_gaps", "_merged", "_parts", "_raw")
 
     def __init__(self, rows: Iterable[tuple[int, int, int]] = ()) -> None:
         """``rows``: (counter_id, start_epoch_s, end_epoch_s) tuples."""
@@ -46,6 +46,7 @@ class BookingIndex:
         self._raw = raw
         self._merged: dict[int, tuple[list[int], list[int]]] = {}
         self._long_gaps: dict[tuple[int, int], list[int]] = {}
+        self._parts: dict[int, BookingIndex] = {}
 
     @classmethod
     def build(cls, bookings: Iterable[Booking]) -> BookingIndex:
@@ -72,6 +73,17 @@ class BookingIndex:
             index._merged[counter_id] = _merged(starts, ends)
         return index
 
+    @classmethod
+    def from_counters(cls, parts: Mapping[int, BookingIndex]) -> BookingIndex:
+        """One index from per-counter indexes (counter id → an index holding that counter),
+        taken over as they are: nothing is checked or merged again, and their cached gaps are
+        shared – an index kept up to date by changing one counter at a time reuses the rest."""
+        index = cls()
+        for counter_id, part in parts.items():
+            index._merged[counter_id] = part.intervals(counter_id)
+            index._parts[counter_id] = part
+        return index
+
     def intervals(self, counter_id: int) -> tuple[list[int], list[int]]:
         """Sorted, disjoint busy intervals of a counter as (starts, ends)."""
         merged = self._merged.get(counter_id)
@@ -82,6 +94,9 @@ class BookingIndex:
     def gaps_at_least(self, counter_id: int, length: int) -> list[int]:
         """Ascending k with ``starts[k + 1] - ends[k] >= length``: the free gaps between
         busy blocks that can hold an appointment of ``length`` seconds."""
+        part = self._parts.get(counter_id)
+        if part is not None:
+            return part.gaps_at_least(counter_id, length)
         key = (counter_id, length)
         found = self._long_gaps.get(key)
         if found is None:

@@ -286,3 +286,14 @@ def test_integer_service_ids() -> None:
     req = AvailabilityRequest((c,), {101: 2}, {101: 15, 102: 5}, [], Policy(), SUNDAY_BEFORE)
     slot = earliest_slot(req)
     assert slot is not None and slot.end - slot.start == timedelta(minutes=30)
+
+
+def test_an_index_made_from_per_counter_indexes_answers_like_one_built_at_once():
+    per_counter = {1: ([0, 100, 300], [50, 200, 400]), 2: ([10], [20])}
+    whole = BookingIndex.from_intervals(per_counter)
+    parts = {c: BookingIndex.from_intervals({c: lists}) for c, lists in per_counter.items()}
+    joined = BookingIndex.from_counters(parts)
+    for c in (1, 2, 3):
+        assert joined.intervals(c) == whole.intervals(c)
+        assert joined.gaps_at_least(c, 60) == whole.gaps_at_least(c, 60)
+        assert joined.overlapping(c, 120, 310) == whole.overlapping(c, 120, 310)

@@ -1,0 +1,285 @@
+"""The waiting room's queues: arrival order per slot, shared by every web process.
+
+A *gate* is one start time at one location (``<location>:<epoch start>``). Every request
+that wants to take that slot – a web hold, an API hold or direct booking – enters the gate
+and gets an arrival number (``seq``, 1, 2, 3 … per gate). If nobody is queued and nobody
+holds the gate, the request goes straight on (``go``: it holds the gate and runs its own
+booking); otherwise it waits in the gate's queue with a ticket. Whoever holds the gate runs
+the queued requests one after the other in arrival order (:mod:`services.waiting_room`).
+
+Storage (Redis when the cache is django-redis; otherwise this process's memory – tests and
+the single-process demo), every step one atomic Lua script:
+
+* ``…appointments:wr:<gate>:seq`` – last arrival number; ``…:done`` – arrivals answered;
+  ``…:q`` – list of waiting tickets, oldest first; ``…:lock`` – who holds the gate (a
+  random owner id, expires after :data:`LOCK_MS` in case a process dies while holding it);
+* ``…appointments:wrt:<ticket>`` – hash ``gate seq kind data result`` of one request;
+  its personal data (name, e-mail) live here for at most :data:`TICKET_SECONDS`.
+
+The position shown to a waiting citizen is ``seq - done``: how many arrivals before them
+(themselves included) have not been answered yet.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time as _time
+
+from django.core.cache import cache
+from django_redis import get_redis_connection
+
+from rathaus.appointments import conf
+
+LOCK_MS = 5000  # a holder renews it with every queued request it takes
+TICKET_SECONDS = 600
+GATE_SECONDS = 86400
+
+_ENTER_LUA = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+local full = redis.call('EXISTS', KEYS[5])
+if redis.call('LLEN', KEYS[2]) == 0
+   and redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {seq, 1, full}
+end
+redis.call('HSET', KEYS[4], 'seq', seq, 'data', ARGV[3], 'gate', ARGV[7])
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+redis.call('RPUSH', KEYS[2], ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return {seq, 0, full}
+"""
+
+# ARGV: owner ("" = only record the answer), lock ms, answered ("" = nothing to record, "-" = the holder's own request,
+# else a ticket), its result, ticket key prefix, gate ttl
+_TAKE_LUA = """
+if ARGV[3] ~= '' then
+  redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
+  if ARGV[3] ~= '-' then redis.call('HSET', ARGV[5] .. ARGV[3], 'result', ARGV[4]) end
+end
+if ARGV[1] == '' then return false end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  if redis.call('LLEN', KEYS[2]) == 0
+     or not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    return false
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+while true do
+  local ticket = redis.call('LPOP', KEYS[2])
+  if not ticket then
+    redis.call('DEL', KEYS[1])
+    return false
+  end
+  local f = redis.call('HMGET', ARGV[5] .. ticket, 'seq', 'data', 'result')
+  if not f[3] then return {ticket, f[1] or '0', f[2] or ''} end
+end
+"""
+
+_RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return redis.call('LLEN', KEYS[2])
+"""
+
+
+def gate_of(location_id: int, start_epoch: int) -> str:
+    return f"{location_id}:{start_epoch}"
+
+
+class RedisQueues:
+    """The queues in Redis: shared by all web processes."""
+
+    def __init__(self, client=None, prefix: str | None = None) -> None:
+        """``client``/``prefix``: a redis-py client and key prefix (tests); by default the
+        cache's connection and its key prefix."""
+        self.client = client if client is not None else get_redis_connection("default")
+        self.prefix = prefix if prefix is not None else cache.make_key("appointments:")
+        self._enter = self.client.register_script(_ENTER_LUA)
+        self._take = self.client.register_script(_TAKE_LUA)
+        self._release = self.client.register_script(_RELEASE_LUA)
+
+    def _gate(self, gate: str, part: str) -> str:
+        return f"{self.prefix}wr:{gate}:{part}"
+
+    def _ticket(self, ticket: str) -> str:
+        return f"{self.prefix}wrt:{ticket}"
+
+    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool, bool]:
+        """(arrival number, holds the gate now, the gate was found full before)."""
+        keys = [
+            self._gate(gate, "seq"),
+            self._gate(gate, "q"),
+            self._gate(gate, "lock"),
+            self._ticket(ticket),
+            self._gate(gate, "full"),
+        ]
+        args = [owner, LOCK_MS, data, GATE_SECONDS, TICKET_SECONDS, ticket, gate]
+        seq, go, full = self._enter(keys=keys, args=args)
+        return int(seq), bool(go), bool(full)
+
+    def take(
+        self, gate: str, owner: str, answered: str = "", result: str = ""
+    ) -> tuple[str, int, str] | None:
+        """Record the answer to ``answered`` ("-": the holder's own request), then the oldest
+        waiting ticket (ticket, seq, data) if ``owner`` holds the gate or could take it; None
+        when nobody waits or someone else holds it. One round trip per served request."""
+        keys = [self._gate(gate, "lock"), self._gate(gate, "q"), self._gate(gate, "done")]
+        args = [owner, LOCK_MS, answered, result, self._ticket(""), GATE_SECONDS]
+        raw = self._take(keys=keys, args=args)
+        if not raw:
+            return None
+        ticket, seq, data = (v.decode() if isinstance(v, bytes) else v for v in raw)
+        return ticket, int(seq), data
+
+    def release(self, gate: str, owner: str) -> int:
+        keys = [self._gate(gate, "lock"), self._gate(gate, "q")]
+        return int(self._release(keys=keys, args=[owner]))
+
+    def answer(self, gate: str, ticket: str, result: str) -> None:
+        """Answer a waiting ticket outside the queue's order (sold out when it arrived)."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.incr(self._gate(gate, "done"))
+        pipe.expire(self._gate(gate, "done"), GATE_SECONDS)
+        pipe.hset(self._ticket(ticket), "result", result)
+        pipe.execute()
+
+    def mark_full(self, gate: str) -> None:
+        """From now on, requests at this gate ask the index before they book."""
+        self.client.set(self._gate(gate, "full"), 1, ex=GATE_SECONDS)
+
+    def ticket(self, ticket: str) -> dict | None:
+        raw = self.client.hgetall(self._ticket(ticket))
+        if not raw:
+            return None
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def gate_done(self, gate: str) -> int:
+        return int(self.client.get(self._gate(gate, "done")) or 0)
+
+
+class LocalQueues:
+    """The same operations in this process's memory (no Redis: tests, the SQLite demo)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seq: dict[str, int] = {}
+        self._done: dict[str, int] = {}
+        self._queues: dict[str, list[str]] = {}
+        self._holders: dict[str, tuple[str, float]] = {}
+        self._tickets: dict[str, dict[str, str]] = {}
+        self._full: set[str] = set()
+
+    def _holder(self, gate: str) -> str | None:
+        holder = self._holders.get(gate)
+        if holder is None or holder[1] < _time.monotonic():
+            return None
+        return holder[0]
+
+    def _hold(self, gate: str, owner: str) -> None:
+        self._holders[gate] = (owner, _time.monotonic() + LOCK_MS / 1000)
+
+    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool, bool]:
+        with self._lock:
+            seq = self._seq[gate] = self._seq.get(gate, 0) + 1
+            full = gate in self._full
+            queue = self._queues.setdefault(gate, [])
+            if not queue and self._holder(gate) is None:
+                self._hold(gate, owner)
+                return seq, True, full
+            self._tickets[ticket] = {"seq": str(seq), "data": data, "gate": gate}
+            queue.append(ticket)
+            return seq, False, full
+
+    def take(
+        self, gate: str, owner: str, answered: str = "", result: str = ""
+    ) -> tuple[str, int, str] | None:
+        with self._lock:
+            if answered:
+                self._done[gate] = self._done.get(gate, 0) + 1
+                if answered != "-":
+                    self._tickets.setdefault(answered, {})["result"] = result
+            if not owner:
+                return None
+            queue = self._queues.get(gate) or []
+            holder = self._holder(gate)
+            if holder != owner and (not queue or holder is not None):
+                return None
+            self._hold(gate, owner)
+            while queue:
+                ticket = queue.pop(0)
+                fields = self._tickets.get(ticket, {})
+                if "result" not in fields:
+                    return ticket, int(fields.get("seq", 0)), fields.get("data", "")
+            self._holders.pop(gate, None)
+            return None
+
+    def release(self, gate: str, owner: str) -> int:
+        with self._lock:
+            if self._holder(gate) == owner:
+                self._holders.pop(gate, None)
+            return len(self._queues.get(gate) or [])
+
+    def answer(self, gate: str, ticket: str, result: str) -> None:
+        with self._lock:
+            self._done[gate] = self._done.get(gate, 0) + 1
+            self._tickets.setdefault(ticket, {})["result"] = result
+
+    def mark_full(self, gate: str) -> None:
+        with self._lock:
+            self._full.add(gate)
+
+    def ticket(self, ticket: str) -> dict | None:
+        with self._lock:
+            fields = self._tickets.get(ticket)
+            return dict(fields) if fields else None
+
+    def gate_done(self, gate: str) -> int:
+        with self._lock:
+            return self._done.get(gate, 0)
+
+
+_queues: RedisQueues | LocalQueues | None = None
+_queues_lock = threading.Lock()
+
+
+def queues() -> RedisQueues | LocalQueues:
+    global _queues
+    if _queues is None:
+        with _queues_lock:
+            if _queues is None:
+                _queues = RedisQueues() if conf.availability_index_in_redis() else LocalQueues()
+    return _queues
+
+
+def reset() -> None:
+    """Forget the store object (tests switch caches)."""
+    global _queues
+    _queues = None
+
+
+def ticket_state(ticket: str) -> dict | None:
+    """``{"seq", "position", "result"}`` of a ticket (result: the JSON answer or "");
+    None if the ticket is unknown or expired."""
+    if not ticket or len(ticket) > 100:
+        return None
+    fields = queues().ticket(ticket)
+    if fields is None or "gate" not in fields:
+        return None
+    seq = int(fields.get("seq", 0))
+    result = fields.get("result", "")
+    position = 0 if result else max(1, seq - queues().gate_done(fields["gate"]))
+    return {"seq": seq, "position": position, "result": result}
+
+
+def ticket_slot(ticket: str) -> tuple[int, dict[int, int], str] | None:
+    """(location id, demand, start ISO) a ticket asks for – for the page's links."""
+    fields = queues().ticket(ticket) if ticket and len(ticket) <= 100 else None
+    if not fields or not fields.get("data"):
+        return None
+    request = json.loads(fields["data"])
+    return (
+        request["location_id"],
+        {int(k): v for k, v in request["demand"].items()},
+        request["start"],
+    )

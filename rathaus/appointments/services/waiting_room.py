@@ -1,0 +1,225 @@
+"""The waiting room: requests for one slot are served in arrival order.
+
+When slots are released, thousands may ask for the same few times within a second. Without
+a waiting room whoever's request the server happens to schedule first wins – which is what
+ticket bots exploit – and every loser waits behind the winners' bookings for a "taken".
+
+Every request that takes a slot out of the pool (web hold, API hold, API direct booking)
+goes through :func:`slot_request`:
+
+1. **sold out?** If the shared availability index shows every counter of the slot taken,
+   the answer is "ausgebucht" at once – no queue, no booking path, no database;
+2. **enter the gate** (one per location and start time): the request gets its arrival
+   number. If nobody waits and nobody holds the gate, it holds it and books at once (the
+   normal case: no extra wait, one Redis script more than before);
+3. otherwise it **waits** with a ticket (answer 202 in the API, the waiting-room page on
+   the web: position, updated without reload). Whoever holds the gate runs the waiting
+   requests strictly in arrival order, checking the index before each: once the slot is
+   full, every later one is answered "ausgebucht" from the index. The holder works for at
+   most :data:`DRAIN_SECONDS` per request, then lets go; the next request or poll of that
+   gate takes over, so the queue keeps moving while anybody waits.
+
+Proof of work and the per-IP limit are checked before a request enters (one solved
+challenge per place in the queue); the per-e-mail limit is checked when its turn comes
+(inside the booking service, as before). The database constraint still decides every
+booking: the waiting room orders requests, it never books on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import time as _time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rathaus.appointments.models import new_token
+from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.selectors import waiting_room as store
+from rathaus.appointments.services import booking
+from rathaus.core.clock import now_or
+from rathaus.core.models import Location
+from rathaus.core.problems import DomainError
+
+DRAIN_SECONDS = 0.25
+MSG_SOLD_OUT = gettext_lazy("Diese Uhrzeit ist leider ausgebucht. Bitte wählen Sie eine andere.")
+KINDS = ("hold", "book")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A request's answer: ``result`` once it was served (``{"status": 201, …}`` or a
+    refusal ``{"status": 409, "code", "detail", "errors"}``), else its ``ticket`` and
+    ``position`` in the queue. ``arrival``: its arrival number at the gate (0 if it never
+    entered one)."""
+
+    result: dict | None
+    ticket: str = ""
+    position: int = 0
+    arrival: int = 0
+
+
+def _sold_out() -> dict:
+    return {"status": 409, "code": "slot_taken", "detail": str(MSG_SOLD_OUT), "errors": []}
+
+
+def _refusal(exc: DomainError) -> dict:
+    return {"status": exc.status, "code": exc.code, "detail": exc.message, "errors": exc.errors}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _serve(request: dict, now: datetime | None) -> dict:
+    """Run one request (its turn has come): the hold or booking service; refusals as data."""
+    location = catalogue.get_public_location(request["location_id"])
+    if location is None:
+        return _refusal(
+            DomainError("unknown_location", _("Diesen Standort gibt es nicht."), status=404)
+        )
+    demand = {int(k): v for k, v in request["demand"].items()}
+    start = datetime.fromisoformat(request["start"])
+    try:
+        if request["kind"] == "hold":
+            hold, token = booking.appointment_hold(
+                location=location, demand=demand, start=start, now=now
+            )
+            return {
+                "status": 201,
+                "hold_token": token,
+                "start": _iso(hold.start),
+                "end": _iso(hold.end),
+                "expires_at": _iso(hold.hold_expires_at),
+            }
+        appointment, _token = booking.appointment_book_direct(
+            location=location,
+            demand=demand,
+            start=start,
+            name=request["name"],
+            email=request["email"],
+            phone=request["phone"],
+            now=now,
+        )
+    except DomainError as exc:
+        return _refusal(exc)
+    return {
+        "status": 201,
+        "number": appointment.pk,
+        "state": appointment.status,
+        "start": _iso(appointment.start),
+        "end": _iso(appointment.end),
+        "confirm_deadline": _iso(appointment.confirm_deadline),
+    }
+
+
+def _serve_queued(request: dict) -> dict:
+    """A waiting request's turn: "ausgebucht" from the index, or the booking path."""
+    location = catalogue.get_public_location(request["location_id"])
+    demand = {int(k): v for k, v in request["demand"].items()}
+    if location is not None and availability.sold_out(
+        location, demand, datetime.fromisoformat(request["start"])
+    ):
+        return _sold_out()
+    return _serve(request, None)
+
+
+def drain(gate: str, owner: str = "", *, own_answered: bool = False) -> int:
+    """Serve the gate's waiting requests in arrival order while this caller may hold the gate
+    (at most :data:`DRAIN_SECONDS`); returns how many were served. Several callers may try
+    at once: only one holds the gate, the others return 0 at once. ``own_answered``: the
+    holder has just answered its own request (counted with the first step)."""
+    owner = owner or new_token()[:16]
+    queues = store.queues()
+    deadline = _time.monotonic() + DRAIN_SECONDS
+    served = 0
+    answered, result = ("-" if own_answered else ""), ""
+    holding = own_answered
+    try:
+        while True:
+            item = queues.take(gate, owner, answered, result)
+            if item is None:  # nobody waits: the script has let go of the gate already
+                holding = False
+                return served
+            holding = True
+            ticket, _seq, data = item
+            outcome = _serve_queued(json.loads(data)) if data else _sold_out()
+            if outcome.get("code") == "slot_taken":
+                queues.mark_full(gate)
+            answered, result = ticket, json.dumps(outcome)
+            served += 1
+            if _time.monotonic() >= deadline:
+                queues.take(gate, "", answered, result)  # record it, take nothing
+                return served
+    finally:
+        if holding:  # time is up (or an error): let the next request or poll take over
+            queues.release(gate, owner)
+
+
+def slot_request(
+    *,
+    kind: str,
+    location: Location,
+    demand: dict[int, int],
+    start: datetime,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    now: datetime | None = None,
+) -> Outcome:
+    """Ask for the slot at ``start`` through its gate (see the module text). The caller has
+    checked proof of work and the per-IP limit. ``now`` (tests, demo) is passed to the
+    booking service only when the request is served at once."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    request = {
+        "kind": kind,
+        "location_id": location.id,
+        "demand": {str(k): v for k, v in demand.items()},
+        "start": start.isoformat(),
+        "name": name,
+        "email": email,
+        "phone": phone,
+    }
+    gate = store.gate_of(location.id, int(start.timestamp()))
+    owner, ticket = new_token()[:16], new_token()
+    queues = store.queues()
+    seq, go, full = queues.enter(gate, owner, ticket, json.dumps(request))
+    if go:
+        try:
+            if full and availability.sold_out(location, demand, start, now_or(now)):
+                result = _sold_out()
+            else:
+                result = _serve(request, now)
+                if result.get("code") == "slot_taken":
+                    queues.mark_full(gate)
+        finally:
+            drain(gate, owner, own_answered=True)  # who came meanwhile; then let go
+        return Outcome(result, arrival=seq)
+    if availability.sold_out(location, demand, start, now_or(now)):
+        queues.answer(gate, ticket, json.dumps(_sold_out()))  # never served: no booking path
+        return Outcome(_sold_out(), arrival=seq)
+    drain(gate)
+    return ticket_outcome(ticket) or Outcome(None, ticket, 1, seq)
+
+
+def ticket_outcome(ticket: str) -> Outcome | None:
+    """The state of a waiting ticket (None: unknown or expired)."""
+    state = store.ticket_state(ticket)
+    if state is None:
+        return None
+    result = json.loads(state["result"]) if state["result"] else None
+    return Outcome(result, ticket, state["position"], state["seq"])
+
+
+def ticket_poll(*, ticket: str) -> Outcome | None:
+    """A waiting citizen asks again: move the queue on if nobody holds the gate, then the
+    ticket's state."""
+    fields = store.queues().ticket(ticket) if ticket and len(ticket) <= 100 else None
+    if fields is None or "gate" not in fields:
+        return None
+    if not fields.get("result"):
+        drain(fields["gate"])
+    return ticket_outcome(ticket)

@@ -1,0 +1,148 @@
+"""The waiting room: requests for one slot are served in arrival order; once the slot is
+full, the rest hear "ausgebucht" from the index."""
+
+import os
+import threading
+import uuid
+from datetime import datetime, time, timedelta
+
+import pytest
+import redis
+from django.db import connection, connections
+from django.utils import timezone
+
+from rathaus.appointments.models import Appointment, DateException
+from rathaus.appointments.selectors import waiting_room as store
+from rathaus.appointments.services import waiting_room
+from rathaus.appointments.tests.helpers import BERLIN, make_office
+
+
+def _office_open_tomorrow(town, counters=3):
+    """Bookable only tomorrow 08:00–12:00 (a date exception); the index needs the real clock."""
+    location, _counters, ausweis, _kfz = make_office(town, counters=counters)
+    tomorrow = timezone.now().astimezone(BERLIN).date() + timedelta(days=1)
+    DateException.objects.create(
+        municipality=town,
+        location=location,
+        date=tomorrow,
+        closed=False,
+        start=time(8),
+        end=time(12),
+    )
+    return location, ausweis, datetime.combine(tomorrow, time(9), tzinfo=BERLIN)
+
+
+@pytest.fixture
+def queues(settings, monkeypatch):
+    """A fresh store for each test: Redis when it runs (db 13), else this process's memory;
+    availability read from the shared index (as in production); the test holds a gate as
+    long as it likes (a real holder's hold lapses after 5 s)."""
+    settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 20
+    monkeypatch.setattr(store, "LOCK_MS", 10**9)
+    url = os.environ.get("RATHAUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+        chosen = store.RedisQueues(client, prefix=f"test:{uuid.uuid4().hex}:")
+    except redis.RedisError:
+        chosen = store.LocalQueues()
+    store._queues = chosen
+    yield chosen
+    store.reset()
+    if isinstance(chosen, store.RedisQueues):
+        for key in client.scan_iter(match=f"{chosen.prefix}*"):
+            client.delete(key)
+
+
+def _book(location, ausweis, start, n):
+    return waiting_room.slot_request(
+        kind="book",
+        location=location,
+        demand={ausweis.id: 1},
+        start=start,
+        name=f"Bürger {n}",
+        email=f"wr{n}@example.org",
+    )
+
+
+@pytest.mark.django_db
+def test_alone_at_a_free_slot_a_citizen_books_at_once_and_then_hears_ausgebucht(
+    town, queues, django_capture_on_commit_callbacks
+):
+    location, ausweis, start = _office_open_tomorrow(town, counters=1)
+    with django_capture_on_commit_callbacks(execute=True):  # the index write after the commit
+        first = _book(location, ausweis, start, 1)
+    assert first.result["status"] == 201 and first.arrival == 1 and not first.ticket
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _book(location, ausweis, start, 2)
+        third = _book(location, ausweis, start, 3)
+    # the first to find it taken learns it from the booking path, which marks the slot full;
+    # from then on the index answers "ausgebucht" before anything is booked
+    assert second.result["status"] == 409 and second.arrival == 2
+    assert third.result["status"] == 409 and "ausgebucht" in third.result["detail"]
+    assert Appointment.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_waiting_requests_are_served_in_arrival_order(town, queues):
+    """30 threads ask for one start time (3 counters) while the gate is held; when it is let
+    go, exactly the three earliest arrivals book, every later one hears "ausgebucht", and
+    each saw a position in the queue while it waited."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    location, ausweis, start = _office_open_tomorrow(town)
+    gate = store.gate_of(location.id, int(start.timestamp()))
+    seq, go, _full = queues.enter(gate, "test-holder", "test-ticket", "")
+    assert (seq, go) == (1, True)  # the test holds the gate: everybody else must queue
+    clients = 30
+    barrier = threading.Barrier(clients)
+    lock = threading.Lock()
+    waiting, finals, failures = {}, {}, []
+
+    def client(i):
+        try:
+            barrier.wait(timeout=120)
+            outcome = _book(location, ausweis, start, i)
+            with lock:
+                waiting[i] = outcome
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert failures == []
+    assert all(o.result is None and o.position >= 1 for o in waiting.values())
+    assert sorted(o.arrival for o in waiting.values()) == list(range(2, clients + 2))
+    queues.take(gate, "", "-")  # the holder answers its own request (record only) …
+    queues.release(gate, "test-holder")  # … and lets go without serving the others
+
+    def poller(i):
+        try:
+            outcome = waiting[i]
+            while outcome.result is None:
+                outcome = waiting_room.ticket_poll(ticket=waiting[i].ticket)
+            with lock:
+                finals[i] = outcome
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    pollers = [threading.Thread(target=poller, args=(i,)) for i in range(clients)]
+    for t in pollers:
+        t.start()
+    for t in pollers:
+        t.join(120)
+    assert failures == [] and len(finals) == clients
+    booked = sorted(o.arrival for o in finals.values() if o.result["status"] == 201)
+    refused = [o for o in finals.values() if o.result["status"] != 201]
+    assert booked == [2, 3, 4]  # the three earliest arrivals, whoever polled first
+    assert {o.result["status"] for o in refused} == {409}
+    assert all("ausgebucht" in o.result["detail"] for o in refused)
+    assert Appointment.objects.filter(status=Appointment.Status.PENDING).count() == 3
