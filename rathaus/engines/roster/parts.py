@@ -39,7 +39,7 @@ def _cp_status(code: object) -> Status:
 def solve_part(
     problem: Problem,
     *,
-    time_limit: float,
+    budget: float,
     workers: int = 2,
     seed: int = 0,
     kit_budget: Mapping[date, int] | None = None,
@@ -51,7 +51,9 @@ def solve_part(
     watch: Watch | None = None,
     part_key: object = None,
 ) -> Part:
-    """One CP-SAT model.
+    """One CP-SAT model within `budget` on the clock of `watch`: CP-SAT deterministic
+    work when the solve runs on a work clock (`Clock(work_limit)`, tests and reproducible
+    runs), seconds of the wall clock otherwise (and without `watch`).
 
     With `stability_first`, changed days are minimised before the rest (lexicographic). With
     `kit_tiebreak` > 0, that share of the time is spent afterwards on using as few kits as
@@ -63,8 +65,8 @@ def solve_part(
     clock = watch.clock if watch is not None else WALL
     b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
     solver = _solver(workers, seed, fix_hint)
-    deadline = clock.now() + time_limit
-    main_end = deadline - kit_tiebreak * time_limit
+    deadline = clock.now() + budget
+    main_end = deadline - kit_tiebreak * budget
     lexi_optimal = True
     if stability_first and b.rules.get("stability"):
         code = _stability_stage(b, solver, watch, clock, main_end)

@@ -52,20 +52,21 @@ class _Run:
     problem: Problem
     subs: list[Problem]
     groups: list[list[str]]
-    time_limit: float
+    budget: float  # on the watch's clock: seconds, or deterministic work (`clock`)
     workers: int
     seed: int
     stability_first: bool
     explain: bool
     hint_map: Mapping[Key, Assignment] | None
     watch: Watch
+    kit_prices: bool = True
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
 
     def at(self, share: float) -> float:
-        """The clock reading when `share` of the time limit has passed."""
-        return self.watch.t0 + share * self.time_limit
+        """The clock reading when `share` of the budget has passed."""
+        return self.watch.t0 + share * self.budget
 
     def hints_for_all(self) -> dict[int, Mapping[Key, Assignment] | None]:
         return dict.fromkeys(range(len(self.groups)), self.hint_map)
@@ -89,7 +90,7 @@ def _round(
         return {
             0: solve_part(
                 run.problem,
-                time_limit=max(0.2, end - now()),
+                budget=max(0.2, end - now()),
                 workers=run.workers,
                 seed=run.seed,
                 hint=hints.get(0),
@@ -131,7 +132,7 @@ def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] |
     else:
         part = solve_part(
             sub,
-            time_limit=limit,
+            budget=limit,
             workers=1,
             seed=run.seed,
             # Small parts find better plans alone; large runs need the quick start.
@@ -143,7 +144,7 @@ def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] |
     # After a stop, the caller's hint (if it is a whole valid plan) is the fallback too.
     start = quick if quick is not None else (hint if watch.stopped else None)
     if part.status is Status.UNKNOWN and start is not None:
-        fixed = solve_part(sub, time_limit=5.0, workers=1, hint=start, fix_hint=True)
+        fixed = solve_part(sub, budget=5.0, workers=1, hint=start, fix_hint=True)
         if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
             part = fixed
     return part
@@ -163,6 +164,7 @@ def solve(
     explain: bool = True,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    kit_prices: bool = True,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -173,16 +175,18 @@ def solve(
     the start plan is the answer (see `start`). `on_progress` gets `Progress` reports
     (non-decreasing fraction, the last one 1.0); `should_stop` stops the search early: the
     best plan so far is returned with the note "Abgebrochen". Both are called from solver
-    threads.
+    threads. `kit_prices=False` leaves out the Lagrangian phase (the earlier method, for
+    same-run comparisons in `bench/`).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
+    budget = time_limit
     if work_limit is not None:
-        time_limit, workers = work_limit, 1
-    with Watch(time_limit, on_progress, should_stop, clock) as watch:
+        budget, workers = work_limit, 1
+    with Watch(budget, on_progress, should_stop, clock) as watch:
         plan = _solve(
             problem,
-            time_limit=time_limit,
+            budget=budget,
             workers=workers,
             seed=seed,
             decompose=decompose,
@@ -191,6 +195,7 @@ def solve(
             batch_size=batch_size,
             explain=explain,
             watch=watch,
+            kit_prices=kit_prices,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -202,7 +207,7 @@ def solve(
 def _solve(
     problem: Problem,
     *,
-    time_limit: float,
+    budget: float,
     workers: int,
     seed: int,
     decompose: bool,
@@ -211,6 +216,7 @@ def _solve(
     batch_size: int | None,
     explain: bool,
     watch: Watch,
+    kit_prices: bool = True,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -223,13 +229,14 @@ def _solve(
         problem,
         split(problem, groups),
         groups,
-        time_limit,
+        budget,
         workers,
         seed,
         stability_first,
         explain,
         hint.by_key() if hint else None,
         watch,
+        kit_prices,
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -285,7 +292,7 @@ def _infeasible(run: _Run, problem: Problem) -> Plan:
     """INFEASIBLE, explained unless the caller said not to or the search was stopped."""
     expl: list[Reason] = []
     if run.explain and not run.watch.stopped:
-        limit = max(1.0, run.time_limit / 2)
+        limit = max(1.0, run.budget / 2)
         expl = explain_infeasible(problem, time_limit=limit, clock=run.watch.clock)
     return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=_since(run.watch))
 
@@ -312,7 +319,7 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
     wanted = [kit_use(run.problem, p.assignments) for p in parts]
     fitted = _fit_kits(run, parts, short, notes)
     bound = relaxed_bound
-    if len(run.groups) > 1 and not run.stability_first:
+    if len(run.groups) > 1 and not run.stability_first and run.kit_prices:
         fitted, bound = _priced(run, parts, fitted, relaxed_bound, notes)
     if fitted is not None:
         current = polish(
@@ -412,13 +419,13 @@ def _whole_model(
     """Step 4: small problems whose budgets fail get one model over everything, started
     from the parts' plans."""
     problem, watch = run.problem, run.watch
-    left = run.time_limit - run.elapsed()
+    left = run.budget - run.elapsed()
     if left < 1.0 or len(problem.employees) > 1000 or watch.stopped:
         return Plan(Status.UNKNOWN, wall_time=run.elapsed(), notes=tuple(notes))
     watch.expect(1)
     full = solve_part(
         problem,
-        time_limit=max(1.0, left),
+        budget=max(1.0, left),
         workers=run.workers,
         seed=run.seed,
         hint={(a.employee_id, a.day): a for a in assignments},

@@ -64,11 +64,11 @@ def _dual_bound(problem: Problem) -> tuple[int, int]:
     """(relaxed bound, bound with kit prices) straight from the pricing phase."""
     groups = batches(problem, 1)
     subs = split(problem, groups)
-    # A work clock: every limit below (time_limit=2.0, end=+4.0) is CP-SAT deterministic time,
+    # A work clock: every limit below (budget=2.0, end=+4.0) is CP-SAT deterministic time,
     # charged by the solver's own work count, never seconds of the wall clock.
     clock = Clock(30.0)
     watch = Watch(30.0, clock=clock)
-    relaxed = [solve_part(s, time_limit=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    relaxed = [solve_part(s, budget=2.0, workers=1, seed=0, watch=watch) for s in subs]
     dual = price_kits(
         problem, subs, relaxed, None, end=clock.now() + 4.0, workers=1, seed=0, watch=watch
     )
