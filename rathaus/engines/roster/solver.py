@@ -60,6 +60,7 @@ class _Run:
     hint_map: Mapping[Key, Assignment] | None
     watch: Watch
     kit_prices: bool = True
+    contested: bool = False  # the parts together may want more kits than the pool has
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -138,6 +139,7 @@ def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] |
             # Small parts find better plans alone; large runs need the quick start.
             hint=hint or (quick if len(run.problem.employees) > 1000 else None),
             stability_first=run.stability_first,
+            fewest_kits=run.contested,
             watch=watch,
             part_key=i,
         )
@@ -237,6 +239,7 @@ def _solve(
         hint.by_key() if hint else None,
         watch,
         kit_prices,
+        kit_prices and len(groups) > 1 and _pool_may_bind(problem),
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -248,6 +251,17 @@ def _solve(
         note = STOPPED_NOTE if watch.stopped else "Zeitlimit"
         return Plan(Status.UNKNOWN, wall_time=_since(watch), notes=(note,))
     return _combine(run, [parts[i] for i in range(len(groups))], notes)
+
+
+def _pool_may_bind(problem: Problem) -> bool:
+    """Some day has more possible kit users at home than kits: then every part is solved
+    lexicographically (least penalty, then fewest kits), so that the parts' plans leave
+    each other the kits they do not need (`parts.lexicographic`)."""
+    users = [e for e in problem.employees if e.needs_kit and e.home_office]
+    return any(
+        sum(1 for e in users if problem.base_kind(e, d) is None) > problem.kit_pool.available(d)
+        for d in problem.days
+    )
 
 
 def _since(watch: Watch) -> float:
