@@ -83,14 +83,16 @@ def solve_part(
     status = _cp_status(_run(solver, b, watch, part_key, scale))
     if status in (Status.INFEASIBLE, Status.UNKNOWN):
         return Part(status, [], 0, 0, {})
-    if status is Status.OPTIMAL and not lexi_optimal:
-        status = Status.FEASIBLE
     objective = int(round(solver.objective_value)) // scale
     bound = (
         objective
         if status is Status.OPTIMAL
         else math.ceil(solver.best_objective_bound - 1e-6) // scale
     )
+    if bound >= objective and scale > 1:  # least penalty proven, fewest kits not yet
+        status = Status.OPTIMAL
+    if status is Status.OPTIMAL and not lexi_optimal:
+        status = Status.FEASIBLE
     if fix_hint:  # a fixed plan proves nothing: penalties are >= 0
         status, bound = Status.FEASIBLE, 0
     part = _extract(b, solver, status, min(bound, objective))

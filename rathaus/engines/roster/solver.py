@@ -42,7 +42,8 @@ from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
-PRICING_END = 0.85  # share of the time limit at which kit pricing hands over to the polish
+PRICING_END = 0.75  # share of the budget at which kit pricing hands over to the budgets
+BUDGETS_END = 0.9  # end of the round with the master LP's kit budgets, then the polish
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,8 @@ def _first_round(run: _Run) -> dict[int, Part]:
     proven optimal already."""
     small = len(run.problem.employees) <= 1000
     every = list(range(len(run.groups)))
-    end = run.at(0.6 if small else 0.4)
+    # When the pool may bind, kit prices need the time more than the parts' last kits.
+    end = run.at(0.6 if small and not run.contested else 0.4)
     return _round(run, every, end, run.hints_for_all(), 1.5 if small else 0.1)
 
 
@@ -376,13 +378,55 @@ def _priced(
         f"Schranke mit Kit-Preisen: {bound} ({dual.iterations} Preisrunde(n), "
         f"{dual.columns} Teilpläne)"
     )
-    chosen = dual.parts
-    if chosen is None:
-        return fitted, bound
-    if fitted is None or sum(p.objective for p in chosen) < sum(p.objective for p in fitted):
+    best = fitted
+    if dual.parts is not None and (best is None or _total(dual.parts) < _total(best)):
         notes.append("Teilpläne nach Kit-Preisen gewählt")
-        return chosen, bound
-    return fitted, bound
+        best = dual.parts
+    if dual.budgets is not None:
+        budgeted = _budget_round(run, best or parts, dual.budgets)
+        if budgeted is not None and (best is None or _total(budgeted) < _total(best)):
+            notes.append("Teilpläne mit Kit-Budgets aus dem Master-LP")
+            best = budgeted
+    return best, bound
+
+
+def _total(parts: list[Part]) -> int:
+    return sum(p.objective for p in parts)
+
+
+def _budget_round(
+    run: _Run, start: list[Part], budgets: list[dict[date, int]]
+) -> list[Part] | None:
+    """Every part that uses kits re-solved with the master LP's whole-kit budgets (hard;
+    together within the stock), started from `start`; None unless every part finds a plan
+    in time (a part without one would break the stock)."""
+    watch, end = run.watch, run.at(BUDGETS_END)
+    todo = [i for i, b in enumerate(budgets) if b]
+    if not todo or end - watch.clock.now() < 0.2 or watch.stopped:
+        return None
+    lock = threading.Lock()
+    left = [sum(len(run.groups[i]) for i in todo)]
+
+    def one(i: int) -> Part:
+        with lock:
+            share = run.workers * (end - watch.clock.now()) * len(run.groups[i]) / max(1, left[0])
+            left[0] -= len(run.groups[i])
+        return solve_part(
+            run.subs[i],
+            budget=max(0.05, min(max(0.2, 2 * share), end - watch.clock.now())),
+            workers=1,
+            seed=run.seed,
+            kit_budget=budgets[i],
+            hint={(a.employee_id, a.day): a for a in start[i].assignments},
+            watch=watch,
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, run.workers)) as pool:
+        redone = dict(zip(todo, pool.map(one, todo), strict=True))
+    if any(p.status in (Status.UNKNOWN, Status.INFEASIBLE) for p in redone.values()):
+        return None
+    out = [redone.get(i, p) for i, p in enumerate(start)]
+    return out if not _short_days(run.problem, [a for p in out for a in p.assignments]) else None
 
 
 def _fit_kits(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rathaus.engines.roster import Problem, Status, Wish, WishKind, check
 from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.decompose import batches, kit_use, split
-from rathaus.engines.roster.lagrange import price_kits
+from rathaus.engines.roster.lagrange import lp_budgets, price_kits
 from rathaus.engines.roster.parts import solve_part
 from rathaus.engines.roster.progress import Watch
 from rathaus.engines.roster.solver import solve
@@ -137,3 +137,38 @@ def test_the_same_town_gives_the_same_plan_and_bound() -> None:
     second = solve(problem, work_limit=4.0, seed=3)
     assert first.assignments == second.assignments
     assert (first.objective, first.bound) == (second.objective, second.bound)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.floats(0.0, 6.0, allow_nan=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 3),
+)
+def test_whole_kit_budgets_from_the_master_mix_keep_the_stock(
+    mix: list[list[float]], spare: int
+) -> None:
+    stock = [int(sum(row[d] for row in mix)) + spare for d in range(3)]
+    budgets = lp_budgets(mix, stock)
+    for d, s in enumerate(stock):
+        assert sum(row[d] for row in budgets) <= s
+        for row, frac in zip(budgets, mix, strict=True):
+            assert row[d] >= int(frac[d] + 1e-6)  # every part keeps its whole kits
+
+
+def test_a_part_solved_for_fewest_kits_keeps_its_least_penalty() -> None:
+    """The lexicographic objective (least penalty, then fewest kits) gives the same penalty
+    and a valid bound, with no more kits than the plain search."""
+    sub = split(_contested_town(), batches(_contested_town(), 1))[0]
+    clock = Clock(30.0)
+    watch = Watch(30.0, clock=clock)
+    plain = solve_part(sub, budget=2.0, workers=1, seed=0, watch=watch)
+    fewest = solve_part(sub, budget=2.0, workers=1, seed=0, watch=watch, fewest_kits=True)
+    assert plain.status is fewest.status is Status.OPTIMAL
+    assert fewest.objective == plain.objective == fewest.bound
+    assert sum(kit_use(sub, fewest.assignments).values()) <= sum(
+        kit_use(sub, plain.assignments).values()
+    )
