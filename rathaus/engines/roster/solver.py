@@ -6,15 +6,19 @@ kit pool:
 
 1. every part is solved with the whole pool (a relaxation: the sum of the parts' bounds is a
    valid lower bound of the whole problem), one single-worker CP-SAT per thread, started from
-   a greedy plan; parts not proven optimal get a second round;
+   a greedy plan; parts not proven optimal get a second round. When the pool may bind, each
+   part is solved lexicographically (least penalty, then fewest kits: `parts.lexicographic`),
+   so that no part holds kits that no rule asks for;
 2. if the combined kit use fits the pool on every day, the combination is the answer, and it
    is proven optimal when every part is;
 3. otherwise (`kits`): a greedy repair (kit users with a free seat go to the office), soft
    kit budgets per part and day only if that fails; then kit prices (`lagrange`, until 85 %
    of the time): every part is re-solved with a price per kit-day, which gives a lower bound
    that sees the pool (never weaker than the relaxed one) and, from all part plans seen, a
-   choice of one plan per part within the stock when it beats the repair; then a polish
-   round with hard budgets that can only improve. The plan is OPTIMAL when it meets the bound;
+   choice of one plan per part within the stock when it beats the repair; then one round
+   with whole-kit budgets per part from the master LP's mix (`lagrange.lp_budgets`, hard,
+   together within the stock), kept when it beats that; then a polish round with hard
+   budgets that can only improve. The plan is OPTIMAL when it meets the bound;
 4. small problems whose budgets fail fall back to one model over everything.
 
 `on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
