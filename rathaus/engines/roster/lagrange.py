@@ -46,13 +46,13 @@ log = logging.getLogger(__name__)
 
 SCALE = 10  # prices in tenths of a penalty point per kit-day
 BIG = 1000  # price ceiling (the master's overflow cost): a kit-day is never worth more
-BOX = 2.0  # least half-width of the box around the best prices (points per kit-day)
+BOX = 0.5  # least half-width of the box around the best prices (points per kit-day)
 SMOOTHING = 0.5  # weight of the best prices so far in the next prices (Wentges)
 MASTER_IP_SHARE = 0.1  # of the phase's time for choosing one column per part
-# First prices on the short days: half a point per kit-day. Most kits of the relaxed plans
+# First prices on the short days: a fifth of a point per kit-day. Most kits of the relaxed plans
 # are free to give back (an office day that no rule minds), and parts priced this low stay
 # quick to prove; the master's duals take over from the second round.
-FIRST_PRICE = 5
+FIRST_PRICE = 2
 
 
 @dataclass(frozen=True)
