@@ -51,6 +51,11 @@ def main() -> None:
         action="store_true",
         help="solve every instance twice: without kit prices (the earlier method) and with",
     )
+    ap.add_argument(
+        "--lexicographic",
+        action="store_true",
+        help="parts least penalty, then fewest kits (solve(lexicographic_parts=True))",
+    )
     args = ap.parse_args()
     print(f"`{' '.join(['.venv/bin/python', *sys.argv])}`  ")
     print(
@@ -90,9 +95,22 @@ def _row(
 ) -> None:
     """Solve once, validate with the checker, print one table row."""
     if args.work:
-        plan = solve(problem, work_limit=limit, seed=seed, kit_prices=prices)
+        plan = solve(
+            problem,
+            work_limit=limit,
+            seed=seed,
+            kit_prices=prices,
+            lexicographic_parts=args.lexicographic,
+        )
     else:
-        plan = solve(problem, time_limit=limit, workers=args.workers, seed=seed, kit_prices=prices)
+        plan = solve(
+            problem,
+            time_limit=limit,
+            workers=args.workers,
+            seed=seed,
+            kit_prices=prices,
+            lexicographic_parts=args.lexicographic and prices,
+        )
     ok = "–"
     if plan.objective is not None:
         result = check(problem, plan)

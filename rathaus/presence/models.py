@@ -42,7 +42,9 @@ class PlanQuality:
 
     @property
     def proven_optimal(self) -> bool:
-        return self.objective is not None and self.bound is not None and self.bound >= self.objective
+        return (
+            self.objective is not None and self.bound is not None and self.bound >= self.objective
+        )
 
     @property
     def gap_percent(self) -> float | None:

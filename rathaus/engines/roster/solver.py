@@ -6,8 +6,8 @@ kit pool:
 
 1. every part is solved with the whole pool (a relaxation: the sum of the parts' bounds is a
    valid lower bound of the whole problem), one single-worker CP-SAT per thread, started from
-   a greedy plan; parts not proven optimal get a second round. When the pool may bind, each
-   part is solved lexicographically (least penalty, then fewest kits: `parts.lexicographic`),
+   a greedy plan; parts not proven optimal get a second round. With `lexicographic_parts`
+   (off by default) and a pool that may bind, each part is solved lexicographically (least penalty, then fewest kits: `parts.lexicographic`),
    so that no part holds kits that no rule asks for;
 2. if the combined kit use fits the pool on every day, the combination is the answer, and it
    is proven optimal when every part is;
@@ -172,6 +172,7 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     kit_prices: bool = True,
+    lexicographic_parts: bool = False,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -183,7 +184,9 @@ def solve(
     (non-decreasing fraction, the last one 1.0); `should_stop` stops the search early: the
     best plan so far is returned with the note "Abgebrochen". Both are called from solver
     threads. `kit_prices=False` leaves out the Lagrangian phase (the earlier method, for
-    same-run comparisons in `bench/`).
+    same-run comparisons in `bench/`). `lexicographic_parts` solves the parts least penalty,
+    then fewest kits, when the pool may bind (off by default: it helped the generated
+    town hall at 60 s but made the demo period worse, see docs/benchmarks-roster-municipal.md).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -203,6 +206,7 @@ def solve(
             explain=explain,
             watch=watch,
             kit_prices=kit_prices,
+            lexicographic_parts=lexicographic_parts,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -224,6 +228,7 @@ def _solve(
     explain: bool,
     watch: Watch,
     kit_prices: bool = True,
+    lexicographic_parts: bool = False,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -244,7 +249,7 @@ def _solve(
         hint.by_key() if hint else None,
         watch,
         kit_prices,
-        kit_prices and len(groups) > 1 and _pool_may_bind(problem),
+        lexicographic_parts and kit_prices and len(groups) > 1 and _pool_may_bind(problem),
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)

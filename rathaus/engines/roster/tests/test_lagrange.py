@@ -90,6 +90,9 @@ def test_the_bound_never_exceeds_the_optimum_and_the_plan_keeps_the_stock(
     assert result.objective == plan.objective
     use = kit_use(problem, list(plan.assignments))
     assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
+    lexi = solve(problem, work_limit=4.0, lexicographic_parts=True)
+    assert lexi.lower_bound is not None and lexi.lower_bound <= optimum <= lexi.objective  # type: ignore[operator]
+    assert check(problem, lexi).ok
 
 
 def _contested_town() -> Problem:
