@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -110,7 +111,8 @@ def lexicographic(
     outweighs every kit. Returns the scale: penalty = value // scale, and a proven bound B
     of the scaled value gives the valid penalty bound B // scale (kits < scale)."""
     scale = len(kits) + 1
-    b.model.minimize(scale * objective_expr + sum(kits) if kits else objective_expr)
+    expr = cast(cp_model.LinearExpr, objective_expr)
+    b.model.minimize(scale * expr + cp_model.LinearExpr.sum(kits) if kits else expr)
     return scale
 
 
