@@ -40,7 +40,8 @@ def towns(draw: st.DrawFn) -> Problem:
                     team=f"T{t}",
                     rooms=(f"r{t}",),
                     working_weekdays=frozenset(range(5)),
-                    min_onsite_per_week=draw(st.integers(0, 2)),
+                    # a one-seat room has 5 seat-days a week: minimums that fit it
+                    min_onsite_per_week=draw(st.integers(0, 5 // size)),
                     wishes=wishes,
                 )
             )
