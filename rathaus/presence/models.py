@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import date, timedelta
 
@@ -32,7 +33,31 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class PlanningPeriod(TenantModel):
+class PlanQuality:
+    """How good a computed plan is known to be, from its penalty points (`objective`) and the
+    engine's proven lower bound (`bound`: no valid plan has fewer points)."""
+
+    objective: int | None
+    bound: int | None
+
+    @property
+    def proven_optimal(self) -> bool:
+        return (
+            self.objective is not None and self.bound is not None and self.bound >= self.objective
+        )
+
+    @property
+    def gap_percent(self) -> float | None:
+        """(objective − bound) / objective in per cent, rounded up to one decimal (never
+        smaller than the true gap); None without both figures, 0 when proven optimal."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.proven_optimal or self.objective <= 0:
+            return 0.0
+        return math.ceil(1000 * (self.objective - self.bound) / self.objective) / 10
+
+
+class PlanningPeriod(PlanQuality, TenantModel):
     """A planning horizon for one or several org units, with its rules as data."""
 
     class Mode(models.TextChoices):
@@ -330,7 +355,7 @@ class PlanAssignment(TenantModel):
         indexes = [models.Index(fields=["municipality", "day"])]
 
 
-class SolverJob(TenantModel):
+class SolverJob(PlanQuality, TenantModel):
     class Kind(models.TextChoices):
         SOLVE = "solve", _("Plan berechnen")
         REPLAN = "replan", _("ab Datum neu planen")

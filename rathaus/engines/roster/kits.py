@@ -58,7 +58,7 @@ def polish(
             return parts[i]
         return solve_part(
             subs[i],
-            time_limit=limit,
+            budget=limit,
             workers=1,
             seed=seed,
             kit_budget=budgets[i],
@@ -101,7 +101,7 @@ def repair(
         hint = {
             (a.employee_id, a.day): by_key[(a.employee_id, a.day)] for a in parts[i].assignments
         }
-        return solve_part(subs[i], time_limit=10.0, workers=1, hint=hint, fix_hint=True)
+        return solve_part(subs[i], budget=10.0, workers=1, hint=hint, fix_hint=True)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         redone = dict(zip(changed, pool.map(run, changed), strict=True))
@@ -153,7 +153,7 @@ def budget_phase(
         limit = max(0.2, min(max(1.0, 2 * budget), deadline - clock.now()))
         return solve_part(
             subs[i],
-            time_limit=limit,
+            budget=limit,
             workers=1,
             seed=seed,
             kit_budget=budgets[i],

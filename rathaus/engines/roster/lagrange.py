@@ -46,9 +46,13 @@ log = logging.getLogger(__name__)
 
 SCALE = 10  # prices in tenths of a penalty point per kit-day
 BIG = 1000  # price ceiling (the master's overflow cost): a kit-day is never worth more
-BOX = 2.0  # least half-width of the box around the best prices (points per kit-day)
+BOX = 0.5  # least half-width of the box around the best prices (points per kit-day)
 SMOOTHING = 0.5  # weight of the best prices so far in the next prices (Wentges)
 MASTER_IP_SHARE = 0.1  # of the phase's time for choosing one column per part
+# First prices on the short days: a fifth of a point per kit-day. Most kits of the relaxed plans
+# are free to give back (an office day that no rule minds), and parts priced this low stay
+# quick to prove; the master's duals take over from the second round.
+FIRST_PRICE = 2
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Dual:
     iterations: int
     parts: list[Part] | None = None  # one column per part within the stock, if found
     columns: int = 0
+    # Kits per part and day from the master LP's mix, within the stock (see `lp_budgets`).
+    budgets: list[dict[date, int]] | None = None
 
 
 @dataclass
@@ -211,7 +217,75 @@ def price_kits(
         iterations=state.iterations,
         parts=parts,
         columns=sum(len(c) for c in state.columns),
+        budgets=_part_budgets(problem, relaxed, priced, state.columns, stock),
     )
+
+
+def _part_budgets(
+    problem: Problem,
+    relaxed: list[Part],
+    priced: list[int],
+    columns: list[list[Column]],
+    stock: list[int],
+) -> list[dict[date, int]] | None:
+    """`lp_budgets` per part (all parts; unpriced ones use no kits), or None."""
+    mix = master_mix(columns, stock)
+    if mix is None:
+        return None
+    per_day = lp_budgets(mix, stock)
+    out: list[dict[date, int]] = [{} for _ in relaxed]
+    for k, i in enumerate(priced):
+        out[i] = {d: per_day[k][n] for n, d in enumerate(problem.days)}
+    return out
+
+
+def master_mix(columns: list[list[Column]], stock: list[int]) -> list[list[float]] | None:
+    """Kits per part and day of the master LP's optimal mix of columns (within the stock),
+    or None when the columns cannot keep the stock (overflow in the LP)."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    weights = [[lp.NumVar(0.0, 1.0, "") for _ in cols] for cols in columns]
+    for ws in weights:
+        lp.Add(sum(ws) == 1)
+    for d, s in enumerate(stock):
+        lp.Add(
+            sum(
+                w * c.kits[d]
+                for ws, cols in zip(weights, columns, strict=True)
+                for w, c in zip(ws, cols, strict=True)
+                if c.kits[d]
+            )
+            <= s
+        )
+    lp.Minimize(
+        sum(
+            w * c.cost
+            for ws, cols in zip(weights, columns, strict=True)
+            for w, c in zip(ws, cols, strict=True)
+        )
+    )
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return [
+        [
+            sum(w.solution_value() * c.kits[d] for w, c in zip(ws, cols, strict=True))
+            for d in range(len(stock))
+        ]
+        for ws, cols in zip(weights, columns, strict=True)
+    ]
+
+
+def lp_budgets(mix: list[list[float]], stock: list[int]) -> list[list[int]]:
+    """Whole kits per part and day from a fractional mix: each part keeps the whole kits of
+    its share, the stock left on the day goes to the largest fractions; the sum never
+    exceeds the stock."""
+    out = [[math.floor(u + 1e-6) for u in row] for row in mix]
+    for d, s in enumerate(stock):
+        left = s - sum(row[d] for row in out)
+        order = sorted(range(len(mix)), key=lambda k: out[k][d] - mix[k][d])
+        for k in order[: max(0, left)]:
+            if mix[k][d] - out[k][d] > 1e-6:
+                out[k][d] += 1
+    return out
 
 
 def _add(columns: list[Column], column: Column) -> bool:
@@ -277,17 +351,13 @@ def _proven(state: _State) -> bool:
 def _next_prices(
     state: _State, duals: list[float], smoothing: float, stock: list[int], target: float
 ) -> list[int]:
-    """The first prices by a subgradient step (Polyak's step from the relaxed bound to the
-    best known plan: the first master's duals are degenerate, often the ceiling `BIG`);
-    then the master's duals, kept in a box around the best prices so far and smoothed
+    """The first prices `FIRST_PRICE` on the days the relaxed plans overrun the stock (the
+    first master's duals are degenerate, often the ceiling `BIG`); then the master's duals, kept in a box around the best prices so far and smoothed
     towards them (bundle-style stabilisation)."""
-    if state.iterations == 0 and state.upper is not None:
+    if state.iterations == 0:
         relaxed = [min(cols, key=lambda c: c.cost) for cols in state.columns]
         over = [sum(c.kits[d] for c in relaxed) - s for d, s in enumerate(stock)]
-        norm = sum(g * g for g in over if g > 0)
-        if norm:
-            step = SCALE * (SCALE * state.upper - state.best_num) / (SCALE * norm)
-            return [max(0, round(step * g)) for g in over]
+        return [FIRST_PRICE if g > 0 else 0 for g in over]
     if not state.improved and state.gradient is not None:
         return _subgradient_step(state, target)
     center = [c / SCALE for c in state.best_prices]

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -39,7 +40,7 @@ def _cp_status(code: object) -> Status:
 def solve_part(
     problem: Problem,
     *,
-    time_limit: float,
+    budget: float,
     workers: int = 2,
     seed: int = 0,
     kit_budget: Mapping[date, int] | None = None,
@@ -48,14 +49,20 @@ def solve_part(
     kit_tiebreak: float = 0.0,
     kit_soft: bool = False,
     fix_hint: bool = False,
+    fewest_kits: bool = False,
     watch: Watch | None = None,
     part_key: object = None,
 ) -> Part:
-    """One CP-SAT model.
+    """One CP-SAT model within `budget` on the clock of `watch`: CP-SAT deterministic
+    work when the solve runs on a work clock (`Clock(work_limit)`, tests and reproducible
+    runs), seconds of the wall clock otherwise (and without `watch`).
 
     With `stability_first`, changed days are minimised before the rest (lexicographic). With
     `kit_tiebreak` > 0, that share of the time is spent afterwards on using as few kits as
     possible without making the objective worse (helps the decomposition fit the pool).
+    With `fewest_kits`, one search does the same lexicographically: among the plans of least
+    penalty, the one with the fewest kit-days at home (kits are free to the planner's
+    rules, but the parts share the pool; see `lexicographic`).
     With `watch`, searches stop on request and the main stage reports its incumbents as
     part `part_key`.
     """
@@ -63,8 +70,8 @@ def solve_part(
     clock = watch.clock if watch is not None else WALL
     b = build(problem, kit_budget=kit_budget, kit_soft=kit_soft, hint=hint)
     solver = _solver(workers, seed, fix_hint)
-    deadline = clock.now() + time_limit
-    main_end = deadline - kit_tiebreak * time_limit
+    deadline = clock.now() + budget
+    main_end = deadline - kit_tiebreak * budget
     lexi_optimal = True
     if stability_first and b.rules.get("stability"):
         code = _stability_stage(b, solver, watch, clock, main_end)
@@ -72,15 +79,21 @@ def solve_part(
             return Part(_cp_status(code), [], 0, 0, {})
         lexi_optimal = code == cp_model.OPTIMAL
     objective_expr = b.objective_expr()
-    b.model.minimize(objective_expr)
+    scale = lexicographic(b, objective_expr, _kit_lits(problem, b) if fewest_kits else [])
     clock.limit(solver.parameters, max(0.05, main_end - clock.now()))
-    status = _cp_status(_run(solver, b, watch, part_key))
+    status = _cp_status(_run(solver, b, watch, part_key, scale))
     if status in (Status.INFEASIBLE, Status.UNKNOWN):
         return Part(status, [], 0, 0, {})
+    objective = int(round(solver.objective_value)) // scale
+    bound = (
+        objective
+        if status is Status.OPTIMAL
+        else math.ceil(solver.best_objective_bound - 1e-6) // scale
+    )
+    if bound >= objective and scale > 1:  # least penalty proven, fewest kits not yet
+        status = Status.OPTIMAL
     if status is Status.OPTIMAL and not lexi_optimal:
         status = Status.FEASIBLE
-    objective = int(round(solver.objective_value))
-    bound = objective if status is Status.OPTIMAL else math.ceil(solver.best_objective_bound - 1e-6)
     if fix_hint:  # a fixed plan proves nothing: penalties are >= 0
         status, bound = Status.FEASIBLE, 0
     part = _extract(b, solver, status, min(bound, objective))
@@ -88,6 +101,25 @@ def solve_part(
     if kit_tiebreak > 0 and deadline - clock.now() > 0.05 and not stopped:
         part = _fewest_kits(problem, b, solver, clock, deadline, objective_expr, objective, part)
     return part
+
+
+def lexicographic(
+    b: Built, objective_expr: cp_model.LinearExprT, kits: list[cp_model.IntVar]
+) -> int:
+    """Minimise `objective_expr`, then (if given) the number of true `kits`, in one search:
+    scale × objective + kits with scale = len(kits) + 1, so one penalty point always
+    outweighs every kit. Returns the scale: penalty = value // scale, and a proven bound B
+    of the scaled value gives the valid penalty bound B // scale (kits < scale)."""
+    scale = len(kits) + 1
+    expr = cast(cp_model.LinearExpr, objective_expr)
+    b.model.minimize(scale * expr + cp_model.LinearExpr.sum(kits) if kits else expr)
+    return scale
+
+
+def _kit_lits(problem: Problem, b: Built) -> list[cp_model.IntVar]:
+    """The literals "at home with a kit" of the model."""
+    emps = problem.employees_by_id
+    return [lits[HOME] for (eid, _), lits in b.x.items() if HOME in lits and emps[eid].needs_kit]
 
 
 def _solver(workers: int, seed: int, fix_hint: bool) -> cp_model.CpSolver:
@@ -104,10 +136,12 @@ def _solver(workers: int, seed: int, fix_hint: bool) -> cp_model.CpSolver:
     return solver
 
 
-def _run(solver: cp_model.CpSolver, b: Built, watch: Watch | None, part: object = None) -> object:
+def _run(
+    solver: cp_model.CpSolver, b: Built, watch: Watch | None, part: object = None, scale: int = 1
+) -> object:
     if watch is None:
         return solver.solve(b.model)
-    return watch.run(solver, b.model, part)
+    return watch.run(solver, b.model, part, scale)
 
 
 def _stability_stage(
@@ -137,11 +171,7 @@ def _fewest_kits(
 ) -> Part:
     """The `kit_tiebreak` stage: as few kits as possible without a worse `objective` than
     the main stage found (kit overflow included, unlike `part.objective`)."""
-    kits = [
-        lits[HOME]
-        for (eid, _), lits in b.x.items()
-        if HOME in lits and problem.employees_by_id[eid].needs_kit
-    ]
+    kits = _kit_lits(problem, b)
     if not kits:
         return part
     _hint_from(b, solver)

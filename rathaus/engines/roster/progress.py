@@ -106,10 +106,15 @@ class Watch:
     # --- CP-SAT -------------------------------------------------------------------------
 
     def run(
-        self, solver: cp_model.CpSolver, model: cp_model.CpModel, part: object = None
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        part: object = None,
+        scale: int = 1,
     ) -> object:
         """`solver.solve(model)` with stop and, when `part` is given, progress reports of the
-        part's incumbents; returns CP-SAT's status code."""
+        part's incumbents (a lexicographic objective's value and bound divided by `scale`,
+        see `parts.lexicographic`); returns CP-SAT's status code."""
         if self.on_progress is None and self.should_stop is None:
             code = solver.solve(model)  # nobody listens: no callback overhead
             self.clock.charge(solver)
@@ -119,7 +124,11 @@ class Watch:
         class _Callback(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
                 if part is not None:
-                    watch.solution(part, self.objective_value, self.best_objective_bound)
+                    watch.solution(
+                        part,
+                        self.objective_value // scale,
+                        self.best_objective_bound // scale,
+                    )
                 if watch.stopped:
                     self.stop_search()
 

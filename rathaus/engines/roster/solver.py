@@ -6,15 +6,19 @@ kit pool:
 
 1. every part is solved with the whole pool (a relaxation: the sum of the parts' bounds is a
    valid lower bound of the whole problem), one single-worker CP-SAT per thread, started from
-   a greedy plan; parts not proven optimal get a second round;
+   a greedy plan; parts not proven optimal get a second round. With `lexicographic_parts`
+   (off by default) and a pool that may bind, each part is solved lexicographically (least penalty, then fewest kits: `parts.lexicographic`),
+   so that no part holds kits that no rule asks for;
 2. if the combined kit use fits the pool on every day, the combination is the answer, and it
    is proven optimal when every part is;
 3. otherwise (`kits`): a greedy repair (kit users with a free seat go to the office), soft
    kit budgets per part and day only if that fails; then kit prices (`lagrange`, until 85 %
    of the time): every part is re-solved with a price per kit-day, which gives a lower bound
    that sees the pool (never weaker than the relaxed one) and, from all part plans seen, a
-   choice of one plan per part within the stock when it beats the repair; then a polish
-   round with hard budgets that can only improve. The plan is OPTIMAL when it meets the bound;
+   choice of one plan per part within the stock when it beats the repair; then one round
+   with whole-kit budgets per part from the master LP's mix (`lagrange.lp_budgets`, hard,
+   together within the stock), kept when it beats that; then a polish round with hard
+   budgets that can only improve. The plan is OPTIMAL when it meets the bound;
 4. small problems whose budgets fail fall back to one model over everything.
 
 `on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
@@ -42,7 +46,8 @@ from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
-PRICING_END = 0.85  # share of the time limit at which kit pricing hands over to the polish
+PRICING_END = 0.75  # share of the budget at which kit pricing hands over to the budgets
+BUDGETS_END = 0.9  # end of the round with the master LP's kit budgets, then the polish
 
 
 @dataclass(frozen=True)
@@ -52,20 +57,22 @@ class _Run:
     problem: Problem
     subs: list[Problem]
     groups: list[list[str]]
-    time_limit: float
+    budget: float  # on the watch's clock: seconds, or deterministic work (`clock`)
     workers: int
     seed: int
     stability_first: bool
     explain: bool
     hint_map: Mapping[Key, Assignment] | None
     watch: Watch
+    kit_prices: bool = True
+    contested: bool = False  # the parts together may want more kits than the pool has
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
 
     def at(self, share: float) -> float:
-        """The clock reading when `share` of the time limit has passed."""
-        return self.watch.t0 + share * self.time_limit
+        """The clock reading when `share` of the budget has passed."""
+        return self.watch.t0 + share * self.budget
 
     def hints_for_all(self) -> dict[int, Mapping[Key, Assignment] | None]:
         return dict.fromkeys(range(len(self.groups)), self.hint_map)
@@ -89,7 +96,7 @@ def _round(
         return {
             0: solve_part(
                 run.problem,
-                time_limit=max(0.2, end - now()),
+                budget=max(0.2, end - now()),
                 workers=run.workers,
                 seed=run.seed,
                 hint=hints.get(0),
@@ -131,19 +138,20 @@ def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] |
     else:
         part = solve_part(
             sub,
-            time_limit=limit,
+            budget=limit,
             workers=1,
             seed=run.seed,
             # Small parts find better plans alone; large runs need the quick start.
             hint=hint or (quick if len(run.problem.employees) > 1000 else None),
             stability_first=run.stability_first,
+            fewest_kits=run.contested,
             watch=watch,
             part_key=i,
         )
     # After a stop, the caller's hint (if it is a whole valid plan) is the fallback too.
     start = quick if quick is not None else (hint if watch.stopped else None)
     if part.status is Status.UNKNOWN and start is not None:
-        fixed = solve_part(sub, time_limit=5.0, workers=1, hint=start, fix_hint=True)
+        fixed = solve_part(sub, budget=5.0, workers=1, hint=start, fix_hint=True)
         if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
             part = fixed
     return part
@@ -163,6 +171,8 @@ def solve(
     explain: bool = True,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    kit_prices: bool = True,
+    lexicographic_parts: bool = False,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -173,16 +183,20 @@ def solve(
     the start plan is the answer (see `start`). `on_progress` gets `Progress` reports
     (non-decreasing fraction, the last one 1.0); `should_stop` stops the search early: the
     best plan so far is returned with the note "Abgebrochen". Both are called from solver
-    threads.
+    threads. `kit_prices=False` leaves out the Lagrangian phase (the earlier method, for
+    same-run comparisons in `bench/`). `lexicographic_parts` solves the parts least penalty,
+    then fewest kits, when the pool may bind (off by default: it helped the generated
+    town hall at 60 s but made the demo period worse, see docs/benchmarks-roster-municipal.md).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
+    budget = time_limit
     if work_limit is not None:
-        time_limit, workers = work_limit, 1
-    with Watch(time_limit, on_progress, should_stop, clock) as watch:
+        budget, workers = work_limit, 1
+    with Watch(budget, on_progress, should_stop, clock) as watch:
         plan = _solve(
             problem,
-            time_limit=time_limit,
+            budget=budget,
             workers=workers,
             seed=seed,
             decompose=decompose,
@@ -191,6 +205,8 @@ def solve(
             batch_size=batch_size,
             explain=explain,
             watch=watch,
+            kit_prices=kit_prices,
+            lexicographic_parts=lexicographic_parts,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -202,7 +218,7 @@ def solve(
 def _solve(
     problem: Problem,
     *,
-    time_limit: float,
+    budget: float,
     workers: int,
     seed: int,
     decompose: bool,
@@ -211,6 +227,8 @@ def _solve(
     batch_size: int | None,
     explain: bool,
     watch: Watch,
+    kit_prices: bool = True,
+    lexicographic_parts: bool = False,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -223,13 +241,15 @@ def _solve(
         problem,
         split(problem, groups),
         groups,
-        time_limit,
+        budget,
         workers,
         seed,
         stability_first,
         explain,
         hint.by_key() if hint else None,
         watch,
+        kit_prices,
+        lexicographic_parts and kit_prices and len(groups) > 1 and _pool_may_bind(problem),
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -243,6 +263,17 @@ def _solve(
     return _combine(run, [parts[i] for i in range(len(groups))], notes)
 
 
+def _pool_may_bind(problem: Problem) -> bool:
+    """Some day has more possible kit users at home than kits: then every part is solved
+    lexicographically (least penalty, then fewest kits), so that the parts' plans leave
+    each other the kits they do not need (`parts.lexicographic`)."""
+    users = [e for e in problem.employees if e.needs_kit and e.home_office]
+    return any(
+        sum(1 for e in users if problem.base_kind(e, d) is None) > problem.kit_pool.available(d)
+        for d in problem.days
+    )
+
+
 def _since(watch: Watch) -> float:
     return watch.clock.now() - watch.t0
 
@@ -252,7 +283,8 @@ def _first_round(run: _Run) -> dict[int, Part]:
     proven optimal already."""
     small = len(run.problem.employees) <= 1000
     every = list(range(len(run.groups)))
-    end = run.at(0.6 if small else 0.4)
+    # When the pool may bind, kit prices need the time more than the parts' last kits.
+    end = run.at(0.6 if small and not run.contested else 0.4)
     return _round(run, every, end, run.hints_for_all(), 1.5 if small else 0.1)
 
 
@@ -285,7 +317,7 @@ def _infeasible(run: _Run, problem: Problem) -> Plan:
     """INFEASIBLE, explained unless the caller said not to or the search was stopped."""
     expl: list[Reason] = []
     if run.explain and not run.watch.stopped:
-        limit = max(1.0, run.time_limit / 2)
+        limit = max(1.0, run.budget / 2)
         expl = explain_infeasible(problem, time_limit=limit, clock=run.watch.clock)
     return Plan(Status.INFEASIBLE, explanation=tuple(expl), wall_time=_since(run.watch))
 
@@ -312,7 +344,7 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
     wanted = [kit_use(run.problem, p.assignments) for p in parts]
     fitted = _fit_kits(run, parts, short, notes)
     bound = relaxed_bound
-    if len(run.groups) > 1 and not run.stability_first:
+    if len(run.groups) > 1 and not run.stability_first and run.kit_prices:
         fitted, bound = _priced(run, parts, fitted, relaxed_bound, notes)
     if fitted is not None:
         current = polish(
@@ -355,13 +387,55 @@ def _priced(
         f"Schranke mit Kit-Preisen: {bound} ({dual.iterations} Preisrunde(n), "
         f"{dual.columns} Teilpläne)"
     )
-    chosen = dual.parts
-    if chosen is None:
-        return fitted, bound
-    if fitted is None or sum(p.objective for p in chosen) < sum(p.objective for p in fitted):
+    best = fitted
+    if dual.parts is not None and (best is None or _total(dual.parts) < _total(best)):
         notes.append("Teilpläne nach Kit-Preisen gewählt")
-        return chosen, bound
-    return fitted, bound
+        best = dual.parts
+    if dual.budgets is not None:
+        budgeted = _budget_round(run, best or parts, dual.budgets)
+        if budgeted is not None and (best is None or _total(budgeted) < _total(best)):
+            notes.append("Teilpläne mit Kit-Budgets aus dem Master-LP")
+            best = budgeted
+    return best, bound
+
+
+def _total(parts: list[Part]) -> int:
+    return sum(p.objective for p in parts)
+
+
+def _budget_round(
+    run: _Run, start: list[Part], budgets: list[dict[date, int]]
+) -> list[Part] | None:
+    """Every part that uses kits re-solved with the master LP's whole-kit budgets (hard;
+    together within the stock), started from `start`; None unless every part finds a plan
+    in time (a part without one would break the stock)."""
+    watch, end = run.watch, run.at(BUDGETS_END)
+    todo = [i for i, b in enumerate(budgets) if b]
+    if not todo or end - watch.clock.now() < 0.2 or watch.stopped:
+        return None
+    lock = threading.Lock()
+    left = [sum(len(run.groups[i]) for i in todo)]
+
+    def one(i: int) -> Part:
+        with lock:
+            share = run.workers * (end - watch.clock.now()) * len(run.groups[i]) / max(1, left[0])
+            left[0] -= len(run.groups[i])
+        return solve_part(
+            run.subs[i],
+            budget=max(0.05, min(max(0.2, 2 * share), end - watch.clock.now())),
+            workers=1,
+            seed=run.seed,
+            kit_budget=budgets[i],
+            hint={(a.employee_id, a.day): a for a in start[i].assignments},
+            watch=watch,
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, run.workers)) as pool:
+        redone = dict(zip(todo, pool.map(one, todo), strict=True))
+    if any(p.status in (Status.UNKNOWN, Status.INFEASIBLE) for p in redone.values()):
+        return None
+    out = [redone.get(i, p) for i, p in enumerate(start)]
+    return out if not _short_days(run.problem, [a for p in out for a in p.assignments]) else None
 
 
 def _fit_kits(
@@ -412,13 +486,13 @@ def _whole_model(
     """Step 4: small problems whose budgets fail get one model over everything, started
     from the parts' plans."""
     problem, watch = run.problem, run.watch
-    left = run.time_limit - run.elapsed()
+    left = run.budget - run.elapsed()
     if left < 1.0 or len(problem.employees) > 1000 or watch.stopped:
         return Plan(Status.UNKNOWN, wall_time=run.elapsed(), notes=tuple(notes))
     watch.expect(1)
     full = solve_part(
         problem,
-        time_limit=max(1.0, left),
+        budget=max(1.0, left),
         workers=run.workers,
         seed=run.seed,
         hint={(a.employee_id, a.day): a for a in assignments},

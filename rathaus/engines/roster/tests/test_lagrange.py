@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rathaus.engines.roster import Problem, Status, Wish, WishKind, check
 from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.decompose import batches, kit_use, split
-from rathaus.engines.roster.lagrange import price_kits
+from rathaus.engines.roster.lagrange import lp_budgets, price_kits
 from rathaus.engines.roster.parts import solve_part
 from rathaus.engines.roster.progress import Watch
 from rathaus.engines.roster.solver import solve
@@ -40,7 +40,8 @@ def towns(draw: st.DrawFn) -> Problem:
                     team=f"T{t}",
                     rooms=(f"r{t}",),
                     working_weekdays=frozenset(range(5)),
-                    min_onsite_per_week=draw(st.integers(0, 2)),
+                    # a one-seat room has 5 seat-days a week: minimums that fit it
+                    min_onsite_per_week=draw(st.integers(0, 5 // size)),
                     wishes=wishes,
                 )
             )
@@ -64,11 +65,11 @@ def _dual_bound(problem: Problem) -> tuple[int, int]:
     """(relaxed bound, bound with kit prices) straight from the pricing phase."""
     groups = batches(problem, 1)
     subs = split(problem, groups)
-    # A work clock: every limit below (time_limit=2.0, end=+4.0) is CP-SAT deterministic time,
+    # A work clock: every limit below (budget=2.0, end=+4.0) is CP-SAT deterministic time,
     # charged by the solver's own work count, never seconds of the wall clock.
     clock = Clock(30.0)
     watch = Watch(30.0, clock=clock)
-    relaxed = [solve_part(s, time_limit=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    relaxed = [solve_part(s, budget=2.0, workers=1, seed=0, watch=watch) for s in subs]
     dual = price_kits(
         problem, subs, relaxed, None, end=clock.now() + 4.0, workers=1, seed=0, watch=watch
     )
@@ -90,6 +91,9 @@ def test_the_bound_never_exceeds_the_optimum_and_the_plan_keeps_the_stock(
     assert result.objective == plan.objective
     use = kit_use(problem, list(plan.assignments))
     assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
+    lexi = solve(problem, work_limit=4.0, lexicographic_parts=True)
+    assert lexi.lower_bound is not None and lexi.lower_bound <= optimum <= lexi.objective  # type: ignore[operator]
+    assert check(problem, lexi).ok
 
 
 def _contested_town() -> Problem:
@@ -137,3 +141,38 @@ def test_the_same_town_gives_the_same_plan_and_bound() -> None:
     second = solve(problem, work_limit=4.0, seed=3)
     assert first.assignments == second.assignments
     assert (first.objective, first.bound) == (second.objective, second.bound)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.floats(0.0, 6.0, allow_nan=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 3),
+)
+def test_whole_kit_budgets_from_the_master_mix_keep_the_stock(
+    mix: list[list[float]], spare: int
+) -> None:
+    stock = [int(sum(row[d] for row in mix)) + spare for d in range(3)]
+    budgets = lp_budgets(mix, stock)
+    for d, s in enumerate(stock):
+        assert sum(row[d] for row in budgets) <= s
+        for row, frac in zip(budgets, mix, strict=True):
+            assert row[d] >= int(frac[d] + 1e-6)  # every part keeps its whole kits
+
+
+def test_a_part_solved_for_fewest_kits_keeps_its_least_penalty() -> None:
+    """The lexicographic objective (least penalty, then fewest kits) gives the same penalty
+    and a valid bound, with no more kits than the plain search."""
+    sub = split(_contested_town(), batches(_contested_town(), 1))[0]
+    clock = Clock(30.0)
+    watch = Watch(30.0, clock=clock)
+    plain = solve_part(sub, budget=2.0, workers=1, seed=0, watch=watch)
+    fewest = solve_part(sub, budget=2.0, workers=1, seed=0, watch=watch, fewest_kits=True)
+    assert plain.status is fewest.status is Status.OPTIMAL
+    assert fewest.objective == plain.objective == fewest.bound
+    assert sum(kit_use(sub, fewest.assignments).values()) <= sum(
+        kit_use(sub, plain.assignments).values()
+    )
