@@ -84,7 +84,7 @@ def create(municipality, marker: str) -> dict[str, list]:
         "attendance_id": [attendance.pk],
         "assignment_id": [assignment.pk],
         "paper_id": [paper.pk],
-        "token": [people["external"][1].token[::-1], people["member"][1].token[:-1] + "x"],
+        "token": [people["external"][1].token[::-1], _near_miss(people["member"][1].token)],
         "step": ["versenden", "genehmigen", "abschliessen"],
         # OParl (public data only: the victim's crisis staff and paper must not appear)
         "oparl_body": [municipality.pk],
@@ -96,3 +96,9 @@ def create(municipality, marker: str) -> dict[str, list]:
         "file_id": [document.pk],
         "document_id": [document.pk],
     }
+
+
+def _near_miss(token: str) -> str:
+    """The token with its last character changed (a fixed "x" equalled the real token whenever
+    that already ended in "x": one walk in 64 failed)."""
+    return token[:-1] + ("y" if token.endswith("x") else "x")
