@@ -16,12 +16,12 @@ router = Router()
 
 
 @router.get(
-    "/municipalities/{slug}/districts",
+    "/municipalities/{municipality_slug}/districts",
     summary="District outlines as a GeoJSON FeatureCollection (districts without outline have "
     "geometry null)",
 )
-def district_outlines(request: HttpRequest, slug: str):
-    town = process_selectors.public_municipality(slug)
+def district_outlines(request: HttpRequest, municipality_slug: str):
+    town = process_selectors.public_municipality(municipality_slug)
     if town is None:
         raise NotFound("not_found", _("Diese Kommune wurde nicht gefunden."))
     return {
