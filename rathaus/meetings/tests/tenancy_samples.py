@@ -102,9 +102,3 @@ def create(municipality, marker: str) -> dict[str, list]:
         "file_id": [document.pk],
         "document_id": [document.pk],
     }
-
-
-def _near_miss(token: str) -> str:
-    """The token with its last character changed (a fixed "x" equalled the real token whenever
-    that already ended in "x": one walk in 64 failed)."""
-    return token[:-1] + ("y" if token.endswith("x") else "x")
