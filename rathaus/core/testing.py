@@ -96,11 +96,15 @@ def browser_sign_in(page, base_url: str, username: str, password: str = DEMO_PAS
     expect(page).not_to_have_url(re.compile(r"/konto/zweiter-faktor/"))
 
 
-def shot(page, name: str) -> None:
-    """Screenshots at 1280 and 390 px into ``RATHAUS_SCREENSHOTS`` (nothing without it)."""
+def shot(page, name: str, *, current_only: bool = False) -> None:
+    """Screenshots at 1280 and 390 px (``current_only``: at the page's own size) into
+    ``RATHAUS_SCREENSHOTS`` (nothing without it)."""
     if not SCREENSHOTS:
         return
     Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    if current_only:
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+        return
     size = page.viewport_size or {"width": 1280, "height": 900}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
