@@ -136,7 +136,10 @@ def _refusal(check) -> str:
         return gettext(
             "Zu viele falsche Codes nacheinander. Versuchen Sie es ab %(time)s Uhr wieder."
         ) % {"time": time_format(localtime(check.locked_until), "H:i:s")}
-    return gettext("Der Code passt nicht. Prüfen Sie die Uhrzeit Ihres Telefons.")
+    return gettext(
+        "Der Code passt nicht. Prüfen Sie die Uhrzeit Ihres Telefons; ein "
+        "Wiederherstellungscode gilt nur einmal."
+    )
 
 
 def _recovery_message(left: int) -> str:
