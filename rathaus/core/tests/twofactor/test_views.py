@@ -137,3 +137,15 @@ def client_class_for(user):
     other.force_login(user)
     pass_second_factor(other, user)
     return other
+
+
+def test_the_pages_speak_english_too(client, officer):
+    client.force_login(officer)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    enrol = client.get(reverse("second_factor_enrol"), **english).content.decode()
+    assert "Set up a second factor" in enrol and "Key to enter by hand" in enrol
+    assert "QR code for the authenticator app" in enrol
+    TOTPDevice.objects.filter(user=officer).delete()
+    TOTPDevice.objects.create(user=officer, name="App", confirmed=True)
+    verify = client.get(reverse("second_factor_verify"), **english).content.decode()
+    assert "Confirm sign-in" in verify and "Cancel and sign out" in verify
