@@ -4,9 +4,11 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
 from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
+from rathaus.core.testing import browser_sign_in, pass_second_factor
 from rathaus.core.tests.factories import MunicipalityFactory, RegionFactory, UserFactory
 
 os.environ.setdefault(
@@ -28,6 +30,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "without_second_factor: test clients sign in without passing the second factor"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -112,14 +120,37 @@ def axe_check():
 
 @pytest.fixture
 def login(live_server):
+    """Signs in through the form, and through the code page for a person with a second factor."""
+
     def do_login(page, username, password="test-passwort-123"):
-        page.goto(f"{live_server.url}/konto/anmelden/")
-        page.get_by_label("Benutzername").fill(username)
-        page.get_by_label("Passwort").fill(password)
-        page.get_by_role("button", name="Anmelden").last.click()
-        page.wait_for_load_state()
+        browser_sign_in(page, live_server.url, username, password)
 
     return do_login
+
+
+@pytest.fixture(autouse=True)
+def _test_clients_pass_the_second_factor(request, monkeypatch):
+    """Every Django test client that signs someone in (``force_login``, ``login``) has also
+    passed the second factor, as django-otp's ``otp_login`` records it (rathaus.core.testing).
+
+    Tests of the second factor itself opt out with ``@pytest.mark.without_second_factor``.
+    """
+    if request.node.get_closest_marker("without_second_factor"):
+        return
+    force_login, login = Client.force_login, Client.login
+
+    def force_login_past_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    def login_past_second_factor(self, **credentials):
+        signed_in = login(self, **credentials)
+        if signed_in:
+            pass_second_factor(self)
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", force_login_past_second_factor)
+    monkeypatch.setattr(Client, "login", login_past_second_factor)
 
 
 @pytest.fixture(autouse=True)

@@ -398,3 +398,15 @@ AUTHENTICATION_BACKENDS += [
     "rathaus.core.signin.directory.DirectoryBackend",
     "rathaus.core.signin.oidc.MunicipalOidcBackend",
 ]
+# --- Two factors (rathaus.core.signin; docs/core.md "Second factor"): TOTP with recovery codes,
+# required for election officers, municipality and region admins and the admin site.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "rathaus.core.twofactor.middleware.SecondFactorMiddleware",
+)
+OTP_TOTP_ISSUER = env.str("RATHAUS_TOTP_ISSUER", default="Rathaus")

@@ -31,9 +31,12 @@ from rathaus.core.models import (
     Room,
     User,
 )
+from rathaus.core.problems import DomainError
 from rathaus.core.rules import grantable_roles, outranks
 from rathaus.core.tenancy import chosen_municipality, home_municipality, municipality_ids_for
 from rathaus.core.text import validate_one_line
+from rathaus.core.twofactor.selectors import passed_second_factor
+from rathaus.core.twofactor.services import second_factor_reset
 
 
 def is_master_admin(user) -> bool:
@@ -50,7 +53,9 @@ class RathausAdminSite(admin.AdminSite):
     index_title = _("Stammdatenverwaltung")
 
     def has_permission(self, request):
-        return is_master_admin(request.user)
+        # As django-otp's OTPAdminSite: only a session that passed the second factor (the
+        # middleware sends it to the code before it gets here; this is the second lock).
+        return is_master_admin(request.user) and passed_second_factor(request.user)
 
     def login(self, request, extra_context=None):
         """The site's own login for visitors; the 403 page for staff without the right.
@@ -387,6 +392,26 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     list_display = ("username", "municipality", "role_names", "is_active")
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Zweiten Faktor zurücksetzen"))
+    def reset_second_factor(self, request, queryset):
+        """The chosen people enrol again at their next sign-in (audited; one admin is enough)."""
+        done, refused = 0, 0
+        for user in queryset:
+            try:
+                second_factor_reset(actor=request.user, user=user)
+                done += 1
+            except DomainError:
+                refused += 1
+        if done:
+            self.message_user(request, gettext("Zweiter Faktor zurückgesetzt: %(n)d") % {"n": done})
+        if refused:
+            self.message_user(
+                request,
+                gettext("Nicht zurückgesetzt (keine Berechtigung): %(n)d") % {"n": refused},
+                messages.ERROR,
+            )
 
     @admin.display(description=_("Rollen"))
     def role_names(self, obj):

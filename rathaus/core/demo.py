@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,8 +25,13 @@ from rathaus.core.models import (
     Room,
     User,
 )
+from rathaus.core.twofactor.selectors import second_factor_required
+from rathaus.core.twofactor.services import second_factor_demo
 
 DEMO_PASSWORD = "rathaus-demo"
+# The one TOTP secret of every privileged demo login (README, docs/core.md): add it to an
+# authenticator app to sign in as wahlamt, admin, regionadmin … Set by load_demo only.
+DEMO_TOTP_SECRET = "RATHAUSDEMOZWEITERFAKTORGEHEIM23"
 
 FIRST = [
     "Anna",
@@ -379,6 +385,21 @@ def _name_user(user: User, first: str, last: str) -> None:
     if (user.first_name, user.last_name) != (first, last):
         user.first_name, user.last_name = first, last
         user.save(update_fields=["first_name", "last_name"])
+
+
+def demo_second_factors(town: Municipality) -> list[str]:
+    """Every privileged login of the demo region gets the documented demo secret (idempotent;
+    a device someone enrolled themselves stays). Returns the logins that have it now."""
+    key_hex = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    in_region = User.objects.filter(municipality__region=town.region) | User.objects.filter(
+        region=town.region
+    )
+    names = []
+    for user in in_region.order_by("username"):
+        if second_factor_required(user):
+            second_factor_demo(user=user, key_hex=key_hex)
+            names.append(user.username)
+    return names
 
 
 def name_app_logins(town: Municipality) -> None:

@@ -49,3 +49,5 @@ urlpatterns = [
     # OpenID Connect sign-in per municipality (rathaus.core.signin)
     path("konto/oidc/", include("rathaus.core.signin.urls")),
 ]
+# The second factor: enrol, confirm a sign-in, account page (rathaus.core.twofactor)
+urlpatterns += [path("konto/zweiter-faktor/", include("rathaus.core.twofactor.urls"))]

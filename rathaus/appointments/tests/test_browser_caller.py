@@ -5,7 +5,6 @@ counter only after the preview. axe-core on every page."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, datetime
 
@@ -21,19 +20,9 @@ from rathaus.appointments.services import counter as counter_services
 from rathaus.appointments.tests.helpers import BERLIN
 from rathaus.core.demo import DEMO_PASSWORD, load_core
 from rathaus.core.models import User
+from rathaus.core.testing import shot
 
 TUESDAY_10 = datetime(2027, 3, 2, 10, 0, tzinfo=BERLIN)  # a working day; demo rows from Mar 3
-SHOTS = os.environ.get("RATHAUS_SCREENSHOTS", "")
-
-
-def shot(page, name: str) -> None:
-    """Screenshots at 1280 and 390 px for a human to look at (only when asked for)."""
-    if not SHOTS:
-        return
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.fixture

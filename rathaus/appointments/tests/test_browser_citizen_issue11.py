@@ -1,9 +1,8 @@
 """Browser (issue 11, citizen side): a citizen books on a phone and on a desktop, sees the
 appointment number, downloads the .ics from the personal page, cancels and is offered
 "book again" (not "reschedule"); the Terminagent form asks for a name and has defaults.
-axe-core runs on every page visited; screenshots go to $RATHAUS_SHOTS (if set) for review."""
+axe-core runs on every page visited; screenshots go to $RATHAUS_SCREENSHOTS (if set) for review."""
 
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -14,15 +13,9 @@ from django.utils import timezone
 
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.tests.helpers import make_office
+from rathaus.core.testing import shot
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("RATHAUS_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 @pytest.mark.browser
@@ -62,7 +55,7 @@ def test_citizen_books_sees_number_downloads_ics_cancels_and_books_again(
     assert number.inner_text() == str(appointment.pk)
     assert number.is_visible()
     axe_check(page)
-    _shot(page, f"sent-{viewport}")
+    shot(page, f"sent-{viewport}", current_only=True)
 
     # the link in the e-mail points at the server the citizen used (live_server's port)
     link = re.search(r"(http://\S+/termine/t/\S+/bestaetigen/)", mail.outbox[-1].body).group(1)
@@ -74,7 +67,7 @@ def test_citizen_books_sees_number_downloads_ics_cancels_and_books_again(
     page.wait_for_load_state()
     assert page.get_by_test_id("appointment-number").inner_text() == str(appointment.pk)
     axe_check(page)
-    _shot(page, f"personal-{viewport}")
+    shot(page, f"personal-{viewport}", current_only=True)
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Kalender übernehmen")).click()
@@ -90,7 +83,7 @@ def test_citizen_books_sees_number_downloads_ics_cancels_and_books_again(
     again = page.get_by_role("link", name="Erneut einen Termin buchen")
     assert again.is_visible()
     axe_check(page)
-    _shot(page, f"cancelled-{viewport}")
+    shot(page, f"cancelled-{viewport}", current_only=True)
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
     again.click()
@@ -109,7 +102,7 @@ def test_waiting_list_form_asks_for_a_name_with_defaults(
     make_office(town, counters=1)
     page.goto(f"{live_server.url}/termine/terminagent/neu/{town.id}/")
     axe_check(page)
-    _shot(page, f"waiting-{viewport}")
+    shot(page, f"waiting-{viewport}", current_only=True)
     today = timezone.localdate()
     assert page.get_by_label("Vor- und Nachname").is_visible()
     assert page.get_by_label("Frühestens am").input_value() == today.isoformat()

@@ -1,14 +1,15 @@
 """Browser walks of issue 11 points 18–22 with the demo logins, each page axe-checked.
 
 The demo's master data (``load_core``: Musterstadt, its neighbours and the demo logins) is
-enough for these pages; screenshots of every new or changed page go to /tmp/admin11-*.png.
+enough for these pages; screenshots of every new or changed page go to $RATHAUS_SCREENSHOTS
 """
 
 import pytest
 from playwright.sync_api import expect
 
-from rathaus.core.demo import DEMO_PASSWORD, load_core
+from rathaus.core.demo import load_core
 from rathaus.core.models import AuditEntry, User
+from rathaus.core.testing import browser_sign_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,21 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(db):
     return load_core()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"/tmp/admin11-{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _cards_open(page):
@@ -54,11 +40,11 @@ def test_the_municipality_admin_reads_the_log_and_edits_the_legal_pages(
         object_id=str(demo.pk),
         changes={"capacity_normal": [2, 3]},
     )
-    _login(page, live_server, "admin")
+    browser_sign_in(page, live_server.url, "admin")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Willkommen, {admin.display_name}")
     expect(page.get_by_text("Ihre Rollen: Administration Kommune")).to_be_visible()
     axe_check(page)
-    _shot(page, "start-admin")
+    shot(page, "start-admin")
     _cards_open(page)
 
     page.get_by_role("link", name="Änderungsprotokoll", exact=True).click()
@@ -66,7 +52,7 @@ def test_the_municipality_admin_reads_the_log_and_edits_the_legal_pages(
     page.get_by_role("button", name="Filtern").click()
     expect(page.get_by_text("Plätze (normal): 2 → 3")).to_be_visible()
     axe_check(page)
-    _shot(page, "audit")
+    shot(page, "audit")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
@@ -80,18 +66,18 @@ def test_the_municipality_admin_reads_the_log_and_edits_the_legal_pages(
     )
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die rechtlichen Angaben sind gespeichert.")).to_be_visible()
-    _shot(page, "legal-edit")
+    shot(page, "legal-edit")
     page.get_by_role("navigation", name="Rechtliches").get_by_role("link", name="Impressum").click()
     expect(page.get_by_text("Marktplatz 1, 59999 Musterstadt")).to_be_visible()
     axe_check(page)
 
 
 def test_the_region_admin_switches_and_creates_a_municipality(page, live_server, axe_check, demo):
-    _login(page, live_server, "regionadmin")
+    browser_sign_in(page, live_server.url, "regionadmin")
     brand = page.locator(".site-brand")
     expect(brand).to_have_text("Rathaus · Kreis Musterland (alle Kommunen)")
     axe_check(page)
-    _shot(page, "start-regionadmin")
+    shot(page, "start-regionadmin")
     _cards_open(page)
     page.get_by_role("link", name="Beschäftigte", exact=True).click()
     expect(page.get_by_role("columnheader", name="Kommune")).to_be_visible()
@@ -104,7 +90,7 @@ def test_the_region_admin_switches_and_creates_a_municipality(page, live_server,
     expect(page.get_by_role("columnheader", name="Kommune")).to_have_count(0)
     assert "Beispielhausen" in page.title()
     axe_check(page)
-    _shot(page, "employees-switched")
+    shot(page, "employees-switched")
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Kommune anlegen").click()
@@ -113,7 +99,7 @@ def test_the_region_admin_switches_and_creates_a_municipality(page, live_server,
     page.get_by_label("Amtlicher Gemeindeschlüssel").fill("05999004")
     page.get_by_label("Bundesland").select_option("NW")
     axe_check(page)
-    _shot(page, "municipality-create")
+    shot(page, "municipality-create")
     page.get_by_role("button", name="Kommune anlegen").click()
     expect(brand).to_have_text("Rathaus · Neustadt")
     assert AuditEntry.objects.filter(object_type="core.Municipality", action="create").exists()
@@ -123,19 +109,19 @@ def test_the_region_admin_switches_and_creates_a_municipality(page, live_server,
 def test_no_card_leads_to_a_403_and_the_403_page_is_kern(
     page, live_server, axe_check, demo, username
 ):
-    _login(page, live_server, username)
+    browser_sign_in(page, live_server.url, username)
     axe_check(page)
     user = User.objects.get(username=username)
     if page.url.rstrip("/") == live_server.url:  # the start page (leadership lands on its cockpit)
         expect(page.get_by_role("heading", level=1)).to_have_text(
             f"Willkommen, {user.display_name}"
         )
-        _shot(page, "start-teamleitung")
+        shot(page, "start-teamleitung")
     _cards_open(page)
     page.goto(f"{live_server.url}/stammdaten/beschaeftigte/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
     axe_check(page)
-    _shot(page, f"403-{username}")
+    shot(page, f"403-{username}")
     page.locator("button[name=language][value=en]").click()
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/stammdaten/beschaeftigte/")
@@ -153,7 +139,7 @@ def test_a_public_page_links_the_legal_pages_in_its_footer(page, live_server, ax
     expect(page.get_by_role("heading", level=1)).to_have_text("Erklärung zur Barrierefreiheit")
     expect(page.get_by_role("heading", name="Feedback und Kontakt")).to_be_visible()
     axe_check(page)
-    _shot(page, "accessibility-statement")
+    shot(page, "accessibility-statement")
     page.get_by_role("navigation", name="Rechtliches").get_by_role(
         "link", name="Datenschutz"
     ).click()

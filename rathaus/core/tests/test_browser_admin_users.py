@@ -7,8 +7,9 @@ right after saving. Each admin page is axe-checked; screenshots go to /tmp/ops-u
 import pytest
 from playwright.sync_api import expect
 
-from rathaus.core.demo import DEMO_PASSWORD, load_core
+from rathaus.core.demo import load_core
 from rathaus.core.models import User
+from rathaus.core.testing import browser_sign_in, shot
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,25 +22,10 @@ def demo(db):
     return load_core()
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").last.click()
-    page.wait_for_load_state()
-
-
-def _shot(page, name):
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"/tmp/ops-users-{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 def test_the_municipality_admin_creates_a_user_with_roles_by_name(
     page, live_server, axe_check, demo
 ):
-    _login(page, live_server, "admin")
+    browser_sign_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/admin/core/user/add/")
     axe_check(page)
     page.get_by_label("Benutzername").fill("neue.sachbearbeitung")
@@ -48,7 +34,7 @@ def test_the_municipality_admin_creates_a_user_with_roles_by_name(
     expect(page.get_by_label("Kommune:", exact=True)).to_have_value(str(demo.pk))
     page.get_by_label("Sachbearbeitung Bürgerbüro").check()
     page.get_by_label("Beschäftigte", exact=True).check()
-    _shot(page, "add")
+    shot(page, "add")
     page.get_by_role("button", name="Sichern", exact=True).click()
     page.wait_for_load_state()
 
@@ -58,11 +44,11 @@ def test_the_municipality_admin_creates_a_user_with_roles_by_name(
     expect(page.get_by_text("existiert nicht")).to_have_count(0)
     expect(page.get_by_label("Sachbearbeitung Bürgerbüro")).to_be_checked()
     axe_check(page)
-    _shot(page, "change")
+    shot(page, "change")
 
     page.goto(f"{live_server.url}/admin/core/user/")
     expect(page.get_by_role("row", name="neue.sachbearbeitung")).to_contain_text(
         "Beschäftigte, Sachbearbeitung Bürgerbüro"
     )
     axe_check(page)
-    _shot(page, "list")
+    shot(page, "list")

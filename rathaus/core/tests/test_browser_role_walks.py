@@ -22,8 +22,8 @@ from django.test.utils import override_settings
 from pytest_django.live_server_helper import LiveServer
 
 from rathaus.appointments.models import Appointment
-from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Employee, User
+from rathaus.core.testing import browser_sign_in
 
 # django_db makes pytest-django set up the test database; each test runs in a transaction of
 # its own connection, the live server's thread reads and writes the module's demo committed.
@@ -84,11 +84,7 @@ def demo(request, django_db_setup, django_db_blocker):
 
 
 def _login(page, demo: Demo, username: str) -> None:
-    page.goto(f"{demo.url}/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").last.click()
-    page.wait_for_load_state()
+    browser_sign_in(page, demo.url, username)
     assert "/konto/anmelden/" not in page.url, f"{username} could not log in"
 
 

@@ -1,12 +1,12 @@
 """Election night in the browser: two officers run the demo town's mayoral election end to end."""
 
-import os
 import re
 
 import pytest
 
-from rathaus.core.demo import DEMO_PASSWORD, load_core
+from rathaus.core.demo import load_core
 from rathaus.core.models import User
+from rathaus.core.testing import browser_sign_in, shot
 from rathaus.elections import demo
 from rathaus.elections.models import District, Election, Result
 from rathaus.elections.selectors.elections import runoff_date_for
@@ -25,27 +25,6 @@ def _split(total, weights):
 def _logout(page):
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_load_state()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").last.click()
-    page.wait_for_load_state()
-
-
-SHOTS = os.environ.get("RATHAUS_SCREENSHOTS", "")
-
-
-def _shot(page, name):
-    """Screenshots at 1280 and 390 px when RATHAUS_SCREENSHOTS names a folder (for review)."""
-    if not SHOTS:
-        return
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _approve_each(page, axe_check, expect):
@@ -95,7 +74,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     runoff_day = f"{runoff_date_for(election):%d.%m.%Y}"  # the demo is relative to today
 
     # --- officer A enters the missing districts of the first round
-    _login(page, live_server, "wahlamt")
+    browser_sign_in(page, live_server.url, "wahlamt")
     page.goto(f"{live_server.url}/wahlen/")
     axe_check(page)
     page.get_by_role("link", name=demo.TITLE, exact=True).click()
@@ -138,7 +117,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     assert "noch nicht gemeldet" not in row and "Freigabe ausstehend" in row  # figures shown
     assert "Vorschau einschließlich" in page.content()  # staff-only preview of pending reports
     axe_check(page)
-    _shot(page, "detail-pending")
+    shot(page, "detail-pending")
     # a correction of an approved district, to be reviewed with what changed
     page.get_by_role("link", name="Korrigieren 0101", exact=True).click()
     page.wait_for_load_state()
@@ -154,7 +133,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     _logout(page)
 
     # --- officer B sees each report's figures (and the change) before approving it
-    _login(page, live_server, "wahlamt2")
+    browser_sign_in(page, live_server.url, "wahlamt2")
     page.goto(f"{live_server.url}/wahlen/{election.pk}/")
     assert "Alle von anderen erfassten Meldungen freigeben" not in page.content()
 
@@ -166,7 +145,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
             assert "Zahlendreher in der Niederschrift" in text
             assert "Zuletzt freigegeben" in text
             assert review_page.locator("tr.elections-changed").count() == 2
-            _shot(review_page, "approve-correction")
+            shot(review_page, "approve-correction")
 
     seen = _approve_each(page, axe_check, expect)
     assert len(seen) == 6  # 0101 (correction), 0304, 0405, 0502, 0503, B06
@@ -174,7 +153,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     assert heading == f"Stichwahl am {runoff_day} zwischen Dr. Anna Berger und Markus Jansen"
     assert "31 von 31" in page.content()
     axe_check(page)
-    _shot(page, "detail-complete")
+    shot(page, "detail-complete")
     # the final determination asks first and names what is still provisional
     page.get_by_role("link", name="Endgültiges Ergebnis feststellen …").click()
     page.wait_for_load_state()
@@ -182,7 +161,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     assert "31 Bezirk(e) nur als Schnellmeldung" in provisional
     assert page.get_by_role("button", name="Endgültiges Ergebnis jetzt feststellen").count() == 0
     axe_check(page)
-    _shot(page, "finalize")
+    shot(page, "finalize")
     page.goto(f"{live_server.url}/wahlen/{election.pk}/")
     page.get_by_role("button", name="Stichwahl anlegen").click()
     page.wait_for_load_state()
@@ -238,7 +217,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     _logout(page)
 
     # --- officer A approves the runoff: two reports reviewed here, the rest as the service
-    _login(page, live_server, "wahlamt")
+    browser_sign_in(page, live_server.url, "wahlamt")
     page.goto(f"{live_server.url}/wahlen/{runoff.pk}/")
     page.get_by_role("link", name=re.compile("Meldungen prüfen und freigeben")).click()
     page.wait_for_load_state()
@@ -267,7 +246,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     assert f"Zur Stichwahl am {runoff_day}" in page.content()
     assert "seitlich wischen" in page.content()
     axe_check(page)
-    _shot(page, "public-first-round")
+    shot(page, "public-first-round")
 
 
 DISTRICT_LIST = (
@@ -284,7 +263,7 @@ def test_election_office_sets_up_an_election_with_candidates_and_districts(
 ):
     town = load_core()
     demo.load(town)
-    _login(page, live_server, "wahlamt")
+    browser_sign_in(page, live_server.url, "wahlamt")
     page.goto(f"{live_server.url}/wahlen/")
     page.get_by_role("link", name="Neue Wahl anlegen").click()
     page.wait_for_load_state()
@@ -305,7 +284,7 @@ def test_election_office_sets_up_an_election_with_candidates_and_districts(
     ):
         page.fill(f"#id_candidates-{i}-name", name)
         page.fill(f"#id_candidates-{i}-party", party)
-    _shot(page, "election-form")
+    shot(page, "election-form")
     page.get_by_role("button", name="Wahl anlegen und Wahlbezirke eintragen").click()
     page.wait_for_load_state()
     assert "Bürgermeisterwahl 2030 ist angelegt" in page.content()
@@ -354,7 +333,7 @@ def test_election_office_sets_up_an_election_with_candidates_and_districts(
     assert "Wahlbezirk 0111 ist angelegt" in page.content()
     assert "13 Wahlbezirke" in page.locator("#district-list caption").inner_text()
     axe_check(page)
-    _shot(page, "districts")
+    shot(page, "districts")
 
     page.goto(f"{live_server.url}/wahlen/{election.pk}/")
     axe_check(page)

@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from rathaus.core.demo import DEMO_PASSWORD, DEMO_USERS, load_core, name_app_logins
+from rathaus.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_USERS,
+    demo_second_factors,
+    load_core,
+    name_app_logins,
+)
 from rathaus.core.models import User
 
 DEMO_APPS = (
@@ -51,6 +58,7 @@ class Command(BaseCommand):
                 continue
             module.load(town, now=now)
         name_app_logins(town)
+        second_factor_logins = demo_second_factors(town)
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo-Kommune „{town.name}“ ist geladen ({seconds:.0f} s).")
@@ -63,6 +71,10 @@ class Command(BaseCommand):
             place = user.municipality.name if user.municipality else town.region.name
             roles = ", ".join(user.role_labels)
             self.stdout.write(f"  {user.username:<22} {roles} ({place})")
+        self.stdout.write(
+            f"Zweiter Faktor (TOTP) für {', '.join(second_factor_logins)}: "
+            f"Demo-Geheimnis {DEMO_TOTP_SECRET} in einer Authenticator-App."
+        )
         self.stdout.write("Bürgerinnen und Bürger buchen ohne Anmeldung.")
 
 

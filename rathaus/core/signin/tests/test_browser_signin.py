@@ -1,11 +1,8 @@
 """Browser: staff sign in through the real slapd and through the real OpenID Connect provider.
 
 axe-core runs on Rathaus' pages (the provider's own development login page is not ours);
-screenshots of the login page go to $RATHAUS_SHOTS (if set) for review.
+screenshots of the login page go to $RATHAUS_SCREENSHOTS (if set) for review.
 """
-
-import os
-from pathlib import Path
 
 import pytest
 
@@ -18,15 +15,9 @@ from rathaus.core.signin.models import (
 )
 from rathaus.core.signin.tests import servers
 from rathaus.core.signin.tests.conftest import GROUPS_M, PASSWORD, PEOPLE_M, _require
+from rathaus.core.testing import shot
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("RATHAUS_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 @pytest.fixture
@@ -75,7 +66,7 @@ def test_staff_sign_in_with_their_directory_account_and_through_the_provider(
 
     page.goto(f"{live_server.url}/konto/anmelden/")
     axe_check(page)
-    _shot(page, f"signin-login-{viewport}")
+    shot(page, f"signin-login-{viewport}", current_only=True)
     page.get_by_label("Benutzername").fill("anna@musterstadt.de")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").last.click()

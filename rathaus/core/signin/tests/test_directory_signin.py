@@ -7,6 +7,7 @@ from rathaus.core.models import AuditEntry, Employee, OrgUnit, Role, User
 from rathaus.core.signin.models import DirectoryConnection, DirectoryGroupRole
 from rathaus.core.signin.tests.conftest import GROUPS_A, GROUPS_M, PASSWORD, PEOPLE_A, PEOPLE_M
 from rathaus.core.signin.tests.servers import ROOT_PASSWORD
+from rathaus.core.testing import pass_second_factor
 
 LOGIN = "/konto/anmelden/"
 
@@ -64,6 +65,9 @@ def test_a_directory_member_signs_in_with_the_roles_of_her_groups(client, muster
     assert user.roles == [Role.CLERK, Role.ELECTION_OFFICER]
     assert (user.first_name, user.last_name) == ("Anna", "Schmidt")
     assert not user.has_usable_password()  # the directory's password is never stored here
+    # an election officer: the second factor comes first, even after the directory's password
+    assert client.get("/")["Location"].startswith("/konto/zweiter-faktor/einrichten/")
+    pass_second_factor(client)
     page = client.get("/")
     assert "Wahlamt" in page.content.decode()  # her roles by their labels on the start page
 
