@@ -13,7 +13,7 @@ from rathaus.core.problems import Conflict, DomainError
 from rathaus.presence.models import Absence
 from rathaus.staffpool import selectors
 from rathaus.staffpool.models import HeldDay, LedgerEntry, PoolMember, Secondment, StaffingFloor
-from rathaus.staffpool.services import matching, requests, secondments
+from rathaus.staffpool.services import matching, members, requests, secondments
 from rathaus.staffpool.services.ledger import cases_book
 from rathaus.staffpool.services.maintenance import (
     requests_close_finished,
@@ -85,6 +85,25 @@ def test_a_short_request_says_why_in_planners_words(pool):
     (message,) = [selectors.shortfall_message(n) for n in req.match_note]
     assert message.startswith("1 von 3 Plätzen")
     assert "Kontaktnachverfolgung" in message
+
+
+def test_a_qualification_that_expires_before_the_request_ends_does_not_count(pool):
+    from_the_start = pool.member(pool.other, login=True)
+    expiring = pool.member(pool.other, skills=())
+    members.qualification_set(
+        actor=pool.other_coordinator,
+        member=expiring,
+        skill="contact_tracing",
+        valid_until=MONDAY + timedelta(days=3),  # the request runs for almost two weeks
+    )
+    req = requests.request_create(
+        actor=pool.coordinator, municipality=pool.town, data=request_data(slots=2), now=NOW
+    )
+    matching.request_match(actor=pool.coordinator, requests=[req], now=NOW)
+    req.refresh_from_db()
+    assert set(req.secondments.values_list("member_id", flat=True)) == {from_the_start.pk}
+    (message,) = [selectors.shortfall_message(n) for n in req.match_note]
+    assert message.startswith("1 von 2 Plätzen")
 
 
 def test_approval_needs_the_works_council_step(pool):
