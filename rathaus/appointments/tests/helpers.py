@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import altcha
+from django.utils import timezone
 
 from rathaus.appointments import proof_of_work
-from rathaus.appointments.models import BookingPolicy, Counter, OpeningHours, Service
+from rathaus.appointments.models import (
+    BookingPolicy,
+    Counter,
+    DateException,
+    OpeningHours,
+    Service,
+)
 from rathaus.appointments.selectors import availability
 from rathaus.appointments.services import booking, waiting_list
 from rathaus.core.tests.factories import LocationFactory
@@ -118,3 +125,20 @@ def waiting(town, location, service, email, now=NOW, **kwargs):
         now=now,
     )
     return entry, token
+
+
+def office_open_tomorrow(town, *, counters: int = 3):
+    """An office whose only bookable hours are tomorrow 08:00–12:00 (a date exception, so
+    weekday and holidays do not matter): for tests on the availability index, which needs the
+    real clock. Returns the location, its counters, the ID-card service and tomorrow's date."""
+    location, all_counters, ausweis, _kfz = make_office(town, counters=counters)
+    tomorrow = timezone.now().astimezone(BERLIN).date() + timedelta(days=1)
+    DateException.objects.create(
+        municipality=town,
+        location=location,
+        date=tomorrow,
+        closed=False,
+        start=time(8),
+        end=time(12),
+    )
+    return location, all_counters, ausweis, tomorrow

@@ -3,16 +3,16 @@
 import threading
 import traceback
 from collections import Counter as Tally
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from rathaus.appointments.models import Appointment, DateException
+from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, availability_index
 from rathaus.appointments.services import booking
-from rathaus.appointments.tests.helpers import BERLIN, NOW, at, make_office
+from rathaus.appointments.tests.helpers import BERLIN, NOW, at, make_office, office_open_tomorrow
 from rathaus.core.problems import DomainError
 
 
@@ -152,23 +152,6 @@ def test_threads_never_overbook_on_any_database(town):
     assert len(rows) == len(set(rows)) <= 2
 
 
-def _office_open_tomorrow(town):
-    """An office whose only bookable hours are tomorrow 08:00–12:00 (a date exception, so
-    weekday and holidays do not matter); the index path needs the real clock."""
-    location, counters, ausweis, _kfz = make_office(town, counters=3)
-    tomorrow = timezone.now().astimezone(BERLIN).date() + timedelta(days=1)
-    DateException.objects.create(
-        municipality=town,
-        location=location,
-        date=tomorrow,
-        closed=False,
-        start=time(8),
-        end=time(12),
-    )
-    at_ = lambda h, m=0: datetime.combine(tomorrow, time(h, m), tzinfo=BERLIN)  # noqa: E731
-    return location, counters, ausweis, tomorrow, at_
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_bookings_racing_with_readers_of_the_shared_index_never_overbook(town, settings):
@@ -177,7 +160,8 @@ def test_bookings_racing_with_readers_of_the_shared_index_never_overbook(town, s
     each client that booked sees its counter taken as soon as its request has returned."""
     _needs_postgres()
     settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 20
-    location, counters, ausweis, day, at_ = _office_open_tomorrow(town)
+    location, counters, ausweis, day = office_open_tomorrow(town)
+    at_ = lambda h, m=0: datetime.combine(day, time(h, m), tzinfo=BERLIN)  # noqa: E731
     demand = {ausweis.id: 1}
     starts = [at_(9), at_(9, 10)]
     assert {s.start for s in availability.slots_on(location, demand, day)} >= set(starts)

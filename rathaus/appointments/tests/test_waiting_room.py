@@ -4,32 +4,16 @@ full, the rest hear "ausgebucht" from the index."""
 import os
 import threading
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 import redis
 from django.db import connection, connections
-from django.utils import timezone
 
-from rathaus.appointments.models import Appointment, DateException
+from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import waiting_room as store
 from rathaus.appointments.services import waiting_room
-from rathaus.appointments.tests.helpers import BERLIN, make_office
-
-
-def _office_open_tomorrow(town, counters=3):
-    """Bookable only tomorrow 08:00–12:00 (a date exception); the index needs the real clock."""
-    location, _counters, ausweis, _kfz = make_office(town, counters=counters)
-    tomorrow = timezone.now().astimezone(BERLIN).date() + timedelta(days=1)
-    DateException.objects.create(
-        municipality=town,
-        location=location,
-        date=tomorrow,
-        closed=False,
-        start=time(8),
-        end=time(12),
-    )
-    return location, ausweis, datetime.combine(tomorrow, time(9), tzinfo=BERLIN)
+from rathaus.appointments.tests.helpers import BERLIN, office_open_tomorrow
 
 
 @pytest.fixture
@@ -69,7 +53,8 @@ def _book(location, ausweis, start, n):
 def test_alone_at_a_free_slot_a_citizen_books_at_once_and_then_hears_ausgebucht(
     town, queues, django_capture_on_commit_callbacks
 ):
-    location, ausweis, start = _office_open_tomorrow(town, counters=1)
+    location, _counters, ausweis, day = office_open_tomorrow(town, counters=1)
+    start = datetime.combine(day, time(9), tzinfo=BERLIN)
     with django_capture_on_commit_callbacks(execute=True):  # the index write after the commit
         first = _book(location, ausweis, start, 1)
     assert first.result["status"] == 201 and first.arrival == 1 and not first.ticket
@@ -91,7 +76,8 @@ def test_waiting_requests_are_served_in_arrival_order(town, queues):
     each saw a position in the queue while it waited."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
-    location, ausweis, start = _office_open_tomorrow(town)
+    location, _counters, ausweis, day = office_open_tomorrow(town)
+    start = datetime.combine(day, time(9), tzinfo=BERLIN)
     gate = store.gate_of(location.id, int(start.timestamp()))
     seq, go, _full = queues.enter(gate, "test-holder", "test-ticket", "")
     assert (seq, go) == (1, True)  # the test holds the gate: everybody else must queue
