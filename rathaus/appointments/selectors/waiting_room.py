@@ -13,8 +13,12 @@ the single-process demo), every step one atomic Lua script:
 * ``…appointments:wr:<gate>:seq`` – last arrival number; ``…:done`` – arrivals answered;
   ``…:q`` – list of waiting tickets, oldest first; ``…:lock`` – who holds the gate (a
   random owner id, expires after :data:`LOCK_MS` in case a process dies while holding it);
-* ``…appointments:wrt:<ticket>`` – hash ``gate seq kind data result`` of one request;
-  its personal data (name, e-mail) live here for at most :data:`TICKET_SECONDS`.
+* ``…appointments:wrt:<ticket>`` – hash ``gate seq data person result`` of one request.
+  ``data`` is what it asks for (location, demand, start – the page's links need it while
+  it waits); ``person`` its personal data (name, e-mail, phone of a direct booking), kept
+  only while it waits: the script that hands the request to the holder deletes it, and
+  an answer from the index deletes it too. Only a request nobody ever serves keeps it
+  until its ticket expires (:data:`TICKET_SECONDS`).
 
 The position shown to a waiting citizen is ``seq - done``: how many arrivals before them
 (themselves included) have not been answered yet.
@@ -44,6 +48,7 @@ if redis.call('LLEN', KEYS[2]) == 0
   return {seq, 1, full}
 end
 redis.call('HSET', KEYS[4], 'seq', seq, 'data', ARGV[3], 'gate', ARGV[7])
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[4], 'person', ARGV[8]) end
 redis.call('EXPIRE', KEYS[4], ARGV[5])
 redis.call('RPUSH', KEYS[2], ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
@@ -72,8 +77,9 @@ while true do
     redis.call('DEL', KEYS[1])
     return false
   end
-  local f = redis.call('HMGET', ARGV[5] .. ticket, 'seq', 'data', 'result')
-  if not f[3] then return {ticket, f[1] or '0', f[2] or ''} end
+  local f = redis.call('HMGET', ARGV[5] .. ticket, 'seq', 'data', 'result', 'person')
+  redis.call('HDEL', ARGV[5] .. ticket, 'person')
+  if not f[3] then return {ticket, f[1] or '0', f[2] or '', f[4] or ''} end
 end
 """
 
@@ -105,8 +111,11 @@ class RedisQueues:
     def _ticket(self, ticket: str) -> str:
         return f"{self.prefix}wrt:{ticket}"
 
-    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool, bool]:
-        """(arrival number, holds the gate now, the gate was found full before)."""
+    def enter(
+        self, gate: str, owner: str, ticket: str, data: str, person: str = ""
+    ) -> tuple[int, bool, bool]:
+        """(arrival number, holds the gate now, the gate was found full before). ``person``
+        is stored only if the request has to wait."""
         keys = [
             self._gate(gate, "seq"),
             self._gate(gate, "q"),
@@ -114,23 +123,24 @@ class RedisQueues:
             self._ticket(ticket),
             self._gate(gate, "full"),
         ]
-        args = [owner, LOCK_MS, data, GATE_SECONDS, TICKET_SECONDS, ticket, gate]
+        args = [owner, LOCK_MS, data, GATE_SECONDS, TICKET_SECONDS, ticket, gate, person]
         seq, go, full = self._enter(keys=keys, args=args)
         return int(seq), bool(go), bool(full)
 
     def take(
         self, gate: str, owner: str, answered: str = "", result: str = ""
-    ) -> tuple[str, int, str] | None:
+    ) -> tuple[str, int, str, str] | None:
         """Record the answer to ``answered`` ("-": the holder's own request), then the oldest
-        waiting ticket (ticket, seq, data) if ``owner`` holds the gate or could take it; None
-        when nobody waits or someone else holds it. One round trip per served request."""
+        waiting ticket (ticket, seq, data, person) if ``owner`` holds the gate or could take
+        it – its personal data leave the store with it; None when nobody waits or someone
+        else holds it. One round trip per served request."""
         keys = [self._gate(gate, "lock"), self._gate(gate, "q"), self._gate(gate, "done")]
         args = [owner, LOCK_MS, answered, result, self._ticket(""), GATE_SECONDS]
         raw = self._take(keys=keys, args=args)
         if not raw:
             return None
-        ticket, seq, data = (v.decode() if isinstance(v, bytes) else v for v in raw)
-        return ticket, int(seq), data
+        ticket, seq, data, person = (v.decode() if isinstance(v, bytes) else v for v in raw)
+        return ticket, int(seq), data, person
 
     def release(self, gate: str, owner: str) -> int:
         keys = [self._gate(gate, "lock"), self._gate(gate, "q")]
@@ -142,6 +152,7 @@ class RedisQueues:
         pipe.incr(self._gate(gate, "done"))
         pipe.expire(self._gate(gate, "done"), GATE_SECONDS)
         pipe.hset(self._ticket(ticket), "result", result)
+        pipe.hdel(self._ticket(ticket), "person")
         pipe.execute()
 
     def mark_full(self, gate: str) -> None:
@@ -179,7 +190,9 @@ class LocalQueues:
     def _hold(self, gate: str, owner: str) -> None:
         self._holders[gate] = (owner, _time.monotonic() + LOCK_MS / 1000)
 
-    def enter(self, gate: str, owner: str, ticket: str, data: str) -> tuple[int, bool, bool]:
+    def enter(
+        self, gate: str, owner: str, ticket: str, data: str, person: str = ""
+    ) -> tuple[int, bool, bool]:
         with self._lock:
             seq = self._seq[gate] = self._seq.get(gate, 0) + 1
             full = gate in self._full
@@ -188,12 +201,14 @@ class LocalQueues:
                 self._hold(gate, owner)
                 return seq, True, full
             self._tickets[ticket] = {"seq": str(seq), "data": data, "gate": gate}
+            if person:
+                self._tickets[ticket]["person"] = person
             queue.append(ticket)
             return seq, False, full
 
     def take(
         self, gate: str, owner: str, answered: str = "", result: str = ""
-    ) -> tuple[str, int, str] | None:
+    ) -> tuple[str, int, str, str] | None:
         with self._lock:
             if answered:
                 self._done[gate] = self._done.get(gate, 0) + 1
@@ -209,8 +224,9 @@ class LocalQueues:
             while queue:
                 ticket = queue.pop(0)
                 fields = self._tickets.get(ticket, {})
+                person = fields.pop("person", "")
                 if "result" not in fields:
-                    return ticket, int(fields.get("seq", 0)), fields.get("data", "")
+                    return ticket, int(fields.get("seq", 0)), fields.get("data", ""), person
             self._holders.pop(gate, None)
             return None
 
@@ -223,7 +239,9 @@ class LocalQueues:
     def answer(self, gate: str, ticket: str, result: str) -> None:
         with self._lock:
             self._done[gate] = self._done.get(gate, 0) + 1
-            self._tickets.setdefault(ticket, {})["result"] = result
+            fields = self._tickets.setdefault(ticket, {})
+            fields["result"] = result
+            fields.pop("person", None)
 
     def mark_full(self, gate: str) -> None:
         with self._lock:

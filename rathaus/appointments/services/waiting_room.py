@@ -98,9 +98,9 @@ def _serve(request: dict, now: datetime | None) -> dict:
             location=location,
             demand=demand,
             start=start,
-            name=request["name"],
-            email=request["email"],
-            phone=request["phone"],
+            name=request.get("name", ""),
+            email=request.get("email", ""),
+            phone=request.get("phone", ""),
             now=now,
         )
     except DomainError as exc:
@@ -113,6 +113,15 @@ def _serve(request: dict, now: datetime | None) -> dict:
         "end": _iso(appointment.end),
         "confirm_deadline": _iso(appointment.confirm_deadline),
     }
+
+
+def _request(data: str, person: str) -> dict:
+    """A waiting request as it was asked: what it wants plus, for a direct booking, the
+    personal data the store has just handed over (and deleted)."""
+    request = json.loads(data)
+    if person:
+        request |= json.loads(person)
+    return request
 
 
 def _serve_queued(request: dict) -> dict:
@@ -144,8 +153,8 @@ def drain(gate: str, owner: str = "", *, own_answered: bool = False) -> int:
                 holding = False
                 return served
             holding = True
-            ticket, _seq, data = item
-            outcome = _serve_queued(json.loads(data)) if data else _sold_out()
+            ticket, _seq, data, person = item
+            outcome = _serve_queued(_request(data, person)) if data else _sold_out()
             if outcome.get("code") == "slot_taken":
                 queues.mark_full(gate)
             answered, result = ticket, json.dumps(outcome)
@@ -174,19 +183,20 @@ def slot_request(
     booking service only when the request is served at once."""
     if kind not in KINDS:
         raise ValueError(kind)
-    request = {
+    wish = {
         "kind": kind,
         "location_id": location.id,
         "demand": {str(k): v for k, v in demand.items()},
         "start": start.isoformat(),
-        "name": name,
-        "email": email,
-        "phone": phone,
     }
+    person = {"name": name, "email": email, "phone": phone} if kind == "book" else {}
     gate = store.gate_of(location.id, int(start.timestamp()))
     owner, ticket = new_token()[:16], new_token()
     queues = store.queues()
-    seq, go, full = queues.enter(gate, owner, ticket, json.dumps(request))
+    seq, go, full = queues.enter(
+        gate, owner, ticket, json.dumps(wish), json.dumps(person) if person else ""
+    )
+    request = wish | person
     if go:
         try:
             if full and availability.sold_out(location, demand, start, now_or(now)):

@@ -132,3 +132,51 @@ def test_waiting_requests_are_served_in_arrival_order(town, queues):
     assert {o.result["status"] for o in refused} == {409}
     assert all("ausgebucht" in o.result["detail"] for o in refused)
     assert Appointment.objects.filter(status=Appointment.Status.PENDING).count() == 3
+
+
+def _stored_values(queues) -> list[str]:
+    """Everything the waiting room keeps, as text (Redis keys of this test, or memory)."""
+    if isinstance(queues, store.RedisQueues):
+        values = []
+        for key in queues.client.scan_iter(match=f"{queues.prefix}*"):
+            if queues.client.type(key) == b"hash":
+                values += [v.decode() for v in queues.client.hgetall(key).values()]
+            elif queues.client.type(key) == b"string":
+                values.append(queues.client.get(key).decode())
+        return values
+    return [v for fields in queues._tickets.values() for v in fields.values()]
+
+
+@pytest.mark.django_db
+def test_a_waiting_citizens_name_and_email_leave_the_store_when_the_request_is_served(
+    town, queues, django_capture_on_commit_callbacks
+):
+    """While a direct booking waits, the store must keep who asked; once it is served, no
+    trace of the name or e-mail is left in the waiting room (the booking has them)."""
+    location, _counters, ausweis, day = office_open_tomorrow(town, counters=1)
+    start = datetime.combine(day, time(9), tzinfo=BERLIN)
+    gate = store.gate_of(location.id, int(start.timestamp()))
+    assert queues.enter(gate, "test-holder", "test-ticket", "")[1]
+    waiting = _book(location, ausweis, start, 7)
+    assert waiting.result is None and waiting.ticket
+    assert any("wr7@example.org" in v for v in _stored_values(queues))
+    queues.take(gate, "", "-")
+    queues.release(gate, "test-holder")
+    with django_capture_on_commit_callbacks(execute=True):
+        served = waiting_room.ticket_poll(ticket=waiting.ticket)
+    assert served.result["status"] == 201
+    assert Appointment.objects.get().citizen_email == "wr7@example.org"
+    stored = _stored_values(queues)
+    assert not any("wr7@example.org" in v or "Bürger 7" in v for v in stored)
+    assert waiting_room.ticket_poll(ticket=waiting.ticket).result["status"] == 201
+
+
+@pytest.mark.django_db
+def test_a_waiting_request_answered_sold_out_from_the_index_keeps_no_personal_data(town, queues):
+    location, _counters, ausweis, day = office_open_tomorrow(town, counters=1)
+    start = datetime.combine(day, time(9), tzinfo=BERLIN)
+    gate = store.gate_of(location.id, int(start.timestamp()))
+    queues.enter(gate, "test-holder", "test-ticket", "")
+    queues.enter(gate, "other", "their-ticket", '{"x": 1}', '{"email": "late@example.org"}')
+    queues.answer(gate, "their-ticket", '{"status": 409}')
+    assert not any("late@example.org" in v for v in _stored_values(queues))
