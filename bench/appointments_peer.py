@@ -973,6 +973,8 @@ def rathaus_race(rb, data):
     day = timezone.now().astimezone(rb.BERLIN).date() + timedelta(days=30)
     slot = max(availability.slots_on(loc, {service.id: 1}, day), key=lambda s: s.capacity)
     n = slot.capacity + OWN.race_clients
+    active = ["pending_confirmation", "confirmed", "held"]
+    before = Appointment.objects.filter(location=loc, start=slot.start, status__in=active).count()
     payloads = rb.presolve(n)
     barrier = threading.Barrier(n)
     out = [None] * n
@@ -1007,15 +1009,13 @@ def rathaus_race(rb, data):
             [loc.id],
         )
         overlaps = cursor.fetchone()[0]
-    rows = Appointment.objects.filter(
-        location=loc, start=slot.start, status__in=["pending_confirmation", "confirmed", "held"]
-    ).count()
+    rows = Appointment.objects.filter(location=loc, start=slot.start, status__in=active).count()
     finals = [o[1] for o in out]
     return {
         "capacity": slot.capacity,
         "clients": n,
         "made": finals.count(201),
-        "rows": rows,
+        "rows": rows - before,
         "overlaps": overlaps,
         "statuses": _count(finals),
     }
@@ -1073,8 +1073,9 @@ def race_table(rb, ours, peer):
             "free capacity of the place",
             "clients",
             "answered 'booked'",
-            "rows at the place",
-            "overlapping rows",
+            "new rows at the place",
+            "rows beyond the free capacity",
+            "overlapping pairs (SQL, whole location)",
             "final statuses",
         ],
         [
@@ -1084,6 +1085,7 @@ def race_table(rb, ours, peer):
                 ours["clients"],
                 ours["made"],
                 ours["rows"],
+                max(0, ours["rows"] - ours["capacity"]),
                 ours["overlaps"],
                 ours["statuses"],
             ),
@@ -1093,7 +1095,8 @@ def race_table(rb, ours, peer):
                 OWN.race_clients,
                 peer["made"],
                 peer["rows"],
-                max(0, peer["rows"] - 1),
+                max(0, peer["rows"] - peer["capacity"]),
+                peer["rows"] * (peer["rows"] - 1) // 2,
                 peer["statuses"],
             ),
         ],
