@@ -1031,6 +1031,13 @@ def _count(values):
 # --------------------------------------------------------------------------- main
 
 
+MAILS = {
+    "worker": "Celery worker during the phase",
+    "after": "queued, Celery worker afterwards",
+    "inline": "built inside the request",
+}
+
+
 def booking_tables(rb, ours, peer):
     b_rate, ping_rate = ours
     rb.table(
@@ -1039,7 +1046,8 @@ def booking_tables(rb, ours, peer):
         ["side", "bookings/s", "trivial endpoint req/s", "bookings ÷ trivial", "details"],
         [
             (
-                "Rathaus: `POST /api/v1/appointments/bookings` (one request, ALTCHA verified, opt-in mail by Celery)",
+                "Rathaus: `POST /api/v1/appointments/bookings` (one request, ALTCHA verified, "
+                f"opt-in mail: {MAILS[rb.ARGS.mails]})",
                 f"{b_rate:,.1f}",
                 f"{ping_rate:,.0f} (`/api/v1/ping`)",
                 f"{b_rate / ping_rate:.3f}",
