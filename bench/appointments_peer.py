@@ -1083,7 +1083,7 @@ def race_table(rb, ours, peer):
             "answered 'booked'",
             "new rows at the place",
             "rows beyond the free capacity",
-            "overlapping pairs (SQL, whole location)",
+            "overlapping pairs (Rathaus: SQL over the location; peer: at the place)",
             "final statuses",
         ],
         [
