@@ -42,7 +42,7 @@ from rathaus.engines.roster.nrp.parser import NrpInstance
 _PHASE1 = 0.7
 _CPSAT_FIRST = 600
 # Share of the time limit the exact construction may use on big models (the rest is LNS).
-_CONSTRUCT_SHARE = 0.6
+_CONSTRUCT_SHARE = 0.2
 # Deterministic seconds per row of the exact construction.
 _ROW_DETERMINISTIC = 0.1
 # LNS moves in deterministic mode when the caller does not say.
