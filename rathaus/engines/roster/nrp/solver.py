@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.nrp.bound import integer_master, lower_bound
 from rathaus.engines.roster.nrp.checker import check
 from rathaus.engines.roster.nrp.construct import construct
 from rathaus.engines.roster.nrp.lns import Budget, Evaluator, solve_rows, sub_instance
@@ -41,6 +42,12 @@ from rathaus.engines.roster.nrp.parser import NrpInstance
 # Instances 1-4 (<= 598 x variables), construction + LNS from Instance5 on.
 _PHASE1 = 0.7
 _CPSAT_FIRST = 600
+# Small models: share of the time limit for column generation (a proven bound and a pool of
+# rows), then for the best roster made of those rows; plain CP-SAT follows, floored by the bound.
+_COLUMNS_SHARE = 0.35
+_MASTER_SHARE = 0.15
+# Column-generation iterations in deterministic mode.
+_CG_ITERATIONS = 30
 # Share of the time limit the exact construction may use on big models (the rest is LNS).
 _CONSTRUCT_SHARE = 0.2
 # Deterministic seconds per row of the exact construction.
@@ -89,17 +96,27 @@ def solve(
     rows, best, bound = start, ev.cost(start), 0
     nm = NrpModel(inst)
     use_lns = lns is not False
-    if not use_lns or len(nm.x) <= _CPSAT_FIRST:
+    small = len(nm.x) <= _CPSAT_FIRST
+    if use_lns and small:
+        found, bound = _columns(
+            inst, ev, rows, seed, workers, begin, time_limit, deterministic_limit
+        )
+        if found is not None and ev.cost(found) <= best:
+            rows, best = found, ev.cost(found)
+    if (not use_lns or small) and best > bound:
         if deterministic:
-            found, bound = _full_model(nm, rows, seed, 1, None, deterministic_limit, None, log)
+            found, cp_bound = _full_model(
+                nm, rows, seed, 1, None, deterministic_limit, None, log, bound
+            )
         else:
             share = _PHASE1 if use_lns else 1.0
             wall = share * time_limit - (time.monotonic() - begin)
             patience = max(3.0, 0.5 * time_limit) if use_lns else None
-            found, bound = _full_model(nm, rows, seed, workers, wall, None, patience, log)
+            found, cp_bound = _full_model(nm, rows, seed, workers, wall, None, patience, log, bound)
+        bound = max(bound, cp_bound)
         if found is not None and ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
-    elif best > bound:
+    elif not small and best > bound:
         deadline = None if deterministic else begin + _CONSTRUCT_SHARE * time_limit
         found = exact_construction(inst, start, seed, deadline)
         if ev.cost(found) <= best:
@@ -184,10 +201,15 @@ def _full_model(
     deterministic_limit: float | None,
     patience: float | None,
     log: bool,
+    floor: int = 0,
 ) -> tuple[Rows | None, int]:
     """Plain CP-SAT on the whole model from ``start``: (its best roster or None, bound).
-    With ``patience`` (wall seconds) it stops once it has not improved for that long."""
+    With ``patience`` (wall seconds) it stops once it has not improved for that long.
+    ``floor`` is a proven lower bound (column generation): the objective may not go below
+    it, so CP-SAT stops as soon as it finds a roster that reaches it."""
     nm.hint_rows(start)
+    if floor > 0:
+        nm.model.add(nm.objective >= floor)
     solver = cp_solver(seed, workers, wall, deterministic_limit, log)
     if patience is not None:
         status = _solve_watching(solver, nm.model, _StallStop(patience))
@@ -200,6 +222,34 @@ def _full_model(
     if status == cp_model.OPTIMAL:
         return nm.rows(values), nm.penalty(values)
     return nm.rows(values), max(0, int(round(solver.best_objective_bound)))
+
+
+def _columns(
+    inst: NrpInstance,
+    ev: Evaluator,
+    rows: Rows,
+    seed: int,
+    workers: int,
+    begin: float,
+    time_limit: float,
+    deterministic_limit: float | None,
+) -> tuple[Rows | None, int]:
+    """Small models: column generation from ``rows`` (a proven bound), then the best roster
+    made of the generated rows (price-and-branch): (that roster or None, bound)."""
+    if deterministic_limit is not None:
+        res = lower_bound(inst, [rows], iterations=_CG_ITERATIONS, seed=seed, workers=1)
+        if res.bound >= ev.cost(rows):
+            return None, res.bound
+        found = integer_master(ev, res.pool, rows, seed, deterministic_limit=deterministic_limit)
+        return found, res.bound
+    res = lower_bound(
+        inst, [rows], deadline=begin + _COLUMNS_SHARE * time_limit, seed=seed, workers=workers
+    )
+    if res.bound >= ev.cost(rows):
+        return None, res.bound
+    wall = (_COLUMNS_SHARE + _MASTER_SHARE) * time_limit - (time.monotonic() - begin)
+    found = integer_master(ev, res.pool, rows, seed, time_limit=wall, workers=workers)
+    return found, res.bound
 
 
 def _answer(
