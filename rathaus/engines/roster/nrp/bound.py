@@ -159,10 +159,12 @@ def lower_bound(
     iterations: int | None = None,
     seed: int = 0,
     workers: int = 2,
+    pricing_limit: float = _PRICING_DETERMINISTIC,
 ) -> BoundResult:
     """Column generation from the rosters ``rows`` (each a complete roster, e.g. the start
     and the best found) until converged, the wall-clock ``deadline`` or ``iterations``.
-    Without a deadline every pricing solve has a deterministic limit and runs in turn."""
+    Without a deadline every pricing solve has the deterministic limit ``pricing_limit`` and
+    they run in turn, so the result does not depend on the machine."""
     if deadline is None and iterations is None:
         raise ValueError("a bound needs a deadline or a number of iterations")
     ev = Evaluator(inst)
@@ -177,7 +179,7 @@ def lower_bound(
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
             break
-        det = _PRICING_DETERMINISTIC if deadline is None else None
+        det = pricing_limit if deadline is None else None
         jobs = [(p, pi, seed + it, left, det) for p in pricers]
         if workers > 1 and deadline is not None:
             with ThreadPoolExecutor(workers) as ex:
@@ -195,8 +197,8 @@ def lower_bound(
         # Columns are added only now: GLOP's duals are gone once the model changes.
         added = sum(master.add(e, row) for e, row in found)
         it += 1
-        if not added and all(opt for _r, _l, opt in priced):
-            converged = True
+        if not added:  # the same LP again would give the same duals
+            converged = all(opt for _r, _l, opt in priced)
             break
         if iterations is not None and it >= iterations:
             break

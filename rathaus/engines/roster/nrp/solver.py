@@ -237,7 +237,14 @@ def _columns(
     """Small models: column generation from ``rows`` (a proven bound), then the best roster
     made of the generated rows (price-and-branch): (that roster or None, bound)."""
     if deterministic_limit is not None:
-        res = lower_bound(inst, [rows], iterations=_CG_ITERATIONS, seed=seed, workers=1)
+        res = lower_bound(
+            inst,
+            [rows],
+            iterations=_CG_ITERATIONS,
+            seed=seed,
+            workers=1,
+            pricing_limit=deterministic_limit,
+        )
         if res.bound >= ev.cost(rows):
             return None, res.bound
         found = integer_master(ev, res.pool, rows, seed, deterministic_limit=deterministic_limit)
