@@ -5,8 +5,11 @@
    limits. This roster is the answer whenever nothing later beats it — whatever the time limit
    (0.01 s included) and however busy the machine. Only an employee whose hard rules cannot be
    met at all makes the result INFEASIBLE, with a note naming them.
-2. **Plain CP-SAT** on small models (≤ 600 x variables: Instances 1–4), hinted with the start;
-   it proves the small instances. Also the whole run when ``lns=False``. On bigger models
+2. **Small models** (≤ 600 x variables: Instances 1–4): column generation (:mod:`.bound`,
+   up to 35 % of the limit) gives a proven lower bound and a pool of rows; the best roster
+   made of those rows (price-and-branch, up to 50 %); then plain CP-SAT hinted with it and
+   floored by the bound, so it stops as soon as it reaches the bound (Instances 2–4 are
+   proven optimal this way). ``lns=False``: plain CP-SAT only, for the whole run. On bigger models
    instead the **exact construction**: every row rebuilt by CP-SAT against the cover the
    earlier rows left open (deterministic limit per row; until 60 % of the time limit, rows not
    reached keep their start row).
@@ -46,6 +49,14 @@ _CPSAT_FIRST = 600
 # rows), then for the best roster made of those rows; plain CP-SAT follows, floored by the bound.
 _COLUMNS_SHARE = 0.35
 _MASTER_SHARE = 0.15
+# Big models (wall clock only): LNS until this share of the limit, column generation seeded
+# with its roster until the next, the best roster of generated rows until the third, then LNS.
+# Only up to _COLUMNS_MAX employee-day-shift cells (Instances 5-7): on bigger models the
+# column generation did not converge in time at 60 s and the LNS time it took was missed.
+_COLUMNS_MAX = 2000
+_LNS_FIRST = 0.4
+_CG_UNTIL = 0.7
+_MASTER_UNTIL = 0.85
 # Column-generation iterations in deterministic mode.
 _CG_ITERATIONS = 30
 # Share of the time limit the exact construction may use on big models (the rest is LNS).
@@ -98,8 +109,10 @@ def solve(
     use_lns = lns is not False
     small = len(nm.x) <= _CPSAT_FIRST
     if use_lns and small:
+        cg_end = None if deterministic else begin + _COLUMNS_SHARE * time_limit
+        ip_end = None if deterministic else begin + (_COLUMNS_SHARE + _MASTER_SHARE) * time_limit
         found, bound = _columns(
-            inst, ev, rows, seed, workers, begin, time_limit, deterministic_limit
+            inst, ev, [rows], rows, seed, workers, cg_end, ip_end, deterministic_limit
         )
         if found is not None and ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
@@ -122,12 +135,21 @@ def solve(
         if ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
     if use_lns and best > bound:
-        if deterministic:
-            moves = DEFAULT_LNS_ITERATIONS if lns_iterations is None else lns_iterations
-            budget = Budget(iterations=moves)
-        else:
-            budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
-        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
+        rows, best, bound = _improve(
+            inst,
+            ev,
+            start,
+            rows,
+            bound,
+            seed,
+            workers,
+            begin,
+            time_limit,
+            small,
+            deterministic,
+            lns_iterations,
+            log,
+        )
     return _answer(inst, start, rows, bound, note, time.monotonic() - begin)
 
 
@@ -224,38 +246,105 @@ def _full_model(
     return nm.rows(values), max(0, int(round(solver.best_objective_bound)))
 
 
-def _columns(
+def _improve(
     inst: NrpInstance,
     ev: Evaluator,
+    start: Rows,
     rows: Rows,
+    bound: int,
     seed: int,
     workers: int,
     begin: float,
     time_limit: float,
+    small: bool,
+    deterministic: bool,
+    lns_iterations: int | None,
+    log: bool,
+) -> tuple[Rows, int, int]:
+    """Step 3: the LNS (big models, wall clock: with column generation halfway)."""
+    if deterministic:
+        moves = DEFAULT_LNS_ITERATIONS if lns_iterations is None else lns_iterations
+        rows, best = run_lns(inst, rows, Budget(iterations=moves), bound, 1, seed, log)
+        return rows, best, bound
+    if small:
+        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
+        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
+        return rows, best, bound
+    if len(start) * inst.horizon * len(inst.shifts) > _COLUMNS_MAX:
+        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
+        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
+        return rows, best, bound
+    return _lns_and_columns(
+        inst, ev, start, rows, bound, seed, workers, begin, time_limit, lns_iterations, log
+    )
+
+
+def _lns_and_columns(
+    inst: NrpInstance,
+    ev: Evaluator,
+    start: Rows,
+    rows: Rows,
+    bound: int,
+    seed: int,
+    workers: int,
+    begin: float,
+    time_limit: float,
+    lns_iterations: int | None,
+    log: bool,
+) -> tuple[Rows, int, int]:
+    """Big models, wall clock: LNS, then column generation seeded with the LNS roster (a
+    proven bound and a pool of rows) and the best roster made of those rows, then LNS again
+    from the better of the two: (rows, penalty, bound)."""
+    workers = max(1, workers)
+    budget = Budget(deadline=begin + _LNS_FIRST * time_limit, iterations=lns_iterations)
+    rows, best = run_lns(inst, rows, budget, bound, workers, seed, log)
+    if best > bound:
+        cg_end = begin + _CG_UNTIL * time_limit
+        ip_end = begin + _MASTER_UNTIL * time_limit
+        found, cg = _columns(inst, ev, [start, rows], rows, seed, workers, cg_end, ip_end, None)
+        bound = max(bound, cg)
+        if found is not None and ev.cost(found) <= best:
+            rows, best = found, ev.cost(found)
+    if best > bound:
+        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
+        rows, best = run_lns(inst, rows, budget, bound, workers, seed + 7, log)
+    return rows, best, bound
+
+
+def _columns(
+    inst: NrpInstance,
+    ev: Evaluator,
+    seeds: list[Rows],
+    incumbent: Rows,
+    seed: int,
+    workers: int,
+    cg_end: float | None,
+    ip_end: float | None,
     deterministic_limit: float | None,
 ) -> tuple[Rows | None, int]:
-    """Small models: column generation from ``rows`` (a proven bound), then the best roster
-    made of the generated rows (price-and-branch): (that roster or None, bound)."""
+    """Column generation from the rosters ``seeds`` (a proven bound), then the best roster
+    made of the generated rows and ``incumbent``'s (price-and-branch): (that roster or None,
+    bound). Wall-clock deadlines ``cg_end`` / ``ip_end``, or deterministic limits."""
     if deterministic_limit is not None:
         res = lower_bound(
             inst,
-            [rows],
+            seeds,
             iterations=_CG_ITERATIONS,
             seed=seed,
             workers=1,
             pricing_limit=deterministic_limit,
         )
-        if res.bound >= ev.cost(rows):
-            return None, res.bound
-        found = integer_master(ev, res.pool, rows, seed, deterministic_limit=deterministic_limit)
-        return found, res.bound
-    res = lower_bound(
-        inst, [rows], deadline=begin + _COLUMNS_SHARE * time_limit, seed=seed, workers=workers
-    )
-    if res.bound >= ev.cost(rows):
+    else:
+        res = lower_bound(inst, seeds, deadline=cg_end, seed=seed, workers=workers)
+    if res.bound >= ev.cost(incumbent):
         return None, res.bound
-    wall = (_COLUMNS_SHARE + _MASTER_SHARE) * time_limit - (time.monotonic() - begin)
-    found = integer_master(ev, res.pool, rows, seed, time_limit=wall, workers=workers)
+    if deterministic_limit is not None:
+        found = integer_master(
+            ev, res.pool, incumbent, seed, deterministic_limit=deterministic_limit
+        )
+    else:
+        wall = (ip_end or 0.0) - time.monotonic()
+        found = integer_master(ev, res.pool, incumbent, seed, time_limit=wall, workers=workers)
     return found, res.bound
 
 
