@@ -2,9 +2,10 @@
 
 `parser` reads the text format; `construct` builds a complete start roster in plain Python
 (no clock); `model` is the CP-SAT model, `lns` the large-neighbourhood search around an
-incumbent; `solver.solve` runs them in that order and always returns a complete roster (or
+incumbent; `bound` the column-generation lower bound (GLOP master, CP-SAT pricing) and the
+price-and-branch roster over its rows; `solver.solve` runs them in that order and always returns a complete roster (or
 INFEASIBLE with a note); `checker` re-validates a schedule on an independent code path (no
-OR-Tools, no solver imports). Imports go one way: solver -> lns -> model -> parser, and
+OR-Tools, no solver imports). Imports go one way: solver -> bound -> lns -> model -> parser, and
 solver -> construct, checker -> parser (the import-linter contract "No import cycles inside
 the engines" keeps it so).
 """

@@ -35,6 +35,7 @@ from rathaus.engines.roster.nrp.parser import NrpInstance
 KINDS = ("staff", "window", "cells")
 _SUB_LIMIT = 1.0  # wall-clock seconds per sub-problem
 _SUB_DETERMINISTIC = 0.2  # deterministic seconds per sub-problem in deterministic mode
+_STAFF_MAX = 10.0  # most whole rows in one `staff` move
 
 
 class Evaluator:
@@ -298,7 +299,7 @@ def _search(
         score[kind] = 0.8 * score[kind] + 0.2 * (gain / max(spent, 0.01) + 0.05)
         # Grow neighbourhoods that are solved to optimality, shrink those that time out.
         if kind == "staff":
-            k_staff = min(6.0, k_staff * 1.05) if optimal else max(1.0, k_staff * 0.8)
+            k_staff = min(_STAFF_MAX, k_staff * 1.05) if optimal else max(1.0, k_staff * 0.8)
         else:
             f = free_frac[kind]
             free_frac[kind] = min(1.0, f * 1.05) if optimal else max(0.02, f * 0.8)

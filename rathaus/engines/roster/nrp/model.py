@@ -141,7 +141,8 @@ class NrpModel:
             # reports the tight value. (Forcing tightness with a literal per row searched worse.)
             m.add(assigned - c.requirement == over - under)
             terms.append(c.weight_under * under + c.weight_over * over)
-        m.minimize(sum(terms))
+        self.objective = sum(terms)
+        m.minimize(self.objective)
 
     def penalty(self, values: list[int]) -> int:
         """The benchmark penalty of a solution vector, with under/over cover taken tight."""

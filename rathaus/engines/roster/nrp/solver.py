@@ -5,8 +5,11 @@
    limits. This roster is the answer whenever nothing later beats it — whatever the time limit
    (0.01 s included) and however busy the machine. Only an employee whose hard rules cannot be
    met at all makes the result INFEASIBLE, with a note naming them.
-2. **Plain CP-SAT** on small models (≤ 600 x variables: Instances 1–4), hinted with the start;
-   it proves the small instances. Also the whole run when ``lns=False``. On bigger models
+2. **Small models** (≤ 600 x variables: Instances 1–4): column generation (:mod:`.bound`,
+   up to 35 % of the limit) gives a proven lower bound and a pool of rows; the best roster
+   made of those rows (price-and-branch, up to 50 %); then plain CP-SAT hinted with it and
+   floored by the bound, so it stops as soon as it reaches the bound (Instances 2–4 are
+   proven optimal this way). ``lns=False``: plain CP-SAT only, for the whole run. On bigger models
    instead the **exact construction**: every row rebuilt by CP-SAT against the cover the
    earlier rows left open (deterministic limit per row; until 60 % of the time limit, rows not
    reached keep their start row).
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.nrp.bound import integer_master, lower_bound
 from rathaus.engines.roster.nrp.checker import check
 from rathaus.engines.roster.nrp.construct import construct
 from rathaus.engines.roster.nrp.lns import Budget, Evaluator, solve_rows, sub_instance
@@ -41,8 +45,22 @@ from rathaus.engines.roster.nrp.parser import NrpInstance
 # Instances 1-4 (<= 598 x variables), construction + LNS from Instance5 on.
 _PHASE1 = 0.7
 _CPSAT_FIRST = 600
+# Small models: share of the time limit for column generation (a proven bound and a pool of
+# rows), then for the best roster made of those rows; plain CP-SAT follows, floored by the bound.
+_COLUMNS_SHARE = 0.35
+_MASTER_SHARE = 0.15
+# Big models (wall clock only): LNS until this share of the limit, column generation seeded
+# with its roster until the next, the best roster of generated rows until the third, then LNS.
+# Only up to _COLUMNS_MAX employee-day-shift cells (Instances 5-7): on bigger models the
+# column generation did not converge in time at 60 s and the LNS time it took was missed.
+_COLUMNS_MAX = 2000
+_LNS_FIRST = 0.4
+_CG_UNTIL = 0.7
+_MASTER_UNTIL = 0.85
+# Column-generation iterations in deterministic mode.
+_CG_ITERATIONS = 30
 # Share of the time limit the exact construction may use on big models (the rest is LNS).
-_CONSTRUCT_SHARE = 0.6
+_CONSTRUCT_SHARE = 0.2
 # Deterministic seconds per row of the exact construction.
 _ROW_DETERMINISTIC = 0.1
 # LNS moves in deterministic mode when the caller does not say.
@@ -89,28 +107,49 @@ def solve(
     rows, best, bound = start, ev.cost(start), 0
     nm = NrpModel(inst)
     use_lns = lns is not False
-    if not use_lns or len(nm.x) <= _CPSAT_FIRST:
+    small = len(nm.x) <= _CPSAT_FIRST
+    if use_lns and small:
+        cg_end = None if deterministic else begin + _COLUMNS_SHARE * time_limit
+        ip_end = None if deterministic else begin + (_COLUMNS_SHARE + _MASTER_SHARE) * time_limit
+        found, bound = _columns(
+            inst, ev, [rows], rows, seed, workers, cg_end, ip_end, deterministic_limit
+        )
+        if found is not None and ev.cost(found) <= best:
+            rows, best = found, ev.cost(found)
+    if (not use_lns or small) and best > bound:
         if deterministic:
-            found, bound = _full_model(nm, rows, seed, 1, None, deterministic_limit, None, log)
+            found, cp_bound = _full_model(
+                nm, rows, seed, 1, None, deterministic_limit, None, log, bound
+            )
         else:
             share = _PHASE1 if use_lns else 1.0
             wall = share * time_limit - (time.monotonic() - begin)
             patience = max(3.0, 0.5 * time_limit) if use_lns else None
-            found, bound = _full_model(nm, rows, seed, workers, wall, None, patience, log)
+            found, cp_bound = _full_model(nm, rows, seed, workers, wall, None, patience, log, bound)
+        bound = max(bound, cp_bound)
         if found is not None and ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
-    elif best > bound:
+    elif not small and best > bound:
         deadline = None if deterministic else begin + _CONSTRUCT_SHARE * time_limit
         found = exact_construction(inst, start, seed, deadline)
         if ev.cost(found) <= best:
             rows, best = found, ev.cost(found)
     if use_lns and best > bound:
-        if deterministic:
-            moves = DEFAULT_LNS_ITERATIONS if lns_iterations is None else lns_iterations
-            budget = Budget(iterations=moves)
-        else:
-            budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
-        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
+        rows, best, bound = _improve(
+            inst,
+            ev,
+            start,
+            rows,
+            bound,
+            seed,
+            workers,
+            begin,
+            time_limit,
+            small,
+            deterministic,
+            lns_iterations,
+            log,
+        )
     return _answer(inst, start, rows, bound, note, time.monotonic() - begin)
 
 
@@ -184,10 +223,15 @@ def _full_model(
     deterministic_limit: float | None,
     patience: float | None,
     log: bool,
+    floor: int = 0,
 ) -> tuple[Rows | None, int]:
     """Plain CP-SAT on the whole model from ``start``: (its best roster or None, bound).
-    With ``patience`` (wall seconds) it stops once it has not improved for that long."""
+    With ``patience`` (wall seconds) it stops once it has not improved for that long.
+    ``floor`` is a proven lower bound (column generation): the objective may not go below
+    it, so CP-SAT stops as soon as it finds a roster that reaches it."""
     nm.hint_rows(start)
+    if floor > 0:
+        nm.model.add(nm.objective >= floor)
     solver = cp_solver(seed, workers, wall, deterministic_limit, log)
     if patience is not None:
         status = _solve_watching(solver, nm.model, _StallStop(patience))
@@ -200,6 +244,108 @@ def _full_model(
     if status == cp_model.OPTIMAL:
         return nm.rows(values), nm.penalty(values)
     return nm.rows(values), max(0, int(round(solver.best_objective_bound)))
+
+
+def _improve(
+    inst: NrpInstance,
+    ev: Evaluator,
+    start: Rows,
+    rows: Rows,
+    bound: int,
+    seed: int,
+    workers: int,
+    begin: float,
+    time_limit: float,
+    small: bool,
+    deterministic: bool,
+    lns_iterations: int | None,
+    log: bool,
+) -> tuple[Rows, int, int]:
+    """Step 3: the LNS (big models, wall clock: with column generation halfway)."""
+    if deterministic:
+        moves = DEFAULT_LNS_ITERATIONS if lns_iterations is None else lns_iterations
+        rows, best = run_lns(inst, rows, Budget(iterations=moves), bound, 1, seed, log)
+        return rows, best, bound
+    if small:
+        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
+        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
+        return rows, best, bound
+    if len(start) * inst.horizon * len(inst.shifts) > _COLUMNS_MAX:
+        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
+        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
+        return rows, best, bound
+    return _lns_and_columns(
+        inst, ev, start, rows, bound, seed, workers, begin, time_limit, lns_iterations, log
+    )
+
+
+def _lns_and_columns(
+    inst: NrpInstance,
+    ev: Evaluator,
+    start: Rows,
+    rows: Rows,
+    bound: int,
+    seed: int,
+    workers: int,
+    begin: float,
+    time_limit: float,
+    lns_iterations: int | None,
+    log: bool,
+) -> tuple[Rows, int, int]:
+    """Big models, wall clock: LNS, then column generation seeded with the LNS roster (a
+    proven bound and a pool of rows) and the best roster made of those rows, then LNS again
+    from the better of the two: (rows, penalty, bound)."""
+    workers = max(1, workers)
+    budget = Budget(deadline=begin + _LNS_FIRST * time_limit, iterations=lns_iterations)
+    rows, best = run_lns(inst, rows, budget, bound, workers, seed, log)
+    if best > bound:
+        cg_end = begin + _CG_UNTIL * time_limit
+        ip_end = begin + _MASTER_UNTIL * time_limit
+        found, cg = _columns(inst, ev, [start, rows], rows, seed, workers, cg_end, ip_end, None)
+        bound = max(bound, cg)
+        if found is not None and ev.cost(found) <= best:
+            rows, best = found, ev.cost(found)
+    if best > bound:
+        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
+        rows, best = run_lns(inst, rows, budget, bound, workers, seed + 7, log)
+    return rows, best, bound
+
+
+def _columns(
+    inst: NrpInstance,
+    ev: Evaluator,
+    seeds: list[Rows],
+    incumbent: Rows,
+    seed: int,
+    workers: int,
+    cg_end: float | None,
+    ip_end: float | None,
+    deterministic_limit: float | None,
+) -> tuple[Rows | None, int]:
+    """Column generation from the rosters ``seeds`` (a proven bound), then the best roster
+    made of the generated rows and ``incumbent``'s (price-and-branch): (that roster or None,
+    bound). Wall-clock deadlines ``cg_end`` / ``ip_end``, or deterministic limits."""
+    if deterministic_limit is not None:
+        res = lower_bound(
+            inst,
+            seeds,
+            iterations=_CG_ITERATIONS,
+            seed=seed,
+            workers=1,
+            pricing_limit=deterministic_limit,
+        )
+    else:
+        res = lower_bound(inst, seeds, deadline=cg_end, seed=seed, workers=workers)
+    if res.bound >= ev.cost(incumbent):
+        return None, res.bound
+    if deterministic_limit is not None:
+        found = integer_master(
+            ev, res.pool, incumbent, seed, deterministic_limit=deterministic_limit
+        )
+    else:
+        wall = (ip_end or 0.0) - time.monotonic()
+        found = integer_master(ev, res.pool, incumbent, seed, time_limit=wall, workers=workers)
+    return found, res.bound
 
 
 def _answer(
