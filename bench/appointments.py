@@ -35,6 +35,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import datetime, timedelta
@@ -75,6 +76,8 @@ def parse_args():
     p.add_argument("--load-clients", type=int, default=16, help="(d)/(e): book only")
     p.add_argument("--region-locations", type=int, default=40)
     p.add_argument("--region-counters", type=int, default=500)
+    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    p.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     return p.parse_args()
 
 
@@ -100,6 +103,12 @@ ENV = {
     "CELERY_BROKER_URL": "" if ARGS.mails == "inline" else ARGS.broker,
 }
 os.environ.update(ENV)
+# pid files and the access log live under a directory named ``bench``: the server and the
+# Celery worker are part of the benchmark, and the machine's priority rule for benchmarks
+# (command line contains ``bench/``) then applies to them as to this script
+RUN_DIR = Path(tempfile.mkdtemp(prefix="rathaus-appointments-")) / "bench"
+RUN_DIR.mkdir()
+ACCESS_LOG = RUN_DIR / "access.log"
 
 
 def pct(values, q):
@@ -164,7 +173,8 @@ class Worker:
         self.proc = None
         self.cmd = (
             "celery -A config worker -P solo -c 1 -Q celery -l warning "
-            "--without-heartbeat --without-gossip --without-mingle"
+            "--without-heartbeat --without-gossip --without-mingle "
+            f"--pidfile {RUN_DIR / 'celery.pid'}"
         )
 
     def start(self):
@@ -430,17 +440,23 @@ class Server:
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
             "-w",
-            "4",
+            str(ARGS.workers),
             "-k",
             "gthread",
             "--threads",
-            "8",
+            str(ARGS.threads),
             "-b",
             f"127.0.0.1:{ARGS.port}",
             "--backlog",
             "4096",
             "--log-level",
             "warning",
+            "--pid",
+            str(RUN_DIR / "gunicorn.pid"),
+            "--access-logfile",
+            str(ACCESS_LOG),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s",
         ]
         self.cmd = " ".join(cmd[1:])
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
@@ -460,6 +476,49 @@ class Server:
     def __exit__(self, *exc):
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(20)
+
+
+class ServerTimes:
+    """Server-side time of each request from gunicorn's access log (``%(D)s``: from the
+    worker thread taking up the parsed request to the end of its response – without the
+    time in the kernel's accept queue and in the worker's thread queue)."""
+
+    def __enter__(self):
+        self.offset = ACCESS_LOG.stat().st_size if ACCESS_LOG.exists() else 0
+        return self
+
+    def __exit__(self, *exc):
+        time.sleep(0.5)  # the log is written after the response
+        self.by_path: dict[str, list[float]] = {}
+        with open(ACCESS_LOG, "rb") as f:
+            f.seek(self.offset)
+            for line in f.read().decode(errors="replace").splitlines():
+                parts = line.split(" ")
+                if len(parts) == 4 and parts[3].isdigit():
+                    path = parts[1]
+                    if path.startswith("/api/v1/appointments/queue/"):
+                        path = "/api/v1/appointments/queue/{ticket}"
+                    self.by_path.setdefault(f"{parts[0]} {path}", []).append(int(parts[3]) / 1000)
+
+    def table(self, title, client_ms: dict[str, list[float]] | None = None):
+        rows = []
+        for path, times in sorted(self.by_path.items()):
+            client = (client_ms or {}).get(path)
+            rows.append(
+                (
+                    path,
+                    len(times),
+                    f"{pct(times, 50):.1f}",
+                    f"{pct(times, 95):.1f}",
+                    f"{pct(times, 99):.1f}",
+                    f"{pct(client, 95):.1f}" if client else "–",
+                )
+            )
+        table(
+            title,
+            ["request", "n", "server p50 ms", "server p95 ms", "server p99 ms", "client p95 ms"],
+            rows,
+        )
 
 
 def presolve(n):
@@ -700,12 +759,13 @@ def part_c(data, server):
         threading.Thread(target=surge_client, args=(i, bodies[i], barrier, out))
         for i in range(ARGS.surge_clients)
     ]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
+    with ServerTimes() as times:
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FROM appointments_appointment a JOIN appointments_appointment b
@@ -718,6 +778,7 @@ def part_c(data, server):
     booked = Appointment.objects.filter(location=loc, status=Appointment.Status.PENDING).count()
     sent, drain_s = WORKER.start().drain(mails_before + sum(1 for o in out if o[1] == 201))
     _surge_tables(data, out, booked, overlaps, elapsed, len(starts))
+    times.table("(c) The surge, server-side time per request (gunicorn access log)")
     expected = mails_before + sum(1 for o in out if o[1] == 201)
     print(
         f"opt-in e-mails (all parts so far): {sent} sent of {expected} bookings "
@@ -1022,7 +1083,8 @@ def part_d(data, server):
     for url in urls.values():  # warm: every process has read the location once
         for _ in range(8):
             load(1, 0.2, lambda url=url: ("GET", url, None))
-    reads, read_status, book_status, elapsed = change_then_read(work, urls)
+    with ServerTimes() as times:
+        reads, read_status, book_status, elapsed = change_then_read(work, urls)
     _change_table(
         f"(d) Availability right after a booking, {ARGS.counters} counters, {data['n_a']:,} "
         f"appointments; {ARGS.change_clients} clients book then read, {ARGS.load_clients} more only book",
@@ -1030,6 +1092,17 @@ def part_d(data, server):
         read_status,
         book_status,
         elapsed,
+    )
+    _server_table("(d)", times, urls, reads)
+
+
+def _server_table(part, times, urls, reads):
+    client = {f"GET {url.split('?')[0]}": reads[label] for label, url in urls.items()}
+    client["GET /api/v1/ping"] = reads["GET /api/v1/ping (same clients, after the read)"]
+    times.table(
+        f"{part} The same phase, server-side time per request (gunicorn access log) next to "
+        "the client's",
+        client,
     )
 
 
@@ -1040,9 +1113,10 @@ def part_e(data, server):
     url = f"/api/v1/appointments/availability/earliest?municipality_id={town.id}&services={service.id}:1"
     for _ in range(8):
         load(1, 0.2, lambda: ("GET", url, None))
-    reads, read_status, book_status, elapsed = change_then_read(
-        work, {"GET availability/earliest (region)": url}
-    )
+    with ServerTimes() as times:
+        reads, read_status, book_status, elapsed = change_then_read(
+            work, {"GET availability/earliest (region)": url}
+        )
     _change_table(
         f"(e) Region: earliest free slot at any of {len(locations)} locations "
         f"({ARGS.region_counters} counters, {data['n_region']:,} appointments) right after a booking "
@@ -1052,6 +1126,7 @@ def part_e(data, server):
         book_status,
         elapsed,
     )
+    _server_table("(e)", times, {"GET availability/earliest (region)": url}, reads)
 
 
 def part_f(data):
@@ -1129,7 +1204,10 @@ def main():
             WORKER.start()
         try:
             with Server() as server:
-                print(f"\nserver: `{server.cmd}` (4 workers x 8 threads)")
+                print(
+                    f"\nserver: `{server.cmd}` ({ARGS.workers} workers x {ARGS.threads} threads; "
+                    f"pid file and access log under {RUN_DIR})"
+                )
                 print(
                     f"opt-in e-mails: {ARGS.mails}"
                     + ("" if ARGS.mails == "inline" else f" (`{WORKER.cmd}`, broker {ARGS.broker})")

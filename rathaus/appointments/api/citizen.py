@@ -473,12 +473,10 @@ def availability_earliest(
     municipality_id: int = Query(..., ge=1, le=2**62),
     services: str = SERVICES_QUERY,
 ):
-    municipality = catalogue.municipality_get(municipality_id)
-    locations = list(catalogue.public_locations(municipality)) if municipality else []
-    if not locations:
+    if not catalogue.public_location_list(municipality_id):
         raise NotFound("unknown_municipality", _("Für diese Kommune gibt es keine Online-Termine."))
     demand = _parse_services(services)
-    found = availability.earliest_anywhere(municipality.id, demand)
+    found = availability.earliest_anywhere(municipality_id, demand)
     if found is None:
         raise NotFound("no_slot", _("Derzeit ist für diese Leistungen kein Termin frei."))
     location, slot = found

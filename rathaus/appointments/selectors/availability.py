@@ -15,10 +15,10 @@ from __future__ import annotations
 import threading
 import time as _time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -60,6 +60,9 @@ def forget_bookings(location_id: int) -> None:
 def bump_setup_version(location_id: int) -> None:
     """Opening hours, exceptions, counters or policy changed."""
     _bump(version_key(location_id, "setup"))
+    # now and again on commit: a reader in between may store a slot from the old setup
+    availability_index.forget_earliest(location_id)
+    transaction.on_commit(lambda: availability_index.forget_earliest(location_id))
 
 
 def _version(location_id: int, kind: str = "bookings") -> int:
@@ -451,11 +454,70 @@ def earliest(location: Location, demand: dict[int, int], now=None) -> engine.Slo
 def earliest_anywhere(
     municipality_id: int, demand: dict[int, int], now=None
 ) -> tuple[Location, engine.Slot] | None:
-    """Earliest slot for the demand at any public location of the municipality (all
-    locations' indexes in one round trip; the engine stops at the first day that wins)."""
+    """Earliest slot for the demand at any public location of the municipality.
+
+    Each location's earliest slot per demand is kept in the shared index (dropped by the
+    writes that change it, see ``availability_index``): one round trip reads all of them,
+    and only locations without a valid entry are computed (and stored). Ties go to the
+    location listed first."""
     now = now_or(now)
+    locations = catalogue.public_location_list(municipality_id)
+    if not _cacheable(now):
+        return _earliest_computed(locations, demand, now)
+    key = availability_index.demand_key(demand)
+    now_s = int(now.timestamp())
+    entries = availability_index.earliest_read([loc.id for loc in locations], key, now_s)
+    missing = [loc for loc in locations if entries[loc.id][1] is None]
+    found = {loc.id: entry for loc in locations if (entry := entries[loc.id][1]) is not None}
+    for location, setup, index in location_states(missing, now) if missing else ():
+        request = _request(setup, index, demand, now)
+        slot = None
+        if request is not None and any(set(demand) <= c.service_ids for c in request.counters):
+            slot = engine.earliest_slot(request)
+        entry = _earliest_entry(location.id, setup, slot, now)
+        availability_index.earliest_store(location.id, key, entries[location.id][0], entry)
+        found[location.id] = entry
+    best = None
+    for location in locations:
+        entry = found[location.id]
+        if entry.start and (best is None or entry.start < best[0].start):
+            best = (entry, location)
+    if best is None:
+        return None
+    entry, location = best
+    return location, engine.Slot(
+        datetime.fromtimestamp(entry.start, UTC),
+        datetime.fromtimestamp(entry.end, UTC),
+        entry.counters,
+    )
+
+
+def _earliest_entry(
+    location_id: int, setup: LocationSetup, slot: engine.Slot | None, now: datetime
+) -> availability_index.Earliest:
+    """The stored form of a location's earliest slot and how long it holds without a write:
+    until a hold or deadline in the index runs out, the slot falls inside the minimum
+    notice, the next local midnight (same-day rule, the window moves) and at most the
+    setup cache's age."""
+    local = now.astimezone(setup.policy.tz)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
+    limits = [
+        availability_index.valid_until(location_id),
+        int(midnight.timestamp()),
+        int(now.timestamp()) + conf.availability_cache_seconds(),
+    ]
+    if slot is None:
+        return availability_index.Earliest(0, 0, min(limits), ())
+    limits.append(int((slot.start - setup.policy.min_notice).timestamp()))
+    return availability_index.Earliest(
+        int(slot.start.timestamp()), int(slot.end.timestamp()), min(limits), slot.counter_ids
+    )
+
+
+def _earliest_computed(
+    locations: list[Location], demand: dict[int, int], now: datetime
+) -> tuple[Location, engine.Slot] | None:
     requests = []
-    locations = list(catalogue.public_locations(municipality_id))
     for location, setup, index in location_states(locations, now):
         request = _request(setup, index, demand, now)
         if request is not None and any(set(demand) <= c.service_ids for c in request.counters):

@@ -136,19 +136,65 @@ def _row_value(counter_id, start, end, until, stamp) -> str:
 
 _WRITE_LUA = """
 local changed = 0
-for i = 3, #ARGV, 3 do
+local now = tonumber(ARGV[3])
+local taken, freed = {}, {}
+for i = 4, #ARGV, 3 do
   local cur = redis.call('HGET', KEYS[1], ARGV[i])
   if (not cur) or tonumber(string.match(cur, '(%d+)$')) < tonumber(ARGV[i + 2]) then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
     changed = 1
+    local nc, ns, ne, nu = string.match(ARGV[i + 1], '^(%d+) (%d+) (%d+) (%d+)')
+    ns, ne, nu = tonumber(ns), tonumber(ne), tonumber(nu)
+    local same = false
+    if cur then
+      local oc, os, oe, ou = string.match(cur, '^(%d+) (%d+) (%d+) (%d+)')
+      os, oe, ou = tonumber(os), tonumber(oe), tonumber(ou)
+      if ou > now then
+        same = nu > now and oc == nc and os == ns and oe == ne
+        if not same then freed[#freed + 1] = os end
+      end
+    end
+    if nu > now and not same then taken[#taken + 1] = {ns, ne} end
   end
 end
 if changed == 1 then
   redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   redis.call('EXPIRE', KEYS[2], 7776000)
+  redis.call('HINCRBY', KEYS[3], '#', 1)
+  redis.call('EXPIRE', KEYS[3], 86400)
+  local entries = redis.call('HGETALL', KEYS[3])
+  for j = 1, #entries, 2 do
+    if entries[j] ~= '#' then
+      local es, ee = string.match(entries[j + 1], '^(%d+) (%d+)')
+      es, ee = tonumber(es), tonumber(ee)
+      local drop = es == 0 and #freed > 0
+      for _, t in ipairs(taken) do
+        if es > 0 and t[1] < ee and t[2] > es then drop = true end
+      end
+      for _, f in ipairs(freed) do
+        if es > 0 and f < ee then drop = true end
+      end
+      if drop then redis.call('HDEL', KEYS[3], entries[j]) end
+    end
+  end
 end
 return changed
+"""
+
+_CLEAR_EARLIEST_LUA = """
+local gen = tonumber(redis.call('HGET', KEYS[1], '#') or '0')
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], '#', gen + 1)
+redis.call('EXPIRE', KEYS[1], 86400)
+return gen + 1
+"""
+
+_PUT_EARLIEST_LUA = """
+if (redis.call('HGET', KEYS[1], '#') or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[1], 86400)
+return 1
 """
 
 _MERGE_LUA = """
@@ -170,6 +216,10 @@ for f, v in pairs(fresh) do redis.call('HSET', KEYS[1], f, v) end
 redis.call('HSET', KEYS[1], '*', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], 7776000)
+local gen = tonumber(redis.call('HGET', KEYS[3], '#') or '0')
+redis.call('DEL', KEYS[3])
+redis.call('HSET', KEYS[3], '#', gen + 1)
+redis.call('EXPIRE', KEYS[3], 86400)
 return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 """
 
@@ -184,6 +234,37 @@ def _ttl(day: str) -> int:
     return max(60, int(end.timestamp() - _time.time()))
 
 
+def _interval(value: str) -> tuple[str, int, int, int]:
+    counter, start, end, until = value.split(" ")[:4]
+    return counter, int(start), int(end), int(until)
+
+
+def _moved_time(old: str | None, new: str, now: int) -> tuple[tuple[int, int] | None, int | None]:
+    """What a write did to its counter's time: (taken interval, start of freed time) – the
+    same rule as the Lua write script."""
+    nc, ns, ne, nu = _interval(new)
+    same = False
+    freed = None
+    if old is not None:
+        oc, os_, oe, ou = _interval(old)
+        if ou > now:
+            same = nu > now and (oc, os_, oe) == (nc, ns, ne)
+            if not same:
+                freed = os_
+    taken = (ns, ne) if nu > now and not same else None
+    return taken, freed
+
+
+def _earliest_outdated(entry: str, taken: list[tuple[int, int]], freed: list[int]) -> bool:
+    """Does a change make a stored earliest slot wrong? Time taken that overlaps the slot,
+    or time freed that starts before the slot ends (an earlier slot may exist now); for
+    "nothing free" (start 0) any freed time."""
+    start, end = (int(x) for x in entry.split(" ")[:2])
+    if start == 0:
+        return bool(freed)
+    return any(s < end and e > start for s, e in taken) or any(f < end for f in freed)
+
+
 class RedisStore:
     """The index in Redis: shared by all web processes; writes are Lua scripts (atomic)."""
 
@@ -194,6 +275,8 @@ class RedisStore:
         self.prefix = prefix if prefix is not None else cache.make_key("appointments:")
         self._write = self.client.register_script(_WRITE_LUA)
         self._merge = self.client.register_script(_MERGE_LUA)
+        self._clear_earliest = self.client.register_script(_CLEAR_EARLIEST_LUA)
+        self._put_earliest = self.client.register_script(_PUT_EARLIEST_LUA)
 
     def _day_key(self, location_id: int, day: str) -> str:
         return f"{self.prefix}ix:{location_id}:{day}"
@@ -201,15 +284,41 @@ class RedisStore:
     def _version_key(self, location_id: int) -> str:
         return f"{self.prefix}ixv:{location_id}"
 
+    def _earliest_key(self, location_id: int) -> str:
+        return f"{self.prefix}ixe:{location_id}"
+
     def write(self, location_id: int, changes: Iterable[Change]) -> None:
         by_day: dict[str, list] = {}
         for c in changes:
             by_day.setdefault(c.day, []).extend((c.field, c.value, c.stamp))
+        now = int(_time.time())
         pipe = self.client.pipeline(transaction=False)
         for day, args in by_day.items():
-            keys = [self._day_key(location_id, day), self._version_key(location_id)]
-            self._write(keys=keys, args=[day, _ttl(day), *args], client=pipe)
+            keys = [
+                self._day_key(location_id, day),
+                self._version_key(location_id),
+                self._earliest_key(location_id),
+            ]
+            self._write(keys=keys, args=[day, _ttl(day), now, *args], client=pipe)
         pipe.execute()
+
+    def earliest_get(
+        self, location_ids: list[int], demand: str
+    ) -> dict[int, tuple[str, str | None]]:
+        pipe = self.client.pipeline(transaction=False)
+        for location_id in location_ids:
+            pipe.hmget(self._earliest_key(location_id), "#", demand)
+        return {
+            location_id: ((gen or b"0").decode(), value.decode() if value else None)
+            for location_id, (gen, value) in zip(location_ids, pipe.execute(), strict=True)
+        }
+
+    def earliest_put(self, location_id: int, demand: str, gen: str, value: str) -> bool:
+        keys = [self._earliest_key(location_id)]
+        return bool(self._put_earliest(keys=keys, args=[gen, demand, value]))
+
+    def earliest_clear(self, location_id: int) -> None:
+        self._clear_earliest(keys=[self._earliest_key(location_id)])
 
     def versions(self, location_ids: list[int]) -> dict[int, dict[str, int]]:
         pipe = self.client.pipeline(transaction=False)
@@ -231,7 +340,11 @@ class RedisStore:
         return out
 
     def merge(self, location_id: int, day: str, fields: dict[str, str], stamp: int) -> int:
-        keys = [self._day_key(location_id, day), self._version_key(location_id)]
+        keys = [
+            self._day_key(location_id, day),
+            self._version_key(location_id),
+            self._earliest_key(location_id),
+        ]
         limit = stamp - MERGE_MARGIN_S * 1_000_000
         args = [day, _ttl(day), stamp, limit, *chain.from_iterable(fields.items())]
         return int(self._merge(keys=keys, args=args))
@@ -244,6 +357,7 @@ class RedisStore:
             pipe.delete(self._day_key(location_id, day.decode()))
             pipe.hincrby(version_key, day, 1)
         pipe.execute()
+        self.earliest_clear(location_id)
 
 
 class LocalStore:
@@ -252,10 +366,13 @@ class LocalStore:
     def __init__(self) -> None:
         self._days: dict[tuple[int, str], dict[str, str]] = {}
         self._versions: dict[int, dict[str, int]] = {}
+        self._earliest: dict[int, dict[str, str]] = {}
         self._lock = threading.Lock()
 
     def write(self, location_id: int, changes: Iterable[Change]) -> None:
+        now = int(_time.time())
         with self._lock:
+            taken, freed = [], []
             for c in changes:
                 fields = self._days.setdefault((location_id, c.day), {})
                 current = fields.get(c.field)
@@ -263,6 +380,41 @@ class LocalStore:
                     fields[c.field] = c.value
                     versions = self._versions.setdefault(location_id, {})
                     versions[c.day] = versions.get(c.day, 0) + 1
+                    took, freed_at = _moved_time(current, c.value, now)
+                    taken.extend([took] if took else [])
+                    freed.extend([freed_at] if freed_at is not None else [])
+                    entries = self._earliest.setdefault(location_id, {})
+                    entries["#"] = str(int(entries.get("#", "0")) + 1)
+            entries = self._earliest.get(location_id, {})
+            for demand in [d for d in entries if d != "#"]:
+                if _earliest_outdated(entries[demand], taken, freed):
+                    del entries[demand]
+
+    def earliest_get(
+        self, location_ids: list[int], demand: str
+    ) -> dict[int, tuple[str, str | None]]:
+        with self._lock:
+            out = {}
+            for location_id in location_ids:
+                entries = self._earliest.get(location_id, {})
+                out[location_id] = (entries.get("#", "0"), entries.get(demand))
+            return out
+
+    def earliest_put(self, location_id: int, demand: str, gen: str, value: str) -> bool:
+        with self._lock:
+            entries = self._earliest.setdefault(location_id, {})
+            if entries.get("#", "0") != gen:
+                return False
+            entries[demand] = value
+            return True
+
+    def earliest_clear(self, location_id: int) -> None:
+        with self._lock:
+            self._clear_earliest_locked(location_id)
+
+    def _clear_earliest_locked(self, location_id: int) -> None:
+        gen = int(self._earliest.get(location_id, {}).get("#", "0"))
+        self._earliest[location_id] = {"#": str(gen + 1)}
 
     def versions(self, location_ids: list[int]) -> dict[int, dict[str, int]]:
         with self._lock:
@@ -291,6 +443,7 @@ class LocalStore:
                 if name not in current or _stamp_of(current[name]) < limit:
                     current[name] = value
             current[_MARKER] = str(stamp)
+            self._clear_earliest_locked(location_id)
             versions = self._versions.setdefault(location_id, {})
             versions[day] = versions.get(day, 0) + 1
             return versions[day]
@@ -301,6 +454,7 @@ class LocalStore:
             for key in [k for k in self._days if k[0] == location_id]:
                 del self._days[key]
                 versions[key[1]] = versions.get(key[1], 0) + 1
+            self._clear_earliest_locked(location_id)
 
 
 _store: RedisStore | LocalStore | None = None
@@ -589,3 +743,71 @@ def busy_counters(location_id: int, start: datetime, end: datetime, now: datetim
             ):
                 busy.add(counter)
     return busy
+
+
+# --------------------------------------------------------------------------- earliest slot
+#
+# Per location and demand the earliest free slot, in the hash ``…appointments:ixe:<location>``
+# (field = demand key, value = ``"start end valid_until counters"``; start 0 = nothing free),
+# so "earliest slot anywhere" reads one field per location in one pipeline instead of
+# computing every location. The write script drops exactly the entries a change can make
+# wrong (time taken overlapping the slot; time freed starting before the slot's end; any
+# freed time for "nothing free"); field ``#`` counts the location's writes, and an entry is
+# stored only if no write came between reading ``#`` and computing it (compare and set).
+# ``valid_until`` bounds what the scripts cannot see: a hold or deadline running out, the
+# slot falling inside the minimum notice, midnight and the setup's cache age.
+
+
+@dataclass(frozen=True)
+class Earliest:
+    start: int  # epoch seconds; 0 = nothing free
+    end: int
+    valid_until: int
+    counters: tuple[int, ...]
+
+    def encode(self) -> str:
+        counters = ",".join(map(str, self.counters)) or "-"
+        return f"{self.start} {self.end} {self.valid_until} {counters}"
+
+    @classmethod
+    def decode(cls, value: str) -> Earliest:
+        start, end, valid_until, counters = value.split(" ")
+        ids = () if counters == "-" else tuple(int(c) for c in counters.split(","))
+        return cls(int(start), int(end), int(valid_until), ids)
+
+
+def demand_key(demand: dict[int, int]) -> str:
+    return ",".join(f"{service}:{count}" for service, count in sorted(demand.items()))
+
+
+def earliest_read(
+    location_ids: list[int], demand: str, now: int
+) -> dict[int, tuple[str, Earliest | None]]:
+    """Per location its write count and its stored earliest slot if still valid (one round
+    trip for all locations); None = compute it."""
+    out = {}
+    for location_id, (gen, value) in store().earliest_get(location_ids, demand).items():
+        entry = Earliest.decode(value) if value else None
+        out[location_id] = (gen, entry if entry is not None and entry.valid_until > now else None)
+    return out
+
+
+def earliest_store(location_id: int, demand: str, gen: str, entry: Earliest) -> bool:
+    """Store a computed entry unless the location was written since ``gen`` was read."""
+    try:
+        return store().earliest_put(location_id, demand, gen, entry.encode())
+    except Exception:  # noqa: BLE001 - only a shortcut; the answer was computed anyway
+        log.warning("availability index: could not store an earliest slot", exc_info=True)
+        return False
+
+
+def forget_earliest(location_id: int) -> None:
+    """The location's setup changed (hours, closures, counters): drop its earliest slots."""
+    store().earliest_clear(location_id)
+
+
+def valid_until(location_id: int) -> int:
+    """When the location's current combined index stops being valid (a hold or deadline in
+    it runs out); :data:`FOREVER` if none."""
+    combined = _combined.get(location_id)
+    return combined[1] if combined is not None else 0

@@ -71,6 +71,14 @@ def get_public_location(location_id) -> Location | None:
     return _ttl_cached(("location", location_id), build)
 
 
+def public_location_list(municipality_id: int) -> list[Location]:
+    """The municipality's public locations, cached per process like a single location (read
+    by "earliest slot anywhere" on every request)."""
+    return _ttl_cached(
+        ("public_locations", municipality_id), lambda: list(public_locations(municipality_id))
+    )
+
+
 def active_services(municipality_id: int) -> dict[int, tuple[str, int]]:
     """service id → (name, max count) of a municipality's bookable services."""
     return _ttl_cached(

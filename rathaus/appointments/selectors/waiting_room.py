@@ -83,6 +83,16 @@ while true do
 end
 """
 
+# answer a waiting ticket only while it is still in the queue (not taken by a holder)
+_ANSWER_LUA = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[3], 'result', ARGV[2])
+redis.call('HDEL', KEYS[3], 'person')
+return 1
+"""
+
 _RELEASE_LUA = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return redis.call('LLEN', KEYS[2])
@@ -104,6 +114,7 @@ class RedisQueues:
         self._enter = self.client.register_script(_ENTER_LUA)
         self._take = self.client.register_script(_TAKE_LUA)
         self._release = self.client.register_script(_RELEASE_LUA)
+        self._answer = self.client.register_script(_ANSWER_LUA)
 
     def _gate(self, gate: str, part: str) -> str:
         return f"{self.prefix}wr:{gate}:{part}"
@@ -146,14 +157,12 @@ class RedisQueues:
         keys = [self._gate(gate, "lock"), self._gate(gate, "q")]
         return int(self._release(keys=keys, args=[owner]))
 
-    def answer(self, gate: str, ticket: str, result: str) -> None:
-        """Answer a waiting ticket outside the queue's order (sold out when it arrived)."""
-        pipe = self.client.pipeline(transaction=False)
-        pipe.incr(self._gate(gate, "done"))
-        pipe.expire(self._gate(gate, "done"), GATE_SECONDS)
-        pipe.hset(self._ticket(ticket), "result", result)
-        pipe.hdel(self._ticket(ticket), "person")
-        pipe.execute()
+    def answer(self, gate: str, ticket: str, result: str) -> bool:
+        """Answer a waiting ticket outside the queue's order (sold out when it arrived) –
+        only if it still waits: False when a holder has already taken it (it may be booking
+        it right now; its answer then comes from the holder)."""
+        keys = [self._gate(gate, "q"), self._gate(gate, "done"), self._ticket(ticket)]
+        return bool(self._answer(keys=keys, args=[ticket, result, GATE_SECONDS]))
 
     def mark_full(self, gate: str) -> None:
         """From now on, requests at this gate ask the index before they book."""
@@ -236,8 +245,12 @@ class LocalQueues:
                 self._holders.pop(gate, None)
             return len(self._queues.get(gate) or [])
 
-    def answer(self, gate: str, ticket: str, result: str) -> None:
+    def answer(self, gate: str, ticket: str, result: str) -> bool:
         with self._lock:
+            queue = self._queues.get(gate) or []
+            if ticket not in queue:
+                return False
+            queue.remove(ticket)
             self._done[gate] = self._done.get(gate, 0) + 1
             fields = self._tickets.setdefault(ticket, {})
             fields["result"] = result

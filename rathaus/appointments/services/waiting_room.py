@@ -208,8 +208,9 @@ def slot_request(
         finally:
             drain(gate, owner, own_answered=True)  # who came meanwhile; then let go
         return Outcome(result, arrival=seq)
-    if availability.sold_out(location, demand, start, now_or(now)):
-        queues.answer(gate, ticket, json.dumps(_sold_out()))  # never served: no booking path
+    if availability.sold_out(location, demand, start, now_or(now)) and queues.answer(
+        gate, ticket, json.dumps(_sold_out())
+    ):  # never served: no booking path (a holder may have taken it meanwhile – and booked it)
         return Outcome(_sold_out(), arrival=seq)
     drain(gate)
     return ticket_outcome(ticket) or Outcome(None, ticket, 1, seq)

@@ -180,3 +180,17 @@ def test_a_waiting_request_answered_sold_out_from_the_index_keeps_no_personal_da
     queues.enter(gate, "other", "their-ticket", '{"x": 1}', '{"email": "late@example.org"}')
     queues.answer(gate, "their-ticket", '{"status": 409}')
     assert not any("late@example.org" in v for v in _stored_values(queues))
+
+
+def test_a_request_a_holder_has_already_taken_is_not_answered_ausgebucht_at_the_door(queues):
+    """Under load the gate's holder can take a waiting request (and book it) before that
+    request's own thread has asked the index; the index then shows the slot full – with the
+    request's own booking. The door must not tell it "ausgebucht": the holder's answer counts."""
+    gate = store.gate_of(1, 1_900_000_000)
+    queues.enter(gate, "test-holder", "test-ticket", "")
+    queues.enter(gate, "other", "their-ticket", '{"x": 1}')
+    assert queues.take(gate, "test-holder")[0] == "their-ticket"
+    assert not queues.answer(gate, "their-ticket", '{"status": 409}')
+    assert not queues.ticket("their-ticket").get("result")
+    queues.take(gate, "", "their-ticket", '{"status": 201}')
+    assert queues.ticket("their-ticket")["result"] == '{"status": 201}'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, availability_index
 from rathaus.appointments.services import booking
-from rathaus.appointments.tests.helpers import NOW, at, make_office
+from rathaus.appointments.tests.helpers import NOW, at, make_office, office_open_tomorrow
 from rathaus.engines import availability as engine
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,72 @@ def test_a_day_that_was_never_built_counts_as_missing(store):
     assert store.days(7, ["20270303"]) == {"20270303": None}
     store.forget(7)
     assert store.days(7, ["20270303"]) == {"20270303": None}
+
+
+# --------------------------------------------------------------------------- earliest slot
+
+
+def _earliest(town, demand):
+    found = availability.earliest_anywhere(town.id, demand)
+    return found[1].start if found else None
+
+
+def test_the_earliest_slot_anywhere_moves_when_it_is_booked_and_back_when_freed(
+    town, settings, django_capture_on_commit_callbacks
+):
+    settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 20  # the shared index, real clock
+    location, _counters, ausweis, _day = office_open_tomorrow(town, counters=1)
+    demand = {ausweis.id: 1}
+    first = _earliest(town, demand)
+    assert first is not None
+    assert _earliest(town, demand) == first  # stored, read back
+    with django_capture_on_commit_callbacks(execute=True):
+        hold, _token = booking.appointment_hold(location=location, demand=demand, start=first)
+    moved = _earliest(town, demand)
+    assert moved is not None and moved > first
+    settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 0  # straight from the database
+    assert availability.earliest(location, demand).start == moved
+    settings.RATHAUS_APPOINTMENTS_AVAILABILITY_CACHE_SECONDS = 20
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.appointment_cancel(appointment=hold)
+    assert _earliest(town, demand) == first
+
+
+def test_a_booking_after_the_earliest_slot_keeps_it_stored_one_on_it_drops_it(store):
+    now = int(time.time())
+    later = now + 3600
+    gen, entry = store.earliest_get([7], "1:1")[7]
+    assert entry is None
+    slot = availability_index.Earliest(later, later + 900, later + 3000, (1, 2))
+    assert store.earliest_put(7, "1:1", gen, slot.encode())
+    value = f"1 {later + 7200} {later + 8100} {availability_index.FOREVER} {10**15}"
+    store.write(7, [availability_index.Change("20270302", "41", value, 10**15)])
+    assert store.earliest_get([7], "1:1")[7][1] == slot.encode()  # later time taken: still right
+    assert not store.earliest_put(7, "1:1", gen, slot.encode())  # a write came in between
+    value = f"2 {later + 600} {later + 1500} {availability_index.FOREVER} {10**15}"
+    store.write(7, [availability_index.Change("20270302", "42", value, 10**15)])
+    assert store.earliest_get([7], "1:1")[7][1] is None  # overlapping the slot: dropped
+
+
+def test_freed_time_before_the_earliest_slot_drops_it_and_nothing_free_too(store):
+    now = int(time.time())
+    later = now + 3600
+    busy = f"1 {later} {later + 900} {availability_index.FOREVER} {10**15}"
+    store.write(7, [availability_index.Change("20270302", "41", busy, 10**15)])
+    gen = store.earliest_get([7], "1:1")[7][0]
+    store.earliest_put(7, "1:1", gen, f"{later + 7200} {later + 8100} {later + 9000} 1")
+    store.earliest_put(7, "2:1", gen, f"0 0 {later + 9000} -")
+    store.write(
+        7,
+        [
+            availability_index.Change(
+                "20270302", "41", f"1 {later} {later + 900} 0 {10**15 + 1}", 10**15 + 1
+            )
+        ],
+    )
+    assert store.earliest_get([7], "1:1")[7][1] is None
+    assert store.earliest_get([7], "2:1")[7][1] is None
+    gen = store.earliest_get([7], "1:1")[7][0]
+    store.earliest_put(7, "1:1", gen, f"{later} {later + 900} {later + 3000} 1")
+    store.forget(7)
+    assert store.earliest_get([7], "1:1")[7][1] is None
