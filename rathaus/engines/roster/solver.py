@@ -39,7 +39,7 @@ from rathaus.engines.roster.cpmodel import Key
 from rathaus.engines.roster.decompose import batches, kit_use, split
 from rathaus.engines.roster.explain import explain_infeasible, precheck
 from rathaus.engines.roster.greedy import greedy_plan
-from rathaus.engines.roster.kits import budget_phase, polish, repair
+from rathaus.engines.roster.kits import budget_phase, exchange, polish, repair
 from rathaus.engines.roster.lagrange import price_kits
 from rathaus.engines.roster.model import Assignment, Plan, Problem, Reason, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
@@ -47,7 +47,8 @@ from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
 PRICING_END = 0.75  # share of the budget at which kit pricing hands over to the budgets
-BUDGETS_END = 0.9  # end of the round with the master LP's kit budgets, then the polish
+BUDGETS_END = 0.85  # end of the round with the master LP's kit budgets, then the polish
+POLISH_END = 0.88  # end of the polish, then kit-days exchanged between parts (`kits.exchange`)
 
 
 @dataclass(frozen=True)
@@ -347,19 +348,32 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
     if len(run.groups) > 1 and not run.stability_first and run.kit_prices:
         fitted, bound = _priced(run, parts, fitted, relaxed_bound, notes)
     if fitted is not None:
+        exchanging = len(run.groups) > 1 and not run.stability_first and run.kit_prices
         current = polish(
             run.problem,
             run.subs,
             run.groups,
             fitted,
             wanted,
-            run.at(0.97),
+            run.at(POLISH_END if exchanging else 0.97),
             run.workers,
             run.seed,
             run.stability_first,
             notes,
             run.watch,
         )
+        if exchanging:
+            current = exchange(
+                run.problem,
+                run.subs,
+                run.groups,
+                current,
+                run.at(0.97),
+                run.workers,
+                run.seed,
+                notes,
+                run.watch,
+            )
         objective = sum(p.objective for p in current)
         status = Status.OPTIMAL if objective <= bound else Status.FEASIBLE
         return _plan(status, current, bound, run.watch.t0, notes)
