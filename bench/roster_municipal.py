@@ -57,7 +57,7 @@ def main() -> None:
         "--compare-exchange",
         action="store_true",
         help="solve every instance twice: kit prices without the kit-day exchange between "
-        "parts and the time shares before it (solve(kit_exchange=False)), and the default",
+        "parts (solve(kit_exchange=False), the method before it), and the default",
     )
     ap.add_argument(
         "--trace",

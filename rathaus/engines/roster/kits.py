@@ -291,4 +291,6 @@ def _neighbourhood(
                     size += len(groups[i])
             if len(pick) > 1 and frozenset(pick) not in tried:
                 return pick
-    return None
+    # No partner left to try (or the pool has room): each part above its bound alone, with
+    # the stock the others leave it.
+    return next(([i] for i in above if frozenset([i]) not in tried), None)

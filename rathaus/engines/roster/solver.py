@@ -49,12 +49,12 @@ from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
 # Shares of the budget: kit pricing until PRICING_END, the round with the master LP's kit
-# budgets until BUDGETS_END, the polish until POLISH_END, then kit-days exchanged between parts
-# (`kits.exchange`) until 97 %. Without the exchange (`kit_exchange=False`, the method before
-# it) the shares of that method: 75 %, 90 % and the polish until 97 %.
-PRICING_END = 0.45
-BUDGETS_END = 0.55
-POLISH_END = 0.58
+# budgets until BUDGETS_END, the polish (one pass over the parts) until 97 % at most; the time
+# it leaves goes to the exchange of kit-days between parts (`kits.exchange`) until 97 %.
+# (Ending pricing at 45 % to give the exchange more time made the 60 s plans worse: the
+# column choice after pricing is the better start, see docs/benchmarks-roster-municipal.md.)
+PRICING_END = 0.75
+BUDGETS_END = 0.9
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,6 @@ class _Run:
     kit_prices: bool = True
     contested: bool = False  # the parts together may want more kits than the pool has
     kit_exchange: bool = True
-
-    def share(self, with_exchange: float, without: float) -> float:
-        """The clock reading at the phase end of this solve's method."""
-        return self.at(with_exchange if self.kit_exchange else without)
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -201,7 +197,7 @@ def solve(
     then fewest kits, when the pool may bind (off by default: it helped the generated
     town hall at 60 s but made the demo period worse, see docs/benchmarks-roster-municipal.md).
     `kit_exchange=False` leaves out the exchange of kit-days between parts (`kits.exchange`)
-    and gives pricing and budgets the time shares of the method before it (for `bench/`).
+    in the time the polish leaves (the method before it, for same-run comparisons).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -374,7 +370,7 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
             run.groups,
             fitted,
             wanted,
-            run.at(POLISH_END if exchanging else 0.97),
+            run.at(0.97),
             run.workers,
             run.seed,
             run.stability_first,
@@ -410,7 +406,7 @@ def _priced(
         run.subs,
         parts,
         fitted,
-        end=run.share(PRICING_END, 0.75),
+        end=run.at(PRICING_END),
         workers=run.workers,
         seed=run.seed,
         watch=run.watch,
@@ -442,7 +438,7 @@ def _budget_round(
     """Every part that uses kits re-solved with the master LP's whole-kit budgets (hard;
     together within the stock), started from `start`; None unless every part finds a plan
     in time (a part without one would break the stock)."""
-    watch, end = run.watch, run.share(BUDGETS_END, 0.9)
+    watch, end = run.watch, run.at(BUDGETS_END)
     todo = [i for i, b in enumerate(budgets) if b]
     if not todo or end - watch.clock.now() < 0.2 or watch.stopped:
         return None
