@@ -20,7 +20,7 @@ kit pool:
    together within the stock), kept when it beats that; then a polish round with hard
    budgets that can only improve; then kit-days are exchanged between parts (`kits.exchange`:
    a few parts solved together within the stock the others leave them, kept only when
-   better). The plan is OPTIMAL when it meets the bound;
+   better; `kit_exchange=True` only). The plan is OPTIMAL when it meets the bound;
 4. small problems whose budgets fail fall back to one model over everything.
 
 `on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
@@ -49,12 +49,15 @@ from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
 # Shares of the budget: kit pricing until PRICING_END, the round with the master LP's kit
-# budgets until BUDGETS_END, the polish (one pass over the parts) until 97 % at most; the time
-# it leaves goes to the exchange of kit-days between parts (`kits.exchange`) until 97 %.
+# budgets until BUDGETS_END, the polish (one pass over the parts) until POLISH_END at most,
+# then the exchange of kit-days between parts (`kits.exchange`) until 97 %, if asked for
+# (`kit_exchange=True`, off by default); without it the budgets end at 90 % and the polish
+# may take until 97 % (the method before it).
 # (Ending pricing at 45 % to give the exchange more time made the 60 s plans worse: the
 # column choice after pricing is the better start, see docs/benchmarks-roster-municipal.md.)
 PRICING_END = 0.75
-BUDGETS_END = 0.9
+BUDGETS_END = 0.82  # without the exchange: 0.9
+POLISH_END = 0.85
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class _Run:
     watch: Watch
     kit_prices: bool = True
     contested: bool = False  # the parts together may want more kits than the pool has
-    kit_exchange: bool = True
+    kit_exchange: bool = False
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -181,7 +184,7 @@ def solve(
     should_stop: Callable[[], bool] | None = None,
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
-    kit_exchange: bool = True,
+    kit_exchange: bool = False,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -196,8 +199,9 @@ def solve(
     same-run comparisons in `bench/`). `lexicographic_parts` solves the parts least penalty,
     then fewest kits, when the pool may bind (off by default: it helped the generated
     town hall at 60 s but made the demo period worse, see docs/benchmarks-roster-municipal.md).
-    `kit_exchange=False` leaves out the exchange of kit-days between parts (`kits.exchange`)
-    in the time the polish leaves (the method before it, for same-run comparisons).
+    `kit_exchange=True` adds the exchange of kit-days between parts (`kits.exchange`) in the
+    last 12 % of the time (off by default: not better than the noise of a loaded machine in
+    the measurements so far, see docs/benchmarks-roster-municipal.md).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -241,7 +245,7 @@ def _solve(
     watch: Watch,
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
-    kit_exchange: bool = True,
+    kit_exchange: bool = False,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -370,7 +374,7 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
             run.groups,
             fitted,
             wanted,
-            run.at(0.97),
+            run.at(POLISH_END if exchanging else 0.97),
             run.workers,
             run.seed,
             run.stability_first,
@@ -438,7 +442,7 @@ def _budget_round(
     """Every part that uses kits re-solved with the master LP's whole-kit budgets (hard;
     together within the stock), started from `start`; None unless every part finds a plan
     in time (a part without one would break the stock)."""
-    watch, end = run.watch, run.at(BUDGETS_END)
+    watch, end = run.watch, run.at(BUDGETS_END if run.kit_exchange else 0.9)
     todo = [i for i, b in enumerate(budgets) if b]
     if not todo or end - watch.clock.now() < 0.2 or watch.stopped:
         return None
