@@ -5,6 +5,7 @@
 
     .venv/bin/python bench/roster_municipal.py --staff 200 --limits 10 60 --seeds 1 2 3 --work
     .venv/bin/python bench/roster_municipal.py --staff 200 --limits 10 60 --seeds 1 2 --compare
+    .venv/bin/python bench/roster_municipal.py --staff 200 --limits 60 --seeds 3 --trace
 
 Each row: generate (seeded), solve with the time limit, validate with the independent
 checker. Gap = (objective - bound) / objective; the bound is `Plan.lower_bound`: the sum of
@@ -16,6 +17,7 @@ rows of the same run, or use `--work` (deterministic work instead of seconds).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
 import sys
@@ -52,11 +54,31 @@ def main() -> None:
         help="solve every instance twice: without kit prices (the earlier method) and with",
     )
     ap.add_argument(
+        "--compare-exchange",
+        action="store_true",
+        help="solve every instance twice: kit prices (the default) and kit prices with the "
+        "kit-day exchange between parts (solve(kit_exchange=True))",
+    )
+    ap.add_argument(
+        "--exchange",
+        action="store_true",
+        help="kit-days exchanged between parts (solve(kit_exchange=True); off by default)",
+    )
+    ap.add_argument(
+        "--trace",
+        action="store_true",
+        help="print every price round (bound, master LP, chosen plan) and exchange step to stderr",
+    )
+    ap.add_argument(
         "--lexicographic",
         action="store_true",
         help="parts least penalty, then fewest kits (solve(lexicographic_parts=True))",
     )
     args = ap.parse_args()
+    if args.trace:
+        logging.basicConfig(stream=sys.stderr, format="%(relativeCreated)8.0f ms %(message)s")
+        for name in ("lagrange", "kits"):
+            logging.getLogger(f"rathaus.engines.roster.{name}").setLevel(logging.DEBUG)
     print(f"`{' '.join(['.venv/bin/python', *sys.argv])}`  ")
     print(
         f"date {datetime.now():%Y-%m-%d %H:%M}, os.cpu_count()={os.cpu_count()}, "
@@ -67,7 +89,11 @@ def main() -> None:
         "| gen s | checker | peak RSS MB | notes |"
     )
     print("|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|---:|---|")
-    methods = [False, True] if args.compare else [True]
+    methods: list[tuple[bool, bool]] = [(True, args.exchange)]
+    if args.compare:
+        methods = [(False, False), (True, args.exchange)]
+    elif args.compare_exchange:
+        methods = [(True, False), (True, True)]
     for staff in args.staff:
         for seed in args.seeds:
             t = time.monotonic()
@@ -80,8 +106,8 @@ def main() -> None:
             )
             gen = time.monotonic() - t
             for limit in args.limits:
-                for prices in methods:
-                    _row(args, problem, staff, seed, limit, prices, gen)
+                for prices, exchange in methods:
+                    _row(args, problem, staff, seed, limit, prices, exchange, gen)
 
 
 def _row(
@@ -91,6 +117,7 @@ def _row(
     seed: int,
     limit: float,
     prices: bool,
+    exchange: bool,
     gen: float,
 ) -> None:
     """Solve once, validate with the checker, print one table row."""
@@ -101,6 +128,7 @@ def _row(
             seed=seed,
             kit_prices=prices,
             lexicographic_parts=args.lexicographic,
+            kit_exchange=exchange,
         )
     else:
         plan = solve(
@@ -110,6 +138,7 @@ def _row(
             seed=seed,
             kit_prices=prices,
             lexicographic_parts=args.lexicographic and prices,
+            kit_exchange=exchange,
         )
     ok = "–"
     if plan.objective is not None:
@@ -117,7 +146,9 @@ def _row(
         ok = "ok" if result.ok and result.objective == plan.objective else "FAIL"
     gap = f"{100 * plan.gap:.1f} %" if plan.gap is not None else "–"
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    method = "kit prices" if prices else "relaxed (before)"
+    method = "relaxed (before)"
+    if prices:
+        method = "kit prices + exchange" if exchange else "kit prices"
     print(
         f"| {staff} | {args.weeks} | {seed} | {limit:g} | {method} | {plan.status.value} "
         f"| {plan.objective} | {plan.bound} | {gap} | {plan.wall_time:.1f} "

@@ -28,7 +28,7 @@ import logging
 import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
@@ -38,6 +38,7 @@ from ortools.sat.python import cp_model
 from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.cpmodel import HOME, Built, assignment_of, build, option_of
 from rathaus.engines.roster.decompose import kit_use
+from rathaus.engines.roster.explain import seat_plan
 from rathaus.engines.roster.model import Assignment, Problem, Status
 from rathaus.engines.roster.parts import RULES, Part
 from rathaus.engines.roster.progress import Watch
@@ -92,6 +93,11 @@ class _State:
     gradient: list[int] | None = None  # kits used minus stock at the best prices
     improved: bool = True  # the last round raised the bound
     step: float = 1.0  # Polyak step factor, halved while subgradient steps do not help
+    # Per priced part: its least and most kits per day (any plan), and the proven bounds of
+    # its priced objective at the prices seen so far (scaled): see `_floor`.
+    least: list[list[int]] = field(default_factory=list)
+    most: list[list[int]] = field(default_factory=list)
+    points: list[list[tuple[tuple[int, ...], int]]] = field(default_factory=list)
 
 
 class _Priced:
@@ -191,6 +197,9 @@ def price_kits(
         best_num=SCALE * sum(relaxed[i].bound for i in priced),
         best_prices=[0] * len(stock),
         upper=None if feasible is None else sum(feasible[i].objective for i in priced),
+        least=[_least_kits(subs[i], problem.days) for i in priced],
+        most=[_most_kits(subs[i], problem.days) for i in priced],
+        points=[[((0,) * len(stock), SCALE * relaxed[i].bound)] for i in priced],
     )
     if feasible is not None:
         for k, i in enumerate(priced):
@@ -219,6 +228,34 @@ def price_kits(
         columns=sum(len(c) for c in state.columns),
         budgets=_part_budgets(problem, relaxed, priced, state.columns, stock),
     )
+
+
+def _least_kits(sub: Problem, days: Sequence[date]) -> list[int]:
+    """Kits the part needs on each day in every plan: its kit users that the rooms cannot
+    seat after the people without home office (`explain.seat_plan`, a matching)."""
+    return [max(0, seat_plan(sub, d)[2]) for d in days]
+
+
+def _most_kits(sub: Problem, days: Sequence[date]) -> list[int]:
+    """Kits the part can use on each day at most: its kit users free to work from home."""
+    users = [e for e in sub.employees if e.needs_kit and e.home_office]
+    return [sum(1 for e in users if sub.base_kind(e, d) is None) for d in days]
+
+
+def _floor(state: _State, k: int, prices: Sequence[int]) -> int:
+    """A proven bound of part k's priced objective at `prices` from its bounds at earlier
+    prices λ': every plan uses between `least` and `most` kits a day, so
+    min_x [c(x) + λ·k(x)] ≥ B(λ') + Σ_d (λ_d − λ'_d) · (least_d if λ_d ≥ λ'_d else most_d).
+    A part not proven at new prices keeps what earlier rounds (and λ = 0) proved."""
+    least, most = state.least[k], state.most[k]
+    best = 0
+    for seen, b in state.points[k]:
+        shift = sum(
+            (p - q) * (lo if p >= q else hi)
+            for p, q, lo, hi in zip(prices, seen, least, most, strict=True)
+        )
+        best = max(best, b + shift)
+    return best
 
 
 def _part_budgets(
@@ -325,15 +362,19 @@ def _iterate(
         if state.improved:
             state.best_num, state.best_prices, state.gradient = num, prices, gradient
             state.step = 1.0
-        log.debug(
-            "round %d: L=%.1f best=%.1f master=%.1f columns=%d prices=%s",
-            state.iterations,
-            num / SCALE,
-            state.best_num / SCALE,
-            lp_value,
-            sum(len(c) for c in state.columns),
-            [p / SCALE for p in prices],
-        )
+        if log.isEnabledFor(logging.DEBUG):  # the trace (bench --trace): bound and primal
+            chosen = _choose(state.columns, stock, clock, min(end, clock.now() + 1.0), seed)
+            log.debug(
+                "round %d: t=%.1f L=%.1f best=%.1f master=%.1f plan=%s columns=%d prices=%s",
+                state.iterations,
+                clock.now() - watch.t0,
+                num / SCALE,
+                state.best_num / SCALE,
+                lp_value,
+                None if chosen is None else sum(c.cost for c in chosen),
+                sum(len(c) for c in state.columns),
+                [p / SCALE for p in prices],
+            )
         watch.report(f"Kit-Preise Runde {state.iterations}")
         if not added:
             if smoothing == 0.0:
@@ -412,12 +453,17 @@ def _price_round(
         results = list(pool.map(one, range(len(priced))))
     added = False
     used = [-s for s in stock]
-    for k, (column, _) in enumerate(results):
+    bounds = []
+    for k, (column, proven) in enumerate(results):
         if column is not None:
             added = _add(state.columns[k], column) or added
         best = column or min(state.columns[k], key=lambda c: c.priced(prices))
         used = [u + n for u, n in zip(used, best.kits, strict=True)]
-    num = sum(b for _, b in results) - sum(p * s for p, s in zip(prices, stock, strict=True))
+        # No plan is below its best column's value at these prices: cap the floor there.
+        bound = min(max(proven, _floor(state, k, prices)), best.priced(prices))
+        state.points[k].append((tuple(prices), bound))
+        bounds.append(bound)
+    num = sum(bounds) - sum(p * s for p, s in zip(prices, stock, strict=True))
     return num, added, used
 
 

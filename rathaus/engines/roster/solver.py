@@ -12,13 +12,15 @@ kit pool:
 2. if the combined kit use fits the pool on every day, the combination is the answer, and it
    is proven optimal when every part is;
 3. otherwise (`kits`): a greedy repair (kit users with a free seat go to the office), soft
-   kit budgets per part and day only if that fails; then kit prices (`lagrange`, until 85 %
-   of the time): every part is re-solved with a price per kit-day, which gives a lower bound
+   kit budgets per part and day only if that fails; then kit prices (`lagrange`, until
+   `PRICING_END`): every part is re-solved with a price per kit-day, which gives a lower bound
    that sees the pool (never weaker than the relaxed one) and, from all part plans seen, a
    choice of one plan per part within the stock when it beats the repair; then one round
    with whole-kit budgets per part from the master LP's mix (`lagrange.lp_budgets`, hard,
    together within the stock), kept when it beats that; then a polish round with hard
-   budgets that can only improve. The plan is OPTIMAL when it meets the bound;
+   budgets that can only improve; then kit-days are exchanged between parts (`kits.exchange`:
+   a few parts solved together within the stock the others leave them, kept only when
+   better; `kit_exchange=True` only). The plan is OPTIMAL when it meets the bound;
 4. small problems whose budgets fail fall back to one model over everything.
 
 `on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
@@ -39,15 +41,23 @@ from rathaus.engines.roster.cpmodel import Key
 from rathaus.engines.roster.decompose import batches, kit_use, split
 from rathaus.engines.roster.explain import explain_infeasible, precheck
 from rathaus.engines.roster.greedy import greedy_plan
-from rathaus.engines.roster.kits import budget_phase, polish, repair
+from rathaus.engines.roster.kits import budget_phase, exchange, polish, repair
 from rathaus.engines.roster.lagrange import price_kits
 from rathaus.engines.roster.model import Assignment, Plan, Problem, Reason, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
-PRICING_END = 0.75  # share of the budget at which kit pricing hands over to the budgets
-BUDGETS_END = 0.9  # end of the round with the master LP's kit budgets, then the polish
+# Shares of the budget: kit pricing until PRICING_END, the round with the master LP's kit
+# budgets until BUDGETS_END, the polish (one pass over the parts) until POLISH_END at most,
+# then the exchange of kit-days between parts (`kits.exchange`) until 97 %, if asked for
+# (`kit_exchange=True`, off by default); without it the budgets end at 90 % and the polish
+# may take until 97 % (the method before it).
+# (Ending pricing at 45 % to give the exchange more time made the 60 s plans worse: the
+# column choice after pricing is the better start, see docs/benchmarks-roster-municipal.md.)
+PRICING_END = 0.75
+BUDGETS_END = 0.82  # without the exchange: 0.9
+POLISH_END = 0.85
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class _Run:
     watch: Watch
     kit_prices: bool = True
     contested: bool = False  # the parts together may want more kits than the pool has
+    kit_exchange: bool = False
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -173,6 +184,7 @@ def solve(
     should_stop: Callable[[], bool] | None = None,
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
+    kit_exchange: bool = False,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -187,6 +199,9 @@ def solve(
     same-run comparisons in `bench/`). `lexicographic_parts` solves the parts least penalty,
     then fewest kits, when the pool may bind (off by default: it helped the generated
     town hall at 60 s but made the demo period worse, see docs/benchmarks-roster-municipal.md).
+    `kit_exchange=True` adds the exchange of kit-days between parts (`kits.exchange`) in the
+    last 12 % of the time (off by default: not better than the noise of a loaded machine in
+    the measurements so far, see docs/benchmarks-roster-municipal.md).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -207,6 +222,7 @@ def solve(
             watch=watch,
             kit_prices=kit_prices,
             lexicographic_parts=lexicographic_parts,
+            kit_exchange=kit_exchange,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -229,6 +245,7 @@ def _solve(
     watch: Watch,
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
+    kit_exchange: bool = False,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -250,6 +267,7 @@ def _solve(
         watch,
         kit_prices,
         lexicographic_parts and kit_prices and len(groups) > 1 and _pool_may_bind(problem),
+        kit_exchange,
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -347,19 +365,34 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
     if len(run.groups) > 1 and not run.stability_first and run.kit_prices:
         fitted, bound = _priced(run, parts, fitted, relaxed_bound, notes)
     if fitted is not None:
+        exchanging = (
+            len(run.groups) > 1 and not run.stability_first and run.kit_prices and run.kit_exchange
+        )
         current = polish(
             run.problem,
             run.subs,
             run.groups,
             fitted,
             wanted,
-            run.at(0.97),
+            run.at(POLISH_END if exchanging else 0.97),
             run.workers,
             run.seed,
             run.stability_first,
             notes,
             run.watch,
         )
+        if exchanging:
+            current = exchange(
+                run.problem,
+                run.subs,
+                run.groups,
+                current,
+                run.at(0.97),
+                run.workers,
+                run.seed,
+                notes,
+                run.watch,
+            )
         objective = sum(p.objective for p in current)
         status = Status.OPTIMAL if objective <= bound else Status.FEASIBLE
         return _plan(status, current, bound, run.watch.t0, notes)
@@ -409,7 +442,7 @@ def _budget_round(
     """Every part that uses kits re-solved with the master LP's whole-kit budgets (hard;
     together within the stock), started from `start`; None unless every part finds a plan
     in time (a part without one would break the stock)."""
-    watch, end = run.watch, run.at(BUDGETS_END)
+    watch, end = run.watch, run.at(BUDGETS_END if run.kit_exchange else 0.9)
     todo = [i for i, b in enumerate(budgets) if b]
     if not todo or end - watch.clock.now() < 0.2 or watch.stopped:
         return None
