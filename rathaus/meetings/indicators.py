@@ -47,15 +47,17 @@ def signals_for(municipality_id: int, ids: list[int]) -> list[Signal]:
 
 
 def open_case_of(municipality_id: int, ids: list[int]) -> int | None:
-    """The id of an open steering case of one of these indicators (the demo proposes it for an
-    agenda), read like the indicators above; None without one or without the steering app."""
+    """The id of the open steering case of the first of these indicators that has one (the demo
+    proposes it for an agenda), read like the indicators above; None without one or without
+    the steering app."""
     try:
         model = apps.get_model("steering", "SteeringCase")
     except LookupError:
         return None
-    return (
-        model.objects.filter(municipality_id=municipality_id, indicator_id__in=ids, status="open")
-        .order_by("opened_at", "pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    rows = model.objects.filter(
+        municipality_id=municipality_id, indicator_id__in=ids, status="open"
+    ).order_by("opened_at", "pk")
+    by_indicator: dict[int, int] = {}
+    for indicator_id, pk in rows.values_list("indicator_id", "pk"):
+        by_indicator.setdefault(indicator_id, pk)  # the earliest open case of each
+    return next((by_indicator[pk] for pk in ids if pk in by_indicator), None)

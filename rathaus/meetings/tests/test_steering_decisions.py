@@ -26,7 +26,7 @@ def _case(municipality, title="Kurzarbeit außerhalb des Korridors"):
     )
 
 
-def _item_on_a_meeting(body, office, link):
+def _item_on_a_meeting(body, office, link, meeting=None):
     item = proposals.agenda_item_propose(
         actor=office,
         body=body,
@@ -34,7 +34,8 @@ def _item_on_a_meeting(body, office, link):
         source_label="Steuerungsfall",
         source_url=link,
     )
-    meeting = meeting_at(body, local(2031, 4, 2, 9), title="Lagebesprechung Kurzarbeit")
+    if meeting is None:
+        meeting = meeting_at(body, local(2031, 4, 2, 9), title="Lagebesprechung Kurzarbeit")
     return minutes.agenda_item_schedule(actor=office, item=item, meeting=meeting), meeting
 
 
@@ -70,7 +71,7 @@ def test_a_second_decision_is_kept_beside_the_first_and_other_items_touch_no_cas
 ):
     body, _ = staff
     case = _case(town)
-    item, _meeting = _item_on_a_meeting(body, office, f"/steuerung/faelle/{case.pk}/")
+    item, meeting = _item_on_a_meeting(body, office, f"/steuerung/faelle/{case.pk}/")
     minutes.decision_record(
         actor=office, item=item, text="Verwaltung legt ein Hilfsprogramm vor.", unanimous=True
     )
@@ -86,7 +87,7 @@ def test_a_second_decision_is_kept_beside_the_first_and_other_items_touch_no_cas
     assert [b.result for b in case.body_decisions.all()] == ["einstimmig", "einstimmig"]
     untouched = _case(town, title="Anderer Fall")
     for link in ("/steuerung/faelle/", "https://example.org/steuerung/faelle/1/", "/gremien/"):
-        other, _m = _item_on_a_meeting(body, office, link)
+        other, _m = _item_on_a_meeting(body, office, link, meeting)
         minutes.decision_record(actor=office, item=other, text="Beschluss", unanimous=True)
     untouched.refresh_from_db()
     assert untouched.status == "open" and not untouched.body_decisions.exists()

@@ -146,7 +146,9 @@ def test_a_body_decision_closes_an_open_case_audited_and_shows_in_the_history(wo
     assert case.decision_reason == "Krisenstab, 20.03.2031: Hilfsprogramm auflegen"
     assert case.decided_by == world["users"]["treasurer"]
     assert AuditEntry.objects.filter(object_type="steering.BodyDecision").exists()
-    assert AuditEntry.objects.filter(summary="Entscheidung: Beschluss eines Gremiums (Krisenstab)")
+    assert AuditEntry.objects.filter(
+        summary="Entscheidung: Beschluss eines Gremiums (Krisenstab)"
+    ).exists()
     history = [e for e in project_history(world["project"]) if e.kind == "decision"]
     assert history and "Hilfsprogramm auflegen" in history[0].text
 
