@@ -404,8 +404,14 @@ def _rhythm_and_proposals(town, actor, crisis: Body, now) -> None:
     if ids:
         rhythm.series_indicators_set(actor=actor, series=series, indicator_ids=ids)
         rhythm.rhythm_check(series=series, now=now)
+    # The short-time-work case itself, so that the body's decision goes back to it.
+    case_id = indicators.open_case_of(town.pk, ids)
     try:
-        link = reverse("steering:case_list")
+        link = (
+            reverse("steering:case_detail", args=[case_id])
+            if case_id
+            else reverse("steering:case_list")
+        )
     except NoReverseMatch:
         link = ""
     proposals.agenda_item_propose(

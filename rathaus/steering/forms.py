@@ -81,7 +81,8 @@ class CommentForm(KernForm):
 class DecisionForm(KernForm):
     decision = forms.ChoiceField(
         label=_("Entscheidung"),
-        choices=SteeringCase.Decision.choices,
+        # A body's decision comes from the meetings app, never from this form.
+        choices=[c for c in SteeringCase.Decision.choices if c[0] != SteeringCase.Decision.BODY],
         widget=forms.RadioSelect,
     )
     reason = MultiLine(label=_("Begründung"), max_length=5000)

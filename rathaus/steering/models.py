@@ -352,6 +352,7 @@ class SteeringCase(TenantModel):
         KEEP = "keep", _("beibehalten")
         ADJUST = "adjust", _("anpassen")
         STOP = "stop", _("stoppen")
+        BODY = "body", _("Beschluss eines Gremiums")
 
     kind = models.CharField(_("Anlass"), max_length=10, choices=Kind.choices)
     trigger = models.CharField(max_length=120, help_text="e.g. indicator:12:out_of_band")
@@ -411,6 +412,41 @@ class CaseComment(TenantModel):
         verbose_name = _("Beitrag")
         verbose_name_plural = _("Beiträge")
         ordering = ["at", "pk"]
+
+
+class BodyDecision(TenantModel):
+    """A council body's decision on an agenda item that was proposed from a steering case.
+
+    Written by ``services.cases.case_body_decision_record``, called by the meetings app when it
+    records a decision; ``source_ref`` (``meetings.decision:<id>``) keeps a decision from being
+    taken twice. Body, meeting and link are copied as text: the meetings app owns them.
+    """
+
+    case = models.ForeignKey(SteeringCase, on_delete=models.CASCADE, related_name="body_decisions")
+    body = models.CharField(_("Gremium"), max_length=200)
+    meeting_title = models.CharField(_("Sitzung"), max_length=200)
+    meeting_date = models.DateField(_("Sitzungstag"))
+    text = models.TextField(_("Beschluss"))
+    result = models.CharField(_("Abstimmungsergebnis"), max_length=200, blank=True)
+    url = models.CharField(_("Link zur Sitzung"), max_length=500, blank=True)
+    source_ref = models.CharField(max_length=100)
+    recorded_at = models.DateTimeField(_("erfasst am"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Beschluss eines Gremiums")
+        verbose_name_plural = _("Beschlüsse der Gremien")
+        ordering = ["meeting_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "source_ref"], name="steering_body_decision_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}, {self.meeting_date:%d.%m.%Y}"
 
 
 class MilestoneRevision(TenantModel):

@@ -61,3 +61,11 @@ rules.add_perm(PERM_DECIDE, is_leadership)
 rules.add_perm(PERM_MANAGE_INDICATORS, reads_everything)
 rules.add_perm(PERM_CREATE_PROJECT, is_leadership | is_department_head)
 rules.add_perm(PERM_IMPORT_ACTUALS, reads_everything)
+
+
+def sees_public_only(user) -> bool:
+    """Whoever may not work on steering cases (``can_work``: leadership, municipality admins,
+    project owners, department heads; superusers through Django) reads only rows marked public
+    and no cases: council members. The selectors' scoping and the menu's cases link
+    (``perms.steering.comment``) both ask this one permission."""
+    return not user.has_perm(PERM_COMMENT)

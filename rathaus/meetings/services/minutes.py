@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
-from rathaus.meetings import caching
+from rathaus.meetings import caching, steering
 from rathaus.meetings.models import AgendaItem, Assignment, Body, Decision, Meeting, Membership
 from rathaus.meetings.validation import one_line
 
@@ -161,6 +161,8 @@ def decision_record(
     )
     caching.bump(item.body_id, item.municipality_id)
     audit.record(actor=actor, instance=decision, action="create", summary="Beschluss")
+    # An item proposed from a steering case: the case shows the decision and closes with it.
+    steering.decision_recorded(actor=actor, item=item, decision=decision)
     return decision
 
 

@@ -21,12 +21,12 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from rathaus.core.models import Role
 from rathaus.core.tenancy import get_scoped_or_404, municipality_ids_for, scoped
 from rathaus.engines.indicators.periods import previous_period
 from rathaus.steering.models import (
     LIGHT_ORDER,
     ActionField,
+    BodyDecision,
     BudgetLine,
     Indicator,
     IndicatorValue,
@@ -41,16 +41,14 @@ from rathaus.steering.models import (
     StrategyPlan,
     period_name,
 )
-from rathaus.steering.rules import PERM_VIEW_ALL
+from rathaus.steering.rules import sees_public_only
 
 
 def public_only(user) -> bool:
-    """Council members (and nobody who reads more) see only what is marked public."""
-    return not (
-        user.has_perm(PERM_VIEW_ALL)
-        or user.has_role(Role.PROJECT_OWNER)
-        or user.has_role(Role.DEPARTMENT_HEAD)
-    )
+    """Council members (and nobody who reads more) see only what is marked public: everyone
+    who may not work on steering cases (``rules.sees_public_only``, the one source of the
+    role set, also behind the menu's cases link)."""
+    return sees_public_only(user)
 
 
 def _latest_report(field_name: str) -> Subquery:
@@ -480,7 +478,21 @@ def project_history(project: Project) -> list[HistoryEntry]:
         HistoryEntry(r.submitted_at, "report", period_name(r.period, rhythm), r.summary, r.overall)
         for r in project.reports.all()
     ]
-    for case in project.cases.filter(status=SteeringCase.Status.DECIDED):
+    decided = project.cases.filter(status=SteeringCase.Status.DECIDED)
+    # A body's decision shows as itself (body, meeting day, text), also beside a decision the
+    # leadership took before.
+    for row in BodyDecision.objects.filter(case__project=project).select_related("case"):
+        entries.append(
+            HistoryEntry(
+                row.recorded_at,
+                "decision",
+                f"{SteeringCase.Decision.BODY.label} ({row.body}, "
+                f"{row.meeting_date:%d.%m.%Y}): {row.case.title}",
+                row.text,
+                case=row.case,
+            )
+        )
+    for case in decided.exclude(decision=SteeringCase.Decision.BODY):
         entries.append(
             HistoryEntry(
                 case.decided_at,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -13,6 +15,7 @@ from rathaus.core.models import OrgUnit
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.steering import caching
 from rathaus.steering.models import (
+    BodyDecision,
     CaseComment,
     Indicator,
     IndicatorTarget,
@@ -196,7 +199,7 @@ def case_decide(
     case = SteeringCase.objects.select_for_update().get(pk=case.pk)
     if case.status != SteeringCase.Status.OPEN:
         raise Conflict("case_closed", _("Der Steuerungsfall ist bereits entschieden."))
-    if decision not in Decision.values:
+    if decision not in (Decision.KEEP, Decision.ADJUST, Decision.STOP):
         raise DomainError("decision_unknown", _("Bitte eine Entscheidung wählen."))
     reason = _clean_text(reason, "reason")
     changes: list[dict] = []
@@ -233,3 +236,95 @@ def case_decide(
     )
     caching.bump(case.municipality_id)
     return case
+
+
+def case_of_link(*, municipality_id: int, link: str) -> SteeringCase | None:
+    """The case whose page a link points to (``/steuerung/faelle/7/``, as the case page passes
+    it to the meetings app's proposal form), if it belongs to the municipality; else None.
+    Only paths of this site count: an address of another host names no case here."""
+    link = (link or "").strip()
+    if not link.startswith("/") or link.startswith("//"):
+        return None
+    try:
+        match = resolve(urlsplit(link).path)
+    except Resolver404:
+        return None
+    if match.view_name != "steering:case_detail":
+        return None
+    return SteeringCase.objects.filter(
+        municipality_id=municipality_id, pk=match.kwargs.get("pk")
+    ).first()
+
+
+@transaction.atomic
+def case_body_decision_record(
+    *,
+    actor,
+    municipality_id: int,
+    link: str,
+    source_ref: str,
+    body: str,
+    meeting_title: str,
+    meeting_date: date,
+    text: str,
+    result: str = "",
+    url: str = "",
+    now: datetime | None = None,
+) -> BodyDecision | None:
+    """A council body decided on an agenda item proposed from a steering case: the decision is
+    kept with the case and an open case closes as "Beschluss eines Gremiums" (its reason is the
+    decision's text). A case decided before keeps its decision and gets the body's beside it.
+
+    Called by the meetings app inside its own transaction when it records a decision
+    (``rathaus.meetings.steering``); ``link`` is the item's source address, ``source_ref``
+    names the meetings decision so that it is taken once. Returns None when the link names no
+    case of the municipality (nothing is written) or the decision was taken before.
+    """
+    case = case_of_link(municipality_id=municipality_id, link=link)
+    if case is None:
+        return None
+    if BodyDecision.objects.filter(municipality_id=municipality_id, source_ref=source_ref).exists():
+        return None
+    now = now_or(now)
+    case = SteeringCase.objects.select_for_update().get(pk=case.pk)
+    text = (text or "").strip()
+    row = BodyDecision.objects.create(
+        municipality_id=municipality_id,
+        case=case,
+        body=body[:200],
+        meeting_title=meeting_title[:200],
+        meeting_date=meeting_date,
+        text=text,
+        result=result[:200],
+        url=url[:500],
+        source_ref=source_ref[:100],
+        recorded_at=now,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        instance=row,
+        action="create",
+        summary=f"Beschluss {body} zu Fall {case.pk}",
+    )
+    if case.status == SteeringCase.Status.OPEN:
+        before = audit.snapshot(case)
+        case.status = SteeringCase.Status.DECIDED
+        case.decision = Decision.BODY
+        # Stored text like every reason (German, as the body wrote it); pages show the
+        # body's decision with translated labels from ``case.body_decisions``.
+        case.decision_reason = f"{body}, {meeting_date:%d.%m.%Y}: {text}"
+        case.decided_at = now
+        case.decided_by = actor
+        case.changes = []
+        case.save()
+        audit.record(
+            actor=actor,
+            instance=case,
+            action="update",
+            before=before,
+            after=audit.snapshot(case),
+            summary=f"Entscheidung: {case.get_decision_display()} ({body})",
+        )
+    caching.bump(municipality_id)
+    return row

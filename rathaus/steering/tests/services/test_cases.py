@@ -6,9 +6,15 @@ import pytest
 
 from rathaus.core.models import AuditEntry
 from rathaus.core.problems import Conflict, DomainError
-from rathaus.steering.models import MilestoneRevision, SteeringCase
+from rathaus.steering.models import BodyDecision, MilestoneRevision, SteeringCase
 from rathaus.steering.selectors import project_history
-from rathaus.steering.services.cases import case_comment_add, case_decide, case_open
+from rathaus.steering.services.cases import (
+    case_body_decision_record,
+    case_comment_add,
+    case_decide,
+    case_of_link,
+    case_open,
+)
 from rathaus.steering.tests.conftest import NOW, build_world
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +120,74 @@ def test_a_milestone_of_another_project_cannot_be_moved(world, case, other_town,
             now=NOW,
         )
     assert SteeringCase.objects.get(pk=case.pk).status == "open"
+
+
+def _body_decision(world, case, *, ref="meetings.decision:1", text="Hilfsprogramm auflegen"):
+    return case_body_decision_record(
+        actor=world["users"]["treasurer"],
+        municipality_id=case.municipality_id,
+        link=f"/steuerung/faelle/{case.pk}/",
+        source_ref=ref,
+        body="Krisenstab",
+        meeting_title="Lagebesprechung",
+        meeting_date=date(2031, 3, 20),
+        text=text,
+        result="einstimmig",
+        url="/gremien/sitzung/4/#top-9",
+        now=NOW,
+    )
+
+
+def test_a_body_decision_closes_an_open_case_audited_and_shows_in_the_history(world, case):
+    row = _body_decision(world, case)
+    case.refresh_from_db()
+    assert row.case == case and row.body == "Krisenstab" and row.url == "/gremien/sitzung/4/#top-9"
+    assert case.status == "decided" and case.decision == "body"
+    assert case.decision_reason == "Krisenstab, 20.03.2031: Hilfsprogramm auflegen"
+    assert case.decided_by == world["users"]["treasurer"]
+    assert AuditEntry.objects.filter(object_type="steering.BodyDecision").exists()
+    assert AuditEntry.objects.filter(
+        summary="Entscheidung: Beschluss eines Gremiums (Krisenstab)"
+    ).exists()
+    history = [e for e in project_history(world["project"]) if e.kind == "decision"]
+    assert history and "Hilfsprogramm auflegen" in history[0].text
+
+
+def test_a_body_decision_is_taken_once_and_kept_beside_an_earlier_decision(world, case):
+    case_decide(
+        actor=world["users"]["mayor"], case=case, decision="keep", reason="beobachten", now=NOW
+    )
+    assert _body_decision(world, case) is not None
+    assert _body_decision(world, case) is None  # the same meetings decision again
+    case.refresh_from_db()
+    assert case.decision == "keep" and case.decision_reason == "beobachten"
+    assert case.body_decisions.count() == 1
+
+
+def test_links_that_name_no_case_of_the_town_write_nothing(world, case, other_town, make_user):
+    foreign = build_world(other_town, make_user)
+    for link in (
+        "/steuerung/faelle/",
+        f"/steuerung/projekte/{world['project'].pk}/",
+        f"https://example.org/steuerung/faelle/{case.pk}/",
+        f"//example.org/steuerung/faelle/{case.pk}/",
+        "/gibt-es-nicht/",
+        "",
+    ):
+        assert case_of_link(municipality_id=case.municipality_id, link=link) is None, link
+    assert (
+        case_of_link(
+            municipality_id=foreign["plan"].municipality_id, link=f"/steuerung/faelle/{case.pk}/"
+        )
+        is None
+    )
+    assert (
+        case_of_link(municipality_id=case.municipality_id, link=f"/steuerung/faelle/{case.pk}/?x=1")
+        == case
+    )
+    assert not BodyDecision.objects.exists()
+
+
+def test_the_leadership_cannot_pick_the_body_decision_itself(world, case):
+    with pytest.raises(DomainError):
+        case_decide(actor=world["users"]["mayor"], case=case, decision="body", reason="x", now=NOW)

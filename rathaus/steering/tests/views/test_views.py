@@ -9,8 +9,16 @@ from openpyxl import load_workbook
 
 from rathaus.core.models import Role
 from rathaus.steering.models import IndicatorValue, Milestone
-from rathaus.steering.rules import PERM_DECIDE, PERM_EDIT_PROJECT, PERM_VIEW, PERM_VIEW_ALL
-from rathaus.steering.services.cases import case_open
+from rathaus.steering.rules import (
+    PERM_COMMENT,
+    PERM_DECIDE,
+    PERM_EDIT_PROJECT,
+    PERM_VIEW,
+    PERM_VIEW_ALL,
+    sees_public_only,
+)
+from rathaus.steering.selectors import public_only
+from rathaus.steering.services.cases import case_body_decision_record, case_open
 from rathaus.steering.services.indicators import indicator_analyse
 from rathaus.steering.tests.conftest import NOW
 
@@ -218,3 +226,54 @@ def test_an_open_sdg_file_with_errors_shows_them_at_their_lines(client, world):
     assert "Werte übernehmen" not in page
     client.force_login(world["users"]["owner"])
     assert client.get("/steuerung/import/open-sdg/").status_code == 403
+
+
+def test_one_predicate_decides_the_cases_link_and_the_public_only_scoping(
+    client, world, make_user, town
+):
+    users = dict(world["users"])
+    users["admin"] = make_user(Role.MUNICIPALITY_ADMIN, municipality=town, username="adm-steer")
+    for key, user in users.items():
+        if not user.has_perm(PERM_VIEW):
+            continue
+        works = user.has_perm(PERM_COMMENT)
+        assert public_only(user) is (not works) is sees_public_only(user), key
+        client.force_login(user)
+        strategy = client.get("/steuerung/strategie/").content.decode()
+        assert ('href="/steuerung/faelle/"' in strategy) is works, key
+        assert client.get("/steuerung/faelle/").status_code == (200 if works else 404), key
+    assert [k for k, u in users.items() if u.has_perm(PERM_VIEW) and public_only(u)] == ["council"]
+
+
+def test_the_case_page_shows_the_body_decision_with_a_link_to_the_meeting(client, world):
+    case, _new = case_open(
+        kind="indicator",
+        trigger="indicator:x",
+        title="Kurzarbeit außerhalb des Korridors",
+        explanation="x",
+        assigned_unit=world["finance"],
+        indicator=world["indicator"],
+        now=NOW,
+    )
+    case_body_decision_record(
+        actor=world["users"]["treasurer"],
+        municipality_id=case.municipality_id,
+        link=f"/steuerung/faelle/{case.pk}/",
+        source_ref="meetings.decision:77",
+        body="Krisenstab",
+        meeting_title="Lagebesprechung Kurzarbeit",
+        meeting_date=date(2031, 3, 20),
+        text="Hilfsprogramm für Zulieferer auflegen.",
+        result="Ja 5, Nein 1",
+        url="/gremien/sitzung/4/#top-9",
+        now=NOW,
+    )
+    client.force_login(world["users"]["mayor"])
+    page = client.get(f"/steuerung/faelle/{case.pk}/").content.decode()
+    assert "Beschlüsse der Gremien" in page and "Krisenstab, Sitzung vom 20.03.2031" in page
+    assert "Hilfsprogramm für Zulieferer auflegen." in page and "Ja 5, Nein 1" in page
+    assert 'href="/gremien/sitzung/4/#top-9"' in page
+    assert "Beschluss eines Gremiums" in page and "entschieden" in page
+    assert 'id="entscheiden"' not in page, "a decided case offers no decision form"
+    decided = client.get("/steuerung/faelle/?status=decided").content.decode()
+    assert "Kurzarbeit außerhalb des Korridors" in decided
