@@ -138,7 +138,8 @@ def _stats(latencies: list[float], seconds: float, errors) -> dict:
 # --- setup --------------------------------------------------------------------------------------
 
 
-REDIS_URL = "redis://127.0.0.1:6379/9"  # shared cache of the 4 workers; flushed at the start
+# shared cache of the 4 workers; flushed at the start (RATHAUS_BENCH_REDIS_URL: another DB)
+REDIS_URL = os.environ.get("RATHAUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def _env() -> dict:

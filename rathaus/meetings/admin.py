@@ -1,11 +1,23 @@
 """Admin: bodies with their members, series, papers (meetings and minutes are kept in the app)."""
 
+from django import forms
 from django.contrib import admin
 
 from rathaus.core.admin import TenantAdmin, site
+from rathaus.core.problems import DomainError
 from rathaus.core.tenancy import municipality_ids_for
-from rathaus.meetings.models import Body, Consultation, Meeting, Membership, Paper, Series
-from rathaus.meetings.services.tombstones import delete_objects
+from rathaus.meetings import caching
+from rathaus.meetings.models import (
+    Body,
+    Consultation,
+    LegislativeTerm,
+    Meeting,
+    Membership,
+    Paper,
+    Series,
+)
+from rathaus.meetings.services.bodies import term_check
+from rathaus.meetings.services.tombstones import delete_objects, hiding
 
 
 class DeletesThroughService:
@@ -16,6 +28,19 @@ class DeletesThroughService:
 
     def delete_queryset(self, request, queryset):
         delete_objects(actor=request.user, objects=list(queryset))
+
+
+class HidesThroughService:
+    """A body or paper taken out of OParl in the admin (``public`` unticked) leaves tombstones
+    for what OParl showed of it, like a deletion (services.tombstones.hiding)."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            caching.bump_town(obj.municipality_id)
+            return
+        with hiding([obj]):
+            super().save_model(request, obj, form, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -41,7 +66,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Body, site=site)
-class BodyAdmin(DeletesThroughService, TenantAdmin):
+class BodyAdmin(HidesThroughService, DeletesThroughService, TenantAdmin):
     list_display = ("name", "kind", "public", "municipality")
     list_filter = ("kind", "public")
     inlines = [MembershipInline]
@@ -85,7 +110,7 @@ class ConsultationInline(admin.TabularInline):
 
 
 @admin.register(Paper, site=site)
-class PaperAdmin(DeletesThroughService, TenantAdmin):
+class PaperAdmin(HidesThroughService, DeletesThroughService, TenantAdmin):
     list_display = ("reference", "title", "status", "date")
     list_filter = ("status", "kind")
     inlines = [ConsultationInline]
@@ -97,3 +122,37 @@ class PaperAdmin(DeletesThroughService, TenantAdmin):
             obj.save()
         delete_objects(actor=request.user, objects=list(formset.deleted_objects))
         formset.save_m2m()
+
+
+class LegislativeTermForm(forms.ModelForm):
+    class Meta:
+        model = LegislativeTerm
+        fields = ("municipality", "name", "start", "end")
+
+    def clean(self):
+        data = super().clean()
+        town = data.get("municipality") or getattr(self.instance, "municipality", None)
+        if town and data.get("name") and data.get("start") and data.get("end"):
+            try:
+                data["name"] = term_check(
+                    municipality_id=town.pk,
+                    name=data["name"],
+                    start=data["start"],
+                    end=data["end"],
+                    term_id=self.instance.pk,
+                )
+            except DomainError as exc:
+                exc.show_in(self)
+        return data
+
+
+@admin.register(LegislativeTerm, site=site)
+class LegislativeTermAdmin(DeletesThroughService, TenantAdmin):
+    """Wahlperioden: OParl ``LegislativeTerm`` of the municipality (OParl ``Body``)."""
+
+    form = LegislativeTermForm
+    list_display = ("name", "start", "end", "municipality")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        caching.bump_town(obj.municipality_id)

@@ -86,6 +86,22 @@ def get_or_render(key: str, render: Callable[[], str | bytes]):
     return value
 
 
+def meeting_head(user, meeting_id, read: Callable):
+    """The narrow meeting row that names a cached page (``selectors.meeting_head`` via
+    ``read``), kept per person, meeting, municipality and roles and used only while its body's
+    version is the one it was read under: a cached page then needs no meeting query."""
+    if conf.cache_seconds() <= 0:
+        return read()
+    roles = ",".join(sorted(user.roles or []))
+    key = f"meetings:head:{meeting_id}:{user.pk}:{user.municipality_id}:{roles}"
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version("body", hit[1].body_id):
+        return hit[1]
+    head = read()
+    cache.set(key, (version("body", head.body_id), head), conf.cache_seconds())
+    return head
+
+
 def town_count(municipality_id: int, part: str, count: Callable[[], int]) -> int:
     """A list's total for OParl paging, valid until the municipality's next write."""
     key = f"meetings:count:{municipality_id}:{version('town', municipality_id)}:{part}"

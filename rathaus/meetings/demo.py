@@ -6,7 +6,7 @@ ones. Idempotent: a second load changes nothing.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +16,7 @@ from rathaus.core.clock import now_or
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Employee, Municipality, Role, Room, User
 from rathaus.meetings import indicators
-from rathaus.meetings.models import Attendance, Body, Meeting, Mode
+from rathaus.meetings.models import Attendance, Body, LegislativeTerm, Meeting, Mode
 from rathaus.meetings.services import bodies, maintenance, papers, proposals, rhythm
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes as minutes_services
@@ -424,8 +424,23 @@ def _rhythm_and_proposals(town, actor, crisis: Body, now) -> None:
     )
 
 
+TERMS = (
+    ("Wahlperiode 2020–2025", date(2020, 11, 1), date(2025, 10, 31)),
+    ("Wahlperiode 2025–2030", date(2025, 11, 1), date(2030, 10, 31)),
+)
+
+
+def _terms(town: Municipality) -> None:
+    """The council's legislative terms (NRW: five years from 1 November after the election)."""
+    if LegislativeTerm.objects.filter(municipality=town).exists():
+        return
+    for name, start, end in TERMS:
+        bodies.term_create(actor=None, municipality=town, name=name, start=start, end=end)
+
+
 @transaction.atomic
 def load(town: Municipality, now: datetime | None = None) -> None:
+    _terms(town)  # before the check below: towns loaded before terms were data get them too
     if Body.objects.filter(municipality=town, name=CRISIS).exists():
         return  # already loaded
     now = now_or(now)

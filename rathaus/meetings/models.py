@@ -540,6 +540,30 @@ class RhythmProposal(Stamped):
         ]
 
 
+class LegislativeTerm(Stamped):
+    """A legislative term (Wahlperiode) of the municipality's council, OParl ``LegislativeTerm``
+    (OParl's ``Body`` is the municipality). Kept in the admin; terms of one municipality do not
+    overlap."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    start = models.DateField(_("Beginn"))
+    end = models.DateField(_("Ende"))
+
+    class Meta:
+        verbose_name = _("Wahlperiode")
+        verbose_name_plural = _("Wahlperioden")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="meetings_term_name"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="meetings_term_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Tombstone(TenantModel):
     """What is left of a deleted object that OParl showed: OParl 1.1 keeps a deleted object
     under its id with ``deleted: true`` (``modified`` = the moment of deletion), so that a
@@ -555,6 +579,7 @@ class Tombstone(TenantModel):
         PAPER = "Paper", "Paper"
         CONSULTATION = "Consultation", "Consultation"
         FILE = "File", "File"
+        LEGISLATIVE_TERM = "LegislativeTerm", "LegislativeTerm"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_key = models.CharField(max_length=40)  # the id in the OParl URL ("12", "x-5")

@@ -4,8 +4,8 @@ Mapping: OParl ``Body`` = a municipality; ``Organization`` = a public body (coun
 district council; crisis and future staffs are not public and never appear); ``Person`` = a
 member of a public body (``e-<employee>`` or ``x-<membership>`` for external members);
 ``Meeting``, ``AgendaItem`` (public items only), ``Paper`` (public papers), ``Consultation``,
-``Location`` (the rooms of public meetings), one ``LegislativeTerm`` per municipality (the
-current NRW term), ``File`` (documents of public agenda items, downloadable without login). Lists page with ``page`` and ``limit`` and
+``Location`` (the rooms of public meetings), ``LegislativeTerm`` (the municipality's terms,
+kept in the admin), ``File`` (documents of public agenda items, downloadable without login). Lists page with ``page`` and ``limit`` and
 filter with ``created_since``/``created_until``/``modified_since``/``modified_until``.
 """
 
@@ -28,6 +28,7 @@ from rathaus.meetings.models import (
     Body,
     Consultation,
     Document,
+    LegislativeTerm,
     Meeting,
     Membership,
     Paper,
@@ -36,7 +37,6 @@ from rathaus.meetings.models import (
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
-TERM = ("Wahlperiode 2025–2030", "2025-11-01", "2030-10-31")
 MAX_LIMIT = 1000
 
 
@@ -89,15 +89,15 @@ def system_obj(request) -> dict:
     }
 
 
-def term_obj(request, m: Municipality) -> dict:
-    name, start, end = TERM
+def term_obj(request, t: LegislativeTerm) -> dict:
     return {
-        "id": _url(request, "term", m.pk),
+        "id": _url(request, "term", t.pk),
         "type": SCHEMA + "LegislativeTerm",
-        "body": _url(request, "body", m.pk),
-        "name": name,
-        "startDate": start,
-        "endDate": end,
+        "body": _url(request, "body", t.municipality_id),
+        "name": t.name,
+        "startDate": t.start.isoformat(),
+        "endDate": t.end.isoformat(),
+        **_stamps(t),
     }
 
 
@@ -124,7 +124,7 @@ def body_obj(request, m: Municipality) -> dict:
         "locationList": sub("body_locations"),
         "legislativeTermList": sub("body_terms"),
         "membership": sub("body_memberships"),
-        "legislativeTerm": [term_obj(request, m)],
+        "legislativeTerm": [term_obj(request, t) for t in selectors.oparl_terms(m.pk)],
     }
 
 
@@ -314,6 +314,7 @@ URL_NAMES = {
     Tombstone.Kind.PAPER: "paper",
     Tombstone.Kind.CONSULTATION: "consultation",
     Tombstone.Kind.FILE: "file",
+    Tombstone.Kind.LEGISLATIVE_TERM: "term",
 }
 
 
@@ -606,7 +607,8 @@ def body_locations(request, oparl_body):
 @require_GET
 def body_terms(request, oparl_body):
     m = _municipality(oparl_body)
-    return paged(request, selectors.oparl_municipalities().filter(pk=m.pk), term_obj, stamped=False)
+    tombs = selectors.oparl_tombstones(m.pk, Tombstone.Kind.LEGISLATIVE_TERM)
+    return paged(request, selectors.oparl_terms(m.pk), term_obj, count_scope=m.pk, tombs=tombs)
 
 
 @require_GET
@@ -689,8 +691,9 @@ def location(request, location_id):
 
 
 @require_GET
-def term(request, oparl_body):
-    return _json(term_obj(request, _municipality(oparl_body)))
+def term(request, term_id):
+    qs, kind = selectors.oparl_terms(), Tombstone.Kind.LEGISLATIVE_TERM
+    return _object(request, qs, term_id, term_obj, kind)
 
 
 @require_GET

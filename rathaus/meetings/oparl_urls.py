@@ -21,7 +21,7 @@ urlpatterns = [
     path("body/<str:oparl_body>/location", oparl.body_locations, name="body_locations"),
     path("body/<str:oparl_body>/legislativeterm", oparl.body_terms, name="body_terms"),
     path("body/<str:oparl_body>/membership", oparl.body_memberships, name="body_memberships"),
-    path("legislativeterm/<str:oparl_body>", oparl.term, name="term"),
+    path("legislativeterm/<str:term_id>", oparl.term, name="term"),
     path("organization/<str:organization_id>", oparl.organization, name="organization"),
     path(
         "organization/<str:organization_id>/meeting",

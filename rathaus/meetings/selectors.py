@@ -19,6 +19,7 @@ from rathaus.meetings.models import (
     Body,
     Consultation,
     Document,
+    LegislativeTerm,
     Meeting,
     Membership,
     Paper,
@@ -536,6 +537,11 @@ def oparl_rooms(municipality_id=None) -> QuerySet[Room]:
     return qs.filter(municipality_id=municipality_id) if municipality_id else qs
 
 
+def oparl_terms(municipality_id=None) -> QuerySet[LegislativeTerm]:
+    qs = LegislativeTerm.objects.order_by("id")
+    return qs.filter(municipality_id=municipality_id) if municipality_id else qs
+
+
 def oparl_consultation_item(c: Consultation) -> AgendaItem | None:
     """The public agenda item through which the consultation's paper is on its meeting."""
     items = getattr(c.meeting, "paper_items", None)
@@ -585,6 +591,7 @@ _OPARL_VISIBLE = {
     "Paper": (Tombstone.Kind.PAPER, oparl_papers, {}),
     "Consultation": (Tombstone.Kind.CONSULTATION, oparl_consultations, {}),
     "Document": (Tombstone.Kind.FILE, oparl_documents, {}),
+    "LegislativeTerm": (Tombstone.Kind.LEGISLATIVE_TERM, oparl_terms, {}),
 }
 
 
@@ -602,6 +609,36 @@ def oparl_visible_rows(model, ids) -> tuple[str | None, list[dict]]:
         for name, column in extra.items():
             out[-1][name] = row[column]
     return kind, out
+
+
+def oparl_dependents(obj) -> dict:
+    """model → ids of ``obj`` and of the rows whose OParl visibility depends on it: a body's
+    members, meetings, agenda items, files and consultations; a meeting's items, files and
+    consultations; a paper's consultations; an agenda item's files."""
+    pk = [obj.pk]
+    if isinstance(obj, Body):
+        return {
+            Body: pk,
+            Membership: Membership.objects.filter(body_id=obj.pk).values_list("id", flat=True),
+            Meeting: Meeting.objects.filter(body_id=obj.pk).values_list("id", flat=True),
+            AgendaItem: AgendaItem.objects.filter(body_id=obj.pk).values_list("id", flat=True),
+            Document: Document.objects.filter(item__body_id=obj.pk).values_list("id", flat=True),
+            Consultation: Consultation.objects.filter(meeting__body_id=obj.pk).values_list(
+                "id", flat=True
+            ),
+        }
+    if isinstance(obj, Meeting):
+        return {
+            Meeting: pk,
+            AgendaItem: obj.items.values_list("id", flat=True),
+            Document: Document.objects.filter(item__meeting_id=obj.pk).values_list("id", flat=True),
+            Consultation: obj.consultations.values_list("id", flat=True),
+        }
+    if isinstance(obj, Paper):
+        return {Paper: pk, Consultation: obj.consultations.values_list("id", flat=True)}
+    if isinstance(obj, AgendaItem):
+        return {AgendaItem: pk, Document: obj.documents.values_list("id", flat=True)}
+    return {type(obj): pk}
 
 
 def oparl_person_rows(membership_ids) -> list[dict]:

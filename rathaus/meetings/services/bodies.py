@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,7 @@ from rathaus.core import audit
 from rathaus.core.models import Employee, Municipality
 from rathaus.core.problems import DomainError
 from rathaus.meetings import caching
-from rathaus.meetings.models import Body, Membership
+from rathaus.meetings.models import Body, LegislativeTerm, Membership
 from rathaus.meetings.validation import one_line
 
 
@@ -82,3 +84,48 @@ def membership_add(
     caching.bump(body.pk, body.municipality_id)
     audit.record(actor=actor, instance=membership, action="create", summary=f"Mitglied in {body}")
     return membership
+
+
+def term_check(
+    *, municipality_id: int, name: str, start: date, end: date, term_id: int | None = None
+) -> str:
+    """Refuses a term that ends before it begins, repeats a name or overlaps another term of
+    the municipality (German errors at the field); returns the cleaned name."""
+    name = one_line(name, field="name")
+    if not name:
+        raise DomainError("term_name", _("Bitte einen Namen angeben."), errors=[{"field": "name"}])
+    if end < start:
+        raise DomainError(
+            "term_order",
+            _("Das Ende der Wahlperiode liegt vor ihrem Beginn."),
+            errors=[{"field": "end"}],
+        )
+    others = LegislativeTerm.objects.filter(municipality_id=municipality_id).exclude(pk=term_id)
+    if others.filter(name=name).exists():
+        raise DomainError(
+            "term_exists",
+            _("Eine Wahlperiode mit diesem Namen gibt es schon."),
+            errors=[{"field": "name"}],
+        )
+    clash = others.filter(start__lte=end, end__gte=start).first()
+    if clash:
+        raise DomainError(
+            "term_overlap",
+            _("Die Wahlperiode überschneidet sich mit „%(name)s“.") % {"name": clash.name},
+            errors=[{"field": "start"}],
+        )
+    return name
+
+
+@transaction.atomic
+def term_create(
+    *, actor, municipality: Municipality, name: str, start: date, end: date
+) -> LegislativeTerm:
+    """A legislative term of the municipality (OParl ``LegislativeTerm``)."""
+    name = term_check(municipality_id=municipality.pk, name=name, start=start, end=end)
+    term = LegislativeTerm.objects.create(
+        municipality=municipality, name=name, start=start, end=end
+    )
+    caching.bump_town(municipality.pk)
+    audit.record(actor=actor, instance=term, action="create", summary=f"Wahlperiode {name}")
+    return term

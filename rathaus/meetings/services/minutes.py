@@ -13,6 +13,7 @@ from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.meetings import caching, steering
 from rathaus.meetings.models import AgendaItem, Assignment, Body, Decision, Meeting, Membership
+from rathaus.meetings.services import tombstones
 from rathaus.meetings.validation import one_line
 
 MAX_DISCUSSION = 200_000
@@ -79,6 +80,34 @@ def agenda_item_add(
     )
     caching.bump(body.pk, body.municipality_id)
     audit.record(actor=actor, instance=item, action="create", summary=f"TOP {item.title}")
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    actor,
+    item: AgendaItem,
+    title: str | None = None,
+    presenter: str | None = None,
+    public: bool | None = None,
+) -> AgendaItem:
+    """Changes an item's title, presenter or publicity; an item made non-public leaves OParl
+    with a tombstone (it and its files), one made public again comes back."""
+    _require_editable(item.meeting)
+    if title is not None:
+        item.title = one_line(title, field="title")
+        if not item.title:
+            raise DomainError(
+                "title_missing", _("Bitte einen Titel angeben."), errors=[{"field": "title"}]
+            )
+    if presenter is not None:
+        item.presenter = one_line(presenter, field="presenter")
+    with tombstones.hiding([item]):
+        if public is not None:
+            item.public = public
+        item.save(update_fields=["title", "presenter", "public", "modified"])
+    audit.record(actor=actor, instance=item, action="update", summary=f"TOP {item.title}")
     return item
 
 

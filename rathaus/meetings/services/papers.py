@@ -15,6 +15,7 @@ from rathaus.core.models import Municipality
 from rathaus.core.problems import DomainError
 from rathaus.meetings import caching
 from rathaus.meetings.models import AgendaItem, Body, Consultation, Meeting, Paper
+from rathaus.meetings.services import tombstones
 from rathaus.meetings.services.minutes import agenda_item_add
 from rathaus.meetings.validation import one_line
 
@@ -84,14 +85,18 @@ def paper_update(*, actor, paper: Paper, data: dict) -> Paper:
             _("Dieses Gremium gehört nicht zu dieser Kommune."),
             errors=[{"field": "author_body"}],
         )
+    values = {}
     for field in PAPER_FIELDS:
         if field not in data:
             continue
         value = data[field]
         if field in ("title", "origin"):
             value = one_line(value, field=field)
-        setattr(paper, field, value)
-    paper.save()
+        values[field] = value
+    with tombstones.hiding([paper]):  # a paper made non-public leaves OParl tombstones
+        for field, value in values.items():
+            setattr(paper, field, value)
+        paper.save()
     caching.bump_town(paper.municipality_id)
     audit.record(actor=actor, instance=paper, action="update", summary=f"Vorlage {paper.reference}")
     return paper

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rathaus.meetings.models import Paper, RhythmProposal
-from rathaus.meetings.services import documents, minutes, papers
+from rathaus.meetings.services import bodies, documents, minutes, papers
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
@@ -101,4 +101,14 @@ def create(municipality, marker: str) -> dict[str, list]:
         "location_id": [0],
         "file_id": [document.pk],
         "document_id": [document.pk],
+        # a term is public data by nature: its name carries no marker
+        "term_id": [
+            bodies.term_create(
+                actor=None,
+                municipality=municipality,
+                name="Wahlperiode 2025–2030",
+                start=date(2025, 11, 1),
+                end=date(2030, 10, 31),
+            ).pk
+        ],
     }

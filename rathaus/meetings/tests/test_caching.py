@@ -5,10 +5,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rathaus.core.models import Role
+from rathaus.core.tests.factories import UserFactory
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at, office_user
@@ -122,3 +126,22 @@ def test_the_cached_minutes_page_follows_saves_and_the_lifecycle(client, staff, 
     assert "Protokoll genehmigen" in circulated and 'id="id_at_meeting"' in circulated
     # the page's own token arrives in every form, not the cached placeholder
     assert "__rathaus_meetings_csrf__" not in first + circulated
+
+
+@pytest.mark.django_db
+def test_a_cached_page_reads_no_meeting_row_and_still_shows_a_cancellation_at_once(staff, office):
+    body, people = staff
+    meeting = meeting_at(body, timezone.now() + timedelta(days=2))
+    member = Client()
+    member.force_login(people["member"][0])
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    assert "abgesagt</span>" not in member.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        member.get(url)
+    assert not [q for q in queries.captured_queries if "meetings_meeting" in q["sql"]]
+    meeting_services.meeting_cancel(actor=office, meeting=meeting)
+    assert "abgesagt</span>" in member.get(url).content.decode()
+    # a person who may not see the body never gets the remembered row of someone who may
+    outsider = Client()
+    outsider.force_login(UserFactory(municipality=body.municipality, roles=[Role.EMPLOYEE.value]))
+    assert outsider.get(url).status_code == 404

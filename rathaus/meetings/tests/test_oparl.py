@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema_rs
@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rathaus.core.models import AuditEntry, Role
+from rathaus.core.problems import DomainError
 from rathaus.core.tests.factories import RoomFactory
-from rathaus.meetings.models import Meeting, Mode, Tombstone
-from rathaus.meetings.services import documents, minutes, papers, tombstones
+from rathaus.meetings.models import LegislativeTerm, Meeting, Mode, Paper, Tombstone
+from rathaus.meetings.services import bodies, documents, minutes, papers, tombstones
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
@@ -74,6 +75,13 @@ def council(town, settings, tmp_path):
     )
     papers.consultation_add(actor=None, paper=paper, meeting=future, role="decide")
     crisis_staff(town, name="Krisenstab Geheim")  # not public: never in OParl
+    bodies.term_create(
+        actor=None,
+        municipality=town,
+        name="Wahlperiode 2025–2030",
+        start=date(2025, 11, 1),
+        end=date(2030, 10, 31),
+    )
     return body
 
 
@@ -114,6 +122,10 @@ def test_every_object_and_list_validates_against_the_schema(client, council, tow
     assert "Krisenstab" not in json.dumps(seen, ensure_ascii=False)
     assert seen["Paper"][0]["consultation"][0]["authoritative"] is True
     assert [f["fileName"] for f in seen["File"]] == ["plan.pdf"]
+    assert [(t["name"], t["startDate"], t["endDate"]) for t in seen["LegislativeTerm"]] == [
+        ("Wahlperiode 2025–2030", "2025-11-01", "2030-10-31")
+    ]
+    assert body["legislativeTerm"] == seen["LegislativeTerm"]
 
 
 @pytest.mark.django_db
@@ -279,3 +291,132 @@ def test_deleting_in_the_admin_leaves_tombstones_and_an_audit_entry(
     assert AuditEntry.objects.filter(
         action="delete", object_type="meetings.Meeting", object_id=str(past_id)
     ).exists()
+
+
+@pytest.mark.django_db
+def test_legislative_terms_are_kept_in_the_admin_and_leave_tombstones(
+    client, council, town, make_user
+):
+    admin = make_user(Role.MUNICIPALITY_ADMIN, municipality=town)
+    client.force_login(admin)
+    add = "/admin/meetings/legislativeterm/add/"
+    form = {"municipality": town.pk, "name": "Wahlperiode 2020–2025"}
+    # overlapping the current term, and ending before it begins: German errors at the field
+    overlap = client.post(add, {**form, "start": "2020-11-01", "end": "2025-11-30"})
+    assert overlap.status_code == 200
+    assert "überschneidet sich mit „Wahlperiode 2025–2030“" in overlap.content.decode()
+    backwards = client.post(add, {**form, "start": "2025-10-31", "end": "2020-11-01"})
+    assert "liegt vor ihrem Beginn" in backwards.content.decode()
+    saved = client.post(add, {**form, "start": "2020-11-01", "end": "2025-10-31"})
+    assert saved.status_code == 302
+    client.logout()
+    body = client.get(f"/oparl/v1/body/{town.pk}").json()
+    check(body, "Body")
+    assert [t["name"] for t in body["legislativeTerm"]] == [
+        "Wahlperiode 2025–2030",
+        "Wahlperiode 2020–2025",
+    ]
+    old = LegislativeTerm.objects.get(name="Wahlperiode 2020–2025")
+    old_id = old.pk
+    tombstones.delete_objects(actor=admin, objects=[old])
+    terms = _walk(client, body["legislativeTermList"])
+    for term in terms:
+        check(term, "LegislativeTerm")
+    assert [(t["name"] if not t["deleted"] else "gelöscht") for t in terms] == [
+        "Wahlperiode 2025–2030",
+        "gelöscht",
+    ]
+    gone = client.get(f"/oparl/v1/legislativeterm/{old_id}").json()
+    assert gone["deleted"] is True and "name" not in gone
+    check(gone, "LegislativeTerm")
+    assert [t["name"] for t in client.get(body["id"]).json()["legislativeTerm"]] == [
+        "Wahlperiode 2025–2030"
+    ]
+    with pytest.raises(DomainError) as refused:
+        bodies.term_create(
+            actor=None,
+            municipality=town,
+            name="Wahlperiode 2025–2030",
+            start=date(2031, 1, 1),
+            end=date(2035, 1, 1),
+        )
+    assert refused.value.code == "term_exists"
+
+
+def _ids(client, url, **params) -> dict[str, bool]:
+    """id → deleted, over every page of a list."""
+    return {o["id"]: o["deleted"] for o in _walk(client, url, **params)}
+
+
+@pytest.mark.django_db
+def test_objects_that_stop_being_public_leave_tombstones_and_come_back(client, council, town):
+    """A client that synced a public agenda item, paper or body must learn that it is gone
+    when it turns non-public: OParl keeps it as ``deleted: true`` without its content."""
+    base = f"/oparl/v1/body/{town.pk}"
+    past = council.meetings.order_by("start").first()
+    item = past.items.get(title="Haushalt")
+    file_id = item.documents.get().pk
+    before = timezone.now()
+
+    minutes.agenda_item_update(actor=None, item=item, public=False)
+    items = _ids(client, f"{base}/agendaitem")
+    assert items[f"http://testserver/oparl/v1/agendaitem/{item.pk}"] is True
+    assert _ids(client, f"{base}/file") == {f"http://testserver/oparl/v1/file/{file_id}": True}
+    single = client.get(f"/oparl/v1/agendaitem/{item.pk}").json()
+    check(single, "AgendaItem")
+    assert single["deleted"] is True and "Haushalt" not in json.dumps(single, ensure_ascii=False)
+    since = _ids(client, f"{base}/agendaitem", modified_since=before.isoformat())
+    assert since[f"http://testserver/oparl/v1/agendaitem/{item.pk}"] is True
+    meeting = client.get(f"/oparl/v1/meeting/{past.pk}").json()
+    assert "Haushalt" not in json.dumps(meeting, ensure_ascii=False)
+
+    # public again: the tombstone goes, the item is back and newer than the tombstone was
+    again = timezone.now()
+    minutes.agenda_item_update(actor=None, item=item, public=True)
+    back = _ids(client, f"{base}/agendaitem", modified_since=again.isoformat())
+    assert back == {f"http://testserver/oparl/v1/agendaitem/{item.pk}": False}
+    assert not Tombstone.objects.filter(kind="AgendaItem", object_key=str(item.pk)).exists()
+    assert client.get(f"/oparl/v1/file/{file_id}").json()["deleted"] is False
+
+    paper = Paper.objects.get(reference="V/1")
+    consultation = paper.consultations.get()
+    papers.paper_update(actor=None, paper=paper, data={"public": False})
+    assert set(_ids(client, f"{base}/paper").values()) == {True}
+    assert _ids(client, f"{base}/consultation") == {
+        f"http://testserver/oparl/v1/consultation/{consultation.pk}": True
+    }
+    for obj in _walk(client, f"{base}/paper") + _walk(client, f"{base}/consultation"):
+        check(obj, obj["type"].rsplit("/", 1)[1])
+
+
+@pytest.mark.django_db
+def test_a_body_taken_out_of_oparl_in_the_admin_leaves_tombstones(client, council, town, make_user):
+    base = f"/oparl/v1/body/{town.pk}"
+    lists = ("organization", "meeting", "agendaitem", "membership", "person", "file")
+    shown = {name: _ids(client, f"{base}/{name}") for name in lists}
+    assert all(shown.values()) and not any(any(v.values()) for v in shown.values())
+    client.force_login(make_user(Role.MUNICIPALITY_ADMIN, municipality=town))
+    page = client.get(f"/admin/meetings/body/{council.pk}/change/")
+    form = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    form.update(
+        {
+            "name": council.name,
+            "kind": council.kind,
+            "paper_lead_days": council.paper_lead_days,
+            "municipality": town.pk,
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        }
+    )
+    form.pop("public", None)  # unticked
+    form.pop("parent", None)
+    response = client.post(f"/admin/meetings/body/{council.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    for name in lists:
+        now = _ids(client, f"{base}/{name}")
+        # every object a client synced is still listed, each as deleted
+        assert now == dict.fromkeys(shown[name], True), name
+        for obj in _walk(client, f"{base}/{name}"):
+            check(obj, obj["type"].rsplit("/", 1)[1])
+    assert "Rat" not in json.dumps(_walk(client, f"{base}/organization"), ensure_ascii=False)

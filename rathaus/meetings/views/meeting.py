@@ -90,7 +90,9 @@ def detail(request, meeting_id):
         html = _detail_html(request, selectors.meeting_get(request.user, meeting_id), now)
     else:
         # a cached page needs only the narrow row; the whole meeting is read on a miss only
-        head = selectors.meeting_head(request.user, meeting_id)
+        head = caching.meeting_head(
+            request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
+        )
         html = caching.get_or_render(
             _page_key(request, head, now),
             lambda: _detail_html(request, selectors.meeting_get(request.user, meeting_id), now),

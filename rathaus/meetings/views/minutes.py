@@ -75,7 +75,9 @@ def minutes(request, meeting_id):
     not while the minutes are circulated (the approval form lists meetings that have begun
     by now) and not with messages to show."""
     require(request.user, PERM_MINUTES)
-    head = selectors.meeting_head(request.user, meeting_id)
+    head = caching.meeting_head(
+        request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
+    )
     circulated = head.minutes_status == head.MinutesStatus.CIRCULATED
     if circulated or len(get_messages(request)):
         return _page(request, selectors.meeting_get(request.user, meeting_id))
