@@ -67,7 +67,7 @@ def test_ask_support_and_list_questions(client, forum, process):
     assert [(q["body"], q["supported_by_me"]) for q in listed["open"]] == [("<b>Wann?</b>", True)]
     problem(
         client.post(url, {"body": "x" * 1001}, content_type="application/json", **anna),
-        422,
+        400,
         "body_too_long",
     )
 
