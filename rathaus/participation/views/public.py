@@ -202,7 +202,7 @@ def consent(request, process_id):
     participant = session_participant(request, process)
     if participant is None:
         return HttpResponseRedirect(reverse("participation:join", args=[process.pk]))
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             participants.participant_consent_renew(
