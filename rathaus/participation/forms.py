@@ -58,6 +58,12 @@ class JoinForm(KernForm):
             )
 
 
+class ConsentForm(KernForm):
+    consent = forms.BooleanField(
+        label=_("Ich habe die neue Fassung gelesen und stimme zu."), required=False
+    )
+
+
 class IdeaForm(KernForm):
     title = forms.CharField(label=_("Titel"), max_length=160)
     body = forms.CharField(

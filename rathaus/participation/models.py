@@ -217,6 +217,81 @@ class InvitationGroup(TenantModel):
         return self.name
 
 
+class Module(models.TextChoices):
+    """The parts of a process a citizen contributes to; each may have its own audience."""
+
+    IDEAS = "ideas", _("Ideen einreichen")
+    COMMENTS = "comments", _("Kommentieren")
+    SUPPORT = "support", _("Ideen unterstützen")
+    POLL = "poll", _("Umfragen")
+    VISION = "vision", _("Entwurfstext kommentieren")
+    QUESTIONS = "questions", _("Fragen zu Veranstaltungen")
+
+
+class ModuleAudience(TenantModel):
+    """Who may use one module of a process; without a row the phase's (or process's) audience
+    applies. Districts empty = the process's districts; groups empty = every invited group."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="module_audiences")
+    module = models.CharField(_("Bereich"), max_length=20, choices=Module.choices)
+    audience = models.CharField(
+        _("Wer darf hier mitmachen?"), max_length=20, choices=Audience.choices
+    )
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Stadtteile"),
+        help_text=_("Leer: die Stadtteile des Verfahrens."),
+    )
+    groups = models.ManyToManyField(
+        "InvitationGroup",
+        blank=True,
+        related_name="+",
+        verbose_name=_("Eingeladene Gruppen"),
+        help_text=_("Leer: alle eingeladenen Gruppen des Verfahrens."),
+    )
+
+    class Meta:
+        verbose_name = _("Zielgruppe eines Bereichs")
+        verbose_name_plural = _("Zielgruppen der Bereiche")
+        ordering = ["process", "module"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "module"], name="part_module_audience")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.get_module_display()}"
+
+
+class ConsentText(TenantModel):
+    """A versioned consent text of a municipality (privacy notice, terms of participation).
+    The newest version of each kind is the one citizens accept; a newer one asks again."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Datenschutzhinweise")
+        TERMS = "terms", _("Nutzungsbedingungen")
+
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("Version"))
+    title = models.CharField(_("Titel"), max_length=200)
+    body = models.TextField(_("Text"), max_length=50000)
+    published_at = models.DateTimeField(_("Gültig ab"))
+
+    class Meta:
+        verbose_name = _("Einwilligungstext")
+        verbose_name_plural = _("Einwilligungstexte")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "version"], name="part_consent_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
 class Participant(TenantModel):
     """Someone taking part in one process, through a personal link (no account)."""
 
@@ -237,6 +312,8 @@ class Participant(TenantModel):
         blank=True,
         help_text=_("Freiwillig; nur für Nachrichten zu den eigenen Beiträgen."),
     )
+    # the versions of the municipality's consent texts this person accepted ({kind: version})
+    consents = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

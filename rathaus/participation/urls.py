@@ -20,6 +20,7 @@ urlpatterns = [
     path("kommune/<slug:municipality_slug>/stadtteile/", public.districts, name="districts"),
     path("<int:process_id>/", public.process_detail, name="process"),
     path("<int:process_id>/mitmachen/", public.join, name="join"),
+    path("<int:process_id>/einwilligung/", public.consent, name="consent"),
     path("<int:process_id>/idee-einreichen/", public.idea_new, name="idea_new"),
     path("<int:process_id>/ergebnis/", public.accountability, name="accountability"),
     path("<int:process_id>/karte.svg", public.picker_svg, name="picker_svg"),

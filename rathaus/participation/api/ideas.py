@@ -15,13 +15,15 @@ from rathaus.core.api.auth import staff_auth
 from rathaus.core.problems import DomainError, NotFound
 from rathaus.participation import caching, conf, protection, rules
 from rathaus.participation.api.common import (
+    ProblemOut,
     Short,
     Text,
     public_process_or_404,
     require_perm,
     token_participant,
 )
-from rathaus.participation.models import Comment, Idea, Process
+from rathaus.participation.models import Comment, Idea, Module, Process
+from rathaus.participation.selectors import audience as audience_selectors
 from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.selectors.reports import participation_report
@@ -43,6 +45,16 @@ class PhaseOut(Schema):
     questions: bool
 
 
+class ModuleOut(Schema):
+    """Who may use a module open today: its own audience, else the phase's or process's."""
+
+    module: str
+    label: str
+    audience: str
+    who: str
+    own: bool  # the module has its own audience
+
+
 class ProcessOut(Schema):
     id: int
     municipality: str
@@ -51,6 +63,7 @@ class ProcessOut(Schema):
     summary: str
     districts: list[str]
     audience: str
+    modules: list[ModuleOut]
     current_phase: str | None
     phases: list[PhaseOut]
     url: str
@@ -182,6 +195,16 @@ def _process_out(process: Process) -> dict:
         "summary": process.summary,
         "districts": [d.name for d in process.districts.all()],
         "audience": state.audience,
+        "modules": [
+            {
+                "module": r.module,
+                "label": str(Module(r.module).label),
+                "audience": r.audience,
+                "who": r.label,
+                "own": r.own,
+            }
+            for r in audience_selectors.open_rules(process, state)
+        ],
         "current_phase": state.phase.kind if state.phase else None,
         "phases": [
             {
@@ -301,7 +324,7 @@ def altcha(request: HttpRequest):
 
 @router.post(
     "/processes/{process_id}/participants",
-    response={201: JoinOut},
+    response={201: JoinOut, 403: ProblemOut},
     summary="Join a process (audience check, ALTCHA); returns the personal token once",
 )
 def join(request: HttpRequest, process_id: int, payload: JoinIn):
@@ -343,7 +366,7 @@ def _place(payload: IdeaIn) -> tuple[float, float] | None:
 
 @router.post(
     "/processes/{process_id}/ideas",
-    response={201: IdeaOut},
+    response={201: IdeaOut, 403: ProblemOut},
     summary="Post an idea (header X-Participation-Token)",
 )
 def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
@@ -368,7 +391,7 @@ def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
 
 @router.post(
     "/ideas/{idea_id}/comments",
-    response={201: CommentOut},
+    response={201: CommentOut, 403: ProblemOut},
     summary="Comment on an idea (header X-Participation-Token)",
 )
 def comment_create(request: HttpRequest, idea_id: int, payload: CommentIn):

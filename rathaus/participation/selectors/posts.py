@@ -199,6 +199,7 @@ def personal_export(participant: Participant) -> dict:
         "stadtteil": participant.district.name if participant.district else None,
         "gruppe": participant.group.name if participant.group else None,
         "angemeldet_am": participant.created_at.isoformat(),
+        "bestaetigte_einwilligungstexte": dict(participant.consents or {}),
         "ideen": [
             {
                 "nummer": i.reference,

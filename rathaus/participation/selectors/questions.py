@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from rathaus.core.tenancy import get_scoped_or_404
 from rathaus.participation.models import (
@@ -16,6 +17,7 @@ from rathaus.participation.models import (
     Participant,
     Visibility,
 )
+from rathaus.participation.selectors.processes import phase_state
 
 
 @dataclass(frozen=True)
@@ -78,4 +80,12 @@ def pending_questions(conference: Conference) -> list[EventQuestion]:
         EventQuestion.objects.filter(conference=conference, visibility=Visibility.PENDING).order_by(
             "created_at", "pk"
         )
+    )
+
+
+def open_for_questions(conference: Conference) -> bool:
+    """Whether the phase of today allows questions and the event has not ended."""
+    now = timezone.now()
+    return phase_state(conference.process, timezone.localdate(now)).questions and (
+        conference.ends_at > now
     )

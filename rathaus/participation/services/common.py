@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from rathaus.core.problems import DomainError
 from rathaus.participation.models import Participant, Process
+from rathaus.participation.selectors.audience import rule_for
+from rathaus.participation.selectors.consent import outdated
 from rathaus.participation.selectors.processes import PhaseState, phase_state
 
 
@@ -33,4 +35,32 @@ def require_participant(participant: Participant | None, process: Process) -> Pa
             _("Bitte melden Sie sich zuerst für dieses Verfahren an (Schritt „Mitmachen“)."),
             status=403,
         )
+    require_current_consent(participant)
     return participant
+
+
+def require_current_consent(participant: Participant, now: datetime | None = None) -> None:
+    """A German 409 when the municipality published a new version of a consent text since
+    the participant accepted it: they confirm it once more, then go on."""
+    missing = outdated(participant, now)
+    if missing:
+        raise DomainError(
+            "consent_outdated",
+            _(
+                "Die Stadt hat %(texts)s geändert. Bitte lesen und bestätigen Sie die neue "
+                "Fassung, bevor Sie weiter mitmachen."
+            )
+            % {"texts": ", ".join(f"„{t.title}“ (Version {t.version})" for t in missing)},
+            status=409,
+        )
+
+
+def require_admitted(
+    process: Process, state: PhaseState, participant: Participant, module: str
+) -> None:
+    """A German 403 unless the audience of ``module`` includes ``participant``; official
+    posts of staff never come here."""
+    rule = rule_for(process, state, module)
+    code = rule.refusal_of(participant)
+    if code:
+        raise DomainError("outside_module_audience", rule.message(code), status=403)

@@ -20,7 +20,6 @@ from rathaus.engines.districtmap import Directory
 from rathaus.engines.districtmap import StreetRange as Range
 from rathaus.participation import caching
 from rathaus.participation.models import (
-    Audience,
     Comment,
     District,
     Expert,
@@ -37,6 +36,9 @@ from rathaus.participation.models import (
     new_token,
     normalize_code,
 )
+from rathaus.participation.selectors.audience import open_rules
+from rathaus.participation.selectors.consent import current_texts
+from rathaus.participation.selectors.consent import versions as consent_versions
 from rathaus.participation.selectors.processes import phase_state
 from rathaus.participation.text import one_line, optional_email
 
@@ -97,8 +99,7 @@ def _check_address(process: Process, street: str, house_number: str) -> District
     return district
 
 
-def _refuse_outside(process: Process, district: District) -> None:
-    names = ", ".join(d.name for d in process.districts.all())
+def _refuse_outside(names: str, district: District) -> None:
     raise DomainError(
         "outside_audience",
         _(
@@ -109,6 +110,42 @@ def _refuse_outside(process: Process, district: District) -> None:
         status=403,
         errors=[{"field": "street", "message": _("außerhalb des Gebiets")}],
     )
+
+
+def _check_audience(
+    process: Process, state, district: District | None, claimed: InvitationCode | None
+) -> None:
+    """Admit if at least one module open today admits the person (its own audience, else the
+    phase's); otherwise say why, naming the first refusing rule (the phase's first)."""
+    rules = sorted(open_rules(process, state), key=lambda r: r.own)
+    group_id = claimed.group_id if claimed else None
+    district_id = district.pk if district else None
+    refusals = [
+        (r, r.refusal(district_id=district_id, group_id=group_id, expert=False)) for r in rules
+    ]
+    if not refusals or any(not code for _r, code in refusals):
+        return
+    rule, code = refusals[0]
+    if code == "district_unknown":
+        _check_address(process, "", "")
+    if rule.own:
+        field = "code" if code == "not_invited" else "street"
+        raise DomainError(
+            "outside_module_audience",
+            rule.message(code),
+            status=403,
+            errors=[{"field": field, "message": _("nicht zugelassen")}],
+        )
+    if code == "not_invited":
+        raise DomainError(
+            "code_required",
+            _(
+                "An diesem Verfahren nehmen nur eingeladene Personen teil. Bitte geben Sie Ihren Einladungscode ein."
+            ),
+            status=403,
+            errors=[{"field": "code", "message": _("Pflichtfeld")}],
+        )
+    _refuse_outside(", ".join(rule.district_names), district)
 
 
 @transaction.atomic
@@ -148,20 +185,9 @@ def participant_join(
         )
     claimed = _claim_code(process, code) if code.strip() else None
     district = None
-    if street or house_number or (state.audience == Audience.DISTRICTS and claimed is None):
+    if street or house_number:
         district = _check_address(process, street, house_number)
-    if state.audience == Audience.INVITED and claimed is None:
-        raise DomainError(
-            "code_required",
-            _(
-                "An diesem Verfahren nehmen nur eingeladene Personen teil. Bitte geben Sie Ihren Einladungscode ein."
-            ),
-            status=403,
-            errors=[{"field": "code", "message": _("Pflichtfeld")}],
-        )
-    outside = district is not None and not process.districts.filter(pk=district.pk).exists()
-    if state.audience == Audience.DISTRICTS and claimed is None and outside:
-        _refuse_outside(process, district)
+    _check_audience(process, state, district, claimed)
     token = new_token()
     participant = Participant.objects.create(
         municipality_id=process.municipality_id,
@@ -171,6 +197,7 @@ def participant_join(
         district=district,
         group=claimed.group if claimed else None,
         email=email,
+        consents=consent_versions(current_texts(process.municipality_id, now)),
         created_at=now,
     )
     if claimed:
@@ -179,6 +206,29 @@ def participant_join(
         claimed.save(update_fields=["used_by", "used_at"])
     audit.record(actor=None, instance=participant, action="create", summary="Teilnahme")
     return participant, token
+
+
+@transaction.atomic
+def participant_consent_renew(
+    *, participant: Participant, consent: bool, now: datetime | None = None
+) -> Participant:
+    """The participant accepts the consent texts in force (after a new version)."""
+    now = now_or(now)
+    if not consent:
+        raise DomainError(
+            "consent_required",
+            _("Bitte bestätigen Sie die neue Fassung."),
+            errors=[{"field": "consent", "message": _("Pflichtfeld")}],
+        )
+    participant.consents = consent_versions(current_texts(participant.municipality_id, now))
+    participant.save(update_fields=["consents"])
+    audit.record(
+        actor=None,
+        instance=participant,
+        action="update",
+        summary="Einwilligung " + ", ".join(f"{k} v{v}" for k, v in participant.consents.items()),
+    )
+    return participant
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import (
+    Module,
     Participant,
     Poll,
     PollAnswer,
@@ -21,15 +22,21 @@ from rathaus.participation.models import (
     PollVote,
     Visibility,
 )
-from rathaus.participation.services.common import open_state, require_participant
+from rathaus.participation.services.common import (
+    open_state,
+    require_admitted,
+    require_participant,
+)
 from rathaus.participation.text import multi_line
 
 ANSWER_MAX_LENGTH = 2000
 
 
 def _open_for(poll: Poll, participant: Participant | None, now: datetime) -> Participant:
-    open_state(poll.process, now, "poll")
-    return require_participant(participant, poll.process)
+    state = open_state(poll.process, now, "poll")
+    require_participant(participant, poll.process)
+    require_admitted(poll.process, state, participant, Module.POLL)
+    return participant
 
 
 def _wrong_kind() -> DomainError:

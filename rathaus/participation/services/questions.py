@@ -17,11 +17,16 @@ from rathaus.participation.models import (
     Conference,
     EventQuestion,
     EventQuestionSupport,
+    Module,
     Participant,
     Process,
     Visibility,
 )
-from rathaus.participation.services.common import open_state, require_participant
+from rathaus.participation.services.common import (
+    open_state,
+    require_admitted,
+    require_participant,
+)
 from rathaus.participation.text import multi_line
 
 MAX_QUESTION = 1000
@@ -29,8 +34,9 @@ MAX_QUESTION = 1000
 
 def _open_for(conference: Conference, participant: Participant | None, now: datetime):
     process = conference.process
-    open_state(process, now, "questions")
+    state = open_state(process, now, "questions")
     require_participant(participant, process)
+    require_admitted(process, state, participant, Module.QUESTIONS)
     if conference.ends_at <= now:
         raise DomainError(
             "event_over",

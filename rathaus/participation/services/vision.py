@@ -13,13 +13,18 @@ from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.participation import caching
 from rathaus.participation.models import (
+    Module,
     ParagraphComment,
     Participant,
     Process,
     Visibility,
     VisionParagraph,
 )
-from rathaus.participation.services.common import open_state, require_participant
+from rathaus.participation.services.common import (
+    open_state,
+    require_admitted,
+    require_participant,
+)
 from rathaus.participation.text import multi_line
 
 
@@ -34,8 +39,9 @@ def paragraph_comment_create(
 ) -> ParagraphComment:
     now = now_or(now)
     process = paragraph.chapter.process
-    open_state(process, now, "comments")
+    state = open_state(process, now, "comments")
     require_participant(participant, process)
+    require_admitted(process, state, participant, Module.VISION)
     if not paragraph.current:
         raise DomainError(
             "paragraph_outdated",

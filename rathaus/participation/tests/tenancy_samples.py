@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from rathaus.participation.models import (
     Conference,
+    ConsentText,
     District,
     DistrictFollower,
     EventQuestion,
     Expert,
+    ModuleAudience,
     ParagraphComment,
     Poll,
     PollAnswer,
@@ -147,6 +149,17 @@ def create(municipality, marker: str) -> dict[str, list]:
         email=f"folgt.{marker.lower()}@example.org",
         created_at=now,
         confirmed_at=now,
+    )
+    ModuleAudience.objects.create(  # a module's own audience (admin only)
+        municipality=municipality, process=hidden, module="poll", audience="districts"
+    ).districts.set([district])
+    ConsentText.objects.create(  # public by design: no marker in it
+        municipality=municipality,
+        kind="privacy",
+        version=1,
+        title="Datenschutzhinweise",
+        body="Öffentlich",
+        published_at=now,
     )
     return {
         "process_id": [public.pk, hidden.pk],

@@ -12,6 +12,8 @@ from django.utils import translation
 
 from rathaus.participation import caching
 from rathaus.participation.models import Participant, Process
+from rathaus.participation.selectors import audience as audience_selectors
+from rathaus.participation.selectors import consent as consent_selectors
 from rathaus.participation.selectors.posts import participant_by_id
 
 SESSION_KEY = "participation"
@@ -93,3 +95,14 @@ def cached_html(request, process: Process, part: str, render_html) -> HttpRespon
         return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
 
     return _respond(request, caching.get_or_render(process.pk, f"{part}-{language}", shell))
+
+
+def module_context(process, state, participant) -> dict:
+    """Who may use which module (shown when a module has its own audience or refuses the
+    participant) and, per module, why the participant may not (``refused``)."""
+    lines = audience_selectors.module_lines(process, state, participant)
+    return {
+        "consent_missing": consent_selectors.outdated(participant) if participant else [],
+        "modules": lines if any(line.own or line.refusal for line in lines) else [],
+        "refused": {line.module: line.refusal for line in lines if line.refusal},
+    }

@@ -16,12 +16,14 @@ from rathaus.core.problems import DomainError
 from rathaus.participation import caching, conf, protection
 from rathaus.participation.forms import (
     CommentForm,
+    ConsentForm,
     FlagForm,
     IdeaForm,
     JoinForm,
 )
 from rathaus.participation.models import Audience, Idea, Poll, Visibility
 from rathaus.participation.selectors import conferences as conference_selectors
+from rathaus.participation.selectors import consent as consent_selectors
 from rathaus.participation.selectors import maps as map_selectors
 from rathaus.participation.selectors import polls as poll_selectors
 from rathaus.participation.selectors import posts as post_selectors
@@ -32,6 +34,7 @@ from rathaus.participation.views.common import (
     cached_html,
     client_ip,
     fast_cached_html,
+    module_context,
     remember_participant,
     session_participant,
     small_page_number,
@@ -86,6 +89,7 @@ def _process_context(request, process, participant, page_number, status):
     return {
         "process": process,
         "state": state,
+        **module_context(process, state, participant),
         "audience": process_selectors.audience_label(process, state.audience),
         "participant": participant,
         "page": context_page,
@@ -186,7 +190,35 @@ def join(request, process_id):
             "form": form,
             "audience": process_selectors.audience_label(process, state.audience),
             "invited_only": state.audience == Audience.INVITED,
+            "consent_texts": consent_selectors.current_texts(process.municipality_id),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request, process_id):
+    """A participant confirms the new version of the municipality's consent texts."""
+    process = _process_or_404(process_id)
+    participant = session_participant(request, process)
+    if participant is None:
+        return HttpResponseRedirect(reverse("participation:join", args=[process.pk]))
+    form = ConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participants.participant_consent_renew(
+                participant=participant, consent=form.cleaned_data["consent"]
+            )
+        except DomainError as exc:
+            exc.show_in(form)
+        else:
+            messages.success(request, _("Danke! Sie können weiter mitmachen."))
+            return HttpResponseRedirect(reverse("participation:process", args=[process.pk]))
+    texts = consent_selectors.outdated(participant)
+    return render(
+        request,
+        "participation/consent.html",
+        {"process": process, "form": form, "consent_texts": texts},
+        status=400 if form.errors else 200,
     )
 
 
@@ -307,10 +339,12 @@ def _idea_place_picked(request, process, participant, districts):
 def _idea_context(request, idea, comment_form=None):
     process = idea.process
     participant = session_participant(request, process)
+    state = _state(process)
     return {
         "idea": idea,
         "process": process,
-        "state": _state(process),
+        "state": state,
+        **module_context(process, state, participant),
         "participant": participant,
         "comments": post_selectors.public_comments_page(idea, request.GET.get("page", 1)),
         "comment_form": comment_form or CommentForm(),

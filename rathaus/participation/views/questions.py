@@ -22,7 +22,7 @@ from rathaus.participation.selectors import conferences as conference_selectors
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.selectors import questions as selectors
 from rathaus.participation.services import questions as services
-from rathaus.participation.views.common import client_ip, session_participant
+from rathaus.participation.views.common import client_ip, module_context, session_participant
 
 
 def _list_url(conference_id: int, anchor: str = "fragen") -> str:
@@ -37,6 +37,7 @@ def _context(request, conference, participant, form):
         "participant": participant,
         "form": form,
         "open": state.questions,
+        **module_context(conference.process, state, participant),
         "questions": selectors.question_list(conference, participant),
         "supported": selectors.supported_by(participant, conference),
         "moderator": request.user.has_perm(rules.PERM_MODERATE),

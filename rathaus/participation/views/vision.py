@@ -18,7 +18,7 @@ from rathaus.participation.forms import ParagraphCommentForm, ReviseForm
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.selectors import vision as selectors
 from rathaus.participation.services import vision as services
-from rathaus.participation.views.common import client_ip, session_participant
+from rathaus.participation.views.common import client_ip, module_context, session_participant
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,13 +40,15 @@ def paragraph(request, paragraph_id):
         else:
             messages.success(request, _("Danke für Ihre Anmerkung zum Leitbild."))
             return HttpResponseRedirect(reverse("participation:paragraph", args=[item.pk]))
+    state = process_selectors.phase_state(process, timezone.localdate())
     return render(
         request,
         "participation/paragraph.html",
         {
             "paragraph": item,
             "process": process,
-            "state": process_selectors.phase_state(process, timezone.localdate()),
+            "state": state,
+            **module_context(process, state, participant),
             "participant": participant,
             "history": selectors.history(item),
             "comments": selectors.public_comments(item),

@@ -109,3 +109,13 @@ def test_planners_and_other_towns_cannot_moderate_questions(
     assert client.post(url, {"action": "answered"}).status_code == 404
     question.refresh_from_db()
     assert question.answered_at is None
+
+
+def test_moderators_see_no_join_button_but_what_they_do_here(client, forum, moderator):
+    url = reverse("participation:questions", args=[forum.pk])
+    client.force_login(moderator)
+    page = client.get(url).content.decode()
+    assert "Mitmachen, um zu fragen" not in page
+    assert "Sie moderieren diese Fragen" in page
+    client.logout()
+    assert "Mitmachen, um zu fragen" in client.get(url).content.decode()
