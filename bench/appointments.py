@@ -431,6 +431,21 @@ def part_a(data):
 # --------------------------------------------------------------------------- (b), (c)
 
 
+def wait_until_serving(proc, port: int, path: str, failure: str, tries: int = 150) -> None:
+    """Until ``path`` answers 200 (a started server; ``failure`` if its process ends first)."""
+    for _ in range(tries):
+        if proc.poll() is not None:
+            raise SystemExit(failure)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    time.sleep(1)
+
+
 class Server:
     def __init__(self):
         self.proc = None
@@ -460,17 +475,7 @@ class Server:
         ]
         self.cmd = " ".join(cmd[1:])
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
-        for _ in range(100):
-            if self.proc.poll() is not None:
-                raise SystemExit("gunicorn did not start")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=2)
-                conn.request("GET", "/api/v1/ping")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        time.sleep(1)
+        wait_until_serving(self.proc, ARGS.port, "/api/v1/ping", "gunicorn did not start")
         return self
 
     def __exit__(self, *exc):

@@ -736,17 +736,9 @@ class PeerServer:
             start_new_session=True,
             stdout=subprocess.DEVNULL,  # the package's own log handler writes to stdout
         )
-        for _ in range(150):
-            if self.proc.poll() is not None:
-                raise SystemExit("the peer's gunicorn did not start")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/ping")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        time.sleep(1)
+        self.rb.wait_until_serving(
+            self.proc, self.port, "/ping", "the peer's gunicorn did not start"
+        )
         return self
 
     def __exit__(self, *exc):

@@ -266,11 +266,7 @@ def _improve(
         moves = DEFAULT_LNS_ITERATIONS if lns_iterations is None else lns_iterations
         rows, best = run_lns(inst, rows, Budget(iterations=moves), bound, 1, seed, log)
         return rows, best, bound
-    if small:
-        budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
-        rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
-        return rows, best, bound
-    if len(start) * inst.horizon * len(inst.shifts) > _COLUMNS_MAX:
+    if small or len(start) * inst.horizon * len(inst.shifts) > _COLUMNS_MAX:
         budget = Budget(deadline=begin + time_limit, iterations=lns_iterations)
         rows, best = run_lns(inst, rows, budget, bound, max(1, workers), seed, log)
         return rows, best, bound
