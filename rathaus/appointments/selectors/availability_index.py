@@ -55,6 +55,7 @@ S = Appointment.Status
 FOREVER = 2**40  # "until" of rows that occupy their time for good (confirmed, served, …)
 MERGE_MARGIN_S = 60  # longer than any booking transaction (between its stamp and its commit)
 _MARKER = "*"
+LOG_CAP = 64  # change-log entries kept per day; a copy further behind reloads the day
 _OCCUPYING = (S.CONFIRMED, S.CHECKED_IN, S.CALLED, S.SERVED, S.NO_SHOW)
 _INDEXED = (*_OCCUPYING, S.HELD, S.PENDING, S.CANCELLED)
 
@@ -128,6 +129,17 @@ def changes_for(
     return out
 
 
+@dataclass(frozen=True)
+class Synced:
+    """What a copy of a day needs: ``kind`` "d" = the change-log entries after it (each
+    ``"version\tfield\tvalue…"``), "f" = the whole day (field, value, field, value, …),
+    "m" = the day is not built (rebuild it from the database); ``version`` = the day's."""
+
+    version: int
+    kind: str
+    items: list[str]
+
+
 def _row_value(counter_id, start, end, until, stamp) -> str:
     return f"{counter_id} {start} {end} {until} {stamp}"
 
@@ -137,12 +149,13 @@ def _row_value(counter_id, start, end, until, stamp) -> str:
 _WRITE_LUA = """
 local changed = 0
 local now = tonumber(ARGV[3])
-local taken, freed = {}, {}
+local taken, freed, applied = {}, {}, {}
 for i = 4, #ARGV, 3 do
   local cur = redis.call('HGET', KEYS[1], ARGV[i])
   if (not cur) or tonumber(string.match(cur, '(%d+)$')) < tonumber(ARGV[i + 2]) then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
     changed = 1
+    applied[#applied + 1] = ARGV[i] .. '\t' .. ARGV[i + 1]
     local nc, ns, ne, nu = string.match(ARGV[i + 1], '^(%d+) (%d+) (%d+) (%d+)')
     ns, ne, nu = tonumber(ns), tonumber(ne), tonumber(nu)
     local same = false
@@ -158,7 +171,14 @@ for i = 4, #ARGV, 3 do
   end
 end
 if changed == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+  local version = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+  if redis.call('HEXISTS', KEYS[1], '*') == 1 then
+    redis.call('RPUSH', KEYS[4], version .. '\t' .. table.concat(applied, '\t'))
+    redis.call('LTRIM', KEYS[4], -LOG_CAP, -1)
+    redis.call('EXPIRE', KEYS[4], ARGV[2])
+  else
+    redis.call('DEL', KEYS[4])
+  end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   redis.call('EXPIRE', KEYS[2], 7776000)
   redis.call('HINCRBY', KEYS[3], '#', 1)
@@ -216,11 +236,41 @@ for f, v in pairs(fresh) do redis.call('HSET', KEYS[1], f, v) end
 redis.call('HSET', KEYS[1], '*', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], 7776000)
+redis.call('DEL', KEYS[4])
 local gen = tonumber(redis.call('HGET', KEYS[3], '#') or '0')
 redis.call('DEL', KEYS[3])
 redis.call('HSET', KEYS[3], '#', gen + 1)
 redis.call('EXPIRE', KEYS[3], 86400)
 return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+"""
+
+_SYNC_LUA = """
+local out = {}
+for i = 1, #ARGV, 2 do
+  local day, have = ARGV[i], tonumber(ARGV[i + 1])
+  local day_key, log_key = KEYS[i + 1], KEYS[i + 2]
+  local version = tonumber(redis.call('HGET', KEYS[1], day) or '0')
+  local part = {version}
+  if redis.call('HEXISTS', day_key, '*') == 0 then
+    part[2] = 'm'
+  else
+    local behind = version - have
+    if have >= 0 and behind >= 0 and behind <= LOG_CAP then
+      local log = {}
+      if behind > 0 then log = redis.call('LRANGE', log_key, -behind, -1) end
+      if behind == 0 or (#log == behind and tonumber(string.match(log[1], '^(%d+)')) == have + 1) then
+        part[2] = 'd'
+        for _, entry in ipairs(log) do part[#part + 1] = entry end
+      end
+    end
+    if not part[2] then
+      part[2] = 'f'
+      for _, item in ipairs(redis.call('HGETALL', day_key)) do part[#part + 1] = item end
+    end
+  end
+  out[#out + 1] = part
+end
+return out
 """
 
 
@@ -273,8 +323,9 @@ class RedisStore:
         cache's connection and its key prefix."""
         self.client = client if client is not None else get_redis_connection("default")
         self.prefix = prefix if prefix is not None else cache.make_key("appointments:")
-        self._write = self.client.register_script(_WRITE_LUA)
+        self._write = self.client.register_script(_WRITE_LUA.replace("LOG_CAP", str(LOG_CAP)))
         self._merge = self.client.register_script(_MERGE_LUA)
+        self._sync = self.client.register_script(_SYNC_LUA.replace("LOG_CAP", str(LOG_CAP)))
         self._clear_earliest = self.client.register_script(_CLEAR_EARLIEST_LUA)
         self._put_earliest = self.client.register_script(_PUT_EARLIEST_LUA)
 
@@ -287,6 +338,9 @@ class RedisStore:
     def _earliest_key(self, location_id: int) -> str:
         return f"{self.prefix}ixe:{location_id}"
 
+    def _log_key(self, location_id: int, day: str) -> str:
+        return f"{self.prefix}ixl:{location_id}:{day}"
+
     def write(self, location_id: int, changes: Iterable[Change]) -> None:
         by_day: dict[str, list] = {}
         for c in changes:
@@ -298,6 +352,7 @@ class RedisStore:
                 self._day_key(location_id, day),
                 self._version_key(location_id),
                 self._earliest_key(location_id),
+                self._log_key(location_id, day),
             ]
             self._write(keys=keys, args=[day, _ttl(day), now, *args], client=pipe)
         pipe.execute()
@@ -344,17 +399,34 @@ class RedisStore:
             self._day_key(location_id, day),
             self._version_key(location_id),
             self._earliest_key(location_id),
+            self._log_key(location_id, day),
         ]
         limit = stamp - MERGE_MARGIN_S * 1_000_000
         args = [day, _ttl(day), stamp, limit, *chain.from_iterable(fields.items())]
         return int(self._merge(keys=keys, args=args))
 
+    def sync(self, location_id: int, have: dict[str, int]) -> dict[str, Synced]:
+        """Per day what a copy at version ``have[day]`` (-1 = none) needs, read atomically:
+        the change-log entries after it, or the whole day, or "missing"."""
+        keys = [self._version_key(location_id)]
+        args: list = []
+        for day, version in have.items():
+            keys += [self._day_key(location_id, day), self._log_key(location_id, day)]
+            args += [day, version]
+        out = {}
+        for day, (version, kind, *items) in zip(
+            have, self._sync(keys=keys, args=args), strict=True
+        ):
+            out[day] = Synced(int(version), kind.decode(), [x.decode() for x in items])
+        return out
+
     def forget(self, location_id: int) -> None:
         # bump every day's version too, so that no process keeps its copy of a dropped day
         version_key = self._version_key(location_id)
-        pipe = self.client.pipeline(transaction=False)
+        pipe = self.client.pipeline(transaction=True)
         for day in self.client.hkeys(version_key):
             pipe.delete(self._day_key(location_id, day.decode()))
+            pipe.delete(self._log_key(location_id, day.decode()))
             pipe.hincrby(version_key, day, 1)
         pipe.execute()
         self.earliest_clear(location_id)
@@ -367,28 +439,68 @@ class LocalStore:
         self._days: dict[tuple[int, str], dict[str, str]] = {}
         self._versions: dict[int, dict[str, int]] = {}
         self._earliest: dict[int, dict[str, str]] = {}
+        self._logs: dict[tuple[int, str], list[str]] = {}
         self._lock = threading.Lock()
 
     def write(self, location_id: int, changes: Iterable[Change]) -> None:
         now = int(_time.time())
+        by_day: dict[str, list[Change]] = {}
+        for c in changes:
+            by_day.setdefault(c.day, []).append(c)
         with self._lock:
-            taken, freed = [], []
-            for c in changes:
-                fields = self._days.setdefault((location_id, c.day), {})
-                current = fields.get(c.field)
-                if current is None or _stamp_of(current) < c.stamp:
-                    fields[c.field] = c.value
-                    versions = self._versions.setdefault(location_id, {})
-                    versions[c.day] = versions.get(c.day, 0) + 1
-                    took, freed_at = _moved_time(current, c.value, now)
-                    taken.extend([took] if took else [])
-                    freed.extend([freed_at] if freed_at is not None else [])
-                    entries = self._earliest.setdefault(location_id, {})
-                    entries["#"] = str(int(entries.get("#", "0")) + 1)
+            taken: list[tuple[int, int]] = []
+            freed: list[int] = []
+            for day, day_changes in by_day.items():
+                self._write_day_locked(location_id, day, day_changes, now, (taken, freed))
             entries = self._earliest.get(location_id, {})
             for demand in [d for d in entries if d != "#"]:
                 if _earliest_outdated(entries[demand], taken, freed):
                     del entries[demand]
+
+    def _write_day_locked(self, location_id, day, changes, now, moved) -> None:
+        """One day's part of a write, as the Lua script: newest stamp wins, one version and
+        one change-log entry per day (the log only extends a day that was built)."""
+        fields = self._days.setdefault((location_id, day), {})
+        applied = []
+        for c in changes:
+            current = fields.get(c.field)
+            if current is None or _stamp_of(current) < c.stamp:
+                fields[c.field] = c.value
+                applied += [c.field, c.value]
+                took, freed_at = _moved_time(current, c.value, now)
+                moved[0].extend([took] if took else [])
+                moved[1].extend([freed_at] if freed_at is not None else [])
+        if not applied:
+            return
+        versions = self._versions.setdefault(location_id, {})
+        versions[day] = version = versions.get(day, 0) + 1
+        if _MARKER in fields:
+            log = self._logs.setdefault((location_id, day), [])
+            log.append("\t".join([str(version), *applied]))
+            del log[:-LOG_CAP]
+        else:
+            self._logs.pop((location_id, day), None)
+        entries = self._earliest.setdefault(location_id, {})
+        entries["#"] = str(int(entries.get("#", "0")) + 1)
+
+    def sync(self, location_id: int, have: dict[str, int]) -> dict[str, Synced]:
+        with self._lock:
+            versions = self._versions.get(location_id, {})
+            return {
+                day: self._sync_day_locked(location_id, day, versions.get(day, 0), version)
+                for day, version in have.items()
+            }
+
+    def _sync_day_locked(self, location_id: int, day: str, version: int, have: int) -> Synced:
+        fields = self._days.get((location_id, day))
+        if not fields or _MARKER not in fields:
+            return Synced(version, "m", [])
+        behind = version - have
+        if have >= 0 and 0 <= behind <= LOG_CAP:
+            log = self._logs.get((location_id, day), [])[-behind:] if behind else []
+            if len(log) == behind and (not log or int(log[0].split("\t", 1)[0]) == have + 1):
+                return Synced(version, "d", list(log))
+        return Synced(version, "f", list(chain.from_iterable(fields.items())))
 
     def earliest_get(
         self, location_ids: list[int], demand: str
@@ -443,6 +555,7 @@ class LocalStore:
                 if name not in current or _stamp_of(current[name]) < limit:
                     current[name] = value
             current[_MARKER] = str(stamp)
+            self._logs.pop((location_id, day), None)
             self._clear_earliest_locked(location_id)
             versions = self._versions.setdefault(location_id, {})
             versions[day] = versions.get(day, 0) + 1
@@ -453,6 +566,7 @@ class LocalStore:
             versions = self._versions.setdefault(location_id, {})
             for key in [k for k in self._days if k[0] == location_id]:
                 del self._days[key]
+                self._logs.pop(key, None)
                 versions[key[1]] = versions.get(key[1], 0) + 1
             self._clear_earliest_locked(location_id)
 
@@ -500,12 +614,19 @@ def forget(location_id: int) -> None:
 
 # --------------------------------------------------------------------------- reading
 
+Row = tuple[int, int, int, int]  # (start, end, until, stamp) of one field
+
 
 @dataclass(frozen=True, eq=False)  # compared by identity: "the same cached day"
 class _Day:
-    version: int | None
-    rows: tuple[tuple[int, int, int, int], ...]  # (counter, start, end, until), by start
-    per_counter: dict[int, tuple[list[int], list[int]]]
+    """A process's copy of one day: every field (gone ones too, for the newest-stamp rule)
+    grouped by counter, and per counter the busy lists of the rows that still occupy."""
+
+    version: int
+    rows: dict[int, dict[str, Row]]  # counter → field → row
+    owner: dict[str, int]  # field → counter
+    per_counter: dict[int, tuple[list[int], list[int]]]  # (starts, ends), ordered
+    untils: dict[int, int]  # per counter the first ``until`` of its busy rows
     valid_until: int  # epoch s: the first ``until`` after the time per_counter was made for
 
 
@@ -523,41 +644,112 @@ def clear_process_cache() -> None:
     _store = None
 
 
-def _parse(fields: dict[str, str]) -> tuple[tuple[int, int, int, int], ...]:
-    rows = []
-    for name, value in fields.items():
+def _parse_value(value: str) -> tuple[int, Row]:
+    counter, start, end, until, stamp = value.split(" ")
+    return int(counter), (int(start), int(end), int(until), int(stamp))
+
+
+def _counter_lists(rows: dict[str, Row], now: int):
+    """A counter's busy (starts, ends) ordered by start and the first ``until`` among
+    them; (None, FOREVER) if nothing occupies it."""
+    live = sorted(row for row in rows.values() if row[2] > now)
+    if not live:
+        return None, FOREVER
+    return ([r[0] for r in live], [r[1] for r in live]), min(r[2] for r in live)
+
+
+def _with_lists(
+    version: int,
+    rows: dict[int, dict[str, Row]],
+    owner: dict[str, int],
+    now: int,
+    previous: _Day | None,
+    counters: Iterable[int] | None = None,
+) -> _Day:
+    """The day with the busy lists of ``counters`` (all if None) made for ``now``; the
+    others are taken from ``previous``. A counter whose lists equal ``previous``'s keeps
+    those very lists, so the combined index rebuilds only the counters that changed."""
+    per_counter = dict(previous.per_counter) if counters is not None and previous else {}
+    untils = dict(previous.untils) if counters is not None and previous else {}
+    old_lists = previous.per_counter if previous is not None else {}
+    for counter in rows if counters is None else counters:
+        lists, until = _counter_lists(rows.get(counter, {}), now)
+        if lists is None:
+            per_counter.pop(counter, None)
+            untils.pop(counter, None)
+            continue
+        old = old_lists.get(counter)
+        per_counter[counter] = old if old is not None and old == lists else lists
+        untils[counter] = until
+    return _Day(version, rows, owner, per_counter, untils, min(untils.values(), default=FOREVER))
+
+
+def _full_day(version: int, items: list[str], now: int, previous: _Day | None) -> _Day:
+    """A day from all its fields (field, value, field, value, …)."""
+    rows: dict[int, dict[str, Row]] = {}
+    owner: dict[str, int] = {}
+    for name, value in zip(items[::2], items[1::2], strict=True):
         if name == _MARKER:
             continue
-        counter, start, end, until, _stamp = value.split(" ")
-        if until != "0":
-            rows.append((int(counter), int(start), int(end), int(until)))
-    rows.sort(key=lambda r: r[1])
-    return tuple(rows)
+        counter, row = _parse_value(value)
+        rows.setdefault(counter, {})[name] = row
+        owner[name] = counter
+    return _with_lists(version, rows, owner, now, previous)
 
 
-def _day(
-    version: int | None,
-    rows: tuple[tuple[int, int, int, int], ...],
+def _applied(day: _Day, version: int, entries: list[str], now: int) -> _Day:
+    """``day`` with change-log entries applied (newest stamp wins, as in the store): only
+    the touched counters' fields are copied and their busy lists made again."""
+    rows = dict(day.rows)
+    owner = dict(day.owner)
+    touched: set[int] = set()
+    for entry in entries:
+        items = entry.split("\t")
+        for name, value in zip(items[1::2], items[2::2], strict=True):
+            counter, row = _parse_value(value)
+            was = owner.get(name)
+            if was is not None:
+                if rows[was][name][3] >= row[3]:
+                    continue
+                if was not in touched:
+                    rows[was] = dict(rows[was])
+                    touched.add(was)
+                del rows[was][name]
+            if counter not in touched:
+                rows[counter] = dict(rows.get(counter, {}))
+                touched.add(counter)
+            rows[counter][name] = row
+            owner[name] = counter
+    return _with_lists(version, rows, owner, now, day, touched)
+
+
+def _current(day: _Day, now: int) -> _Day:
+    """A hold or deadline in the day ran out: its lists again for ``now`` (no fetch)."""
+    if day.valid_until > now:
+        return day
+    return _with_lists(day.version, day.rows, day.owner, now, day)
+
+
+def sync_days(
+    chosen: RedisStore | LocalStore,
+    location_id: int,
+    copies: dict[str, _Day | None],
     now: int,
-    previous: _Day | None = None,
-) -> _Day:
-    """A day's busy lists per counter; a counter whose lists equal ``previous``'s keeps
-    those very lists, so the combined index rebuilds only the counters that changed."""
-    per_counter: dict[int, tuple[list[int], list[int]]] = {}
-    valid_until = FOREVER
-    for counter, start, end, until in rows:
-        if until <= now:
-            continue
-        valid_until = min(valid_until, until)
-        starts, ends = per_counter.setdefault(counter, ([], []))
-        starts.append(start)
-        ends.append(end)
-    if previous is not None:
-        for counter, lists in per_counter.items():
-            old = previous.per_counter.get(counter)
-            if old is not None and old == lists:
-                per_counter[counter] = old
-    return _Day(version, rows, per_counter, valid_until)
+) -> dict[str, _Day | None]:
+    """Bring copies of days up to date in one round trip: a copy a few changes behind gets
+    exactly those changes (the day's change log), one too far behind or none at all the
+    whole day; None = the day is not built in the store (rebuild it from the database)."""
+    have = {day: copy.version if copy is not None else -1 for day, copy in copies.items()}
+    out: dict[str, _Day | None] = {}
+    for day, synced in chosen.sync(location_id, have).items():
+        copy = copies[day]
+        if synced.kind == "m":
+            out[day] = None
+        elif synced.kind == "d" and copy is not None:
+            out[day] = _current(_applied(copy, synced.version, synced.items, now), now)
+        else:
+            out[day] = _full_day(synced.version, synced.items, now, copy)
+    return out
 
 
 def _days_between(since: datetime, until: datetime) -> list[str]:
@@ -608,43 +800,38 @@ def refresh(location_id: int, since: datetime, until: datetime) -> int:
     return len(days)
 
 
-def _load_days(
-    location_id: int, days: list[str], versions: dict[str, int], now: int
-) -> dict[str, _Day]:
-    fetched = store().days(location_id, days)
-    missing = [day for day in days if fetched[day] is None]
+def _load_days(location_id: int, stale: dict[str, _Day | None], now: int) -> dict[str, _Day]:
+    """Sync stale days; days not built in the store are rebuilt from the database first
+    (a day a concurrent forget() dropped again counts as empty until the next read)."""
+    loaded = sync_days(store(), location_id, stale, now)
+    missing = [day for day, part in loaded.items() if part is None]
     if missing:
-        versions = {**versions, **_rebuild(location_id, missing)}
-        fetched.update(store().days(location_id, missing))
-    loaded = {
-        day: _day(
-            versions.get(day),
-            _parse(fetched[day] or {}),
-            now,
-            _day_cache.get((location_id, day)),
-        )
-        for day in days
+        _rebuild(location_id, missing)
+        loaded.update(sync_days(store(), location_id, dict.fromkeys(missing), now))
+    out = {
+        day: part if part is not None else _with_lists(-1, {}, {}, now, None)
+        for day, part in loaded.items()
     }
     with _cache_lock:
-        for day, part in loaded.items():
+        for day, part in out.items():
             _day_cache[(location_id, day)] = part
-    return loaded
+    return out
 
 
 def _current_days(location_id: int, days: list[str], versions: dict[str, int], now: int):
-    stale = []
+    stale: dict[str, _Day | None] = {}
     for day in days:
         cached = _day_cache.get((location_id, day))
-        if cached is None or cached.version is None or cached.version != versions.get(day):
-            stale.append(day)
-    loaded = _load_days(location_id, stale, versions, now) if stale else {}
+        if cached is None or cached.version != versions.get(day, 0):
+            stale[day] = cached
+    loaded = _load_days(location_id, stale, now) if stale else {}
     out = []
     for day in days:
         cached = loaded.get(day) or _day_cache.get((location_id, day))
         if cached is None:  # dropped by a concurrent forget(): read it again
-            cached = _load_days(location_id, [day], versions, now)[day]
+            cached = _load_days(location_id, {day: None}, now)[day]
         if cached.valid_until <= now:  # a hold or deadline expired: drop it, no fetch
-            cached = _day(cached.version, cached.rows, now, cached)
+            cached = _current(cached, now)
             with _cache_lock:
                 _day_cache[(location_id, day)] = cached
         out.append(cached)
