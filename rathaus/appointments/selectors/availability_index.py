@@ -720,6 +720,9 @@ def _applied(day: _Day, version: int, entries: list[str], now: int) -> _Day:
                 touched.add(counter)
             rows[counter][name] = row
             owner[name] = counter
+    for counter in touched:
+        if not rows[counter]:  # its last field moved to another counter
+            del rows[counter]
     return _with_lists(version, rows, owner, now, day, touched)
 
 

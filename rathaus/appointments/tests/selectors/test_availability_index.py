@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 import uuid
@@ -11,6 +12,8 @@ import pytest
 import redis
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import availability, availability_index
@@ -190,6 +193,90 @@ def test_a_day_that_was_never_built_counts_as_missing(store):
     assert store.days(7, ["20270303"]) == {"20270303": None}
     store.forget(7)
     assert store.days(7, ["20270303"]) == {"20270303": None}
+
+
+# --------------------------------------------------------------------------- change log
+
+LOG_DAYS = ["20270302", "20270303"]
+LOG_NOW = 1_800_000_000
+_log_locations = itertools.count(100)
+log_operation = st.tuples(
+    st.sampled_from(["write", "write", "write", "write", "read", "read", "rebuild", "forget"]),
+    st.sampled_from(LOG_DAYS),
+    st.integers(min_value=1, max_value=6),  # appointment
+    st.integers(min_value=1, max_value=3),  # counter
+    st.sampled_from([0, LOG_NOW - 5, LOG_NOW + 600, availability_index.FOREVER]),  # until
+    st.integers(min_value=0, max_value=10**6),  # stamp offset: some writes arrive late
+)
+
+
+def _view(part):
+    """What a process's copy of a day answers with (None = not built)."""
+    if part is None:
+        return None
+    return (part.version, part.rows, part.per_counter, part.valid_until)
+
+
+def _synced(store, location_id, copies):
+    return availability_index.sync_days(store, location_id, copies, LOG_NOW)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(log_operation, max_size=40), reader=st.lists(st.booleans(), max_size=40))
+def test_a_process_that_missed_changes_sees_what_a_fresh_reload_gives(store, ops, reader):
+    """Bookings, cancellations, holds (any until, late writes with older stamps), rebuilds
+    and forgets over two days; two processes read at random points and catch up from the
+    change log; each copy equals a fresh reload of the whole day."""
+    location_id = next(_log_locations)
+    for day in LOG_DAYS:
+        store.merge(location_id, day, {}, 10**15)
+    processes: list[dict] = [dict.fromkeys(LOG_DAYS), dict.fromkeys(LOG_DAYS)]
+    for n, (action, day, appointment, counter, until, offset) in enumerate(ops):
+        if action == "write":
+            value = f"{counter} {100 * appointment} {100 * appointment + 90} {until}"
+            stamp = 2 * 10**15 + 1000 * n - offset
+            change = availability_index.Change(day, str(appointment), f"{value} {stamp}", stamp)
+            store.write(location_id, [change])
+        elif action == "rebuild":
+            row = f"{counter} 5000 5090 {availability_index.FOREVER} {10**15}"
+            store.merge(location_id, day, {str(appointment): row}, 3 * 10**15)
+        elif action == "forget":
+            store.forget(location_id)
+        else:
+            copies = processes[int(reader[n % len(reader)]) if reader else 0]
+            copies.update(_synced(store, location_id, copies))
+    fresh = _synced(store, location_id, dict.fromkeys(LOG_DAYS))
+    for copies in processes:
+        caught_up = _synced(store, location_id, copies)
+        assert {d: _view(p) for d, p in caught_up.items()} == {
+            d: _view(p) for d, p in fresh.items()
+        }
+
+
+def test_a_copy_a_few_changes_behind_gets_only_those_changes(store):
+    store.merge(7, "20270302", {}, 10**15)
+    version = store.sync(7, {"20270302": -1})["20270302"].version
+    for n in range(3):
+        store.write(7, [_change("20270302", str(n), 500, 2 * 10**15 + n)])
+    synced = store.sync(7, {"20270302": version})["20270302"]
+    assert synced.kind == "d"
+    assert [e.split("\t")[1] for e in synced.items] == ["0", "1", "2"]
+
+
+def test_a_copy_behind_a_trimmed_log_reloads_the_whole_day(store):
+    store.merge(7, "20270302", {}, 10**15)
+    old = _synced(store, 7, {"20270302": None})
+    for n in range(availability_index.LOG_CAP + 5):
+        store.write(7, [_change("20270302", str(n), LOG_NOW + 600, 2 * 10**15 + n)])
+    version = old["20270302"].version
+    assert store.sync(7, {"20270302": version})["20270302"].kind == "f"
+    caught_up = _synced(store, 7, old)["20270302"]
+    assert _view(caught_up) == _view(_synced(store, 7, {"20270302": None})["20270302"])
+    assert len(caught_up.per_counter[1][0]) == availability_index.LOG_CAP + 5
 
 
 # --------------------------------------------------------------------------- earliest slot
