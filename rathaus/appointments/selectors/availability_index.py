@@ -3,8 +3,10 @@
 Before, every booking bumped a version and the next availability request of every web
 process re-read the location's whole window (~50,000 rows) and rebuilt its index (p95
 0.26–0.30 s). Now every write that changes a counter's busy time sends the new state of its
-row to this index right after its commit, and a reader fetches only the days whose version
-changed; the combined per-counter lists are concatenated, never re-read from the database.
+row to this index right after its commit, and a reader brings only the days whose version
+changed up to date – from the day's change log, i.e. exactly the fields changed since its
+copy, not the whole day; the combined per-counter lists are concatenated, never re-read from
+the database.
 
 Storage (Redis when the cache is django-redis, shared by every web process; otherwise a
 process-local store with the same operations – tests and the single-process demo):
@@ -14,7 +16,13 @@ process-local store with the same operations – tests and the single-process de
   = when the row stops occupying the counter (hold expiry, confirmation deadline, release
   after a cancellation, :data:`FOREVER`; 0 = no longer), ``stamp`` = microseconds when the
   change was made; field ``*`` marks a day that was built from the database;
-* hash ``…appointments:ixv:<location>``: field day → version, incremented by every change.
+* hash ``…appointments:ixv:<location>``: field day → version, incremented by every change;
+* list ``…appointments:ixl:<location>:<YYYYMMDD>``: the day's change log, one entry per
+  version (``version field value …`` separated by tabs: the fields that version set), the last
+  :data:`LOG_CAP` kept; written by the same script as the day, emptied when the day is
+  rebuilt or forgotten, and only kept for a built day – so a copy at version ``v`` plus the
+  entries ``v+1 … current`` is exactly the day (:func:`sync_days`); a copy not covered
+  reloads the whole day.
 
 Consistency with the booking transaction:
 
@@ -132,7 +140,7 @@ def changes_for(
 @dataclass(frozen=True)
 class Synced:
     """What a copy of a day needs: ``kind`` "d" = the change-log entries after it (each
-    ``"version\tfield\tvalue…"``), "f" = the whole day (field, value, field, value, …),
+    ``version field value …``, tab-separated), "f" = the whole day (field, value, field, value, …),
     "m" = the day is not built (rebuild it from the database); ``version`` = the day's."""
 
     version: int
