@@ -53,6 +53,7 @@ class Kind:
     key: str
     label: str
     needs: tuple[str, ...]  # every pattern must occur in the merged heading
+    guess: str  # an indicator whose name matches is preselected for this kind
 
 
 KINDS = (
@@ -60,13 +61,20 @@ KINDS = (
         "arbeitsort",
         gettext_lazy("SV-Beschäftigte am Arbeitsort"),
         (r"beschäftigt|\bsvb\b", r"arbeitsort"),
+        r"arbeitsort",
     ),
     Kind(
-        "wohnort", gettext_lazy("SV-Beschäftigte am Wohnort"), (r"beschäftigt|\bsvb\b", r"wohnort")
+        "wohnort",
+        gettext_lazy("SV-Beschäftigte am Wohnort"),
+        (r"beschäftigt|\bsvb\b", r"wohnort"),
+        r"wohnort",
     ),
-    Kind("arbeitslose", gettext_lazy("Arbeitslose"), (r"\barbeitslose\b",)),
+    Kind("arbeitslose", gettext_lazy("Arbeitslose"), (r"\barbeitslose\b",), r"\barbeitslose\b"),
     Kind(
-        "kurzarbeit", gettext_lazy("Angezeigte Kurzarbeit (Personen)"), (r"kurzarbeit", r"person")
+        "kurzarbeit",
+        gettext_lazy("Angezeigte Kurzarbeit (Personen)"),
+        (r"kurzarbeit", r"person"),
+        r"kurzarbeit",
     ),
 )
 KIND_LABELS = {kind.key: kind.label for kind in KINDS}
@@ -536,4 +544,31 @@ def checked_rows(preview: BaPreview, mapping: dict[str, Indicator | None]) -> li
                 f"{item.sheet}!{item.column}{item.line}",
             )
         )
+    return rows
+
+
+def kind_choices(indicators) -> list[tuple[str, str, Indicator | None]]:
+    """(kind, label, preselected indicator): the only counting indicator whose name says it."""
+    choices = []
+    for kind in KINDS:
+        fitting = [
+            i
+            for i in indicators
+            if layout.counts_people(i.unit) and re.search(kind.guess, layout.heading(i.name))
+        ]
+        choices.append((kind.key, str(kind.label), fitting[0] if len(fitting) == 1 else None))
+    return choices
+
+
+def preview_rows(preview: BaPreview, mapping: dict[str, Indicator | None]) -> list[tuple]:
+    """(value, indicator or None, state, current value) per cell the preview found."""
+    rows = []
+    for item in preview.values:
+        indicator = mapping.get(item.kind)
+        state, current = ("skip", None)
+        if indicator is not None and item.value is not None:
+            state, current = layout.status_of(
+                indicator.pk, item.ref_date, item.value, item.provisional
+            )
+        rows.append((item, indicator, state, current))
     return rows
