@@ -13,8 +13,9 @@ one named) is read by its labels:
   ignored;
 - the **reference month** comes from the title rows above the table: the month after
   "Berichtsmonat", "Stichtag", "Berichtszeitraum" or "Berichtsjahr", else the first month
-  named ("Juni 2025", "30.06.2025", a date cell); rows about the publication ("Datenstand",
-  "erstellt", "Stand") are not used; failing that, the one month all recognised headings name;
+  named ("Juni 2025", "30.06.2025", a date cell) before any words about the publication
+  ("Datenstand", "erstellt", "Stand", "veröffentlicht"), then the sheet's name; failing that,
+  the one month all recognised headings name;
 - the **area's row** is the one whose key — its own column, or the prefix of the name
   ("05562016 Herten, Stadt"), as an 8-digit AGS, a 12-digit ARS, or a number that lost its
   leading zero — is the municipality's AGS; a row without a key counts by its name;
@@ -292,9 +293,8 @@ def reference_month(table: _Table, sheet: str) -> date | None:
             months = layout.months_in(text[label.end() :])
             if months:
                 return months[0]
-        if NOT_REFERENCE.search(text):
-            continue
-        months = layout.months_in(text)
+        publication = NOT_REFERENCE.search(text)
+        months = layout.months_in(text[: publication.start()] if publication else text)
         if months and first is None:
             first = months[0]
     if first is not None:
