@@ -149,3 +149,66 @@ def _field_too_long(line: int) -> UploadRefused:
         _("Zeile %(line)s: ein Feld ist länger als %(n)s Zeichen.")
         % {"line": line, "n": f"{MAX_FIELD_CHARS:,}"}
     )
+
+
+class Formula(str):
+    """A cell that holds a formula (its text, e.g. ``=SUM(B2:B9)``); never evaluated."""
+
+
+MAX_SHEETS = 50
+
+
+def xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[tuple[int, list[object]]]]]:
+    """(sheet title, rows) for every sheet; rows are (line, cells) as present in the XML, cells
+    keep their type (number, date, text; a formula as ``Formula``, not its cached value). The
+    bounds above apply, the row bound to all sheets together; at most ``MAX_SHEETS`` sheets."""
+    check_zip(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheets = list(workbook.worksheets)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise UploadRefused(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
+    if len(sheets) > MAX_SHEETS:
+        workbook.close()
+        raise UploadRefused(_("Die Excel-Datei hat mehr als %(n)s Blätter.") % {"n": MAX_SHEETS})
+    budget = [MAX_ROWS + len(sheets)]
+    try:
+        for sheet in sheets:
+            yield sheet.title, _typed_rows(workbook, sheet, budget)
+    finally:
+        workbook.close()
+
+
+def _typed_rows(workbook, sheet, budget: list[int]) -> Iterator[tuple[int, list[object]]]:
+    try:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=False,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for line, cells in parser.parse():
+                budget[0] -= 1
+                if budget[0] < 0 or line > MAX_ROWS + 1:
+                    raise _too_many_rows()
+                if not cells:
+                    continue
+                last = max(cell["column"] for cell in cells)
+                if last > MAX_COLUMNS:
+                    raise _too_many_columns(line)
+                row: list[object] = [None] * last
+                for cell in cells:
+                    value = cell["value"]
+                    if cell["data_type"] == "f":
+                        value = Formula(value or "=")
+                    elif isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+                        raise _field_too_long(line)
+                    row[cell["column"] - 1] = value
+                yield line, row
+    except UploadRefused:
+        raise
+    except Exception as exc:  # broken XML inside a valid zip
+        raise UploadRefused(_("Die Excel-Datei kann nicht gelesen werden.")) from exc

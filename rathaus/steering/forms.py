@@ -182,6 +182,69 @@ class OpenSdgForm(KernForm):
         return upload
 
 
+class BaImportForm(KernForm):
+    """An Excel table of the Federal Employment Agency; per recognised kind of column the
+    indicator it goes to (``kinds``: (key, label, preselected indicator)); ``indicators``: the
+    acting user's municipality's."""
+
+    file = forms.FileField(
+        label=_("Datei (Excel-Tabelle der Statistik der Bundesagentur für Arbeit)"),
+        help_text=_("Eine .xlsx-Datei, wie die Statistik der BA sie anbietet – bis 5 MB"),
+    )
+    sheet = OneLine(
+        label=_("Blatt"),
+        max_length=100,
+        required=False,
+        help_text=_("Leer: alle Blätter der Datei werden gelesen."),
+    )
+
+    def __init__(self, *args, indicators, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label, guess in kinds:
+            self.fields[f"kind_{key}"] = forms.ModelChoiceField(
+                label=label,
+                queryset=indicators,
+                required=False,
+                initial=guess,
+                empty_label=_("nicht übernehmen"),
+            )
+        apply_kern_classes(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            uploads.check_size(upload.size)  # before anything is read
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(
+                _(
+                    "Bitte eine Excel-Datei (.xlsx) hochladen; eine ältere .xls-Datei bitte in "
+                    "Excel als .xlsx speichern."
+                )
+            )
+        return upload
+
+
+class SdgImportForm(KernForm):
+    file = forms.FileField(
+        label=_("Datei (CSV des SDG-Portals oder des Wegweisers Kommune)"),
+        help_text=_(
+            "Eine Zeile je Indikator, eine Spalte je Jahr, getrennt durch Semikolon – bis 1 MB"
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            uploads.check_size(upload.size, limit=1024 * 1024)
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
+        return upload
+
+
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 

@@ -136,3 +136,32 @@ def build_world(town, make_user) -> dict:
 @pytest.fixture
 def world(town, make_user):
     return build_world(town, make_user)
+
+
+@pytest.fixture
+def ba_indicators(world, town):
+    town.ags = "05562016"
+    town.name = "Herten"
+    town.save(update_fields=["ags", "name"])
+    make = Indicator.objects.create
+    common = {"municipality": town, "polarity": "up", "responsible_unit": world["finance"]}
+    return {
+        "arbeitsort": make(name="SV-Beschäftigte am Arbeitsort", unit="Personen", **common),
+        "wohnort": make(name="SV-Beschäftigte am Wohnort", unit="Personen", **common),
+        "arbeitslose": make(name="Arbeitslose", unit="Personen", **common),
+        "kurzarbeit": world["indicator"],  # "Angezeigte Kurzarbeit", Personen
+    }
+
+
+@pytest.fixture
+def herten_rate(world, town):
+    town.ags = "05562016"
+    town.name = "Herten"
+    town.save(update_fields=["ags", "name"])
+    return Indicator.objects.create(
+        municipality=town,
+        name="Arbeitslosenquote",
+        unit="%",
+        polarity="down",
+        responsible_unit=world["finance"],
+    )
