@@ -252,7 +252,7 @@ def lower_bound(
             break
         det = pricing_limit if deadline is None else None
         if dps is not None:
-            priced = _price_dp(dps, master, pi, seed + it, deadline, det)
+            priced = _price_dp(dps, master, pi, mus, seed + it, deadline, det)
             if priced is None:  # the deadline passed in the middle of the round
                 break
             fallbacks += sum(1 for p in dps if p.fell_back)
@@ -305,6 +305,7 @@ def _price_dp(
     pricers: list[_DpPricing],
     master: _Master,
     pi: dict[tuple[int, int], float],
+    mus: list[float],
     seed: int,
     deadline: float | None,
     det: float | None,
@@ -321,7 +322,9 @@ def _price_dp(
             return None
         known = master.cheapest(e, duals)
         left = None if deadline is None else deadline - time.monotonic()
-        out.append(p.solve(duals, known, pi, seed, left, det))
+        # Only rows below the convexity dual enter the LP; below the pool's cheapest row
+        # none is missed either way.
+        out.append(p.solve(duals, min(known, mus[e]), pi, seed, left, det))
     return out
 
 

@@ -35,7 +35,7 @@ from rathaus.engines.roster.nrp.parser import NrpInstance
 
 OFF = -1
 _TOL = 1e-9
-MAX_LABELS = 200_000  # labels per pricing call before the DP gives up (deterministic)
+MAX_LABELS = 8_000  # labels per pricing call before the DP gives up (deterministic)
 MAX_UNITS = 2_000  # minute units (gcd of the shift lengths) the backward pass may hold
 
 
@@ -176,14 +176,14 @@ def price(
     ``heuristic`` keeps one label per key (the cheapest; rules still checked) — fast,
     feasible rows, no proof; else the full Pareto sets — exact."""
     tails = _completion(rules, cost)
-    tail = [t.tolist() for t in tails]
-    cells = cost.tolist()
-    relaxed, row = _relaxed_row(rules, cells, tail)
+    relaxed, row = _relaxed_row(rules, cost, tails)
     if row is not None and _resources_ok(rules, row):
         rows = (row,) if relaxed < bound - _TOL else ()
         return Priced(rows, min(relaxed, bound - _TOL), True, 0, relaxed)
     if relaxed >= bound - _TOL:  # nothing can beat the bound
         return Priced((), bound - _TOL, True, 0, relaxed)
+    tail = [t.tolist() for t in tails]
+    cells = cost.tolist()
     layer = _first_layer(rules, cells, tail, bound)
     labels = len(layer)
     for d in range(1, rules.horizon):
@@ -225,15 +225,15 @@ def _resources_ok(rules: RowRules, row: tuple[int, ...]) -> bool:
 
 
 def _relaxed_row(
-    rules: RowRules, cells: list[list[float]], tail: list[list[list[float]]]
+    rules: RowRules, cost: np.ndarray, tails: list[np.ndarray]
 ) -> tuple[float, tuple[int, ...] | None]:
     """The optimum of the relaxed problem and a row attaining it (by following the
     backward pass forward), or (inf, None) when the employee has no row at all."""
     best, start = math.inf, None
     for a, st, u in rules.first:
-        if a >= 0 and rules.off_day[0]:
+        if (a >= 0 and rules.off_day[0]) or u > rules.max_units:
             continue
-        value = (cells[0][a] if a >= 0 else 0.0) + tail[0][st][u]
+        value = (float(cost[0, a]) if a >= 0 else 0.0) + float(tails[0][st, u])
         if value < best:
             best, start = value, (a, st, u)
     if start is None or best == math.inf:
@@ -247,7 +247,7 @@ def _relaxed_row(
             m2 = m + u
             if m2 > rules.max_units:
                 continue
-            value = (cells[d][a2] if a2 >= 0 else 0.0) + tail[d][nst][m2]
+            value = (float(cost[d, a2]) if a2 >= 0 else 0.0) + float(tails[d][nst, m2])
             if value < pick_value:
                 pick, pick_value = (a2, nst, m2), value
         if pick is None:
@@ -312,31 +312,27 @@ def _next_layer(
                 if weekends > max_weekends:
                     continue
                 new = (c, weekends, counts, a, lab)
-                key = (nst, m2)
-                if heuristic:
-                    old = nxt.get(key)
+                if heuristic:  # one label per key: the cheapest
+                    old = nxt.get((nst, m2))
                     if old is None or c < old[0][0]:
-                        nxt[key] = [new]
+                        nxt[nst, m2] = [new]
                 else:
-                    _insert(nxt.setdefault(key, []), new)
+                    _insert(nxt.setdefault((nst, m2), []), new)
     return nxt
 
 
 def _insert(bucket: list[_Label], new: _Label) -> None:
     """Add ``new`` unless a label in ``bucket`` dominates it; drop the ones it dominates."""
     cost, weekends, counts = new[0], new[1], new[2]
-    for old in bucket:
-        if (
-            old[0] <= cost + _TOL
-            and old[1] <= weekends
-            and all(a <= b for a, b in zip(old[2], counts))
-        ):
-            return
-    bucket[:] = [
-        old
-        for old in bucket
-        if not (cost <= old[0] and weekends <= old[1] and all(a <= b for a, b in zip(counts, old[2])))
-    ]
+    beaten = []
+    for k, old in enumerate(bucket):
+        if old[0] <= cost + _TOL and old[1] <= weekends and old[2] <= counts:
+            if all(a <= b for a, b in zip(old[2], counts)):
+                return
+        if cost <= old[0] and weekends <= old[1] and all(a <= b for a, b in zip(counts, old[2])):
+            beaten.append(k)
+    for k in reversed(beaten):
+        del bucket[k]
     bucket.append(new)
 
 
