@@ -225,7 +225,7 @@ def lower_bound(
     seed: int = 0,
     workers: int = 2,
     pricing_limit: float = _PRICING_DETERMINISTIC,
-    pricer: str = "dp",
+    pricer: str = "cpsat",
     columns: int = _COLUMNS_PER_ROUND,
 ) -> BoundResult:
     """Column generation from the rosters ``rows`` (each a complete roster, e.g. the start
