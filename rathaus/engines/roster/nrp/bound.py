@@ -278,9 +278,7 @@ def lower_bound(
             break
     result = max(0, math.ceil(best - 1e-6)) if best > -math.inf else 0
     pool = master.pool
-    return BoundResult(
-        result, value, it, sum(len(p) for p in pool), converged, pool, fallbacks
-    )
+    return BoundResult(result, value, it, sum(len(p) for p in pool), converged, pool, fallbacks)
 
 
 def _price_cpsat(

@@ -69,9 +69,7 @@ class RowRules:
         max_units = min(staff.max_total_minutes // unit, h * max(lengths, default=0) // unit)
         if max_units > MAX_UNITS:
             return None
-        units = tuple(
-            sh.minutes // unit if s in can else 0 for s, sh in enumerate(inst.shifts)
-        )
+        units = tuple(sh.minutes // unit if s in can else 0 for s, sh in enumerate(inst.shifts))
         workable = h - len(off)
         limits = tuple(
             (s, staff.max_of(inst.shifts[s].id))
@@ -81,9 +79,7 @@ class RowRules:
         weekends = len(inst.weekends)
         states, pairs = _automaton(inst, e, can)
         index = {st: k for k, st in enumerate(states)}
-        moves = tuple(
-            tuple((a, nst, units[a] if a >= 0 else 0) for a, nst in out) for out in pairs
-        )
+        moves = tuple(tuple((a, nst, units[a] if a >= 0 else 0) for a, nst in out) for out in pairs)
         return cls(
             horizon=h,
             off_day=tuple(d in off for d in range(h)),
@@ -92,9 +88,7 @@ class RowRules:
             max_units=max_units,
             states=states,
             working=tuple(last != OFF for last, _r, _i in states),
-            first=tuple(
-                (a, index[a, 1, True], units[a] if a >= 0 else 0) for a in (OFF, *can)
-            ),
+            first=tuple((a, index[a, 1, True], units[a] if a >= 0 else 0) for a in (OFF, *can)),
             moves=moves,
             off_moves=tuple(tuple(mv for mv in out if mv[0] == OFF) for out in moves),
             by_action=_by_action(pairs),
@@ -305,8 +299,10 @@ def _next_layer(
                     continue
                 counts = counts0
                 if limits and a >= 0:
-                    counts = tuple(n + (s == a) for n, (s, _mx) in zip(counts0, limits))
-                    if any(n > mx for n, (_s, mx) in zip(counts, limits)):
+                    counts = tuple(
+                        n + (s == a) for n, (s, _mx) in zip(counts0, limits, strict=True)
+                    )
+                    if any(n > mx for n, (_s, mx) in zip(counts, limits, strict=True)):
                         continue
                 weekends = weekends0 + (sunday and (worked[st] or a >= 0))
                 if weekends > max_weekends:
@@ -326,10 +322,17 @@ def _insert(bucket: list[_Label], new: _Label) -> None:
     cost, weekends, counts = new[0], new[1], new[2]
     beaten = []
     for k, old in enumerate(bucket):
-        if old[0] <= cost + _TOL and old[1] <= weekends and old[2] <= counts:
-            if all(a <= b for a, b in zip(old[2], counts)):
-                return
-        if cost <= old[0] and weekends <= old[1] and all(a <= b for a, b in zip(counts, old[2])):
+        if (
+            old[0] <= cost + _TOL
+            and old[1] <= weekends
+            and all(a <= b for a, b in zip(old[2], counts, strict=True))
+        ):
+            return
+        if (
+            cost <= old[0]
+            and weekends <= old[1]
+            and all(a <= b for a, b in zip(counts, old[2], strict=True))
+        ):
             beaten.append(k)
     for k in reversed(beaten):
         del bucket[k]

@@ -36,9 +36,7 @@ def priced_rows(draw):
     inst = draw(planted_instances())
     e = draw(st.integers(0, len(inst.staff) - 1))
     alone = _row_alone(inst, e)
-    cells = [
-        [draw(st.integers(-20, 20)) for _ in alone.shifts] for _ in range(alone.horizon)
-    ]
+    cells = [[draw(st.integers(-20, 20)) for _ in alone.shifts] for _ in range(alone.horizon)]
     return alone, np.array(cells, dtype=float).reshape(alone.horizon, len(alone.shifts))
 
 
