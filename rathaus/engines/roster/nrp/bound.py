@@ -15,6 +15,12 @@ error, so the bound holds even when a pricing solve stops early. It is the LP bo
 set-partitioning model that the published branch-and-price methods use; it is usually close
 to the optimum on these instances. The bound is rounded up (the penalty is an integer).
 
+Pricing: CP-SAT per row (default), or ``pricer="dp"``: exact dynamic programming per row
+(:mod:`.pricing`; relaxed optimum, one-label-per-key heuristic, Pareto labels), with CP-SAT
+only for a row whose label count passes the cap. Both give the same optimum (hypothesis test);
+the DP is not the default because under load 13-19 it did not converge faster (see
+``docs/benchmarks-roster-nrp.md``).
+
 Limits: a wall-clock ``deadline`` or, for tests, a number of ``iterations`` with
 deterministic CP-SAT limits (then the result does not depend on the machine).
 """
