@@ -410,3 +410,10 @@ MIDDLEWARE.insert(
     "rathaus.core.twofactor.middleware.SecondFactorMiddleware",
 )
 OTP_TOTP_ISSUER = env.str("RATHAUS_TOTP_ISSUER", default="Rathaus")
+# --- Appointments: the citizens' e-mail queue in Redis (rathaus.appointments.selectors.mail_queue);
+# a booking's commit wakes the worker at once, this run every minute puts back the jobs of a
+# worker that died and sends what is left.
+CELERY_BEAT_SCHEDULE["appointments-mail-queue"] = {
+    "task": "rathaus.appointments.tasks.send_queued_mails",
+    "schedule": 60.0,
+}

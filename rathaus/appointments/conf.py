@@ -51,3 +51,10 @@ def availability_index_in_redis() -> bool:
     processes); otherwise in each process (tests, the single-process SQLite demo)."""
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     return backend.startswith("django_redis")
+
+
+def celery_broker_configured() -> bool:
+    """Tasks go to a broker and a worker runs them (not inline)."""
+    return bool(getattr(settings, "CELERY_BROKER_URL", "")) and not getattr(
+        settings, "CELERY_TASK_ALWAYS_EAGER", False
+    )

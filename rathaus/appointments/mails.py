@@ -10,9 +10,10 @@ Texts are marked for translation and built in the language active when the mail 
 
 from __future__ import annotations
 
+import time as _time
 from datetime import UTC, date, datetime
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.formats import date_format, time_format
@@ -22,10 +23,13 @@ from icalendar import Calendar, Event, vText
 from rathaus.appointments.models import (
     Appointment,
 )
+from rathaus.appointments.selectors import mail_queue
 from rathaus.appointments.selectors import waiting_list as waiting_list_selectors
-from rathaus.appointments.selectors.appointments import appointment_for_mail
+from rathaus.appointments.selectors.appointments import appointment_for_mail, appointments_for_mail
 from rathaus.appointments.selectors.catalogue import items_label, local_tz
 from rathaus.core import links
+
+QUEUE_SECONDS = 10.0  # one run of the queue's task at most (then it queues the next run)
 
 
 def weekday_name(day: int) -> str:
@@ -120,13 +124,30 @@ def _documents(appointment: Appointment) -> str:
     return ("\n\n" + _("Bitte mitbringen:") + "\n" + "\n".join(lines)) if lines else ""
 
 
-def _send(to: str, subject: str, body: str, attachments=()) -> None:
-    if not to:
-        return
-    message = EmailMessage(subject=subject, body=body, to=[to])
+def _message(to: str, subject: str, body: str, attachments=(), connection=None):
+    message = EmailMessage(subject=subject, body=body, to=[to], connection=connection)
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
-    message.send(fail_silently=False)
+    return message
+
+
+def _send(to: str, subject: str, body: str, attachments=()) -> None:
+    if to:
+        _message(to, subject, body, attachments).send(fail_silently=False)
+
+
+def _appointment_message(
+    kind: str, appointment: Appointment | None, token: str, extra: str, base_url: str, connection
+) -> EmailMessage | None:
+    """The citizen's e-mail of ``kind`` (None if the row or address is gone)."""
+    if appointment is None or not appointment.citizen_email:
+        return None
+    build = _APPOINTMENT_MAILS.get(kind)
+    if build is None:
+        return None
+    with links.using_base_url(base_url or links.site_url()):
+        subject, body, attachments = build(appointment, token, extra)
+    return _message(appointment.citizen_email, subject, body + signature(), attachments, connection)
 
 
 def send_appointment_mail(
@@ -136,14 +157,47 @@ def send_appointment_mail(
 
     ``base_url``: the links' base taken when the mail was queued (see ``rathaus.core.links``)."""
     appointment = appointment_for_mail(appointment_id)
-    if appointment is None or not appointment.citizen_email:
-        return
-    build = _APPOINTMENT_MAILS.get(kind)
-    if build is None:
-        return
-    with links.using_base_url(base_url or links.site_url()):
-        subject, body, attachments = build(appointment, token, extra)
-    _send(appointment.citizen_email, subject, body + signature(), attachments)
+    message = _appointment_message(kind, appointment, token, extra, base_url, None)
+    if message is not None:
+        message.send(fail_silently=False)
+
+
+def queued_mails_send(*, seconds: float = QUEUE_SECONDS) -> int:
+    """Send the e-mail queue (:mod:`selectors.mail_queue`) in batches: one query for a
+    batch's appointments, one mail connection for all; when it is empty, wait up to
+    ``LINGER_SECONDS`` for more before letting go. Works for at most ``seconds`` (other tasks
+    get their turn, a warm shutdown waits no longer); returns the jobs still waiting then
+    (0: the queue is empty and this worker has let go)."""
+    store = mail_queue.queue()
+    store.recover()
+    deadline = _time.monotonic() + seconds
+    idle_since = None
+    with get_connection(fail_silently=False) as connection:
+        while _time.monotonic() < deadline:
+            jobs = store.take()
+            if jobs:
+                _send_batch([mail_queue.job_fields(raw) for raw in jobs], connection)
+                store.done(jobs)
+                idle_since = None
+                continue
+            idle_since = idle_since or _time.monotonic()
+            if _time.monotonic() - idle_since >= mail_queue.LINGER_SECONDS and store.sleep():
+                return 0
+            _time.sleep(mail_queue.POLL_SECONDS)
+    return 0 if store.sleep() else store.waiting()
+
+
+def _send_batch(jobs, connection) -> None:
+    appointments = appointments_for_mail({job[1] for job in jobs})
+    messages = []
+    for kind, appointment_id, token, extra, base_url in jobs:
+        message = _appointment_message(
+            kind, appointments.get(appointment_id), token, extra, base_url, connection
+        )
+        if message is not None:
+            messages.append(message)
+    if messages:
+        connection.send_messages(messages)
 
 
 def _hello(appointment_or_entry) -> str:

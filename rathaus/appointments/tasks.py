@@ -5,7 +5,8 @@ services can queue tasks on commit (``transaction.on_commit(lambda: task.delay(â
 an import circle. Periodic (beat, see ``CELERY_BEAT_SCHEDULE`` and docs/operations.md):
 ``purge_personal_data`` daily, ``release_expired`` every minute, ``send_reminders`` every
 15 minutes, ``match_waiting_list`` every 5 minutes, ``refresh_availability_index`` every 10
-minutes.
+minutes, ``send_queued_mails`` every minute (the e-mail queue's safety net: jobs of a worker
+that died; a booking's commit wakes it at once otherwise).
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ def send_appointment_mail(
     from rathaus.appointments import mails
 
     mails.send_appointment_mail(kind, appointment_id, token, extra, base_url=base_url)
+
+
+@shared_task(ignore_result=True)
+def send_queued_mails():
+    from rathaus.appointments import mails
+
+    if mails.queued_mails_send():  # time was up with jobs left: the next run goes on
+        send_queued_mails.delay()
 
 
 @shared_task(ignore_result=True)

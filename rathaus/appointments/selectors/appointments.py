@@ -42,11 +42,17 @@ def appointment_get_by_reminder_token(*, token: str) -> Appointment | None:
 
 def appointment_for_mail(appointment_id: int) -> Appointment | None:
     """The appointment with its place and services, as an e-mail about it needs them."""
-    return (
+    return appointments_for_mail([appointment_id]).get(appointment_id)
+
+
+def appointments_for_mail(appointment_ids) -> dict[int, Appointment]:
+    """Several appointments by id, as :func:`appointment_for_mail` – two queries for all of
+    them (the e-mail queue's batches); ids that no longer exist are missing."""
+    rows = (
         Appointment.objects.select_related("location__municipality")
         .prefetch_related(
             Prefetch("items", queryset=AppointmentItem.objects.select_related("service"))
         )
-        .filter(pk=appointment_id)
-        .first()
+        .filter(pk__in=list(appointment_ids))
     )
+    return {row.pk: row for row in rows}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.appointments import conf, tasks
 from rathaus.appointments.models import Appointment, hash_token
-from rathaus.appointments.selectors import catalogue
+from rathaus.appointments.selectors import catalogue, mail_queue
 from rathaus.appointments.services import placement
 from rathaus.core import clientip, links, text
 from rathaus.core.models import Location
@@ -39,11 +39,23 @@ def appointment_mail_after_commit(
 ) -> None:
     """Queue the citizen's e-mail of ``kind`` once the current transaction commits.
 
-    The links' base is taken now (the request's host, or SITE_URL) and travels with the task."""
+    With Redis and a worker: one line in the mail queue (:mod:`selectors.mail_queue`; the
+    worker sends the queue in batches); otherwise one Celery task per e-mail. The links' base
+    is taken now (the request's host, or SITE_URL) and travels with the job."""
     base_url = links.site_url()
+    if mail_queue.enabled():
+        raw = mail_queue.job(kind, appointment_id, token, extra, base_url)
+        transaction.on_commit(lambda: _queue_mail(raw))
+        return
     transaction.on_commit(
         lambda: tasks.send_appointment_mail.delay(kind, appointment_id, token, extra, base_url)
     )
+
+
+def _queue_mail(raw: str) -> None:
+    """The first job in an empty queue wakes a worker; later ones find it draining."""
+    if mail_queue.queue().push(raw):
+        tasks.send_queued_mails.delay()
 
 
 def normalize_demand(location: Location, demand) -> dict[int, int]:
