@@ -10,7 +10,8 @@ What it does (loopback only, bounded in time):
    ideas and ``--comments`` comments (bulk inserts) and 256 participants with known tokens;
 2. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1 with
    ``DJANGO_SETTINGS_MODULE=rathaus.participation.bench_settings`` (per-IP limits and proof of
-   work off: every client shares one IP) and ``CACHE_URL=redis://127.0.0.1:6379/6``;
+   work off: every client shares one IP) and ``CACHE_URL=redis://127.0.0.1:6379/6``
+   (``RATHAUS_BENCH_REDIS_URL`` and ``RATHAUS_BENCH_DB`` name another Redis DB and database);
 3. runs phases of ``--seconds`` each with ``--clients`` keep-alive connections (threads over a
    few processes): the trivial JSON endpoint ``/api/v1/ping`` (baseline), the public process
    page (first page and page 400 of the ideas), the JSON ideas API, an idea page with its
@@ -45,10 +46,10 @@ import served
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "rathaus_bench_participation"
+# RATHAUS_BENCH_DB / RATHAUS_BENCH_REDIS_URL: another database / Redis DB (parallel worktrees)
+DB_NAME = os.environ.get("RATHAUS_BENCH_DB", "rathaus_bench_participation")
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-CACHE_URL = "redis://127.0.0.1:6379/6"
+CACHE_URL = os.environ.get("RATHAUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 SETTINGS = "rathaus.participation.bench_settings"
 
 
