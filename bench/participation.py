@@ -349,6 +349,30 @@ def _print(args, command, rows, load_before) -> None:
         )
 
 
+def _prepare(args, python) -> tuple[int, list[int], list[str]]:
+    """A fresh seeded database (or, with --prepared, the one seeded before) and an empty
+    cache; returns the process id, the ideas to comment on and the participants' tokens."""
+    if args.prepared:
+        data = json.loads(Path(args.prepared).read_text())
+    else:
+        setup_database(python)
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).flushdb()
+    os.environ.update(_env())
+    if args.prepared:
+        return data["process_id"], data["idea_ids"], data["tokens"]
+    import django
+
+    django.setup()
+    process_id, idea_ids, tokens, seeded = seed(args.ideas, args.comments)
+    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
+    if args.prepare:
+        ids = {"process_id": process_id, "idea_ids": idea_ids, "tokens": tokens}
+        Path(args.prepare).write_text(json.dumps(ids))
+    return process_id, idea_ids, tokens
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=64)
@@ -361,6 +385,16 @@ def main() -> None:
     p.add_argument("--comments", type=int, default=100_000)
     p.add_argument("--post-clients", type=int, default=8, help="clients of the light posting phase")
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument(
+        "--prepare",
+        metavar="FILE",
+        help="only create and seed the database, write the ids and tokens to FILE (no load)",
+    )
+    p.add_argument(
+        "--prepared",
+        metavar="FILE",
+        help="measure on the database seeded by --prepare FILE (kept afterwards)",
+    )
     args = p.parse_args()
     if args.seconds > 120 or args.clients > 512 or args.comments > 1_000_000:
         raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 comments")
@@ -369,16 +403,9 @@ def main() -> None:
     command = " ".join([Path(python).name, *sys.argv])
     load_before = _load()
     print(f"command: {command}; cores {os.cpu_count()}; load {load_before}", flush=True)
-    setup_database(python)
-    import redis
-
-    redis.Redis.from_url(CACHE_URL).flushdb()
-    os.environ.update(_env())
-    import django
-
-    django.setup()
-    process_id, idea_ids, tokens, seeded = seed(args.ideas, args.comments)
-    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
+    process_id, idea_ids, tokens = _prepare(args, python)
+    if args.prepare:
+        return
     ACCESS_LOG.parent.mkdir(parents=True, exist_ok=True)
     ACCESS_LOG.unlink(missing_ok=True)
     extra = ("--access-logfile", str(ACCESS_LOG), "--access-logformat", ACCESS_FORMAT)
@@ -397,7 +424,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
+        if not (args.keep_db or args.prepared):
             served.drop_database(DB_NAME)
     _print(args, command, rows, load_before)
 
