@@ -120,7 +120,7 @@ CONSENT_TEXTS = [
         ConsentText.Kind.PRIVACY,
         2,
         "Datenschutzhinweise zur Bürgerbeteiligung",
-        30,
+        1,
         "Verantwortlich: Stadt Musterstadt, Der Bürgermeister, Marktplatz 1, 12345 "
         "Musterstadt.\nDatenschutzbeauftragte: datenschutz@musterstadt.example.\n\n"
         "Was wir speichern: Ihren öffentlichen Namen, Ihre Beiträge, Ihren Stadtteil (aus "
@@ -146,7 +146,7 @@ CONSENT_TEXTS = [
         "Ihre Beiträge dürfen wir in Berichten an den Rat wiedergeben.",
     ),
 ]
-# what the demo participants accepted (the newest versions)
+# what the demo participants accepted (the newest versions; all but one resident renewed)
 CONSENTS_ACCEPTED = {"privacy": 2, "terms": 1}
 
 
@@ -392,6 +392,23 @@ def _street_poll_audience(town, process, group) -> None:
     row.groups.set([group])
 
 
+def street_link(town_slug: str, who: str) -> str:
+    """The demo's known personal links of two residents (``radfahrer``: lives in the
+    Nordviertel, not invited, so the polls refuse him; ``inge``: accepted version 1 of the
+    privacy notice only, so she is asked to confirm version 2)."""
+    return f"demo-teilnahme-{town_slug}-{who}"
+
+
+def _street_known_links(process, residents) -> None:
+    slug = process.municipality.slug
+    cyclist, inge = residents[2], residents[4]
+    cyclist.token_hash = hash_token(street_link(slug, "radfahrer"))
+    cyclist.save(update_fields=["token_hash"])
+    inge.token_hash = hash_token(street_link(slug, "inge"))
+    inge.consents = {**CONSENTS_ACCEPTED, "privacy": 1}
+    inge.save(update_fields=["token_hash", "consents"])
+
+
 def _street_residents(process, districts, group, now):
     residents = [
         _participant(process, name, districts["NORD"], now=now - timedelta(days=3), group=g)
@@ -403,6 +420,7 @@ def _street_residents(process, districts, group, now):
             ("Oma Inge", None),
         ]
     ]
+    _street_known_links(process, residents)
     codes = iter(InvitationCode.objects.filter(group=group).order_by("pk"))
     for person in residents:
         if person.group_id:

@@ -45,4 +45,5 @@ def test_demo_street_polls_ask_the_invited_households_and_the_town_has_consent_t
     texts = current_texts(town.pk)
     assert [(t.kind, t.version) for t in texts] == [("privacy", 2), ("terms", 1)]
     assert "Marktplatz 1" in texts[0].body
-    assert not Participant.objects.exclude(consents=demo.CONSENTS_ACCEPTED).exists()
+    behind = Participant.objects.exclude(consents=demo.CONSENTS_ACCEPTED)
+    assert list(behind.values_list("pseudonym", flat=True)) == ["Oma Inge"]
