@@ -198,6 +198,7 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], floa
 
     from rathaus.core.models import Municipality, User
     from rathaus.participation.models import Comment, Idea, Participant, hash_token, new_token
+    from rathaus.participation.selectors.consent import current_texts, versions
     from rathaus.participation.services.processes import PhaseSpec, process_create
 
     t0 = time.perf_counter()
@@ -222,12 +223,14 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], floa
         published=True,
     )
     tokens = [new_token() for _ in range(256)]
+    consents = versions(current_texts(town.pk))  # accepted, as joining records them
     people = Participant.objects.bulk_create(
         Participant(
             municipality=town,
             process=process,
             pseudonym=f"Person {i}",
             token_hash=hash_token(t),
+            consents=consents,
             created_at=now,
         )
         for i, t in enumerate(tokens)
