@@ -10,7 +10,8 @@ What it does (loopback only, bounded in time):
    ideas and ``--comments`` comments (bulk inserts) and 256 participants with known tokens;
 2. starts ``gunicorn config.wsgi -w 4 -k gthread --threads 8`` on 127.0.0.1 with
    ``DJANGO_SETTINGS_MODULE=rathaus.participation.bench_settings`` (per-IP limits and proof of
-   work off: every client shares one IP) and ``CACHE_URL=redis://127.0.0.1:6379/6``;
+   work off: every client shares one IP) and ``CACHE_URL=redis://127.0.0.1:6379/6``
+   (``RATHAUS_BENCH_REDIS_URL`` and ``RATHAUS_BENCH_DB`` name another Redis DB and database);
 3. runs phases of ``--seconds`` each with ``--clients`` keep-alive connections (threads over a
    few processes): the trivial JSON endpoint ``/api/v1/ping`` (baseline), the public process
    page (first page and page 400 of the ideas), the JSON ideas API, an idea page with its
@@ -45,10 +46,10 @@ import served
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "rathaus_bench_participation"
+# RATHAUS_BENCH_DB / RATHAUS_BENCH_REDIS_URL: another database / Redis DB (parallel worktrees)
+DB_NAME = os.environ.get("RATHAUS_BENCH_DB", "rathaus_bench_participation")
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-CACHE_URL = "redis://127.0.0.1:6379/6"
+CACHE_URL = os.environ.get("RATHAUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 SETTINGS = "rathaus.participation.bench_settings"
 
 
@@ -197,6 +198,7 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], floa
 
     from rathaus.core.models import Municipality, User
     from rathaus.participation.models import Comment, Idea, Participant, hash_token, new_token
+    from rathaus.participation.selectors.consent import current_texts, versions
     from rathaus.participation.services.processes import PhaseSpec, process_create
 
     t0 = time.perf_counter()
@@ -221,12 +223,14 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], floa
         published=True,
     )
     tokens = [new_token() for _ in range(256)]
+    consents = versions(current_texts(town.pk))  # accepted, as joining records them
     people = Participant.objects.bulk_create(
         Participant(
             municipality=town,
             process=process,
             pseudonym=f"Person {i}",
             token_hash=hash_token(t),
+            consents=consents,
             created_at=now,
         )
         for i, t in enumerate(tokens)
@@ -348,6 +352,30 @@ def _print(args, command, rows, load_before) -> None:
         )
 
 
+def _prepare(args, python) -> tuple[int, list[int], list[str]]:
+    """A fresh seeded database (or, with --prepared, the one seeded before) and an empty
+    cache; returns the process id, the ideas to comment on and the participants' tokens."""
+    if args.prepared:
+        data = json.loads(Path(args.prepared).read_text())
+    else:
+        setup_database(python)
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).flushdb()
+    os.environ.update(_env())
+    if args.prepared:
+        return data["process_id"], data["idea_ids"], data["tokens"]
+    import django
+
+    django.setup()
+    process_id, idea_ids, tokens, seeded = seed(args.ideas, args.comments)
+    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
+    if args.prepare:
+        ids = {"process_id": process_id, "idea_ids": idea_ids, "tokens": tokens}
+        Path(args.prepare).write_text(json.dumps(ids))
+    return process_id, idea_ids, tokens
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=64)
@@ -360,6 +388,16 @@ def main() -> None:
     p.add_argument("--comments", type=int, default=100_000)
     p.add_argument("--post-clients", type=int, default=8, help="clients of the light posting phase")
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument(
+        "--prepare",
+        metavar="FILE",
+        help="only create and seed the database, write the ids and tokens to FILE (no load)",
+    )
+    p.add_argument(
+        "--prepared",
+        metavar="FILE",
+        help="measure on the database seeded by --prepare FILE (kept afterwards)",
+    )
     args = p.parse_args()
     if args.seconds > 120 or args.clients > 512 or args.comments > 1_000_000:
         raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 comments")
@@ -368,16 +406,9 @@ def main() -> None:
     command = " ".join([Path(python).name, *sys.argv])
     load_before = _load()
     print(f"command: {command}; cores {os.cpu_count()}; load {load_before}", flush=True)
-    setup_database(python)
-    import redis
-
-    redis.Redis.from_url(CACHE_URL).flushdb()
-    os.environ.update(_env())
-    import django
-
-    django.setup()
-    process_id, idea_ids, tokens, seeded = seed(args.ideas, args.comments)
-    print(f"seeded {args.ideas} ideas and {args.comments} comments in {seeded:.1f} s", flush=True)
+    process_id, idea_ids, tokens = _prepare(args, python)
+    if args.prepare:
+        return
     ACCESS_LOG.parent.mkdir(parents=True, exist_ok=True)
     ACCESS_LOG.unlink(missing_ok=True)
     extra = ("--access-logfile", str(ACCESS_LOG), "--access-logformat", ACCESS_FORMAT)
@@ -396,7 +427,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
+        if not (args.keep_db or args.prepared):
             served.drop_database(DB_NAME)
     _print(args, command, rows, load_before)
 

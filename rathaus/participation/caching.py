@@ -58,16 +58,32 @@ def existing(process_id: int, part: str):
     return None if v is None else cache.get(_key(process_id, part, int(v)))
 
 
-def get_or_render(process_id: int, part: str, render):
-    """The cached value of ``part`` for the process's current version, else ``render()``."""
+def get_or_render(process_id: int, part: str, render, *, budget: int | None = None):
+    """The cached value of ``part`` for the process's current version, else ``render()``.
+
+    With a ``budget``, at most that many such renderings are stored per process and version
+    (the parts a crawler could multiply, e.g. deep pages of the idea list); beyond it they
+    are rendered and not stored."""
     if conf.cache_seconds() <= 0:
         return render()
-    key = _key(process_id, part, version(process_id))
+    v = version(process_id)
+    key = _key(process_id, part, v)
     value = cache.get(key)
     if value is None:
         value = render()
-        cache.set(key, value, conf.cache_seconds())
+        if budget is None or _spend(process_id, v, budget):
+            cache.set(key, value, conf.cache_seconds())
     return value
+
+
+def _spend(process_id: int, v: int, budget: int) -> bool:
+    """Takes one of ``budget`` places of this process version; False when none is left."""
+    key = _key(process_id, "budget", v)
+    cache.add(key, 0, conf.cache_seconds())
+    try:
+        return cache.incr(key) <= budget
+    except ValueError:  # expired between add and incr
+        return False
 
 
 _IDEA_PROCESS = "participation:idea-process:{}"

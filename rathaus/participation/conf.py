@@ -33,6 +33,13 @@ def cache_seconds() -> int:
     return int(getattr(settings, "RATHAUS_PARTICIPATION_CACHE_SECONDS", 300))
 
 
+def deep_pages_cached() -> int:
+    """How many renderings of idea-list pages beyond the first 50 may be cached per process
+    and version (all filters and languages together): enough for readers who page back, a
+    bound for a crawler that walks every page of every filter."""
+    return int(getattr(settings, "RATHAUS_PARTICIPATION_DEEP_PAGES_CACHED", 200))
+
+
 def retention_days() -> int:
     """Days after the last phase of a process ends until its participants' personal data
     (personal links, e-mail addresses, pseudonyms, invitation codes, registrations) is erased."""

@@ -1,9 +1,12 @@
 """Demo: participation in Musterstadt, relative to today and idempotent.
 
+- Musterstadt's consent texts: privacy notice (version 2, replacing version 1) and terms of
+  participation (version 1), shown when joining; the demo participants accepted them.
 - "Umgestaltung der Lindenstraße" (Nordviertel): open for ideas today; residents of the
   district and an invited group (households of the street, demo codes DEMO-LIND-0001…0040);
-  ideas, comments, an official statement, a hidden comment with reason and the author's
-  answer, a flagged comment waiting in the moderation queue.
+  the polls only for the invited households (a module with its own audience); ideas,
+  comments, an official statement, a hidden comment with reason and the author's answer, a
+  flagged comment waiting in the moderation queue.
 - "Themenforum Lokale Wirtschaft": in evaluation; experts' statements beside citizens' input,
   a poll with results; pre-moderated.
 - "Spielplatz am Südpark": finished; "you said, we did" with ideas adopted into a project and
@@ -27,6 +30,7 @@ from rathaus.participation.models import (
     Audience,
     Comment,
     Conference,
+    ConsentText,
     District,
     EventQuestion,
     EventQuestionSupport,
@@ -35,6 +39,8 @@ from rathaus.participation.models import (
     Idea,
     InvitationCode,
     InvitationGroup,
+    Module,
+    ModuleAudience,
     ParagraphComment,
     Participant,
     Phase,
@@ -101,6 +107,63 @@ DEMO_LOGINS = [
 ]
 
 
+# (kind, version, title, days before today it took effect, text)
+CONSENT_TEXTS = [
+    (
+        ConsentText.Kind.PRIVACY,
+        1,
+        "Datenschutzhinweise zur Bürgerbeteiligung",
+        400,
+        "Die Stadt Musterstadt speichert Ihren öffentlichen Namen und Ihre Beiträge.",
+    ),
+    (
+        ConsentText.Kind.PRIVACY,
+        2,
+        "Datenschutzhinweise zur Bürgerbeteiligung",
+        1,
+        "Verantwortlich: Stadt Musterstadt, Der Bürgermeister, Marktplatz 1, 12345 "
+        "Musterstadt.\nDatenschutzbeauftragte: datenschutz@musterstadt.example.\n\n"
+        "Was wir speichern: Ihren öffentlichen Namen, Ihre Beiträge, Ihren Stadtteil (aus "
+        "Ihrer Adresse; die Adresse selbst speichern wir nicht), Ihren Einladungscode und – "
+        "nur wenn Sie es wollen – Ihre E-Mail-Adresse.\n\n"
+        "Wozu: damit Sie mitmachen können und die Planung sieht, welche Stadtteile und Gruppen "
+        "erreicht wurden. Rechtsgrundlage ist Ihre Einwilligung (Art. 6 Abs. 1 a DSGVO).\n\n"
+        "Wie lange: bis 180 Tage nach dem Ende des Verfahrens. Dann löschen wir Ihre "
+        "persönlichen Daten; Ihre Beiträge bleiben ohne Namen stehen.\n\n"
+        "Ihre Rechte: Über Ihren persönlichen Link sehen Sie Ihre Daten, laden sie herunter "
+        "und löschen sie (Art. 15 und 17 DSGVO). Sie können sich bei der "
+        "Landesbeauftragten für den Datenschutz beschweren.",
+    ),
+    (
+        ConsentText.Kind.TERMS,
+        1,
+        "Regeln für die Beteiligung",
+        400,
+        "Bitte bleiben Sie freundlich und beim Thema. Keine Beleidigungen, keine Werbung, "
+        "keine persönlichen Daten anderer.\n\n"
+        "Die Moderation kann Beiträge ausblenden. Sie nennt Ihnen den Grund, und Sie können "
+        "darauf antworten.\n\n"
+        "Ihre Beiträge dürfen wir in Berichten an den Rat wiedergeben.",
+    ),
+]
+# what the demo participants accepted (the newest versions; all but one resident renewed)
+CONSENTS_ACCEPTED = {"privacy": 2, "terms": 1}
+
+
+def _consent_texts(town: Municipality, now: datetime) -> None:
+    for kind, version, title, days, body in CONSENT_TEXTS:
+        ConsentText.objects.get_or_create(
+            municipality=town,
+            kind=kind,
+            version=version,
+            defaults={
+                "title": title,
+                "body": body,
+                "published_at": now - timedelta(days=days),
+            },
+        )
+
+
 def _user(username: str, roles, town: Municipality) -> User:
     user, created = User.objects.get_or_create(
         username=username,
@@ -125,6 +188,7 @@ def _participant(process, pseudonym, district=None, *, expert=None, group=None, 
         district=district,
         expert=expert,
         group=group,
+        consents=CONSENTS_ACCEPTED,
         created_at=now,
     )
 
@@ -248,6 +312,7 @@ def _experts(town, districts, now) -> list[Expert]:
 def _street_process(town, districts, planner, moderator, now, rng):
     process = _street_create(town, districts, planner, now)
     group = _street_invitations(town, process, now)
+    _street_poll_audience(town, process, group)
     residents = _street_residents(process, districts, group, now)
     ideas = _street_ideas(process, residents, now, rng)
     _street_discussion(town, ideas, residents, planner, moderator, now)
@@ -318,6 +383,32 @@ def _street_invitations(town, process, now):
     return group
 
 
+def _street_poll_audience(town, process, group) -> None:
+    """The polls ask the households of the street only (the rest of the process is open to the
+    whole Nordviertel): a module with its own audience."""
+    row = ModuleAudience.objects.create(
+        municipality=town, process=process, module=Module.POLL, audience=Audience.INVITED
+    )
+    row.groups.set([group])
+
+
+def street_link(town_slug: str, who: str) -> str:
+    """The demo's known personal links of two residents (``radfahrer``: lives in the
+    Nordviertel, not invited, so the polls refuse him; ``inge``: accepted version 1 of the
+    privacy notice only, so she is asked to confirm version 2)."""
+    return f"demo-teilnahme-{town_slug}-{who}"
+
+
+def _street_known_links(process, residents) -> None:
+    slug = process.municipality.slug
+    cyclist, inge = residents[2], residents[4]
+    cyclist.token_hash = hash_token(street_link(slug, "radfahrer"))
+    cyclist.save(update_fields=["token_hash"])
+    inge.token_hash = hash_token(street_link(slug, "inge"))
+    inge.consents = {**CONSENTS_ACCEPTED, "privacy": 1}
+    inge.save(update_fields=["token_hash", "consents"])
+
+
 def _street_residents(process, districts, group, now):
     residents = [
         _participant(process, name, districts["NORD"], now=now - timedelta(days=3), group=g)
@@ -329,6 +420,7 @@ def _street_residents(process, districts, group, now):
             ("Oma Inge", None),
         ]
     ]
+    _street_known_links(process, residents)
     codes = iter(InvitationCode.objects.filter(group=group).order_by("pk"))
     for person in residents:
         if person.group_id:
@@ -698,7 +790,8 @@ def _forum_more_polls(town, process, people, rng, now) -> None:
 
 
 def _street_polls(town, process, residents, rng, now) -> None:
-    """Open today: residents rank what matters to them and may say what is missing."""
+    """Open today: the invited households rank what matters to them and may say what is
+    missing."""
     poll, options = _poll(
         town,
         process,
@@ -706,7 +799,8 @@ def _street_polls(town, process, residents, rng, now) -> None:
         Poll.Kind.RANKING,
         ["Bäume", "Sichere Gehwege", "Fahrradbügel", "Parkplätze"],
     )
-    _rankings(town, poll, options, residents[:3], rng)
+    households = [r for r in residents if r.group_id]  # the polls' audience
+    _rankings(town, poll, options, households[:3], rng)
     poll, _options = _poll(
         town, process, "Was sollen wir bei der Planung noch wissen?", Poll.Kind.TEXT, position=1
     )
@@ -972,6 +1066,7 @@ def load(town: Municipality, now: datetime | None = None) -> None:
     moderator = _user("moderation", DEMO_LOGINS[1][1], town)
     districts = _directory(town)
     experts = _experts(town, districts, now)
+    _consent_texts(town, now)
     existing = set(Process.objects.filter(municipality=town).values_list("title", flat=True))
     if STREET_TITLE not in existing:
         _street_process(town, districts, planner, moderator, now, rng)

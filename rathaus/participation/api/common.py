@@ -3,7 +3,8 @@ participant behind the personal token, and the permission check (problem+json on
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -15,6 +16,7 @@ from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 
 TOKEN_HEADER = "HTTP_X_PARTICIPATION_TOKEN"
+T = TypeVar("T")
 
 
 class ProblemOut(Schema):
@@ -38,15 +40,25 @@ def public_process_or_404(process_id) -> Process:
     return process
 
 
+def own_record(request, header: str, find: Callable[[str], T | None], *, code: str, message: str):
+    """The caller's own record behind the personal token in the request header ``header``
+    (``find(value)``; values longer than 500 characters are not looked up), else a German 403
+    with ``code`` and ``message``."""
+    value = request.META.get(header, "")
+    record = find(value) if 0 < len(value) <= 500 else None
+    if record is None:
+        raise DomainError(code, message, status=403)
+    return record
+
+
 def token_participant(request, process: Process) -> Participant:
-    participant = post_selectors.participant_by_token(request.META.get(TOKEN_HEADER))
-    if participant is None or participant.process_id != process.pk:
-        raise DomainError(
-            "not_participant",
-            _("Persönlicher Schlüssel fehlt oder gehört nicht zu diesem Verfahren."),
-            status=403,
-        )
-    return participant
+    return own_record(
+        request,
+        TOKEN_HEADER,
+        lambda token: post_selectors.participant_in(process, token),
+        code="not_participant",
+        message=_("Persönlicher Schlüssel fehlt oder gehört nicht zu diesem Verfahren."),
+    )
 
 
 def require_perm(request, perm: str) -> None:

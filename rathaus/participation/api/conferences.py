@@ -13,9 +13,14 @@ from ninja import Field, Router, Schema, Status
 
 from rathaus.core import links
 from rathaus.core.api.auth import staff_auth
-from rathaus.core.problems import DomainError, NotFound
+from rathaus.core.problems import NotFound
 from rathaus.participation import conf, protection, rules
-from rathaus.participation.api.common import ProblemOut, public_process_or_404, require_perm
+from rathaus.participation.api.common import (
+    ProblemOut,
+    own_record,
+    public_process_or_404,
+    require_perm,
+)
 from rathaus.participation.models import Conference, Registration
 from rathaus.participation.selectors import conferences as selectors
 from rathaus.participation.services import conferences as services
@@ -128,14 +133,13 @@ def _public_conference(conference_id) -> Conference:
 
 
 def _own_registration(request) -> Registration:
-    registration = selectors.registration_by_token(request.META.get(REGISTRATION_HEADER, ""))
-    if registration is None:
-        raise DomainError(
-            "not_registered",
-            _("Persönlicher Schlüssel der Anmeldung fehlt oder ist ungültig."),
-            status=403,
-        )
-    return registration
+    return own_record(
+        request,
+        REGISTRATION_HEADER,
+        selectors.registration_by_token,
+        code="not_registered",
+        message=_("Persönlicher Schlüssel der Anmeldung fehlt oder ist ungültig."),
+    )
 
 
 @router.get(

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from rathaus.core.problems import DomainError, NotFound
+from rathaus.core.problems import NotFound
 from rathaus.participation import conf, protection
-from rathaus.participation.api.common import ProblemOut
+from rathaus.participation.api.common import ProblemOut, own_record
 from rathaus.participation.models import DistrictFollower
 from rathaus.participation.selectors import digest as selectors
 from rathaus.participation.services import digest as services
@@ -53,19 +53,22 @@ def _follower_out(follower: DistrictFollower) -> dict:
     }
 
 
-def _own_follower(request) -> DistrictFollower:
-    value = request.META.get(DIGEST_HEADER, "")
-    follower = selectors.follower_from_link(value) if 0 < len(value) <= 500 else None
+def _follower_of_link(value: str) -> DistrictFollower | None:
+    follower = selectors.follower_from_link(value)
     if follower is not None and follower.confirmed_at is None:
         # an unconfirmed subscription is confirmed only within the link's 7 days
         follower = selectors.follower_from_link(value, max_age=selectors.CONFIRM_MAX_AGE)
-    if follower is None:
-        raise DomainError(
-            "not_follower",
-            _("Der Schlüssel aus dem Link der E-Mail fehlt oder ist ungültig."),
-            status=403,
-        )
     return follower
+
+
+def _own_follower(request) -> DistrictFollower:
+    return own_record(
+        request,
+        DIGEST_HEADER,
+        _follower_of_link,
+        code="not_follower",
+        message=_("Der Schlüssel aus dem Link der E-Mail fehlt oder ist ungültig."),
+    )
 
 
 @router.post(

@@ -395,7 +395,9 @@ def idea_create(request: HttpRequest, process_id: int, payload: IdeaIn):
     summary="Comment on an idea (header X-Participation-Token)",
 )
 def comment_create(request: HttpRequest, idea_id: int, payload: CommentIn):
-    idea = _public_idea(idea_id)
+    idea = post_selectors.idea_to_comment_on(idea_id)
+    if idea is None:
+        raise NotFound("not_found", _("Diese Idee wurde nicht gefunden."))
     participant = token_participant(request, idea.process)
     protection.limit(client_ip(request), scope="post", per_hour=conf.post_limit_per_hour())
     parent = post_selectors.comment_of(idea, payload.parent_id) if payload.parent_id else None

@@ -92,46 +92,66 @@ class Rule:
         ) % {"part": part, "who": self.label}
 
 
+def _rule(module: str, row: ModuleAudience | None, state: PhaseState, process_districts) -> Rule:
+    """The rule of ``module``: its own row's, else the phase's (or process's) audience over
+    the process's districts (``process_districts()`` reads them only when needed)."""
+    if row is None:
+        districts = process_districts() if state.audience != Audience.EVERYONE else []
+        return Rule(
+            module,
+            state.audience,
+            frozenset(d.pk for d in districts),
+            tuple(d.name for d in districts),
+            frozenset(),
+            (),
+            False,
+        )
+    districts = list(row.districts.all()) or process_districts()
+    groups = list(row.groups.all())
+    return Rule(
+        module,
+        row.audience,
+        frozenset(d.pk for d in districts),
+        tuple(d.name for d in districts),
+        frozenset(g.pk for g in groups),
+        tuple(g.name for g in groups),
+        True,
+    )
+
+
+def _districts_reader(process: Process):
+    """Reads the process's districts once, on the first call."""
+    found: list = []
+
+    def read():
+        if not found:
+            found.append(list(process.districts.all()))
+        return found[0]
+
+    return read
+
+
 def rules_of(process: Process, state: PhaseState) -> dict[str, Rule]:
     """The rule of every module (inherited ones included), by module."""
-    process_districts = list(process.districts.all())
     own = {
         m.module: m
         for m in ModuleAudience.objects.filter(process=process).prefetch_related(
             "districts", "groups"
         )
     }
-    rules = {}
-    for module in Module.values:
-        row = own.get(module)
-        if row is None:
-            districts = process_districts
-            rules[module] = Rule(
-                module,
-                state.audience,
-                frozenset(d.pk for d in districts),
-                tuple(d.name for d in districts),
-                frozenset(),
-                (),
-                False,
-            )
-            continue
-        districts = list(row.districts.all()) or process_districts
-        groups = list(row.groups.all())
-        rules[module] = Rule(
-            module,
-            row.audience,
-            frozenset(d.pk for d in districts),
-            tuple(d.name for d in districts),
-            frozenset(g.pk for g in groups),
-            tuple(g.name for g in groups),
-            True,
-        )
-    return rules
+    districts = _districts_reader(process)
+    return {module: _rule(module, own.get(module), state, districts) for module in Module.values}
 
 
 def rule_for(process: Process, state: PhaseState, module: str) -> Rule:
-    return rules_of(process, state)[module]
+    """The rule of one module (reads only that module's row, and the process's districts
+    only when its audience needs them: posting a comment stays cheap)."""
+    row = (
+        ModuleAudience.objects.filter(process_id=process.pk, module=module)
+        .prefetch_related("districts", "groups")
+        .first()
+    )
+    return _rule(module, row, state, _districts_reader(process))
 
 
 def open_rules(process: Process, state: PhaseState) -> list[Rule]:

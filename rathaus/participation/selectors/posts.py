@@ -80,6 +80,32 @@ def participant_by_token(token: str | None) -> Participant | None:
     )
 
 
+def participant_in(process: Process, token: str | None) -> Participant | None:
+    """The participant of ``process`` behind the personal ``token`` (one query without the
+    process: the caller has it already)."""
+    if not token or len(token) > 100:
+        return None
+    participant = (
+        Participant.objects.select_related("district", "group", "expert")
+        .filter(token_hash=hash_token(token), process_id=process.pk)
+        .first()
+    )
+    if participant is not None:
+        participant.process = process
+    return participant
+
+
+def idea_to_comment_on(idea_id) -> Idea | None:
+    """A published idea of a published process with only its process (posting a comment
+    needs nothing else)."""
+    try:
+        return Idea.objects.select_related("process").get(
+            pk=int(idea_id), process__published=True, visibility=Visibility.PUBLISHED
+        )
+    except (Idea.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+
+
 def participant_by_id(participant_id, process: Process) -> Participant | None:
     try:
         return (

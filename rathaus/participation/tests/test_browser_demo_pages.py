@@ -16,6 +16,7 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
     demo.load(town)
     processes = {p.title: p for p in Process.objects.all()}
     forum = processes[demo.FORUM_TITLE]
+    street = processes[demo.STREET_TITLE]
     adopted = Idea.objects.filter(status="adopted").first()
     paragraph = VisionParagraph.objects.filter(version=2).first()
     workshop = Conference.objects.get(title="Zukunftswerkstatt Innenstadt")
@@ -33,6 +34,12 @@ def test_demo_pages_pass_axe(browser, live_server, axe_check):
         f"/beteiligung/veranstaltung/{assembly.pk}/fragen/",
         f"/beteiligung/anmeldung/demo-anmeldung-{town.slug}-10/",
         f"/beteiligung/stadtteil/{District.objects.get(municipality=town, name='Nordviertel').pk}/folgen/",
+        f"/beteiligung/{street.pk}/mitmachen/",  # the town's consent texts
+        # a resident outside the polls' audience sees why; one who must confirm new consent
+        f"/beteiligung/mein-link/{demo.street_link(town.slug, 'radfahrer')}/",
+        f"/beteiligung/{street.pk}/",
+        f"/beteiligung/mein-link/{demo.street_link(town.slug, 'inge')}/",
+        f"/beteiligung/{street.pk}/einwilligung/",
     ]
     context = browser.new_context(locale="de-DE", viewport=PHONE)
     page = context.new_page()

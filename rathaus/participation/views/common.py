@@ -48,15 +48,22 @@ def forget_participant(request, process_id: int) -> None:
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_PLACEHOLDER = "\x00csrf\x00"
 MAX_CACHED_PAGE = 50
+# beyond the first 50 pages: cached within conf.deep_pages_cached() per process version
+MAX_PAGE_NUMBER = 100_000
 
 
-def small_page_number(value) -> int | None:
-    """The page number if it is one of the first pages worth caching, else None."""
+def page_number(value, largest: int = MAX_PAGE_NUMBER) -> int | None:
+    """The page number if it is a plain number from 1 to ``largest``, else None."""
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
         return None
-    return number if 1 <= number <= MAX_CACHED_PAGE else None
+    return number if 1 <= number <= largest else None
+
+
+def small_page_number(value) -> int | None:
+    """The page number if it is one of the first pages worth caching, else None."""
+    return page_number(value, MAX_CACHED_PAGE)
 
 
 def cacheable(request, process: Process) -> bool:
@@ -86,15 +93,19 @@ def fast_cached_html(request, process_id, part: str) -> HttpResponse | None:
     return None if text is None else _respond(request, text)
 
 
-def cached_html(request, process: Process, part: str, render_html) -> HttpResponse:
-    """The page from the versioned cache; only the CSRF tokens are put in per request."""
+def cached_html(
+    request, process: Process, part: str, render_html, *, budget: int | None = None
+) -> HttpResponse:
+    """The page from the versioned cache; only the CSRF tokens are put in per request
+    (``budget``: see ``caching.get_or_render``)."""
     language = translation.get_language() or "de"
 
     def shell() -> str:
         html = render_html()
         return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
 
-    return _respond(request, caching.get_or_render(process.pk, f"{part}-{language}", shell))
+    text = caching.get_or_render(process.pk, f"{part}-{language}", shell, budget=budget)
+    return _respond(request, text)
 
 
 def module_context(process, state, participant) -> dict:

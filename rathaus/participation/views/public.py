@@ -4,7 +4,7 @@ the guiding vision and "you said, we did"."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,11 +30,13 @@ from rathaus.participation.selectors import posts as post_selectors
 from rathaus.participation.selectors import processes as process_selectors
 from rathaus.participation.services import participants, polls, posts
 from rathaus.participation.views.common import (
+    MAX_CACHED_PAGE,
     cacheable,
     cached_html,
     client_ip,
     fast_cached_html,
     module_context,
+    page_number,
     remember_participant,
     session_participant,
     small_page_number,
@@ -84,17 +86,23 @@ def _process_map(process, page):
 
 
 def _process_context(request, process, participant, page_number, status):
-    state = _state(process)
+    """The whole process page with the ideas' first page; from page 2 on only the idea list
+    (description, phases, map, polls, guiding vision and events stay on the first page)."""
     context_page = post_selectors.public_ideas_page(process, page_number, status=status)
-    return {
+    context = {
         "process": process,
-        "state": state,
-        **module_context(process, state, participant),
-        "audience": process_selectors.audience_label(process, state.audience),
         "participant": participant,
         "page": context_page,
         "status": status,
         "statuses": [("", _("alle")), *Idea.Status.choices],
+    }
+    if context_page.number > 1:
+        return context
+    state = _state(process)
+    return context | {
+        "state": state,
+        **module_context(process, state, participant),
+        "audience": process_selectors.audience_label(process, state.audience),
         "polls": poll_selectors.poll_results(process),
         "own_votes": poll_selectors.own_votes(participant),
         "own_ranks": poll_selectors.own_ranks(participant),
@@ -104,6 +112,12 @@ def _process_context(request, process, participant, page_number, status):
         "phases": list(process.phases.all()),
         "map": _process_map(process, context_page),
     }
+
+
+def _render_process(request, process, participant, page_number, status) -> str:
+    context = _process_context(request, process, participant, page_number, status)
+    name = "process.html" if context["page"].number == 1 else "process_ideas.html"
+    return render_to_string(f"participation/{name}", context, request=request)
 
 
 @require_GET
@@ -127,29 +141,25 @@ def process_detail(request, process_id):
     status = request.GET.get("stand", "")
     status = status if status in Idea.Status.values else ""
     raw_page = request.GET.get("page", 1)
-    number = small_page_number(raw_page)
+    number = page_number(raw_page)
+    part = f"process-{number}-{status}"
     if number is not None:
-        hot = fast_cached_html(request, process_id, f"process-{number}-{status}")
+        hot = fast_cached_html(request, process_id, part)
         if hot is not None:
             return hot
     process = _process_or_404(process_id)
     if number is not None and cacheable(request, process):
+        # every page is cached; pages beyond the first 50 only within a budget per version
+        budget = None if number <= MAX_CACHED_PAGE else conf.deep_pages_cached()
         return cached_html(
             request,
             process,
-            f"process-{number}-{status}",
-            lambda: render_to_string(
-                "participation/process.html",
-                _process_context(request, process, None, number, status),
-                request=request,
-            ),
+            part,
+            lambda: _render_process(request, process, None, number, status),
+            budget=budget,
         )
     participant = session_participant(request, process)
-    return render(
-        request,
-        "participation/process.html",
-        _process_context(request, process, participant, raw_page, status),
-    )
+    return HttpResponse(_render_process(request, process, participant, raw_page, status))
 
 
 @require_http_methods(["GET", "POST"])
