@@ -247,7 +247,8 @@ PALETTE = ("#0a2f8c", "#a4001c", "#0b6b2a", "#7a5b00", "#5c2d91", "#005f73", "#6
 SERIES_PATTERNS = ("", "hatch", "dots")
 FONT = 14
 CHAR_W = 8.0  # generous width of one character at FONT px (Fira Sans), so texts stay inside
-LABEL_CHARS = 28
+LABEL_CHARS = 14  # longer labels stand above their bars, so that bars keep the full width
+LABEL_LINE = 18
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,8 @@ class BarChart:
     series: tuple[str, ...] = ()
     width: int = 640
     height: int = 40
-    label_x: float = 0.0  # right edge of the category labels
+    label_x: float = 0.0  # right edge of the category labels (left edge when above the bars)
+    labels_above: bool = False
     zero_x: float = 0.0
     top: float = 0.0
     bottom: float = 0.0
@@ -311,6 +313,10 @@ class BarChart:
     threshold_x: float | None = None
     threshold_label: str = ""
     threshold_anchor: str = "middle"
+
+    @property
+    def label_anchor(self) -> str:
+        return "start" if self.labels_above else "end"
 
     @property
     def threshold_top(self) -> float:
@@ -366,11 +372,12 @@ class _Frame:
 
 def _frame(width: int, labels, texts, numbers, max_value, threshold) -> _Frame:
     label_chars = max([len(lb) for lb in labels] + [1])
-    label_x = round(min(label_chars * CHAR_W + 10, width * 0.45), 1)
+    above = label_chars > LABEL_CHARS
+    label_x = 4.0 if above else round(label_chars * CHAR_W + 10, 1)
     text_room = max([len(t) for t in texts] + [1]) * CHAR_W + 8
     lo, hi = _domain(numbers, max_value, threshold)
     neg_room = text_room if lo < 0 else 0.0
-    start = label_x + 6 + neg_room
+    start = (label_x if above else label_x + 6) + neg_room
     span = max(width - start - text_room - 4, 10.0)
     return _Frame(label_x, start, span, lo, hi)
 
@@ -389,21 +396,27 @@ def bar_chart(
     caption: str = "",
     category_label: str = "",
     id: str = "",  # noqa: A002 - the element id, as in the include
-    width: int = 640,
+    width: int = 520,
 ) -> BarChart:
     """Horizontal bars, one row per ``(label, value)``; with ``series``, ``value`` is a sequence
     of one value per series (grouped bars). ``None`` draws no bar and shows "–". Values are
     scaled from the lower of zero and the smallest value to the highest of the largest value,
-    ``max_value`` (e.g. 100 for shares) and the threshold; negative bars grow left of zero."""
+    ``max_value`` (e.g. 100 for shares) and the threshold; negative bars grow left of zero.
+    Labels longer than ``LABEL_CHARS`` stand above their bars (whole up to the chart's width),
+    shorter ones left of them; the whole label is in the bar's tooltip and the table."""
     series = tuple(series)
     count = max(len(series), 1)
     rows = [(str(label), _as_values(value, count)) for label, value in data]
     texts = [[value_format(v) if v is not None else "–" for v in vs] for _l, vs in rows]
     numbers = [float(v) for _l, vs in rows for v in vs if v is not None]
-    shorts = [_short(label) for label, _vs in rows]
+    above = any(len(label) > LABEL_CHARS for label, _vs in rows)
+    shorts = [
+        _short(label, int((width - 8) // CHAR_W) if above else LABEL_CHARS) for label, _vs in rows
+    ]
     frame = _frame(width, shorts, [t for ts in texts for t in ts], numbers, max_value, threshold)
     bar_h = 22 if count == 1 else 16
-    row_h = count * bar_h + (count - 1) * 2
+    head = LABEL_LINE if above else 0
+    row_h = head + count * bar_h + (count - 1) * 2
     gap = 10
     top = 24.0 if threshold else 6.0
     chart = BarChart(
@@ -416,6 +429,7 @@ def bar_chart(
         width=width,
         height=int(top + max(len(rows), 1) * (row_h + gap) + 4),
         label_x=frame.label_x,
+        labels_above=above,
         zero_x=frame.x(0.0),
         top=top,
     )
@@ -425,12 +439,26 @@ def bar_chart(
         colour = PALETTE[i % len(PALETTE)] if distinct else PALETTE[0]
         rects = tuple(
             _rect(
-                chart, frame, label, j, values[j], row_texts[j], y + j * (bar_h + 2), bar_h, colour
+                chart,
+                frame,
+                label,
+                j,
+                values[j],
+                row_texts[j],
+                y + head + j * (bar_h + 2),
+                bar_h,
+                colour,
             )
             for j in range(count)
         )
         chart.rows.append(
-            BarRow(label, shorts[i], round(y + row_h / 2 + 5, 1), tuple(row_texts), rects)
+            BarRow(
+                label,
+                shorts[i],
+                round(y + 13 if above else y + row_h / 2 + 5, 1),
+                tuple(row_texts),
+                rects,
+            )
         )
     _decorate(chart, frame, threshold)
     chart.summary = summary or _summary(chart, rows, texts, threshold)

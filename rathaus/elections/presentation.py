@@ -71,7 +71,6 @@ def bar_chart(rep: Report, *, title: str, caption: str = "") -> BarChart:
         series=series,
         unit="%",
         value_format=fmt_pct,
-        max_value=100,
         threshold=(50, _("Hälfte der gültigen Stimmen")),
         distinct=True,
         caption=caption,

@@ -73,17 +73,20 @@ def test_one_bar_fills_the_plot_and_is_summarised():
     assert chart.summary == "Größter Wert: Einzig mit 7."
 
 
-def test_long_labels_are_shortened_in_the_picture_but_whole_in_title_and_table():
-    name = "Beantragung eines Führungszeugnisses zur Vorlage bei einer Behörde"
-    chart = bar_chart(title="Lang", data=[(name, 3)])
+def test_long_labels_stand_above_their_bars_whole_in_title_and_table():
+    name = "Beantragung eines Führungszeugnisses zur Vorlage bei einer Behörde, Belegart O"
+    chart = bar_chart(title="Lang", data=[(name, 3), ("Kurz", 1)])
     row = chart.rows[0]
-    assert row.short_label.endswith("…") and len(row.short_label) <= 28
-    assert chart.label_x <= chart.width * 0.45
+    assert chart.labels_above and chart.label_anchor == "start"
+    assert row.short_label.endswith("…") and len(row.short_label) * CHAR_W <= chart.width
+    assert row.label_y < row.rects[0].y  # the label's line is above the bar
+    assert chart.rows[1].short_label == "Kurz"
     html = _render(chart)
-    assert (
-        f"<title>{name}</title>" in html
-        and f'<th scope="row" class="kern-table__cell">{name}</th>' in html
-    )
+    assert f"<title>{name}</title>" in html
+    assert f'<th scope="row" class="kern-table__cell">{name}</th>' in html
+    short = bar_chart(title="Kurz", data=[("04.11.", 3)])
+    assert not short.labels_above and short.label_anchor == "end"
+    assert short.rows[0].rects[0].x > short.label_x
 
 
 def test_labels_are_escaped_never_markup_and_formulas_stay_plain_text():
