@@ -315,6 +315,11 @@ class BarChart:
     threshold_anchor: str = "middle"
 
     @property
+    def title_end(self) -> str:
+        """The full stop after the title in the caption, unless the title brings its own."""
+        return "" if not self.unit and self.title.endswith((".", "?", "!")) else "."
+
+    @property
     def label_anchor(self) -> str:
         return "start" if self.labels_above else "end"
 
@@ -373,11 +378,15 @@ class _Frame:
 def _frame(width: int, labels, texts, numbers, max_value, threshold) -> _Frame:
     label_chars = max([len(lb) for lb in labels] + [1])
     above = label_chars > LABEL_CHARS
-    label_x = 4.0 if above else round(label_chars * CHAR_W + 10, 1)
     text_room = max([len(t) for t in texts] + [1]) * CHAR_W + 8
     lo, hi = _domain(numbers, max_value, threshold)
     neg_room = text_room if lo < 0 else 0.0
-    start = (label_x if above else label_x + 6) + neg_room
+    if above:  # labels start right of the zero line, or at the left edge if bars grow left
+        start = 4 + neg_room
+        label_x = 0.0 if neg_room else start + 4
+    else:
+        label_x = round(label_chars * CHAR_W + 10, 1)
+        start = label_x + 6 + neg_room
     span = max(width - start - text_room - 4, 10.0)
     return _Frame(label_x, start, span, lo, hi)
 
