@@ -104,7 +104,10 @@ def statistics(request):
         ),
         "lead": bar_chart(
             title=_("Vorlaufzeit je Leistung in Tagen"),
-            data=[(f"{lt.service.name}", lt.days) for lt in stats.lead_times],
+            data=[
+                (f"{lt.location.name if multi else ''} {lt.service.name}".strip(), lt.days)
+                for lt in stats.lead_times
+            ],
             value_format=_days,
             category_label=_("Leistung"),
             series=(_("Tage"),),
