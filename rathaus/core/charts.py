@@ -245,8 +245,7 @@ def sparkline(values: Sequence[float], *, width: int = 120, height: int = 28) ->
 PALETTE = ("#0a2f8c", "#a4001c", "#0b6b2a", "#7a5b00", "#5c2d91", "#005f73", "#6b4226", "#3d3d3d")
 #: how the series of a grouped chart differ besides colour: fill pattern, named in the legend
 SERIES_PATTERNS = ("", "hatch", "dots")
-FONT = 14
-CHAR_W = 8.0  # generous width of one character at FONT px (Fira Sans), so texts stay inside
+CHAR_W = 8.5  # generous width of one character of the 15 px texts (Fira Sans): texts stay inside
 LABEL_CHARS = 14  # longer labels stand above their bars, so that bars keep the full width
 LABEL_LINE = 18
 
@@ -300,7 +299,7 @@ class BarChart:
     caption: str = ""
     category_label: str = ""
     series: tuple[str, ...] = ()
-    width: int = 640
+    width: int = 440
     height: int = 40
     label_x: float = 0.0  # right edge of the category labels (left edge when above the bars)
     labels_above: bool = False
@@ -405,7 +404,7 @@ def bar_chart(
     caption: str = "",
     category_label: str = "",
     id: str = "",  # noqa: A002 - the element id, as in the include
-    width: int = 520,
+    width: int = 440,
 ) -> BarChart:
     """Horizontal bars, one row per ``(label, value)``; with ``series``, ``value`` is a sequence
     of one value per series (grouped bars). ``None`` draws no bar and shows "–". Values are
