@@ -12,14 +12,29 @@ legend, and every chart comes with a data table (``core/_line_chart.html`` rende
     )
     {% include "core/_line_chart.html" with chart=chart id="kurzarbeit" %}
     {% include "core/_sparkline.html" with spark=sparkline(values) %}
+
+    chart = bar_chart(
+        title="Stimmenanteile", unit="%",
+        data=[("Anna Berger (CDU)", (37.7, 52.1)), …],   # one value, or one per series
+        series=("2026", "2021"),                          # optional: grouped bars
+        threshold=(50, "Hälfte der gültigen Stimmen"),    # optional: dashed line
+        value_format=lambda v: f"{german_number(v)} %",
+    )
+    {% include "core/_bar_chart.html" with chart=chart id="stimmen" %}
+    {% include "core/_bar_chart.html" with chart=chart id="stimmen" table_follows=True %}
+
+Every bar carries its value as text; grouped bars differ in pattern (solid, hatched, dotted) and
+are named in a legend in words, so colour never carries meaning alone.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.utils.translation import gettext as _
 
 BLUE = "#0a2f8c"
 GREY = "#4a4f63"
@@ -222,3 +237,323 @@ def sparkline(values: Sequence[float], *, width: int = 120, height: int = 28) ->
     return Sparkline(
         " ".join(f"{a},{b}" for a, b in coords), width, height, coords[-1][0], coords[-1][1], label
     )
+
+
+# --------------------------------------------------------------------------- bar charts
+
+#: distinct bar colours (contrast >= 3:1 against white); used by position when ``distinct``
+PALETTE = ("#0a2f8c", "#a4001c", "#0b6b2a", "#7a5b00", "#5c2d91", "#005f73", "#6b4226", "#3d3d3d")
+#: how the series of a grouped chart differ besides colour: fill pattern, named in the legend
+SERIES_PATTERNS = ("", "hatch", "dots")
+CHAR_W = 8.5  # generous width of one character of the 15 px texts (Fira Sans): texts stay inside
+LABEL_CHARS = 14  # longer labels stand above their bars, so that bars keep the full width
+LABEL_LINE = 18
+
+
+@dataclass(frozen=True)
+class BarRect:
+    x: float
+    y: float
+    w: float
+    h: float
+    colour: str
+    pattern: str  # "" = solid; else the key of a ``BarPattern`` of the chart
+    text: str  # the value as text, drawn at the end of the bar
+    text_x: float
+    text_y: float
+    anchor: str  # "start" or "end"
+    title: str  # "label: value" (series named in grouped charts)
+    drawn: bool  # False for a missing value (no bar, "–" as text)
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: str
+    short_label: str
+    label_y: float
+    texts: tuple[str, ...]  # one per series, for the data table
+    rects: tuple[BarRect, ...]
+
+
+@dataclass(frozen=True)
+class BarPattern:
+    key: str  # element id is "<chart id>-<key>"
+    colour: str
+    kind: str  # "hatch" or "dots"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    name: str
+    colour: str
+    pattern: str
+    words: str  # "volle Balken", "schraffierte Balken", …
+
+
+@dataclass
+class BarChart:
+    title: str
+    unit: str = ""
+    id: str = ""  # element id; the include's ``id`` wins
+    summary: str = ""
+    caption: str = ""
+    category_label: str = ""
+    series: tuple[str, ...] = ()
+    width: int = 440
+    height: int = 40
+    label_x: float = 0.0  # right edge of the category labels (left edge when above the bars)
+    labels_above: bool = False
+    zero_x: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    rows: list[BarRow] = field(default_factory=list)
+    patterns: list[BarPattern] = field(default_factory=list)
+    legend: list[LegendItem] = field(default_factory=list)
+    threshold_x: float | None = None
+    threshold_label: str = ""
+    threshold_anchor: str = "middle"
+
+    @property
+    def title_end(self) -> str:
+        """The full stop after the title in the caption, unless the title brings its own."""
+        return "" if not self.unit and self.title.endswith((".", "?", "!")) else "."
+
+    @property
+    def label_anchor(self) -> str:
+        return "start" if self.labels_above else "end"
+
+    @property
+    def threshold_top(self) -> float:
+        return self.top - 6
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.series) > 1
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Headers of the value columns of the data table."""
+        if self.grouped:
+            return self.series
+        return (self.series[0] if self.series else self.unit or _("Wert"),)
+
+
+def _short(label: str, chars: int = LABEL_CHARS) -> str:
+    return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
+def _as_values(value, count: int) -> tuple:
+    if count > 1:
+        values = tuple(value)
+        if len(values) != count:
+            raise ValueError("one value per series")
+        return values
+    return (value,)
+
+
+def _domain(values: Sequence[float], max_value: float | None, threshold) -> tuple[float, float]:
+    """(lowest, highest) of the value scale: zero, every value and the threshold inside."""
+    extra = [max_value or 0.0, 0.0] + ([float(threshold[0])] if threshold else [])
+    lo, hi = min(values + extra), max(values + extra)
+    if hi == lo:
+        hi = lo + 1.0
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The horizontal geometry: where the scale starts and how many pixels a unit takes."""
+
+    label_x: float
+    start: float
+    span: float
+    lo: float
+    hi: float
+
+    def x(self, value: float) -> float:
+        return round(self.start + (value - self.lo) / (self.hi - self.lo) * self.span, 1)
+
+
+def _frame(width: int, labels, texts, numbers, max_value, threshold) -> _Frame:
+    label_chars = max([len(lb) for lb in labels] + [1])
+    above = label_chars > LABEL_CHARS
+    text_room = max([len(t) for t in texts] + [1]) * CHAR_W + 8
+    lo, hi = _domain(numbers, max_value, threshold)
+    neg_room = text_room if lo < 0 else 0.0
+    if above:  # labels start right of the zero line, or at the left edge if bars grow left
+        start = 4 + neg_room
+        label_x = 0.0 if neg_room else start + 4
+    else:
+        label_x = round(label_chars * CHAR_W + 10, 1)
+        start = label_x + 6 + neg_room
+    span = max(width - start - text_room - 4, 10.0)
+    return _Frame(label_x, start, span, lo, hi)
+
+
+def bar_chart(
+    *,
+    title: str,
+    data: Sequence[tuple[str, object]],
+    series: Sequence[str] = (),
+    unit: str = "",
+    value_format: Callable[[float], str] = german_number,
+    max_value: float | None = None,
+    threshold: tuple[float, str] | None = None,
+    distinct: bool = False,
+    summary: str = "",
+    caption: str = "",
+    category_label: str = "",
+    id: str = "",  # noqa: A002 - the element id, as in the include
+    width: int = 440,
+) -> BarChart:
+    """Horizontal bars, one row per ``(label, value)``; with ``series``, ``value`` is a sequence
+    of one value per series (grouped bars). ``None`` draws no bar and shows "–". Values are
+    scaled from the lower of zero and the smallest value to the highest of the largest value,
+    ``max_value`` (e.g. 100 for shares) and the threshold; negative bars grow left of zero.
+    Labels longer than ``LABEL_CHARS`` stand above their bars (whole up to the chart's width),
+    shorter ones left of them; the whole label is in the bar's tooltip and the table."""
+    series = tuple(series)
+    count = max(len(series), 1)
+    rows = [(str(label), _as_values(value, count)) for label, value in data]
+    texts = [[value_format(v) if v is not None else "–" for v in vs] for _l, vs in rows]
+    numbers = [float(v) for _l, vs in rows for v in vs if v is not None]
+    above = any(len(label) > LABEL_CHARS for label, _vs in rows)
+    shorts = [
+        _short(label, int((width - 8) // CHAR_W) if above else LABEL_CHARS) for label, _vs in rows
+    ]
+    frame = _frame(width, shorts, [t for ts in texts for t in ts], numbers, max_value, threshold)
+    bar_h = 22 if count == 1 else 16
+    head = LABEL_LINE if above else 0
+    row_h = head + count * bar_h + (count - 1) * 2
+    gap = 10
+    top = 24.0 if threshold else 6.0
+    chart = BarChart(
+        title=title,
+        unit=unit,
+        id=id,
+        caption=caption,
+        category_label=category_label or _("Bezeichnung"),
+        series=series,
+        width=width,
+        height=int(top + max(len(rows), 1) * (row_h + gap) + 4),
+        label_x=frame.label_x,
+        labels_above=above,
+        zero_x=frame.x(0.0),
+        top=top,
+    )
+    chart.bottom = chart.height - 2
+    for i, ((label, values), row_texts) in enumerate(zip(rows, texts, strict=True)):
+        y = top + gap / 2 + i * (row_h + gap)
+        colour = PALETTE[i % len(PALETTE)] if distinct else PALETTE[0]
+        rects = tuple(
+            _rect(
+                chart,
+                frame,
+                label,
+                j,
+                values[j],
+                row_texts[j],
+                y + head + j * (bar_h + 2),
+                bar_h,
+                colour,
+            )
+            for j in range(count)
+        )
+        chart.rows.append(
+            BarRow(
+                label,
+                shorts[i],
+                round(y + 13 if above else y + row_h / 2 + 5, 1),
+                tuple(row_texts),
+                rects,
+            )
+        )
+    _decorate(chart, frame, threshold)
+    chart.summary = summary or _summary(chart, rows, texts, threshold)
+    return chart
+
+
+def _rect(chart, frame, label, j, value, text, y, bar_h, colour) -> BarRect:
+    pattern = SERIES_PATTERNS[j % len(SERIES_PATTERNS)]
+    key = f"{pattern}-{colour[1:]}" if pattern else ""
+    title = f"{label}: {text}" if not chart.grouped else f"{label}, {chart.series[j]}: {text}"
+    zero = chart.zero_x
+    if value is None:
+        return BarRect(
+            zero, y, 0, bar_h, colour, key, text, zero + 6, y + bar_h / 2 + 5, "start", title, False
+        )
+    end = frame.x(float(value))
+    negative = end < zero
+    return BarRect(
+        min(zero, end),
+        round(y, 1),
+        round(abs(end - zero), 1),
+        bar_h,
+        colour,
+        key,
+        text,
+        round(end - 6, 1) if negative else round(end + 6, 1),
+        round(y + bar_h / 2 + 5, 1),
+        "end" if negative else "start",
+        title,
+        True,
+    )
+
+
+def _decorate(chart: BarChart, frame: _Frame, threshold) -> None:
+    """Patterns and legend of the series, and the threshold line with its label."""
+    keys = {(r.pattern, r.colour) for row in chart.rows for r in row.rects if r.pattern}
+    chart.patterns = [BarPattern(key, colour, key.split("-")[0]) for key, colour in sorted(keys)]
+    words = (_("volle Balken"), _("schraffierte Balken"), _("gepunktete Balken"))
+    if chart.grouped:
+        chart.legend = [
+            LegendItem(
+                name,
+                PALETTE[0],
+                f"{SERIES_PATTERNS[j % 3]}-{PALETTE[0][1:]}" if SERIES_PATTERNS[j % 3] else "",
+                words[j % 3],
+            )
+            for j, name in enumerate(chart.series)
+        ]
+        for item in chart.legend:
+            if item.pattern and item.pattern not in {p.key for p in chart.patterns}:
+                chart.patterns.append(
+                    BarPattern(item.pattern, item.colour, item.pattern.split("-")[0])
+                )
+    if threshold:
+        chart.threshold_x = frame.x(float(threshold[0]))
+        chart.threshold_label = threshold[1]
+        half = len(threshold[1]) * CHAR_W * 0.8 / 2
+        if chart.threshold_x - half < 0:
+            chart.threshold_anchor = "start"
+        elif chart.threshold_x + half > chart.width:
+            chart.threshold_anchor = "end"
+
+
+def _summary(chart: BarChart, rows, texts, threshold) -> str:
+    """The main finding in words: the largest and the smallest value (of the first series)."""
+    known = [
+        (float(vs[0]), label, ts[0])
+        for (label, vs), ts in zip(rows, texts, strict=True)
+        if vs[0] is not None
+    ]
+    if not known:
+        return _("Keine Werte.")
+    if all(v == 0 for v, _l, _t in known):
+        return _("Alle Werte sind 0.")
+    high = max(known, key=lambda k: k[0])
+    parts = [_("Größter Wert: %(label)s mit %(value)s.") % {"label": high[1], "value": high[2]}]
+    if len(known) > 1:
+        low = min(known, key=lambda k: k[0])
+        parts.append(
+            _("Kleinster Wert: %(label)s mit %(value)s.") % {"label": low[1], "value": low[2]}
+        )
+    if chart.grouped:
+        parts[0] = f"{chart.series[0]}: {parts[0]}"
+    if threshold:
+        over = [label for v, label, _t in known if v > float(threshold[0])]
+        parts.append(
+            _("Über der Linie „%(line)s“: %(labels)s.")
+            % {"line": threshold[1], "labels": ", ".join(over) if over else _("keiner")}
+        )
+    return " ".join(parts)

@@ -1,11 +1,11 @@
-"""Texts and the server-rendered SVG bar chart of a result (no inline styles or scripts)."""
+"""Texts of a result and its bar chart (drawn by ``rathaus.core.charts``)."""
 
 from __future__ import annotations
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from rathaus.core.charts import BarChart
+from rathaus.core.charts import bar_chart as core_bar_chart
 from rathaus.elections.selectors.elections import runoff_date_for
 from rathaus.elections.selectors.results import Report
 from rathaus.engines.counting import Outcome
@@ -49,49 +49,34 @@ def headline(rep: Report) -> tuple[str, str]:
     return "success", text
 
 
-def bar_chart(rep: Report, *, title: str) -> SafeString:
-    """Horizontal bars: share of valid votes per candidate, with name and figure as text."""
+def bar_chart(rep: Report, *, title: str, caption: str = "") -> BarChart:
+    """Share of valid votes per candidate (core bar chart): name and figure as text on every
+    bar, a dashed line at half of the valid votes, and the previous election's share as a
+    second, hatched bar when there is one."""
     rows = rep.candidate_rows
-    width, label_w, bar_w, row_h = 640, 230, 300, 36
-    height = row_h * len(rows) + 10
-    parts = [
-        format_html(
-            '<svg class="elections-chart" viewBox="0 0 {} {}" width="100%" role="img" '
-            'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg">',
-            width,
-            height,
-            f"chart-title-{rep.election.pk}",
-        ),
-        format_html('<title id="chart-title-{}">{}</title>', rep.election.pk, title),
-    ]
-    for i, row in enumerate(rows):
-        y = 5 + i * row_h
-        share = row.share or 0
-        w = max(0.0, min(1.0, float(share) / 100.0)) * bar_w
-        label = row.label if rep.yes_no else f"{row.label} ({row.party})"
-        if rep.referendum is not None:
-            label = _("Ja") if i == 0 else _("Nein")
-        label = label if len(label) <= 30 else label[:29] + "…"
-        parts.append(
-            format_html(
-                '<text class="elections-chart__label" x="0" y="{}">{}</text>'
-                '<rect class="elections-chart__bar elections-chart__bar--{}" x="{}" y="{}" '
-                'width="{}" height="{}"></rect>'
-                '<text class="elections-chart__value" x="{}" y="{}">{}</text>',
-                y + 22,
-                label,
-                (i % 8) + 1,
-                label_w,
-                y + 4,
-                f"{w:.1f}",
-                row_h - 10,
-                f"{label_w + w + 8:.1f}",
-                y + 22,
-                fmt_pct(row.share) if row.share is not None else "–",
-            )
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped above
+    labels = [row.label if rep.yes_no else f"{row.label} ({row.party})" for row in rows]
+    if rep.referendum is not None:
+        labels = [_("Ja"), _("Nein")][: len(rows)]
+    series: tuple[str, ...] = ()
+    data: list = [(label, row.share) for label, row in zip(labels, rows, strict=True)]
+    if rep.previous is not None:
+        series = (f"{rep.election.date:%Y}", f"{rep.previous.election.date:%Y}")
+        data = [
+            (label, (row.share, row.previous_share))
+            for label, row in zip(labels, rows, strict=True)
+        ]
+    return core_bar_chart(
+        title=title,
+        data=data,
+        series=series,
+        unit="%",
+        value_format=fmt_pct,
+        threshold=(50, _("Hälfte der gültigen Stimmen")),
+        distinct=True,
+        caption=caption,
+        category_label=_("Stimmen") if rep.yes_no else _("Bewerber/in"),
+        id=f"wahl-{rep.election.pk}",
+    )
 
 
 # --- the reasons under the headline, in the active language --------------------------------

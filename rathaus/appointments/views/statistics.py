@@ -1,4 +1,4 @@
-"""Statistics page of the citizen office (charts as server-rendered SVG) and its CSV export.
+"""Statistics page of the citizen office (bar charts of ``rathaus.core.charts``) and its CSV export.
 
 Figures come from :func:`rathaus.appointments.selectors.statistics.statistics`; numbers are
 shown in German notation. Every lookup is scoped to the user's municipality.
@@ -25,6 +25,7 @@ from rathaus.appointments.forms.statistics import StatisticsForm
 from rathaus.appointments.models import Appointment
 from rathaus.appointments.selectors import counter as counter_selectors
 from rathaus.appointments.selectors import statistics as statistics_selectors
+from rathaus.core.charts import bar_chart
 from rathaus.engines.spreadsheet import neutralise_row
 
 
@@ -52,35 +53,8 @@ def _stats_request(request):
     return form, locations, date_from, date_to
 
 
-def _bar_chart(items, *, value_format=str, max_value=None, width=640, bar_height=26):
-    """Horizontal bar chart geometry for the template (server-rendered SVG)."""
-    label_w, gap = 170, 6
-    items = list(items)
-    top = max([v for _l, v in items if v is not None] + [max_value or 0, 1e-9])
-    bars = []
-    for i, (label, value) in enumerate(items):
-        v = value or 0
-        w = round((width - label_w - 80) * v / top) if top else 0
-        y = i * (bar_height + gap)
-        bars.append(
-            {
-                "label": label,
-                "value": value,
-                "text": value_format(value) if value is not None else "–",
-                "x": label_w,
-                "y": y,
-                "w": max(w, 0),
-                "h": bar_height,
-                "ty": y + int(bar_height * 0.7),
-                "vx": label_w + max(w, 0) + 6,
-            }
-        )
-    return {
-        "bars": bars,
-        "width": width,
-        "height": max(len(bars) * (bar_height + gap), bar_height),
-        "label_w": label_w,
-    }
+def _days(days) -> str:
+    return ngettext("%(days)d Tag", "%(days)d Tage", days) % {"days": days}
 
 
 def de_number(value, digits=1) -> str:
@@ -102,11 +76,15 @@ def statistics(request):
     stats = statistics_selectors.statistics(locations, date_from, date_to)
     multi = len(locations) > 1
     charts = {
-        "bookings": _bar_chart(
-            [(f"{d:%d.%m.}", n) for d, n in stats.bookings_per_day], value_format=str
+        "bookings": bar_chart(
+            title=_("Buchungen je Tag"),
+            data=[(f"{d:%d.%m.}", n) for d, n in stats.bookings_per_day],
+            category_label=_("Tag"),
+            series=(_("Buchungen"),),
         ),
-        "utilisation": _bar_chart(
-            [
+        "utilisation": bar_chart(
+            title=_("Auslastung je Schalter in Prozent"),
+            data=[
                 (
                     f"{u.counter.location.name if multi else ''} {u.counter.name}".strip(),
                     u.ratio,
@@ -115,11 +93,24 @@ def statistics(request):
             ],
             value_format=de_percent,
             max_value=1,
+            category_label=_("Schalter"),
+            series=(_("Auslastung"),),
         ),
-        "sources": _bar_chart([(label, n) for _k, label, n in stats.by_source], value_format=str),
-        "lead": _bar_chart(
-            [(f"{lt.service.name}", lt.days) for lt in stats.lead_times],
-            value_format=lambda d: ngettext("%(days)d Tag", "%(days)d Tage", d) % {"days": d},
+        "sources": bar_chart(
+            title=_("Termine nach Herkunft"),
+            data=[(label, n) for _k, label, n in stats.by_source],
+            category_label=_("Herkunft"),
+            series=(_("Anzahl"),),
+        ),
+        "lead": bar_chart(
+            title=_("Vorlaufzeit je Leistung in Tagen"),
+            data=[
+                (f"{lt.location.name if multi else ''} {lt.service.name}".strip(), lt.days)
+                for lt in stats.lead_times
+            ],
+            value_format=_days,
+            category_label=_("Leistung"),
+            series=(_("Tage"),),
         ),
     }
     query = request.GET.urlencode()

@@ -240,7 +240,7 @@ def test_officers_run_mayoral_election_and_runoff_end_to_end(page, live_server, 
     page.wait_for_load_state()
     assert page.locator(".elections-decision h2").inner_text() == "Gewählt: Markus Jansen"
     assert re.search(r"31 von 31 Bezirken gemeldet", page.content())
-    assert page.locator("svg.elections-chart").count() == 1
+    assert page.locator("figure.bar-chart svg[role=img]").count() == 1
     axe_check(page)
     page.goto(f"{live_server.url}/wahlen/ergebnisse/{election.pk}/")
     assert f"Zur Stichwahl am {runoff_day}" in page.content()

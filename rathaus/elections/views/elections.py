@@ -80,7 +80,9 @@ def detail(request, election_id):
             "headline_kind": kind,
             "reasons": presentation.reasons(rep),
             "chart": presentation.bar_chart(
-                rep, title=_("Stimmenanteile %(title)s") % {"title": election.title}
+                rep,
+                title=_("Stimmenanteile %(title)s") % {"title": election.title},
+                caption=_("Anteil an den gültigen Stimmen der freigegebenen Bezirke."),
             ),
             "runoff": election.runoffs.first(),
             "next_for_me": next_for_approval(election, request.user),

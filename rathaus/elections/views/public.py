@@ -62,7 +62,9 @@ def _public_render(election_id: int) -> dict:
         "headline_kind": kind,
         "reasons": presentation.reasons(rep),
         "chart": presentation.bar_chart(
-            rep, title=_("Stimmenanteile %(title)s") % {"title": election.title}
+            rep,
+            title=_("Stimmenanteile %(title)s") % {"title": election.title},
+            caption=_("Anteil an den gültigen Stimmen; die Zahlen stehen in der Tabelle."),
         ),
         "runoff": runoff,
         "poll_seconds": conf.poll_seconds(),

@@ -1,9 +1,10 @@
-"""``{{ result|poll_chart }}``: the bar chart of one poll's result (votes, or Borda points)."""
+"""``{{ result|poll_chart }}``: the bar chart of one poll's result (votes, or Borda points),
+drawn by ``core/_bar_chart.html``."""
 
 from django import template
 from django.utils.translation import gettext as _
 
-from rathaus.participation.charts import BarChart, bar_chart
+from rathaus.core.charts import BarChart, bar_chart
 from rathaus.participation.models import Poll
 
 register = template.Library()
@@ -13,10 +14,11 @@ register = template.Library()
 def poll_chart(result) -> BarChart:
     ranking = result.poll.kind == Poll.Kind.RANKING
     return bar_chart(
-        f"umfrage-{result.poll.pk}",
-        result.poll.question,
-        _("Punkte (Borda)") if ranking else _("Stimmen"),
-        result.chart_rows,
+        id=f"umfrage-{result.poll.pk}",
+        title=result.poll.question,
+        series=(_("Punkte (Borda)") if ranking else _("Stimmen"),),
+        category_label=_("Antwort"),
+        data=result.chart_rows,
     )
 
 

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from rathaus.core.charts import bar_chart
 from rathaus.core.pdf import html_to_pdf
 from rathaus.core.problems import DomainError
 from rathaus.core.tabular import TabularError, decode
 from rathaus.core.tenancy import home_municipality
 from rathaus.participation import rules
-from rathaus.participation.charts import bar_chart
 from rathaus.participation.forms import (
     DirectoryForm,
     ExpertInviteForm,
@@ -226,16 +226,18 @@ def report_context(process) -> dict:
         "process": process,
         "report": report,
         "district_chart": bar_chart(
-            "chart-stadtteile",
-            _("Teilnehmende nach Stadtteil"),
-            _("Teilnehmende"),
-            [(row.label, row.participants) for row in report.by_district],
+            id="chart-stadtteile",
+            title=_("Teilnehmende nach Stadtteil"),
+            series=(_("Teilnehmende"),),
+            category_label=_("Stadtteil"),
+            data=[(row.label, row.participants) for row in report.by_district],
         ),
         "group_chart": bar_chart(
-            "chart-gruppen",
-            _("Teilnehmende nach eingeladener Gruppe"),
-            _("Teilnehmende"),
-            [(row.label, row.participants) for row in report.by_group],
+            id="chart-gruppen",
+            title=_("Teilnehmende nach eingeladener Gruppe"),
+            series=(_("Teilnehmende"),),
+            category_label=_("Gruppe"),
+            data=[(row.label, row.participants) for row in report.by_group],
         ),
         "polls": poll_selectors.poll_results(process),
     }
@@ -255,10 +257,11 @@ def report_pdf(request, process_id):
     context = report_context(process) | {
         "ideas": ideas,
         "status_chart": bar_chart(
-            "chart-stand",
-            _("Ideen nach Stand"),
-            _("Ideen"),
-            [(str(label), counts.get(value, 0)) for value, label in Idea.Status.choices],
+            id="chart-stand",
+            title=_("Ideen nach Stand"),
+            series=(_("Ideen"),),
+            category_label=_("Stand"),
+            data=[(str(label), counts.get(value, 0)) for value, label in Idea.Status.choices],
         ),
         "css": print_css(),
         "printed": timezone.localtime(),

@@ -89,7 +89,7 @@ def test_answers_page_needs_a_staff_role_of_the_same_town(client, process, make_
 def test_report_shows_charts_by_district_with_their_tables(client, process, resident, planner):
     client.force_login(planner)
     body = client.get(reverse("participation:report", args=[process.pk])).content.decode()
-    assert 'aria-labelledby="chart-stadtteile-title"' in body
+    assert 'id="chart-stadtteile-title"' in body and 'role="img"' in body
     assert "Teilnehmende nach Stadtteil" in body and "Beteiligung nach Stadtteil" in body
 
 
