@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.appointments.models import WaitingListEntry, WaitingListOffer, hash_token
@@ -39,7 +40,8 @@ def waiting_list_entries_to_match(
 ) -> list[WaitingListEntry]:
     """Active entries without an open offer, in order of registration (first ``limit``)."""
     entries = WaitingListEntry.objects.filter(
-        status=WaitingListEntry.Status.ACTIVE, date_to__gte=now.date() - timedelta(days=1)
+        status=WaitingListEntry.Status.ACTIVE,
+        date_to__gte=timezone.localdate(now) - timedelta(days=1),
     ).exclude(offers__status=WaitingListOffer.Status.OFFERED)
     if municipality_id is not None:
         entries = entries.filter(municipality_id=municipality_id)

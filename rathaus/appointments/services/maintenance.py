@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from rathaus.appointments import conf
 from rathaus.appointments.models import (
@@ -61,7 +62,7 @@ def appointments_release_expired(*, now: datetime | None = None) -> dict[str, in
         status=WaitingListEntry.Status.PENDING, confirm_deadline__lte=now
     ).update(status=WaitingListEntry.Status.EXPIRED)
     WaitingListEntry.objects.filter(
-        status=WaitingListEntry.Status.ACTIVE, date_to__lt=now.date()
+        status=WaitingListEntry.Status.ACTIVE, date_to__lt=timezone.localdate(now)
     ).update(status=WaitingListEntry.Status.EXPIRED)
     return stats
 

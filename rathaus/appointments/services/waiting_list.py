@@ -58,7 +58,7 @@ def _check_window(date_from, date_to, weekdays, time_from, time_to, now) -> list
             status=422,
             errors=[{"field": "date_to", "message": _("Bitte ein Datum ab heute angeben.")}],
         )
-    if date_to > now.date() + timedelta(days=366):
+    if date_to > timezone.localdate(now) + timedelta(days=366):
         raise DomainError(
             "invalid_dates", _("Der Zeitraum darf höchstens ein Jahr umfassen."), status=422
         )

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -166,7 +167,7 @@ def participant_join(
     The address is used for the check only; just the district is kept.
     """
     now = now_or(now)
-    state = phase_state(process, now.date())
+    state = phase_state(process, timezone.localdate(now))
     if not process.published or not state.open:
         raise DomainError(
             "phase_closed", _("Bei diesem Verfahren kann man zurzeit nicht mitmachen."), status=409

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -108,7 +109,7 @@ def process_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     process.districts.set(districts)
-    specs = phases if phases is not None else default_phases(now.date())
+    specs = phases if phases is not None else default_phases(timezone.localdate(now))
     _check_phases(specs)
     Phase.objects.bulk_create(
         Phase(

@@ -1,10 +1,14 @@
 """Joining a process: the audience of today's phase decides; a refusal stores nothing."""
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
+from django.utils import timezone
 
 from rathaus.core.problems import DomainError
 from rathaus.participation.models import Audience, Comment, InvitationCode, Participant
 from rathaus.participation.services import participants, posts
+from rathaus.participation.services.processes import PhaseSpec, process_create
 from rathaus.participation.tests.conftest import make_process
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +126,26 @@ def test_erasing_deletes_the_participant_with_their_posts(process, resident):
     participants.participant_erase(participant=resident)
     assert not Participant.objects.exists()
     assert not process.ideas.exists()
+
+
+def test_a_phase_that_opens_today_admits_right_after_midnight_local_time(town, districts, planner):
+    # 00:30 in Berlin is still the day before in UTC: the phase's first day is Berlin's date
+    just_after_midnight = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
+    local_today = timezone.localdate(just_after_midnight)
+    assert local_today == date(2026, 12, 4)
+    process = process_create(
+        actor=planner,
+        municipality=town,
+        title="Neuer Spielplatz",
+        summary="Wo soll er hin?",
+        audience=Audience.EVERYONE,
+        moderation="post",
+        districts=[],
+        phases=[PhaseSpec("contributions", local_today, local_today + timedelta(days=7), True)],
+        published=True,
+        now=just_after_midnight,
+    )
+    participant, _token = participants.participant_join(
+        process=process, pseudonym="Frühaufsteherin", consent=True, now=just_after_midnight
+    )
+    assert participant.process == process
