@@ -410,3 +410,8 @@ MIDDLEWARE.insert(
     "rathaus.core.twofactor.middleware.SecondFactorMiddleware",
 )
 OTP_TOTP_ISSUER = env.str("RATHAUS_TOTP_ISSUER", default="Rathaus")
+# --- The session's user and "has a second factor" read from the shared cache, invalidated on
+# every change of the user or their devices (rathaus.core.usercache; docs/core.md).
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")] = (
+    "rathaus.core.middleware.SessionUserMiddleware"
+)
