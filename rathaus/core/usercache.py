@@ -40,6 +40,8 @@ CACHED_BACKENDS = ("django.contrib.auth.backends.ModelBackend",)
 # bounds what a write that sends no signal (a queryset ``update``) leaves stale
 TIMEOUT = 300
 GENERATION_TIMEOUT = 7 * 24 * 3600
+# set on this request's user when ``session_user`` found a current flag with the row
+FLAG_ATTRIBUTE = "_usercache_second_factor"
 
 
 def _keys(user_id) -> tuple[str, str, str]:
@@ -79,14 +81,18 @@ def session_user(request):
     cached = backend in CACHED_BACKENDS and backend in settings.AUTHENTICATION_BACKENDS
     if not cached or raw_id is None:
         return auth.get_user(request)
-    gen_key, row_key, _ = _keys(raw_id)
-    found = cache.get_many([gen_key, row_key])
+    gen_key, row_key, flag_key = _keys(raw_id)
+    # the second-factor flag comes along: the middleware after this one asks for it
+    found = cache.get_many([gen_key, row_key, flag_key])
     generation = _generation(found, gen_key)
     hit = found.get(row_key)
     session_hash = session.get(HASH_SESSION_KEY) or ""
     if hit is not None and hit[0] == generation:
         user = hit[1]
         if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
+            flag = found.get(flag_key)
+            if flag is not None and flag[0] == generation:
+                setattr(user, FLAG_ATTRIBUTE, bool(flag[1]))
             return user
     user = auth.get_user(request)
     if user.is_authenticated and str(user.pk) == str(raw_id):
@@ -94,9 +100,12 @@ def session_user(request):
     return user
 
 
-def second_factor_flag(user_id, read: Callable[[], bool]) -> bool:
+def second_factor_flag(user, read: Callable[[], bool]) -> bool:
     """Whether the person has a confirmed authenticator (``read`` asks the database)."""
-    gen_key, _, flag_key = _keys(user_id)
+    known = getattr(user, FLAG_ATTRIBUTE, None)
+    if known is not None:
+        return known
+    gen_key, _, flag_key = _keys(user.pk)
     found = cache.get_many([gen_key, flag_key])
     generation = _generation(found, gen_key)
     hit = found.get(flag_key)

@@ -45,7 +45,7 @@ def has_second_factor(user) -> bool:
     """Asked on every signed-in request, so the answer is kept in the shared cache until one
     of the person's devices changes (``rathaus.core.usercache``)."""
     return second_factor_flag(
-        user.pk, lambda: TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        user, lambda: TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     )
 
 

@@ -71,12 +71,13 @@ def _clock_state(meeting: Meeting, now) -> str:
     return f"{video.join_open(meeting, now):d}{meeting.start <= now:d}{meeting.end <= now:d}"
 
 
-def _page_key(request, meeting: Meeting, now) -> str:
+def _page_key(request, meeting: Meeting, now, body_version: int) -> str:
     """Per person (their seat, answer, join box and menu), body version, language (in
     ``body_key``) and clock state; roles and municipality in case they change."""
     user = request.user
     who = f"{user.pk}:{user.municipality_id}:{','.join(sorted(user.roles or []))}"
-    return caching.body_key(meeting.body, f"page:{meeting.pk}:{who}:{_clock_state(meeting, now)}")
+    part = f"page:{meeting.pk}:{who}:{_clock_state(meeting, now)}"
+    return caching.body_key(meeting.body, part, body_version)
 
 
 @login_required
@@ -90,11 +91,11 @@ def detail(request, meeting_id):
         html = _detail_html(request, selectors.meeting_get(request.user, meeting_id), now)
     else:
         # a cached page needs only the narrow row; the whole meeting is read on a miss only
-        head = caching.meeting_head(
+        head, body_version = caching.meeting_head(
             request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
         )
         html = caching.get_or_render(
-            _page_key(request, head, now),
+            _page_key(request, head, now, body_version),
             lambda: _detail_html(request, selectors.meeting_get(request.user, meeting_id), now),
         )
     return HttpResponse(caching.with_csrf(request, html))
