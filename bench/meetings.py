@@ -251,6 +251,15 @@ def add_volume(objects: int) -> tuple[int, int, int]:
     return town.pk, feed_body.pk, AgendaItem.objects.filter(meeting__body__public=True).count()
 
 
+def existing_volume() -> tuple[int, int, int]:
+    """What ``add_volume`` made in a database kept by ``--setup-only``."""
+    from rathaus.meetings.models import AgendaItem, Body
+
+    feed_body = Body.objects.get(name="Bezirksvertretung Mitte")
+    total = AgendaItem.objects.filter(meeting__body__public=True).count()
+    return feed_body.municipality_id, feed_body.pk, total
+
+
 def session_cookie() -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -338,6 +347,10 @@ def main() -> None:
     p.add_argument("--cold", type=int, default=20, help="feed fetches with the cache emptied")
     p.add_argument("--db", default=DB_NAME, help="PostgreSQL database (created and dropped)")
     p.add_argument("--root", type=Path, default=ROOT, help="the project tree to serve")
+    p.add_argument(
+        "--setup-only", action="store_true", help="create and fill --db, keep it, measure nothing"
+    )
+    p.add_argument("--reuse-db", action="store_true", help="measure on a --db made by --setup-only")
     args = p.parse_args()
     _use_tree(args.root.resolve(), args.db)
     if args.seconds > 120 or args.clients > 512 or args.objects > 1_000_000:
@@ -349,7 +362,8 @@ def main() -> None:
     print(f"served tree: {ROOT}; database: {DB_NAME}", flush=True)
     load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"os.cpu_count(): {os.cpu_count()}; load average at start: {load_start}", flush=True)
-    setup_database(python)
+    if not args.reuse_db:
+        setup_database(python)
     _flush_redis()
     os.environ.update(_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -358,8 +372,14 @@ def main() -> None:
     django.setup()
     from rathaus.meetings.models import Meeting
 
-    town_id, feed_body_id, total = add_volume(args.objects)
-    _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
+    if args.reuse_db:
+        town_id, feed_body_id, total = existing_volume()
+    else:
+        town_id, feed_body_id, total = add_volume(args.objects)
+        _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
+    if args.setup_only:
+        print(f"kept {DB_NAME}: {total} public agenda items; measure with --reuse-db")
+        return
     cookie = session_cookie()
     meeting = Meeting.objects.filter(title__startswith="Sondersitzung").first()
     server = start_server(python, args.port, args.workers, args.threads)
@@ -400,7 +420,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
+        if not (args.keep_db or args.reuse_db):
             served.drop_database(DB_NAME)
 
     ping = rows[0][1]["rps"] or float("nan")
