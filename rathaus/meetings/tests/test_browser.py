@@ -184,7 +184,12 @@ def test_the_office_makes_an_agenda_item_non_public_after_a_confirmation(
     office = office_user(town)
     meeting = meeting_at(council, timezone.now() + timedelta(days=3), title="Ratssitzung")
     AgendaItem.objects.create(
-        municipality=town, body=council, meeting=meeting, position=1, title="Grundstücksverkauf"
+        municipality=town,
+        body=council,
+        meeting=meeting,
+        position=1,
+        title="Grundstücksverkauf",
+        public=True,
     )
     login(page, office.username)
     page.goto(f"{live_server.url}/gremien/sitzung/{meeting.pk}/")

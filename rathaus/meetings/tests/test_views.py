@@ -294,7 +294,9 @@ def test_the_public_feed_written_from_values_says_what_the_model_path_says(clien
     room = RoomFactory(location__municipality=town, municipality=town)
     in_room = meeting_at(council, timezone.now() + timedelta(days=1), mode="in_person", room=room)
     online = meeting_at(council, timezone.now() + timedelta(days=2), title="Sitzung " + "Ä" * 60)
-    services.agenda_item_add(actor=None, body=council, meeting=in_room, title="Öffentlich, a; b")
+    services.agenda_item_add(
+        actor=None, body=council, meeting=in_room, title="Öffentlich, a; b", public=True
+    )
     services.agenda_item_add(
         actor=None, body=council, meeting=in_room, title="Vertraulich", public=False
     )
@@ -318,7 +320,9 @@ def test_the_office_makes_an_agenda_item_non_public_and_back_after_a_confirmatio
 ):
     council, _ = crisis_staff(town, name="Rat", public=True)
     m = meeting_at(council, timezone.now() + timedelta(days=3))
-    item = services.agenda_item_add(actor=None, body=council, meeting=m, title="Grundstück")
+    item = services.agenda_item_add(
+        actor=None, body=council, meeting=m, title="Grundstück", public=True
+    )
     client.force_login(office)
     page = client.get(f"/gremien/sitzung/{m.pk}/").content.decode()
     link = f"/gremien/top/{item.pk}/oeffentlichkeit/"
