@@ -169,8 +169,23 @@ def _psql_db(sql: str) -> None:
         conn.execute(sql)
 
 
-def setup_database(python: str) -> None:
-    served.recreate_database(python, DB_NAME, _env())
+def setup_database(python: str, demo_now: str = "") -> None:
+    """As ``served.recreate_database``; ``demo_now`` loads the demo as at that moment
+    (``load_demo --now``), for hours at which today's demo data does not load."""
+    if not demo_now:
+        served.recreate_database(python, DB_NAME, _env())
+        return
+    served.drop_database(DB_NAME)
+    _psql(f'CREATE DATABASE "{DB_NAME}"')
+    env = _env()
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "load_demo", "--now", demo_now],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def start_server(python: str, port: int, workers: int, threads: int):
@@ -351,6 +366,7 @@ def main() -> None:
         "--setup-only", action="store_true", help="create and fill --db, keep it, measure nothing"
     )
     p.add_argument("--reuse-db", action="store_true", help="measure on a --db made by --setup-only")
+    p.add_argument("--demo-now", default="", help="load_demo --now (ISO date and time)")
     args = p.parse_args()
     _use_tree(args.root.resolve(), args.db)
     if args.seconds > 120 or args.clients > 512 or args.objects > 1_000_000:
@@ -363,7 +379,7 @@ def main() -> None:
     load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"os.cpu_count(): {os.cpu_count()}; load average at start: {load_start}", flush=True)
     if not args.reuse_db:
-        setup_database(python)
+        setup_database(python, args.demo_now)
     _flush_redis()
     os.environ.update(_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
