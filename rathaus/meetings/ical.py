@@ -129,6 +129,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 5545 3.1: lines longer than 75 octets continue on the next line after a space."""
+    if len(line) <= 75 and line.isascii():
+        return line
     data = line.encode()
     if len(data) <= 75:
         return line
@@ -142,7 +144,8 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
+    """UTC as iCalendar writes it (seconds; ``selectors.ICalUtc`` is the same in SQL)."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -153,11 +156,11 @@ class FeedEntry:
 
     pk: int
     summary: str
-    start: datetime
-    end: datetime
+    start: str  # in UTC as iCalendar writes it: 20261203T070000Z (``utc_text``)
+    end: str
     sequence: int
     cancelled: bool
-    modified: datetime
+    modified: str
     location: str
     has_video: bool
     agenda: tuple[str, ...]
@@ -176,11 +179,11 @@ def entry_for(meeting: Meeting, *, public_only: bool) -> FeedEntry:
     return FeedEntry(
         pk=meeting.pk,
         summary=summary_of(meeting.body.name, meeting.title),
-        start=meeting.start,
-        end=meeting.end,
+        start=utc_text(meeting.start),
+        end=utc_text(meeting.end),
         sequence=meeting.sequence,
         cancelled=meeting.cancelled,
-        modified=meeting.modified,
+        modified=utc_text(meeting.modified),
         location=location_text(meeting),
         has_video=meeting.has_video,
         agenda=tuple(f"{i.position}. {i.title}" for i in items),
@@ -194,12 +197,12 @@ def _feed_event(entry: FeedEntry, gate_url: str | None, *, stamp: str, words: di
         "BEGIN:VEVENT",
         f"UID:sitzung-{entry.pk}@rathaus",
         f"DTSTAMP:{stamp}",
-        f"DTSTART:{_utc(entry.start)}",
-        f"DTEND:{_utc(entry.end)}",
+        f"DTSTART:{entry.start}",
+        f"DTEND:{entry.end}",
         f"SUMMARY:{_escape(entry.summary)}",
         f"SEQUENCE:{entry.sequence}",
         f"STATUS:{'CANCELLED' if entry.cancelled else 'CONFIRMED'}",
-        f"LAST-MODIFIED:{_utc(entry.modified)}",
+        f"LAST-MODIFIED:{entry.modified}",
     ]
     location = entry.location or (words["video"] if entry.has_video else "")
     if location:
@@ -245,7 +248,7 @@ def _finish(lines: list[str]) -> bytes:
 
 def public_feed(entries: Iterable[FeedEntry], *, name: str) -> bytes:
     """A public body's feed (``selectors.feed_entries``): public items only, no video link."""
-    stamp = _utc(datetime.now(UTC))
+    stamp = utc_text(datetime.now(UTC))
     words = _words()
     lines = _calendar_lines(name)
     for entry in entries:
@@ -258,7 +261,7 @@ def feed(
 ) -> bytes:
     """A subscribable feed. ``membership_for(meeting)`` gives the member whose gate link to use;
     public feeds carry no video link at all."""
-    stamp = _utc(datetime.now(UTC))
+    stamp = utc_text(datetime.now(UTC))
     words = _words()
     lines = _calendar_lines(name)
     for meeting in meetings:
