@@ -1,7 +1,12 @@
 """Benchmark: OParl paging through 100,000 objects, meeting pages under load, a 1,000-meeting feed.
 
 Usage: .venv/bin/python bench/meetings.py [--clients 64] [--seconds 10] [--workers 4] [--threads 8]
-                                          [--objects 100000] [--pages 200]
+                                          [--objects 100000] [--pages 200] [--cold 20]
+                                          [--db NAME] [--root DIR]
+
+``--root DIR`` serves (and sets up) another tree of the project with this same measuring code,
+e.g. main's code for a before/after comparison: ``git archive main | tar -x -C /tmp/before``
+and ``--root /tmp/before``. ``--db`` names the PostgreSQL database (one's own prefix).
 
 What it does (loopback only, bounded in time):
 
@@ -18,8 +23,8 @@ What it does (loopback only, bounded in time):
 5. runs ``--clients`` keep-alive clients for ``--seconds`` against the trivial JSON endpoint
    ``/api/v1/ping`` (baseline), a meeting page and the minutes page (logged in as the meetings
    office through a session cookie);
-6. fetches the 1,000-meeting feed ``/gremien/<id>/kalender.ics`` 10 times with the shared
-   cache emptied before each (written from the database) and 50 times cached.
+6. fetches the 1,000-meeting feed ``/gremien/<id>/kalender.ics`` ``--cold`` times with the
+   shared cache emptied before each (written from the database) and 50 times cached.
 
 Prints a Markdown table with the command line, os.cpu_count() and the load average. Not a
 test: no asserts.
@@ -42,11 +47,9 @@ from pathlib import Path
 
 import served
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_NAME = "rathaus_bench_meetings"
+ROOT = Path(__file__).resolve().parent.parent  # the tree served; ``--root`` changes it
+DB_NAME = "rathaus_bench_meetings"  # ``--db`` changes it
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 
 
 # --- load generator (runs in child processes) ---------------------------------------------------
@@ -162,12 +165,27 @@ def _psql(sql: str) -> None:
 def _psql_db(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(DB_URL, autocommit=True) as conn:
+    with psycopg.connect(served.pg_url(DB_NAME), autocommit=True) as conn:
         conn.execute(sql)
 
 
-def setup_database(python: str) -> None:
-    served.recreate_database(python, DB_NAME, _env())
+def setup_database(python: str, demo_now: str = "") -> None:
+    """As ``served.recreate_database``; ``demo_now`` loads the demo as at that moment
+    (``load_demo --now``), for hours at which today's demo data does not load."""
+    if not demo_now:
+        served.recreate_database(python, DB_NAME, _env())
+        return
+    served.drop_database(DB_NAME)
+    _psql(f'CREATE DATABASE "{DB_NAME}"')
+    env = _env()
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "load_demo", "--now", demo_now],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def start_server(python: str, port: int, workers: int, threads: int):
@@ -248,6 +266,15 @@ def add_volume(objects: int) -> tuple[int, int, int]:
     return town.pk, feed_body.pk, AgendaItem.objects.filter(meeting__body__public=True).count()
 
 
+def existing_volume() -> tuple[int, int, int]:
+    """What ``add_volume`` made in a database kept by ``--setup-only``."""
+    from rathaus.meetings.models import AgendaItem, Body
+
+    feed_body = Body.objects.get(name="Bezirksvertretung Mitte")
+    total = AgendaItem.objects.filter(meeting__body__public=True).count()
+    return feed_body.municipality_id, feed_body.pk, total
+
+
 def session_cookie() -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -311,6 +338,16 @@ def follow_next(port: int, path: str) -> dict:
     return _stats(latencies, 0, errors)
 
 
+def _use_tree(root: Path, db_name: str) -> None:
+    """Serve, migrate and load ``root`` (its code also runs the bulk inserts in-process)."""
+    global ROOT, DB_NAME
+    if not (root / "manage.py").exists() or not db_name.replace("_", "").isalnum():
+        raise SystemExit("--root needs a project tree with manage.py; --db letters, digits, _")
+    ROOT, DB_NAME = root, db_name
+    served.ROOT = root
+    sys.path.insert(0, str(root))
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=64)
@@ -322,16 +359,27 @@ def main() -> None:
     p.add_argument("--objects", type=int, default=100_000)
     p.add_argument("--pages", type=int, default=200)
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument("--cold", type=int, default=20, help="feed fetches with the cache emptied")
+    p.add_argument("--db", default=DB_NAME, help="PostgreSQL database (created and dropped)")
+    p.add_argument("--root", type=Path, default=ROOT, help="the project tree to serve")
+    p.add_argument(
+        "--setup-only", action="store_true", help="create and fill --db, keep it, measure nothing"
+    )
+    p.add_argument("--reuse-db", action="store_true", help="measure on a --db made by --setup-only")
+    p.add_argument("--demo-now", default="", help="load_demo --now (ISO date and time)")
     args = p.parse_args()
+    _use_tree(args.root.resolve(), args.db)
     if args.seconds > 120 or args.clients > 512 or args.objects > 1_000_000:
         raise SystemExit("bounded: at most 120 s per phase, 512 clients, 1,000,000 objects")
 
     python = sys.executable
     command = " ".join([Path(python).name, *sys.argv])
     print(f"command: {command}", flush=True)
+    print(f"served tree: {ROOT}; database: {DB_NAME}", flush=True)
     load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"os.cpu_count(): {os.cpu_count()}; load average at start: {load_start}", flush=True)
-    setup_database(python)
+    if not args.reuse_db:
+        setup_database(python, args.demo_now)
     _flush_redis()
     os.environ.update(_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -340,8 +388,14 @@ def main() -> None:
     django.setup()
     from rathaus.meetings.models import Meeting
 
-    town_id, feed_body_id, total = add_volume(args.objects)
-    _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
+    if args.reuse_db:
+        town_id, feed_body_id, total = existing_volume()
+    else:
+        town_id, feed_body_id, total = add_volume(args.objects)
+        _psql_db("ANALYZE")  # as autovacuum would after a bulk load: fresh planner statistics
+    if args.setup_only:
+        print(f"kept {DB_NAME}: {total} public agenda items; measure with --reuse-db")
+        return
     cookie = session_cookie()
     meeting = Meeting.objects.filter(title__startswith="Sondersitzung").first()
     server = start_server(python, args.port, args.workers, args.threads)
@@ -357,7 +411,7 @@ def main() -> None:
         oparl = timed_gets(args.port, [base + str(n) for n in pages])
         walk = follow_next(args.port, f"/oparl/v1/body/{town_id}/agendaitem?limit=100")
         feed_path = f"/gremien/{feed_body_id}/kalender.ics"
-        feed_cold = cold_gets(args.port, feed_path, 10)
+        feed_cold = cold_gets(args.port, feed_path, min(args.cold, 100))
         timed_gets(args.port, [feed_path] * 2)
         feed = timed_gets(args.port, [feed_path] * 50)
         headers = {"Cookie": cookie}
@@ -382,7 +436,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
+        if not (args.keep_db or args.reuse_db):
             served.drop_database(DB_NAME)
 
     ping = rows[0][1]["rps"] or float("nan")

@@ -417,3 +417,8 @@ CELERY_BEAT_SCHEDULE["appointments-mail-queue"] = {
     "task": "rathaus.appointments.tasks.send_queued_mails",
     "schedule": 60.0,
 }
+# --- The session's user and "has a second factor" read from the shared cache, invalidated on
+# every change of the user or their devices (rathaus.core.usercache; docs/core.md).
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")] = (
+    "rathaus.core.middleware.SessionUserMiddleware"
+)

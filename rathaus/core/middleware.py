@@ -1,6 +1,7 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest, HttpResponseForbidden
 from django.utils.cache import add_never_cache_headers
@@ -10,6 +11,16 @@ from django.utils.translation import gettext
 from rathaus.core.links import using_base_url
 from rathaus.core.problems import problem_response
 from rathaus.core.tenancy import CHOSEN_ATTRIBUTE, CHOSEN_SESSION_KEY, home_municipality
+from rathaus.core.usercache import session_user
+
+
+class SessionUserMiddleware(AuthenticationMiddleware):
+    """Django's ``AuthenticationMiddleware`` with the session's user read through the shared
+    cache (``rathaus.core.usercache``; Django's ``get_user`` still decides on every miss)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: session_user(request))
 
 
 class TenantMiddleware:

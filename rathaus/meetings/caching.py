@@ -70,9 +70,12 @@ def bump_town(municipality_id: int) -> None:
     transaction.on_commit(lambda: _bump("town", municipality_id))
 
 
-def body_key(body, part: str) -> str:
+def body_key(body, part: str, body_version: int | None = None) -> str:
+    """``body_version``: the version this request already read (one cache read less)."""
     stamp = int(body.created.timestamp() * 1_000_000) if body.created else 0
-    return f"meetings:{part}:{body.pk}:{stamp}:{version('body', body.pk)}:{get_language()}"
+    if body_version is None:
+        body_version = version("body", body.pk)
+    return f"meetings:{part}:{body.pk}:{stamp}:{body_version}:{get_language()}"
 
 
 def get_or_render(key: str, render: Callable[[], str | bytes]):
@@ -89,17 +92,23 @@ def get_or_render(key: str, render: Callable[[], str | bytes]):
 def meeting_head(user, meeting_id, read: Callable):
     """The narrow meeting row that names a cached page (``selectors.meeting_head`` via
     ``read``), kept per person, meeting, municipality and roles and used only while its body's
-    version is the one it was read under: a cached page then needs no meeting query."""
+    version is the one it was read under: a cached page then needs no meeting query.
+
+    Returns the row and its body's current version (for ``body_key``)."""
     if conf.cache_seconds() <= 0:
-        return read()
+        head = read()
+        return head, version("body", head.body_id)
     roles = ",".join(sorted(user.roles or []))
     key = f"meetings:head:{meeting_id}:{user.pk}:{user.municipality_id}:{roles}"
     hit = cache.get(key)
-    if hit is not None and hit[0] == version("body", hit[1].body_id):
-        return hit[1]
+    if hit is not None:
+        current = version("body", hit[1].body_id)
+        if hit[0] == current:
+            return hit[1], current
     head = read()
-    cache.set(key, (version("body", head.body_id), head), conf.cache_seconds())
-    return head
+    current = version("body", head.body_id)
+    cache.set(key, (current, head), conf.cache_seconds())
+    return head, current
 
 
 def town_count(municipality_id: int, part: str, count: Callable[[], int]) -> int:

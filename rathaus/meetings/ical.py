@@ -7,6 +7,7 @@ provider's URL: the gate decides who may join and from when (see ``video``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.urls import reverse
@@ -30,7 +31,13 @@ def location_text(meeting: Meeting) -> str:
     if meeting.room_id:
         room = meeting.room
         loc = room.location
-        return f"{loc.name}, Raum {room.number}, {loc.street}, {loc.postal_code} {loc.city}"
+        return room_text(
+            number=room.number,
+            name=loc.name,
+            street=loc.street,
+            postal_code=loc.postal_code,
+            city=loc.city,
+        )
     return _("Videokonferenz") if meeting.has_video else ""
 
 
@@ -55,12 +62,7 @@ def event_for(
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", meeting.start.astimezone(UTC))
     event.add("dtend", meeting.end.astimezone(UTC))
-    event.add(
-        "summary",
-        f"{meeting.body.name}: {meeting.title}"
-        if meeting.title != meeting.body.name
-        else meeting.title,
-    )
+    event.add("summary", summary_of(meeting.body.name, meeting.title))
     event.add("sequence", meeting.sequence)
     event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
     event.add("last-modified", meeting.modified.astimezone(UTC))
@@ -127,6 +129,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 5545 3.1: lines longer than 75 octets continue on the next line after a space."""
+    if len(line) <= 75 and line.isascii():
+        return line
     data = line.encode()
     if len(data) <= 75:
         return line
@@ -140,54 +144,94 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
+    """UTC as iCalendar writes it (seconds; ``selectors.ICalUtc`` is the same in SQL)."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _feed_event(meeting: Meeting, membership, *, public_only: bool, stamp: str) -> list[str]:
+@dataclass(frozen=True)
+class FeedEntry:
+    """What one event of a feed shows: plain values, so that a public feed of a thousand
+    meetings is written from one narrow query without building a model object per row."""
+
+    pk: int
+    summary: str
+    start: str  # in UTC as iCalendar writes it: 20261203T070000Z (``utc_text``)
+    end: str
+    sequence: int
+    cancelled: bool
+    modified: str
+    location: str
+    has_video: bool
+    agenda: tuple[str, ...]
+
+
+def summary_of(body_name: str, title: str) -> str:
+    return f"{body_name}: {title}" if title != body_name else title
+
+
+def room_text(*, number: str, name: str, street: str, postal_code: str, city: str) -> str:
+    return f"{name}, Raum {number}, {street}, {postal_code} {city}"
+
+
+def entry_for(meeting: Meeting, *, public_only: bool) -> FeedEntry:
+    items = [i for i in meeting.items.all() if i.public or not public_only]
+    return FeedEntry(
+        pk=meeting.pk,
+        summary=summary_of(meeting.body.name, meeting.title),
+        start=utc_text(meeting.start),
+        end=utc_text(meeting.end),
+        sequence=meeting.sequence,
+        cancelled=meeting.cancelled,
+        modified=utc_text(meeting.modified),
+        location=location_text(meeting),
+        has_video=meeting.has_video,
+        agenda=tuple(f"{i.position}. {i.title}" for i in items),
+    )
+
+
+def _feed_event(entry: FeedEntry, gate_url: str | None, *, stamp: str, words: dict) -> list[str]:
     """The same event as ``event_for``, written directly: feeds hold hundreds of meetings and
     the generic library costs about a millisecond per event."""
-    summary = (
-        f"{meeting.body.name}: {meeting.title}"
-        if meeting.title != meeting.body.name
-        else meeting.title
-    )
     lines = [
         "BEGIN:VEVENT",
-        f"UID:sitzung-{meeting.pk}@rathaus",
+        f"UID:sitzung-{entry.pk}@rathaus",
         f"DTSTAMP:{stamp}",
-        f"DTSTART:{_utc(meeting.start)}",
-        f"DTEND:{_utc(meeting.end)}",
-        f"SUMMARY:{_escape(summary)}",
-        f"SEQUENCE:{meeting.sequence}",
-        f"STATUS:{'CANCELLED' if meeting.cancelled else 'CONFIRMED'}",
-        f"LAST-MODIFIED:{_utc(meeting.modified)}",
+        f"DTSTART:{entry.start}",
+        f"DTEND:{entry.end}",
+        f"SUMMARY:{_escape(entry.summary)}",
+        f"SEQUENCE:{entry.sequence}",
+        f"STATUS:{'CANCELLED' if entry.cancelled else 'CONFIRMED'}",
+        f"LAST-MODIFIED:{entry.modified}",
     ]
-    location = location_text(meeting)
+    location = entry.location or (words["video"] if entry.has_video else "")
     if location:
         lines.append(f"LOCATION:{_escape(location)}")
-    description = _agenda_text(meeting, public_only=public_only)
-    if membership is not None and meeting.has_video:
-        url = join_gate_url(meeting, membership)
-        label = _escape(_("Videokonferenz beitreten"))
-        lines.append(f'CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL="{label}":{url}')
-        description = _("Videokonferenz: %(url)s (ab %(minutes)s Minuten vor Beginn)") % {
-            "url": url,
-            "minutes": conf.join_lead_minutes(),
-        } + ("\n\n" + description if description else "")
+    description = (words["agenda"] + "\n" + "\n".join(entry.agenda)) if entry.agenda else ""
+    if gate_url is not None and entry.has_video:
+        lines.append(f'CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL="{words["join"]}":{gate_url}')
+        description = words["gate"] % {"url": gate_url, "minutes": words["minutes"]} + (
+            "\n\n" + description if description else ""
+        )
     if description:
         lines.append(f"DESCRIPTION:{_escape(description)}")
     lines.append("END:VEVENT")
     return lines
 
 
-def feed(
-    meetings: Iterable[Meeting], *, name: str, membership_for=None, public_only: bool
-) -> bytes:
-    """A subscribable feed. ``membership_for(meeting)`` gives the member whose gate link to use;
-    public feeds carry no video link at all."""
-    stamp = _utc(datetime.now(UTC))
-    lines = [
+def _words() -> dict:
+    """The translated words of a feed, looked up once per feed rather than once per event."""
+    return {
+        "video": _("Videokonferenz"),
+        "agenda": _("Tagesordnung:"),
+        "join": _escape(_("Videokonferenz beitreten")),
+        "gate": _("Videokonferenz: %(url)s (ab %(minutes)s Minuten vor Beginn)"),
+        "minutes": conf.join_lead_minutes(),
+    }
+
+
+def _calendar_lines(name: str) -> list[str]:
+    return [
         "BEGIN:VCALENDAR",
         "PRODID:-//Rathaus//Gremien//DE",
         "VERSION:2.0",
@@ -195,8 +239,34 @@ def feed(
         f"X-WR-CALNAME:{_escape(name)}",
         f"NAME:{_escape(name)}",
     ]
-    for meeting in meetings:
-        membership = membership_for(meeting) if membership_for else None
-        lines += _feed_event(meeting, membership, public_only=public_only, stamp=stamp)
+
+
+def _finish(lines: list[str]) -> bytes:
     lines.append("END:VCALENDAR")
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+
+
+def public_feed(entries: Iterable[FeedEntry], *, name: str) -> bytes:
+    """A public body's feed (``selectors.feed_entries``): public items only, no video link."""
+    stamp = utc_text(datetime.now(UTC))
+    words = _words()
+    lines = _calendar_lines(name)
+    for entry in entries:
+        lines += _feed_event(entry, None, stamp=stamp, words=words)
+    return _finish(lines)
+
+
+def feed(
+    meetings: Iterable[Meeting], *, name: str, membership_for=None, public_only: bool
+) -> bytes:
+    """A subscribable feed. ``membership_for(meeting)`` gives the member whose gate link to use;
+    public feeds carry no video link at all."""
+    stamp = utc_text(datetime.now(UTC))
+    words = _words()
+    lines = _calendar_lines(name)
+    for meeting in meetings:
+        membership = membership_for(meeting) if membership_for else None
+        gate = join_gate_url(meeting, membership) if membership is not None else None
+        entry = entry_for(meeting, public_only=public_only)
+        lines += _feed_event(entry, gate, stamp=stamp, words=words)
+    return _finish(lines)

@@ -45,6 +45,7 @@ urlpatterns = [
     path("top/<int:item_id>/beschluss/", minutes.decision_add, name="decision_add"),
     path("top/<int:item_id>/auftrag/", minutes.assignment_add, name="assignment_add"),
     path("top/<int:item_id>/dokument/", documents.upload, name="document_upload"),
+    path("top/<int:item_id>/oeffentlichkeit/", meeting.item_publicity, name="item_publicity"),
     path("dokument/<int:document_id>/", documents.download, name="document"),
     path("auftraege/", minutes.register, name="register"),
     path("auftrag/<int:assignment_id>/erledigt/", minutes.assignment_done, name="assignment_done"),

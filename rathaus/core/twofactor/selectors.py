@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rathaus.core.models import Role, User
 from rathaus.core.rules import outranks
 from rathaus.core.tenancy import municipality_ids_for
+from rathaus.core.usercache import second_factor_flag
 
 # Roles that can change election results, other people's rights or other towns' data.
 REQUIRED_ROLES = (Role.ELECTION_OFFICER, Role.MUNICIPALITY_ADMIN, Role.REGION_ADMIN)
@@ -41,7 +42,11 @@ def authenticator_of(user) -> TOTPDevice | None:
 
 
 def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Asked on every signed-in request, so the answer is kept in the shared cache until one
+    of the person's devices changes (``rathaus.core.usercache``)."""
+    return second_factor_flag(
+        user, lambda: TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def recovery_codes_left(user) -> int:

@@ -103,11 +103,19 @@ def agenda_item_update(
             )
     if presenter is not None:
         item.presenter = one_line(presenter, field="presenter")
+    was_public = item.public
     with tombstones.hiding([item]):
         if public is not None:
             item.public = public
         item.save(update_fields=["title", "presenter", "public", "modified"])
-    audit.record(actor=actor, instance=item, action="update", summary=f"TOP {item.title}")
+    # the meeting and minutes pages and the public feed show the item (and its publicity)
+    caching.bump(item.body_id, item.municipality_id)
+    summary = f"TOP {item.title}"
+    if item.public != was_public:
+        summary += ": " + (
+            _("öffentlich gemacht") if item.public else _("nicht öffentlich gemacht")
+        )
+    audit.record(actor=actor, instance=item, action="update", summary=summary)
     return item
 
 

@@ -173,3 +173,42 @@ def test_council_papers_deadlines_and_a_room_double_booking(
     page.wait_for_load_state()
     assert "ist zu dieser Zeit schon belegt" in page.locator("#id_room_error").inner_text()
     axe_check(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_office_makes_an_agenda_item_non_public_after_a_confirmation(
+    page, live_server, login, axe_check, town
+):
+    council, _ = crisis_staff(town, name="Rat", public=True)
+    office = office_user(town)
+    meeting = meeting_at(council, timezone.now() + timedelta(days=3), title="Ratssitzung")
+    AgendaItem.objects.create(
+        municipality=town,
+        body=council,
+        meeting=meeting,
+        position=1,
+        title="Grundstücksverkauf",
+        public=True,
+    )
+    login(page, office.username)
+    page.goto(f"{live_server.url}/gremien/sitzung/{meeting.pk}/")
+    page.get_by_role("link", name="TOP 1 nicht öffentlich machen").click()
+    page.wait_for_load_state()
+    assert "OParl behält für den Punkt" in page.content()
+    axe_check(page)
+    page.get_by_role("button", name="Ja, nicht öffentlich machen").click()
+    page.wait_for_load_state()
+    assert "TOP 1 ist jetzt nicht öffentlich." in page.content()
+    assert page.locator("#tagesordnung ~ ul .kern-badge", has_text="nicht öffentlich").count()
+    axe_check(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="TOP 1 öffentlich machen").click()
+    page.wait_for_load_state()
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    axe_check(page)
+    page.get_by_role("button", name="Ja, öffentlich machen").click()
+    page.wait_for_load_state()
+    assert AgendaItem.objects.get(meeting=meeting).public is True

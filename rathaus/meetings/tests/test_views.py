@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from rathaus.core.models import Role
+from rathaus.core.models import AuditEntry, Role
 from rathaus.core.tests.factories import RoomFactory
 from rathaus.meetings import ical
 from rathaus.meetings.models import AgendaItem, Attendance
@@ -285,3 +285,71 @@ def test_rooms_show_their_normal_and_pandemic_capacity(client, town, staff, offi
     )
     form = client.get(f"/gremien/{body.pk}/sitzung/neu/").content.decode()
     assert "40 Plätze, Pandemie 12" in form
+
+
+@pytest.mark.django_db
+def test_the_public_feed_written_from_values_says_what_the_model_path_says(client, town, settings):
+    settings.RATHAUS_MEETINGS_CACHE_SECONDS = 0  # written from the database every time
+    council, _ = crisis_staff(town, name="Rat; Umwelt, Klima", public=True)
+    room = RoomFactory(location__municipality=town, municipality=town)
+    in_room = meeting_at(council, timezone.now() + timedelta(days=1), mode="in_person", room=room)
+    online = meeting_at(council, timezone.now() + timedelta(days=2), title="Sitzung " + "Ä" * 60)
+    services.agenda_item_add(
+        actor=None, body=council, meeting=in_room, title="Öffentlich, a; b", public=True
+    )
+    services.agenda_item_add(
+        actor=None, body=council, meeting=in_room, title="Vertraulich", public=False
+    )
+    served = client.get(f"/gremien/{council.pk}/kalender.ics").content
+    expected = ical.feed([in_room, online], name=council.name, public_only=True)
+
+    def events(data: bytes) -> list[dict]:
+        return [
+            {k: v.to_ical() for k, v in event.items() if k != "DTSTAMP"}
+            for event in Calendar.from_ical(data).walk("VEVENT")
+        ]
+
+    assert events(served) == events(expected)
+    assert b"Vertraulich" not in served and b"CONFERENCE" not in served
+    assert all(len(line) <= 75 for line in served.split(b"\r\n"))
+
+
+@pytest.mark.django_db
+def test_the_office_makes_an_agenda_item_non_public_and_back_after_a_confirmation(
+    client, town, office, make_user
+):
+    council, _ = crisis_staff(town, name="Rat", public=True)
+    m = meeting_at(council, timezone.now() + timedelta(days=3))
+    item = services.agenda_item_add(
+        actor=None, body=council, meeting=m, title="Grundstück", public=True
+    )
+    client.force_login(office)
+    page = client.get(f"/gremien/sitzung/{m.pk}/").content.decode()
+    link = f"/gremien/top/{item.pk}/oeffentlichkeit/"
+    assert f'href="{link}"' in page and "TOP 1 nicht öffentlich machen" in page
+    confirm = client.get(link).content.decode()
+    assert "zeigen den Punkt und seine Dokumente nicht mehr" in confirm
+    assert "„gelöscht“" in confirm and "Ja, nicht öffentlich machen" in confirm
+    assert "Grundstück" in client.get(f"/gremien/{council.pk}/kalender.ics").content.decode()
+
+    done = client.post(link, follow=True)
+    assert "TOP 1 ist jetzt nicht öffentlich." in done.content.decode()
+    item.refresh_from_db()
+    assert item.public is False
+    assert "Grundstück" not in client.get(f"/gremien/{council.pk}/kalender.ics").content.decode()
+    oparl = client.get(f"/oparl/v1/agendaitem/{item.pk}").json()
+    assert oparl["deleted"] is True and "name" not in oparl
+    assert AuditEntry.objects.filter(summary="TOP Grundstück: nicht öffentlich gemacht").exists()
+
+    page = client.get(f"/gremien/sitzung/{m.pk}/").content.decode()
+    assert "TOP 1 öffentlich machen" in page
+    assert "Ja, öffentlich machen" in client.get(link).content.decode()
+    client.post(link)
+    item.refresh_from_db()
+    assert item.public is True
+    assert client.get(f"/oparl/v1/agendaitem/{item.pk}").json().get("deleted") is not True
+    assert "Grundstück" in client.get(f"/gremien/{council.pk}/kalender.ics").content.decode()
+
+    client.force_login(make_user(Role.PLANNER, municipality=town))
+    assert client.get(link).status_code == 403
+    assert client.post(link).status_code == 403

@@ -162,8 +162,6 @@ def public_feed(request, body_id):
     # cached per body version: a write to the body's meetings or agenda starts a new rendering
     data = caching.get_or_render(
         caching.body_key(body, "public_feed"),
-        lambda: ical.feed(
-            selectors.feed_meetings(body, now=now_or()), name=body.name, public_only=True
-        ),
+        lambda: ical.public_feed(selectors.feed_entries(body, now=now_or()), name=body.name),
     )
     return HttpResponse(data, content_type="text/calendar; charset=utf-8")

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
@@ -71,12 +71,13 @@ def _clock_state(meeting: Meeting, now) -> str:
     return f"{video.join_open(meeting, now):d}{meeting.start <= now:d}{meeting.end <= now:d}"
 
 
-def _page_key(request, meeting: Meeting, now) -> str:
+def _page_key(request, meeting: Meeting, now, body_version: int) -> str:
     """Per person (their seat, answer, join box and menu), body version, language (in
     ``body_key``) and clock state; roles and municipality in case they change."""
     user = request.user
     who = f"{user.pk}:{user.municipality_id}:{','.join(sorted(user.roles or []))}"
-    return caching.body_key(meeting.body, f"page:{meeting.pk}:{who}:{_clock_state(meeting, now)}")
+    part = f"page:{meeting.pk}:{who}:{_clock_state(meeting, now)}"
+    return caching.body_key(meeting.body, part, body_version)
 
 
 @login_required
@@ -90,11 +91,11 @@ def detail(request, meeting_id):
         html = _detail_html(request, selectors.meeting_get(request.user, meeting_id), now)
     else:
         # a cached page needs only the narrow row; the whole meeting is read on a miss only
-        head = caching.meeting_head(
+        head, body_version = caching.meeting_head(
             request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
         )
         html = caching.get_or_render(
-            _page_key(request, head, now),
+            _page_key(request, head, now, body_version),
             lambda: _detail_html(request, selectors.meeting_get(request.user, meeting_id), now),
         )
     return HttpResponse(caching.with_csrf(request, html))
@@ -287,6 +288,38 @@ def item_schedule(request, meeting_id, item_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     return to_meeting(meeting.pk, "#tagesordnung")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_publicity(request, item_id):
+    """Makes an agenda item non-public (or public again) after a confirmation that says what
+    follows: the public feed and OParl stop showing it, OParl keeps a tombstone."""
+    require(request.user, PERM_MANAGE)
+    item = selectors.item_get(request.user, item_id)
+    if item.meeting_id is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            minutes_services.agenda_item_update(
+                actor=request.user, item=item, public=not item.public
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _publicity_message(item))
+        return to_meeting(item.meeting_id, f"#top-{item.pk}")
+    return render(
+        request,
+        "meetings/meeting/item_publicity.html",
+        {"item": item, "meeting": item.meeting, "body": item.body},
+    )
+
+
+def _publicity_message(item) -> str:
+    if item.public:
+        return _("TOP %(n)s ist jetzt öffentlich.") % {"n": item.position}
+    return _("TOP %(n)s ist jetzt nicht öffentlich.") % {"n": item.position}
 
 
 @login_required

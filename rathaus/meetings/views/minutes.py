@@ -75,7 +75,7 @@ def minutes(request, meeting_id):
     not while the minutes are circulated (the approval form lists meetings that have begun
     by now) and not with messages to show."""
     require(request.user, PERM_MINUTES)
-    head = caching.meeting_head(
+    head, body_version = caching.meeting_head(
         request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
     )
     circulated = head.minutes_status == head.MinutesStatus.CIRCULATED
@@ -84,7 +84,7 @@ def minutes(request, meeting_id):
     user = request.user
     who = f"{user.pk}:{user.municipality_id}:{','.join(sorted(user.roles or []))}"
     html = caching.get_or_render(
-        caching.body_key(head.body, f"minutes-page:{head.pk}:{who}"),
+        caching.body_key(head.body, f"minutes-page:{head.pk}:{who}", body_version),
         lambda: _page(
             request, selectors.meeting_get(request.user, meeting_id), csrf=False
         ).content.decode(),
