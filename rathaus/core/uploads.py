@@ -97,28 +97,13 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except Exception as exc:  # openpyxl raises many types for broken files
         raise UploadRefused(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
     try:
-        with sheet._get_source() as source:
-            # The rows present in the XML, not the declared dimension: no padding.
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for line, cells in parser.parse():
-                if line > MAX_ROWS + 1:
-                    raise _too_many_rows()
-                if not cells:
-                    continue
-                last = max(cell["column"] for cell in cells)
-                if last > MAX_COLUMNS:
-                    raise _too_many_columns(line)
-                row = [""] * last
-                for cell in cells:
-                    row[cell["column"] - 1] = _cell_text(cell["value"])
-                yield line, row
+        for line, cells, width in _sheet_cells(workbook, sheet, data_only=True):
+            if line > MAX_ROWS + 1:
+                raise _too_many_rows()
+            row = [""] * width
+            for cell in cells:
+                row[cell["column"] - 1] = _cell_text(cell["value"])
+            yield line, row
     except UploadRefused:
         raise
     except Exception as exc:  # broken XML inside a valid zip
@@ -181,34 +166,45 @@ def xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[tuple[int, list[obj
 
 def _typed_rows(workbook, sheet, budget: list[int]) -> Iterator[tuple[int, list[object]]]:
     try:
-        with sheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=False,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for line, cells in parser.parse():
-                budget[0] -= 1
-                if budget[0] < 0 or line > MAX_ROWS + 1:
-                    raise _too_many_rows()
-                if not cells:
-                    continue
-                last = max(cell["column"] for cell in cells)
-                if last > MAX_COLUMNS:
-                    raise _too_many_columns(line)
-                row: list[object] = [None] * last
-                for cell in cells:
-                    value = cell["value"]
-                    if cell["data_type"] == "f":
-                        value = Formula(value or "=")
-                    elif isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
-                        raise _field_too_long(line)
-                    row[cell["column"] - 1] = value
-                yield line, row
+        for line, cells, width in _sheet_cells(workbook, sheet, data_only=False, budget=budget):
+            if line > MAX_ROWS + 1:
+                raise _too_many_rows()
+            row: list[object] = [None] * width
+            for cell in cells:
+                value = cell["value"]
+                if cell["data_type"] == "f":
+                    value = Formula(value or "=")
+                elif isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+                    raise _field_too_long(line)
+                row[cell["column"] - 1] = value
+            yield line, row
     except UploadRefused:
         raise
     except Exception as exc:  # broken XML inside a valid zip
         raise UploadRefused(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
+
+
+def _sheet_cells(workbook, sheet, *, data_only: bool, budget: list[int] | None = None):
+    """(line, cells, width) of the rows present in the sheet's XML — not its declared
+    dimension, so no padding —, empty rows left out; refuses too many rows (``budget``, shared
+    by the sheets of one file) or columns."""
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for line, cells in parser.parse():
+            if budget is not None:
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise _too_many_rows()
+            if not cells:
+                continue
+            width = max(cell["column"] for cell in cells)
+            if width > MAX_COLUMNS:
+                raise _too_many_columns(line)
+            yield line, cells, width

@@ -113,6 +113,20 @@ def actuals_import(request):
 
 
 PENDING = "steering_opensdg_pending"
+BA_PENDING = "steering_ba_pending"
+SDG_PENDING = "steering_sdg_pending"
+
+
+def _scope(request):
+    """The acting user's municipality and its indicators (403 without the permission)."""
+    require(request.user, PERM_MANAGE_INDICATORS)
+    municipality = home_municipality(request.user)
+    if municipality is None:
+        raise PermissionDenied
+    indicators = (
+        selectors.indicators_for(request.user).filter(municipality=municipality).order_by("name")
+    )
+    return municipality, indicators
 
 
 def _opensdg_confirm(request, indicators):
@@ -141,13 +155,7 @@ def _opensdg_confirm(request, indicators):
 @require_http_methods(["GET", "POST"])
 def opensdg_values_import(request):
     """Upload → preview of the headline series (nothing written) → confirm."""
-    require(request.user, PERM_MANAGE_INDICATORS)
-    municipality = home_municipality(request.user)
-    if municipality is None:
-        raise PermissionDenied
-    indicators = (
-        selectors.indicators_for(request.user).filter(municipality=municipality).order_by("name")
-    )
+    _municipality, indicators = _scope(request)
     if request.method == "POST" and request.POST.get("confirm"):
         return _opensdg_confirm(request, indicators)
     form = OpenSdgForm(request.POST or None, request.FILES or None, indicators=indicators)
@@ -176,22 +184,6 @@ def opensdg_values_import(request):
         },
         status=400 if (preview and not preview.ok) or form.errors else 200,
     )
-
-
-BA_PENDING = "steering_ba_pending"
-SDG_PENDING = "steering_sdg_pending"
-
-
-def _scope(request):
-    """The acting user's municipality and its indicators (403 without the permission)."""
-    require(request.user, PERM_MANAGE_INDICATORS)
-    municipality = home_municipality(request.user)
-    if municipality is None:
-        raise PermissionDenied
-    indicators = (
-        selectors.indicators_for(request.user).filter(municipality=municipality).order_by("name")
-    )
-    return municipality, indicators
 
 
 def _store(request, municipality, indicators, rows: list[Checked], label: str):
