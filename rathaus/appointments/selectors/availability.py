@@ -98,6 +98,7 @@ def clear_process_cache() -> None:
     with _lock:
         _setups.clear()
         _day_slots.clear()
+        _day_results.clear()
         catalogue.clear_process_cache()
     availability_index.clear_process_cache()
 
@@ -246,13 +247,20 @@ def location_state(
 ) -> tuple[LocationSetup, engine.BookingIndex]:
     """Setup and booking index of a location: the shared incremental index, or with
     ``fresh`` (or a ``now`` away from the wall clock) straight from the database."""
-    now = now_or(now)
+    setup, index, _ = _state(location, now_or(now), fresh=fresh)
+    return setup, index
+
+
+def _state(
+    location: Location, now: datetime, *, fresh: bool
+) -> tuple[LocationSetup, engine.BookingIndex, availability_index.Window | None]:
+    """:func:`location_state` plus the index's window (None when read from the database)."""
     setup = location_setup(location, now)
     since, until = _window(setup, now)
     if _cacheable(now) and not fresh:
-        indexes = availability_index.booking_indexes({location.id: (since, until)}, now)
-        return setup, indexes[location.id]
-    return setup, _build_index(location.id, since, until, now)
+        window = availability_index.booking_windows({location.id: (since, until)}, now)
+        return setup, window[location.id].index, window[location.id]
+    return setup, _build_index(location.id, since, until, now), None
 
 
 def refresh_index(location: Location, now: datetime) -> int:
@@ -415,9 +423,92 @@ def _request(
     )
 
 
+# Per process and (location, demand): single days' engine results, each with the index day
+# copies it was computed from. A booking replaces the copy of one UTC day, so the next month
+# calendar or day list recomputes the one or two local days that day touches and takes the
+# rest from here; the engine asks only for days whose result cannot depend on ``now``.
+_day_results: dict[tuple[int, tuple], _DayResults] = {}
+_DAY_RESULTS_MAX = 256  # (location, demand) pairs per process
+_DAY_ENTRIES_MAX = 1024  # results per pair (kinds x days; more only after a window moved)
+
+
+@dataclass
+class _DayResults:
+    setup: LocationSetup  # the setup the entries were computed with (its engine inputs)
+    entries: dict[tuple[str, date], tuple[tuple, object]]  # (kind, day) → (day copies, result)
+
+
+def _engine_inputs(setup: LocationSetup) -> tuple:
+    return setup.counters, setup.exceptions, setup.holidays, setup.policy, setup.durations
+
+
+class _WindowMemo:
+    """:class:`engine.DayMemo` for one request: a stored result counts only if every UTC day
+    that can hold a row overlapping its local day is still the very copy it was computed
+    from (copies are never changed, a change makes a new one – so this is exact)."""
+
+    def __init__(self, results: _DayResults, window: availability_index.Window, tzkey: str):
+        self._entries = results.entries
+        self._window = window
+        self._tzkey = tzkey
+        self._copies: dict[date, tuple] = {}
+
+    def _copies_for(self, day: date) -> tuple:
+        copies = self._copies.get(day)
+        if copies is None:
+            start, end = engine.day_bounds(self._tzkey, day)
+            copies = self._copies[day] = self._window.parts_touching(start, end)
+        return copies
+
+    def get(self, kind: str, day: date):
+        hit = self._entries.get((kind, day))
+        if hit is None:
+            return None
+        copies = self._copies_for(day)
+        if len(hit[0]) != len(copies) or any(
+            a is not b for a, b in zip(hit[0], copies, strict=True)
+        ):
+            return None
+        return hit[1]
+
+    def put(self, kind: str, day: date, value) -> None:
+        if len(self._entries) >= _DAY_ENTRIES_MAX:
+            self._entries.clear()
+        self._entries[(kind, day)] = (self._copies_for(day), value)
+
+
+def _memo(
+    setup: LocationSetup, demand: dict[int, int], window: availability_index.Window
+) -> _WindowMemo:
+    key = (setup.location_id, tuple(sorted(demand.items())))
+    results = _day_results.get(key)
+    if results is None or (
+        results.setup is not setup and _engine_inputs(results.setup) != _engine_inputs(setup)
+    ):
+        results = _DayResults(setup, {})
+        with _lock:
+            if len(_day_results) >= _DAY_RESULTS_MAX:
+                _day_results.clear()
+            _day_results[key] = results
+    results.setup = setup  # equal inputs: compare by identity next time
+    return _WindowMemo(results, window, setup.policy.timezone)
+
+
+def _request_and_memo(
+    location: Location, demand: dict[int, int], now: datetime | None
+) -> tuple[engine.AvailabilityRequest | None, _WindowMemo | None]:
+    """The engine request and, when it reads the shared index, the memo of day results."""
+    now = now_or(now)
+    setup, index, window = _state(location, now, fresh=False)
+    request = _request(setup, index, demand, now)
+    if request is None or window is None:
+        return request, None
+    return request, _memo(setup, demand, window)
+
+
 def slots_on(location: Location, demand: dict[int, int], day: date, now=None) -> list[engine.Slot]:
-    request = availability_request(location, demand, now)
-    return engine.free_slots(request, day) if request else []
+    request, memo = _request_and_memo(location, demand, now)
+    return engine.free_slots(request, day, memo) if request else []
 
 
 def find_slot(
@@ -435,15 +526,15 @@ def find_slot(
 
 
 def month(location: Location, demand: dict[int, int], year: int, month_: int, now=None):
-    request = availability_request(location, demand, now)
+    request, memo = _request_and_memo(location, demand, now)
     if request is None:
         return {}
-    return engine.month_calendar(request, year, month_)
+    return engine.month_calendar(request, year, month_, memo)
 
 
 def next_days(location: Location, demand: dict[int, int], limit: int = 5, now=None) -> list[date]:
-    request = availability_request(location, demand, now)
-    return engine.next_free_days(request, limit) if request else []
+    request, memo = _request_and_memo(location, demand, now)
+    return engine.next_free_days(request, limit, memo) if request else []
 
 
 def earliest(location: Location, demand: dict[int, int], now=None) -> engine.Slot | None:

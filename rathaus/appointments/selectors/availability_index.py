@@ -636,10 +636,33 @@ class _Day:
     per_counter: dict[int, tuple[list[int], list[int]]]  # (starts, ends), ordered
     untils: dict[int, int]  # per counter the first ``until`` of its busy rows
     valid_until: int  # epoch s: the first ``until`` after the time per_counter was made for
+    spans: dict[int, int]  # per counter the longest busy row (s), for results per local day
+
+
+@dataclass(frozen=True, eq=False)
+class Window:
+    """A location's booking index for a window and the day copies it was joined from
+    (UTC day ``YYYYMMDD`` → copy); ``longest`` = the longest busy row in it (s)."""
+
+    index: engine.BookingIndex
+    days: dict[str, _Day]
+    valid_until: int
+    longest: int
+
+    def parts_touching(self, start: int, end: int) -> tuple[_Day | None, ...]:
+        """The copies of every UTC day that can hold a row overlapping [start, end) (rows
+        are filed under the UTC day of their start; None = a day outside the window).
+        The same objects mean the same busy intervals there: copies are never changed."""
+        first = datetime.fromtimestamp(start - self.longest, UTC).date()
+        last = datetime.fromtimestamp(max(start, end - 1), UTC).date()
+        return tuple(
+            self.days.get((first + timedelta(days=n)).strftime("%Y%m%d"))
+            for n in range((last - first).days + 1)
+        )
 
 
 _day_cache: dict[tuple[int, str], _Day] = {}
-_combined: dict[int, tuple[tuple[_Day, ...], int, engine.BookingIndex]] = {}
+_combined: dict[int, Window] = {}
 _cache_lock = threading.Lock()
 
 
@@ -658,12 +681,13 @@ def _parse_value(value: str) -> tuple[int, Row]:
 
 
 def _counter_lists(rows: dict[str, Row], now: int):
-    """A counter's busy (starts, ends) ordered by start and the first ``until`` among
-    them; (None, FOREVER) if nothing occupies it."""
+    """A counter's busy (starts, ends) ordered by start, the first ``until`` among them and
+    the longest row; (None, FOREVER, 0) if nothing occupies it."""
     live = sorted(row for row in rows.values() if row[2] > now)
     if not live:
-        return None, FOREVER
-    return ([r[0] for r in live], [r[1] for r in live]), min(r[2] for r in live)
+        return None, FOREVER, 0
+    lists = ([r[0] for r in live], [r[1] for r in live])
+    return lists, min(r[2] for r in live), max(r[1] - r[0] for r in live)
 
 
 def _with_lists(
@@ -679,17 +703,21 @@ def _with_lists(
     those very lists, so the combined index rebuilds only the counters that changed."""
     per_counter = dict(previous.per_counter) if counters is not None and previous else {}
     untils = dict(previous.untils) if counters is not None and previous else {}
+    spans = dict(previous.spans) if counters is not None and previous else {}
     old_lists = previous.per_counter if previous is not None else {}
     for counter in rows if counters is None else counters:
-        lists, until = _counter_lists(rows.get(counter, {}), now)
+        lists, until, span = _counter_lists(rows.get(counter, {}), now)
         if lists is None:
             per_counter.pop(counter, None)
             untils.pop(counter, None)
+            spans.pop(counter, None)
             continue
         old = old_lists.get(counter)
         per_counter[counter] = old if old is not None and old == lists else lists
         untils[counter] = until
-    return _Day(version, rows, owner, per_counter, untils, min(untils.values(), default=FOREVER))
+        spans[counter] = span
+    valid = min(untils.values(), default=FOREVER)
+    return _Day(version, rows, owner, per_counter, untils, valid, spans)
 
 
 def _full_day(version: int, items: list[str], now: int, previous: _Day | None) -> _Day:
@@ -885,34 +913,44 @@ def _combine(location_id: int, parts: tuple[_Day, ...]) -> engine.BookingIndex:
     return engine.BookingIndex.from_counters({c: part for c, (_, part) in fresh.items()})
 
 
-def booking_indexes(
+def booking_windows(
     windows: dict[int, tuple[datetime, datetime]], now: datetime
-) -> dict[int, engine.BookingIndex]:
-    """The booking index of each location for its window (since, until): one round trip
-    for all versions, then only the days that changed; expired holds and deadlines drop
-    out by time."""
+) -> dict[int, Window]:
+    """The booking index of each location for its window (since, until) with the day
+    copies it was joined from: one round trip for all versions, then only the days that
+    changed; expired holds and deadlines drop out by time."""
     now_s = int(now.timestamp())
     all_versions = store().versions(list(windows))
     out = {}
     for location_id, (since, until) in windows.items():
-        parts = _current_days(
-            location_id, _days_between(since, until), all_versions[location_id], now_s
-        )
+        names = _days_between(since, until)
+        parts = _current_days(location_id, names, all_versions[location_id], now_s)
         combined = _combined.get(location_id)
         if (
             combined is not None
-            and len(combined[0]) == len(parts)
-            and all(a is b for a, b in zip(combined[0], parts, strict=True))
-            and now_s < combined[1]
+            and list(combined.days) == names
+            and all(a is b for a, b in zip(combined.days.values(), parts, strict=True))
+            and now_s < combined.valid_until
         ):
-            out[location_id] = combined[2]
+            out[location_id] = combined
             continue
-        index = _combine(location_id, parts)
-        valid_until = min((p.valid_until for p in parts), default=FOREVER)
+        window = Window(
+            index=_combine(location_id, parts),
+            days=dict(zip(names, parts, strict=True)),
+            valid_until=min((p.valid_until for p in parts), default=FOREVER),
+            longest=max((max(p.spans.values(), default=0) for p in parts), default=0),
+        )
         with _cache_lock:
-            _combined[location_id] = (parts, valid_until, index)
-        out[location_id] = index
+            _combined[location_id] = window
+        out[location_id] = window
     return out
+
+
+def booking_indexes(
+    windows: dict[int, tuple[datetime, datetime]], now: datetime
+) -> dict[int, engine.BookingIndex]:
+    """:func:`booking_windows`, only the indexes."""
+    return {loc: window.index for loc, window in booking_windows(windows, now).items()}
 
 
 def busy_rows(location_id: int, day: date, now: datetime) -> list[tuple[int, int, int]]:
@@ -1008,4 +1046,4 @@ def valid_until(location_id: int) -> int:
     """When the location's current combined index stops being valid (a hold or deadline in
     it runs out); :data:`FOREVER` if none."""
     combined = _combined.get(location_id)
-    return combined[1] if combined is not None else 0
+    return combined.valid_until if combined is not None else 0

@@ -9,6 +9,12 @@ bookable window once. Each day is then computed independently and lazily:
 3. slot starts per gap as a ``range`` on the grid anchored at the opening interval's
    start (elapsed time), so the work is per gap, not per minute;
 4. starts are merged across counters into one slot per start time.
+
+A caller may pass a :class:`DayMemo` to keep single days' results between requests. It is
+asked only for days that start at or after ``now + min_notice`` – such a day's result does
+not depend on ``now`` (the window's first and last date are applied outside) – and must
+answer only for the same request inputs apart from ``now`` and the same busy intervals
+overlapping that local day.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .bookings import Booking
 from .clock import day_bounds, repeated_range, wall_to_epoch
@@ -25,6 +31,7 @@ from .model import AvailabilityRequest, CounterId, DateException, Slot, WallInte
 from .runs import Run, drop_between, merge_ranges, run_length, runs_to_slots
 
 __all__ = [
+    "DayMemo",
     "bookable_window",
     "choose_counter",
     "earliest_across_locations",
@@ -38,6 +45,14 @@ __all__ = [
 
 K = TypeVar("K")
 _ONE_DAY = timedelta(days=1)
+
+
+class DayMemo(Protocol):
+    """Results of single local days kept by the caller (kinds "count", "has", "slots")."""
+
+    def get(self, kind: str, day: date) -> Any: ...
+
+    def put(self, kind: str, day: date, value: Any) -> None: ...
 
 
 def _merge_wall(intervals: Iterable[WallInterval]) -> tuple[WallInterval, ...]:
@@ -96,8 +111,9 @@ class _CounterPlan:
 class _Plan:
     """Per-request precomputation shared by all days of one call."""
 
-    def __init__(self, request: AvailabilityRequest) -> None:
+    def __init__(self, request: AvailabilityRequest, memo: DayMemo | None = None) -> None:
         policy = request.policy
+        self.memo = memo
         self.tz = policy.tz
         self.tzkey = policy.timezone
         self.grid = policy.granularity_minutes * 60
@@ -195,12 +211,42 @@ class _Plan:
                 runs = drop_between(runs, rep[0], rep[1], self.grid)
         return runs
 
+    def _memo_for(self, day: date) -> DayMemo | None:
+        """The memo if ``day`` starts at or after the earliest allowed start: then every
+        opening interval does, and the day's slots are the same for any such ``now``."""
+        if self.memo is None or day_bounds(self.tzkey, day)[0] < self.earliest:
+            return None
+        return self.memo
+
     def day_has_slot(self, day: date) -> bool:
+        memo = self._memo_for(day)
+        if memo is None:
+            return self._has_slot(day)
+        count = memo.get("count", day)
+        if count is not None:
+            return bool(count)
+        has = memo.get("has", day)
+        if has is None:
+            has = self._has_slot(day)
+            memo.put("has", day, has)
+        return bool(has)
+
+    def _has_slot(self, day: date) -> bool:
         if repeated_range(self.tzkey, day) is not None:
             return bool(self.day_runs(day))
         return any(self.counter_starts(cp, day) for cp in self.counters)
 
     def day_count(self, day: date) -> int:
+        memo = self._memo_for(day)
+        if memo is None:
+            return self._count(day)
+        count = memo.get("count", day)
+        if count is None:
+            count = self._count(day)
+            memo.put("count", day, count)
+        return int(count)
+
+    def _count(self, day: date) -> int:
         return sum(run_length(run, self.grid) for run in self.day_runs(day))
 
     def to_slots(self, runs: list[Run]) -> list[Slot]:
@@ -214,7 +260,14 @@ class _Plan:
         return runs_to_slots(runs, self.grid, self.duration, tz, uniform)
 
     def day_slots(self, day: date) -> list[Slot]:
-        return self.to_slots(self.day_runs(day))
+        memo = self._memo_for(day)
+        if memo is None:
+            return self.to_slots(self.day_runs(day))
+        slots = memo.get("slots", day)
+        if slots is None:
+            slots = tuple(self.to_slots(self.day_runs(day)))
+            memo.put("slots", day, slots)
+        return list(slots)
 
     def days(self, start: date | None = None, end: date | None = None) -> Iterator[date]:
         day = self.first_date if start is None or start < self.first_date else start
@@ -230,19 +283,22 @@ def bookable_window(request: AvailabilityRequest) -> tuple[date, date]:
     return plan.first_date, plan.last_date
 
 
-def free_slots(request: AvailabilityRequest, day: date) -> list[Slot]:
+def free_slots(request: AvailabilityRequest, day: date, memo: DayMemo | None = None) -> list[Slot]:
     """Free slots on one local date, ordered by start ([] outside the bookable window)."""
-    plan = _Plan(request)
+    plan = _Plan(request, memo)
     if not plan.first_date <= day <= plan.last_date:
         return []
     return plan.day_slots(day)
 
 
 def iter_free_days(
-    request: AvailabilityRequest, start_date: date | None = None, end_date: date | None = None
+    request: AvailabilityRequest,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    memo: DayMemo | None = None,
 ) -> Iterator[tuple[date, list[Slot]]]:
     """Lazily yield (date, slots) for each date with at least one slot, in order."""
-    plan = _Plan(request)
+    plan = _Plan(request, memo)
     for day in plan.days(start_date, end_date):
         slots = plan.day_slots(day)
         if slots:
@@ -256,9 +312,11 @@ def free_slots_in_range(
     return [s for _, slots in iter_free_days(request, start_date, end_date) for s in slots]
 
 
-def next_free_days(request: AvailabilityRequest, limit: int) -> list[date]:
+def next_free_days(
+    request: AvailabilityRequest, limit: int, memo: DayMemo | None = None
+) -> list[date]:
     """The first ``limit`` bookable dates with at least one slot (stops early)."""
-    plan = _Plan(request)
+    plan = _Plan(request, memo)
     found: list[date] = []
     if limit <= 0:
         return found
@@ -270,9 +328,11 @@ def next_free_days(request: AvailabilityRequest, limit: int) -> list[date]:
     return found
 
 
-def month_calendar(request: AvailabilityRequest, year: int, month: int) -> dict[date, int]:
+def month_calendar(
+    request: AvailabilityRequest, year: int, month: int, memo: DayMemo | None = None
+) -> dict[date, int]:
     """Every date of the month -> number of free slots (start times), 0 if none."""
-    plan = _Plan(request)
+    plan = _Plan(request, memo)
     first = date(year, month, 1)
     nxt = date(year + month // 12, month % 12 + 1, 1)
     out: dict[date, int] = {}
