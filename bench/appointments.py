@@ -78,6 +78,12 @@ def parse_args():
     p.add_argument("--region-counters", type=int, default=500)
     p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     p.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    p.add_argument(
+        "--profile-reads",
+        type=int,
+        default=0,
+        help="(f): this many more reads right after a hold under cProfile (top functions)",
+    )
     return p.parse_args()
 
 
@@ -1167,6 +1173,28 @@ def part_f(data):
         ["read right after a change", "p50 ms", "p95 ms", "runs"],
         [(label, *stats(values)) for label, values in times.items()],
     )
+    if ARGS.profile_reads:
+        _profile_reads(loc, demand, reads, places[ARGS.repeat * 3 :][: ARGS.profile_reads])
+
+
+def _profile_reads(loc, demand, reads, places):
+    """cProfile of reads right after a hold (the holds themselves are not profiled)."""
+    import cProfile
+    import io
+    import pstats
+
+    from rathaus.appointments.services import booking
+
+    profile = cProfile.Profile()
+    for n, slot in enumerate(places):
+        booking.appointment_hold(location=loc, demand=demand, start=slot.start)
+        profile.enable()
+        list(reads.values())[n % len(reads)]()
+        profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(30)
+    print(f"\n(f) cProfile of {len(places)} reads right after a hold (all three kinds in turn):")
+    print("```\n" + out.getvalue().strip() + "\n```")
 
 
 WORKER = Worker()
