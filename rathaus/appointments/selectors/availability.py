@@ -533,8 +533,8 @@ def month(location: Location, demand: dict[int, int], year: int, month_: int, no
 
 
 def next_days(location: Location, demand: dict[int, int], limit: int = 5, now=None) -> list[date]:
-    request, memo = _request_and_memo(location, demand, now)
-    return engine.next_free_days(request, limit, memo) if request else []
+    request = availability_request(location, demand, now)
+    return engine.next_free_days(request, limit) if request else []
 
 
 def earliest(location: Location, demand: dict[int, int], now=None) -> engine.Slot | None:

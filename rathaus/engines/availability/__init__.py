@@ -43,7 +43,7 @@ Functions
     ``choose_counter(slot, bookings) -> counter_id | None``  least loaded that day (number
         of bookings), then lowest id; counters overlapping the slot are skipped
     ``bookable_window(request) -> (first_date, last_date)``
-    ``free_slots``, ``iter_free_days``, ``next_free_days`` and ``month_calendar`` take an
+    ``free_slots``, ``iter_free_days`` and ``month_calendar`` take an
     optional ``memo`` (:class:`DayMemo`: ``get(kind, day)``/``put(kind, day, value)``) that
     keeps single days' results between requests: it is used only for days starting at or
     after ``now + min_notice`` (their result does not depend on ``now``), and it must answer

@@ -122,24 +122,31 @@ def test_kept_day_results_always_equal_a_fresh_computation(
                 assert _reads(location, wanted, now, days) == _fresh(location, wanted, now, days)
 
 
+def _month_reads(location, demand):
+    today = timezone.localdate()
+    later = today + timedelta(days=31)
+    availability.month(location, demand, today.year, today.month)
+    availability.month(location, demand, later.year, later.month)
+    return availability._day_results[(location.id, tuple(sorted(demand.items())))].entries
+
+
 def test_a_hold_recomputes_only_the_days_it_touched(
     shared_index, town, django_capture_on_commit_callbacks
 ):
     location, _counters, ausweis, _kfz = make_office(town, counters=2)
     demand = {ausweis.id: 1}
     today = timezone.localdate()
-    availability.next_days(location, demand, 60)
-    kept = dict(availability._day_results[(location.id, ((ausweis.id, 1),))].entries)
-    target = next(
-        d for d in availability.next_days(location, demand, 60) if d > today + timedelta(days=2)
-    )
+    kept = dict(_month_reads(location, demand))
+    soon = availability.next_days(location, demand, 60)
+    # within this and next month, which _month_reads reads
+    target = next(d for d in soon if today + timedelta(days=2) < d <= today + timedelta(days=25))
     with django_capture_on_commit_callbacks(execute=True):
         booking.appointment_hold(
             location=location, demand=demand, start=_start((target - today).days, 3)
         )
-    availability.next_days(location, demand, 60)
-    after = availability._day_results[(location.id, ((ausweis.id, 1),))].entries
+    after = _month_reads(location, demand)
     recomputed = {day for (kind, day), entry in after.items() if entry is not kept.get((kind, day))}
     # a UTC day touches two local days in Berlin: the one of the hold and the next
     assert recomputed <= {target, target + timedelta(days=1)}
+    assert target in recomputed
     assert len([d for (_kind, d) in after if d not in recomputed]) > 20  # the rest was kept

@@ -59,7 +59,7 @@ def _answers(request: AvailabilityRequest, memo: BusyKeyedMemo | None):
     months = {(d.year, d.month) for d in DAYS}
     return (
         [month_calendar(request, y, m, memo) for y, m in sorted(months)],
-        next_free_days(request, 10, memo),
+        next_free_days(request, 10),
         {day: free_slots(request, day, memo) for day in DAYS},
     )
 
