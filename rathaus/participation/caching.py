@@ -10,7 +10,9 @@ after ``RATHAUS_PARTICIPATION_CACHE_SECONDS`` at the latest.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -49,13 +51,69 @@ def _key(process_id: int, part: str, v: int) -> str:
     return f"participation:{part}:{process_id}:{timezone.localdate().isoformat()}:{v}"
 
 
+class _LocalCopies:
+    """The renderings this worker served last, by their versioned key (at most ``size``,
+    each for at most ``seconds``). A key names one version of one process on one day, so a
+    copy can never be outdated by a write: the write bumps the version, which every request
+    still reads from the shared cache. What the copy saves is the second round trip to Redis
+    and moving the whole page (tens of kilobytes) through it on every request."""
+
+    def __init__(self, size: int, seconds: float):
+        self.size, self.seconds = size, seconds
+        self._items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()  # gthread workers serve requests in several threads
+
+    def get(self, key: str):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, key: str, value, seconds: float) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + min(seconds, self.seconds), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# 64 renderings of ~20-60 kB per worker; 30 s bounds how much longer than the shared copy's
+# RATHAUS_PARTICIPATION_CACHE_SECONDS an admin edit of a phase (which bumps nothing) can wait
+local_copies = _LocalCopies(size=64, seconds=30)
+
+
+def _shared_get(key: str):
+    """The value under a versioned key: this worker's copy, else the shared cache's."""
+    value = local_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local_copies.put(key, value, conf.cache_seconds())
+    return value
+
+
+def _shared_set(key: str, value) -> None:
+    cache.set(key, value, conf.cache_seconds())
+    local_copies.put(key, value, conf.cache_seconds())
+
+
 def existing(process_id: int, part: str):
     """The cached value if there is one for the current version (creates nothing, so ids that
-    do not exist cannot fill the cache); None otherwise."""
+    do not exist cannot fill the cache); None otherwise. One round trip to the shared cache
+    (the version) when this worker has served the same version before."""
     if conf.cache_seconds() <= 0:
         return None
     v = cache.get(_VERSION.format(process_id))
-    return None if v is None else cache.get(_key(process_id, part, int(v)))
+    return None if v is None else _shared_get(_key(process_id, part, int(v)))
 
 
 def get_or_render(process_id: int, part: str, render, *, budget: int | None = None):
@@ -68,11 +126,11 @@ def get_or_render(process_id: int, part: str, render, *, budget: int | None = No
         return render()
     v = version(process_id)
     key = _key(process_id, part, v)
-    value = cache.get(key)
+    value = _shared_get(key)
     if value is None:
         value = render()
         if budget is None or _spend(process_id, v, budget):
-            cache.set(key, value, conf.cache_seconds())
+            _shared_set(key, value)
     return value
 
 
