@@ -34,17 +34,22 @@ def version(process_id: int) -> int:
     return int(value)
 
 
-def _bump(process_id: int) -> None:
-    key = _VERSION.format(process_id)
+def _bump_key(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, time.time_ns(), VERSION_TIMEOUT)
 
 
+def _bump_now_and_after_commit(key: str) -> None:
+    """Once at once (readers stop using the old value) and once after commit (a reader that
+    read the old rows in between and stored them under the new version is outdated too)."""
+    _bump_key(key)
+    transaction.on_commit(lambda: _bump_key(key))
+
+
 def bump(process_id: int) -> None:
-    _bump(process_id)
-    transaction.on_commit(lambda: _bump(process_id))
+    _bump_now_and_after_commit(_VERSION.format(process_id))
 
 
 def _key(process_id: int, part: str, v: int) -> str:
@@ -155,3 +160,45 @@ def remember_idea(idea_id: int, process_id: int) -> None:
 
 def process_of_idea(idea_id: int) -> int | None:
     return cache.get(_IDEA_PROCESS.format(idea_id))
+
+
+# --- the rules a post is checked against -------------------------------------------------------
+# Phases and module audiences of a process, consent texts of a municipality: read by every
+# post, changed rarely (by planners, in the admin). Each worker keeps them under two versions
+# of their own (not the process version, which every post bumps); signals.py bumps them on
+# every save, delete and change of a module's districts or groups.
+_RULES = "participation:rules-v:{}"
+_CONSENT = "participation:consent-v:{}"
+
+
+def rules_changed(process_id: int) -> None:
+    _bump_now_and_after_commit(_RULES.format(process_id))
+
+
+def consent_changed(municipality_id: int) -> None:
+    _bump_now_and_after_commit(_CONSENT.format(municipality_id))
+
+
+def _versions(keys: list[str]) -> list[int]:
+    """The current numbers of ``keys`` in one round trip (missing ones restart from the clock)."""
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for key in missing:
+        cache.add(key, time.time_ns(), VERSION_TIMEOUT)
+    if missing:
+        found.update(cache.get_many(missing))
+    return [int(found.get(k) or 0) for k in keys]
+
+
+def posting_rules(process_id: int, municipality_id: int, load):
+    """``load()`` (the rules of a process and its municipality) from this worker's copy when
+    neither version changed since; one round trip to the shared cache."""
+    if conf.cache_seconds() <= 0:
+        return load()
+    rules_v, consent_v = _versions([_RULES.format(process_id), _CONSENT.format(municipality_id)])
+    key = f"participation:rules:{process_id}:{rules_v}:{municipality_id}:{consent_v}"
+    value = local_copies.get(key)
+    if value is None:
+        value = load()
+        local_copies.put(key, value, conf.cache_seconds())
+    return value

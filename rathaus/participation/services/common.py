@@ -12,13 +12,14 @@ from rathaus.participation.models import Participant, Process
 from rathaus.participation.selectors.audience import rule_for
 from rathaus.participation.selectors.consent import outdated
 from rathaus.participation.selectors.processes import PhaseState, phase_state
+from rathaus.participation.selectors.rules import rules_of
 
 
 def open_state(process: Process, now: datetime, need: str) -> PhaseState:
     """The current phase; a German 409 unless it allows ``need`` (ideas/comments/support/poll)."""
     if not process.published:
         raise DomainError("not_found", _("Dieses Verfahren wurde nicht gefunden."), status=404)
-    state = phase_state(process, timezone.localdate(now))
+    state = phase_state(process, timezone.localdate(now), list(rules_of(process).phases))
     if not getattr(state, need):
         raise DomainError(
             "phase_closed",
@@ -35,14 +36,17 @@ def require_participant(participant: Participant | None, process: Process) -> Pa
             _("Bitte melden Sie sich zuerst für dieses Verfahren an (Schritt „Mitmachen“)."),
             status=403,
         )
-    require_current_consent(participant)
+    require_current_consent(participant, texts=rules_of(process).consent_texts)
     return participant
 
 
-def require_current_consent(participant: Participant, now: datetime | None = None) -> None:
+def require_current_consent(
+    participant: Participant, now: datetime | None = None, texts=None
+) -> None:
     """A German 409 when the municipality published a new version of a consent text since
-    the participant accepted it: they confirm it once more, then go on."""
-    missing = outdated(participant, now)
+    the participant accepted it: they confirm it once more, then go on (``texts``: see
+    ``consent.outdated``)."""
+    missing = outdated(participant, now, texts)
     if missing:
         raise DomainError(
             "consent_outdated",
@@ -60,7 +64,7 @@ def require_admitted(
 ) -> None:
     """A German 403 unless the audience of ``module`` includes ``participant``; official
     posts of staff never come here."""
-    rule = rule_for(process, state, module)
+    rule = rule_for(process, state, module, rules_of(process).audiences.get(module))
     code = rule.refusal_of(participant)
     if code:
         raise DomainError("outside_module_audience", rule.message(code), status=403)
