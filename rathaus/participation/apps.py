@@ -8,6 +8,6 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Bürgerbeteiligung")
 
     def ready(self) -> None:
-        from rathaus.participation import signals
+        from rathaus.participation import signals  # noqa: PLC0415 (models load first)
 
         signals.connect()
