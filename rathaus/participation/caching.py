@@ -172,7 +172,9 @@ _CONSENT = "participation:consent-v:{}"
 
 
 def rules_changed(process_id: int) -> None:
+    """Phases or module audiences changed: the posts' rules and the pages (which show them)."""
     _bump_now_and_after_commit(_RULES.format(process_id))
+    bump(process_id)
 
 
 def consent_changed(municipality_id: int) -> None:

@@ -2,11 +2,12 @@
 worker and version, and every change — also one made in the admin — applies to the very next
 post; a repeated comment reads none of them from the database."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.problems import DomainError
@@ -91,3 +92,12 @@ def test_a_repeated_comment_reads_no_rules_from_the_database(process, resident, 
     assert "participation_phase" not in tables
     assert "participation_consenttext" not in tables
     assert "participation_moduleaudience" not in tables
+
+
+def test_a_phase_edited_in_the_admin_shows_on_the_cached_page_at_once(client, process):
+    url = reverse("participation:process", args=[process.pk])
+    assert "31.12.2099" not in client.get(url).content.decode()
+    phase = Phase.objects.get(process=process, kind="contributions")
+    phase.ends_on = date(2099, 12, 31)
+    phase.save()
+    assert "31.12.2099" in client.get(url).content.decode()
