@@ -17,7 +17,9 @@ What it does (loopback only, bounded in time):
    page (first page and page 400 of the ideas), the JSON ideas API, an idea page with its
    comments, posting comments through the API (each client its own participant token; once
    spread over 512 ideas, once all on one idea, then with ``--post-clients`` (8) clients
-   only: the latency of posting when the server is not saturated) and the baseline again;
+   only, closed loop, and at last open loop: ``--post-rate`` (20) comments per second spread
+   over those clients whatever the answers take — the posting goal's measure, far above a
+   town's peak of a few comments per second) and the baseline again;
 4. reads the server time of every request from gunicorn's access log (``%(D)s``: from reading
    the request to writing the response, inside the worker) — the issue's "server time" — next
    to the client-side latency, which adds queueing for the CPU on a loaded machine.
@@ -63,7 +65,11 @@ def _request(conn, method, path, body, headers):
     return resp
 
 
-def _client_thread(port, spec, deadline, out, errors, index):
+def _client_thread(port, spec, deadline, out, errors, index, pace=None):
+    """Closed loop (the next request when the answer is in), or with ``pace`` = (start,
+    rate, clients) open loop: client ``index`` sends its n-th request at start + (n * clients
+    + index) / rate, and its latency counts from that moment (waiting for a late answer
+    included)."""
     method, path, tokens = spec
     if isinstance(path, list):  # one path per client (e.g. each client comments on its own idea)
         path = path[index % len(path)]
@@ -75,8 +81,16 @@ def _client_thread(port, spec, deadline, out, errors, index):
         headers["Content-Type"] = "application/json"
     while time.perf_counter() < deadline:
         body = json.dumps({"body": f"Benchmark-Kommentar {index}-{n}"}) if tokens else None
-        n += 1
         t0 = time.perf_counter()
+        if pace is not None:
+            start, rate, clients = pace
+            due = start + (n * clients + index) / rate - time.time()
+            if due > 0:
+                time.sleep(due)
+            t0 += due  # from the planned moment, also when it is already past
+            if time.perf_counter() >= deadline:
+                break
+        n += 1
         try:
             resp = _request(conn, method, path, body, headers)
             if resp.status not in (200, 201):
@@ -89,7 +103,7 @@ def _client_thread(port, spec, deadline, out, errors, index):
     conn.close()
 
 
-def _client_process(port, spec, threads, offset, start, seconds, queue):
+def _client_process(port, spec, threads, offset, start, seconds, queue, pace=None):
     while time.time() < start:
         time.sleep(0.001)
     deadline = time.perf_counter() + seconds
@@ -97,7 +111,8 @@ def _client_process(port, spec, threads, offset, start, seconds, queue):
     errors: list = []
     workers = [
         threading.Thread(
-            target=_client_thread, args=(port, spec, deadline, latencies, errors, offset + i)
+            target=_client_thread,
+            args=(port, spec, deadline, latencies, errors, offset + i, pace),
         )
         for i in range(threads)
     ]
@@ -108,17 +123,20 @@ def _client_process(port, spec, threads, offset, start, seconds, queue):
     queue.put((latencies, errors))
 
 
-def run_load(port, spec, clients, seconds, processes) -> dict:
+def run_load(port, spec, clients, seconds, processes, rate=None) -> dict:
+    """``rate``: requests per second over all clients together (open loop), else closed loop."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     per = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
     start = time.time() + 1.5
+    pace = (start, rate, clients) if rate else None
     procs, offset = [], 0
     for n in per:
         if n:
             procs.append(
                 ctx.Process(
-                    target=_client_process, args=(port, spec, n, offset, start, seconds, queue)
+                    target=_client_process,
+                    args=(port, spec, n, offset, start, seconds, queue, pace),
                 )
             )
             offset += n
@@ -271,7 +289,7 @@ def seed(n_ideas: int, n_comments: int) -> tuple[int, list[int], list[str], floa
     return process.pk, idea_ids, tokens, time.perf_counter() - t0
 
 
-def _phases(process_id, idea_ids, tokens, deep: int, post_clients: int) -> list:
+def _phases(process_id, idea_ids, tokens, deep: int, post_clients: int, post_rate: float) -> list:
     idea_id = idea_ids[0]
     spread = [f"/api/v1/participation/ideas/{pk}/comments" for pk in idea_ids]
     return [
@@ -298,6 +316,10 @@ def _phases(process_id, idea_ids, tokens, deep: int, post_clients: int) -> list:
             f"POST comment, {post_clients} clients each on its own idea",
             ("POST", spread, tokens, post_clients),
         ),
+        (
+            f"POST comment, open loop: {post_rate:g} comments/s from {post_clients} clients",
+            ("POST", spread, tokens, post_clients, post_rate),
+        ),
         ("/api/v1/ping (baseline, again)", ("GET", "/api/v1/ping", None)),
     ]
 
@@ -313,7 +335,8 @@ def _measure(args, phases) -> list:
             run_load(args.port, spec, 8, 2, 2)  # warm-up
         offset = _log_size()
         clients = spec[3] if len(spec) > 3 else args.clients
-        client = run_load(args.port, spec[:3], clients, args.seconds, args.load_processes)
+        rate = spec[4] if len(spec) > 4 else None
+        client = run_load(args.port, spec[:3], clients, args.seconds, args.load_processes, rate)
         server, _ = server_times(offset)
         rows.append((label, spec, {**client, **server}))
         print(
@@ -387,6 +410,12 @@ def main() -> None:
     p.add_argument("--ideas", type=int, default=10_000)
     p.add_argument("--comments", type=int, default=100_000)
     p.add_argument("--post-clients", type=int, default=8, help="clients of the light posting phase")
+    p.add_argument(
+        "--post-rate",
+        type=float,
+        default=20.0,
+        help="comments per second of the open-loop posting phase (the goal's measure)",
+    )
     p.add_argument("--keep-db", action="store_true")
     p.add_argument(
         "--prepare",
@@ -416,7 +445,7 @@ def main() -> None:
     deep = max(1, args.ideas // 20 // 2)
     try:
         served.wait_for(args.port)
-        phases = _phases(process_id, idea_ids, tokens, deep, args.post_clients)
+        phases = _phases(process_id, idea_ids, tokens, deep, args.post_clients, args.post_rate)
         rows = _measure(args, phases)
     finally:
         server.terminate()

@@ -143,14 +143,19 @@ def rules_of(process: Process, state: PhaseState) -> dict[str, Rule]:
     return {module: _rule(module, own.get(module), state, districts) for module in Module.values}
 
 
-def rule_for(process: Process, state: PhaseState, module: str) -> Rule:
-    """The rule of one module (reads only that module's row, and the process's districts
-    only when its audience needs them: posting a comment stays cheap)."""
-    row = (
-        ModuleAudience.objects.filter(process_id=process.pk, module=module)
-        .prefetch_related("districts", "groups")
-        .first()
-    )
+_READ = object()
+
+
+def rule_for(process: Process, state: PhaseState, module: str, row=_READ) -> Rule:
+    """The rule of one module (reads only that module's row unless the caller passes it —
+    None: the module has no audience of its own — and the process's districts only when
+    its audience needs them: posting a comment stays cheap)."""
+    if row is _READ:
+        row = (
+            ModuleAudience.objects.filter(process_id=process.pk, module=module)
+            .prefetch_related("districts", "groups")
+            .first()
+        )
     return _rule(module, row, state, _districts_reader(process))
 
 

@@ -62,8 +62,9 @@ def public_process(process_id) -> Process | None:
         return None
 
 
-def phase_state(process: Process, today: date) -> PhaseState:
-    phases = list(process.phases.all())
+def phase_state(process: Process, today: date, phases=None) -> PhaseState:
+    """``phases``: the process's phases when the caller has them (else they are read)."""
+    phases = list(process.phases.all()) if phases is None else phases
     current = next((p for p in phases if p.starts_on <= today <= p.ends_on), None)
     if current is None:
         return PhaseState(None, process.audience, False, False, False, False)

@@ -27,11 +27,7 @@ from rathaus.participation.models import (
     Support,
     Visibility,
 )
-from rathaus.participation.services.common import (
-    open_state,
-    require_admitted,
-    require_participant,
-)
+from rathaus.participation.services.common import admitted_state
 from rathaus.participation.services.notifications import notify_author
 from rathaus.participation.text import multi_line, one_line
 
@@ -66,9 +62,7 @@ def idea_create(
     now = now_or(now)
     official = _is_official(actor)
     if not official:
-        state = open_state(process, now, "ideas")
-        require_participant(participant, process)
-        require_admitted(process, state, participant, Module.IDEAS)
+        admitted_state(process, participant, now, "ideas", Module.IDEAS)
     title = one_line(title, field="title", label=_("Titel"), max_length=160)
     body = multi_line(body, field="body", label=_("Ihre Idee"), max_length=MAX_BODY)
     if district is not None and district.municipality_id != process.municipality_id:
@@ -133,9 +127,7 @@ def comment_create(
     official = _is_official(actor)
     process = idea.process
     if not official:
-        state = open_state(process, now, "comments")
-        require_participant(participant, process)
-        require_admitted(process, state, participant, Module.COMMENTS)
+        admitted_state(process, participant, now, "comments", Module.COMMENTS)
     if idea.visibility != Visibility.PUBLISHED:
         raise DomainError("not_found", _("Diese Idee wurde nicht gefunden."), status=404)
     body = multi_line(body, field="body", label=_("Kommentar"), max_length=MAX_BODY)
@@ -171,9 +163,7 @@ def idea_support(
 ) -> bool:
     """Support an idea once; returns False if this participant already supports it."""
     now = now_or(now)
-    state = open_state(idea.process, now, "support")
-    require_participant(participant, idea.process)
-    require_admitted(idea.process, state, participant, Module.SUPPORT)
+    admitted_state(idea.process, participant, now, "support", Module.SUPPORT)
     if idea.visibility != Visibility.PUBLISHED:
         raise DomainError("not_found", _("Diese Idee wurde nicht gefunden."), status=404)
     try:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rathaus.core import proof_of_work
 from rathaus.core.models import Role
+from rathaus.participation import caching
 from rathaus.participation.models import Audience, District, StreetRange
 from rathaus.participation.services import participants
 from rathaus.participation.services.processes import PhaseSpec, process_create
@@ -19,6 +20,7 @@ NOW = timezone.make_aware(datetime(2026, 5, 4, 10, 0))
 def _cheap_proof_of_work(settings):
     settings.ALTCHA_MAX_NUMBER = 2000
     cache.clear()
+    caching.local_copies.clear()
 
 
 def altcha_payload() -> str:
