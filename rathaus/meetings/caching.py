@@ -19,11 +19,13 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from rathaus.meetings import conf
+from rathaus.meetings.models import StoredFeed
 
 VERSION_TIMEOUT = 7 * 24 * 3600
 CSRF_PLACEHOLDER = "__rathaus_meetings_csrf__"
@@ -51,15 +53,27 @@ def _bump(kind: str, pk: int) -> None:
         cache.set(key, time.time_ns(), VERSION_TIMEOUT)
 
 
+def outdate_stored_feeds(body_id: int) -> None:
+    """The body's feeds kept in the database (``services.feeds``) are old from now on."""
+    StoredFeed.objects.filter(body_id=body_id).update(version=F("version") + 1)
+
+
 def bump(body_id: int, municipality_id: int) -> None:
-    """After a write to a body: its pages, its feed and the municipality's OParl counts."""
+    """After a write to a body: its pages, its feed and the municipality's OParl counts.
+
+    The stored feeds are outdated in the change's own transaction (they go old together with
+    the change, also if the process dies before the commit's callbacks) and again after the
+    commit: a first rendering that created the stored row while the change was not yet
+    committed may have read the old data (docs/meetings.md, "The feed kept in the database")."""
     pairs = (("body", body_id), ("town", municipality_id))
     for kind, pk in pairs:
         _bump(kind, pk)
+    outdate_stored_feeds(body_id)
 
     def again() -> None:
         for kind, pk in pairs:
             _bump(kind, pk)
+        outdate_stored_feeds(body_id)
 
     transaction.on_commit(again)
 
