@@ -12,9 +12,8 @@ from icalendar import Calendar
 
 from rathaus.meetings import caching
 from rathaus.meetings.models import StoredFeed
-from rathaus.meetings.services import feeds
+from rathaus.meetings.services import feeds, minutes
 from rathaus.meetings.services import meetings as meeting_services
-from rathaus.meetings.services import minutes
 from rathaus.meetings.tests.factories import crisis_staff, meeting_at
 
 
@@ -42,7 +41,9 @@ def test_a_fresh_process_serves_the_stored_feed_with_one_read_and_it_matches_a_n
     client, council, django_assert_num_queries
 ):
     meeting = meeting_at(council, timezone.now() + timedelta(days=3))
-    minutes.agenda_item_add(actor=None, body=council, meeting=meeting, title="Haushalt", public=True)
+    minutes.agenda_item_add(
+        actor=None, body=council, meeting=meeting, title="Haushalt", public=True
+    )
     first = _feed(client, council)
     cache.clear()  # a fresh process on an emptied shared cache: only the database is left
     with django_assert_num_queries(1):
