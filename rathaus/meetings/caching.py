@@ -92,37 +92,47 @@ def body_key(body, part: str, body_version: int | None = None) -> str:
     return f"meetings:{part}:{body.pk}:{stamp}:{body_version}:{get_language()}"
 
 
-def get_or_render(key: str, render: Callable[[], str | bytes]):
+def get_or_render(key: str, render: Callable[[], str | bytes], hit=None):
+    """``hit``: the value already read under ``key`` (``meeting_head``), or ``None``."""
     seconds = conf.cache_seconds()
     if seconds <= 0:
         return render()
-    value = cache.get(key)
+    value = hit if hit is not None else cache.get(key)
     if value is None:
         value = render()
         cache.set(key, value, seconds)
     return value
 
 
-def meeting_head(user, meeting_id, read: Callable):
+def meeting_head(user, meeting_id, read: Callable, page_key: Callable | None = None):
     """The narrow meeting row that names a cached page (``selectors.meeting_head`` via
     ``read``), kept per person, meeting, municipality and roles and used only while its body's
     version is the one it was read under: a cached page then needs no meeting query.
 
-    Returns the row and its body's current version (for ``body_key``)."""
+    ``page_key(head, version)`` names the page the caller will serve (or ``None`` for none): it
+    is read in the same round trip as the body's version, on the guess that the version is
+    still the one the head was kept under — the usual case; on a miss the caller renders.
+
+    Returns the row, its body's current version (for ``body_key``) and the cached page or
+    ``None``."""
     if conf.cache_seconds() <= 0:
         head = read()
-        return head, version("body", head.body_id)
+        return head, version("body", head.body_id), None
     roles = ",".join(sorted(user.roles or []))
     key = f"meetings:head:{meeting_id}:{user.pk}:{user.municipality_id}:{roles}"
     hit = cache.get(key)
     if hit is not None:
-        current = version("body", hit[1].body_id)
-        if hit[0] == current:
-            return hit[1], current
+        kept_under, head = hit
+        wanted = [_version_key("body", head.body_id)]
+        page = page_key(head, kept_under) if page_key else None
+        found = cache.get_many([*wanted, page] if page else wanted)
+        current = found.get(wanted[0])
+        if current is not None and int(current) == kept_under:
+            return head, kept_under, found.get(page) if page else None
     head = read()
     current = version("body", head.body_id)
     cache.set(key, (current, head), conf.cache_seconds())
-    return head, current
+    return head, current, None
 
 
 def town_count(municipality_id: int, part: str, count: Callable[[], int]) -> int:
