@@ -137,8 +137,14 @@ def meeting_head(user, meeting_id, read: Callable, page_key: Callable | None = N
 
 def town_count(municipality_id: int, part: str, count: Callable[[], int]) -> int:
     """A list's total for OParl paging, valid until the municipality's next write."""
+    return int(town_value(municipality_id, part, count))
+
+
+def town_value(municipality_id: int, part: str, compute: Callable):
+    """A value derived from the municipality's OParl lists (a total, the first id of every
+    page), valid until the municipality's next write."""
     key = f"meetings:count:{municipality_id}:{version('town', municipality_id)}:{part}"
-    return int(get_or_render(key, count))
+    return get_or_render(key, compute)
 
 
 def with_csrf(request, html: str) -> SafeString:
