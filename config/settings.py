@@ -422,3 +422,8 @@ CELERY_BEAT_SCHEDULE["appointments-mail-queue"] = {
 MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")] = (
     "rathaus.core.middleware.SessionUserMiddleware"
 )
+# --- The device a verified session passed its second factor with, read from the shared cache
+# under the same generation as the user (rathaus.core.usercache.session_device; docs/core.md).
+MIDDLEWARE[MIDDLEWARE.index("django_otp.middleware.OTPMiddleware")] = (
+    "rathaus.core.middleware.SessionDeviceMiddleware"
+)

@@ -7,11 +7,13 @@ from django.http import HttpResponseBadRequest, HttpResponseForbidden
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from rathaus.core.links import using_base_url
 from rathaus.core.problems import problem_response
 from rathaus.core.tenancy import CHOSEN_ATTRIBUTE, CHOSEN_SESSION_KEY, home_municipality
-from rathaus.core.usercache import session_user
+from rathaus.core.usercache import session_device, session_user
 
 
 class SessionUserMiddleware(AuthenticationMiddleware):
@@ -153,3 +155,21 @@ class RequestBaseUrlMiddleware:
             base = ""
         with using_base_url(base):
             return self.get_response(request)
+
+
+class SessionDeviceMiddleware(OTPMiddleware):
+    """django-otp's ``OTPMiddleware`` with the session's verified device read through the shared
+    cache (``rathaus.core.usercache.session_device``): a verified session costs no device query.
+    django-otp's own checks stay: a device of another user or not confirmed un-verifies."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = None
+            if persistent_id:
+                device = session_device(
+                    user, persistent_id, lambda: self._device_from_persistent_id(persistent_id)
+                )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user

@@ -9,7 +9,16 @@ the change was not yet committed stores it under a generation that is already go
 
 * saving or deleting the user (password, ``is_active``, roles, municipality, region, names …)
   and changing their groups or permissions;
-* saving or deleting one of their TOTP devices (enrolment, reset, confirmation).
+* saving or deleting one of their TOTP devices (enrolment, reset, confirmation, every code
+  checked) or recovery-code sets.
+
+A third answer rides along: the device a verified session passed its second factor with
+(django-otp's ``OTPMiddleware`` reads it by the session's persistent id on every request;
+``SessionDeviceMiddleware`` asks ``session_device``). The cached copy holds only the device's
+id, owner, name and ``confirmed`` — no secret key; any other field is read from the database if
+something asks for it, and saving it writes only those fields. A deleted or reset device bumps
+the generation, so the next request reads the database, finds no device and un-verifies the
+session as django-otp does.
 
 The cached user is the bare row as the authentication backend returned it (no permission
 cache, no related objects: municipality and staff record are read as before). Django's own
@@ -42,10 +51,18 @@ TIMEOUT = 300
 GENERATION_TIMEOUT = 7 * 24 * 3600
 # set on this request's user when ``session_user`` found a current flag with the row
 FLAG_ATTRIBUTE = "_usercache_second_factor"
+# likewise the session's device: (persistent id, device or None)
+DEVICE_ATTRIBUTE = "_usercache_device"
+# what a cached device keeps: never its secret
+DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
 
 
 def _keys(user_id) -> tuple[str, str, str]:
     return (f"core:user:gen:{user_id}", f"core:user:row:{user_id}", f"core:user:2fa:{user_id}")
+
+
+def _device_key(user_id) -> str:
+    return f"core:user:device:{user_id}"
 
 
 def _generation(found: dict, key: str) -> int:
@@ -82,8 +99,9 @@ def session_user(request):
     if not cached or raw_id is None:
         return auth.get_user(request)
     gen_key, row_key, flag_key = _keys(raw_id)
-    # the second-factor flag comes along: the middleware after this one asks for it
-    found = cache.get_many([gen_key, row_key, flag_key])
+    # the second-factor flag and device come along: the middlewares after this one ask for them
+    device_key = _device_key(raw_id)
+    found = cache.get_many([gen_key, row_key, flag_key, device_key])
     generation = _generation(found, gen_key)
     hit = found.get(row_key)
     session_hash = session.get(HASH_SESSION_KEY) or ""
@@ -93,6 +111,9 @@ def session_user(request):
             flag = found.get(flag_key)
             if flag is not None and flag[0] == generation:
                 setattr(user, FLAG_ATTRIBUTE, bool(flag[1]))
+            device = found.get(device_key)
+            if device is not None and device[0] == generation:
+                setattr(user, DEVICE_ATTRIBUTE, device[1:])
             return user
     user = auth.get_user(request)
     if user.is_authenticated and str(user.pk) == str(raw_id):
@@ -114,6 +135,32 @@ def second_factor_flag(user, read: Callable[[], bool]) -> bool:
     value = bool(read())
     cache.set(flag_key, (generation, value), TIMEOUT)
     return value
+
+
+def session_device(user, persistent_id: str, read: Callable):
+    """The device the session passed its second factor with, as django-otp's
+    ``Device.from_persistent_id`` (``read``) returns it, or ``None``."""
+    known = getattr(user, DEVICE_ATTRIBUTE, None)
+    if known is not None and known[0] == persistent_id:
+        return known[1]
+    gen_key, device_key = _keys(user.pk)[0], _device_key(user.pk)
+    found = cache.get_many([gen_key, device_key])
+    generation = _generation(found, gen_key)
+    hit = found.get(device_key)
+    if hit is not None and hit[0] == generation and hit[1] == persistent_id:
+        return hit[2]
+    device = read()
+    kept = _without_secret(device) if device is not None else None
+    cache.set(device_key, (generation, persistent_id, kept), TIMEOUT)
+    return device
+
+
+def _without_secret(device):
+    """A copy with only ``DEVICE_FIELDS`` loaded (the rest deferred: read on access)."""
+    model = type(device)
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in DEVICE_FIELDS]
+    # from_db marks every field not named as deferred: the key never reaches the cache
+    return model.from_db(device._state.db, names, [getattr(device, n) for n in names])
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="usercache_user_saved")
@@ -144,5 +191,7 @@ for _through in ("core.User_groups", "core.User_user_permissions"):
 
 @receiver(post_save, sender="otp_totp.TOTPDevice", dispatch_uid="usercache_totp_saved")
 @receiver(post_delete, sender="otp_totp.TOTPDevice", dispatch_uid="usercache_totp_deleted")
+@receiver(post_save, sender="otp_static.StaticDevice", dispatch_uid="usercache_static_saved")
+@receiver(post_delete, sender="otp_static.StaticDevice", dispatch_uid="usercache_static_deleted")
 def _device_changed(sender, instance, **kwargs) -> None:
     forget(instance.user_id)

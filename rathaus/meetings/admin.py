@@ -71,6 +71,11 @@ class BodyAdmin(HidesThroughService, DeletesThroughService, TenantAdmin):
     list_filter = ("kind", "public")
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the name is in every page and feed of the body
+            caching.bump(obj.pk, obj.municipality_id)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in instances:
@@ -98,6 +103,11 @@ class MeetingAdmin(DeletesThroughService, TenantAdmin):
     def has_add_permission(self, request):
         return False  # meetings are created in the app (room double bookings are checked there)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # the body's cached pages and its stored feed show the meeting (title, cancellation)
+        caching.bump(obj.body_id, obj.municipality_id)
+
 
 class ConsultationInline(admin.TabularInline):
     model = Consultation
@@ -114,6 +124,11 @@ class PaperAdmin(HidesThroughService, DeletesThroughService, TenantAdmin):
     list_display = ("reference", "title", "status", "date")
     list_filter = ("status", "kind")
     inlines = [ConsultationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the name is in every page and feed of the body
+            caching.bump(obj.pk, obj.municipality_id)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

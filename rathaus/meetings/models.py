@@ -601,3 +601,32 @@ class Tombstone(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_key}"
+
+
+class StoredFeed(TenantModel):
+    """A public body's rendered .ics feed, kept in the database (``rathaus.meetings.feeds``).
+
+    ``version`` goes up with every change to what the body's pages show (``caching.bump``, in
+    the change's transaction and again after its commit); the content is served only while it
+    was rendered from that version (``rendered_version``) and for that day's window of 90 days
+    back (``window``). So a fresh process, a restarted server or another web process serves the
+    feed with one indexed read, and the request after a change renders it again."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10)
+    version = models.BigIntegerField(default=0)
+    rendered_version = models.BigIntegerField(null=True, blank=True)
+    window = models.DateField(null=True, blank=True)
+    content = models.BinaryField(default=b"")
+
+    class Meta:
+        verbose_name = _("gespeicherter Kalender-Feed")
+        verbose_name_plural = _("gespeicherte Kalender-Feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "language"], name="meetings_storedfeed_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.language}"

@@ -394,13 +394,38 @@ def _page_links(request, page: int | None, pages: int, limit: int, next_after) -
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 
 
+# lists up to this size keep the first id of every page (``_page_starts``)
+PAGE_STARTS_UP_TO = 200_000
+
+
+def _list_part(request) -> str:
+    return request.path + "?" + "&".join(f"{f}={request.GET.get(f, '')}" for f in FILTERS)
+
+
 def _count(request, qs, count_scope: int | None, part: str = "") -> int:
     """Counting 100,000 rows is the largest cost of a page: the total is kept per municipality
     version (any write there starts a new count) and per list and filter."""
     if count_scope is None:
         return qs.count()
-    part += request.path + "?" + "&".join(f"{f}={request.GET.get(f, '')}" for f in FILTERS)
-    return caching.town_count(count_scope, part, qs.count)
+    return caching.town_count(count_scope, part + _list_part(request), qs.count)
+
+
+def _page_starts(request, qs, count_scope: int | None, limit: int, total: int):
+    """For ``page=<n>``: the first id of every page, read in one pass over the id index and
+    kept like the count (per municipality version, list, filter and page size), so a page by
+    number costs no skip over the index. ``None`` (skip per request) when the list is not
+    ordered by id, not counted per municipality or very long."""
+    if conf.cache_seconds() <= 0 or count_scope is None or total > PAGE_STARTS_UP_TO:
+        return None
+    if not _by_id(qs):
+        return None
+
+    def starts() -> list[int]:
+        ids = qs.prefetch_related(None).order_by("id").values_list("id", flat=True)
+        return list(ids)[::limit]
+
+    part = f"starts:{limit}:" + _list_part(request)
+    return caching.town_value(count_scope, part, starts)
 
 
 def _by_id(qs) -> bool:
@@ -441,9 +466,9 @@ def _rows_with_tombstones(qs, tombs, page: int | None, after: int | None, limit:
     return sorted(merged, key=_key)[: limit + 1]
 
 
-def _rows(qs, page: int | None, after: int | None, limit: int, tombs=None) -> list:
+def _rows(qs, page: int | None, after: int | None, limit: int, tombs=None, starts=None) -> list:
     """The page's rows and one more (it tells whether a next page exists); lists ordered by id
-    are read by keyset, never by an OFFSET over whole rows."""
+    are read by keyset, never by an OFFSET over whole rows (``starts``: ``_page_starts``)."""
     offset = ((page or 1) - 1) * limit
     if tombs is not None and _by_id(qs):
         return _rows_with_tombstones(qs, tombs, page, after, limit)
@@ -453,6 +478,9 @@ def _rows(qs, page: int | None, after: int | None, limit: int, tombs=None) -> li
         return list(qs.filter(id__gt=after)[: limit + 1])
     if offset == 0:
         return list(qs[: limit + 1])
+    if starts is not None:
+        index = (page or 1) - 1
+        return [] if index >= len(starts) else list(qs.filter(id__gte=starts[index])[: limit + 1])
     # skip ahead over the id index only, then read the page's rows from their first id
     start = qs.order_by("id").values_list("id", flat=True)[offset : offset + 1]
     first = next(iter(start), None)
@@ -492,7 +520,10 @@ def paged(
     if tombs is not None:
         total += _count(request, tombs, count_scope, part="deleted")
     pages = ceil(total / limit) if total else 1
-    rows = _rows(qs, page, after, limit, tombs)
+    starts = None
+    if tombs is None and page is not None and page > 1:
+        starts = _page_starts(request, qs, count_scope, limit, total)
+    rows = _rows(qs, page, after, limit, tombs, starts)
     more, rows = len(rows) > limit, rows[:limit]
     pagination = {"totalElements": total, "elementsPerPage": limit, "totalPages": pages}
     if page is not None:

@@ -27,6 +27,7 @@ from rathaus.meetings.models import (
     Paper,
     RhythmProposal,
     Series,
+    StoredFeed,
     Tombstone,
 )
 from rathaus.meetings.rules import PERM_SEE_ALL
@@ -416,6 +417,22 @@ def rhythm_proposals_of(series: Series) -> QuerySet[RhythmProposal]:
 
 def open_rhythm_proposals(body: Body) -> QuerySet[RhythmProposal]:
     return RhythmProposal.objects.filter(series__body=body, status=RhythmProposal.Status.OPEN)
+
+
+def stored_feed(body_id, language: str) -> StoredFeed | None:
+    """A public body's stored feed (``services.feeds``): one read by the unique index, the
+    body's ``public`` checked in the same query."""
+    try:
+        pk = int(body_id)
+    except (ValueError, TypeError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return (
+        StoredFeed.objects.filter(body_id=pk, body__public=True, language=language)
+        .only("version", "rendered_version", "window", "content")
+        .first()
+    )
 
 
 def public_body(body_id) -> Body:

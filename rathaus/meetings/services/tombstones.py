@@ -86,7 +86,8 @@ def delete_objects(*, actor, objects: list, now: datetime | None = None) -> int:
         if not selectors.oparl_person_exists(row["key"])
     ]
     Tombstone.objects.bulk_create(stones, ignore_conflicts=True)
-    for body_id, town in bodies:
+    # in one order, so that two deletions never wait on each other's stored feeds
+    for body_id, town in sorted(bodies, key=lambda pair: pair[0] or 0):
         caching.bump_town(town)
         if body_id:
             caching.bump(body_id, town)
@@ -148,7 +149,8 @@ def hiding(objects: list, *, now: datetime | None = None) -> Iterator[None]:
         _keep(stones)
         for town in {o.municipality_id for o in objects}:
             caching.bump_town(town)
-        for body_id, town in {(_body_id(o), o.municipality_id) for o in objects}:
+        pairs = {(_body_id(o), o.municipality_id) for o in objects}
+        for body_id, town in sorted(pairs, key=lambda pair: pair[0] or 0):
             if body_id:
                 caching.bump(body_id, town)
 

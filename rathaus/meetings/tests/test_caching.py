@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.models import Role
+from rathaus.core.testing import authenticator_for_test, pass_second_factor
 from rathaus.core.tests.factories import UserFactory
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes
@@ -145,3 +146,21 @@ def test_a_cached_page_reads_no_meeting_row_and_still_shows_a_cancellation_at_on
     outsider = Client()
     outsider.force_login(UserFactory(municipality=body.municipality, roles=[Role.EMPLOYEE.value]))
     assert outsider.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_warm_meeting_page_of_a_verified_session_makes_no_query(
+    client, staff, office, settings, django_assert_num_queries
+):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as with Redis
+    body, _ = staff
+    meeting = meeting_at(body, timezone.now() + timedelta(days=2))
+    authenticator_for_test(office)  # the office has an authenticator: the session must pass it
+    client.force_login(office)
+    pass_second_factor(client, office)
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # the cache is warm: user, device, page
+    with django_assert_num_queries(0):
+        page = client.get(url)
+    assert page.status_code == 200 and meeting.title in page.content.decode()

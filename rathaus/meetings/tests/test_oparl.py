@@ -420,3 +420,34 @@ def test_a_body_taken_out_of_oparl_in_the_admin_leaves_tombstones(client, counci
         for obj in _walk(client, f"{base}/{name}"):
             check(obj, obj["type"].rsplit("/", 1)[1])
     assert "Rat" not in json.dumps(_walk(client, f"{base}/organization"), ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_pages_by_number_follow_new_items_and_filters(client, council, town):
+    past = council.meetings.order_by("start").first()
+    for n in range(11):
+        minutes.agenda_item_add(
+            actor=None, body=council, meeting=past, title=f"Punkt {n}", public=True
+        )
+    url = f"/oparl/v1/body/{town.pk}/agendaitem"
+    every = _walk(client, url, limit=5)
+    ids = [o["id"] for o in every]
+    for page in (2, 3):
+        data = client.get(url, {"limit": 5, "page": page}).json()["data"]
+        assert [o["id"] for o in data] == ids[(page - 1) * 5 : page * 5]
+    # a new item starts a new list of page starts: the last page now ends with it
+    last = client.get(url, {"limit": 5, "page": 99}).json()["pagination"]["totalPages"]
+    client.get(url, {"limit": 5, "page": last})  # the starts are kept
+    later = minutes.agenda_item_add(
+        actor=None, body=council, meeting=past, title="Nachtrag", public=True
+    )
+    last = -(-(len(ids) + 1) // 5)
+    final = client.get(url, {"limit": 5, "page": last}).json()["data"]
+    assert final[-1]["id"].endswith(f"/{later.pk}")
+    assert [o["id"] for o in final] == [o["id"] for o in _walk(client, url, limit=5)][-len(final) :]
+    # the same page number with another page size or a filter is its own list
+    assert [o["id"] for o in client.get(url, {"limit": 4, "page": 2}).json()["data"]] == (
+        [o["id"] for o in _walk(client, url, limit=4)][4:8]
+    )
+    future = (timezone.now() + timedelta(days=1)).isoformat()
+    assert client.get(url, {"limit": 5, "page": 2, "created_since": future}).json()["data"] == []

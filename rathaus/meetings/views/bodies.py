@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.core.clock import now_or
 from rathaus.core.problems import DomainError
 from rathaus.core.selectors import rooms_for
-from rathaus.meetings import caching, ical, selectors
+from rathaus.meetings import selectors
 from rathaus.meetings.forms import AgendaItemForm, MeetingForm, SeriesForm
 from rathaus.meetings.rules import PERM_MANAGE
+from rathaus.meetings.services import feeds
 from rathaus.meetings.services import meetings as meeting_services
 from rathaus.meetings.services import minutes as minutes_services
 from rathaus.meetings.views.common import require, require_view, to_body, to_meeting
@@ -158,10 +159,6 @@ def backlog_add(request, body_id):
 @require_GET
 def public_feed(request, body_id):
     """Subscribable feed of a public body (no login, no video links, public agenda items only)."""
-    body = selectors.public_body(body_id)
-    # cached per body version: a write to the body's meetings or agenda starts a new rendering
-    data = caching.get_or_render(
-        caching.body_key(body, "public_feed"),
-        lambda: ical.public_feed(selectors.feed_entries(body, now=now_or()), name=body.name),
-    )
+    # kept rendered in the database until the body's next change (services.feeds)
+    data = feeds.public_feed(body_id, now=now_or())
     return HttpResponse(data, content_type="text/calendar; charset=utf-8")

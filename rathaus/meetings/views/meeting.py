@@ -91,12 +91,16 @@ def detail(request, meeting_id):
         html = _detail_html(request, selectors.meeting_get(request.user, meeting_id), now)
     else:
         # a cached page needs only the narrow row; the whole meeting is read on a miss only
-        head, body_version = caching.meeting_head(
-            request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
+        head, body_version, hit = caching.meeting_head(
+            request.user,
+            meeting_id,
+            lambda: selectors.meeting_head(request.user, meeting_id),
+            page_key=lambda head, version: _page_key(request, head, now, version),
         )
         html = caching.get_or_render(
             _page_key(request, head, now, body_version),
             lambda: _detail_html(request, selectors.meeting_get(request.user, meeting_id), now),
+            hit,
         )
     return HttpResponse(caching.with_csrf(request, html))
 

@@ -75,19 +75,26 @@ def minutes(request, meeting_id):
     not while the minutes are circulated (the approval form lists meetings that have begun
     by now) and not with messages to show."""
     require(request.user, PERM_MINUTES)
-    head, body_version = caching.meeting_head(
-        request.user, meeting_id, lambda: selectors.meeting_head(request.user, meeting_id)
-    )
-    circulated = head.minutes_status == head.MinutesStatus.CIRCULATED
-    if circulated or len(get_messages(request)):
-        return _page(request, selectors.meeting_get(request.user, meeting_id))
     user = request.user
     who = f"{user.pk}:{user.municipality_id}:{','.join(sorted(user.roles or []))}"
+
+    def page_key(head, version) -> str | None:
+        if head.minutes_status == head.MinutesStatus.CIRCULATED:
+            return None  # never cached: the approval form follows the clock
+        return caching.body_key(head.body, f"minutes-page:{head.pk}:{who}", version)
+
+    head, body_version, hit = caching.meeting_head(
+        user, meeting_id, lambda: selectors.meeting_head(user, meeting_id), page_key=page_key
+    )
+    key = page_key(head, body_version)
+    if key is None or len(get_messages(request)):
+        return _page(request, selectors.meeting_get(request.user, meeting_id))
     html = caching.get_or_render(
-        caching.body_key(head.body, f"minutes-page:{head.pk}:{who}", body_version),
+        key,
         lambda: _page(
             request, selectors.meeting_get(request.user, meeting_id), csrf=False
         ).content.decode(),
+        hit,
     )
     return HttpResponse(caching.with_csrf(request, html))
 
