@@ -19,8 +19,13 @@ goes through :func:`slot_request`:
    most :data:`DRAIN_SECONDS` per request, then lets go; the next request or poll of that
    gate takes over, so the queue keeps moving while anybody waits.
 
+Once the index has shown a slot full, the gate remembers it for a second
+(``selectors.waiting_room.SOLD_OUT_MS``): a late arrival is answered "ausgebucht" by the same
+Redis script that counts it, and the holder answers its whole queue in one step – a surge's
+losers cost one round trip each.
+
 Proof of work and the per-IP limit are checked before a request enters (one solved
-challenge per place in the queue); the per-e-mail limit is checked when its turn comes
+challenge per place in the queue; the solution is marked used by the enter script itself); the per-e-mail limit is checked when its turn comes
 (inside the booking service, as before). The database constraint still decides every
 booking: the waiting room orders requests, it never books on its own.
 """
