@@ -19,10 +19,10 @@ goes through :func:`slot_request`:
    most :data:`DRAIN_SECONDS` per request, then lets go; the next request or poll of that
    gate takes over, so the queue keeps moving while anybody waits.
 
-Once the index has shown a slot full, the gate remembers it for a second
-(``selectors.waiting_room.SOLD_OUT_MS``): a late arrival is answered "ausgebucht" by the same
-Redis script that counts it, and the holder answers its whole queue in one step – a surge's
-losers cost one round trip each.
+Once the index has shown a slot full for a demand, the gate remembers it for a second
+(``selectors.waiting_room.SOLD_OUT_MS``): a late arrival with that demand is answered
+"ausgebucht" by the same Redis script that counts it, and the holder answers all such
+waiting requests in one step – a surge's losers cost one round trip each.
 
 Proof of work and the per-IP limit are checked before a request enters (one solved
 challenge per place in the queue; the solution is marked used by the enter script itself); the per-e-mail limit is checked when its turn comes
@@ -138,7 +138,7 @@ def _serve_queued(gate: str, request: dict) -> dict:
     if location is not None and availability.sold_out(
         location, demand, datetime.fromisoformat(request["start"])
     ):
-        store.queues().mark_sold_out(gate)
+        store.queues().mark_sold_out(gate, store.demand_key(demand))
         return _sold_out()
     return _serve(request, None)
 
@@ -212,6 +212,7 @@ def slot_request(
         json.dumps(wish),
         json.dumps(person) if person else "",
         replay_key=replay_key,
+        demand_key=store.demand_key(demand),
     )
     if state == store.REPLAYED:
         raise proof_of_work.replayed()
@@ -234,7 +235,7 @@ def _sold_out_from_index(gate: str, slot: tuple, now: datetime | None) -> bool:
     location, demand, start = slot
     if not availability.sold_out(location, demand, start, now_or(now)):
         return False
-    store.queues().mark_sold_out(gate)
+    store.queues().mark_sold_out(gate, store.demand_key(demand))
     return True
 
 

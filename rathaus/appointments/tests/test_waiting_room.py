@@ -248,3 +248,19 @@ def test_a_used_proof_of_work_does_not_enter_the_gate_again(queues):
     assert first[:2] == (1, store.GO)
     assert again[1] == store.REPLAYED
     assert queues.enter(gate, "c", "ticket-c", "")[0] == 2
+
+
+def test_a_slot_full_for_one_service_still_serves_a_waiting_request_for_another(queues):
+    """Which counters may serve a request depends on its services: "full" for one demand
+    says nothing about another at the same start time, so that request keeps its turn."""
+    gate = store.gate_of(1, 1_900_000_400)
+    queues.enter(gate, "test-holder", "test-ticket", "")
+    queues.enter(gate, "a", "ticket-a", '{"x": 1}', demand_key="7:1")
+    queues.enter(gate, "b", "ticket-b", '{"x": 2}', demand_key="8:1")
+    queues.enter(gate, "c", "ticket-c", '{"x": 3}', demand_key="7:1")
+    queues.mark_sold_out(gate, "7:1")
+    assert queues.take(gate, "test-holder", "-", "", '{"status": 409}')[0] == "ticket-b"
+    assert queues.ticket("ticket-a")["result"] == '{"status": 409}'
+    assert not queues.ticket("ticket-c").get("result")  # after b: its turn comes after b's
+    assert queues.enter(gate, "d", "ticket-d", "", demand_key="8:1")[1] == store.WAIT
+    assert queues.enter(gate, "e", "ticket-e", "", demand_key="7:1")[1] == store.SOLD_OUT
