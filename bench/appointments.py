@@ -6,7 +6,10 @@
 (b) booking throughput over HTTP with gunicorn on PostgreSQL, N keep-alive clients,
     next to /api/v1/ping measured in the same run;
 (c) surge: many clients race for freshly released slots: exactly as many bookings as
-    slots, no double booking, no server error; p99 latency;
+    slots, no double booking, no server error; p99 latency. The clients run on one asyncio
+    loop (``bench/http_surge.py``; ``--surge-client threads``: one thread each, as before);
+    first the same number of pings at once with the same client (the floor), then the
+    surge; CPU per answer of the web server, Redis and the load generator;
 (d) availability right after a change, over HTTP under concurrent booking load at the
     20-counter, 50,000-appointment location: clients book and at once ask for
     availability (days, month, one day's slots); p50/p95/p99 next to ping of the same run;
