@@ -25,9 +25,10 @@ Once the index has shown a slot full for a demand, the gate remembers it for a s
 waiting requests in one step – a surge's losers cost one round trip each.
 
 Proof of work and the per-IP limit are checked before a request enters (one solved
-challenge per place in the queue; the solution is marked used by the enter script itself); the per-e-mail limit is checked when its turn comes
-(inside the booking service, as before). The database constraint still decides every
-booking: the waiting room orders requests, it never books on its own.
+challenge per place in the queue; the solution is marked used by the enter script itself);
+the per-e-mail limit is checked when its turn comes (inside the booking service, as before).
+The database constraint still decides every booking: the waiting room orders requests, it
+never books on its own.
 """
 
 from __future__ import annotations
