@@ -6,7 +6,10 @@
 (b) booking throughput over HTTP with gunicorn on PostgreSQL, N keep-alive clients,
     next to /api/v1/ping measured in the same run;
 (c) surge: many clients race for freshly released slots: exactly as many bookings as
-    slots, no double booking, no server error; p99 latency;
+    slots, no double booking, no server error; p99 latency. The clients run on one asyncio
+    loop (``bench/http_surge.py``; ``--surge-client threads``: one thread each, as before);
+    first the same number of pings at once with the same client (the floor), then the
+    surge; CPU per answer of the web server, Redis and the load generator;
 (d) availability right after a change, over HTTP under concurrent booking load at the
     20-counter, 50,000-appointment location: clients book and at once ask for
     availability (days, month, one day's slots); p50/p95/p99 next to ping of the same run;
@@ -42,6 +45,8 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import http_surge  # bench/http_surge.py: the surge's asyncio client
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -83,6 +88,14 @@ def parse_args():
         type=int,
         default=0,
         help="(f): this many more reads right after a hold under cProfile (top functions)",
+    )
+    p.add_argument("--backlog", type=int, default=4096, help="gunicorn listen backlog")
+    p.add_argument(
+        "--surge-client",
+        choices=["asyncio", "threads"],
+        default="asyncio",
+        help="(c): 'asyncio' = one event loop, raw HTTP/1.1 (bench/http_surge.py);\n"
+        "'threads' = one Python thread per client (http.client; before issue 18 point 2)",
     )
     return p.parse_args()
 
@@ -469,7 +482,7 @@ class Server:
             "-b",
             f"127.0.0.1:{ARGS.port}",
             "--backlog",
-            "4096",
+            str(ARGS.backlog),
             "--log-level",
             "warning",
             "--pid",
@@ -734,6 +747,126 @@ def surge_client(i, body, barrier, out):
     out[i] = (sent, final, arrival, (time.perf_counter() - sent) * 1000, answers)
 
 
+def _run_surge(bodies: list[str]) -> list:
+    """Release every client at once; per client (first send, final status, arrival number,
+    first send → final answer ms, [(status, ms) of each answer])."""
+    if ARGS.surge_client == "asyncio":
+        return http_surge.run(
+            ARGS.port,
+            [b.encode() for b in bodies],
+            "/api/v1/appointments/bookings",
+            "/api/v1/appointments/queue/",
+        )
+    barrier = threading.Barrier(len(bodies))
+    out: list = [None] * len(bodies)
+    threading.stack_size(256 * 1024)
+    threads = [
+        threading.Thread(target=surge_client, args=(i, bodies[i], barrier, out))
+        for i in range(len(bodies))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def _ping_surge(server) -> list[float]:
+    """The floor: the same number of clients, each a new connection, one GET /api/v1/ping,
+    with the asyncio client; prints its latency and CPU per answer."""
+    with CpuMeter(server) as cpu:
+        pings = http_surge.ping_surge(ARGS.port, ARGS.surge_clients)
+    ms = [p[1] for p in pings]
+    bad = sum(1 for p in pings if p[0] != 200)
+    print(
+        f"\nfloor: {len(pings)} clients at once, GET /api/v1/ping, asyncio client: "
+        f"p50 / p99 / max {pct(ms, 50):.0f} / {pct(ms, 99):.0f} / {max(ms):.0f} ms, "
+        f"non-200: {bad}; CPU per answer: {cpu.per_answer(len(pings))}"
+    )
+    return ms
+
+
+def _group_cpu_seconds(pgid: int) -> float:
+    """user + system CPU seconds of every live process in the process group ``pgid``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp … utime stime
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _redis_cpu_seconds() -> float:
+    import redis
+
+    info = redis.Redis.from_url(ARGS.redis).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+class CpuMeter:
+    """CPU seconds spent during a block by the web server (gunicorn's process group), by
+    Redis (the whole server: other users of this machine's Redis count too) and by this
+    process (the load generator)."""
+
+    def __init__(self, server):
+        self.pgid = server.proc.pid
+
+    def __enter__(self):
+        self.start = (
+            _group_cpu_seconds(self.pgid),
+            _redis_cpu_seconds(),
+            time.process_time(),
+            time.perf_counter(),
+        )
+        return self
+
+    def __exit__(self, *exc):
+        end = (
+            _group_cpu_seconds(self.pgid),
+            _redis_cpu_seconds(),
+            time.process_time(),
+            time.perf_counter(),
+        )
+        self.web, self.redis, self.client, self.wall = (
+            b - a for a, b in zip(self.start, end, strict=True)
+        )
+
+    def per_answer(self, answers: int) -> str:
+        n = max(answers, 1)
+        return (
+            f"web {self.web / n * 1000:.2f} ms, Redis {self.redis / n * 1000:.2f} ms, "
+            f"load generator {self.client / n * 1000:.2f} ms ({answers} answers, "
+            f"{self.wall:.1f} s wall)"
+        )
+
+    def table(self, answers: int, floor: list[float]) -> None:
+        table(
+            f"(c) CPU during the surge ({ARGS.surge_client} client; web = gunicorn's "
+            f"{ARGS.workers} × {ARGS.threads}, backlog {ARGS.backlog})",
+            ["", "CPU s", "CPU ms per answer"],
+            [
+                (name, f"{sec:.2f}", f"{sec / max(answers, 1) * 1000:.2f}")
+                for name, sec in (
+                    ("web server", self.web),
+                    ("Redis (whole server)", self.redis),
+                    ("load generator", self.client),
+                )
+            ]
+            + [("wall s / answers", f"{self.wall:.1f}", answers)],
+        )
+        print(
+            f"floor (ping surge, same client, just before): p50 / p99 {pct(floor, 50):.0f} / "
+            f"{pct(floor, 99):.0f} ms"
+        )
+
+
 def part_c(data, server):
     from django.db import connection
 
@@ -748,8 +881,6 @@ def part_c(data, server):
     _forget_bookings(availability, loc.id)
     payloads = presolve(ARGS.surge_clients)
     starts = data["surge_starts"]
-    barrier = threading.Barrier(ARGS.surge_clients)
-    out = [None] * ARGS.surge_clients
     bodies = [
         json.dumps(
             {
@@ -765,17 +896,10 @@ def part_c(data, server):
         for i in range(ARGS.surge_clients)
     ]
     mails_before = WORKER.drain(0)[0]  # every earlier booking's e-mail was waited for
-    threading.stack_size(256 * 1024)
-    threads = [
-        threading.Thread(target=surge_client, args=(i, bodies[i], barrier, out))
-        for i in range(ARGS.surge_clients)
-    ]
-    with ServerTimes() as times:
+    floor = _ping_surge(server)
+    with ServerTimes() as times, CpuMeter(server) as cpu:
         t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        out = _run_surge(bodies)
         elapsed = time.perf_counter() - t0
     with connection.cursor() as cursor:
         cursor.execute(
@@ -789,6 +913,7 @@ def part_c(data, server):
     booked = Appointment.objects.filter(location=loc, status=Appointment.Status.PENDING).count()
     sent, drain_s = WORKER.start().drain(mails_before + sum(1 for o in out if o[1] == 201))
     _surge_tables(data, out, booked, overlaps, elapsed, len(starts))
+    cpu.table(sum(len(o[4]) for o in out), floor)
     times.table("(c) The surge, server-side time per request (gunicorn access log)")
     expected = mails_before + sum(1 for o in out if o[1] == 201)
     print(

@@ -25,6 +25,7 @@ from rathaus.core.problems import DomainError, TooManyRequests
 
 CHALLENGE_MINUTES = 20
 MAX_PAYLOAD = 4000
+REPLAY_SECONDS = CHALLENGE_MINUTES * 60 + 60  # a used solution is remembered until it expires
 
 
 def hmac_key() -> str:
@@ -72,8 +73,19 @@ def verify(payload: str | None, *, namespace: str, required: bool = True) -> Non
 
     ``namespace`` keeps the replay memory of one app apart from another's.
     """
+    key = check(payload, namespace=namespace, required=required)
+    if key and not cache.add(key, 1, REPLAY_SECONDS):
+        raise replayed()
+
+
+def check(payload: str | None, *, namespace: str, required: bool = True) -> str:
+    """Verify ``payload`` (signature, expiry, the SHA-256 solution) like :func:`verify`, but
+    leave marking it used to the caller: returns the cache key (without the cache's prefix)
+    that must be added – for :data:`REPLAY_SECONDS`, refusing with :func:`replayed` when it
+    exists – before the action counts; "" when proof of work is not required. The surge's
+    door marks it in the same Redis script that gives the request its arrival number."""
     if not required:
-        return
+        return ""
     if not payload or len(payload) > MAX_PAYLOAD:
         raise DomainError(
             "altcha_missing",
@@ -93,13 +105,15 @@ def verify(payload: str | None, *, namespace: str, required: bool = True) -> Non
             ),
             status=400,
         )
-    key = f"{namespace}:altcha:" + hashlib.sha256(str(challenge).encode()).hexdigest()
-    if not cache.add(key, 1, CHALLENGE_MINUTES * 60 + 60):
-        raise DomainError(
-            "altcha_replayed",
-            _("Diese Sicherheitsprüfung wurde bereits verwendet. Bitte laden Sie die Seite neu."),
-            status=400,
-        )
+    return f"{namespace}:altcha:" + hashlib.sha256(str(challenge).encode()).hexdigest()
+
+
+def replayed() -> DomainError:
+    return DomainError(
+        "altcha_replayed",
+        _("Diese Sicherheitsprüfung wurde bereits verwendet. Bitte laden Sie die Seite neu."),
+        status=400,
+    )
 
 
 def rate_limit(

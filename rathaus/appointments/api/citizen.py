@@ -505,10 +505,14 @@ def altcha_challenge(request: HttpRequest):
 def create_hold(request: HttpRequest, payload: HoldIn):
     location = _location(payload.location_id)
     demand = _demand(location, payload.services)
-    proof_of_work.verify(payload.altcha)  # holds take slots out of the pool, like bookings
+    replay_key = proof_of_work.check(payload.altcha)  # holds take slots, like bookings
     _rate_limit(request, location)
     outcome = waiting_room.slot_request(
-        kind="hold", location=location, demand=demand, start=_aware(payload.start, location)
+        kind="hold",
+        location=location,
+        demand=demand,
+        start=_aware(payload.start, location),
+        replay_key=replay_key,  # marked used in the door's round trip
     )
     if outcome.result is None:
         return _queued(outcome)
@@ -573,7 +577,7 @@ def _book_direct(request: HttpRequest, payload: BookingIn):
     for item in payload.services:
         demand[item.service_id] = demand.get(item.service_id, 0) + item.count
     _rate_limit(request, location)
-    proof_of_work.verify(payload.altcha)
+    replay_key = proof_of_work.check(payload.altcha)
     outcome = waiting_room.slot_request(
         kind="book",
         location=location,
@@ -582,6 +586,7 @@ def _book_direct(request: HttpRequest, payload: BookingIn):
         name=payload.name,
         email=payload.email,
         phone=payload.phone,
+        replay_key=replay_key,  # marked used in the door's round trip
     )
     if outcome.result is None:
         return _queued(outcome)

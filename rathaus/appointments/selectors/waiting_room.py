@@ -13,7 +13,13 @@ the single-process demo), every step one atomic Lua script:
 * ``…appointments:wr:<gate>:seq`` – last arrival number; ``…:done`` – arrivals answered;
   ``…:q`` – list of waiting tickets, oldest first; ``…:lock`` – who holds the gate (a
   random owner id, expires after :data:`LOCK_MS` in case a process dies while holding it);
-* ``…appointments:wrt:<ticket>`` – hash ``gate seq data person result`` of one request.
+  ``…:soldout:<demand>`` – the availability index showed the slot full for this demand
+  (services and counts: which counters qualify depends on them) less than
+  :data:`SOLD_OUT_MS` ago: the door answers "ausgebucht" in the same script that counts the
+  arrival, and the holder answers every waiting request with that demand at once (one
+  round trip for the queue instead of one index read per request);
+* ``…appointments:wrt:<ticket>`` – hash ``gate seq data person result dk`` of one request
+  (``dk``: its demand, :func:`demand_key`).
   ``data`` is what it asks for (location, demand, start – the page's links need it while
   it waits); ``person`` its personal data (name, e-mail, phone of a direct booking), kept
   only while it waits: the script that hands the request to the holder deletes it, and
@@ -34,20 +40,39 @@ from django.core.cache import cache
 from django_redis import get_redis_connection
 
 from rathaus.appointments import conf
+from rathaus.appointments.proof_of_work import REPLAY_SECONDS
 
 LOCK_MS = 5000  # a holder renews it with every queued request it takes
+# How long the index's "full" stands for the gate without asking the index again. A surge's
+# losers hear "ausgebucht" with one Redis round trip; a place freed meanwhile (expired hold)
+# shows at the door at most this much later – cancelled places return to the pool only
+# after release_delay_minutes anyway.
+SOLD_OUT_MS = 1000
+GO, WAIT, SOLD_OUT, REPLAYED = "go", "wait", "sold_out", "replayed"
+_STATES = {1: GO, 0: WAIT, 2: SOLD_OUT, -1: REPLAYED}
 TICKET_SECONDS = 600
 GATE_SECONDS = 86400
 
+# KEYS: seq q lock ticket full soldout(of this demand) replay done; ARGV: owner, lock ms,
+# data, gate ttl, ticket ttl, ticket, gate, person, replay ttl ("0": no proof-of-work key to
+# mark), demand key
 _ENTER_LUA = """
+if ARGV[9] ~= '0' and not redis.call('SET', KEYS[7], 1, 'NX', 'EX', ARGV[9]) then
+  return {0, -1, 0}
+end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+if redis.call('EXISTS', KEYS[6]) == 1 then
+  redis.call('INCR', KEYS[8])
+  redis.call('EXPIRE', KEYS[8], ARGV[4])
+  return {seq, 2, 1}
+end
 local full = redis.call('EXISTS', KEYS[5])
 if redis.call('LLEN', KEYS[2]) == 0
    and redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {seq, 1, full}
 end
-redis.call('HSET', KEYS[4], 'seq', seq, 'data', ARGV[3], 'gate', ARGV[7])
+redis.call('HSET', KEYS[4], 'seq', seq, 'data', ARGV[3], 'gate', ARGV[7], 'dk', ARGV[10])
 if ARGV[8] ~= '' then redis.call('HSET', KEYS[4], 'person', ARGV[8]) end
 redis.call('EXPIRE', KEYS[4], ARGV[5])
 redis.call('RPUSH', KEYS[2], ARGV[6])
@@ -55,8 +80,10 @@ redis.call('EXPIRE', KEYS[2], ARGV[4])
 return {seq, 0, full}
 """
 
-# ARGV: owner ("" = only record the answer), lock ms, answered ("" = nothing to record, "-" = the holder's own request,
-# else a ticket), its result, ticket key prefix, gate ttl
+# KEYS: lock q done; ARGV: owner ("" = only record the answer), lock ms, answered
+# ("" = nothing to record, "-" = the holder's own request, else a ticket), its result,
+# ticket key prefix, gate ttl, the "ausgebucht" answer for every waiting ticket whose
+# demand is sold out at this gate, the gate's sold-out key prefix
 _TAKE_LUA = """
 if ARGV[3] ~= '' then
   redis.call('INCR', KEYS[3])
@@ -77,9 +104,16 @@ while true do
     redis.call('DEL', KEYS[1])
     return false
   end
-  local f = redis.call('HMGET', ARGV[5] .. ticket, 'seq', 'data', 'result', 'person')
-  redis.call('HDEL', ARGV[5] .. ticket, 'person')
-  if not f[3] then return {ticket, f[1] or '0', f[2] or '', f[4] or ''} end
+  local key = ARGV[5] .. ticket
+  local f = redis.call('HMGET', key, 'seq', 'data', 'result', 'person', 'dk')
+  redis.call('HDEL', key, 'person')
+  if not f[3] then
+    if redis.call('EXISTS', ARGV[8] .. (f[5] or '')) == 0 then
+      return {ticket, f[1] or '0', f[2] or '', f[4] or ''}
+    end
+    redis.call('HSET', key, 'result', ARGV[7])
+    redis.call('INCR', KEYS[3])
+  end
 end
 """
 
@@ -103,6 +137,11 @@ def gate_of(location_id: int, start_epoch: int) -> str:
     return f"{location_id}:{start_epoch}"
 
 
+def demand_key(demand: dict) -> str:
+    """``{service id: count}`` as a short stable text (``"12:2,13:1"``)."""
+    return ",".join(f"{int(k)}:{v}" for k, v in sorted(demand.items(), key=lambda i: int(i[0])))
+
+
 class RedisQueues:
     """The queues in Redis: shared by all web processes."""
 
@@ -123,30 +162,49 @@ class RedisQueues:
         return f"{self.prefix}wrt:{ticket}"
 
     def enter(
-        self, gate: str, owner: str, ticket: str, data: str, person: str = ""
-    ) -> tuple[int, bool, bool]:
-        """(arrival number, holds the gate now, the gate was found full before). ``person``
-        is stored only if the request has to wait."""
+        self,
+        gate: str,
+        owner: str,
+        ticket: str,
+        data: str,
+        person: str = "",
+        *,
+        replay_key: str = "",
+        demand_key: str = "",
+    ) -> tuple[int, str, bool]:
+        """(arrival number, state, the gate was found full before) in one round trip.
+        State: :data:`GO` (holds the gate now), :data:`WAIT` (queued with ``ticket``),
+        :data:`SOLD_OUT` (the index showed the slot full moments ago: answered, counted as
+        answered, nothing stored) or :data:`REPLAYED` (``replay_key``, the proof of work's
+        key, was used before: not counted). ``person`` is stored only if the request waits."""
         keys = [
             self._gate(gate, "seq"),
             self._gate(gate, "q"),
             self._gate(gate, "lock"),
             self._ticket(ticket),
             self._gate(gate, "full"),
+            self._gate(gate, f"soldout:{demand_key}"),
+            cache.make_key(replay_key) if replay_key else self._gate(gate, "seq"),
+            self._gate(gate, "done"),
         ]
+        replay_ttl = REPLAY_SECONDS if replay_key else 0
         args = [owner, LOCK_MS, data, GATE_SECONDS, TICKET_SECONDS, ticket, gate, person]
-        seq, go, full = self._enter(keys=keys, args=args)
-        return int(seq), bool(go), bool(full)
+        seq, state, full = self._enter(keys=keys, args=[*args, replay_ttl, demand_key])
+        return int(seq), _STATES[int(state)], bool(full)
 
     def take(
-        self, gate: str, owner: str, answered: str = "", result: str = ""
+        self, gate: str, owner: str, answered: str = "", result: str = "", sold_out: str = ""
     ) -> tuple[str, int, str, str] | None:
         """Record the answer to ``answered`` ("-": the holder's own request), then the oldest
         waiting ticket (ticket, seq, data, person) if ``owner`` holds the gate or could take
         it – its personal data leave the store with it; None when nobody waits or someone
-        else holds it. One round trip per served request."""
+        else holds it. One round trip per served request. A waiting ticket whose demand is
+        sold out at the gate (:meth:`mark_sold_out`) is answered ``sold_out`` in this same
+        round trip (personal data deleted) and the next one is looked at; None when that
+        empties the queue."""
         keys = [self._gate(gate, "lock"), self._gate(gate, "q"), self._gate(gate, "done")]
-        args = [owner, LOCK_MS, answered, result, self._ticket(""), GATE_SECONDS]
+        args = [owner, LOCK_MS, answered, result, self._ticket(""), GATE_SECONDS, sold_out]
+        args.append(self._gate(gate, "soldout:"))
         raw = self._take(keys=keys, args=args)
         if not raw:
             return None
@@ -167,6 +225,12 @@ class RedisQueues:
     def mark_full(self, gate: str) -> None:
         """From now on, requests at this gate ask the index before they book."""
         self.client.set(self._gate(gate, "full"), 1, ex=GATE_SECONDS)
+
+    def mark_sold_out(self, gate: str, demand_key: str = "") -> None:
+        """The index has just shown the slot full for this demand: for :data:`SOLD_OUT_MS`
+        the door and the holder answer requests with this demand "ausgebucht" without asking
+        it again."""
+        self.client.set(self._gate(gate, f"soldout:{demand_key}"), 1, px=SOLD_OUT_MS)
 
     def ticket(self, ticket: str) -> dict | None:
         raw = self.client.hgetall(self._ticket(ticket))
@@ -189,6 +253,7 @@ class LocalQueues:
         self._holders: dict[str, tuple[str, float]] = {}
         self._tickets: dict[str, dict[str, str]] = {}
         self._full: set[str] = set()
+        self._sold_out: dict[tuple[str, str], float] = {}
 
     def _holder(self, gate: str) -> str | None:
         holder = self._holders.get(gate)
@@ -199,24 +264,41 @@ class LocalQueues:
     def _hold(self, gate: str, owner: str) -> None:
         self._holders[gate] = (owner, _time.monotonic() + LOCK_MS / 1000)
 
+    def _is_sold_out(self, gate: str, demand_key: str) -> bool:
+        return self._sold_out.get((gate, demand_key), 0.0) > _time.monotonic()
+
     def enter(
-        self, gate: str, owner: str, ticket: str, data: str, person: str = ""
-    ) -> tuple[int, bool, bool]:
+        self,
+        gate: str,
+        owner: str,
+        ticket: str,
+        data: str,
+        person: str = "",
+        *,
+        replay_key: str = "",
+        demand_key: str = "",
+    ) -> tuple[int, str, bool]:
         with self._lock:
+            if replay_key and not cache.add(replay_key, 1, REPLAY_SECONDS):
+                return 0, REPLAYED, False
             seq = self._seq[gate] = self._seq.get(gate, 0) + 1
+            if self._is_sold_out(gate, demand_key):
+                self._done[gate] = self._done.get(gate, 0) + 1
+                return seq, SOLD_OUT, True
             full = gate in self._full
             queue = self._queues.setdefault(gate, [])
             if not queue and self._holder(gate) is None:
                 self._hold(gate, owner)
-                return seq, True, full
+                return seq, GO, full
             self._tickets[ticket] = {"seq": str(seq), "data": data, "gate": gate}
+            self._tickets[ticket]["dk"] = demand_key
             if person:
                 self._tickets[ticket]["person"] = person
             queue.append(ticket)
-            return seq, False, full
+            return seq, WAIT, full
 
     def take(
-        self, gate: str, owner: str, answered: str = "", result: str = ""
+        self, gate: str, owner: str, answered: str = "", result: str = "", sold_out: str = ""
     ) -> tuple[str, int, str, str] | None:
         with self._lock:
             if answered:
@@ -234,8 +316,12 @@ class LocalQueues:
                 ticket = queue.pop(0)
                 fields = self._tickets.get(ticket, {})
                 person = fields.pop("person", "")
-                if "result" not in fields:
+                if "result" in fields:
+                    continue
+                if not self._is_sold_out(gate, fields.get("dk", "")):
                     return ticket, int(fields.get("seq", 0)), fields.get("data", ""), person
+                fields["result"] = sold_out
+                self._done[gate] = self._done.get(gate, 0) + 1
             self._holders.pop(gate, None)
             return None
 
@@ -255,10 +341,15 @@ class LocalQueues:
             fields = self._tickets.setdefault(ticket, {})
             fields["result"] = result
             fields.pop("person", None)
+            return True
 
     def mark_full(self, gate: str) -> None:
         with self._lock:
             self._full.add(gate)
+
+    def mark_sold_out(self, gate: str, demand_key: str = "") -> None:
+        with self._lock:
+            self._sold_out[gate, demand_key] = _time.monotonic() + SOLD_OUT_MS / 1000
 
     def ticket(self, ticket: str) -> dict | None:
         with self._lock:

@@ -19,10 +19,16 @@ goes through :func:`slot_request`:
    most :data:`DRAIN_SECONDS` per request, then lets go; the next request or poll of that
    gate takes over, so the queue keeps moving while anybody waits.
 
+Once the index has shown a slot full for a demand, the gate remembers it for a second
+(``selectors.waiting_room.SOLD_OUT_MS``): a late arrival with that demand is answered
+"ausgebucht" by the same Redis script that counts it, and the holder answers all such
+waiting requests in one step – a surge's losers cost one round trip each.
+
 Proof of work and the per-IP limit are checked before a request enters (one solved
-challenge per place in the queue); the per-e-mail limit is checked when its turn comes
-(inside the booking service, as before). The database constraint still decides every
-booking: the waiting room orders requests, it never books on its own.
+challenge per place in the queue; the solution is marked used by the enter script itself);
+the per-e-mail limit is checked when its turn comes (inside the booking service, as before).
+The database constraint still decides every booking: the waiting room orders requests, it
+never books on its own.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.appointments import proof_of_work
 from rathaus.appointments.models import new_token
 from rathaus.appointments.selectors import availability, catalogue
 from rathaus.appointments.selectors import waiting_room as store
@@ -124,13 +131,15 @@ def _request(data: str, person: str) -> dict:
     return request
 
 
-def _serve_queued(request: dict) -> dict:
-    """A waiting request's turn: "ausgebucht" from the index, or the booking path."""
+def _serve_queued(gate: str, request: dict) -> dict:
+    """A waiting request's turn: "ausgebucht" from the index (and the gate marked sold out,
+    so the rest of its queue is answered in one round trip), or the booking path."""
     location = catalogue.get_public_location(request["location_id"])
     demand = {int(k): v for k, v in request["demand"].items()}
     if location is not None and availability.sold_out(
         location, demand, datetime.fromisoformat(request["start"])
     ):
+        store.queues().mark_sold_out(gate, store.demand_key(demand))
         return _sold_out()
     return _serve(request, None)
 
@@ -145,16 +154,17 @@ def drain(gate: str, owner: str = "", *, own_answered: bool = False) -> int:
     deadline = _time.monotonic() + DRAIN_SECONDS
     served = 0
     answered, result = ("-" if own_answered else ""), ""
+    sold_out = json.dumps(_sold_out())
     holding = own_answered
     try:
         while True:
-            item = queues.take(gate, owner, answered, result)
+            item = queues.take(gate, owner, answered, result, sold_out)
             if item is None:  # nobody waits: the script has let go of the gate already
                 holding = False
                 return served
             holding = True
             ticket, _seq, data, person = item
-            outcome = _serve_queued(_request(data, person)) if data else _sold_out()
+            outcome = _serve_queued(gate, _request(data, person)) if data else _sold_out()
             if outcome.get("code") == "slot_taken":
                 queues.mark_full(gate)
             answered, result = ticket, json.dumps(outcome)
@@ -176,10 +186,13 @@ def slot_request(
     name: str = "",
     email: str = "",
     phone: str = "",
+    replay_key: str = "",
     now: datetime | None = None,
 ) -> Outcome:
     """Ask for the slot at ``start`` through its gate (see the module text). The caller has
-    checked proof of work and the per-IP limit. ``now`` (tests, demo) is passed to the
+    checked the per-IP limit and verified the proof of work; ``replay_key``
+    (``proof_of_work.check``) is marked used in the same round trip that counts the arrival
+    ("" when the caller has marked it already). ``now`` (tests, demo) is passed to the
     booking service only when the request is served at once."""
     if kind not in KINDS:
         raise ValueError(kind)
@@ -193,27 +206,54 @@ def slot_request(
     gate = store.gate_of(location.id, int(start.timestamp()))
     owner, ticket = new_token()[:16], new_token()
     queues = store.queues()
-    seq, go, full = queues.enter(
-        gate, owner, ticket, json.dumps(wish), json.dumps(person) if person else ""
+    seq, state, full = queues.enter(
+        gate,
+        owner,
+        ticket,
+        json.dumps(wish),
+        json.dumps(person) if person else "",
+        replay_key=replay_key,
+        demand_key=store.demand_key(demand),
     )
-    request = wish | person
-    if go:
-        try:
-            if full and availability.sold_out(location, demand, start, now_or(now)):
-                result = _sold_out()
-            else:
-                result = _serve(request, now)
-                if result.get("code") == "slot_taken":
-                    queues.mark_full(gate)
-        finally:
-            drain(gate, owner, own_answered=True)  # who came meanwhile; then let go
+    if state == store.REPLAYED:
+        raise proof_of_work.replayed()
+    if state == store.SOLD_OUT:  # the index showed it full moments ago: one round trip
+        return Outcome(_sold_out(), arrival=seq)
+    slot = (location, demand, start)
+    if state == store.GO:
+        result = _serve_at_once(gate, owner, wish | person, slot=slot, full=full, now=now)
         return Outcome(result, arrival=seq)
-    if availability.sold_out(location, demand, start, now_or(now)) and queues.answer(
+    if _sold_out_from_index(gate, slot, now) and queues.answer(
         gate, ticket, json.dumps(_sold_out())
     ):  # never served: no booking path (a holder may have taken it meanwhile – and booked it)
         return Outcome(_sold_out(), arrival=seq)
     drain(gate)
     return ticket_outcome(ticket) or Outcome(None, ticket, 1, seq)
+
+
+def _sold_out_from_index(gate: str, slot: tuple, now: datetime | None) -> bool:
+    """Ask the index; when it shows the slot full, the gate remembers it for a moment."""
+    location, demand, start = slot
+    if not availability.sold_out(location, demand, start, now_or(now)):
+        return False
+    store.queues().mark_sold_out(gate, store.demand_key(demand))
+    return True
+
+
+def _serve_at_once(
+    gate: str, owner: str, request: dict, *, slot: tuple, full: bool, now: datetime | None
+) -> dict:
+    """The request holds the gate: book (or hear "ausgebucht" from the index if a booking
+    here was refused before), then serve whoever came meanwhile and let go."""
+    try:
+        if full and _sold_out_from_index(gate, slot, now):
+            return _sold_out()
+        result = _serve(request, now)
+        if result.get("code") == "slot_taken":
+            store.queues().mark_full(gate)
+        return result
+    finally:
+        drain(gate, owner, own_answered=True)  # who came meanwhile; then let go
 
 
 def ticket_outcome(ticket: str) -> Outcome | None:
@@ -227,10 +267,11 @@ def ticket_outcome(ticket: str) -> Outcome | None:
 
 def ticket_poll(*, ticket: str) -> Outcome | None:
     """A waiting citizen asks again: move the queue on if nobody holds the gate, then the
-    ticket's state."""
+    ticket's state (one round trip when it has been answered already)."""
     fields = store.queues().ticket(ticket) if ticket and len(ticket) <= 100 else None
     if fields is None or "gate" not in fields:
         return None
-    if not fields.get("result"):
-        drain(fields["gate"])
+    if fields.get("result"):
+        return Outcome(json.loads(fields["result"]), ticket, 0, int(fields.get("seq", 0)))
+    drain(fields["gate"])
     return ticket_outcome(ticket)

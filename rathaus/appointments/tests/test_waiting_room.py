@@ -1,6 +1,7 @@
 """The waiting room: requests for one slot are served in arrival order; once the slot is
 full, the rest hear "ausgebucht" from the index."""
 
+import json
 import os
 import threading
 import uuid
@@ -8,6 +9,7 @@ from datetime import datetime, time
 
 import pytest
 import redis
+from django.core.cache import cache
 from django.db import connection, connections
 
 from rathaus.appointments.models import Appointment
@@ -80,7 +82,7 @@ def test_waiting_requests_are_served_in_arrival_order(town, queues):
     start = datetime.combine(day, time(9), tzinfo=BERLIN)
     gate = store.gate_of(location.id, int(start.timestamp()))
     seq, go, _full = queues.enter(gate, "test-holder", "test-ticket", "")
-    assert (seq, go) == (1, True)  # the test holds the gate: everybody else must queue
+    assert (seq, go) == (1, store.GO)  # the test holds the gate: everybody else must queue
     clients = 30
     barrier = threading.Barrier(clients)
     lock = threading.Lock()
@@ -156,7 +158,7 @@ def test_a_waiting_citizens_name_and_email_leave_the_store_when_the_request_is_s
     location, _counters, ausweis, day = office_open_tomorrow(town, counters=1)
     start = datetime.combine(day, time(9), tzinfo=BERLIN)
     gate = store.gate_of(location.id, int(start.timestamp()))
-    assert queues.enter(gate, "test-holder", "test-ticket", "")[1]
+    assert queues.enter(gate, "test-holder", "test-ticket", "")[1] == store.GO
     waiting = _book(location, ausweis, start, 7)
     assert waiting.result is None and waiting.ticket
     assert any("wr7@example.org" in v for v in _stored_values(queues))
@@ -194,3 +196,71 @@ def test_a_request_a_holder_has_already_taken_is_not_answered_ausgebucht_at_the_
     assert not queues.ticket("their-ticket").get("result")
     queues.take(gate, "", "their-ticket", '{"status": 201}')
     assert queues.ticket("their-ticket")["result"] == '{"status": 201}'
+
+
+def _enter_waiting(queues, gate, n):
+    """``n`` requests with personal data queue behind a held gate; their tickets."""
+    queues.enter(gate, "test-holder", "test-ticket", "")
+    tickets = [f"ticket-{uuid.uuid4().hex}" for _ in range(n)]
+    for i, ticket in enumerate(tickets):
+        person = json.dumps({"email": f"q{i}@example.org"})
+        assert queues.enter(gate, f"o{i}", ticket, '{"x": 1}', person)[1] == store.WAIT
+    return tickets
+
+
+def test_once_the_index_showed_the_slot_full_the_whole_queue_hears_ausgebucht_at_once(queues):
+    """The holder asked the index for one waiting request and found the slot full: every
+    other waiting request is answered in the same step – no index read, no booking path
+    each – and none of their personal data stays in the store."""
+    gate = store.gate_of(1, 1_900_000_100)
+    tickets = _enter_waiting(queues, gate, 5)
+    queues.mark_sold_out(gate)
+    assert queues.take(gate, "test-holder", "-", "", '{"status": 409}') is None
+    assert [queues.ticket(t)["result"] for t in tickets] == ['{"status": 409}'] * 5
+    assert queues.gate_done(gate) == 6  # the holder's own request and the five
+    assert not any("example.org" in v for v in _stored_values(queues))
+
+
+def test_while_the_slot_is_known_full_a_late_arrival_hears_ausgebucht_at_the_door(queues):
+    """One step for a late arrival: counted as arrived and answered, nothing stored."""
+    gate = store.gate_of(1, 1_900_000_200)
+    queues.enter(gate, "first", "first-ticket", "")
+    queues.mark_sold_out(gate)
+    seq, state, _full = queues.enter(gate, "late", "late-ticket", "", '{"email": "l@x.org"}')
+    assert (seq, state) == (2, store.SOLD_OUT)
+    assert queues.ticket("late-ticket") is None
+    assert queues.gate_done(gate) == 1
+
+
+def test_a_used_proof_of_work_does_not_enter_the_gate_again(queues):
+    """Marking the solution used happens in the door's own step: a replay gets no arrival
+    number, so one solved challenge is one place in the queue."""
+    gate = store.gate_of(1, 1_900_000_300)
+    replay_key = f"test-replay-{uuid.uuid4().hex}"
+    try:
+        first = queues.enter(gate, "a", "ticket-a", "", replay_key=replay_key)
+        again = queues.enter(gate, "b", "ticket-b", "", replay_key=replay_key)
+    finally:
+        if isinstance(queues, store.RedisQueues):
+            queues.client.delete(cache.make_key(replay_key))
+        else:
+            cache.delete(replay_key)
+    assert first[:2] == (1, store.GO)
+    assert again[1] == store.REPLAYED
+    assert queues.enter(gate, "c", "ticket-c", "")[0] == 2
+
+
+def test_a_slot_full_for_one_service_still_serves_a_waiting_request_for_another(queues):
+    """Which counters may serve a request depends on its services: "full" for one demand
+    says nothing about another at the same start time, so that request keeps its turn."""
+    gate = store.gate_of(1, 1_900_000_400)
+    queues.enter(gate, "test-holder", "test-ticket", "")
+    queues.enter(gate, "a", "ticket-a", '{"x": 1}', demand_key="7:1")
+    queues.enter(gate, "b", "ticket-b", '{"x": 2}', demand_key="8:1")
+    queues.enter(gate, "c", "ticket-c", '{"x": 3}', demand_key="7:1")
+    queues.mark_sold_out(gate, "7:1")
+    assert queues.take(gate, "test-holder", "-", "", '{"status": 409}')[0] == "ticket-b"
+    assert queues.ticket("ticket-a")["result"] == '{"status": 409}'
+    assert not queues.ticket("ticket-c").get("result")  # after b: its turn comes after b's
+    assert queues.enter(gate, "d", "ticket-d", "", demand_key="8:1")[1] == store.WAIT
+    assert queues.enter(gate, "e", "ticket-e", "", demand_key="7:1")[1] == store.SOLD_OUT
