@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +39,7 @@ from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.cpmodel import HOME, Built, assignment_of, build, option_of
 from rathaus.engines.roster.decompose import kit_use
 from rathaus.engines.roster.explain import seat_plan
+from rathaus.engines.roster.kits import repair
 from rathaus.engines.roster.model import Assignment, Problem, Status
 from rathaus.engines.roster.parts import RULES, Part
 from rathaus.engines.roster.progress import Watch
@@ -98,6 +99,7 @@ class _State:
     least: list[list[int]] = field(default_factory=list)
     most: list[list[int]] = field(default_factory=list)
     points: list[list[tuple[tuple[int, ...], int]]] = field(default_factory=list)
+    latest: list[Column] = field(default_factory=list)  # per priced part, at the last prices
 
 
 class _Priced:
@@ -205,7 +207,11 @@ def price_kits(
         for k, i in enumerate(priced):
             _add(state.columns[k], column_of(problem, feasible[i], day_index))
     models: dict[int, _Priced] = {}
-    _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch)
+
+    def repaired(state: _State) -> None:
+        _add_repaired(problem, subs, relaxed, priced, state, day_index, workers)
+
+    _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch, repaired)
     bound = fixed_bound + -((-state.best_num) // SCALE)
     chosen = _choose(state.columns, stock, watch.clock, end, seed)
     parts = None
@@ -228,6 +234,51 @@ def price_kits(
         columns=sum(len(c) for c in state.columns),
         budgets=_part_budgets(problem, relaxed, priced, state.columns, stock),
     )
+
+
+def _add_repaired(
+    problem: Problem,
+    subs: list[Problem],
+    relaxed: list[Part],
+    priced: list[int],
+    state: _State,
+    day_index: dict[date, int],
+    workers: int,
+) -> None:
+    """The round's part plans, repaired to the stock (`repaired_round`), become columns, and
+    their penalty the known plan within the stock."""
+    if len(state.latest) != len(priced):
+        return
+    fixed = repaired_round(problem, subs, relaxed, priced, state.latest, workers)
+    if fixed is None:
+        return
+    for k, i in enumerate(priced):
+        _add(state.columns[k], column_of(problem, fixed[i], day_index))
+    total = sum(fixed[i].objective for i in priced)
+    state.upper = total if state.upper is None else min(state.upper, total)
+    log.debug("repaired round %d: plan %d", state.iterations, total)
+
+
+def repaired_round(
+    problem: Problem,
+    subs: list[Problem],
+    relaxed: list[Part],
+    priced: list[int],
+    latest: Sequence[Column],
+    workers: int,
+) -> list[Part] | None:
+    """One plan per part (`latest` for the priced parts, `relaxed` for the rest) brought
+    within the stock by the greedy repair (kit users with a free seat go to the office), or
+    None if the seats do not suffice. Priced plans give back the kits no rule asks for, so
+    together they overrun the stock on few days by few kits and this repair costs little,
+    unlike the repair of the relaxed plans (tens of kits a day on the generated town hall)."""
+    parts = list(relaxed)
+    for k, i in enumerate(priced):
+        col = latest[k]
+        parts[i] = Part(
+            Status.FEASIBLE, list(col.assignments), col.cost, relaxed[i].bound, dict(col.penalties)
+        )
+    return repair(problem, subs, [], parts, workers)
 
 
 def _least_kits(sub: Problem, days: Sequence[date]) -> list[int]:
@@ -344,8 +395,10 @@ def _iterate(
     workers: int,
     seed: int,
     watch: Watch,
+    after_round: Callable[[_State], None] | None = None,
 ) -> None:
-    """Price rounds until `end` (minus the master's share), a stop, or convergence."""
+    """Price rounds until `end` (minus the master's share), a stop, or convergence;
+    `after_round` sees the state after every round (new columns from the round's plans)."""
     clock = watch.clock
     stop_at = end - MASTER_IP_SHARE * max(0.0, end - clock.now())
     smoothing = SMOOTHING
@@ -358,6 +411,8 @@ def _iterate(
             state, priced, subs, models, prices, stock, day_index, stop_at, workers, seed, watch
         )
         state.iterations += 1
+        if after_round is not None:
+            after_round(state)
         state.improved = num > state.best_num
         if state.improved:
             state.best_num, state.best_prices, state.gradient = num, prices, gradient
@@ -454,6 +509,7 @@ def _price_round(
     added = False
     used = [-s for s in stock]
     bounds = []
+    latest: list[Column] = []
     for k, (column, proven) in enumerate(results):
         if column is not None:
             added = _add(state.columns[k], column) or added
@@ -463,6 +519,8 @@ def _price_round(
         bound = min(max(proven, _floor(state, k, prices)), best.priced(prices))
         state.points[k].append((tuple(prices), bound))
         bounds.append(bound)
+        latest.append(best)
+    state.latest = latest
     num = sum(bounds) - sum(p * s for p, s in zip(prices, stock, strict=True))
     return num, added, used
 

@@ -21,6 +21,7 @@ from rathaus.engines.roster.lagrange import (
     column_of,
     lp_budgets,
     price_kits,
+    repaired_round,
 )
 from rathaus.engines.roster.parts import solve_part
 from rathaus.engines.roster.progress import Watch
@@ -267,3 +268,57 @@ def test_the_bound_floor_from_earlier_prices_is_never_above_the_priced_optimum()
         assert column is not None
         assert floor <= column.priced(prices)
         state.points[0].append((tuple(prices), proven))
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(towns(), st.integers(1, 3 * SCALE))
+def test_a_price_round_repaired_to_the_stock_is_a_valid_plan_never_below_the_optimum(
+    problem: Problem, price: int
+) -> None:
+    """The parts' plans at one kit price, fitted to the stock by the greedy repair (a new
+    column per part and the known plan of the pricing phase), keep every rule and the stock,
+    and the penalty the parts report is the checker's."""
+    groups = batches(problem, 1)
+    subs = split(problem, groups)
+    day_index = {d: i for i, d in enumerate(problem.days)}
+    watch = Watch(40.0, clock=Clock(40.0))
+    relaxed = [solve_part(s, budget=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    prices = [price] * len(problem.days)
+    latest = [
+        _Priced(s, day_index).solve(prices, column_of(problem, r, day_index), 2.0, 0, watch)[0]
+        for s, r in zip(subs, relaxed, strict=True)
+    ]
+    assert all(c is not None for c in latest)
+    fixed = repaired_round(problem, subs, relaxed, list(range(len(subs))), latest, 1)  # type: ignore[arg-type]
+    if fixed is None:  # the seats cannot take the kit users the stock leaves out
+        return
+    assignments = [a for p in fixed for a in p.assignments]
+    use = kit_use(problem, assignments)
+    assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
+    total = sum(p.objective for p in fixed)
+    result = check(
+        problem, Plan(Status.FEASIBLE, assignments=tuple(assignments), objective=total, bound=0)
+    )
+    assert result.ok, result.violations
+    assert result.objective == total >= _optimum(problem)
+
+
+def test_the_first_price_round_repaired_beats_the_repaired_relaxed_plans() -> None:
+    """On the contested town the plans at a fifth of a point per kit-day already give back the
+    kits no wish asks for: fitted to the stock they are no worse than the relaxed plans
+    fitted the same way (the start of the method before)."""
+    problem = _contested_town()
+    groups = batches(problem, 1)
+    subs = split(problem, groups)
+    day_index = {d: i for i, d in enumerate(problem.days)}
+    watch = Watch(40.0, clock=Clock(40.0))
+    relaxed = [solve_part(s, budget=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    before = repair(problem, subs, groups, relaxed, 1)
+    prices = [2] * len(problem.days)
+    latest = [
+        _Priced(s, day_index).solve(prices, column_of(problem, r, day_index), 2.0, 0, watch)[0]
+        for s, r in zip(subs, relaxed, strict=True)
+    ]
+    after = repaired_round(problem, subs, relaxed, [0, 1, 2], latest, 1)  # type: ignore[arg-type]
+    assert before is not None and after is not None
+    assert sum(p.objective for p in after) <= sum(p.objective for p in before)
