@@ -65,6 +65,12 @@ def main() -> None:
         help="kit-days exchanged between parts (solve(kit_exchange=True); off by default)",
     )
     ap.add_argument(
+        "--repair-rounds",
+        action="store_true",
+        help="every price round's part plans fitted to the stock become columns "
+        "(solve(repair_rounds=True); off by default)",
+    )
+    ap.add_argument(
         "--trace",
         action="store_true",
         help="print every price round (bound, master LP, chosen plan) and exchange step to stderr",
@@ -129,6 +135,7 @@ def _row(
             kit_prices=prices,
             lexicographic_parts=args.lexicographic,
             kit_exchange=exchange,
+            repair_rounds=args.repair_rounds,
         )
     else:
         plan = solve(
@@ -139,6 +146,7 @@ def _row(
             kit_prices=prices,
             lexicographic_parts=args.lexicographic and prices,
             kit_exchange=exchange,
+            repair_rounds=args.repair_rounds,
         )
     ok = "–"
     if plan.objective is not None:

@@ -182,12 +182,14 @@ def price_kits(
     workers: int,
     seed: int,
     watch: Watch,
+    repair_rounds: bool = False,
 ) -> Dual:
     """Iterate kit prices until `end`; returns the best bound and a plan within the stock.
 
     `relaxed` are the parts solved with the whole pool (λ = 0, their bounds give the relaxed
     bound); `feasible`, if given, a combination that fits the pool (its columns keep the
-    master feasible and the chosen plan at least as good)."""
+    master feasible and the chosen plan at least as good); `repair_rounds`, every round's
+    part plans fitted to the stock become columns too (`repaired_round`)."""
     day_index = {d: i for i, d in enumerate(problem.days)}
     stock = [problem.kit_pool.available(d) for d in problem.days]
     priced = [
@@ -211,7 +213,8 @@ def price_kits(
     def repaired(state: _State) -> None:
         _add_repaired(problem, subs, relaxed, priced, state, day_index, workers)
 
-    _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch, repaired)
+    after_round = repaired if repair_rounds else None
+    _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch, after_round)
     bound = fixed_bound + -((-state.best_num) // SCALE)
     chosen = _choose(state.columns, stock, watch.clock, end, seed)
     parts = None

@@ -77,6 +77,7 @@ class _Run:
     kit_prices: bool = True
     contested: bool = False  # the parts together may want more kits than the pool has
     kit_exchange: bool = False
+    repair_rounds: bool = False
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -185,6 +186,7 @@ def solve(
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
     kit_exchange: bool = False,
+    repair_rounds: bool = False,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -202,6 +204,9 @@ def solve(
     `kit_exchange=True` adds the exchange of kit-days between parts (`kits.exchange`) in the
     last 12 % of the time (off by default: not better than the noise of a loaded machine in
     the measurements so far, see docs/benchmarks-roster-municipal.md).
+    `repair_rounds=True` fits every price round's part plans to the stock (`lagrange.
+    repaired_round`) and adds them as columns (off by default: better at fixed work on the
+    hard seeds, mixed at 10 s and 60 s on a loaded machine, same document).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -223,6 +228,7 @@ def solve(
             kit_prices=kit_prices,
             lexicographic_parts=lexicographic_parts,
             kit_exchange=kit_exchange,
+            repair_rounds=repair_rounds,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -246,6 +252,7 @@ def _solve(
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
     kit_exchange: bool = False,
+    repair_rounds: bool = False,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -268,6 +275,7 @@ def _solve(
         kit_prices,
         lexicographic_parts and kit_prices and len(groups) > 1 and _pool_may_bind(problem),
         kit_exchange,
+        repair_rounds,
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -414,6 +422,7 @@ def _priced(
         workers=run.workers,
         seed=run.seed,
         watch=run.watch,
+        repair_rounds=run.repair_rounds,
     )
     bound = max(relaxed_bound, dual.bound)
     notes.append(
