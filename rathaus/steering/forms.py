@@ -200,6 +200,7 @@ class BaImportForm(KernForm):
 
     def __init__(self, *args, indicators, kinds, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kinds = [key for key, _label, _guess in kinds]
         for key, label, guess in kinds:
             self.fields[f"kind_{key}"] = forms.ModelChoiceField(
                 label=label,
@@ -209,6 +210,10 @@ class BaImportForm(KernForm):
                 empty_label=_("nicht übernehmen"),
             )
         apply_kern_classes(self)
+
+    def mapping(self) -> dict:
+        """The indicator chosen per kind of column (None: not imported); after validation."""
+        return {key: self.cleaned_data.get(f"kind_{key}") for key in self.kinds}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
