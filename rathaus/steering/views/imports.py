@@ -284,8 +284,6 @@ def _sdg_read(form, municipality, indicators):
     preview = sdgportal.sdg_read(
         data=form.cleaned_data["file"].read(), municipality=municipality, indicators=indicators
     )
-    if not preview.ok:
-        return preview, None, {}
     shown = {
         "rows": preview.rows,
         "indicators": indicators,
