@@ -7,9 +7,10 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -89,8 +90,45 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if visible else ("", "")
 
 
+def _unnamed_relation(model, name):
+    """The foreign key ``name`` of ``model`` when it has no name of its own: Django would head
+    its column, filter and form field with the English field name ("municipality"); such a
+    relation is named by the model it points to ("Kommune"), whose name is translated."""
+    if not isinstance(name, str) or "__" in name:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if (field.many_to_one or field.one_to_one) and field.verbose_name == name.replace("_", " "):
+        return field
+    return None
+
+
+def _relation_heading(field) -> str:
+    return capfirst(field.related_model._meta.verbose_name)
+
+
+def _relation_column(field):
+    """A list column showing the related row, headed by the related model's name."""
+
+    def column(obj):
+        return getattr(obj, field.name)
+
+    column.__name__ = field.name  # keeps the column's CSS class ("column-municipality")
+    return admin.display(description=_relation_heading(field), ordering=field.name)(column)
+
+
+class _RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, field, *args, **kwargs):
+        super().__init__(field, *args, **kwargs)
+        if _unnamed_relation(field.model, field.name) is not None:
+            self.title = _relation_heading(field)
+
+
 class TenantAdmin(admin.ModelAdmin):
-    """Scopes lists, lookups and foreign-key choices to the user's municipalities; audits writes."""
+    """Scopes lists, lookups and foreign-key choices to the user's municipalities; audits writes.
+    Relations without a name of their own are headed by their model's translated name."""
 
     def _ids(self, request):
         return municipality_ids_for(request.user)
@@ -111,9 +149,24 @@ class TenantAdmin(admin.ModelAdmin):
             if isinstance(entry, str) and "__" not in entry:
                 field = self.model._meta.get_field(entry)
                 if field.is_relation:
-                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+                    entry = (entry, _RelatedOnlyFilter)
             filters.append(entry)
         return filters
+
+    def get_list_display(self, request):
+        return [
+            _relation_column(field) if (field := _unnamed_relation(self.model, entry)) else entry
+            for entry in super().get_list_display(request)
+        ]
+
+    def get_list_select_related(self, request):
+        chosen = super().get_list_select_related(request)
+        named = super().get_list_display(request)
+        if chosen is False and any(_unnamed_relation(self.model, e) for e in named):
+            # Django joins the relations shown in named columns itself, not those shown by a
+            # callable (``_relation_column``): join them as it would have
+            return True
+        return chosen
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -129,6 +182,8 @@ class TenantAdmin(admin.ModelAdmin):
             elif any(f.name == "municipality" for f in model._meta.fields):
                 kwargs["queryset"] = model.objects.filter(municipality_id__in=self._ids(request))
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and _unnamed_relation(db_field.model, db_field.name):
+            field.label = _relation_heading(db_field)
         if field is not None and isinstance(field.widget, ForeignKeyRawIdWidget):
             field.widget = ScopedRawIdWidget(
                 db_field.remote_field,

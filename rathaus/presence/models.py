@@ -369,9 +369,11 @@ class SolverJob(PlanQuality, TenantModel):
         CANCELLED = "cancelled", _("abgebrochen")
 
     period = models.ForeignKey(PlanningPeriod, on_delete=models.CASCADE, related_name="jobs")
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SOLVE)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("Art"), max_length=8, choices=Kind.choices, default=Kind.SOLVE)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
     message = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     replan_from = models.DateField(null=True, blank=True)
@@ -383,7 +385,7 @@ class SolverJob(PlanQuality, TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     # Written by the running job with its progress and every few seconds while it waits on
     # the solver: a job whose heartbeat stops is failed by `jobs_fail_stale`.

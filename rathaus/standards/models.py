@@ -194,7 +194,9 @@ class DailyFigure(TenantModel):
     cases = models.PositiveIntegerField(_("Fälle"))
     successes = models.PositiveIntegerField(_("Treffer"))
     definition_version = models.PositiveIntegerField(_("Version der Definition"))
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MEASURED)
+    source = models.CharField(
+        _("Quelle"), max_length=10, choices=Source.choices, default=Source.MEASURED
+    )
     computed_at = models.DateTimeField(_("berechnet"))
 
     class Meta:

@@ -158,6 +158,17 @@ class ImportForm(KernForm):
         return upload
 
 
+def _small_csv(upload):
+    """A CSV upload of at most 1 MB, its size checked before anything is read."""
+    try:
+        uploads.check_size(upload.size, limit=1024 * 1024)
+    except uploads.UploadRefused as exc:
+        raise forms.ValidationError(str(exc)) from exc
+    if not upload.name.lower().endswith((".csv", ".txt")):
+        raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
+    return upload
+
+
 class OpenSdgForm(KernForm):
     """One indicator's values in Open SDG's data format; ``indicators``: the acting user's."""
 
@@ -172,14 +183,7 @@ class OpenSdgForm(KernForm):
         self.fields["indicator"].queryset = indicators
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            uploads.check_size(upload.size, limit=1024 * 1024)  # before anything is read
-        except uploads.UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
-        return upload
+        return _small_csv(self.cleaned_data["file"])
 
 
 class BaImportForm(KernForm):
@@ -200,6 +204,7 @@ class BaImportForm(KernForm):
 
     def __init__(self, *args, indicators, kinds, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kinds = [key for key, _label, _guess in kinds]
         for key, label, guess in kinds:
             self.fields[f"kind_{key}"] = forms.ModelChoiceField(
                 label=label,
@@ -209,6 +214,10 @@ class BaImportForm(KernForm):
                 empty_label=_("nicht übernehmen"),
             )
         apply_kern_classes(self)
+
+    def mapping(self) -> dict:
+        """The indicator chosen per kind of column (None: not imported); after validation."""
+        return {key: self.cleaned_data.get(f"kind_{key}") for key in self.kinds}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -235,14 +244,7 @@ class SdgImportForm(KernForm):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            uploads.check_size(upload.size, limit=1024 * 1024)
-        except uploads.UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("Bitte eine CSV-Datei (.csv) hochladen."))
-        return upload
+        return _small_csv(self.cleaned_data["file"])
 
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -91,7 +91,6 @@ NOT_REFERENCE = re.compile(
     r"datenstand|erstellt|erstellungsdatum|\bstand\b|veröffentlich|abgerufen"
 )
 PROVISIONAL = re.compile(r"vorläufig|hochgerechnet|hochrechnung")
-TRAILING_P = re.compile(r"^(.*\d)\s*p$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -162,10 +161,8 @@ def _is_number(cell: object) -> bool:
     if isinstance(cell, int | float):
         return True
     if isinstance(cell, str) and not isinstance(cell, uploads.Formula):
-        text = cell.strip()
-        match = TRAILING_P.match(text)
-        text = match.group(1) if match else text
-        return layout.german_number(text) is not None or layout.sign_of(text) is not None
+        # a number, a provisional one ("1.234p") or a special sign
+        return bool(cell.strip()) and not layout.text_value(cell, provisional_p=True).error
     return False
 
 
@@ -362,32 +359,20 @@ def _chosen_columns(preview, sheet, table: _Table, ref: date) -> list[Column]:
     return chosen
 
 
-def cell_value(cell: object) -> tuple[float | None, str, bool, str]:
-    """(value, note on a missing value, provisional, error) of one cell."""
+def cell_value(cell: object) -> layout.CellValue:
+    """What one cell of the area's row says; Excel's own types first, then the text."""
     if isinstance(cell, uploads.Formula):
-        return (
+        return layout.CellValue(
             None,
-            "",
-            False,
-            _("Die Zelle enthält eine Formel (%(f)s); bitte nur Werte.") % {"f": cell[:40]},
+            error=_("Die Zelle enthält eine Formel (%(f)s); bitte nur Werte.") % {"f": cell[:40]},
         )
     if _blank(cell):
-        return None, _("leer"), False, ""
+        return layout.CellValue(None, _("leer"))
     if isinstance(cell, bool | datetime | date):
-        return None, "", False, _("„%(v)s“ ist keine Zahl.") % {"v": _text(cell)[:20]}
+        return layout.CellValue(None, error=_("„%(v)s“ ist keine Zahl.") % {"v": _text(cell)[:20]})
     if isinstance(cell, int | float):
-        return float(cell), "", False, ""
-    text = str(cell).strip()
-    if layout.CONTROL.search(text):
-        return None, "", False, _("Steuerzeichen sind nicht erlaubt.")
-    sign = layout.sign_of(text)
-    if sign is not None:
-        return None, f"„{text}“ – {layout.SIGNS[sign]}", False, ""
-    match = TRAILING_P.match(text)
-    number = layout.german_number(match.group(1) if match else text)
-    if number is None:
-        return None, "", False, _("„%(v)s“ ist keine Zahl.") % {"v": text[:20]}
-    return number, "", bool(match), ""
+        return layout.CellValue(float(cell))
+    return layout.text_value(str(cell), provisional_p=True)
 
 
 def _sheet(preview: BaPreview, sheet: str, rows: list[tuple[int, list]], municipality) -> None:
@@ -430,10 +415,10 @@ def _sheet(preview: BaPreview, sheet: str, rows: list[tuple[int, list]], municip
     marked = any(PROVISIONAL.search(layout.heading(t)) for t in table.titles + table.footnotes)
     for column in _chosen_columns(preview, sheet, table, ref):
         cell = cells[column.index] if column.index < len(cells) else None
-        value, note, trailing_p, error = cell_value(cell)
+        read = cell_value(cell)
         where = _("Blatt „%(s)s“, Zelle %(c)s%(l)d") % {"s": sheet, "c": column.letter, "l": line}
-        if error:
-            preview.errors.append((line, f"{where}: {error}"))
+        if read.error:
+            preview.errors.append((line, f"{where}: {read.error}"))
             continue
         preview.kinds.add(column.kind)
         preview.values.append(
@@ -444,9 +429,9 @@ def _sheet(preview: BaPreview, sheet: str, rows: list[tuple[int, list]], municip
                 heading=column.heading,
                 kind=column.kind,
                 ref_date=ref,
-                value=value,
-                note=note,
-                provisional=marked or trailing_p or bool(PROVISIONAL.search(column.heading)),
+                value=read.value,
+                note=read.note,
+                provisional=marked or read.provisional or bool(PROVISIONAL.search(column.heading)),
             )
         )
 

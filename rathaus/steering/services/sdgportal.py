@@ -168,24 +168,6 @@ def _area_from_lines(lines: list[tuple[int, str]], municipality, preview) -> boo
     return False
 
 
-def _cell_value(text: str) -> tuple[float | None, str, str]:
-    """(value, note on a missing value, error)."""
-    text = text.strip()
-    if not text:
-        return None, _("leer"), ""
-    sign = layout.sign_of(text)
-    if sign is not None:
-        return None, f"„{text}“ – {layout.SIGNS[sign]}", ""
-    number = layout.german_number(text)
-    if number is None:
-        return (
-            None,
-            "",
-            _("„%(v)s“ ist keine Zahl im deutschen Format (z. B. 1.234,5).") % {"v": text[:20]},
-        )
-    return number, "", ""
-
-
 def _columns(header: _Header, municipality, preview: SdgPreview) -> list[tuple[int, int]] | None:
     """The (column, year) pairs of the municipality; None when the headings name no area."""
     named = [(c, y, a) for c, y, a in header.years if a]
@@ -211,10 +193,10 @@ def _row(number, cells, header, columns, known, preview, seen) -> None:
     name, unit = _split_unit(cells[0], cells[header.unit] if header.unit is not None else "")
     values, errors = [], []
     for column, year in columns:
-        value, note, error = _cell_value(cells[column] if column < len(cells) else "")
-        if error:
-            errors.append(f"{year}: {error}")
-        values.append((year, value, note))
+        read = layout.text_value(cells[column] if column < len(cells) else "")
+        if read.error:
+            errors.append(f"{year}: {read.error}")
+        values.append((year, read.value, read.note))
     if errors:
         preview.errors.append((number, f"„{name[:60]}“ – " + " ".join(errors)))
         return

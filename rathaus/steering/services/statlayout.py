@@ -8,6 +8,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -65,6 +66,7 @@ _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?\s+((?:19|20|21)\d\d)\b", re.IGNORECASE)
 DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20|21)\d\d)\b")
 GERMAN = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+TRAILING_P = re.compile(r"^(.*\d)\s*p$", re.IGNORECASE)
 COUNT_UNITS = {"personen", "person", "anzahl", "pers.", "beschäftigte", "arbeitslose"}
 
 
@@ -113,6 +115,40 @@ def sign_of(text: str) -> str | None:
     """The special sign a cell holds ("*", "-", "x", "."), or None."""
     text = text.strip().lower()
     return text if text in SIGNS else None
+
+
+class CellValue(NamedTuple):
+    """What one cell of a statistics table says: a value, or why there is none (``note``), or
+    why the file is refused (``error``)."""
+
+    value: float | None
+    note: str = ""
+    provisional: bool = False
+    error: str = ""
+
+
+def text_value(text: str, *, provisional_p: bool = False) -> CellValue:
+    """A cell's text read as the statistics write it: empty or a special sign gives no value
+    (with the sign's meaning — never 0), else a German number; with ``provisional_p`` a trailing
+    "p" marks a provisional value ("1.234p", as the BA writes it). Anything else, control
+    characters included, is an error."""
+    text = text.strip()
+    if not text:
+        return CellValue(None, _("leer"))
+    if CONTROL.search(text):
+        return CellValue(None, error=_("Steuerzeichen sind nicht erlaubt."))
+    sign = sign_of(text)
+    if sign is not None:
+        return CellValue(None, f"„{text}“ – {SIGNS[sign]}")
+    marked = TRAILING_P.match(text) if provisional_p else None
+    number = german_number(marked.group(1) if marked else text)
+    if number is None:
+        return CellValue(
+            None,
+            error=_("„%(v)s“ ist keine Zahl im deutschen Format (z. B. 1.234,5).")
+            % {"v": text[:20]},
+        )
+    return CellValue(number, provisional=bool(marked))
 
 
 def counts_people(unit: str) -> bool:

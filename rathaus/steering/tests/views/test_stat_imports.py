@@ -1,12 +1,13 @@
-"""The pages of the BA Excel import and the SDG-Portal CSV import: preview, then confirm."""
+"""The pages of the Open SDG, BA Excel and SDG-Portal CSV imports: preview, then confirm."""
 
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rathaus.core.models import AuditEntry
+from rathaus.core.models import AuditEntry, Role
 from rathaus.steering.models import IndicatorValue
+from rathaus.steering.tests.conftest import build_world
 from rathaus.steering.tests.services.test_bundesagentur import good
 from rathaus.steering.tests.services.test_sdgportal import PORTAL
 
@@ -82,3 +83,62 @@ def test_an_sdg_file_is_mapped_in_the_preview_and_a_wrong_choice_is_refused(
     )
     assert response.status_code == 302
     assert IndicatorValue.objects.count() == before + 2
+
+
+def _ba_upload(ba_indicators):
+    post = {f"kind_{key}": indicator.pk for key, indicator in ba_indicators.items()}
+    post["file"] = SimpleUploadedFile("gemeindedaten.xlsx", good(), content_type=XLSX)
+    return post
+
+
+@pytest.mark.parametrize(
+    ("url", "upload", "confirm"),
+    [
+        (
+            "/steuerung/import/open-sdg/",
+            lambda world, _ba, _rate: {
+                "indicator": world["indicator"].pk,
+                "file": SimpleUploadedFile("i.csv", b"Year,Value\n2019,410\n2020,415\n"),
+            },
+            (),
+        ),
+        ("/steuerung/import/bundesagentur/", lambda _w, ba, _r: _ba_upload(ba), ()),
+        (
+            "/steuerung/import/sdg-portal/",
+            lambda _w, _ba, rate: {"file": SimpleUploadedFile("p.csv", PORTAL.encode())},
+            ("map_6",),
+        ),
+    ],
+    ids=["open-sdg", "bundesagentur", "sdg-portal"],
+)
+def test_a_preview_is_not_stored_into_the_town_a_region_admin_switched_to(
+    client,
+    world,
+    ba_indicators,
+    herten_rate,
+    region,
+    town,
+    other_town,
+    make_user,
+    url,
+    upload,
+    confirm,
+):
+    build_world(other_town, make_user)  # the other town has indicators of the same names
+    admin = make_user(Role.LEADERSHIP, Role.REGION_ADMIN, region=region, username="kreis")
+    client.force_login(admin)
+    client.post("/stammdaten/kommune-wechseln/", {"municipality": town.pk})
+    response = client.post(url, upload(world, ba_indicators, herten_rate))
+    assert response.status_code == 200, response.content.decode()
+    assert "Werte übernehmen" in response.content.decode()
+    before = IndicatorValue.objects.count()
+    client.post("/stammdaten/kommune-wechseln/", {"municipality": other_town.pk})
+    post = {"confirm": "1", **dict.fromkeys(confirm, herten_rate.pk)}
+    response = client.post(url, post, follow=True)
+    assert "Die Vorschau ist abgelaufen" in response.content.decode()
+    assert IndicatorValue.objects.count() == before
+    # switching back does not bring the preview back: it was for one confirmation only
+    client.post("/stammdaten/kommune-wechseln/", {"municipality": town.pk})
+    response = client.post(url, post, follow=True)
+    assert "Die Vorschau ist abgelaufen" in response.content.decode()
+    assert IndicatorValue.objects.count() == before
