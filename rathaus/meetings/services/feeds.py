@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import get_language
 
 from rathaus.meetings import conf, ical, selectors
@@ -55,10 +55,22 @@ def public_feed(body_id, *, now: datetime) -> bytes:
         stored = _new_row(body, language)
     # ``stored.version`` was read before the data below: see the module's docstring
     content = render_public_feed(body, window=window)
-    StoredFeed.objects.filter(pk=stored.pk, version=stored.version).update(
-        content=content, rendered_version=stored.version, window=window
-    )
+    with transaction.atomic():
+        _without_waiting_for_the_disk()
+        StoredFeed.objects.filter(pk=stored.pk, version=stored.version).update(
+            content=content, rendered_version=stored.version, window=window
+        )
     return content
+
+
+def _without_waiting_for_the_disk() -> None:
+    """The reader that stores a rendering does not wait for PostgreSQL's WAL flush: a lost
+    write after a crash only leaves the older rendering, which the version check renders
+    anew, while a flush behind a busy checkpoint held single requests for seconds
+    (docs/benchmarks.md, "Participation and meetings on the merged `main`")."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _new_row(body, language: str) -> StoredFeed:
