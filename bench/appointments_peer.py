@@ -962,8 +962,18 @@ def rathaus_race(rb, data):
     from rathaus.appointments.selectors import availability
 
     loc, service = data["loc_a"], data["service"]
-    day = timezone.now().astimezone(rb.BERLIN).date() + timedelta(days=30)
-    slot = max(availability.slots_on(loc, {service.id: 1}, day), key=lambda s: s.capacity)
+    # the first day with free places from 30 days ahead (the location is closed on Sundays
+    # and holidays, so a fixed offset fails on some run dates)
+    first = timezone.now().astimezone(rb.BERLIN).date() + timedelta(days=30)
+    slots = next(
+        found
+        for found in (
+            availability.slots_on(loc, {service.id: 1}, first + timedelta(days=k))
+            for k in range(14)
+        )
+        if found
+    )
+    slot = max(slots, key=lambda s: s.capacity)
     n = slot.capacity + OWN.race_clients
     active = ["pending_confirmation", "confirmed", "held"]
     before = Appointment.objects.filter(location=loc, start=slot.start, status__in=active).count()
