@@ -142,7 +142,9 @@ class TenantModel(models.Model):
     ``get_scoped_or_404``), the one tenancy layer.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("Kommune")
+    )
 
     class Meta:
         abstract = True

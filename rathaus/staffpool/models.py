@@ -178,9 +178,14 @@ class StaffRequest(TenantModel):
     )
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default="open")
     internal_note = models.CharField(_("Interne Notiz"), max_length=300, blank=True)
-    match_note = models.JSONField(default=list, blank=True)
+    match_note = models.JSONField(_("Hinweise aus dem Abgleich"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
