@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import Location, TenantModel, User
+from rathaus.core.models import Location, TenantModel, created_by_field
 
 
 def new_token() -> str:
@@ -176,14 +176,7 @@ class DateException(TenantModel):
     start = models.TimeField(_("von"), null=True, blank=True)
     end = models.TimeField(_("bis"), null=True, blank=True)
     reason = models.CharField(_("Grund (intern)"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Angelegt von"),
-    )
+    created_by = created_by_field()
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -150,6 +150,18 @@ class TenantModel(models.Model):
         abstract = True
 
 
+def created_by_field() -> models.ForeignKey:
+    """Who created a row; when that login is deleted, the row stays and forgets who it was."""
+    return models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
+    )
+
+
 class OrgUnit(TenantModel):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", _("Dezernat/Fachbereich")

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import TenantModel
+from rathaus.core.models import TenantModel, created_by_field
 
 
 def new_token() -> str:
@@ -151,14 +151,7 @@ class Process(TenantModel):
     )
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     created_at = models.DateTimeField(_("Angelegt am"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Angelegt von"),
-    )
+    created_by = created_by_field()
 
     class Meta:
         verbose_name = _("Beteiligungsverfahren")

@@ -20,6 +20,7 @@ from rathaus.core.models import (
     Qualification,
     Room,
     TenantModel,
+    created_by_field,
 )
 
 WEEKDAY_CHOICES = [
@@ -134,14 +135,7 @@ class PlanningPeriod(PlanQuality, TenantModel):
     objective = models.IntegerField(_("Zielfunktionswert"), null=True, blank=True)
     bound = models.IntegerField(_("Schranke des Lösers"), null=True, blank=True)
     penalties = models.JSONField(_("Strafpunkte"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Angelegt von"),
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -281,14 +275,7 @@ class Absence(TenantModel):
     end = models.DateField(_("bis"))
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.LEAVE)
     note = models.CharField(_("Notiz"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Angelegt von"),
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -397,14 +384,7 @@ class SolverJob(PlanQuality, TenantModel):
     objective = models.IntegerField(_("Zielfunktionswert"), null=True, blank=True)
     bound = models.IntegerField(_("Schranke des Lösers"), null=True, blank=True)
     changed_cells = models.IntegerField(_("Geänderte Zellen"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Angelegt von"),
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     started_at = models.DateTimeField(_("Gestartet am"), null=True, blank=True)
     # Written by the running job with its progress and every few seconds while it waits on

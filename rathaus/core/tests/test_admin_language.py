@@ -1,14 +1,13 @@
 """Every admin list and form speaks German: no column, filter or field label is an untranslated
 field name."""
 
-import re
-
 import pytest
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.urls import reverse
 from django.utils.text import capfirst
 
 from rathaus.core.admin import site
+from rathaus.core.tests.admin_forms import form_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +66,6 @@ def test_every_admin_list_is_headed_in_german(client, make_user, town):
     assert found == {}
 
 
-def _form_labels(html: str) -> list[str]:
-    """The field labels of an admin form and the column heads of its inline rows."""
-    labels = re.findall(r"<label[^>]*>([^<]+):</label>", html)
-    heads = re.findall(r'<th class="column-\w+[^"]*">([^<]+)', html)
-    return [text.strip() for text in labels + heads]
-
-
 def test_every_admin_form_names_its_fields_in_german(client, make_user, town):
     english = _english_headings()
     superuser = make_user(municipality=town, is_superuser=True, is_staff=True)
@@ -85,7 +77,7 @@ def test_every_admin_form_names_its_fields_in_german(client, make_user, town):
         if response.status_code == 403:  # nobody adds rows here (audit log, measured figures)
             continue
         assert response.status_code == 200, url
-        wrong = [label for label in _form_labels(response.content.decode()) if label in english]
+        wrong = [label for label in form_labels(response.content.decode()) if label in english]
         if wrong:
             found[model._meta.label] = wrong
     assert found == {}

@@ -1,11 +1,10 @@
 """The admin names the fields of guiding-vision chapters in the reader's language."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from rathaus.core.models import Role
+from rathaus.core.tests.admin_forms import form_labels
 from rathaus.participation.models import VisionChapter
 
 pytestmark = pytest.mark.django_db
@@ -18,27 +17,20 @@ def chapter(process):
     )
 
 
-def _labels(html: str) -> list[str]:
-    """The field labels of the change form and the column heads of its inline rows."""
-    labels = re.findall(r"<label[^>]*>([^<]+):</label>", html)
-    heads = re.findall(r'<th class="column-\w+[^"]*">([^<]+)', html)
-    return [text.strip() for text in labels + heads]
-
-
 def test_a_chapters_order_is_named_in_german_and_english(client, make_user, town, chapter):
     client.force_login(make_user(Role.MUNICIPALITY_ADMIN, municipality=town))
     url = reverse("admin:participation_visionchapter_change", args=[chapter.pk])
 
-    german = _labels(client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode())
+    german = form_labels(client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode())
     assert german == ["Kommune", "Beteiligungsverfahren", "Stadtteil", "Titel", "Reihenfolge"]
 
-    english = _labels(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    english = form_labels(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert english == ["Municipality", "Participation process", "District", "Title", "Order"]
 
 
 def test_the_paragraph_rows_of_a_chapter_have_german_column_heads(client, make_user, town, chapter):
     client.force_login(make_user(municipality=town, is_superuser=True, is_staff=True))
     url = reverse("admin:participation_visionchapter_change", args=[chapter.pk])
-    heads = _labels(client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode())
+    heads = form_labels(client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode())
     assert {"Reihenfolge", "Fassung", "Text", "Aktuelle Fassung", "Angelegt am"} <= set(heads)
     assert not {"Position", "Version", "Current", "Created at"} & set(heads)
