@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import Location, TenantModel, User
+from rathaus.core.models import Location, TenantModel, created_by_field
 
 
 def new_token() -> str:
@@ -81,7 +81,9 @@ class ServiceDuration(TenantModel):
     """Per-location override of a service's duration."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="durations")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("Standort")
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("Dauer (Minuten)"), validators=[MinValueValidator(1), MaxValueValidator(480)]
     )
@@ -97,9 +99,13 @@ class ServiceDuration(TenantModel):
 class Counter(TenantModel):
     """A counter (Schalter/Arbeitsplatz) at a location; serves the services listed."""
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="counters")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="counters", verbose_name=_("Standort")
+    )
     name = models.CharField(_("Bezeichnung"), max_length=100)
-    services = models.ManyToManyField(Service, related_name="counters", blank=True)
+    services = models.ManyToManyField(
+        Service, related_name="counters", blank=True, verbose_name=_("Leistungen")
+    )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     active = models.BooleanField(_("in Betrieb"), default=True)
 
@@ -122,9 +128,16 @@ class OpeningHours(TenantModel):
     Several rows per weekday are allowed (lunch break = two intervals).
     """
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("Standort")
+    )
     counter = models.ForeignKey(
-        Counter, on_delete=models.CASCADE, null=True, blank=True, related_name="opening_hours"
+        Counter,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="opening_hours",
+        verbose_name=_("Schalter"),
     )
     weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices)
     start = models.TimeField(_("von"))
@@ -147,18 +160,23 @@ class DateException(TenantModel):
     several intervals), e.g. a Saturday opening or opening on a holiday.
     """
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("Standort")
+    )
     counter = models.ForeignKey(
-        Counter, on_delete=models.CASCADE, null=True, blank=True, related_name="exceptions"
+        Counter,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exceptions",
+        verbose_name=_("Schalter"),
     )
     date = models.DateField(_("Datum"))
     closed = models.BooleanField(_("geschlossen"), default=True)
     start = models.TimeField(_("von"), null=True, blank=True)
     end = models.TimeField(_("bis"), null=True, blank=True)
     reason = models.CharField(_("Grund (intern)"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = created_by_field()
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,7 +196,10 @@ class BookingPolicy(TenantModel):
     """Booking rules of one location (defaults apply when a location has none)."""
 
     location = models.OneToOneField(
-        Location, on_delete=models.CASCADE, related_name="booking_policy"
+        Location,
+        on_delete=models.CASCADE,
+        related_name="booking_policy",
+        verbose_name=_("Standort"),
     )
     granularity_minutes = models.PositiveSmallIntegerField(
         _("Raster (Minuten)"), default=10, validators=[MinValueValidator(1)]

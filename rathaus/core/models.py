@@ -142,10 +142,24 @@ class TenantModel(models.Model):
     ``get_scoped_or_404``), the one tenancy layer.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("Kommune")
+    )
 
     class Meta:
         abstract = True
+
+
+def created_by_field() -> models.ForeignKey:
+    """Who created a row; when that login is deleted, the row stays and forgets who it was."""
+    return models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
+    )
 
 
 class OrgUnit(TenantModel):

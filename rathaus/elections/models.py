@@ -143,7 +143,9 @@ class District(TenantModel):
         POLLING = "urne", _("Wahlbezirk")
         POSTAL = "brief", _("Briefwahlbezirk")
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="districts")
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="districts", verbose_name=_("Wahl")
+    )
     number = models.CharField(_("Nummer"), max_length=20)
     name = models.CharField(_("Name"), max_length=200)
     kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.POLLING)

@@ -142,7 +142,9 @@ class Membership(Stamped):
 
 
 class Series(Stamped):
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="series")
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="series", verbose_name=_("Gremium")
+    )
     title = models.CharField(_("Titel"), max_length=200)
     rule = models.CharField(
         _("Wiederholungsregel (RRULE)"),
@@ -199,9 +201,16 @@ class Meeting(Stamped):
         APPROVED = "approved", _("genehmigt")
         LOCKED = "locked", _("abgeschlossen")
 
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings")
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Gremium")
+    )
     series = models.ForeignKey(
-        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+        Series,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("Sitzungsreihe"),
     )
     title = models.CharField(_("Titel"), max_length=200)
     start = models.DateTimeField(_("Beginn"), db_index=True)
@@ -461,7 +470,12 @@ class Paper(Stamped):
     public = models.BooleanField(_("öffentlich"), default=True)
     date = models.DateField(_("Datum"))
     author_body = models.ForeignKey(
-        Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_papers"
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_papers",
+        verbose_name=_("Einreichendes Gremium"),
     )
 
     class Meta:
@@ -485,9 +499,11 @@ class Consultation(Stamped):
         NOTE = "note", _("Kenntnisnahme")
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="consultations")
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="consultations")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("Sitzung")
+    )
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.ADVISE)
-    position = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=1)
     deadline = models.DateField(_("Einreichungsfrist"))
     result = models.CharField(_("Ergebnis"), max_length=300, blank=True)
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import TenantModel
+from rathaus.core.models import TenantModel, created_by_field
 
 
 def new_token() -> str:
@@ -73,7 +73,9 @@ class StreetRange(TenantModel):
         ODD = "odd", _("ungerade")
         EVEN = "even", _("gerade")
 
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="streets")
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="streets", verbose_name=_("Stadtteil")
+    )
     street = models.CharField(_("Straße"), max_length=200)
     first = models.PositiveIntegerField(_("von Nr."))
     last = models.PositiveIntegerField(_("bis Nr."))
@@ -105,7 +107,12 @@ class Expert(TenantModel):
     role = models.CharField(_("Erklärte Rolle"), max_length=200)
     affiliation = models.CharField(_("Organisation"), max_length=200, blank=True)
     district = models.ForeignKey(
-        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="experts"
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experts",
+        verbose_name=_("Stadtteil"),
     )
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     consent_at = models.DateTimeField(_("Einwilligung erteilt am"))
@@ -144,9 +151,7 @@ class Process(TenantModel):
     )
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     created_at = models.DateTimeField(_("Angelegt am"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = created_by_field()
 
     class Meta:
         verbose_name = _("Beteiligungsverfahren")
@@ -166,7 +171,12 @@ class Phase(TenantModel):
         EVALUATION = "evaluation", _("Auswertung")
         RESULT = "result", _("Ergebnis")
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="phases",
+        verbose_name=_("Beteiligungsverfahren"),
+    )
     kind = models.CharField(_("Phase"), max_length=20, choices=Kind.choices)
     starts_on = models.DateField(_("Beginn"))
     ends_on = models.DateField(_("Ende"))
@@ -232,7 +242,12 @@ class ModuleAudience(TenantModel):
     """Who may use one module of a process; without a row the phase's (or process's) audience
     applies. Districts empty = the process's districts; groups empty = every invited group."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="module_audiences")
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="module_audiences",
+        verbose_name=_("Beteiligungsverfahren"),
+    )
     module = models.CharField(_("Bereich"), max_length=20, choices=Module.choices)
     audience = models.CharField(
         _("Wer darf hier mitmachen?"), max_length=20, choices=Audience.choices
@@ -478,12 +493,17 @@ class Poll(TenantModel):
         RANKING = "ranking", _("Rangfolge")
         TEXT = "text", _("Freitext")
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="polls")
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="polls",
+        verbose_name=_("Beteiligungsverfahren"),
+    )
     question = models.CharField(_("Frage"), max_length=300)
     kind = models.CharField(
         _("Art der Frage"), max_length=10, choices=Kind.choices, default=Kind.SINGLE
     )
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Umfrage")
@@ -495,9 +515,11 @@ class Poll(TenantModel):
 
 
 class PollOption(TenantModel):
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="options", verbose_name=_("Umfrage")
+    )
     label = models.CharField(_("Antwort"), max_length=200)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Antwortmöglichkeit")
@@ -554,12 +576,22 @@ class PollAnswer(TenantModel):
 class VisionChapter(TenantModel):
     """A chapter of the guiding vision: the shared core (no district) or one district's."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="chapters")
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="chapters",
+        verbose_name=_("Beteiligungsverfahren"),
+    )
     district = models.ForeignKey(
-        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Stadtteil"),
     )
     title = models.CharField(_("Titel"), max_length=200)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Leitbild-Kapitel")
@@ -573,15 +605,20 @@ class VisionChapter(TenantModel):
 class VisionParagraph(TenantModel):
     """One version of a paragraph; a new version points to the contributions that changed it."""
 
-    chapter = models.ForeignKey(VisionChapter, on_delete=models.CASCADE, related_name="paragraphs")
-    position = models.PositiveIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
+    chapter = models.ForeignKey(
+        VisionChapter,
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        verbose_name=_("Leitbild-Kapitel"),
+    )
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    version = models.PositiveIntegerField(_("Fassung"), default=1)
     text = models.TextField(_("Text"), max_length=5000)
-    current = models.BooleanField(default=True)
+    current = models.BooleanField(_("Aktuelle Fassung"), default=True)
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("Angelegt am"))
 
     class Meta:
         verbose_name = _("Leitbild-Absatz")
@@ -622,7 +659,12 @@ class Conference(TenantModel):
         CONFERENCE = "conference", _("Themenkonferenz")
         FORUM = "forum", _("Interdisziplinäres Forum")
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="conferences")
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="conferences",
+        verbose_name=_("Beteiligungsverfahren"),
+    )
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.CONFERENCE)
     title = models.CharField(_("Titel"), max_length=200)
     summary = models.TextField(_("Kurz und in einfacher Sprache"), max_length=1000)

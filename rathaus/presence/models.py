@@ -20,6 +20,7 @@ from rathaus.core.models import (
     Qualification,
     Room,
     TenantModel,
+    created_by_field,
 )
 
 WEEKDAY_CHOICES = [
@@ -130,13 +131,11 @@ class PlanningPeriod(PlanQuality, TenantModel):
         related_name="+",
         verbose_name=_("Homeoffice-Ausstattungspool"),
     )
-    explanation = models.JSONField(default=list, blank=True)
-    objective = models.IntegerField(null=True, blank=True)
-    bound = models.IntegerField(null=True, blank=True)
-    penalties = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    explanation = models.JSONField(_("Erläuterung"), default=list, blank=True)
+    objective = models.IntegerField(_("Zielfunktionswert"), null=True, blank=True)
+    bound = models.IntegerField(_("Schranke des Lösers"), null=True, blank=True)
+    penalties = models.JSONField(_("Strafpunkte"), default=dict, blank=True)
+    created_by = created_by_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -276,9 +275,7 @@ class Absence(TenantModel):
     end = models.DateField(_("bis"))
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.LEAVE)
     note = models.CharField(_("Notiz"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -368,29 +365,32 @@ class SolverJob(PlanQuality, TenantModel):
         FAILED = "failed", _("fehlgeschlagen")
         CANCELLED = "cancelled", _("abgebrochen")
 
-    period = models.ForeignKey(PlanningPeriod, on_delete=models.CASCADE, related_name="jobs")
+    period = models.ForeignKey(
+        PlanningPeriod,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=_("Planungszeitraum"),
+    )
     kind = models.CharField(_("Art"), max_length=8, choices=Kind.choices, default=Kind.SOLVE)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
-    message = models.TextField(blank=True)
-    cancel_requested = models.BooleanField(default=False)
-    replan_from = models.DateField(null=True, blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    objective = models.IntegerField(null=True, blank=True)
-    bound = models.IntegerField(null=True, blank=True)
-    changed_cells = models.IntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    message = models.TextField(_("Meldung"), blank=True)
+    cancel_requested = models.BooleanField(_("Abbruch angefordert"), default=False)
+    replan_from = models.DateField(_("Neu planen ab"), null=True, blank=True)
+    params = models.JSONField(_("Parameter"), default=dict, blank=True)
+    result = models.JSONField(_("Ergebnis"), default=dict, blank=True)
+    objective = models.IntegerField(_("Zielfunktionswert"), null=True, blank=True)
+    bound = models.IntegerField(_("Schranke des Lösers"), null=True, blank=True)
+    changed_cells = models.IntegerField(_("Geänderte Zellen"), null=True, blank=True)
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("Gestartet am"), null=True, blank=True)
     # Written by the running job with its progress and every few seconds while it waits on
     # the solver: a job whose heartbeat stops is failed by `jobs_fail_stale`.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("Letztes Lebenszeichen"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Rechenauftrag")

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import Employee, Municipality, OrgUnit, TenantModel
+from rathaus.core.models import Employee, Municipality, OrgUnit, TenantModel, created_by_field
 
 # Three months: the longest secondment without a hearing (TVöD § 4 Abs. 1).
 MAX_DAYS_WITHOUT_HEARING = 92
@@ -178,10 +178,8 @@ class StaffRequest(TenantModel):
     )
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default="open")
     internal_note = models.CharField(_("Interne Notiz"), max_length=300, blank=True)
-    match_note = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    match_note = models.JSONField(_("Hinweise aus dem Abgleich"), default=list, blank=True)
+    created_by = created_by_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

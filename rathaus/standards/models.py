@@ -116,10 +116,20 @@ class Promise(models.Model):
 class PromiseMembership(TenantModel):
     """A municipality has joined a promise (recorded: who, when)."""
 
-    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="memberships")
+    promise = models.ForeignKey(
+        Promise,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("Leistungsversprechen"),
+    )
     joined_on = models.DateField(_("beigetreten am"))
     recorded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Erfasst von"),
     )
     note = models.CharField(_("Bemerkung"), max_length=300, blank=True)
 
@@ -181,7 +191,12 @@ class DailyFigure(TenantModel):
         IMPORTED = "imported", _("importiert")
         MANUAL = "manual", _("von Hand erfasst, bestätigt")
 
-    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="figures")
+    promise = models.ForeignKey(
+        Promise,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("Leistungsversprechen"),
+    )
     location = models.ForeignKey(
         Location,
         on_delete=models.CASCADE,
@@ -189,6 +204,7 @@ class DailyFigure(TenantModel):
         blank=True,
         related_name="+",
         help_text=_("leer: Wert der ganzen Kommune (z. B. 115-Servicecenter)"),
+        verbose_name=_("Standort"),
     )
     day = models.DateField(_("Tag"))
     cases = models.PositiveIntegerField(_("Fälle"))
@@ -289,7 +305,12 @@ class ManualEntry(TenantModel):
         API = "api", _("Schnittstelle")
         IMPORT = "import", _("Datei-Import")
 
-    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="manual_entries")
+    promise = models.ForeignKey(
+        Promise,
+        on_delete=models.CASCADE,
+        related_name="manual_entries",
+        verbose_name=_("Leistungsversprechen"),
+    )
     location = models.ForeignKey(
         Location,
         on_delete=models.CASCADE,
@@ -303,16 +324,25 @@ class ManualEntry(TenantModel):
     successes = models.PositiveIntegerField(_("Treffer"))
     definition_version = models.PositiveIntegerField(_("Version der Definition"))
     note = models.CharField(_("Quelle / Bemerkung"), max_length=300, blank=True)
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FORM)
+    origin = models.CharField(
+        _("Herkunft"), max_length=10, choices=Origin.choices, default=Origin.FORM
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    entered_at = models.DateTimeField()
+    entered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("Eingegeben von")
+    )
+    entered_at = models.DateTimeField(_("Eingegeben am"))
     decided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Entschieden von"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Werteingabe (Vier-Augen-Prinzip)")

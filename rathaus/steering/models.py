@@ -46,7 +46,9 @@ class StrategyPlan(TenantModel):
 
 
 class ActionField(TenantModel):
-    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="fields")
+    plan = models.ForeignKey(
+        StrategyPlan, on_delete=models.CASCADE, related_name="fields", verbose_name=_("Strategie")
+    )
     title = models.CharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -62,7 +64,9 @@ class ActionField(TenantModel):
 
 
 class Goal(TenantModel):
-    action_field = models.ForeignKey(ActionField, on_delete=models.CASCADE, related_name="goals")
+    action_field = models.ForeignKey(
+        ActionField, on_delete=models.CASCADE, related_name="goals", verbose_name=_("Handlungsfeld")
+    )
     title = models.CharField(_("Titel"), max_length=300)
     description = models.TextField(_("Beschreibung"), blank=True)
     sdgs = models.JSONField(
@@ -83,7 +87,12 @@ class Programme(TenantModel):
     """Groups projects of several action fields under one banner (e.g. *Smart City*): the
     fields a programme spans are those of its projects."""
 
-    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="programmes")
+    plan = models.ForeignKey(
+        StrategyPlan,
+        on_delete=models.CASCADE,
+        related_name="programmes",
+        verbose_name=_("Strategie"),
+    )
     title = models.CharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -169,7 +178,9 @@ class Project(TenantModel):
 
 
 class Milestone(TenantModel):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("Projekt")
+    )
     title = models.CharField(_("Titel"), max_length=200)
     due = models.DateField(_("fällig am"))
     done_on = models.DateField(_("erreicht am"), null=True, blank=True)
@@ -218,7 +229,9 @@ class BudgetLine(TenantModel):
         OWN = "own", _("Eigenmittel")
         GRANT = "grant", _("Fördermittel")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("Projekt")
+    )
     year = models.PositiveSmallIntegerField(_("Jahr"))
     product = models.CharField(_("Produkt"), max_length=40, blank=True)
     cost_centre = models.CharField(_("Kostenstelle"), max_length=40, blank=True)
@@ -258,10 +271,20 @@ class Indicator(TenantModel):
         _("Periodizität"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
     goal = models.ForeignKey(
-        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
+        Goal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("Ziel"),
     )
     action_field = models.ForeignKey(
-        ActionField, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
+        ActionField,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("Handlungsfeld"),
     )
     proxy_for = models.ForeignKey(
         "self",
@@ -320,7 +343,9 @@ class IndicatorValue(TenantModel):
 
 
 class IndicatorTarget(TenantModel):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("Kennzahl")
+    )
     year = models.PositiveSmallIntegerField(_("Jahr"))
     target = models.FloatField(_("Zielwert"), null=True, blank=True)
     lower = models.FloatField(_("Toleranz unten"), null=True, blank=True)
@@ -355,14 +380,26 @@ class SteeringCase(TenantModel):
         BODY = "body", _("Beschluss eines Gremiums")
 
     kind = models.CharField(_("Anlass"), max_length=10, choices=Kind.choices)
-    trigger = models.CharField(max_length=120, help_text="e.g. indicator:12:out_of_band")
+    trigger = models.CharField(
+        _("Auslöser"), max_length=120, help_text=_("Kennung, z. B. indicator:12:out_of_band")
+    )
     title = models.CharField(_("Titel"), max_length=300)
     explanation = models.TextField(_("Erläuterung"), blank=True)
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="cases"
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("Kennzahl"),
     )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="cases"
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("Projekt"),
     )
     assigned_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("zuständig")
@@ -377,7 +414,12 @@ class SteeringCase(TenantModel):
     decision_reason = models.TextField(_("Begründung"), blank=True)
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Entschieden von"),
     )
     changes = models.JSONField(_("beschlossene Änderungen"), default=list, blank=True)
 

@@ -1,5 +1,7 @@
-"""Test helper: the fields of an admin change form as the browser would submit them."""
+"""Test helpers: the fields of an admin change form as the browser would submit them, and the
+labels a person reads on it."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -53,3 +55,10 @@ def form_data(html: str) -> dict[str, list[str]]:
     parser = _FormFields()
     parser.feed(html)
     return parser.data
+
+
+def form_labels(html: str) -> list[str]:
+    """The field labels of an admin form and the column heads of its inline rows."""
+    labels = re.findall(r"<label[^>]*>([^<]+):</label>", html)
+    heads = re.findall(r'<th class="column-\w+[^"]*">([^<]+)', html)
+    return [text.strip() for text in labels + heads]

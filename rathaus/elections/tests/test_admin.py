@@ -1,5 +1,7 @@
 """The admin cannot bypass the four-eyes rule: status, figures and districts of a live election."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -141,3 +143,17 @@ def test_district_and_candidate_names_are_one_line_in_the_admin(client, election
     response = client.post(url, data)
     assert response.status_code == 200
     assert election.candidates.filter(name="Anna Alt").exists()
+
+
+def test_a_live_elections_municipality_is_shown_read_only_under_its_german_name(
+    client, election, officer_a, town_admin
+):
+    election_set_status(election=election, status="counting", actor=officer_a)
+    client.force_login(town_admin)
+    url = reverse("admin:elections_election_change", args=[election.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    # read-only: the admin sees the town but cannot move the election to another one
+    shown = r'<label>Kommune:</label>\s*<div class="readonly">(<a href="[^"]+">)?Musterstadt<'
+    assert re.search(shown, html)
+    assert 'name="municipality"' not in html
+    assert "Municipality" not in html

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +17,8 @@ from rathaus.core.testing import code_for_secret, next_code, pass_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.without_second_factor]
 
+# 10:00:15 in Berlin, 15 s into a 30-s code step: two seconds later the same codes still hold.
+NOW = datetime(2026, 12, 3, 9, 0, 15, tzinfo=UTC)
 PRIVILEGED_PAGES = ("/wahlen/", "/stammdaten/protokoll/", "/admin/", "/admin/core/user/", "/")
 
 
@@ -75,17 +79,22 @@ def test_enrolment_page_shows_qr_code_and_secret_and_confirms_with_a_code(client
 
 def test_the_code_page_lets_the_right_code_through_and_refuses_a_wrong_one(client, officer):
     device = TOTPDevice.objects.create(user=officer, name="App", confirmed=True)
-    client.force_login(officer)
-    wrong = client.post(reverse("second_factor_verify"), {"code": "000000", "next": "/admin/"})
-    assert wrong.status_code == 400 and "Der Code passt nicht" in wrong.content.decode()
-    again = client.post(reverse("second_factor_verify"), {"code": next_code(device)})
-    assert "Zu viele falsche Codes nacheinander" in again.content.decode()
-    device.throttle_reset()
-    right = client.post(
-        reverse("second_factor_verify"), {"code": next_code(device), "next": "/admin/"}
-    )
-    assert right["Location"] == "/admin/"
-    assert client.get("/admin/").status_code == 200
+    # A stopped clock: the back-off (1 s after the first wrong code) must not run out between
+    # two requests however slowly a busy machine serves them; then the clock is moved past it.
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(officer)
+        wrong = client.post(reverse("second_factor_verify"), {"code": "000000", "next": "/admin/"})
+        assert wrong.status_code == 400 and "Der Code passt nicht" in wrong.content.decode()
+        again = client.post(reverse("second_factor_verify"), {"code": next_code(device)})
+        assert "Zu viele falsche Codes nacheinander. Versuchen Sie es ab 10:00:16 Uhr wieder." in (
+            again.content.decode()
+        )
+    with time_machine.travel(NOW + timedelta(seconds=2), tick=False):  # after the back-off
+        right = client.post(
+            reverse("second_factor_verify"), {"code": next_code(device), "next": "/admin/"}
+        )
+        assert right["Location"] == "/admin/"
+        assert client.get("/admin/").status_code == 200
 
 
 def test_a_foreign_next_address_is_not_followed(client, officer):
