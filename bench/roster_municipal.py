@@ -71,6 +71,12 @@ def main() -> None:
         "(solve(repair_rounds=True); off by default)",
     )
     ap.add_argument(
+        "--least-price",
+        action="store_true",
+        help="every price round prices the days the pool could bind at a tenth of a point "
+        "at least (solve(least_price=True))",
+    )
+    ap.add_argument(
         "--trace",
         action="store_true",
         help="print every price round (bound, master LP, chosen plan) and exchange step to stderr",
@@ -136,6 +142,7 @@ def _row(
             lexicographic_parts=args.lexicographic,
             kit_exchange=exchange,
             repair_rounds=args.repair_rounds,
+            least_price=args.least_price,
         )
     else:
         plan = solve(
@@ -147,6 +154,7 @@ def _row(
             lexicographic_parts=args.lexicographic and prices,
             kit_exchange=exchange,
             repair_rounds=args.repair_rounds,
+            least_price=args.least_price,
         )
     ok = "–"
     if plan.objective is not None:
