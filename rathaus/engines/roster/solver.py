@@ -58,7 +58,8 @@ from rathaus.engines.roster.start import answer
 PRICING_END = 0.75
 BUDGETS_END = 0.82  # without the exchange: 0.9
 POLISH_END = 0.85
-# Price rounds are repaired to the stock (`repair_rounds`) only with at least this budget.
+# Price rounds are repaired to the stock (`repair_rounds`), and priced on every day the pool
+# could bind (`least_price`), only with at least this budget.
 REPAIR_ROUNDS_MIN = 20.0
 
 
@@ -213,7 +214,7 @@ def solve(
     budget_repaired_round`), the rest by the greedy repair; only with a budget of at least
     `REPAIR_ROUNDS_MIN` (below it the repairs cost the few price rounds there are).
     `least_price=True` prices every day the pool could bind at `lagrange.LEAST_PRICE` at
-    least in every price round. Both off by default unless the benchmark tables in
+    least in every price round (from `REPAIR_ROUNDS_MIN` as well). Both off by default unless the benchmark tables in
     docs/benchmarks-roster-municipal.md say otherwise.
     """
     started = time.monotonic()
@@ -433,9 +434,10 @@ def _priced(
         workers=run.workers,
         seed=run.seed,
         watch=run.watch,
-        # Below `REPAIR_ROUNDS_MIN` the repairs would cost the few price rounds there are.
+        # Below `REPAIR_ROUNDS_MIN` the repairs would cost the few price rounds there are, and
+        # the least price alone (one price round) was better on three seeds, worse on two.
         repair_rounds=run.repair_rounds and run.budget >= REPAIR_ROUNDS_MIN,
-        least_price=run.least_price,
+        least_price=run.least_price and run.budget >= REPAIR_ROUNDS_MIN,
     )
     bound = max(relaxed_bound, dual.bound)
     notes.append(
