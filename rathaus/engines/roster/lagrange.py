@@ -62,8 +62,6 @@ FIRST_PRICE = 2
 # round's plans overrun the stock less and their repair costs less (seed 3 of the generated
 # town hall at work 40: 847 -> 786, the bound 427 -> 433).
 LEAST_PRICE = 1
-PART_SHARE = 0.25  # of the time left in a price round, for one part at most
-GREEDY_TOO = False
 REPAIR_SHARE = 0.1  # of the time pricing has left, for one round's repair to the stock
 
 
@@ -246,9 +244,6 @@ def price_kits(
             watch=watch,
         )
         _add_repaired(problem, priced, state, day_index, fixed)
-        if GREEDY_TOO:
-            greedy = repaired_round(problem, subs, relaxed, priced, state.latest, workers)
-            _add_repaired(problem, priced, state, day_index, greedy)
 
     after_round = repaired if repair_rounds else None
     _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch, after_round)
@@ -659,7 +654,7 @@ def _price_round(
         hint = min(state.columns[k], key=lambda c: c.priced(prices))
         left = end - clock.now()
         # Parts are small: most finish far below this; a hard one must not starve the rest.
-        limit = max(0.05, min(left, max(0.5, PART_SHARE * left)))
+        limit = max(0.05, min(left, max(0.5, left / 4)))
         return models[i].solve(prices, hint, limit, seed, watch)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

@@ -29,7 +29,7 @@ from rathaus.engines.roster.lagrange import (
 )
 from rathaus.engines.roster.parts import solve_part
 from rathaus.engines.roster.progress import Watch
-from rathaus.engines.roster.solver import solve
+from rathaus.engines.roster.solver import REPAIR_ROUNDS_MIN, solve
 from rathaus.engines.roster.tests.helpers import emp, kits, room, week
 
 DAYS = week(5)
@@ -110,6 +110,14 @@ def test_the_bound_never_exceeds_the_optimum_and_the_plan_keeps_the_stock(
     lexi = solve(problem, work_limit=4.0, lexicographic_parts=True)
     assert lexi.lower_bound is not None and lexi.lower_bound <= optimum <= lexi.objective  # type: ignore[operator]
     assert check(problem, lexi).ok
+    # Repaired price rounds and the least price only run from `REPAIR_ROUNDS_MIN` of work.
+    repaired = solve(problem, work_limit=REPAIR_ROUNDS_MIN, least_price=True, repair_rounds=True)
+    assert repaired.lower_bound is not None
+    assert repaired.lower_bound <= optimum <= repaired.objective  # type: ignore[operator]
+    result = check(problem, repaired)
+    assert result.ok and result.objective == repaired.objective, result.violations
+    use = kit_use(problem, list(repaired.assignments))
+    assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
 
 
 def _contested_town() -> Problem:
