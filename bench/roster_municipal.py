@@ -66,15 +66,18 @@ def main() -> None:
     )
     ap.add_argument(
         "--repair-rounds",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="every price round's part plans fitted to the stock become columns "
-        "(solve(repair_rounds=True); off by default)",
+        "(solve(repair_rounds=...); on by default from 20 s, --no-repair-rounds: the method before)",
     )
     ap.add_argument(
         "--least-price",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="every price round prices the days the pool could bind at a tenth of a point "
-        "at least (solve(least_price=True))",
+        "at least (solve(least_price=...); on by default from 20 s, --no-least-price: the "
+        "method before)",
     )
     ap.add_argument(
         "--trace",
