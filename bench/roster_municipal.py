@@ -66,9 +66,18 @@ def main() -> None:
     )
     ap.add_argument(
         "--repair-rounds",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="every price round's part plans fitted to the stock become columns "
-        "(solve(repair_rounds=True); off by default)",
+        "(solve(repair_rounds=...); on by default from 20 s, --no-repair-rounds: the method before)",
+    )
+    ap.add_argument(
+        "--least-price",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="every price round prices the days the pool could bind at a tenth of a point "
+        "at least (solve(least_price=...); on by default from 20 s, --no-least-price: the "
+        "method before)",
     )
     ap.add_argument(
         "--trace",
@@ -136,6 +145,7 @@ def _row(
             lexicographic_parts=args.lexicographic,
             kit_exchange=exchange,
             repair_rounds=args.repair_rounds,
+            least_price=args.least_price,
         )
     else:
         plan = solve(
@@ -147,6 +157,7 @@ def _row(
             lexicographic_parts=args.lexicographic and prices,
             kit_exchange=exchange,
             repair_rounds=args.repair_rounds,
+            least_price=args.least_price,
         )
     ok = "–"
     if plan.objective is not None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from rathaus.engines.roster.decompose import kit_use
 from rathaus.engines.roster.explain import seat_plan
 from rathaus.engines.roster.kits import repair
 from rathaus.engines.roster.model import Assignment, Problem, Status
-from rathaus.engines.roster.parts import RULES, Part
+from rathaus.engines.roster.parts import RULES, Part, solve_part
 from rathaus.engines.roster.progress import Watch
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,13 @@ MASTER_IP_SHARE = 0.1  # of the phase's time for choosing one column per part
 # are free to give back (an office day that no rule minds), and parts priced this low stay
 # quick to prove; the master's duals take over from the second round.
 FIRST_PRICE = 2
+# Least price in every round on every day the pool could bind (the parts' kit users free to
+# stay at home outnumber the stock): a tenth of a point per kit-day makes every part give
+# back the kits no rule asks for, also on days the master's duals price at 0, so the
+# round's plans overrun the stock less and their repair costs less (seed 3 of the generated
+# town hall at work 40: 847 -> 786, the bound 427 -> 433).
+LEAST_PRICE = 1
+REPAIR_SHARE = 0.1  # of the time pricing has left, for one round's repair to the stock
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ class _State:
     most: list[list[int]] = field(default_factory=list)
     points: list[list[tuple[tuple[int, ...], int]]] = field(default_factory=list)
     latest: list[Column] = field(default_factory=list)  # per priced part, at the last prices
+    floors: list[int] = field(default_factory=list)  # least price per day (`LEAST_PRICE`)
 
 
 class _Priced:
@@ -183,13 +192,16 @@ def price_kits(
     seed: int,
     watch: Watch,
     repair_rounds: bool = False,
+    least_price: bool = False,
 ) -> Dual:
     """Iterate kit prices until `end`; returns the best bound and a plan within the stock.
 
     `relaxed` are the parts solved with the whole pool (λ = 0, their bounds give the relaxed
     bound); `feasible`, if given, a combination that fits the pool (its columns keep the
     master feasible and the chosen plan at least as good); `repair_rounds`, every round's
-    part plans fitted to the stock become columns too (`repaired_round`)."""
+    part plans fitted to the stock become columns too (`budget_repaired_round`, each round
+    with `REPAIR_SHARE` of the time left); `least_price`, every round prices the days the
+    pool could bind at `LEAST_PRICE` at least."""
     day_index = {d: i for i, d in enumerate(problem.days)}
     stock = [problem.kit_pool.available(d) for d in problem.days]
     priced = [
@@ -204,14 +216,34 @@ def price_kits(
         least=[_least_kits(subs[i], problem.days) for i in priced],
         most=[_most_kits(subs[i], problem.days) for i in priced],
         points=[[((0,) * len(stock), SCALE * relaxed[i].bound)] for i in priced],
+        floors=[0] * len(stock),
     )
     if feasible is not None:
         for k, i in enumerate(priced):
             _add(state.columns[k], column_of(problem, feasible[i], day_index))
+    if least_price:
+        state.floors = least_prices(state.most, stock)
     models: dict[int, _Priced] = {}
 
     def repaired(state: _State) -> None:
-        _add_repaired(problem, subs, relaxed, priced, state, day_index, workers)
+        if len(state.latest) != len(priced):
+            return
+        # Each round's repair gets a share of the time pricing has left.
+        until = watch.clock.now() + REPAIR_SHARE * max(0.0, end - watch.clock.now())
+        fixed = budget_repaired_round(
+            problem,
+            subs,
+            relaxed,
+            priced,
+            state.latest,
+            state.least,
+            state.most,
+            end=until,
+            workers=workers,
+            seed=seed,
+            watch=watch,
+        )
+        _add_repaired(problem, priced, state, day_index, fixed)
 
     after_round = repaired if repair_rounds else None
     _iterate(state, priced, subs, models, stock, day_index, end, workers, seed, watch, after_round)
@@ -241,18 +273,13 @@ def price_kits(
 
 def _add_repaired(
     problem: Problem,
-    subs: list[Problem],
-    relaxed: list[Part],
     priced: list[int],
     state: _State,
     day_index: dict[date, int],
-    workers: int,
+    fixed: list[Part] | None,
 ) -> None:
-    """The round's part plans, repaired to the stock (`repaired_round`), become columns, and
-    their penalty the known plan within the stock."""
-    if len(state.latest) != len(priced):
-        return
-    fixed = repaired_round(problem, subs, relaxed, priced, state.latest, workers)
+    """A round's part plans repaired to the stock (`budget_repaired_round`) become columns,
+    and their penalty the known plan within the stock."""
     if fixed is None:
         return
     for k, i in enumerate(priced):
@@ -284,6 +311,118 @@ def repaired_round(
     return repair(problem, subs, [], parts, workers)
 
 
+def budget_repaired_round(
+    problem: Problem,
+    subs: list[Problem],
+    relaxed: list[Part],
+    priced: list[int],
+    latest: Sequence[Column],
+    least: Sequence[Sequence[int]],
+    most: Sequence[Sequence[int]],
+    *,
+    end: float,
+    workers: int,
+    seed: int,
+    watch: Watch,
+) -> list[Part] | None:
+    """One plan per part within the stock from the round's plans `latest` (`relaxed` for the
+    unpriced parts): only the parts using kits on the days the round overruns the stock are
+    re-solved, each with kit budgets per day (`repair_budgets`: its round kits minus a share
+    of the overrun on those days, plus a share of the unused stock on the others; soft, the
+    round plan is the hint), until `end`; what still overruns (a part that could not keep its
+    budget) is fitted by the greedy repair (`repaired_round`). None if that fails too."""
+    clock = watch.clock
+    days = problem.days
+    stock = [problem.kit_pool.available(d) for d in days]
+    budgets = repair_budgets([c.kits for c in latest], least, most, stock)
+    columns = list(latest)
+    redo = [k for k, b in enumerate(budgets) if b is not None]
+    size = {k: len(subs[priced[k]].employees) for k in redo}
+    left = [sum(size.values())]
+    lock = threading.Lock()
+
+    def one(k: int) -> Column | None:
+        budget = budgets[k]
+        with lock:
+            share = workers * (end - clock.now()) * size[k] / max(1, left[0])
+            left[0] -= size[k]
+        limit = min(max(0.05, share), end - clock.now())
+        if budget is None or limit < 0.02 or watch.stopped:
+            return None
+        part = solve_part(
+            subs[priced[k]],
+            budget=limit,
+            workers=1,
+            seed=seed,
+            kit_budget=dict(zip(days, budget, strict=True)),
+            kit_soft=True,
+            hint={(a.employee_id, a.day): a for a in latest[k].assignments},
+            watch=watch,
+        )
+        if part.status not in (Status.FEASIBLE, Status.OPTIMAL):
+            return None
+        return column_of(problem, part, {d: n for n, d in enumerate(days)})
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for k, column in zip(redo, pool.map(one, redo), strict=True):
+            if column is not None:
+                columns[k] = column
+    return repaired_round(problem, subs, relaxed, priced, columns, workers)
+
+
+def repair_budgets(
+    kits: Sequence[Sequence[int]],
+    least: Sequence[Sequence[int]],
+    most: Sequence[Sequence[int]],
+    stock: Sequence[int],
+) -> list[list[int] | None]:
+    """Kit budgets per part and day that bring the parts' `kits` within the `stock`, for the
+    parts using kits on a day they overrun it (None for the others, which keep their kits).
+    On an overrun day the overrun is cut from those parts in proportion to what they use
+    above their `least` kits (never below it; largest remainders first); on the other days
+    they may use their kits plus a share of the unused stock in proportion to how many more
+    they could use (`most`). The budgets and the kits of the others never sum above the
+    stock, except where the least kits alone exceed it."""
+    n_days = len(stock)
+    total = [sum(k[d] for k in kits) for d in range(n_days)]
+    over = [t - s for t, s in zip(total, stock, strict=True)]
+    redo = [p for p, k in enumerate(kits) if any(k[d] and over[d] > 0 for d in range(n_days))]
+    out: list[list[int] | None] = [None] * len(kits)
+    for p in redo:
+        out[p] = list(kits[p])
+    for d in range(n_days):
+        if over[d] > 0:
+            room = {p: max(0, kits[p][d] - least[p][d]) for p in redo}
+            cuts = _shares(min(over[d], sum(room.values())), room)
+            for p in redo:
+                out[p][d] -= cuts[p]  # type: ignore[index]
+        elif over[d] < 0:
+            want = {p: max(0, most[p][d] - kits[p][d]) for p in redo}
+            extra = _shares(min(-over[d], sum(want.values())), want, whole_only=True)
+            for p in redo:
+                out[p][d] += extra[p]  # type: ignore[index]
+    return out
+
+
+def _shares(amount: int, weights: dict[int, int], whole_only: bool = False) -> dict[int, int]:
+    """`amount` split in proportion to `weights` (each share at most its weight): the whole
+    parts, then (unless `whole_only`) one more to the largest remainders until it is spent."""
+    total = sum(weights.values())
+    if amount <= 0 or total <= 0:
+        return dict.fromkeys(weights, 0)
+    out = {p: amount * w // total for p, w in weights.items()}
+    if not whole_only:
+        rest = amount - sum(out.values())
+        order = sorted(weights, key=lambda p: (-(amount * weights[p] % total), p))
+        for p in order:
+            if rest <= 0:
+                break
+            if out[p] < weights[p]:
+                out[p] += 1
+                rest -= 1
+    return out
+
+
 def _least_kits(sub: Problem, days: Sequence[date]) -> list[int]:
     """Kits the part needs on each day in every plan: its kit users that the rooms cannot
     seat after the people without home office (`explain.seat_plan`, a matching)."""
@@ -294,6 +433,12 @@ def _most_kits(sub: Problem, days: Sequence[date]) -> list[int]:
     """Kits the part can use on each day at most: its kit users free to work from home."""
     users = [e for e in sub.employees if e.needs_kit and e.home_office]
     return [sum(1 for e in users if sub.base_kind(e, d) is None) for d in days]
+
+
+def least_prices(most: Sequence[Sequence[int]], stock: Sequence[int]) -> list[int]:
+    """`LEAST_PRICE` on every day the priced parts' kit users free to stay at home
+    (`most`, per part and day) outnumber the stock, 0 on the others (the pool cannot bind)."""
+    return [LEAST_PRICE if sum(m[d] for m in most) > s else 0 for d, s in enumerate(stock)]
 
 
 def _floor(state: _State, k: int, prices: Sequence[int]) -> int:
@@ -409,7 +554,12 @@ def _iterate(
         duals, lp_value = master_lp(state.columns, stock)
         if SCALE * lp_value <= state.best_num + 1e-6 or _proven(state):
             break  # the bound meets the master's value (or a known plan): nothing to gain
-        prices = _next_prices(state, duals, smoothing, stock, lp_value)
+        prices = [
+            max(p, f)
+            for p, f in zip(
+                _next_prices(state, duals, smoothing, stock, lp_value), state.floors, strict=True
+            )
+        ]
         num, added, gradient = _price_round(
             state, priced, subs, models, prices, stock, day_index, stop_at, workers, seed, watch
         )

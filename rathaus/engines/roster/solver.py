@@ -58,6 +58,9 @@ from rathaus.engines.roster.start import answer
 PRICING_END = 0.75
 BUDGETS_END = 0.82  # without the exchange: 0.9
 POLISH_END = 0.85
+# Price rounds are repaired to the stock (`repair_rounds`), and priced on every day the pool
+# could bind (`least_price`), only with at least this budget.
+REPAIR_ROUNDS_MIN = 20.0
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class _Run:
     kit_prices: bool = True
     contested: bool = False  # the parts together may want more kits than the pool has
     kit_exchange: bool = False
-    repair_rounds: bool = False
+    repair_rounds: bool = True
+    least_price: bool = True
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -186,7 +190,8 @@ def solve(
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
     kit_exchange: bool = False,
-    repair_rounds: bool = False,
+    repair_rounds: bool = True,
+    least_price: bool = True,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -204,9 +209,15 @@ def solve(
     `kit_exchange=True` adds the exchange of kit-days between parts (`kits.exchange`) in the
     last 12 % of the time (off by default: not better than the noise of a loaded machine in
     the measurements so far, see docs/benchmarks-roster-municipal.md).
-    `repair_rounds=True` fits every price round's part plans to the stock (`lagrange.
-    repaired_round`) and adds them as columns (off by default: better at fixed work on the
-    hard seeds, mixed at 10 s and 60 s on a loaded machine, same document).
+    `repair_rounds=True` fits every price round's part plans to the stock and adds them as
+    columns: the parts overrunning it are re-solved with kit budgets (`lagrange.
+    budget_repaired_round`), the rest by the greedy repair; only with a budget of at least
+    `REPAIR_ROUNDS_MIN` (below it the repairs cost the few price rounds there are).
+    `least_price=True` prices every day the pool could bind at `lagrange.LEAST_PRICE` at
+    least in every price round (from `REPAIR_ROUNDS_MIN` as well). Both on by default since
+    the locked run of 4 Dec 2026 (60 s: seeds 3 and 5 of the generated town hall 776 -> 629
+    and 490 -> 457, the others proven as before; 10 s runs the method before; see
+    docs/benchmarks-roster-municipal.md); `False` gives the method before.
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -229,6 +240,7 @@ def solve(
             lexicographic_parts=lexicographic_parts,
             kit_exchange=kit_exchange,
             repair_rounds=repair_rounds,
+            least_price=least_price,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -252,7 +264,8 @@ def _solve(
     kit_prices: bool = True,
     lexicographic_parts: bool = False,
     kit_exchange: bool = False,
-    repair_rounds: bool = False,
+    repair_rounds: bool = True,
+    least_price: bool = True,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -276,6 +289,7 @@ def _solve(
         lexicographic_parts and kit_prices and len(groups) > 1 and _pool_may_bind(problem),
         kit_exchange,
         repair_rounds,
+        least_price,
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -422,7 +436,10 @@ def _priced(
         workers=run.workers,
         seed=run.seed,
         watch=run.watch,
-        repair_rounds=run.repair_rounds,
+        # Below `REPAIR_ROUNDS_MIN` the repairs would cost the few price rounds there are, and
+        # the least price alone (one price round) was better on three seeds, worse on two.
+        repair_rounds=run.repair_rounds and run.budget >= REPAIR_ROUNDS_MIN,
+        least_price=run.least_price and run.budget >= REPAIR_ROUNDS_MIN,
     )
     bound = max(relaxed_bound, dual.bound)
     notes.append(

@@ -12,20 +12,24 @@ from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.decompose import batches, kit_use, split
 from rathaus.engines.roster.kits import exchange, repair
 from rathaus.engines.roster.lagrange import (
+    LEAST_PRICE,
     SCALE,
     _floor,
     _least_kits,
     _most_kits,
     _Priced,
     _State,
+    budget_repaired_round,
     column_of,
+    least_prices,
     lp_budgets,
     price_kits,
+    repair_budgets,
     repaired_round,
 )
 from rathaus.engines.roster.parts import solve_part
 from rathaus.engines.roster.progress import Watch
-from rathaus.engines.roster.solver import solve
+from rathaus.engines.roster.solver import REPAIR_ROUNDS_MIN, solve
 from rathaus.engines.roster.tests.helpers import emp, kits, room, week
 
 DAYS = week(5)
@@ -106,6 +110,14 @@ def test_the_bound_never_exceeds_the_optimum_and_the_plan_keeps_the_stock(
     lexi = solve(problem, work_limit=4.0, lexicographic_parts=True)
     assert lexi.lower_bound is not None and lexi.lower_bound <= optimum <= lexi.objective  # type: ignore[operator]
     assert check(problem, lexi).ok
+    # Repaired price rounds and the least price only run from `REPAIR_ROUNDS_MIN` of work.
+    repaired = solve(problem, work_limit=REPAIR_ROUNDS_MIN, least_price=True, repair_rounds=True)
+    assert repaired.lower_bound is not None
+    assert repaired.lower_bound <= optimum <= repaired.objective  # type: ignore[operator]
+    result = check(problem, repaired)
+    assert result.ok and result.objective == repaired.objective, result.violations
+    use = kit_use(problem, list(repaired.assignments))
+    assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
 
 
 def _contested_town() -> Problem:
@@ -322,3 +334,121 @@ def test_the_first_price_round_repaired_beats_the_repaired_relaxed_plans() -> No
     after = repaired_round(problem, subs, relaxed, [0, 1, 2], latest, 1)  # type: ignore[arg-type]
     assert before is not None and after is not None
     assert sum(p.objective for p in after) <= sum(p.objective for p in before)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(towns(), st.integers(0, 3 * SCALE), st.booleans())
+def test_a_price_round_repaired_by_kit_budgets_is_a_valid_plan_never_below_the_optimum(
+    problem: Problem, price: int, relaxed_plans: bool
+) -> None:
+    """The parts that overrun the stock re-solved with kit budgets (then the greedy repair
+    for what is left) give a plan within the stock that keeps every rule, whose penalty is
+    the checker's and never below the optimum."""
+    groups = batches(problem, 1)
+    subs = split(problem, groups)
+    day_index = {d: i for i, d in enumerate(problem.days)}
+    watch = Watch(40.0, clock=Clock(40.0))
+    relaxed = [solve_part(s, budget=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    columns = [column_of(problem, r, day_index) for r in relaxed]
+    if not relaxed_plans:  # else the relaxed plans themselves: the largest overrun
+        prices = [price] * len(problem.days)
+        priced = [
+            _Priced(s, day_index).solve(prices, c, 2.0, 0, watch)[0]
+            for s, c in zip(subs, columns, strict=True)
+        ]
+        assert all(c is not None for c in priced)
+        columns = priced  # type: ignore[assignment]
+    fixed = budget_repaired_round(
+        problem,
+        subs,
+        relaxed,
+        list(range(len(subs))),
+        columns,
+        [_least_kits(s, problem.days) for s in subs],
+        [_most_kits(s, problem.days) for s in subs],
+        end=watch.clock.now() + 3.0,
+        workers=1,
+        seed=0,
+        watch=watch,
+    )
+    if fixed is None:  # neither the budgets nor the seats could take the overrun
+        return
+    assignments = [a for p in fixed for a in p.assignments]
+    use = kit_use(problem, assignments)
+    assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
+    total = sum(p.objective for p in fixed)
+    result = check(
+        problem, Plan(Status.FEASIBLE, assignments=tuple(assignments), objective=total, bound=0)
+    )
+    assert result.ok, result.violations
+    assert result.objective == total >= _optimum(problem)
+
+
+def test_the_contested_town_repaired_by_kit_budgets_beats_the_greedy_repair() -> None:
+    """On the contested town the relaxed plans want every kit; re-solving them with kit
+    budgets moves the missed wishes to the people who mind least, the greedy repair only
+    sends the lightest wishes of each day to the office: never worse."""
+    problem = _contested_town()
+    groups = batches(problem, 1)
+    subs = split(problem, groups)
+    day_index = {d: i for i, d in enumerate(problem.days)}
+    watch = Watch(40.0, clock=Clock(40.0))
+    relaxed = [solve_part(s, budget=2.0, workers=1, seed=0, watch=watch) for s in subs]
+    columns = [column_of(problem, r, day_index) for r in relaxed]
+    greedy = repaired_round(problem, subs, relaxed, [0, 1, 2], columns, 1)
+    budgets = budget_repaired_round(
+        problem,
+        subs,
+        relaxed,
+        [0, 1, 2],
+        columns,
+        [_least_kits(s, problem.days) for s in subs],
+        [_most_kits(s, problem.days) for s in subs],
+        end=watch.clock.now() + 3.0,
+        workers=1,
+        seed=0,
+        watch=watch,
+    )
+    assert greedy is not None and budgets is not None
+    assert sum(p.objective for p in budgets) <= sum(p.objective for p in greedy)
+    assert _optimum(problem) <= sum(p.objective for p in budgets)
+
+
+@st.composite
+def _kit_uses(
+    draw: st.DrawFn,
+) -> tuple[list[list[int]], list[list[int]], list[list[int]], list[int]]:
+    """Per part and day: least ≤ kits ≤ most; a stock per day that the least kits fit."""
+    n_parts, n_days = draw(st.integers(1, 5)), draw(st.integers(1, 6))
+    least, kits, most = [], [], []
+    for _ in range(n_parts):
+        lo = draw(st.lists(st.integers(0, 3), min_size=n_days, max_size=n_days))
+        k = [x + draw(st.integers(0, 4)) for x in lo]
+        least.append(lo)
+        kits.append(k)
+        most.append([x + draw(st.integers(0, 3)) for x in k])
+    stock = [
+        sum(lo[d] for lo in least) + draw(st.integers(0, 2 + sum(k[d] for k in kits)))
+        for d in range(n_days)
+    ]
+    return kits, least, most, stock
+
+
+@given(_kit_uses())
+def test_repair_budgets_keep_the_stock_and_each_part_at_least_its_least_kits(
+    case: tuple[list[list[int]], list[list[int]], list[list[int]], list[int]],
+) -> None:
+    kits, least, most, stock = case
+    budgets = repair_budgets(kits, least, most, stock)
+    for d, s in enumerate(stock):
+        over = sum(k[d] for k in kits) > s
+        assert sum((b if b is not None else k)[d] for b, k in zip(budgets, kits, strict=True)) <= s
+        for b, k, lo in zip(budgets, kits, least, strict=True):
+            if b is None:  # only the parts using kits on an overrun day get budgets
+                assert not (over and k[d])
+            else:
+                assert lo[d] <= b[d] and (b[d] <= k[d] or not over)
+
+
+def test_the_least_price_goes_to_the_days_the_pool_could_bind() -> None:
+    assert least_prices([[3, 1, 0], [2, 1, 5]], [4, 4, 5]) == [LEAST_PRICE, 0, 0]
