@@ -5,14 +5,17 @@ only holds what a command line cannot say.
 
 ``post_fork`` sets the interpreter's switch interval in every worker: how long a thread may
 hold the interpreter lock while another one waits for it. Python's default is 5 ms; with
-eight busy booking threads in a process, a short read waits several such turns before it
-runs. ``RATHAUS_SWITCH_INTERVAL_MS`` overrides the value (``0`` keeps Python's default).
+several busy threads in a process, a short read waits several such turns before it runs.
+``RATHAUS_SWITCH_INTERVAL_MS`` sets it (milliseconds); unset or ``0`` keeps Python's default,
+because 1 ms in the booking processes did not make reads faster and cost bookings/s
+(docs/benchmarks-appointments.md, branch ``appread18c``). The optional availability read
+pool (docs/operations.md) runs with 1 ms.
 """
 
 import os
 import sys
 
-DEFAULT_SWITCH_INTERVAL_MS = 1.0
+DEFAULT_SWITCH_INTERVAL_MS = 0.0  # Python's own (5 ms)
 
 
 def switch_interval_seconds(environ=os.environ) -> float | None:
