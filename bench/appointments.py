@@ -19,6 +19,9 @@
     costs, apart from waiting for the CPU).
 
 ``--root DIR`` runs another checkout's code (e.g. main, for before/after) with this script.
+``--read-pool WxT`` serves the (d)/(e) reads from a second gunicorn of their own;
+``--switch-interval MS`` starts every gunicorn with ``config/gunicorn.py`` (interpreter switch
+interval in each worker); see docs/operations.md "Availability reads in a pool of their own".
 
 Uses its own database ``rathaus_bench`` (dropped and created) and Redis db 15 as cache.
 
