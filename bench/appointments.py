@@ -19,6 +19,9 @@
     costs, apart from waiting for the CPU).
 
 ``--root DIR`` runs another checkout's code (e.g. main, for before/after) with this script.
+``--read-pool WxT`` serves the (d)/(e) reads from a second gunicorn of their own;
+``--switch-interval MS`` starts every gunicorn with ``config/gunicorn.py`` (interpreter switch
+interval in each worker); see docs/operations.md "Availability reads in a pool of their own".
 
 Uses its own database ``rathaus_bench`` (dropped and created) and Redis db 15 as cache.
 
@@ -29,6 +32,7 @@ Uses its own database ``rathaus_bench`` (dropped and created) and Redis db 15 as
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -91,6 +95,22 @@ def parse_args():
     )
     p.add_argument("--backlog", type=int, default=4096, help="gunicorn listen backlog")
     p.add_argument(
+        "--read-pool",
+        default="",
+        metavar="WxT",
+        help="(d)/(e): a second gunicorn with W workers x T threads serves the availability\n"
+        "reads (bookings and ping stay on the first); empty = one pool for everything",
+    )
+    p.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="start gunicorn with this checkout's config/gunicorn.py, whose post_fork sets\n"
+        "sys.setswitchinterval(MS / 1000) in every worker (0 = Python's default);\n"
+        "not given = no config file (as before issue 18's read pool)",
+    )
+    p.add_argument(
         "--surge-client",
         choices=["asyncio", "threads"],
         default="asyncio",
@@ -128,6 +148,13 @@ os.environ.update(ENV)
 RUN_DIR = Path(tempfile.mkdtemp(prefix="rathaus-appointments-")) / "bench"
 RUN_DIR.mkdir()
 ACCESS_LOG = RUN_DIR / "access.log"
+# the gunicorn config file is this script's (so that ``--root`` can measure another
+# checkout's code with the same server layout)
+GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "config/gunicorn.py"
+if ARGS.switch_interval is not None:
+    ENV["RATHAUS_SWITCH_INTERVAL_MS"] = str(ARGS.switch_interval)
+READ_POOL = tuple(int(n) for n in ARGS.read_pool.lower().split("x")) if ARGS.read_pool else None
+READ_PORT = ARGS.port + 1 if READ_POOL else ARGS.port
 
 
 def pct(values, q):
@@ -466,27 +493,36 @@ def wait_until_serving(proc, port: int, path: str, failure: str, tries: int = 15
 
 
 class Server:
-    def __init__(self):
+    """A gunicorn on ``port`` (default: ``--port`` with ``--workers`` x ``--threads``); every
+    server of a run writes the same access log (one line per request, appended)."""
+
+    def __init__(self, workers=None, threads=None, port=None, name="gunicorn"):
+        self.workers = workers or ARGS.workers
+        self.threads = threads or ARGS.threads
+        self.port = port or ARGS.port
+        self.name = name
         self.proc = None
 
     def __enter__(self):
+        config = [] if ARGS.switch_interval is None else ["-c", str(GUNICORN_CONFIG)]
         cmd = [
             str(ROOT / ".venv/bin/gunicorn"),
+            *config,
             "config.wsgi",
             "-w",
-            str(ARGS.workers),
+            str(self.workers),
             "-k",
             "gthread",
             "--threads",
-            str(ARGS.threads),
+            str(self.threads),
             "-b",
-            f"127.0.0.1:{ARGS.port}",
+            f"127.0.0.1:{self.port}",
             "--backlog",
             str(ARGS.backlog),
             "--log-level",
             "warning",
             "--pid",
-            str(RUN_DIR / "gunicorn.pid"),
+            str(RUN_DIR / f"{self.name}.pid"),
             "--access-logfile",
             str(ACCESS_LOG),
             "--access-logformat",
@@ -494,7 +530,7 @@ class Server:
         ]
         self.cmd = " ".join(cmd[1:])
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
-        wait_until_serving(self.proc, ARGS.port, "/api/v1/ping", "gunicorn did not start")
+        wait_until_serving(self.proc, self.port, "/api/v1/ping", f"{self.name} did not start")
         return self
 
     def __exit__(self, *exc):
@@ -589,7 +625,7 @@ def _request_json(conn, method, path, body=None):
     return status, (time.perf_counter() - t0) * 1000, payload
 
 
-def load(clients, seconds, make_request, stop_when_empty=None):
+def load(clients, seconds, make_request, stop_when_empty=None, port=None):
     """Keep-alive clients in threads; returns (count by status, latencies ms, elapsed s)."""
     deadline = time.perf_counter() + seconds
     lock = threading.Lock()
@@ -598,7 +634,7 @@ def load(clients, seconds, make_request, stop_when_empty=None):
     start_barrier = threading.Barrier(clients + 1)
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port or ARGS.port, timeout=60)
         local_status, local_lat = {}, []
         start_barrier.wait()
         while time.perf_counter() < deadline:
@@ -1123,8 +1159,10 @@ def booking_queue(locations, service, payloads, tag, days=25):
 
 def change_then_read(work, read_urls):
     """``--load-clients`` only book; ``--change-clients`` book and, after each 201, at once
-    GET one of ``read_urls`` (in turn) and then /api/v1/ping. Returns per label the
-    latencies of reads right after a change, the bookings' statuses and the elapsed time."""
+    GET one of ``read_urls`` (in turn) and then /api/v1/ping. With ``--read-pool`` the read
+    goes to the read pool's port (a second keep-alive connection), booking and ping to the
+    first server. Returns per label the latencies of reads right after a change, the
+    bookings' statuses and the elapsed time."""
     deadline = time.perf_counter() + ARGS.seconds
     lock = threading.Lock()
     reads: dict[str, list[float]] = {label: [] for label in read_urls}
@@ -1136,6 +1174,9 @@ def change_then_read(work, read_urls):
 
     def client(i, reader):
         conn = http.client.HTTPConnection("127.0.0.1", ARGS.port, timeout=120)
+        read_conn = (
+            http.client.HTTPConnection("127.0.0.1", READ_PORT, timeout=120) if READ_POOL else conn
+        )
         mine_reads = {label: [] for label in reads}
         mine_status, mine_books = {}, {}
         turn = i
@@ -1151,8 +1192,11 @@ def change_then_read(work, read_urls):
                 continue
             label = labels[turn % len(labels)]
             turn += 1
-            for lbl, path in ((label, read_urls[label]), (None, "/api/v1/ping")):
-                status, ms = _request(conn, "GET", path)
+            for lbl, path, c in (
+                (label, read_urls[label], read_conn),
+                (None, "/api/v1/ping", conn),
+            ):
+                status, ms = _request(c, "GET", path)
                 mine_status[status] = mine_status.get(status, 0) + 1
                 mine_reads[lbl or "GET /api/v1/ping (same clients, after the read)"].append(ms)
         with lock:
@@ -1218,9 +1262,12 @@ def part_d(data, server):
     }
     for url in urls.values():  # warm: every process has read the location once
         for _ in range(8):
-            load(1, 0.2, lambda url=url: ("GET", url, None))
+            load(1, 0.2, lambda url=url: ("GET", url, None), port=READ_PORT)
+    pools = [("web", server)] + ([("read pool", READ_SERVER)] if READ_SERVER else [])
+    cpu_before = [_group_cpu_seconds(pool.proc.pid) for _name, pool in pools]
     with ServerTimes() as times:
         reads, read_status, book_status, elapsed = change_then_read(work, urls)
+    cpu = [_group_cpu_seconds(p.proc.pid) - c for (_n, p), c in zip(pools, cpu_before, strict=True)]
     _change_table(
         f"(d) Availability right after a booking, {ARGS.counters} counters, {data['n_a']:,} "
         f"appointments; {ARGS.change_clients} clients book then read, {ARGS.load_clients} more only book",
@@ -1230,6 +1277,16 @@ def part_d(data, server):
         elapsed,
     )
     _server_table("(d)", times, urls, reads)
+    n_reads = sum(len(reads[label]) for label in urls)
+    print(
+        "\n(d) CPU of the phase: "
+        + "; ".join(
+            f"{name} {sec:.1f} s ({sec / elapsed:.2f} cores)"
+            for (name, _p), sec in zip(pools, cpu, strict=True)
+        )
+        + (f"; read pool per read {cpu[1] / max(n_reads, 1) * 1000:.1f} ms" if READ_SERVER else "")
+        + f"; {elapsed:.1f} s wall"
+    )
 
 
 def _server_table(part, times, urls, reads):
@@ -1248,7 +1305,7 @@ def part_e(data, server):
     work = booking_queue(locations, service, payloads, "e", days=30)
     url = f"/api/v1/appointments/availability/earliest?municipality_id={town.id}&services={service.id}:1"
     for _ in range(8):
-        load(1, 0.2, lambda: ("GET", url, None))
+        load(1, 0.2, lambda: ("GET", url, None), port=READ_PORT)
     with ServerTimes() as times:
         reads, read_status, book_status, elapsed = change_then_read(
             work, {"GET availability/earliest (region)": url}
@@ -1323,6 +1380,7 @@ def _profile_reads(loc, demand, reads, places):
 
 
 WORKER = Worker()
+READ_SERVER: Server | None = None  # the read pool while it runs (``--read-pool``)
 
 
 def _git_head():
@@ -1361,7 +1419,8 @@ def main():
         if ARGS.mails == "worker":
             WORKER.start()
         try:
-            with Server() as server:
+            read_pool = Server(*(READ_POOL or (1, 1)), port=READ_PORT, name="read-pool")
+            with contextlib.ExitStack() as stack, Server() as server:
                 print(
                     f"\nserver: `{server.cmd}` ({ARGS.workers} workers x {ARGS.threads} threads; "
                     f"pid file and access log under {RUN_DIR})"
@@ -1370,6 +1429,18 @@ def main():
                     f"opt-in e-mails: {ARGS.mails}"
                     + ("" if ARGS.mails == "inline" else f" (`{WORKER.cmd}`, broker {ARGS.broker})")
                 )
+                if READ_POOL:
+                    global READ_SERVER
+                    READ_SERVER = stack.enter_context(read_pool)
+                    print(
+                        f"read pool for (d)/(e) reads: `{read_pool.cmd}` ({READ_POOL[0]} workers x "
+                        f"{READ_POOL[1]} threads)"
+                    )
+                if ARGS.switch_interval is not None:
+                    print(
+                        f"gunicorn config: {GUNICORN_CONFIG} with RATHAUS_SWITCH_INTERVAL_MS="
+                        f"{ARGS.switch_interval} (post_fork: sys.setswitchinterval)"
+                    )
                 if "b" in ARGS.parts:
                     part_b(data, server)
                 if "c" in ARGS.parts:
