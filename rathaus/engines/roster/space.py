@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.clock import WALL, Clock
 from rathaus.engines.roster.cpmodel import Key, assignment_of, build
 from rathaus.engines.roster.desks import desk_lower_bound
@@ -65,6 +66,7 @@ class SpaceResult:
     notes: tuple[str, ...] = ()  # how min_seats was found (e.g. from the start plan)
     explanation: tuple[Reason, ...] = ()  # why there is no min_seats
     lower_bound: int | None = None  # no plan manages with fewer desks (`desks`)
+    least_plan: tuple[Assignment, ...] = ()  # a checked plan with min_seats desks (desk pool)
 
     @property
     def gap(self) -> int | None:
@@ -76,7 +78,6 @@ class SpaceResult:
 
 def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None = None) -> Problem:
     """Every employee with an office gets the shared pool instead; optional new policy."""
-    pool = Room(POOL, "Desk-Sharing-Fläche", seats, seats)
     employees = tuple(
         replace(
             e,
@@ -89,7 +90,13 @@ def desk_sharing(problem: Problem, seats: int, min_onsite_per_week: int | None =
         )
         for e in problem.employees
     )
-    return replace(problem, employees=employees, rooms=(pool,), capacity_mode=CapacityMode.NORMAL)
+    shared = replace(problem, employees=employees, capacity_mode=CapacityMode.NORMAL)
+    return with_seats(shared, seats)
+
+
+def with_seats(problem: Problem, seats: int) -> Problem:
+    """A desk-sharing problem with `seats` desks in its pool."""
+    return replace(problem, rooms=(Room(POOL, "Desk-Sharing-Fläche", seats, seats),))
 
 
 def min_seats(
@@ -117,7 +124,7 @@ def _least_peak(
 ) -> tuple[int | None, bool, tuple[Assignment, ...]]:
     """(least peak found, proven, its plan); proven also when the peak meets the bound."""
     big = max(sum(1 for e in problem.employees if e.rooms), lower_bound)
-    b = build(replace(problem, rooms=(Room(POOL, "Desk-Sharing-Fläche", big, big),)), hint=hint)
+    b = build(with_seats(problem, big), hint=hint)
     # The bound is proven (`desks`): the search only looks at peaks it cannot rule out.
     peak = b.model.new_int_var(lower_bound, big, "peak")
     desk = f"room:{POOL}"
@@ -184,10 +191,10 @@ def _least_seats(base: Problem, time_limit: float, workers: int, watch: Watch) -
     if bound is None:  # not even the relaxation has a plan: no number of desks helps
         return _Least(None, False, explanation=tuple(explain_infeasible(base, clock=watch.clock)))
     low, optimal, plan = _least_peak(base, time_limit, workers, watch, bound.seats, bound.hint)
-    if low is not None:
+    if low is not None and check(with_seats(base, low), Plan(Status.FEASIBLE, plan)).ok:
         proven = low <= bound.seats or (optimal and not watch.stopped)
         return _Least(low, proven, plan, lower_bound=bound.seats)
-    if optimal:  # INFEASIBLE: no number of desks helps
+    if low is None and optimal:  # INFEASIBLE: no number of desks helps
         return _Least(None, False, explanation=tuple(explain_infeasible(base, clock=watch.clock)))
     start = start_plan(base)
     if start.assignments is None:
@@ -276,6 +283,7 @@ def _result(
         notes,
         least.explanation,
         least.lower_bound,
+        least.plan,
     )
 
 
