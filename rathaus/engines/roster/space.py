@@ -67,6 +67,7 @@ class SpaceResult:
     explanation: tuple[Reason, ...] = ()  # why there is no min_seats
     lower_bound: int | None = None  # no plan manages with fewer desks (`desks`)
     least_plan: tuple[Assignment, ...] = ()  # a checked plan with min_seats desks (desk pool)
+    least_time: float = 0.0  # seconds until min_seats (and its proof) were found
 
     @property
     def gap(self) -> int | None:
@@ -234,9 +235,10 @@ def _plan_space(
     current = sum(r.seats(mode) for r in problem.rooms)
     base = desk_sharing(problem, current, min_onsite_per_week)
     least = _least_seats(base, time_limit / 3, workers, watch)
+    least_time = time.monotonic() - t0
     low = least.seats
     if low is None or watch.stopped:
-        return _result(least, current, (), time.monotonic() - t0)
+        return _result(least, current, (), time.monotonic() - t0, least_time)
     watch.report("kleinste Platzzahl gefunden", 1 / 3)
     high = max(low, current)
     n = max(1, min(steps, high - low + 1))
@@ -265,11 +267,11 @@ def _plan_space(
             should_stop=(lambda: watch.stopped) if watch.should_stop else None,
         )
         points.append(_point(k, plan))
-    return _result(least, current, tuple(points), time.monotonic() - t0)
+    return _result(least, current, tuple(points), time.monotonic() - t0, least_time)
 
 
 def _result(
-    least: _Least, current: int, points: tuple[SpacePoint, ...], wall: float
+    least: _Least, current: int, points: tuple[SpacePoint, ...], wall: float, least_time: float
 ) -> SpaceResult:
     notes = least.notes
     if least.lower_bound is not None:
@@ -284,6 +286,7 @@ def _result(
         least.explanation,
         least.lower_bound,
         least.plan,
+        least_time,
     )
 
 
