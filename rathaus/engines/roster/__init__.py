@@ -24,7 +24,9 @@ Functions:
 - `plan_space(problem, *, min_onsite_per_week=None, steps=5, time_limit=30.0,
   work_limit=None, workers=2, on_progress=None, should_stop=None)
   -> SpaceResult(min_seats, proven, current_seats, points: SpacePoint..., wall_time, notes,
-  explanation)`
+  explanation, lower_bound, least_plan, least_time)` (`.gap`): `lower_bound` comes from the
+  linear relaxation of the hard rules (`desks.desk_lower_bound`), `proven` holds when a plan
+  meets it (or CP-SAT proves the least peak)
 - `generator.generate(staff=200, *, weeks=4, start, seed, pandemic, kit_share) -> Problem`
   (seeded town halls for tests and benchmarks)
 

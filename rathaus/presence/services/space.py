@@ -36,6 +36,8 @@ def space_run(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel
         "current_seats": result.current_seats,
         "min_seats": result.min_seats,
         "proven": result.proven,
+        "lower_bound": result.lower_bound,
+        "gap": result.gap,
         "week": [week.days[0].isoformat(), week.days[-1].isoformat()],
         "curve": [
             {
@@ -58,6 +60,11 @@ def space_run(job: SolverJob, period: PlanningPeriod, on_progress, should_cancel
         msg = _(
             "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s (bewiesen)."
         ) % {"seats": result.min_seats}
+    elif result.lower_bound is not None:
+        msg = _(
+            "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s "
+            "(beste gefundene Lösung; jeder Plan braucht mindestens %(bound)s)."
+        ) % {"seats": result.min_seats, "bound": result.lower_bound}
     else:
         msg = _(
             "Kleinste Zahl an Arbeitsplätzen, für die ein Plan existiert: %(seats)s "

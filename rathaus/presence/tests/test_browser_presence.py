@@ -171,6 +171,7 @@ def test_running_job_and_space_result_pages_are_accessible(
     page.goto(f"{live_server.url}/planung/zeitraeume/{period.pk}/flaechenbedarf/")
     expect(page.locator("svg.space-chart")).to_be_visible()
     expect(page.get_by_text("Kleinste Zahl an Arbeitsplätzen: 4")).to_be_visible()
+    expect(page.get_by_text("Nachweislich minimal:")).to_be_visible()
     axe_check(page)
 
 

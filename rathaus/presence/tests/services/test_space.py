@@ -43,6 +43,10 @@ def test_space_planning_finds_least_desks_and_curve(client, period, world, setti
     page = client.get(f"/planung/zeitraeume/{period.pk}/flaechenbedarf/").content.decode()
     assert f"Kleinste Zahl an Arbeitsplätzen: {result['min_seats']}" in page
     assert "<svg" in page and "<caption" in page
+    # The least number is proven: the bound of the relaxation meets it, and the planner sees so.
+    assert result["proven"] and result["lower_bound"] == result["min_seats"]
+    assert result["gap"] == 0
+    assert "Nachweislich minimal:" in page
     # Fewer desks than the minimum cannot give a plan.
     problem, _ = problem_adapter.build_problem(period)
 
