@@ -154,6 +154,20 @@ def _test_clients_pass_the_second_factor(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _process_copies_between_tests():
+    """Each test starts with empty in-process copies, as a fresh worker does. On SQLite a
+    rolled-back test hands its primary keys to the next one, so a copy kept under "process 1"
+    would otherwise answer for a different process (e.g. consent texts of another town)."""
+    from rathaus.appointments.selectors import availability
+    from rathaus.elections import caching as election_copies
+    from rathaus.participation import caching as participation_copies
+
+    availability.clear_process_cache()
+    election_copies.forget_local()
+    participation_copies.local_copies.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_language_between_tests():
     """A request in English leaves English active in the thread (LocaleMiddleware activates,
     nothing deactivates); each test starts in the site's language, as a fresh process does."""
