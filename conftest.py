@@ -8,8 +8,11 @@ from django.test import Client
 from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
+from rathaus.appointments.selectors import availability
 from rathaus.core.testing import browser_sign_in, pass_second_factor
 from rathaus.core.tests.factories import MunicipalityFactory, RegionFactory, UserFactory
+from rathaus.elections import caching as election_copies
+from rathaus.participation import caching as participation_copies
 
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
@@ -158,10 +161,6 @@ def _process_copies_between_tests():
     """Each test starts with empty in-process copies, as a fresh worker does. On SQLite a
     rolled-back test hands its primary keys to the next one, so a copy kept under "process 1"
     would otherwise answer for a different process (e.g. consent texts of another town)."""
-    from rathaus.appointments.selectors import availability
-    from rathaus.elections import caching as election_copies
-    from rathaus.participation import caching as participation_copies
-
     availability.clear_process_cache()
     election_copies.forget_local()
     participation_copies.local_copies.clear()

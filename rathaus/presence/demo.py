@@ -19,7 +19,7 @@ from rathaus.core.models import Employee, Location, Municipality, OrgUnit, Quali
 from rathaus.engines.roster import model as m
 from rathaus.engines.roster.checker import check
 from rathaus.engines.roster.watched import solve_with_progress
-from rathaus.presence.conf import demo_solve_seconds, deterministic_solves
+from rathaus.presence.conf import demo_solve_seconds
 from rathaus.presence.models import Absence, PlanningPeriod, Wish
 from rathaus.presence.roster_adapter.problem import build_problem
 from rathaus.presence.selectors.plan import period_has_plan
@@ -187,12 +187,13 @@ def load(town: Municipality, now=None) -> None:
         problem,
         time_limit=demo_solve_seconds(),
         workers=2,
-        deterministic=deterministic_solves(),
+        deterministic=True,  # the same plan and proof on any machine, however busy
     )
     if plan.status not in (m.Status.OPTIMAL, m.Status.FEASIBLE):
         return  # the planner sees the draft and can solve it in the UI
-    if not check(problem, plan.assignments).ok:
+    checked = check(problem, plan.assignments)
+    if not checked.ok:
         return
-    solving.plan_store(actor=None, period=current, assignments=plan.assignments, ctx=ctx)
+    solving.plan_store(actor=None, period=current, plan=plan, checked=checked, ctx=ctx)
     current.refresh_from_db()
     publishing.plan_publish(actor=None, period=current, notify=False)

@@ -19,7 +19,7 @@ from rathaus.core import audit
 from rathaus.core.clock import now_or
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.engines.roster import model as m
-from rathaus.engines.roster.checker import check
+from rathaus.engines.roster.checker import CheckResult, check
 from rathaus.engines.roster.explain import fmt_day
 from rathaus.engines.roster.replan import replan_problem
 from rathaus.engines.roster.watched import (
@@ -406,9 +406,17 @@ def _store_plan(period: PlanningPeriod, assignments, ctx: Context) -> None:
 
 
 @transaction.atomic
-def plan_store(*, actor, period: PlanningPeriod, assignments, ctx: Context) -> None:
-    """Stores a plan computed and checked outside a job (the demo's current week)."""
+def plan_store(
+    *, actor, period: PlanningPeriod, plan: m.Plan, checked: CheckResult, ctx: Context
+) -> None:
+    """Stores a plan computed and checked outside a job (the demo's current week), with its
+    penalty points and the engine's bound, so the planner sees how good it is known to be."""
     refuse_while_solving(period)
-    _store_plan(period, assignments, ctx)
-    PlanningPeriod.objects.filter(pk=period.pk).update(status=Status.SOLVED)
+    _store_plan(period, plan.assignments, ctx)
+    PlanningPeriod.objects.filter(pk=period.pk).update(
+        status=Status.SOLVED,
+        objective=checked.objective,
+        bound=plan.bound,
+        penalties=dict(checked.penalties),
+    )
     audit.record(actor=actor, instance=period, action="action", summary="Plan gespeichert")

@@ -224,6 +224,11 @@ def test_demo_is_idempotent(town, make_user, settings):
     demo.load(town)
     counts = (PlanningPeriod.objects.count(), PlanAssignment.objects.count(), Wish.objects.count())
     assert PlanningPeriod.objects.filter(status="published").count() == 1
+    week = PlanningPeriod.objects.get(status="published")
+    # the planner sees how good the demo's plan is known to be
+    assert week.bound is not None and 0 <= week.bound <= week.objective
+    assert week.penalties and sum(week.penalties.values()) == week.objective
+    assert week.gap_percent is not None
     demo.load(town)
     assert (
         PlanningPeriod.objects.count(),
