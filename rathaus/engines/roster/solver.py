@@ -20,7 +20,9 @@ kit pool:
    together within the stock), kept when it beats that; then a polish round with hard
    budgets that can only improve; then kit-days are exchanged between parts (`kits.exchange`:
    a few parts solved together within the stock the others leave them, kept only when
-   better; `kit_exchange=True` only). The plan is OPTIMAL when it meets the bound;
+   better; `kit_exchange=True` only); with `whole_polish=True` the plan is then hinted into one
+   model over all staff (kept when better; its bound counts too). The plan is OPTIMAL when it
+   meets the bound;
 4. small problems whose budgets fail fall back to one model over everything.
 
 `on_progress` and `should_stop` (see `progress`) report progress and stop the search early;
@@ -61,6 +63,13 @@ POLISH_END = 0.85
 # Price rounds are repaired to the stock (`repair_rounds`), and priced on every day the pool
 # could bind (`least_price`), only with at least this budget.
 REPAIR_ROUNDS_MIN = 20.0
+# With `whole_polish`: the parts' plan within the stock, hinted into one CP-SAT model over all
+# staff from WHOLE_START (budgets and polish end before it), so CP-SAT's own neighbourhood
+# search may move kit-days between any parts; only on the wall clock with 2+ workers (one
+# deterministic worker has no neighbourhood search), from REPAIR_ROUNDS_MIN seconds and
+# up to WHOLE_MAX_STAFF.
+WHOLE_START = 0.8
+WHOLE_MAX_STAFF = 1000
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class _Run:
     kit_exchange: bool = False
     repair_rounds: bool = True
     least_price: bool = True
+    whole_polish: bool = False
 
     def elapsed(self) -> float:
         return self.watch.clock.now() - self.watch.t0
@@ -192,6 +202,7 @@ def solve(
     kit_exchange: bool = False,
     repair_rounds: bool = True,
     least_price: bool = True,
+    whole_polish: bool = False,
 ) -> Plan:
     """Best plan within `time_limit` seconds; always a plan the independent checker accepts,
     or INFEASIBLE with reasons, or (only when no valid plan is known) UNKNOWN with a reason.
@@ -218,6 +229,10 @@ def solve(
     the locked run of 4 Dec 2026 (60 s: seeds 3 and 5 of the generated town hall 776 -> 629
     and 490 -> 457, the others proven as before; 10 s runs the method before; see
     docs/benchmarks-roster-municipal.md); `False` gives the method before.
+    `whole_polish=True` hints the final plan into one model over all staff in the last 17 %
+    (wall clock, 2+ workers, from `REPAIR_ROUNDS_MIN`, up to `WHOLE_MAX_STAFF`); its bound
+    also counts. Off by default (60 s, generated town hall: seed 5 462 -> 456, seed 3 680 as
+    before, one sample; see docs/benchmarks-roster-municipal.md).
     """
     started = time.monotonic()
     clock = Clock(work_limit)
@@ -241,6 +256,7 @@ def solve(
             kit_exchange=kit_exchange,
             repair_rounds=repair_rounds,
             least_price=least_price,
+            whole_polish=whole_polish,
         )
         plan = answer(problem, plan, hint)
     if watch.stopped and STOPPED_NOTE not in plan.notes:
@@ -266,6 +282,7 @@ def _solve(
     kit_exchange: bool = False,
     repair_rounds: bool = True,
     least_price: bool = True,
+    whole_polish: bool = False,
 ) -> Plan:
     """Steps 1–4 of the module docstring."""
     reasons = precheck(problem)
@@ -290,6 +307,12 @@ def _solve(
         kit_exchange,
         repair_rounds,
         least_price,
+        whole_polish
+        and not watch.clock.deterministic
+        and workers > 1
+        and budget >= REPAIR_ROUNDS_MIN
+        and len(groups) > 1
+        and len(problem.employees) <= WHOLE_MAX_STAFF,
     )
     notes = [f"{len(groups)} Teilmodell(e)"]
     parts = _first_round(run)
@@ -396,7 +419,7 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
             run.groups,
             fitted,
             wanted,
-            run.at(POLISH_END if exchanging else 0.97),
+            run.at(POLISH_END if exchanging else WHOLE_START if run.whole_polish else 0.97),
             run.workers,
             run.seed,
             run.stability_first,
@@ -415,6 +438,9 @@ def _combine(run: _Run, parts: list[Part], notes: list[str]) -> Plan:
                 notes,
                 run.watch,
             )
+        if run.whole_polish and sum(p.objective for p in current) > bound:
+            current, whole_bound = _whole_polish(run, current, notes)
+            bound = max(bound, whole_bound)
         objective = sum(p.objective for p in current)
         status = Status.OPTIMAL if objective <= bound else Status.FEASIBLE
         return _plan(status, current, bound, run.watch.t0, notes)
@@ -468,7 +494,8 @@ def _budget_round(
     """Every part that uses kits re-solved with the master LP's whole-kit budgets (hard;
     together within the stock), started from `start`; None unless every part finds a plan
     in time (a part without one would break the stock)."""
-    watch, end = run.watch, run.at(BUDGETS_END if run.kit_exchange else 0.9)
+    share = BUDGETS_END if run.kit_exchange else WHOLE_START - 0.02 if run.whole_polish else 0.9
+    watch, end = run.watch, run.at(share)
     todo = [i for i, b in enumerate(budgets) if b]
     if not todo or end - watch.clock.now() < 0.2 or watch.stopped:
         return None
@@ -537,6 +564,35 @@ def _fit_kits(
         return repaired
     notes.append(f"Kit-Budgets reichen an {len(short)} Tag(en) nicht")
     return None
+
+
+def _whole_polish(run: _Run, parts: list[Part], notes: list[str]) -> tuple[list[Part], int]:
+    """`whole_polish`: the parts' plan (within the stock) as the hint of one model over all
+    staff until 97 % of the budget; kept only when better (then as one part). Also returns
+    that model's proven bound (a bound of the whole problem; 0 when it did not run), which
+    proves small towns optimal even where the kit prices' bound stays below."""
+    watch = run.watch
+    left = run.at(0.97) - watch.clock.now()
+    if left < 1.0 or watch.stopped:
+        return parts, 0
+    before = sum(p.objective for p in parts)
+    watch.expect(1)
+    full = solve_part(
+        run.problem,
+        budget=left,
+        workers=run.workers,
+        seed=run.seed,
+        hint={(a.employee_id, a.day): a for p in parts for a in p.assignments},
+        watch=watch,
+        part_key="whole",
+    )
+    if full.status not in (Status.FEASIBLE, Status.OPTIMAL):
+        return parts, 0
+    if full.objective >= before:
+        notes.append(f"Gesamtmodell mit dem Plan als Start: nicht besser ({before})")
+        return parts, full.bound
+    notes.append(f"Gesamtmodell mit dem Plan als Start: {before} -> {full.objective}")
+    return [full], full.bound
 
 
 def _whole_model(

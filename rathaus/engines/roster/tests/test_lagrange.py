@@ -452,3 +452,29 @@ def test_repair_budgets_keep_the_stock_and_each_part_at_least_its_least_kits(
 
 def test_the_least_price_goes_to_the_days_the_pool_could_bind() -> None:
     assert least_prices([[3, 1, 0], [2, 1, 5]], [4, 4, 5]) == [LEAST_PRICE, 0, 0]
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(towns())
+def test_the_plan_polished_in_one_model_over_everyone_keeps_bound_optimum_and_stock(
+    problem: Problem,
+) -> None:
+    """`whole_polish` runs on the wall clock with two workers only; what it may change is
+    the plan, never the order bound ≤ optimum ≤ objective, the stock or the checker."""
+    optimum = _optimum(problem)
+    plan = solve(problem, time_limit=REPAIR_ROUNDS_MIN, workers=2, whole_polish=True)
+    assert plan.lower_bound is not None and plan.lower_bound <= optimum <= plan.objective  # type: ignore[operator]
+    result = check(problem, plan)
+    assert result.ok and result.objective == plan.objective, result.violations
+    use = kit_use(problem, list(plan.assignments))
+    assert all(n <= problem.kit_pool.available(d) for d, n in use.items())
+
+
+def test_the_contested_town_polished_in_one_model_reaches_its_optimum() -> None:
+    """On the contested town (the parts compete for four kits) the kit prices' bound stays
+    below the optimum; the whole-model polish proves the plan optimal."""
+    problem = _contested_town()
+    plan = solve(problem, time_limit=REPAIR_ROUNDS_MIN, workers=2, whole_polish=True)
+    assert plan.status is Status.OPTIMAL
+    assert plan.objective == plan.lower_bound == _optimum(problem)
+    assert check(problem, plan).ok
