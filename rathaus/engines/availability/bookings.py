@@ -115,7 +115,9 @@ class BookingIndex:
     def _long_gaps_of(self, counter_id: int) -> dict[tuple[int, int], list[int]]:
         part = self._parts.get(counter_id)
         owner = part if part is not None else self
-        return {key: found for key, found in owner._long_gaps.items() if key[0] == counter_id}
+        # list() copies in one step: another thread may add a length to a shared index
+        items = list(owner._long_gaps.items())
+        return {key: found for key, found in items if key[0] == counter_id}
 
     def intervals(self, counter_id: int) -> tuple[list[int], list[int]]:
         """Sorted, disjoint busy intervals of a counter as (starts, ends)."""
