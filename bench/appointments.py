@@ -93,6 +93,13 @@ def parse_args():
         default=0,
         help="(f): this many more reads right after a hold under cProfile (top functions)",
     )
+    p.add_argument(
+        "--changes-per-read",
+        type=int,
+        default=1,
+        help="(f): holds made before each timed read (under booking load a process is 3-13\n"
+        "changes behind at each read; 1 = the read right after one change)",
+    )
     p.add_argument("--backlog", type=int, default=4096, help="gunicorn listen backlog")
     p.add_argument(
         "--read-pool",
@@ -1343,24 +1350,27 @@ def part_f(data):
         "one day's slots": lambda: availability.slots_on(loc, demand, month.date()),
     }
     times: dict[str, list[float]] = {label: [] for label in reads}
-    for n, slot in enumerate(places[: ARGS.repeat * 3]):
-        booking.appointment_hold(location=loc, demand=demand, start=slot.start)
+    k = ARGS.changes_per_read
+    for n in range(ARGS.repeat * 3):
+        for slot in places[n * k : (n + 1) * k]:
+            booking.appointment_hold(location=loc, demand=demand, start=slot.start)
         label = list(reads)[n % len(reads)]
         t0 = time.perf_counter()
         reads[label]()
         times[label].append((time.perf_counter() - t0) * 1000)
     table(
-        f"(f) In one process, the read right after a hold at the {ARGS.counters}-counter location "
+        f"(f) In one process, the read right after {k} hold(s) at the {ARGS.counters}-counter location "
         f"({data['n_a']:,} appointments), no concurrent load",
         ["read right after a change", "p50 ms", "p95 ms", "runs"],
         [(label, *stats(values)) for label, values in times.items()],
     )
     if ARGS.profile_reads:
-        _profile_reads(loc, demand, reads, places[ARGS.repeat * 3 :][: ARGS.profile_reads])
+        rest = places[ARGS.repeat * 3 * k :]
+        _profile_reads(loc, demand, reads, rest[: ARGS.profile_reads * k], k)
 
 
-def _profile_reads(loc, demand, reads, places):
-    """cProfile of reads right after a hold (the holds themselves are not profiled)."""
+def _profile_reads(loc, demand, reads, places, k):
+    """cProfile of reads right after ``k`` holds (the holds themselves are not profiled)."""
     import cProfile
     import io
     import pstats
@@ -1368,14 +1378,17 @@ def _profile_reads(loc, demand, reads, places):
     from rathaus.appointments.services import booking
 
     profile = cProfile.Profile()
-    for n, slot in enumerate(places):
-        booking.appointment_hold(location=loc, demand=demand, start=slot.start)
+    for n in range(len(places) // k):
+        for slot in places[n * k : (n + 1) * k]:
+            booking.appointment_hold(location=loc, demand=demand, start=slot.start)
         profile.enable()
         list(reads.values())[n % len(reads)]()
         profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(30)
-    print(f"\n(f) cProfile of {len(places)} reads right after a hold (all three kinds in turn):")
+    print(
+        f"\n(f) cProfile of {len(places) // k} reads right after {k} hold(s) (all three kinds in turn):"
+    )
     print("```\n" + out.getvalue().strip() + "\n```")
 
 

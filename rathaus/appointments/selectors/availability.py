@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time as _time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.cache import cache
@@ -432,10 +432,15 @@ _DAY_RESULTS_MAX = 256  # (location, demand) pairs per process
 _DAY_ENTRIES_MAX = 1024  # results per pair (kinds x days; more only after a window moved)
 
 
+_STARTS_MAX = 8192  # per-counter results per pair (20 counters x 60 days = 1,200)
+
+
 @dataclass
 class _DayResults:
     setup: LocationSetup  # the setup the entries were computed with (its engine inputs)
     entries: dict[tuple[str, date], tuple[tuple, object]]  # (kind, day) → (day copies, result)
+    # (counter, day) → (that counter's lists in those day copies, its free start ranges)
+    starts: dict[tuple[int, date], tuple[tuple, object]] = field(default_factory=dict)
 
 
 def _engine_inputs(setup: LocationSetup) -> tuple:
@@ -449,6 +454,7 @@ class _WindowMemo:
 
     def __init__(self, results: _DayResults, window: availability_index.Window, tzkey: str):
         self._entries = results.entries
+        self._starts = results.starts
         self._window = window
         self._tzkey = tzkey
         self._copies: dict[date, tuple] = {}
@@ -460,21 +466,42 @@ class _WindowMemo:
             copies = self._copies[day] = self._window.parts_touching(start, end)
         return copies
 
-    def get(self, kind: str, day: date):
-        hit = self._entries.get((kind, day))
+    def _counter_lists(self, counter: int, day: date) -> tuple:
+        """A counter's busy lists in those day copies (None = nothing there): the same
+        objects mean the same busy time of that counter – a booking on another counter
+        keeps them, so only the booked counter's ranges are computed again."""
+        return tuple(
+            None if part is None else part.per_counter.get(counter)
+            for part in self._copies_for(day)
+        )
+
+    def _where(self, kind: engine.MemoKind, day: date) -> tuple[dict, tuple]:
+        if isinstance(kind, tuple):
+            return self._starts, (kind[1], day)
+        return self._entries, (kind, day)
+
+    def _copies_of(self, kind: engine.MemoKind, day: date) -> tuple:
+        if isinstance(kind, tuple):
+            return self._counter_lists(kind[1], day)
+        return self._copies_for(day)
+
+    def get(self, kind: engine.MemoKind, day: date):
+        entries, key = self._where(kind, day)
+        hit = entries.get(key)
         if hit is None:
             return None
-        copies = self._copies_for(day)
+        copies = self._copies_of(kind, day)
         if len(hit[0]) != len(copies) or any(
             a is not b for a, b in zip(hit[0], copies, strict=True)
         ):
             return None
         return hit[1]
 
-    def put(self, kind: str, day: date, value) -> None:
-        if len(self._entries) >= _DAY_ENTRIES_MAX:
-            self._entries.clear()
-        self._entries[(kind, day)] = (self._copies_for(day), value)
+    def put(self, kind: engine.MemoKind, day: date, value) -> None:
+        entries, key = self._where(kind, day)
+        if len(entries) >= (_STARTS_MAX if entries is self._starts else _DAY_ENTRIES_MAX):
+            entries.clear()
+        entries[key] = (self._copies_of(kind, day), value)
 
 
 def _memo(

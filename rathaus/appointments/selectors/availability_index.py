@@ -617,7 +617,7 @@ def forget(location_id: int) -> None:
         for key in [k for k in _day_cache if k[0] == location_id]:
             del _day_cache[key]
         _combined.pop(location_id, None)
-        _per_counter.pop(location_id, None)
+        _joined.pop(location_id, None)
 
 
 # --------------------------------------------------------------------------- reading
@@ -671,7 +671,7 @@ def clear_process_cache() -> None:
     with _cache_lock:
         _day_cache.clear()
         _combined.clear()
-        _per_counter.clear()
+        _joined.clear()
     _store = None
 
 
@@ -878,39 +878,89 @@ def _current_days(location_id: int, days: list[str], versions: dict[str, int], n
 
 
 _NO_ROWS: tuple[list[int], list[int]] = ([], [])
-# per location and counter: (that counter's list of every day, its single-counter index)
-_per_counter: dict[int, dict[int, tuple[tuple[list[int], ...], engine.BookingIndex]]] = {}
 
 
-def _same_lists(cached, key: tuple[list[int], ...]) -> bool:
-    return (
-        cached is not None
-        and len(cached[0]) == len(key)
-        and all(a is b for a, b in zip(cached[0], key, strict=True))
-    )
+@dataclass(frozen=True, eq=False)
+class _Joined:
+    """A location's per-counter indexes and the day copies they were joined from; ``exact``
+    = the counters whose index holds exactly the days' lists one after the other (no
+    overlapping rows merged), so a changed day can be spliced into it in place."""
+
+    names: tuple[str, ...]
+    parts: tuple[_Day, ...]
+    counters: dict[int, engine.BookingIndex]
+    exact: frozenset[int]
 
 
-def _combine(location_id: int, parts: tuple[_Day, ...]) -> engine.BookingIndex:
-    """The window's index: per counter the days' lists joined; a counter whose day lists
-    are the same objects as last time keeps its index (a booking changes one counter)."""
-    counters = set(chain.from_iterable(p.per_counter for p in parts))
-    known = _per_counter.get(location_id, {})
-    fresh = {}
-    for counter in counters:
-        lists = [p.per_counter.get(counter, _NO_ROWS) for p in parts]
-        key = tuple(starts for starts, _ in lists)
-        cached = known.get(counter)
-        if _same_lists(cached, key):
-            fresh[counter] = cached
-            continue
-        joined = (
-            list(chain.from_iterable(s for s, _ in lists)),
-            list(chain.from_iterable(e for _, e in lists)),
-        )
-        fresh[counter] = (key, engine.BookingIndex.from_intervals({counter: joined}))
+# per location: the last joined window (read under the lock-free rule: replaced, never changed)
+_joined: dict[int, _Joined] = {}
+
+
+def _join_counter(counter: int, parts: tuple[_Day, ...]) -> tuple[engine.BookingIndex, bool]:
+    """One counter's index from all its day lists (and whether it is their exact join)."""
+    lists = [p.per_counter.get(counter, _NO_ROWS) for p in parts]
+    starts = list(chain.from_iterable(s for s, _ in lists))
+    ends = list(chain.from_iterable(e for _, e in lists))
+    index = engine.BookingIndex.from_intervals({counter: (starts, ends)})
+    return index, index.intervals(counter)[0] is starts
+
+
+def _splice_counter(
+    counter: int, index: engine.BookingIndex, before: tuple[_Day, ...], parts: tuple[_Day, ...]
+) -> engine.BookingIndex | None:
+    """``index`` (the exact join of ``before``) with every changed day list of ``counter``
+    put in its place: costs the changed days and a copy of the lists, not a re-check of the
+    window. None if a splice would need merging (then join it again)."""
+    offset = 0
+    result: engine.BookingIndex | None = index
+    for old_day, new_day in zip(before, parts, strict=True):
+        new = new_day.per_counter.get(counter, _NO_ROWS)
+        old = old_day.per_counter.get(counter, _NO_ROWS)
+        if new is not old:
+            result = result.spliced(counter, offset, offset + len(old[0]), new[0], new[1])
+            if result is None:
+                return None
+        offset += len(new[0])
+    return result
+
+
+def _changed_counters(before: tuple[_Day, ...], parts: tuple[_Day, ...]) -> set[int]:
+    touched: set[int] = set()
+    for old_day, new_day in zip(before, parts, strict=True):
+        if old_day is not new_day:
+            old, new = old_day.per_counter, new_day.per_counter
+            touched.update(c for c in old.keys() | new.keys() if old.get(c) is not new.get(c))
+    return touched
+
+
+def _combine(location_id: int, names: tuple[str, ...], parts: tuple[_Day, ...]):
+    """The window's index. For the same window as last time only the counters whose day
+    lists changed are touched, and their changed days are spliced in (a booking changes one
+    day of one counter); for another window (a new day began) every counter is joined."""
+    previous = _joined.get(location_id)
+    if previous is None or previous.names != names:
+        counters_all = set(chain.from_iterable(p.per_counter for p in parts))
+        built = {c: _join_counter(c, parts) for c in counters_all}
+        counters = {c: index for c, (index, _) in built.items()}
+        exact = {c for c, (_, is_exact) in built.items() if is_exact}
+    else:
+        counters, exact = dict(previous.counters), set(previous.exact)
+        for counter in _changed_counters(previous.parts, parts):
+            old = counters.get(counter)
+            index = (
+                _splice_counter(counter, old, previous.parts, parts)
+                if old is not None and counter in exact
+                else None
+            )
+            if index is not None:
+                exact.add(counter)
+            else:
+                index, is_exact = _join_counter(counter, parts)
+                (exact.add if is_exact else exact.discard)(counter)
+            counters[counter] = index
     with _cache_lock:
-        _per_counter[location_id] = fresh
-    return engine.BookingIndex.from_counters({c: part for c, (_, part) in fresh.items()})
+        _joined[location_id] = _Joined(names, parts, counters, frozenset(exact))
+    return engine.BookingIndex.from_counters(counters)
 
 
 def booking_windows(
@@ -935,7 +985,7 @@ def booking_windows(
             out[location_id] = combined
             continue
         window = Window(
-            index=_combine(location_id, parts),
+            index=_combine(location_id, tuple(names), parts),
             days=dict(zip(names, parts, strict=True)),
             valid_until=min((p.valid_until for p in parts), default=FOREVER),
             longest=max((max(p.spans.values(), default=0) for p in parts), default=0),

@@ -45,7 +45,9 @@ Functions
     ``bookable_window(request) -> (first_date, last_date)``
     ``free_slots``, ``iter_free_days`` and ``month_calendar`` take an
     optional ``memo`` (:class:`DayMemo`: ``get(kind, day)``/``put(kind, day, value)``) that
-    keeps single days' results between requests: it is used only for days starting at or
+    keeps single days' results between requests (a day's count or slots, and per counter
+    its free start ranges – kind ``("starts", counter_id)``, which depends only on that
+    counter's busy time): it is used only for days starting at or
     after ``now + min_notice`` (their result does not depend on ``now``), and it must answer
     only for the same inputs and the same busy intervals overlapping that local day – the
     app keys it by the identity of its index's day parts, so a booking recomputes only the
@@ -86,6 +88,7 @@ from .bookings import Booking, BookingIndex
 from .clock import day_bounds
 from .engine import (
     DayMemo,
+    MemoKind,
     bookable_window,
     choose_counter,
     earliest_across_locations,
@@ -117,6 +120,7 @@ __all__ = [
     "CounterId",
     "DateException",
     "DayMemo",
+    "MemoKind",
     "OpeningRule",
     "Policy",
     "ServiceId",

@@ -84,6 +84,41 @@ class BookingIndex:
             index._parts[counter_id] = part
         return index
 
+    def spliced(
+        self, counter_id: int, lo: int, hi: int, starts: list[int], ends: list[int]
+    ) -> BookingIndex | None:
+        """A new index of ``counter_id`` alone: its intervals ``lo:hi`` replaced by
+        (``starts``, ``ends``), ordered by start. The gaps already found for any length are
+        carried over – only those next to the new piece are looked at again – so a change
+        to one day of a long window costs that day, not the window. None if the result
+        would not be ordered and disjoint (then build it with :meth:`from_intervals`).
+
+        ``self`` is not changed; the new index does not share lists with it."""
+        old_starts, old_ends = self.intervals(counter_id)
+        if not _disjoint_piece(old_starts, old_ends, lo, hi, starts, ends):
+            return None
+        index = BookingIndex()
+        new_starts = old_starts[:lo] + starts + old_starts[hi:]
+        new_ends = old_ends[:lo] + ends + old_ends[hi:]
+        index._merged[counter_id] = (new_starts, new_ends)
+        shift = len(starts) - (hi - lo)
+        # gap k lies between intervals k and k + 1: gaps before lo - 1 keep their number,
+        # gaps from hi on move by ``shift``, the ones touching the new piece are looked at
+        first, last = max(lo - 1, 0), min(lo + len(starts), len(new_starts) - 1)
+        for (counter, length), found in self._long_gaps_of(counter_id).items():
+            head = found[: bisect_left(found, lo - 1)]
+            tail = found[bisect_left(found, hi) :]
+            middle = [k for k in range(first, last) if new_starts[k + 1] - new_ends[k] >= length]
+            index._long_gaps[(counter, length)] = head + middle + list(map(shift.__add__, tail))
+        return index
+
+    def _long_gaps_of(self, counter_id: int) -> dict[tuple[int, int], list[int]]:
+        part = self._parts.get(counter_id)
+        owner = part if part is not None else self
+        # list() copies in one step: another thread may add a length to a shared index
+        items = list(owner._long_gaps.items())
+        return {key: found for key, found in items if key[0] == counter_id}
+
     def intervals(self, counter_id: int) -> tuple[list[int], list[int]]:
         """Sorted, disjoint busy intervals of a counter as (starts, ends)."""
         merged = self._merged.get(counter_id)
@@ -124,6 +159,22 @@ class BookingIndex:
         if any(map(ge, starts, ends)):
             raise ValueError(f"booking on counter {counter_id} must have start < end")
         return _merged(starts, ends)
+
+
+def _disjoint_piece(
+    old_starts: list[int], old_ends: list[int], lo: int, hi: int, starts: list[int], ends: list[int]
+) -> bool:
+    """Would ``old[:lo] + piece + old[hi:]`` be ordered by start and disjoint, given that
+    the old lists were? Only the piece and its two seams are looked at."""
+    if not 0 <= lo <= hi <= len(old_starts) or len(starts) != len(ends):
+        return False
+    if any(map(ge, starts, ends)) or any(map(gt, ends[:-1], starts[1:])):
+        return False
+    before = old_ends[lo - 1] if lo > 0 else None
+    after = old_starts[hi] if hi < len(old_starts) else None
+    if not starts:
+        return before is None or after is None or before <= after
+    return (before is None or before <= starts[0]) and (after is None or ends[-1] <= after)
 
 
 def _merged(starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:

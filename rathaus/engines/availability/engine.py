@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -47,12 +47,17 @@ K = TypeVar("K")
 _ONE_DAY = timedelta(days=1)
 
 
+MemoKind = str | tuple[str, int]
+
+
 class DayMemo(Protocol):
-    """Results of single local days kept by the caller (kinds "count" and "slots")."""
+    """Results of single local days kept by the caller: kinds "count" and "slots" (the
+    day's), and ``("starts", counter_id)`` (one counter's free start ranges that day – it
+    depends only on that counter's busy time, so a memo may key it by that alone)."""
 
-    def get(self, kind: str, day: date) -> Any: ...
+    def get(self, kind: MemoKind, day: date) -> Any: ...
 
-    def put(self, kind: str, day: date, value: Any) -> None: ...
+    def put(self, kind: MemoKind, day: date, value: Any) -> None: ...
 
 
 def _merge_wall(intervals: Iterable[WallInterval]) -> tuple[WallInterval, ...]:
@@ -197,11 +202,24 @@ class _Plan:
             ]
         return out
 
+    def _starts(self, cp: _CounterPlan, day: date, memo: DayMemo | None) -> Sequence[range]:
+        """:meth:`counter_starts`, through the memo if given: after a booking only its
+        counter's ranges are computed again, the other counters' come from the memo."""
+        if memo is None:
+            return self.counter_starts(cp, day)
+        kind = ("starts", cp.id)
+        found = memo.get(kind, day)
+        if found is None:
+            found = tuple(self.counter_starts(cp, day))
+            memo.put(kind, day, found)
+        return found
+
     def day_runs(self, day: date) -> list[Run]:
         """Runs of free starts on ``day`` (see :mod:`.runs`), in start order."""
         per_counter = []
+        memo = self._memo_for(day)
         for cp in self.counters:
-            ranges = self.counter_starts(cp, day)
+            ranges = self._starts(cp, day, memo)
             if ranges:
                 per_counter.append((cp.id, ranges))
         runs = merge_ranges(per_counter, self.grid)
@@ -236,7 +254,17 @@ class _Plan:
         return int(count)
 
     def _count(self, day: date) -> int:
-        return sum(run_length(run, self.grid) for run in self.day_runs(day))
+        if repeated_range(self.tzkey, day) is not None:
+            return sum(run_length(run, self.grid) for run in self.day_runs(day))
+        # the runs partition the distinct free starts, so their count is the size of the
+        # union of the counters' start ranges – a set built in C, ~20x cheaper than merging
+        # the ranges into runs first (a month calendar recomputes the days a booking touched)
+        starts: set[int] = set()
+        memo = self._memo_for(day)
+        for cp in self.counters:
+            for r in self._starts(cp, day, memo):
+                starts.update(r)
+        return len(starts)
 
     def to_slots(self, runs: list[Run]) -> list[Slot]:
         if not runs:

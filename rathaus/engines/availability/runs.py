@@ -20,7 +20,7 @@ Run: TypeAlias = tuple[int, int, tuple[CounterId, ...]]
 __all__ = ["Run", "drop_between", "merge_ranges", "run_length", "runs_to_slots"]
 
 
-def merge_ranges(per_counter: Sequence[tuple[CounterId, list[range]]], grid: int) -> list[Run]:
+def merge_ranges(per_counter: Sequence[tuple[CounterId, Sequence[range]]], grid: int) -> list[Run]:
     """Runs of starts with their counters; ``per_counter`` must be in ascending id order.
 
     Each counter's ranges are disjoint. Long ranges on one grid phase (a quiet day) are
@@ -63,7 +63,9 @@ def merge_ranges(per_counter: Sequence[tuple[CounterId, list[range]]], grid: int
     return runs
 
 
-def _merge_pointwise(per_counter: Sequence[tuple[CounterId, list[range]]], grid: int) -> list[Run]:
+def _merge_pointwise(
+    per_counter: Sequence[tuple[CounterId, Sequence[range]]], grid: int
+) -> list[Run]:
     acc: dict[int, list[CounterId]] = {}
     for cid, ranges in per_counter:
         for r in ranges:

@@ -346,3 +346,60 @@ def test_freed_time_before_the_earliest_slot_drops_it_and_nothing_free_too(store
     store.earliest_put(7, "1:1", gen, f"{later} {later + 900} {later + 3000} 1")
     store.forget(7)
     assert store.earliest_get([7], "1:1")[7][1] is None
+
+
+# --------------------------------------------------------------------------- joined window
+
+JOIN_DAYS = ("20270302", "20270303", "20270304")
+join_operation = st.tuples(
+    st.integers(min_value=0, max_value=2),  # day
+    st.integers(min_value=1, max_value=8),  # appointment
+    st.integers(min_value=1, max_value=3),  # counter
+    st.integers(min_value=0, max_value=20),  # start, in 10-minute steps after 08:00
+    st.sampled_from([10, 20, 45]),  # minutes: 20 and 45 overlap neighbours (merged holds)
+    st.sampled_from([0, LOG_NOW + 600, availability_index.FOREVER]),  # until
+    st.booleans(),  # read after this change
+)
+
+
+def _joined_afresh(parts):
+    counters = set(itertools.chain.from_iterable(p.per_counter for p in parts))
+    return {c: availability_index._join_counter(c, parts)[0] for c in counters}
+
+
+def _busy_and_gaps(index, counters):
+    return {
+        c: (index.intervals(c), [index.gaps_at_least(c, n) for n in (60, 600, 1800)])
+        for c in counters
+    }
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(join_operation, max_size=30))
+def test_the_window_index_kept_up_to_date_equals_one_joined_afresh(store, ops):
+    """Holds, bookings and cancellations (some overlapping on a counter) over three days;
+    after each read the window's index – changed days spliced into the counters' lists, the
+    gaps carried over – has exactly the busy time and gaps of the days joined afresh."""
+    location_id = next(_log_locations)
+    for day in JOIN_DAYS:
+        store.merge(location_id, day, {}, 10**15)
+    copies: dict = dict.fromkeys(JOIN_DAYS)
+    for n, (day, appointment, counter, step, minutes, until, read) in enumerate(ops):
+        start = 1_804_000_000 + 86_400 * day + 600 * step
+        stamp = 2 * 10**15 + n
+        value = f"{counter} {start} {start + 60 * minutes} {until} {stamp}"
+        field = f"{day}-{appointment}"
+        store.write(location_id, [availability_index.Change(JOIN_DAYS[day], field, value, stamp)])
+        if not read:
+            continue
+        copies.update(_synced(store, location_id, copies))
+        parts = tuple(copies[d] for d in JOIN_DAYS)
+        kept = availability_index._combine(location_id, JOIN_DAYS, parts)
+        fresh = _joined_afresh(parts)
+        assert _busy_and_gaps(kept, fresh) == _busy_and_gaps(
+            engine.BookingIndex.from_counters(fresh), fresh
+        )

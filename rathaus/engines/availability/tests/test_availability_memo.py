@@ -13,6 +13,7 @@ from rathaus.engines.availability import (
     AvailabilityRequest,
     Booking,
     BookingIndex,
+    MemoKind,
     day_bounds,
     free_slots,
     month_calendar,
@@ -28,7 +29,7 @@ class BusyKeyedMemo:
     overlapping its local day (the app keys by its index's day copies instead)."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, date], tuple[tuple, object]] = {}
+        self.entries: dict[tuple[MemoKind, date], tuple[tuple, object]] = {}
         self.request: AvailabilityRequest | None = None
         self.asked: set[date] = set()
 
@@ -44,12 +45,12 @@ class BusyKeyedMemo:
             )
         return tuple(out)
 
-    def get(self, kind: str, day: date):
+    def get(self, kind: MemoKind, day: date):
         self.asked.add(day)
         hit = self.entries.get((kind, day))
         return hit[1] if hit is not None and hit[0] == self._busy(day) else None
 
-    def put(self, kind: str, day: date, value: object) -> None:
+    def put(self, kind: MemoKind, day: date, value: object) -> None:
         self.entries[(kind, day)] = (self._busy(day), value)
 
 
