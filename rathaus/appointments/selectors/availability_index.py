@@ -45,7 +45,7 @@ from __future__ import annotations
 import logging
 import threading
 import time as _time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
@@ -55,6 +55,7 @@ from django_redis import get_redis_connection
 
 from rathaus.appointments import conf
 from rathaus.appointments.models import Appointment
+from rathaus.appointments.selectors import redis_batch
 from rathaus.engines import availability as engine
 
 log = logging.getLogger(__name__)
@@ -349,20 +350,36 @@ class RedisStore:
     def _log_key(self, location_id: int, day: str) -> str:
         return f"{self.prefix}ixl:{location_id}:{day}"
 
-    def write(self, location_id: int, changes: Iterable[Change]) -> None:
+    def write(
+        self,
+        location_id: int,
+        changes: Iterable[Change],
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """``failed``: called with the error if the write of a single day, which may be sent
+        later (:mod:`redis_batch`), fails; other errors are raised."""
         by_day: dict[str, list] = {}
         for c in changes:
             by_day.setdefault(c.day, []).extend((c.field, c.value, c.stamp))
         now = int(_time.time())
+        calls = [
+            (
+                [
+                    self._day_key(location_id, day),
+                    self._version_key(location_id),
+                    self._earliest_key(location_id),
+                    self._log_key(location_id, day),
+                ],
+                [day, _ttl(day), now, *args],
+            )
+            for day, args in by_day.items()
+        ]
+        if len(calls) == 1:  # a booking: one EVALSHA, sent with the booking's other scripts
+            redis_batch.run(self._write, keys=calls[0][0], args=calls[0][1], failed=failed)
+            return
         pipe = self.client.pipeline(transaction=False)
-        for day, args in by_day.items():
-            keys = [
-                self._day_key(location_id, day),
-                self._version_key(location_id),
-                self._earliest_key(location_id),
-                self._log_key(location_id, day),
-            ]
-            self._write(keys=keys, args=[day, _ttl(day), now, *args], client=pipe)
+        for keys, args in calls:
+            self._write(keys=keys, args=args, client=pipe)
         pipe.execute()
 
     def earliest_get(
@@ -450,7 +467,7 @@ class LocalStore:
         self._logs: dict[tuple[int, str], list[str]] = {}
         self._lock = threading.Lock()
 
-    def write(self, location_id: int, changes: Iterable[Change]) -> None:
+    def write(self, location_id: int, changes: Iterable[Change], failed=None) -> None:
         now = int(_time.time())
         by_day: dict[str, list[Change]] = {}
         for c in changes:
@@ -595,11 +612,15 @@ def store() -> RedisStore | LocalStore:
 def write(location_id: int, changes: list[Change]) -> None:
     """Apply changes (called on commit). A failure is logged, never raised after a commit:
     the day then shows the old state until the periodic refresh rebuilds it."""
-    try:
-        store().write(location_id, changes)
-    except Exception:  # noqa: BLE001 - the booking is committed; the index is only a view
-        log.warning("availability index write failed (location %s)", location_id, exc_info=True)
+
+    def failed(exc: Exception) -> None:
+        log.warning("availability index write failed (location %s)", location_id, exc_info=exc)
         _forget_quietly(location_id)
+
+    try:
+        store().write(location_id, changes, failed)
+    except Exception as exc:  # noqa: BLE001 - the booking is committed; the index is only a view
+        failed(exc)
 
 
 def _forget_quietly(location_id: int) -> None:

@@ -34,11 +34,13 @@ import json
 import secrets
 import threading
 import time as _time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django_redis import get_redis_connection
 
 from rathaus.appointments import conf
+from rathaus.appointments.selectors import redis_batch
 
 BATCH = 100
 RECOVER_SECONDS = 120
@@ -112,6 +114,16 @@ class MailQueue:
     def push(self, raw: str) -> bool:
         """Append a job; True if no worker is awake (the caller then wakes one)."""
         return bool(self._push(keys=[self.queue_key, self.awake_key], args=[raw, AWAKE_MS]))
+
+    def push_then(self, raw: str, wake: Callable[[], None]) -> None:
+        """:meth:`push`, then ``wake()`` if no worker is awake. Inside
+        :func:`redis_batch.together` the job is sent with the request's other scripts."""
+        redis_batch.run(
+            self._push,
+            keys=[self.queue_key, self.awake_key],
+            args=[raw, AWAKE_MS],
+            then=lambda asleep: wake() if asleep else None,
+        )
 
     def take(self, limit: int = BATCH, now: float | None = None) -> list[str]:
         """Up to ``limit`` of the oldest jobs, marked as taken (by this caller alone); the

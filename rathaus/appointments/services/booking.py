@@ -24,12 +24,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.appointments.models import Appointment, hash_token, new_token
-from rathaus.appointments.selectors import availability, catalogue
+from rathaus.appointments.selectors import availability, catalogue, redis_batch
 from rathaus.appointments.selectors.appointments import appointment_get_by_token
 from rathaus.appointments.services import placement, waiting_list
 from rathaus.appointments.services.common import (
     appointment_mail_after_commit,
     check_email_limit,
+    email_limit_in_insert,
+    email_limit_refusal,
     normalize_demand,
     retry_when_locked,
     validate_person,
@@ -141,25 +143,33 @@ def appointment_book_direct(
     name, email, phone = validate_person(name, email, phone)
     setup = availability.location_setup(location, now)
     policy = setup.booking_policy
-    check_email_limit(email, policy.max_active_per_email, now)
+    limit = email_limit_in_insert(policy.max_active_per_email)
+    if not limit:
+        check_email_limit(email, policy.max_active_per_email, now)
     token = new_token()
-    appointment = placement.place(
-        location=location,
-        demand=demand,
-        start=start,
-        now=now,
-        setup=setup,
-        fields={
-            "status": S.PENDING,
-            "token_hash": hash_token(token),
-            "citizen_name": name,
-            "citizen_email": email,
-            "citizen_phone": phone,
-            "booked_at": now,
-            "confirm_deadline": now + timedelta(minutes=policy.confirm_minutes),
-        },
-    )
-    appointment_mail_after_commit("opt_in", appointment.pk, token)
+    fields = {
+        "status": S.PENDING,
+        "token_hash": hash_token(token),
+        "citizen_name": name,
+        "citizen_email": email,
+        "citizen_phone": phone,
+        "booked_at": now,
+        "confirm_deadline": now + timedelta(minutes=policy.confirm_minutes),
+    }
+    with redis_batch.together():  # the index write and the e-mail job: one round trip
+        try:
+            appointment = placement.place(
+                location=location,
+                demand=demand,
+                start=start,
+                now=now,
+                setup=setup,
+                fields=fields,
+                email_limit=limit,  # counted in the insert statement: no round trip of its own
+            )
+        except placement.EmailLimitReached as exc:
+            raise email_limit_refusal(limit) from exc
+        appointment_mail_after_commit("opt_in", appointment.pk, token)
     return appointment, token
 
 

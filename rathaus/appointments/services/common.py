@@ -54,8 +54,7 @@ def appointment_mail_after_commit(
 
 def _queue_mail(raw: str) -> None:
     """The first job in an empty queue wakes a worker; later ones find it draining."""
-    if mail_queue.queue().push(raw):
-        tasks.send_queued_mails.delay()
+    mail_queue.queue().push_then(raw, tasks.send_queued_mails.delay)
 
 
 def normalize_demand(location: Location, demand) -> dict[int, int]:
@@ -115,6 +114,25 @@ def rate_limit_ip(ip: str | None, limit: int, *, scope: str = "book") -> None:
         )
 
 
+def email_limit_in_insert(limit: int) -> int:
+    """The limit for :func:`placement.place` to count inside its insert statement (PostgreSQL:
+    no round trip of its own), or 0: check it with :func:`check_email_limit` first."""
+    if not conf.email_limit_enabled() or limit <= 0 or not placement.available():
+        return 0
+    return limit
+
+
+def email_limit_refusal(limit: int) -> TooManyRequests:
+    return TooManyRequests(
+        "too_many_appointments",
+        _(
+            "Mit dieser E-Mail-Adresse sind bereits %(limit)s Termine gebucht. Bitte sagen "
+            "Sie zuerst einen Termin ab, bevor Sie einen weiteren buchen."
+        )
+        % {"limit": limit},
+    )
+
+
 def check_email_limit(email: str, limit: int, now: datetime, exclude_id=None) -> None:
     """One query (PostgreSQL: partial index on ``upper(citizen_email)``, migration 0004)."""
     if not conf.email_limit_enabled() or limit <= 0:
@@ -127,14 +145,7 @@ def check_email_limit(email: str, limit: int, now: datetime, exclude_id=None) ->
         )
         count = (qs.exclude(pk=exclude_id) if exclude_id else qs).count()
     if count >= limit:
-        raise TooManyRequests(
-            "too_many_appointments",
-            _(
-                "Mit dieser E-Mail-Adresse sind bereits %(limit)s Termine gebucht. Bitte sagen "
-                "Sie zuerst einen Termin ab, bevor Sie einen weiteren buchen."
-            )
-            % {"limit": limit},
-        )
+        raise email_limit_refusal(limit)
 
 
 def retry_when_locked(func):

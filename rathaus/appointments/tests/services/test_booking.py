@@ -133,6 +133,32 @@ def test_limit_of_active_appointments_per_email(town):
     assert "bereits 2 Termine" in exc.value.message
 
 
+def test_limit_of_active_appointments_per_email_on_a_direct_booking(town):
+    """On PostgreSQL the count rides in the insert statement: over the limit nothing is
+    inserted and the time stays free for others."""
+    location, counters, ausweis, kfz = make_office(town, counters=1, max_active_per_email=2)
+
+    def book_direct(start, email="erika@example.org"):
+        return booking.appointment_book_direct(
+            location=location,
+            demand={ausweis.id: 1},
+            start=start,
+            name="Erika Mustermann",
+            email=email,
+            now=NOW,
+        )
+
+    book_direct(at(2, 9))
+    book_direct(at(2, 10), email="ERIKA@example.org")
+    with pytest.raises(DomainError) as exc:
+        book_direct(at(2, 11))
+    assert exc.value.status == 429
+    assert "bereits 2 Termine" in exc.value.message
+    assert not Appointment.objects.filter(start=at(2, 11)).exists()
+    other, _token = book_direct(at(2, 11), email="max@example.org")
+    assert other.start == at(2, 11)
+
+
 def test_cancelled_slot_returns_only_after_delay(town):
     location, counters, ausweis, kfz = make_office(town, counters=1, release_delay_minutes=30)
     appointment, token = book(location, ausweis, at(2, 9))
