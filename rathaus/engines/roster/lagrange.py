@@ -38,7 +38,7 @@ from ortools.sat.python import cp_model
 
 from rathaus.engines.roster.clock import Clock
 from rathaus.engines.roster.cpmodel import HOME, Built, assignment_of, build, option_of
-from rathaus.engines.roster.decompose import kit_use
+from rathaus.engines.roster.decompose import components, kit_use, subproblem
 from rathaus.engines.roster.explain import seat_plan
 from rathaus.engines.roster.kits import repair
 from rathaus.engines.roster.model import Assignment, Problem, Status
@@ -169,6 +169,52 @@ class _Priced:
         return Column(sum(p for _, p in penalties), tuple(kits), tuple(assignments), penalties)
 
 
+class _PricedPieces:
+    """A batched part priced component by component (`pieces`: one model over independent
+    components is much slower to solve and to prove than the components one by one). Same
+    interface as `_Priced`; the bound is the sum of the pieces' proven bounds (0 for a piece
+    without a plan: every priced term is >= 0)."""
+
+    def __init__(self, sub: Problem, comps: list[list[str]], day_index: dict[date, int]) -> None:
+        self.pieces = [_Priced(subproblem(sub, c), day_index) for c in comps]
+        self.size = [len(c) for c in comps]
+
+    def solve(
+        self, prices: Sequence[int], hint: Column, limit: float, seed: int, watch: Watch
+    ) -> tuple[Column | None, int]:
+        clock = watch.clock
+        end, left = clock.now() + limit, sum(self.size)
+        columns: list[Column] = []
+        bound = 0
+        for piece, n in zip(self.pieces, self.size, strict=True):
+            share = min(2 * (end - clock.now()) * n / max(1, left), end - clock.now())
+            left -= n
+            if share < 0.05 or watch.stopped:
+                return None, bound  # out of time: the rest counts 0 (and `_floor` helps)
+            column, proven = piece.solve(prices, hint, share, seed, watch)
+            bound += proven
+            if column is not None:
+                columns.append(column)
+        if len(columns) < len(self.pieces):
+            return None, bound
+        return _joined(columns), bound
+
+
+def _joined(columns: list[Column]) -> Column:
+    penalties = {r: sum(dict(c.penalties).get(r, 0) for c in columns) for r in RULES}
+    return Column(
+        sum(c.cost for c in columns),
+        tuple(sum(k) for k in zip(*(c.kits for c in columns), strict=True)),
+        tuple(a for c in columns for a in c.assignments),
+        tuple((r, penalties[r]) for r in RULES),
+    )
+
+
+def _priced_model(sub: Problem, day_index: dict[date, int]) -> _Priced | _PricedPieces:
+    comps = components(sub)
+    return _Priced(sub, day_index) if len(comps) == 1 else _PricedPieces(sub, comps, day_index)
+
+
 def column_of(problem: Problem, part: Part, day_index: dict[date, int]) -> Column:
     kits = [0] * len(day_index)
     for d, n in kit_use(problem, part.assignments).items():
@@ -223,7 +269,7 @@ def price_kits(
             _add(state.columns[k], column_of(problem, feasible[i], day_index))
     if least_price:
         state.floors = least_prices(state.most, stock)
-    models: dict[int, _Priced] = {}
+    models: dict[int, _Priced | _PricedPieces] = {}
 
     def repaired(state: _State) -> None:
         if len(state.latest) != len(priced):
@@ -536,7 +582,7 @@ def _iterate(
     state: _State,
     priced: list[int],
     subs: list[Problem],
-    models: dict[int, _Priced],
+    models: dict[int, _Priced | _PricedPieces],
     stock: list[int],
     day_index: dict[date, int],
     end: float,
@@ -634,7 +680,7 @@ def _price_round(
     state: _State,
     priced: list[int],
     subs: list[Problem],
-    models: dict[int, _Priced],
+    models: dict[int, _Priced | _PricedPieces],
     prices: list[int],
     stock: list[int],
     day_index: dict[date, int],
@@ -650,7 +696,7 @@ def _price_round(
     def one(k: int) -> tuple[Column | None, int]:
         i = priced[k]
         if i not in models:
-            models[i] = _Priced(subs[i], day_index)
+            models[i] = _priced_model(subs[i], day_index)
         hint = min(state.columns[k], key=lambda c: c.priced(prices))
         left = end - clock.now()
         # Parts are small: most finish far below this; a hard one must not starve the rest.

@@ -47,6 +47,7 @@ from rathaus.engines.roster.kits import budget_phase, exchange, polish, repair
 from rathaus.engines.roster.lagrange import price_kits
 from rathaus.engines.roster.model import Assignment, Plan, Problem, Reason, Status
 from rathaus.engines.roster.parts import RULES, Part, merge, solve_part
+from rathaus.engines.roster.pieces import solve_pieces
 from rathaus.engines.roster.progress import STOPPED_NOTE, Progress, Watch
 from rathaus.engines.roster.start import answer
 
@@ -161,14 +162,17 @@ def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] |
     quick = greedy_plan(sub) if hint is None else None
     if watch.stopped:
         part = Part(Status.UNKNOWN, [], 0, 0, {})
+    elif not (run.stability_first or run.contested):  # batched parts piece by piece
+        part = solve_pieces(
+            sub, budget=limit, seed=run.seed, hint=_start(run, hint, quick), watch=watch, part_key=i
+        )
     else:
         part = solve_part(
             sub,
             budget=limit,
             workers=1,
             seed=run.seed,
-            # Small parts find better plans alone; large runs need the quick start.
-            hint=hint or (quick if len(run.problem.employees) > 1000 else None),
+            hint=_start(run, hint, quick),
             stability_first=run.stability_first,
             fewest_kits=run.contested,
             watch=watch,
@@ -181,6 +185,13 @@ def _solve_one(run: _Run, i: int, limit: float, hint: Mapping[Key, Assignment] |
         if fixed.status is Status.FEASIBLE:  # else the start plan broke a rule: no plan
             part = fixed
     return part
+
+
+def _start(
+    run: _Run, hint: Mapping[Key, Assignment] | None, quick: Mapping[Key, Assignment] | None
+) -> Mapping[Key, Assignment] | None:
+    # Small parts find better plans alone; large runs need the quick start.
+    return hint or (quick if len(run.problem.employees) > 1000 else None)
 
 
 def solve(
