@@ -8,7 +8,9 @@ from datetime import datetime, time
 
 import pytest
 import redis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from rathaus.appointments.api import door
@@ -156,13 +158,22 @@ def test_an_answered_ticket_is_polled_before_django_like_django(client, town, qu
     assert json.loads(django[2])["result"] == refusal
 
 
-def test_what_the_door_cannot_answer_goes_to_django_untouched(client, town, queues):
+@pytest.fixture
+def django_app():
+    """Django's WSGI application for a direct call; like the test client, it keeps the test's
+    database connection (no closing of old connections at the request's start)."""
+    signals.request_started.disconnect(close_old_connections)
+    yield WSGIHandler()
+    signals.request_started.connect(close_old_connections)
+
+
+def test_what_the_door_cannot_answer_goes_to_django_untouched(town, queues, django_app):
     """A free slot (nothing known sold out), an invalid body, a ticket still waiting: the
     door counts nothing, and Django answers with the body it was sent."""
     location, _counters, ausweis, day = office_open_tomorrow(town, counters=1)
     start = datetime.combine(day, time(9), tzinfo=BERLIN)
     gate = store.gate_of(location.id, int(start.timestamp()))
-    fast = FastPath(WSGIHandler(), door.ROUTES)
+    fast = FastPath(django_app, door.ROUTES)
     url = f"{API}/bookings"
     booked = _call(
         fast,
