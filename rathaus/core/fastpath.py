@@ -147,6 +147,8 @@ def _call_view(request) -> HttpResponse:
 def _read_body(environ) -> bytes | None:
     """The request body, read once and put back as a fresh stream (for the fast view and,
     if it passes on, for Django); None for bodies the fast path leaves to Django."""
+    if "HTTP_TRANSFER_ENCODING" in environ:  # chunked: Django reads it as it always does
+        return None
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
