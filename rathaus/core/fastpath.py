@@ -106,7 +106,9 @@ class FastPath:
         if body is None:
             return self.app(environ, start_response)
         route, tail = found
-        request = WSGIRequest(environ)
+        # a copy: WSGIRequest rewrites PATH_INFO and SCRIPT_NAME in the mapping it is given,
+        # and Django must get the environ as the server sent it if the view passes on
+        request = WSGIRequest(dict(environ))
         if settings.SESSION_COOKIE_NAME in request.COOKIES:  # a session to read, perhaps renew
             return self.app(environ, start_response)
         request.resolver_match = self._match(route)
