@@ -124,6 +124,12 @@ def parse_args():
         help="(c): 'asyncio' = one event loop, raw HTTP/1.1 (bench/http_surge.py);\n"
         "'threads' = one Python thread per client (http.client; before issue 18 point 2)",
     )
+    p.add_argument(
+        "--late-surge",
+        action="store_true",
+        help="(c): after the surge, as many clients again at once for the same, now sold-out\n"
+        "start times: every answer is 'ausgebucht' (what a loser costs on its own)",
+    )
     return p.parse_args()
 
 
@@ -924,20 +930,7 @@ def part_c(data, server):
     _forget_bookings(availability, loc.id)
     payloads = presolve(ARGS.surge_clients)
     starts = data["surge_starts"]
-    bodies = [
-        json.dumps(
-            {
-                "location_id": loc.id,
-                "start": starts[i % len(starts)].isoformat(),
-                "services": [{"service_id": service.id, "count": 1}],
-                "name": f"Surge {i}",
-                "email": f"surge{i}@example.org",
-                "privacy_consent": True,
-                "altcha": payloads[i],
-            }
-        )
-        for i in range(ARGS.surge_clients)
-    ]
+    bodies = _surge_bodies(loc, service, starts, payloads, "surge")
     mails_before = WORKER.drain(0)[0]  # every earlier booking's e-mail was waited for
     floor = _ping_surge(server)
     with ServerTimes() as times, CpuMeter(server) as cpu:
@@ -964,6 +957,45 @@ def part_c(data, server):
         f"(waited {drain_s:.1f} s after the surge)"
         + (" – ALL SENT" if sent >= expected else " – MISSING")
     )
+    if ARGS.late_surge:
+        _late_surge(loc, service, starts, server)
+
+
+def _surge_bodies(loc, service, starts, payloads, tag):
+    return [
+        json.dumps(
+            {
+                "location_id": loc.id,
+                "start": starts[i % len(starts)].isoformat(),
+                "services": [{"service_id": service.id, "count": 1}],
+                "name": f"Surge {i}",
+                "email": f"{tag}{i}@example.org",
+                "privacy_consent": True,
+                "altcha": payloads[i],
+            }
+        )
+        for i in range(len(payloads))
+    ]
+
+
+def _late_surge(loc, service, starts, server):
+    """As many clients again, at once, for the same start times, now sold out: every answer
+    should be "ausgebucht" from the index – what a loser costs without the winners' work."""
+    bodies = _surge_bodies(loc, service, starts, presolve(ARGS.surge_clients), "late")
+    with ServerTimes() as times, CpuMeter(server) as cpu:
+        out = _run_surge(bodies)
+    answers = [a for o in out for a in o[4]]
+    finals: dict[int, int] = {}
+    for o in out:
+        finals[o[1]] = finals.get(o[1], 0) + 1
+    ms = [a[1] for a in answers]
+    print(
+        f"\n(c2) late surge: {len(out)} clients at once for the sold-out start times: final "
+        f"answers {dict(sorted(finals.items()))}, {len(answers)} HTTP answers, answer p50 / p99 "
+        f"/ max {pct(ms, 50):.0f} / {pct(ms, 99):.0f} / {max(ms):.0f} ms; CPU per answer: "
+        f"{cpu.per_answer(len(answers))}"
+    )
+    times.table("(c2) The late surge, server-side time per request (gunicorn access log)")
 
 
 def _surge_tables(data, out, booked, overlaps, elapsed, n_starts):

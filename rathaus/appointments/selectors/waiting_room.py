@@ -49,7 +49,10 @@ LOCK_MS = 5000  # a holder renews it with every queued request it takes
 # after release_delay_minutes anyway.
 SOLD_OUT_MS = 1000
 GO, WAIT, SOLD_OUT, REPLAYED = "go", "wait", "sold_out", "replayed"
+PASS, LIMITED = "pass", "limited"  # the door before Django: not sold out / per-IP limit hit
 _STATES = {1: GO, 0: WAIT, 2: SOLD_OUT, -1: REPLAYED}
+_DOOR_STATES = {0: PASS, 2: SOLD_OUT, -1: REPLAYED, 3: LIMITED}
+RATE_SECONDS = 3700  # the per-IP counter's lifetime, as in ``services.common.rate_limit_ip``
 TICKET_SECONDS = 600
 GATE_SECONDS = 86400
 
@@ -78,6 +81,29 @@ redis.call('EXPIRE', KEYS[4], ARGV[5])
 redis.call('RPUSH', KEYS[2], ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 return {seq, 0, full}
+"""
+
+# The door before Django (``api/door.py``): only while the gate is marked sold out for this
+# demand does it count anything – the per-IP counter (as ``common.rate_limit_ip``: the same
+# key, one-hour window), the proof of work's replay mark, the arrival number and its answer;
+# otherwise it touches nothing and the request goes on through Django as before.
+# KEYS: soldout(of this demand) replay seq done rate; ARGV: replay ttl ("0": no proof-of-work
+# key), gate ttl, rate limit ("0": no per-IP limit), rate window ttl
+_DOOR_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0} end
+if ARGV[3] ~= '0' then
+  local count = redis.call('INCR', KEYS[5])
+  if count == 1 then redis.call('EXPIRE', KEYS[5], ARGV[4]) end
+  if count > tonumber(ARGV[3]) then return {0, 3} end
+end
+if ARGV[1] ~= '0' and not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[1]) then
+  return {0, -1}
+end
+local seq = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[2])
+return {seq, 2}
 """
 
 # KEYS: lock q done; ARGV: owner ("" = only record the answer), lock ms, answered
@@ -154,6 +180,7 @@ class RedisQueues:
         self._take = self.client.register_script(_TAKE_LUA)
         self._release = self.client.register_script(_RELEASE_LUA)
         self._answer = self.client.register_script(_ANSWER_LUA)
+        self._door = self.client.register_script(_DOOR_LUA)
 
     def _gate(self, gate: str, part: str) -> str:
         return f"{self.prefix}wr:{gate}:{part}"
@@ -191,6 +218,33 @@ class RedisQueues:
         args = [owner, LOCK_MS, data, GATE_SECONDS, TICKET_SECONDS, ticket, gate, person]
         seq, state, full = self._enter(keys=keys, args=[*args, replay_ttl, demand_key])
         return int(seq), _STATES[int(state)], bool(full)
+
+    def door(
+        self,
+        gate: str,
+        demand_key: str,
+        *,
+        replay_key: str = "",
+        rate_key: str = "",
+        rate_limit: int = 0,
+    ) -> tuple[int, str]:
+        """The door before Django, one round trip: (arrival number, state). :data:`PASS`
+        (the gate is not marked sold out for this demand: nothing counted, nothing marked),
+        else – in the order the API checks them – :data:`LIMITED` (the per-IP counter
+        ``rate_key``, a cache key without prefix, went over ``rate_limit``; 0 = no limit),
+        :data:`REPLAYED` or :data:`SOLD_OUT` (arrival counted and answered, as
+        :meth:`enter` does for the same request)."""
+        seq_key = self._gate(gate, "seq")
+        keys = [
+            self._gate(gate, f"soldout:{demand_key}"),
+            cache.make_key(replay_key) if replay_key else seq_key,
+            seq_key,
+            self._gate(gate, "done"),
+            cache.make_key(rate_key) if rate_key else seq_key,
+        ]
+        args = [REPLAY_SECONDS if replay_key else 0, GATE_SECONDS, rate_limit, RATE_SECONDS]
+        seq, state = self._door(keys=keys, args=args)
+        return int(seq), _DOOR_STATES[int(state)]
 
     def take(
         self, gate: str, owner: str, answered: str = "", result: str = "", sold_out: str = ""

@@ -89,14 +89,27 @@ def normalize_demand(location: Location, demand) -> dict[int, int]:
     return clean
 
 
+def rate_limit_key(ip: str, *, scope: str = "book") -> str:
+    """The cache key (without the cache's prefix) that counts ``ip``'s requests in this
+    hour's window; the surge's door before Django counts under the same key."""
+    window = int(timezone.now().timestamp()) // 3600
+    return f"appointments:rl:{scope}:{hash_token(clientip.limit_key(ip))[:24]}:{window}"
+
+
+def too_many_requests() -> TooManyRequests:
+    return TooManyRequests(
+        "too_many_requests",
+        _("Zu viele Anfragen von Ihrem Anschluss. Bitte versuchen Sie es in einer Stunde erneut."),
+    )
+
+
 def rate_limit_ip(ip: str | None, limit: int, *, scope: str = "book") -> None:
     """Per-IP request counter in the cache (fixed one-hour windows); 429 when exceeded.
 
     IPv6 addresses count per /64 network: one line has 2^64 of them to rotate through."""
     if not conf.rate_limits_enabled() or not ip or limit <= 0:
         return
-    window = int(timezone.now().timestamp()) // 3600
-    key = f"appointments:rl:{scope}:{hash_token(clientip.limit_key(ip))[:24]}:{window}"
+    key = rate_limit_key(ip, scope=scope)
     if cache.add(key, 1, 3700):
         count = 1
     else:
@@ -106,12 +119,7 @@ def rate_limit_ip(ip: str | None, limit: int, *, scope: str = "book") -> None:
             cache.set(key, 1, 3700)
             count = 1
     if count > limit:
-        raise TooManyRequests(
-            "too_many_requests",
-            _(
-                "Zu viele Anfragen von Ihrem Anschluss. Bitte versuchen Sie es in einer Stunde erneut."
-            ),
-        )
+        raise too_many_requests()
 
 
 def email_limit_in_insert(limit: int) -> int:

@@ -45,7 +45,7 @@ from rathaus.appointments import proof_of_work
 from rathaus.appointments.models import new_token
 from rathaus.appointments.selectors import availability, catalogue
 from rathaus.appointments.selectors import waiting_room as store
-from rathaus.appointments.services import booking
+from rathaus.appointments.services import booking, common
 from rathaus.core.clock import now_or
 from rathaus.core.models import Location
 from rathaus.core.problems import DomainError
@@ -229,6 +229,42 @@ def slot_request(
         return Outcome(_sold_out(), arrival=seq)
     drain(gate)
     return ticket_outcome(ticket) or Outcome(None, ticket, 1, seq)
+
+
+def door(
+    *,
+    location: Location,
+    demand: dict[int, int],
+    start: datetime,
+    replay_key: str = "",
+    rate_key: str = "",
+    rate_limit: int = 0,
+) -> Outcome | None:
+    """The door before Django (``api/door.py``): while the gate remembers the slot sold out
+    for this demand, the whole answer in one Redis script – per-IP count (``rate_key``,
+    ``common.rate_limit_key``; raises 429 over ``rate_limit``), proof of work marked used
+    (raises ``altcha_replayed``), arrival counted, "ausgebucht" – exactly what
+    :func:`slot_request` answers such a request after its own checks. None, with nothing
+    counted or marked, in every other case (no Redis, gate not known sold out): the request
+    then goes through the API as before."""
+    queues = store.queues()
+    if not isinstance(queues, store.RedisQueues):
+        return None
+    gate = store.gate_of(location.id, int(start.timestamp()))
+    seq, state = queues.door(
+        gate,
+        store.demand_key(demand),
+        replay_key=replay_key,
+        rate_key=rate_key,
+        rate_limit=rate_limit,
+    )
+    if state == store.PASS:
+        return None
+    if state == store.LIMITED:
+        raise common.too_many_requests()
+    if state == store.REPLAYED:
+        raise proof_of_work.replayed()
+    return Outcome(_sold_out(), arrival=seq)
 
 
 def _sold_out_from_index(gate: str, slot: tuple, now: datetime | None) -> bool:
