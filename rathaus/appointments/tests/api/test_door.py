@@ -9,13 +9,16 @@ from datetime import datetime, time
 import pytest
 import redis
 from django.core import signals
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import RequestFactory
 
 from rathaus.appointments.api import door
-from rathaus.appointments.models import Appointment
+from rathaus.appointments.models import Appointment, BookingPolicy
+from rathaus.appointments.selectors import availability
 from rathaus.appointments.selectors import waiting_room as store
+from rathaus.appointments.services import common
 from rathaus.appointments.tests.helpers import BERLIN, altcha_payload, office_open_tomorrow
 from rathaus.core.fastpath import FastPath
 
@@ -187,3 +190,33 @@ def test_what_the_door_cannot_answer_goes_to_django_untouched(town, queues, djan
     refused = _call(fast, RequestFactory().post(url, data=invalid, content_type="application/json"))
     assert refused[0] == 422
     assert queues.gate_done(gate) == 1  # the refused request never reached the gate
+
+
+def test_the_per_ip_limit_refuses_before_django_in_the_apis_words(sold_out_slot, queues, settings):
+    """Over the location's per-IP limit the door answers 429 with the API's problem body,
+    and it counts every request, also those it refuses, as the API does."""
+    location, ausweis, start, gate = sold_out_slot
+    settings.RATHAUS_APPOINTMENTS_RATE_LIMITS = True
+    BookingPolicy.objects.filter(location=location).update(max_requests_per_ip_hour=2)
+    availability.clear_process_cache()  # the location's setup holds the policy
+    fast = FastPath(_django_must_not_answer, door.ROUTES)
+    url = f"{API}/bookings"
+
+    def attempt():
+        body = _booking(location, ausweis, start)
+        return _call(fast, RequestFactory().post(url, data=body, content_type="application/json"))
+
+    for _try in range(2):  # the counter lives per clock hour: once more if one just began
+        counter = cache.make_key(common.rate_limit_key("127.0.0.1"))
+        queues.client.delete(counter)  # earlier tests' requests from this address
+        answers = [attempt() for _ in range(3)]
+        queues.client.delete(counter)
+        if cache.make_key(common.rate_limit_key("127.0.0.1")) == counter:
+            break
+    assert [a[0] for a in answers] == [409, 409, 429]
+    refused = answers[2]
+    assert refused[1]["Content-Type"] == "application/problem+json"
+    problem = json.loads(refused[2])
+    assert problem["code"] == "too_many_requests"
+    assert "Zu viele Anfragen" in problem["detail"]
+    assert not Appointment.objects.exists()
