@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from rathaus.appointments.selectors import availability
@@ -101,13 +102,29 @@ def page(browser):
     context.close()
 
 
+# A click on a link returns before the next page has loaded; axe then meets a document that
+# is being replaced ("documentElement of null", "Execution context was destroyed").
+AXE_ATTEMPTS = 5
+
+
+def _run_axe_on_settled_page(axe, page):
+    for _ in range(AXE_ATTEMPTS - 1):
+        page.wait_for_load_state("load")
+        try:
+            return axe.run(page)
+        except PlaywrightError:
+            continue  # the page was replaced under axe; wait for the new one and run again
+    page.wait_for_load_state("load")
+    return axe.run(page)
+
+
 @pytest.fixture
 def axe_check():
     """Runs axe-core on the current page; fails on serious or critical violations."""
     axe = Axe()
 
     def check(page):
-        results = axe.run(page)
+        results = _run_axe_on_settled_page(axe, page)
         bad = [
             v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
         ]

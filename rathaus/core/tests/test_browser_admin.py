@@ -59,6 +59,7 @@ def test_the_municipality_admin_reads_the_log_and_edits_the_legal_pages(
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Rechtliche Angaben").click()
+    expect(page.get_by_label("Impressum")).to_be_visible()
     axe_check(page)
     page.get_by_label("Impressum").fill("Stadt Musterstadt\n\nMarktplatz 1, 59999 Musterstadt")
     page.get_by_label("E-Mail für Rückmeldungen zur Barrierefreiheit").fill(
