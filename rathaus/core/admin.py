@@ -126,6 +126,13 @@ class _RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
             self.title = _relation_heading(field)
 
 
+def administers(user, obj=None) -> bool:
+    """Whether ``user`` administers the master data ``obj`` (any, when None) of its municipality."""
+    return is_master_admin(user) and (
+        obj is None or user.is_superuser or obj.municipality_id in municipality_ids_for(user)
+    )
+
+
 class TenantAdmin(admin.ModelAdmin):
     """Scopes lists, lookups and foreign-key choices to the user's municipalities; audits writes.
     Relations without a name of their own are headed by their model's translated name."""
@@ -205,9 +212,7 @@ class TenantAdmin(admin.ModelAdmin):
         return is_master_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_master_admin(request.user) and (
-            obj is None or request.user.is_superuser or obj.municipality_id in self._ids(request)
-        )
+        return administers(request.user, obj)
 
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
@@ -236,6 +241,25 @@ class TenantAdmin(admin.ModelAdmin):
             summary=gettext("Stammdatenverwaltung"),
         )
         super().delete_model(request, obj)
+
+
+class TenantInline(admin.TabularInline):
+    """Rows edited on their parent's page (phases of a process, options of a poll).
+
+    The rows are the parent's: whoever administers the parent sees, adds, changes and deletes
+    them. Django's default asks for its model permissions, which municipality admins do not
+    hold, and so hid the rows from everyone but superusers. ``obj`` is the parent; the parent's
+    admin (a ``TenantAdmin``) already answers 404 for another municipality's row.
+    """
+
+    def has_view_permission(self, request, obj=None):
+        return administers(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return administers(request.user, obj)
+
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
 
 
 site = RathausAdminSite(name="admin")

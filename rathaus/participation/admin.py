@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.admin import TenantAdmin, site
+from rathaus.core.admin import TenantAdmin, TenantInline, site
 from rathaus.participation import caching
 from rathaus.participation.models import (
     Conference,
@@ -38,7 +38,7 @@ class InlineTenantMixin:
         formset.save_m2m()
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(TenantInline):
     model = Phase
     extra = 0
     exclude = ("municipality",)
@@ -72,7 +72,7 @@ class ExpertAdmin(TenantAdmin):
     search_fields = ("name", "affiliation")
 
 
-class PollOptionInline(admin.TabularInline):
+class PollOptionInline(TenantInline):
     model = PollOption
     extra = 2
     exclude = ("municipality",)
@@ -84,7 +84,7 @@ class PollAdmin(InlineTenantMixin, TenantAdmin):
     inlines = [PollOptionInline]
 
 
-class ParagraphInline(admin.TabularInline):
+class ParagraphInline(TenantInline):
     model = VisionParagraph
     extra = 1
     exclude = ("municipality", "previous")
