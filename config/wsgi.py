@@ -11,5 +11,6 @@ application = get_wsgi_application()
 from rathaus.appointments.api import door  # noqa: E402
 from rathaus.core.fastpath import FastPath  # noqa: E402
 
-if door.routes():
-    application = FastPath(application, door.routes())
+routes = door.routes()  # none without Redis: then every request goes to Django
+if routes:
+    application = FastPath(application, routes)
