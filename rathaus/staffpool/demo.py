@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.core.clock import now_or
+from rathaus.core.clock import now_or, stamp_created
 from rathaus.core.demo import _user, unique_name
 from rathaus.core.models import Employee, Municipality, OrgUnit, Role
 from rathaus.staffpool.models import PoolMember, Secondment, StaffingFloor, StaffRequest
@@ -114,8 +114,8 @@ def _agree(member: PoolMember, request: StaffRequest, coordinator, now) -> Secon
     return s
 
 
-def _propose(request: StaffRequest, member: PoolMember) -> None:
-    Secondment.objects.get_or_create(
+def _propose(request: StaffRequest, member: PoolMember, now) -> None:
+    secondment, made = Secondment.objects.get_or_create(
         request=request,
         member=member,
         defaults={
@@ -127,6 +127,8 @@ def _propose(request: StaffRequest, member: PoolMember) -> None:
             "cost_share": request.cost_share,
         },
     )
+    if made:
+        stamp_created(secondment, now)
 
 
 def _helper_login(member: PoolMember, username: str):
@@ -163,7 +165,7 @@ def _history(pool, region_user, today, monday) -> None:
         notify=False,
     )
     helper = pool["nachbardorf"][2]
-    _propose(past, helper)
+    _propose(past, helper, _at(past_start - timedelta(days=6)))
     _agree(helper, past, coordinators["nachbardorf"], _at(past_start - timedelta(days=5)))
     secondments.secondment_accept(
         actor=_helper_login(helper, "helfer-nachbardorf"),
@@ -192,7 +194,7 @@ def _history(pool, region_user, today, monday) -> None:
         notify=False,
     )
     helper = next(m for m in pool["musterstadt"] if "citizen_office" in m.skills_on(today))
-    _propose(running, helper)
+    _propose(running, helper, _at(running_start - timedelta(days=6)))
     _agree(helper, running, coordinators["musterstadt"], _at(running_start - timedelta(days=5)))
     secondments.secondment_accept(
         actor=_helper_login(helper, "helfer-musterstadt"),
@@ -248,7 +250,7 @@ def _open_work(pool, region_user, today, monday) -> None:
         now=_at(today),
         notify=False,
     )
-    matching.request_match(actor=coordinator, requests=[hotline], work_limit=1.0)
+    matching.request_match(actor=coordinator, requests=[hotline], now=_at(today), work_limit=1.0)
     first = hotline.secondments.order_by("pk").first()
     if first is not None:
         home = _user(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.core.clock import now_or, stamp_created
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError
 from rathaus.presence.models import Absence
@@ -16,8 +17,16 @@ from rathaus.presence.selectors.absences import secondment_absence
 
 @transaction.atomic
 def absence_create(
-    *, actor, employees: list[Employee], start: date, end: date, kind: str, note: str = ""
+    *,
+    actor,
+    employees: list[Employee],
+    start: date,
+    end: date,
+    kind: str,
+    note: str = "",
+    now=None,
 ) -> list[Absence]:
+    now = now_or(now)
     if end < start:
         raise DomainError("absence_order", _("Das Ende liegt vor dem Beginn."))
     created = [
@@ -33,6 +42,7 @@ def absence_create(
         for e in employees
     ]
     for a in created:
+        stamp_created(a, now)  # "eingetragen am" in the plan's conflicts
         audit.record(
             actor=actor,
             instance=a,
@@ -57,6 +67,7 @@ def secondment_absence_set(
     end: date,
     note: str,
     replaces: int | None = None,
+    now=None,
 ) -> Absence:
     """The staff pool's "abgeordnet" absence for an agreed secondment; `replaces` is the id of
     the one it wrote before (removed first, e.g. when the secondment is extended)."""
@@ -68,6 +79,7 @@ def secondment_absence_set(
         end=end,
         kind=Absence.Kind.SECONDED,
         note=note[:200],
+        now=now,
     )
     return absence
 

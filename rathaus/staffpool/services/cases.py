@@ -12,7 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
-from rathaus.core.clock import now_or
+from rathaus.core.clock import now_or, stamp_created
 from rathaus.core.models import Municipality
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.staffpool import conf, selectors
@@ -35,9 +35,11 @@ def _check_period(start: date, end: date, today: date) -> None:
 
 @transaction.atomic
 def offer_create(*, actor, municipality: Municipality, data: dict, now=None) -> CaseOffer:
+    now = now_or(now)
     data = {k: v for k, v in data.items() if k in OFFER_FIELDS}
-    _check_period(data["start"], data["end"], timezone.localdate(now_or(now)))
+    _check_period(data["start"], data["end"], timezone.localdate(now))
     offer = CaseOffer.objects.create(municipality=municipality, **data)
+    stamp_created(offer, now)
     audit.record(
         actor=actor,
         instance=offer,

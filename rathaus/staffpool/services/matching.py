@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
-from rathaus.core.clock import now_or
+from rathaus.core.clock import now_or, stamp_created
 from rathaus.core.models import Employee, Municipality
 from rathaus.engines import matching as engine
 from rathaus.staffpool import conf
@@ -159,7 +159,7 @@ def _problem(requests: list[StaffRequest], horizon: _Horizon) -> tuple[engine.Pr
     return problem, {m.pseudonym: m for m in members}
 
 
-def _apply(actor, request: StaffRequest, matches, members: dict) -> int:
+def _apply(actor, request: StaffRequest, matches, members: dict, now) -> int:
     chosen = {m.helper_id for m in matches}
     request.secondments.filter(status="proposed").exclude(member__pseudonym__in=chosen).delete()
     have = set(request.secondments.values_list("member__pseudonym", flat=True))
@@ -168,7 +168,7 @@ def _apply(actor, request: StaffRequest, matches, members: dict) -> int:
         if m.helper_id in have:
             continue
         member = members[m.helper_id]
-        Secondment.objects.create(
+        secondment = Secondment.objects.create(
             municipality_id=member.municipality_id,
             request=request,
             member=member,
@@ -180,6 +180,7 @@ def _apply(actor, request: StaffRequest, matches, members: dict) -> int:
             hourly_rate=conf.hourly_rate(),
             score=m.score,
         )
+        stamp_created(secondment, now)
         created += 1
     return created
 
@@ -237,7 +238,7 @@ def request_match(
     proposed = 0
     for r in requests:
         matches = [m for m in result.matches if m.request_id == str(r.pk)]
-        proposed += _apply(actor, r, matches, members)
+        proposed += _apply(actor, r, matches, members, now)
         held = r.secondments.filter(status__in=Secondment.HOLDING).count()
         r.match_note = _note(shortfalls.get(str(r.pk)), horizon, held) + _case_note(
             offers.get(str(r.pk), [])

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
-from rathaus.core.clock import now_or
+from rathaus.core.clock import now_or, stamp_created
 from rathaus.core.models import Employee
 from rathaus.core.problems import DomainError
 from rathaus.staffpool.models import MemberQualification, PoolMember
@@ -49,6 +49,7 @@ def member_create(*, actor, employee: Employee, data: dict, now=None) -> PoolMem
     member = PoolMember.objects.create(
         municipality_id=employee.municipality_id, employee=employee, consent_at=now, **data
     )
+    stamp_created(member, now)
     audit.record(
         actor=actor,
         instance=member,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
-from rathaus.core.clock import now_or
+from rathaus.core.clock import now_or, stamp_created
 from rathaus.core.models import Municipality
 from rathaus.core.problems import Conflict, DomainError
 from rathaus.staffpool import tasks
@@ -68,6 +68,7 @@ def request_create(
     data = {k: v for k, v in data.items() if k in REQUEST_FIELDS}
     _check(municipality, data, timezone.localdate(now))
     request = StaffRequest.objects.create(municipality=municipality, created_by=actor, **data)
+    stamp_created(request, now)
     audit.record(
         actor=actor,
         instance=request,

@@ -195,6 +195,7 @@ def secondment_accept(*, actor, secondment: Secondment, now=None) -> Secondment:
         start=secondment.start,
         end=secondment.end,
         note=f"Abordnung: {secondment.request.title}",
+        now=now,
     )
     secondment.status = S.ACCEPTED
     secondment.accepted_at = now
