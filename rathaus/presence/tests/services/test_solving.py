@@ -1,5 +1,7 @@
 """Solver jobs: stored plans pass the independent checker; infeasible, cancel, replan."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -103,37 +105,57 @@ def test_cancel_before_start_keeps_previous_plan(solved, world):
 
 
 def test_cancel_during_the_search_stops_it(period, world, monkeypatch):
-    """The cancel flag is read while CP-SAT runs; the search stops and no plan is stored."""
+    """The cancel flag is read while CP-SAT runs; the search stops and no plan is stored.
+
+    The flag is set once CP-SAT has reported its first solution, and that solution callback
+    waits until the job's thread has read the flag: whether the poll comes before the search
+    ends no longer depends on the machine's speed (a fast or a starved thread raced before).
+    """
     job = SolverJob.objects.create(municipality=period.municipality, period=period)
-    calls = {"n": 0}
+    searching = threading.Event()
     real = watched._run_watched
     stopped = {}
 
-    def cancel_after_start(run, report, cancel):
+    def cancel_once_searching(run, report, cancel):
         def flagged():
-            calls["n"] += 1
+            if not searching.is_set():
+                return False
             SolverJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-            return cancel()
+            return cancel()  # the job's own check reads the flag from the database
 
         def watched_run(keep, stop):
-            plan = run(keep, stop)
+            def keep_until_stopped(p):
+                keep(p)
+                if p.message == "Lösung gefunden":  # said inside CP-SAT's solution callback
+                    searching.set()
+                    _wait_for(stop)
+
+            plan = run(keep_until_stopped, stop)
             stopped["engine"] = stop() and "Abgebrochen" in plan.notes
             return plan
 
         return real(watched_run, report, flagged)
 
     monkeypatch.setattr(watched, "POLL_SECONDS", 0.01)
-    monkeypatch.setattr(watched, "_run_watched", cancel_after_start)
+    monkeypatch.setattr(watched, "_run_watched", cancel_once_searching)
     monkeypatch.setattr("rathaus.presence.services.solving.progress_interval", lambda: 0.0)
     period.time_limit_seconds = 30
     period.save()
     solving.job_run(job_id=job.pk)
     job.refresh_from_db()
+    assert searching.is_set()
     assert job.status == SolverJob.Status.CANCELLED, job.message
     assert "abgebrochen" in job.message
     assert not PlanAssignment.objects.filter(period=period).exists()
     # The engine itself stopped early (should_stop) instead of running to its time limit.
     assert stopped.get("engine")
+
+
+def _wait_for(condition, ceiling=90.0):
+    """Until ``condition()`` holds; the ceiling only ends a broken run."""
+    deadline = time.monotonic() + ceiling
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def test_cancel_view_sets_the_flag(client, period, world):
