@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -582,23 +582,12 @@ def _whole_polish(run: _Run, parts: list[Part], notes: list[str]) -> tuple[list[
     staff until 97 % of the budget; kept only when better (then as one part). Also returns
     that model's proven bound (a bound of the whole problem; 0 when it did not run), which
     proves small towns optimal even where the kit prices' bound stays below."""
-    watch = run.watch
-    left = run.at(0.97) - watch.clock.now()
-    if left < 1.0 or watch.stopped:
+    left = run.at(0.97) - run.watch.clock.now()
+    assignments = [a for p in parts for a in p.assignments]
+    full = _one_model(run, left, assignments, part_key="whole")
+    if full is None or full.status not in (Status.FEASIBLE, Status.OPTIMAL):
         return parts, 0
     before = sum(p.objective for p in parts)
-    watch.expect(1)
-    full = solve_part(
-        run.problem,
-        budget=left,
-        workers=run.workers,
-        seed=run.seed,
-        hint={(a.employee_id, a.day): a for p in parts for a in p.assignments},
-        watch=watch,
-        part_key="whole",
-    )
-    if full.status not in (Status.FEASIBLE, Status.OPTIMAL):
-        return parts, 0
     if full.objective >= before:
         notes.append(f"Gesamtmodell mit dem Plan als Start: nicht besser ({before})")
         return parts, full.bound
@@ -612,20 +601,14 @@ def _whole_model(
     """Step 4: small problems whose budgets fail get one model over everything, started
     from the parts' plans."""
     problem, watch = run.problem, run.watch
-    left = run.budget - run.elapsed()
-    if left < 1.0 or len(problem.employees) > 1000 or watch.stopped:
+    full = None
+    if len(problem.employees) <= 1000:
+        left = run.budget - run.elapsed()
+        full = _one_model(
+            run, left, assignments, part_key="full", stability_first=run.stability_first
+        )
+    if full is None:
         return Plan(Status.UNKNOWN, wall_time=run.elapsed(), notes=tuple(notes))
-    watch.expect(1)
-    full = solve_part(
-        problem,
-        budget=max(1.0, left),
-        workers=run.workers,
-        seed=run.seed,
-        hint={(a.employee_id, a.day): a for a in assignments},
-        stability_first=run.stability_first,
-        watch=watch,
-        part_key="full",
-    )
     if full.status is Status.INFEASIBLE and run.explain and not watch.stopped:
         return _infeasible(run, problem)
     if full.status in (Status.INFEASIBLE, Status.UNKNOWN):
@@ -633,6 +616,32 @@ def _whole_model(
     notes.append("Gesamtmodell mit Startlösung aus den Teilmodellen")
     bound = full.bound if run.stability_first else max(full.bound, relaxed_bound)
     return _plan(full.status, [full], bound, watch.t0, notes)
+
+
+def _one_model(
+    run: _Run,
+    left: float,
+    assignments: Iterable[Assignment],
+    *,
+    part_key: str,
+    stability_first: bool = False,
+) -> Part | None:
+    """One model over all staff for the `left` budget, started from `assignments`; None when
+    less than one unit of the budget is left or the search was stopped (not worth a model)."""
+    watch = run.watch
+    if left < 1.0 or watch.stopped:
+        return None
+    watch.expect(1)
+    return solve_part(
+        run.problem,
+        budget=left,
+        workers=run.workers,
+        seed=run.seed,
+        hint={(a.employee_id, a.day): a for a in assignments},
+        stability_first=stability_first,
+        watch=watch,
+        part_key=part_key,
+    )
 
 
 def _plan(status: Status, parts: list[Part], bound: int, t0: float, notes: list[str]) -> Plan:
