@@ -111,7 +111,7 @@ def _period(town: Municipality, name: str, start, weeks: int) -> tuple[PlanningP
     return period, True
 
 
-def _personal_data(town: Municipality, monday) -> None:
+def _personal_data(town: Municipality, monday, now) -> None:
     emp = Employee.objects.filter(municipality=town, user__username="mitarbeiterin").first()
     if emp is None:
         return
@@ -128,6 +128,7 @@ def _personal_data(town: Municipality, monday) -> None:
             end=monday + timedelta(days=18),
             kind=Absence.Kind.LEAVE,
             note="Urlaub",
+            now=now,
         )
 
 
@@ -143,7 +144,7 @@ CHRISTMAS_SPANS = [
 ]
 
 
-def _christmas_leave(town: Municipality, today: date) -> None:
+def _christmas_leave(town: Municipality, today: date, now) -> None:
     """A believable spread of leave over the Christmas ahead (in January: the one just past)."""
     if Absence.objects.filter(municipality=town, note=CHRISTMAS_NOTE).exists():
         return
@@ -168,18 +169,20 @@ def _christmas_leave(town: Municipality, today: date) -> None:
             end=end,
             kind=Absence.Kind.LEAVE,
             note=CHRISTMAS_NOTE,
+            now=now,
         )
 
 
 def load(town: Municipality, now=None) -> None:
-    today = timezone.localdate(now_or(now))
+    now = now_or(now)  # leave is entered at the demo's moment, as everything else
+    today = timezone.localdate(now)
     this_monday = today - timedelta(days=today.weekday())
     next_monday = this_monday + timedelta(days=7)
     with transaction.atomic():
         _period(town, f"Präsenzplan ab {next_monday:%d.%m.%Y} (4 Wochen)", next_monday, 4)
         current, _ = _period(town, f"Präsenzplan KW {this_monday.isocalendar()[1]}", this_monday, 1)
-        _personal_data(town, this_monday)
-        _christmas_leave(town, today)
+        _personal_data(town, this_monday, now)
+        _christmas_leave(town, today, now)
     if period_has_plan(current):
         return
     problem, ctx = build_problem(current)
